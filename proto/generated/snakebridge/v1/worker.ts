@@ -208,6 +208,11 @@ export interface StreamEvent {
 
 export interface CancelRequest {
   callId: string;
+  /**
+   * Graceful: ask the call to finish at its next safe point (a training run
+   * saves a checkpoint and stops). Otherwise the call is interrupted at once.
+   */
+  graceful: boolean;
 }
 
 export interface CancelResponse {
@@ -241,7 +246,9 @@ export interface HealthResponse {
 }
 
 export interface DescribeResponse {
-  library: LibraryDescriptor | undefined;
+  outcome: { $case: "library"; value: LibraryDescriptor } | //
+  /** The module could not be described (e.g. it is not installed). */
+  { $case: "error"; value: PythonError } | undefined;
 }
 
 export interface TelemetryRequest {
@@ -806,13 +813,16 @@ export const StreamEvent: MessageFns<StreamEvent> = {
 };
 
 function createBaseCancelRequest(): CancelRequest {
-  return { callId: "" };
+  return { callId: "", graceful: false };
 }
 
 export const CancelRequest: MessageFns<CancelRequest> = {
   encode(message: CancelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.callId !== "") {
       writer.uint32(10).string(message.callId);
+    }
+    if (message.graceful !== false) {
+      writer.uint32(16).bool(message.graceful);
     }
     return writer;
   },
@@ -838,6 +848,14 @@ export const CancelRequest: MessageFns<CancelRequest> = {
             message.callId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.graceful = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -857,6 +875,7 @@ export const CancelRequest: MessageFns<CancelRequest> = {
         : isSet(object.call_id)
         ? globalThis.String(object.call_id)
         : "",
+      graceful: isSet(object.graceful) ? globalThis.Boolean(object.graceful) : false,
     };
   },
 
@@ -864,6 +883,9 @@ export const CancelRequest: MessageFns<CancelRequest> = {
     const obj: any = {};
     if (message.callId !== "") {
       obj.callId = message.callId;
+    }
+    if (message.graceful !== false) {
+      obj.graceful = message.graceful;
     }
     return obj;
   },
@@ -874,6 +896,7 @@ export const CancelRequest: MessageFns<CancelRequest> = {
   fromPartial<I extends Exact<DeepPartial<CancelRequest>, I>>(object: I): CancelRequest {
     const message = createBaseCancelRequest();
     message.callId = object.callId ?? "";
+    message.graceful = object.graceful ?? false;
     return message;
   },
 };
@@ -1402,13 +1425,18 @@ export const HealthResponse: MessageFns<HealthResponse> = {
 };
 
 function createBaseDescribeResponse(): DescribeResponse {
-  return { library: undefined };
+  return { outcome: undefined };
 }
 
 export const DescribeResponse: MessageFns<DescribeResponse> = {
   encode(message: DescribeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.library !== undefined) {
-      LibraryDescriptor.encode(message.library, writer.uint32(10).fork()).join();
+    switch (message.outcome?.$case) {
+      case "library":
+        LibraryDescriptor.encode(message.outcome.value, writer.uint32(10).fork()).join();
+        break;
+      case "error":
+        PythonError.encode(message.outcome.value, writer.uint32(18).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1431,7 +1459,15 @@ export const DescribeResponse: MessageFns<DescribeResponse> = {
               break;
             }
 
-            message.library = LibraryDescriptor.decode(reader, reader.uint32());
+            message.outcome = { $case: "library", value: LibraryDescriptor.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcome = { $case: "error", value: PythonError.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -1447,13 +1483,21 @@ export const DescribeResponse: MessageFns<DescribeResponse> = {
   },
 
   fromJSON(object: any): DescribeResponse {
-    return { library: isSet(object.library) ? LibraryDescriptor.fromJSON(object.library) : undefined };
+    return {
+      outcome: isSet(object.library)
+        ? { $case: "library", value: LibraryDescriptor.fromJSON(object.library) }
+        : isSet(object.error)
+        ? { $case: "error", value: PythonError.fromJSON(object.error) }
+        : undefined,
+    };
   },
 
   toJSON(message: DescribeResponse): unknown {
     const obj: any = {};
-    if (message.library !== undefined) {
-      obj.library = LibraryDescriptor.toJSON(message.library);
+    if (message.outcome?.$case === "library") {
+      obj.library = LibraryDescriptor.toJSON(message.outcome.value);
+    } else if (message.outcome?.$case === "error") {
+      obj.error = PythonError.toJSON(message.outcome.value);
     }
     return obj;
   },
@@ -1463,9 +1507,20 @@ export const DescribeResponse: MessageFns<DescribeResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<DescribeResponse>, I>>(object: I): DescribeResponse {
     const message = createBaseDescribeResponse();
-    message.library = (object.library !== undefined && object.library !== null)
-      ? LibraryDescriptor.fromPartial(object.library)
-      : undefined;
+    switch (object.outcome?.$case) {
+      case "library": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "library", value: LibraryDescriptor.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+      case "error": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "error", value: PythonError.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+    }
     return message;
   },
 };

@@ -27,19 +27,19 @@ from snakebridge.v1 import errors_pb2 as snakebridge_dot_v1_dot_errors__pb2
 from snakebridge.v1 import describe_pb2 as snakebridge_dot_v1_dot_describe__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsnakebridge/v1/worker.proto\x12\x0esnakebridge.v1\x1a\x1bsnakebridge/v1/values.proto\x1a\x1bsnakebridge/v1/errors.proto\x1a\x1dsnakebridge/v1/describe.proto\"\x97\x02\n\x0b\x43\x61llRequest\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.snakebridge.v1.CallKind\x12\x0e\n\x06target\x18\x03 \x01(\t\x12\x11\n\thandle_id\x18\x04 \x01(\t\x12#\n\x04\x61rgs\x18\x05 \x03(\x0b\x32\x15.snakebridge.v1.Value\x12%\n\x06kwargs\x18\x06 \x03(\x0b\x32\x15.snakebridge.v1.Kwarg\x12\x12\n\nsession_id\x18\x07 \x01(\t\x12/\n\x0bresult_mode\x18\x08 \x01(\x0e\x32\x1a.snakebridge.v1.ResultMode\x12\x1b\n\x13shm_threshold_bytes\x18\t \x01(\x03\"\x96\x01\n\x0c\x43\x61llResponse\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\x12\'\n\x06result\x18\x02 \x01(\x0b\x32\x15.snakebridge.v1.ValueH\x00\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1b.snakebridge.v1.PythonErrorH\x00\x12\x13\n\x0b\x64uration_us\x18\x04 \x01(\x03\x42\t\n\x07outcome\"\x92\x01\n\x0bStreamEvent\x12%\n\x04item\x18\x01 \x01(\x0b\x32\x15.snakebridge.v1.ValueH\x00\x12%\n\x04\x64one\x18\x02 \x01(\x0b\x32\x15.snakebridge.v1.ValueH\x00\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1b.snakebridge.v1.PythonErrorH\x00\x42\x07\n\x05\x65vent\" \n\rCancelRequest\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\"\x1f\n\x0e\x43\x61ncelResponse\x12\r\n\x05\x66ound\x18\x01 \x01(\x08\"$\n\x0eReleaseRequest\x12\x12\n\nhandle_ids\x18\x01 \x03(\t\"#\n\x0fReleaseResponse\x12\x10\n\x08released\x18\x01 \x01(\x05\"\x0f\n\rHealthRequest\"\xdd\x01\n\x0eHealthResponse\x12\x0b\n\x03pid\x18\x01 \x01(\x05\x12\x16\n\x0epython_version\x18\x02 \x01(\t\x12\x19\n\x11python_executable\x18\x03 \x01(\t\x12\x16\n\x0eworker_version\x18\x04 \x01(\t\x12\x11\n\trss_bytes\x18\x05 \x01(\x03\x12\x14\n\x0clive_handles\x18\x06 \x01(\x05\x12\x13\n\x0b\x63\x61lls_total\x18\x07 \x01(\x03\x12\x10\n\x08uptime_s\x18\x08 \x01(\x01\x12\x15\n\rnumpy_version\x18\t \x01(\t\x12\x0c\n\x04\x62usy\x18\n \x01(\x08\"F\n\x10\x44\x65scribeResponse\x12\x32\n\x07library\x18\x01 \x01(\x0b\x32!.snakebridge.v1.LibraryDescriptor\"\'\n\x10TelemetryRequest\x12\x13\n\x0binterval_ms\x18\x01 \x01(\x05\"\xe9\x01\n\tGpuSample\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x19\n\x11memory_used_bytes\x18\x03 \x01(\x03\x12\x1a\n\x12memory_total_bytes\x18\x04 \x01(\x03\x12 \n\x13utilization_percent\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x1a\n\rtemperature_c\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x14\n\x07power_w\x18\x07 \x01(\x01H\x02\x88\x01\x01\x42\x16\n\x14_utilization_percentB\x10\n\x0e_temperature_cB\n\n\x08_power_w\"p\n\x0f\x41llocatorSample\x12\x0e\n\x06\x64\x65vice\x18\x01 \x01(\x05\x12\x17\n\x0f\x61llocated_bytes\x18\x02 \x01(\x03\x12\x16\n\x0ereserved_bytes\x18\x03 \x01(\x03\x12\x1c\n\x14peak_allocated_bytes\x18\x04 \x01(\x03\"\xad\x01\n\x0fTelemetrySample\x12\x14\n\x0ctimestamp_ms\x18\x01 \x01(\x03\x12\x11\n\trss_bytes\x18\x02 \x01(\x03\x12\x13\n\x0b\x63pu_percent\x18\x03 \x01(\x01\x12\'\n\x04gpus\x18\x04 \x03(\x0b\x32\x19.snakebridge.v1.GpuSample\x12\x33\n\nallocators\x18\x05 \x03(\x0b\x32\x1f.snakebridge.v1.AllocatorSample\"@\n\x0b\x45valRequest\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t\"I\n\x0bOutputChunk\x12,\n\x06stream\x18\x01 \x01(\x0e\x32\x1c.snakebridge.v1.OutputStream\x12\x0c\n\x04text\x18\x02 \x01(\t\"h\n\nEvalResult\x12)\n\x05value\x18\x01 \x01(\x0b\x32\x15.snakebridge.v1.ValueH\x00\x88\x01\x01\x12\x0c\n\x04repr\x18\x02 \x01(\t\x12\x17\n\x0f\x65xecution_count\x18\x03 \x01(\x05\x42\x08\n\x06_value\"\x9f\x01\n\tEvalEvent\x12-\n\x06output\x18\x01 \x01(\x0b\x32\x1b.snakebridge.v1.OutputChunkH\x00\x12,\n\x06result\x18\x02 \x01(\x0b\x32\x1a.snakebridge.v1.EvalResultH\x00\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1b.snakebridge.v1.PythonErrorH\x00\x42\x07\n\x05\x65vent*\x9e\x01\n\x08\x43\x61llKind\x12\x19\n\x15\x43\x41LL_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43\x41LL_KIND_FUNCTION\x10\x01\x12\x19\n\x15\x43\x41LL_KIND_CONSTRUCTOR\x10\x02\x12\x14\n\x10\x43\x41LL_KIND_METHOD\x10\x03\x12\x17\n\x13\x43\x41LL_KIND_ATTRIBUTE\x10\x04\x12\x15\n\x11\x43\x41LL_KIND_RELEASE\x10\x05*A\n\nResultMode\x12\x1b\n\x17RESULT_MODE_UNSPECIFIED\x10\x00\x12\x16\n\x12RESULT_MODE_HANDLE\x10\x01*a\n\x0cOutputStream\x12\x1d\n\x19OUTPUT_STREAM_UNSPECIFIED\x10\x00\x12\x18\n\x14OUTPUT_STREAM_STDOUT\x10\x01\x12\x18\n\x14OUTPUT_STREAM_STDERR\x10\x02\x32\xa5\x05\n\x06Worker\x12M\n\x08\x44\x65scribe\x12\x1f.snakebridge.v1.DescribeRequest\x1a .snakebridge.v1.DescribeResponse\x12\x41\n\x04\x43\x61ll\x12\x1b.snakebridge.v1.CallRequest\x1a\x1c.snakebridge.v1.CallResponse\x12H\n\nCallStream\x12\x1b.snakebridge.v1.CallRequest\x1a\x1b.snakebridge.v1.StreamEvent0\x01\x12M\n\x0c\x43\x61llPipeline\x12\x1b.snakebridge.v1.CallRequest\x1a\x1c.snakebridge.v1.CallResponse(\x01\x30\x01\x12G\n\x06\x43\x61ncel\x12\x1d.snakebridge.v1.CancelRequest\x1a\x1e.snakebridge.v1.CancelResponse\x12J\n\x07Release\x12\x1e.snakebridge.v1.ReleaseRequest\x1a\x1f.snakebridge.v1.ReleaseResponse\x12G\n\x06Health\x12\x1d.snakebridge.v1.HealthRequest\x1a\x1e.snakebridge.v1.HealthResponse\x12P\n\tTelemetry\x12 .snakebridge.v1.TelemetryRequest\x1a\x1f.snakebridge.v1.TelemetrySample0\x01\x12@\n\x04\x45val\x12\x1b.snakebridge.v1.EvalRequest\x1a\x19.snakebridge.v1.EvalEvent0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsnakebridge/v1/worker.proto\x12\x0esnakebridge.v1\x1a\x1bsnakebridge/v1/values.proto\x1a\x1bsnakebridge/v1/errors.proto\x1a\x1dsnakebridge/v1/describe.proto\"\x97\x02\n\x0b\x43\x61llRequest\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\x12&\n\x04kind\x18\x02 \x01(\x0e\x32\x18.snakebridge.v1.CallKind\x12\x0e\n\x06target\x18\x03 \x01(\t\x12\x11\n\thandle_id\x18\x04 \x01(\t\x12#\n\x04\x61rgs\x18\x05 \x03(\x0b\x32\x15.snakebridge.v1.Value\x12%\n\x06kwargs\x18\x06 \x03(\x0b\x32\x15.snakebridge.v1.Kwarg\x12\x12\n\nsession_id\x18\x07 \x01(\t\x12/\n\x0bresult_mode\x18\x08 \x01(\x0e\x32\x1a.snakebridge.v1.ResultMode\x12\x1b\n\x13shm_threshold_bytes\x18\t \x01(\x03\"\x96\x01\n\x0c\x43\x61llResponse\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\x12\'\n\x06result\x18\x02 \x01(\x0b\x32\x15.snakebridge.v1.ValueH\x00\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1b.snakebridge.v1.PythonErrorH\x00\x12\x13\n\x0b\x64uration_us\x18\x04 \x01(\x03\x42\t\n\x07outcome\"\x92\x01\n\x0bStreamEvent\x12%\n\x04item\x18\x01 \x01(\x0b\x32\x15.snakebridge.v1.ValueH\x00\x12%\n\x04\x64one\x18\x02 \x01(\x0b\x32\x15.snakebridge.v1.ValueH\x00\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1b.snakebridge.v1.PythonErrorH\x00\x42\x07\n\x05\x65vent\"2\n\rCancelRequest\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\x12\x10\n\x08graceful\x18\x02 \x01(\x08\"\x1f\n\x0e\x43\x61ncelResponse\x12\r\n\x05\x66ound\x18\x01 \x01(\x08\"$\n\x0eReleaseRequest\x12\x12\n\nhandle_ids\x18\x01 \x03(\t\"#\n\x0fReleaseResponse\x12\x10\n\x08released\x18\x01 \x01(\x05\"\x0f\n\rHealthRequest\"\xdd\x01\n\x0eHealthResponse\x12\x0b\n\x03pid\x18\x01 \x01(\x05\x12\x16\n\x0epython_version\x18\x02 \x01(\t\x12\x19\n\x11python_executable\x18\x03 \x01(\t\x12\x16\n\x0eworker_version\x18\x04 \x01(\t\x12\x11\n\trss_bytes\x18\x05 \x01(\x03\x12\x14\n\x0clive_handles\x18\x06 \x01(\x05\x12\x13\n\x0b\x63\x61lls_total\x18\x07 \x01(\x03\x12\x10\n\x08uptime_s\x18\x08 \x01(\x01\x12\x15\n\rnumpy_version\x18\t \x01(\t\x12\x0c\n\x04\x62usy\x18\n \x01(\x08\"\x81\x01\n\x10\x44\x65scribeResponse\x12\x34\n\x07library\x18\x01 \x01(\x0b\x32!.snakebridge.v1.LibraryDescriptorH\x00\x12,\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x1b.snakebridge.v1.PythonErrorH\x00\x42\t\n\x07outcome\"\'\n\x10TelemetryRequest\x12\x13\n\x0binterval_ms\x18\x01 \x01(\x05\"\xe9\x01\n\tGpuSample\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x19\n\x11memory_used_bytes\x18\x03 \x01(\x03\x12\x1a\n\x12memory_total_bytes\x18\x04 \x01(\x03\x12 \n\x13utilization_percent\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x1a\n\rtemperature_c\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x14\n\x07power_w\x18\x07 \x01(\x01H\x02\x88\x01\x01\x42\x16\n\x14_utilization_percentB\x10\n\x0e_temperature_cB\n\n\x08_power_w\"p\n\x0f\x41llocatorSample\x12\x0e\n\x06\x64\x65vice\x18\x01 \x01(\x05\x12\x17\n\x0f\x61llocated_bytes\x18\x02 \x01(\x03\x12\x16\n\x0ereserved_bytes\x18\x03 \x01(\x03\x12\x1c\n\x14peak_allocated_bytes\x18\x04 \x01(\x03\"\xad\x01\n\x0fTelemetrySample\x12\x14\n\x0ctimestamp_ms\x18\x01 \x01(\x03\x12\x11\n\trss_bytes\x18\x02 \x01(\x03\x12\x13\n\x0b\x63pu_percent\x18\x03 \x01(\x01\x12\'\n\x04gpus\x18\x04 \x03(\x0b\x32\x19.snakebridge.v1.GpuSample\x12\x33\n\nallocators\x18\x05 \x03(\x0b\x32\x1f.snakebridge.v1.AllocatorSample\"@\n\x0b\x45valRequest\x12\x0f\n\x07\x63\x61ll_id\x18\x01 \x01(\t\x12\x12\n\nsession_id\x18\x02 \x01(\t\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t\"I\n\x0bOutputChunk\x12,\n\x06stream\x18\x01 \x01(\x0e\x32\x1c.snakebridge.v1.OutputStream\x12\x0c\n\x04text\x18\x02 \x01(\t\"h\n\nEvalResult\x12)\n\x05value\x18\x01 \x01(\x0b\x32\x15.snakebridge.v1.ValueH\x00\x88\x01\x01\x12\x0c\n\x04repr\x18\x02 \x01(\t\x12\x17\n\x0f\x65xecution_count\x18\x03 \x01(\x05\x42\x08\n\x06_value\"\x9f\x01\n\tEvalEvent\x12-\n\x06output\x18\x01 \x01(\x0b\x32\x1b.snakebridge.v1.OutputChunkH\x00\x12,\n\x06result\x18\x02 \x01(\x0b\x32\x1a.snakebridge.v1.EvalResultH\x00\x12,\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x1b.snakebridge.v1.PythonErrorH\x00\x42\x07\n\x05\x65vent*\x9e\x01\n\x08\x43\x61llKind\x12\x19\n\x15\x43\x41LL_KIND_UNSPECIFIED\x10\x00\x12\x16\n\x12\x43\x41LL_KIND_FUNCTION\x10\x01\x12\x19\n\x15\x43\x41LL_KIND_CONSTRUCTOR\x10\x02\x12\x14\n\x10\x43\x41LL_KIND_METHOD\x10\x03\x12\x17\n\x13\x43\x41LL_KIND_ATTRIBUTE\x10\x04\x12\x15\n\x11\x43\x41LL_KIND_RELEASE\x10\x05*A\n\nResultMode\x12\x1b\n\x17RESULT_MODE_UNSPECIFIED\x10\x00\x12\x16\n\x12RESULT_MODE_HANDLE\x10\x01*a\n\x0cOutputStream\x12\x1d\n\x19OUTPUT_STREAM_UNSPECIFIED\x10\x00\x12\x18\n\x14OUTPUT_STREAM_STDOUT\x10\x01\x12\x18\n\x14OUTPUT_STREAM_STDERR\x10\x02\x32\xa5\x05\n\x06Worker\x12M\n\x08\x44\x65scribe\x12\x1f.snakebridge.v1.DescribeRequest\x1a .snakebridge.v1.DescribeResponse\x12\x41\n\x04\x43\x61ll\x12\x1b.snakebridge.v1.CallRequest\x1a\x1c.snakebridge.v1.CallResponse\x12H\n\nCallStream\x12\x1b.snakebridge.v1.CallRequest\x1a\x1b.snakebridge.v1.StreamEvent0\x01\x12M\n\x0c\x43\x61llPipeline\x12\x1b.snakebridge.v1.CallRequest\x1a\x1c.snakebridge.v1.CallResponse(\x01\x30\x01\x12G\n\x06\x43\x61ncel\x12\x1d.snakebridge.v1.CancelRequest\x1a\x1e.snakebridge.v1.CancelResponse\x12J\n\x07Release\x12\x1e.snakebridge.v1.ReleaseRequest\x1a\x1f.snakebridge.v1.ReleaseResponse\x12G\n\x06Health\x12\x1d.snakebridge.v1.HealthRequest\x1a\x1e.snakebridge.v1.HealthResponse\x12P\n\tTelemetry\x12 .snakebridge.v1.TelemetryRequest\x1a\x1f.snakebridge.v1.TelemetrySample0\x01\x12@\n\x04\x45val\x12\x1b.snakebridge.v1.EvalRequest\x1a\x19.snakebridge.v1.EvalEvent0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'snakebridge.v1.worker_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CALLKIND']._serialized_start=2152
-  _globals['_CALLKIND']._serialized_end=2310
-  _globals['_RESULTMODE']._serialized_start=2312
-  _globals['_RESULTMODE']._serialized_end=2377
-  _globals['_OUTPUTSTREAM']._serialized_start=2379
-  _globals['_OUTPUTSTREAM']._serialized_end=2476
+  _globals['_CALLKIND']._serialized_start=2230
+  _globals['_CALLKIND']._serialized_end=2388
+  _globals['_RESULTMODE']._serialized_start=2390
+  _globals['_RESULTMODE']._serialized_end=2455
+  _globals['_OUTPUTSTREAM']._serialized_start=2457
+  _globals['_OUTPUTSTREAM']._serialized_end=2554
   _globals['_CALLREQUEST']._serialized_start=137
   _globals['_CALLREQUEST']._serialized_end=416
   _globals['_CALLRESPONSE']._serialized_start=419
@@ -47,35 +47,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_STREAMEVENT']._serialized_start=572
   _globals['_STREAMEVENT']._serialized_end=718
   _globals['_CANCELREQUEST']._serialized_start=720
-  _globals['_CANCELREQUEST']._serialized_end=752
-  _globals['_CANCELRESPONSE']._serialized_start=754
-  _globals['_CANCELRESPONSE']._serialized_end=785
-  _globals['_RELEASEREQUEST']._serialized_start=787
-  _globals['_RELEASEREQUEST']._serialized_end=823
-  _globals['_RELEASERESPONSE']._serialized_start=825
-  _globals['_RELEASERESPONSE']._serialized_end=860
-  _globals['_HEALTHREQUEST']._serialized_start=862
-  _globals['_HEALTHREQUEST']._serialized_end=877
-  _globals['_HEALTHRESPONSE']._serialized_start=880
-  _globals['_HEALTHRESPONSE']._serialized_end=1101
-  _globals['_DESCRIBERESPONSE']._serialized_start=1103
-  _globals['_DESCRIBERESPONSE']._serialized_end=1173
-  _globals['_TELEMETRYREQUEST']._serialized_start=1175
-  _globals['_TELEMETRYREQUEST']._serialized_end=1214
-  _globals['_GPUSAMPLE']._serialized_start=1217
-  _globals['_GPUSAMPLE']._serialized_end=1450
-  _globals['_ALLOCATORSAMPLE']._serialized_start=1452
-  _globals['_ALLOCATORSAMPLE']._serialized_end=1564
-  _globals['_TELEMETRYSAMPLE']._serialized_start=1567
-  _globals['_TELEMETRYSAMPLE']._serialized_end=1740
-  _globals['_EVALREQUEST']._serialized_start=1742
-  _globals['_EVALREQUEST']._serialized_end=1806
-  _globals['_OUTPUTCHUNK']._serialized_start=1808
-  _globals['_OUTPUTCHUNK']._serialized_end=1881
-  _globals['_EVALRESULT']._serialized_start=1883
-  _globals['_EVALRESULT']._serialized_end=1987
-  _globals['_EVALEVENT']._serialized_start=1990
-  _globals['_EVALEVENT']._serialized_end=2149
-  _globals['_WORKER']._serialized_start=2479
-  _globals['_WORKER']._serialized_end=3156
+  _globals['_CANCELREQUEST']._serialized_end=770
+  _globals['_CANCELRESPONSE']._serialized_start=772
+  _globals['_CANCELRESPONSE']._serialized_end=803
+  _globals['_RELEASEREQUEST']._serialized_start=805
+  _globals['_RELEASEREQUEST']._serialized_end=841
+  _globals['_RELEASERESPONSE']._serialized_start=843
+  _globals['_RELEASERESPONSE']._serialized_end=878
+  _globals['_HEALTHREQUEST']._serialized_start=880
+  _globals['_HEALTHREQUEST']._serialized_end=895
+  _globals['_HEALTHRESPONSE']._serialized_start=898
+  _globals['_HEALTHRESPONSE']._serialized_end=1119
+  _globals['_DESCRIBERESPONSE']._serialized_start=1122
+  _globals['_DESCRIBERESPONSE']._serialized_end=1251
+  _globals['_TELEMETRYREQUEST']._serialized_start=1253
+  _globals['_TELEMETRYREQUEST']._serialized_end=1292
+  _globals['_GPUSAMPLE']._serialized_start=1295
+  _globals['_GPUSAMPLE']._serialized_end=1528
+  _globals['_ALLOCATORSAMPLE']._serialized_start=1530
+  _globals['_ALLOCATORSAMPLE']._serialized_end=1642
+  _globals['_TELEMETRYSAMPLE']._serialized_start=1645
+  _globals['_TELEMETRYSAMPLE']._serialized_end=1818
+  _globals['_EVALREQUEST']._serialized_start=1820
+  _globals['_EVALREQUEST']._serialized_end=1884
+  _globals['_OUTPUTCHUNK']._serialized_start=1886
+  _globals['_OUTPUTCHUNK']._serialized_end=1959
+  _globals['_EVALRESULT']._serialized_start=1961
+  _globals['_EVALRESULT']._serialized_end=2065
+  _globals['_EVALEVENT']._serialized_start=2068
+  _globals['_EVALEVENT']._serialized_end=2227
+  _globals['_WORKER']._serialized_start=2557
+  _globals['_WORKER']._serialized_end=3234
 # @@protoc_insertion_point(module_scope)

@@ -86,10 +86,12 @@ class StreamEvent(_message.Message):
     def __init__(self, item: _Optional[_Union[_values_pb2.Value, _Mapping]] = ..., done: _Optional[_Union[_values_pb2.Value, _Mapping]] = ..., error: _Optional[_Union[_errors_pb2.PythonError, _Mapping]] = ...) -> None: ...
 
 class CancelRequest(_message.Message):
-    __slots__ = ("call_id",)
+    __slots__ = ("call_id", "graceful")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    GRACEFUL_FIELD_NUMBER: _ClassVar[int]
     call_id: str
-    def __init__(self, call_id: _Optional[str] = ...) -> None: ...
+    graceful: bool
+    def __init__(self, call_id: _Optional[str] = ..., graceful: _Optional[bool] = ...) -> None: ...
 
 class CancelResponse(_message.Message):
     __slots__ = ("found",)
@@ -138,10 +140,12 @@ class HealthResponse(_message.Message):
     def __init__(self, pid: _Optional[int] = ..., python_version: _Optional[str] = ..., python_executable: _Optional[str] = ..., worker_version: _Optional[str] = ..., rss_bytes: _Optional[int] = ..., live_handles: _Optional[int] = ..., calls_total: _Optional[int] = ..., uptime_s: _Optional[float] = ..., numpy_version: _Optional[str] = ..., busy: _Optional[bool] = ...) -> None: ...
 
 class DescribeResponse(_message.Message):
-    __slots__ = ("library",)
+    __slots__ = ("library", "error")
     LIBRARY_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     library: _describe_pb2.LibraryDescriptor
-    def __init__(self, library: _Optional[_Union[_describe_pb2.LibraryDescriptor, _Mapping]] = ...) -> None: ...
+    error: _errors_pb2.PythonError
+    def __init__(self, library: _Optional[_Union[_describe_pb2.LibraryDescriptor, _Mapping]] = ..., error: _Optional[_Union[_errors_pb2.PythonError, _Mapping]] = ...) -> None: ...
 
 class TelemetryRequest(_message.Message):
     __slots__ = ("interval_ms",)

@@ -1,0 +1,202 @@
+// The value codec: PyValue <-> values.proto's Value. The one place where wire types meet plain TypeScript.
+import { readFileSync, unlinkSync } from "node:fs";
+import type { NDArray as NDArrayMessage, Value } from "../../proto/generated/snakebridge/v1/values.js";
+import { PythonError } from "./python-error.js";
+import {
+  isTuple, NDArray, PyComplex, PyHandle, type DType, type DTypeArrays, type HandleOwner, type PyValue, type TypedArray,
+} from "./values.js";
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const MAX_DEPTH = 100;
+
+type ArrayConstructorFor<D extends DType> = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): DTypeArrays[D];
+  new (length: number): DTypeArrays[D];
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+const ARRAY_TYPES: { [D in DType]: ArrayConstructorFor<D> } = {
+  bool: Uint8Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array,
+  int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
+  float16: Uint16Array, float32: Float32Array, float64: Float64Array,
+};
+
+/** True for the dtype names the bridge carries as raw bytes. */
+export function isDType(name: string): name is DType {
+  return Object.hasOwn(ARRAY_TYPES, name);
+}
+
+function serializationError(message: string): PythonError {
+  return PythonError.bridge("serialization_error", message);
+}
+
+/** Encodes a TypeScript value as a Python value. */
+export function encodeValue(value: PyValue | undefined, depth = 0): Value {
+  if (depth > MAX_DEPTH) throw serializationError(`value nests deeper than ${MAX_DEPTH} levels (a cycle?)`);
+  if (value === null || value === undefined) return { kind: { $case: "nullValue", value: {} } };
+  switch (typeof value) {
+    case "boolean":
+      return { kind: { $case: "boolValue", value } };
+    case "number":
+      if (Number.isSafeInteger(value)) return { kind: { $case: "intValue", value: BigInt(value) } };
+      return { kind: { $case: "floatValue", value } };
+    case "bigint":
+      if (value >= INT64_MIN && value <= INT64_MAX) return { kind: { $case: "intValue", value } };
+      return { kind: { $case: "bigIntValue", value: value.toString(10) } };
+    case "string":
+      return { kind: { $case: "strValue", value } };
+    case "object":
+      return encodeObject(value, depth);
+    default:
+      throw serializationError(
+        `cannot send a ${typeof value} to Python; pass plain data (numbers, strings, arrays, objects, ` +
+          "Maps, Sets, Uint8Array, NDArray) or a PyHandle",
+      );
+  }
+}
+
+function encodeObject(value: object, depth: number): Value {
+  if (value instanceof PyHandle) {
+    if (value.released) throw serializationError(`handle ${value.id} (${value.pythonType}) was released and cannot be used`);
+    return { kind: { $case: "handleValue", value: { id: value.id, pythonType: value.pythonType, repr: value.repr } } };
+  }
+  if (value instanceof NDArray) return { kind: { $case: "ndarrayValue", value: encodeArray(value) } };
+  if (value instanceof PyComplex) return { kind: { $case: "complexValue", value: { real: value.real, imag: value.imag } } };
+  if (value instanceof Uint8Array) return { kind: { $case: "bytesValue", value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) } };
+  if (Array.isArray(value)) {
+    const items = (value as readonly PyValue[]).map((item) => encodeValue(item, depth + 1));
+    return isTuple(value)
+      ? { kind: { $case: "tupleValue", value: { items } } }
+      : { kind: { $case: "listValue", value: { items } } };
+  }
+  if (value instanceof Map) {
+    const entries = [...(value as ReadonlyMap<PyValue, PyValue>)].map(([k, v]) => ({
+      key: encodeValue(k, depth + 1),
+      value: encodeValue(v, depth + 1),
+    }));
+    return { kind: { $case: "dictValue", value: { entries } } };
+  }
+  if (value instanceof Set) {
+    const items = [...(value as ReadonlySet<PyValue>)].map((item) => encodeValue(item, depth + 1));
+    return { kind: { $case: "setValue", value: { items } } };
+  }
+  if (ArrayBuffer.isView(value)) {
+    throw serializationError(
+      `cannot send a ${value.constructor.name} directly; wrap it as new NDArray(dtype, shape, data) so Python gets a dtype and shape`,
+    );
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
+    throw serializationError(
+      `cannot send an instance of ${name} to Python: only plain objects, arrays, Maps, Sets, Uint8Array, NDArray and PyHandle cross the bridge`,
+    );
+  }
+  const entries = Object.entries(value as Record<string, PyValue>).map(([k, v]) => ({
+    key: { kind: { $case: "strValue" as const, value: k } },
+    value: encodeValue(v, depth + 1),
+  }));
+  return { kind: { $case: "dictValue", value: { entries } } };
+}
+
+function encodeArray(array: NDArray): NDArrayMessage {
+  const data = array.data as TypedArray;
+  return {
+    dtype: array.dtype,
+    shape: array.shape.map((d) => BigInt(d)),
+    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    shmPath: "",
+  };
+}
+
+/** What the decoder needs to turn handle messages into PyHandle objects. */
+export interface HandleContext {
+  owner: HandleOwner;
+  workerId: string;
+  generation: number;
+  /** Called for every handle created, so the bridge can release it when garbage collected. */
+  track?(handle: PyHandle): void;
+}
+
+/** Decodes a Python value into TypeScript. */
+export function decodeValue(value: Value | undefined, context: HandleContext): PyValue {
+  const kind = value?.kind;
+  if (kind === undefined) return null;
+  switch (kind.$case) {
+    case "nullValue":
+      return null;
+    case "boolValue":
+    case "floatValue":
+    case "strValue":
+      return kind.value;
+    case "intValue": {
+      const n = kind.value;
+      return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+    }
+    case "bigIntValue":
+      return BigInt(kind.value);
+    case "bytesValue":
+      return new Uint8Array(kind.value.buffer, kind.value.byteOffset, kind.value.byteLength);
+    case "complexValue":
+      return new PyComplex(kind.value.real, kind.value.imag);
+    case "listValue":
+      return kind.value.items.map((item) => decodeValue(item, context));
+    case "tupleValue": {
+      const items = kind.value.items.map((item) => decodeValue(item, context));
+      return markTuple(items);
+    }
+    case "setValue":
+      return new Set(kind.value.items.map((item) => decodeValue(item, context)));
+    case "dictValue":
+      return decodeDict(kind.value.entries, context);
+    case "ndarrayValue":
+      return decodeArray(kind.value);
+    case "handleValue": {
+      const handle = new PyHandle(kind.value.id, kind.value.pythonType, kind.value.repr, context.workerId, context.generation, context.owner);
+      context.track?.(handle);
+      return handle;
+    }
+  }
+}
+
+function markTuple(items: PyValue[]): readonly PyValue[] {
+  Object.defineProperty(items, Symbol.for("snakebridge.tuple"), { value: true, enumerable: false });
+  return Object.freeze(items);
+}
+
+function decodeDict(entries: { key: Value | undefined; value: Value | undefined }[], context: HandleContext): PyValue {
+  const allStringKeys = entries.every((e) => e.key?.kind?.$case === "strValue");
+  if (allStringKeys) {
+    // A null-prototype object: keys such as "__proto__" from Python stay plain data.
+    const result: Record<string, PyValue> = Object.create(null) as Record<string, PyValue>;
+    for (const entry of entries) {
+      const key = entry.key?.kind?.$case === "strValue" ? entry.key.kind.value : "";
+      result[key] = decodeValue(entry.value, context);
+    }
+    return result;
+  }
+  return new Map(entries.map((e) => [decodeValue(e.key, context), decodeValue(e.value, context)] as const));
+}
+
+/** Decodes an ndarray message (raw bytes or a shared-memory file) into an NDArray without copying twice. */
+export function decodeArray(message: NDArrayMessage): NDArray {
+  if (!isDType(message.dtype)) throw serializationError(`unsupported ndarray dtype "${message.dtype}" from Python`);
+  const shape = message.shape.map((d) => Number(d));
+  let bytes: Buffer = message.data;
+  if (message.shmPath) {
+    try {
+      bytes = readFileSync(message.shmPath);
+    } finally {
+      unlinkSync(message.shmPath);
+    }
+  }
+  const Ctor = ARRAY_TYPES[message.dtype];
+  const length = bytes.byteLength / Ctor.BYTES_PER_ELEMENT;
+  // TypedArrays need aligned offsets; protobuf buffers are often slices at odd offsets.
+  const aligned = bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0
+    ? bytes
+    : Buffer.from(bytes);
+  const data = new Ctor(aligned.buffer, aligned.byteOffset, length);
+  return new NDArray(message.dtype, shape, data);
+}

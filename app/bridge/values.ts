@@ -1,0 +1,122 @@
+// The TypeScript side of values.proto: what Python values look like in TypeScript.
+
+/** numpy dtypes that cross as raw bytes. */
+export type DType =
+  | "bool" | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32"
+  | "int64" | "uint64" | "float16" | "float32" | "float64";
+
+/** The TypedArray that holds each dtype (float16 stays as raw 16-bit words; bool as 0/1 bytes). */
+export interface DTypeArrays {
+  bool: Uint8Array; int8: Int8Array; uint8: Uint8Array; int16: Int16Array; uint16: Uint16Array;
+  int32: Int32Array; uint32: Uint32Array; int64: BigInt64Array; uint64: BigUint64Array;
+  float16: Uint16Array; float32: Float32Array; float64: Float64Array;
+}
+export type TypedArray = DTypeArrays[DType];
+
+/** A dense numpy array: C order, little-endian. */
+export class NDArray<D extends DType = DType> {
+  constructor(
+    readonly dtype: D,
+    readonly shape: readonly number[],
+    readonly data: DTypeArrays[D],
+  ) {
+    const expected = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== expected) {
+      throw new RangeError(`NDArray of shape [${shape.join(", ")}] needs ${expected} elements, got ${data.length}`);
+    }
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Nested plain arrays (numbers, bigints or booleans), like numpy's tolist(). */
+  toNested(): unknown {
+    const flat = Array.from(this.data as ArrayLike<number | bigint>, (v) => (this.dtype === "bool" ? v !== 0 : v));
+    if (this.shape.length === 0) return flat[0];
+    const build = (dim: number, offset: number): unknown[] => {
+      const length = this.shape[dim] ?? 0;
+      if (dim === this.shape.length - 1) return flat.slice(offset, offset + length);
+      const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+      return Array.from({ length }, (_, i) => build(dim + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+}
+
+/** A complex number from Python. */
+export class PyComplex {
+  constructor(readonly real: number, readonly imag: number) {}
+}
+
+/** Marks an array as a Python tuple so it round-trips as one. */
+const TUPLE = Symbol.for("snakebridge.tuple");
+
+/** Builds a Python tuple (a frozen array that encodes as `tuple`). */
+export function tuple<T extends readonly PyValue[]>(...items: T): Readonly<T> {
+  const array = [...items];
+  Object.defineProperty(array, TUPLE, { value: true, enumerable: false });
+  return Object.freeze(array) as unknown as Readonly<T>;
+}
+
+/** True for arrays that came from a Python tuple or were made with tuple(). */
+export function isTuple(value: unknown): value is readonly PyValue[] {
+  return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[TUPLE] === true;
+}
+
+/** Where a handle lives and how to let it go; implemented by the bridge. */
+export interface HandleOwner {
+  releaseHandle(handle: PyHandle): Promise<void>;
+}
+
+/** A live Python object that stays in the worker that created it. */
+export class PyHandle {
+  #released = false;
+
+  constructor(
+    readonly id: string,
+    readonly pythonType: string,
+    readonly repr: string,
+    /** The pool worker that holds the object; calls on it are routed there. */
+    readonly workerId: string,
+    /** Worker generation: a restarted worker no longer has the object. */
+    readonly generation: number,
+    private readonly owner: HandleOwner,
+  ) {}
+
+  /** True once release() was called. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** Frees the Python object now instead of waiting for garbage collection or TTL. */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    await this.owner.releaseHandle(this);
+  }
+
+  toString(): string {
+    return `PyHandle(${this.pythonType}: ${this.repr})`;
+  }
+}
+
+/** Any value that can cross into or out of Python. */
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | NDArray
+  | PyHandle
+  | PyComplex
+  | readonly PyValue[]
+  | ReadonlyMap<PyValue, PyValue>
+  | ReadonlySet<PyValue>
+  | { readonly [key: string]: PyValue };
+
+/** Keyword arguments. */
+export type PyKwargs = Readonly<Record<string, PyValue>>;

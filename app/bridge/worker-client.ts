@@ -1,0 +1,178 @@
+// The gRPC client for one worker: token on every RPC, deadlines, cancellation, and a multiplexed call stream.
+import { credentials, Metadata, status, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from "@grpc/grpc-js";
+import type { DescribeRequest } from "../../proto/generated/snakebridge/v1/describe.js";
+import {
+  WorkerClient, type CallRequest, type CallResponse, type DescribeResponse, type EvalEvent, type EvalRequest,
+  type HealthResponse, type StreamEvent, type TelemetrySample,
+} from "../../proto/generated/snakebridge/v1/worker.js";
+import { PythonError } from "./python-error.js";
+
+export const TOKEN_METADATA_KEY = "x-snakebridge-token";
+const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
+
+/** A gRPC failure that is not a Python exception (connection lost, refused, deadline). */
+export function rpcError(error: ServiceError, what: string, target?: string): PythonError {
+  if (error.code === status.DEADLINE_EXCEEDED) return PythonError.bridge("timeout", `${what} exceeded its deadline`, target, error);
+  if (error.code === status.CANCELLED) return PythonError.bridge("cancelled", `${what} was cancelled`, target, error);
+  if (error.code === status.UNAVAILABLE) {
+    return PythonError.bridge("worker_crashed", `${what} failed: the worker is unreachable (${error.details})`, target, error);
+  }
+  if (error.code === status.UNAUTHENTICATED) {
+    return PythonError.bridge("internal", `${what} was refused by the worker: ${error.details}`, target, error);
+  }
+  return PythonError.bridge("internal", `${what} failed: ${error.details || error.message}`, target, error);
+}
+
+interface PendingCall {
+  resolve(response: CallResponse): void;
+  reject(error: Error): void;
+}
+
+/** A connection to one worker process. */
+export class WorkerConnection {
+  readonly #client: WorkerClient;
+  readonly #metadata: Metadata;
+  #pipeline: ClientDuplexStream<CallRequest, CallResponse> | undefined;
+  readonly #pending = new Map<string, PendingCall>();
+  #closed = false;
+
+  constructor(readonly address: string, token: string) {
+    this.#client = new WorkerClient(address, credentials.createInsecure(), {
+      "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+      "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+      // Local sockets: no keepalive pings (a client pinging more than the server permits is disconnected).
+      "grpc.enable_retries": 0,
+    });
+    this.#metadata = new Metadata();
+    this.#metadata.set(TOKEN_METADATA_KEY, token);
+  }
+
+  #deadline(timeoutMs: number | undefined): { deadline?: Date } {
+    return timeoutMs === undefined || timeoutMs <= 0 ? {} : { deadline: new Date(Date.now() + timeoutMs) };
+  }
+
+  /** Waits until the channel is connected. */
+  waitForReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#client.waitForReady(new Date(Date.now() + timeoutMs), (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /** One unary Call with a gRPC deadline (the worker interrupts the call when it passes). */
+  callUnary(request: CallRequest, timeoutMs?: number): Promise<CallResponse> {
+    return new Promise((resolve, reject) => {
+      this.#client.call(request, this.#metadata, this.#deadline(timeoutMs), (error, response) => {
+        if (error) reject(rpcError(error, `call ${request.target}`, request.target));
+        else resolve(response);
+      });
+    });
+  }
+
+  /** A Call on the shared multiplexed stream: the fast path for small calls. The caller enforces deadlines. */
+  callPipelined(request: CallRequest): Promise<CallResponse> {
+    if (this.#closed) return Promise.reject(PythonError.bridge("worker_crashed", "the worker connection is closed", request.target));
+    const stream = this.#pipelineStream();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(request.callId, { resolve, reject });
+      stream.write(request);
+    });
+  }
+
+  #pipelineStream(): ClientDuplexStream<CallRequest, CallResponse> {
+    if (this.#pipeline) return this.#pipeline;
+    const stream = this.#client.callPipeline(this.#metadata);
+    stream.on("data", (response: CallResponse) => {
+      const pending = this.#pending.get(response.callId);
+      if (!pending) return; // the caller gave up (deadline) and already rejected
+      this.#pending.delete(response.callId);
+      pending.resolve(response);
+    });
+    const fail = (error: Error): void => {
+      if (this.#pipeline === stream) this.#pipeline = undefined;
+      const failure = "code" in error ? rpcError(error as ServiceError, "call") : error;
+      for (const pending of this.#pending.values()) pending.reject(failure);
+      this.#pending.clear();
+    };
+    stream.on("error", fail);
+    stream.on("end", () => fail(PythonError.bridge("worker_crashed", "the worker closed its call stream")));
+    this.#pipeline = stream;
+    return stream;
+  }
+
+  /** Forgets a pipelined call (after its deadline passed), so a late answer is dropped. */
+  abandon(callId: string): void {
+    this.#pending.delete(callId);
+  }
+
+  /** Streams the items of a CallStream; cancel() on the returned call ends it. */
+  callStream(request: CallRequest, timeoutMs?: number): ClientReadableStream<StreamEvent> {
+    return this.#client.callStream(request, this.#metadata, this.#deadline(timeoutMs));
+  }
+
+  /** Runs a cell; events stream until the result or error. */
+  eval(request: EvalRequest, timeoutMs?: number): ClientReadableStream<EvalEvent> {
+    return this.#client.eval(request, this.#metadata, this.#deadline(timeoutMs));
+  }
+
+  /** Samples telemetry until the returned call is cancelled. */
+  telemetry(intervalMs: number): ClientReadableStream<TelemetrySample> {
+    return this.#client.telemetry({ intervalMs }, this.#metadata);
+  }
+
+  /** Describes a module. */
+  describe(request: DescribeRequest, timeoutMs?: number): Promise<DescribeResponse> {
+    return new Promise((resolve, reject) => {
+      this.#client.describe(request, this.#metadata, this.#deadline(timeoutMs), (error, response) => {
+        if (error) reject(rpcError(error, `describe ${request.module}`));
+        else resolve(response);
+      });
+    });
+  }
+
+  /** Interrupts (or, gracefully, asks to stop) a running call. */
+  cancel(callId: string, graceful = false, timeoutMs = 5_000): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#client.cancel({ callId, graceful }, this.#metadata, this.#deadline(timeoutMs), (error, response) => {
+        if (error) reject(rpcError(error, `cancel ${callId}`));
+        else resolve(response.found);
+      });
+    });
+  }
+
+  /** Releases handles. */
+  release(handleIds: string[], timeoutMs = 5_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#client.release({ handleIds }, this.#metadata, this.#deadline(timeoutMs), (error, response) => {
+        if (error) reject(rpcError(error, "release"));
+        else resolve(response.released);
+      });
+    });
+  }
+
+  /** Asks the worker how it is. */
+  health(timeoutMs = 5_000): Promise<HealthResponse> {
+    return new Promise((resolve, reject) => {
+      this.#client.health({}, this.#metadata, this.#deadline(timeoutMs), (error, response) => {
+        if (error) reject(rpcError(error, "health check"));
+        else resolve(response);
+      });
+    });
+  }
+
+  /** Closes the channel; pending pipelined calls fail. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pipeline?.end();
+    for (const pending of this.#pending.values()) {
+      pending.reject(PythonError.bridge("worker_crashed", "the worker connection was closed"));
+    }
+    this.#pending.clear();
+    this.#client.close();
+  }
+
+  /** A client without the token, to prove the worker refuses it (tests only need this). */
+  static unauthenticated(address: string): WorkerClient {
+    return new WorkerClient(address, credentials.createInsecure());
+  }
+}

@@ -1,0 +1,151 @@
+"""Entry point: ``python -m snakebridge_worker``.
+
+Binds a Unix socket in a private 0700 directory (TCP 127.0.0.1:0 where Unix
+sockets are unavailable), prints one handshake line, serves until the host
+goes away, and cleans up its socket on the way out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent import futures
+
+import grpc
+
+from . import PROTOCOL_VERSION, WORKER_VERSION
+from .executor import MainThreadExecutor
+from .handles import HandleTable
+from .proto import worker_pb2_grpc
+from .server import TokenInterceptor, WorkerService
+
+HANDSHAKE_PREFIX = "SNAKEBRIDGE_WORKER_READY "
+TOKEN_ENV = "SNAKEBRIDGE_WORKER_TOKEN"
+_MAX_MESSAGE = 1024 * 1024 * 1024
+
+
+def _parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m snakebridge_worker", description=__doc__)
+    parser.add_argument("--transport", choices=["auto", "unix", "tcp"], default="auto")
+    parser.add_argument("--threads", type=int, default=32, help="gRPC handler threads")
+    parser.add_argument("--handle-ttl", type=float, default=float(os.environ.get("SNAKEBRIDGE_HANDLE_TTL_S", 900)))
+    parser.add_argument("--max-handles", type=int, default=int(os.environ.get("SNAKEBRIDGE_MAX_HANDLES", 10_000)))
+    parser.add_argument("--parent-pid", type=int, default=os.getppid(),
+                        help="exit when this process is gone (defaults to the spawning process)")
+    return parser.parse_args(argv)
+
+
+def _bind(server: grpc.Server, transport: str) -> tuple[str, str | None]:
+    """Binds the server; returns its address and the private directory to remove on exit."""
+    if transport in ("auto", "unix") and hasattr(os, "fchmod") and sys.platform != "win32":
+        directory = tempfile.mkdtemp(prefix="snakebridge-")  # created 0700: only this user can connect
+        os.chmod(directory, 0o700)
+        address = f"unix:{os.path.join(directory, 'worker.sock')}"
+        if server.add_insecure_port(address):
+            return address, directory
+        shutil.rmtree(directory, ignore_errors=True)
+        if transport == "unix":
+            raise OSError(f"could not bind the Unix socket {address}")
+    port = server.add_insecure_port("127.0.0.1:0")
+    if not port:
+        raise OSError("could not bind 127.0.0.1:0 for the worker's gRPC server")
+    return f"127.0.0.1:{port}", None
+
+
+def _watch_host(parent_pid: int, on_gone: "callable[[], None]") -> None:  # type: ignore[valid-type]
+    """Calls ``on_gone`` when the host dies: stdin closes, or the parent pid changes."""
+
+    def stdin_closed() -> None:
+        try:
+            while sys.stdin.buffer.read(65536):
+                pass
+        except (OSError, ValueError):
+            pass
+        on_gone()
+
+    def parent_changed() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid:
+                on_gone()
+                return
+
+    if sys.stdin is not None and not sys.stdin.isatty():
+        threading.Thread(target=stdin_closed, name="host-stdin", daemon=True).start()
+    threading.Thread(target=parent_changed, name="host-pid", daemon=True).start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs a worker until its host goes away."""
+    args = _parse_args(sys.argv[1:] if argv is None else argv)
+    token = os.environ.pop(TOKEN_ENV, "")
+    if not token:
+        print(f"snakebridge worker: {TOKEN_ENV} is not set. Workers are started by the Snakebridge host "
+              "(e.g. `snakebridge call math.sqrt 2`), not by hand.", file=sys.stderr)
+        return 2
+
+    executor = MainThreadExecutor()
+    handles = HandleTable(ttl_s=args.handle_ttl, max_count=args.max_handles)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=args.threads, thread_name_prefix="grpc"),
+        interceptors=[TokenInterceptor(token)],
+        options=[
+            ("grpc.max_send_message_length", _MAX_MESSAGE),
+            ("grpc.max_receive_message_length", _MAX_MESSAGE),
+            ("grpc.so_reuseport", 0),
+            # The host never pings more often than this; keep both sides in agreement.
+            ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+            ("grpc.keepalive_permit_without_calls", 1),
+        ],
+    )
+    worker_pb2_grpc.add_WorkerServicer_to_server(WorkerService(executor, handles), server)
+    address, private_dir = _bind(server, args.transport)
+    server.start()
+
+    stopping = threading.Event()
+
+    def shutdown() -> None:
+        if stopping.is_set():
+            return
+        stopping.set()
+        server.stop(grace=0.5)
+        executor.stop()
+        if private_dir:
+            shutil.rmtree(private_dir, ignore_errors=True)
+
+        def force_exit() -> None:
+            # A call stuck in C code will not return; the host is gone, so leave now.
+            time.sleep(2.0)
+            os._exit(0)
+
+        threading.Thread(target=force_exit, daemon=True).start()
+
+    _watch_host(args.parent_pid, shutdown)
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: shutdown())
+    handshake = {
+        "protocol": PROTOCOL_VERSION,
+        "worker_version": WORKER_VERSION,
+        "address": address,
+        "pid": os.getpid(),
+        "python_version": "%d.%d.%d" % sys.version_info[:3],
+        "python_executable": sys.executable,
+    }
+    sys.stdout.write(HANDSHAKE_PREFIX + json.dumps(handshake) + "\n")
+    sys.stdout.flush()
+    try:
+        executor.run_forever()
+    finally:
+        shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

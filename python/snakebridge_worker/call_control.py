@@ -1,0 +1,43 @@
+"""Cooperative control of the call running on the current thread.
+
+The host can ask a running call to stop gracefully (Cancel with graceful=True):
+long jobs such as training check ``current_control().stop_requested`` at safe
+points (end of a step) and wind down cleanly. A hard cancel interrupts instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+_local = threading.local()
+
+
+@dataclass
+class CallControl:
+    """Stop flag and identity of one running call."""
+
+    call_id: str = ""
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def stop_requested(self) -> bool:
+        """True once the host asked this call to finish at its next safe point."""
+        return self._stop.is_set()
+
+    def request_stop(self) -> None:
+        """Asks the call to finish at its next safe point."""
+        self._stop.set()
+
+
+_IDLE = CallControl()
+
+
+def current_control() -> CallControl:
+    """The control of the call running on this thread (a never-stopped one outside calls)."""
+    return getattr(_local, "control", None) or _IDLE
+
+
+def bind_control(control: CallControl | None) -> None:
+    """Makes ``control`` the current thread's call control (None clears it)."""
+    _local.control = control

@@ -1,0 +1,58 @@
+"""Performs one CallRequest: function, constructor, method, attribute or release."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Iterator
+
+from .errors import TargetNotFound
+from .handles import HandleTable
+from .proto import worker_pb2
+from .targets import require_callable, resolve
+from .values import Decoder
+
+CK = worker_pb2.CallKind
+
+
+def _arguments(request: worker_pb2.CallRequest, decoder: Decoder) -> tuple[list[Any], dict[str, Any]]:
+    args = [decoder.decode(v) for v in request.args]
+    kwargs = {kw.name: decoder.decode(kw.value) for kw in request.kwargs}
+    return args, kwargs
+
+
+def perform(request: worker_pb2.CallRequest, handles: HandleTable) -> Any:
+    """Runs the call and returns the raw Python result."""
+    decoder = Decoder(handles)
+    kind = request.kind
+    if kind == CK.CALL_KIND_FUNCTION or kind == CK.CALL_KIND_CONSTRUCTOR:
+        target = resolve(request.target)
+        if kind == CK.CALL_KIND_CONSTRUCTOR and not inspect.isclass(target):
+            raise TypeError(f"{request.target!r} is not a class (it is a {type(target).__name__}); "
+                            "call it as a function instead")
+        fn = require_callable(target, request.target)
+        args, kwargs = _arguments(request, decoder)
+        return fn(*args, **kwargs)
+    if kind == CK.CALL_KIND_METHOD:
+        owner = handles.get(request.handle_id)
+        method = getattr(owner, request.target)
+        fn = require_callable(method, f"{type(owner).__name__}.{request.target}")
+        args, kwargs = _arguments(request, decoder)
+        return fn(*args, **kwargs)
+    if kind == CK.CALL_KIND_ATTRIBUTE:
+        if request.handle_id:
+            return getattr(handles.get(request.handle_id), request.target)
+        return resolve(request.target)
+    if kind == CK.CALL_KIND_RELEASE:
+        return handles.release([request.handle_id])
+    raise TargetNotFound(f"unknown call kind {kind}; the host and worker disagree on the contract version")
+
+
+def iterate(result: Any) -> Iterator[Any]:
+    """Iterates a call's result for CallStream (a generator, iterator or iterable)."""
+    try:
+        return iter(result)
+    except TypeError as exc:
+        raise TypeError(
+            f"CallStream needs something iterable, but the call returned a {type(result).__name__}; "
+            "use Call for ordinary results"
+        ) from exc

@@ -1,0 +1,347 @@
+"""The gRPC service: authenticates every RPC, runs calls on the main-thread executor."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import queue
+import sys
+import threading
+import time
+import uuid
+from typing import Any, Callable, Iterator
+
+import grpc
+
+from . import WORKER_VERSION
+from .calls import iterate, perform
+from .errors import CallCancelled, CallTimedOut, to_python_error
+from .executor import Job, MainThreadExecutor
+from .handles import HandleTable
+from .proto import values_pb2, worker_pb2, worker_pb2_grpc
+from .sessions import MISSING, SessionTable
+from .values import Encoder
+
+TOKEN_METADATA_KEY = "x-snakebridge-token"
+_STREAM_BUFFER = 64
+_QUEUE_POLL_S = 0.25
+
+
+class TokenInterceptor(grpc.ServerInterceptor):
+    """Refuses every RPC that does not carry this worker's token (UNAUTHENTICATED)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token.encode()
+
+        def refuse(request: Any, context: grpc.ServicerContext) -> None:
+            context.abort(grpc.StatusCode.UNAUTHENTICATED,
+                          f"missing or wrong {TOKEN_METADATA_KEY}: this worker only serves the host that started it")
+
+        self._refusal = grpc.unary_unary_rpc_method_handler(refuse)
+        self._stream_refusal = grpc.unary_stream_rpc_method_handler(refuse)
+        self._bidi_refusal = grpc.stream_stream_rpc_method_handler(refuse)
+
+    def intercept_service(self, continuation: Callable[..., Any], handler_call_details: Any) -> Any:
+        for key, value in handler_call_details.invocation_metadata or ():
+            if key == TOKEN_METADATA_KEY:
+                given = value.encode() if isinstance(value, str) else value
+                if hmac.compare_digest(given, self._token):
+                    return continuation(handler_call_details)
+                break
+        method = handler_call_details.method or ""
+        if method.endswith(("/CallStream", "/Telemetry", "/Eval")):
+            return self._stream_refusal
+        if method.endswith("/CallPipeline"):
+            return self._bidi_refusal
+        return self._refusal
+
+
+def _rss_bytes() -> int:
+    try:
+        import psutil
+
+        return int(psutil.Process().memory_info().rss)
+    except Exception:
+        import resource
+
+        # ru_maxrss is a peak in KiB on Linux: better than nothing when psutil is missing.
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+
+
+class WorkerService(worker_pb2_grpc.WorkerServicer):
+    """Implements the Worker service of worker.proto."""
+
+    def __init__(self, executor: MainThreadExecutor, handles: HandleTable) -> None:
+        self._executor = executor
+        self._handles = handles
+        self._sessions = SessionTable()
+        self._started = time.monotonic()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _watch(self, job: Job, context: grpc.ServicerContext) -> None:
+        """Cancels ``job`` when the RPC ends early (client cancel or deadline)."""
+
+        def on_done() -> None:
+            if job.future.done():
+                return
+            remaining = context.time_remaining()
+            reason = CallTimedOut if remaining is not None and remaining <= 0 else CallCancelled
+            self._executor.cancel(job.call_id, reason=reason)
+
+        context.add_callback(on_done)
+
+    def _encoder(self, request: worker_pb2.CallRequest) -> Encoder:
+        return Encoder(self._handles, request.session_id, request.shm_threshold_bytes)
+
+    def _call_job(self, request: worker_pb2.CallRequest) -> Callable[[], worker_pb2.CallResponse]:
+        def run() -> worker_pb2.CallResponse:
+            started = time.perf_counter_ns()
+            try:
+                result = perform(request, self._handles)
+                encoder = self._encoder(request)
+                wants_handle = request.result_mode == worker_pb2.ResultMode.RESULT_MODE_HANDLE
+                constructor = request.kind == worker_pb2.CallKind.CALL_KIND_CONSTRUCTOR
+                value = encoder.handle(result) if wants_handle or constructor else encoder.encode(result)
+                return worker_pb2.CallResponse(call_id=request.call_id, result=value,
+                                               duration_us=(time.perf_counter_ns() - started) // 1000)
+            except (CallCancelled, CallTimedOut):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - user errors become PythonError values
+                return worker_pb2.CallResponse(call_id=request.call_id, error=to_python_error(exc, skip_frames=1),
+                                               duration_us=(time.perf_counter_ns() - started) // 1000)
+
+        return run
+
+    @staticmethod
+    def _interrupted(request_id: str, exc: BaseException) -> worker_pb2.CallResponse:
+        return worker_pb2.CallResponse(call_id=request_id, error=to_python_error(exc))
+
+    # -- RPCs ----------------------------------------------------------------------------------
+
+    def Call(self, request: worker_pb2.CallRequest, context: grpc.ServicerContext) -> worker_pb2.CallResponse:
+        if not request.call_id:
+            request.call_id = uuid.uuid4().hex
+        job = self._executor.submit(request.call_id, self._call_job(request))
+        self._watch(job, context)
+        try:
+            return job.future.result()
+        except BaseException as exc:  # noqa: BLE001 - cancellation / timeout come back as values
+            return self._interrupted(request.call_id, exc)
+
+    def CallPipeline(self, request_iterator: Iterator[worker_pb2.CallRequest],
+                     context: grpc.ServicerContext) -> Iterator[worker_pb2.CallResponse]:
+        responses: "queue.SimpleQueue[worker_pb2.CallResponse | None]" = queue.SimpleQueue()
+        pending: set[str] = set()
+        lock = threading.Lock()
+        reading_done = threading.Event()
+
+        def finish(call_id: str, response: worker_pb2.CallResponse) -> None:
+            responses.put(response)
+            with lock:
+                pending.discard(call_id)
+                if reading_done.is_set() and not pending:
+                    responses.put(None)
+
+        def read() -> None:
+            try:
+                for request in request_iterator:
+                    if not request.call_id:
+                        request.call_id = uuid.uuid4().hex
+                    with lock:
+                        pending.add(request.call_id)
+                    job = self._executor.submit(request.call_id, self._call_job(request))
+                    call_id = request.call_id
+
+                    def done(future: Any, call_id: str = call_id) -> None:
+                        try:
+                            response = future.result()
+                        except BaseException as exc:  # noqa: BLE001
+                            response = self._interrupted(call_id, exc)
+                        finish(call_id, response)
+
+                    job.future.add_done_callback(done)
+            except grpc.RpcError:
+                pass  # the client closed the stream; in-flight calls are cancelled below
+            finally:
+                with lock:
+                    reading_done.set()
+                    if not pending:
+                        responses.put(None)
+
+        def on_rpc_done() -> None:
+            with lock:
+                outstanding = list(pending)
+            for call_id in outstanding:
+                self._executor.cancel(call_id)
+            responses.put(None)
+
+        context.add_callback(on_rpc_done)
+        threading.Thread(target=read, name="pipeline-reader", daemon=True).start()
+        while True:
+            response = responses.get()
+            if response is None:
+                return
+            yield response
+
+    def CallStream(self, request: worker_pb2.CallRequest,
+                   context: grpc.ServicerContext) -> Iterator[worker_pb2.StreamEvent]:
+        if not request.call_id:
+            request.call_id = uuid.uuid4().hex
+        events: "queue.Queue[worker_pb2.StreamEvent | None]" = queue.Queue(maxsize=_STREAM_BUFFER)
+        job_ref: list[Job] = []
+
+        def put(event: worker_pb2.StreamEvent | None) -> None:
+            # Bounded: a slow consumer slows the producer; cancellation interrupts the wait.
+            while True:
+                try:
+                    events.put(event, timeout=_QUEUE_POLL_S)
+                    return
+                except queue.Full:
+                    if not context.is_active():
+                        raise CallCancelled("the host stopped reading the stream")
+
+        def run() -> None:
+            encoder = self._encoder(request)
+            try:
+                iterator = iterate(perform(request, self._handles))
+                while True:
+                    try:
+                        item = next(iterator)
+                    except StopIteration as stop:
+                        put(worker_pb2.StreamEvent(done=encoder.encode(stop.value)))
+                        break
+                    put(worker_pb2.StreamEvent(item=encoder.encode(item)))
+            except BaseException as exc:  # noqa: BLE001
+                if context.is_active():
+                    try:
+                        put(worker_pb2.StreamEvent(error=to_python_error(exc, skip_frames=1)))
+                    except CallCancelled:
+                        pass  # nobody is listening any more
+            finally:
+                close = getattr(locals().get("iterator"), "close", None)
+                if callable(close):
+                    try:
+                        close()
+                    except Exception as exc:  # a generator's cleanup failed: tell the worker log
+                        print(f"snakebridge: closing the stream of {request.target} failed: {exc!r}", file=sys.stderr)
+                try:
+                    events.put(None, timeout=_QUEUE_POLL_S)
+                except queue.Full:
+                    pass  # consumer gone; the handler stops on its own
+
+        job = self._executor.submit(request.call_id, run)
+        job_ref.append(job)
+        self._watch(job, context)
+        while True:
+            try:
+                event = events.get(timeout=_QUEUE_POLL_S)
+            except queue.Empty:
+                if job.future.done() or not context.is_active():
+                    if events.empty():
+                        return
+                continue
+            if event is None:
+                return
+            yield event
+
+    def Eval(self, request: worker_pb2.EvalRequest, context: grpc.ServicerContext) -> Iterator[worker_pb2.EvalEvent]:
+        call_id = request.call_id or uuid.uuid4().hex
+        events: "queue.SimpleQueue[worker_pb2.EvalEvent | None]" = queue.SimpleQueue()
+        session = self._sessions.get(request.session_id)
+
+        def out(stream: int) -> Callable[[str], None]:
+            return lambda text: events.put(worker_pb2.EvalEvent(output=worker_pb2.OutputChunk(stream=stream, text=text)))
+
+        def run() -> None:
+            try:
+                value, count = session.run_cell(request.code, out(worker_pb2.OutputStream.OUTPUT_STREAM_STDOUT),
+                                                out(worker_pb2.OutputStream.OUTPUT_STREAM_STDERR))
+                result = worker_pb2.EvalResult(execution_count=count)
+                if value is not MISSING:
+                    encoder = Encoder(self._handles, request.session_id)
+                    result.value.CopyFrom(encoder.encode(value))
+                    result.repr = _display_repr(value)
+                events.put(worker_pb2.EvalEvent(result=result))
+            except BaseException as exc:  # noqa: BLE001
+                events.put(worker_pb2.EvalEvent(error=to_python_error(exc, skip_frames=2)))
+            finally:
+                events.put(None)
+
+        job = self._executor.submit(call_id, run)
+        self._watch(job, context)
+        while True:
+            event = events.get()
+            if event is None:
+                return
+            yield event
+
+    def Cancel(self, request: worker_pb2.CancelRequest, context: grpc.ServicerContext) -> worker_pb2.CancelResponse:
+        return worker_pb2.CancelResponse(found=self._executor.cancel(request.call_id, graceful=request.graceful))
+
+    def Release(self, request: worker_pb2.ReleaseRequest, context: grpc.ServicerContext) -> worker_pb2.ReleaseResponse:
+        return worker_pb2.ReleaseResponse(released=self._handles.release(list(request.handle_ids)))
+
+    def Health(self, request: worker_pb2.HealthRequest, context: grpc.ServicerContext) -> worker_pb2.HealthResponse:
+        self._handles.expire()
+        numpy = sys.modules.get("numpy")
+        return worker_pb2.HealthResponse(
+            pid=os.getpid(),
+            python_version="%d.%d.%d" % sys.version_info[:3],
+            python_executable=sys.executable,
+            worker_version=WORKER_VERSION,
+            rss_bytes=_rss_bytes(),
+            live_handles=len(self._handles),
+            calls_total=self._executor.calls_total,
+            uptime_s=time.monotonic() - self._started,
+            numpy_version=getattr(numpy, "__version__", "") if numpy else _numpy_version(),
+            busy=self._executor.busy,
+        )
+
+    def Describe(self, request: Any, context: grpc.ServicerContext) -> worker_pb2.DescribeResponse:
+        def run() -> worker_pb2.DescribeResponse:
+            from .introspect import describe_library
+
+            library = describe_library(request.module, depth=request.depth, include_private=request.include_private)
+            return worker_pb2.DescribeResponse(library=library)
+
+        job = self._executor.submit(uuid.uuid4().hex, run)
+        self._watch(job, context)
+        try:
+            return job.future.result()
+        except BaseException as exc:  # noqa: BLE001 - an undescribable module is an answer, not a crash
+            return worker_pb2.DescribeResponse(error=to_python_error(exc))
+
+    def Telemetry(self, request: worker_pb2.TelemetryRequest,
+                  context: grpc.ServicerContext) -> Iterator[worker_pb2.TelemetrySample]:
+        from .telemetry import TelemetrySampler
+
+        interval_ms = request.interval_ms or 1000
+        interval_s = min(max(interval_ms, 100), 60_000) / 1000
+        sampler = TelemetrySampler()
+        try:
+            while context.is_active():
+                yield sampler.sample()
+                time.sleep(interval_s)
+        finally:
+            sampler.close()
+
+
+def _numpy_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("numpy")
+    except Exception:
+        return ""
+
+
+def _display_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception as exc:
+        return f"<repr failed: {type(exc).__name__}: {exc}>"
+    return text if len(text) <= 10_000 else text[:10_000] + "…"
+
+
+__all__ = ["WorkerService", "TokenInterceptor", "TOKEN_METADATA_KEY", "values_pb2"]

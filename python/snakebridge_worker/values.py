@@ -1,0 +1,216 @@
+"""The value codec: Python objects <-> the typed Value tree of values.proto.
+
+Plain data (None, bool, int, float, str, bytes, containers of those, complex,
+numpy arrays and scalars) is copied; anything else stays in the worker and
+crosses as a handle.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from typing import Any, Callable
+
+from .errors import SerializationError
+from .handles import HandleTable
+from .proto import values_pb2
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+_MAX_DEPTH = 100
+SUPPORTED_DTYPES = frozenset(
+    ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float16", "float32", "float64"]
+)
+
+_NULL = values_pb2.Null()
+
+
+def _numpy() -> Any:
+    # numpy is optional for the worker; only touch it when the value might be an array.
+    return sys.modules.get("numpy")
+
+
+def _qualified_type(obj: Any) -> str:
+    cls = type(obj)
+    module = cls.__module__
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+def _safe_repr(obj: Any, limit: int = 300) -> str:
+    try:
+        text = repr(obj)
+    except Exception as exc:  # a broken __repr__ must not break the call
+        text = f"<{_qualified_type(obj)} (repr failed: {type(exc).__name__})>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Encoder:
+    """Encodes results for one call; non-plain objects become handles in ``handles``."""
+
+    def __init__(self, handles: HandleTable, session: str = "", shm_threshold: int = 0) -> None:
+        self._handles = handles
+        self._session = session
+        self._shm_threshold = shm_threshold
+
+    def handle(self, obj: Any) -> values_pb2.Value:
+        """Encodes ``obj`` as a handle, whatever it is."""
+        handle_id = self._handles.put(obj, self._session)
+        return values_pb2.Value(
+            handle_value=values_pb2.Handle(id=handle_id, python_type=_qualified_type(obj), repr=_safe_repr(obj))
+        )
+
+    def encode(self, obj: Any) -> values_pb2.Value:
+        """Encodes ``obj`` by value where it is plain data, else as a handle."""
+        return self._encode(obj, 0, set())
+
+    def _encode(self, obj: Any, depth: int, path: set[int]) -> values_pb2.Value:
+        if obj is None:
+            return values_pb2.Value(null_value=_NULL)
+        kind = type(obj)
+        if kind is bool:
+            return values_pb2.Value(bool_value=obj)
+        if kind is int:
+            if INT64_MIN <= obj <= INT64_MAX:
+                return values_pb2.Value(int_value=obj)
+            return values_pb2.Value(big_int_value=str(obj))
+        if kind is float:
+            return values_pb2.Value(float_value=obj)
+        if kind is str:
+            return values_pb2.Value(str_value=obj)
+        if kind is bytes or kind is bytearray or kind is memoryview:
+            return values_pb2.Value(bytes_value=bytes(obj))
+        if kind is complex:
+            return values_pb2.Value(complex_value=values_pb2.Complex(real=obj.real, imag=obj.imag))
+        if kind in (list, tuple, dict, set, frozenset):
+            if depth >= _MAX_DEPTH or id(obj) in path:
+                # Self-referencing or absurdly deep containers stay in the worker.
+                return self.handle(obj)
+            path.add(id(obj))
+            try:
+                return self._encode_container(obj, kind, depth + 1, path)
+            finally:
+                path.discard(id(obj))
+        np = _numpy()
+        if np is not None:
+            if isinstance(obj, np.ndarray):
+                if obj.dtype.name in SUPPORTED_DTYPES and obj.dtype.byteorder in ("=", "<", "|"):
+                    return values_pb2.Value(ndarray_value=self._encode_array(obj))
+                return self.handle(obj)
+            if isinstance(obj, np.generic):
+                return self._encode(obj.item(), depth, path)
+        return self.handle(obj)
+
+    def _encode_container(self, obj: Any, kind: type, depth: int, path: set[int]) -> values_pb2.Value:
+        if kind is dict:
+            entries = [
+                values_pb2.DictEntry(key=self._encode(k, depth, path), value=self._encode(v, depth, path))
+                for k, v in obj.items()
+            ]
+            return values_pb2.Value(dict_value=values_pb2.Dict(entries=entries))
+        items = [self._encode(item, depth, path) for item in obj]
+        if kind is list:
+            return values_pb2.Value(list_value=values_pb2.ValueList(items=items))
+        if kind is tuple:
+            return values_pb2.Value(tuple_value=values_pb2.ValueList(items=items))
+        return values_pb2.Value(set_value=values_pb2.ValueList(items=items))
+
+    def _encode_array(self, array: Any) -> values_pb2.NDArray:
+        np = _numpy()
+        contiguous = np.ascontiguousarray(array)
+        shape = list(contiguous.shape)
+        if self._shm_threshold > 0 and contiguous.nbytes >= self._shm_threshold:
+            return values_pb2.NDArray(dtype=contiguous.dtype.name, shape=shape, shm_path=_write_shared(contiguous))
+        return values_pb2.NDArray(dtype=contiguous.dtype.name, shape=shape, data=contiguous.tobytes())
+
+
+def _shm_dir() -> str:
+    # /dev/shm is RAM-backed on Linux; elsewhere fall back to the temp dir.
+    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+
+
+def _write_shared(array: Any) -> str:
+    """Writes the array's bytes to a private file the host reads once and deletes."""
+    fd, path = tempfile.mkstemp(prefix="snakebridge-nd-", dir=_shm_dir())
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(memoryview(array).cast("B"))
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+class Decoder:
+    """Decodes call arguments; handles resolve to the live objects they name."""
+
+    def __init__(self, handles: HandleTable) -> None:
+        self._handles = handles
+
+    def decode(self, value: values_pb2.Value) -> Any:
+        """The Python object for ``value``."""
+        kind = value.WhichOneof("kind")
+        decode = _DECODERS.get(kind or "")
+        if decode is None:
+            raise SerializationError(f"argument has no value kind ({kind!r}); the host sent an empty Value")
+        return decode(self, value)
+
+    def _list(self, value: values_pb2.Value) -> list[Any]:
+        return [self.decode(v) for v in value.list_value.items]
+
+    def _tuple(self, value: values_pb2.Value) -> tuple[Any, ...]:
+        return tuple(self.decode(v) for v in value.tuple_value.items)
+
+    def _set(self, value: values_pb2.Value) -> set[Any]:
+        try:
+            return {self.decode(v) for v in value.set_value.items}
+        except TypeError as exc:
+            raise SerializationError(f"a set element is not hashable in Python: {exc}") from exc
+
+    def _dict(self, value: values_pb2.Value) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for entry in value.dict_value.entries:
+            key = self.decode(entry.key)
+            try:
+                result[key] = self.decode(entry.value)
+            except TypeError as exc:
+                raise SerializationError(f"dict key {key!r} is not hashable in Python: {exc}") from exc
+        return result
+
+    def _ndarray(self, value: values_pb2.Value) -> Any:
+        np = _numpy()
+        if np is None:
+            try:
+                import numpy as np  # noqa: F811 - imported on demand
+            except ImportError as exc:
+                raise SerializationError(
+                    "an ndarray argument needs numpy in the worker's interpreter; install it with: pip install numpy"
+                ) from exc
+        spec = value.ndarray_value
+        if spec.dtype not in SUPPORTED_DTYPES:
+            raise SerializationError(f"unsupported ndarray dtype {spec.dtype!r}; supported: {sorted(SUPPORTED_DTYPES)}")
+        data = spec.data
+        if spec.shm_path:
+            with open(spec.shm_path, "rb") as f:
+                data = f.read()
+        array = np.frombuffer(data, dtype=np.dtype(spec.dtype).newbyteorder("<"), count=-1)
+        # frombuffer gives a read-only view of the message bytes; copy so callees may write.
+        return array.reshape([int(d) for d in spec.shape]).copy()
+
+
+_DECODERS: dict[str, Callable[[Decoder, values_pb2.Value], Any]] = {
+    "null_value": lambda d, v: None,
+    "bool_value": lambda d, v: v.bool_value,
+    "int_value": lambda d, v: v.int_value,
+    "big_int_value": lambda d, v: int(v.big_int_value),
+    "float_value": lambda d, v: v.float_value,
+    "str_value": lambda d, v: v.str_value,
+    "bytes_value": lambda d, v: v.bytes_value,
+    "complex_value": lambda d, v: complex(v.complex_value.real, v.complex_value.imag),
+    "list_value": Decoder._list,
+    "tuple_value": Decoder._tuple,
+    "set_value": Decoder._set,
+    "dict_value": Decoder._dict,
+    "ndarray_value": Decoder._ndarray,
+    "handle_value": lambda d, v: d._handles.get(v.handle_value.id),
+}
