@@ -19,7 +19,7 @@ from .errors import CallCancelled, CallTimedOut, to_python_error
 from .executor import Job, MainThreadExecutor
 from .handles import HandleTable
 from .proto import values_pb2, worker_pb2, worker_pb2_grpc
-from .sessions import MISSING, SessionTable
+from .sessions import MISSING, SESSIONS
 from .values import Encoder
 
 TOKEN_METADATA_KEY = "x-snakebridge-token"
@@ -74,7 +74,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
     def __init__(self, executor: MainThreadExecutor, handles: HandleTable) -> None:
         self._executor = executor
         self._handles = handles
-        self._sessions = SessionTable()
+        self._sessions = SESSIONS
         self._started = time.monotonic()
 
     # -- helpers -------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
             except (CallCancelled, CallTimedOut):
                 raise
             except BaseException as exc:  # noqa: BLE001 - user errors become PythonError values
-                return worker_pb2.CallResponse(call_id=request.call_id, error=to_python_error(exc, skip_frames=1),
+                return worker_pb2.CallResponse(call_id=request.call_id, error=to_python_error(exc, skip_frames=2),
                                                duration_us=(time.perf_counter_ns() - started) // 1000)
 
         return run

@@ -88,3 +88,11 @@ class SessionTable:
 
 
 MISSING = _MISSING
+
+# One table per worker process: the Eval RPC and reset_session (called by the host as a function) share it.
+SESSIONS = SessionTable()
+
+
+def reset_session(session_id: str) -> bool:
+    """Forgets a session's namespace (a notebook "restart"); True if it existed."""
+    return SESSIONS.drop(session_id)

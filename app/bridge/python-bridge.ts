@@ -1,0 +1,476 @@
+// PythonBridge: calls into Python through the worker pool. The API the rest of the app uses.
+import { randomUUID } from "node:crypto";
+import type { ServiceError } from "@grpc/grpc-js";
+import type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
+import {
+  CallKind, OutputStream, ResultMode, type CallRequest, type CallResponse, type HealthResponse, type TelemetrySample,
+} from "../../proto/generated/snakebridge/v1/worker.js";
+import {
+  ProcessPool, type Affinity, type Disposable, type PoolOptions, type RunOptions, type WorkerInfo,
+} from "../pool/index.js";
+import { AsyncQueue } from "./async-queue.js";
+import { decodeValue, encodeValue, type HandleContext } from "./codec.js";
+import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
+import { PythonWorkerAdapter, type PythonWorker } from "./python-adapter.js";
+import { PythonError } from "./python-error.js";
+import { rpcError, type WorkerConnection } from "./worker-client.js";
+import { NDArray, PyHandle, type HandleOwner, type PyKwargs, type PyValue } from "./values.js";
+
+export interface BridgeOptions {
+  /** Interpreter to use; otherwise SNAKEBRIDGE_PYTHON, the project venv, then python3 on PATH. */
+  python?: string;
+  poolSize?: number;
+  cwd?: string;
+  env?: Readonly<Record<string, string>>;
+  /** Deadline for calls that set none (default 60 s). */
+  defaultTimeoutMs?: number;
+  /** After a deadline, how long the worker gets to honour the interrupt before it is replaced (default 2 s). */
+  hungCallGraceMs?: number;
+  /** ndarray results at least this large travel through shared memory (default 1 MiB; 0 disables). */
+  shmThresholdBytes?: number;
+  pool?: Partial<Omit<PoolOptions, "size">>;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  session?: string;
+  affinity?: Exclude<Affinity, "none">;
+  signal?: AbortSignal;
+  /** "handle" keeps the result in Python even when it is plain data. */
+  resultMode?: "auto" | "handle";
+  /** Identifies the call for cancel()/requestStop(); generated when absent. */
+  callId?: string;
+}
+
+export type EvalEvent =
+  | { type: "stdout" | "stderr"; text: string }
+  | { type: "result"; value: PyValue | undefined; repr: string; executionCount: number }
+  | { type: "error"; error: PythonError };
+
+export interface WorkerHealth {
+  workerId: string;
+  pid: number;
+  pythonVersion: string;
+  rssBytes: number;
+  liveHandles: number;
+  callsTotal: number;
+  uptimeS: number;
+  busy: boolean;
+}
+
+export type WorkerOutputListener = (workerId: string, stream: "stdout" | "stderr", text: string) => void;
+
+/** A call's deadline: `expired` rejects when it passes, then the onFire callbacks run. */
+interface Deadline {
+  expired: Promise<never>;
+  fired: () => boolean;
+  clear: () => void;
+  onFire: (callback: () => void) => void;
+}
+
+interface RunningCall {
+  connection: WorkerConnection;
+  workerId: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const STREAM_TIMEOUT_MS = 0; // streams (training runs) have no deadline unless the caller sets one
+
+/** Collects the PyHandles inside a value, to route the call to the worker that owns them. */
+function handlesIn(value: PyValue | undefined, found: PyHandle[] = []): PyHandle[] {
+  if (value instanceof PyHandle) found.push(value);
+  else if (Array.isArray(value)) for (const v of value as readonly PyValue[]) handlesIn(v, found);
+  else if (value instanceof Map) for (const [k, v] of value as ReadonlyMap<PyValue, PyValue>) { handlesIn(k, found); handlesIn(v, found); }
+  else if (value instanceof Set) for (const v of value as ReadonlySet<PyValue>) handlesIn(v, found);
+  else if (value !== null && typeof value === "object" && !(value instanceof Uint8Array) && !(value instanceof NDArray)) {
+    for (const v of Object.values(value as Record<string, PyValue>)) handlesIn(v, found);
+  }
+  return found;
+}
+
+/** Calls Python functions, classes and generators in a pool of worker processes. */
+export class PythonBridge implements HandleOwner {
+  readonly #running = new Map<string, RunningCall>();
+  readonly #outputListeners = new Set<WorkerOutputListener>();
+  private readonly connections = new Map<string, WorkerConnection>();
+  readonly #finalizer = new FinalizationRegistry<{ id: string; workerId: string; generation: number }>((held) => {
+    this.#releaseById(held.id, held.workerId, held.generation);
+  });
+  #disposed = false;
+
+  private constructor(
+    readonly interpreter: InterpreterInfo,
+    readonly pool: ProcessPool<PythonWorker>,
+    private readonly options: BridgeOptions,
+  ) {}
+
+  /** Finds the interpreter, starts the pool and resolves when the workers are ready. */
+  static async start(options: BridgeOptions = {}): Promise<PythonBridge> {
+    const interpreter = await findInterpreter(options.python);
+    let bridge: PythonBridge | undefined;
+    const adapter = new PythonWorkerAdapter({
+      python: interpreter.executable,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+      onOutput: (workerId, stream, text) => bridge?.emitOutput(workerId, stream, text),
+      onReady: (worker) => bridge?.connections.set(worker.workerId, worker.connection),
+      onExit: (worker) => {
+        if (bridge?.connections.get(worker.workerId) === worker.connection) bridge.connections.delete(worker.workerId);
+      },
+    });
+    const pool = new ProcessPool(adapter, { name: "python", ...options.pool, size: options.poolSize ?? 2 });
+    bridge = new PythonBridge(interpreter, pool, options);
+    await pool.start();
+    return bridge;
+  }
+
+  // -- calls ------------------------------------------------------------------------------------
+
+  /** Calls a Python function by dotted path, e.g. call("math.sqrt", [2]). */
+  call(target: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): Promise<PyValue> {
+    return this.#invoke(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options);
+  }
+
+  /** Constructs a Python object and returns a handle to it. */
+  async construct(target: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): Promise<PyHandle> {
+    const result = await this.#invoke(CallKind.CALL_KIND_CONSTRUCTOR, target, undefined, args, kwargs, options);
+    if (!(result instanceof PyHandle)) throw PythonError.bridge("internal", `constructor ${target} did not return a handle`, target);
+    return result;
+  }
+
+  /** Calls a method on a live object. */
+  callMethod(handle: PyHandle, method: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): Promise<PyValue> {
+    return this.#invoke(CallKind.CALL_KIND_METHOD, method, handle, args, kwargs, options);
+  }
+
+  /** Reads an attribute of a live object, or a module-level value by dotted path. */
+  getAttribute(owner: PyHandle | string, name?: string, options: CallOptions = {}): Promise<PyValue> {
+    if (typeof owner === "string") return this.#invoke(CallKind.CALL_KIND_ATTRIBUTE, owner, undefined, [], {}, options);
+    return this.#invoke(CallKind.CALL_KIND_ATTRIBUTE, name ?? "", owner, [], {}, options);
+  }
+
+  #request(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions, callId: string): CallRequest {
+    return {
+      callId,
+      kind,
+      target,
+      handleId: handle?.id ?? "",
+      args: args.map((a) => encodeValue(a)),
+      kwargs: Object.entries(kwargs).map(([name, value]) => ({ name, value: encodeValue(value) })),
+      sessionId: options.session ?? "",
+      resultMode: options.resultMode === "handle" ? ResultMode.RESULT_MODE_HANDLE : ResultMode.RESULT_MODE_UNSPECIFIED,
+      shmThresholdBytes: BigInt(this.options.shmThresholdBytes ?? 1024 * 1024),
+    };
+  }
+
+  /** Pool routing for a call: pinned to the worker that holds the handles it uses. */
+  #routing(target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): RunOptions {
+    const handles = [...(handle ? [handle] : []), ...handlesIn(args as PyValue), ...handlesIn(kwargs as PyValue)];
+    const workers = new Set(handles.map((h) => h.workerId));
+    if (workers.size > 1) {
+      throw PythonError.bridge("serialization_error",
+        `the call mixes objects from different workers (${[...workers].join(", ")}); objects can only be combined inside one worker. ` +
+          "Create them in the same session (CallOptions.session with affinity 'strict').", target);
+    }
+    const routing: RunOptions = { label: target };
+    const pinned = handles[0]?.workerId;
+    if (pinned !== undefined) routing.workerId = pinned;
+    if (options.session !== undefined) {
+      routing.session = options.session;
+      routing.affinity = options.affinity ?? "hint";
+    }
+    if (options.signal !== undefined) routing.signal = options.signal;
+    return routing;
+  }
+
+  #handleContext(worker: WorkerInfo): HandleContext {
+    return {
+      owner: this,
+      workerId: worker.id,
+      generation: worker.generation,
+      track: (handle) => this.#finalizer.register(handle, { id: handle.id, workerId: worker.id, generation: worker.generation }, handle),
+    };
+  }
+
+  #checkGeneration(worker: WorkerInfo, handles: PyHandle[], target: string): void {
+    const stale = handles.find((h) => h.generation !== worker.generation);
+    if (stale) {
+      throw PythonError.bridge("worker_crashed",
+        `the object ${stale.pythonType} (${stale.id}) lived in worker ${stale.workerId}, which has been restarted since; create it again`, target);
+    }
+  }
+
+  async #invoke(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): Promise<PyValue> {
+    this.#assertOpen(target);
+    const callId = options.callId ?? randomUUID();
+    const request = this.#request(kind, target, handle, args, kwargs, options, callId);
+    const routing = this.#routing(target, handle, args, kwargs, options);
+    const handles = [...(handle ? [handle] : []), ...handlesIn(args as PyValue), ...handlesIn(kwargs as PyValue)];
+    const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = this.#deadline(timeoutMs, target);
+    const work = this.pool.run(async (worker, info) => {
+      this.#checkGeneration(info, handles, target);
+      this.#running.set(callId, { connection: worker.connection, workerId: info.id });
+      try {
+        const response = await this.#callWithDeadline(worker, info, request, deadline);
+        return this.#outcome(response, info, target);
+      } finally {
+        this.#running.delete(callId);
+      }
+    }, routing);
+    try {
+      return await Promise.race([work, deadline.expired]);
+    } catch (error) {
+      throw this.#normalise(error, target);
+    } finally {
+      deadline.clear();
+      work.catch(() => undefined); // settled after the deadline: already reported
+    }
+  }
+
+  #deadline(timeoutMs: number, target: string): Deadline {
+    let fired = false;
+    let timer: NodeJS.Timeout | undefined;
+    const callbacks: (() => void)[] = [];
+    const expired = new Promise<never>((_, reject) => {
+      if (timeoutMs <= 0) return;
+      timer = setTimeout(() => {
+        fired = true;
+        reject(PythonError.bridge("timeout", `${target} did not finish within ${timeoutMs} ms; pass a larger timeout if it needs longer`, target));
+        for (const f of callbacks) f();
+      }, timeoutMs);
+    });
+    expired.catch(() => undefined);
+    return { expired, fired: () => fired, clear: () => clearTimeout(timer), onFire: (f) => callbacks.push(f) };
+  }
+
+  /** Runs a pipelined call; past the deadline the worker is interrupted, and replaced if it does not yield. */
+  async #callWithDeadline(worker: PythonWorker, info: WorkerInfo, request: CallRequest, deadline: Deadline): Promise<CallResponse> {
+    const answer = worker.connection.callPipelined(request);
+    deadline.onFire(() => {
+      worker.connection.cancel(request.callId, false).catch(() => undefined);
+      const grace = setTimeout(() => {
+        this.pool.killWorker(info.id, `call ${request.target} ignored its deadline and an interrupt for ${this.options.hungCallGraceMs ?? 2000} ms`);
+      }, this.options.hungCallGraceMs ?? 2000);
+      grace.unref();
+      answer.finally(() => clearTimeout(grace)).catch(() => undefined);
+    });
+    return answer;
+  }
+
+  #outcome(response: CallResponse, worker: WorkerInfo, target: string): PyValue {
+    const outcome = response.outcome;
+    if (outcome === undefined) throw PythonError.bridge("internal", `the worker sent an empty answer for ${target}`, target);
+    if (outcome.$case === "error") throw PythonError.fromMessage(outcome.value, target);
+    return decodeValue(outcome.value, this.#handleContext(worker));
+  }
+
+  #normalise(error: unknown, target: string): Error {
+    if (error instanceof PythonError) return error;
+    if (error instanceof Error && "code" in error) {
+      const code = (error as Error & { code: unknown }).code;
+      if (code === "worker_crashed") return PythonError.bridge("worker_crashed", `${error.message}`, target, error);
+      if (code === "pool_saturated" || code === "queue_timeout") return PythonError.bridge("pool_saturated", error.message, target, error);
+      if (code === "worker_gone") return PythonError.bridge("worker_crashed", error.message, target, error);
+      if (typeof code === "number") return rpcError(error as ServiceError, `call ${target}`, target);
+    }
+    if (error instanceof Error && error.name === "AbortError") return PythonError.bridge("cancelled", `${target} was cancelled`, target, error);
+    return error instanceof Error ? error : new Error(String(error));
+  }
+
+  #assertOpen(target: string): void {
+    if (this.#disposed) throw PythonError.bridge("internal", "the Python bridge has been shut down", target);
+  }
+
+  // -- streams ----------------------------------------------------------------------------------
+
+  /** Calls a generator (or anything iterable) and yields its items; breaking out of the loop cancels it. */
+  stream(target: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): AsyncIterable<PyValue> {
+    this.#assertOpen(target);
+    const callId = options.callId ?? randomUUID();
+    const request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId);
+    const routing = this.#routing(target, undefined, args, kwargs, options);
+    let cancel: (() => void) | undefined;
+    const queue = new AsyncQueue<PyValue>(() => cancel?.());
+    this.pool.run((worker, info) => new Promise<void>((resolve, reject) => {
+      const call = worker.connection.callStream(request, options.timeoutMs ?? STREAM_TIMEOUT_MS);
+      this.#running.set(callId, { connection: worker.connection, workerId: info.id });
+      cancel = () => call.cancel();
+      const context = this.#handleContext(info);
+      call.on("data", (event: { event?: { $case: string; value: unknown } }) => {
+        const e = event.event;
+        if (!e) return;
+        if (e.$case === "item") queue.push(decodeValue(e.value as Parameters<typeof decodeValue>[0], context));
+        else if (e.$case === "error") queue.fail(PythonError.fromMessage(e.value as Parameters<typeof PythonError.fromMessage>[0], target));
+      });
+      call.on("error", (error: ServiceError) => {
+        this.#running.delete(callId);
+        const failure = rpcError(error, `stream ${target}`, target);
+        queue.fail(failure);
+        // A consumer-side cancel is a normal end for the pool's bookkeeping.
+        if (failure.classification === "cancelled") resolve(); else reject(failure);
+      });
+      call.on("end", () => {
+        this.#running.delete(callId);
+        queue.end();
+        resolve();
+      });
+    }), routing).catch((error: unknown) => queue.fail(this.#normalise(error, target)));
+    return queue;
+  }
+
+  /** Runs code in a session namespace (REPL / notebook cell) and yields its output, then its result or error. */
+  evaluate(code: string, options: { session: string; signal?: AbortSignal; timeoutMs?: number; callId?: string }): AsyncIterable<EvalEvent> {
+    this.#assertOpen("eval");
+    const callId = options.callId ?? randomUUID();
+    let cancel: (() => void) | undefined;
+    const queue = new AsyncQueue<EvalEvent>(() => cancel?.());
+    const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
+    if (options.signal) routing.signal = options.signal;
+    this.pool.run((worker, info) => new Promise<void>((resolve) => {
+      const call = worker.connection.eval({ callId, sessionId: options.session, code }, options.timeoutMs ?? 0);
+      this.#running.set(callId, { connection: worker.connection, workerId: info.id });
+      const onAbort = (): void => { worker.connection.cancel(callId).catch(() => undefined); };
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      cancel = () => call.cancel();
+      const context = this.#handleContext(info);
+      const done = (): void => {
+        options.signal?.removeEventListener("abort", onAbort);
+        this.#running.delete(callId);
+        resolve();
+      };
+      call.on("data", (event: { event?: { $case: string; value: unknown } }) => {
+        const e = event.event;
+        if (!e) return;
+        if (e.$case === "output") {
+          const chunk = e.value as { stream: OutputStream; text: string };
+          queue.push({ type: chunk.stream === OutputStream.OUTPUT_STREAM_STDERR ? "stderr" : "stdout", text: chunk.text });
+        } else if (e.$case === "result") {
+          const result = e.value as { value?: Parameters<typeof decodeValue>[0]; repr: string; executionCount: number };
+          queue.push({
+            type: "result",
+            value: result.value === undefined ? undefined : decodeValue(result.value, context),
+            repr: result.repr,
+            executionCount: result.executionCount,
+          });
+        } else if (e.$case === "error") {
+          queue.push({ type: "error", error: PythonError.fromMessage(e.value as Parameters<typeof PythonError.fromMessage>[0], "eval") });
+        }
+      });
+      call.on("error", (error: ServiceError) => {
+        queue.push({ type: "error", error: rpcError(error, "cell", "eval") });
+        queue.end();
+        done();
+      });
+      call.on("end", () => {
+        queue.end();
+        done();
+      });
+    }), routing).catch((error: unknown) => {
+      queue.push({ type: "error", error: this.#normalise(error, "eval") as PythonError });
+      queue.end();
+    });
+    return queue;
+  }
+
+  /** Forgets a session's Python namespace (notebook restart). */
+  async resetSession(session: string): Promise<void> {
+    await this.call("snakebridge_worker.sessions.reset_session", [session], {}, { session, affinity: "strict" });
+  }
+
+  /** Interrupts a running call, stream or cell by id; false when it is not running. */
+  async cancel(callId: string): Promise<boolean> {
+    const running = this.#running.get(callId);
+    if (!running) return false;
+    return running.connection.cancel(callId, false);
+  }
+
+  /** Asks a running call to finish at its next safe point (a training run checkpoints and stops). */
+  async requestStop(callId: string): Promise<boolean> {
+    const running = this.#running.get(callId);
+    if (!running) return false;
+    return running.connection.cancel(callId, true);
+  }
+
+  // -- introspection and health -----------------------------------------------------------------
+
+  /** Introspects a module and its public submodules. */
+  async describe(module: string, options: { depth?: number; includePrivate?: boolean; timeoutMs?: number } = {}): Promise<LibraryDescriptor> {
+    this.#assertOpen(module);
+    const timeoutMs = options.timeoutMs ?? 300_000;
+    const response = await this.pool.run(
+      (worker) => worker.connection.describe({ module, depth: options.depth ?? 1, includePrivate: options.includePrivate ?? false }, timeoutMs),
+      { label: `describe ${module}` },
+    ).catch((error: unknown) => { throw this.#normalise(error, module); });
+    const outcome = response.outcome;
+    if (outcome?.$case === "error") throw PythonError.fromMessage(outcome.value, module);
+    if (outcome?.$case !== "library") throw PythonError.bridge("internal", `describe ${module} returned nothing`, module);
+    return outcome.value;
+  }
+
+  /** Health of every live worker (asked directly, without queueing behind calls). */
+  async health(): Promise<WorkerHealth[]> {
+    const results = await Promise.all(this.pool.snapshot().workers.map(async (w) => {
+      const connection = this.#connectionOf(w.id);
+      if (!connection) return undefined;
+      const h: HealthResponse = await connection.health();
+      return {
+        workerId: w.id, pid: h.pid, pythonVersion: h.pythonVersion, rssBytes: Number(h.rssBytes),
+        liveHandles: h.liveHandles, callsTotal: Number(h.callsTotal), uptimeS: h.uptimeS, busy: h.busy,
+      };
+    }));
+    return results.filter((r): r is WorkerHealth => r !== undefined);
+  }
+
+  #connectionOf(workerId: string): WorkerConnection | undefined {
+    return this.connections.get(workerId);
+  }
+
+  /** Streams telemetry samples from one worker until the signal aborts. */
+  telemetry(workerId: string, intervalMs: number, signal: AbortSignal): AsyncIterable<TelemetrySample> {
+    const connection = this.#connectionOf(workerId);
+    if (!connection) throw PythonError.bridge("not_found", `no live worker ${workerId}`);
+    const call = connection.telemetry(intervalMs);
+    const queue = new AsyncQueue<TelemetrySample>(() => call.cancel());
+    signal.addEventListener("abort", () => call.cancel(), { once: true });
+    call.on("data", (sample: TelemetrySample) => queue.push(sample));
+    call.on("error", (error: ServiceError) => (error.code === 1 ? queue.end() : queue.fail(rpcError(error, "telemetry"))));
+    call.on("end", () => queue.end());
+    return queue;
+  }
+
+  /** Subscribes to what workers print (user code's print(), warnings). */
+  onWorkerOutput(listener: WorkerOutputListener): Disposable {
+    this.#outputListeners.add(listener);
+    return { dispose: () => this.#outputListeners.delete(listener) };
+  }
+
+  private emitOutput(workerId: string, stream: "stdout" | "stderr", text: string): void {
+    for (const listener of this.#outputListeners) listener(workerId, stream, text);
+  }
+
+  // -- handles ----------------------------------------------------------------------------------
+
+  /** Releases a handle in the worker that holds it (called by PyHandle.release()). */
+  async releaseHandle(handle: PyHandle): Promise<void> {
+    this.#finalizer.unregister(handle);
+    await this.#releaseById(handle.id, handle.workerId, handle.generation);
+  }
+
+  async #releaseById(id: string, workerId: string, generation: number): Promise<void> {
+    if (this.#disposed) return;
+    const worker = this.pool.snapshot().workers.find((w) => w.id === workerId);
+    // A replaced worker took its objects with it: nothing to release.
+    if (!worker || worker.generation !== generation) return;
+    const connection = this.#connectionOf(workerId);
+    await connection?.release([id]).catch(() => undefined);
+  }
+
+  /** Stops every worker and releases every resource. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#outputListeners.clear();
+    await this.pool.shutdown();
+  }
+}
