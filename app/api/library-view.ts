@@ -1,0 +1,94 @@
+// Introspected libraries as the UI sees them (JSON-safe mirrors of describe.proto).
+
+export type ParameterKindView = "positional_only" | "positional_or_keyword" | "var_positional" | "keyword_only" | "var_keyword";
+export type SignatureSourceView = "inspect" | "text_signature" | "docstring_signature" | "numpydoc" | "google" | "overload" | "none";
+export type CallableKindView = "function" | "builtin" | "method" | "class_method" | "static_method" | "ufunc" | "other";
+
+export interface TypeExprView {
+  name: string;
+  args: TypeExprView[];
+  literals: string[];
+  text: string;
+}
+
+export interface ParameterView {
+  name: string;
+  kind: ParameterKindView;
+  type: TypeExprView | null;
+  hasDefault: boolean;
+  defaultRepr: string;
+  doc: string;
+}
+
+export interface SignatureView {
+  parameters: ParameterView[];
+  returns: TypeExprView | null;
+  returnsDoc: string;
+  source: SignatureSourceView;
+  /** As Python prints it: "(start, stop, num=50, *, dtype=None)". */
+  text: string;
+}
+
+export interface FunctionView {
+  name: string;
+  path: string;
+  doc: string;
+  signatures: SignatureView[];
+  kind: CallableKindView;
+  isAsync: boolean;
+  isGenerator: boolean;
+  definedIn: string;
+}
+
+export interface PropertyView {
+  name: string;
+  doc: string;
+  type: TypeExprView | null;
+  readonly: boolean;
+}
+
+export interface ClassView {
+  name: string;
+  path: string;
+  doc: string;
+  bases: string[];
+  constructor: FunctionView | null;
+  methods: FunctionView[];
+  properties: PropertyView[];
+  definedIn: string;
+}
+
+export interface ConstantView {
+  name: string;
+  path: string;
+  type: TypeExprView | null;
+  repr: string;
+}
+
+export interface ModuleView {
+  name: string;
+  doc: string;
+  functions: FunctionView[];
+  classes: ClassView[];
+  constants: ConstantView[];
+  submodules: string[];
+}
+
+export interface LibraryView {
+  name: string;
+  version: string;
+  pythonVersion: string;
+  pythonExecutable: string;
+  modules: ModuleView[];
+  warnings: string[];
+  elapsedMs: number;
+  /** True when the answer came from the descriptor cache without running Python. */
+  fromCache: boolean;
+}
+
+/** A library in the descriptor cache. */
+export interface CachedLibraryView {
+  name: string;
+  version: string;
+  describedAt: number;
+}
