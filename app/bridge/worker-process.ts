@@ -45,7 +45,7 @@ export class WorkerStartFailedError extends Error {
 /** Spawns a worker in its own process group and resolves once it is serving. */
 export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker> {
   const token = randomBytes(24).toString("base64url");
-  const pythonPath = [workerPackageRoot, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   const child = spawn(options.python, ["-m", "snakebridge_worker"], {
     cwd: options.cwd ?? process.cwd(),
     // detached: the worker leads its own process group, so the pool can signal it and its children together.

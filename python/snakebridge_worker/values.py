@@ -116,8 +116,8 @@ class Encoder:
         return values_pb2.Value(set_value=values_pb2.ValueList(items=items))
 
     def _encode_array(self, array: Any) -> values_pb2.NDArray:
-        np = _numpy()
-        contiguous = np.ascontiguousarray(array)
+        # copy(order="C") rather than ascontiguousarray, which turns 0-d arrays into 1-d ones.
+        contiguous = array if array.flags.c_contiguous else array.copy(order="C")
         shape = list(contiguous.shape)
         if self._shm_threshold > 0 and contiguous.nbytes >= self._shm_threshold:
             return values_pb2.NDArray(dtype=contiguous.dtype.name, shape=shape, shm_path=_write_shared(contiguous))

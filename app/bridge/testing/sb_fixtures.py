@@ -1,0 +1,73 @@
+"""Python helpers the bridge's integration tests call through real workers."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Iterator
+
+
+def echo(value: Any) -> Any:
+    """Returns its argument unchanged (for round trips)."""
+    return value
+
+
+def describe(value: Any) -> dict[str, Any]:
+    """What Python received: type name, and for arrays dtype and shape."""
+    info: dict[str, Any] = {"type": type(value).__name__}
+    if hasattr(value, "dtype") and hasattr(value, "shape"):
+        info["dtype"] = str(value.dtype)
+        info["shape"] = list(value.shape)
+    if isinstance(value, dict):
+        info["key_types"] = sorted({type(k).__name__ for k in value})
+    return info
+
+
+def count(n: int, delay: float = 0.0) -> Iterator[int]:
+    """Yields 0..n-1, optionally slowly; records how far it got in a file when closed early."""
+    try:
+        for i in range(n):
+            if delay:
+                time.sleep(delay)
+            yield i
+    finally:
+        marker = os.environ.get("SB_FIXTURE_MARKER")
+        if marker:
+            with open(marker, "w") as f:
+                f.write("closed")
+
+
+def pid() -> int:
+    """The worker's process id."""
+    return os.getpid()
+
+
+def spawn_grandchild() -> int:
+    """Starts a long-lived child process of the worker (same process group); returns its pid."""
+    import subprocess
+
+    return subprocess.Popen(["sleep", "300"]).pid
+
+
+class Accumulator:
+    """A small stateful class for handle tests."""
+
+    def __init__(self, start: float = 0.0, *, step: float = 1.0) -> None:
+        self.total = start
+        self.step = step
+
+    def add(self, amount: float | None = None) -> float:
+        self.total += self.step if amount is None else amount
+        return self.total
+
+    @property
+    def label(self) -> str:
+        return f"total={self.total}"
+
+
+class Unserializable:
+    """An object with no plain-data form."""
+
+
+def unserializable() -> Unserializable:
+    return Unserializable()

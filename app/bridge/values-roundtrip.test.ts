@@ -1,0 +1,119 @@
+// Every value kind crosses into Python and back unchanged (real worker, real gRPC).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isTuple, NDArray, PyComplex, tuple, type PythonBridge, type PyValue } from "./index.js";
+import { startTestBridge } from "./testing/start-test-bridge.js";
+
+let bridge: PythonBridge;
+beforeAll(async () => {
+  bridge = await startTestBridge();
+}, 60_000);
+afterAll(async () => {
+  await bridge?.dispose();
+});
+
+const echo = (value: PyValue): Promise<PyValue> => bridge.call("sb_fixtures.echo", [value]);
+const pythonType = async (value: PyValue): Promise<Record<string, PyValue>> =>
+  (await bridge.call("sb_fixtures.describe", [value])) as Record<string, PyValue>;
+
+describe("scalars", () => {
+  it.each([
+    ["null", null], ["true", true], ["false", false], ["zero", 0], ["negative int", -42], ["float", 3.25],
+    ["max safe int", Number.MAX_SAFE_INTEGER], ["empty string", ""], ["unicode", "héllo wörld — 你好 🐍"],
+  ] as [string, PyValue][])("%s round-trips", async (_name, value) => {
+    expect(await echo(value)).toEqual(value);
+  });
+
+  it("keeps integers beyond 2^53 exact as bigint, both inside and outside int64", async () => {
+    expect(await echo(2n ** 60n + 1n)).toBe(2n ** 60n + 1n);
+    expect(await echo(-(2n ** 100n) - 7n)).toBe(-(2n ** 100n) - 7n);
+    expect(await bridge.call("math.factorial", [25])).toBe(15511210043330985984000000n);
+  });
+
+  it("sends JS integers as Python int and fractions as float", async () => {
+    expect((await pythonType(7)).type).toBe("int");
+    expect((await pythonType(7.5)).type).toBe("float");
+  });
+
+  it("round-trips bytes and complex numbers", async () => {
+    const bytes = new Uint8Array([0, 1, 2, 254, 255]);
+    expect(await echo(bytes)).toEqual(bytes);
+    expect((await pythonType(bytes)).type).toBe("bytes");
+    const c = (await echo(new PyComplex(1.5, -2))) as PyComplex;
+    expect(c).toBeInstanceOf(PyComplex);
+    expect([c.real, c.imag]).toEqual([1.5, -2]);
+  });
+});
+
+describe("containers", () => {
+  it("round-trips nested lists and objects", async () => {
+    const value = { a: [1, 2, { b: "c", d: [null, true] }], e: { f: 1.5 } };
+    expect(await echo(value)).toEqual(value);
+  });
+
+  it("keeps tuples as tuples", async () => {
+    const result = await echo(tuple(1, "two", 3.5));
+    expect(isTuple(result)).toBe(true);
+    expect(result).toEqual([1, "two", 3.5]);
+    expect((await pythonType(tuple(1, 2))).type).toBe("tuple");
+    expect((await pythonType([1, 2])).type).toBe("list");
+  });
+
+  it("carries dicts with non-string keys as Maps", async () => {
+    const map = new Map<PyValue, PyValue>([[1, "one"], [tuple(2, 3), "pair"]]);
+    const result = (await echo(map)) as Map<PyValue, PyValue>;
+    expect(result).toBeInstanceOf(Map);
+    expect(result.get(1)).toBe("one");
+    expect((await pythonType(map)).key_types).toEqual(["int", "tuple"]);
+  });
+
+  it("round-trips sets", async () => {
+    const result = await echo(new Set([1, 2, 3]));
+    expect(result).toEqual(new Set([1, 2, 3]));
+  });
+
+  it("keeps a Python dict key named __proto__ as plain data", async () => {
+    const result = (await bridge.call("json.loads", ['{"__proto__": {"polluted": true}}'])) as Record<string, PyValue>;
+    expect(Object.keys(result)).toEqual(["__proto__"]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("ndarrays", () => {
+  const cases: [string, NDArray][] = [
+    ["float32 2x3", new NDArray("float32", [2, 3], new Float32Array([1, 2, 3, 4, 5, 6.5]))],
+    ["float64 vector", new NDArray("float64", [4], new Float64Array([0.1, -2, 3e100, Number.NaN]))],
+    ["int64 2x2x2", new NDArray("int64", [2, 2, 2], new BigInt64Array([1n, -2n, 3n, 2n ** 62n, 5n, 6n, 7n, 8n]))],
+    ["bool 3", new NDArray("bool", [3], new Uint8Array([1, 0, 1]))],
+    ["int32 empty", new NDArray("int32", [0, 3], new Int32Array(0))],
+    ["uint8 scalar", new NDArray("uint8", [], new Uint8Array([9]))],
+  ];
+  it.each(cases)("%s round-trips with dtype and shape", async (_name, array) => {
+    const info = await pythonType(array);
+    expect(info.type).toBe("ndarray");
+    expect(info.dtype).toBe(array.dtype);
+    expect(info.shape).toEqual([...array.shape]);
+    const back = (await echo(array)) as NDArray;
+    expect(back).toBeInstanceOf(NDArray);
+    expect(back.dtype).toBe(array.dtype);
+    expect(back.shape).toEqual(array.shape);
+    expect(Array.from(back.data as ArrayLike<number | bigint>)).toEqual(Array.from(array.data as ArrayLike<number | bigint>));
+  });
+
+  it("brings numpy results back as typed arrays", async () => {
+    const result = (await bridge.call("numpy.linspace", [0, 1, 5])) as NDArray;
+    expect(result.dtype).toBe("float64");
+    expect(result.data).toBeInstanceOf(Float64Array);
+    expect(Array.from(result.data as Float64Array)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  });
+
+  it("moves large arrays through shared memory intact", async () => {
+    const result = (await bridge.call("numpy.arange", [2_000_000], { dtype: "float64" })) as NDArray;
+    expect(result.size).toBe(2_000_000);
+    expect((result.data as Float64Array)[1_999_999]).toBe(1_999_999);
+  });
+
+  it("turns numpy scalars into plain numbers", async () => {
+    expect(await bridge.call("numpy.float32", [1.5])).toBe(1.5);
+    expect(await bridge.call("numpy.int64", [7])).toBe(7);
+  });
+});

@@ -1,0 +1,89 @@
+"""Describing numpy: dispatcher functions, ufuncs recovered from their docstring line, and the walk."""
+
+import inspect
+
+import pytest
+
+from snakebridge_worker.introspect import describe_library, signature_coverage
+from snakebridge_worker.introspect.docstrings import parse_docstring
+from snakebridge_worker.introspect.signatures import describe_signatures
+from snakebridge_worker.proto import describe_pb2
+
+numpy = pytest.importorskip("numpy")
+
+
+@pytest.fixture(scope="module")
+def numpy_top() -> describe_pb2.LibraryDescriptor:
+    return describe_library("numpy", depth=0)
+
+
+def _function(lib, name):
+    return next(f for f in lib.modules[0].functions if f.name == name)
+
+
+def test_linspace_parameters_defaults_and_numpydoc_types(numpy_top):
+    linspace = _function(numpy_top, "linspace")
+    assert linspace.path == "numpy.linspace"
+    params = {p.name: p for p in linspace.signatures[0].parameters}
+    assert list(params)[:3] == ["start", "stop", "num"]
+    assert params["num"].has_default and params["num"].default_repr == "50"
+    assert params["num"].type.name == "int", "numpydoc 'int, optional' fills the missing annotation"
+    assert params["start"].type.name == "array_like"
+    assert params["device"].kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY
+    assert "num" in linspace.signatures[0].text and linspace.signatures[0].returns_doc
+    assert numpy_top.version == numpy.__version__
+
+
+def test_add_is_a_ufunc_with_positional_only_inputs(numpy_top):
+    add = _function(numpy_top, "add")
+    assert add.kind == describe_pb2.CALLABLE_KIND_UFUNC
+    signature = add.signatures[0]
+    assert signature.source in (describe_pb2.SIGNATURE_SOURCE_INSPECT, describe_pb2.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE)
+    params = {p.name: p for p in signature.parameters}
+    assert params["x1"].kind == describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY
+    assert params["x2"].type.name == "array_like" and params["x2"].doc.startswith("The arrays to be added.")
+    assert params["where"].kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY
+
+
+def test_ufunc_signature_recovered_from_docstring_line_when_inspect_has_none():
+    # Older numpy ufuncs have no inspect signature; a stand-in without one takes the docstring path.
+    class UfuncLike:
+        __name__ = "add"
+        __doc__ = numpy.add.__doc__
+
+        def __call__(self, *args, **kwargs):
+            raise NotImplementedError
+
+        @property
+        def __signature__(self):
+            raise ValueError("no signature, like a ufunc on numpy < 2")
+
+    stand_in = UfuncLike()
+    doc = inspect.cleandoc(numpy.add.__doc__)
+    signature = describe_signatures(stand_in, "add", doc, parse_docstring(doc))[0]
+    assert signature.source == describe_pb2.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE
+    kinds = [(p.name, p.kind, p.has_default) for p in signature.parameters]
+    assert kinds[:3] == [("x1", describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY, False),
+                         ("x2", describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY, False),
+                         ("out", describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD, True)]
+    assert kinds[-1] == ("signature", describe_pb2.PARAMETER_KIND_KEYWORD_ONLY, True), "[, signature] is optional"
+    assert signature.text.startswith("(x1, x2, /, out=None, *, where=True")
+    assert signature.returns.name == "Union" and signature.returns_doc.startswith("The sum of")
+
+
+def test_alias_is_listed_as_reference_to_its_full_description(numpy_top):
+    absolute = _function(numpy_top, "absolute")
+    alias = _function(numpy_top, "abs")
+    assert absolute.signatures and not alias.signatures
+    assert alias.path == "numpy.absolute"
+
+
+def test_depth_one_walks_public_submodules_with_high_coverage():
+    lib = describe_library("numpy", depth=1)
+    names = {m.name for m in lib.modules}
+    assert {"numpy.fft", "numpy.linalg", "numpy.random"} <= names
+    assert not any(".tests" in n or "._" in n or n.endswith("conftest") for n in names)
+    fft = next(f for m in lib.modules if m.name == "numpy.fft" for f in m.functions if f.name == "fft")
+    assert fft.signatures and fft.path == "numpy.fft.fft"
+    coverage = signature_coverage(lib)
+    assert coverage["total"] > 1000 and coverage["share"] > 0.95, coverage
