@@ -166,6 +166,10 @@ export class PythonBridge implements HandleOwner {
   /** Pool routing for a call: pinned to the worker that holds the handles it uses. */
   #routing(target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): RunOptions {
     const handles = [...(handle ? [handle] : []), ...handlesIn(args as PyValue), ...handlesIn(kwargs as PyValue)];
+    const released = handles.find((h) => h.released);
+    if (released) {
+      throw PythonError.bridge("serialization_error", `handle ${released.id} (${released.pythonType}) was released and cannot be used`, target);
+    }
     const workers = new Set(handles.map((h) => h.workerId));
     if (workers.size > 1) {
       throw PythonError.bridge("serialization_error",

@@ -48,6 +48,7 @@ class HandleTable:
     def get(self, handle_id: str) -> Any:
         """The object behind ``handle_id`` (refreshing its TTL)."""
         with self._lock:
+            self._expire_locked()
             entry = self._entries.get(handle_id)
             if entry is None:
                 raise TargetNotFound(

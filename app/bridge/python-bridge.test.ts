@@ -1,0 +1,180 @@
+// Calls, handles, streams, errors and deadlines through a real worker.
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PyHandle, PythonError, type PythonBridge, type PyValue } from "./index.js";
+import { startTestBridge } from "./testing/start-test-bridge.js";
+
+const markerDir = mkdtempSync(join(tmpdir(), "sb-marker-"));
+const marker = join(markerDir, "closed");
+let bridge: PythonBridge;
+beforeAll(async () => {
+  bridge = await startTestBridge({ poolSize: 2, env: { SB_FIXTURE_MARKER: marker }, hungCallGraceMs: 1500 });
+}, 60_000);
+afterAll(async () => {
+  await bridge?.dispose();
+});
+
+async function failure(promise: Promise<unknown>): Promise<PythonError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(PythonError);
+  return error as PythonError;
+}
+
+describe("calls", () => {
+  it("calls a function with keyword arguments", async () => {
+    expect(await bridge.call("json.dumps", [{ b: 1, a: [1, 2] }], { sort_keys: true })).toBe('{"a": [1, 2], "b": 1}');
+  });
+
+  it("reads a module-level attribute by dotted path", async () => {
+    expect(await bridge.getAttribute("math.pi")).toBeCloseTo(Math.PI, 12);
+  });
+});
+
+describe("handles", () => {
+  it("constructs an object, calls its methods, reads attributes and releases it", async () => {
+    const acc = await bridge.construct("sb_fixtures.Accumulator", [10], { step: 2.5 });
+    expect(acc).toBeInstanceOf(PyHandle);
+    expect(acc.pythonType).toBe("sb_fixtures.Accumulator");
+    expect(await bridge.callMethod(acc, "add")).toBe(12.5);
+    expect(await bridge.callMethod(acc, "add", [1])).toBe(13.5);
+    expect(await bridge.getAttribute(acc, "label")).toBe("total=13.5");
+    await acc.release();
+    const error = await failure(bridge.callMethod(acc, "add"));
+    expect(error.classification).toBe("serialization_error");
+    expect(error.message).toContain("released");
+  });
+
+  it("returns non-plain results as handles and routes calls on them to the worker that holds them", async () => {
+    const counter = (await bridge.call("collections.Counter", ["abracadabra"], {}, { resultMode: "handle" })) as PyHandle;
+    const top = await bridge.callMethod(counter, "most_common", [1]);
+    expect(top).toEqual([["a", 5]]);
+    // Passing a handle as an argument runs where it lives.
+    expect(await bridge.call("builtins.len", [counter])).toBe(5);
+    await counter.release();
+  });
+
+  it("expires idle handles after their TTL", async () => {
+    const short = await startTestBridge({ env: { SNAKEBRIDGE_HANDLE_TTL_S: "0.3" } });
+    try {
+      const acc = await short.construct("sb_fixtures.Accumulator");
+      await new Promise((r) => setTimeout(r, 600));
+      const error = await failure(short.callMethod(acc, "add"));
+      expect(error.classification).toBe("not_found");
+      expect(error.message).toMatch(/expired|released/);
+    } finally {
+      await short.dispose();
+    }
+  }, 30_000);
+
+  it("an unserializable result becomes a handle with type and repr", async () => {
+    const value = (await bridge.call("sb_fixtures.unserializable")) as PyHandle;
+    expect(value).toBeInstanceOf(PyHandle);
+    expect(value.pythonType).toBe("sb_fixtures.Unserializable");
+    expect(value.repr).toContain("Unserializable object");
+  });
+});
+
+describe("streams", () => {
+  it("streams a generator's items", async () => {
+    const items: PyValue[] = [];
+    for await (const item of bridge.stream("sb_fixtures.count", [5])) items.push(item);
+    expect(items).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("stops the Python generator when the consumer breaks early", async () => {
+    const items: PyValue[] = [];
+    for await (const item of bridge.stream("sb_fixtures.count", [1000, 0.02])) {
+      items.push(item);
+      if (items.length === 3) break;
+    }
+    expect(items).toEqual([0, 1, 2]);
+    await expect.poll(() => existsSync(marker) && readFileSync(marker, "utf8"), { timeout: 5000 }).toBe("closed");
+    // The worker is free again afterwards.
+    expect(await bridge.call("math.sqrt", [16])).toBe(4);
+  });
+
+  it("reports an error raised mid-stream", async () => {
+    const consume = async (): Promise<void> => {
+      for await (const _ of bridge.stream("builtins.map", [])) { /* never reached */ }
+    };
+    const error = await failure(consume());
+    expect(error.classification).toBe("type_error");
+  });
+});
+
+describe("errors", () => {
+  it("carries the Python type, module, message, traceback and classification", async () => {
+    const error = await failure(bridge.call("json.loads", ["not json"]));
+    expect(error.pythonType).toBe("JSONDecodeError");
+    expect(error.pythonModule).toBe("json.decoder");
+    expect(error.classification).toBe("value_error");
+    expect(error.traceback).toContain("Traceback (most recent call last)");
+    expect(error.traceback).toContain("json/decoder.py");
+  });
+
+  it("says how to install a missing package", async () => {
+    const error = await failure(bridge.call("no_such_package_xyz.run"));
+    expect(error.classification).toBe("import_error");
+    expect(error.message).toContain("pip install no_such_package_xyz");
+  });
+
+  it("refuses to call something that is not callable", async () => {
+    const error = await failure(bridge.call("math.pi"));
+    expect(error.classification).toBe("type_error");
+    expect(error.message).toContain("not callable");
+  });
+
+  it("names the missing attribute", async () => {
+    const error = await failure(bridge.call("math.no_such_function"));
+    expect(error.classification).toBe("attribute_error");
+    expect(error.message).toContain("no_such_function");
+  });
+
+  it("rejects an argument that cannot cross the bridge before calling Python", async () => {
+    class Custom { x = 1; }
+    const error = await failure(bridge.call("sb_fixtures.echo", [new Custom() as unknown as PyValue]));
+    expect(error.classification).toBe("serialization_error");
+    expect(error.message).toContain("Custom");
+  });
+
+  it("maps KeyError and IndexError", async () => {
+    expect((await failure(bridge.call("operator.getitem", [{ a: 1 }, "b"]))).classification).toBe("key_error");
+    expect((await failure(bridge.call("operator.getitem", [[1], 5]))).classification).toBe("index_error");
+  });
+});
+
+describe("deadlines and cancellation", () => {
+  it("ends time.sleep(60) at its deadline and keeps the worker usable", async () => {
+    const started = Date.now();
+    const error = await failure(bridge.call("time.sleep", [60], {}, { timeoutMs: 500 }));
+    expect(error.classification).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(3000);
+    const pids = new Set(await Promise.all([0, 1, 2, 3].map(() => bridge.call("sb_fixtures.pid"))));
+    expect(pids.size).toBeGreaterThan(0);
+    expect(await bridge.call("math.sqrt", [9])).toBe(3);
+  });
+
+  it("cancels a call through its AbortSignal", async () => {
+    const controller = new AbortController();
+    const pending = bridge.call("time.sleep", [30], {}, { signal: controller.signal, callId: "sleepy" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await bridge.cancel("sleepy")).toBe(true);
+    const error = await failure(pending);
+    expect(error.classification).toBe("cancelled");
+  });
+});
+
+describe("evaluate", () => {
+  it("runs cells in a session namespace with streamed output and a result", async () => {
+    const events = [];
+    for await (const e of bridge.evaluate("x = 40\nprint('hello')\nx + 2", { session: "s1" })) events.push(e);
+    expect(events[0]).toEqual({ type: "stdout", text: "hello" });
+    const result = events.find((e) => e.type === "result");
+    expect(result).toMatchObject({ type: "result", value: 42, repr: "42", executionCount: 1 });
+    const second = [];
+    for await (const e of bridge.evaluate("x * 2", { session: "s1" })) second.push(e);
+    expect(second.at(-1)).toMatchObject({ type: "result", value: 80, executionCount: 2 });
+  });
+});

@@ -1,0 +1,312 @@
+// The embedded run store: runs, their events, metric series and telemetry in one SQLite file.
+// WAL with synchronous=NORMAL: every append is its own committed transaction, so a crash of
+// the host loses at most the append in flight, while appends stay cheap enough for live logs.
+
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+import Database from "better-sqlite3";
+
+import { parseTrainingEvent, type TrainingEvent } from "./events.js";
+
+export type RunStatus = "created" | "running" | "completed" | "stopped" | "failed" | "interrupted";
+
+const RUN_STATUSES: readonly RunStatus[] = ["created", "running", "completed", "stopped", "failed", "interrupted"];
+const TERMINAL: ReadonlySet<RunStatus> = new Set(["completed", "stopped", "failed", "interrupted"]);
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  config: unknown;
+  status: RunStatus;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  summary: unknown;
+  error: unknown;
+}
+
+export interface StoredEvent {
+  seq: number;
+  at: number;
+  event: TrainingEvent;
+}
+
+export interface SeriesPoint {
+  /** The training step for metrics; null for telemetry, which is sampled on a timer. */
+  step: number | null;
+  at: number;
+  value: number;
+}
+
+export interface StatusDetails {
+  summary?: unknown;
+  error?: unknown;
+  at?: number;
+}
+
+/** Thrown when a run id is not in the store. */
+export class RunNotFoundError extends Error {
+  override readonly name = "RunNotFoundError";
+  constructor(readonly runId: string) {
+    super(`run ${runId} is not in the run store; list runs to find its id`);
+  }
+}
+
+interface RunRow {
+  id: string;
+  name: string;
+  config: string;
+  status: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  summary: string | null;
+  error: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('created','running','completed','stopped','failed','interrupted')),
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  summary TEXT,
+  error TEXT
+);
+CREATE TABLE IF NOT EXISTS events (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+);
+CREATE TABLE IF NOT EXISTS metrics (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS metrics_by_name ON metrics (run_id, name, step);
+CREATE TABLE IF NOT EXISTS telemetry (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS telemetry_by_name ON telemetry (run_id, name, at);
+`;
+
+/** Fields of log/eval events that are not metrics. */
+const NOT_METRICS = new Set(["type", "step"]);
+
+export class RunStore {
+  private constructor(private readonly db: Database.Database) {}
+
+  /** Opens (creating if needed) the store at path; ":memory:" gives a throwaway store. */
+  static open(path: string): RunStore {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("foreign_keys = ON");
+      db.exec(SCHEMA);
+    } catch (error) {
+      db.close();
+      throw new Error(`cannot open the run store at ${path}: ${(error as Error).message}; check the file is a Snakebridge run store and writable`, {
+        cause: error,
+      });
+    }
+    return new RunStore(db);
+  }
+
+  /** Records a new run in status "created". */
+  createRun(input: { name: string; config: unknown }, at: number = Date.now()): RunRecord {
+    const id = randomUUID();
+    this.db
+      .prepare("INSERT INTO runs (id, name, config, status, created_at) VALUES (?, ?, ?, 'created', ?)")
+      .run(id, input.name, JSON.stringify(input.config ?? null), at);
+    return this.requireRun(id);
+  }
+
+  /** Stores an event, its numeric log/eval fields as metrics, and the run status it implies. */
+  appendEvent(runId: string, event: TrainingEvent, at: number = Date.now()): void {
+    const checked = parseTrainingEvent(event);
+    this.db.transaction(() => {
+      this.requireRun(runId);
+      const seq = (this.db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM events WHERE run_id = ?").get(runId) as { next: number }).next;
+      this.db.prepare("INSERT INTO events (run_id, seq, at, type, json) VALUES (?, ?, ?, ?, ?)").run(runId, seq, at, checked.type, JSON.stringify(checked));
+      if (checked.type === "log" || checked.type === "eval") this.insertMetrics(runId, checked, at);
+      this.applyEventStatus(runId, checked, at);
+    })();
+  }
+
+  /** Stores one telemetry sample (e.g. {"gpu0.memory_used_bytes": ..., "rss_bytes": ...}). */
+  appendTelemetry(runId: string, at: number, values: Record<string, number>): void {
+    this.db.transaction(() => {
+      this.requireRun(runId);
+      const insert = this.db.prepare("INSERT INTO telemetry (run_id, at, name, value) VALUES (?, ?, ?, ?)");
+      for (const [name, value] of Object.entries(values)) {
+        if (Number.isFinite(value)) insert.run(runId, at, name, value);
+      }
+    })();
+  }
+
+  /** Sets a run's status; "running" stamps started_at, terminal statuses stamp finished_at. */
+  setStatus(runId: string, status: RunStatus, details: StatusDetails = {}): void {
+    if (!RUN_STATUSES.includes(status)) {
+      throw new Error(`run status must be one of ${RUN_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
+    }
+    this.db.transaction(() => {
+      this.requireRun(runId);
+      this.writeStatus(runId, status, details.at ?? Date.now(), details);
+    })();
+  }
+
+  /** The run with this id, or undefined. */
+  getRun(id: string): RunRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** All runs, newest first. */
+  listRuns(): RunRecord[] {
+    const rows = this.db.prepare("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC").all() as RunRow[];
+    return rows.map(toRecord);
+  }
+
+  /** A run's events in the order they were appended. */
+  events(runId: string): StoredEvent[] {
+    const rows = this.db.prepare("SELECT seq, at, json FROM events WHERE run_id = ? ORDER BY seq").all(runId) as {
+      seq: number;
+      at: number;
+      json: string;
+    }[];
+    return rows.map((row) => ({ seq: row.seq, at: row.at, event: parseTrainingEvent(JSON.parse(row.json)) }));
+  }
+
+  /** One named series: metric points by step, or telemetry points (step null) by time. */
+  series(runId: string, name: string): SeriesPoint[] {
+    return this.db
+      .prepare(
+        `SELECT step, at, value FROM (
+           SELECT step, at, value FROM metrics WHERE run_id = ? AND name = ?
+           UNION ALL
+           SELECT NULL AS step, at, value FROM telemetry WHERE run_id = ? AND name = ?
+         ) ORDER BY at, step`,
+      )
+      .all(runId, name, runId, name) as SeriesPoint[];
+  }
+
+  /** Names of every metric and telemetry series a run has, sorted. */
+  seriesNames(runId: string): string[] {
+    const rows = this.db
+      .prepare("SELECT name FROM metrics WHERE run_id = ? UNION SELECT name FROM telemetry WHERE run_id = ? ORDER BY name")
+      .all(runId, runId) as { name: string }[];
+    return rows.map((row) => row.name);
+  }
+
+  /** Marks runs left "running" by a host that died as "interrupted"; returns how many. */
+  markInterruptedRuns(at: number = Date.now()): number {
+    const error = JSON.stringify({
+      classification: "interrupted",
+      message: "the workbench stopped while this run was training; resume it from its last checkpoint (resume_from)",
+    });
+    return this.db
+      .prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, ?) WHERE status = 'running'")
+      .run(at, error).changes;
+  }
+
+  /** All of a run's series as CSV: source,step,at,name,value (one row per point). */
+  exportCsv(runId: string): string {
+    this.requireRun(runId);
+    const rows = this.db
+      .prepare(
+        `SELECT 'metric' AS source, step, at, name, value FROM metrics WHERE run_id = ?
+         UNION ALL
+         SELECT 'telemetry' AS source, NULL AS step, at, name, value FROM telemetry WHERE run_id = ?
+         ORDER BY source, name, at, step`,
+      )
+      .all(runId, runId) as { source: string; step: number | null; at: number; name: string; value: number }[];
+    const lines = ["source,step,at,name,value"];
+    for (const row of rows) {
+      lines.push([row.source, row.step === null ? "" : String(row.step), String(row.at), csvField(row.name), String(row.value)].join(","));
+    }
+    return `${lines.join("\n")}\n`;
+  }
+
+  /** Closes the database; the store cannot be used afterwards. */
+  close(): void {
+    this.db.close();
+  }
+
+  private requireRun(id: string): RunRecord {
+    const run = this.getRun(id);
+    if (run === undefined) throw new RunNotFoundError(id);
+    return run;
+  }
+
+  private insertMetrics(runId: string, event: TrainingEvent & { step: number }, at: number): void {
+    const insert = this.db.prepare("INSERT INTO metrics (run_id, step, at, name, value) VALUES (?, ?, ?, ?, ?)");
+    for (const [name, value] of Object.entries(event)) {
+      if (!NOT_METRICS.has(name) && typeof value === "number" && Number.isFinite(value)) {
+        insert.run(runId, event.step, at, name, value);
+      }
+    }
+  }
+
+  private applyEventStatus(runId: string, event: TrainingEvent, at: number): void {
+    if (event.type === "started") this.writeStatus(runId, "running", at, {});
+    else if (event.type === "finished") this.writeStatus(runId, event.status, at, { summary: event.summary });
+    else if (event.type === "failed") this.writeStatus(runId, "failed", at, { error: event });
+  }
+
+  private writeStatus(runId: string, status: RunStatus, at: number, details: StatusDetails): void {
+    // A resumed run goes back to "running": its old finish time no longer applies.
+    const finishedAt = TERMINAL.has(status) ? at : null;
+    const startedAt = status === "running" ? at : null;
+    this.db
+      .prepare(
+        `UPDATE runs SET status = ?,
+           started_at = COALESCE(started_at, ?),
+           finished_at = ?,
+           summary = COALESCE(?, summary),
+           error = COALESCE(?, error)
+         WHERE id = ?`,
+      )
+      .run(
+        status,
+        startedAt,
+        finishedAt,
+        details.summary === undefined ? null : JSON.stringify(details.summary),
+        details.error === undefined ? null : JSON.stringify(details.error),
+        runId,
+      );
+  }
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    config: JSON.parse(row.config) as unknown,
+    status: row.status as RunStatus,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    summary: row.summary === null ? null : (JSON.parse(row.summary) as unknown),
+    error: row.error === null ? null : (JSON.parse(row.error) as unknown),
+  };
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
