@@ -8,6 +8,8 @@ export interface PythonWorker {
   connection: WorkerConnection;
   handshake: Handshake;
   workerId: string;
+  /** Settles when the worker process has exited. */
+  exited: Promise<void>;
 }
 
 export interface PythonAdapterOptions {
@@ -44,9 +46,12 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
       try { process.kill(-spawned.handshake.pid, "SIGKILL"); } catch { spawned.process.kill("SIGKILL"); }
       throw new Error(`worker ${ctx.workerId} printed its handshake but its socket did not accept a connection: ${String(error)}`);
     }
-    const worker: PythonWorker = { connection, handshake: spawned.handshake, workerId: ctx.workerId };
+    let markExited: () => void = () => undefined;
+    const exited = new Promise<void>((resolve) => { markExited = resolve; });
+    const worker: PythonWorker = { connection, handshake: spawned.handshake, workerId: ctx.workerId, exited };
     spawned.process.once("exit", () => {
       connection.close();
+      markExited();
       this.options.onExit?.(worker);
     });
     this.options.onReady?.(worker);

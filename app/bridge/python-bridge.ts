@@ -218,6 +218,9 @@ export class PythonBridge implements HandleOwner {
       try {
         const response = await this.#callWithDeadline(worker, info, request, deadline);
         return this.#outcome(response, info, target);
+      } catch (error) {
+        await this.#settleCrash(worker, error);
+        throw error;
       } finally {
         this.#running.delete(callId);
       }
@@ -260,6 +263,15 @@ export class PythonBridge implements HandleOwner {
       answer.finally(() => clearTimeout(grace)).catch(() => undefined);
     });
     return answer;
+  }
+
+  /**
+   * A lost connection usually means the process is dying. Hold the worker until its exit is observed, so the
+   * pool sees the crash first and does not hand the next queued call to a dead process.
+   */
+  async #settleCrash(worker: PythonWorker, error: unknown): Promise<void> {
+    if (!(error instanceof PythonError) || error.classification !== "worker_crashed") return;
+    await Promise.race([worker.exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   }
 
   #outcome(response: CallResponse, worker: WorkerInfo, target: string): PyValue {
@@ -387,6 +399,11 @@ export class PythonBridge implements HandleOwner {
     const running = this.#running.get(callId);
     if (!running) return false;
     return running.connection.cancel(callId, false);
+  }
+
+  /** The pool worker running a call (e.g. to sample that worker's telemetry during a training run). */
+  workerOf(callId: string): string | undefined {
+    return this.#running.get(callId)?.workerId;
   }
 
   /** Asks a running call to finish at its next safe point (a training run checkpoints and stops). */

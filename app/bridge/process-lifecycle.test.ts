@@ -1,0 +1,112 @@
+// Worker crashes, a killed host, and refused RPCs: the failure paths, with real processes.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CallKind, ResultMode } from "../../proto/generated/snakebridge/v1/worker.js";
+import { PythonError, type PythonBridge } from "./index.js";
+import { startTestBridge } from "./testing/start-test-bridge.js";
+import { spawnWorker } from "./worker-process.js";
+import { WorkerConnection } from "./worker-client.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("a worker killed in mid-call", () => {
+  let bridge: PythonBridge;
+  beforeAll(async () => {
+    bridge = await startTestBridge({ poolSize: 1, pool: { restartBackoff: { initialMs: 50 } } });
+  }, 60_000);
+  afterAll(async () => {
+    await bridge?.dispose();
+  });
+
+  it("fails the call with worker_crashed, restarts the worker and runs the queued calls", async () => {
+    const pid = (await bridge.call("sb_fixtures.pid")) as number;
+    const inFlight = bridge.call("time.sleep", [30]);
+    const queued = [bridge.call("math.sqrt", [4]), bridge.call("math.sqrt", [9])];
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(pid, "SIGKILL");
+    const error = await inFlight.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(PythonError);
+    expect((error as PythonError).classification).toBe("worker_crashed");
+    expect(await Promise.all(queued)).toEqual([2, 3]);
+    const newPid = (await bridge.call("sb_fixtures.pid")) as number;
+    expect(newPid).not.toBe(pid);
+    const worker = bridge.pool.snapshot().workers[0]!;
+    expect(worker.restarts).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+
+  it("a handle from the crashed worker fails clearly instead of reaching the new one", async () => {
+    const acc = await bridge.construct("sb_fixtures.Accumulator");
+    const pid = (await bridge.call("sb_fixtures.pid")) as number;
+    process.kill(pid, "SIGKILL");
+    await expect.poll(async () => (await bridge.call("sb_fixtures.pid")) !== pid, { timeout: 10_000 }).toBe(true);
+    const error = await bridge.callMethod(acc, "add").then(() => undefined, (e: unknown) => e);
+    expect((error as PythonError).classification).toBe("worker_crashed");
+    expect((error as PythonError).message).toContain("restarted");
+  }, 30_000);
+});
+
+describe("a host killed with SIGKILL", () => {
+  it("leaves no workers: they exit by themselves, and the next host reaps what they left", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "sb-hostkill-"));
+    const host = spawn(process.execPath, ["--import", "tsx", join(here, "testing", "host-process.ts"), stateDir], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: host.stdout! }).once("line", resolve);
+      host.once("exit", (code) => reject(new Error(`test host exited early (${code})`)));
+    });
+    const { pids, grandchild } = JSON.parse(line) as { pids: number[]; grandchild: number };
+    expect(pids.every(alive)).toBe(true);
+    host.kill("SIGKILL");
+    // Workers notice their host is gone (stdin closes) and exit on their own.
+    await expect.poll(() => pids.filter(alive).length, { timeout: 10_000 }).toBe(0);
+    // The grandchild shares a worker's process group and is still there: a new host's pool reaps it.
+    expect(alive(grandchild)).toBe(true);
+    const next = await startTestBridge({ poolSize: 1, pool: { stateDir } });
+    try {
+      await expect.poll(() => alive(grandchild), { timeout: 5_000 }).toBe(false);
+    } finally {
+      await next.dispose();
+    }
+  }, 60_000);
+});
+
+describe("the worker's token", () => {
+  it("refuses a call without the token as UNAUTHENTICATED and serves one with it", async () => {
+    const worker = await spawnWorker({ python: (await import("./interpreter.js")).interpreterCandidates().find((c) => c.source === "venv")?.executable ?? "python3" });
+    try {
+      const request = {
+        callId: "x", kind: CallKind.CALL_KIND_FUNCTION, target: "math.sqrt", handleId: "", args: [], kwargs: [],
+        sessionId: "", resultMode: ResultMode.RESULT_MODE_UNSPECIFIED, shmThresholdBytes: 0n,
+      };
+      const anonymous = WorkerConnection.unauthenticated(worker.handshake.address);
+      const refusal = await new Promise<ServiceError | null>((resolve) => anonymous.call(request, (error) => resolve(error)));
+      expect(refusal?.code).toBe(status.UNAUTHENTICATED);
+      const wrong = new Metadata();
+      wrong.set("x-snakebridge-token", "not-the-token");
+      const wrongRefusal = await new Promise<ServiceError | null>((resolve) => anonymous.health({}, wrong, (error) => resolve(error)));
+      expect(wrongRefusal?.code).toBe(status.UNAUTHENTICATED);
+      anonymous.close();
+      const authorised = new WorkerConnection(worker.handshake.address, worker.token);
+      expect((await authorised.health()).pid).toBe(worker.handshake.pid);
+      authorised.close();
+    } finally {
+      worker.process.kill("SIGKILL");
+    }
+  }, 30_000);
+});

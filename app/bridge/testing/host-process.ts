@@ -1,0 +1,13 @@
+// A throwaway host for the "host killed with SIGKILL" test: starts a bridge, prints its worker pids, waits.
+import { startTestBridge } from "./start-test-bridge.js";
+
+const stateDir = process.argv[2];
+if (!stateDir) throw new Error("usage: host-process.ts <stateDir>");
+const bridge = await startTestBridge({ poolSize: 2, pool: { stateDir } });
+const pids = await Promise.all(
+  bridge.pool.snapshot().workers.map((w) => bridge.call("sb_fixtures.pid", [], {}, { session: `pin-${w.id}` })),
+);
+// A grandchild in the worker's process group: it outlives its worker unless someone reaps the group.
+const grandchild = await bridge.call("sb_fixtures.spawn_grandchild");
+process.stdout.write(JSON.stringify({ workers: bridge.pool.snapshot().workers.map((w) => w.pid), pids, grandchild }) + "\n");
+setInterval(() => undefined, 60_000);

@@ -1,0 +1,31 @@
+export { ProcessPool, MAX_START_FAILURES } from "./process-pool.js";
+export {
+  PoolError,
+  PoolSaturatedError,
+  QueueTimeoutError,
+  WorkerCrashedError,
+  WorkerGoneError,
+  PoolClosedError,
+  WorkerStartError,
+  describeError,
+} from "./errors.js";
+export { defaultStateDir, reapOrphans, type RegistryRecord, type RegisteredWorker, type ReapResult } from "./process-registry.js";
+export { isProcessAlive, isGroupAlive, signalGroup, terminateGroup, readProcessStartTime } from "./process-group.js";
+export type {
+  Affinity,
+  Disposable,
+  HealthReport,
+  PoolEvent,
+  PoolEventType,
+  PoolOptions,
+  PoolSnapshot,
+  PoolTask,
+  RecycleOptions,
+  RunOptions,
+  StartContext,
+  StartedWorker,
+  WorkerAdapter,
+  WorkerInfo,
+  WorkerSnapshot,
+  WorkerState,
+} from "./types.js";

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { isProcessAlive } from "./process-group.js";
+import { ProcessPool } from "./process-pool.js";
+import type { PoolOptions } from "./types.js";
+import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
+import { recordEvents, tempStateDir, waitUntil } from "./testing/test-support.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startedPool(size: number, extra: Partial<PoolOptions> = {}) {
+  const state = tempStateDir();
+  const adapter = new LineWorkerAdapter();
+  const pool = new ProcessPool<LineConnection>(adapter, { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
+  cleanups.push(state.remove, () => pool.shutdown());
+  await pool.start();
+  return { pool, adapter };
+}
+
+const pidOf = (_: LineConnection, worker: { pid: number }) => Promise.resolve(worker.pid);
+
+describe("ProcessPool recycling and health", () => {
+  it("replaces a worker gracefully after recycle.maxCalls calls", async () => {
+    const { pool, adapter } = await startedPool(1, { recycle: { maxCalls: 2 } });
+    const events = recordEvents(pool);
+    const first = await pool.run(pidOf);
+    expect(await pool.run(pidOf)).toBe(first);
+    // The third call waits for the replacement instead of failing.
+    const third = await pool.run(pidOf);
+    expect(third).not.toBe(first);
+    expect(adapter.spawned).toEqual([first, third]);
+    expect(isProcessAlive(first)).toBe(false);
+    expect(events.find((event) => event.type === "worker_recycled")).toMatchObject({ workerId: "w1", pid: first });
+    expect(events.find((event) => event.type === "worker_recycled" && event.reason.includes("maxCalls"))).toBeDefined();
+    expect(pool.snapshot().workers[0]).toMatchObject({ generation: 1, restarts: 1, callsTotal: 3 });
+  });
+
+  it("replaces a worker whose health check fails, and records its rss while it is healthy", async () => {
+    const { pool } = await startedPool(1, { healthCheckIntervalMs: 100, restartBackoff: { initialMs: 20 } });
+    const events = recordEvents(pool);
+    await waitUntil(() => (pool.snapshot().workers[0]?.rssBytes ?? 0) > 0, "a health check has reported rss");
+    const sick = await pool.run(async (connection, worker) => {
+      await connection.ok("sicken");
+      return worker.pid;
+    });
+    await waitUntil(() => {
+      const worker = pool.snapshot().workers[0];
+      return worker !== undefined && worker.generation === 1 && worker.state === "idle";
+    }, "the unhealthy worker is replaced");
+    expect(events.find((event) => event.type === "worker_unhealthy")).toMatchObject({ workerId: "w1", pid: sick, detail: "sick told to be unhealthy" });
+    expect(isProcessAlive(sick)).toBe(false);
+    expect(await pool.run(pidOf)).not.toBe(sick);
+  });
+
+  it("recycles a worker whose rss exceeds recycle.maxRssBytes", async () => {
+    const { pool } = await startedPool(1, { healthCheckIntervalMs: 100, recycle: { maxRssBytes: 1024 } });
+    const events = recordEvents(pool);
+    await waitUntil(() => events.some((event) => event.type === "worker_recycled"), "the worker is recycled for memory");
+    const recycled = events.find((event) => event.type === "worker_recycled");
+    expect(recycled?.type === "worker_recycled" && recycled.reason).toContain("maxRssBytes");
+  });
+
+  it("restartWorker replaces a worker after letting its running call finish", async () => {
+    const { pool } = await startedPool(1);
+    const before = await pool.run(pidOf);
+    const running = pool.run((connection) => connection.ok("sleep", "200"));
+    await waitUntil(() => pool.snapshot().workers[0]?.state === "busy", "the call runs");
+    await pool.restartWorker("w1", "user asked");
+    expect(await running).toBe("slept");
+    const after = pool.snapshot().workers[0];
+    expect(after?.generation).toBe(1);
+    expect(after?.pid).not.toBe(before);
+  });
+});

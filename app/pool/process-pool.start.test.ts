@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { WorkerStartError } from "./errors.js";
+import { isProcessAlive } from "./process-group.js";
+import { ProcessPool } from "./process-pool.js";
+import type { RegistryRecord } from "./process-registry.js";
+import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
+import { recordEvents, rejectionOf, tempStateDir } from "./testing/test-support.js";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function newPool(adapter: LineWorkerAdapter, size: number, extra: Partial<ConstructorParameters<typeof ProcessPool>[1]> = {}) {
+  const state = tempStateDir();
+  const pool = new ProcessPool<LineConnection>(adapter, { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
+  cleanups.push(state.remove, () => pool.shutdown());
+  return { pool, stateDir: state.dir };
+}
+
+describe("ProcessPool start", () => {
+  it("starts all workers concurrently, so four slow starters take about as long as one", async () => {
+    const startDelayMs = 600;
+    const one = newPool(new LineWorkerAdapter({ startDelayMs }), 1).pool;
+    let t0 = Date.now();
+    await one.start();
+    const oneMs = Date.now() - t0;
+
+    const four = newPool(new LineWorkerAdapter({ startDelayMs }), 4).pool;
+    const events = recordEvents(four);
+    t0 = Date.now();
+    await four.start();
+    const fourMs = Date.now() - t0;
+
+    console.info(`[pool start] 1 worker: ${oneMs} ms, 4 workers: ${fourMs} ms (each worker sleeps ${startDelayMs} ms before ready)`);
+    // Started one after another, four would need at least 4 × 600 ms.
+    expect(fourMs).toBeLessThan(4 * startDelayMs);
+    const started = events.filter((event) => event.type === "worker_started").map((event) => event.workerId);
+    expect(started.sort()).toEqual(["w1", "w2", "w3", "w4"]);
+    expect(four.snapshot().workers.map((worker) => [worker.id, worker.state, worker.generation])).toEqual([
+      ["w1", "idle", 0],
+      ["w2", "idle", 0],
+      ["w3", "idle", 0],
+      ["w4", "idle", 0],
+    ]);
+  });
+
+  it("records its workers in a registry file and deletes it on shutdown", async () => {
+    const adapter = new LineWorkerAdapter();
+    const { pool, stateDir } = newPool(adapter, 2, { name: "registry-test" });
+    await pool.start();
+    const file = join(stateDir, "processes", `${pool.runId}.json`);
+    const record = JSON.parse(readFileSync(file, "utf8")) as RegistryRecord;
+    expect(record.hostPid).toBe(process.pid);
+    expect(record.name).toBe("registry-test");
+    expect(record.workers.map((worker) => worker.pid).sort()).toEqual([...adapter.spawned].sort());
+    if (process.platform === "linux") expect(record.workers.every((worker) => typeof worker.startTime === "string")).toBe(true);
+
+    await pool.shutdown();
+    expect(existsSync(file)).toBe(false);
+    expect(adapter.spawned.filter(isProcessAlive)).toEqual([]);
+  });
+
+  it("rejects start() with the adapter's message when no worker ever comes up", async () => {
+    const adapter = new LineWorkerAdapter({ failFirstStarts: 100, failMessage: "ModuleNotFoundError: no module named snake" });
+    const { pool } = newPool(adapter, 2, { restartBackoff: { initialMs: 5, maxMs: 20 } });
+    const error = await rejectionOf(pool.start());
+    expect(error).toBeInstanceOf(WorkerStartError);
+    expect((error as WorkerStartError).code).toBe("worker_start_failed");
+    expect((error as Error).message).toContain("ModuleNotFoundError: no module named snake");
+    expect((error as WorkerStartError).attempts).toBe(5);
+    expect(adapter.spawned.filter(isProcessAlive)).toEqual([]);
+  });
+
+  it("retries failed starts with backoff and serves calls once a start succeeds", async () => {
+    const adapter = new LineWorkerAdapter({ failFirstStarts: 2 });
+    const { pool } = newPool(adapter, 1, { restartBackoff: { initialMs: 10, maxMs: 50 } });
+    const events = recordEvents(pool);
+    await pool.start();
+    expect(await pool.run((connection) => connection.ok("echo", "hello"))).toBe("hello");
+    const failures = events.filter((event) => event.type === "worker_start_failed");
+    expect(failures.map((event) => event.type === "worker_start_failed" && event.retryInMs)).toEqual([10, 20]);
+  });
+});
