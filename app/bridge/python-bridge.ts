@@ -107,19 +107,20 @@ export class PythonBridge implements HandleOwner {
   /** Finds the interpreter, starts the pool and resolves when the workers are ready. */
   static async start(options: BridgeOptions = {}): Promise<PythonBridge> {
     const interpreter = await findInterpreter(options.python);
-    let bridge: PythonBridge | undefined;
+    const ref: { bridge?: PythonBridge } = {};
     const adapter = new PythonWorkerAdapter({
       python: interpreter.executable,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       ...(options.env === undefined ? {} : { env: options.env }),
-      onOutput: (workerId, stream, text) => bridge?.emitOutput(workerId, stream, text),
-      onReady: (worker) => bridge?.connections.set(worker.workerId, worker.connection),
+      onOutput: (workerId, stream, text) => ref.bridge?.emitOutput(workerId, stream, text),
+      onReady: (worker) => ref.bridge?.connections.set(worker.workerId, worker.connection),
       onExit: (worker) => {
-        if (bridge?.connections.get(worker.workerId) === worker.connection) bridge.connections.delete(worker.workerId);
+        if (ref.bridge?.connections.get(worker.workerId) === worker.connection) ref.bridge.connections.delete(worker.workerId);
       },
     });
     const pool = new ProcessPool(adapter, { name: "python", ...options.pool, size: options.poolSize ?? 2 });
-    bridge = new PythonBridge(interpreter, pool, options);
+    const bridge = new PythonBridge(interpreter, pool, options);
+    ref.bridge = bridge;
     await pool.start();
     return bridge;
   }

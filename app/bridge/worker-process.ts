@@ -127,7 +127,7 @@ export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker>
           return;
         }
         finish(null, handshake);
-      } catch (error) {
+      } catch {
         finish(new WorkerStartFailedError(`unreadable handshake line: ${line}`, stderr));
       }
     });

@@ -1,0 +1,44 @@
+// `snakebridge bench [--json] [--calls N]`
+import { runEngineBench, type EngineBenchResult } from "../../../bench/engine/engine-bench.js";
+import { intFlag, parseArgs, stringFlag } from "../args.js";
+import type { CliCommand } from "../command.js";
+
+const TARGETS: { key: keyof EngineBenchResult; label: string; target: string; ok: (r: EngineBenchResult) => boolean }[] = [
+  { key: "latency_ratio", label: "call latency vs raw JSON pipe", target: "≤ 3", ok: (r) => r.latency_ratio <= 3 },
+  { key: "ndarray_speedup", label: "8 MB ndarray, binary vs JSON", target: "≥ 20", ok: (r) => r.ndarray_speedup >= 20 },
+  { key: "pool_start_ratio", label: "pool start, 4 vs 1 workers", target: "≤ 1.5", ok: (r) => r.pool_start_ratio <= 1.5 },
+];
+
+export const benchCommand: CliCommand = {
+  name: "bench",
+  summary: "Measure call latency, throughput, ndarray transfer and pool start against baselines",
+  usage: `Usage: snakebridge bench [--json] [--calls N] [--python PATH]
+
+Measures, in one run on this machine:
+  call_p50_us / call_p99_us    sequential small calls through the pool
+  baseline_p50_us              the same call over a raw stdin/stdout JSON-lines pipe (latency_ratio = pool / pipe)
+  throughput_calls_per_s       pool of 2 workers, 16 calls in flight
+  ndarray_8mb_ms               1,000,000 float64 from Python into a Float64Array
+  ndarray_json_ms              the same array as a JSON list (ndarray_speedup = json / binary)
+  pool_start_ms_1 / _4         time until 1 and 4 workers are ready (pool_start_ratio = 4 / 1)
+
+  --json      print one JSON object on stdout (progress goes to stderr)
+  --calls N   sequential calls to time (default 2000)`,
+  async run(args, io) {
+    const parsed = parseArgs(args, { json: "boolean", calls: "string", python: "string" });
+    const python = stringFlag(parsed, "python");
+    const result = await runEngineBench({
+      calls: intFlag(parsed, "calls", 2000, 10),
+      ...(python ? { python } : {}),
+      progress: (message) => io.stderr.write(`bench: ${message}\n`),
+    });
+    if (parsed.flags.has("json")) {
+      io.stdout.write(JSON.stringify(result) + "\n");
+      return 0;
+    }
+    const rows = Object.entries(result).map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`);
+    io.stdout.write(`Engine benchmark (${result.python})\n${rows.join("\n")}\n\nTargets:\n`);
+    for (const t of TARGETS) io.stdout.write(`  ${t.ok(result) ? "met " : "MISS"}  ${t.label}: ${String(result[t.key])} (target ${t.target})\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,135 @@
+// The engine benchmark behind `snakebridge bench`: every number is paired with a baseline measured in the same run.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findInterpreter, NDArray, PythonBridge, type BridgeOptions } from "../../app/bridge/index.js";
+import { JsonPipeBaseline } from "./json-pipe-baseline.js";
+import { elapsedUs, quantile, round } from "./stats.js";
+
+export interface EngineBenchResult {
+  python: string;
+  calls: number;
+  call_p50_us: number;
+  call_p99_us: number;
+  baseline_p50_us: number;
+  baseline_p99_us: number;
+  latency_ratio: number;
+  throughput_calls_per_s: number;
+  throughput_pool_size: number;
+  throughput_in_flight: number;
+  ndarray_8mb_ms: number;
+  ndarray_json_ms: number;
+  ndarray_speedup: number;
+  pool_start_ms_1: number;
+  pool_start_ms_4: number;
+  pool_start_ratio: number;
+}
+
+export interface EngineBenchOptions {
+  calls?: number;
+  python?: string;
+  /** Progress lines (stderr in the CLI). */
+  progress?: (message: string) => void;
+}
+
+const ARRAY_ELEMENTS = 1_000_000;
+
+async function timeStart(size: number, base: BridgeOptions): Promise<number> {
+  const stateDir = mkdtempSync(join(tmpdir(), "sb-bench-"));
+  const t0 = process.hrtime.bigint();
+  const bridge = await PythonBridge.start({ ...base, poolSize: size, pool: { stateDir, healthCheckIntervalMs: 0 } });
+  const ms = elapsedUs(t0) / 1000;
+  await bridge.dispose();
+  rmSync(stateDir, { recursive: true, force: true });
+  return ms;
+}
+
+/** Runs every measurement and returns one flat record. */
+export async function runEngineBench(options: EngineBenchOptions = {}): Promise<EngineBenchResult> {
+  const calls = options.calls ?? 2000;
+  const progress = options.progress ?? (() => undefined);
+  const interpreter = await findInterpreter(options.python);
+  const base: BridgeOptions = { python: interpreter.executable };
+
+  progress(`pool start: 1 and 4 workers (${interpreter.executable})`);
+  // Warm the OS page cache first so neither start pays for cold disk reads.
+  await timeStart(1, base);
+  const start1 = quantile([await timeStart(1, base), await timeStart(1, base), await timeStart(1, base)], 0.5);
+  const start4 = quantile([await timeStart(4, base), await timeStart(4, base), await timeStart(4, base)], 0.5);
+
+  const stateDir = mkdtempSync(join(tmpdir(), "sb-bench-"));
+  const bridge = await PythonBridge.start({ ...base, poolSize: 2, pool: { stateDir, healthCheckIntervalMs: 0 } });
+  const baseline = new JsonPipeBaseline(interpreter.executable);
+  try {
+    progress(`latency: ${calls} sequential calls through the pool and through a raw JSON pipe`);
+    for (let i = 0; i < 200; i++) {
+      await bridge.call("operator.add", [i, 1]);
+      await baseline.request({ op: "add", x: i });
+    }
+    const poolUs: number[] = [];
+    const pipeUs: number[] = [];
+    // Interleave the two so background load hits both alike.
+    for (let i = 0; i < calls; i++) {
+      let t = process.hrtime.bigint();
+      await bridge.call("operator.add", [i, 1]);
+      poolUs.push(elapsedUs(t));
+      t = process.hrtime.bigint();
+      await baseline.request({ op: "add", x: i });
+      pipeUs.push(elapsedUs(t));
+    }
+
+    progress("throughput: pool of 2, 16 calls in flight");
+    const total = calls * 2;
+    let next = 0;
+    const t0 = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (next < total) {
+        const n = next++;
+        await bridge.call("operator.add", [n, 1]);
+      }
+    }));
+    const throughput = total / (elapsedUs(t0) / 1e6);
+
+    progress("ndarray: 1,000,000 float64 as raw bytes vs as a JSON list");
+    const binaryMs: number[] = [];
+    const jsonMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let t = process.hrtime.bigint();
+      const array = (await bridge.call("numpy.arange", [ARRAY_ELEMENTS], { dtype: "float64" })) as NDArray;
+      if (!(array.data instanceof Float64Array) || array.size !== ARRAY_ELEMENTS) throw new Error("bench: wrong array back");
+      binaryMs.push(elapsedUs(t) / 1000);
+      t = process.hrtime.bigint();
+      const list = (await baseline.request({ op: "array", n: ARRAY_ELEMENTS })) as number[];
+      const typed = Float64Array.from(list);
+      if (typed.length !== ARRAY_ELEMENTS) throw new Error("bench: wrong JSON array back");
+      jsonMs.push(elapsedUs(t) / 1000);
+    }
+
+    const callP50 = quantile(poolUs, 0.5);
+    const baseP50 = quantile(pipeUs, 0.5);
+    const nd = quantile(binaryMs, 0.5);
+    const js = quantile(jsonMs, 0.5);
+    return {
+      python: `${interpreter.executable} (${interpreter.version})`,
+      calls,
+      call_p50_us: round(callP50),
+      call_p99_us: round(quantile(poolUs, 0.99)),
+      baseline_p50_us: round(baseP50),
+      baseline_p99_us: round(quantile(pipeUs, 0.99)),
+      latency_ratio: round(callP50 / baseP50, 2),
+      throughput_calls_per_s: Math.round(throughput),
+      throughput_pool_size: 2,
+      throughput_in_flight: 16,
+      ndarray_8mb_ms: round(nd, 2),
+      ndarray_json_ms: round(js, 1),
+      ndarray_speedup: round(js / nd, 1),
+      pool_start_ms_1: round(start1),
+      pool_start_ms_4: round(start4),
+      pool_start_ratio: round(start4 / start1, 2),
+    };
+  } finally {
+    baseline.close();
+    await bridge.dispose();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,20 @@
+// Small statistics helpers for benchmarks.
+
+/** The q-quantile (0..1) of samples (sorted copy; nearest rank). */
+export function quantile(samples: readonly number[], q: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+/** Microseconds elapsed since `start` (from process.hrtime.bigint()). */
+export function elapsedUs(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1000;
+}
+
+/** Rounds to `digits` decimals (JSON output stays readable). */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

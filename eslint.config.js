@@ -1,0 +1,44 @@
+// Lint: strict types (no `any`) and the layer boundaries of docs/ARCHITECTURE.md.
+// A layer imports only from layers below it; a violation fails `npm test`.
+import reactHooks from "eslint-plugin-react-hooks";
+import tseslint from "typescript-eslint";
+
+/** Restricts what files under `files` may import. */
+function layer(files, forbidden, message) {
+  return {
+    files,
+    rules: {
+      "no-restricted-imports": ["error", { patterns: forbidden.map((group) => ({ group: [group], message })) }],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "proto/generated/**", "python/**", "out/**", "release/**", "test-results/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  layer(["app/pool/**"], ["**/bridge/**", "**/integration/**", "**/training/**", "**/host/**", "**/cli/**", "**/api/**", "**/proto/**", "@grpc/*", "electron", "**/renderer/**"],
+    "app/pool is generic: it knows nothing of Python, gRPC or the rest of the app."),
+  layer(["app/bridge/**"], ["**/integration/**", "**/training/**", "**/host/**", "**/cli/**", "electron", "**/renderer/**"],
+    "app/bridge may import only app/pool and the generated proto."),
+  layer(["app/integration/**", "app/training/**"], ["**/host/**", "**/cli/**", "electron", "**/renderer/**"],
+    "app/integration and app/training sit on the bridge; they never import the host, CLI or UI."),
+  layer(["app/api/**"], ["node:*", "**/bridge/**", "**/pool/**", "**/integration/**", "**/training/**", "**/host/**", "**/cli/**", "electron", "@grpc/*", "**/proto/**"],
+    "app/api is the transport-agnostic contract the renderer imports: plain TypeScript only."),
+  layer(["app/host/**"], ["**/cli/**", "**/renderer/**", "**/main/**"],
+    "app/host serves the app; the CLI and the Electron shell sit on top of it."),
+  layer(["renderer/src/**"], ["node:*", "electron", "@grpc/*", "**/app/bridge/**", "**/app/pool/**", "**/app/host/**", "**/app/integration/**", "**/app/training/**", "**/app/cli/**", "**/proto/**"],
+    "The renderer imports only app/api: it runs in a browser as well as in Electron."),
+  {
+    files: ["renderer/**/*.tsx", "renderer/**/*.ts"],
+    plugins: { "react-hooks": reactHooks },
+    rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
+  },
+  layer(["main/**"], ["**/renderer/**", "**/app/bridge/**", "**/app/pool/**"],
+    "main/ is thin glue over app/host."),
+);
