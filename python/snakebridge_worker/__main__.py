@@ -109,19 +109,27 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
 
     stopping = threading.Event()
+    cleaned = threading.Lock()
+
+    def cleanup() -> None:
+        # Runs once, from whichever thread gets here first: the main thread on a normal exit,
+        # or the force-exit timer when a call is stuck in C code.
+        if not cleaned.acquire(blocking=False):
+            return
+        server.stop(grace=0.5).wait(2.0)
+        if private_dir:
+            shutil.rmtree(private_dir, ignore_errors=True)
 
     def shutdown() -> None:
         if stopping.is_set():
             return
         stopping.set()
-        server.stop(grace=0.5)
         executor.stop()
-        if private_dir:
-            shutil.rmtree(private_dir, ignore_errors=True)
 
         def force_exit() -> None:
-            # A call stuck in C code will not return; the host is gone, so leave now.
+            # A call stuck in C code will not return; the host is gone, so leave anyway.
             time.sleep(2.0)
+            cleanup()
             os._exit(0)
 
         threading.Thread(target=force_exit, daemon=True).start()
@@ -143,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         executor.run_forever()
     finally:
-        shutdown()
+        stopping.set()
+        cleanup()
     return 0
 
 

@@ -1,0 +1,115 @@
+"""The worker process end to end from Python: handshake, token, calls, cancel, eval, host death."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+
+from snakebridge_worker.proto import errors_pb2, values_pb2, worker_pb2, worker_pb2_grpc
+
+PYTHON_DIR = Path(__file__).resolve().parents[1]
+TOKEN = "test-token-123"
+
+
+class Worker:
+    def __init__(self) -> None:
+        env = {**os.environ, "SNAKEBRIDGE_WORKER_TOKEN": TOKEN, "PYTHONPATH": str(PYTHON_DIR), "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen([sys.executable, "-m", "snakebridge_worker"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        line = self.process.stdout.readline()  # type: ignore[union-attr]
+        assert line.startswith("SNAKEBRIDGE_WORKER_READY "), line
+        self.handshake = json.loads(line.split(" ", 1)[1])
+        self.channel = grpc.insecure_channel(self.handshake["address"])
+        self.stub = worker_pb2_grpc.WorkerStub(self.channel)
+        self.auth = (("x-snakebridge-token", TOKEN),)
+
+    def call(self, target: str, *args: values_pb2.Value, timeout: float = 10, call_id: str = "") -> worker_pb2.CallResponse:
+        request = worker_pb2.CallRequest(call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION, target=target, args=list(args))
+        return self.stub.Call(request, metadata=self.auth, timeout=timeout)
+
+    def close(self) -> None:
+        self.channel.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(5)
+
+
+@pytest.fixture
+def worker() -> Iterator[Worker]:
+    w = Worker()
+    yield w
+    w.close()
+
+
+def num(x: float) -> values_pb2.Value:
+    return values_pb2.Value(float_value=x) if isinstance(x, float) else values_pb2.Value(int_value=x)
+
+
+def test_handshake_names_a_private_unix_socket(worker: Worker) -> None:
+    address = worker.handshake["address"]
+    assert worker.handshake["protocol"] == 1
+    assert address.startswith("unix:")
+    directory = os.path.dirname(address[len("unix:"):])
+    assert os.stat(directory).st_mode & 0o777 == 0o700
+
+
+def test_calls_without_the_token_are_refused(worker: Worker) -> None:
+    with pytest.raises(grpc.RpcError) as refused:
+        worker.stub.Health(worker_pb2.HealthRequest(), timeout=5)
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert worker.stub.Health(worker_pb2.HealthRequest(), metadata=worker.auth, timeout=5).pid == worker.process.pid
+
+
+def test_a_call_returns_its_result(worker: Worker) -> None:
+    response = worker.call("math.hypot", num(3), num(4))
+    assert response.result.float_value == 5.0
+
+
+def test_cancel_interrupts_a_blocking_sleep_and_the_worker_carries_on(worker: Worker) -> None:
+    future = worker.stub.Call.future(
+        worker_pb2.CallRequest(call_id="sleep-1", kind=worker_pb2.CALL_KIND_FUNCTION, target="time.sleep", args=[num(30)]),
+        metadata=worker.auth, timeout=60)
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert worker.stub.Cancel(worker_pb2.CancelRequest(call_id="sleep-1"), metadata=worker.auth).found
+    response = future.result(timeout=5)
+    assert time.monotonic() - started < 2
+    assert response.error.classification == errors_pb2.ERROR_CLASS_CANCELLED
+    assert worker.call("math.sqrt", num(4)).result.float_value == 2.0
+
+
+def test_deadline_interrupts_the_call(worker: Worker) -> None:
+    with pytest.raises(grpc.RpcError) as late:
+        worker.call("time.sleep", num(30), timeout=0.5)
+    assert late.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert worker.call("math.sqrt", num(9)).result.float_value == 3.0
+
+
+def test_eval_streams_output_then_the_result(worker: Worker) -> None:
+    events = list(worker.stub.Eval(worker_pb2.EvalRequest(session_id="s", code="print('hi')\n6 * 7"), metadata=worker.auth))
+    assert events[0].output.text == "hi"
+    assert events[-1].result.value.int_value == 42
+    assert events[-1].result.execution_count == 1
+
+
+def test_worker_exits_when_its_host_closes_stdin(worker: Worker) -> None:
+    worker.process.stdin.close()  # type: ignore[union-attr]
+    assert worker.process.wait(timeout=10) == 0
+    socket_dir = os.path.dirname(worker.handshake["address"][len("unix:"):])
+    assert not os.path.exists(socket_dir)
+
+
+def test_refuses_to_start_without_a_token() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SNAKEBRIDGE_WORKER_TOKEN"}
+    env["PYTHONPATH"] = str(PYTHON_DIR)
+    result = subprocess.run([sys.executable, "-m", "snakebridge_worker"], env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "SNAKEBRIDGE_WORKER_TOKEN is not set" in result.stderr
