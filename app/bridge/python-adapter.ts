@@ -38,7 +38,7 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
       signal: ctx.signal,
       onOutput: (stream, text) => this.options.onOutput?.(ctx.workerId, stream, text),
     });
-    const connection = new WorkerConnection(spawned.handshake.address, spawned.token);
+    const connection = new WorkerConnection(spawned.handshake.address, spawned.token, spawned.handshake.fast_address || undefined);
     try {
       await connection.waitForReady(10_000);
     } catch (error) {

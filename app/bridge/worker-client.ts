@@ -31,18 +31,22 @@ interface PendingCall {
 /** A connection to one worker process. */
 export class WorkerConnection {
   readonly #client: WorkerClient;
+  /** The worker's asyncio fast-path server, which runs pipelined calls inline on its main thread. */
+  readonly #fastClient: WorkerClient;
   readonly #metadata: Metadata;
   #pipeline: ClientDuplexStream<CallRequest, CallResponse> | undefined;
   readonly #pending = new Map<string, PendingCall>();
   #closed = false;
 
-  constructor(readonly address: string, token: string) {
-    this.#client = new WorkerClient(address, credentials.createInsecure(), {
+  constructor(readonly address: string, token: string, fastAddress?: string) {
+    const options = {
       "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
       "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
       // Local sockets: no keepalive pings (a client pinging more than the server permits is disconnected).
       "grpc.enable_retries": 0,
-    });
+    };
+    this.#client = new WorkerClient(address, credentials.createInsecure(), options);
+    this.#fastClient = fastAddress ? new WorkerClient(fastAddress, credentials.createInsecure(), options) : this.#client;
     this.#metadata = new Metadata();
     this.#metadata.set(TOKEN_METADATA_KEY, token);
   }
@@ -52,10 +56,11 @@ export class WorkerConnection {
   }
 
   /** Waits until the channel is connected. */
-  waitForReady(timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#client.waitForReady(new Date(Date.now() + timeoutMs), (error) => (error ? reject(error) : resolve()));
-    });
+  async waitForReady(timeoutMs: number): Promise<void> {
+    const deadline = new Date(Date.now() + timeoutMs);
+    const ready = (client: WorkerClient): Promise<void> =>
+      new Promise((resolve, reject) => client.waitForReady(deadline, (error) => (error ? reject(error) : resolve())));
+    await Promise.all([ready(this.#client), ...(this.#fastClient !== this.#client ? [ready(this.#fastClient)] : [])]);
   }
 
   /** One unary Call with a gRPC deadline (the worker interrupts the call when it passes). */
@@ -80,7 +85,7 @@ export class WorkerConnection {
 
   #pipelineStream(): ClientDuplexStream<CallRequest, CallResponse> {
     if (this.#pipeline) return this.#pipeline;
-    const stream = this.#client.callPipeline(this.#metadata);
+    const stream = this.#fastClient.callPipeline(this.#metadata);
     stream.on("data", (response: CallResponse) => {
       const pending = this.#pending.get(response.callId);
       if (!pending) return; // the caller gave up (deadline) and already rejected
@@ -169,6 +174,7 @@ export class WorkerConnection {
     }
     this.#pending.clear();
     this.#client.close();
+    if (this.#fastClient !== this.#client) this.#fastClient.close();
   }
 
   /** A client without the token, to prove the worker refuses it (tests only need this). */

@@ -13,6 +13,8 @@ export interface Handshake {
   protocol: number;
   worker_version: string;
   address: string;
+  /** The asyncio fast path for pipelined calls ("" when the worker has none). */
+  fast_address?: string;
   pid: number;
   python_version: string;
   python_executable: string;

@@ -8,6 +8,7 @@ goes away, and cleans up its socket on the way out.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from . import PROTOCOL_VERSION, WORKER_VERSION
 from .executor import MainThreadExecutor
 from .handles import HandleTable
 from .proto import worker_pb2_grpc
-from .server import TokenInterceptor, WorkerService
+from .server import AsyncTokenInterceptor, FastPathService, TokenInterceptor, WorkerService
 
 HANDSHAKE_PREFIX = "SNAKEBRIDGE_WORKER_READY "
 TOKEN_ENV = "SNAKEBRIDGE_WORKER_TOKEN"
@@ -56,6 +57,27 @@ def _bind(server: grpc.Server, transport: str) -> tuple[str, str | None]:
     if not port:
         raise OSError("could not bind 127.0.0.1:0 for the worker's gRPC server")
     return f"127.0.0.1:{port}", None
+
+
+def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token: str,
+                     private_dir: str | None) -> tuple["grpc.aio.Server | None", str]:
+    """Starts the asyncio CallPipeline server on the executor's loop; returns it and its address ("" if none)."""
+    # grpc.aio binds to the current event loop when the server is created.
+    asyncio.set_event_loop(executor.loop)
+    fast = grpc.aio.server(
+        interceptors=[AsyncTokenInterceptor(token)],
+        options=[("grpc.max_send_message_length", _MAX_MESSAGE), ("grpc.max_receive_message_length", _MAX_MESSAGE),
+                 ("grpc.so_reuseport", 0)],
+    )
+    worker_pb2_grpc.add_WorkerServicer_to_server(FastPathService(executor, service), fast)
+    address = f"unix:{os.path.join(private_dir, 'fast.sock')}" if private_dir else "127.0.0.1:0"
+    port = fast.add_insecure_port(address)
+    if not port:
+        return None, ""
+    if not private_dir:
+        address = f"127.0.0.1:{port}"
+    executor.loop.run_until_complete(fast.start())
+    return fast, address
 
 
 def _watch_host(parent_pid: int, on_gone: "callable[[], None]") -> None:  # type: ignore[valid-type]
@@ -104,9 +126,11 @@ def main(argv: list[str] | None = None) -> int:
             ("grpc.keepalive_permit_without_calls", 1),
         ],
     )
-    worker_pb2_grpc.add_WorkerServicer_to_server(WorkerService(executor, handles), server)
+    service = WorkerService(executor, handles)
+    worker_pb2_grpc.add_WorkerServicer_to_server(service, server)
     address, private_dir = _bind(server, args.transport)
     server.start()
+    fast_server, fast_address = _start_fast_path(executor, service, token, private_dir)
 
     stopping = threading.Event()
     cleaned = threading.Lock()
@@ -117,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         if not cleaned.acquire(blocking=False):
             return
         server.stop(grace=0.5).wait(2.0)
+        if fast_server is not None and not executor.loop.is_running() and not executor.loop.is_closed():
+            executor.loop.run_until_complete(fast_server.stop(0))
         if private_dir:
             shutil.rmtree(private_dir, ignore_errors=True)
 
@@ -142,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "protocol": PROTOCOL_VERSION,
         "worker_version": WORKER_VERSION,
         "address": address,
+        "fast_address": fast_address,
         "pid": os.getpid(),
         "python_version": "%d.%d.%d" % sys.version_info[:3],
         "python_executable": sys.executable,

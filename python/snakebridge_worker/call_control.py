@@ -8,7 +8,7 @@ points (end of a step) and wind down cleanly. A hard cancel interrupts instead.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _local = threading.local()
 
@@ -18,16 +18,18 @@ class CallControl:
     """Stop flag and identity of one running call."""
 
     call_id: str = ""
-    _stop: threading.Event = field(default_factory=threading.Event)
+    # A plain flag: set once from another thread and polled; assignment is atomic under the GIL,
+    # and a threading.Event per call would cost more than the smallest calls themselves.
+    _stop: bool = False
 
     @property
     def stop_requested(self) -> bool:
         """True once the host asked this call to finish at its next safe point."""
-        return self._stop.is_set()
+        return self._stop
 
     def request_stop(self) -> None:
         """Asks the call to finish at its next safe point."""
-        self._stop.set()
+        self._stop = True
 
 
 _IDLE = CallControl()

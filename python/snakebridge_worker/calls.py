@@ -11,7 +11,12 @@ from .proto import worker_pb2
 from .targets import require_callable, resolve
 from .values import Decoder
 
-CK = worker_pb2.CallKind
+# Enum lookups through the generated wrapper are slow enough to show on the hot path: read them once.
+FUNCTION = worker_pb2.CallKind.CALL_KIND_FUNCTION
+CONSTRUCTOR = worker_pb2.CallKind.CALL_KIND_CONSTRUCTOR
+METHOD = worker_pb2.CallKind.CALL_KIND_METHOD
+ATTRIBUTE = worker_pb2.CallKind.CALL_KIND_ATTRIBUTE
+RELEASE = worker_pb2.CallKind.CALL_KIND_RELEASE
 
 
 def _arguments(request: worker_pb2.CallRequest, decoder: Decoder) -> tuple[list[Any], dict[str, Any]]:
@@ -24,25 +29,25 @@ def perform(request: worker_pb2.CallRequest, handles: HandleTable) -> Any:
     """Runs the call and returns the raw Python result."""
     decoder = Decoder(handles)
     kind = request.kind
-    if kind == CK.CALL_KIND_FUNCTION or kind == CK.CALL_KIND_CONSTRUCTOR:
+    if kind == FUNCTION or kind == CONSTRUCTOR:
         target = resolve(request.target)
-        if kind == CK.CALL_KIND_CONSTRUCTOR and not inspect.isclass(target):
+        if kind == CONSTRUCTOR and not inspect.isclass(target):
             raise TypeError(f"{request.target!r} is not a class (it is a {type(target).__name__}); "
                             "call it as a function instead")
         fn = require_callable(target, request.target)
         args, kwargs = _arguments(request, decoder)
         return fn(*args, **kwargs)
-    if kind == CK.CALL_KIND_METHOD:
+    if kind == METHOD:
         owner = handles.get(request.handle_id)
         method = getattr(owner, request.target)
         fn = require_callable(method, f"{type(owner).__name__}.{request.target}")
         args, kwargs = _arguments(request, decoder)
         return fn(*args, **kwargs)
-    if kind == CK.CALL_KIND_ATTRIBUTE:
+    if kind == ATTRIBUTE:
         if request.handle_id:
             return getattr(handles.get(request.handle_id), request.target)
         return resolve(request.target)
-    if kind == CK.CALL_KIND_RELEASE:
+    if kind == RELEASE:
         return handles.release([request.handle_id])
     raise TargetNotFound(f"unknown call kind {kind}; the host and worker disagree on the contract version")
 

@@ -16,7 +16,7 @@ import grpc
 from . import WORKER_VERSION
 from .calls import iterate, perform
 from .errors import CallCancelled, CallTimedOut, to_python_error
-from .executor import Job, MainThreadExecutor
+from .executor import MainThreadExecutor, QueuedJob
 from .handles import HandleTable
 from .proto import values_pb2, worker_pb2, worker_pb2_grpc
 from .sessions import MISSING, SESSIONS
@@ -24,6 +24,8 @@ from .values import Encoder
 
 TOKEN_METADATA_KEY = "x-snakebridge-token"
 _STREAM_BUFFER = 64
+_RESULT_HANDLE = worker_pb2.ResultMode.RESULT_MODE_HANDLE
+_CONSTRUCTOR = worker_pb2.CallKind.CALL_KIND_CONSTRUCTOR
 _QUEUE_POLL_S = 0.25
 
 
@@ -79,7 +81,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _watch(self, job: Job, context: grpc.ServicerContext) -> None:
+    def _watch(self, job: QueuedJob, context: grpc.ServicerContext) -> None:
         """Cancels ``job`` when the RPC ends early (client cancel or deadline)."""
 
         def on_done() -> None:
@@ -94,14 +96,15 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
     def _encoder(self, request: worker_pb2.CallRequest) -> Encoder:
         return Encoder(self._handles, request.session_id, request.shm_threshold_bytes)
 
-    def _call_job(self, request: worker_pb2.CallRequest) -> Callable[[], worker_pb2.CallResponse]:
+    def call_job(self, request: worker_pb2.CallRequest) -> Callable[[], worker_pb2.CallResponse]:
+        """The job that performs ``request`` and encodes its outcome (user errors become error responses)."""
         def run() -> worker_pb2.CallResponse:
             started = time.perf_counter_ns()
             try:
                 result = perform(request, self._handles)
                 encoder = self._encoder(request)
-                wants_handle = request.result_mode == worker_pb2.ResultMode.RESULT_MODE_HANDLE
-                constructor = request.kind == worker_pb2.CallKind.CALL_KIND_CONSTRUCTOR
+                wants_handle = request.result_mode == _RESULT_HANDLE
+                constructor = request.kind == _CONSTRUCTOR
                 value = encoder.handle(result) if wants_handle or constructor else encoder.encode(result)
                 return worker_pb2.CallResponse(call_id=request.call_id, result=value,
                                                duration_us=(time.perf_counter_ns() - started) // 1000)
@@ -114,7 +117,8 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
         return run
 
     @staticmethod
-    def _interrupted(request_id: str, exc: BaseException) -> worker_pb2.CallResponse:
+    def interrupted(request_id: str, exc: BaseException) -> worker_pb2.CallResponse:
+        """The response for a call that was cancelled or timed out."""
         return worker_pb2.CallResponse(call_id=request_id, error=to_python_error(exc))
 
     # -- RPCs ----------------------------------------------------------------------------------
@@ -122,12 +126,12 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
     def Call(self, request: worker_pb2.CallRequest, context: grpc.ServicerContext) -> worker_pb2.CallResponse:
         if not request.call_id:
             request.call_id = uuid.uuid4().hex
-        job = self._executor.submit(request.call_id, self._call_job(request))
+        job = self._executor.submit(request.call_id, self.call_job(request))
         self._watch(job, context)
         try:
             return job.future.result()
         except BaseException as exc:  # noqa: BLE001 - cancellation / timeout come back as values
-            return self._interrupted(request.call_id, exc)
+            return self.interrupted(request.call_id, exc)
 
     def CallPipeline(self, request_iterator: Iterator[worker_pb2.CallRequest],
                      context: grpc.ServicerContext) -> Iterator[worker_pb2.CallResponse]:
@@ -150,14 +154,14 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
                         request.call_id = uuid.uuid4().hex
                     with lock:
                         pending.add(request.call_id)
-                    job = self._executor.submit(request.call_id, self._call_job(request))
+                    job = self._executor.submit(request.call_id, self.call_job(request))
                     call_id = request.call_id
 
                     def done(future: Any, call_id: str = call_id) -> None:
                         try:
                             response = future.result()
                         except BaseException as exc:  # noqa: BLE001
-                            response = self._interrupted(call_id, exc)
+                            response = self.interrupted(call_id, exc)
                         finish(call_id, response)
 
                     job.future.add_done_callback(done)
@@ -189,7 +193,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
         if not request.call_id:
             request.call_id = uuid.uuid4().hex
         events: "queue.Queue[worker_pb2.StreamEvent | None]" = queue.Queue(maxsize=_STREAM_BUFFER)
-        job_ref: list[Job] = []
+        job_ref: list[QueuedJob] = []
 
         def put(event: worker_pb2.StreamEvent | None) -> None:
             # Bounded: a slow consumer slows the producer; cancellation interrupts the wait.
@@ -345,3 +349,48 @@ def _display_repr(value: Any) -> str:
 
 
 __all__ = ["WorkerService", "TokenInterceptor", "TOKEN_METADATA_KEY", "values_pb2"]
+
+
+class AsyncTokenInterceptor(grpc.aio.ServerInterceptor):
+    """The fast-path server's token check (same rule as TokenInterceptor)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token.encode()
+
+        async def refuse(request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED,
+                                f"missing or wrong {TOKEN_METADATA_KEY}: this worker only serves the host that started it")
+
+        self._refusal = grpc.stream_stream_rpc_method_handler(refuse)
+
+    async def intercept_service(self, continuation: Callable[..., Any], handler_call_details: Any) -> Any:
+        for key, value in handler_call_details.invocation_metadata or ():
+            if key == TOKEN_METADATA_KEY:
+                given = value.encode() if isinstance(value, str) else value
+                if hmac.compare_digest(given, self._token):
+                    return await continuation(handler_call_details)
+                break
+        return self._refusal
+
+
+class FastPathService(worker_pb2_grpc.WorkerServicer):
+    """CallPipeline on the main thread's event loop: calls run inline, with no thread hop.
+
+    It shares the executor with WorkerService, so a pipelined call and a submitted
+    job never run at the same time, and Cancel (served by the threaded server)
+    interrupts an inline call exactly like any other.
+    """
+
+    def __init__(self, executor: MainThreadExecutor, worker: WorkerService) -> None:
+        self._executor = executor
+        self._worker = worker
+
+    async def CallPipeline(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
+        async for request in request_iterator:
+            if not request.call_id:
+                request.call_id = uuid.uuid4().hex
+            try:
+                response = self._executor.run_inline(request.call_id, self._worker.call_job(request))
+            except BaseException as exc:  # noqa: BLE001 - cancellation comes back as a value
+                response = WorkerService.interrupted(request.call_id, exc)
+            await context.write(response)

@@ -3,46 +3,48 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+import sys
 from typing import Any
 
 from .errors import TargetNotFound
 
 
 def resolve(path: str) -> Any:
-    """Imports the longest module prefix of ``path`` and walks the remaining attributes."""
+    """Imports the top module of ``path`` and walks the rest: attributes first, submodules where needed."""
     if not path or path.startswith(".") or path.endswith(".") or ".." in path:
         raise TargetNotFound(f"{path!r} is not a dotted path; expected something like 'math.sqrt'")
     parts = path.split(".")
-    module = None
-    consumed = 0
-    first_error: ImportError | None = None
-    for i in range(len(parts), 0, -1):
-        name = ".".join(parts[:i])
-        try:
-            module = importlib.import_module(name)
-            consumed = i
-            break
-        except ModuleNotFoundError as exc:
-            # Only "this very module does not exist" means: try a shorter prefix.
-            if exc.name is not None and name != exc.name and not name.startswith(exc.name + "."):
-                raise
-            first_error = first_error or exc
-    if module is None:
-        top = parts[0]
+    top = parts[0]
+    try:
+        obj: Any = sys.modules.get(top) or importlib.import_module(top)
+    except ModuleNotFoundError as exc:
+        if exc.name != top:
+            raise  # the module exists but one of its own imports is missing: that message is the useful one
         error = ModuleNotFoundError(
             f"No module named {top!r}: Python package {top!r} is not installed in this worker's interpreter. "
             f"Install it with: python -m pip install {top}  (or choose another interpreter)"
         )
         error.name = top
-        raise error from first_error
-    obj: Any = module
-    for depth in range(consumed, len(parts)):
+        raise error from exc
+    # Walking left to right keeps the hot path cheap: a failed import attempt costs a search of sys.path.
+    for depth in range(1, len(parts)):
         attribute = parts[depth]
         try:
             obj = getattr(obj, attribute)
+            continue
         except AttributeError as exc:
-            owner = ".".join(parts[:depth])
-            raise AttributeError(f"{owner!r} has no attribute {attribute!r} (resolving {path!r})") from exc
+            missing = exc
+        if inspect.ismodule(obj):
+            name = ".".join(parts[: depth + 1])
+            try:
+                obj = importlib.import_module(name)
+                continue
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+        owner = ".".join(parts[:depth])
+        raise AttributeError(f"{owner!r} has no attribute {attribute!r} (resolving {path!r})") from missing
     return obj
 
 

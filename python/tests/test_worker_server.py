@@ -113,3 +113,15 @@ def test_refuses_to_start_without_a_token() -> None:
     result = subprocess.run([sys.executable, "-m", "snakebridge_worker"], env=env, capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "SNAKEBRIDGE_WORKER_TOKEN is not set" in result.stderr
+
+
+def test_the_fast_path_refuses_calls_without_the_token_and_serves_pipelined_calls(worker: Worker) -> None:
+    channel = grpc.insecure_channel(worker.handshake["fast_address"])
+    stub = worker_pb2_grpc.WorkerStub(channel)
+    request = worker_pb2.CallRequest(call_id="p1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.mul", args=[num(6), num(7)])
+    with pytest.raises(grpc.RpcError) as refused:
+        list(stub.CallPipeline(iter([request]), timeout=5))
+    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    responses = list(stub.CallPipeline(iter([request, request]), metadata=worker.auth, timeout=5))
+    assert [r.result.int_value for r in responses] == [42, 42]
+    channel.close()
