@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: true,
+    // Lets the bridge test prove that garbage-collected handles are released in Python.
+    pool: "forks",
+    execArgv: ["--expose-gc"],
     maxWorkers: 2,
   },
 });

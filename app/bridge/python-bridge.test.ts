@@ -178,3 +178,21 @@ describe("evaluate", () => {
     expect(second.at(-1)).toMatchObject({ type: "result", value: 80, executionCount: 2 });
   });
 });
+
+describe("garbage collection", () => {
+  it("releases the Python object when its handle is garbage collected", async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, "vitest runs with --expose-gc (vitest.config.ts)").toBeTypeOf("function");
+    const live = async (): Promise<number> => (await bridge.health()).reduce((n, w) => n + w.liveHandles, 0);
+    const before = await live();
+    await (async () => {
+      for (let i = 0; i < 20; i++) await bridge.construct("sb_fixtures.Accumulator", [], {}, { session: "gc", affinity: "strict" });
+    })();
+    expect(await live()).toBeGreaterThanOrEqual(before + 20);
+    await expect.poll(async () => {
+      gc!();
+      await new Promise((r) => setTimeout(r, 50));
+      return live();
+    }, { timeout: 10_000 }).toBeLessThanOrEqual(before);
+  });
+});
