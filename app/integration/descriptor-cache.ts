@@ -1,0 +1,142 @@
+// Library descriptors cached in memory and on disk, keyed by library version + interpreter + manifest hash.
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
+
+/** Everything a descriptor depends on. */
+export interface DescriptorKey {
+  module: string;
+  depth: number;
+  includePrivate: boolean;
+  /** Distribution version ("" for the standard library, which the Python version already pins). */
+  libraryVersion: string;
+  pythonExecutable: string;
+  pythonVersion: string;
+  /** Hash of the manifest parts that shape the describe, or "" for a plain `snakebridge describe`. */
+  manifestHash: string;
+}
+
+/** A descriptor read back from the cache. */
+export interface CachedDescriptor {
+  key: DescriptorKey;
+  descriptor: LibraryDescriptor;
+  /** When it was stored (ms since the epoch). */
+  storedAt: number;
+  file: string;
+}
+
+interface StoredEntry {
+  format: 1;
+  key: DescriptorKey;
+  storedAt: number;
+  descriptor: unknown;
+}
+
+/** The cache folder: $SNAKEBRIDGE_CACHE_DIR, else ~/.snakebridge/cache/descriptors. */
+export function defaultCacheDir(): string {
+  return process.env.SNAKEBRIDGE_CACHE_DIR || join(homedir(), ".snakebridge", "cache", "descriptors");
+}
+
+/** A stable digest of a key (its fields in a fixed order). */
+export function digestKey(key: DescriptorKey): string {
+  const ordered = [key.module, key.depth, key.includePrivate, key.libraryVersion, key.pythonExecutable, key.pythonVersion, key.manifestHash];
+  return createHash("sha256").update(JSON.stringify(ordered)).digest("hex").slice(0, 24);
+}
+
+/**
+ * LibraryDescriptor.fromJSON, minus one trap: ts-proto reads `object.constructor` for ClassDescriptor's
+ * `constructor` field, which on a plain JSON object without that key is Object itself, so a class with no
+ * constructor would come back with an empty one. Only keys the JSON really has are kept.
+ */
+export function descriptorFromJSON(json: unknown): LibraryDescriptor {
+  const descriptor = LibraryDescriptor.fromJSON(json);
+  const modules = (json as { modules?: { classes?: object[] }[] }).modules ?? [];
+  descriptor.modules.forEach((module, m) => {
+    module.classes.forEach((cls, c) => {
+      const raw = modules[m]?.classes?.[c];
+      if (raw === undefined || !Object.prototype.hasOwnProperty.call(raw, "constructor")) cls.constructor = undefined;
+    });
+  });
+  return descriptor;
+}
+
+/** Descriptor cache: a memory layer in front of one JSON file per key. */
+export class DescriptorCache {
+  readonly #memory = new Map<string, CachedDescriptor>();
+
+  constructor(readonly dir: string = defaultCacheDir()) {}
+
+  #file(key: DescriptorKey): string {
+    return join(this.dir, `${key.module}-${digestKey(key)}.json`);
+  }
+
+  /** The cached descriptor for `key`, unless absent or older than `maxAgeMs`. */
+  async get(key: DescriptorKey, options: { maxAgeMs?: number } = {}): Promise<CachedDescriptor | undefined> {
+    const digest = digestKey(key);
+    let entry = this.#memory.get(digest);
+    if (!entry) {
+      entry = await this.#read(this.#file(key));
+      if (entry) this.#memory.set(digest, entry);
+    }
+    if (!entry) return undefined;
+    if (options.maxAgeMs !== undefined && Date.now() - entry.storedAt > options.maxAgeMs) return undefined;
+    return entry;
+  }
+
+  /** Stores a descriptor (atomically on disk, so a concurrent reader never sees half a file). */
+  async put(key: DescriptorKey, descriptor: LibraryDescriptor): Promise<CachedDescriptor> {
+    const file = this.#file(key);
+    const entry: CachedDescriptor = { key, descriptor, storedAt: Date.now(), file };
+    const stored: StoredEntry = { format: 1, key, storedAt: entry.storedAt, descriptor: LibraryDescriptor.toJSON(descriptor) };
+    await mkdir(this.dir, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify(stored));
+    await rename(temporary, file);
+    this.#memory.set(digestKey(key), entry);
+    return entry;
+  }
+
+  /** Every entry on disk (for listings and `clean`). */
+  async entries(): Promise<CachedDescriptor[]> {
+    const names = await this.#names();
+    const entries = await Promise.all(names.filter((n) => n.endsWith(".json")).map((n) => this.#read(join(this.dir, n))));
+    return entries.filter((e): e is CachedDescriptor => e !== undefined);
+  }
+
+  /** Deletes everything under the cache folder; returns the paths removed. */
+  async clear(): Promise<string[]> {
+    this.#memory.clear();
+    const names = await this.#names();
+    const removed = names.map((n) => join(this.dir, n));
+    await Promise.all(removed.map((path) => rm(path, { recursive: true, force: true })));
+    return removed;
+  }
+
+  async #names(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir)).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+  }
+
+  async #read(file: string): Promise<CachedDescriptor | undefined> {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    try {
+      const stored = JSON.parse(text) as StoredEntry;
+      if (stored.format !== 1) return undefined; // written by another cache format: treated as a miss, then overwritten
+      return { key: stored.key, storedAt: stored.storedAt, descriptor: descriptorFromJSON(stored.descriptor), file };
+    } catch (error) {
+      throw new Error(`The descriptor cache file ${file} is damaged (${(error as Error).message}); run \`snakebridge clean\` to empty the cache.`, { cause: error });
+    }
+  }
+}
