@@ -87,3 +87,11 @@ def test_depth_one_walks_public_submodules_with_high_coverage():
     assert fft.signatures and fft.path == "numpy.fft.fft"
     coverage = signature_coverage(lib)
     assert coverage["total"] > 1000 and coverage["share"] > 0.95, coverage
+
+
+def test_numpydoc_results_returned_only_on_a_flag_make_a_union() -> None:
+    lib = describe_library("numpy", depth=0)
+    linspace = next(f for m in lib.modules for f in m.functions if f.name == "linspace")
+    returns = linspace.signatures[0].returns
+    assert returns.name == "Union"
+    assert [a.name for a in returns.args] == ["ndarray", "tuple"]

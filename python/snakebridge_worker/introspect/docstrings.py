@@ -12,6 +12,7 @@ GOOGLE = "google"
 
 _NUMPY_PARAM_SECTIONS = {"parameters", "other parameters", "keyword arguments"}
 _NUMPY_RETURN_SECTIONS = {"returns", "yields"}
+_CONDITIONAL_RESULT = re.compile(r"\bonly (?:returned|provided|present|given)\b", re.IGNORECASE)
 _GOOGLE_HEADER = re.compile(r"^(\w[\w ]*):\s*$")
 _GOOGLE_PARAM_SECTIONS = {"args", "arguments", "parameters", "params", "keyword args",
                           "keyword arguments", "other parameters", "kwargs"}
@@ -147,7 +148,15 @@ def _set_numpydoc_returns(parsed: ParsedDoc, entries: list[tuple[str, str]]) -> 
         type_text, _ = strip_optional((type_text if colon else name).strip())
         types.append(type_text)
         docs.append(desc if len(entries) == 1 else f"{head}: {desc}")
-    parsed.returns_type = types[0] if len(types) == 1 else f"tuple[{', '.join(types)}]"
+    full = types[0] if len(types) == 1 else f"tuple[{', '.join(types)}]"
+    # numpydoc marks extra results that depend on a flag ("Only returned if `retstep` is True"):
+    # the function then returns either the unconditional part or the whole tuple.
+    always = [t for t, (_, desc) in zip(types, entries) if not _CONDITIONAL_RESULT.search(desc)]
+    if always and len(always) < len(types):
+        plain = always[0] if len(always) == 1 else f"tuple[{', '.join(always)}]"
+        parsed.returns_type = f"{plain} or {full}"
+    else:
+        parsed.returns_type = full
     parsed.returns_doc = "\n".join(d for d in docs if d)
 
 
