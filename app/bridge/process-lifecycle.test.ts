@@ -106,7 +106,7 @@ describe("the worker's token", () => {
       expect((await authorised.health()).pid).toBe(worker.handshake.pid);
       authorised.close();
     } finally {
-      worker.process.kill("SIGKILL");
+      process.kill(-worker.process.pid, "SIGKILL");
     }
   }, 30_000);
 });

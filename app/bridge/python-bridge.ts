@@ -11,7 +11,7 @@ import {
 import { AsyncQueue } from "./async-queue.js";
 import { decodeValue, encodeValue, type HandleContext } from "./codec.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
-import { PythonWorkerAdapter, type PythonWorker } from "./python-adapter.js";
+import { PythonWorkerAdapter, type PythonWorker, type StartMode } from "./python-adapter.js";
 import { PythonError } from "./python-error.js";
 import { rpcError, type WorkerConnection } from "./worker-client.js";
 import { NDArray, PyHandle, type HandleOwner, type PyKwargs, type PyValue } from "./values.js";
@@ -26,6 +26,8 @@ export interface BridgeOptions {
   defaultTimeoutMs?: number;
   /** After a deadline, how long the worker gets to honour the interrupt before it is replaced (default 2 s). */
   hungCallGraceMs?: number;
+  /** How workers start: forked from a warm template (Linux default) or spawned. */
+  startMode?: StartMode;
   /** ndarray results at least this large travel through shared memory (default 1 MiB; 0 disables). */
   shmThresholdBytes?: number;
   pool?: Partial<Omit<PoolOptions, "size">>;
@@ -101,6 +103,7 @@ export class PythonBridge implements HandleOwner {
   private constructor(
     readonly interpreter: InterpreterInfo,
     readonly pool: ProcessPool<PythonWorker>,
+    private readonly adapter: PythonWorkerAdapter,
     private readonly options: BridgeOptions,
   ) {}
 
@@ -112,6 +115,8 @@ export class PythonBridge implements HandleOwner {
       python: interpreter.executable,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.startMode === undefined ? {} : { startMode: options.startMode }),
+      onNotice: (message) => ref.bridge?.emitOutput("host", "stderr", `${message}\n`),
       onOutput: (workerId, stream, text) => ref.bridge?.emitOutput(workerId, stream, text),
       onReady: (worker) => ref.bridge?.connections.set(worker.workerId, worker.connection),
       onExit: (worker) => {
@@ -119,9 +124,14 @@ export class PythonBridge implements HandleOwner {
       },
     });
     const pool = new ProcessPool(adapter, { name: "python", ...options.pool, size: options.poolSize ?? 2 });
-    const bridge = new PythonBridge(interpreter, pool, options);
+    const bridge = new PythonBridge(interpreter, pool, adapter, options);
     ref.bridge = bridge;
-    await pool.start();
+    try {
+      await pool.start();
+    } catch (error) {
+      await adapter.dispose();
+      throw error;
+    }
     return bridge;
   }
 
@@ -284,6 +294,8 @@ export class PythonBridge implements HandleOwner {
 
   #normalise(error: unknown, target: string): Error {
     if (error instanceof PythonError) return error;
+    // Checked before `code`: a DOMException AbortError carries a numeric code (20) of its own.
+    if (error instanceof Error && error.name === "AbortError") return PythonError.bridge("cancelled", `${target} was cancelled`, target, error);
     if (error instanceof Error && "code" in error) {
       const code = (error as Error & { code: unknown }).code;
       if (code === "worker_crashed") return PythonError.bridge("worker_crashed", `${error.message}`, target, error);
@@ -291,7 +303,6 @@ export class PythonBridge implements HandleOwner {
       if (code === "worker_gone") return PythonError.bridge("worker_crashed", error.message, target, error);
       if (typeof code === "number") return rpcError(error as ServiceError, `call ${target}`, target);
     }
-    if (error instanceof Error && error.name === "AbortError") return PythonError.bridge("cancelled", `${target} was cancelled`, target, error);
     return error instanceof Error ? error : new Error(String(error));
   }
 
@@ -494,5 +505,6 @@ export class PythonBridge implements HandleOwner {
     this.#disposed = true;
     this.#outputListeners.clear();
     await this.pool.shutdown();
+    await this.adapter.dispose();
   }
 }

@@ -1,8 +1,11 @@
-// Starts one `python -m snakebridge_worker` process and waits for its handshake line.
-import { spawn, type ChildProcess } from "node:child_process";
+// Starts one worker — spawned, or forked by the warm template — and waits for its handshake line.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { delimiter } from "node:path";
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { WorkerProcess } from "../pool/index.js";
+import type { ForkTemplate } from "./fork-template.js";
 import { workerPackageRoot } from "./interpreter.js";
 
 export const HANDSHAKE_PREFIX = "SNAKEBRIDGE_WORKER_READY ";
@@ -21,7 +24,7 @@ export interface Handshake {
 }
 
 export interface SpawnedWorker {
-  process: ChildProcess;
+  process: WorkerProcess & { readonly pid: number };
   handshake: Handshake;
   token: string;
 }
@@ -39,12 +42,20 @@ export interface SpawnWorkerOptions {
 /** Why a worker did not come up, including what it printed. */
 export class WorkerStartFailedError extends Error {
   constructor(message: string, readonly stderr: string) {
-    super(stderr.trim() ? `${message}\n--- worker stderr ---\n${stderr.trim().slice(-4000)}` : message);
+    super(stderr.trim() ? `${message}\n--- worker output ---\n${stderr.trim().slice(-4000)}` : message);
     this.name = "WorkerStartFailedError";
   }
 }
 
-/** Spawns a worker in its own process group and resolves once it is serving. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+  }
+}
+
+/** Spawns `python -m snakebridge_worker` in its own process group and resolves once it is serving. */
 export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker> {
   const token = randomBytes(24).toString("base64url");
   const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH].filter(Boolean).join(delimiter);
@@ -53,70 +64,81 @@ export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker>
     // detached: the worker leads its own process group, so the pool can signal it and its children together.
     detached: true,
     stdio: ["pipe", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      ...options.env,
-      PYTHONPATH: pythonPath,
-      PYTHONUNBUFFERED: "1",
-      PYTHONDONTWRITEBYTECODE: process.env.PYTHONDONTWRITEBYTECODE ?? "",
-      SNAKEBRIDGE_WORKER_TOKEN: token,
-    },
+    env: { ...process.env, ...options.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: "1", SNAKEBRIDGE_WORKER_TOKEN: token },
   });
   // The worker exits when this pipe closes, i.e. when the host dies for any reason.
   child.stdin?.on("error", () => undefined);
+  return new Promise((resolve, reject) => {
+    child.once("spawn", () => {
+      awaitHandshake(child as WorkerProcess & { pid: number }, child.stdout!, child.stderr!, token, options).then(resolve, reject);
+    });
+    child.once("error", (error) => {
+      reject(new WorkerStartFailedError(`could not run ${options.python}: ${error.message}. Set SNAKEBRIDGE_PYTHON or run npm install.`, ""));
+    });
+  });
+}
 
+/** Asks the warm template for a worker and resolves once it is serving. */
+export async function forkWorker(template: ForkTemplate, options: SpawnWorkerOptions): Promise<SpawnedWorker> {
+  const worker = await template.fork({ ...options.env, PYTHONUNBUFFERED: "1" });
+  return awaitHandshake(worker, worker.stdout, undefined, worker.token, options);
+}
+
+/** Reads the handshake line; fails with the worker's output when it exits, times out or is aborted first. */
+function awaitHandshake(
+  proc: WorkerProcess & { readonly pid: number },
+  stdout: Readable,
+  stderr: Readable | undefined,
+  token: string,
+  options: SpawnWorkerOptions,
+): Promise<SpawnedWorker> {
   return new Promise<SpawnedWorker>((resolve, reject) => {
-    let stderr = "";
+    let diagnostics = "";
     let settled = false;
     const timeoutMs = options.startTimeoutMs ?? 30_000;
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: stdout });
 
     const finish = (error: Error | null, handshake?: Handshake): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      child.off("exit", onExit);
-      child.off("error", onError);
       if (error) {
-        if (child.exitCode === null && child.pid !== undefined) {
-          try { process.kill(-child.pid, "SIGKILL"); } catch { child.kill("SIGKILL"); }
-        }
+        if (proc.exitCode === null && proc.signalCode === null) killGroup(proc.pid);
         reject(error);
         return;
       }
-      resolve({ process: child, handshake: handshake!, token });
+      resolve({ process: proc, handshake: handshake!, token });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
       finish(new WorkerStartFailedError(
         `the Python worker (${options.python}) exited during start-up (${signal ? `signal ${signal}` : `exit code ${code}`}). ` +
           "Check that the interpreter has the worker's dependencies: pip install -r python/requirements.txt",
-        stderr,
+        diagnostics,
       ));
-    const onError = (error: Error): void =>
-      finish(new WorkerStartFailedError(`could not run ${options.python}: ${error.message}. Set SNAKEBRIDGE_PYTHON or run npm install.`, stderr));
-    const onAbort = (): void => finish(new WorkerStartFailedError("worker start was aborted", stderr));
+    const onAbort = (): void => finish(new WorkerStartFailedError("worker start was aborted", diagnostics));
     const timer = setTimeout(
-      () => finish(new WorkerStartFailedError(`the Python worker did not finish starting within ${timeoutMs} ms`, stderr)),
+      () => finish(new WorkerStartFailedError(`the Python worker did not finish starting within ${timeoutMs} ms`, diagnostics)),
       timeoutMs,
     );
 
-    child.once("exit", onExit);
-    child.once("error", onError);
+    proc.once("exit", (code, signal) => { if (!settled) onExit(code, signal); });
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    child.stderr!.setEncoding("utf8");
-    child.stderr!.on("data", (text: string) => {
-      if (!settled) stderr += text;
-      else options.onOutput?.("stderr", text);
-    });
+    if (stderr) {
+      stderr.setEncoding("utf8");
+      stderr.on("data", (text: string) => {
+        if (!settled) diagnostics += text;
+        else options.onOutput?.("stderr", text);
+      });
+    }
     lines.on("line", (line) => {
       if (settled) {
         options.onOutput?.("stdout", line + "\n");
         return;
       }
       if (!line.startsWith(HANDSHAKE_PREFIX)) {
-        // Output printed before the handshake (e.g. by sitecustomize) is kept for diagnostics.
-        stderr += line + "\n";
+        // Output printed before the handshake (e.g. by sitecustomize, or a traceback) is kept for diagnostics.
+        diagnostics += line + "\n";
         return;
       }
       try {
@@ -124,13 +146,13 @@ export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker>
         if (handshake.protocol !== PROTOCOL_VERSION) {
           finish(new WorkerStartFailedError(
             `worker speaks protocol ${handshake.protocol}, this host speaks ${PROTOCOL_VERSION}; reinstall so both come from one version`,
-            stderr,
+            diagnostics,
           ));
           return;
         }
         finish(null, handshake);
       } catch {
-        finish(new WorkerStartFailedError(`unreadable handshake line: ${line}`, stderr));
+        finish(new WorkerStartFailedError(`unreadable handshake line: ${line}`, diagnostics));
       }
     });
   });

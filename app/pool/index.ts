@@ -26,6 +26,7 @@ export type {
   StartedWorker,
   WorkerAdapter,
   WorkerInfo,
+  WorkerProcess,
   WorkerSnapshot,
   WorkerState,
 } from "./types.js";

@@ -1,4 +1,15 @@
-import type { ChildProcess } from "node:child_process";
+/**
+ * The part of a worker process the pool watches. A ChildProcess satisfies it; so does a proxy for a worker
+ * forked by a warm template process, which the pool never spawned itself.
+ */
+export interface WorkerProcess {
+  readonly pid?: number | undefined;
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  once(event: "exit", listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "error", listener: (error: Error) => void): unknown;
+}
 
 /** What the pool hands the adapter when it asks for one worker. */
 export interface StartContext {
@@ -10,8 +21,8 @@ export interface StartContext {
 
 /** A worker the adapter has spawned and made ready for calls. */
 export interface StartedWorker<C> {
-  /** Spawned with `detached: true`, so its pid is also its process-group id. */
-  process: ChildProcess;
+  /** Leads its own process group (spawned with `detached: true`, or setpgid after a fork), so its pid is its group id. */
+  process: WorkerProcess;
   /** Whatever the adapter uses to talk to the worker. */
   connection: C;
 }

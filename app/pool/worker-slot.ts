@@ -1,6 +1,5 @@
-import type { ChildProcess } from "node:child_process";
 import { RestartBackoff } from "./backoff.js";
-import type { WorkerInfo, WorkerState } from "./types.js";
+import type { WorkerInfo, WorkerProcess, WorkerState } from "./types.js";
 
 /** A call running on a worker process; `fail` rejects it at once (used when the process dies). */
 export interface RunningCall {
@@ -31,7 +30,7 @@ export class WorkerInstance<C> {
   private readonly drainWaiters = new Set<() => void>();
 
   constructor(
-    readonly process: ChildProcess,
+    readonly process: WorkerProcess,
     readonly connection: C,
     readonly generation: number,
     onExit: (info: ExitInfo) => void,

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from concurrent import futures
+from typing import Callable
 
 import grpc
 
@@ -39,6 +40,8 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-handles", type=int, default=int(os.environ.get("SNAKEBRIDGE_MAX_HANDLES", 10_000)))
     parser.add_argument("--parent-pid", type=int, default=os.getppid(),
                         help="exit when this process is gone (defaults to the spawning process)")
+    parser.add_argument("--no-stdin-watch", action="store_true",
+                        help="stdin is not a pipe from the host (forked by the template); rely on --parent-pid")
     return parser.parse_args(argv)
 
 
@@ -80,7 +83,7 @@ def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token
     return fast, address
 
 
-def _watch_host(parent_pid: int, on_gone: "callable[[], None]") -> None:  # type: ignore[valid-type]
+def _watch_host(parent_pid: int, on_gone: "Callable[[], None]", watch_stdin: bool) -> None:
     """Calls ``on_gone`` when the host dies: stdin closes, or the parent pid changes."""
 
     def stdin_closed() -> None:
@@ -98,7 +101,7 @@ def _watch_host(parent_pid: int, on_gone: "callable[[], None]") -> None:  # type
                 on_gone()
                 return
 
-    if sys.stdin is not None and not sys.stdin.isatty():
+    if watch_stdin and sys.stdin is not None and not sys.stdin.isatty():
         threading.Thread(target=stdin_closed, name="host-stdin", daemon=True).start()
     threading.Thread(target=parent_changed, name="host-pid", daemon=True).start()
 
@@ -160,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
         threading.Thread(target=force_exit, daemon=True).start()
 
-    _watch_host(args.parent_pid, shutdown)
+    _watch_host(args.parent_pid, shutdown, watch_stdin=not args.no_stdin_watch)
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: shutdown())

@@ -96,9 +96,13 @@ def _allocator_samples() -> list[worker_pb2.AllocatorSample]:
     if "torch" not in sys.modules:
         return []
     torch = sys.modules["torch"]
+    # A trainer may still be importing torch on the main thread: nothing can have used CUDA yet.
+    if getattr(getattr(torch, "__spec__", None), "_initializing", False):
+        return []
+    cuda = getattr(torch, "cuda", None)
     # is_initialized() is false until something in this process used CUDA; asking for memory
     # figures before that would create a context (hundreds of MB) just to report zeros.
-    if not torch.cuda.is_initialized():
+    if cuda is None or not cuda.is_initialized():
         return []
     return [
         worker_pb2.AllocatorSample(

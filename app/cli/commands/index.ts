@@ -2,12 +2,24 @@
 import type { CliCommand } from "../command.js";
 import { benchCommand } from "./bench.js";
 import { callCommand } from "./call.js";
+import { cleanCommand } from "./clean.js";
+import { describeCommand } from "./describe.js";
+import { diffCommand } from "./diff.js";
+import { generateCommand } from "./generate.js";
 import { serveCommand } from "./serve.js";
 import { doctorCommand } from "./doctor.js";
+import { trainCommand } from "./train.js";
+import { runsCommand } from "./runs.js";
 
 export const commands: readonly CliCommand[] = [
   callCommand,
+  describeCommand,
+  generateCommand,
+  diffCommand,
+  cleanCommand,
   serveCommand,
+  trainCommand,
+  runsCommand,
   benchCommand,
   doctorCommand,
 ];

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../cli/main.js";
+import { runCli } from "../main.js";
 
 const saved = { cache: process.env.SNAKEBRIDGE_CACHE_DIR, path: process.env.PYTHONPATH };
 let work: string;

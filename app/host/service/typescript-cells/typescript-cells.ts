@@ -1,0 +1,123 @@
+// Runs TypeScript notebook cells in the host process.
+//
+// Trust model: a TypeScript cell is the user's own code, run on the user's own machine with the host's
+// privileges — exactly like a cell in a Jupyter kernel. There is no sandbox and none is pretended: the
+// type check is a help, not a security boundary. What makes this acceptable is who can submit cells: only
+// the Electron window (validated IPC sender) or a browser holding the per-start token of `snakebridge serve`,
+// which listens on 127.0.0.1 by default. Anyone who can run cells can already run Python in the workers.
+import type { CellRunResult } from "../../../api/workbench-api.js";
+import type { CellOutput } from "../../../api/values-view.js";
+import type { PythonBridge } from "../../../bridge/index.js";
+import { errorViewOf } from "../convert/python-error-view.js";
+import type { TypeScriptCellRunner } from "../features/notebooks.js";
+import type { WorkspaceFolder } from "../workspace-folder.js";
+import { cellConsole } from "./cell-console.js";
+import { CellChecker } from "./cell-checker.js";
+import { CellSyntaxError, transformCell } from "./cell-transform.js";
+import { jsResult } from "./js-rich-value.js";
+import { runtimeModuleUrl } from "./runtime-module.js";
+import { SdkLoader } from "./sdk-loader.js";
+
+type RuntimeModule = typeof import("../../../integration/runtime/index.js");
+type CellFunction = (load: (specifier: string) => Promise<unknown>, console: unknown) => Promise<unknown>;
+
+/** Async functions have no global constructor name; this is how to reach it. */
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => CellFunction;
+
+/** Runs TypeScript cells one at a time (the SDK runtime is process-wide), each bound to the host's bridge. */
+export class TypeScriptCells implements TypeScriptCellRunner {
+  readonly #checkers = new Map<string, CellChecker>();
+  readonly #running = new Map<string, AbortController>();
+  readonly #loader: SdkLoader;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly bridge: PythonBridge, private readonly workspace: WorkspaceFolder) {
+    this.#loader = new SdkLoader(workspace.root);
+  }
+
+  /** Type-checks the cell, then runs it; outputs stream through `onOutput`. */
+  run(notebookId: string, source: string, onOutput: (output: CellOutput) => void, signal: AbortSignal): Promise<CellRunResult> {
+    const turn = this.#queue.then(() => this.#run(notebookId, source, onOutput, signal));
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #run(notebookId: string, source: string, onOutput: (output: CellOutput) => void, signal: AbortSignal): Promise<CellRunResult> {
+    const started = performance.now();
+    const outputs: CellOutput[] = [];
+    const push = (output: CellOutput): void => {
+      outputs.push(output);
+      onOutput(output);
+    };
+    const done = (status: CellRunResult["status"]): CellRunResult => ({ status, executionCount: null, outputs, durationMs: Math.round(performance.now() - started) });
+
+    let checker = this.#checkers.get(notebookId);
+    if (!checker) {
+      checker = new CellChecker(this.workspace.root);
+      this.#checkers.set(notebookId, checker);
+    }
+    const diagnostics = checker.check(source);
+    if (diagnostics.length > 0) {
+      push({ type: "diagnostics", diagnostics });
+      return done("error");
+    }
+    let cell: CellFunction;
+    try {
+      const transformed = transformCell(source);
+      cell = new AsyncFunction("__import__", "console", `"use strict";\n${transformed.body}`);
+    } catch (error) {
+      if (error instanceof CellSyntaxError) {
+        push({ type: "diagnostics", diagnostics: [{ line: error.line, column: error.column, message: error.message }] });
+        return done("error");
+      }
+      throw error;
+    }
+
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.#running.set(notebookId, controller);
+    const runtimeModule = (await import(runtimeModuleUrl)) as RuntimeModule;
+    const binding = runtimeModule.installRuntime(runtimeModule.createRuntime(this.bridge, { sessionId: `ts:${notebookId}`, signal: controller.signal }));
+    const console = cellConsole((stream, text) => push({ type: "stream", stream, text }));
+    const interrupted = new Promise<"interrupted">((resolve) => {
+      if (controller.signal.aborted) resolve("interrupted");
+      controller.signal.addEventListener("abort", () => resolve("interrupted"), { once: true });
+    });
+    try {
+      // Pure JavaScript cannot be preempted; an interrupt ends the wait, and pending Python calls are cancelled.
+      const outcome = await Promise.race([cell((specifier) => this.#loader.load(specifier), console).then((value) => ({ value })), interrupted]);
+      if (outcome === "interrupted") return done("interrupted");
+      if (outcome.value !== undefined) push({ type: "result", executionCount: 0, ...jsResult(outcome.value) });
+      return done("ok");
+    } catch (error) {
+      push({ type: "error", error: errorViewOf(error) });
+      return done(controller.signal.aborted ? "interrupted" : "error");
+    } finally {
+      binding.dispose();
+      signal.removeEventListener("abort", onAbort);
+      if (this.#running.get(notebookId) === controller) this.#running.delete(notebookId);
+    }
+  }
+
+  /** Interrupts the notebook's running TypeScript cell. */
+  interrupt(notebookId: string): boolean {
+    const controller = this.#running.get(notebookId);
+    if (!controller) return false;
+    controller.abort();
+    return true;
+  }
+
+  /** Forgets the notebook's type-checker state. */
+  reset(notebookId: string): void {
+    this.#checkers.get(notebookId)?.reset();
+    this.#checkers.delete(notebookId);
+  }
+
+  /** Interrupts every running cell. */
+  dispose(): void {
+    for (const controller of this.#running.values()) controller.abort();
+    this.#running.clear();
+    this.#checkers.clear();
+  }
+}

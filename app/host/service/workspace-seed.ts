@@ -1,0 +1,54 @@
+// The first-run content of a new workspace: an example manifest and an example notebook.
+import type { NotebookDocument } from "../../api/workbench-api.js";
+import { serializeNotebook } from "./ipynb.js";
+import type { WorkspaceFolder } from "./workspace-folder.js";
+
+/** Where the example manifest lives; its SDK is generated to generated/stdlib (relative to the manifest). */
+export const EXAMPLE_MANIFEST_PATH = "manifests/stdlib.manifest.yaml";
+export const EXAMPLE_NOTEBOOK_PATH = "notebooks/welcome.ipynb";
+/** Marks a workspace as seeded, so deleting the examples does not bring them back. */
+const SEEDED_MARKER = ".snakebridge/seeded";
+
+const EXAMPLE_MANIFEST = `# An integration manifest: which Python functions the generated TypeScript SDK exposes.
+# Edit it in the Manifests view, then Generate: the SDK is written to manifests/generated/stdlib.
+version: 1
+codegen:
+  namespace: stdlib
+  out_dir: generated/stdlib
+integrations:
+  - package: statistics
+    entrypoints:
+      functions: [mean, median, stdev]
+  - package: numpy
+    arrays: binary
+    entrypoints:
+      functions: [linspace, arange]
+`;
+
+function exampleNotebook(): NotebookDocument {
+  const cell = (id: string, language: "python" | "typescript", source: string): NotebookDocument["cells"][number] =>
+    ({ id, language, source, executionCount: null, outputs: [] });
+  return {
+    metadata: {},
+    cells: [
+      cell("intro", "python", "# Python cells run in a worker process; the last expression is shown.\nimport numpy as np\nnp.arange(6).reshape(2, 3)"),
+      cell("print", "python", "for i in range(3):\n    print('step', i)"),
+      cell(
+        "typescript",
+        "typescript",
+        "// TypeScript cells run in the host and call Python through the generated SDK.\n" +
+          "// Generate manifests/stdlib.manifest.yaml first (Manifests view → Generate).\n" +
+          'import { stdlib } from "../manifests/generated/stdlib/index.js";\n' +
+          "await stdlib.statistics.mean([1, 2, 3, 4])",
+      ),
+    ],
+  };
+}
+
+/** Writes the examples into a workspace that has never been seeded; existing files are never overwritten. */
+export async function seedWorkspace(workspace: WorkspaceFolder): Promise<void> {
+  if (await workspace.exists(SEEDED_MARKER)) return;
+  if (!(await workspace.exists(EXAMPLE_MANIFEST_PATH))) await workspace.write(EXAMPLE_MANIFEST_PATH, EXAMPLE_MANIFEST);
+  if (!(await workspace.exists(EXAMPLE_NOTEBOOK_PATH))) await workspace.write(EXAMPLE_NOTEBOOK_PATH, serializeNotebook(exampleNotebook()));
+  await workspace.write(SEEDED_MARKER, `${new Date().toISOString()}\n`);
+}

@@ -1,0 +1,160 @@
+// WorkbenchHost: owns the Python bridge, the workspace folder and every feature; dispose() stops them all.
+import { mkdir } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import type { HostStatus } from "../api/workbench-api.js";
+import { PythonBridge } from "../bridge/index.js";
+import { LibraryDescriber } from "../integration/library-describer.js";
+import { RequestError } from "./service/api-errors.js";
+import { poolView } from "./service/convert/pool-view.js";
+import { EventHub } from "./service/event-hub.js";
+import { consoleHandlers } from "./service/features/console.js";
+import { libraryHandlers } from "./service/features/libraries.js";
+import { manifestCheckHandlers, manifestSchemaHandler } from "./service/features/manifests.js";
+import { manifestBuildHandlers } from "./service/features/manifest-build.js";
+import { notebookHandlers } from "./service/features/notebooks.js";
+import { TrainingFeature, trainingSchemaHandler } from "./service/features/training.js";
+import { WorkersFeature } from "./service/features/workers.js";
+import { workspaceHandlers } from "./service/features/workspace.js";
+import { PythonCellRunner } from "./service/python-cells.js";
+import { TypeScriptCells } from "./service/typescript-cells/typescript-cells.js";
+import { WorkbenchService, type EngineRequests } from "./service/workbench-service.js";
+import type { HandlerTable } from "./service/request-handler.js";
+import { WorkspaceFolder } from "./service/workspace-folder.js";
+import { seedWorkspace } from "./service/workspace-seed.js";
+import { HOST_VERSION } from "./host-version.js";
+
+export interface HostOptions {
+  /** Default: ~/SnakebridgeWorkspace. */
+  workspaceDir?: string;
+  /** Python workers (default 2). */
+  poolSize?: number;
+  /** Interpreter for the workers (default: bridge discovery). */
+  python?: string;
+  transport: HostStatus["transport"];
+}
+
+/** The default workspace folder. */
+export function defaultWorkspaceDir(): string {
+  return join(homedir(), "SnakebridgeWorkspace");
+}
+
+/** Owns everything the workbench runs; `service` answers requests as soon as start() resolves. */
+export class WorkbenchHost {
+  readonly events = new EventHub();
+  readonly service: WorkbenchService;
+  /** Resolves when the Python pool is up; rejects (also reported via host.status) when it cannot start. */
+  readonly ready: Promise<void>;
+  #status: HostStatus;
+  #bridge: PythonBridge | undefined;
+  readonly #disposers: (() => void | Promise<void>)[] = [];
+  #disposed = false;
+
+  private constructor(readonly workspace: WorkspaceFolder, private readonly options: HostOptions) {
+    this.#status = {
+      state: "starting",
+      error: null,
+      interpreter: null,
+      pool: { size: options.poolSize ?? 2, queued: 0, workers: [] },
+      hostVersion: HOST_VERSION,
+      transport: options.transport,
+      workspaceDir: workspace.root,
+    };
+    const engine = this.#startEngine();
+    this.ready = engine.then(() => undefined);
+    this.ready.catch(() => undefined); // reported through host.status
+    this.service = new WorkbenchService(this.events, {
+      "host.status": async () => this.status(),
+      ...workspaceHandlers(workspace),
+      ...manifestSchemaHandler(),
+      ...trainingSchemaHandler(),
+    }, engine);
+  }
+
+  /** Prepares (and on first run seeds) the workspace, then starts the Python pool in the background. */
+  static async start(options: HostOptions): Promise<WorkbenchHost> {
+    const root = resolve(options.workspaceDir ?? defaultWorkspaceDir());
+    await mkdir(root, { recursive: true });
+    const workspace = new WorkspaceFolder(root);
+    await seedWorkspace(workspace);
+    return new WorkbenchHost(workspace, options);
+  }
+
+  /** The host's current status (pool state is read live). */
+  status(): HostStatus {
+    if (this.#bridge) this.#status = { ...this.#status, pool: poolView(this.#bridge.pool.snapshot()) };
+    return this.#status;
+  }
+
+  /** The running bridge (for in-process callers); throws while the engine is not up. */
+  get bridge(): PythonBridge {
+    if (!this.#bridge) throw new RequestError("unavailable", `the Python engine is ${this.#status.state}${this.#status.error ? `: ${this.#status.error}` : ""}`);
+    return this.#bridge;
+  }
+
+  #setStatus(patch: Partial<HostStatus>): void {
+    this.#status = { ...this.#status, ...patch };
+    this.events.emit("host.status", this.status());
+  }
+
+  async #startEngine(): Promise<HandlerTable<EngineRequests>> {
+    let bridge: PythonBridge;
+    try {
+      bridge = await PythonBridge.start({
+        poolSize: this.options.poolSize ?? 2,
+        cwd: this.workspace.root,
+        ...(this.options.python === undefined ? {} : { python: this.options.python }),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#setStatus({ state: "failed", error: message });
+      throw new RequestError("unavailable", `The Python engine could not start: ${message}`);
+    }
+    if (this.#disposed) {
+      await bridge.dispose();
+      throw new RequestError("unavailable", "the workbench host was shut down while the Python engine started");
+    }
+    this.#bridge = bridge;
+    this.#disposers.push(() => bridge.dispose());
+    const handlers = this.#engineHandlers(bridge);
+    const { executable, version, source } = bridge.interpreter;
+    this.#setStatus({ state: "ready", error: null, interpreter: { executable, version, source } });
+    return handlers;
+  }
+
+  #engineHandlers(bridge: PythonBridge): HandlerTable<EngineRequests> {
+    const workers = new WorkersFeature(bridge, this.events);
+    const describer = new LibraryDescriber({ bridge });
+    const python = new PythonCellRunner(bridge);
+    const typescript = new TypeScriptCells(bridge, this.workspace);
+    const training = new TrainingFeature(bridge, this.workspace, this.events);
+    // Disposed in reverse: features stop before the bridge they use.
+    this.#disposers.push(() => describer.dispose(), () => workers.dispose(), () => typescript.dispose(), () => training.dispose());
+    return {
+      ...libraryHandlers(describer),
+      ...manifestCheckHandlers(describer),
+      ...manifestBuildHandlers(describer, this.workspace),
+      ...notebookHandlers(bridge, this.workspace, python, typescript, this.events),
+      ...consoleHandlers(bridge, python, this.events),
+      ...workers.handlers(),
+      ...training.handlers(),
+    };
+  }
+
+  /** Stops every feature, then the Python workers; waits for a pool that is still starting. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.ready.catch(() => undefined);
+    const errors: unknown[] = [];
+    for (const dispose of this.#disposers.splice(0).reverse()) {
+      try {
+        await dispose();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    this.events.clear();
+    if (errors.length > 0) throw new AggregateError(errors, "the workbench host did not shut down cleanly");
+  }
+}

@@ -1,0 +1,479 @@
+// The RunManager owns live training runs: it starts the Python training generator through the
+// bridge, persists every event and telemetry sample to the run store as it arrives, and pushes
+// the Workbench API's training events (updated, points, event) to its subscribers.
+
+import { randomUUID } from "node:crypto";
+
+import type { PythonBridge, PyValue } from "../bridge/index.js";
+import { PythonError } from "../bridge/index.js";
+import type { RunDetailView, RunSummaryView, SeriesPoint, Unsubscribe, WorkbenchEvents } from "../api/workbench-api.js";
+import { isRecord, parseTrainingEvent, type TrainingEvent } from "./events.js";
+import { validateRunConfig, type RunConfig } from "./run-config.js";
+import { resolveConfigPaths } from "./run-config-paths.js";
+import { RunNotFoundError, type RunRecord, type RunStore } from "./run-store.js";
+import { eventPayload, progressFromLog, runDetail, runSummary, storedProgress, type RunProgress } from "./run-views.js";
+import { sampleTime, telemetryValues } from "./telemetry-values.js";
+
+/** The Python generator that runs one training run. */
+export const TRAINING_TARGET = "snakebridge_worker.training.run";
+
+export interface RunManagerOptions {
+  bridge: PythonBridge;
+  store: RunStore;
+  /** How often the training worker's memory and GPU are sampled while a run is active (default 1000 ms). */
+  telemetryIntervalMs?: number;
+  /** How long dispose() waits for a graceful stop (checkpoint) before cancelling hard (default 30 s). */
+  disposeGraceMs?: number;
+}
+
+export interface StartRunInput {
+  /** The parsed config (YAML or JSON already parsed); validated against the run-config schema. */
+  config: unknown;
+  /** The text the config was parsed from; used only to name the source in validation errors. */
+  configText?: string;
+  /** The run's label; default: config.name, then the output folder's name, then a timestamp. */
+  name?: string;
+  /** Folder that relative paths in the config are relative to; runs without output_dir get a folder under its runs/. */
+  configDir?: string;
+}
+
+export interface StopOptions {
+  /** Cancel at once, without a checkpoint, instead of stopping at the end of the current step. */
+  force?: boolean;
+}
+
+/** A problem that does not end a run but should be reported (e.g. telemetry could not be sampled). */
+export interface RunWarning {
+  runId: string;
+  message: string;
+  error: unknown;
+}
+
+type Listener<T> = (payload: T) => void;
+
+/** A second stop within this window is taken as "stop now". */
+const SECOND_STOP_WINDOW_MS = 10_000;
+/** How often a failed telemetry stream is reopened during one run, and after what pause. */
+const TELEMETRY_RETRIES = 3;
+const TELEMETRY_RETRY_MS = 1000;
+/** After a hard cancel, how long a run gets to end before dispose() gives up on it. */
+const HARD_CANCEL_WAIT_MS = 5_000;
+
+interface ActiveRun {
+  runId: string;
+  callId: string;
+  progress: RunProgress;
+  /** Aborts the pool call while it is still queued (a queued call has no worker to cancel on). */
+  readonly queueAbort: AbortController;
+  readonly telemetryAbort: AbortController;
+  telemetry: Promise<void> | undefined;
+  lastStopAt: number | undefined;
+  forced: boolean;
+  done: Promise<void>;
+}
+
+/** Starts, stops and watches training runs, and records them in a RunStore. */
+export class RunManager {
+  readonly #bridge: PythonBridge;
+  readonly #store: RunStore;
+  readonly #telemetryIntervalMs: number;
+  readonly #disposeGraceMs: number;
+  readonly #active = new Map<string, ActiveRun>();
+  /** Progress of finished runs, read once from the store (it no longer changes). */
+  readonly #finishedProgress = new Map<string, RunProgress>();
+  readonly #updateListeners = new Set<Listener<WorkbenchEvents["training.updated"]>>();
+  readonly #pointsListeners = new Set<Listener<WorkbenchEvents["training.points"]>>();
+  readonly #eventListeners = new Set<Listener<WorkbenchEvents["training.event"]>>();
+  readonly #warningListeners = new Set<Listener<RunWarning>>();
+  #disposed = false;
+
+  /** Takes over the store: runs a crashed host left "running" are marked interrupted (their data stays). */
+  constructor(options: RunManagerOptions) {
+    this.#bridge = options.bridge;
+    this.#store = options.store;
+    this.#telemetryIntervalMs = options.telemetryIntervalMs ?? 1000;
+    this.#disposeGraceMs = options.disposeGraceMs ?? 30_000;
+    this.#store.markInterruptedRuns();
+  }
+
+  /** Validates the config, records a new run and starts training it; resolves once it is launched. */
+  async start(input: StartRunInput): Promise<{ runId: string }> {
+    if (this.#disposed) throw new Error("the run manager has been disposed; start runs on a new one");
+    const valid = validateRunConfig(input.config, input.configText === undefined ? "run config" : "run config text");
+    const config = input.configDir === undefined ? valid : resolveConfigPaths(valid, input.configDir, runFolderName());
+    const record = this.#store.createRun({ name: input.name ?? defaultName(config), config });
+    const active: ActiveRun = {
+      runId: record.id,
+      callId: `training-${record.id}`,
+      progress: { step: null, loss: null, etaS: null },
+      queueAbort: new AbortController(),
+      telemetryAbort: new AbortController(),
+      telemetry: undefined,
+      lastStopAt: undefined,
+      forced: false,
+      done: Promise.resolve(),
+    };
+    this.#active.set(record.id, active);
+    this.#emitUpdate(record.id);
+    active.done = this.#pump(active, config);
+    return { runId: record.id };
+  }
+
+  /**
+   * Stops a run gracefully (it saves a checkpoint and ends "stopped"); with force, or when asked
+   * again within 10 s, cancels it at once. Resolves false when the run is not active.
+   */
+  async stop(runId: string, options: StopOptions = {}): Promise<{ stopping: boolean }> {
+    this.#requireRun(runId);
+    const active = this.#active.get(runId);
+    if (active === undefined) return { stopping: false };
+    const now = Date.now();
+    const again = active.lastStopAt !== undefined && now - active.lastStopAt < SECOND_STOP_WINDOW_MS;
+    active.lastStopAt = now;
+    if (options.force === true || again) {
+      await this.#cancelHard(active);
+      return { stopping: true };
+    }
+    // A run still waiting for a worker has nothing to checkpoint: cancel it in the queue.
+    if (!(await this.#bridge.requestStop(active.callId))) await this.#cancelHard(active);
+    return { stopping: true };
+  }
+
+  /** Resolves with the run's summary once it is no longer active. */
+  async whenFinished(runId: string): Promise<RunSummaryView> {
+    await this.#active.get(runId)?.done;
+    return this.summary(runId);
+  }
+
+  /** True while the run's training stream is open. */
+  isActive(runId: string): boolean {
+    return this.#active.has(runId);
+  }
+
+  /** Every run in the store, newest first. */
+  list(): RunSummaryView[] {
+    return this.#store.listRuns().map((record) => runSummary(record, this.#progress(record)));
+  }
+
+  /** One run's summary. */
+  summary(runId: string): RunSummaryView {
+    const record = this.#requireRun(runId);
+    return runSummary(record, this.#progress(record));
+  }
+
+  /** One run in full: config, every series, every event and its error. */
+  detail(runId: string): RunDetailView {
+    const record = this.#requireRun(runId);
+    return runDetail(this.#store, record, this.#progress(record));
+  }
+
+  /** Subscribes to run summaries as they change ("training.updated"). */
+  onUpdate(listener: Listener<WorkbenchEvents["training.updated"]>): Unsubscribe {
+    return subscribe(this.#updateListeners, listener);
+  }
+
+  /** Subscribes to new series points ("training.points"). */
+  onPoints(listener: Listener<WorkbenchEvents["training.points"]>): Unsubscribe {
+    return subscribe(this.#pointsListeners, listener);
+  }
+
+  /** Subscribes to training events as they arrive ("training.event"). */
+  onEvent(listener: Listener<WorkbenchEvents["training.event"]>): Unsubscribe {
+    return subscribe(this.#eventListeners, listener);
+  }
+
+  /** Subscribes to problems that do not end a run (telemetry lost, a listener that threw). */
+  onWarning(listener: Listener<RunWarning>): Unsubscribe {
+    return subscribe(this.#warningListeners, listener);
+  }
+
+  /**
+   * Stops every active run gracefully (checkpoint), cancels those that miss the deadline, waits for
+   * them to end, and drops all listeners. The bridge and store stay open: their owner closes them.
+   */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const runs = [...this.#active.values()];
+    await Promise.all(runs.map((active) => this.#stopWithDeadline(active)));
+    this.#updateListeners.clear();
+    this.#pointsListeners.clear();
+    this.#eventListeners.clear();
+    this.#warningListeners.clear();
+  }
+
+  // -- one run ----------------------------------------------------------------------------------
+
+  /** Reads the run's stream to its end, persisting and publishing each event; never rejects. */
+  async #pump(active: ActiveRun, config: RunConfig): Promise<void> {
+    const { runId } = active;
+    let ended: TrainingEvent["type"] | undefined;
+    try {
+      const stream = this.#bridge.stream(TRAINING_TARGET, [config as unknown as PyValue], {}, {
+        callId: active.callId,
+        signal: active.queueAbort.signal,
+      });
+      this.#startTelemetry(active);
+      for await (const item of stream) {
+        const event = parseTrainingEvent(item);
+        const at = Date.now();
+        this.#store.appendEvent(runId, event, at);
+        this.#startTelemetry(active);
+        if (event.type === "log") active.progress = progressFromLog(event);
+        if (event.type === "finished" || event.type === "failed") {
+          ended = event.type;
+          active.progress = { ...active.progress, etaS: null };
+        }
+        this.#emit(this.#eventListeners, { runId, at, type: event.type, payload: eventPayload(event) });
+        const points = metricPoints(event, at);
+        if (points !== undefined) this.#emit(this.#pointsListeners, { runId, points });
+        if (event.type !== "checkpoint" && event.type !== "eval") this.#emitUpdate(runId);
+      }
+      if (ended === undefined) {
+        this.#store.setStatus(runId, "failed", {
+          error: bridgeFailure("internal", "the training stream ended without a finished or failed event; see the worker log"),
+        });
+      }
+    } catch (error) {
+      try {
+        this.#recordFailure(active, error);
+      } catch (storeError) {
+        // The store itself failed (disk full, closed): the run's end cannot be recorded, only reported.
+        this.#warn(runId, `run ${runId} ended (${describeError(error)}) but the run store could not record it: ${describeError(storeError)}`, storeError);
+      }
+    } finally {
+      active.telemetryAbort.abort();
+      await active.telemetry;
+      this.#active.delete(runId);
+      this.#emitUpdate(runId);
+    }
+  }
+
+  #recordFailure(active: ActiveRun, error: unknown): void {
+    const cancelled = error instanceof PythonError && error.classification === "cancelled";
+    if (active.forced && cancelled) {
+      this.#store.setStatus(active.runId, "stopped", {
+        error: bridgeFailure("cancelled", "stopped at once on request; steps since the last checkpoint were not saved"),
+      });
+      return;
+    }
+    if (error instanceof PythonError) {
+      this.#store.setStatus(active.runId, "failed", {
+        error: {
+          classification: error.classification,
+          error_type: error.pythonType,
+          module: error.pythonModule,
+          message: error.pythonMessage,
+          traceback: error.traceback,
+        },
+      });
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.#store.setStatus(active.runId, "failed", {
+      error: { ...bridgeFailure("internal", message), traceback: error instanceof Error ? (error.stack ?? "") : "" },
+    });
+  }
+
+  /** Starts sampling the worker that runs the call, once it is known (the call may wait in the pool queue). */
+  #startTelemetry(active: ActiveRun): void {
+    if (active.telemetry !== undefined || active.telemetryAbort.signal.aborted) return;
+    const workerId = this.#bridge.workerOf(active.callId);
+    if (workerId === undefined) return;
+    active.telemetry = this.#sampleTelemetry(active, workerId);
+  }
+
+  /** Samples until the run ends; a failed telemetry stream is reopened a few times before giving up. */
+  async #sampleTelemetry(active: ActiveRun, workerId: string): Promise<void> {
+    const signal = active.telemetryAbort.signal;
+    for (let attempt = 1; !signal.aborted; attempt += 1) {
+      try {
+        await this.#readTelemetry(active, workerId, signal);
+        return;
+      } catch (error) {
+        if (signal.aborted) return; // the run ended while a sample was in flight
+        const last = attempt > TELEMETRY_RETRIES;
+        const what = describeError(error);
+        this.#warn(
+          active.runId,
+          last
+            ? `telemetry of worker ${workerId} failed ${attempt} times (${what}); the run continues without memory charts`
+            : `telemetry of worker ${workerId} failed (${what}); retrying in ${TELEMETRY_RETRY_MS} ms`,
+          error,
+        );
+        if (last) return;
+        await abortableDelay(TELEMETRY_RETRY_MS, signal);
+      }
+    }
+  }
+
+  async #readTelemetry(active: ActiveRun, workerId: string, signal: AbortSignal): Promise<void> {
+    for await (const sample of this.#bridge.telemetry(workerId, this.#telemetryIntervalMs, signal)) {
+      if (signal.aborted) return;
+      const at = sampleTime(sample);
+      const values = telemetryValues(sample);
+      this.#store.appendTelemetry(active.runId, at, values);
+      const points: Record<string, SeriesPoint[]> = {};
+      for (const [name, value] of Object.entries(values)) {
+        if (Number.isFinite(value)) points[name] = [{ step: null, at, value }];
+      }
+      this.#emit(this.#pointsListeners, { runId: active.runId, points });
+    }
+  }
+
+  async #cancelHard(active: ActiveRun): Promise<void> {
+    active.forced = true;
+    if (await this.#bridge.cancel(active.callId)) return;
+    active.queueAbort.abort(PythonError.bridge("cancelled", `run ${active.runId} was stopped before it started`, TRAINING_TARGET));
+  }
+
+  async #stopWithDeadline(active: ActiveRun): Promise<void> {
+    const finished = (ms: number): Promise<boolean> => raceTimeout(active.done, ms);
+    try {
+      if (!(await this.#bridge.requestStop(active.callId))) await this.#cancelHard(active);
+      if (await finished(this.#disposeGraceMs)) return;
+      await this.#cancelHard(active);
+      if (await finished(HARD_CANCEL_WAIT_MS)) return;
+    } catch (error) {
+      this.#warn(active.runId, `could not stop run ${active.runId}: ${describeError(error)}`, error);
+    }
+    // The worker ignores even a hard cancel: leave the run recorded as interrupted, not running.
+    active.telemetryAbort.abort();
+    try {
+      this.#store.setStatus(active.runId, "interrupted", {
+        error: bridgeFailure("cancelled", "the workbench shut down and the run did not stop in time; resume it from its last checkpoint (resume_from)"),
+      });
+    } catch (error) {
+      this.#warn(active.runId, `could not record run ${active.runId} as interrupted: ${describeError(error)}`, error);
+    }
+  }
+
+  // -- views and events -------------------------------------------------------------------------
+
+  #progress(record: RunRecord): RunProgress {
+    const active = this.#active.get(record.id);
+    if (active !== undefined) return active.progress;
+    const cached = this.#finishedProgress.get(record.id);
+    if (cached !== undefined) return cached;
+    const progress = storedProgress(this.#store, record);
+    // Only a run no process is writing to can be cached; "running" here means another process owns it.
+    if (record.status !== "running" && record.status !== "created") this.#finishedProgress.set(record.id, progress);
+    return progress;
+  }
+
+  #requireRun(runId: string): RunRecord {
+    const record = this.#store.getRun(runId);
+    if (record === undefined) throw new RunNotFoundError(runId);
+    return record;
+  }
+
+  #emitUpdate(runId: string): void {
+    if (this.#updateListeners.size === 0) return;
+    let run: RunSummaryView;
+    try {
+      run = this.summary(runId);
+    } catch (error) {
+      this.#warn(runId, `could not read run ${runId} back from the run store: ${describeError(error)}`, error);
+      return;
+    }
+    this.#emit(this.#updateListeners, { run });
+  }
+
+  #emit<T>(listeners: ReadonlySet<Listener<T>>, payload: T): void {
+    for (const listener of listeners) {
+      try {
+        listener(payload);
+      } catch (error) {
+        // A broken subscriber must not stop the run from being recorded.
+        if (listeners !== (this.#warningListeners as ReadonlySet<unknown>)) {
+          this.#warn(runIdOf(payload), `a training listener threw: ${describeError(error)}`, error);
+        }
+      }
+    }
+  }
+
+  #warn(runId: string, message: string, error: unknown): void {
+    if (this.#warningListeners.size === 0) {
+      // Nobody subscribed: the process log is the only place left to say it.
+      process.emitWarning(message, { code: "SNAKEBRIDGE_TRAINING", detail: `run ${runId}` });
+      return;
+    }
+    this.#emit(this.#warningListeners, { runId, message, error });
+  }
+}
+
+/** The metric points a log or eval event adds (the store keeps the same fields). */
+function metricPoints(event: TrainingEvent, at: number): Record<string, SeriesPoint[]> | undefined {
+  if (event.type !== "log" && event.type !== "eval") return undefined;
+  const points: Record<string, SeriesPoint[]> = {};
+  for (const [name, value] of Object.entries(event)) {
+    if (name !== "type" && name !== "step" && typeof value === "number" && Number.isFinite(value)) {
+      points[name] = [{ step: event.step, at, value }];
+    }
+  }
+  return points;
+}
+
+function defaultName(config: RunConfig): string {
+  if (typeof config.name === "string") return config.name;
+  if (typeof config.output_dir === "string") {
+    const folder = config.output_dir.split(/[\\/]/).filter(Boolean).pop();
+    if (folder !== undefined) return folder;
+  }
+  return `run ${new Date().toISOString().slice(0, 19).replace("T", " ")}`;
+}
+
+/** A fresh run folder name: sortable by time, unique even for runs started in the same second. */
+function runFolderName(): string {
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  return `run-${stamp}-${randomUUID().slice(0, 6)}`;
+}
+
+function bridgeFailure(classification: string, message: string): Record<string, string> {
+  return { classification, error_type: "RunError", module: "snakebridge", message, traceback: "" };
+}
+
+function subscribe<T>(listeners: Set<Listener<T>>, listener: Listener<T>): Unsubscribe {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+function runIdOf(payload: unknown): string {
+  if (isRecord(payload)) {
+    if (typeof payload["runId"] === "string") return payload["runId"];
+    if (isRecord(payload["run"]) && typeof payload["run"]["id"] === "string") return payload["run"]["id"];
+  }
+  return "";
+}
+
+/** Resolves after ms, or at once when signal aborts. */
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolvePromise();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** True when promise settles within ms. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,160 @@
+"""A warm template that forks ready-to-serve workers: ``python -m snakebridge_worker.forkserver``.
+
+Starting a worker costs an interpreter start plus importing grpc, asyncio and the
+generated messages (~150 ms of CPU). Four workers started at once on two cores
+queue for the CPU. The template pays for the imports once; each worker is then a
+``fork()`` away.
+
+Protocol (JSON lines). The host writes requests on stdin:
+  {"op": "fork", "id": 7, "token": "...", "env": {...}}
+The template writes events on stdout:
+  {"event": "ready", "pid": 123}
+  {"event": "forked", "id": 7, "pid": 456}            or {"event": "fork_failed", "id": 7, "error": "..."}
+  {"event": "output", "pid": 456, "text": "..."}      the worker's stdout and stderr, as written
+  {"event": "exit", "pid": 456, "code": 0, "signal": null}
+
+Each worker leads its own process group (so the host can signal it and its children
+together), gets SIGTERM if the template dies (Linux), and also watches the
+template's pid. The template exits when its stdin closes, i.e. when the host dies.
+Fork safety: the template imports grpc but never creates a channel or server, so no
+gRPC threads exist to be lost across the fork; its own helper threads never hold a
+lock the child needs (they write with ``os.write``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import sys
+import threading
+import traceback
+from typing import Any
+
+_write_lock = threading.Lock()
+
+
+def _emit(event: dict[str, Any]) -> None:
+    data = (json.dumps(event) + "\n").encode()
+    with _write_lock:
+        view = memoryview(data)
+        while view:
+            written = os.write(1, view)
+            view = view[written:]
+
+
+def _preload() -> None:
+    """Imports what every worker needs, so forks start warm."""
+    import asyncio  # noqa: F401
+    import concurrent.futures  # noqa: F401
+
+    import grpc  # noqa: F401
+    import grpc.aio  # noqa: F401
+
+    from . import __main__ as worker_main  # noqa: F401
+    from . import calls, executor, handles, server, sessions, targets, values  # noqa: F401
+
+
+def _die_with_parent() -> None:
+    # PR_SET_PDEATHSIG: the kernel sends SIGTERM when the template dies, however it dies.
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)
+        except OSError:
+            pass  # the worker also polls its parent pid
+
+
+def _child(request: dict[str, Any], write_fd: int, template_pid: int) -> int:
+    os.setpgid(0, 0)
+    _die_with_parent()
+    if os.getppid() != template_pid:
+        return 1  # the template died between fork and prctl
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(write_fd, 1)
+    os.dup2(write_fd, 2)
+    os.close(null)
+    os.close(write_fd)
+    # Fresh stream objects: the inherited ones may carry lock state from the template's threads.
+    sys.stdin = open(0, encoding="utf-8", closefd=False)
+    sys.stdout = open(1, "w", buffering=1, encoding="utf-8", closefd=False)
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", closefd=False)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ.update({str(k): str(v) for k, v in request.get("env", {}).items()})
+    os.environ["SNAKEBRIDGE_WORKER_TOKEN"] = str(request["token"])
+    from .__main__ import main as worker_main
+
+    return worker_main(["--parent-pid", str(template_pid), "--no-stdin-watch"])
+
+
+def _relay(pid: int, read_fd: int) -> None:
+    with os.fdopen(read_fd, "rb", buffering=0) as pipe:
+        while True:
+            chunk = pipe.read(65536)
+            if not chunk:
+                return
+            _emit({"event": "output", "pid": pid, "text": chunk.decode("utf-8", errors="replace")})
+
+
+def _wait(pid: int, relay: threading.Thread) -> None:
+    _, status = os.waitpid(pid, 0)
+    relay.join(timeout=2.0)  # deliver the last output before the exit
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        _emit({"event": "exit", "pid": pid, "code": None, "signal": signal.Signals(-code).name})
+    else:
+        _emit({"event": "exit", "pid": pid, "code": code, "signal": None})
+
+
+def _fork(request: dict[str, Any]) -> None:
+    read_fd, write_fd = os.pipe()
+    template_pid = os.getpid()
+    with _write_lock:  # no helper thread may hold the write lock across the fork
+        pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_fd)
+            code = _child(request, write_fd, template_pid)
+        except BaseException:  # noqa: BLE001 - report anything, then leave without running the template's code
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    relay = threading.Thread(target=_relay, args=(pid, read_fd), name=f"relay-{pid}", daemon=True)
+    relay.start()
+    threading.Thread(target=_wait, args=(pid, relay), name=f"wait-{pid}", daemon=True).start()
+    _emit({"event": "forked", "id": request.get("id"), "pid": pid})
+
+
+def main() -> int:
+    """Preloads, announces readiness, and forks workers on request until stdin closes."""
+    try:
+        _preload()
+    except Exception as exc:  # noqa: BLE001 - the host falls back to spawning workers
+        _emit({"event": "failed", "error": f"{type(exc).__name__}: {exc}"})
+        return 1
+    # Ctrl+C in the host's terminal is the host's business; the template ends with its stdin.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _emit({"event": "ready", "pid": os.getpid()})
+    for line in sys.stdin.buffer:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            _emit({"event": "protocol_error", "line": line.decode("utf-8", errors="replace")[:200]})
+            continue
+        if request.get("op") != "fork":
+            _emit({"event": "protocol_error", "line": f"unknown op {request.get('op')!r}"})
+            continue
+        try:
+            _fork(request)
+        except OSError as exc:
+            _emit({"event": "fork_failed", "id": request.get("id"), "error": f"{type(exc).__name__}: {exc}"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

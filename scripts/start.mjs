@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// `npm start`: builds what is missing, then opens the desktop app when Electron can run here, or the web
+// workbench (`snakebridge serve`) when it cannot. Extra arguments go to `serve` (e.g. npm start -- --port 0).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "./paths.mjs";
+
+const dist = join(projectRoot, "dist");
+
+/** Newest modification time of the .ts/.cts files under `dir` (0 when none). */
+function newestSource(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && /\.c?ts$/.test(entry.name) && !entry.name.endsWith(".test.ts")) {
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: projectRoot, stdio: "inherit", shell: process.platform === "win32" });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    console.error(`snakebridge start: \`${command} ${args.join(" ")}\` failed (exit ${result.status}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function buildIfNeeded() {
+  const outputs = [join(dist, "main", "main.js"), join(dist, "main", "preload.cjs"), join(dist, "app", "cli", "main.js")];
+  const builtAt = Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
+  const sourcesAt = Math.max(...["app", "main", join("proto", "generated")].map((dir) => newestSource(join(projectRoot, dir))));
+  if (builtAt < sourcesAt) {
+    console.log("Building the host (tsc)…");
+    run(process.execPath, [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.build.json"]);
+  }
+  if (!existsSync(join(dist, "renderer", "index.html"))) {
+    console.log("Building the UI (vite)…");
+    run(process.execPath, [join(projectRoot, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "renderer/vite.config.ts"]);
+  }
+}
+
+/** The Electron executable, or undefined when none was downloaded (or a download was skipped/blocked). */
+function electronBinary() {
+  const executable = process.platform === "win32" ? "electron.exe" : process.platform === "darwin" ? "Electron.app/Contents/MacOS/Electron" : "electron";
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (override) {
+    const candidate = join(override, executable);
+    return existsSync(candidate) ? candidate : undefined;
+  }
+  const packageDir = join(projectRoot, "node_modules", "electron");
+  const pathFile = join(packageDir, "path.txt");
+  if (!existsSync(pathFile)) return undefined;
+  const candidate = join(packageDir, "dist", readFileSync(pathFile, "utf8").trim());
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+function hasDisplay() {
+  if (process.platform !== "linux") return true;
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+/** Runs a child in the foreground: Ctrl+C reaches it, and its exit code becomes ours. */
+function foreground(command, args) {
+  const child = spawn(command, args, { cwd: projectRoot, stdio: "inherit" });
+  const forward = (signal) => child.kill(signal);
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  child.on("error", (error) => {
+    console.error(`snakebridge start: could not run ${command}: ${error.message}`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => {
+    process.off("SIGINT", forward);
+    process.off("SIGTERM", forward);
+    process.exitCode = code ?? (signal ? 1 : 0);
+  });
+}
+
+buildIfNeeded();
+const electron = electronBinary();
+const extraArgs = process.argv.slice(2);
+if (electron && hasDisplay()) {
+  foreground(electron, [projectRoot]);
+} else {
+  const why = !electron ? "No Electron binary (download blocked or skipped)" : "No display (DISPLAY / WAYLAND_DISPLAY unset)";
+  console.log(`${why} — starting the web workbench instead.`);
+  foreground(process.execPath, [join(projectRoot, "bin", "snakebridge.js"), "serve", ...extraArgs]);
+}
