@@ -25,7 +25,7 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
   await writeFile(join(rendererDir, "assets", "app.js"), "console.log('app')");
   await writeFile(join(scratch, "secret.txt"), "do not serve");
-  host = await WorkbenchHost.start({ transport: "web", poolSize: 2, workspaceDir: join(scratch, "workspace") });
+  host = await WorkbenchHost.start({ transport: "web", poolSize: 2, workspaceDir: join(scratch, "workspace"), runsDb: join(scratch, "runs.db") });
   server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0 });
   baseUrl = `http://127.0.0.1:${server.port}`;
   client = await WorkbenchTestClient.connect(baseUrl, server.token);

@@ -13,6 +13,7 @@ import { libraryHandlers } from "./service/features/libraries.js";
 import { manifestCheckHandlers, manifestSchemaHandler } from "./service/features/manifests.js";
 import { manifestBuildHandlers } from "./service/features/manifest-build.js";
 import { notebookHandlers } from "./service/features/notebooks.js";
+import { defaultRunStorePath } from "../training/run-store-location.js";
 import { TrainingFeature, trainingSchemaHandler } from "./service/features/training.js";
 import { WorkersFeature } from "./service/features/workers.js";
 import { workspaceHandlers } from "./service/features/workspace.js";
@@ -29,6 +30,8 @@ export interface HostOptions {
   workspaceDir?: string;
   /** Python workers (default 2). */
   poolSize?: number;
+  /** The run store (default: $SNAKEBRIDGE_RUNS_DB or ~/.snakebridge/runs.db, shared with `snakebridge train`). */
+  runsDb?: string;
   /** Interpreter for the workers (default: bridge discovery). */
   python?: string;
   transport: HostStatus["transport"];
@@ -127,7 +130,7 @@ export class WorkbenchHost {
     const describer = new LibraryDescriber({ bridge });
     const python = new PythonCellRunner(bridge);
     const typescript = new TypeScriptCells(bridge, this.workspace);
-    const training = new TrainingFeature(bridge, this.workspace, this.events);
+    const training = new TrainingFeature(bridge, this.workspace, this.events, this.options.runsDb ?? defaultRunStorePath());
     // Disposed in reverse: features stop before the bridge they use.
     this.#disposers.push(() => describer.dispose(), () => workers.dispose(), () => typescript.dispose(), () => training.dispose());
     return {

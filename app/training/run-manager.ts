@@ -101,7 +101,7 @@ export class RunManager {
     if (this.#disposed) throw new Error("the run manager has been disposed; start runs on a new one");
     const valid = validateRunConfig(input.config, input.configText === undefined ? "run config" : "run config text");
     const config = input.configDir === undefined ? valid : resolveConfigPaths(valid, input.configDir, runFolderName());
-    const record = this.#store.createRun({ name: input.name ?? defaultName(config), config });
+    const record = this.#store.createRun({ name: input.name ?? defaultName(config), config, ...(input.configText === undefined ? {} : { configText: input.configText }) });
     const active: ActiveRun = {
       runId: record.id,
       callId: `training-${record.id}`,

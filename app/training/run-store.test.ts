@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -119,7 +120,9 @@ describe("RunStore", () => {
   });
 
   it("marks runs left running by a dead host as interrupted, and only those", () => {
-    const running = store.createRun({ name: "running", config: {} });
+    const running = store.createRun({ name: "running", config: {}, owner: deadOwner() });
+    const live = store.createRun({ name: "live", config: {} });
+    store.appendEvent(live.id, started);
     const done = store.createRun({ name: "done", config: {} });
     store.appendEvent(running.id, started);
     store.setStatus(done.id, "completed", { at: 50 });
@@ -129,6 +132,8 @@ describe("RunStore", () => {
     expect(store.getRun(running.id)).toMatchObject({ status: "interrupted", finishedAt: 99 });
     expect(String((store.getRun(running.id)?.error as { message: string }).message)).toMatch(/resume/);
     expect(store.getRun(done.id)).toMatchObject({ status: "completed", finishedAt: 50 });
+    // This process still owns "live": another process opening the store must not mark it.
+    expect(store.getRun(live.id)?.status).toBe("running");
     expect(store.markInterruptedRuns()).toBe(0);
   });
 
@@ -151,3 +156,9 @@ describe("RunStore", () => {
     expect(store.series(run.id, "loss")).toEqual([]);
   });
 });
+
+/** The identity of a process that has exited (a short-lived child). */
+function deadOwner(): { pid: number; started: string | null } {
+  const child = spawnSync(process.execPath, ["-e", ""]);
+  return { pid: child.pid ?? 999_999, started: null };
+}

@@ -3,6 +3,7 @@
 // the host loses at most the append in flight, while appends stay cheap enough for live logs.
 
 import { randomUUID } from "node:crypto";
+import { isProcessAlive, readProcessStartTime } from "../pool/index.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -76,7 +77,10 @@ CREATE TABLE IF NOT EXISTS runs (
   started_at INTEGER,
   finished_at INTEGER,
   summary TEXT,
-  error TEXT
+  error TEXT,
+  config_text TEXT,
+  owner_pid INTEGER,
+  owner_started TEXT
 );
 CREATE TABLE IF NOT EXISTS events (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -103,6 +107,28 @@ CREATE TABLE IF NOT EXISTS telemetry (
 CREATE INDEX IF NOT EXISTS telemetry_by_name ON telemetry (run_id, name, at);
 `;
 
+/** The process that trains a run: pid plus kernel start time, so a reused pid is not mistaken for it. */
+export interface RunOwner {
+  pid: number;
+  started: string | null;
+}
+
+/** Adds the columns newer versions need to a store created by an older one. */
+function migrate(db: Database.Database): void {
+  const columns = new Set((db.prepare("PRAGMA table_info(runs)").all() as { name: string }[]).map((c) => c.name));
+  for (const [name, type] of [["config_text", "TEXT"], ["owner_pid", "INTEGER"], ["owner_started", "TEXT"]] as const) {
+    if (!columns.has(name)) db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
+  }
+}
+
+/** Whether the process that created a run is still that same process. */
+function ownerAlive(pid: number | null, started: string | null): boolean {
+  if (pid === null) return false;
+  if (pid === process.pid) return started === null || started === (readProcessStartTime(pid) ?? null);
+  if (!isProcessAlive(pid)) return false;
+  return started === null ? true : readProcessStartTime(pid) === started;
+}
+
 /** Fields of log/eval events that are not metrics. */
 const NOT_METRICS = new Set(["type", "step"]);
 
@@ -118,6 +144,7 @@ export class RunStore {
       db.pragma("synchronous = NORMAL");
       db.pragma("foreign_keys = ON");
       db.exec(SCHEMA);
+      migrate(db);
     } catch (error) {
       db.close();
       throw new Error(`cannot open the run store at ${path}: ${(error as Error).message}; check the file is a Snakebridge run store and writable`, {
@@ -127,13 +154,22 @@ export class RunStore {
     return new RunStore(db);
   }
 
-  /** Records a new run in status "created". */
-  createRun(input: { name: string; config: unknown }, at: number = Date.now()): RunRecord {
+  /** Records a new run in status "created", owned by this process unless told otherwise (see markInterruptedRuns). */
+  createRun(input: { name: string; config: unknown; configText?: string; owner?: RunOwner }, at: number = Date.now()): RunRecord {
+    const owner = input.owner ?? { pid: process.pid, started: readProcessStartTime(process.pid) ?? null };
     const id = randomUUID();
     this.db
-      .prepare("INSERT INTO runs (id, name, config, status, created_at) VALUES (?, ?, ?, 'created', ?)")
-      .run(id, input.name, JSON.stringify(input.config ?? null), at);
+      .prepare(
+        "INSERT INTO runs (id, name, config, config_text, status, created_at, owner_pid, owner_started) VALUES (?, ?, ?, ?, 'created', ?, ?, ?)",
+      )
+      .run(id, input.name, JSON.stringify(input.config ?? null), input.configText ?? null, at, owner.pid, owner.started);
     return this.requireRun(id);
+  }
+
+  /** The config exactly as the user wrote it (comments included), when it was given. */
+  configText(runId: string): string | undefined {
+    const row = this.db.prepare("SELECT config_text FROM runs WHERE id = ?").get(runId) as { config_text: string | null } | undefined;
+    return row?.config_text ?? undefined;
   }
 
   /** Stores an event, its numeric log/eval fields as metrics, and the run status it implies. */
@@ -219,10 +255,17 @@ export class RunStore {
       classification: "interrupted",
       message: "the workbench stopped while this run was training; resume it from its last checkpoint (resume_from)",
     });
-    return this.db
-      .prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, ?) WHERE status = 'running'")
-      .run(at, error).changes;
+    // Several processes may share one store (the workbench and `snakebridge train`): only runs whose
+    // owning process is gone were interrupted; a live owner (same pid and start time) is still training.
+    const running = this.db.prepare("SELECT id, owner_pid, owner_started FROM runs WHERE status = 'running'").all() as {
+      id: string; owner_pid: number | null; owner_started: string | null;
+    }[];
+    const orphaned = running.filter((r) => !ownerAlive(r.owner_pid, r.owner_started)).map((r) => r.id);
+    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, ?) WHERE id = ?");
+    this.db.transaction(() => { for (const id of orphaned) mark.run(at, error, id); })();
+    return orphaned.length;
   }
+
 
   /** All of a run's series as CSV: source,step,at,name,value (one row per point). */
   exportCsv(runId: string): string {

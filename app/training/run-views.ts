@@ -74,14 +74,14 @@ export function runDetail(store: RunStore, record: RunRecord, progress: RunProgr
   for (const name of store.seriesNames(record.id)) series[name] = store.series(record.id, name);
   return {
     ...runSummary(record, progress),
-    configText: configText(record.config),
+    configText: store.configText(record.id) ?? configText(record.config),
     series,
     events: store.events(record.id).map(eventView),
     error: errorView(record.error),
   };
 }
 
-/** The run's config as YAML (the store keeps the parsed config, so comments are not kept). */
+/** The run's config as YAML, for runs whose original text was not kept. */
 export function configText(config: unknown): string {
   return toYaml(config ?? {});
 }

@@ -1,8 +1,7 @@
 // `snakebridge runs list|show <id>|export <id> --csv [--db PATH]`: reads the run store.
 // It only reads: a run another process is training stays "running", never marked interrupted here.
+import { defaultRunStorePath } from "../../training/run-store-location.js";
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 
 import type { RunDetailView, RunSummaryView, SeriesPoint } from "../../api/workbench-api.js";
 import { isRecord } from "../../training/events.js";
@@ -14,7 +13,7 @@ import { formatDuration } from "./train-progress.js";
 
 /** The run store path: --db, else $SNAKEBRIDGE_RUNS_DB, else ~/.snakebridge/runs.db. */
 export function runsDbPath(flag: string | undefined): string {
-  return flag ?? process.env["SNAKEBRIDGE_RUNS_DB"] ?? join(homedir(), ".snakebridge", "runs.db");
+  return flag ?? defaultRunStorePath();
 }
 
 /** The one run whose id starts with idOrPrefix; a usage error when none or several match. */

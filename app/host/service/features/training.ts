@@ -1,4 +1,4 @@
-// training.*: delegated to app/training's RunManager; runs persist in the workspace's run store.
+// training.*: delegated to app/training's RunManager; runs persist in the shared run store.
 import { parse as parseYaml } from "yaml";
 import type { PythonBridge } from "../../../bridge/index.js";
 import { RunManager } from "../../../training/run-manager.js";
@@ -8,9 +8,6 @@ import { RequestError } from "../api-errors.js";
 import type { EventHub } from "../event-hub.js";
 import type { HandlerTable } from "../request-handler.js";
 import type { WorkspaceFolder } from "../workspace-folder.js";
-
-/** The run store inside the workspace (hidden from the file list). */
-export const RUNS_DB_PATH = ".snakebridge/runs.db";
 
 /** The run-config schema (needs no Python). */
 export function trainingSchemaHandler(): HandlerTable<"training.schema"> {
@@ -23,8 +20,8 @@ export class TrainingFeature {
   readonly #manager: RunManager;
   readonly #unsubscribe: (() => void)[];
 
-  constructor(bridge: PythonBridge, private readonly workspace: WorkspaceFolder, events: EventHub) {
-    this.#store = RunStore.open(workspace.resolve(RUNS_DB_PATH));
+  constructor(bridge: PythonBridge, private readonly workspace: WorkspaceFolder, events: EventHub, storePath: string) {
+    this.#store = RunStore.open(storePath);
     this.#manager = new RunManager({ bridge, store: this.#store });
     this.#unsubscribe = [
       this.#manager.onUpdate((payload) => events.emit("training.updated", payload)),
