@@ -1,0 +1,20 @@
+import { expect, showView, test } from "../fixtures.js";
+
+test("console: 1+1 prints 2, and a block asks for continuation lines", async ({ workbench: page, snap }) => {
+  await showView(page, "console");
+  const terminal = page.getByTestId("console-terminal");
+  await expect(terminal.locator(".xterm-rows")).toContainText(">>>");
+  await terminal.click();
+  await page.keyboard.type("1+1");
+  await page.keyboard.press("Enter");
+  await expect.poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ")).toMatch(/>>> 1\+1\s*\n2\s*\n>>>/);
+
+  await page.keyboard.type("for i in range(2):");
+  await page.keyboard.press("Enter");
+  await expect.poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ")).toContain("... ");
+  await page.keyboard.type("    print('row', i)");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await expect.poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ")).toMatch(/row 0\s*\nrow 1/);
+  await snap("console-repl");
+});

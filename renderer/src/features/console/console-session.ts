@@ -1,0 +1,146 @@
+// Binds an xterm terminal to a host console session: prompts, continuation lines, evaluation,
+// streamed output and Ctrl+C. One instance per terminal; dispose() detaches it.
+import type { Terminal } from "@xterm/xterm";
+import type { CellOutput } from "../../api";
+import { errorMessage, workbench } from "../../client/workbench-client";
+import { LineEditor } from "./line-editor";
+
+const PROMPT = ">>> ";
+const CONTINUATION = "... ";
+
+function toTerminal(text: string): string {
+  return text.replace(/\r?\n/g, "\r\n");
+}
+
+export class ConsoleSession {
+  private readonly editor = new LineEditor();
+  private pendingLines: string[] = [];
+  private running = false;
+  private streamedDuringRun = false;
+  private readonly stops: (() => void)[] = [];
+
+  constructor(
+    private readonly terminal: Terminal,
+    readonly session: string,
+    private readonly onBusyChange: (busy: boolean) => void,
+  ) {
+    terminal.write(`\x1b[90mPython console — session ${session}. Ctrl+C interrupts; ↑/↓ browse history.\x1b[0m\r\n`);
+    terminal.write(PROMPT);
+    this.stops.push(
+      (() => {
+        const subscription = terminal.onData((data) => this.onData(data));
+        return () => subscription.dispose();
+      })(),
+      workbench().on("console.output", ({ session: from, output }) => {
+        if (from !== this.session || !this.running) return;
+        if (output.type === "stream") {
+          this.streamedDuringRun = true;
+          this.writeOutput(output);
+        }
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.stops.forEach((stop) => stop());
+  }
+
+  /** Interrupts the running input, or drops the one being typed (like Python's REPL). */
+  async interrupt(): Promise<void> {
+    if (this.running) {
+      try {
+        await workbench().call("console.interrupt", { session: this.session });
+      } catch (error) {
+        this.terminal.write(`\r\n\x1b[31mCould not interrupt: ${errorMessage(error)}\x1b[0m\r\n`);
+      }
+      return;
+    }
+    this.terminal.write("^C\r\n\x1b[31mKeyboardInterrupt\x1b[0m\r\n");
+    this.pendingLines = [];
+    this.editor.reset();
+    this.terminal.write(PROMPT);
+  }
+
+  clear(): void {
+    this.terminal.clear();
+  }
+
+  private onData(data: string): void {
+    for (const event of this.editor.feed(data)) {
+      if (event.kind === "interrupt") void this.interrupt();
+      else if (this.running) continue; // typing while code runs is ignored, as in a blocked REPL
+      else if (event.kind === "echo") this.terminal.write(event.text);
+      else if (event.kind === "submit") void this.submit(event.line);
+    }
+  }
+
+  private async submit(line: string): Promise<void> {
+    this.terminal.write("\r\n");
+    this.pendingLines.push(line);
+    const code = this.pendingLines.join("\n");
+    if (!code.trim()) {
+      this.pendingLines = [];
+      this.terminal.write(PROMPT);
+      return;
+    }
+    // A blank line ends a block; otherwise ask Python whether the statement is complete.
+    let complete = line.trim() === "" && this.pendingLines.length > 1;
+    if (!complete) {
+      try {
+        complete = (await workbench().call("console.isComplete", { code })).complete;
+      } catch (error) {
+        this.terminal.write(`\x1b[31mCould not check the input: ${errorMessage(error)}\x1b[0m\r\n`);
+        complete = true;
+      }
+    }
+    if (!complete) {
+      this.terminal.write(CONTINUATION);
+      return;
+    }
+    this.pendingLines = [];
+    this.editor.remember(code);
+    await this.evaluate(code);
+  }
+
+  private async evaluate(code: string): Promise<void> {
+    this.running = true;
+    this.streamedDuringRun = false;
+    this.onBusyChange(true);
+    try {
+      const result = await workbench().call("console.eval", { session: this.session, code });
+      for (const output of result.outputs) {
+        // Streams already arrived as events; write them from the result only if none did.
+        if (output.type === "stream" && this.streamedDuringRun) continue;
+        this.writeOutput(output);
+      }
+      if (result.status === "interrupted" && !result.outputs.some((output) => output.type === "error")) {
+        this.terminal.write("\x1b[31mKeyboardInterrupt\x1b[0m\r\n");
+      }
+    } catch (error) {
+      this.terminal.write(`\x1b[31m${toTerminal(errorMessage(error))}\x1b[0m\r\n`);
+    } finally {
+      this.running = false;
+      this.onBusyChange(false);
+      this.terminal.write(PROMPT);
+    }
+  }
+
+  private writeOutput(output: CellOutput): void {
+    switch (output.type) {
+      case "stream":
+        this.terminal.write(output.stream === "stderr" ? `\x1b[31m${toTerminal(output.text)}\x1b[0m` : toTerminal(output.text));
+        break;
+      case "result":
+        this.terminal.write(`${toTerminal(output.repr)}\r\n`);
+        break;
+      case "error": {
+        const trace = output.error.traceback.trim() || `${output.error.type}: ${output.error.message}`;
+        this.terminal.write(`\x1b[31m${toTerminal(trace)}\x1b[0m\r\n`);
+        break;
+      }
+      case "diagnostics":
+        for (const diagnostic of output.diagnostics) this.terminal.write(`\x1b[31m${diagnostic.line}:${diagnostic.column} ${diagnostic.message}\x1b[0m\r\n`);
+        break;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { LineEditor } from "./line-editor";
+
+describe("LineEditor", () => {
+  it("submits the typed line on Enter", () => {
+    const editor = new LineEditor();
+    expect(editor.feed("1+1")).toEqual([{ kind: "echo", text: "1+1" }]);
+    expect(editor.feed("\r")).toEqual([{ kind: "submit", line: "1+1" }]);
+    expect(editor.text).toBe("");
+  });
+
+  it("edits in the middle of the line", () => {
+    const editor = new LineEditor();
+    editor.feed("13");
+    editor.feed("\x1b[D");
+    editor.feed("2");
+    expect(editor.text).toBe("123");
+    editor.feed("\x7f");
+    expect(editor.text).toBe("13");
+  });
+
+  it("walks history with up and down and restores the draft", () => {
+    const editor = new LineEditor();
+    editor.remember("a = 1");
+    editor.remember("b = 2");
+    editor.feed("dra");
+    editor.feed("\x1b[A");
+    expect(editor.text).toBe("b = 2");
+    editor.feed("\x1b[A");
+    expect(editor.text).toBe("a = 1");
+    editor.feed("\x1b[A");
+    expect(editor.text).toBe("a = 1");
+    editor.feed("\x1b[B");
+    editor.feed("\x1b[B");
+    expect(editor.text).toBe("dra");
+  });
+
+  it("splits a multi-line paste into submitted lines", () => {
+    const editor = new LineEditor();
+    const events = editor.feed("if True:\n    x = 1\n");
+    expect(events.filter((event) => event.kind === "submit")).toEqual([
+      { kind: "submit", line: "if True:" },
+      { kind: "submit", line: "    x = 1" },
+    ]);
+  });
+
+  it("reports Ctrl+C as an interrupt", () => {
+    expect(new LineEditor().feed("\x03")).toEqual([{ kind: "interrupt" }]);
+  });
+});

@@ -1,0 +1,146 @@
+import type { ReactElement } from "react";
+import type { ClassView, FunctionView, ModuleView, SignatureView } from "../../api";
+import { DocstringView } from "./DocstringView";
+import type { TreeNode } from "./library-tree";
+
+const SOURCE_LABELS: Record<SignatureView["source"], string> = {
+  inspect: "inspect.signature",
+  text_signature: "__text_signature__",
+  docstring_signature: "docstring signature line",
+  numpydoc: "numpydoc Parameters section",
+  google: "Google-style Args section",
+  overload: "typing.overload",
+  none: "not recovered",
+};
+
+const KIND_LABELS: Record<string, string> = {
+  positional_only: "positional-only",
+  positional_or_keyword: "",
+  var_positional: "*args",
+  keyword_only: "keyword-only",
+  var_keyword: "**kwargs",
+};
+
+export function DetailPane({ node }: { node: TreeNode }): ReactElement {
+  switch (node.kind) {
+    case "module":
+      return <ModuleDetail module={node.module} />;
+    case "class":
+      return <ClassDetail cls={node.cls} />;
+    case "function":
+    case "method":
+      return <FunctionDetail fn={node.fn} />;
+    case "constant":
+      return (
+        <article className="member-detail">
+          <Header kind="constant" path={node.constant.path} />
+          <pre className="signature">{node.constant.name}{node.constant.type ? `: ${node.constant.type.text}` : ""} = {node.constant.repr}</pre>
+        </article>
+      );
+  }
+}
+
+function Header({ kind, path, tags = [] }: { kind: string; path: string; tags?: string[] }): ReactElement {
+  return (
+    <header className="detail-head">
+      <span className={`detail-kind kind-${kind}`}>{kind}</span>
+      <h1 className="selectable" data-testid="detail-title">{path}</h1>
+      {tags.map((tag) => <span key={tag} className="chip">{tag}</span>)}
+    </header>
+  );
+}
+
+function FunctionDetail({ fn }: { fn: FunctionView }): ReactElement {
+  const tags = [fn.kind !== "function" ? fn.kind.replace("_", " ") : "", fn.isAsync ? "async" : "", fn.isGenerator ? "generator" : "", fn.signatures.length > 1 ? `${fn.signatures.length} overloads` : ""].filter(Boolean);
+  return (
+    <article className="member-detail">
+      <Header kind="function" path={fn.path} tags={tags} />
+      {fn.definedIn && !fn.path.startsWith(fn.definedIn) ? <div className="muted">defined in <code>{fn.definedIn}</code></div> : null}
+      {fn.signatures.length === 0 ? <p className="banner warning">No signature could be recovered for this callable.</p> : null}
+      {fn.signatures.map((signature, index) => <SignatureBlock key={index} name={fn.name} signature={signature} />)}
+      <h3>Documentation</h3>
+      <DocstringView doc={fn.doc} />
+    </article>
+  );
+}
+
+function SignatureBlock({ name, signature }: { name: string; signature: SignatureView }): ReactElement {
+  return (
+    <section className="signature-block">
+      <pre className="signature" data-testid="signature">{name}{signature.text}{signature.returns && !signature.text.includes("->") ? ` -> ${signature.returns.text}` : ""}</pre>
+      <div className="signature-source">signature from <strong>{SOURCE_LABELS[signature.source]}</strong></div>
+      {signature.parameters.length ? (
+        <table className="grid full params" data-testid="parameters">
+          <thead>
+            <tr><th>Parameter</th><th>Type</th><th>Default</th><th>Kind</th><th>Description</th></tr>
+          </thead>
+          <tbody>
+            {signature.parameters.map((parameter) => (
+              <tr key={parameter.name}>
+                <td className="mono">{parameter.name}</td>
+                <td className="mono type">{parameter.type?.text ?? <span className="muted">—</span>}</td>
+                <td className="mono">{parameter.hasDefault ? parameter.defaultRepr : <span className="muted">required</span>}</td>
+                <td className="muted">{KIND_LABELS[parameter.kind]}</td>
+                <td>{parameter.doc}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {signature.returns || signature.returnsDoc ? (
+        <div className="returns"><span className="muted">Returns</span> <code className="type">{signature.returns?.text ?? ""}</code> {signature.returnsDoc}</div>
+      ) : null}
+    </section>
+  );
+}
+
+function ClassDetail({ cls }: { cls: ClassView }): ReactElement {
+  return (
+    <article className="member-detail">
+      <Header kind="class" path={cls.path} />
+      {cls.bases.length ? <div className="muted">bases: <code>{cls.bases.join(", ")}</code></div> : null}
+      {cls.constructor ? cls.constructor.signatures.map((signature, index) => <SignatureBlock key={index} name={cls.name} signature={signature} />) : null}
+      <h3>Documentation</h3>
+      <DocstringView doc={cls.doc} />
+      {cls.properties.length ? (
+        <>
+          <h3>Properties</h3>
+          <table className="grid full">
+            <thead><tr><th>Name</th><th>Type</th><th /><th>Description</th></tr></thead>
+            <tbody>
+              {cls.properties.map((property) => (
+                <tr key={property.name}>
+                  <td className="mono">{property.name}</td>
+                  <td className="mono type">{property.type?.text ?? ""}</td>
+                  <td className="muted">{property.readonly ? "read-only" : ""}</td>
+                  <td>{property.doc.split("\n")[0]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      <h3>Methods ({cls.methods.length})</h3>
+      <ul className="member-list">
+        {cls.methods.map((method) => (
+          <li key={method.path} className="mono">{method.name}{method.signatures[0]?.text ?? "(…)"}</li>
+        ))}
+      </ul>
+    </article>
+  );
+}
+
+function ModuleDetail({ module }: { module: ModuleView }): ReactElement {
+  return (
+    <article className="member-detail">
+      <Header kind="module" path={module.name} tags={[`${module.functions.length} functions`, `${module.classes.length} classes`, `${module.constants.length} constants`]} />
+      <DocstringView doc={module.doc} />
+      {module.submodules.length ? (
+        <>
+          <h3>Submodules</h3>
+          <p className="mono selectable">{module.submodules.join("  ")}</p>
+        </>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,71 @@
+// The library tree: modules → classes (→ methods, properties) / functions / constants, filtered
+// by a search that keeps the ancestors of every match visible.
+import type { ClassView, ConstantView, FunctionView, LibraryView, ModuleView } from "../../api";
+
+/**
+ * `id` is unique in the tree (a name re-exported by several modules appears under each of them);
+ * `path` is the Python dotted path.
+ */
+export type TreeNode =
+  | { kind: "module"; id: string; path: string; name: string; module: ModuleView; children: TreeNode[] }
+  | { kind: "class"; id: string; path: string; name: string; cls: ClassView; children: TreeNode[] }
+  | { kind: "function" | "method"; id: string; path: string; name: string; fn: FunctionView; children: TreeNode[] }
+  | { kind: "constant"; id: string; path: string; name: string; constant: ConstantView; children: TreeNode[] };
+
+const byName = <T extends { name: string }>(items: T[]): T[] => [...items].sort((a, b) => a.name.localeCompare(b.name));
+
+/** Modules in the order introspection found them (the package first); members sorted by name. */
+export function buildTree(library: LibraryView): TreeNode[] {
+  return library.modules.map((module) => ({
+    kind: "module",
+    id: module.name,
+    path: module.name,
+    name: module.name,
+    module,
+    children: [
+      ...byName(module.classes).map<TreeNode>((cls) => ({
+        kind: "class",
+        id: `${module.name}:${cls.path}`,
+        path: cls.path,
+        name: cls.name,
+        cls,
+        children: byName(cls.methods).map<TreeNode>((fn) => ({ kind: "method", id: `${module.name}:${fn.path}`, path: fn.path, name: fn.name, fn, children: [] })),
+      })),
+      ...byName(module.functions).map<TreeNode>((fn) => ({ kind: "function", id: `${module.name}:${fn.path}`, path: fn.path, name: fn.name, fn, children: [] })),
+      ...byName(module.constants).map<TreeNode>((constant) => ({ kind: "constant", id: `${module.name}:${constant.path}`, path: constant.path, name: constant.name, constant, children: [] })),
+    ],
+  }));
+}
+
+/** Nodes whose name contains the query (case-insensitive), with their ancestors; all nodes when empty. */
+export function filterTree(nodes: TreeNode[], query: string): TreeNode[] {
+  const needle = query.trim().toLowerCase();
+  if (!needle) return nodes;
+  const keep = (node: TreeNode): TreeNode | null => {
+    const children = node.children.map(keep).filter((child): child is TreeNode => child !== null);
+    if (node.name.toLowerCase().includes(needle) || children.length) return { ...node, children };
+    return null;
+  };
+  return nodes.map(keep).filter((node): node is TreeNode => node !== null);
+}
+
+export function findNode(nodes: TreeNode[], id: string): TreeNode | null {
+  for (const node of nodes) {
+    if (node.id === id) return node;
+    const found = findNode(node.children, id);
+    if (found) return found;
+  }
+  return null;
+}
+
+export function countNodes(nodes: TreeNode[]): { functions: number; classes: number } {
+  let functions = 0;
+  let classes = 0;
+  const walk = (node: TreeNode): void => {
+    if (node.kind === "function" || node.kind === "method") functions += 1;
+    if (node.kind === "class") classes += 1;
+    node.children.forEach(walk);
+  };
+  nodes.forEach(walk);
+  return { functions, classes };
+}

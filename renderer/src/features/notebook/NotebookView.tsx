@@ -1,0 +1,162 @@
+import { memo, useEffect, useState } from "react";
+import type { ReactElement } from "react";
+import type { NotebookCell } from "../../api";
+import { EmptyState, ErrorBanner } from "../../components/EmptyState";
+import { MonacoEditor } from "../../components/MonacoEditor";
+import { CellOutputView, mergeStreams } from "../../components/values/CellOutputView";
+import { workbench } from "../../client/workbench-client";
+import { Icon } from "../../shell/icons";
+import { useCommands } from "../../shell/use-commands";
+import { isActiveView } from "../../shell/views";
+import { useNotebookStore } from "./store";
+import type { CellStatus } from "./store";
+
+export function NotebookView(): ReactElement {
+  const state = useNotebookStore();
+  const [newName, setNewName] = useState<string | null>(null);
+  const running = Object.values(state.status).some((status) => status === "running" || status === "queued");
+
+  useEffect(() => {
+    void useNotebookStore.getState().loadFiles();
+    return workbench().on("notebook.output", ({ notebookId, cellId, output }) => useNotebookStore.getState().receiveOutput(notebookId, cellId, output));
+  }, []);
+
+  useCommands(() => {
+    const store = useNotebookStore.getState;
+    const withCell = (): boolean => isActiveView("notebook") && store().selectedId !== null;
+    return [
+      { id: "notebook.run", title: "Notebook: Run Cell", keybinding: "Ctrl+Enter", when: withCell, run: () => void store().run(store().selectedId ?? "") },
+      { id: "notebook.runAdvance", title: "Notebook: Run Cell and Select Below", keybinding: "Shift+Enter", when: withCell, run: () => store().runAndAdvance(store().selectedId ?? "") },
+      { id: "notebook.runAll", title: "Notebook: Run All", when: () => isActiveView("notebook") && store().path !== null, run: () => void store().runAll() },
+      { id: "notebook.interrupt", title: "Notebook: Interrupt", when: () => isActiveView("notebook"), run: () => void store().interrupt() },
+      { id: "notebook.restart", title: "Notebook: Restart", when: () => isActiveView("notebook"), run: () => void store().restart() },
+      { id: "notebook.save", title: "Notebook: Save", keybinding: "Ctrl+S", when: () => isActiveView("notebook") && store().path !== null, run: () => void store().save() },
+    ];
+  });
+
+  return (
+    <div className="split">
+      <aside className="side-panel">
+        <div className="panel-title">
+          Notebooks<span className="grow" />
+          <button type="button" className="icon-btn" title="New notebook" aria-label="New notebook" onClick={() => setNewName("")}><Icon name="plus" /></button>
+          <button type="button" className="icon-btn" title="Refresh the file list" aria-label="Refresh" onClick={() => void state.loadFiles()}><Icon name="refresh" /></button>
+        </div>
+        {newName !== null ? (
+          <form className="section" onSubmit={(event) => { event.preventDefault(); void state.createNew(newName); setNewName(null); }}>
+            <input className="input" autoFocus placeholder="name (saved as notebooks/NAME.ipynb)" aria-label="New notebook name" value={newName} onChange={(event) => setNewName(event.target.value)} onKeyDown={(event) => event.key === "Escape" && setNewName(null)} />
+          </form>
+        ) : null}
+        <div className="scroll" data-testid="notebook-files">
+          {state.files.length === 0 ? <div className="empty-small">No notebooks in the workspace yet. Create one with +.</div> : null}
+          {state.files.map((file) => (
+            <div key={file.path} className={`list-item${file.path === state.path ? " selected" : ""}`} onClick={() => void state.open(file.path)} title={file.path}>
+              <Icon name="notebook" />
+              <span className="name">{file.path}</span>
+            </div>
+          ))}
+        </div>
+      </aside>
+      <div className="main-area">
+        {state.path ? (
+          <>
+            <div className="toolbar">
+              <span className="title">{state.path}</span>
+              <span className="hint" data-testid="notebook-save-state">{state.saving ? "saving…" : state.dirty ? "edited" : state.savedAt ? "saved" : ""}</span>
+              <span className="sep" />
+              <button type="button" className="icon-btn" title="Run all cells" onClick={() => void state.runAll()}><Icon name="runAll" /> Run All</button>
+              <button type="button" className="icon-btn" title="Interrupt the running cell" disabled={!running} onClick={() => void state.interrupt()} data-testid="notebook-interrupt"><Icon name="stop" /> Interrupt</button>
+              <button type="button" className="icon-btn" title="Forget all variables (Python and TypeScript)" onClick={() => void state.restart()}><Icon name="restart" /> Restart</button>
+              <span className="sep" />
+              <button type="button" className="icon-btn" title="Add a Python cell at the end" onClick={() => state.addCell(null, "python")}><Icon name="plus" /> Python</button>
+              <button type="button" className="icon-btn" title="Add a TypeScript cell at the end" onClick={() => state.addCell(null, "typescript")}><Icon name="plus" /> TypeScript</button>
+              <span className="grow" />
+              <button type="button" className="icon-btn" title="Save (Ctrl+S); edits are also saved automatically" disabled={state.saving} onClick={() => void state.save()}><Icon name="save" /> Save</button>
+            </div>
+            <ErrorBanner message={state.error} onDismiss={() => useNotebookStore.setState({ error: null })} />
+            {state.notice ? (
+              <div className="banner info"><span className="grow">{state.notice}</span><button type="button" className="icon-btn" onClick={() => useNotebookStore.setState({ notice: null })}>✕</button></div>
+            ) : null}
+            <div className="scroll notebook" data-testid="notebook-cells">
+              {state.cells.map((cell, index) => (
+                <CellView key={cell.id} cell={cell} index={index} status={state.status[cell.id] ?? "idle"} selected={cell.id === state.selectedId} durationMs={state.durations[cell.id]} />
+              ))}
+              <div className="add-cell-row">
+                <button type="button" className="btn secondary" onClick={() => state.addCell(null, "python")}><Icon name="plus" /> Python cell</button>
+                <button type="button" className="btn secondary" onClick={() => state.addCell(null, "typescript")}><Icon name="plus" /> TypeScript cell</button>
+                <span className="muted">
+                  <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span> run · <span className="kbd">Shift</span>+<span className="kbd">Enter</span> run and advance
+                </span>
+              </div>
+            </div>
+          </>
+        ) : (
+          <>
+            <ErrorBanner message={state.error} onDismiss={() => useNotebookStore.setState({ error: null })} />
+            <EmptyState title="Run Python and TypeScript side by side">
+              <p>Python cells run in a worker process; TypeScript cells run in the host and call Python through the SDKs you generated.</p>
+              <ol>
+                <li>Open a notebook on the left (<code>notebooks/welcome.ipynb</code> is a good start), or create one with <strong>+</strong>.</li>
+                <li>Run a cell with <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span>; arrays show as tables and plots, objects as inspectable handles.</li>
+                <li>Notebooks are <code>.ipynb</code> files and save themselves as you work.</li>
+              </ol>
+              <button type="button" className="btn" onClick={() => setNewName("")}>New notebook</button>
+            </EmptyState>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
+
+const STATUS_LABEL: Record<CellStatus, string> = { idle: "", queued: "queued", running: "running…", ok: "", error: "failed", interrupted: "interrupted" };
+
+const CellView = memo(function CellView({ cell, index, status, selected, durationMs }: { cell: NotebookCell; index: number; status: CellStatus; selected: boolean; durationMs: number | undefined }): ReactElement {
+  const store = useNotebookStore.getState();
+  const count = status === "running" ? "*" : status === "queued" ? "…" : cell.executionCount ?? " ";
+  return (
+    <div className={`cell${selected ? " selected" : ""} cell-${status}`} data-testid="cell" data-cell-id={cell.id} data-status={status} onMouseDown={() => store.select(cell.id)}>
+      <div className="cell-gutter">
+        <button type="button" className="cell-run" title={`Run cell (Ctrl+Enter)`} aria-label={`Run cell ${index + 1}`} onClick={() => void store.run(cell.id)}>
+          {status === "running" ? <span className="spinner" /> : <Icon name="run" />}
+        </button>
+        <span className="cell-count mono" data-testid="execution-count">[{count}]</span>
+      </div>
+      <div className="cell-body">
+        <div className="cell-toolbar">
+          <select className="cell-language" aria-label="Cell language" value={cell.language} onChange={(event) => store.setLanguage(cell.id, event.target.value === "typescript" ? "typescript" : "python")}>
+            <option value="python">Python</option>
+            <option value="typescript">TypeScript</option>
+          </select>
+          <span className={`cell-status ${status}`}>{STATUS_LABEL[status]}</span>
+          {durationMs !== undefined && status !== "running" ? <span className="muted">{formatDuration(durationMs)}</span> : null}
+          <span className="grow" />
+          <button type="button" className="icon-btn" title="Move up" aria-label="Move cell up" onClick={() => store.moveCell(cell.id, -1)}><Icon name="up" /></button>
+          <button type="button" className="icon-btn" title="Move down" aria-label="Move cell down" onClick={() => store.moveCell(cell.id, 1)}><Icon name="down" /></button>
+          <button type="button" className="icon-btn" title="Delete cell" aria-label="Delete cell" onClick={() => store.removeCell(cell.id)}><Icon name="trash" /></button>
+        </div>
+        <MonacoEditor
+          path={`cells/${cell.id}.${cell.language === "python" ? "py" : "ts"}`}
+          language={cell.language}
+          value={cell.source}
+          autoHeight
+          onChange={(source) => store.editSource(cell.id, source)}
+          onMount={(editor) => {
+            const focus = editor.onDidFocusEditorText(() => useNotebookStore.getState().select(cell.id));
+            if (selected && !cell.source) editor.focus();
+            return () => focus.dispose();
+          }}
+        />
+        {cell.outputs.length ? (
+          <div className="cell-outputs selectable" data-testid="cell-outputs">
+            {mergeStreams(cell.outputs).map((output, outputIndex) => <CellOutputView key={outputIndex} output={output} />)}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+});
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}

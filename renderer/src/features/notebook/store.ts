@@ -1,0 +1,273 @@
+import { create } from "zustand";
+import type { CellOutput } from "../../api";
+import type { CellLanguage, NotebookCell, NotebookDocument, WorkspaceFile } from "../../api";
+import { errorMessage, workbench } from "../../client/workbench-client";
+
+export type CellStatus = "idle" | "queued" | "running" | "ok" | "error" | "interrupted";
+
+interface NotebookState {
+  files: WorkspaceFile[];
+  path: string | null;
+  /** Identifies the notebook's Python namespace and TypeScript state on the host. */
+  notebookId: string;
+  cells: NotebookCell[];
+  metadata: Record<string, unknown>;
+  status: Record<string, CellStatus>;
+  durations: Record<string, number>;
+  selectedId: string | null;
+  dirty: boolean;
+  saving: boolean;
+  savedAt: number | null;
+  error: string | null;
+  notice: string | null;
+  loadFiles(): Promise<void>;
+  open(path: string): Promise<void>;
+  createNew(name: string): Promise<void>;
+  select(cellId: string): void;
+  editSource(cellId: string, source: string): void;
+  setLanguage(cellId: string, language: CellLanguage): void;
+  addCell(afterId: string | null, language: CellLanguage): string;
+  removeCell(cellId: string): void;
+  moveCell(cellId: string, offset: -1 | 1): void;
+  run(cellId: string): Promise<CellStatus>;
+  runAndAdvance(cellId: string): void;
+  runAll(): Promise<void>;
+  interrupt(): Promise<void>;
+  restart(): Promise<void>;
+  save(): Promise<void>;
+  receiveOutput(notebookId: string, cellId: string, output: CellOutput): void;
+}
+
+const AUTOSAVE_DELAY_MS = 1500;
+let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+/** Cells waiting to run, in order: Run All and Shift+Enter queue behind a running cell like Jupyter. */
+let runQueue: Promise<unknown> = Promise.resolve();
+
+/** Queued cells go back to idle: a failed or interrupted cell stops the cells queued after it. */
+function dropQueued(status: Record<string, CellStatus>): Record<string, CellStatus> {
+  const next: Record<string, CellStatus> = {};
+  for (const [id, value] of Object.entries(status)) next[id] = value === "queued" ? "idle" : value;
+  return next;
+}
+
+function newCellId(): string {
+  return crypto.randomUUID().slice(0, 8);
+}
+
+function document(state: Pick<NotebookState, "cells" | "metadata">): NotebookDocument {
+  return { cells: state.cells, metadata: state.metadata };
+}
+
+export const useNotebookStore = create<NotebookState>((set, get) => {
+  /** Marks the notebook changed and schedules an autosave (the host writes atomically). */
+  const changed = (): void => {
+    set({ dirty: true });
+    if (autosaveTimer) clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(() => {
+      if (get().dirty && get().path) void get().save();
+    }, AUTOSAVE_DELAY_MS);
+  };
+  const updateCell = (cellId: string, update: (cell: NotebookCell) => NotebookCell): void => {
+    set((state) => ({ cells: state.cells.map((cell) => (cell.id === cellId ? update(cell) : cell)) }));
+  };
+
+  return {
+    files: [],
+    path: null,
+    notebookId: `untitled-${newCellId()}`,
+    cells: [],
+    metadata: {},
+    status: {},
+    durations: {},
+    selectedId: null,
+    dirty: false,
+    saving: false,
+    savedAt: null,
+    error: null,
+    notice: null,
+
+    async loadFiles() {
+      try {
+        const files = await workbench().call("workspace.list", {});
+        set({ files: files.filter((file) => file.kind === "notebook").sort((a, b) => a.path.localeCompare(b.path)) });
+      } catch (error) {
+        set({ error: `Could not list notebooks: ${errorMessage(error)}` });
+      }
+    },
+
+    async open(path) {
+      if (get().dirty && get().path) await get().save();
+      try {
+        const notebook = await workbench().call("notebooks.open", { path });
+        set({
+          path,
+          notebookId: path,
+          cells: notebook.cells,
+          metadata: notebook.metadata,
+          status: {},
+          durations: {},
+          selectedId: notebook.cells[0]?.id ?? null,
+          dirty: false,
+          error: null,
+          notice: null,
+        });
+      } catch (error) {
+        set({ error: `Could not open ${path}: ${errorMessage(error)}` });
+      }
+    },
+
+    async createNew(name) {
+      const clean = name.trim().replace(/\.ipynb$/i, "");
+      if (!/^[\w.-]+(\/[\w.-]+)*$/.test(clean)) {
+        set({ error: `"${name}" is not a usable file name: use letters, digits, "-", "_" and "/" for folders.` });
+        return;
+      }
+      const path = clean.includes("/") ? `${clean}.ipynb` : `notebooks/${clean}.ipynb`;
+      if (get().files.some((file) => file.path === path)) {
+        set({ error: `${path} already exists; open it from the list or pick another name.` });
+        return;
+      }
+      const first: NotebookCell = { id: newCellId(), language: "python", source: "", executionCount: null, outputs: [] };
+      try {
+        await workbench().call("notebooks.save", { path, notebook: { cells: [first], metadata: {} } });
+        await get().loadFiles();
+        await get().open(path);
+      } catch (error) {
+        set({ error: `Could not create ${path}: ${errorMessage(error)}` });
+      }
+    },
+
+    select: (selectedId) => set({ selectedId }),
+
+    editSource(cellId, source) {
+      updateCell(cellId, (cell) => ({ ...cell, source }));
+      changed();
+    },
+
+    setLanguage(cellId, language) {
+      updateCell(cellId, (cell) => ({ ...cell, language }));
+      changed();
+    },
+
+    addCell(afterId, language) {
+      const cell: NotebookCell = { id: newCellId(), language, source: "", executionCount: null, outputs: [] };
+      set((state) => {
+        const index = afterId ? state.cells.findIndex((candidate) => candidate.id === afterId) : state.cells.length - 1;
+        const cells = [...state.cells];
+        cells.splice(index + 1, 0, cell);
+        return { cells, selectedId: cell.id };
+      });
+      changed();
+      return cell.id;
+    },
+
+    removeCell(cellId) {
+      set((state) => {
+        const index = state.cells.findIndex((cell) => cell.id === cellId);
+        const cells = state.cells.filter((cell) => cell.id !== cellId);
+        return { cells, selectedId: cells[Math.min(index, cells.length - 1)]?.id ?? null };
+      });
+      changed();
+    },
+
+    moveCell(cellId, offset) {
+      set((state) => {
+        const index = state.cells.findIndex((cell) => cell.id === cellId);
+        const target = index + offset;
+        if (index < 0 || target < 0 || target >= state.cells.length) return {};
+        const cells = [...state.cells];
+        const [cell] = cells.splice(index, 1);
+        if (cell) cells.splice(target, 0, cell);
+        return { cells };
+      });
+      changed();
+    },
+
+    run(cellId) {
+      set((state) => ({ status: { ...state.status, [cellId]: "queued" } }));
+      const next = runQueue.then(async (): Promise<CellStatus> => {
+        const cell = get().cells.find((candidate) => candidate.id === cellId);
+        if (!cell) return "idle";
+        // A cell queued behind one that failed or was interrupted does not run (Jupyter does the same).
+        if (get().status[cellId] !== "queued") return get().status[cellId] ?? "idle";
+        set((state) => ({ status: { ...state.status, [cellId]: "running" } }));
+        updateCell(cellId, (current) => ({ ...current, outputs: [] }));
+        try {
+          const result = await workbench().call("notebooks.run", { notebookId: get().notebookId, cellId, language: cell.language, source: cell.source });
+          updateCell(cellId, (current) => ({ ...current, outputs: result.outputs, executionCount: result.executionCount }));
+          set((state) => ({ status: { ...state.status, [cellId]: result.status }, durations: { ...state.durations, [cellId]: result.durationMs } }));
+          if (result.status !== "ok") {
+            // Stop the rest of the queue.
+            set((state) => ({ status: dropQueued(state.status) }));
+          }
+          changed();
+          return result.status;
+        } catch (error) {
+          const message = errorMessage(error);
+          updateCell(cellId, (current) => ({
+            ...current,
+            outputs: [...current.outputs, { type: "stream", stream: "stderr", text: `The cell could not run: ${message}\n` }],
+          }));
+          set((state) => ({ status: dropQueued({ ...state.status, [cellId]: "error" }) }));
+          return "error";
+        }
+      });
+      runQueue = next.catch(() => undefined);
+      return next;
+    },
+
+    runAndAdvance(cellId) {
+      void get().run(cellId);
+      const cells = get().cells;
+      const index = cells.findIndex((cell) => cell.id === cellId);
+      const following = cells[index + 1];
+      if (following) set({ selectedId: following.id });
+      else get().addCell(cellId, cells[index]?.language ?? "python");
+    },
+
+    async runAll() {
+      const runs = get().cells.map((cell) => get().run(cell.id));
+      await Promise.all(runs);
+    },
+
+    async interrupt() {
+      try {
+        const { interrupted } = await workbench().call("notebooks.interrupt", { notebookId: get().notebookId });
+        set({ notice: interrupted ? "Interrupted the running cell." : "Nothing was running." });
+      } catch (error) {
+        set({ error: `Could not interrupt: ${errorMessage(error)}` });
+      }
+    },
+
+    async restart() {
+      try {
+        await workbench().call("notebooks.restart", { notebookId: get().notebookId });
+        set({ notice: "Restarted: the notebook's Python namespace and TypeScript state are empty. Run the cells again.", status: {} });
+      } catch (error) {
+        set({ error: `Could not restart the notebook: ${errorMessage(error)}` });
+      }
+    },
+
+    async save() {
+      const { path } = get();
+      if (!path) return;
+      if (autosaveTimer) clearTimeout(autosaveTimer);
+      set({ saving: true });
+      // Edits made while the save is in flight must keep the notebook dirty.
+      const snapshot = get().cells;
+      try {
+        const { modifiedAt } = await workbench().call("notebooks.save", { path, notebook: document(get()) });
+        set({ dirty: get().cells !== snapshot, savedAt: modifiedAt, error: null });
+      } catch (error) {
+        set({ error: `Could not save ${path}: ${errorMessage(error)}. Your cells are still here; try Save again.` });
+      } finally {
+        set({ saving: false });
+      }
+    },
+
+    receiveOutput(notebookId, cellId, output) {
+      if (notebookId !== get().notebookId || get().status[cellId] !== "running") return;
+      updateCell(cellId, (cell) => ({ ...cell, outputs: [...cell.outputs, output] }));
+    },
+  };
+});

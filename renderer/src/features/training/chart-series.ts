@@ -1,0 +1,56 @@
+// Turns stored run series into chart lines: x by step or wall time, EMA smoothing on the full
+// series, then min/max downsampling so a spike in 100k points still shows.
+import { downsampleMinMax, ema } from "../../api";
+import type { Point } from "../../api";
+import type { SeriesPoint } from "../../api";
+
+export type XAxisMode = "step" | "time";
+
+/** Enough points for a chart a few hundred pixels wide: two per bucket. */
+const BUCKETS = 400;
+
+export function toPoints(series: SeriesPoint[], mode: XAxisMode, startedAt: number): Point[] {
+  const points: Point[] = [];
+  for (const point of series) {
+    const x = mode === "step" ? point.step : (point.at - startedAt) / 1000;
+    if (x === null || !Number.isFinite(point.value)) continue;
+    points.push({ x, y: point.value });
+  }
+  return points;
+}
+
+export function chartLine(series: SeriesPoint[], mode: XAxisMode, startedAt: number, logScale: boolean): Point[] {
+  const points = toPoints(series, mode, startedAt).filter((point) => !logScale || point.y > 0);
+  return downsampleMinMax(points, BUCKETS);
+}
+
+export function smoothedLine(series: SeriesPoint[], mode: XAxisMode, startedAt: number, weight: number, logScale: boolean): Point[] {
+  const points = toPoints(series, mode, startedAt);
+  const smoothed = ema(points.map((point) => point.y), weight);
+  const merged = points.map((point, index) => ({ x: point.x, y: smoothed[index] ?? point.y })).filter((point) => !logScale || point.y > 0);
+  return downsampleMinMax(merged, BUCKETS);
+}
+
+/** Series names present in a run that match a pattern, e.g. every GPU's used memory. */
+export function matchingSeries(series: Record<string, SeriesPoint[]>, pattern: RegExp): string[] {
+  return Object.keys(series).filter((name) => pattern.test(name) && (series[name]?.length ?? 0) > 0).sort();
+}
+
+export function formatBytes(value: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let scaled = value;
+  let unit = 0;
+  while (Math.abs(scaled) >= 1024 && unit < units.length - 1) {
+    scaled /= 1024;
+    unit += 1;
+  }
+  return `${scaled.toFixed(scaled >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return "—";
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}

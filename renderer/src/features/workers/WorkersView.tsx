@@ -1,0 +1,128 @@
+import { useEffect, useRef, useState } from "react";
+import type { ReactElement } from "react";
+import type { Terminal } from "@xterm/xterm";
+import type { WorkerView } from "../../api";
+import { ErrorBanner } from "../../components/EmptyState";
+import { XtermView } from "../../components/XtermView";
+import { errorMessage, workbench } from "../../client/workbench-client";
+import { Icon } from "../../shell/icons";
+import { useWorkersStore } from "./store";
+
+function formatBytes(bytes: number | null): string {
+  if (bytes === null) return "—";
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+function formatUptime(startedAt: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - startedAt) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+}
+
+const STATE_TONE: Record<WorkerView["state"], string> = { idle: "ok", busy: "busy", starting: "busy", stopping: "idle", crashed: "bad" };
+
+export function WorkersView(): ReactElement {
+  const state = useWorkersStore();
+  const [now, setNow] = useState(Date.now());
+  const terminal = useRef<Terminal | null>(null);
+  const selected = state.pool?.workers.find((worker) => worker.id === state.selectedId) ?? null;
+
+  useEffect(() => {
+    const store = useWorkersStore.getState();
+    void store.load();
+    const stops = [
+      workbench().on("pool.changed", (pool) => useWorkersStore.getState().setPool(pool)),
+      workbench().on("worker.output", ({ workerId, stream, text }) => {
+        if (workerId !== useWorkersStore.getState().selectedId) return;
+        terminal.current?.write(stream === "stderr" ? `\x1b[31m${text}\x1b[0m` : text);
+      }),
+    ];
+    const clock = setInterval(() => setNow(Date.now()), 1000);
+    return () => {
+      stops.forEach((stop) => stop());
+      clearInterval(clock);
+    };
+  }, []);
+
+  // A newly selected worker (or a restarted one with a new pid) gets its recent log replayed.
+  const logKey = selected ? `${selected.id}:${selected.pid}` : null;
+  useEffect(() => {
+    const term = terminal.current;
+    if (!term || !selected) return;
+    const controller = new AbortController();
+    term.reset();
+    workbench()
+      .call("workers.log", { workerId: selected.id }, controller.signal)
+      .then(({ text }) => {
+        term.write(text || `\x1b[90m(worker ${selected.id} has printed nothing yet — print() from a notebook cell or the console shows up here)\x1b[0m\r\n`);
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) term.write(`\x1b[31mCould not read the log of ${selected.id}: ${errorMessage(error)}\x1b[0m\r\n`);
+      });
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [logKey]);
+
+  const workers = state.pool?.workers ?? [];
+  return (
+    <div className="main-area">
+      <div className="toolbar">
+        <span className="title">Worker pool</span>
+        <span className="hint">
+          {state.pool ? `${workers.length} of ${state.pool.size} workers · ${state.pool.queued} queued calls` : "loading…"}
+        </span>
+        <span className="grow" />
+        <button type="button" className="icon-btn" title="Reload" onClick={() => void state.load()}><Icon name="refresh" /> Refresh</button>
+      </div>
+      <ErrorBanner message={state.error} onDismiss={() => useWorkersStore.setState({ error: null })} />
+      <div className="workers-table scroll">
+        <table className="grid full" data-testid="workers-table">
+          <thead>
+            <tr>
+              <th>Worker</th><th className="num">PID</th><th>State</th><th className="num">Calls</th><th className="num">In flight</th>
+              <th className="num">Memory</th><th className="num">Restarts</th><th>Sessions</th><th className="num">Uptime</th><th>Last error</th><th />
+            </tr>
+          </thead>
+          <tbody>
+            {workers.map((worker) => (
+              <tr key={worker.id} className={worker.id === state.selectedId ? "selected" : ""} onClick={() => state.select(worker.id)} data-testid="worker-row" data-worker-id={worker.id}>
+                <td className="mono">{worker.id}<span className="muted"> · gen {worker.generation}</span></td>
+                <td className="num" data-testid="worker-pid">{worker.pid}</td>
+                <td><span className={`dot ${STATE_TONE[worker.state]}`} /> <span data-testid="worker-state">{worker.state}</span></td>
+                <td className="num">{worker.callsTotal}</td>
+                <td className="num">{worker.inFlight}</td>
+                <td className="num">{formatBytes(worker.rssBytes)}</td>
+                <td className="num" data-testid="worker-restarts">{worker.restarts}</td>
+                <td className="mono" title={worker.sessions.join("\n")}>{worker.sessions.length ? worker.sessions.length === 1 ? worker.sessions[0] : `${worker.sessions.length} sessions` : <span className="muted">—</span>}</td>
+                <td className="num">{formatUptime(worker.startedAt, now)}</td>
+                <td className="last-error" title={worker.lastError ?? ""}>{worker.lastError ?? ""}</td>
+                <td className="actions">
+                  <button type="button" className="icon-btn" title="Restart gracefully: finish the running call, then start a fresh process" disabled={Boolean(state.pending[worker.id])} onClick={(event) => { event.stopPropagation(); void state.restart(worker.id); }}>
+                    <Icon name="restart" /> Restart
+                  </button>
+                  <button type="button" className="icon-btn danger-text" title="Kill the process now (SIGKILL); the pool starts a replacement" disabled={Boolean(state.pending[worker.id])} onClick={(event) => { event.stopPropagation(); void state.kill(worker.id); }}>
+                    <Icon name="kill" /> Kill
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {state.pool && workers.length === 0 ? <div className="empty-small">The pool has no workers. Check the status bar for the host's error; the interpreter may have failed to start.</div> : null}
+      </div>
+      <div className="panel-title log-title">
+        Output {selected ? <span className="mono" style={{ textTransform: "none" }}>— {selected.id} (pid {selected.pid})</span> : null}
+        <span className="grow" />
+        <button type="button" className="icon-btn" title="Clear the view (the worker keeps its log)" onClick={() => terminal.current?.clear()}><Icon name="trash" /></button>
+      </div>
+      <XtermView testId="worker-log" onReady={(term) => {
+        terminal.current = term;
+        term.options.disableStdin = true;
+        return () => { terminal.current = null; };
+      }} />
+    </div>
+  );
+}
