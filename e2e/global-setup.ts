@@ -4,14 +4,14 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HOST_URL_VAR, WORKSPACE_VAR, repoRoot } from "./environment.js";
+import { NO_ELECTRON_REASON, HOST_URL_VAR, WORKSPACE_VAR, electronBinary, repoRoot } from "./environment.js";
 
 const STARTUP_TIMEOUT_MS = 120_000;
 
 function requireBuilt(): void {
   const missing = [
     ["dist/app/cli/main.js", "npm run build"],
-    ["dist/renderer/index.html", "npx vite build --config renderer/vite.config.ts"],
+    ["dist/renderer/index.html", "npm run build:renderer"],
   ].filter(([file]) => !existsSync(join(repoRoot, file ?? "")));
   if (missing.length) {
     throw new Error(`The e2e suite needs a built project. Missing: ${missing.map(([file, fix]) => `${file} (run: ${fix})`).join("; ")}`);
@@ -29,6 +29,7 @@ function seedTrainingExample(workspace: string): void {
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   requireBuilt();
+  if (!electronBinary()) console.log(`[e2e] Electron mode skipped: ${NO_ELECTRON_REASON}`);
   const workspace = mkdtempSync(join(tmpdir(), "snakebridge-e2e-"));
   seedTrainingExample(workspace);
   // detached: the host gets its own process group, so teardown can stop it and its Python workers together.
@@ -36,7 +37,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     cwd: repoRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
+    // A private run store, so test runs never land in the user's ~/.snakebridge/runs.db.
+    env: { ...process.env, NO_COLOR: "1", SNAKEBRIDGE_RUNS_DB: join(workspace, ".snakebridge", "runs.db") },
   });
   let log = "";
   const url = await new Promise<string>((resolve, reject) => {

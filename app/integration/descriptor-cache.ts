@@ -1,9 +1,11 @@
 // Library descriptors cached in memory and on disk, keyed by library version + interpreter + manifest hash.
 import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
+import { workerPackageRoot } from "../bridge/index.js";
 
 /** Everything a descriptor depends on. */
 export interface DescriptorKey {
@@ -39,9 +41,29 @@ export function defaultCacheDir(): string {
   return process.env.SNAKEBRIDGE_CACHE_DIR || join(homedir(), ".snakebridge", "cache", "descriptors");
 }
 
-/** A stable digest of a key (its fields in a fixed order). */
+let fingerprint: string | undefined;
+
+/**
+ * A hash of the introspection agent's own source: descriptors made by an older agent are not reused
+ * after an upgrade (or an edit) of the agent, even for an unchanged library.
+ */
+export function introspectionFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const dir = join(workerPackageRoot, "snakebridge_worker", "introspect");
+  const hash = createHash("sha256");
+  try {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".py")).sort()) hash.update(file).update(readFileSync(join(dir, file)));
+  } catch {
+    hash.update("introspect-source-unavailable");
+  }
+  fingerprint = hash.digest("hex").slice(0, 16);
+  return fingerprint;
+}
+
+/** A stable digest of a key (its fields in a fixed order) and of the agent that produced the descriptor. */
 export function digestKey(key: DescriptorKey): string {
-  const ordered = [key.module, key.depth, key.includePrivate, key.libraryVersion, key.pythonExecutable, key.pythonVersion, key.manifestHash];
+  const ordered = [key.module, key.depth, key.includePrivate, key.libraryVersion, key.pythonExecutable, key.pythonVersion, key.manifestHash,
+    introspectionFingerprint()];
   return createHash("sha256").update(JSON.stringify(ordered)).digest("hex").slice(0, 24);
 }
 

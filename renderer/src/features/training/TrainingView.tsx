@@ -5,7 +5,7 @@ import { EmptyState, ErrorBanner } from "../../components/EmptyState";
 import { MonacoEditor } from "../../components/MonacoEditor";
 import { PythonErrorBlock } from "../../components/values/PythonErrorBlock";
 import { Icon } from "../../shell/icons";
-import { chartLine, formatBytes, formatEta, matchingSeries, smoothedLine } from "./chart-series";
+import { chartLine, formatBytes, formatEta, matchingSeries, smoothedLine, stepClock } from "./chart-series";
 import { MetricChart } from "./MetricChart";
 import type { ChartLine } from "./MetricChart";
 import { registerTrainingConfigCompletions } from "./config-completions";
@@ -35,7 +35,7 @@ export function TrainingView(): ReactElement {
     shownDetails.flatMap((detail) => {
       const series = detail.series[name] ?? [];
       const label = overlay ? detail.name : name;
-      const raw: ChartLine = { key: `${detail.id}-${name}`, label, colour: colourOf(detail.id), points: chartLine(series, state.xAxis, startOf(detail), state.logScale), faded: Boolean(options.smooth && state.smoothing > 0) };
+      const raw: ChartLine = { key: `${detail.id}-${name}`, label, colour: colourOf(detail.id), points: chartLine(series, state.xAxis, startOf(detail), state.logScale, stepClock(detail.series.loss ?? [], startOf(detail))), faded: Boolean(options.smooth && state.smoothing > 0) };
       if (!options.smooth || state.smoothing === 0) return [raw];
       return [raw, { key: `${detail.id}-${name}-ema`, label: overlay ? `${detail.name} (EMA)` : `${name} (EMA ${state.smoothing.toFixed(2)})`, colour: colourOf(detail.id), points: smoothedLine(series, state.xAxis, startOf(detail), state.smoothing, state.logScale) }];
     });
@@ -47,7 +47,7 @@ export function TrainingView(): ReactElement {
         label: `${overlay ? `${detail.name} ` : ""}${name.split(".")[0]} ${label}`,
         colour: overlay ? colourOf(detail.id) : (["#4daafc", "#73c991", "#f0a35e"][styleIndex] ?? "#4daafc"),
         dashed,
-        points: chartLine(detail.series[name] ?? [], state.xAxis, startOf(detail), state.logScale),
+        points: chartLine(detail.series[name] ?? [], state.xAxis, startOf(detail), state.logScale, stepClock(detail.series.loss ?? [], startOf(detail))),
       })),
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartLine, formatEta, smoothedLine, toPoints } from "./chart-series";
+import { chartLine, formatEta, smoothedLine, stepClock, toPoints } from "./chart-series";
 
 const series = [
   { step: 1, at: 1000, value: 4 },
@@ -31,5 +31,18 @@ describe("chart series", () => {
   it("formats an ETA", () => {
     expect(formatEta(75)).toBe("1m 15s");
     expect(formatEta(null)).toBe("—");
+  });
+});
+
+describe("telemetry on a step axis", () => {
+  it("places samples without a step between the logged steps around them", () => {
+    const loss = [{ step: 10, at: 2_000, value: 5 }, { step: 20, at: 4_000, value: 4 }];
+    const clock = stepClock(loss, 0);
+    const rss = [{ step: null, at: 1_000, value: 1 }, { step: null, at: 3_000, value: 2 }, { step: null, at: 9_000, value: 3 }];
+    expect(toPoints(rss, "step", 0, clock)).toEqual([{ x: 5, y: 1 }, { x: 15, y: 2 }, { x: 20, y: 3 }]);
+  });
+
+  it("leaves them out until a step has been logged", () => {
+    expect(toPoints([{ step: null, at: 1, value: 1 }], "step", 0, stepClock([], 0))).toEqual([]);
   });
 });

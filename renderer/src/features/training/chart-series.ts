@@ -9,18 +9,51 @@ export type XAxisMode = "step" | "time";
 /** Enough points for a chart a few hundred pixels wide: two per bucket. */
 const BUCKETS = 400;
 
-export function toPoints(series: SeriesPoint[], mode: XAxisMode, startedAt: number): Point[] {
+/** Maps a wall-clock time to a (fractional) training step. */
+export type StepClock = (at: number) => number | null;
+
+/**
+ * A step clock from a series that has steps (the loss): telemetry is sampled on a timer and has no step,
+ * so on a step axis its points are placed by interpolating between the logged steps around them.
+ */
+export function stepClock(reference: readonly SeriesPoint[], startedAt: number): StepClock {
+  const marks = reference.filter((p): p is SeriesPoint & { step: number } => p.step !== null).map((p) => ({ at: p.at, step: p.step }));
+  marks.sort((a, b) => a.at - b.at);
+  const first = marks[0];
+  const last = marks[marks.length - 1];
+  return (at) => {
+    if (!first || !last) return null;
+    if (at <= first.at) {
+      // Before the first log: from step 0 at the run's start up to the first logged step.
+      const span = first.at - startedAt;
+      return span > 0 ? Math.max(0, first.step * ((at - startedAt) / span)) : first.step;
+    }
+    if (at >= last.at) return last.step;
+    let lo = 0;
+    let hi = marks.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid]!.at <= at) lo = mid;
+      else hi = mid;
+    }
+    const a = marks[lo]!;
+    const b = marks[hi]!;
+    return b.at === a.at ? b.step : a.step + ((b.step - a.step) * (at - a.at)) / (b.at - a.at);
+  };
+}
+
+export function toPoints(series: SeriesPoint[], mode: XAxisMode, startedAt: number, clock?: StepClock): Point[] {
   const points: Point[] = [];
   for (const point of series) {
-    const x = mode === "step" ? point.step : (point.at - startedAt) / 1000;
+    const x = mode === "step" ? (point.step ?? clock?.(point.at) ?? null) : (point.at - startedAt) / 1000;
     if (x === null || !Number.isFinite(point.value)) continue;
     points.push({ x, y: point.value });
   }
   return points;
 }
 
-export function chartLine(series: SeriesPoint[], mode: XAxisMode, startedAt: number, logScale: boolean): Point[] {
-  const points = toPoints(series, mode, startedAt).filter((point) => !logScale || point.y > 0);
+export function chartLine(series: SeriesPoint[], mode: XAxisMode, startedAt: number, logScale: boolean, clock?: StepClock): Point[] {
+  const points = toPoints(series, mode, startedAt, clock).filter((point) => !logScale || point.y > 0);
   return downsampleMinMax(points, BUCKETS);
 }
 
