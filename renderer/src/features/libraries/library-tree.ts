@@ -14,7 +14,11 @@ export type TreeNode =
 
 const byName = <T extends { name: string }>(items: T[]): T[] => [...items].sort((a, b) => a.name.localeCompare(b.name));
 
-/** Modules in the order introspection found them (the package first); members sorted by name. */
+/**
+ * Modules in the order introspection found them (the package first); members sorted by name.
+ * Ids use the member's name within its module, not its path: aliases (numpy.abs and numpy.absolute)
+ * share a path, and React needs one key per row.
+ */
 export function buildTree(library: LibraryView): TreeNode[] {
   return library.modules.map((module) => ({
     kind: "module",
@@ -25,14 +29,14 @@ export function buildTree(library: LibraryView): TreeNode[] {
     children: [
       ...byName(module.classes).map<TreeNode>((cls) => ({
         kind: "class",
-        id: `${module.name}:${cls.path}`,
+        id: `${module.name}:${cls.name}`,
         path: cls.path,
         name: cls.name,
         cls,
-        children: byName(cls.methods).map<TreeNode>((fn) => ({ kind: "method", id: `${module.name}:${fn.path}`, path: fn.path, name: fn.name, fn, children: [] })),
+        children: byName(cls.methods).map<TreeNode>((fn) => ({ kind: "method", id: `${module.name}:${cls.name}.${fn.name}`, path: fn.path, name: fn.name, fn, children: [] })),
       })),
-      ...byName(module.functions).map<TreeNode>((fn) => ({ kind: "function", id: `${module.name}:${fn.path}`, path: fn.path, name: fn.name, fn, children: [] })),
-      ...byName(module.constants).map<TreeNode>((constant) => ({ kind: "constant", id: `${module.name}:${constant.path}`, path: constant.path, name: constant.name, constant, children: [] })),
+      ...byName(module.functions).map<TreeNode>((fn) => ({ kind: "function", id: `${module.name}:${fn.name}`, path: fn.path, name: fn.name, fn, children: [] })),
+      ...byName(module.constants).map<TreeNode>((constant) => ({ kind: "constant", id: `${module.name}:${constant.name}`, path: constant.path, name: constant.name, constant, children: [] })),
     ],
   }));
 }
