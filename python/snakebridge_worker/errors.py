@@ -25,34 +25,32 @@ class TargetNotFound(LookupError):
     """A dotted path, handle or attribute does not exist."""
 
 
+# Checked in order, so subclasses come before their bases (ModuleNotFoundError is an ImportError, ...).
+_CLASSIFICATIONS: tuple[tuple[type[BaseException], int], ...] = (
+    (CallCancelled, EC.ERROR_CLASS_CANCELLED),
+    (KeyboardInterrupt, EC.ERROR_CLASS_CANCELLED),
+    (CallTimedOut, EC.ERROR_CLASS_TIMEOUT),
+    (SerializationError, EC.ERROR_CLASS_SERIALIZATION_ERROR),
+    (TargetNotFound, EC.ERROR_CLASS_NOT_FOUND),
+    (MemoryError, EC.ERROR_CLASS_OUT_OF_MEMORY),
+    (ImportError, EC.ERROR_CLASS_IMPORT_ERROR),
+    (AttributeError, EC.ERROR_CLASS_ATTRIBUTE_ERROR),
+    (KeyError, EC.ERROR_CLASS_KEY_ERROR),
+    (IndexError, EC.ERROR_CLASS_INDEX_ERROR),
+    (TypeError, EC.ERROR_CLASS_TYPE_ERROR),
+    (ValueError, EC.ERROR_CLASS_VALUE_ERROR),
+    (TimeoutError, EC.ERROR_CLASS_TIMEOUT),
+    (RuntimeError, EC.ERROR_CLASS_RUNTIME_ERROR),
+)
+
+
 def _classify(exc: BaseException) -> int:
-    # Order matters: subclasses before their bases (ModuleNotFoundError < ImportError, etc.).
-    if isinstance(exc, CallCancelled) or isinstance(exc, KeyboardInterrupt):
-        return EC.ERROR_CLASS_CANCELLED
-    if isinstance(exc, CallTimedOut):
-        return EC.ERROR_CLASS_TIMEOUT
-    if isinstance(exc, SerializationError):
-        return EC.ERROR_CLASS_SERIALIZATION_ERROR
-    if isinstance(exc, TargetNotFound):
-        return EC.ERROR_CLASS_NOT_FOUND
-    if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError":
+    # torch.cuda.OutOfMemoryError is a RuntimeError; recognised by name so torch is never imported here.
+    if type(exc).__name__ == "OutOfMemoryError":
         return EC.ERROR_CLASS_OUT_OF_MEMORY
-    if isinstance(exc, ImportError):
-        return EC.ERROR_CLASS_IMPORT_ERROR
-    if isinstance(exc, AttributeError):
-        return EC.ERROR_CLASS_ATTRIBUTE_ERROR
-    if isinstance(exc, KeyError):
-        return EC.ERROR_CLASS_KEY_ERROR
-    if isinstance(exc, IndexError):
-        return EC.ERROR_CLASS_INDEX_ERROR
-    if isinstance(exc, TypeError):
-        return EC.ERROR_CLASS_TYPE_ERROR
-    if isinstance(exc, ValueError):
-        return EC.ERROR_CLASS_VALUE_ERROR
-    if isinstance(exc, TimeoutError):
-        return EC.ERROR_CLASS_TIMEOUT
-    if isinstance(exc, RuntimeError):
-        return EC.ERROR_CLASS_RUNTIME_ERROR
+    for cls, classification in _CLASSIFICATIONS:
+        if isinstance(exc, cls):
+            return classification
     return EC.ERROR_CLASS_INTERNAL
 
 

@@ -3,19 +3,8 @@
 // already sent when it drops fail, because the host forgets them with the connection.
 import { SOCKET_PATH, TOKEN_QUERY_PARAM } from "../api";
 import type { ClientMessage, ServerMessage } from "../api";
-import type {
-  EventName,
-  RequestName,
-  RequestParams,
-  RequestResult,
-  Unsubscribe,
-  WorkbenchChannel,
-  WorkbenchEvents,
-} from "../api";
 import { reconnectDelay } from "./backoff.js";
-import { EventListeners } from "./event-listeners.js";
-import type { ConnectionState } from "./event-listeners.js";
-import { PendingRequests } from "./pending-requests.js";
+import { MessageChannel } from "./message-channel.js";
 
 /** WebSocket.OPEN, spelled out so the channel also runs where no global WebSocket exists (unit tests). */
 const OPEN = 1;
@@ -27,10 +16,8 @@ export function socketUrl(location: Pick<Location, "protocol" | "host" | "search
   return `${scheme}//${location.host}${SOCKET_PATH}?${TOKEN_QUERY_PARAM}=${encodeURIComponent(token)}`;
 }
 
-export class SocketChannel implements WorkbenchChannel {
+export class SocketChannel extends MessageChannel {
   private socket: WebSocket | null = null;
-  private readonly pending = new PendingRequests();
-  private readonly listeners = new EventListeners();
   private readonly outbox: ClientMessage[] = [];
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -40,22 +27,8 @@ export class SocketChannel implements WorkbenchChannel {
     private readonly url: string,
     private readonly createSocket: (url: string) => WebSocket = (target) => new WebSocket(target),
   ) {
+    super();
     this.open();
-  }
-
-  request<K extends RequestName>(method: K, params: RequestParams<K>, signal?: AbortSignal): Promise<RequestResult<K>> {
-    if (signal?.aborted) return Promise.reject(new DOMException(`${method} was cancelled`, "AbortError"));
-    const { id, promise } = this.pending.add(method, signal, (cancelled) => this.send({ kind: "cancel", id: cancelled }));
-    this.send({ kind: "request", id, method, params });
-    return promise as Promise<RequestResult<K>>;
-  }
-
-  subscribe<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): Unsubscribe {
-    return this.listeners.subscribe(event, listener);
-  }
-
-  onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe {
-    return this.listeners.onConnectionChange(listener);
   }
 
   /** Closes the socket for good (page unload, tests). */
@@ -76,7 +49,7 @@ export class SocketChannel implements WorkbenchChannel {
       for (const message of this.outbox.splice(0)) socket.send(JSON.stringify(message));
     });
     socket.addEventListener("message", (event: MessageEvent) => {
-      if (typeof event.data === "string") this.receive(event.data);
+      if (typeof event.data === "string") this.receiveText(event.data);
     });
     socket.addEventListener("close", () => {
       if (this.socket !== socket) return;
@@ -103,12 +76,12 @@ export class SocketChannel implements WorkbenchChannel {
     }, delay);
   }
 
-  private send(message: ClientMessage): void {
+  protected send(message: ClientMessage): void {
     if (this.socket && this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
     else this.outbox.push(message);
   }
 
-  private receive(text: string): void {
+  private receiveText(text: string): void {
     let message: ServerMessage;
     try {
       message = JSON.parse(text) as ServerMessage;
@@ -116,21 +89,6 @@ export class SocketChannel implements WorkbenchChannel {
       console.error("The host sent a message that is not JSON; ignoring it", text.slice(0, 200));
       return;
     }
-    dispatchServerMessage(message, this.pending, this.listeners);
-  }
-}
-
-/** Routes one host message to the request it answers or to the event's listeners. */
-export function dispatchServerMessage(message: ServerMessage, pending: PendingRequests, listeners: EventListeners): void {
-  switch (message.kind) {
-    case "response":
-      pending.resolve(message.id, message.result);
-      break;
-    case "error":
-      pending.fail(message.id, message.error);
-      break;
-    case "event":
-      listeners.emit(message.event, message.payload);
-      break;
+    this.receive(message);
   }
 }
