@@ -4,6 +4,7 @@ import type { ManifestDiagnostic } from "../../api";
 import { EmptyState, ErrorBanner } from "../../components/EmptyState";
 import { MonacoEditor } from "../../components/MonacoEditor";
 import { monaco } from "../../components/monaco-setup";
+import { WorkspaceFilePanel } from "../../components/WorkspaceFilePanel";
 import { Icon } from "../../shell/icons";
 import { useCommands } from "../../shell/use-commands";
 import { isActiveView } from "../../shell/views";
@@ -31,8 +32,8 @@ function toMarkers(diagnostics: ManifestDiagnostic[], model: monaco.editor.IText
 
 export function ManifestsView(): ReactElement {
   const state = useManifestsStore();
-  const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [newName, setNewName] = useState<string | null>(null);
+  const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const dirty = state.text !== state.savedText;
 
   useEffect(() => {
@@ -59,27 +60,20 @@ export function ManifestsView(): ReactElement {
 
   return (
     <div className="split">
-      <aside className="side-panel">
-        <div className="panel-title">
-          Manifests<span className="grow" />
-          <button type="button" className="icon-btn" title="New manifest" aria-label="New manifest" onClick={() => setNewName("")}><Icon name="plus" /></button>
-          <button type="button" className="icon-btn" title="Refresh the file list" aria-label="Refresh" onClick={() => void state.loadFiles()}><Icon name="refresh" /></button>
-        </div>
-        {newName !== null ? (
-          <form className="section" onSubmit={(event) => { event.preventDefault(); void state.createNew(newName); setNewName(null); }}>
-            <input className="input" autoFocus placeholder="name (saved as manifests/NAME.yaml)" value={newName} onChange={(event) => setNewName(event.target.value)} onKeyDown={(event) => event.key === "Escape" && setNewName(null)} />
-          </form>
-        ) : null}
-        <div className="scroll" data-testid="manifest-files">
-          {state.files.length === 0 ? <div className="empty-small">No manifests in the workspace yet. Create one with +.</div> : null}
-          {state.files.map((file) => (
-            <div key={file.path} className={`list-item${file.path === state.path ? " selected" : ""}`} onClick={() => void state.open(file.path)} title={file.path}>
-              <Icon name="file" />
-              <span className="name">{file.path}</span>
-            </div>
-          ))}
-        </div>
-      </aside>
+      <WorkspaceFilePanel
+        title="Manifests"
+        noun="manifest"
+        newFilePattern="manifests/NAME.yaml"
+        icon="file"
+        files={state.files}
+        selectedPath={state.path}
+        newName={newName}
+        onNewNameChange={setNewName}
+        testId="manifest-files"
+        onOpen={(path) => void state.open(path)}
+        onCreate={(name) => void state.createNew(name)}
+        onRefresh={() => void state.loadFiles()}
+      />
       <div className="main-area">
         {state.path ? (
           <>

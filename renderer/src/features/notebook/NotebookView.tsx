@@ -5,6 +5,7 @@ import { EmptyState, ErrorBanner } from "../../components/EmptyState";
 import { MonacoEditor } from "../../components/MonacoEditor";
 import { CellOutputView, mergeStreams } from "../../components/values/CellOutputView";
 import { workbench } from "../../client/workbench-client";
+import { WorkspaceFilePanel } from "../../components/WorkspaceFilePanel";
 import { Icon } from "../../shell/icons";
 import { useCommands } from "../../shell/use-commands";
 import { isActiveView } from "../../shell/views";
@@ -36,27 +37,20 @@ export function NotebookView(): ReactElement {
 
   return (
     <div className="split">
-      <aside className="side-panel">
-        <div className="panel-title">
-          Notebooks<span className="grow" />
-          <button type="button" className="icon-btn" title="New notebook" aria-label="New notebook" onClick={() => setNewName("")}><Icon name="plus" /></button>
-          <button type="button" className="icon-btn" title="Refresh the file list" aria-label="Refresh" onClick={() => void state.loadFiles()}><Icon name="refresh" /></button>
-        </div>
-        {newName !== null ? (
-          <form className="section" onSubmit={(event) => { event.preventDefault(); void state.createNew(newName); setNewName(null); }}>
-            <input className="input" autoFocus placeholder="name (saved as notebooks/NAME.ipynb)" aria-label="New notebook name" value={newName} onChange={(event) => setNewName(event.target.value)} onKeyDown={(event) => event.key === "Escape" && setNewName(null)} />
-          </form>
-        ) : null}
-        <div className="scroll" data-testid="notebook-files">
-          {state.files.length === 0 ? <div className="empty-small">No notebooks in the workspace yet. Create one with +.</div> : null}
-          {state.files.map((file) => (
-            <div key={file.path} className={`list-item${file.path === state.path ? " selected" : ""}`} onClick={() => void state.open(file.path)} title={file.path}>
-              <Icon name="notebook" />
-              <span className="name">{file.path}</span>
-            </div>
-          ))}
-        </div>
-      </aside>
+      <WorkspaceFilePanel
+        title="Notebooks"
+        noun="notebook"
+        newFilePattern="notebooks/NAME.ipynb"
+        icon="notebook"
+        files={state.files}
+        selectedPath={state.path}
+        newName={newName}
+        onNewNameChange={setNewName}
+        testId="notebook-files"
+        onOpen={(path) => void state.open(path)}
+        onCreate={(name) => void state.createNew(name)}
+        onRefresh={() => void state.loadFiles()}
+      />
       <div className="main-area">
         {state.path ? (
           <>
