@@ -35,7 +35,7 @@ function buildIfNeeded() {
   const sourcesAt = Math.max(...["app", "main", join("proto", "generated")].map((dir) => newestSource(join(projectRoot, dir))));
   if (builtAt < sourcesAt) {
     console.log("Building the host (tsc)…");
-    run(process.execPath, [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.build.json"]);
+    run(process.execPath, [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"]);
   }
   if (!existsSync(join(dist, "renderer", "index.html"))) {
     console.log("Building the UI (vite)…");
@@ -88,5 +88,6 @@ if (electron && hasDisplay()) {
 } else {
   const why = !electron ? "No Electron binary (download blocked or skipped)" : "No display (DISPLAY / WAYLAND_DISPLAY unset)";
   console.log(`${why} — starting the web workbench instead.`);
+  if (!electron) console.log("  For the desktop app: node node_modules/electron/install.js (needs GitHub), or set ELECTRON_OVERRIDE_DIST_PATH.");
   foreground(process.execPath, [join(projectRoot, "bin", "snakebridge.js"), "serve", ...extraArgs]);
 }
