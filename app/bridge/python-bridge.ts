@@ -78,6 +78,14 @@ interface RunningCall {
 const DEFAULT_TIMEOUT_MS = 60_000;
 const STREAM_TIMEOUT_MS = 0; // streams (training runs) have no deadline unless the caller sets one
 
+/** Every handle a call uses: the object it is called on, and any inside its arguments. */
+function handlesOf(handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs): PyHandle[] {
+  const found: PyHandle[] = handle ? [handle] : [];
+  handlesIn(args as PyValue, found);
+  handlesIn(kwargs as PyValue, found);
+  return found;
+}
+
 /** Collects the PyHandles inside a value, to route the call to the worker that owns them. */
 function handlesIn(value: PyValue | undefined, found: PyHandle[] = []): PyHandle[] {
   if (value instanceof PyHandle) found.push(value);
@@ -94,6 +102,7 @@ function handlesIn(value: PyValue | undefined, found: PyHandle[] = []): PyHandle
 export class PythonBridge implements HandleOwner {
   readonly #running = new Map<string, RunningCall>();
   readonly #outputListeners = new Set<WorkerOutputListener>();
+  #shmThreshold = 0n;
   private readonly connections = new Map<string, WorkerConnection>();
   readonly #finalizer = new FinalizationRegistry<{ id: string; workerId: string; generation: number }>((held) => {
     this.#releaseById(held.id, held.workerId, held.generation);
@@ -105,7 +114,9 @@ export class PythonBridge implements HandleOwner {
     readonly pool: ProcessPool<PythonWorker>,
     private readonly adapter: PythonWorkerAdapter,
     private readonly options: BridgeOptions,
-  ) {}
+  ) {
+    this.#shmThreshold = BigInt(options.shmThresholdBytes ?? 1024 * 1024);
+  }
 
   /** Finds the interpreter, starts the pool and resolves when the workers are ready. */
   static async start(options: BridgeOptions = {}): Promise<PythonBridge> {
@@ -170,13 +181,12 @@ export class PythonBridge implements HandleOwner {
       kwargs: Object.entries(kwargs).map(([name, value]) => ({ name, value: encodeValue(value) })),
       sessionId: options.session ?? "",
       resultMode: options.resultMode === "handle" ? ResultMode.RESULT_MODE_HANDLE : ResultMode.RESULT_MODE_UNSPECIFIED,
-      shmThresholdBytes: BigInt(this.options.shmThresholdBytes ?? 1024 * 1024),
+      shmThresholdBytes: this.#shmThreshold,
     };
   }
 
   /** Pool routing for a call: pinned to the worker that holds the handles it uses. */
-  #routing(target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): RunOptions {
-    const handles = [...(handle ? [handle] : []), ...handlesIn(args as PyValue), ...handlesIn(kwargs as PyValue)];
+  #routing(target: string, handles: readonly PyHandle[], options: CallOptions): RunOptions {
     const released = handles.find((h) => h.released);
     if (released) {
       throw PythonError.bridge("serialization_error", `handle ${released.id} (${released.pythonType}) was released and cannot be used`, target);
@@ -219,8 +229,8 @@ export class PythonBridge implements HandleOwner {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
     const request = this.#request(kind, target, handle, args, kwargs, options, callId);
-    const routing = this.#routing(target, handle, args, kwargs, options);
-    const handles = [...(handle ? [handle] : []), ...handlesIn(args as PyValue), ...handlesIn(kwargs as PyValue)];
+    const handles = handlesOf(handle, args, kwargs);
+    const routing = this.#routing(target, handles, options);
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const deadline = this.#deadline(timeoutMs, target);
     const work = this.pool.run(async (worker, info) => {
@@ -317,7 +327,7 @@ export class PythonBridge implements HandleOwner {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
     const request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId);
-    const routing = this.#routing(target, undefined, args, kwargs, options);
+    const routing = this.#routing(target, handlesOf(undefined, args, kwargs), options);
     let cancel: (() => void) | undefined;
     const queue = new AsyncQueue<PyValue>(() => cancel?.());
     this.pool.run((worker, info) => new Promise<void>((resolve, reject) => {
