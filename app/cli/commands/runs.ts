@@ -1,7 +1,10 @@
-// `snakebridge runs list|show <id>|export <id> --csv [--db PATH]`: reads the run store.
+// `snakebridge runs list|show <id>|export <id> (--csv | --model KIND --out DIR) [--db PATH]`: reads the run store.
 // It only reads: a run another process is training stays "running", never marked interrupted here.
+import { PythonBridge } from "../../bridge/index.js";
+import { exportRunModel, MODEL_EXPORT_KINDS, type ModelExportKind } from "../../training/model-export.js";
 import { defaultRunStorePath } from "../../training/run-store-location.js";
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 
 import type { RunDetailView, RunSummaryView, SeriesPoint } from "../../api/workbench-api.js";
 import { isRecord } from "../../training/events.js";
@@ -32,24 +35,34 @@ export const runsCommand: CliCommand = {
   usage: `Usage: snakebridge runs list [--db PATH] [--json]
        snakebridge runs show <id> [--db PATH] [--json]
        snakebridge runs export <id> --csv [--db PATH]
+       snakebridge runs export <id> --model adapter|merged|gguf --out DIR [--db PATH] [--python PATH]
 
   list          every run, newest first, as a table
   show <id>     one run: status, last metrics, events, error and config
-  export <id>   every series point as CSV on stdout (source,step,at,name,value)
+  export <id>   --csv: every series point as CSV on stdout (source,step,at,name,value)
+                --model: the trained model from the run's latest checkpoint — the LoRA adapter
+                (safetensors), the merged model, or GGUF where the backend supports it
 
 An id may be shortened to any unique prefix (the table shows 8 characters).
 
   --db PATH     the run store (default: $SNAKEBRIDGE_RUNS_DB or ~/.snakebridge/runs.db)
   --json        print one JSON value instead of text
-  --csv         the export format (the only one so far)`,
+  --csv         export the series as CSV
+  --model KIND  export the model: adapter, merged or gguf (with --out DIR)`,
   async run(args, io) {
-    const parsed = parseArgs(args, { db: "string", json: "boolean", csv: "boolean" });
+    const parsed = parseArgs(args, { db: "string", json: "boolean", csv: "boolean", model: "string", out: "string", python: "string" });
     const [action, id, ...extra] = parsed.positionals;
     if (action === undefined) throw new UsageError("missing the action: list, show <id> or export <id> --csv");
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
     if (action !== "list" && action !== "show" && action !== "export") throw new UsageError(`unknown action "${action}" (known: list, show, export)`);
     if (action !== "list" && id === undefined) throw new UsageError(`runs ${action} needs a run id`);
-    if (action === "export" && !parsed.flags.has("csv")) throw new UsageError("runs export needs --csv (the only export format so far)");
+    const model = stringFlag(parsed, "model");
+    if (action === "export" && parsed.flags.has("csv") === (model !== undefined)) throw new UsageError("runs export needs either --csv or --model KIND --out DIR");
+    if (model !== undefined && !MODEL_EXPORT_KINDS.includes(model as ModelExportKind)) {
+      throw new UsageError(`--model must be one of ${MODEL_EXPORT_KINDS.join(", ")}, got "${model}"`);
+    }
+    const out = stringFlag(parsed, "out");
+    if (model !== undefined && out === undefined) throw new UsageError("--model needs --out DIR (where to write the model)");
     const json = parsed.flags.has("json");
 
     const path = runsDbPath(stringFlag(parsed, "db"));
@@ -66,6 +79,18 @@ An id may be shortened to any unique prefix (the table shows 8 characters).
         return 0;
       }
       const record = findRun(store, id as string);
+      if (action === "export" && model !== undefined && out !== undefined) {
+        const python = stringFlag(parsed, "python");
+        const bridge = await PythonBridge.start({ poolSize: 1, ...(python ? { python } : {}) });
+        try {
+          io.stderr.write(`exporting the ${model} of run ${record.id.slice(0, 8)} to ${resolve(out)}…\n`);
+          const exported = await exportRunModel(bridge, store, record.id, model as ModelExportKind, resolve(out));
+          io.stdout.write(json ? `${JSON.stringify(exported)}\n` : `${exported.path}\n${exported.files.map((f) => `  ${f}`).join("\n")}\n`);
+        } finally {
+          await bridge.dispose();
+        }
+        return 0;
+      }
       if (action === "export") {
         io.stdout.write(store.exportCsv(record.id));
         return 0;

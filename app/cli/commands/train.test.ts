@@ -95,6 +95,17 @@ describe("snakebridge train / runs", () => {
     expect(rows[0]).toBe("source,step,at,name,value");
     expect(rows.filter((r) => /^metric,\d+,\d+,loss,/.test(r))).toHaveLength(20);
 
+    const adapterDir = join(dir, "exported-adapter");
+    const exported = capture();
+    expect(await runCli(["runs", "export", runId, "--model", "adapter", "--out", adapterDir, "--db", db, "--json"], exported.io), exported.stderr()).toBe(0);
+    const adapter = JSON.parse(exported.stdout()) as { path: string; files: string[] };
+    expect(adapter.files).toContain("adapter_model.safetensors");
+    expect(existsSync(join(adapter.path, "adapter_model.safetensors"))).toBe(true);
+
+    const gguf = capture();
+    expect(await runCli(["runs", "export", runId, "--model", "gguf", "--out", join(dir, "gguf"), "--db", db], gguf.io)).toBe(1);
+    expect(gguf.stderr()).toMatch(/GGUF export is not available with the transformers\+peft backend/);
+
     const missing = capture();
     expect(await runCli(["runs", "show", "nope", "--db", db], missing.io)).toBe(2);
     expect(missing.stderr()).toContain('no run with id "nope"');
