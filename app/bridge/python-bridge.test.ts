@@ -158,10 +158,11 @@ describe("deadlines and cancellation", () => {
 
   it("cancels a call through its AbortSignal", async () => {
     const controller = new AbortController();
-    const pending = bridge.call("time.sleep", [30], {}, { signal: controller.signal, callId: "sleepy" });
+    // Observe the outcome before cancelling: the rejection may arrive before cancel() resolves.
+    const failed = failure(bridge.call("time.sleep", [30], {}, { signal: controller.signal, callId: "sleepy" }));
     await new Promise((r) => setTimeout(r, 300));
     expect(await bridge.cancel("sleepy")).toBe(true);
-    const error = await failure(pending);
+    const error = await failed;
     expect(error.classification).toBe("cancelled");
   });
 });

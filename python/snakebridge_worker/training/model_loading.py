@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,7 +96,11 @@ def _load_transformers_peft(base_model: str, tokenizer_source: str, lora: dict[s
         lora_dropout=lora["dropout"],
         target_modules=lora["target_modules"],
     )
-    return get_peft_model(base, lora_config), tokenizer
+    with warnings.catch_warnings():
+        # peft probes a property that transformers 5 deprecated; the user can do nothing about it,
+        # and it would otherwise land in every run's worker log.
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        return get_peft_model(base, lora_config), tokenizer
 
 
 def _load_unsloth(base_model: str, lora: dict[str, Any], seq_len: int, seed: int) -> tuple[Any, Any]:
