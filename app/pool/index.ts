@@ -19,6 +19,7 @@ export type {
   PoolEventType,
   PoolOptions,
   PoolSnapshot,
+  PoolCall,
   PoolTask,
   RecycleOptions,
   RunOptions,

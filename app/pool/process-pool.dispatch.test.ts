@@ -136,7 +136,7 @@ describe("ProcessPool dispatch", () => {
     let taskSawAbort = false;
     let taskRunning = false;
     const aborted = pool.run(
-      async (connection, _worker, signal) => {
+      async (connection, _worker, { signal }) => {
         await connection.ok("echo", "running");
         taskRunning = true;
         if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve));

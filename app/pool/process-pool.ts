@@ -18,6 +18,7 @@ import type {
   PoolEventType,
   PoolOptions,
   PoolSnapshot,
+  PoolCall,
   PoolTask,
   RunOptions,
   StartedWorker,
@@ -263,7 +264,22 @@ export class ProcessPool<C> {
     instance.calls += 1;
     slot.callsTotal += 1;
     const startedAt = Date.now();
-    const controller = new AbortController();
+    // An AbortController per call costs more than a small call itself: made only if the task asks for it.
+    let controller: AbortController | undefined;
+    let abortReason: { reason: unknown } | undefined;
+    const abortTask = (reason: unknown): void => {
+      abortReason = { reason };
+      controller?.abort(reason);
+    };
+    const poolCall: PoolCall = {
+      get signal(): AbortSignal {
+        if (controller === undefined) {
+          controller = new AbortController();
+          if (abortReason !== undefined) controller.abort(abortReason.reason);
+        }
+        return controller.signal;
+      },
+    };
     let settled = false;
     const settle = (ok: boolean, outcome: () => void): void => {
       if (settled) return;
@@ -274,13 +290,13 @@ export class ProcessPool<C> {
     };
     const call: RunningCall = {
       fail: (error) => {
-        controller.abort(error);
+        abortTask(error);
         settle(false, () => reject(error));
       },
     };
     const onAbort = (): void => {
       const reason: unknown = signal?.reason;
-      controller.abort(reason);
+      abortTask(reason);
       settle(false, () => reject(reason));
     };
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -289,7 +305,7 @@ export class ProcessPool<C> {
 
     let promise: Promise<T>;
     try {
-      promise = task(instance.connection, slot.info(instance), controller.signal);
+      promise = task(instance.connection, slot.info(instance), poolCall);
     } catch (error) {
       promise = Promise.reject(error);
     }
@@ -716,6 +732,7 @@ export class ProcessPool<C> {
   }
 
   private emit(payload: EventPayload): void {
+    if (this.listeners.size === 0) return;
     const event = { ...payload, at: Date.now(), runId: this.runId } as PoolEvent;
     for (const listener of [...this.listeners]) {
       try {

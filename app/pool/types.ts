@@ -99,7 +99,13 @@ export interface WorkerInfo {
 }
 
 /** The work run() executes on a worker. */
-export type PoolTask<C, T> = (connection: C, worker: WorkerInfo, signal: AbortSignal) => Promise<T>;
+export type PoolTask<C, T> = (connection: C, worker: WorkerInfo, call: PoolCall) => Promise<T>;
+
+/** The running call as its task sees it. */
+export interface PoolCall {
+  /** Aborted when the call is cancelled or its worker crashes; created on first use (most tasks never look). */
+  readonly signal: AbortSignal;
+}
 
 export type WorkerState = "starting" | "idle" | "busy" | "stopping" | "crashed";
 

@@ -62,7 +62,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const baseline = new JsonPipeBaseline(interpreter.executable);
   try {
     progress(`latency: ${calls} sequential calls through the pool and through a raw JSON pipe`);
-    for (let i = 0; i < 200; i++) {
+    // Warm both paths (V8's JIT, Python's caches) so the comparison is of steady states.
+    for (let i = 0; i < Math.max(1000, calls / 2); i++) {
       await bridge.call("operator.add", [i, 1]);
       await baseline.request({ op: "add", x: i });
     }
@@ -93,7 +94,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     progress("ndarray: 1,000,000 float64 as raw bytes vs as a JSON list");
     const binaryMs: number[] = [];
     const jsonMs: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 11; i++) {
       let t = process.hrtime.bigint();
       const array = (await bridge.call("numpy.arange", [ARRAY_ELEMENTS], { dtype: "float64" })) as NDArray;
       if (!(array.data instanceof Float64Array) || array.size !== ARRAY_ELEMENTS) throw new Error("bench: wrong array back");

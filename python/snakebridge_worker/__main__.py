@@ -70,7 +70,7 @@ def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token
     fast = grpc.aio.server(
         interceptors=[AsyncTokenInterceptor(token)],
         options=[("grpc.max_send_message_length", _MAX_MESSAGE), ("grpc.max_receive_message_length", _MAX_MESSAGE),
-                 ("grpc.so_reuseport", 0)],
+                 ("grpc.so_reuseport", 0), ("grpc.optimization_target", "latency")],
     )
     worker_pb2_grpc.add_WorkerServicer_to_server(FastPathService(executor, service), fast)
     address = f"unix:{os.path.join(private_dir, 'fast.sock')}" if private_dir else "127.0.0.1:0"
