@@ -80,7 +80,24 @@ function foreground(command, args) {
   });
 }
 
+/**
+ * npm blocks dependency install scripts, so Electron's binary is not fetched by `npm install`. Fetch it once
+ * here, where it can be; where it cannot (no network to GitHub), this fails fast and the web workbench opens.
+ */
+function fetchElectronOnce() {
+  if (electronBinary() || process.env.ELECTRON_SKIP_BINARY_DOWNLOAD || process.env.CI) return;
+  const installer = join(projectRoot, "node_modules", "electron", "install.js");
+  if (!existsSync(installer)) return;
+  console.log("Fetching the Electron binary…");
+  const result = spawnSync(process.execPath, [installer], { cwd: projectRoot, stdio: ["ignore", "ignore", "pipe"], timeout: 300_000, encoding: "utf8" });
+  if (result.status !== 0) {
+    const reason = (result.stderr ?? "").split("\n").find((line) => line.trim()) ?? `exit ${result.status}`;
+    console.log(`  could not fetch it (${reason.trim()}).`);
+  }
+}
+
 buildIfNeeded();
+fetchElectronOnce();
 const electron = electronBinary();
 const extraArgs = process.argv.slice(2);
 if (electron && hasDisplay()) {
