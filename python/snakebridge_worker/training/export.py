@@ -7,7 +7,7 @@ import shutil
 from typing import Any
 
 from .checkpoints import latest_checkpoint, read_checkpoint_state
-from .model_loading import load_base_model
+from .model_loading import load_base_model, quiet_peft_probe
 
 EXPORT_KINDS = ("adapter", "merged", "gguf")
 _ADAPTER_FILES = ("adapter_model.safetensors", "adapter_config.json")
@@ -50,6 +50,7 @@ def _export_merged(checkpoint: str, out_dir: str) -> None:
 
     state = read_checkpoint_state(checkpoint)
     base = load_base_model(state["base_model"], "cpu")
-    merged = PeftModel.from_pretrained(base, checkpoint).merge_and_unload()
+    with quiet_peft_probe():
+        merged = PeftModel.from_pretrained(base, checkpoint).merge_and_unload()
     merged.save_pretrained(out_dir, safe_serialization=True)
     AutoTokenizer.from_pretrained(checkpoint).save_pretrained(out_dir)

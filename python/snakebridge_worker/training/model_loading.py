@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import importlib.util
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+
+@contextmanager
+def quiet_peft_probe() -> Iterator[None]:
+    """Hides one FutureWarning: peft probes a property transformers 5 deprecated, which users cannot act on
+    and which would otherwise land in every run's worker log."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+        yield
+
 
 UNSLOTH = "unsloth"
 TRANSFORMERS_PEFT = "transformers+peft"
@@ -96,10 +108,7 @@ def _load_transformers_peft(base_model: str, tokenizer_source: str, lora: dict[s
         lora_dropout=lora["dropout"],
         target_modules=lora["target_modules"],
     )
-    with warnings.catch_warnings():
-        # peft probes a property that transformers 5 deprecated; the user can do nothing about it,
-        # and it would otherwise land in every run's worker log.
-        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+    with quiet_peft_probe():
         return get_peft_model(base, lora_config), tokenizer
 
 
