@@ -1,4 +1,5 @@
 // Property names a JSON Schema defines, for key completion in YAML editors (manifests, run configs).
+import { monaco } from "./monaco-setup";
 
 /** Every property the schema names, with its description (refs resolved within the document). */
 export function schemaKeys(schema: Record<string, unknown>): Map<string, string> {
@@ -19,4 +20,15 @@ export function schemaKeys(schema: Record<string, unknown>): Map<string, string>
   };
   walk(schema);
   return keys;
+}
+
+/** Monaco completion items for every key the schema defines, replacing `range`. */
+export function schemaKeySuggestions(schema: Record<string, unknown>, range: monaco.IRange): monaco.languages.CompletionItem[] {
+  return [...schemaKeys(schema)].map(([name, description]) => ({
+    label: name,
+    kind: monaco.languages.CompletionItemKind.Property,
+    documentation: description,
+    insertText: `${name}: `,
+    range,
+  }));
 }

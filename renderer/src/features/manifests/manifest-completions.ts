@@ -2,7 +2,7 @@
 // descriptor cache ("manifests.completions") inside entrypoint lists.
 import { monaco } from "../../components/monaco-setup";
 import { workbench } from "../../client/workbench-client";
-import { schemaKeys } from "../../components/json-schema-keys";
+import { schemaKeySuggestions } from "../../components/json-schema-keys";
 import { useManifestsStore } from "./store";
 
 const LOCATOR_PARENTS = new Set(["functions", "classes", "include", "exclude", "methods", "names", "name"]);
@@ -61,13 +61,7 @@ export function registerManifestCompletions(): void {
       const schema = useManifestsStore.getState().schema;
       if (!schema) return { suggestions: [] };
       return {
-        suggestions: [...schemaKeys(schema)].map(([name, description]) => ({
-          label: name,
-          kind: monaco.languages.CompletionItemKind.Property,
-          documentation: description,
-          insertText: `${name}: `,
-          range,
-        })),
+        suggestions: schemaKeySuggestions(schema, range),
       };
     },
   });

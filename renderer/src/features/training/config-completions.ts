@@ -1,5 +1,5 @@
 // Key completion for run configs, from the schema the host serves ("training.schema").
-import { schemaKeys } from "../../components/json-schema-keys";
+import { schemaKeySuggestions } from "../../components/json-schema-keys";
 import { monaco } from "../../components/monaco-setup";
 import { useTrainingStore } from "./store";
 
@@ -17,13 +17,7 @@ export function registerTrainingConfigCompletions(): void {
       const word = /\w*$/.exec(before)?.[0] ?? "";
       const range = new monaco.Range(position.lineNumber, position.column - word.length, position.lineNumber, position.column);
       return {
-        suggestions: [...schemaKeys(schema)].map(([name, description]) => ({
-          label: name,
-          kind: monaco.languages.CompletionItemKind.Property,
-          documentation: description,
-          insertText: `${name}: `,
-          range,
-        })),
+        suggestions: schemaKeySuggestions(schema, range),
       };
     },
   });
