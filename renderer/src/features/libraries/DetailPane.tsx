@@ -1,7 +1,9 @@
 import type { ReactElement } from "react";
 import type { ClassView, FunctionView, ModuleView, SignatureView } from "../../api";
 import { DocstringView } from "./DocstringView";
+import { resolveReference } from "./library-tree";
 import type { TreeNode } from "./library-tree";
+import { useLibrariesStore } from "./store";
 
 const SOURCE_LABELS: Record<SignatureView["source"], string> = {
   inspect: "inspect.signature",
@@ -29,7 +31,8 @@ export function DetailPane({ node }: { node: TreeNode }): ReactElement {
       return <ClassDetail cls={node.cls} />;
     case "function":
     case "method":
-      return <FunctionDetail fn={node.fn} />;
+      // Tree ids are "module:member", so this is the name the user clicked (numpy.abs), not the path it points to.
+      return <FunctionDetail listed={node.fn} listedAs={node.id.replace(":", ".")} />;
     case "constant":
       return (
         <article className="member-detail">
@@ -50,11 +53,15 @@ function Header({ kind, path, tags = [] }: { kind: string; path: string; tags?: 
   );
 }
 
-function FunctionDetail({ fn }: { fn: FunctionView }): ReactElement {
+function FunctionDetail({ listed, listedAs }: { listed: FunctionView; listedAs: string }): ReactElement {
+  const library = useLibrariesStore((state) => state.library);
+  const fn = library ? resolveReference(library, listed) : listed;
+  const alias = listedAs !== fn.path;
   const tags = [fn.kind !== "function" ? fn.kind.replace("_", " ") : "", fn.isAsync ? "async" : "", fn.isGenerator ? "generator" : "", fn.signatures.length > 1 ? `${fn.signatures.length} overloads` : ""].filter(Boolean);
   return (
     <article className="member-detail">
-      <Header kind="function" path={fn.path} tags={tags} />
+      <Header kind="function" path={alias ? listedAs : fn.path} tags={tags} />
+      {alias ? <div className="muted">another name for <code>{fn.path}</code></div> : null}
       {fn.definedIn && !fn.path.startsWith(fn.definedIn) ? <div className="muted">defined in <code>{fn.definedIn}</code></div> : null}
       {fn.signatures.length === 0 ? <p className="banner warning">No signature could be recovered for this callable.</p> : null}
       {fn.signatures.map((signature, index) => <SignatureBlock key={index} name={fn.name} signature={signature} />)}

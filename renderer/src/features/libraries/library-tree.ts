@@ -73,3 +73,22 @@ export function countNodes(nodes: TreeNode[]): { functions: number; classes: num
   nodes.forEach(walk);
   return { functions, classes };
 }
+
+/**
+ * The full description of a callable listed by reference. Introspection describes each object once; an
+ * alias (numpy.abs) or a re-export is listed with no signature and a path to the full entry (numpy.absolute).
+ */
+export function resolveReference(library: LibraryView, fn: FunctionView): FunctionView {
+  if (fn.signatures.length > 0) return fn;
+  for (const module of library.modules) {
+    for (const candidate of module.functions) {
+      if (candidate.path === fn.path && candidate.signatures.length > 0) return candidate;
+    }
+    for (const cls of module.classes) {
+      for (const method of cls.methods) {
+        if (method.path === fn.path && method.signatures.length > 0) return method;
+      }
+    }
+  }
+  return fn;
+}

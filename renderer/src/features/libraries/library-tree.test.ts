@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { FunctionView, LibraryView, ModuleView } from "../../api";
+import { buildTree, filterTree, resolveReference } from "./library-tree";
+
+function fn(name: string, path: string, described: boolean): FunctionView {
+  return {
+    name, path, doc: "", kind: "function", isAsync: false, isGenerator: false, definedIn: "numpy",
+    signatures: described ? [{ parameters: [], returns: null, returnsDoc: "", source: "inspect", text: "(x, /)" }] : [],
+  };
+}
+
+function module(name: string, functions: FunctionView[]): ModuleView {
+  return { name, doc: "", functions, classes: [], constants: [], submodules: [] };
+}
+
+const library: LibraryView = {
+  name: "numpy", version: "2", pythonVersion: "3.11", pythonExecutable: "python", warnings: [], elapsedMs: 1, fromCache: false,
+  modules: [module("numpy", [fn("abs", "numpy.absolute", false), fn("absolute", "numpy.absolute", true), fn("linspace", "numpy.linspace", true)])],
+};
+
+describe("the library tree", () => {
+  it("gives aliases that share a path their own ids, so filtering keeps one row each", () => {
+    const ids = buildTree(library)[0]!.children.map((node) => node.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const filtered = filterTree(buildTree(library), "abs");
+    expect(filtered[0]!.children.map((node) => node.name)).toEqual(["abs", "absolute"]);
+  });
+
+  it("resolves a callable listed by reference to its full description", () => {
+    const abs = library.modules[0]!.functions[0]!;
+    expect(resolveReference(library, abs).name).toBe("absolute");
+    const linspace = library.modules[0]!.functions[2]!;
+    expect(resolveReference(library, linspace)).toBe(linspace);
+  });
+});
