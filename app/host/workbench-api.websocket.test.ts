@@ -211,9 +211,10 @@ describe("notebooks", () => {
       source: "const xs: number[] = [1, 2, 3];\nconsole.log('sum', xs.reduce((a, b) => a + b, 0));\nawait Promise.resolve(xs.length * 2)",
     });
     expect(result.status).toBe("ok");
+    expect(result.executionCount).toBe(1);
     expect(result.outputs).toEqual([
       { type: "stream", stream: "stdout", text: "sum 6\n" },
-      expect.objectContaining({ type: "result", value: { kind: "int", value: "6" }, repr: "6" }),
+      expect.objectContaining({ type: "result", executionCount: 1, value: { kind: "int", value: "6" }, repr: "6" }),
     ]);
   }, 30_000);
 
@@ -222,6 +223,8 @@ describe("notebooks", () => {
       notebookId: "nb-ts", cellId: "bad", language: "typescript", source: "console.log('ran');\nconst n: number = 'text';",
     });
     expect(result.status).toBe("error");
+    // A cell that does not compile never runs, so it takes no execution count.
+    expect(result.executionCount).toBeNull();
     expect(result.outputs).toEqual([
       { type: "diagnostics", diagnostics: [expect.objectContaining({ line: 2, column: 7 })] },
     ]);

@@ -28,6 +28,8 @@ const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor a
 export class TypeScriptCells implements TypeScriptCellRunner {
   readonly #checkers = new Map<string, CellChecker>();
   readonly #running = new Map<string, AbortController>();
+  /** Execution counts per notebook, like a kernel's: a cell that runs gets the next one; restart starts over. */
+  readonly #counts = new Map<string, number>();
   readonly #loader: SdkLoader;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -49,7 +51,8 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       outputs.push(output);
       onOutput(output);
     };
-    const done = (status: CellRunResult["status"]): CellRunResult => ({ status, executionCount: null, outputs, durationMs: Math.round(performance.now() - started) });
+    let executionCount: number | null = null;
+    const done = (status: CellRunResult["status"]): CellRunResult => ({ status, executionCount, outputs, durationMs: Math.round(performance.now() - started) });
 
     let checker = this.#checkers.get(notebookId);
     if (!checker) {
@@ -73,6 +76,8 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       throw error;
     }
 
+    executionCount = (this.#counts.get(notebookId) ?? 0) + 1;
+    this.#counts.set(notebookId, executionCount);
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
     signal.addEventListener("abort", onAbort, { once: true });
@@ -88,7 +93,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       // Pure JavaScript cannot be preempted; an interrupt ends the wait, and pending Python calls are cancelled.
       const outcome = await Promise.race([cell((specifier) => this.#loader.load(specifier), console).then((value) => ({ value })), interrupted]);
       if (outcome === "interrupted") return done("interrupted");
-      if (outcome.value !== undefined) push({ type: "result", executionCount: 0, ...jsResult(outcome.value) });
+      if (outcome.value !== undefined) push({ type: "result", executionCount, ...jsResult(outcome.value) });
       return done("ok");
     } catch (error) {
       push({ type: "error", error: errorViewOf(error) });
@@ -110,6 +115,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
 
   /** Forgets the notebook's type-checker state. */
   reset(notebookId: string): void {
+    this.#counts.delete(notebookId);
     this.#checkers.get(notebookId)?.reset();
     this.#checkers.delete(notebookId);
   }
