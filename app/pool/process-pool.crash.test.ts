@@ -1,28 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WorkerCrashedError, WorkerGoneError } from "./errors.js";
 import { isProcessAlive } from "./process-group.js";
-import { ProcessPool } from "./process-pool.js";
-import type { PoolOptions } from "./types.js";
-import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
-import { recordEvents, rejectionOf, tempStateDir, waitUntil } from "./testing/test-support.js";
+import { cleanUpAfterEachTest, recordEvents, rejectionOf, startedLinePool, waitUntil } from "./testing/test-support.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+cleanUpAfterEachTest();
 
-async function startedPool(size: number, extra: Partial<PoolOptions> = {}) {
-  const state = tempStateDir();
-  const adapter = new LineWorkerAdapter();
-  const pool = new ProcessPool<LineConnection>(adapter, { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
-  cleanups.push(state.remove, () => pool.shutdown());
-  await pool.start();
-  return { pool, adapter };
-}
 
 describe("ProcessPool crash handling", () => {
   it("rejects the running call with WorkerCrashedError when its process is kill -9'd, then serves queued calls on a replacement", async () => {
-    const { pool } = await startedPool(1, { restartBackoff: { initialMs: 50 } });
+    const { pool } = await startedLinePool(1, { restartBackoff: { initialMs: 50 } });
     const events = recordEvents(pool);
     let workerPid = 0;
     // The task itself never settles on its own: the pool must not wait for it.
@@ -47,7 +33,7 @@ describe("ProcessPool crash handling", () => {
   });
 
   it("lets other workers take queued calls while a crashed one waits out its backoff", async () => {
-    const { pool } = await startedPool(2, { restartBackoff: { initialMs: 2_000 } });
+    const { pool } = await startedLinePool(2, { restartBackoff: { initialMs: 2_000 } });
     const pid = (await pool.run((_, worker) => Promise.resolve(worker.pid), { workerId: "w1" }));
     process.kill(pid, "SIGKILL");
     await waitUntil(() => pool.snapshot().workers[0]?.state === "crashed", "w1 is seen as crashed");
@@ -56,7 +42,7 @@ describe("ProcessPool crash handling", () => {
   });
 
   it("tells calls pinned to a crashed worker's generation that it is gone", async () => {
-    const { pool } = await startedPool(1, { restartBackoff: { initialMs: 20 } });
+    const { pool } = await startedLinePool(1, { restartBackoff: { initialMs: 20 } });
     const before = await pool.run((_, worker) => Promise.resolve(worker), { session: "s", affinity: "strict" });
     process.kill(before.pid, "SIGKILL");
     await waitUntil(() => pool.snapshot().workers[0]?.generation === 1 && pool.snapshot().workers[0]?.state === "idle", "w1 is replaced");
@@ -71,7 +57,7 @@ describe("ProcessPool crash handling", () => {
   });
 
   it("killWorker SIGKILLs the whole group, including the worker's own children", async () => {
-    const { pool } = await startedPool(1, { restartBackoff: { initialMs: 20 } });
+    const { pool } = await startedLinePool(1, { restartBackoff: { initialMs: 20 } });
     const grandchild = Number(await pool.run((connection) => connection.ok("grandchild")));
     expect(isProcessAlive(grandchild)).toBe(true);
     const crashed = new Promise((resolve) => pool.on((event) => event.type === "worker_crashed" && resolve(event)));

@@ -1,22 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PoolSaturatedError, QueueTimeoutError, WorkerGoneError } from "./errors.js";
-import { ProcessPool } from "./process-pool.js";
-import type { PoolOptions } from "./types.js";
-import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
-import { recordEvents, rejectionOf, tempStateDir, waitUntil } from "./testing/test-support.js";
+import { type LineConnection } from "./testing/line-worker-adapter.js";
+import { cleanUpAfterEachTest, recordEvents, rejectionOf, startedLinePool, waitUntil } from "./testing/test-support.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+cleanUpAfterEachTest();
 
-async function startedPool(size: number, extra: Partial<PoolOptions> = {}): Promise<ProcessPool<LineConnection>> {
-  const state = tempStateDir();
-  const pool = new ProcessPool<LineConnection>(new LineWorkerAdapter(), { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
-  cleanups.push(state.remove, () => pool.shutdown());
-  await pool.start();
-  return pool;
-}
 
 /** A task that holds its worker until release() is called. */
 function heldTask() {
@@ -34,7 +22,7 @@ function heldTask() {
 
 describe("ProcessPool dispatch", () => {
   it("shows a worker busy while it runs a call and idle again afterwards", async () => {
-    const pool = await startedPool(2);
+    const { pool } = await startedLinePool(2);
     const held = heldTask();
     const result = pool.run(held.task, { label: "hold" });
     await waitUntil(() => pool.snapshot().workers.some((worker) => worker.state === "busy"), "one worker is busy");
@@ -48,7 +36,7 @@ describe("ProcessPool dispatch", () => {
   });
 
   it("keeps a hinted session on its last worker while that worker is free", async () => {
-    const pool = await startedPool(3);
+    const { pool } = await startedLinePool(3);
     const whereAmI = (_: LineConnection, worker: { id: string }) => Promise.resolve(worker.id);
     const first = await pool.run(whereAmI, { session: "s1", affinity: "hint" });
     for (let i = 0; i < 4; i++) expect(await pool.run(whereAmI, { session: "s1", affinity: "hint" })).toBe(first);
@@ -56,7 +44,7 @@ describe("ProcessPool dispatch", () => {
   });
 
   it("makes a hinted session use another worker when its own is busy", async () => {
-    const pool = await startedPool(2);
+    const { pool } = await startedLinePool(2);
     const whereAmI = (_: LineConnection, worker: { id: string }) => Promise.resolve(worker.id);
     const home = await pool.run(whereAmI, { session: "s1", affinity: "hint" });
     const held = heldTask();
@@ -67,7 +55,7 @@ describe("ProcessPool dispatch", () => {
   });
 
   it("makes a strict session wait for its own worker even when another is idle", async () => {
-    const pool = await startedPool(2);
+    const { pool } = await startedLinePool(2);
     const whereAmI = (_: LineConnection, worker: { id: string }) => Promise.resolve(worker.id);
     const home = await pool.run(whereAmI, { session: "s1", affinity: "strict" });
     const held = heldTask();
@@ -85,14 +73,14 @@ describe("ProcessPool dispatch", () => {
   });
 
   it("rejects a call pinned to an unknown worker with WorkerGoneError", async () => {
-    const pool = await startedPool(1);
+    const { pool } = await startedLinePool(1);
     const error = await rejectionOf(pool.run(() => Promise.resolve(1), { workerId: "w9" }));
     expect(error).toBeInstanceOf(WorkerGoneError);
     expect((error as WorkerGoneError).code).toBe("worker_gone");
   });
 
   it("rejects with PoolSaturatedError once maxQueue calls are waiting", async () => {
-    const pool = await startedPool(1, { maxQueue: 2 });
+    const { pool } = await startedLinePool(1, { maxQueue: 2 });
     const events = recordEvents(pool);
     const held = heldTask();
     const running = pool.run(held.task);
@@ -106,7 +94,7 @@ describe("ProcessPool dispatch", () => {
   });
 
   it("rejects with QueueTimeoutError when no worker frees up in time, and forgets the call", async () => {
-    const pool = await startedPool(1);
+    const { pool } = await startedLinePool(1);
     const held = heldTask();
     const running = pool.run(held.task);
     const t0 = Date.now();
@@ -121,7 +109,7 @@ describe("ProcessPool dispatch", () => {
   });
 
   it("removes a queued call when its signal aborts, and rejects a running call on abort while its task sees the signal", async () => {
-    const pool = await startedPool(1);
+    const { pool } = await startedLinePool(1);
     const held = heldTask();
     const running = pool.run(held.task);
     const queuedAbort = new AbortController();
@@ -152,7 +140,7 @@ describe("ProcessPool dispatch", () => {
   });
 
   it("runs several calls on one worker at once when maxConcurrentPerWorker allows", async () => {
-    const pool = await startedPool(1, { maxConcurrentPerWorker: 3 });
+    const { pool } = await startedLinePool(1, { maxConcurrentPerWorker: 3 });
     const t0 = Date.now();
     await Promise.all([1, 2, 3].map(() => pool.run((connection) => connection.ok("sleep", "300"))));
     expect(Date.now() - t0).toBeLessThan(850);

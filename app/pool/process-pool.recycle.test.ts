@@ -1,29 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isProcessAlive } from "./process-group.js";
-import { ProcessPool } from "./process-pool.js";
-import type { PoolOptions } from "./types.js";
-import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
-import { recordEvents, tempStateDir, waitUntil } from "./testing/test-support.js";
+import { type LineConnection } from "./testing/line-worker-adapter.js";
+import { cleanUpAfterEachTest, recordEvents, startedLinePool, waitUntil } from "./testing/test-support.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+cleanUpAfterEachTest();
 
-async function startedPool(size: number, extra: Partial<PoolOptions> = {}) {
-  const state = tempStateDir();
-  const adapter = new LineWorkerAdapter();
-  const pool = new ProcessPool<LineConnection>(adapter, { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
-  cleanups.push(state.remove, () => pool.shutdown());
-  await pool.start();
-  return { pool, adapter };
-}
 
 const pidOf = (_: LineConnection, worker: { pid: number }) => Promise.resolve(worker.pid);
 
 describe("ProcessPool recycling and health", () => {
   it("replaces a worker gracefully after recycle.maxCalls calls", async () => {
-    const { pool, adapter } = await startedPool(1, { recycle: { maxCalls: 2 } });
+    const { pool, adapter } = await startedLinePool(1, { recycle: { maxCalls: 2 } });
     const events = recordEvents(pool);
     const first = await pool.run(pidOf);
     expect(await pool.run(pidOf)).toBe(first);
@@ -38,7 +25,7 @@ describe("ProcessPool recycling and health", () => {
   });
 
   it("replaces a worker whose health check fails, and records its rss while it is healthy", async () => {
-    const { pool } = await startedPool(1, { healthCheckIntervalMs: 100, restartBackoff: { initialMs: 20 } });
+    const { pool } = await startedLinePool(1, { healthCheckIntervalMs: 100, restartBackoff: { initialMs: 20 } });
     const events = recordEvents(pool);
     await waitUntil(() => (pool.snapshot().workers[0]?.rssBytes ?? 0) > 0, "a health check has reported rss");
     const sick = await pool.run(async (connection, worker) => {
@@ -55,7 +42,7 @@ describe("ProcessPool recycling and health", () => {
   });
 
   it("recycles a worker whose rss exceeds recycle.maxRssBytes", async () => {
-    const { pool } = await startedPool(1, { healthCheckIntervalMs: 100, recycle: { maxRssBytes: 1024 } });
+    const { pool } = await startedLinePool(1, { healthCheckIntervalMs: 100, recycle: { maxRssBytes: 1024 } });
     const events = recordEvents(pool);
     await waitUntil(() => events.some((event) => event.type === "worker_recycled"), "the worker is recycled for memory");
     const recycled = events.find((event) => event.type === "worker_recycled");
@@ -63,7 +50,7 @@ describe("ProcessPool recycling and health", () => {
   });
 
   it("restartWorker replaces a worker after letting its running call finish", async () => {
-    const { pool } = await startedPool(1);
+    const { pool } = await startedLinePool(1);
     const before = await pool.run(pidOf);
     const running = pool.run((connection) => connection.ok("sleep", "200"));
     await waitUntil(() => pool.snapshot().workers[0]?.state === "busy", "the call runs");

@@ -1,28 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PoolClosedError } from "./errors.js";
 import { isProcessAlive } from "./process-group.js";
 import { ProcessPool } from "./process-pool.js";
-import type { PoolOptions } from "./types.js";
-import { LineWorkerAdapter, type LineConnection, type LineWorkerAdapterOptions } from "./testing/line-worker-adapter.js";
-import { recordEvents, rejectionOf, tempStateDir, waitUntil } from "./testing/test-support.js";
+import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
+import { cleanUpAfterEachTest, onCleanup, recordEvents, rejectionOf, startedLinePool, tempStateDir, waitUntil } from "./testing/test-support.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+cleanUpAfterEachTest();
 
-async function startedPool(size: number, extra: Partial<PoolOptions> = {}, adapterOptions: LineWorkerAdapterOptions = {}) {
-  const state = tempStateDir();
-  const adapter = new LineWorkerAdapter(adapterOptions);
-  const pool = new ProcessPool<LineConnection>(adapter, { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
-  cleanups.push(state.remove, () => pool.shutdown());
-  await pool.start();
-  return { pool, adapter };
-}
 
 describe("ProcessPool shutdown", () => {
   it("kills every worker's whole process group, grandchildren included", async () => {
-    const { pool, adapter } = await startedPool(2);
+    const { pool, adapter } = await startedLinePool(2);
     const grandchildren = await Promise.all(["w1", "w2"].map((workerId) => pool.run((connection) => connection.ok("grandchild"), { workerId })));
     const pids = grandchildren.map(Number);
     expect(pids.every(isProcessAlive)).toBe(true);
@@ -32,7 +20,7 @@ describe("ProcessPool shutdown", () => {
   });
 
   it("lets running calls finish within drainMs, rejects queued calls and later calls with PoolClosedError", async () => {
-    const { pool } = await startedPool(1, { shutdown: { drainMs: 2_000, termMs: 500 } });
+    const { pool } = await startedLinePool(1, { shutdown: { drainMs: 2_000, termMs: 500 } });
     const running = pool.run((connection) => connection.ok("sleep", "200"));
     await waitUntil(() => pool.snapshot().workers[0]?.state === "busy", "the call runs");
     const queued = pool.run((connection) => connection.ok("echo", "never"));
@@ -46,7 +34,7 @@ describe("ProcessPool shutdown", () => {
   });
 
   it("rejects a call still running after drainMs, and SIGKILLs a worker that ignores SIGTERM once termMs passes", async () => {
-    const { pool, adapter } = await startedPool(1, { shutdown: { drainMs: 100, termMs: 300 } }, { ignoreSigterm: true });
+    const { pool, adapter } = await startedLinePool(1, { shutdown: { drainMs: 100, termMs: 300 } }, new LineWorkerAdapter({ ignoreSigterm: true }));
     const events = recordEvents(pool);
     const endless = pool.run((connection) => connection.ok("sleep", "60000"));
     await waitUntil(() => pool.snapshot().workers[0]?.state === "busy", "the call runs");
@@ -66,7 +54,7 @@ describe("ProcessPool shutdown", () => {
     const state = tempStateDir();
     const adapter = new LineWorkerAdapter({ startDelayMs: 5_000 });
     const pool = new ProcessPool<LineConnection>(adapter, { size: 1, stateDir: state.dir, healthCheckIntervalMs: 0 });
-    cleanups.push(state.remove);
+    onCleanup(state.remove);
     const startError = rejectionOf(pool.start());
     await waitUntil(() => adapter.spawned.length === 1, "the worker was spawned");
     await pool.shutdown();

@@ -1,34 +1,24 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WorkerStartError } from "./errors.js";
 import { isProcessAlive } from "./process-group.js";
-import { ProcessPool } from "./process-pool.js";
 import type { RegistryRecord } from "./process-registry.js";
-import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
-import { recordEvents, rejectionOf, tempStateDir } from "./testing/test-support.js";
+import { LineWorkerAdapter } from "./testing/line-worker-adapter.js";
+import { cleanUpAfterEachTest, newLinePool, recordEvents, rejectionOf } from "./testing/test-support.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+cleanUpAfterEachTest();
 
-function newPool(adapter: LineWorkerAdapter, size: number, extra: Partial<ConstructorParameters<typeof ProcessPool>[1]> = {}) {
-  const state = tempStateDir();
-  const pool = new ProcessPool<LineConnection>(adapter, { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
-  cleanups.push(state.remove, () => pool.shutdown());
-  return { pool, stateDir: state.dir };
-}
 
 describe("ProcessPool start", () => {
   it("starts all workers concurrently, so four slow starters take about as long as one", async () => {
     const startDelayMs = 600;
-    const one = newPool(new LineWorkerAdapter({ startDelayMs }), 1).pool;
+    const one = newLinePool(1, {}, new LineWorkerAdapter({ startDelayMs })).pool;
     let t0 = Date.now();
     await one.start();
     const oneMs = Date.now() - t0;
 
-    const four = newPool(new LineWorkerAdapter({ startDelayMs }), 4).pool;
+    const four = newLinePool(4, {}, new LineWorkerAdapter({ startDelayMs })).pool;
     const events = recordEvents(four);
     t0 = Date.now();
     await four.start();
@@ -49,7 +39,7 @@ describe("ProcessPool start", () => {
 
   it("records its workers in a registry file and deletes it on shutdown", async () => {
     const adapter = new LineWorkerAdapter();
-    const { pool, stateDir } = newPool(adapter, 2, { name: "registry-test" });
+    const { pool, stateDir } = newLinePool(2, { name: "registry-test" }, adapter);
     await pool.start();
     const file = join(stateDir, "processes", `${pool.runId}.json`);
     const record = JSON.parse(readFileSync(file, "utf8")) as RegistryRecord;
@@ -65,7 +55,7 @@ describe("ProcessPool start", () => {
 
   it("rejects start() with the adapter's message when no worker ever comes up", async () => {
     const adapter = new LineWorkerAdapter({ failFirstStarts: 100, failMessage: "ModuleNotFoundError: no module named snake" });
-    const { pool } = newPool(adapter, 2, { restartBackoff: { initialMs: 5, maxMs: 20 } });
+    const { pool } = newLinePool(2, { restartBackoff: { initialMs: 5, maxMs: 20 } }, adapter);
     const error = await rejectionOf(pool.start());
     expect(error).toBeInstanceOf(WorkerStartError);
     expect((error as WorkerStartError).code).toBe("worker_start_failed");
@@ -77,7 +67,7 @@ describe("ProcessPool start", () => {
 
   it("retries failed starts with backoff and serves calls once a start succeeds", async () => {
     const adapter = new LineWorkerAdapter({ failFirstStarts: 2 });
-    const { pool } = newPool(adapter, 1, { restartBackoff: { initialMs: 10, maxMs: 50 } });
+    const { pool } = newLinePool(1, { restartBackoff: { initialMs: 10, maxMs: 50 } }, adapter);
     const events = recordEvents(pool);
     await pool.start();
     expect(await pool.run((connection) => connection.ok("echo", "hello"))).toBe("hello");

@@ -1,22 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isProcessAlive, readProcessStartTime, signalGroup } from "./process-group.js";
 import { ProcessPool } from "./process-pool.js";
 import type { RegistryRecord } from "./process-registry.js";
 import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
-import { recordEvents, tempStateDir, waitUntil } from "./testing/test-support.js";
+import { cleanUpAfterEachTest, onCleanup, recordEvents, tempStateDir, waitUntil } from "./testing/test-support.js";
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+cleanUpAfterEachTest();
 
 /** A live process in its own group, like a worker whose host died. */
 function spawnDetachedSleeper(): ChildProcess {
   const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { detached: true, stdio: "ignore" });
-  cleanups.push(() => {
+  onCleanup(() => {
     if (child.pid !== undefined && isProcessAlive(child.pid)) signalGroup(child.pid, "SIGKILL");
   });
   return child;
@@ -40,7 +37,7 @@ function writeRecord(stateDir: string, record: RegistryRecord): string {
 describe.runIf(process.platform === "linux")("orphan reaping", () => {
   it("kills workers listed by a dead host's registry file and deletes the file", async () => {
     const state = tempStateDir();
-    cleanups.push(state.remove);
+    onCleanup(state.remove);
     const orphan = spawnDetachedSleeper();
     const orphanPid = orphan.pid ?? 0;
     await waitUntil(() => readProcessStartTime(orphanPid) !== undefined, "the orphan is running");
@@ -54,7 +51,7 @@ describe.runIf(process.platform === "linux")("orphan reaping", () => {
     });
 
     const pool = new ProcessPool<LineConnection>(new LineWorkerAdapter(), { size: 1, stateDir: state.dir, healthCheckIntervalMs: 0 });
-    cleanups.push(() => pool.shutdown());
+    onCleanup(() => pool.shutdown());
     const events = recordEvents(pool);
     await pool.start();
 
@@ -65,7 +62,7 @@ describe.runIf(process.platform === "linux")("orphan reaping", () => {
 
   it("leaves alone a live host's workers and a pid whose start time no longer matches", async () => {
     const state = tempStateDir();
-    cleanups.push(state.remove);
+    onCleanup(state.remove);
     const stranger = spawnDetachedSleeper();
     const strangerPid = stranger.pid ?? 0;
     const sibling = spawnDetachedSleeper();
@@ -90,7 +87,7 @@ describe.runIf(process.platform === "linux")("orphan reaping", () => {
     });
 
     const pool = new ProcessPool<LineConnection>(new LineWorkerAdapter(), { size: 1, stateDir: state.dir, healthCheckIntervalMs: 0 });
-    cleanups.push(() => pool.shutdown());
+    onCleanup(() => pool.shutdown());
     await pool.start();
 
     expect(isProcessAlive(strangerPid)).toBe(true);

@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { PoolEvent } from "../types.js";
-import type { ProcessPool } from "../process-pool.js";
+import { afterEach } from "vitest";
+import { ProcessPool } from "../process-pool.js";
+import type { PoolEvent, PoolOptions } from "../types.js";
+import { LineWorkerAdapter, type LineConnection } from "./line-worker-adapter.js";
 
 /** A fresh state directory; remove it with the returned function. */
 export function tempStateDir(): { dir: string; remove: () => void } {
@@ -35,4 +37,43 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error("expected the promise to reject, but it resolved");
+}
+
+type Cleanup = () => Promise<void> | void;
+const cleanups: Cleanup[] = [];
+
+/** Registers something to undo after the current test (in reverse order); needs cleanUpAfterEachTest() in the file. */
+export function onCleanup(cleanup: Cleanup): void {
+  cleanups.push(cleanup);
+}
+
+/** Runs every registered cleanup after each test of the calling file. */
+export function cleanUpAfterEachTest(): void {
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+}
+
+/** A pool of line workers on a temporary state dir (health checks off), shut down after the test; not yet started. */
+export function newLinePool(
+  size: number,
+  extra: Partial<PoolOptions> = {},
+  adapter: LineWorkerAdapter = new LineWorkerAdapter(),
+): { pool: ProcessPool<LineConnection>; adapter: LineWorkerAdapter; stateDir: string } {
+  const state = tempStateDir();
+  const pool = new ProcessPool<LineConnection>(adapter, { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
+  onCleanup(state.remove);
+  onCleanup(() => pool.shutdown());
+  return { pool, adapter, stateDir: state.dir };
+}
+
+/** Like newLinePool, started. */
+export async function startedLinePool(
+  size: number,
+  extra: Partial<PoolOptions> = {},
+  adapter: LineWorkerAdapter = new LineWorkerAdapter(),
+): Promise<{ pool: ProcessPool<LineConnection>; adapter: LineWorkerAdapter }> {
+  const { pool } = newLinePool(size, extra, adapter);
+  await pool.start();
+  return { pool, adapter };
 }
