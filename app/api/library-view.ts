@@ -52,7 +52,8 @@ export interface ClassView {
   path: string;
   doc: string;
   bases: string[];
-  constructor: FunctionView | null;
+  /** The constructor (__init__) as a callable; not `constructor`, which every JS object already has. */
+  init: FunctionView | null;
   methods: FunctionView[];
   properties: PropertyView[];
   definedIn: string;

@@ -55,9 +55,9 @@ export function libraryCoverage(library: LibraryDescriptor): CoverageReport {
   for (const module of library.modules) {
     for (const fn of module.functions) if (fn.signatures.length) callables.push({ path: fn.path || `${module.name}.${fn.name}`, fn });
     for (const cls of module.classes) {
-      if (!cls.constructor) continue;
+      if (!cls.init) continue;
       const path = cls.path || `${module.name}.${cls.name}`;
-      callables.push({ path, fn: cls.constructor });
+      callables.push({ path, fn: cls.init });
       for (const m of cls.methods) if (m.signatures.length) callables.push({ path: `${path}.${m.name}`, fn: m });
     }
   }
@@ -71,7 +71,7 @@ export function manifestCoverage(integrations: readonly ResolvedIntegration[]): 
     for (const f of integration.functions) callables.push({ path: f.function.path || `${f.module}.${f.function.name}`, fn: f.function });
     for (const c of integration.classes) {
       const path = c.class.path || `${c.module}.${c.class.name}`;
-      if (c.class.constructor) callables.push({ path, fn: c.class.constructor });
+      if (c.class.init) callables.push({ path, fn: c.class.init });
       for (const m of c.methods) callables.push({ path: `${path}.${m.name}`, fn: m });
     }
   }

@@ -54,7 +54,7 @@ export function formatLibraryTree(library: LibraryDescriptor): string {
     lines.push("");
     lines.push(`module ${module.name}${doc ? `  — ${shorten(doc, MAX_DOC)}` : ""}`);
     for (const cls of module.classes) {
-      const ctor = cls.constructor?.signatures[0]?.text ?? "(...)";
+      const ctor = cls.init?.signatures[0]?.text ?? "(...)";
       const doc = summary(cls.doc);
       lines.push(`  class ${cls.name}${compactSignature(ctor)}${doc ? `  — ${shorten(doc, MAX_DOC)}` : ""}`);
       for (const method of cls.methods) lines.push(`    .${callableLine(method.name, method)}`);

@@ -67,23 +67,6 @@ export function digestKey(key: DescriptorKey): string {
   return createHash("sha256").update(JSON.stringify(ordered)).digest("hex").slice(0, 24);
 }
 
-/**
- * LibraryDescriptor.fromJSON, minus one trap: ts-proto reads `object.constructor` for ClassDescriptor's
- * `constructor` field, which on a plain JSON object without that key is Object itself, so a class with no
- * constructor would come back with an empty one. Only keys the JSON really has are kept.
- */
-export function descriptorFromJSON(json: unknown): LibraryDescriptor {
-  const descriptor = LibraryDescriptor.fromJSON(json);
-  const modules = (json as { modules?: { classes?: object[] }[] }).modules ?? [];
-  descriptor.modules.forEach((module, m) => {
-    module.classes.forEach((cls, c) => {
-      const raw = modules[m]?.classes?.[c];
-      if (raw === undefined || !Object.prototype.hasOwnProperty.call(raw, "constructor")) cls.constructor = undefined;
-    });
-  });
-  return descriptor;
-}
-
 /** Descriptor cache: a memory layer in front of one JSON file per key. */
 export class DescriptorCache {
   readonly #memory = new Map<string, CachedDescriptor>();
@@ -156,7 +139,7 @@ export class DescriptorCache {
     try {
       const stored = JSON.parse(text) as StoredEntry;
       if (stored.format !== 1) return undefined; // written by another cache format: treated as a miss, then overwritten
-      return { key: stored.key, storedAt: stored.storedAt, descriptor: descriptorFromJSON(stored.descriptor), file };
+      return { key: stored.key, storedAt: stored.storedAt, descriptor: LibraryDescriptor.fromJSON(stored.descriptor), file };
     } catch (error) {
       throw new Error(`The descriptor cache file ${file} is damaged (${(error as Error).message}); run \`snakebridge clean\` to empty the cache.`, { cause: error });
     }

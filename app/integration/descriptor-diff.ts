@@ -41,7 +41,7 @@ export function callablesByPath(library: LibraryDescriptor): Map<string, Functio
     for (const fn of module.functions) add(fn.path || `${module.name}.${fn.name}`, fn);
     for (const cls of module.classes) {
       const path = cls.path || `${module.name}.${cls.name}`;
-      if (cls.constructor) add(`${path}.__init__`, cls.constructor);
+      if (cls.init) add(`${path}.__init__`, cls.init);
       for (const m of cls.methods) add(`${path}.${m.name}`, m);
     }
   }

@@ -97,7 +97,7 @@ def test_numpydoc_sections_fill_types_and_docs_for_unannotated_function(library)
 def test_class_members_constructor_and_properties(library):
     shape = _class(library, "sbfixture.shapes", "Shape")
     assert shape.path == "sbfixture.shapes.Shape" and list(shape.bases) == ["object"]
-    constructor = shape.constructor.signatures[0]
+    constructor = shape.init.signatures[0]
     assert [p.name for p in constructor.parameters] == ["sides", "name"]
     assert _params(constructor)["sides"].doc == "Number of sides."
     methods = {m.name: m for m in shape.methods}
@@ -133,7 +133,7 @@ def test_reexport_cycle_describes_each_function_once_where_defined(library):
     assert a_in_b.defined_in == "sbfixture.ring_a" and a_in_b.path == "sbfixture.ring_a.a_func"
     assert not b_in_a.signatures and b_in_a.defined_in == "sbfixture.ring_b"
     shape_ref = _class(library, "sbfixture", "Shape")
-    assert not shape_ref.HasField("constructor") and shape_ref.defined_in == "sbfixture.shapes"
+    assert not shape_ref.HasField("init") and shape_ref.defined_in == "sbfixture.shapes"
 
 
 def test_constants_hostile_defaults_and_huge_docstrings(library):
@@ -165,7 +165,7 @@ def test_depth_zero_describes_only_the_top_module(library):
         sys.path.remove(FIXTURES)
     assert [m.name for m in lib.modules] == ["sbfixture"]
     # Shape is defined in an unwalked module, so the top module now holds its full description.
-    assert _class(lib, "sbfixture", "Shape").HasField("constructor")
+    assert _class(lib, "sbfixture", "Shape").HasField("init")
 
 
 def test_missing_top_module_raises_import_error():

@@ -55,11 +55,11 @@ def test_json_walks_submodules_and_describes_reexports_once_where_defined():
     json_module = lib.modules[0]
     assert set(json_module.submodules) >= {"json.decoder", "json.encoder"}
     decoder_ref = next(c for c in json_module.classes if c.name == "JSONDecoder")
-    assert not decoder_ref.HasField("constructor"), "a re-export is listed as a reference, not described again"
+    assert not decoder_ref.HasField("init"), "a re-export is listed as a reference, not described again"
     assert decoder_ref.defined_in == "json.decoder" and decoder_ref.path == "json.decoder.JSONDecoder"
     decoder_module = next(m for m in lib.modules if m.name == "json.decoder")
     full = next(c for c in decoder_module.classes if c.name == "JSONDecoder")
-    assert full.HasField("constructor") and full.path == "json.decoder.JSONDecoder"
+    assert full.HasField("init") and full.path == "json.decoder.JSONDecoder"
     assert any(m.name == "decode" for m in full.methods)
     assert _function(lib, "json.dumps").signatures[0].parameters[0].name == "obj"
 

@@ -87,8 +87,8 @@ function emitClass(source: ModuleSource, selected: SelectedClass, path: string, 
   lines.push(`    return new ${name}(handle);`);
   lines.push(`  }`);
   lines.push("");
-  if (cls.constructor) {
-    const ctor = emitCallable(cls.constructor, path, source.context, path, "  ");
+  if (cls.init) {
+    const ctor = emitCallable(cls.init, path, source.context, path, "  ");
     ctor.doc.summary = ctor.doc.summary || `Creates a \`${path}\` in a Python worker.`;
     ctor.doc.returns = `the new ${name}; call release() when done with it`;
     lines.push(renderJsDoc(ctor.doc, "  ").trimEnd());

@@ -80,7 +80,7 @@ describe("entrypoints against descriptors", () => {
     modules: [{
       name: "statistics",
       functions: [{ name: "mean", path: "statistics.mean", signatures: [{ text: "(data)" }] }, { name: "median", path: "statistics.median" }],
-      classes: [{ name: "NormalDist", path: "statistics.NormalDist", constructor: undefined, methods: [{ name: "cdf" }, { name: "pdf" }] }],
+      classes: [{ name: "NormalDist", path: "statistics.NormalDist", methods: [{ name: "cdf" }, { name: "pdf" }] }],
     }],
   });
 

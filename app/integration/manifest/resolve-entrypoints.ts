@@ -117,7 +117,7 @@ function indexLibrary(library: LibraryDescriptor): Index {
     for (const cls of module.classes) {
       const path = cls.path || `${module.name}.${cls.name}`;
       const seen = classes.get(path);
-      if (!seen || (!seen.class.constructor && cls.constructor)) classes.set(path, { module: module.name, class: cls });
+      if (!seen || (!seen.class.init && cls.init)) classes.set(path, { module: module.name, class: cls });
     }
   }
   return { functions, classes };

@@ -14,8 +14,8 @@ def _full_callables(lib: describe_pb2.LibraryDescriptor) -> Iterator[describe_pb
     for module in lib.modules:
         yield from (f for f in module.functions if f.signatures)
         for cls in module.classes:
-            if cls.HasField("constructor"):
-                yield cls.constructor
+            if cls.HasField("init"):
+                yield cls.init
                 yield from (m for m in cls.methods if m.signatures)
 
 

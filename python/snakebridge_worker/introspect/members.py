@@ -89,7 +89,7 @@ def describe_class(cls: type, name: str, path: str, module_name: str, include_pr
     descriptor = describe_pb2.ClassDescriptor(
         name=name, path=path, doc=doc,
         bases=[qualified_name(base) for base in safe_getattr(cls, "__bases__", ())],
-        constructor=_describe_constructor(cls, path, doc),
+        init=_describe_constructor(cls, path, doc),
         defined_in=defined_in if isinstance(defined_in, str) and defined_in != module_name else "")
     for member_name, raw in _class_members(cls, include_private):
         try:

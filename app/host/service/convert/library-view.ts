@@ -111,7 +111,7 @@ function classView(cls: ClassDescriptor): ClassView {
     path: cls.path,
     doc: cls.doc,
     bases: [...cls.bases],
-    constructor: cls.constructor === undefined ? null : functionView(cls.constructor),
+    init: cls.init === undefined ? null : functionView(cls.init),
     methods: cls.methods.map(functionView),
     properties: cls.properties.map(propertyView),
     definedIn: cls.definedIn,

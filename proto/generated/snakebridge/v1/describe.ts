@@ -270,7 +270,11 @@ export interface ClassDescriptor {
   path: string;
   doc: string;
   bases: string[];
-  constructor: FunctionDescriptor | undefined;
+  /**
+   * The constructor (__init__ / __new__) as a callable. Not named `constructor`: that collides with
+   * JavaScript's Object.prototype.constructor in generated TypeScript.
+   */
+  init: FunctionDescriptor | undefined;
   methods: FunctionDescriptor[];
   properties: PropertyDescriptor[];
   definedIn: string;
@@ -1041,7 +1045,7 @@ export const PropertyDescriptor: MessageFns<PropertyDescriptor> = {
 };
 
 function createBaseClassDescriptor(): ClassDescriptor {
-  return { name: "", path: "", doc: "", bases: [], constructor: undefined, methods: [], properties: [], definedIn: "" };
+  return { name: "", path: "", doc: "", bases: [], init: undefined, methods: [], properties: [], definedIn: "" };
 }
 
 export const ClassDescriptor: MessageFns<ClassDescriptor> = {
@@ -1058,8 +1062,8 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
     for (const v of message.bases) {
       writer.uint32(34).string(v!);
     }
-    if (message.constructor !== undefined) {
-      FunctionDescriptor.encode(message.constructor, writer.uint32(42).fork()).join();
+    if (message.init !== undefined) {
+      FunctionDescriptor.encode(message.init, writer.uint32(42).fork()).join();
     }
     for (const v of message.methods) {
       FunctionDescriptor.encode(v!, writer.uint32(50).fork()).join();
@@ -1123,7 +1127,7 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
               break;
             }
 
-            message.constructor = FunctionDescriptor.decode(reader, reader.uint32());
+            message.init = FunctionDescriptor.decode(reader, reader.uint32());
             continue;
           }
           case 6: {
@@ -1168,7 +1172,7 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
       path: isSet(object.path) ? globalThis.String(object.path) : "",
       doc: isSet(object.doc) ? globalThis.String(object.doc) : "",
       bases: globalThis.Array.isArray(object?.bases) ? object.bases.map((e: any) => globalThis.String(e)) : [],
-      constructor: isSet(object.constructor) ? FunctionDescriptor.fromJSON(object.constructor) : undefined,
+      init: isSet(object.init) ? FunctionDescriptor.fromJSON(object.init) : undefined,
       methods: globalThis.Array.isArray(object?.methods)
         ? object.methods.map((e: any) => FunctionDescriptor.fromJSON(e))
         : [],
@@ -1197,8 +1201,8 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
     if (message.bases?.length) {
       obj.bases = message.bases;
     }
-    if (message.constructor !== undefined) {
-      obj.constructor = FunctionDescriptor.toJSON(message.constructor);
+    if (message.init !== undefined) {
+      obj.init = FunctionDescriptor.toJSON(message.init);
     }
     if (message.methods?.length) {
       obj.methods = message.methods.map((e) => FunctionDescriptor.toJSON(e));
@@ -1221,8 +1225,8 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
     message.path = object.path ?? "";
     message.doc = object.doc ?? "";
     message.bases = object.bases?.map((e) => e) || [];
-    message.constructor = (object.constructor !== undefined && object.constructor !== null)
-      ? FunctionDescriptor.fromPartial(object.constructor)
+    message.init = (object.init !== undefined && object.init !== null)
+      ? FunctionDescriptor.fromPartial(object.init)
       : undefined;
     message.methods = object.methods?.map((e) => FunctionDescriptor.fromPartial(e)) || [];
     message.properties = object.properties?.map((e) => PropertyDescriptor.fromPartial(e)) || [];

@@ -106,7 +106,7 @@ function ClassDetail({ cls }: { cls: ClassView }): ReactElement {
     <article className="member-detail">
       <Header kind="class" path={cls.path} />
       {cls.bases.length ? <div className="muted">bases: <code>{cls.bases.join(", ")}</code></div> : null}
-      {cls.constructor ? cls.constructor.signatures.map((signature, index) => <SignatureBlock key={index} name={cls.name} signature={signature} />) : null}
+      {cls.init ? cls.init.signatures.map((signature, index) => <SignatureBlock key={index} name={cls.name} signature={signature} />) : null}
       <h3>Documentation</h3>
       <DocstringView doc={cls.doc} />
       {cls.properties.length ? (

@@ -135,12 +135,12 @@ class PropertyDescriptor(_message.Message):
     def __init__(self, name: _Optional[str] = ..., doc: _Optional[str] = ..., type: _Optional[_Union[TypeExpr, _Mapping]] = ..., readonly: _Optional[bool] = ...) -> None: ...
 
 class ClassDescriptor(_message.Message):
-    __slots__ = ("name", "path", "doc", "bases", "constructor", "methods", "properties", "defined_in")
+    __slots__ = ("name", "path", "doc", "bases", "init", "methods", "properties", "defined_in")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PATH_FIELD_NUMBER: _ClassVar[int]
     DOC_FIELD_NUMBER: _ClassVar[int]
     BASES_FIELD_NUMBER: _ClassVar[int]
-    CONSTRUCTOR_FIELD_NUMBER: _ClassVar[int]
+    INIT_FIELD_NUMBER: _ClassVar[int]
     METHODS_FIELD_NUMBER: _ClassVar[int]
     PROPERTIES_FIELD_NUMBER: _ClassVar[int]
     DEFINED_IN_FIELD_NUMBER: _ClassVar[int]
@@ -148,11 +148,11 @@ class ClassDescriptor(_message.Message):
     path: str
     doc: str
     bases: _containers.RepeatedScalarFieldContainer[str]
-    constructor: FunctionDescriptor
+    init: FunctionDescriptor
     methods: _containers.RepeatedCompositeFieldContainer[FunctionDescriptor]
     properties: _containers.RepeatedCompositeFieldContainer[PropertyDescriptor]
     defined_in: str
-    def __init__(self, name: _Optional[str] = ..., path: _Optional[str] = ..., doc: _Optional[str] = ..., bases: _Optional[_Iterable[str]] = ..., constructor: _Optional[_Union[FunctionDescriptor, _Mapping]] = ..., methods: _Optional[_Iterable[_Union[FunctionDescriptor, _Mapping]]] = ..., properties: _Optional[_Iterable[_Union[PropertyDescriptor, _Mapping]]] = ..., defined_in: _Optional[str] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., path: _Optional[str] = ..., doc: _Optional[str] = ..., bases: _Optional[_Iterable[str]] = ..., init: _Optional[_Union[FunctionDescriptor, _Mapping]] = ..., methods: _Optional[_Iterable[_Union[FunctionDescriptor, _Mapping]]] = ..., properties: _Optional[_Iterable[_Union[PropertyDescriptor, _Mapping]]] = ..., defined_in: _Optional[str] = ...) -> None: ...
 
 class ConstantDescriptor(_message.Message):
     __slots__ = ("name", "path", "type", "repr")
