@@ -72,9 +72,11 @@ function FunctionDetail({ listed, listedAs }: { listed: FunctionView; listedAs: 
 }
 
 function SignatureBlock({ name, signature }: { name: string; signature: SignatureView }): ReactElement {
+  // An unknown return type arrives as a TypeExpr with no text: show nothing rather than a dangling arrow.
+  const returns = signature.returns?.text ?? "";
   return (
     <section className="signature-block">
-      <pre className="signature" data-testid="signature">{name}{signature.text}{signature.returns && !signature.text.includes("->") ? ` -> ${signature.returns.text}` : ""}</pre>
+      <pre className="signature" data-testid="signature">{name}{signature.text}{returns && !signature.text.includes("->") ? ` -> ${returns}` : ""}</pre>
       <div className="signature-source">signature from <strong>{SOURCE_LABELS[signature.source]}</strong></div>
       {signature.parameters.length ? (
         <table className="grid full params" data-testid="parameters">
@@ -94,8 +96,8 @@ function SignatureBlock({ name, signature }: { name: string; signature: Signatur
           </tbody>
         </table>
       ) : null}
-      {signature.returns || signature.returnsDoc ? (
-        <div className="returns"><span className="muted">Returns</span> <code className="type">{signature.returns?.text ?? ""}</code> {signature.returnsDoc}</div>
+      {returns || signature.returnsDoc ? (
+        <div className="returns"><span className="muted">Returns</span> <code className="type">{returns}</code> {signature.returnsDoc}</div>
       ) : null}
     </section>
   );
@@ -113,7 +115,7 @@ function ClassDetail({ cls }: { cls: ClassView }): ReactElement {
         <>
           <h3>Properties</h3>
           <table className="grid full">
-            <thead><tr><th>Name</th><th>Type</th><th /><th>Description</th></tr></thead>
+            <thead><tr><th>Name</th><th>Type</th><th>Access</th><th>Description</th></tr></thead>
             <tbody>
               {cls.properties.map((property) => (
                 <tr key={property.name}>
