@@ -193,7 +193,6 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
         if not request.call_id:
             request.call_id = uuid.uuid4().hex
         events: "queue.Queue[worker_pb2.StreamEvent | None]" = queue.Queue(maxsize=_STREAM_BUFFER)
-        job_ref: list[QueuedJob] = []
 
         def put(event: worker_pb2.StreamEvent | None) -> None:
             # Bounded: a slow consumer slows the producer; cancellation interrupts the wait.
@@ -235,7 +234,6 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
                     pass  # consumer gone; the handler stops on its own
 
         job = self._executor.submit(request.call_id, run)
-        job_ref.append(job)
         self._watch(job, context)
         while True:
             try:
