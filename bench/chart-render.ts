@@ -12,10 +12,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { chromium, type Browser } from "playwright-core";
 
+import { CHROMIUM_ARGS, resolveChromium } from "../scripts/chromium.mjs";
 import type { BenchGlobal, BenchOptions, BenchResult } from "./chart-render/bench-types.js";
 
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"];
 
 function numberArg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -79,7 +78,7 @@ async function main(): Promise<void> {
   let browser: Browser | undefined;
   try {
     const url = await buildPage(outDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: (await resolveChromium()).path, args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 480 } });
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));

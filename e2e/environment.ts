@@ -9,17 +9,14 @@ export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 export const HOST_URL_VAR = "SNAKEBRIDGE_E2E_URL";
 export const WORKSPACE_VAR = "SNAKEBRIDGE_E2E_WORKSPACE";
 
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
+export const CHROMIUM_VAR = "SNAKEBRIDGE_E2E_CHROMIUM";
+export { CHROMIUM_ARGS } from "../scripts/chromium.mjs";
 
+/** The Chromium global setup resolved (see scripts/chromium.mjs for the order). */
 export function chromiumPath(): string {
-  return process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+  const path = process.env[CHROMIUM_VAR];
+  if (!path) throw new Error(`${CHROMIUM_VAR} is not set: the e2e global setup did not resolve a Chromium`);
+  return path;
 }
 
 /** The Electron binary to drive, or null when none is installed (the Electron project then skips). */

@@ -28,7 +28,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
         await use(null);
         return;
       }
-      const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+      const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] });
       await use(browser);
       await browser.close();
     },

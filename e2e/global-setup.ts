@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NO_ELECTRON_REASON, HOST_URL_VAR, WORKSPACE_VAR, electronBinary, repoRoot } from "./environment.js";
+import { resolveChromium } from "../scripts/chromium.mjs";
+import { CHROMIUM_VAR, NO_ELECTRON_REASON, HOST_URL_VAR, WORKSPACE_VAR, electronBinary, repoRoot } from "./environment.js";
 
 const STARTUP_TIMEOUT_MS = 120_000;
 
@@ -29,6 +30,9 @@ function seedTrainingExample(workspace: string): void {
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   requireBuilt();
+  const browser = await resolveChromium();
+  console.log(`[e2e] Chromium: ${browser.path} (${browser.source})`);
+  process.env[CHROMIUM_VAR] = browser.path;
   if (!electronBinary()) console.log(`[e2e] Electron mode skipped: ${NO_ELECTRON_REASON}`);
   const workspace = mkdtempSync(join(tmpdir(), "snakebridge-e2e-"));
   seedTrainingExample(workspace);
