@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Provisions python/.venv for the worker without touching the user's own environment.
-// Usage: node scripts/setup-python.mjs [--extra training] [--dev]
+// Usage: node scripts/setup-python.mjs [--extra NAME]... [--dev]
+// Extras are python/requirements-<name>.txt files. By default (`npm install`) every extra is installed; choose with
+// SNAKEBRIDGE_PYTHON_EXTRAS=training,ray (or `all`, or `none`) or with --extra flags.
 // Set SNAKEBRIDGE_SKIP_PYTHON_SETUP=1 to skip (e.g. when you manage the interpreter yourself).
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot, venvDir, venvPython } from "./paths.mjs";
 
@@ -44,17 +46,39 @@ function findBasePython() {
   );
 }
 
-function requirementFiles(args) {
+/** Every optional extra: each python/requirements-<name>.txt except the test-only dev file. */
+export function availableExtras() {
+  return readdirSync(join(projectRoot, "python"))
+    .map((file) => /^requirements-([a-z0-9_-]+)\.txt$/.exec(file)?.[1])
+    .filter((name) => name && name !== "dev")
+    .sort();
+}
+
+/**
+ * The extras to install: `--extra NAME` flags (repeatable, comma lists allowed), else SNAKEBRIDGE_PYTHON_EXTRAS,
+ * else `all`. `all` means every extra; `none` means the worker's base requirements only.
+ */
+export function selectExtras(args, env = process.env) {
+  const flagged = args.flatMap((arg, i) => (arg === "--extra" ? [args[i + 1] ?? ""] : arg.startsWith("--extra=") ? [arg.slice(8)] : []));
+  const spec = flagged.length > 0 ? flagged.join(",") : (env.SNAKEBRIDGE_PYTHON_EXTRAS ?? "all");
+  const names = spec.split(",").map((name) => name.trim()).filter(Boolean);
+  const available = availableExtras();
+  if (names.includes("none")) {
+    if (names.length > 1) fail(`"none" cannot be combined with other extras (got "${spec}")`);
+    return [];
+  }
+  if (names.includes("all")) return available;
+  const unknown = names.filter((name) => !available.includes(name));
+  if (unknown.length > 0) {
+    fail(`unknown extra ${unknown.map((n) => `"${n}"`).join(", ")}: choose from ${[...available, "all", "none"].join(", ")}`);
+  }
+  return [...new Set(names)];
+}
+
+function requirementFiles(args, extras) {
   const files = ["requirements.txt"];
   if (args.includes("--dev") || process.env.CI || process.env.npm_lifecycle_event === "postinstall") files.push("requirements-dev.txt");
-  const extraIndex = args.indexOf("--extra");
-  if (extraIndex >= 0) {
-    const extra = args[extraIndex + 1];
-    const file = `requirements-${extra}.txt`;
-    if (!existsSync(join(projectRoot, "python", file))) fail(`unknown extra "${extra}": python/${file} does not exist`);
-    files.push(file);
-  }
-  return files;
+  return [...files, ...extras.map((extra) => `requirements-${extra}.txt`)];
 }
 
 function stampFor(files) {
@@ -69,29 +93,36 @@ function main() {
     return;
   }
   const args = process.argv.slice(2);
+  const extras = selectExtras(args);
   if (!existsSync(venvPython())) {
     const base = findBasePython();
     log(`creating ${venvDir} with ${base.executable} (${base.version})`);
     execFileSync(base.executable, ["-m", "venv", venvDir], { stdio: "inherit" });
   }
-  const files = requirementFiles(args);
+  const files = requirementFiles(args, extras);
   const stampPath = join(venvDir, `.snakebridge-stamp-${files.join("+")}`);
   const stamp = stampFor(files);
   if (existsSync(stampPath) && readFileSync(stampPath, "utf8") === stamp) {
     log(`python/.venv is up to date (${files.join(", ")})`);
     return;
   }
+  log(`extras: ${extras.length > 0 ? extras.join(", ") : "none"} (choose with SNAKEBRIDGE_PYTHON_EXTRAS=name,name | all | none)`);
+  if (extras.includes("training")) log("the training extra brings torch, transformers and peft: about 5.6 GB and a few minutes on a first install");
   log(`installing ${files.join(", ")} into python/.venv (pip's cache makes repeats fast)`);
+  const started = Date.now();
   const pip = spawnSync(
     venvPython(),
-    ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--progress-bar", "off", ...files.flatMap((f) => ["-r", join(projectRoot, "python", f)])],
+    ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", ...files.flatMap((f) => ["-r", join(projectRoot, "python", f)])],
     { stdio: "inherit" },
   );
   if (pip.status !== 0) {
-    fail(`pip could not install ${files.join(", ")} (exit ${pip.status}). Check the messages above; the registry must be reachable.`);
+    fail(
+      `pip could not install ${files.join(", ")} (exit ${pip.status}). Check the messages above; PyPI must be reachable. ` +
+        "To install fewer extras, run: SNAKEBRIDGE_PYTHON_EXTRAS=none npm install (or a comma list of extras).",
+    );
   }
   writeFileSync(stampPath, stamp);
-  log("python/.venv is ready");
+  log(`python/.venv is ready (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
-main();
+if (import.meta.url === `file://${process.argv[1]}`) main();
