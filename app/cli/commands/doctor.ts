@@ -113,7 +113,15 @@ function shellChecks(): Check[] {
       electron = undefined;
     }
   }
-  const chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", process.env.CHROMIUM_PATH].find((p) => p && existsSync(p));
+  // The same order as scripts/chromium.mjs: CHROMIUM_PATH, then the build @sparticuz/chromium ships (unpacked on first use).
+  let chromium: string | undefined = process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
+  if (!chromium) {
+    try {
+      chromium = `${require.resolve("@sparticuz/chromium/package.json").replace(/package\.json$/, "")} (npm-shipped; unpacked on first use)`;
+    } catch {
+      chromium = undefined;
+    }
+  }
   return [
     electron
       ? { name: "Electron", status: "ok", detail: electron }
@@ -121,7 +129,7 @@ function shellChecks(): Check[] {
           fix: "node node_modules/electron/install.js (downloads it), or set ELECTRON_OVERRIDE_DIST_PATH" },
     chromium
       ? { name: "Chromium (end-to-end tests)", status: "ok", detail: chromium }
-      : { name: "Chromium (end-to-end tests)", status: "warn", detail: "not found", fix: "apt-get install -y chromium (or set CHROMIUM_PATH)" },
+      : { name: "Chromium (end-to-end tests)", status: "warn", detail: "not found", fix: "npm install (brings @sparticuz/chromium), or set CHROMIUM_PATH" },
   ];
 }
 
