@@ -1,9 +1,10 @@
 // Finds a Chromium for the end-to-end tests and the chart benchmark without downloading one.
 // Order: $CHROMIUM_PATH, then a browser Playwright itself installed, then the build that the npm package
 // @sparticuz/chromium ships inside its tarball (unpacked once into a private 0700 folder).
-import { existsSync, lstatSync, mkdirSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -35,12 +36,23 @@ export function privateUnpackDir() {
   return dir;
 }
 
+/** The installed @sparticuz/chromium's version, or null when it is not installed. */
 function sparticuzVersion() {
+  let dir;
   try {
-    return require("@sparticuz/chromium/package.json").version;
+    // The package is ESM-only and does not export its package.json: resolve its entry and walk up to the manifest.
+    dir = dirname(fileURLToPath(import.meta.resolve("@sparticuz/chromium")));
   } catch {
     return null;
   }
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const parsed = JSON.parse(readFileSync(manifest, "utf8"));
+      if (parsed.name === "@sparticuz/chromium") return parsed.version;
+    }
+  }
+  return null;
 }
 
 function playwrightBrowser() {
