@@ -24,6 +24,8 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  layer(["app/base/**"], ["node:*", "**/pool/**", "**/bridge/**", "**/integration/**", "**/training/**", "**/host/**", "**/cli/**", "**/api/**", "**/proto/**", "@grpc/*", "electron", "**/renderer/**"],
+    "app/base is the shared vocabulary (events, disposables, formats): browser-safe, it imports nothing of the app."),
   layer(["app/pool/**"], ["**/bridge/**", "**/integration/**", "**/training/**", "**/host/**", "**/cli/**", "**/api/**", "**/proto/**", "@grpc/*", "electron", "**/renderer/**"],
     "app/pool is generic: it knows nothing of Python, gRPC or the rest of the app."),
   layer(["app/bridge/**"], ["**/integration/**", "**/training/**", "**/host/**", "**/cli/**", "electron", "**/renderer/**"],
