@@ -3,12 +3,14 @@ import { randomUUID } from "node:crypto";
 import type { ServiceError } from "@grpc/grpc-js";
 import type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
 import {
-  CallKind, OutputStream, ResultMode, type CallRequest, type CallResponse, type HealthResponse, type TelemetrySample,
+  CallKind, OutputStream, ResultMode, type CallRequest, type CallResponse, type EvalEvent as EvalEventMessage, type HealthResponse,
+  type StreamEvent, type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
 import {
   ProcessPool, type Affinity, type Disposable, type PoolOptions, type RunOptions, type WorkerInfo,
 } from "../pool/index.js";
 import { AsyncQueue } from "./async-queue.js";
+import { CallInterrupt } from "./call-interrupt.js";
 import { decodeValue, encodeValue, type HandleContext } from "./codec.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
 import { PythonWorkerAdapter, type PythonWorker, type StartMode } from "./python-adapter.js";
@@ -62,17 +64,10 @@ export interface WorkerHealth {
 
 export type WorkerOutputListener = (workerId: string, stream: "stdout" | "stderr", text: string) => void;
 
-/** A call's deadline: `expired` rejects when it passes, then the onFire callbacks run. */
-interface Deadline {
-  expired: Promise<never>;
-  fired: () => boolean;
-  clear: () => void;
-  onFire: (callback: () => void) => void;
-}
-
 interface RunningCall {
   connection: WorkerConnection;
   workerId: string;
+  interrupt: CallInterrupt;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -232,13 +227,14 @@ export class PythonBridge implements HandleOwner {
     const handles = handlesOf(handle, args, kwargs);
     const routing = this.#routing(target, handles, options);
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const deadline = this.#deadline(timeoutMs, target);
+    const interrupt = new CallInterrupt(target, timeoutMs, options.signal);
     const work = this.pool.run(async (worker, info) => {
+      if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
       this.#checkGeneration(info, handles, target);
-      this.#running.set(callId, { connection: worker.connection, workerId: info.id });
+      const answer = worker.connection.callFast(request);
+      this.#bindInterrupt(interrupt, worker, info, callId, target, answer);
       try {
-        const response = await this.#callWithDeadline(worker, info, request, deadline);
-        return this.#outcome(response, info, target);
+        return this.#outcome(await answer, info, target);
       } catch (error) {
         await this.#settleCrash(worker, error);
         throw error;
@@ -247,43 +243,34 @@ export class PythonBridge implements HandleOwner {
       }
     }, routing);
     try {
-      return await Promise.race([work, deadline.expired]);
+      return await Promise.race([work, interrupt.expired]);
     } catch (error) {
       throw this.#normalise(error, target);
     } finally {
-      deadline.clear();
-      work.catch(() => undefined); // settled after the deadline: already reported
+      interrupt.dispose();
+      work.catch(() => undefined); // settled after the call was interrupted: already reported
     }
   }
 
-  #deadline(timeoutMs: number, target: string): Deadline {
-    let fired = false;
-    let timer: NodeJS.Timeout | undefined;
-    const callbacks: (() => void)[] = [];
-    const expired = new Promise<never>((_, reject) => {
-      if (timeoutMs <= 0) return;
-      timer = setTimeout(() => {
-        fired = true;
-        reject(PythonError.bridge("timeout", `${target} did not finish within ${timeoutMs} ms; pass a larger timeout if it needs longer`, target));
-        for (const f of callbacks) f();
-      }, timeoutMs);
-    });
-    expired.catch(() => undefined);
-    return { expired, fired: () => fired, clear: () => clearTimeout(timer), onFire: (f) => callbacks.push(f) };
-  }
-
-  /** Runs a pipelined call; past the deadline the worker is interrupted, and replaced if it does not yield. */
-  async #callWithDeadline(worker: PythonWorker, info: WorkerInfo, request: CallRequest, deadline: Deadline): Promise<CallResponse> {
-    const answer = worker.connection.callPipelined(request);
-    deadline.onFire(() => {
-      worker.connection.cancel(request.callId, false).catch(() => undefined);
+  /**
+   * Makes `interrupt` reach the worker running the call: the worker gets an interrupt (SIGINT on its main
+   * thread) and keeps the pool slot until the call has really ended; if it ignores the interrupt for
+   * hungCallGraceMs it is replaced. Also registers the call for cancel(callId) and requestStop(callId).
+   */
+  #bindInterrupt(interrupt: CallInterrupt, worker: PythonWorker, info: WorkerInfo, callId: string, target: string, finished: Promise<unknown>, onSent?: (found: boolean) => void): void {
+    const connection = worker.connection;
+    this.#running.set(callId, { connection, workerId: info.id, interrupt });
+    interrupt.bind(async () => {
+      const graceMs = this.options.hungCallGraceMs ?? 2000;
       const grace = setTimeout(() => {
-        this.pool.killWorker(info.id, `call ${request.target} ignored its deadline and an interrupt for ${this.options.hungCallGraceMs ?? 2000} ms`);
-      }, this.options.hungCallGraceMs ?? 2000);
+        this.pool.killWorker(info.id, `call ${target} ignored an interrupt for ${graceMs} ms`);
+      }, graceMs);
       grace.unref();
-      answer.finally(() => clearTimeout(grace)).catch(() => undefined);
+      finished.finally(() => clearTimeout(grace)).catch(() => undefined);
+      const found = await connection.cancel(callId, false).catch(() => false);
+      onSent?.(found);
+      return found;
     });
-    return answer;
   }
 
   /**
@@ -328,32 +315,35 @@ export class PythonBridge implements HandleOwner {
     const callId = options.callId ?? randomUUID();
     const request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId);
     const routing = this.#routing(target, handlesOf(undefined, args, kwargs), options);
-    let cancel: (() => void) | undefined;
-    const queue = new AsyncQueue<PyValue>(() => cancel?.());
-    this.pool.run((worker, info) => new Promise<void>((resolve, reject) => {
-      const call = worker.connection.callStream(request, options.timeoutMs ?? STREAM_TIMEOUT_MS);
-      this.#running.set(callId, { connection: worker.connection, workerId: info.id });
-      cancel = () => call.cancel();
+    const interrupt = new CallInterrupt(target, options.timeoutMs ?? STREAM_TIMEOUT_MS, options.signal);
+    const queue = new AsyncQueue<PyValue>(() => { void interrupt.fire("cancelled"); });
+    interrupt.expired.catch((error: unknown) => queue.fail(error));
+    this.pool.run(async (worker, info) => {
+      if (interrupt.error) throw interrupt.error;
+      const call = worker.connection.callStream(request);
       const context = this.#handleContext(info);
-      call.on("data", (event: { event?: { $case: string; value: unknown } }) => {
-        const e = event.event;
-        if (!e) return;
-        if (e.$case === "item") queue.push(decodeValue(e.value as Parameters<typeof decodeValue>[0], context));
-        else if (e.$case === "error") queue.fail(PythonError.fromMessage(e.value as Parameters<typeof PythonError.fromMessage>[0], target));
+      const ended = new Promise<PythonError | undefined>((resolve) => {
+        call.on("data", (event: StreamEvent) => {
+          const e = event.event;
+          if (e?.$case === "item") queue.push(decodeValue(e.value, context));
+          else if (e?.$case === "error") queue.fail(PythonError.fromMessage(e.value, target));
+        });
+        call.on("error", (error: ServiceError) => resolve(rpcError(error, `stream ${target}`, target)));
+        call.on("end", () => resolve(undefined));
       });
-      call.on("error", (error: ServiceError) => {
-        this.#running.delete(callId);
-        const failure = rpcError(error, `stream ${target}`, target);
+      // The worker did not know the call yet (still in flight): cancelling the RPC stops it on arrival.
+      this.#bindInterrupt(interrupt, worker, info, callId, target, ended, (found) => { if (!found) call.cancel(); });
+      try {
+        const failure = await ended;
+        if (failure === undefined) return queue.end();
         queue.fail(failure);
-        // A consumer-side cancel is a normal end for the pool's bookkeeping.
-        if (failure.classification === "cancelled") resolve(); else reject(failure);
-      });
-      call.on("end", () => {
+        await this.#settleCrash(worker, failure);
+        if (failure.classification !== "cancelled") throw failure;
+      } finally {
         this.#running.delete(callId);
-        queue.end();
-        resolve();
-      });
-    }), routing).catch((error: unknown) => queue.fail(this.#normalise(error, target)));
+        interrupt.dispose();
+      }
+    }, routing).catch((error: unknown) => queue.fail(this.#normalise(error, target)));
     return queue;
   }
 
@@ -361,53 +351,50 @@ export class PythonBridge implements HandleOwner {
   evaluate(code: string, options: { session: string; signal?: AbortSignal; timeoutMs?: number; callId?: string }): AsyncIterable<EvalEvent> {
     this.#assertOpen("eval");
     const callId = options.callId ?? randomUUID();
-    let cancel: (() => void) | undefined;
-    const queue = new AsyncQueue<EvalEvent>(() => cancel?.());
+    const interrupt = new CallInterrupt("eval", options.timeoutMs ?? 0, options.signal);
+    const queue = new AsyncQueue<EvalEvent>(() => { void interrupt.fire("cancelled"); });
+    const fail = (error: PythonError): void => {
+      queue.push({ type: "error", error });
+      queue.end();
+    };
+    interrupt.expired.catch((error: unknown) => fail(this.#normalise(error, "eval") as PythonError));
     const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
     if (options.signal) routing.signal = options.signal;
-    this.pool.run((worker, info) => new Promise<void>((resolve) => {
-      const call = worker.connection.eval({ callId, sessionId: options.session, code }, options.timeoutMs ?? 0);
-      this.#running.set(callId, { connection: worker.connection, workerId: info.id });
-      const onAbort = (): void => { worker.connection.cancel(callId).catch(() => undefined); };
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-      cancel = () => call.cancel();
+    this.pool.run(async (worker, info) => {
+      if (interrupt.error) throw interrupt.error;
+      const call = worker.connection.eval({ callId, sessionId: options.session, code });
       const context = this.#handleContext(info);
-      const done = (): void => {
-        options.signal?.removeEventListener("abort", onAbort);
+      const ended = new Promise<PythonError | undefined>((resolve) => {
+        call.on("data", (event: EvalEventMessage) => {
+          const e = event.event;
+          if (e?.$case === "output") {
+            queue.push({ type: e.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? "stderr" : "stdout", text: e.value.text });
+          } else if (e?.$case === "result") {
+            queue.push({
+              type: "result",
+              value: e.value.value === undefined ? undefined : decodeValue(e.value.value, context),
+              repr: e.value.repr,
+              executionCount: e.value.executionCount,
+            });
+          } else if (e?.$case === "error") {
+            queue.push({ type: "error", error: PythonError.fromMessage(e.value, "eval") });
+          }
+        });
+        call.on("error", (error: ServiceError) => resolve(rpcError(error, "cell", "eval")));
+        call.on("end", () => resolve(undefined));
+      });
+      this.#bindInterrupt(interrupt, worker, info, callId, "eval", ended, (found) => { if (!found) call.cancel(); });
+      try {
+        const failure = await ended;
+        if (failure === undefined) return queue.end();
+        fail(failure);
+        await this.#settleCrash(worker, failure);
+        if (failure.classification !== "cancelled") throw failure;
+      } finally {
         this.#running.delete(callId);
-        resolve();
-      };
-      call.on("data", (event: { event?: { $case: string; value: unknown } }) => {
-        const e = event.event;
-        if (!e) return;
-        if (e.$case === "output") {
-          const chunk = e.value as { stream: OutputStream; text: string };
-          queue.push({ type: chunk.stream === OutputStream.OUTPUT_STREAM_STDERR ? "stderr" : "stdout", text: chunk.text });
-        } else if (e.$case === "result") {
-          const result = e.value as { value?: Parameters<typeof decodeValue>[0]; repr: string; executionCount: number };
-          queue.push({
-            type: "result",
-            value: result.value === undefined ? undefined : decodeValue(result.value, context),
-            repr: result.repr,
-            executionCount: result.executionCount,
-          });
-        } else if (e.$case === "error") {
-          queue.push({ type: "error", error: PythonError.fromMessage(e.value as Parameters<typeof PythonError.fromMessage>[0], "eval") });
-        }
-      });
-      call.on("error", (error: ServiceError) => {
-        queue.push({ type: "error", error: rpcError(error, "cell", "eval") });
-        queue.end();
-        done();
-      });
-      call.on("end", () => {
-        queue.end();
-        done();
-      });
-    }), routing).catch((error: unknown) => {
-      queue.push({ type: "error", error: this.#normalise(error, "eval") as PythonError });
-      queue.end();
-    });
+        interrupt.dispose();
+      }
+    }, routing).catch((error: unknown) => fail(this.#normalise(error, "eval") as PythonError));
     return queue;
   }
 
@@ -420,7 +407,7 @@ export class PythonBridge implements HandleOwner {
   async cancel(callId: string): Promise<boolean> {
     const running = this.#running.get(callId);
     if (!running) return false;
-    return running.connection.cancel(callId, false);
+    return running.interrupt.fire("cancelled");
   }
 
   /** The pool worker running a call (e.g. to sample that worker's telemetry during a training run). */

@@ -73,8 +73,8 @@ export class WorkerConnection {
     });
   }
 
-  /** A Call on the shared multiplexed stream: the fast path for small calls. The caller enforces deadlines. */
-  callPipelined(request: CallRequest): Promise<CallResponse> {
+  /** A Call on the fast path for small calls. The caller enforces deadlines (CallInterrupt). */
+  callFast(request: CallRequest): Promise<CallResponse> {
     if (this.#closed) return Promise.reject(PythonError.bridge("worker_crashed", "the worker connection is closed", request.target));
     const stream = this.#pipelineStream();
     return new Promise((resolve, reject) => {

@@ -12,12 +12,16 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
+from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .call_control import CallControl, bind_control
 from .errors import CallCancelled, CallTimedOut
+
+
+_EARLY_CANCELS = 1024
 
 
 @dataclass
@@ -49,6 +53,8 @@ class MainThreadExecutor:
         self.loop = asyncio.new_event_loop()
         self._lock = threading.Lock()
         self._pending: dict[str, Job] = {}
+        # Cancels that arrived before their call (the control channel overtook the call lane): applied on arrival.
+        self._early: OrderedDict[str, type[BaseException]] = OrderedDict()
         self._running: Job | None = None
         self._main_ident = threading.main_thread().ident
         self.calls_total = 0
@@ -78,12 +84,19 @@ class MainThreadExecutor:
         if job.call_id:
             with self._lock:
                 self._pending[job.call_id] = job
+                early = self._early.pop(job.call_id, None) if self._early else None
+                if early is not None:
+                    job.interrupt_reason = early
 
     def cancel(self, call_id: str, graceful: bool = False, reason: type[BaseException] = CallCancelled) -> bool:
         """Cancels a queued or running job; graceful only asks it to stop at a safe point."""
         with self._lock:
             job = self._pending.get(call_id)
             if job is None:
+                if not graceful:
+                    self._early[call_id] = reason
+                    while len(self._early) > _EARLY_CANCELS:
+                        self._early.popitem(last=False)
                 return False
             if graceful:
                 job.control.request_stop()

@@ -16,6 +16,7 @@ import grpc
 from . import WORKER_VERSION
 from .calls import iterate, perform
 from .errors import CallCancelled, CallTimedOut, to_python_error
+from .event_channel import EventChannel
 from .executor import MainThreadExecutor, QueuedJob
 from .handles import HandleTable
 from .proto import values_pb2, worker_pb2, worker_pb2_grpc
@@ -26,7 +27,6 @@ TOKEN_METADATA_KEY = "x-snakebridge-token"
 _STREAM_BUFFER = 64
 _RESULT_HANDLE = worker_pb2.ResultMode.RESULT_MODE_HANDLE
 _CONSTRUCTOR = worker_pb2.CallKind.CALL_KIND_CONSTRUCTOR
-_QUEUE_POLL_S = 0.25
 
 
 class TokenInterceptor(grpc.ServerInterceptor):
@@ -192,57 +192,41 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
                    context: grpc.ServicerContext) -> Iterator[worker_pb2.StreamEvent]:
         if not request.call_id:
             request.call_id = uuid.uuid4().hex
-        events: "queue.Queue[worker_pb2.StreamEvent | None]" = queue.Queue(maxsize=_STREAM_BUFFER)
-
-        def put(event: worker_pb2.StreamEvent | None) -> None:
-            # Bounded: a slow consumer slows the producer; cancellation interrupts the wait.
-            while True:
-                try:
-                    events.put(event, timeout=_QUEUE_POLL_S)
-                    return
-                except queue.Full:
-                    if not context.is_active():
-                        raise CallCancelled("the host stopped reading the stream")
+        channel: EventChannel[worker_pb2.StreamEvent] = EventChannel(_STREAM_BUFFER)
+        # The RPC ended (the host stopped reading, cancelled, or went away): wake the producer at once.
+        context.add_callback(channel.close)
 
         def run() -> None:
             encoder = self._encoder(request)
+            iterator: Iterator[Any] | None = None
             try:
                 iterator = iterate(perform(request, self._handles))
                 while True:
                     try:
                         item = next(iterator)
                     except StopIteration as stop:
-                        put(worker_pb2.StreamEvent(done=encoder.encode(stop.value)))
+                        channel.put(worker_pb2.StreamEvent(done=encoder.encode(stop.value)))
                         break
-                    put(worker_pb2.StreamEvent(item=encoder.encode(item)))
+                    channel.put(worker_pb2.StreamEvent(item=encoder.encode(item)))
             except BaseException as exc:  # noqa: BLE001
-                if context.is_active():
+                if not channel.closed:
                     try:
-                        put(worker_pb2.StreamEvent(error=to_python_error(exc, skip_frames=1)))
+                        channel.put(worker_pb2.StreamEvent(error=to_python_error(exc, skip_frames=1)))
                     except CallCancelled:
                         pass  # nobody is listening any more
             finally:
-                close = getattr(locals().get("iterator"), "close", None)
+                close = getattr(iterator, "close", None)
                 if callable(close):
                     try:
                         close()
                     except Exception as exc:  # a generator's cleanup failed: tell the worker log
                         print(f"snakebridge: closing the stream of {request.target} failed: {exc!r}", file=sys.stderr)
-                try:
-                    events.put(None, timeout=_QUEUE_POLL_S)
-                except queue.Full:
-                    pass  # consumer gone; the handler stops on its own
+                channel.close()
 
         job = self._executor.submit(request.call_id, run)
         self._watch(job, context)
         while True:
-            try:
-                event = events.get(timeout=_QUEUE_POLL_S)
-            except queue.Empty:
-                if job.future.done() or not context.is_active():
-                    if events.empty():
-                        return
-                continue
+            event = channel.get()
             if event is None:
                 return
             yield event

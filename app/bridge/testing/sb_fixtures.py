@@ -71,3 +71,15 @@ class Unserializable:
 
 def unserializable() -> Unserializable:
     return Unserializable()
+
+
+def crash_after(n: int) -> Iterator[int]:
+    """Yields n items, then kills its own process (a C extension dying mid-stream)."""
+    for i in range(n):
+        yield i
+    os._exit(3)
+
+
+def crash_now() -> None:
+    """Kills its own process mid-call."""
+    os._exit(3)

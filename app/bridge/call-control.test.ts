@@ -1,0 +1,128 @@
+// Abort, deadline and cancel as one path; crashes inside a call, a stream or a cell stay with that worker.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PythonError, type PythonBridge, type PyValue } from "./index.js";
+import { startTestBridge } from "./testing/start-test-bridge.js";
+
+async function failure(promise: Promise<unknown>): Promise<PythonError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(PythonError);
+  return error as PythonError;
+}
+
+async function drain<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** Time until a pool of one answers a trivial call again. */
+async function freeAfter(bridge: PythonBridge, since: number): Promise<number> {
+  expect(await bridge.call("math.sqrt", [16])).toBe(4);
+  return Date.now() - since;
+}
+
+describe("interrupting a call", () => {
+  let bridge: PythonBridge;
+  beforeAll(async () => {
+    bridge = await startTestBridge({ poolSize: 1, hungCallGraceMs: 3000 });
+  }, 60_000);
+  afterAll(async () => {
+    await bridge?.dispose();
+  });
+
+  it("an AbortSignal interrupts Python and frees the worker within 100 ms", async () => {
+    const controller = new AbortController();
+    const sleeping = failure(bridge.call("time.sleep", [5], {}, { signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 300));
+    const abortedAt = Date.now();
+    controller.abort();
+    expect((await sleeping).classification).toBe("cancelled");
+    expect(await freeAfter(bridge, abortedAt)).toBeLessThan(100);
+  });
+
+  it("a deadline interrupts Python and frees the worker within 100 ms of it", async () => {
+    const started = Date.now();
+    expect((await failure(bridge.call("time.sleep", [5], {}, { timeoutMs: 300 }))).classification).toBe("timeout");
+    expect(await freeAfter(bridge, started + 300)).toBeLessThan(100);
+  });
+
+  it("cancel(callId) ends the call the same way", async () => {
+    const sleeping = failure(bridge.call("time.sleep", [5], {}, { callId: "c-1" }));
+    await new Promise((r) => setTimeout(r, 200));
+    const at = Date.now();
+    expect(await bridge.cancel("c-1")).toBe(true);
+    expect((await sleeping).classification).toBe("cancelled");
+    expect(await freeAfter(bridge, at)).toBeLessThan(100);
+  });
+
+  it("aborting a call that waits in the queue never runs it", async () => {
+    const first = bridge.call("time.sleep", [0.3]);
+    const controller = new AbortController();
+    const queued = failure(bridge.call("sb_fixtures.crash_now", [], {}, { signal: controller.signal }));
+    controller.abort();
+    expect((await queued).classification).toBe("cancelled");
+    await first;
+    expect(await bridge.call("math.sqrt", [9])).toBe(3);
+  });
+
+  it("an AbortSignal interrupts a stream and a cell", async () => {
+    const streamAbort = new AbortController();
+    const items: PyValue[] = [];
+    setTimeout(() => streamAbort.abort(), 200);
+    const streamed = failure(drain(bridge.stream("sb_fixtures.count", [1000, 0.05], {}, { signal: streamAbort.signal })).then((x) => items.push(...x)));
+    expect((await streamed).classification).toBe("cancelled");
+    expect(await freeAfter(bridge, Date.now())).toBeLessThan(100);
+
+    const cellAbort = new AbortController();
+    setTimeout(() => cellAbort.abort(), 200);
+    const events = await drain(bridge.evaluate("import time\ntime.sleep(5)", { session: "abort", signal: cellAbort.signal }));
+    const last = events.at(-1);
+    expect(last?.type).toBe("error");
+    expect(last?.type === "error" && last.error.classification).toBe("cancelled");
+    expect(await freeAfter(bridge, Date.now())).toBeLessThan(100);
+  });
+
+  it("leaving a stream early frees the worker at once, even with the producer blocked on a full buffer", async () => {
+    for await (const item of bridge.stream("itertools.count")) {
+      if (item === 2) break;
+    }
+    expect(await freeAfter(bridge, Date.now())).toBeLessThan(100);
+  });
+});
+
+describe("a crash stays with the worker it happened in", () => {
+  let bridge: PythonBridge;
+  beforeAll(async () => {
+    bridge = await startTestBridge({ poolSize: 1, pool: { restartBackoff: { initialMs: 20, maxMs: 100 } } });
+  }, 60_000);
+  afterAll(async () => {
+    await bridge?.dispose();
+  });
+
+  it("a crash inside a call fails that call only", async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await failure(bridge.call("sb_fixtures.crash_now"))).classification).toBe("worker_crashed");
+      expect(await bridge.call("math.sqrt", [25])).toBe(5);
+    }
+  });
+
+  it("a crash inside a stream fails that stream only", async () => {
+    for (let i = 0; i < 3; i++) {
+      const items: PyValue[] = [];
+      const error = await failure((async () => { for await (const item of bridge.stream("sb_fixtures.crash_after", [2])) items.push(item); })());
+      expect(error.classification).toBe("worker_crashed");
+      // Items still buffered in the dying process are lost with it; the ones that arrived are in order.
+      expect([0, 1].slice(0, items.length)).toEqual(items);
+      expect(await bridge.call("math.sqrt", [25])).toBe(5);
+    }
+  });
+
+  it("a crash inside a cell fails that cell only", async () => {
+    for (let i = 0; i < 3; i++) {
+      const events = await drain(bridge.evaluate("import os\nprint('before')\nos._exit(3)", { session: `crash-${i}` }));
+      const last = events.at(-1);
+      expect(last?.type === "error" && last.error.classification).toBe("worker_crashed");
+      expect(await bridge.call("math.sqrt", [25])).toBe(5);
+    }
+  });
+});

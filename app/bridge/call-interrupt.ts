@@ -1,0 +1,58 @@
+// One path for ending a running call: its deadline, its caller's AbortSignal and cancel(callId) all fire here.
+import { PythonError } from "./python-error.js";
+
+/** How the worker is told to stop a call; resolves with whether the worker knew the call. */
+export type InterruptSender = () => Promise<boolean>;
+
+/**
+ * The interruption of one call. Firing rejects `expired` (so the caller is answered at once) and sends the
+ * interrupt to the worker running the call, if it has started; a call that has not started never will.
+ * Disposing stops the deadline timer and the signal listener, never an interrupt that has already fired.
+ */
+export class CallInterrupt {
+  readonly expired: Promise<never>;
+  #reject: (error: PythonError) => void = () => undefined;
+  #error: PythonError | undefined;
+  #sender: InterruptSender | undefined;
+  #sent: Promise<boolean> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #onAbort = (): void => { void this.fire("cancelled"); };
+
+  constructor(private readonly target: string, timeoutMs: number, private readonly signal?: AbortSignal) {
+    this.expired = new Promise<never>((_, reject) => { this.#reject = reject; });
+    this.expired.catch(() => undefined);
+    if (timeoutMs > 0) this.#timer = setTimeout(() => { void this.fire("timeout", timeoutMs); }, timeoutMs);
+    if (signal?.aborted === true) void this.fire("cancelled");
+    else signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /** The error the call ended with, once fired. */
+  get error(): PythonError | undefined {
+    return this.#error;
+  }
+
+  /** Ends the call: answers the caller now and interrupts the worker; resolves with whether the worker knew it. */
+  fire(reason: "cancelled" | "timeout", timeoutMs?: number): Promise<boolean> {
+    if (this.#error === undefined) {
+      this.#error = reason === "timeout"
+        ? PythonError.bridge("timeout", `${this.target} did not finish within ${timeoutMs ?? 0} ms; pass a larger timeout if it needs longer`, this.target)
+        : PythonError.bridge("cancelled", `${this.target} was cancelled`, this.target);
+      this.#reject(this.#error);
+      this.dispose();
+    }
+    if (this.#sent === undefined && this.#sender !== undefined) this.#sent = this.#sender();
+    return this.#sent ?? Promise.resolve(false);
+  }
+
+  /** Called once the call runs on a worker: how to interrupt it there. Fires at once if already interrupted. */
+  bind(sender: InterruptSender): void {
+    this.#sender = sender;
+    if (this.#error !== undefined && this.#sent === undefined) this.#sent = sender();
+  }
+
+  /** Stops the deadline timer and the signal listener. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.signal?.removeEventListener("abort", this.#onAbort);
+  }
+}
