@@ -1,11 +1,13 @@
 // Every `snakebridge` subcommand, in the order `snakebridge --help` lists them.
 import type { CliCommand } from "../command.js";
+import { auditCommand } from "./audit.js";
 import { benchCommand } from "./bench.js";
 import { callCommand } from "./call.js";
 import { cleanCommand } from "./clean.js";
 import { describeCommand } from "./describe.js";
 import { diffCommand } from "./diff.js";
 import { generateCommand } from "./generate.js";
+import { manifestCommand } from "./manifest.js";
 import { serveCommand } from "./serve.js";
 import { doctorCommand } from "./doctor.js";
 import { trainCommand } from "./train.js";
@@ -20,6 +22,8 @@ export const commands: readonly CliCommand[] = [
   serveCommand,
   trainCommand,
   runsCommand,
+  manifestCommand,
+  auditCommand,
   benchCommand,
   doctorCommand,
 ];
