@@ -3,7 +3,8 @@ import { readFileSync, unlinkSync } from "node:fs";
 import type { NDArray as NDArrayMessage, Value } from "../../proto/generated/snakebridge/v1/values.js";
 import { PythonError } from "./python-error.js";
 import {
-  isTuple, NDArray, PyComplex, PyHandle, type DType, type DTypeArrays, type HandleOwner, type PyValue, type TypedArray,
+  isTuple, nameFields, NDArray, PyComplex, PyHandle, recordPythonType, type DType, type DTypeArrays, type HandleOwner,
+  type PyValue, type TypedArray,
 } from "./values.js";
 
 const INT64_MIN = -(2n ** 63n);
@@ -20,6 +21,7 @@ const ARRAY_TYPES: { [D in DType]: ArrayConstructorFor<D> } = {
   bool: Uint8Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array,
   int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
   float16: Uint16Array, float32: Float32Array, float64: Float64Array,
+  complex64: Float32Array, complex128: Float64Array,
 };
 
 /** True for the dtype names the bridge carries as raw bytes. */
@@ -67,19 +69,19 @@ function encodeObject(value: object, depth: number): Value {
   if (Array.isArray(value)) {
     const items = (value as readonly PyValue[]).map((item) => encodeValue(item, depth + 1));
     return isTuple(value)
-      ? { kind: { $case: "tupleValue", value: { items } } }
-      : { kind: { $case: "listValue", value: { items } } };
+      ? { kind: { $case: "tupleValue", value: { items, fields: [], pythonType: "" } } }
+      : { kind: { $case: "listValue", value: { items, fields: [], pythonType: "" } } };
   }
   if (value instanceof Map) {
     const entries = [...(value as ReadonlyMap<PyValue, PyValue>)].map(([k, v]) => ({
       key: encodeValue(k, depth + 1),
       value: encodeValue(v, depth + 1),
     }));
-    return { kind: { $case: "dictValue", value: { entries } } };
+    return { kind: { $case: "dictValue", value: { entries, pythonType: "" } } };
   }
   if (value instanceof Set) {
     const items = [...(value as ReadonlySet<PyValue>)].map((item) => encodeValue(item, depth + 1));
-    return { kind: { $case: "setValue", value: { items } } };
+    return { kind: { $case: "setValue", value: { items, fields: [], pythonType: "" } } };
   }
   if (ArrayBuffer.isView(value)) {
     throw serializationError(
@@ -97,7 +99,7 @@ function encodeObject(value: object, depth: number): Value {
     key: { kind: { $case: "strValue" as const, value: k } },
     value: encodeValue(v, depth + 1),
   }));
-  return { kind: { $case: "dictValue", value: { entries } } };
+  return { kind: { $case: "dictValue", value: { entries, pythonType: "" } } };
 }
 
 function encodeArray(array: NDArray): NDArrayMessage {
@@ -144,12 +146,17 @@ export function decodeValue(value: Value | undefined, context: HandleContext): P
       return kind.value.items.map((item) => decodeValue(item, context));
     case "tupleValue": {
       const items = kind.value.items.map((item) => decodeValue(item, context));
+      if (kind.value.fields.length > 0) nameFields(items, kind.value.fields);
+      if (kind.value.pythonType) recordPythonType(items, kind.value.pythonType);
       return markTuple(items);
     }
     case "setValue":
       return new Set(kind.value.items.map((item) => decodeValue(item, context)));
-    case "dictValue":
-      return decodeDict(kind.value.entries, context);
+    case "dictValue": {
+      const dict = decodeDict(kind.value.entries, context);
+      if (kind.value.pythonType) recordPythonType(dict, kind.value.pythonType);
+      return dict;
+    }
     case "ndarrayValue":
       return decodeArray(kind.value);
     case "handleValue": {
@@ -165,7 +172,7 @@ function markTuple(items: PyValue[]): readonly PyValue[] {
   return Object.freeze(items);
 }
 
-function decodeDict(entries: { key: Value | undefined; value: Value | undefined }[], context: HandleContext): PyValue {
+function decodeDict(entries: { key: Value | undefined; value: Value | undefined }[], context: HandleContext): Record<string, PyValue> | Map<PyValue, PyValue> {
   const allStringKeys = entries.every((e) => e.key?.kind?.$case === "strValue");
   if (allStringKeys) {
     // A null-prototype object: keys such as "__proto__" from Python stay plain data.

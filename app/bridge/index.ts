@@ -1,7 +1,9 @@
 // The bridge's public surface.
 export { PythonBridge, type BridgeOptions, type CallOptions, type EvalEvent, type WorkerHealth, type WorkerOutputListener } from "./python-bridge.js";
 export { PythonError, type ErrorClassification } from "./python-error.js";
-export { NDArray, PyComplex, PyHandle, tuple, isTuple, type DType, type PyKwargs, type PyValue, type TypedArray } from "./values.js";
+export {
+  NDArray, PyComplex, PyHandle, tuple, isTuple, pythonTypeOf, tupleFields, valuesPerElement, type DType, type PyKwargs, type PyValue, type TypedArray,
+} from "./values.js";
 export { findInterpreter, interpreterCandidates, probeInterpreter, workerPackageRoot, InterpreterNotFoundError, type InterpreterInfo } from "./interpreter.js";
 export type { PythonWorker } from "./python-adapter.js";
 export type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";

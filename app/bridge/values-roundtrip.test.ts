@@ -1,6 +1,6 @@
 // Every value kind crosses into Python and back unchanged (real worker, real gRPC).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTuple, NDArray, PyComplex, tuple, type PythonBridge, type PyValue } from "./index.js";
+import { isTuple, NDArray, PyComplex, pythonTypeOf, tuple, tupleFields, type PythonBridge, type PyValue } from "./index.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 
 let bridge: PythonBridge;
@@ -115,5 +115,69 @@ describe("ndarrays", () => {
   it("turns numpy scalars into plain numbers", async () => {
     expect(await bridge.call("numpy.float32", [1.5])).toBe(1.5);
     expect(await bridge.call("numpy.int64", [7])).toBe(7);
+  });
+});
+
+describe("tuple and dict subclasses, complex and big-endian arrays: data, not handles", () => {
+  it("a named tuple is a tuple readable by field name, with its Python type; sent back it is a plain tuple", async () => {
+    const svd = (await bridge.call("numpy.linalg.svd", [new NDArray("float64", [2, 2], Float64Array.from([3, 0, 0, 2]))])) as readonly PyValue[];
+    expect(isTuple(svd)).toBe(true);
+    expect(pythonTypeOf(svd)).toBe("numpy.linalg._linalg.SVDResult");
+    expect(tupleFields(svd)).toEqual(["U", "S", "Vh"]);
+    const byName = svd as unknown as Record<string, PyValue>;
+    expect(byName.S).toBe(svd[1]);
+    expect(Array.from((byName.S as NDArray).data as Float64Array)).toEqual([3, 2]);
+    expect((await pythonType(svd)).type).toBe("tuple");
+
+    const point = await bridge.call("sb_fixtures.point", [1, 2]);
+    expect(point).toEqual([1, 2]);
+    expect(pythonTypeOf(point)).toBe("sb_fixtures.Point");
+    expect((point as unknown as { y: number }).y).toBe(2);
+    expect((await pythonType(point)).type).toBe("tuple");
+  });
+
+  it("a struct sequence (os.stat_result) is a tuple with its visible fields named; a field named like an array method stays an index", async () => {
+    const stat = (await bridge.call("os.stat", ["."])) as readonly PyValue[];
+    expect(pythonTypeOf(stat)).toBe("os.stat_result");
+    expect(tupleFields(stat).slice(0, 7)).toEqual(["st_mode", "st_ino", "st_dev", "st_nlink", "st_uid", "st_gid", "st_size"]);
+    expect((stat as unknown as { st_size: number }).st_size).toBe(stat[6]);
+    const shadowing = (await bridge.call("sb_fixtures.shadowing")) as readonly PyValue[];
+    expect(shadowing.length).toBe(2);
+    expect(tupleFields(shadowing)).toEqual(["length", "size"]);
+    expect((shadowing as unknown as { size: number }).size).toBe(20);
+  });
+
+  it.each([
+    ["collections.Counter", "sb_fixtures.counter", { a: 5, b: 2, r: 2, c: 1, d: 1 }],
+    ["collections.OrderedDict", "sb_fixtures.ordered", { z: 1, a: 2 }],
+    ["collections.defaultdict", "sb_fixtures.default_dict", { k: [1] }],
+  ] as [string, string, PyValue][])("a %s is a dict with its type recorded; sent back it is a plain dict", async (type, fn, expected) => {
+    const value = await bridge.call(fn);
+    expect(value).toEqual(expected);
+    expect(pythonTypeOf(value)).toBe(type);
+    expect((await pythonType(value as PyValue)).type).toBe("dict");
+  });
+
+  it("complex arrays are NDArrays of complex64/complex128 over interleaved floats, and round-trip", async () => {
+    const c128 = (await bridge.call("numpy.array", [[new PyComplex(1, 2), new PyComplex(3, -4)]])) as NDArray;
+    expect(c128.dtype).toBe("complex128");
+    expect(c128.size).toBe(2);
+    expect(Array.from(c128.data as Float64Array)).toEqual([1, 2, 3, -4]);
+    expect(c128.toNested()).toEqual([new PyComplex(1, 2), new PyComplex(3, -4)]);
+    const c64 = (await bridge.call("numpy.ones", [[2, 1]], { dtype: "complex64" })) as NDArray;
+    expect(c64.dtype).toBe("complex64");
+    expect(c64.shape).toEqual([2, 1]);
+    expect(Array.from(c64.data as Float32Array)).toEqual([1, 0, 1, 0]);
+    expect(await pythonType(c128)).toEqual({ type: "ndarray", dtype: "complex128", shape: [2] });
+    const back = (await echo(c64)) as NDArray;
+    expect(Array.from(back.data as Float32Array)).toEqual([1, 0, 1, 0]);
+  });
+
+  it("big-endian arrays arrive in native byte order", async () => {
+    const big = (await bridge.call("numpy.arange", [4], { dtype: ">i4" })) as NDArray;
+    expect(big.dtype).toBe("int32");
+    expect(Array.from(big.data as Int32Array)).toEqual([0, 1, 2, 3]);
+    const bigFloat = (await bridge.call("numpy.array", [[1.5, -2]], { dtype: ">f8" })) as NDArray;
+    expect(Array.from(bigFloat.data as Float64Array)).toEqual([1.5, -2]);
   });
 });

@@ -3,15 +3,24 @@
 /** numpy dtypes that cross as raw bytes. */
 export type DType =
   | "bool" | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32"
-  | "int64" | "uint64" | "float16" | "float32" | "float64";
+  | "int64" | "uint64" | "float16" | "float32" | "float64" | "complex64" | "complex128";
 
-/** The TypedArray that holds each dtype (float16 stays as raw 16-bit words; bool as 0/1 bytes). */
+/**
+ * The TypedArray that holds each dtype (float16 stays as raw 16-bit words; bool as 0/1 bytes; complex as
+ * interleaved real, imaginary pairs, so `data` has two numbers per element).
+ */
 export interface DTypeArrays {
   bool: Uint8Array; int8: Int8Array; uint8: Uint8Array; int16: Int16Array; uint16: Uint16Array;
   int32: Int32Array; uint32: Uint32Array; int64: BigInt64Array; uint64: BigUint64Array;
   float16: Uint16Array; float32: Float32Array; float64: Float64Array;
+  complex64: Float32Array; complex128: Float64Array;
 }
 export type TypedArray = DTypeArrays[DType];
+
+/** Numbers in `data` per array element: 2 for complex dtypes, else 1. */
+export function valuesPerElement(dtype: DType): 1 | 2 {
+  return dtype === "complex64" || dtype === "complex128" ? 2 : 1;
+}
 
 /** A dense numpy array: C order, little-endian. */
 export class NDArray<D extends DType = DType> {
@@ -20,20 +29,22 @@ export class NDArray<D extends DType = DType> {
     readonly shape: readonly number[],
     readonly data: DTypeArrays[D],
   ) {
-    const expected = shape.reduce((a, b) => a * b, 1);
+    const expected = shape.reduce((a, b) => a * b, 1) * valuesPerElement(dtype);
     if (data.length !== expected) {
-      throw new RangeError(`NDArray of shape [${shape.join(", ")}] needs ${expected} elements, got ${data.length}`);
+      throw new RangeError(`NDArray of ${dtype} and shape [${shape.join(", ")}] needs ${expected} values in data, got ${data.length}`);
     }
   }
 
   /** Number of elements. */
   get size(): number {
-    return this.data.length;
+    return this.data.length / valuesPerElement(this.dtype);
   }
 
-  /** Nested plain arrays (numbers, bigints or booleans), like numpy's tolist(). */
+  /** Nested plain arrays (numbers, bigints, booleans or PyComplex), like numpy's tolist(). */
   toNested(): unknown {
-    const flat = Array.from(this.data as ArrayLike<number | bigint>, (v) => (this.dtype === "bool" ? v !== 0 : v));
+    const flat: unknown[] = valuesPerElement(this.dtype) === 2
+      ? Array.from({ length: this.size }, (_, i) => new PyComplex(Number(this.data[2 * i]), Number(this.data[2 * i + 1])))
+      : Array.from(this.data as ArrayLike<number | bigint>, (v) => (this.dtype === "bool" ? v !== 0 : v));
     if (this.shape.length === 0) return flat[0];
     const build = (dim: number, offset: number): unknown[] => {
       const length = this.shape[dim] ?? 0;
@@ -63,6 +74,43 @@ export function tuple<T extends readonly PyValue[]>(...items: T): Readonly<T> {
 /** True for arrays that came from a Python tuple or were made with tuple(). */
 export function isTuple(value: unknown): value is readonly PyValue[] {
   return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[TUPLE] === true;
+}
+
+const PYTHON_TYPE = Symbol.for("snakebridge.pythonType");
+const FIELDS = Symbol.for("snakebridge.fields");
+
+/**
+ * The Python type a tuple or dict came from when it was a subclass ("collections.Counter", "os.stat_result",
+ * "numpy.linalg._linalg.SVDResult"); undefined for plain containers. Display only: sent back, the value is
+ * a plain tuple or dict.
+ */
+export function pythonTypeOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const type = (value as Record<symbol, unknown>)[PYTHON_TYPE];
+  return typeof type === "string" ? type : undefined;
+}
+
+/** The field names of a named tuple or struct sequence ("" for an item without one); [] otherwise. */
+export function tupleFields(value: unknown): readonly string[] {
+  if (!Array.isArray(value)) return [];
+  const fields = (value as unknown as Record<symbol, unknown>)[FIELDS];
+  return Array.isArray(fields) ? (fields as string[]) : [];
+}
+
+/** Records the Python type of a subclassed tuple or dict (non-enumerable: JSON and equality ignore it). */
+export function recordPythonType(value: object, pythonType: string): void {
+  Object.defineProperty(value, PYTHON_TYPE, { value: pythonType, enumerable: false });
+}
+
+/**
+ * Makes a tuple's items readable by field name too (`svd.U`, `stat.st_size`), without shadowing what arrays
+ * already have (`length`, `map`...): those stay readable by index. Call before freezing.
+ */
+export function nameFields(items: PyValue[], fields: readonly string[]): void {
+  Object.defineProperty(items, FIELDS, { value: Object.freeze([...fields]), enumerable: false });
+  fields.forEach((name, i) => {
+    if (name && !(name in items)) Object.defineProperty(items, name, { value: items[i], enumerable: false });
+  });
 }
 
 /** Where a handle lives and how to let it go; implemented by the bridge. */

@@ -20,7 +20,8 @@ INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 _MAX_DEPTH = 100
 SUPPORTED_DTYPES = frozenset(
-    ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float16", "float32", "float64"]
+    ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float16", "float32", "float64",
+     "complex64", "complex128"]
 )
 
 _NULL = values_pb2.Null()
@@ -94,12 +95,32 @@ class Encoder:
         np = _numpy()
         if np is not None:
             if isinstance(obj, np.ndarray):
-                if obj.dtype.name in SUPPORTED_DTYPES and obj.dtype.byteorder in ("=", "<", "|"):
+                if obj.dtype.name in SUPPORTED_DTYPES:
                     return values_pb2.Value(ndarray_value=self._encode_array(obj))
                 return self.handle(obj)
             if isinstance(obj, np.generic):
                 return self._encode(obj.item(), depth, path)
+        if isinstance(obj, (tuple, dict)):
+            # Named tuples, struct sequences (os.stat_result), numpy's SVDResult, Counter, OrderedDict...:
+            # data, with the type recorded for display. Coming back they are plain tuples and dicts.
+            if depth >= _MAX_DEPTH or id(obj) in path:
+                return self.handle(obj)
+            path.add(id(obj))
+            try:
+                return self._encode_subclass(obj, depth + 1, path)
+            finally:
+                path.discard(id(obj))
         return self.handle(obj)
+
+    def _encode_subclass(self, obj: Any, depth: int, path: set[int]) -> values_pb2.Value:
+        if isinstance(obj, dict):
+            value = self._encode_container(obj, dict, depth, path)
+            value.dict_value.python_type = _qualified_type(obj)
+            return value
+        value = self._encode_container(obj, tuple, depth, path)
+        value.tuple_value.python_type = _qualified_type(obj)
+        value.tuple_value.fields.extend(_tuple_fields(obj))
+        return value
 
     def _encode_container(self, obj: Any, kind: type, depth: int, path: set[int]) -> values_pb2.Value:
         if kind is dict:
@@ -116,12 +137,25 @@ class Encoder:
         return values_pb2.Value(set_value=values_pb2.ValueList(items=items))
 
     def _encode_array(self, array: Any) -> values_pb2.NDArray:
+        if array.dtype.byteorder == ">":  # the wire is little-endian: big-endian data is converted
+            array = array.astype(array.dtype.newbyteorder("<"))
         # copy(order="C") rather than ascontiguousarray, which turns 0-d arrays into 1-d ones.
         contiguous = array if array.flags.c_contiguous else array.copy(order="C")
         shape = list(contiguous.shape)
         if self._shm_threshold > 0 and contiguous.nbytes >= self._shm_threshold:
             return values_pb2.NDArray(dtype=contiguous.dtype.name, shape=shape, shm_path=_write_shared(contiguous))
         return values_pb2.NDArray(dtype=contiguous.dtype.name, shape=shape, data=contiguous.tobytes())
+
+
+def _tuple_fields(obj: tuple[Any, ...]) -> list[str]:
+    """Field names of a named tuple or struct sequence, one per item ("" where an item has none)."""
+    names = getattr(type(obj), "_fields", None)
+    if names is None:
+        names = getattr(type(obj), "__match_args__", ())  # struct sequences: the named visible fields
+    if not isinstance(names, tuple) or not all(isinstance(n, str) for n in names):
+        return []
+    names = names[: len(obj)]
+    return [*names, *([""] * (len(obj) - len(names)))] if names else []
 
 
 def _shm_dir() -> str:

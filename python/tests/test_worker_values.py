@@ -87,3 +87,46 @@ def test_handles_expire_after_their_ttl_and_respect_the_cap() -> None:
     with pytest.raises(HandleLimitError, match="release"):
         capped.put(3)
     assert capped.release_session("") == 2
+
+
+def test_tuple_and_dict_subclasses_are_data_with_their_type_and_come_back_plain() -> None:
+    import collections
+    import os
+
+    handles = HandleTable()
+    encoder = Encoder(handles)
+    svd = encoder.encode(np.linalg.svd(np.eye(2)))
+    assert list(svd.tuple_value.fields) == ["U", "S", "Vh"]
+    assert svd.tuple_value.python_type.endswith("SVDResult")
+    stat = encoder.encode(os.stat("."))
+    assert stat.tuple_value.python_type == "os.stat_result"
+    assert list(stat.tuple_value.fields)[:2] == ["st_mode", "st_ino"]
+    counter = encoder.encode(collections.Counter("aab"))
+    assert counter.dict_value.python_type == "collections.Counter"
+    assert len(handles) == 0
+    back = Decoder(handles).decode(counter)
+    assert type(back) is dict and back == {"a": 2, "b": 1}
+    assert type(Decoder(handles).decode(stat)) is tuple
+
+
+def test_a_type_named_by_the_host_is_never_imported() -> None:
+    from snakebridge_worker.proto import values_pb2
+
+    forged = values_pb2.Value(tuple_value=values_pb2.ValueList(
+        items=[values_pb2.Value(int_value=1)], fields=["x"], python_type="os.system"))
+    forged_dict = values_pb2.Value(dict_value=values_pb2.Dict(python_type="subprocess.Popen"))
+    decoder = Decoder(HandleTable())
+    assert decoder.decode(forged) == (1,) and type(decoder.decode(forged)) is tuple
+    assert decoder.decode(forged_dict) == {} and type(decoder.decode(forged_dict)) is dict
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128", ">i4", ">f8", ">c16"])
+def test_complex_and_big_endian_arrays_cross_as_data_in_native_order(dtype: str) -> None:
+    array = (np.arange(6).reshape(2, 3) * (1 + 1j if "c" in dtype else 1)).astype(dtype)
+    handles = HandleTable()
+    value = Encoder(handles).encode(array)
+    assert value.WhichOneof("kind") == "ndarray_value"
+    assert value.ndarray_value.dtype == np.dtype(dtype).newbyteorder("=").name
+    back = Decoder(handles).decode(value)
+    assert back.dtype.isnative
+    np.testing.assert_array_equal(back, array)

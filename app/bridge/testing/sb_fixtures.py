@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import time
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 
 def echo(value: Any) -> Any:
@@ -83,3 +84,42 @@ def crash_after(n: int) -> Iterator[int]:
 def crash_now() -> None:
     """Kills its own process mid-call."""
     os._exit(3)
+
+
+class Point(NamedTuple):
+    """A user-defined named tuple."""
+
+    x: int
+    y: int
+
+
+def point(x: int, y: int) -> Point:
+    """A named tuple result."""
+    return Point(x, y)
+
+
+class _Shadowing(NamedTuple):
+    length: int
+    size: int
+
+
+def shadowing() -> _Shadowing:
+    """A named tuple whose field names collide with JavaScript array members."""
+    return _Shadowing(10, 20)
+
+
+def counter() -> "collections.Counter[str]":
+    """A Counter (a dict subclass)."""
+    return collections.Counter("abracadabra")
+
+
+def ordered() -> "collections.OrderedDict[str, int]":
+    """An OrderedDict."""
+    return collections.OrderedDict([("z", 1), ("a", 2)])
+
+
+def default_dict() -> "collections.defaultdict[str, list[int]]":
+    """A defaultdict (its factory stays behind)."""
+    d: collections.defaultdict[str, list[int]] = collections.defaultdict(list)
+    d["k"].append(1)
+    return d

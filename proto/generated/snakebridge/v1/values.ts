@@ -41,6 +41,17 @@ export interface Null {
 
 export interface ValueList {
   items: Value[];
+  /**
+   * For named tuples and struct sequences (os.stat_result, numpy's SVDResult):
+   * the field names, one per item, so the host can read them by name.
+   */
+  fields: string[];
+  /**
+   * Qualified Python type of a tuple or dict subclass ("os.stat_result"),
+   * for display only: "" for plain containers. The worker never imports a
+   * type named here; a value sent back is a plain tuple or dict.
+   */
+  pythonType: string;
 }
 
 export interface DictEntry {
@@ -51,6 +62,8 @@ export interface DictEntry {
 /** Dicts keep insertion order and allow keys of any kind (ints, tuples, ...). */
 export interface Dict {
   entries: DictEntry[];
+  /** Qualified type of a dict subclass ("collections.Counter"); see ValueList.python_type. */
+  pythonType: string;
 }
 
 export interface Complex {
@@ -61,11 +74,13 @@ export interface Complex {
 /**
  * A dense array in C order, little-endian. `data` holds the raw element
  * bytes, unless `shm_path` names a shared-memory file that holds them.
+ * Arrays in another byte order are converted before they are sent.
  */
 export interface NDArray {
   /**
    * numpy dtype name: bool, int8, uint8, int16, uint16, int32, uint32,
-   * int64, uint64, float16, float32, float64.
+   * int64, uint64, float16, float32, float64, complex64, complex128.
+   * Complex elements are interleaved (real, imag) float32/float64 pairs.
    */
   dtype: string;
   shape: bigint[];
@@ -523,13 +538,19 @@ export const Null: MessageFns<Null> = {
 };
 
 function createBaseValueList(): ValueList {
-  return { items: [] };
+  return { items: [], fields: [], pythonType: "" };
 }
 
 export const ValueList: MessageFns<ValueList> = {
   encode(message: ValueList, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.items) {
       Value.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.fields) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.pythonType !== "") {
+      writer.uint32(26).string(message.pythonType);
     }
     return writer;
   },
@@ -555,6 +576,22 @@ export const ValueList: MessageFns<ValueList> = {
             message.items.push(Value.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fields.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pythonType = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -568,13 +605,27 @@ export const ValueList: MessageFns<ValueList> = {
   },
 
   fromJSON(object: any): ValueList {
-    return { items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => Value.fromJSON(e)) : [] };
+    return {
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => Value.fromJSON(e)) : [],
+      fields: globalThis.Array.isArray(object?.fields) ? object.fields.map((e: any) => globalThis.String(e)) : [],
+      pythonType: isSet(object.pythonType)
+        ? globalThis.String(object.pythonType)
+        : isSet(object.python_type)
+        ? globalThis.String(object.python_type)
+        : "",
+    };
   },
 
   toJSON(message: ValueList): unknown {
     const obj: any = {};
     if (message.items?.length) {
       obj.items = message.items.map((e) => Value.toJSON(e));
+    }
+    if (message.fields?.length) {
+      obj.fields = message.fields;
+    }
+    if (message.pythonType !== "") {
+      obj.pythonType = message.pythonType;
     }
     return obj;
   },
@@ -585,6 +636,8 @@ export const ValueList: MessageFns<ValueList> = {
   fromPartial<I extends Exact<DeepPartial<ValueList>, I>>(object: I): ValueList {
     const message = createBaseValueList();
     message.items = object.items?.map((e) => Value.fromPartial(e)) || [];
+    message.fields = object.fields?.map((e) => e) || [];
+    message.pythonType = object.pythonType ?? "";
     return message;
   },
 };
@@ -675,13 +728,16 @@ export const DictEntry: MessageFns<DictEntry> = {
 };
 
 function createBaseDict(): Dict {
-  return { entries: [] };
+  return { entries: [], pythonType: "" };
 }
 
 export const Dict: MessageFns<Dict> = {
   encode(message: Dict, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.entries) {
       DictEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.pythonType !== "") {
+      writer.uint32(18).string(message.pythonType);
     }
     return writer;
   },
@@ -707,6 +763,14 @@ export const Dict: MessageFns<Dict> = {
             message.entries.push(DictEntry.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pythonType = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -722,6 +786,11 @@ export const Dict: MessageFns<Dict> = {
   fromJSON(object: any): Dict {
     return {
       entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => DictEntry.fromJSON(e)) : [],
+      pythonType: isSet(object.pythonType)
+        ? globalThis.String(object.pythonType)
+        : isSet(object.python_type)
+        ? globalThis.String(object.python_type)
+        : "",
     };
   },
 
@@ -729,6 +798,9 @@ export const Dict: MessageFns<Dict> = {
     const obj: any = {};
     if (message.entries?.length) {
       obj.entries = message.entries.map((e) => DictEntry.toJSON(e));
+    }
+    if (message.pythonType !== "") {
+      obj.pythonType = message.pythonType;
     }
     return obj;
   },
@@ -739,6 +811,7 @@ export const Dict: MessageFns<Dict> = {
   fromPartial<I extends Exact<DeepPartial<Dict>, I>>(object: I): Dict {
     const message = createBaseDict();
     message.entries = object.entries?.map((e) => DictEntry.fromPartial(e)) || [];
+    message.pythonType = object.pythonType ?? "";
     return message;
   },
 };

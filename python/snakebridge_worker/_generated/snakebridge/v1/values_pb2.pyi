@@ -43,10 +43,14 @@ class Null(_message.Message):
     def __init__(self) -> None: ...
 
 class ValueList(_message.Message):
-    __slots__ = ("items",)
+    __slots__ = ("items", "fields", "python_type")
     ITEMS_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    PYTHON_TYPE_FIELD_NUMBER: _ClassVar[int]
     items: _containers.RepeatedCompositeFieldContainer[Value]
-    def __init__(self, items: _Optional[_Iterable[_Union[Value, _Mapping]]] = ...) -> None: ...
+    fields: _containers.RepeatedScalarFieldContainer[str]
+    python_type: str
+    def __init__(self, items: _Optional[_Iterable[_Union[Value, _Mapping]]] = ..., fields: _Optional[_Iterable[str]] = ..., python_type: _Optional[str] = ...) -> None: ...
 
 class DictEntry(_message.Message):
     __slots__ = ("key", "value")
@@ -57,10 +61,12 @@ class DictEntry(_message.Message):
     def __init__(self, key: _Optional[_Union[Value, _Mapping]] = ..., value: _Optional[_Union[Value, _Mapping]] = ...) -> None: ...
 
 class Dict(_message.Message):
-    __slots__ = ("entries",)
+    __slots__ = ("entries", "python_type")
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    PYTHON_TYPE_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[DictEntry]
-    def __init__(self, entries: _Optional[_Iterable[_Union[DictEntry, _Mapping]]] = ...) -> None: ...
+    python_type: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[DictEntry, _Mapping]]] = ..., python_type: _Optional[str] = ...) -> None: ...
 
 class Complex(_message.Message):
     __slots__ = ("real", "imag")
