@@ -44,6 +44,22 @@ export class WorkerCrashedError extends PoolError {
   }
 }
 
+/** The worker went past its memory limit while the call ran, and was killed (by the watchdog or the kernel). */
+export class WorkerOutOfMemoryError extends PoolError {
+  readonly code = "out_of_memory";
+  constructor(
+    readonly workerId: string,
+    readonly limitBytes: number,
+    how: string,
+  ) {
+    super(
+      `Worker ${workerId} went past its memory limit of ${(limitBytes / 2 ** 20).toFixed(0)} MiB (${how}) and was killed while the call ran. ` +
+        `The pool is replacing it. Use less memory in the call (smaller batches or arrays), or raise limits.memoryBytes.`,
+    );
+    this.name = "WorkerOutOfMemoryError";
+  }
+}
+
 /** The worker a call was pinned to (by workerId or strict session affinity) no longer exists. */
 export class WorkerGoneError extends PoolError {
   readonly code = "worker_gone";

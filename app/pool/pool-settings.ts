@@ -17,6 +17,7 @@ export interface Settings {
   termMs: number;
   stateDir: string;
   name: string;
+  limits: PoolOptions["limits"];
 }
 
 function numberOption(value: number | undefined, fallback: number, name: string, min = 0): number {
@@ -46,5 +47,18 @@ export function resolveSettings(options: PoolOptions): Settings {
     termMs: numberOption(options.shutdown?.termMs, 2_000, "shutdown.termMs"),
     stateDir: options.stateDir ?? defaultStateDir(),
     name: options.name ?? "process pool",
+    limits: resolveLimits(options.limits),
   };
+}
+
+/** Checks resource limits: positive numbers, a known mechanism. */
+function resolveLimits(limits: PoolOptions["limits"]): PoolOptions["limits"] {
+  if (limits === undefined) return undefined;
+  if (limits.memoryBytes !== undefined) numberOption(limits.memoryBytes, 0, "limits.memoryBytes", 1);
+  if (limits.cpus !== undefined) numberOption(limits.cpus, 0, "limits.cpus", 0.01);
+  if (limits.sampleIntervalMs !== undefined) numberOption(limits.sampleIntervalMs, 0, "limits.sampleIntervalMs", 10);
+  if (limits.mechanism !== undefined && !["auto", "cgroup", "watchdog"].includes(limits.mechanism)) {
+    throw new RangeError(`Pool option limits.mechanism must be "auto", "cgroup" or "watchdog"; got ${String(limits.mechanism)}.`);
+  }
+  return limits;
 }

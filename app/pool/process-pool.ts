@@ -5,12 +5,14 @@ import {
   QueueTimeoutError,
   WorkerCrashedError,
   WorkerGoneError,
+  WorkerOutOfMemoryError,
   WorkerStartError,
   describeError,
 } from "./errors.js";
 import { killGroup, signalGroup, terminateGroup } from "./process-group.js";
 import { type Settings, resolveSettings } from "./pool-settings.js";
 import { ProcessRegistry, reapOrphans } from "./process-registry.js";
+import { type LimitMechanism, PoolCgroup, chooseLimitMechanism, processTreeRssBytes } from "./resource-limits.js";
 import type {
   Disposable,
   HealthReport,
@@ -74,6 +76,9 @@ export class ProcessPool<C> {
   private shutdownPromise: Promise<void> | undefined;
   private dispatching = false;
   private redispatch = false;
+  private limitMechanism: LimitMechanism = { kind: "none", detail: "no limits set" };
+  private cgroup: PoolCgroup | undefined;
+  private watchdogTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly adapter: WorkerAdapter<C>,
@@ -90,6 +95,7 @@ export class ProcessPool<C> {
     if (this.phase !== "new") {
       throw new Error(`${this.settings.name}: start() was already called; a pool starts once. Create a new pool instead.`);
     }
+    this.startLimits();
     this.phase = "running";
     const reaped = reapOrphans(this.settings.stateDir, this.runId);
     if (reaped.pids.length > 0 || reaped.problems.length > 0) this.emit({ type: "orphans_reaped", ...reaped });
@@ -184,6 +190,11 @@ export class ProcessPool<C> {
       queued: this.queue.size,
       workers: this.slots.map((slot) => this.snapshotSlot(slot)),
     };
+  }
+
+  /** How this pool enforces its resource limits (cgroup, watchdog, or none), and why. */
+  get limits(): LimitMechanism {
+    return this.limitMechanism;
   }
 
   /** Subscribes to pool telemetry. */
@@ -445,6 +456,18 @@ export class ProcessPool<C> {
       this.startFailed(slot, error);
       return;
     }
+    if (this.cgroup !== undefined) {
+      try {
+        instance.oomKillsAtStart = this.cgroup.oomKills(slot.id);
+        this.cgroup.attach(slot.id, instance.pid);
+      } catch (error) {
+        // A worker we could not limit must not run unlimited: kill it (it is not the slot's instance yet, so its
+        // exit is not a crash) and retry the start with backoff.
+        signalGroup(instance.pid, "SIGKILL");
+        this.startFailed(slot, new Error(`could not put worker ${slot.id} into cgroup ${this.cgroup.dir}: ${describeError(error)}`));
+        return;
+      }
+    }
     slot.nextGeneration += 1;
     slot.instance = instance;
     this.updateRegistry(slot, () => this.registry.add(slot.id, instance.pid));
@@ -489,10 +512,13 @@ export class ProcessPool<C> {
     const stopping = instance.stopReason;
     const why = stopping !== undefined ? `was stopped (${stopping})` : instance.killReason !== undefined ? `was killed (${instance.killReason})` : "exited unexpectedly";
     const inFlight = instance.running.size;
+    const oom = this.outOfMemoryCause(slot, instance);
     const error =
       stopping !== undefined && this.phase !== "running"
         ? new PoolClosedError(this.settings.name, `the worker was stopped by shutdown() before the call finished`)
-        : new WorkerCrashedError(slot.id, info.code, info.signal, why);
+        : oom !== undefined
+          ? new WorkerOutOfMemoryError(slot.id, this.settings.limits?.memoryBytes ?? 0, oom)
+          : new WorkerCrashedError(slot.id, info.code, info.signal, why);
     for (const call of [...instance.running]) call.fail(error);
     if (stopping !== undefined || slot.instance !== instance) return;
 
@@ -649,17 +675,54 @@ export class ProcessPool<C> {
     });
   }
 
+  // ---- resource limits -----------------------------------------------------------------------
+
+  /** Chooses the mechanism (throws when a limit cannot be enforced here) and starts it. */
+  private startLimits(): void {
+    const limits = this.settings.limits;
+    this.limitMechanism = chooseLimitMechanism(limits);
+    if (this.limitMechanism.kind === "cgroup" && limits !== undefined) {
+      this.cgroup = new PoolCgroup(this.limitMechanism.parent, this.runId, limits);
+    } else if (this.limitMechanism.kind === "watchdog" && limits?.memoryBytes !== undefined) {
+      const limit = limits.memoryBytes;
+      this.watchdogTimer = setInterval(() => this.sampleMemory(limit), limits.sampleIntervalMs ?? 200);
+      this.watchdogTimer.unref();
+    }
+  }
+
+  /** One watchdog round: kills each worker whose process tree holds more than `limit` resident bytes. */
+  private sampleMemory(limit: number): void {
+    for (const slot of this.slots) {
+      const instance = slot.live;
+      if (instance === undefined || instance.exitInfo !== undefined || instance.outOfMemory !== undefined) continue;
+      const rss = processTreeRssBytes(instance.pid);
+      instance.rssBytes = rss;
+      if (rss <= limit) continue;
+      instance.outOfMemory = `the RSS watchdog saw ${(rss / 2 ** 20).toFixed(0)} MiB`;
+      this.killWorker(slot.id, `memory limit: ${instance.outOfMemory} > ${(limit / 2 ** 20).toFixed(0)} MiB`);
+    }
+  }
+
+  /** Why an exited worker counts as out of memory (watchdog kill, or a kernel OOM kill in its cgroup), if it does. */
+  private outOfMemoryCause(slot: WorkerSlot<C>, instance: WorkerInstance<C>): string | undefined {
+    if (instance.outOfMemory !== undefined) return instance.outOfMemory;
+    if (this.cgroup !== undefined && this.cgroup.oomKills(slot.id) > instance.oomKillsAtStart) return "the kernel's OOM killer in its cgroup";
+    return undefined;
+  }
+
   // ---- shutdown ------------------------------------------------------------------------------
 
   private async close(): Promise<void> {
     this.phase = "closing";
     clearInterval(this.healthTimer);
+    clearInterval(this.watchdogTimer);
     const closed = new PoolClosedError(this.settings.name, "shutdown() was called");
     for (const entry of this.queue.removeWhere(() => true)) entry.payload.reject(closed);
     for (const notify of [...this.startProgress]) notify();
     await Promise.all(this.slots.map((slot) => this.closeSlot(slot)));
     await Promise.all([...this.groupKills]);
     this.updateRegistry(undefined, () => this.registry.remove());
+    for (const problem of this.cgroup?.remove() ?? []) this.warn(undefined, `cgroup not removed: ${problem}`);
     this.phase = "closed";
     this.listeners.clear();
   }

@@ -1,3 +1,7 @@
+import type { ResourceLimits } from "./resource-limits.js";
+
+export type { ResourceLimits };
+
 /**
  * The part of a worker process the pool watches. A ChildProcess satisfies it; so does a proxy for a worker
  * forked by a warm template process, which the pool never spawned itself.
@@ -71,6 +75,8 @@ export interface PoolOptions {
   stateDir?: string;
   /** Label for registry entries and messages. */
   name?: string;
+  /** Memory and CPU limits per worker: cgroup v2 where delegated, else an RSS watchdog (memory only). */
+  limits?: ResourceLimits;
 }
 
 export type Affinity = "none" | "hint" | "strict";

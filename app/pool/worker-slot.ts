@@ -24,6 +24,10 @@ export class WorkerInstance<C> {
   stopReason: string | undefined;
   /** Set by killWorker so the crash error says who killed it and why. */
   killReason: string | undefined;
+  /** Set when the memory watchdog killed it, so its calls fail with out_of_memory rather than worker_crashed. */
+  outOfMemory: string | undefined;
+  /** The cgroup leaf's OOM-kill count when this process joined it; a higher count at exit means the kernel killed it. */
+  oomKillsAtStart = 0;
   exitInfo: ExitInfo | undefined;
   /** Resolves when the process has exited. */
   readonly exited: Promise<ExitInfo>;

@@ -13,6 +13,7 @@ if (process.env.LINE_WORKER_IGNORE_SIGTERM === "1") process.on("SIGTERM", () => 
 
 let sick = false;
 const grandchildren = [];
+const held = [];
 
 const commands = {
   echo: async (arg) => `ok ${arg}`,
@@ -33,6 +34,19 @@ const commands = {
     return `ok ${child.pid}`;
   },
   crash: async (arg) => process.exit(Number(arg || 3)),
+  // Touches N MiB (so they are resident), then holds them for a while: a call that blows a memory limit.
+  allocate: async (arg) => {
+    held.push(Buffer.alloc(Number(arg) * 2 ** 20, 1));
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    return "ok allocated";
+  },
+  // The same from a child process, to show that limits count a worker's whole process tree.
+  "child-allocate": async (arg) => {
+    const code = `const b = Buffer.alloc(${Number(arg)} * 2 ** 20, 1); setInterval(() => b[0]++, 1000);`;
+    grandchildren.push(spawn(process.execPath, ["-e", code], { stdio: "ignore" }));
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    return "ok allocated";
+  },
 };
 
 const lines = createInterface({ input: process.stdin });
