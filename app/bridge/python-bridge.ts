@@ -13,7 +13,8 @@ import { AsyncQueue } from "./async-queue.js";
 import { CallInterrupt } from "./call-interrupt.js";
 import { decodeValue, encodeValue, type HandleContext } from "./codec.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
-import { PythonWorkerAdapter, type PythonWorker, type StartMode } from "./python-adapter.js";
+import type { PythonWorker, StartMode } from "./python-adapter.js";
+import { defaultShmThreshold, placementOf, workerAdapterFor, type BridgeWorkerAdapter, type Placement, type WorkerPlacement } from "./placement/index.js";
 import { PythonError } from "./python-error.js";
 import { rpcError, type WorkerConnection } from "./worker-client.js";
 import { NDArray, PyHandle, type HandleOwner, type PyKwargs, type PyValue } from "./values.js";
@@ -32,6 +33,8 @@ export interface BridgeOptions {
   startMode?: StartMode;
   /** ndarray results at least this large travel through shared memory (default 1 MiB; 0 disables). */
   shmThresholdBytes?: number;
+  /** Where workers run: child processes (default) or actors on a Ray cluster (docs/ray.md). */
+  placement?: Placement;
   pool?: Partial<Omit<PoolOptions, "size">>;
 }
 
@@ -98,6 +101,7 @@ export class PythonBridge implements HandleOwner {
   readonly #running = new Map<string, RunningCall>();
   readonly #outputListeners = new Set<WorkerOutputListener>();
   #shmThreshold = 0n;
+  readonly #placements = new Map<string, WorkerPlacement | undefined>();
   private readonly connections = new Map<string, WorkerConnection>();
   readonly #finalizer = new FinalizationRegistry<{ id: string; workerId: string; generation: number }>((held) => {
     this.#releaseById(held.id, held.workerId, held.generation);
@@ -107,28 +111,32 @@ export class PythonBridge implements HandleOwner {
   private constructor(
     readonly interpreter: InterpreterInfo,
     readonly pool: ProcessPool<PythonWorker>,
-    private readonly adapter: PythonWorkerAdapter,
+    private readonly adapter: BridgeWorkerAdapter,
     private readonly options: BridgeOptions,
   ) {
-    this.#shmThreshold = BigInt(options.shmThresholdBytes ?? 1024 * 1024);
+    this.#shmThreshold = BigInt(options.shmThresholdBytes ?? defaultShmThreshold(options.placement));
   }
 
   /** Finds the interpreter, starts the pool and resolves when the workers are ready. */
   static async start(options: BridgeOptions = {}): Promise<PythonBridge> {
     const interpreter = await findInterpreter(options.python);
     const ref: { bridge?: PythonBridge } = {};
-    const adapter = new PythonWorkerAdapter({
+    const adapter = workerAdapterFor(options.placement, {
       python: interpreter.executable,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.startMode === undefined ? {} : { startMode: options.startMode }),
       onNotice: (message) => ref.bridge?.emitOutput("host", "stderr", `${message}\n`),
       onOutput: (workerId, stream, text) => ref.bridge?.emitOutput(workerId, stream, text),
-      onReady: (worker) => ref.bridge?.connections.set(worker.workerId, worker.connection),
+      onReady: (worker) => {
+        if (!ref.bridge) return;
+        ref.bridge.connections.set(worker.workerId, worker.connection);
+        ref.bridge.#placements.set(worker.workerId, placementOf(worker));
+      },
       onExit: (worker) => {
         if (ref.bridge?.connections.get(worker.workerId) === worker.connection) ref.bridge.connections.delete(worker.workerId);
       },
-    });
+    }, { size: options.poolSize ?? 2, stateDir: options.pool?.stateDir });
     const pool = new ProcessPool(adapter, { name: "python", ...options.pool, size: options.poolSize ?? 2 });
     const bridge = new PythonBridge(interpreter, pool, adapter, options);
     ref.bridge = bridge;
@@ -408,6 +416,11 @@ export class PythonBridge implements HandleOwner {
     const running = this.#running.get(callId);
     if (!running) return false;
     return running.interrupt.fire("cancelled");
+  }
+
+  /** Where a worker runs when it is a Ray actor (node, actor name); undefined for a local worker. */
+  workerPlacement(workerId: string): WorkerPlacement | undefined {
+    return this.#placements.get(workerId);
   }
 
   /** The pool worker running a call (e.g. to sample that worker's telemetry during a training run). */

@@ -35,6 +35,8 @@ _MAX_MESSAGE = 1024 * 1024 * 1024
 def _parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m snakebridge_worker", description=__doc__)
     parser.add_argument("--transport", choices=["auto", "unix", "tcp"], default="auto")
+    parser.add_argument("--tcp-host", default="127.0.0.1",
+                        help="address TCP servers bind and announce (a Ray actor on a remote node gives its node IP)")
     parser.add_argument("--threads", type=int, default=32, help="gRPC handler threads")
     parser.add_argument("--handle-ttl", type=float, default=float(os.environ.get("SNAKEBRIDGE_HANDLE_TTL_S", 900)))
     parser.add_argument("--max-handles", type=int, default=int(os.environ.get("SNAKEBRIDGE_MAX_HANDLES", 10_000)))
@@ -45,7 +47,7 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _bind(server: grpc.Server, transport: str) -> tuple[str, str | None]:
+def _bind(server: grpc.Server, transport: str, tcp_host: str = "127.0.0.1") -> tuple[str, str | None]:
     """Binds the server; returns its address and the private directory to remove on exit."""
     if transport in ("auto", "unix") and hasattr(os, "fchmod") and sys.platform != "win32":
         directory = tempfile.mkdtemp(prefix="snakebridge-")  # created 0700: only this user can connect
@@ -56,14 +58,14 @@ def _bind(server: grpc.Server, transport: str) -> tuple[str, str | None]:
         shutil.rmtree(directory, ignore_errors=True)
         if transport == "unix":
             raise OSError(f"could not bind the Unix socket {address}")
-    port = server.add_insecure_port("127.0.0.1:0")
+    port = server.add_insecure_port(f"{tcp_host}:0")
     if not port:
-        raise OSError("could not bind 127.0.0.1:0 for the worker's gRPC server")
-    return f"127.0.0.1:{port}", None
+        raise OSError(f"could not bind {tcp_host}:0 for the worker's gRPC server")
+    return f"{tcp_host}:{port}", None
 
 
 def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token: str,
-                     private_dir: str | None) -> tuple["grpc.aio.Server | None", str]:
+                     private_dir: str | None, tcp_host: str = "127.0.0.1") -> tuple["grpc.aio.Server | None", str]:
     """Starts the asyncio CallPipeline server on the executor's loop; returns it and its address ("" if none)."""
     # grpc.aio binds to the current event loop when the server is created.
     asyncio.set_event_loop(executor.loop)
@@ -73,12 +75,12 @@ def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token
                  ("grpc.so_reuseport", 0), ("grpc.optimization_target", "latency")],
     )
     worker_pb2_grpc.add_WorkerServicer_to_server(FastPathService(executor, service), fast)
-    address = f"unix:{os.path.join(private_dir, 'fast.sock')}" if private_dir else "127.0.0.1:0"
+    address = f"unix:{os.path.join(private_dir, 'fast.sock')}" if private_dir else f"{tcp_host}:0"
     port = fast.add_insecure_port(address)
     if not port:
         return None, ""
     if not private_dir:
-        address = f"127.0.0.1:{port}"
+        address = f"{tcp_host}:{port}"
     executor.loop.run_until_complete(fast.start())
     return fast, address
 
@@ -131,9 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     service = WorkerService(executor, handles)
     worker_pb2_grpc.add_WorkerServicer_to_server(service, server)
-    address, private_dir = _bind(server, args.transport)
+    address, private_dir = _bind(server, args.transport, args.tcp_host)
     server.start()
-    fast_server, fast_address = _start_fast_path(executor, service, token, private_dir)
+    fast_server, fast_address = _start_fast_path(executor, service, token, private_dir, args.tcp_host)
 
     stopping = threading.Event()
     cleaned = threading.Lock()

@@ -1,0 +1,58 @@
+// Where the pool's workers run: child processes of this host (the default), or actors on a Ray cluster.
+
+/** Workers as actors on a Ray cluster, driven through `python -m snakebridge_worker.ray_agent`. */
+export interface RayPlacement {
+  kind: "ray";
+  /**
+   * "local": a private single-node head bound to 127.0.0.1 that lives and dies with this host;
+   * "auto": the cluster `ray start` left on this machine (or RAY_ADDRESS); "HOST:PORT": a cluster's GCS;
+   * "ray://HOST:10001": Ray Client (needs `pip install "ray[client]"`).
+   */
+  address: "auto" | "local" | (string & {});
+  /** CPUs each worker actor reserves (default 1). */
+  numCpus?: number;
+  /** GPUs each worker actor reserves (default 0). */
+  numGpus?: number;
+  /** Custom resources each worker actor reserves, e.g. { "gpu_box": 1 } to pin workers to labelled nodes. */
+  resources?: Readonly<Record<string, number>>;
+  /** Ray namespace for the named actors (default "snakebridge"). */
+  namespace?: string;
+  /**
+   * Address the workers bind and announce. Default: the node's Ray address (127.0.0.1 on a loopback cluster).
+   * Workers listen on TCP: see docs/ray.md for what that exposes and how it is secured.
+   */
+  workerHost?: string;
+  /** Object store of a `local` head (default 150 MB: the bridge moves data over gRPC, not the object store). */
+  objectStoreBytes?: number;
+}
+
+export interface LocalPlacement {
+  kind: "local";
+}
+
+export type Placement = LocalPlacement | RayPlacement;
+
+/** Where one started worker runs (shown in the Workers and Training views). */
+export interface WorkerPlacement {
+  kind: "ray";
+  nodeId: string;
+  nodeIp: string;
+  hostname: string;
+  actorName: string;
+  actorPid: number;
+}
+
+/** Whether workers under this placement may live on another machine (then /dev/shm cannot carry arrays). */
+export function mayBeRemote(placement: Placement | undefined): boolean {
+  return placement?.kind === "ray" && placement.address !== "local";
+}
+
+/** Parses the CLI's `--ray ADDRESS|local` value into a placement; throws a message the user can act on. */
+export function rayPlacementFromFlag(value: string): RayPlacement {
+  const address = value.trim();
+  if (address === "") throw new Error('--ray needs an address: "local", "auto", HOST:PORT or ray://HOST:PORT');
+  if (!/^(local|auto|ray:\/\/[^\s/]+|[^\s/:]+:\d+)$/.test(address)) {
+    throw new Error(`--ray ${address}: expected "local", "auto", HOST:PORT (the cluster's GCS) or ray://HOST:PORT`);
+  }
+  return { kind: "ray", address };
+}
