@@ -4,15 +4,46 @@ import { intFlag, parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { parseJsonArgument, toJsonText } from "../json-output.js";
 
+interface CallRequest {
+  target: string;
+  callArgs: PyValue[];
+  kwargs: PyKwargs;
+  timeoutMs: number;
+  python: string | undefined;
+}
+
+/** Reads the command line; every mistake is a UsageError. */
+function parseCall(args: string[]): CallRequest {
+  const parsed = parseArgs(args, { kwargs: "string", json: "boolean", timeout: "string", python: "string" });
+  const [target, ...rawArgs] = parsed.positionals;
+  if (!target) throw new UsageError("missing the dotted path of the function to call, e.g. math.sqrt");
+  const callArgs = rawArgs.map((a, i) => parseJsonArgument(a, `argument ${i + 1}`));
+  const rawKwargs = stringFlag(parsed, "kwargs");
+  const kwargs = rawKwargs === undefined ? {} : parseJsonArgument(rawKwargs, "--kwargs");
+  if (kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs) || Object.getPrototypeOf(kwargs) !== Object.prototype) {
+    throw new UsageError("--kwargs must be a JSON object of names to values, e.g. '{\"indent\": 2}'");
+  }
+  return { target, callArgs, kwargs: kwargs as PyKwargs, timeoutMs: intFlag(parsed, "timeout", 60_000, 1), python: stringFlag(parsed, "python") };
+}
+
+/** A usage error in the shape of PythonError.toJSON(), so --json callers read one error format. */
+function usageErrorJson(error: UsageError): Record<string, string> {
+  return { type: "UsageError", module: "", classification: "usage_error", message: error.message, traceback: "" };
+}
+
 export const callCommand: CliCommand = {
   name: "call",
   summary: "Call a Python function in a worker and print the result",
   usage: `Usage: snakebridge call <dotted.path> [ARG_JSON ...] [--kwargs JSON] [--json] [--timeout MS] [--python PATH]
 
 Calls a Python function by its dotted path. Each ARG_JSON is one positional argument as JSON.
+Values JSON cannot say are tagged, the same way in arguments and in --json output:
+  {"$bytes": "AP8="}  {"$tuple": [1, 2]}  {"$set": [1, 2]}  {"$dict": [[1, "one"]]}  {"$complex": [1, 2]}
+  {"$bigint": "123456789012345678901"}  {"$float": "NaN"}  {"$ndarray": [[1, 2]], "dtype": "float32"}
+A printed {"$handle": ...} cannot be passed back: each call starts a fresh worker that holds no objects.
 
   --kwargs JSON   keyword arguments as a JSON object, e.g. '{"indent": 2}'
-  --json          print exactly one JSON value: the result, or {"error": {...}} (exit code 1)
+  --json          print exactly one JSON value: the result, or {"error": {...}} (exit code 1; 2 for a usage error)
   --timeout MS    deadline for the call (default 60000)
   --python PATH   interpreter to run the worker with
 
@@ -21,20 +52,21 @@ Examples:
   snakebridge call json.loads '"[1, 2]"'          → [1, 2]
   snakebridge call statistics.mean '[1, 2, 3, 4]' → 2.5`,
   async run(args, io) {
-    const parsed = parseArgs(args, { kwargs: "string", json: "boolean", timeout: "string", python: "string" });
-    const [target, ...rawArgs] = parsed.positionals;
-    if (!target) throw new UsageError("missing the dotted path of the function to call, e.g. math.sqrt");
-    const callArgs = rawArgs.map((a, i) => parseJsonArgument(a, `argument ${i + 1}`));
-    const rawKwargs = stringFlag(parsed, "kwargs");
-    const kwargs = rawKwargs === undefined ? {} : parseJsonArgument(rawKwargs, "--kwargs");
-    if (kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs)) throw new UsageError("--kwargs must be a JSON object");
-    const json = parsed.flags.has("json");
-    const timeoutMs = intFlag(parsed, "timeout", 60_000, 1);
-    const python = stringFlag(parsed, "python");
+    // Known before parsing, so that a usage error is JSON too when --json was asked for.
+    const json = args.includes("--json");
+    let request: CallRequest;
+    try {
+      request = parseCall(args);
+    } catch (error) {
+      if (!json || !(error instanceof UsageError)) throw error;
+      io.stdout.write(JSON.stringify({ error: usageErrorJson(error) }) + "\n");
+      return 2;
+    }
+    const { target, callArgs, kwargs, timeoutMs, python } = request;
 
     const bridge = await PythonBridge.start({ poolSize: 1, ...(python ? { python } : {}) });
     try {
-      const result: PyValue = await bridge.call(target, callArgs, kwargs as PyKwargs, { timeoutMs, signal: io.signal });
+      const result: PyValue = await bridge.call(target, callArgs, kwargs, { timeoutMs, signal: io.signal });
       io.stdout.write(toJsonText(result, json ? 0 : 2) + "\n");
       return 0;
     } catch (error) {
