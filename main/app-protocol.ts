@@ -41,7 +41,13 @@ export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== "workbench") return new Response("not found", { status: 404 });
-    const file = await resolveStaticFile(rendererDir, url.pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname); // resolveStaticFile takes a decoded path
+    } catch {
+      return new Response("not found", { status: 404 });
+    }
+    const file = await resolveStaticFile(rendererDir, path);
     if (!file) {
       const hint = url.pathname === "/index.html" ? ` — build the UI first: npx vite build --config renderer/vite.config.ts (looked in ${rendererDir})` : "";
       return new Response(`not found${hint}`, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });

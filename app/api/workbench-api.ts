@@ -212,7 +212,10 @@ export type RequestResult<K extends RequestName> = WorkbenchRequests[K]["result"
 
 /** A failed request, as both transports carry it. */
 export interface ApiErrorPayload {
-  /** Stable code: "bad_request", "not_found", "python_error", "unauthorized", "internal", "cancelled". */
+  /**
+   * Stable code: "bad_request", "not_found", "forbidden" (a path that resolves outside the workspace,
+   * symlinks followed), "python_error", "unauthorized", "internal", "cancelled".
+   */
   code: string;
   message: string;
   python?: PythonErrorView;

@@ -3,5 +3,6 @@ export { WorkbenchHost, defaultWorkspaceDir, type HostOptions } from "./workbenc
 export { WorkbenchWebServer, type WebServerOptions } from "./transports/websocket-server.js";
 export { ClientConnection } from "./transports/client-connection.js";
 export { contentSecurityPolicy } from "./transports/content-security.js";
+export { normalizeOrigin } from "./transports/request-guard.js";
 export { rendererDir } from "./renderer-location.js";
 export type { WorkbenchService } from "./service/workbench-service.js";

@@ -81,7 +81,8 @@ describe("host and transport", () => {
     expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(page.headers["content-security-policy"]).toBe(
       `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; ` +
-        `connect-src 'self' ws://127.0.0.1:${server.port}; img-src 'self' data: blob:; font-src 'self' data:`,
+        `connect-src 'self' ws://127.0.0.1:${server.port}; img-src 'self' data: blob:; font-src 'self' data:; ` +
+        `frame-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
     );
     const script = await get("/assets/app.js");
     expect(script.headers["content-type"]).toBe("text/javascript; charset=utf-8");
@@ -134,7 +135,7 @@ describe("workspace and manifests", () => {
     expect((await client.request("workspace.read", { path: "notes/a.txt" })).text).toBe("second\n");
     const listed = (await client.request("workspace.list", {})).map((f) => f.path);
     expect(listed.filter((p) => p.startsWith("notes/"))).toEqual(["notes/a.txt"]); // no temp files left
-    await expect(client.request("workspace.read", { path: "../secret.txt" })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(client.request("workspace.read", { path: "../secret.txt" })).rejects.toMatchObject({ code: "forbidden" });
     await expect(client.request("workspace.read", { path: "missing.txt" })).rejects.toMatchObject({ code: "not_found" });
   });
 

@@ -1,29 +1,27 @@
-// `snakebridge serve [--host 127.0.0.1] [--port N] [--workspace DIR] [--no-open]`: the workbench in a browser.
-import { spawn } from "node:child_process";
-import { WorkbenchHost, WorkbenchWebServer, rendererDir } from "../../host/index.js";
-import { intFlag, parseArgs, stringFlag } from "../args.js";
+// `snakebridge serve [--host 127.0.0.1] [--port N] [--workspace DIR] [--no-open] [--allow-host ...] [--allow-origin ...]`:
+// the workbench in a browser.
+import { WorkbenchHost, WorkbenchWebServer, normalizeOrigin, rendererDir } from "../../host/index.js";
+import { intFlag, parseArgs, stringFlag, type ParsedArgs } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { openBrowserPrivately, type OpenedBrowser } from "../open-browser.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
-/** Opens `url` in the desktop's browser; a failure only costs the convenience, the URL is printed anyway. */
-function openBrowser(url: string, io: { stderr: NodeJS.WritableStream }): void {
-  const [command, args] = process.platform === "darwin" ? ["open", [url]]
-    : process.platform === "win32" ? ["cmd", ["/c", "start", "", url]]
-    : ["xdg-open", [url]];
-  const child = spawn(command, args, { stdio: "ignore", detached: true });
-  child.on("error", (error) => io.stderr.write(`(could not open a browser: ${error.message}; open the URL above yourself)\n`));
-  child.unref();
+/** A comma-separated list flag ("a,b"), trimmed, empties dropped. */
+function listFlag(parsed: ParsedArgs, name: string): string[] {
+  return (stringFlag(parsed, name) ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
 }
 
 export const serveCommand: CliCommand = {
   name: "serve",
   summary: "Run the workbench as a local web app (open the printed URL in a browser)",
   usage: `Usage: snakebridge serve [--host 127.0.0.1] [--port N] [--workspace DIR] [--workers N] [--python PATH] [--no-open]
+                        [--allow-host NAME[,NAME...]] [--allow-origin ORIGIN[,ORIGIN...]]
 
 Starts the workbench host: Python workers, the Workbench API over a WebSocket, and the UI over HTTP.
 Prints "Workbench available at http://HOST:PORT/?token=..."; the token changes on every start and
-the host refuses requests without it.
+the host refuses requests without it. The browser keeps it in a cookie after the first load, so the
+address bar shows none. The browser is opened through a private file, so the token is on no command line.
 
   --host HOST       address to listen on (default 127.0.0.1; anything else exposes code execution
                     to your network: use it only behind a firewall or an SSH tunnel)
@@ -31,9 +29,18 @@ the host refuses requests without it.
   --workspace DIR   folder for manifests, notebooks and runs (default ~/SnakebridgeWorkspace)
   --workers N       Python worker processes (default 2)
   --python PATH     interpreter to run the workers with
-  --no-open         do not open a browser`,
+  --no-open         do not open a browser
+  --allow-host NAME  host names (or NAME:PORT) the host answers to besides the bound address and
+                    127.0.0.1/localhost/[::1]: for deliberate remote use, e.g. gpu-box.example
+  --allow-origin ORIGIN  web origins allowed to use the API besides the page's own
+                    (scheme://host[:port], e.g. https://gpu-box.example behind a TLS proxy)
+
+See docs/security.md for what these checks defend against.`,
   async run(args, io) {
-    const parsed = parseArgs(args, { host: "string", port: "string", workspace: "string", workers: "string", python: "string", "no-open": "boolean" });
+    const parsed = parseArgs(args, {
+      host: "string", port: "string", workspace: "string", workers: "string", python: "string", "no-open": "boolean",
+      "allow-host": "string", "allow-origin": "string",
+    });
     if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
     const host = stringFlag(parsed, "host") ?? "127.0.0.1";
     const port = intFlag(parsed, "port", 8765, 0);
@@ -41,6 +48,17 @@ the host refuses requests without it.
     const poolSize = intFlag(parsed, "workers", 2, 1);
     const workspaceDir = stringFlag(parsed, "workspace");
     const python = stringFlag(parsed, "python");
+    const allowHosts = listFlag(parsed, "allow-host");
+    const allowOrigins = listFlag(parsed, "allow-origin").map((origin) => {
+      try {
+        return normalizeOrigin(origin);
+      } catch (error) {
+        throw new UsageError(`--allow-origin: ${(error as Error).message}`);
+      }
+    });
+    for (const name of allowHosts) {
+      if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(name)) throw new UsageError(`--allow-host takes host names like gpu-box.example or gpu-box.example:8443, got "${name}"`);
+    }
 
     const workbench = await WorkbenchHost.start({
       transport: "web",
@@ -49,12 +67,18 @@ the host refuses requests without it.
       ...(python === undefined ? {} : { python }),
     });
     let server: WorkbenchWebServer | undefined;
+    let browser: OpenedBrowser | undefined;
     try {
-      server = await WorkbenchWebServer.start({ service: workbench.service, rendererDir: rendererDir(), host, port });
+      server = await WorkbenchWebServer.start({ service: workbench.service, rendererDir: rendererDir(), host, port, allowHosts, allowOrigins });
       io.stdout.write(`Workbench available at ${server.url}\n`);
       if (!LOOPBACK.has(host)) io.stderr.write(`Warning: listening on ${host}: anyone who can reach it and has the token can run code as you.\n`);
       io.stderr.write(`Workspace: ${workbench.workspace.root}\n`);
-      if (!parsed.flags.has("no-open")) openBrowser(server.url, io);
+      if (!parsed.flags.has("no-open")) {
+        browser = await openBrowserPrivately(server.url, (message) => io.stderr.write(`(${message})\n`)).catch((error: unknown) => {
+          io.stderr.write(`(could not open a browser: ${error instanceof Error ? error.message : String(error)}; open the URL above yourself)\n`);
+          return undefined;
+        });
+      }
       workbench.ready.then(
         () => io.stderr.write(`Python workers ready (${workbench.status().interpreter?.executable ?? "?"}). Press Ctrl+C to stop.\n`),
         (error: unknown) => io.stderr.write(`Python workers failed to start: ${error instanceof Error ? error.message : String(error)}\n`),
@@ -66,6 +90,7 @@ the host refuses requests without it.
       io.stderr.write("Stopping…\n");
       return 0;
     } finally {
+      await browser?.dispose();
       await server?.close();
       await workbench.dispose();
     }

@@ -5,7 +5,7 @@ import { pythonErrorView } from "./convert/python-error-view.js";
 
 /** A request failure with a stable code, raised by the service's own checks. */
 export class RequestError extends Error {
-  constructor(readonly code: "bad_request" | "not_found" | "unavailable" | "cancelled" | "conflict", message: string) {
+  constructor(readonly code: "bad_request" | "not_found" | "forbidden" | "unavailable" | "cancelled" | "conflict", message: string) {
     super(message);
     this.name = "RequestError";
   }

@@ -22,16 +22,17 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** The file under `root` that `urlPath` names, or undefined when it is not a servable file inside root. */
-export async function resolveStaticFile(root: string, urlPath: string): Promise<string | undefined> {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return undefined; // malformed %-escape: not a file we have
-  }
-  if (decoded.includes("\0") || decoded.includes("\\")) return undefined;
-  const wanted = decoded === "/" ? "/index.html" : decoded;
+/** Errors that mean "no such file here" rather than a broken build folder. */
+const MISSING = new Set(["ENOENT", "ENOTDIR", "ENAMETOOLONG"]);
+
+/**
+ * The file under `root` that `path` names, or undefined when it is not a servable file inside root.
+ * `path` is already percent-decoded: decoding again here would let /%2569ndex.html become /index.html
+ * after the caller's checks.
+ */
+export async function resolveStaticFile(root: string, path: string): Promise<string | undefined> {
+  if (path.includes("\0") || path.includes("\\")) return undefined;
+  const wanted = path === "/" ? "/index.html" : path;
   const candidate = resolve(root, `.${wanted}`);
   if (!isInside(root, candidate)) return undefined;
   try {
@@ -41,7 +42,7 @@ export async function resolveStaticFile(root: string, urlPath: string): Promise<
     const info = await stat(real);
     return info.isFile() ? real : undefined;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+    if (MISSING.has((error as NodeJS.ErrnoException).code ?? "")) return undefined;
     throw error;
   }
 }
@@ -56,7 +57,7 @@ export function sendFile(response: ServerResponse, file: string, headers: Readon
   const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream";
   // index.html changes between builds; hashed assets never do.
   const cache = file.endsWith(".html") ? "no-cache" : "public, max-age=31536000, immutable";
-  response.writeHead(200, { ...headers, "Content-Type": type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff" });
+  response.writeHead(200, { ...headers, "Content-Type": type, "Cache-Control": cache });
   const stream = createReadStream(file);
   stream.on("error", (error) => {
     console.error(`snakebridge host: reading ${file} failed:`, error);

@@ -8,7 +8,7 @@ interface HostState {
   status: HostStatus | null;
   pool: PoolView | null;
   statusError: string | null;
-  /** A problem found before connecting (e.g. no token in the URL). */
+  /** A problem the user must fix: found before connecting, or later (the host restarted with a new token). */
   startupProblem: string | null;
   start(startupProblem: string | null): () => void;
 }

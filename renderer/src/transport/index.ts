@@ -3,7 +3,7 @@ import type { PreloadApi } from "../api";
 import { TOKEN_QUERY_PARAM } from "../api";
 import type { WorkbenchChannel } from "../api";
 import { IpcChannel } from "./ipc-channel.js";
-import { SocketChannel, socketUrl } from "./socket-channel.js";
+import { SocketChannel, probeSession, socketUrl } from "./socket-channel.js";
 
 export type { ConnectionState } from "./event-listeners.js";
 
@@ -16,18 +16,24 @@ declare global {
 export interface OpenedChannel {
   channel: WorkbenchChannel;
   kind: "ipc" | "socket";
-  /** A problem the user must fix before anything can work (e.g. the page was opened without its token). */
+  /** A problem the user must fix before anything can work; null when there is none (yet). */
   problem: string | null;
+  /** Calls `listener` now and whenever the problem changes (e.g. the host restarted with a new token). */
+  onProblem(listener: (problem: string | null) => void): () => void;
 }
 
 export function openChannel(): OpenedChannel {
-  if (window.snakebridge) return { channel: new IpcChannel(window.snakebridge), kind: "ipc", problem: null };
-  const hasToken = new URLSearchParams(window.location.search).has(TOKEN_QUERY_PARAM);
-  return {
-    channel: new SocketChannel(socketUrl(window.location)),
-    kind: "socket",
-    problem: hasToken
-      ? null
-      : `This page was opened without its access token, so the host refuses the connection. Open the full URL that \`snakebridge serve\` printed (it ends in ?${TOKEN_QUERY_PARAM}=...).`,
-  };
+  if (window.snakebridge) return { channel: new IpcChannel(window.snakebridge), kind: "ipc", problem: null, onProblem: () => () => undefined };
+  // The host served this page, so it accepted our token and set its cookie: the token can leave the
+  // address bar and history. (The Vite dev server sets no cookie, so the dev page keeps it.)
+  const url = new URL(window.location.href);
+  if (!import.meta.env.DEV && url.searchParams.has(TOKEN_QUERY_PARAM)) {
+    url.searchParams.delete(TOKEN_QUERY_PARAM);
+    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+  }
+  const pageUrl = `${url.origin}${url.pathname}`;
+  const channel = new SocketChannel(socketUrl({ protocol: url.protocol, host: url.host, search: url.search }), {
+    probe: () => probeSession(pageUrl),
+  });
+  return { channel, kind: "socket", problem: null, onProblem: (listener) => channel.onProblem(listener) };
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ClientMessage } from "../api";
 import { ApiError } from "../api";
-import { SocketChannel, socketUrl } from "./socket-channel";
+import { RESTARTED_PROBLEM, SocketChannel, socketUrl, type SessionVerdict } from "./socket-channel";
 
 /** Just enough of a browser WebSocket for the channel: records what it sends, lets the test drive events. */
 class FakeSocket extends EventTarget {
@@ -31,8 +31,11 @@ class FakeSocket extends EventTarget {
   }
 }
 
-function channel(): { channel: SocketChannel; socket: () => FakeSocket } {
-  const created = new SocketChannel("ws://host/api/socket?token=t", (url) => new FakeSocket(url) as unknown as WebSocket);
+function channel(verdict: SessionVerdict = "unreachable"): { channel: SocketChannel; socket: () => FakeSocket } {
+  const created = new SocketChannel("ws://host/api/socket?token=t", {
+    createSocket: (url) => new FakeSocket(url) as unknown as WebSocket,
+    probe: () => Promise.resolve(verdict),
+  });
   return { channel: created, socket: () => FakeSocket.created[FakeSocket.created.length - 1] as FakeSocket };
 }
 
@@ -43,9 +46,10 @@ describe("SocketChannel", () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it("builds the socket URL from the page's host and token", () => {
+  it("builds the socket URL from the page's host, with the token only while the address has one", () => {
     expect(socketUrl({ protocol: "http:", host: "127.0.0.1:8080", search: "?token=a%2Fb" })).toBe("ws://127.0.0.1:8080/api/socket?token=a%2Fb");
-    expect(socketUrl({ protocol: "https:", host: "gpu.example", search: "" })).toBe("wss://gpu.example/api/socket?token=");
+    // After the first load the token lives in an HttpOnly cookie, which the browser sends with the upgrade.
+    expect(socketUrl({ protocol: "https:", host: "gpu.example", search: "" })).toBe("wss://gpu.example/api/socket");
   });
 
   it("queues requests until the socket opens and resolves them by id", async () => {
@@ -101,5 +105,31 @@ describe("SocketChannel", () => {
     expect(FakeSocket.created).toHaveLength(2);
     socket().open();
     expect(states).toEqual(["connecting", "open", "closed", "connecting", "open"]);
+  });
+
+  it("stops retrying and says so when the host no longer accepts the page (restarted, new token)", async () => {
+    const { channel: subject, socket } = channel("rejected");
+    const problems: (string | null)[] = [];
+    subject.onProblem((problem) => problems.push(problem));
+    socket().open();
+    const inFlight = subject.request("host.status", {});
+    socket().drop();
+    await expect(inFlight).rejects.toMatchObject({ code: "disconnected" });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeSocket.created).toHaveLength(1);
+    expect(problems).toEqual([null, RESTARTED_PROBLEM]);
+    expect(RESTARTED_PROBLEM).toMatch(/^The workbench restarted: open the new address/);
+    await expect(subject.request("host.status", {})).rejects.toMatchObject({ code: "unauthorized" });
+  });
+
+  it("keeps reconnecting while the host is down, and through a reload of a live host", async () => {
+    const { channel: subject, socket } = channel("valid");
+    socket().drop();
+    await vi.advanceTimersByTimeAsync(600);
+    expect(FakeSocket.created).toHaveLength(2);
+    socket().open();
+    const ok = subject.request("host.status", {});
+    socket().receive({ kind: "response", id: 1, result: { state: "ready" } });
+    await expect(ok).resolves.toEqual({ state: "ready" });
   });
 });

@@ -9,11 +9,38 @@ import { MessageChannel } from "./message-channel.js";
 /** WebSocket.OPEN, spelled out so the channel also runs where no global WebSocket exists (unit tests). */
 const OPEN = 1;
 
-/** The socket URL for a page served by the host: same host, token from the page's own query. */
+/** The socket URL for a page served by the host: same host; the token only if the page's address still has one (the cookie carries it otherwise). */
 export function socketUrl(location: Pick<Location, "protocol" | "host" | "search">): string {
-  const token = new URLSearchParams(location.search).get(TOKEN_QUERY_PARAM) ?? "";
+  const token = new URLSearchParams(location.search).get(TOKEN_QUERY_PARAM);
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}${SOCKET_PATH}?${TOKEN_QUERY_PARAM}=${encodeURIComponent(token)}`;
+  return `${scheme}//${location.host}${SOCKET_PATH}${token === null ? "" : `?${TOKEN_QUERY_PARAM}=${encodeURIComponent(token)}`}`;
+}
+
+/**
+ * What the host says about this page's credentials after a connection drops: "valid" (reconnect),
+ * "rejected" (the host is up but no longer knows our token: it restarted), "unreachable" (down).
+ */
+export type SessionVerdict = "valid" | "rejected" | "unreachable";
+
+/** Asks the host whether the page (its cookie) is still signed in: HEAD of the page's own address. */
+export async function probeSession(pageUrl: string): Promise<SessionVerdict> {
+  try {
+    const response = await fetch(pageUrl, { method: "HEAD", cache: "no-store", credentials: "same-origin", redirect: "manual" });
+    if (response.status === 401 || response.status === 403) return "rejected";
+    return response.ok ? "valid" : "unreachable";
+  } catch {
+    return "unreachable";
+  }
+}
+
+/** The message shown when the host no longer accepts this page. */
+export const RESTARTED_PROBLEM =
+  "The workbench restarted: open the new address that `snakebridge serve` printed (…/?token=…). This page's access token is no longer valid.";
+
+export interface SocketChannelOptions {
+  createSocket?: (url: string) => WebSocket;
+  /** Checks the page's credentials after a drop; default: HEAD of the page's address. */
+  probe?: () => Promise<SessionVerdict>;
 }
 
 export class SocketChannel extends MessageChannel {
@@ -22,13 +49,23 @@ export class SocketChannel extends MessageChannel {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
+  private problem: string | null = null;
+  private readonly problemListeners = new Set<(problem: string | null) => void>();
+  private readonly createSocket: (url: string) => WebSocket;
+  private readonly probe: () => Promise<SessionVerdict>;
 
-  constructor(
-    private readonly url: string,
-    private readonly createSocket: (url: string) => WebSocket = (target) => new WebSocket(target),
-  ) {
+  constructor(private readonly url: string, options: SocketChannelOptions = {}) {
     super();
+    this.createSocket = options.createSocket ?? ((target) => new WebSocket(target));
+    this.probe = options.probe ?? (() => Promise.resolve<SessionVerdict>("unreachable"));
     this.open();
+  }
+
+  /** A problem the user must act on (the host restarted with a new token), or null; called now and on change. */
+  onProblem(listener: (problem: string | null) => void): () => void {
+    this.problemListeners.add(listener);
+    listener(this.problem);
+    return () => this.problemListeners.delete(listener);
   }
 
   /** Closes the socket for good (page unload, tests). */
@@ -63,8 +100,28 @@ export class SocketChannel extends MessageChannel {
         if (this.outbox[index]?.kind === "cancel") this.outbox.splice(index, 1);
       }
       this.listeners.setState("closed");
-      if (!this.disposed) this.scheduleReconnect();
+      if (!this.disposed) void this.afterDrop();
     });
+  }
+
+  /** A browser hides why a WebSocket handshake failed; ask the host over HTTP before retrying. */
+  private async afterDrop(): Promise<void> {
+    const verdict = await this.probe();
+    if (this.disposed) return;
+    if (verdict === "rejected") {
+      // Retrying cannot help: a restarted host has a new token this page will never learn.
+      this.setProblem(RESTARTED_PROBLEM);
+      this.outbox.length = 0;
+      this.pending.failAll(() => ({ code: "unauthorized", message: RESTARTED_PROBLEM }));
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private setProblem(problem: string | null): void {
+    if (problem === this.problem) return;
+    this.problem = problem;
+    for (const listener of this.problemListeners) listener(problem);
   }
 
   private scheduleReconnect(): void {
@@ -77,6 +134,10 @@ export class SocketChannel extends MessageChannel {
   }
 
   protected send(message: ClientMessage): void {
+    if (this.problem !== null) {
+      if (message.kind === "request") this.pending.fail(message.id, { code: "unauthorized", message: this.problem });
+      return;
+    }
     if (this.socket && this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
     else this.outbox.push(message);
   }

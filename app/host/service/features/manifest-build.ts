@@ -1,5 +1,5 @@
 // manifests.generate / manifests.diff: delegated to the integration layer (resolve → emit → write; describe → diff).
-import { relative, isAbsolute } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import type { GenerateResult, ManifestDiagnostic, ManifestDiffResult, SignatureChangeView } from "../../../api/workbench-api.js";
 import { emitSdk, sdkLayout, writeSdk } from "../../../integration/codegen/generate-sdk.js";
 import { manifestCoverage } from "../../../integration/coverage.js";
@@ -7,6 +7,7 @@ import { LibraryDescriber, PackageNotInstalledError } from "../../../integration
 import { diffManifest } from "../../../integration/manifest-diff.js";
 import { parseManifest, type LoadedManifest } from "../../../integration/manifest/load-manifest.js";
 import { resolveManifest } from "../../../integration/manifest/resolve-manifest.js";
+import { RequestError } from "../api-errors.js";
 import type { HandlerTable } from "../request-handler.js";
 import type { WorkspaceFolder } from "../workspace-folder.js";
 import { diagnosticsOf } from "./manifests.js";
@@ -14,7 +15,7 @@ import { diagnosticsOf } from "./manifests.js";
 /** Name used for a manifest the editor has not saved yet (relative paths in it resolve from the workspace root). */
 const UNSAVED_MANIFEST = "untitled.manifest.yaml";
 
-/** A problem with no position in the text (a missing package, an output folder outside the workspace). */
+/** A problem with no position in the text (a missing package). */
 function unplaced(message: string): ManifestDiagnostic {
   return { severity: "error", message, line: 0, column: 0, endLine: 0, endColumn: 0, path: "" };
 }
@@ -41,12 +42,15 @@ export function manifestBuildHandlers(describer: LibraryDescriber, workspace: Wo
         return failed(problemsOf(error));
       }
       const layout = sdkLayout(loaded);
-      const inside = relative(workspace.root, layout.outDir);
-      if (write && (inside === "" || inside.startsWith("..") || isAbsolute(inside))) {
-        return failed([unplaced(`codegen.out_dir resolves to ${layout.outDir}, outside the workspace ${workspace.root}; choose a folder inside it`)]);
-      }
       const files = emitSdk(loaded, resolved.integrations, layout);
-      if (write) await writeSdk(layout.outDir, files);
+      if (write) {
+        // By real path: an out_dir (or a folder in it) that is a symlink out of the workspace is refused too.
+        const shown = `codegen.out_dir ${layout.outDir}`;
+        if (relative(workspace.root, layout.outDir) === "") throw new RequestError("forbidden", `${shown} is the workspace itself; choose a folder inside it`);
+        await workspace.confine(layout.outDir, shown);
+        for (const file of files) await workspace.confine(dirname(isAbsolute(file.path) ? file.path : join(layout.outDir, file.path)), `${shown}: ${file.path}`);
+        await writeSdk(layout.outDir, files);
+      }
       const coverage = manifestCoverage(resolved.integrations);
       return {
         ok: true,
