@@ -19,7 +19,7 @@ export type RichValue =
 export type ErrorClassificationView =
   | "import_error" | "attribute_error" | "type_error" | "value_error" | "key_error" | "index_error"
   | "runtime_error" | "serialization_error" | "not_found" | "timeout" | "cancelled" | "worker_crashed"
-  | "out_of_memory" | "pool_saturated" | "internal";
+  | "out_of_memory" | "pool_saturated" | "not_allowed" | "internal";
 
 /** A Python exception (or bridge failure) for display. */
 export interface PythonErrorView {

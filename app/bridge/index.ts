@@ -1,6 +1,8 @@
 // The bridge's public surface.
 export { PythonBridge, type BridgeOptions, type CallOptions, type EvalEvent, type WorkerHealth, type WorkerOutputListener } from "./python-bridge.js";
 export { PythonError, type ErrorClassification } from "./python-error.js";
+export { CallGuard, INTERNAL_TARGETS, globToRegExp, type AllowPolicy, type AllowRule } from "./allowlist.js";
+export { argumentsDigest, type CallObserver, type CallRecord, type ObservedKind } from "./call-observer.js";
 export {
   NDArray, PyComplex, PyHandle, tuple, isTuple, pythonTypeOf, tupleFields, valuesPerElement, type DType, type PyKwargs, type PyValue, type TypedArray,
 } from "./values.js";

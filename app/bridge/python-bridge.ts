@@ -9,7 +9,9 @@ import {
 import {
   ProcessPool, type Affinity, type Disposable, type PoolOptions, type RunOptions, type WorkerInfo,
 } from "../pool/index.js";
+import { CallGuard, workerAllowlistEnv, type AllowPolicy } from "./allowlist.js";
 import { AsyncQueue } from "./async-queue.js";
+import { observeCall, observeStream, type CallObserver } from "./call-observer.js";
 import { CallInterrupt } from "./call-interrupt.js";
 import { decodeValue, encodeValue, type HandleContext } from "./codec.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
@@ -36,6 +38,10 @@ export interface BridgeOptions {
   /** Where workers run: child processes (default) or actors on a Ray cluster (docs/ray.md). */
   placement?: Placement;
   pool?: Partial<Omit<PoolOptions, "size">>;
+  /** Enforce mode: only these entrypoints may be called, checked here and in every worker (see allowlist.ts). */
+  allow?: AllowPolicy;
+  /** Told about every call and stream (the audit log and metrics); nothing is measured without one. */
+  observer?: CallObserver;
 }
 
 export interface CallOptions {
@@ -107,6 +113,7 @@ export class PythonBridge implements HandleOwner {
     this.#releaseById(held.id, held.workerId, held.generation);
   });
   #disposed = false;
+  #guard: CallGuard | undefined;
 
   private constructor(
     readonly interpreter: InterpreterInfo,
@@ -124,7 +131,7 @@ export class PythonBridge implements HandleOwner {
     const adapter = workerAdapterFor(options.placement, {
       python: interpreter.executable,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.env === undefined && options.allow === undefined ? {} : { env: { ...options.env, ...workerAllowlistEnv(options.allow) } }),
       ...(options.startMode === undefined ? {} : { startMode: options.startMode }),
       onNotice: (message) => ref.bridge?.emitOutput("host", "stderr", `${message}\n`),
       onOutput: (workerId, stream, text) => ref.bridge?.emitOutput(workerId, stream, text),
@@ -139,6 +146,7 @@ export class PythonBridge implements HandleOwner {
     }, { size: options.poolSize ?? 2, stateDir: options.pool?.stateDir });
     const pool = new ProcessPool(adapter, { name: "python", ...options.pool, size: options.poolSize ?? 2 });
     const bridge = new PythonBridge(interpreter, pool, adapter, options);
+    if (options.allow !== undefined) bridge.#guard = new CallGuard(options.allow);
     ref.bridge = bridge;
     try {
       await pool.start();
@@ -175,6 +183,7 @@ export class PythonBridge implements HandleOwner {
   }
 
   #request(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions, callId: string): CallRequest {
+    this.#guard?.check(kind, target, handle);
     return {
       callId,
       kind,
@@ -228,7 +237,13 @@ export class PythonBridge implements HandleOwner {
     }
   }
 
-  async #invoke(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): Promise<PyValue> {
+  #invoke(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): Promise<PyValue> {
+    const observer = this.options.observer;
+    if (observer === undefined) return this.#invokeUnobserved(kind, target, handle, args, kwargs, options);
+    return observeCall(observer, kind, target, handle, args, kwargs, options.session, () => this.#invokeUnobserved(kind, target, handle, args, kwargs, options));
+  }
+
+  async #invokeUnobserved(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): Promise<PyValue> {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
     const request = this.#request(kind, target, handle, args, kwargs, options, callId);
@@ -319,6 +334,13 @@ export class PythonBridge implements HandleOwner {
 
   /** Calls a generator (or anything iterable) and yields its items; breaking out of the loop cancels it. */
   stream(target: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): AsyncIterable<PyValue> {
+    const observer = this.options.observer;
+    if (observer === undefined) return this.#streamUnobserved(target, args, kwargs, options);
+    this.#guard?.check(CallKind.CALL_KIND_FUNCTION, target, undefined); // refused at once, as without an observer
+    return observeStream(observer, target, args, kwargs, options.session, () => this.#streamUnobserved(target, args, kwargs, options));
+  }
+
+  #streamUnobserved(target: string, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): AsyncIterable<PyValue> {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
     const request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId);
@@ -358,6 +380,7 @@ export class PythonBridge implements HandleOwner {
   /** Runs code in a session namespace (REPL / notebook cell) and yields its output, then its result or error. */
   evaluate(code: string, options: { session: string; signal?: AbortSignal; timeoutMs?: number; callId?: string }): AsyncIterable<EvalEvent> {
     this.#assertOpen("eval");
+    this.#guard?.refuseEval(); // enforce mode: running code is off
     const callId = options.callId ?? randomUUID();
     const interrupt = new CallInterrupt("eval", options.timeoutMs ?? 0, options.signal);
     const queue = new AsyncQueue<EvalEvent>(() => { void interrupt.fire("cancelled"); });
@@ -409,6 +432,11 @@ export class PythonBridge implements HandleOwner {
   /** Forgets a session's Python namespace (notebook restart). */
   async resetSession(session: string): Promise<void> {
     await this.call("snakebridge_worker.sessions.reset_session", [session], {}, { session, affinity: "strict" });
+  }
+
+  /** The allowlist in force (enforce mode), or undefined when every target may be called. */
+  get allowPolicy(): AllowPolicy | undefined {
+    return this.#guard?.policy;
   }
 
   /** Interrupts a running call, stream or cell by id; false when it is not running. */

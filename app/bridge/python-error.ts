@@ -4,7 +4,7 @@ import { ErrorClass, type PythonError as PythonErrorMessage } from "../../proto/
 export type ErrorClassification =
   | "import_error" | "attribute_error" | "type_error" | "value_error" | "key_error" | "index_error"
   | "runtime_error" | "serialization_error" | "not_found" | "timeout" | "cancelled" | "worker_crashed"
-  | "out_of_memory" | "pool_saturated" | "internal";
+  | "out_of_memory" | "pool_saturated" | "not_allowed" | "internal";
 
 const CLASSIFICATIONS: Record<ErrorClass, ErrorClassification> = {
   [ErrorClass.ERROR_CLASS_UNSPECIFIED]: "internal",
@@ -22,6 +22,7 @@ const CLASSIFICATIONS: Record<ErrorClass, ErrorClassification> = {
   [ErrorClass.ERROR_CLASS_RUNTIME_ERROR]: "runtime_error",
   [ErrorClass.ERROR_CLASS_SERIALIZATION_ERROR]: "serialization_error",
   [ErrorClass.ERROR_CLASS_NOT_FOUND]: "not_found",
+  [ErrorClass.ERROR_CLASS_NOT_ALLOWED]: "not_allowed",
   [ErrorClass.UNRECOGNIZED]: "internal",
 };
 
@@ -100,4 +101,5 @@ const BRIDGE_TYPES: Partial<Record<ErrorClassification, string>> = {
   worker_crashed: "WorkerCrashedError",
   pool_saturated: "PoolSaturatedError",
   serialization_error: "SerializationError",
+  not_allowed: "NotAllowedError",
 };

@@ -22,6 +22,7 @@ from typing import Callable
 import grpc
 
 from . import PROTOCOL_VERSION, WORKER_VERSION
+from .allowlist import install_from_environment as install_allowlist
 from .executor import MainThreadExecutor
 from .handles import HandleTable
 from .proto import worker_pb2_grpc
@@ -117,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
               "(e.g. `snakebridge call math.sqrt 2`), not by hand.", file=sys.stderr)
         return 2
 
+    install_allowlist()  # enforce mode: the host's allowlist, read once and removed from the environment
     executor = MainThreadExecutor()
     handles = HandleTable(ttl_s=args.handle_ttl, max_count=args.max_handles)
     server = grpc.server(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Any, Iterator
 
+from . import allowlist
 from .errors import TargetNotFound
 from .handles import HandleTable
 from .proto import worker_pb2
@@ -27,6 +28,9 @@ def _arguments(request: worker_pb2.CallRequest, decoder: Decoder) -> tuple[list[
 
 def perform(request: worker_pb2.CallRequest, handles: HandleTable) -> Any:
     """Runs the call and returns the raw Python result."""
+    policy = allowlist.POLICY
+    if policy is not None:  # enforce mode: refuse what the allowlist does not declare
+        policy.check(request, handles)
     decoder = Decoder(handles)
     kind = request.kind
     if kind == FUNCTION or kind == CONSTRUCTOR:

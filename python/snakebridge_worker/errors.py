@@ -25,6 +25,10 @@ class TargetNotFound(LookupError):
     """A dotted path, handle or attribute does not exist."""
 
 
+class NotAllowed(PermissionError):
+    """Refused by the allowlist of enforce mode: the target is not declared in any manifest."""
+
+
 # Checked in order, so subclasses come before their bases (ModuleNotFoundError is an ImportError, ...).
 _CLASSIFICATIONS: tuple[tuple[type[BaseException], int], ...] = (
     (CallCancelled, EC.ERROR_CLASS_CANCELLED),
@@ -32,6 +36,7 @@ _CLASSIFICATIONS: tuple[tuple[type[BaseException], int], ...] = (
     (CallTimedOut, EC.ERROR_CLASS_TIMEOUT),
     (SerializationError, EC.ERROR_CLASS_SERIALIZATION_ERROR),
     (TargetNotFound, EC.ERROR_CLASS_NOT_FOUND),
+    (NotAllowed, EC.ERROR_CLASS_NOT_ALLOWED),
     (MemoryError, EC.ERROR_CLASS_OUT_OF_MEMORY),
     (ImportError, EC.ERROR_CLASS_IMPORT_ERROR),
     (AttributeError, EC.ERROR_CLASS_ATTRIBUTE_ERROR),

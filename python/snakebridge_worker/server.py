@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator
 
 import grpc
 
-from . import WORKER_VERSION
+from . import WORKER_VERSION, allowlist
 from .calls import iterate, perform
 from .errors import CallCancelled, CallTimedOut, to_python_error
 from .event_channel import EventChannel
@@ -241,6 +241,8 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
         def run() -> None:
             try:
+                if allowlist.POLICY is not None:
+                    allowlist.POLICY.refuse_eval()
                 value, count = session.run_cell(request.code, out(worker_pb2.OutputStream.OUTPUT_STREAM_STDOUT),
                                                 out(worker_pb2.OutputStream.OUTPUT_STREAM_STDERR))
                 result = worker_pb2.EvalResult(execution_count=count)

@@ -28,6 +28,8 @@ export enum ErrorClass {
   ERROR_CLASS_RUNTIME_ERROR = 12,
   ERROR_CLASS_SERIALIZATION_ERROR = 13,
   ERROR_CLASS_NOT_FOUND = 14,
+  /** ERROR_CLASS_NOT_ALLOWED - Refused by an allowlist (enforce mode): the target is not declared in any --allow manifest. */
+  ERROR_CLASS_NOT_ALLOWED = 15,
   UNRECOGNIZED = -1,
 }
 
@@ -78,6 +80,9 @@ export function errorClassFromJSON(object: any): ErrorClass {
     case 14:
     case "ERROR_CLASS_NOT_FOUND":
       return ErrorClass.ERROR_CLASS_NOT_FOUND;
+    case 15:
+    case "ERROR_CLASS_NOT_ALLOWED":
+      return ErrorClass.ERROR_CLASS_NOT_ALLOWED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -117,6 +122,8 @@ export function errorClassToJSON(object: ErrorClass): string {
       return "ERROR_CLASS_SERIALIZATION_ERROR";
     case ErrorClass.ERROR_CLASS_NOT_FOUND:
       return "ERROR_CLASS_NOT_FOUND";
+    case ErrorClass.ERROR_CLASS_NOT_ALLOWED:
+      return "ERROR_CLASS_NOT_ALLOWED";
     case ErrorClass.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

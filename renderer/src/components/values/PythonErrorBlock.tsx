@@ -9,6 +9,7 @@ const HINTS: Partial<Record<PythonErrorView["classification"], string>> = {
   timeout: "The call ran past its deadline and was stopped.",
   pool_saturated: "Every worker is busy and the queue is full. Wait for running calls to finish or stop one.",
   cancelled: "Stopped on request.",
+  not_allowed: "Enforce mode: only entrypoints declared in the --allow manifests may run. Declare this one in the manifest named above, then restart.",
 };
 
 /** A Python exception: type and message up front, the traceback one click away. */

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsnakebridge/v1/errors.proto\x12\x0esnakebridge.v1\"\x83\x01\n\x0bPythonError\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0e\n\x06module\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x11\n\ttraceback\x18\x04 \x01(\t\x12\x32\n\x0e\x63lassification\x18\x05 \x01(\x0e\x32\x1a.snakebridge.v1.ErrorClass*\xc5\x03\n\nErrorClass\x12\x1b\n\x17\x45RROR_CLASS_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45RROR_CLASS_INTERNAL\x10\x01\x12\x1c\n\x18\x45RROR_CLASS_IMPORT_ERROR\x10\x02\x12\x1f\n\x1b\x45RROR_CLASS_ATTRIBUTE_ERROR\x10\x03\x12\x1a\n\x16\x45RROR_CLASS_TYPE_ERROR\x10\x04\x12\x1b\n\x17\x45RROR_CLASS_VALUE_ERROR\x10\x05\x12\x19\n\x15\x45RROR_CLASS_KEY_ERROR\x10\x06\x12\x17\n\x13\x45RROR_CLASS_TIMEOUT\x10\x07\x12\x19\n\x15\x45RROR_CLASS_CANCELLED\x10\x08\x12\x1e\n\x1a\x45RROR_CLASS_WORKER_CRASHED\x10\t\x12\x1d\n\x19\x45RROR_CLASS_OUT_OF_MEMORY\x10\n\x12\x1b\n\x17\x45RROR_CLASS_INDEX_ERROR\x10\x0b\x12\x1d\n\x19\x45RROR_CLASS_RUNTIME_ERROR\x10\x0c\x12#\n\x1f\x45RROR_CLASS_SERIALIZATION_ERROR\x10\r\x12\x19\n\x15\x45RROR_CLASS_NOT_FOUND\x10\x0e\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsnakebridge/v1/errors.proto\x12\x0esnakebridge.v1\"\x83\x01\n\x0bPythonError\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x0e\n\x06module\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\x12\x11\n\ttraceback\x18\x04 \x01(\t\x12\x32\n\x0e\x63lassification\x18\x05 \x01(\x0e\x32\x1a.snakebridge.v1.ErrorClass*\xe2\x03\n\nErrorClass\x12\x1b\n\x17\x45RROR_CLASS_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45RROR_CLASS_INTERNAL\x10\x01\x12\x1c\n\x18\x45RROR_CLASS_IMPORT_ERROR\x10\x02\x12\x1f\n\x1b\x45RROR_CLASS_ATTRIBUTE_ERROR\x10\x03\x12\x1a\n\x16\x45RROR_CLASS_TYPE_ERROR\x10\x04\x12\x1b\n\x17\x45RROR_CLASS_VALUE_ERROR\x10\x05\x12\x19\n\x15\x45RROR_CLASS_KEY_ERROR\x10\x06\x12\x17\n\x13\x45RROR_CLASS_TIMEOUT\x10\x07\x12\x19\n\x15\x45RROR_CLASS_CANCELLED\x10\x08\x12\x1e\n\x1a\x45RROR_CLASS_WORKER_CRASHED\x10\t\x12\x1d\n\x19\x45RROR_CLASS_OUT_OF_MEMORY\x10\n\x12\x1b\n\x17\x45RROR_CLASS_INDEX_ERROR\x10\x0b\x12\x1d\n\x19\x45RROR_CLASS_RUNTIME_ERROR\x10\x0c\x12#\n\x1f\x45RROR_CLASS_SERIALIZATION_ERROR\x10\r\x12\x19\n\x15\x45RROR_CLASS_NOT_FOUND\x10\x0e\x12\x1b\n\x17\x45RROR_CLASS_NOT_ALLOWED\x10\x0f\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,7 +32,7 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'snakebridge.v1.errors_pb2',
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ERRORCLASS']._serialized_start=182
-  _globals['_ERRORCLASS']._serialized_end=635
+  _globals['_ERRORCLASS']._serialized_end=664
   _globals['_PYTHONERROR']._serialized_start=48
   _globals['_PYTHONERROR']._serialized_end=179
 # @@protoc_insertion_point(module_scope)

@@ -22,6 +22,7 @@ class ErrorClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_CLASS_RUNTIME_ERROR: _ClassVar[ErrorClass]
     ERROR_CLASS_SERIALIZATION_ERROR: _ClassVar[ErrorClass]
     ERROR_CLASS_NOT_FOUND: _ClassVar[ErrorClass]
+    ERROR_CLASS_NOT_ALLOWED: _ClassVar[ErrorClass]
 ERROR_CLASS_UNSPECIFIED: ErrorClass
 ERROR_CLASS_INTERNAL: ErrorClass
 ERROR_CLASS_IMPORT_ERROR: ErrorClass
@@ -37,6 +38,7 @@ ERROR_CLASS_INDEX_ERROR: ErrorClass
 ERROR_CLASS_RUNTIME_ERROR: ErrorClass
 ERROR_CLASS_SERIALIZATION_ERROR: ErrorClass
 ERROR_CLASS_NOT_FOUND: ErrorClass
+ERROR_CLASS_NOT_ALLOWED: ErrorClass
 
 class PythonError(_message.Message):
     __slots__ = ("type", "module", "message", "traceback", "classification")
