@@ -1,7 +1,7 @@
 // The Workbench API: every request the UI makes and every event the host pushes.
 // One contract, carried by Electron IPC or by WebSocket; neither side knows which.
 import type { CachedLibraryView, LibraryView } from "./library-view.js";
-import type { CellOutput, PythonErrorView } from "./values-view.js";
+import type { CellOutput, PythonErrorView, RichValue } from "./values-view.js";
 
 // -- host ----------------------------------------------------------------------------------------
 
@@ -91,7 +91,8 @@ export interface WorkspaceFile {
 
 // -- notebooks -----------------------------------------------------------------------------------
 
-export type CellLanguage = "python" | "typescript";
+/** Markdown cells are text: they render, and never run. */
+export type CellLanguage = "python" | "typescript" | "markdown";
 
 export interface NotebookCell {
   id: string;
@@ -107,6 +108,33 @@ export interface NotebookDocument {
   metadata: Record<string, unknown>;
 }
 
+/** One variable of a notebook's Python namespace or TypeScript scope (the Variables panel). */
+export interface VariableView {
+  name: string;
+  /** The Python type ("numpy.ndarray") or the TypeScript kind ("number", "Array", "NDArray"). */
+  type: string;
+  /** "3×4" for arrays, the length for sequences and strings, "" otherwise. */
+  shape: string;
+  /** Bytes (nbytes for arrays; an estimate elsewhere). */
+  size: number;
+  preview: string;
+}
+
+/** Completions at a cursor: each item replaces the text from `start` (a character offset) to the cursor. */
+export interface CompletionView {
+  start: number;
+  items: { label: string; kind: string; detail: string }[];
+  /** "jedi" (source and live objects) or "rlcompleter" (live objects only). */
+  engine: string;
+}
+
+/** The documentation of the name under the cursor. */
+export interface HoverView {
+  name: string;
+  signature: string;
+  doc: string;
+}
+
 export interface CellRunResult {
   status: "ok" | "error" | "interrupted";
   executionCount: number | null;
@@ -117,6 +145,15 @@ export interface CellRunResult {
 // -- training ------------------------------------------------------------------------------------
 
 export type RunStatus = "created" | "running" | "completed" | "stopped" | "failed" | "interrupted";
+
+export interface TrainingEnvironmentView {
+  /** Python packages the training extra provides that the worker cannot import. */
+  missing: string[];
+  /** The command that installs them (what the Install button runs). */
+  installCommand: string;
+  /** Whether the host can run the installer (a source checkout with scripts/setup-python.mjs). */
+  canInstall: boolean;
+}
 
 export interface RunSummaryView {
   id: string;
@@ -129,6 +166,19 @@ export interface RunSummaryView {
   step: number | null;
   loss: number | null;
   etaS: number | null;
+  /** The lowest logged training loss. */
+  bestLoss: number | null;
+  /** Steps the run trains to (from its started event), for progress and the x axis while live. */
+  maxSteps: number | null;
+  /** Median training throughput over the run. */
+  tokensPerS: number | null;
+  /** Key hyperparameters for the runs table: model, learning_rate, batch_size, lora.r, ... */
+  params: Record<string, string | number | null>;
+}
+
+export interface RunCheckpointView {
+  step: number;
+  path: string;
 }
 
 export interface SeriesPoint {
@@ -138,7 +188,14 @@ export interface SeriesPoint {
 }
 
 export interface RunDetailView extends RunSummaryView {
+  /** The config exactly as it was when the run started (a frozen copy; editing the file later does not change it). */
   configText: string;
+  /** The resolved config the worker trained with (defaults filled, paths absolute), for config diffs. */
+  config: Record<string, unknown>;
+  /** The run's own output folder (<output_dir>/<name>-<id>), once known. */
+  runDir: string | null;
+  /** Checkpoints the run saved, oldest first; any of them can be resumed from. */
+  checkpoints: RunCheckpointView[];
   /** Every series the run has: loss, learning_rate, grad_norm, eval_loss, tokens_per_s, gpu0.memory_used, host.rss ... */
   series: Record<string, SeriesPoint[]>;
   events: { at: number; type: string; payload: Record<string, unknown> }[];
@@ -173,11 +230,21 @@ export interface WorkbenchRequests {
   "notebooks.interrupt": { params: { notebookId: string }; result: { interrupted: boolean } };
   /** Forgets the notebook's Python namespace and TypeScript state. */
   "notebooks.restart": { params: { notebookId: string }; result: Record<string, never> };
+  /** The notebook's variables: its Python namespace and its TypeScript cells' top-level scope. */
+  "notebooks.variables": { params: { notebookId: string }; result: { python: VariableView[]; typescript: VariableView[] } };
+  /** One variable's value for display (click in the Variables panel). */
+  "notebooks.inspect": { params: { notebookId: string; language: CellLanguage; name: string }; result: { value: RichValue | null; repr: string } };
+  /** Python completions at `cursor` (a character offset into `code`), from the notebook's live namespace. */
+  "notebooks.complete": { params: { notebookId: string; code: string; cursor: number }; result: CompletionView };
+  /** The docs of the Python name under `cursor`; null when there is none. */
+  "notebooks.hover": { params: { notebookId: string; code: string; cursor: number }; result: { hover: HoverView | null } };
 
   "console.eval": { params: { session: string; code: string }; result: CellRunResult };
   "console.interrupt": { params: { session: string }; result: { interrupted: boolean } };
   /** Whether `code` is a complete statement (false: the console asks for another line). */
   "console.isComplete": { params: { code: string }; result: { complete: boolean } };
+  /** Tab completion in the console session's live namespace. */
+  "console.complete": { params: { session: string; code: string; cursor: number }; result: CompletionView };
 
   "workers.list": { params: Record<string, never>; result: PoolView };
   "workers.restart": { params: { workerId: string }; result: Record<string, never> };
@@ -186,7 +253,22 @@ export interface WorkbenchRequests {
   "workers.log": { params: { workerId: string }; result: { text: string } };
 
   "training.schema": { params: Record<string, never>; result: { schema: Record<string, unknown> } };
-  "training.start": { params: { configText: string; name?: string }; result: { runId: string } };
+  /** configPath (workspace-relative): relative paths in the config resolve against its folder; the file is never rewritten. */
+  "training.start": { params: { configText: string; name?: string; configPath?: string }; result: { runId: string } };
+  /** A new run continuing from one of runId's checkpoints (default: its latest), in its own folder. */
+  "training.resume": { params: { runId: string; checkpoint?: string }; result: { runId: string } };
+  /** Exports a run's adapter or merged model (default folder: <run dir>/export-<kind>). */
+  "training.export": { params: { runId: string; kind: "adapter" | "merged"; checkpoint?: string }; result: { kind: string; path: string; files: string[] } };
+  /** The first rows of a JSONL dataset in the workspace, for the new-run form's preview. */
+  "training.preview": { params: { path: string; limit?: number }; result: { rows: Record<string, unknown>[]; total: number; error: string | null } };
+  /** Whether the worker can train: which of torch/transformers/peft are missing, and whether CUDA is there. */
+  "training.environment": { params: Record<string, never>; result: TrainingEnvironmentView };
+  /** Installs the training extra on the host (node scripts/setup-python.mjs --extra training); progress arrives as "training.install" events. */
+  "training.install": { params: Record<string, never>; result: { ok: boolean; message: string } };
+  /** Asks a live CUDA run to record allocator history for `steps` steps and save a memory_viz pickle in its run folder. */
+  "training.memorySnapshot": { params: { runId: string; steps: number }; result: { requested: boolean; message: string } };
+  /** Generates text from a prompt with a run's trained adapter and with the base model alone. */
+  "training.generate": { params: { runId: string; prompt: string; maxNewTokens?: number }; result: { adapter: string; base: string } };
   "training.stop": { params: { runId: string }; result: { stopping: boolean } };
   "training.runs": { params: Record<string, never>; result: RunSummaryView[] };
   "training.run": { params: { runId: string }; result: RunDetailView };
@@ -203,6 +285,8 @@ export interface WorkbenchEvents {
   /** New points for a run's series (metrics per log step, telemetry per sample). */
   "training.points": { runId: string; points: Record<string, SeriesPoint[]> };
   "training.event": { runId: string; at: number; type: string; payload: Record<string, unknown> };
+  /** Progress of "training.install": a line of the installer's output, a fraction done, and the end. */
+  "training.install": { line: string; progress: number; done: boolean; ok: boolean | null };
 }
 
 export type RequestName = keyof WorkbenchRequests;

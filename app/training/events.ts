@@ -58,6 +58,16 @@ export interface OomBackoffEvent {
   grad_accumulation: number;
 }
 
+export interface MemorySnapshotEvent {
+  type: "memory_snapshot";
+  step: number;
+  /** Steps recorded; 0 when no snapshot could be taken (a CPU run). */
+  steps: number;
+  /** The pickle pytorch.org/memory_viz opens; empty when none was written. */
+  path: string;
+  message: string;
+}
+
 export interface FinishedSummary {
   /** Mean of every step's loss over the whole run (resumes included), not a step loss. */
   train_loss_mean: number | null;
@@ -94,6 +104,7 @@ export type TrainingEvent =
   | EvalEvent
   | CheckpointEvent
   | OomBackoffEvent
+  | MemorySnapshotEvent
   | FinishedEvent
   | FailedEvent;
 
@@ -137,6 +148,7 @@ const FIELDS: { [K in TrainingEventType]: Record<string, FieldKind> } = {
   eval: { step: "number", eval_loss: "number" },
   checkpoint: { step: "number", path: "string" },
   oom_backoff: { step: "number", old_batch_size: "number", new_batch_size: "number", grad_accumulation: "number" },
+  memory_snapshot: { step: "number", steps: "number", path: "string", message: "string" },
   finished: { step: "number", summary: "object" },
   failed: { classification: "string", error_type: "string", message: "string", traceback: "string" },
 };

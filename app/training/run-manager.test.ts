@@ -1,8 +1,8 @@
 // RunManager against a real Python worker training the built-in tiny model on CPU.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -11,8 +11,11 @@ import type { PythonBridge } from "../bridge/index.js";
 import { startTestBridge } from "../bridge/testing/start-test-bridge.js";
 import type { LogEvent, TrainingEvent } from "./events.js";
 import { RunConfigError } from "./run-config.js";
-import { RunManager } from "./run-manager.js";
+import { FROZEN_CONFIG_FILE, RESOLVED_CONFIG_FILE, RunManager, RunResumeError } from "./run-manager.js";
 import { RunStore } from "./run-store.js";
+import { nextRunEvent, trainingSkipReason } from "./testing/training-support.js";
+
+const SKIP = await trainingSkipReason();
 
 const DATASET = resolve("examples/training/data/tiny.jsonl");
 
@@ -38,19 +41,9 @@ function mean(values: number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-/** Resolves with the first event of the run that matches. */
-function nextEvent(manager: RunManager, runId: string, match: (event: WorkbenchEvents["training.event"]) => boolean): Promise<WorkbenchEvents["training.event"]> {
-  return new Promise((resolvePromise) => {
-    const unsubscribe = manager.onEvent((event) => {
-      if (event.runId === runId && match(event)) {
-        unsubscribe();
-        resolvePromise(event);
-      }
-    });
-  });
-}
+const nextEvent = nextRunEvent;
 
-describe("RunManager with a real worker", () => {
+describe.skipIf(SKIP !== null)(`RunManager with a real worker${SKIP === null ? "" : ` (skipped: ${SKIP})`}`, () => {
   let bridge: PythonBridge;
   let dir: string;
   let store: RunStore;
@@ -79,7 +72,7 @@ describe("RunManager with a real worker", () => {
       manager.onPoints(({ points }) => lossPoints.push(...(points["loss"] ?? []).map((p) => p.value))),
       manager.onUpdate((update) => updates.push(update)),
     ];
-    const { runId } = await manager.start({ config: tinyConfig(join(dir, "completed")), name: "thirty steps" });
+    const { runId } = await manager.start({ config: tinyConfig(join(dir, "completed"), { save_every: 10 }), name: "thirty steps" });
     expect(manager.isActive(runId)).toBe(true);
     const summary = await manager.whenFinished(runId);
     for (const stop of unsubscribe) stop();
@@ -90,6 +83,14 @@ describe("RunManager with a real worker", () => {
     const stored = store.events(runId).map((e) => e.event.type);
     expect(stored[0]).toBe("started");
     expect(stored.slice(-3)).toEqual(["eval", "checkpoint", "finished"]);
+    // The run owns <output_dir>/<name>-<id>/, with the config frozen beside its checkpoints.
+    const runDir = join(dir, "completed", `thirty-steps-${runId.slice(0, 8)}`);
+    expect(detail.runDir).toBe(runDir);
+    expect(detail.checkpoints.map((c) => c.step)).toEqual([10, 20, 30]);
+    expect(detail.checkpoints.every((c) => dirname(c.path) === runDir && existsSync(c.path))).toBe(true);
+    expect(readFileSync(join(runDir, FROZEN_CONFIG_FILE), "utf8")).toContain("max_steps: 30");
+    expect(JSON.parse(readFileSync(join(runDir, RESOLVED_CONFIG_FILE), "utf8"))).toMatchObject({ output_dir: runDir, max_steps: 30 });
+    expect(detail.config).toMatchObject({ output_dir: runDir, learning_rate: 0.003 });
     expect(events.map((e) => e.type)).toEqual(stored);
 
     const logs = store.events(runId).filter((e) => e.event.type === "log").length;
@@ -112,7 +113,36 @@ describe("RunManager with a real worker", () => {
     expect(detail.error).toBeNull();
     expect(updates.at(-1)?.run).toMatchObject({ id: runId, status: "completed", step: 30 });
     expect(updates.some((u) => u.run.status === "running" && u.run.etaS !== null)).toBe(true);
-    expect(manager.list().find((run) => run.id === runId)).toMatchObject({ status: "completed", step: 30, loss: values.at(-1) });
+    const listed = manager.list().find((run) => run.id === runId);
+    expect(listed).toMatchObject({ status: "completed", step: 30, loss: values.at(-1), bestLoss: Math.min(...values), maxSteps: 30 });
+    expect(listed?.params).toMatchObject({ model: "tiny", learning_rate: 0.003, batch_size: 8, "lora.r": 8, max_steps: 30 });
+    expect(listed?.tokensPerS).toBeGreaterThan(0);
+
+    // Resume from the middle checkpoint: a new run, in its own folder beside the first, continuing at step 11.
+    const resumed = await manager.resume(runId, "10");
+    const resumedSummary = await manager.whenFinished(resumed.runId);
+    const resumedDetail = manager.detail(resumed.runId);
+    expect(resumedSummary.status, JSON.stringify(resumedDetail.error)).toBe("completed");
+    expect(resumedSummary.name).toBe("thirty steps (from step 10)");
+    expect(resumedDetail.runDir).not.toBe(runDir);
+    expect(dirname(resumedDetail.runDir ?? "")).toBe(join(dir, "completed"));
+    expect(resumedDetail.configText).toContain(`resume_from: ${join(runDir, "checkpoint-10")}`);
+    expect(resumedDetail.series["loss"]?.map((p) => p.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 11));
+    expect(existsSync(join(runDir, "checkpoint-30")), "resuming must not touch the first run's folder").toBe(true);
+    await expect(manager.resume(runId, "7")).rejects.toThrow(RunResumeError);
+  }, 120_000);
+
+  it("gives two runs of one config separate folders, and never touches the config's own folder", async () => {
+    const config = tinyConfig(join(dir, "twice"), { max_steps: 2 });
+    const first = await manager.start({ config, name: "same" });
+    const second = await manager.start({ config, name: "same" });
+    const [a, b] = await Promise.all([manager.whenFinished(first.runId), manager.whenFinished(second.runId)]);
+    expect([a.status, b.status]).toEqual(["completed", "completed"]);
+    const dirA = manager.detail(first.runId).runDir;
+    const dirB = manager.detail(second.runId).runDir;
+    expect(dirA).not.toBe(dirB);
+    expect(manager.detail(first.runId).checkpoints[0]?.path).toBe(join(dirA ?? "", "checkpoint-2"));
+    expect(manager.detail(second.runId).checkpoints[0]?.path).toBe(join(dirB ?? "", "checkpoint-2"));
   }, 120_000);
 
   it("stops mid-run with a checkpoint, and a run resumed from it continues the step count", async () => {

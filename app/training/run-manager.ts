@@ -3,15 +3,19 @@
 // the Workbench API's training events (updated, points, event) to its subscribers.
 
 import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
+
+import { stringify as toYaml } from "yaml";
 
 import type { PythonBridge, PyValue } from "../bridge/index.js";
 import { PythonError } from "../bridge/index.js";
 import type { RunDetailView, RunSummaryView, SeriesPoint, Unsubscribe, WorkbenchEvents } from "../api/workbench-api.js";
 import { isRecord, parseTrainingEvent, type TrainingEvent } from "./events.js";
 import { validateRunConfig, type RunConfig } from "./run-config.js";
-import { resolveConfigPaths } from "./run-config-paths.js";
+import { resolveConfigPaths, runOutputFolder } from "./run-config-paths.js";
 import { RunNotFoundError, type RunRecord, type RunStore } from "./run-store.js";
-import { eventPayload, progressFromLog, runDetail, runSummary, storedProgress, type RunProgress } from "./run-views.js";
+import { eventPayload, NO_PROGRESS, progressFromLog, runDetail, runSummary, storedProgress, type RunProgress } from "./run-views.js";
 import { sampleTime, telemetryValues } from "./telemetry-values.js";
 
 /** The Python generator that runs one training run. */
@@ -33,9 +37,15 @@ export interface StartRunInput {
   configText?: string;
   /** The run's label; default: config.name, then the output folder's name, then a timestamp. */
   name?: string;
-  /** Folder that relative paths in the config are relative to; runs without output_dir get a folder under its runs/. */
+  /** Folder that relative paths in the config are relative to (default: the current directory); output_dir defaults to its runs/. */
   configDir?: string;
 }
+
+/** The file a run's folder keeps its frozen config in (the text as started), and the resolved one beside it. */
+export const FROZEN_CONFIG_FILE = "run-config.yaml";
+export const RESOLVED_CONFIG_FILE = "run-config.resolved.json";
+/** Dropped into a live run's folder to ask the loop for a CUDA memory snapshot (see the Python loop). */
+export const MEMORY_SNAPSHOT_REQUEST = ".memory-snapshot-request";
 
 export interface StopOptions {
   /** Cancel at once, without a checkpoint, instead of stopping at the end of the current step. */
@@ -63,6 +73,9 @@ interface ActiveRun {
   runId: string;
   callId: string;
   progress: RunProgress;
+  /** Every logged tokens/s so far, for the median the runs table shows. */
+  throughput: number[];
+  runDir: string;
   /** Aborts the pool call while it is still queued (a queued call has no worker to cancel on). */
   readonly queueAbort: AbortController;
   readonly telemetryAbort: AbortController;
@@ -100,12 +113,21 @@ export class RunManager {
   async start(input: StartRunInput): Promise<{ runId: string }> {
     if (this.#disposed) throw new Error("the run manager has been disposed; start runs on a new one");
     const valid = validateRunConfig(input.config, input.configText === undefined ? "run config" : "run config text");
-    const config = input.configDir === undefined ? valid : resolveConfigPaths(valid, input.configDir, runFolderName());
-    const record = this.#store.createRun({ name: input.name ?? defaultName(config), config, ...(input.configText === undefined ? {} : { configText: input.configText }) });
+    const resolved = resolveConfigPaths(valid, input.configDir ?? process.cwd());
+    const id = randomUUID();
+    const name = input.name ?? defaultName(valid);
+    // output_dir is the parent of every run of this config; this run writes only to its own folder.
+    const runDir = runOutputFolder(resolved.output_dir ?? join(process.cwd(), "runs"), name, id);
+    const config: RunConfig = { ...resolved, output_dir: runDir };
+    const configText = input.configText ?? toYaml(valid);
+    freezeConfig(runDir, configText, config);
+    const record = this.#store.createRun({ id, name, config, configText });
     const active: ActiveRun = {
       runId: record.id,
       callId: `training-${record.id}`,
-      progress: { step: null, loss: null, etaS: null },
+      progress: NO_PROGRESS,
+      throughput: [],
+      runDir,
       queueAbort: new AbortController(),
       telemetryAbort: new AbortController(),
       telemetry: undefined,
@@ -117,6 +139,44 @@ export class RunManager {
     this.#emitUpdate(record.id);
     active.done = this.#pump(active, config);
     return { runId: record.id };
+  }
+
+  /**
+   * Starts a new run that continues from one of runId's checkpoints (default: the latest) with the
+   * run's frozen config. The new run has its own folder beside the old one; the old run is untouched.
+   */
+  async resume(runId: string, checkpoint?: string): Promise<{ runId: string }> {
+    const record = this.#requireRun(runId);
+    const detail = runDetail(this.#store, record, NO_PROGRESS);
+    const chosen = checkpoint === undefined ? detail.checkpoints.at(-1) : detail.checkpoints.find((c) => c.path === checkpoint || String(c.step) === checkpoint);
+    if (chosen === undefined) {
+      throw new RunResumeError(
+        checkpoint === undefined
+          ? `run ${runId} saved no checkpoint, so there is nothing to resume; start it again instead`
+          : `run ${runId} has no checkpoint "${checkpoint}"; its checkpoints are ${detail.checkpoints.map((c) => c.path).join(", ") || "none"}`,
+      );
+    }
+    if (!existsSync(chosen.path)) throw new RunResumeError(`checkpoint ${chosen.path} no longer exists on disk; pick another checkpoint of run ${runId}`);
+    const config = { ...(record.config as RunConfig), resume_from: chosen.path };
+    // The resumed run goes beside the one it continues: same parent, its own folder.
+    const parent = detail.runDir === null ? dirname(dirname(chosen.path)) : dirname(detail.runDir);
+    const name = `${record.name.replace(/ \(from step \d+\)$/, "")} (from step ${chosen.step})`;
+    const text = `# resumed from ${chosen.path} (run ${runId})\n${toYaml({ ...config, output_dir: parent })}`;
+    return this.start({ config: { ...config, output_dir: parent }, configText: text, name, configDir: parent });
+  }
+
+  /**
+   * Asks a live run to record CUDA allocator history for `steps` steps and save a pickle that
+   * pytorch.org/memory_viz opens (a "memory_snapshot" event names it). CPU runs have no allocator history.
+   */
+  requestMemorySnapshot(runId: string, steps: number): { requested: boolean; message: string } {
+    this.#requireRun(runId);
+    const active = this.#active.get(runId);
+    if (active === undefined) return { requested: false, message: `run ${runId} is not training; a snapshot records live steps` };
+    if (!Number.isInteger(steps) || steps < 1 || steps > 1000) return { requested: false, message: `steps must be a whole number from 1 to 1000, got ${steps}` };
+    // The loop polls for this file once per step: no new control channel to the worker is needed.
+    writeFileSync(join(active.runDir, MEMORY_SNAPSHOT_REQUEST), `${steps}\n`);
+    return { requested: true, message: `recording ${steps} steps; the pickle is saved in ${active.runDir}` };
   }
 
   /**
@@ -219,7 +279,11 @@ export class RunManager {
         const at = Date.now();
         this.#store.appendEvent(runId, event, at);
         this.#startTelemetry(active);
-        if (event.type === "log") active.progress = progressFromLog(event);
+        if (event.type === "started") active.progress = { ...active.progress, maxSteps: event.max_steps };
+        if (event.type === "log") {
+          active.throughput.push(event.tokens_per_s);
+          active.progress = progressFromLog(event, active.progress, active.throughput);
+        }
         if (event.type === "finished" || event.type === "failed") {
           ended = event.type;
           active.progress = { ...active.progress, etaS: null };
@@ -415,18 +479,26 @@ function metricPoints(event: TrainingEvent, at: number): Record<string, SeriesPo
 }
 
 function defaultName(config: RunConfig): string {
-  if (typeof config.name === "string") return config.name;
-  if (typeof config.output_dir === "string") {
-    const folder = config.output_dir.split(/[\\/]/).filter(Boolean).pop();
-    if (folder !== undefined) return folder;
-  }
+  if (typeof config.name === "string" && config.name.trim() !== "") return config.name;
   return `run ${new Date().toISOString().slice(0, 19).replace("T", " ")}`;
 }
 
-/** A fresh run folder name: sortable by time, unique even for runs started in the same second. */
-function runFolderName(): string {
-  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
-  return `run-${stamp}-${randomUUID().slice(0, 6)}`;
+/** A resume request that cannot be met (no such checkpoint); the message says what to pick instead. */
+export class RunResumeError extends Error {
+  override readonly name = "RunResumeError";
+}
+
+/** Keeps the config as started in the run's folder, so the folder alone says how it was trained. */
+function freezeConfig(runDir: string, text: string, resolved: RunConfig): void {
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, FROZEN_CONFIG_FILE), text.endsWith("\n") ? text : `${text}\n`);
+  writeFileSync(join(runDir, RESOLVED_CONFIG_FILE), `${JSON.stringify(resolved, null, 2)}\n`);
+}
+
+/** True when path lies inside folder. */
+export function isInside(folder: string, path: string): boolean {
+  const inside = relative(folder, path);
+  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside);
 }
 
 function bridgeFailure(classification: string, message: string): Record<string, string> {

@@ -124,12 +124,16 @@ describe("RunStore", () => {
     const live = store.createRun({ name: "live", config: {} });
     store.appendEvent(live.id, started);
     const done = store.createRun({ name: "done", config: {} });
-    store.appendEvent(running.id, started);
+    store.appendEvent(running.id, started, 40);
+    store.appendEvent(running.id, log(1, 4.2), 42);
+    const queued = store.createRun({ name: "queued", config: {}, owner: deadOwner() }, 30);
     store.setStatus(done.id, "completed", { at: 50 });
     store.close();
     store = RunStore.open(path);
-    expect(store.markInterruptedRuns(99)).toBe(1);
-    expect(store.getRun(running.id)).toMatchObject({ status: "interrupted", finishedAt: 99 });
+    expect(store.markInterruptedRuns()).toBe(2);
+    // Ended when its owner was last heard from (its last event), not when this process noticed.
+    expect(store.getRun(running.id)).toMatchObject({ status: "interrupted", finishedAt: 42 });
+    expect(store.getRun(queued.id)).toMatchObject({ status: "interrupted", finishedAt: 30 });
     expect(String((store.getRun(running.id)?.error as { message: string }).message)).toMatch(/resume/);
     expect(store.getRun(done.id)).toMatchObject({ status: "completed", finishedAt: 50 });
     // This process still owns "live": another process opening the store must not mark it.

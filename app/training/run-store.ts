@@ -155,9 +155,10 @@ export class RunStore {
   }
 
   /** Records a new run in status "created", owned by this process unless told otherwise (see markInterruptedRuns). */
-  createRun(input: { name: string; config: unknown; configText?: string; owner?: RunOwner }, at: number = Date.now()): RunRecord {
+  createRun(input: { id?: string; name: string; config: unknown; configText?: string; owner?: RunOwner }, at: number = Date.now()): RunRecord {
     const owner = input.owner ?? { pid: process.pid, started: readProcessStartTime(process.pid) ?? null };
-    const id = randomUUID();
+    // A caller may pick the id up front, e.g. to name the run's output folder after it.
+    const id = input.id ?? randomUUID();
     this.db
       .prepare(
         "INSERT INTO runs (id, name, config, config_text, status, created_at, owner_pid, owner_started) VALUES (?, ?, ?, ?, 'created', ?, ?, ?)",
@@ -228,6 +229,16 @@ export class RunStore {
     return rows.map((row) => ({ seq: row.seq, at: row.at, event: parseTrainingEvent(JSON.parse(row.json)) }));
   }
 
+  /** A run's events of one type, in order (cheaper than events() for a long run's started/checkpoint events). */
+  eventsOfType(runId: string, type: TrainingEvent["type"]): StoredEvent[] {
+    const rows = this.db.prepare("SELECT seq, at, json FROM events WHERE run_id = ? AND type = ? ORDER BY seq").all(runId, type) as {
+      seq: number;
+      at: number;
+      json: string;
+    }[];
+    return rows.map((row) => ({ seq: row.seq, at: row.at, event: parseTrainingEvent(JSON.parse(row.json)) }));
+  }
+
   /** One named series: metric points by step, or telemetry points (step null) by time. */
   series(runId: string, name: string): SeriesPoint[] {
     return this.db
@@ -249,20 +260,27 @@ export class RunStore {
     return rows.map((row) => row.name);
   }
 
-  /** Marks runs left "running" by a host that died as "interrupted"; returns how many. */
-  markInterruptedRuns(at: number = Date.now()): number {
+  /**
+   * Marks runs left "running" (or "created") by a process that died as "interrupted", ended at their last event
+   * (when the owner was last heard from, not when someone noticed); returns how many.
+   */
+  markInterruptedRuns(): number {
     const error = JSON.stringify({
       classification: "interrupted",
       message: "the workbench stopped while this run was training; resume it from its last checkpoint (resume_from)",
     });
     // Several processes may share one store (the workbench and `snakebridge train`): only runs whose
     // owning process is gone were interrupted; a live owner (same pid and start time) is still training.
-    const running = this.db.prepare("SELECT id, owner_pid, owner_started FROM runs WHERE status = 'running'").all() as {
+    const running = this.db.prepare("SELECT id, owner_pid, owner_started FROM runs WHERE status IN ('running', 'created')").all() as {
       id: string; owner_pid: number | null; owner_started: string | null;
     }[];
     const orphaned = running.filter((r) => !ownerAlive(r.owner_pid, r.owner_started)).map((r) => r.id);
-    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, ?) WHERE id = ?");
-    this.db.transaction(() => { for (const id of orphaned) mark.run(at, error, id); })();
+    const mark = this.db.prepare(
+      `UPDATE runs SET status = 'interrupted', error = COALESCE(error, ?),
+         finished_at = COALESCE((SELECT MAX(at) FROM events WHERE run_id = runs.id), started_at, created_at)
+       WHERE id = ?`,
+    );
+    this.db.transaction(() => { for (const id of orphaned) mark.run(error, id); })();
     return orphaned.length;
   }
 

@@ -14,7 +14,16 @@ export interface RunProgress {
   step: number | null;
   loss: number | null;
   etaS: number | null;
+  bestLoss: number | null;
+  maxSteps: number | null;
+  tokensPerS: number | null;
 }
+
+/** Progress before the first logged step. */
+export const NO_PROGRESS: RunProgress = { step: null, loss: null, etaS: null, bestLoss: null, maxSteps: null, tokensPerS: null };
+
+/** The config fields the runs table shows, in column order (dotted paths into the resolved config). */
+export const KEY_PARAMS = ["model", "learning_rate", "batch_size", "lora.r", "lora.alpha", "max_steps", "seq_len"] as const;
 
 /** One event as the API shows it: its fields other than `type` go in payload. */
 export interface RunEventView {
@@ -41,7 +50,34 @@ export function runSummary(record: RunRecord, progress: RunProgress): RunSummary
     step: progress.step,
     loss: progress.loss,
     etaS: progress.etaS,
+    bestLoss: progress.bestLoss,
+    maxSteps: progress.maxSteps,
+    tokensPerS: progress.tokensPerS,
+    params: keyParams(record.config),
   };
+}
+
+/** The runs table's hyperparameters of a config: numbers and strings; a tiny model shows as "tiny". */
+export function keyParams(config: unknown): Record<string, string | number | null> {
+  const flat = flattenConfig(config);
+  const params: Record<string, string | number | null> = {};
+  for (const key of KEY_PARAMS) {
+    const value = key === "model" && flat["model"] === undefined && Object.keys(flat).some((k) => k.startsWith("model.tiny")) ? "tiny" : flat[key];
+    params[key] = typeof value === "number" || typeof value === "string" ? value : null;
+  }
+  return params;
+}
+
+/** A config as dotted paths to leaf values ("lora.r": 8, "lora.target_modules": "q_proj, v_proj"). */
+export function flattenConfig(config: unknown, prefix = ""): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  if (!isRecord(config)) return flat;
+  for (const [key, value] of Object.entries(config)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isRecord(value)) Object.assign(flat, flattenConfig(value, path));
+    else flat[path] = Array.isArray(value) ? value.map(String).join(", ") : value;
+  }
+  return flat;
 }
 
 /** Progress of a run read back from the store: the last logged loss and step (no ETA: it is not live). */
@@ -49,12 +85,35 @@ export function storedProgress(store: RunStore, record: RunRecord): RunProgress 
   const losses = store.series(record.id, "loss");
   const last = losses[losses.length - 1];
   const summarySteps = isRecord(record.summary) && typeof record.summary["steps"] === "number" ? record.summary["steps"] : null;
-  return { step: summarySteps ?? last?.step ?? null, loss: last?.value ?? null, etaS: null };
+  let best: number | null = null;
+  for (const point of losses) if (Number.isFinite(point.value) && (best === null || point.value < best)) best = point.value;
+  return {
+    step: summarySteps ?? last?.step ?? null,
+    loss: last?.value ?? null,
+    etaS: null,
+    bestLoss: best,
+    maxSteps: startedMaxSteps(store, record.id),
+    tokensPerS: median(store.series(record.id, "tokens_per_s").map((point) => point.value)),
+  };
 }
 
-/** Progress after a log event. */
-export function progressFromLog(event: TrainingEvent & { type: "log" }): RunProgress {
-  return { step: event.step, loss: event.loss, etaS: event.eta_s };
+/** Progress after a log event, carrying forward what the previous progress knew. */
+export function progressFromLog(event: TrainingEvent & { type: "log" }, previous: RunProgress, throughput: number[]): RunProgress {
+  const best = previous.bestLoss === null || event.loss < previous.bestLoss ? event.loss : previous.bestLoss;
+  return { ...previous, step: event.step, loss: event.loss, etaS: event.eta_s, bestLoss: Number.isFinite(best) ? best : previous.bestLoss, tokensPerS: median(throughput) };
+}
+
+function startedMaxSteps(store: RunStore, runId: string): number | null {
+  const started = store.eventsOfType(runId, "started").at(-1)?.event;
+  return started?.type === "started" ? started.max_steps : null;
+}
+
+/** The median of the finite values; null when there are none. */
+export function median(values: number[]): number | null {
+  const finite = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (finite.length === 0) return null;
+  const mid = finite.length >> 1;
+  return finite.length % 2 === 1 ? (finite[mid] as number) : ((finite[mid - 1] as number) + (finite[mid] as number)) / 2;
 }
 
 /** The API's view of one stored event. */
@@ -72,9 +131,16 @@ export function eventPayload(event: TrainingEvent): Record<string, unknown> {
 export function runDetail(store: RunStore, record: RunRecord, progress: RunProgress): RunDetailView {
   const series: Record<string, SeriesPoint[]> = {};
   for (const name of store.seriesNames(record.id)) series[name] = store.series(record.id, name);
+  const started = store.eventsOfType(record.id, "started").at(-1)?.event;
+  const checkpoints = store
+    .eventsOfType(record.id, "checkpoint")
+    .flatMap((stored) => (stored.event.type === "checkpoint" ? [{ step: stored.event.step, path: stored.event.path }] : []));
   return {
     ...runSummary(record, progress),
     configText: store.configText(record.id) ?? configText(record.config),
+    config: isRecord(record.config) ? record.config : {},
+    runDir: started?.type === "started" ? started.run_dir : isRecord(record.config) && typeof record.config["output_dir"] === "string" ? record.config["output_dir"] : null,
+    checkpoints,
     series,
     events: store.events(record.id).map(eventView),
     error: errorView(record.error),

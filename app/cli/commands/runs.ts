@@ -35,7 +35,7 @@ export const runsCommand: CliCommand = {
   usage: `Usage: snakebridge runs list [--db PATH] [--json]
        snakebridge runs show <id> [--db PATH] [--json]
        snakebridge runs export <id> --csv [--db PATH]
-       snakebridge runs export <id> --model adapter|merged|gguf --out DIR [--db PATH] [--python PATH]
+       snakebridge runs export <id> --model adapter|merged|gguf --out DIR [--checkpoint STEP] [--db PATH] [--python PATH]
 
   list          every run, newest first, as a table
   show <id>     one run: status, last metrics, events, error and config
@@ -48,9 +48,12 @@ An id may be shortened to any unique prefix (the table shows 8 characters).
   --db PATH     the run store (default: $SNAKEBRIDGE_RUNS_DB or ~/.snakebridge/runs.db)
   --json        print one JSON value instead of text
   --csv         export the series as CSV
-  --model KIND  export the model: adapter, merged or gguf (with --out DIR)`,
+  --model KIND  export the model: adapter, merged or gguf (with --out DIR)
+  --checkpoint STEP  with --model: export this checkpoint instead of the latest
+
+To continue a run from a checkpoint: snakebridge train --resume <id> [--checkpoint STEP]`,
   async run(args, io) {
-    const parsed = parseArgs(args, { db: "string", json: "boolean", csv: "boolean", model: "string", out: "string", python: "string" });
+    const parsed = parseArgs(args, { db: "string", json: "boolean", csv: "boolean", model: "string", out: "string", python: "string", checkpoint: "string" });
     const [action, id, ...extra] = parsed.positionals;
     if (action === undefined) throw new UsageError("missing the action: list, show <id> or export <id> --csv");
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
@@ -73,6 +76,8 @@ An id may be shortened to any unique prefix (the table shows 8 characters).
     }
     const store = RunStore.open(path);
     try {
+      // A run whose owning process died (SIGKILL, power loss) reads "interrupted", ended at its last event.
+      store.markInterruptedRuns();
       if (action === "list") {
         const runs = store.listRuns().map((record) => runSummary(record, storedProgress(store, record)));
         io.stdout.write(json ? `${JSON.stringify(runs)}\n` : runsTable(runs));
@@ -84,7 +89,7 @@ An id may be shortened to any unique prefix (the table shows 8 characters).
         const bridge = await PythonBridge.start({ poolSize: 1, ...(python ? { python } : {}) });
         try {
           io.stderr.write(`exporting the ${model} of run ${record.id.slice(0, 8)} to ${resolve(out)}…\n`);
-          const exported = await exportRunModel(bridge, store, record.id, model as ModelExportKind, resolve(out));
+          const exported = await exportRunModel(bridge, store, record.id, model as ModelExportKind, resolve(out), stringFlag(parsed, "checkpoint"));
           io.stdout.write(json ? `${JSON.stringify(exported)}\n` : `${exported.path}\n${exported.files.map((f) => `  ${f}`).join("\n")}\n`);
         } finally {
           await bridge.dispose();

@@ -6,8 +6,11 @@ import { PassThrough } from "node:stream";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { trainingSkipReason } from "../../training/testing/training-support.js";
 import type { CliIO } from "../command.js";
 import { runCli } from "../main.js";
+
+const SKIP = await trainingSkipReason();
 
 interface Captured {
   io: CliIO;
@@ -29,7 +32,7 @@ function capture(): Captured {
   };
 }
 
-describe("snakebridge train / runs", () => {
+describe.skipIf(SKIP !== null)(`snakebridge train / runs${SKIP === null ? "" : ` (skipped: ${SKIP})`}`, () => {
   let dir: string;
   let configPath: string;
   let db: string;
@@ -68,7 +71,8 @@ describe("snakebridge train / runs", () => {
     const lines = train.stdout().trim().split("\n");
     expect(lines, "stdout must hold exactly one JSON line").toHaveLength(1);
     const result = JSON.parse(lines[0] as string) as Record<string, unknown>;
-    expect(result).toMatchObject({ name: "cli-tiny", status: "completed", step: 20, error: null, db, runDir: join(dir, "out"), checkpoint: join(dir, "out", "checkpoint-20") });
+    const runDir = join(dir, "out", `cli-tiny-${String(result["runId"]).slice(0, 8)}`);
+    expect(result).toMatchObject({ name: "cli-tiny", status: "completed", step: 20, error: null, db, runDir, checkpoint: join(runDir, "checkpoint-20") });
     expect(result["summary"]).toMatchObject({ steps: 20 });
     const progress = train.stderr().split("\n").filter((line) => line.startsWith("step "));
     expect(progress, "one progress line per log event when stderr is not a terminal").toHaveLength(20);
@@ -122,13 +126,22 @@ describe("snakebridge train / runs", () => {
     });
     const code = await runCli(["train", stopConfig, "--db", db, "--json"], io);
     expect(code, run.stderr()).toBe(130);
-    const result = JSON.parse(run.stdout()) as { status: string; step: number; checkpoint: string };
+    const result = JSON.parse(run.stdout()) as { runId: string; status: string; step: number; checkpoint: string };
     expect(result.status).toBe("stopped");
     expect(result.step).toBeGreaterThanOrEqual(3);
     expect(result.step).toBeLessThan(500);
-    expect(result.checkpoint).toBe(join(dir, "long", `checkpoint-${result.step}`));
+    expect(result.checkpoint).toBe(join(dir, "long", `cli-tiny-${result.runId.slice(0, 8)}`, `checkpoint-${result.step}`));
     expect(existsSync(result.checkpoint)).toBe(true);
     expect(run.stderr()).toContain(`checkpoint saved at ${result.checkpoint}`);
-    expect(run.stderr()).toContain(`set \`resume_from: ${result.checkpoint}\` in ${stopConfig}`);
+    expect(run.stderr()).toContain(`to resume: snakebridge train --resume ${result.runId.slice(0, 8)}`);
+
+    // Resume it from the CLI, a few steps on: a new run in its own folder that continues the step count.
+    const resumed = capture();
+    const resumedCode = await runCli(["train", "--resume", result.runId.slice(0, 8), "--db", db, "--json"], { ...resumed.io, signal: AbortSignal.timeout(8_000) });
+    const after = JSON.parse(resumed.stdout()) as { status: string; runDir: string; name: string };
+    expect([0, 130], resumed.stderr()).toContain(resumedCode);
+    expect(after.name).toBe(`cli-tiny (from step ${result.step})`);
+    expect(after.runDir).not.toBe(join(dir, "long", `cli-tiny-${result.runId.slice(0, 8)}`));
+    expect(resumed.stderr()).toContain(`resuming at step ${result.step}`);
   }, 120_000);
 });

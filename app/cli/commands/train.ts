@@ -1,6 +1,6 @@
 // `snakebridge train <config.yaml> [--name N] [--db PATH] [--json] [--python PATH]`
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 
 import type { PythonErrorView } from "../../api/values-view.js";
 import type { WorkbenchEvents } from "../../api/workbench-api.js";
@@ -11,7 +11,7 @@ import { RunManager } from "../../training/run-manager.js";
 import { RunStore } from "../../training/run-store.js";
 import { parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand, type CliIO } from "../command.js";
-import { runsDbPath } from "./runs.js";
+import { findRun, runsDbPath } from "./runs.js";
 import { TrainProgress } from "./train-progress.js";
 
 /** What `train --json` prints: one object describing how the run ended. */
@@ -33,26 +33,36 @@ export const trainCommand: CliCommand = {
   name: "train",
   summary: "Fine-tune a model with LoRA from a run config, with live progress",
   usage: `Usage: snakebridge train <config.yaml> [--name NAME] [--db PATH] [--json] [--python PATH]
+       snakebridge train --resume RUN_ID [--checkpoint STEP] [--db PATH] [--json] [--python PATH]
 
 Trains one run described by a YAML or JSON run config (see examples/training/tiny-cpu.yaml)
-and records it, with its metrics and memory telemetry, in the run store.
+and records it, with its metrics and memory telemetry, in the run store. Each run writes to
+its own folder, <output_dir>/<name>-<run id>/ (output_dir defaults to runs/ beside the config),
+with a frozen copy of the config (run-config.yaml) next to its checkpoints.
 
+  --resume ID     continue run ID (any unique id prefix) from its latest checkpoint, as a new
+                  run in its own folder, with the config that run was started with
+  --checkpoint N  with --resume: the checkpoint step (or folder) to continue from
   --name NAME     label of the run (default: the config's name)
   --db PATH       the run store (default: $SNAKEBRIDGE_RUNS_DB or ~/.snakebridge/runs.db)
   --json          print one JSON object with the run's outcome on stdout
   --python PATH   interpreter to run the worker with (it needs the training extra)
 
-Ctrl+C stops at the end of the current step and saves a checkpoint; set resume_from to it
-in the config to continue. A second Ctrl+C quits at once.
+Ctrl+C stops at the end of the current step and saves a checkpoint; continue with
+\`snakebridge train --resume <id>\`. A second Ctrl+C quits at once.
 
 Exit codes: 0 completed, 1 failed, 130 stopped.`,
   async run(args, io) {
-    const parsed = parseArgs(args, { name: "string", db: "string", json: "boolean", python: "string" });
+    const parsed = parseArgs(args, { name: "string", db: "string", json: "boolean", python: "string", resume: "string", checkpoint: "string" });
     const [file, ...extra] = parsed.positionals;
-    if (file === undefined) throw new UsageError("missing the run config file, e.g. examples/training/tiny-cpu.yaml");
+    const resumeId = stringFlag(parsed, "resume");
+    const checkpoint = stringFlag(parsed, "checkpoint");
+    if (resumeId !== undefined && file !== undefined) throw new UsageError("give either a config file or --resume RUN_ID, not both");
+    if (checkpoint !== undefined && resumeId === undefined) throw new UsageError("--checkpoint goes with --resume RUN_ID");
+    if (file === undefined && resumeId === undefined) throw new UsageError("missing the run config file, e.g. examples/training/tiny-cpu.yaml");
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"; give one config file`);
-    const config = loadRunConfig(file);
-    const configText = readFileSync(file, "utf8");
+    const config = file === undefined ? undefined : loadRunConfig(file);
+    const configText = file === undefined ? undefined : readFileSync(file, "utf8");
     const db = resolve(runsDbPath(stringFlag(parsed, "db")));
     const name = stringFlag(parsed, "name");
     const python = stringFlag(parsed, "python");
@@ -60,10 +70,15 @@ Exit codes: 0 completed, 1 failed, 130 stopped.`,
 
     const store = RunStore.open(db);
     try {
+      const resumeRun = resumeId === undefined ? undefined : findRun(store, resumeId).id;
       const bridge = await PythonBridge.start({ poolSize: 1, ...(python === undefined ? {} : { python }) });
       const manager = new RunManager({ bridge, store });
       try {
-        const result = await trainOne(manager, io, { config, configText, ...(name === undefined ? {} : { name }) }, db, file);
+        const launch =
+          resumeRun !== undefined
+            ? () => manager.resume(resumeRun, checkpoint)
+            : () => manager.start({ config, configText, configDir: dirname(resolve(file ?? ".")), ...(name === undefined ? {} : { name }) });
+        const result = await trainOne(manager, io, launch, db);
         if (parsed.flags.has("json")) io.stdout.write(`${JSON.stringify(result)}\n`);
         return exitCode(result.status);
       } finally {
@@ -79,9 +94,8 @@ Exit codes: 0 completed, 1 failed, 130 stopped.`,
 async function trainOne(
   manager: RunManager,
   io: CliIO,
-  input: { config: unknown; configText: string; name?: string },
+  launch: () => Promise<{ runId: string }>,
   db: string,
-  file: string,
 ): Promise<TrainResult> {
   const progress = new TrainProgress(io.stderr, io.interactive);
   let runId: string | undefined;
@@ -127,7 +141,7 @@ async function trainOne(
   };
   io.signal.addEventListener("abort", onAbort, { once: true });
   try {
-    runId = (await manager.start(input)).runId;
+    runId = (await launch()).runId;
     if (io.signal.aborted) onAbort();
     const summary = await manager.whenFinished(runId);
     progress.finish();
@@ -147,7 +161,7 @@ async function trainOne(
       error: detail.error,
       db,
     };
-    io.stderr.write(`${outcomeMessage(result, file)}\n`);
+    io.stderr.write(`${outcomeMessage(result)}\n`);
     return result;
   } finally {
     io.signal.removeEventListener("abort", onAbort);
@@ -155,7 +169,7 @@ async function trainOne(
   }
 }
 
-function outcomeMessage(result: TrainResult, file: string): string {
+function outcomeMessage(result: TrainResult): string {
   const id = result.runId.slice(0, 8);
   switch (result.status) {
     case "completed":
@@ -165,7 +179,7 @@ function outcomeMessage(result: TrainResult, file: string): string {
       return result.checkpoint === null
         ? `run ${id} stopped at step ${String(result.step)} without a checkpoint`
         : `run ${id} stopped at step ${String(result.step)}; checkpoint saved at ${result.checkpoint}\n` +
-            `to resume, set \`resume_from: ${result.checkpoint}\` in ${file} and run \`snakebridge train ${file}\` again`;
+            `to resume: snakebridge train --resume ${id} --db ${result.db}`;
     default: {
       const error = result.error;
       return `run ${id} ${result.status}: ${error === null ? "no error was recorded" : `${error.type}: ${error.message}`}` +

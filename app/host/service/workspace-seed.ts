@@ -1,6 +1,8 @@
-// The first-run content of a new workspace: an example manifest and an example notebook.
+// The first-run content of a new workspace: an example manifest, an example notebook, and the tiny
+// CPU training example with its data (so the Training view has a run to start in one click).
 import type { NotebookDocument } from "../../api/workbench-api.js";
 import { serializeNotebook } from "./ipynb.js";
+import { EXAMPLE_DATASET_PATH, EXAMPLE_RUN_CONFIG, EXAMPLE_RUN_CONFIG_PATH, exampleDataset } from "./training-example.js";
 import type { WorkspaceFolder } from "./workspace-folder.js";
 
 /** Where the example manifest lives; its SDK is generated to generated/stdlib (relative to the manifest). */
@@ -50,5 +52,7 @@ export async function seedWorkspace(workspace: WorkspaceFolder): Promise<void> {
   if (await workspace.exists(SEEDED_MARKER)) return;
   if (!(await workspace.exists(EXAMPLE_MANIFEST_PATH))) await workspace.write(EXAMPLE_MANIFEST_PATH, EXAMPLE_MANIFEST);
   if (!(await workspace.exists(EXAMPLE_NOTEBOOK_PATH))) await workspace.write(EXAMPLE_NOTEBOOK_PATH, serializeNotebook(exampleNotebook()));
+  if (!(await workspace.exists(EXAMPLE_RUN_CONFIG_PATH))) await workspace.write(EXAMPLE_RUN_CONFIG_PATH, EXAMPLE_RUN_CONFIG);
+  if (!(await workspace.exists(EXAMPLE_DATASET_PATH))) await workspace.write(EXAMPLE_DATASET_PATH, exampleDataset());
   await workspace.write(SEEDED_MARKER, `${new Date().toISOString()}\n`);
 }

@@ -20,6 +20,12 @@ from .model_loading import choose_backend, count_parameters, load_for_training, 
 from .tiny_model import save_tiny_model, train_tokenizer
 
 EVAL_BATCH_SIZE = 8
+# The first steps of a session pay for lazy initialisation (kernels, allocator growth, caches):
+# an ETA extrapolated from them is far too long or short, so it is calibrated on the steps after.
+ETA_WARMUP_STEPS = 3
+# The host drops this file (holding a step count) into the run folder to ask for a CUDA memory snapshot.
+MEMORY_SNAPSHOT_REQUEST = ".memory-snapshot-request"
+MEMORY_SNAPSHOT_MAX_ENTRIES = 100_000
 
 
 def run(config: dict) -> Iterator[dict]:
@@ -59,6 +65,9 @@ class _TrainingRun:
         self.effective_batch: int = config["batch_size"] * config["grad_accumulation"]
         self.oom_pending = config["fault_injection"]["oom_at_step"]
         self.last_eval_loss: float | None = None
+        self.eta_origin: tuple[int, float] | None = None  # (step, monotonic time) once warm-up is over
+        self.snapshot_until: int | None = None
+        self.snapshot_steps = 0
 
     def events(self) -> Iterator[dict]:
         """Sets the run up, trains to max_steps or a stop request, and reports each stage."""
@@ -189,9 +198,12 @@ class _TrainingRun:
             if config["save_every"] and self.step % config["save_every"] == 0 and not is_last:
                 yield self._checkpoint_event(time.monotonic() - started)
                 last_checkpoint_step = self.step
+            yield from self._memory_snapshot_events()
             if stopped:
                 break
 
+        if self.snapshot_until is not None:
+            yield self._dump_memory_snapshot()
         if not stopped and self.eval_examples and last_eval_step != self.step:
             yield self._eval_event()
         checkpoint_path = None
@@ -280,7 +292,6 @@ class _TrainingRun:
         start_step: int,
         max_steps: int,
     ) -> dict[str, Any]:
-        done = self.step - start_step
         event: dict[str, Any] = {
             "type": "log",
             "step": self.step,
@@ -292,11 +303,69 @@ class _TrainingRun:
             "tokens_seen": self.tokens_seen,
             "tokens_per_s": tokens / window_s if window_s > 0 else 0.0,
             "elapsed_s": self.previous_elapsed + elapsed,
-            "eta_s": (max_steps - self.step) * elapsed / done if done else None,
+            "eta_s": self._eta(max_steps, start_step),
             "batch_size": self.batch_size,
         }
         event.update(self._cuda_memory())
         return event
+
+    def _eta(self, max_steps: int, start_step: int) -> float | None:
+        """Seconds left, from the pace of the steps after warm-up; None while warming up."""
+        now = time.monotonic()
+        if self.eta_origin is None:
+            if self.step - start_step >= ETA_WARMUP_STEPS:
+                self.eta_origin = (self.step, now)
+            return None
+        origin_step, origin_time = self.eta_origin
+        done = self.step - origin_step
+        if done <= 0:
+            return None
+        return (max_steps - self.step) * (now - origin_time) / done
+
+    def _memory_snapshot_events(self) -> Iterator[dict]:
+        """Starts or finishes a requested CUDA memory-history recording (one stat() per step otherwise)."""
+        if self.snapshot_until is not None and self.step >= self.snapshot_until:
+            yield self._dump_memory_snapshot()
+        request = os.path.join(self.run_dir, MEMORY_SNAPSHOT_REQUEST)
+        if not os.path.exists(request):
+            return
+        try:
+            with open(request, encoding="utf-8") as handle:
+                steps = max(1, int(handle.read().strip() or "1"))
+        except ValueError:
+            steps = 1
+        os.remove(request)
+        if self.device != "cuda":
+            yield {
+                "type": "memory_snapshot",
+                "step": self.step,
+                "steps": 0,
+                "path": "",
+                "message": "a memory snapshot records the CUDA allocator's history; this run trains on the CPU",
+            }
+            return
+        if self.snapshot_until is not None:
+            return  # one recording at a time; the running one finishes first
+        import torch
+
+        torch.cuda.memory._record_memory_history(max_entries=MEMORY_SNAPSHOT_MAX_ENTRIES)
+        self.snapshot_until = self.step + steps
+        self.snapshot_steps = steps
+
+    def _dump_memory_snapshot(self) -> dict[str, Any]:
+        import torch
+
+        path = os.path.join(self.run_dir, f"memory-snapshot-step-{self.step}.pickle")
+        torch.cuda.memory._dump_snapshot(path)
+        torch.cuda.memory._record_memory_history(enabled=None)
+        self.snapshot_until = None
+        return {
+            "type": "memory_snapshot",
+            "step": self.step,
+            "steps": self.snapshot_steps,
+            "path": path,
+            "message": "drag the file onto https://pytorch.org/memory_viz to see every allocation",
+        }
 
     def _eval_event(self) -> dict[str, Any]:
         import torch

@@ -1,13 +1,23 @@
 // training.*: delegated to app/training's RunManager; runs persist in the shared run store.
+import { dirname, join } from "node:path";
+
 import { parse as parseYaml } from "yaml";
+import type { TrainingEnvironmentView } from "../../../api/workbench-api.js";
 import type { PythonBridge } from "../../../bridge/index.js";
-import { RunManager } from "../../../training/run-manager.js";
+import { exportRunModel, runDirectory } from "../../../training/model-export.js";
+import { RunManager, RunResumeError } from "../../../training/run-manager.js";
 import { RUN_CONFIG_SCHEMA, RunConfigError } from "../../../training/run-config.js";
 import { RunNotFoundError, RunStore } from "../../../training/run-store.js";
 import { RequestError } from "../api-errors.js";
 import type { EventHub } from "../event-hub.js";
 import type { HandlerTable } from "../request-handler.js";
 import type { WorkspaceFolder } from "../workspace-folder.js";
+import { datasetPreview } from "./training-dataset-preview.js";
+import { installCommand, TrainingExtraInstaller } from "./training-install.js";
+
+type TrainingRequests =
+  | "training.start" | "training.stop" | "training.runs" | "training.run" | "training.resume" | "training.export"
+  | "training.preview" | "training.environment" | "training.install" | "training.memorySnapshot" | "training.generate";
 
 /** The run-config schema (needs no Python). */
 export function trainingSchemaHandler(): HandlerTable<"training.schema"> {
@@ -18,11 +28,13 @@ export function trainingSchemaHandler(): HandlerTable<"training.schema"> {
 export class TrainingFeature {
   readonly #store: RunStore;
   readonly #manager: RunManager;
+  readonly #installer: TrainingExtraInstaller;
   readonly #unsubscribe: (() => void)[];
 
-  constructor(bridge: PythonBridge, private readonly workspace: WorkspaceFolder, events: EventHub, storePath: string) {
+  constructor(private readonly bridge: PythonBridge, private readonly workspace: WorkspaceFolder, events: EventHub, storePath: string) {
     this.#store = RunStore.open(storePath);
     this.#manager = new RunManager({ bridge, store: this.#store });
+    this.#installer = new TrainingExtraInstaller((progress) => events.emit("training.install", progress));
     this.#unsubscribe = [
       this.#manager.onUpdate((payload) => events.emit("training.updated", payload)),
       this.#manager.onPoints((payload) => events.emit("training.points", payload)),
@@ -32,26 +44,70 @@ export class TrainingFeature {
   }
 
   /** The training request handlers. */
-  handlers(): HandlerTable<"training.start" | "training.stop" | "training.runs" | "training.run"> {
+  handlers(): HandlerTable<TrainingRequests> {
     return {
-      "training.start": async ({ configText, name }) => {
+      "training.start": async ({ configText, name, configPath }) => {
         let config: unknown;
         try {
           config = parseYaml(configText);
         } catch (error) {
           throw new RequestError("bad_request", `the run config is not valid YAML or JSON: ${(error as Error).message}`);
         }
+        // Relative paths in a config mean "next to this file", as they do for `snakebridge train`.
+        const configDir = configPath === undefined ? this.workspace.root : dirname(this.workspace.resolve(configPath));
         try {
-          return await this.#manager.start({ config, configText, configDir: this.workspace.root, ...(name === undefined ? {} : { name }) });
+          return await this.#manager.start({ config, configText, configDir, ...(name === undefined ? {} : { name }) });
         } catch (error) {
           if (error instanceof RunConfigError) throw new RequestError("bad_request", error.message);
           throw error;
         }
       },
+      "training.resume": ({ runId, checkpoint }) =>
+        this.#known(async () => {
+          try {
+            return await this.#manager.resume(runId, checkpoint);
+          } catch (error) {
+            if (error instanceof RunResumeError || error instanceof RunConfigError) throw new RequestError("bad_request", error.message);
+            throw error;
+          }
+        }),
+      "training.export": ({ runId, kind, checkpoint }) =>
+        this.#known(async () => {
+          if (kind !== "adapter" && kind !== "merged") throw new RequestError("bad_request", `kind must be "adapter" or "merged", got "${kind}"`);
+          const outDir = join(this.#runDir(runId), `export-${kind}`);
+          return exportRunModel(this.bridge, this.#store, runId, kind, outDir, checkpoint);
+        }),
+      "training.generate": ({ runId, prompt, maxNewTokens }) =>
+        this.#known(async () => {
+          const result = await this.bridge.call("snakebridge_worker.training.generate", [this.#runDir(runId), prompt, maxNewTokens ?? 48], {}, { timeoutMs: 10 * 60_000 });
+          const value = result as { adapter?: unknown; base?: unknown };
+          if (typeof value.adapter !== "string" || typeof value.base !== "string") throw new Error(`generate returned an unexpected value: ${JSON.stringify(result)}`);
+          return { adapter: value.adapter, base: value.base };
+        }),
+      "training.memorySnapshot": ({ runId, steps }) => this.#known(async () => this.#manager.requestMemorySnapshot(runId, steps)),
+      "training.preview": async ({ path, limit }) => datasetPreview(this.workspace, path, limit ?? 5),
+      "training.environment": async () => this.#environment(),
+      "training.install": async () => this.#installer.install(),
       "training.stop": ({ runId }) => this.#known(() => this.#manager.stop(runId)),
       "training.runs": async () => this.#manager.list(),
       "training.run": ({ runId }) => this.#known(async () => this.#manager.detail(runId)),
     };
+  }
+
+  async #environment(): Promise<TrainingEnvironmentView> {
+    const result = await this.bridge.call("snakebridge_worker.training.environment", [], {});
+    const missing = (result as { missing?: unknown }).missing;
+    if (!Array.isArray(missing)) throw new Error(`the training environment check returned an unexpected value: ${JSON.stringify(result)}`);
+    return { missing: missing.map(String), installCommand: installCommand(), canInstall: this.#installer.available() };
+  }
+
+  #runDir(runId: string): string {
+    try {
+      return runDirectory(this.#store, runId);
+    } catch (error) {
+      if (this.#store.getRun(runId) === undefined) throw new RunNotFoundError(runId);
+      throw new RequestError("bad_request", (error as Error).message);
+    }
   }
 
   async #known<T>(action: () => Promise<T>): Promise<T> {
@@ -66,6 +122,7 @@ export class TrainingFeature {
   /** Stops live runs (graceful, then hard), then closes the store. */
   async dispose(): Promise<void> {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#installer.dispose();
     try {
       await this.#manager.dispose();
     } finally {
