@@ -136,8 +136,10 @@ describe("generated SDKs", () => {
     expect(await third.asIntegerRatio()).toEqual([1, 3]);
     const { PurePosixPath } = await import(pathToFileURL(join(outRoot, "classes", "pathlib.ts")).href);
     const path = await PurePosixPath.create("/data", "report.txt");
+    // with_suffix returns Self: the SDK wraps the result in the generated class.
     const renamed = await path.withSuffix(".csv");
-    expect(String(renamed.repr ?? renamed)).toContain("report.csv");
+    expect(renamed).toBeInstanceOf(PurePosixPath);
+    expect(renamed.handle.repr).toContain("report.csv");
     await third.release();
     expect(third.handle.released).toBe(true);
   });

@@ -62,7 +62,7 @@ def test_numpy_annotations():
     ("int or sequence of ints", "Union[int, list[int]]"),
     ("bool, default True", "bool"),
     ("numpy.random.Generator", "numpy.random.Generator"),
-    ("scalar", "unknown"),
+    ("scalar", "float"),
 ])
 def test_doc_type_phrases(phrase, expected):
     expr = type_from_doc(phrase)

@@ -1,6 +1,7 @@
 // `snakebridge describe <module> [--depth N] [--json] [--coverage] [--private] [--refresh] [--python PATH]`
 import { LibraryDescriptor } from "../../../proto/generated/snakebridge/v1/describe.js";
 import { formatCoverage, libraryCoverage } from "../../integration/coverage.js";
+import { formatTypedCoverage, libraryTypedCoverage } from "../../integration/typed-coverage.js";
 import { formatLibraryTree } from "../../integration/describe-format.js";
 import { LibraryDescriber } from "../../integration/library-describer.js";
 import { intFlag, parseArgs, stringFlag } from "../args.js";
@@ -40,7 +41,8 @@ interpreter, so describing it again is instant and starts no Python.
 
   --depth N       levels of submodules to walk (default 1; 0 = only the module)
   --json          print the LibraryDescriptor as one JSON document
-  --coverage      print how many public callables got a full signature, by source (with --json: as JSON)
+  --coverage      print how many public callables got a full signature, by source, and the typed
+                  coverage: the share of parameters and returns typed (with --json: as JSON, "typed")
   --private       include _private names
   --refresh       ignore the cache and describe again
   --timeout MS    deadline for the introspection (default 300000)
@@ -72,9 +74,11 @@ Examples:
       const library = outcome.descriptor;
       if (parsed.flags.has("coverage")) {
         const report = libraryCoverage(library);
-        if (json) io.stdout.write(JSON.stringify(report) + "\n");
+        const typed = libraryTypedCoverage(library);
+        if (json) io.stdout.write(JSON.stringify({ ...report, typed }) + "\n");
         else {
           io.stdout.write(`${library.name}: ${formatCoverage(report)}\n`);
+          io.stdout.write(`${library.name}: ${formatTypedCoverage(typed)}\n`);
           if (report.unrecovered.length) {
             const shown = report.unrecovered.slice(0, 20);
             io.stdout.write(`no signature: ${shown.join(", ")}${report.unrecovered.length > shown.length ? `, … (${report.unrecovered.length - shown.length} more)` : ""}\n`);

@@ -1,16 +1,25 @@
 // One Python callable → a TypeScript parameter list, the argument packing, a return type and its JSDoc.
 import {
-  ParameterKind, SignatureSource, type FunctionDescriptor, type ParameterDescriptor, type SignatureDescriptor,
+  ParameterKind, SignatureSource, TypeSource, type FunctionDescriptor, type ParameterDescriptor, type SignatureDescriptor,
 } from "../../../proto/generated/snakebridge/v1/describe.js";
 import type { ArrayMode, NamingStyle } from "../manifest/types.js";
 import { summary, type DocBlock } from "./jsdoc.js";
 import { tsIdentifier, uniqueName } from "./naming.js";
-import { mapType, type TypeMapContext } from "./type-mapper.js";
+import { mapType, typeParameters, type TypeMapContext } from "./type-mapper.js";
 
 export interface CallableContext {
   naming: NamingStyle;
   arrays: ArrayMode;
   knownClasses: ReadonlyMap<string, string>;
+  /** Python path of the class whose member this is (`Self` and own-class returns become its wrapper). */
+  selfClass?: string;
+}
+
+/** One TypeScript overload declaration (from a typing.overload / stub overload variant). */
+export interface EmittedOverload {
+  typeParams: string;
+  parameters: string;
+  returnType: string;
 }
 
 export interface EmittedCallable {
@@ -19,6 +28,12 @@ export interface EmittedCallable {
   /** Statement that defines `args` and `kwargs` for the runtime call. */
   packing: string;
   returnType: string;
+  /** Type parameter list, e.g. "<T>", or "". */
+  typeParams: string;
+  /** Set when the result is an instance of a generated class: the handle is wrapped in it. */
+  wrapReturn?: string;
+  /** Overload declarations to write before the implementation (empty when the variants cannot be expressed). */
+  overloads: EmittedOverload[];
   doc: DocBlock;
 }
 
@@ -31,6 +46,7 @@ export function sourceLabel(source: SignatureSource): string {
     case SignatureSource.SIGNATURE_SOURCE_NUMPYDOC: return "numpydoc sections";
     case SignatureSource.SIGNATURE_SOURCE_GOOGLE: return "Google-style docstring sections";
     case SignatureSource.SIGNATURE_SOURCE_OVERLOAD: return "typing.overload";
+    case SignatureSource.SIGNATURE_SOURCE_STUBS: return "type stubs";
     default: return "nothing (called as *args, **kwargs)";
   }
 }
@@ -42,10 +58,10 @@ export function isRecovered(signature: SignatureDescriptor | undefined): boolean
 
 /** The (*args, **kwargs) signature used when nothing was recovered. */
 function openSignature(): SignatureDescriptor {
-  const param = (name: string, kind: ParameterKind): ParameterDescriptor => ({ name, kind, type: undefined, hasDefault: false, defaultRepr: "", doc: "" });
+  const param = (name: string, kind: ParameterKind): ParameterDescriptor => ({ name, kind, type: undefined, hasDefault: false, defaultRepr: "", doc: "", typeSource: TypeSource.TYPE_SOURCE_NONE });
   return {
     parameters: [param("args", ParameterKind.PARAMETER_KIND_VAR_POSITIONAL), param("kwargs", ParameterKind.PARAMETER_KIND_VAR_KEYWORD)],
-    returns: undefined, source: SignatureSource.SIGNATURE_SOURCE_NONE, text: "(*args, **kwargs)", returnsDoc: "",
+    returns: undefined, source: SignatureSource.SIGNATURE_SOURCE_NONE, text: "(*args, **kwargs)", returnsDoc: "", returnsSource: TypeSource.TYPE_SOURCE_NONE,
   };
 }
 
@@ -65,13 +81,45 @@ function paramDoc(param: ParameterDescriptor): string {
   return param.hasDefault ? `${text}${text ? " " : ""}(Python default: ${param.defaultRepr})` : text;
 }
 
-/** Emits the TypeScript side of calling `fn` (its first signature; overload variants are listed in the JSDoc). */
+/** The generated class a result is an instance of (`Self` or a wrapped class, exactly), or undefined. */
+function returnedClass(signature: SignatureDescriptor, context: CallableContext): string | undefined {
+  const returns = signature.returns;
+  if (returns === undefined) return undefined;
+  const path = returns.name === "Self" ? context.selfClass : returns.name;
+  return path === undefined ? undefined : context.knownClasses.get(path);
+}
+
+/** Parameter names and kinds, the shape overload variants must share with the implementation. */
+function shapeOf(signature: SignatureDescriptor): string {
+  return signature.parameters.map((p) => `${p.kind}:${p.name}`).join(",");
+}
+
+/** Emits the TypeScript side of calling `fn`: its first signature is the implementation, further ones TypeScript overloads. */
 export function emitCallable(fn: FunctionDescriptor, pythonPath: string, context: CallableContext, displayName: string, indent = ""): EmittedCallable {
   const recovered = fn.signatures[0];
   const signature = recovered && recovered.source !== SignatureSource.SIGNATURE_SOURCE_NONE ? recovered : openSignature();
+  const main = emitSignature(signature, pythonPath, context, indent);
+  const variants = fn.signatures.slice(1);
+  // With stubs the general signature comes first, then each stub overload: TypeScript overloads need the same parameter shape.
+  const overloads = variants.length && variants.every((v) => v.source === SignatureSource.SIGNATURE_SOURCE_STUBS && shapeOf(v) === shapeOf(signature))
+    ? variants.map((v) => {
+      const emitted = emitSignature(v, pythonPath, context, indent, true);
+      return { typeParams: emitted.typeParams, parameters: emitted.parameters, returnType: emitted.returnType };
+    })
+    : [];
+  main.doc.summary = summary(fn.doc);
+  main.doc.notes.push(`Python: \`${displayName}${signature.text}\` (signature from ${sourceLabel(signature.source)})`);
+  if (!overloads.length) for (const variant of variants) main.doc.notes.push(`Also: \`${displayName}${variant.text}\``);
+  return { ...main, overloads };
+}
+
+/** One signature's TypeScript; `declaration` writes an overload (optional markers instead of initializers). */
+function emitSignature(signature: SignatureDescriptor, pythonPath: string, context: CallableContext, indent: string, declaration = false): Omit<EmittedCallable, "overloads"> {
   const params = context.knownClasses;
-  const inputs: TypeMapContext = { position: "parameter", arrays: context.arrays, knownClasses: params };
-  const outputs: TypeMapContext = { position: "return", arrays: context.arrays, knownClasses: params };
+  const base: TypeMapContext = { position: "parameter", arrays: context.arrays, knownClasses: params, ...(context.selfClass ? { selfClass: context.selfClass } : {}) };
+  const generics = typeParameters(signature.parameters.map((p) => p.type), base);
+  const inputs: TypeMapContext = { ...base, typeParams: generics.names };
+  const outputs: TypeMapContext = { ...inputs, position: "return" };
   const taken = new Set<string>(["args", "kwargs"]);
   const positional = signature.parameters.filter((p) => isPositional(p.kind));
   const varPositional = signature.parameters.find((p) => p.kind === ParameterKind.PARAMETER_KIND_VAR_POSITIONAL);
@@ -80,7 +128,7 @@ export function emitCallable(fn: FunctionDescriptor, pythonPath: string, context
   const varKeyword = signature.parameters.find((p) => p.kind === ParameterKind.PARAMETER_KIND_VAR_KEYWORD);
   const hasOptions = keywordOnly.length > 0 || varKeyword !== undefined;
   const optionsRequired = keywordOnly.some((p) => !p.hasDefault);
-  const doc: DocBlock = { summary: summary(fn.doc), params: [], notes: [] };
+  const doc: DocBlock = { summary: "", params: [], notes: [] };
 
   const list: string[] = [];
   const slots: string[] = [];
@@ -97,7 +145,7 @@ export function emitCallable(fn: FunctionDescriptor, pythonPath: string, context
     const name = uniqueName(tsIdentifier(varPositional.name, context.naming), taken);
     const element = mapType(varPositional.type, inputs);
     const elementList = /^[\w.<>, ]+$/.test(element) ? `${element}[]` : `(${element})[]`;
-    list.push(hasOptions ? (optionsRequired ? `${name}: ${elementList}` : `${name}: ${elementList} = []`) : `...${name}: ${elementList}`);
+    list.push(hasOptions ? (optionsRequired ? `${name}: ${elementList}` : (declaration ? `${name}?: ${elementList}` : `${name}: ${elementList} = []`)) : `...${name}: ${elementList}`);
     varArgs = name;
     doc.params.push({ name, text: `${summary(varPositional.doc) || "Extra positional arguments"} (Python *${varPositional.name})` });
   }
@@ -116,7 +164,7 @@ export function emitCallable(fn: FunctionDescriptor, pythonPath: string, context
     const objectType = fields.length ? `{\n${fields.join("\n")}\n${indent}}` : "";
     const extra = varKeyword ? "{ readonly [keyword: string]: unknown }" : "";
     const type = [objectType, extra].filter(Boolean).join(" & ");
-    list.push(optionsRequired ? `${name}: ${type}` : `${name}: ${type} = {}`);
+    list.push(optionsRequired ? `${name}: ${type}` : declaration ? `${name}?: ${type}` : `${name}: ${type} = {}`);
     options = name;
     const described = keywordOnly.map((p) => p.name).join(", ");
     doc.params.push({
@@ -128,7 +176,9 @@ export function emitCallable(fn: FunctionDescriptor, pythonPath: string, context
   const packing = `const { args, kwargs } = packArguments(${JSON.stringify(pythonPath)}, [${slots.join(", ")}], ${varArgs}, ${options}${renameMap});`;
 
   doc.returns = summary(signature.returnsDoc) || undefined;
-  doc.notes.push(`Python: \`${displayName}${signature.text}\` (signature from ${sourceLabel(signature.source)})`);
-  for (const variant of fn.signatures.slice(1)) doc.notes.push(`Also: \`${displayName}${variant.text}\``);
-  return { parameters: list.join(", "), packing, returnType: mapType(signature.returns, outputs), doc };
+  const wrapReturn = returnedClass(signature, context);
+  return {
+    parameters: list.join(", "), packing, returnType: wrapReturn ?? mapType(signature.returns, outputs),
+    typeParams: generics.declaration, ...(wrapReturn ? { wrapReturn } : {}), doc,
+  };
 }

@@ -2,7 +2,7 @@
 import type { CallSettings } from "../runtime/sdk-runtime.js";
 import type { SelectedClass, SelectedFunction } from "../manifest/resolve-entrypoints.js";
 import { CallableKind, type FunctionDescriptor } from "../../../proto/generated/snakebridge/v1/describe.js";
-import { emitCallable, type CallableContext } from "./emit-callable.js";
+import { emitCallable, type CallableContext, type EmittedCallable } from "./emit-callable.js";
 import { renderJsDoc, summary } from "./jsdoc.js";
 import { tsIdentifier, uniqueName } from "./naming.js";
 import { RUNTIME_TYPE_NAMES } from "./type-mapper.js";
@@ -42,11 +42,12 @@ export function emitModule(source: ModuleSource): string {
     const path = functionPath(selected.module, selected.function);
     const name = uniqueName(source.names[path] ?? tsIdentifier(selected.function.name, source.context.naming), topLevel);
     const callable = emitCallable(selected.function, path, source.context, path);
+    const overloads = callable.overloads.map((o) => `export function ${name}${o.typeParams}(${o.parameters}): Promise<${o.returnType}>;\n`).join("");
     body.push(
-      renderJsDoc(callable.doc) +
-        `export async function ${name}(${callable.parameters}): Promise<${callable.returnType}> {\n` +
+      renderJsDoc(callable.doc) + overloads +
+        `export async function ${name}${callable.typeParams}(${callable.parameters}): Promise<${callable.returnType}> {\n` +
         `  ${callable.packing}\n` +
-        `  return (await activeRuntime().call(${JSON.stringify(path)}, args, kwargs, SETTINGS)) as ${callable.returnType};\n` +
+        `  ${returnStatement(callable, `activeRuntime().call(${JSON.stringify(path)}, args, kwargs, SETTINGS)`)}\n` +
         `}\n`,
     );
   }
@@ -63,6 +64,12 @@ export function emitModule(source: ModuleSource): string {
     "",
     text,
   ].join("\n");
+}
+
+/** `return …` for a runtime call: wrapped in the generated class when the result is one, else cast to the declared type. */
+function returnStatement(callable: EmittedCallable, call: string): string {
+  if (callable.wrapReturn) return `return ${callable.wrapReturn}.fromHandle((await ${call}) as PyHandle);`;
+  return `return (await ${call}) as ${callable.returnType};`;
 }
 
 function isStatic(fn: FunctionDescriptor): boolean {
@@ -88,11 +95,11 @@ function emitClass(source: ModuleSource, selected: SelectedClass, path: string, 
   lines.push(`  }`);
   lines.push("");
   if (cls.init) {
-    const ctor = emitCallable(cls.init, path, source.context, path, "  ");
+    const ctor = emitCallable(cls.init, path, { ...source.context, selfClass: path }, path, "  ");
     ctor.doc.summary = ctor.doc.summary || `Creates a \`${path}\` in a Python worker.`;
     ctor.doc.returns = `the new ${name}; call release() when done with it`;
     lines.push(renderJsDoc(ctor.doc, "  ").trimEnd());
-    lines.push(`  static async create(${ctor.parameters}): Promise<${name}> {`);
+    lines.push(`  static async create${ctor.typeParams}(${ctor.parameters}): Promise<${name}> {`);
     lines.push(`    ${ctor.packing}`);
     lines.push(`    return new ${name}(await activeRuntime().construct(${JSON.stringify(path)}, args, kwargs, SETTINGS));`);
     lines.push(`  }`);
@@ -101,18 +108,17 @@ function emitClass(source: ModuleSource, selected: SelectedClass, path: string, 
   for (const method of selected.methods) {
     const memberName = uniqueName(source.names[`${path}.${method.name}`] ?? tsIdentifier(method.name, source.context.naming), members);
     const methodPath = `${path}.${method.name}`;
-    const emitted = emitCallable(method, methodPath, source.context, methodPath, "  ");
+    const emitted = emitCallable(method, methodPath, { ...source.context, selfClass: path }, methodPath, "  ");
     lines.push(renderJsDoc(emitted.doc, "  ").trimEnd());
-    if (isStatic(method)) {
-      // Class and static methods need no instance: called by their dotted path.
-      lines.push(`  static async ${memberName}(${emitted.parameters}): Promise<${emitted.returnType}> {`);
-      lines.push(`    ${emitted.packing}`);
-      lines.push(`    return (await activeRuntime().call(${JSON.stringify(methodPath)}, args, kwargs, SETTINGS)) as ${emitted.returnType};`);
-    } else {
-      lines.push(`  async ${memberName}(${emitted.parameters}): Promise<${emitted.returnType}> {`);
-      lines.push(`    ${emitted.packing}`);
-      lines.push(`    return (await activeRuntime().callMethod(this.handle, ${JSON.stringify(method.name)}, args, kwargs, SETTINGS)) as ${emitted.returnType};`);
-    }
+    const modifier = isStatic(method) ? "static " : "";
+    for (const o of emitted.overloads) lines.push(`  ${modifier}${memberName}${o.typeParams}(${o.parameters}): Promise<${o.returnType}>;`);
+    lines.push(`  ${modifier}async ${memberName}${emitted.typeParams}(${emitted.parameters}): Promise<${emitted.returnType}> {`);
+    lines.push(`    ${emitted.packing}`);
+    // Class and static methods need no instance: called by their dotted path.
+    const call = isStatic(method)
+      ? `activeRuntime().call(${JSON.stringify(methodPath)}, args, kwargs, SETTINGS)`
+      : `activeRuntime().callMethod(this.handle, ${JSON.stringify(method.name)}, args, kwargs, SETTINGS)`;
+    lines.push(`    ${returnStatement(emitted, call)}`);
     lines.push(`  }`);
     lines.push("");
   }

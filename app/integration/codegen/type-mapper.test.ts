@@ -19,21 +19,28 @@ describe("mapType", () => {
     ["list[int]", t("list", [t("int")]), "number[]"],
     ["bare list", t("list"), "unknown[]"],
     ["list[int | str]", t("list", [t("Union", [t("int"), t("str")])]), "(number | string)[]"],
-    ["tuple[int, str]", t("tuple", [t("int"), t("str")]), "[number, string]"],
-    ["tuple[int, ...]", t("tuple", [t("int"), t("...")]), "number[]"],
+    ["tuple[int, str]", t("tuple", [t("int"), t("str")]), "readonly [number, string]"],
+    ["tuple[int, ...]", t("tuple", [t("int"), t("...")]), "readonly number[]"],
     ["dict[str, float]", t("dict", [t("str"), t("float")]), "Record<string, number>"],
     ["dict[int, str]", t("dict", [t("int"), t("str")]), "Map<number, string>"],
-    ["set[str]", t("set", [t("str")]), "Set<string>"],
+    ["set[str]", t("set", [t("str")]), "ReadonlySet<string>"],
+    ["Sequence[str]", t("Sequence", [t("str")]), "readonly string[]"],
+    ["Iterable[tuple[int, str]]", t("Iterable", [t("tuple", [t("int"), t("str")])]), "readonly (readonly [number, string])[]"],
+    ["TypedDict", TypeExpr.fromPartial({ name: "TypedDict", literals: ["name", "size?"], args: [t("str"), t("int")] }), "{ name: string; size?: number }"],
+    ["unbound TypeVar outside generics", TypeExpr.fromPartial({ name: "TypeVar", text: "_T" }), "unknown"],
+    ["bound TypeVar outside generics", TypeExpr.fromPartial({ name: "TypeVar", text: "_N", args: [t("float")] }), "number"],
+    ["SupportsRichComparison", t("comparable"), "number | string"],
     ["Optional[int]", t("Optional", [t("int")]), "number | null"],
     ["Union[int, str, None]", t("Union", [t("int"), t("str"), t("None")]), "number | string | null"],
     ["Union[int, float]", t("Union", [t("int"), t("float")]), "number"],
     ["Literal['a', 'b', 1, True, None]", t("Literal", [], ["'a'", '"b"', "1", "True", "None"]), '"a" | "b" | 1 | true | null'],
     ["ndarray", t("ndarray"), "NDArray"],
-    ["array_like", t("array_like"), "NDArray | number | number[] | number[][]"],
-    ["Callable", t("Callable"), "unknown"],
+    ["array_like", t("array_like"), "ArrayLike"],
+    ["Callable (a handle until callbacks land)", t("Callable"), "PyHandle"],
     ["Any", t("Any"), "unknown"],
     ["unknown", t("unknown"), "unknown"],
-    ["unknown class", t("somepkg.Widget"), "unknown"],
+    ["another Python class", t("somepkg.Widget"), "PyHandle"],
+    ["bare name", t("Widget"), "unknown"],
     ["Union with Any", t("Union", [t("int"), t("Any")]), "unknown"],
   ])("%s (input)", (_label, expr, expected) => {
     expect(mapType(expr, input)).toBe(expected);
@@ -49,6 +56,13 @@ describe("mapType", () => {
     const knownClasses = new Map([["fractions.Fraction", "Fraction"]]);
     expect(mapType(t("fractions.Fraction"), { ...input, knownClasses })).toBe("Fraction | PyHandle");
     expect(mapType(t("fractions.Fraction"), { ...output, knownClasses })).toBe("PyHandle");
+  });
+
+  it("maps Self to the generated class and TypeVars to the callable's generics", () => {
+    const knownClasses = new Map([["fractions.Fraction", "Fraction"]]);
+    expect(mapType(t("Self"), { ...input, knownClasses, selfClass: "fractions.Fraction" })).toBe("Fraction | PyHandle");
+    const typeParams = new Map([["_T", "T"]]);
+    expect(mapType(t("list", [TypeExpr.fromPartial({ name: "TypeVar", text: "_T" })]), { ...output, typeParams })).toBe("T[]");
   });
 
   it("never produces any", () => {

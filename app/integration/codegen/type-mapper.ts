@@ -10,6 +10,10 @@ export interface TypeMapContext {
   arrays: "binary" | "json";
   /** Python classes the SDK generates a wrapper for: qualified name → TypeScript class name. */
   knownClasses?: ReadonlyMap<string, string>;
+  /** The Python class whose member is being typed: `Self` maps to its generated class. */
+  selfClass?: string;
+  /** TypeVars the callable is generic in: Python TypeVar name → TypeScript type parameter name. */
+  typeParams?: ReadonlyMap<string, string>;
 }
 
 const SIMPLE: Readonly<Record<string, string>> = {
@@ -27,13 +31,26 @@ const SIMPLE: Readonly<Record<string, string>> = {
   "numpy.float64": "number",
   "numpy.float32": "number",
   "numpy.bool_": "boolean",
+  "numpy.bool": "boolean",
+  // numpy scalars cross as Python numbers (the worker calls .item()).
+  "numpy.generic": "number",
+  "numpy.number": "number",
+  "numpy.inexact": "number",
+  "numpy.floating": "number",
+  "numpy.integer": "number",
+  "numpy.signedinteger": "number",
+  "numpy.unsignedinteger": "number",
+  "numpy.complexfloating": "PyComplex",
 };
 
 /** Python annotations with no faithful TypeScript shape. */
-const OPAQUE = new Set(["Any", "unknown", "Callable", "...", "object", ""]);
+const OPAQUE = new Set(["Any", "Incomplete", "unknown", "...", "object", "Hashable", ""]);
 
 /** Type names the generated code must import from the runtime when this text is used. */
-export const RUNTIME_TYPE_NAMES = ["NDArray", "PyComplex", "PyHandle", "NestedArray"] as const;
+export const RUNTIME_TYPE_NAMES = ["NDArray", "PyComplex", "PyHandle", "NestedArray", "ArrayLike"] as const;
+
+/** Values Python orders with < (SupportsRichComparison): what TypeScript can send that compares. */
+const COMPARABLE = "number | string";
 
 /** TypeScript type text for a Python annotation; `unknown` when no faithful mapping exists. */
 export function mapType(expr: TypeExpr | undefined, context: TypeMapContext): string {
@@ -44,8 +61,15 @@ export function mapType(expr: TypeExpr | undefined, context: TypeMapContext): st
   switch (expr.name) {
     case "list":
       return arrayOf(mapArg(expr, 0, context));
+    case "Sequence":
+    case "Iterable":
+      // Arrays cross as lists; a parameter only reads them, a result is a fresh list.
+      return context.position === "parameter" ? readonlyArrayOf(mapArg(expr, 0, context)) : iterableResult(expr, context);
+    case "Iterator":
+      // Iterators and generators are live Python objects: they come back as handles.
+      return context.position === "parameter" ? readonlyArrayOf(mapArg(expr, 0, context)) : "PyHandle";
     case "set":
-      return `Set<${mapArg(expr, 0, context)}>`;
+      return context.position === "parameter" ? `ReadonlySet<${mapArg(expr, 0, context)}>` : `Set<${mapArg(expr, 0, context)}>`;
     case "tuple":
       return mapTuple(expr, context);
     case "dict":
@@ -56,18 +80,86 @@ export function mapType(expr: TypeExpr | undefined, context: TypeMapContext): st
       return union(expr.args.map((a) => mapType(a, context)));
     case "Literal":
       return mapLiteral(expr.literals);
+    case "TypedDict":
+      return mapTypedDict(expr, context);
+    case "TypeVar":
+      return mapTypeVar(expr, context);
+    case "Self":
+      return classType(context.selfClass, context) ?? "PyHandle";
+    case "comparable":
+      return COMPARABLE;
+    case "Never":
+      return "never";
+    // A Python callable or class crosses as a handle (TypeScript functions once callbacks exist).
+    case "Callable":
+    case "type":
+      return "PyHandle";
     case "ndarray":
       return context.arrays === "json" && context.position === "return" ? "NestedArray" : "NDArray";
     case "array_like":
       if (context.position === "return") return context.arrays === "json" ? "NestedArray" : "NDArray";
-      return "NDArray | number | number[] | number[][]";
+      return "ArrayLike";
     case "numpy.dtype":
       // numpy accepts dtype names ("float32") wherever it takes a dtype.
       return context.position === "parameter" ? "string | PyHandle" : "PyHandle";
   }
-  const wrapper = context.knownClasses?.get(expr.name);
-  if (wrapper !== undefined) return context.position === "parameter" ? `${wrapper} | PyHandle` : "PyHandle";
+  const known = classType(expr.name, context);
+  if (known !== undefined) return known;
+  // Any other Python class: its instances cross as handles.
+  if (/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(expr.name)) return "PyHandle";
   return "unknown";
+}
+
+/** A generated wrapper class as an input (wrapper or handle) or a nested output (a handle). */
+function classType(pythonPath: string | undefined, context: TypeMapContext): string | undefined {
+  if (pythonPath === undefined) return undefined;
+  const wrapper = context.knownClasses?.get(pythonPath);
+  if (wrapper === undefined) return undefined;
+  return context.position === "parameter" ? `${wrapper} | PyHandle` : "PyHandle";
+}
+
+function iterableResult(expr: TypeExpr, context: TypeMapContext): string {
+  return arrayOf(mapArg(expr, 0, context));
+}
+
+function mapTypeVar(expr: TypeExpr, context: TypeMapContext): string {
+  const generic = context.typeParams?.get(expr.text);
+  if (generic !== undefined) return generic;
+  // A TypeVar the signature is not generic in: its bound (or constraints) is what is known.
+  const bound = expr.args[0];
+  return bound === undefined ? "unknown" : mapType(bound, context);
+}
+
+function mapTypedDict(expr: TypeExpr, context: TypeMapContext): string {
+  const fields = expr.literals.map((raw, index) => {
+    const optional = raw.endsWith("?");
+    const key = optional ? raw.slice(0, -1) : raw;
+    const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+    return `${name}${optional ? "?" : ""}: ${mapType(expr.args[index], context)}`;
+  });
+  return fields.length ? `{ ${fields.join("; ")} }` : "Record<string, never>";
+}
+
+/** The TypeScript type parameter list for the TypeVars a signature's parameters use, e.g. "<T, AnyStr extends string | Uint8Array>". */
+export function typeParameters(exprs: readonly (TypeExpr | undefined)[], context: TypeMapContext): { names: Map<string, string>; declaration: string } {
+  const found = new Map<string, TypeExpr>();
+  const visit = (expr: TypeExpr | undefined): void => {
+    if (expr === undefined) return;
+    if (expr.name === "TypeVar" && expr.text && !found.has(expr.text)) found.set(expr.text, expr);
+    expr.args.forEach(visit);
+  };
+  exprs.forEach(visit);
+  const names = new Map<string, string>();
+  const declarations: string[] = [];
+  for (const [python, expr] of found) {
+    const base = python.replace(/^_+/, "").replace(/[^\w$]/g, "") || "T";
+    let name = base;
+    for (let i = 2; [...names.values()].includes(name); i++) name = `${base}${i}`;
+    names.set(python, name);
+    const bound = expr.args[0] === undefined ? "unknown" : mapType(expr.args[0], { ...context, position: "parameter" });
+    declarations.push(bound === "unknown" ? name : `${name} extends ${bound}`);
+  }
+  return { names, declaration: declarations.length ? `<${declarations.join(", ")}>` : "" };
 }
 
 function mapArg(expr: TypeExpr, index: number, context: TypeMapContext): string {
@@ -78,12 +170,16 @@ function arrayOf(element: string): string {
   return /^[\w.<>, ]+$/.test(element) ? `${element}[]` : `(${element})[]`;
 }
 
+function readonlyArrayOf(element: string): string {
+  return `readonly ${arrayOf(element)}`;
+}
+
 function mapTuple(expr: TypeExpr, context: TypeMapContext): string {
   const [first, second] = expr.args;
-  if (first === undefined) return "unknown[]";
+  if (first === undefined) return "readonly unknown[]";
   // tuple[int, ...] is a homogeneous tuple of any length.
-  if (expr.args.length === 2 && second?.name === "...") return arrayOf(mapType(first, context));
-  return `[${expr.args.map((a) => mapType(a, context)).join(", ")}]`;
+  if (expr.args.length === 2 && second?.name === "...") return readonlyArrayOf(mapType(first, context));
+  return `readonly [${expr.args.map((a) => mapType(a, context)).join(", ")}]`;
 }
 
 function mapDict(expr: TypeExpr, context: TypeMapContext): string {

@@ -69,3 +69,6 @@ export function ndarraysToNested(value: PyValue): unknown {
   }
   return value;
 }
+
+/** What numpy's `array_like` parameters accept from TypeScript: an NDArray, a number, or nested number arrays. */
+export type ArrayLike = NDArray | number | bigint | boolean | NestedArray;

@@ -52,6 +52,7 @@ _DOC_WORDS: dict[str, str] = {
     "numpy.ndarray": "ndarray", "np.ndarray": "ndarray", "array_like": "array_like",
     "array-like": "array_like", "arraylike": "array_like", "sequence": "list",
     "dtype": "numpy.dtype", "data-type": "numpy.dtype", "data type": "numpy.dtype",
+    "scalar": "float", "number": "float", "python scalar": "float", "ndarray scalar": "float",
 }
 _DOC_CONTAINERS = {"list": "list", "tuple": "tuple", "sequence": "list", "iterable": "list",
                    "set": "set", "array_like": "array_like", "array-like": "array_like",
@@ -275,7 +276,7 @@ def strip_optional(text: str) -> tuple[str, bool]:
 def type_from_doc(text: str) -> TypeExpr:
     """Convert a numpydoc/Google type phrase (``"int or None"``, ``"{'a', 'b'}"``) into a TypeExpr."""
     phrase, _ = strip_optional(text.replace("`", ""))
-    expr = _doc_phrase_type(phrase)
+    expr = _doc_phrase_type(phrase.rstrip(". "))
     expr.text = text
     return expr
 
@@ -286,11 +287,22 @@ def _doc_phrase_type(phrase: str) -> TypeExpr:
         return unknown(phrase)
     if phrase.startswith("{") and phrase.endswith("}"):
         values = [v.strip() for v in split_top_level(phrase[1:-1], ",") if v.strip()]
+        if values and not all(v[0] in "'\"" or v in ("None", "True", "False") or v.lstrip("-").isdigit() for v in values):
+            # "{int, tuple of int, None}": a set of types, not of values
+            return _doc_phrase_type(" or ".join(values))
         return TypeExpr(name="Literal", literals=values, text=phrase)
     alternatives = [p.strip() for part in split_top_level(phrase, " or ") for p in split_top_level(part, ",")]
     alternatives = [a for a in alternatives if a]
     if len(alternatives) > 1:
-        return TypeExpr(name="Union", args=[_doc_phrase_type(a) for a in alternatives], text=phrase)
+        members = [_doc_phrase_type(a) for a in alternatives]
+        known = [m for m in members if m.name != "unknown"]
+        # "array_like, real-valued", "ndarray, None, or tuple of ndarray": qualifiers and prose
+        # alternatives say nothing about the type once a type is named.
+        if known and len(known) < len(members):
+            members = known
+        if len(members) == 1:
+            return members[0]
+        return TypeExpr(name="Union", args=members, text=phrase)
     return _doc_single_type(alternatives[0] if alternatives else phrase)
 
 
@@ -309,7 +321,7 @@ def _doc_single_type(phrase: str) -> TypeExpr:
         name = _DOC_CONTAINERS[container.group(1).lower()]
         if name in ("ndarray", "array_like"):
             return TypeExpr(name=name, text=phrase)
-        item = _doc_phrase_type(container.group(2))
+        item = _doc_phrase_type(container.group(2).replace(" and ", " or "))
         args = [item, TypeExpr(name="...", text="...")] if name == "tuple" else [item]
         return TypeExpr(name=name, args=args, text=phrase)
     word = _doc_word(phrase)

@@ -12,9 +12,10 @@ from typing import Any
 from snakebridge_worker.proto import describe_pb2
 
 from .annotations import type_from_annotation, unknown
-from .docstrings import parse_docstring
+from .docstrings import DocParam, ParsedDoc, parse_docstring
 from .guards import clean_doc, qualified_name, safe_getattr, safe_repr
 from .signatures import describe_signatures
+from .stubs import stub_for_constructor
 
 _SIMPLE_CONSTANT_TYPES = (int, float, str, bool, type(None))
 _MAX_CONSTANT_TUPLE = 64
@@ -58,14 +59,31 @@ def describe_function(obj: Any, name: str, path: str, module_name: str | None,
     doc = clean_doc(obj)
     target = safe_getattr(obj, "__func__", obj)
     defined_in = safe_getattr(obj, "__module__")
+    parsed = parse_docstring(doc)
+    if is_ufunc(obj):
+        _add_ufunc_keywords(parsed)
     return describe_pb2.FunctionDescriptor(
         name=name, path=path, doc=doc,
-        signatures=describe_signatures(obj, safe_getattr(obj, "__name__") or name, doc, parse_docstring(doc),
-                                       drop_first),
+        signatures=describe_signatures(obj, safe_getattr(obj, "__name__") or name, doc, parsed, drop_first),
         kind=callable_kind(obj) if kind is None else kind,
         is_async=inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target),
         is_generator=inspect.isgeneratorfunction(target) or inspect.isasyncgenfunction(target),
         defined_in=defined_in if module_name and isinstance(defined_in, str) and defined_in != module_name else "")
+
+
+# The keyword arguments every ufunc takes, as numpy.ufunc's documentation types them ("Optional
+# keyword arguments"); a ufunc's own docstring only refers to them ("see the ufunc docs").
+_UFUNC_KEYWORDS = {
+    "out": "ndarray, None, or tuple of ndarray and None", "where": "array_like", "axes": "list of tuple of int",
+    "axis": "int", "keepdims": "bool", "casting": "{'no', 'equiv', 'safe', 'same_kind', 'unsafe'}",
+    "order": "{'K', 'A', 'C', 'F'}", "dtype": "data-type", "subok": "bool", "signature": "str or tuple of str",
+}
+
+
+def _add_ufunc_keywords(parsed: ParsedDoc) -> None:
+    for keyword, type_text in _UFUNC_KEYWORDS.items():
+        if parsed.param(keyword) is None:
+            parsed.params.append(DocParam(keyword, type_text, "", True))
 
 
 def describe_constant(value: Any, name: str, path: str) -> describe_pb2.ConstantDescriptor:
@@ -107,7 +125,11 @@ def _describe_constructor(cls: type, path: str, class_doc: str) -> describe_pb2.
     parsed = parse_docstring(init_doc) if init_doc else parse_docstring(class_doc)
     if not parsed.params and init_doc:
         parsed = parse_docstring(class_doc)
-    signatures = describe_signatures(cls, safe_getattr(cls, "__name__") or "", class_doc, parsed)
+    try:
+        stub = stub_for_constructor(cls)
+    except (RecursionError, ValueError, OSError):  # an odd stub must not lose the class
+        stub = None
+    signatures = describe_signatures(cls, safe_getattr(cls, "__name__") or "", class_doc, parsed, stub=stub)
     return describe_pb2.FunctionDescriptor(name="__init__", path=path, doc=init_doc, signatures=signatures,
                                            kind=describe_pb2.CALLABLE_KIND_METHOD)
 

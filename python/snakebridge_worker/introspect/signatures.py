@@ -8,10 +8,14 @@ Docstring sections also fill parameter docs, missing types and the return descri
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
+import sys
 import typing
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from snakebridge_worker.proto import describe_pb2
@@ -19,6 +23,7 @@ from snakebridge_worker.proto import describe_pb2
 from .annotations import split_top_level, type_from_annotation, type_from_annotation_text, type_from_doc, unknown
 from .docstrings import GOOGLE, ParsedDoc, find_signature_line
 from .guards import safe_getattr, safe_repr
+from .stubs import StubFunction, StubTypes, is_staticmethod, stub_for_callable, union_of
 
 
 _INSPECT_KINDS = {
@@ -40,25 +45,35 @@ class _Param:
     annotation: str = ""
     type: describe_pb2.TypeExpr | None = None
     default: str | None = None
+    source: int = describe_pb2.TYPE_SOURCE_NONE
 
 
 def describe_signatures(obj: Any, name: str, doc: str, parsed: ParsedDoc,
-                        drop_first: bool = False) -> list[describe_pb2.SignatureDescriptor]:
-    """Return the signatures of ``obj`` (several for overloads); ``drop_first`` removes self/cls."""
-    overloads = _overload_signatures(obj, parsed, drop_first)
-    if overloads:
-        return overloads
+                        drop_first: bool = False, stub: StubFunction | None = None) -> list[describe_pb2.SignatureDescriptor]:
+    """Return the signatures of ``obj`` (several for overloads); ``drop_first`` removes self/cls.
+
+    A stub (``stub``, else the one found for ``obj``) comes first wherever it exists: its types win,
+    while the runtime signature still decides names, kinds and defaults.
+    """
     try:
         signature = inspect.signature(obj)
     except (ValueError, TypeError, RecursionError):
         signature = None  # C callables without metadata: fall through to the docstring
     except Exception:  # signature() evaluates user __signature__ properties, which may raise anything
         signature = None
+    stub = stub if stub is not None else _safe_stub(obj)
+    if stub is not None:
+        from_stub = _from_stub(stub, signature, parsed, drop_first, safe_getattr(obj, "__text_signature__"))
+        if from_stub:
+            return from_stub
+    overloads = _overload_signatures(obj, parsed, drop_first)
+    if overloads:
+        return overloads
     if signature is not None:
         source = (describe_pb2.SIGNATURE_SOURCE_TEXT_SIGNATURE
                   if isinstance(safe_getattr(obj, "__text_signature__"), str)
                   else describe_pb2.SIGNATURE_SOURCE_INSPECT)
-        return [_from_inspect(signature, _type_hints(obj), source, parsed, drop_first)]
+        return [_from_inspect(signature, _type_hints(obj), source, parsed, drop_first, _annotation_source(obj))]
     line = find_signature_line(doc, name)
     from_line = parse_signature_text(line) if line else None
     if from_line is not None:
@@ -86,8 +101,156 @@ def _overload_signatures(obj: Any, parsed: ParsedDoc, drop_first: bool) -> list[
         except (ValueError, TypeError):
             continue
         described.append(_from_inspect(signature, _type_hints(variant), describe_pb2.SIGNATURE_SOURCE_OVERLOAD,
-                                       parsed, drop_first))
+                                       parsed, drop_first, _annotation_source(obj)))
     return described
+
+
+def _safe_stub(obj: Any) -> StubFunction | None:
+    try:
+        return stub_for_callable(obj)
+    except (RecursionError, ValueError, OSError):  # an odd stub must not lose the callable
+        return None
+
+
+def _stub_params(stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[_Param], describe_pb2.TypeExpr]:
+    converter = StubTypes(stub.module)
+    arguments = node.args
+    params: list[_Param] = []
+
+    def add(arg: ast.arg, kind: int, default: ast.expr | None, has_default: bool) -> None:
+        expr = converter.convert(arg.annotation) if arg.annotation is not None else None
+        param = _Param(arg.arg, kind, type=expr, source=describe_pb2.TYPE_SOURCE_STUBS if expr else describe_pb2.TYPE_SOURCE_NONE)
+        if expr is not None:
+            param.annotation = ast.unparse(arg.annotation)
+        if has_default:
+            param.default = "" if default is None or ast.unparse(default) == "..." else ast.unparse(default)
+        params.append(param)
+
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    for index, arg in enumerate(positional):
+        kind = (describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY if index < len(arguments.posonlyargs) or arg.arg.startswith("__")
+                and not arg.arg.endswith("__") else describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD)
+        add(arg, kind, defaults[index], index >= len(positional) - len(arguments.defaults))
+    if arguments.vararg is not None:
+        add(arguments.vararg, describe_pb2.PARAMETER_KIND_VAR_POSITIONAL, None, False)
+    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        add(arg, describe_pb2.PARAMETER_KIND_KEYWORD_ONLY, default, default is not None)
+    if arguments.kwarg is not None:
+        add(arguments.kwarg, describe_pb2.PARAMETER_KIND_VAR_KEYWORD, None, False)
+    if stub.is_method and not is_staticmethod(node) and params:
+        params = params[1:]
+    for param in params:  # "__x" is the stubs' old spelling of positional-only
+        if param.name.startswith("__") and not param.name.endswith("__"):
+            param.name = param.name[2:]
+    returns = converter.convert(node.returns) if node.returns is not None else describe_pb2.TypeExpr(name="unknown")
+    return params, returns
+
+
+def _runtime_params(signature: inspect.Signature, drop_first: bool) -> list[_Param]:
+    params = []
+    for parameter in signature.parameters.values():
+        param = _Param(parameter.name, _INSPECT_KINDS[parameter.kind])
+        if parameter.default is not inspect.Parameter.empty:
+            param.default = safe_repr(parameter.default)
+        params.append(param)
+    if drop_first and params and params[0].kind in (describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY,
+                                                    describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD):
+        params = params[1:]
+    return params
+
+
+def _stub_match(param: _Param, index: int, stub_params: list[_Param]) -> _Param | None:
+    for candidate in stub_params:
+        if candidate.name == param.name and candidate.kind != describe_pb2.PARAMETER_KIND_VAR_KEYWORD or (
+                candidate.kind == param.kind and param.kind in (describe_pb2.PARAMETER_KIND_VAR_POSITIONAL,
+                                                                describe_pb2.PARAMETER_KIND_VAR_KEYWORD)):
+            return candidate
+    # C functions often name positional-only parameters differently in the stub: match by position.
+    if param.kind == describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY and index < len(stub_params):
+        candidate = stub_params[index]
+        if candidate.kind in (describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY, describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD):
+            return candidate
+    return None
+
+
+def _union(exprs: list[describe_pb2.TypeExpr]) -> describe_pb2.TypeExpr:
+    return union_of(exprs, " | ".join(dict.fromkeys(e.text or e.name for e in exprs)))
+
+
+def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: ParsedDoc,
+               drop_first: bool, text_signature: Any = None) -> list[describe_pb2.SignatureDescriptor]:
+    """Signatures with the stub's types; overloads become the general signature followed by each variant."""
+    variants = [_stub_params(stub, node) for node in stub.defs]
+    if not variants:
+        return []
+    source = describe_pb2.SIGNATURE_SOURCE_STUBS
+    runtime = _runtime_params(signature, drop_first) if signature is not None else None
+    if runtime is None:
+        if len(variants) > 1:  # without a runtime signature there is no general form to call through
+            return [_finish(params, returns.text, source, parsed, returns, describe_pb2.TYPE_SOURCE_STUBS)
+                    for params, returns in variants]
+        params, returns = variants[0]
+        return [_finish(params, returns.text, source, parsed, returns, describe_pb2.TYPE_SOURCE_STUBS)]
+    general: list[_Param] = []
+    for index, param in enumerate(runtime):
+        matches = [m for m in (_stub_match(param, index, params) for params, _ in variants) if m is not None]
+        typed = [m.type for m in matches if m.type is not None]
+        merged = _Param(param.name, param.kind, default=param.default)
+        if typed and len(matches) == len(variants):
+            merged.type = _union(typed)
+            merged.annotation = merged.type.text
+            merged.source = describe_pb2.TYPE_SOURCE_STUBS
+        elif typed:  # a parameter only some overloads take
+            merged.type = _union(typed)
+            merged.annotation = merged.type.text
+            merged.source = describe_pb2.TYPE_SOURCE_STUBS
+        general.append(merged)
+    general = _expand_kwargs(general, variants[0][0])
+    returns = _union([r for _, r in variants])
+    # Names, kinds and defaults come from the runtime: the signature's source stays the runtime's.
+    runtime_source = (describe_pb2.SIGNATURE_SOURCE_TEXT_SIGNATURE if isinstance(text_signature, str)
+                      else describe_pb2.SIGNATURE_SOURCE_INSPECT)
+    described = [_finish(general, returns.text, runtime_source, parsed, returns, describe_pb2.TYPE_SOURCE_STUBS)]
+    if len(variants) > 1:
+        defaults = {p.name: p.default for p in runtime}
+        for params, variant_returns in variants:
+            for param in params:
+                if param.default is not None and param.name in defaults and defaults[param.name]:
+                    param.default = defaults[param.name]
+            described.append(_finish(params, variant_returns.text, source, parsed, variant_returns,
+                                     describe_pb2.TYPE_SOURCE_STUBS))
+    return described
+
+
+def _expand_kwargs(runtime: list[_Param], stub_params: list[_Param]) -> list[_Param]:
+    """Replace a runtime ``**kwargs`` the stub spells out as keyword-only parameters (textwrap.wrap)."""
+    var_keyword = next((p for p in runtime if p.kind == describe_pb2.PARAMETER_KIND_VAR_KEYWORD), None)
+    if var_keyword is None or var_keyword.type is not None:
+        return runtime
+    names = {p.name for p in runtime}
+    spelled = [p for p in stub_params if p.kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY and p.name not in names]
+    if not spelled or any(p.kind == describe_pb2.PARAMETER_KIND_VAR_KEYWORD for p in stub_params):
+        return runtime
+    for param in spelled:
+        if param.default is not None and not param.default:
+            param.default = "..."
+    return [p for p in runtime if p is not var_keyword] + spelled
+
+
+@lru_cache(maxsize=256)
+def _declares_py_typed(module_name: str) -> bool:
+    """Whether the top-level package of ``module_name`` ships a ``py.typed`` marker (PEP 561)."""
+    top = sys.modules.get(module_name.split(".")[0])
+    file = safe_getattr(top, "__file__")
+    return isinstance(file, str) and (Path(file).parent / "py.typed").is_file()
+
+
+def _annotation_source(obj: Any) -> int:
+    module = safe_getattr(safe_getattr(obj, "__func__", obj), "__module__")
+    if isinstance(module, str) and _declares_py_typed(module):
+        return describe_pb2.TYPE_SOURCE_INLINE
+    return describe_pb2.TYPE_SOURCE_ANNOTATION
 
 
 def _type_hints(obj: Any) -> dict[str, Any]:
@@ -109,7 +272,7 @@ def _type_hints(obj: Any) -> dict[str, Any]:
 
 
 def _from_inspect(signature: inspect.Signature, hints: dict[str, Any], source: int, parsed: ParsedDoc,
-                  drop_first: bool) -> describe_pb2.SignatureDescriptor:
+                  drop_first: bool, type_source: int = describe_pb2.TYPE_SOURCE_ANNOTATION) -> describe_pb2.SignatureDescriptor:
     params: list[_Param] = []
     for parameter in signature.parameters.values():
         param = _Param(parameter.name, _INSPECT_KINDS[parameter.kind])
@@ -117,6 +280,7 @@ def _from_inspect(signature: inspect.Signature, hints: dict[str, Any], source: i
         if annotation is not inspect.Parameter.empty:
             param.type = type_from_annotation(annotation)
             param.annotation = param.type.text
+            param.source = type_source
         if parameter.default is not inspect.Parameter.empty:
             param.default = safe_repr(parameter.default)
         params.append(param)
@@ -129,7 +293,7 @@ def _from_inspect(signature: inspect.Signature, hints: dict[str, Any], source: i
     if returns is not inspect.Signature.empty:
         returns_expr = type_from_annotation(returns)
         returns_text = returns_expr.text
-    return _finish(params, returns_text, source, parsed, returns_expr)
+    return _finish(params, returns_text, source, parsed, returns_expr, type_source)
 
 
 def parse_signature_text(text: str) -> tuple[list[_Param], str] | None:
@@ -182,6 +346,7 @@ def _token_param(token: str, keyword_only: bool, optional_names: set[str]) -> _P
     param = _Param(bare, kind, annotation=annotation if colon else "")
     if param.annotation:
         param.type = type_from_annotation_text(param.annotation)
+        param.source = describe_pb2.TYPE_SOURCE_ANNOTATION
     if equals:
         param.default = default
     elif bare in optional_names:
@@ -209,28 +374,68 @@ def _params_from_doc(parsed: ParsedDoc) -> list[_Param]:
     return params
 
 
+_INCOMPLETE = {"Incomplete", "Any", "unknown"}
+
+
+def _vague(expr: describe_pb2.TypeExpr | None) -> bool:
+    """Whether a type says nothing useful: missing, Any/Incomplete, or a union with such a member."""
+    if expr is None or expr.name in _INCOMPLETE:
+        return True
+    return expr.name == "Union" and any(_vague(a) for a in expr.args)
+
+
 def _finish(params: list[_Param], returns_text: str, source: int, parsed: ParsedDoc,
-            returns_expr: describe_pb2.TypeExpr | None = None) -> describe_pb2.SignatureDescriptor:
-    """Fill gaps from the docstring sections and build the SignatureDescriptor with its text."""
+            returns_expr: describe_pb2.TypeExpr | None = None,
+            returns_source: int = describe_pb2.TYPE_SOURCE_ANNOTATION) -> describe_pb2.SignatureDescriptor:
+    """Fill gaps from the docstring sections and defaults, and build the SignatureDescriptor with its text."""
     descriptors = []
     for param in params:
         documented = parsed.param(param.name)
-        expr = param.type
-        if expr is None or (expr.name == "unknown" and not param.annotation):
-            expr = type_from_doc(documented.type_text) if documented and documented.type_text else unknown("")
+        expr, type_source = param.type, param.source
+        if _vague(expr):
+            if documented and documented.type_text:
+                from_doc = type_from_doc(documented.type_text)
+                if not _vague(from_doc) or expr is None:
+                    expr, type_source = from_doc, describe_pb2.TYPE_SOURCE_DOCSTRING
+            if expr is None or expr.name in _INCOMPLETE:
+                inferred = type_from_default(param.default)
+                if inferred is not None:
+                    expr, type_source = inferred, describe_pb2.TYPE_SOURCE_DEFAULT
+        if expr is None:
+            expr, type_source = unknown(""), describe_pb2.TYPE_SOURCE_NONE
         descriptors.append(describe_pb2.ParameterDescriptor(
             name=param.name, kind=param.kind, type=expr, has_default=param.default is not None,
-            default_repr=param.default or "", doc=documented.doc if documented else ""))
+            default_repr=param.default or "", doc=documented.doc if documented else "",
+            type_source=type_source if expr.name != "unknown" else describe_pb2.TYPE_SOURCE_NONE))
+    if returns_expr is not None and _vague(returns_expr) and parsed.returns_type \
+            and not _vague(type_from_doc(parsed.returns_type)):
+        returns_expr = None  # a stub or annotation that says nothing: the docstring may
     if returns_expr is None:
-        if returns_text:
+        if returns_text and returns_text not in _INCOMPLETE:
             returns_expr = type_from_annotation_text(returns_text)
         elif parsed.returns_type:
-            returns_expr = type_from_doc(parsed.returns_type)
+            returns_expr, returns_source = type_from_doc(parsed.returns_type), describe_pb2.TYPE_SOURCE_DOCSTRING
         else:
             returns_expr = unknown("")
+    if returns_expr.name == "unknown":
+        returns_source = describe_pb2.TYPE_SOURCE_NONE
     return describe_pb2.SignatureDescriptor(
         parameters=descriptors, returns=returns_expr, source=source,
-        text=signature_text(params, returns_text), returns_doc=parsed.returns_doc)
+        text=signature_text(params, returns_text), returns_doc=parsed.returns_doc, returns_source=returns_source)
+
+
+def type_from_default(default: str | None) -> describe_pb2.TypeExpr | None:
+    """The type a default's repr implies (``''`` → str, ``True`` → bool, ``0.6`` → float), or None."""
+    if not default:
+        return None
+    try:
+        value = ast.literal_eval(default)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    for python_type, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str"), (bytes, "bytes")):
+        if type(value) is python_type:
+            return describe_pb2.TypeExpr(name=name, text=name)
+    return None
 
 
 def signature_text(params: list[_Param], returns_text: str = "") -> str:

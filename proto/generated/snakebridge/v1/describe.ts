@@ -79,6 +79,8 @@ export enum SignatureSource {
   SIGNATURE_SOURCE_OVERLOAD = 6,
   /** SIGNATURE_SOURCE_NONE - Nothing recovered: callable as (*args, **kwargs). */
   SIGNATURE_SOURCE_NONE = 7,
+  /** SIGNATURE_SOURCE_STUBS - A stub: typeshed (standard library, types-* packages), a *-stubs package or a .pyi beside the module. */
+  SIGNATURE_SOURCE_STUBS = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -108,6 +110,9 @@ export function signatureSourceFromJSON(object: any): SignatureSource {
     case 7:
     case "SIGNATURE_SOURCE_NONE":
       return SignatureSource.SIGNATURE_SOURCE_NONE;
+    case 8:
+    case "SIGNATURE_SOURCE_STUBS":
+      return SignatureSource.SIGNATURE_SOURCE_STUBS;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -133,7 +138,79 @@ export function signatureSourceToJSON(object: SignatureSource): string {
       return "SIGNATURE_SOURCE_OVERLOAD";
     case SignatureSource.SIGNATURE_SOURCE_NONE:
       return "SIGNATURE_SOURCE_NONE";
+    case SignatureSource.SIGNATURE_SOURCE_STUBS:
+      return "SIGNATURE_SOURCE_STUBS";
     case SignatureSource.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Where one parameter's or return's type came from, best first. Stubs win wherever they exist. */
+export enum TypeSource {
+  TYPE_SOURCE_UNSPECIFIED = 0,
+  /** TYPE_SOURCE_STUBS - typeshed, a *-stubs package, or a .pyi beside the module. */
+  TYPE_SOURCE_STUBS = 1,
+  /** TYPE_SOURCE_INLINE - Inline annotations of a package that ships py.typed. */
+  TYPE_SOURCE_INLINE = 2,
+  /** TYPE_SOURCE_ANNOTATION - Annotations in a package that does not declare py.typed (or a signature line). */
+  TYPE_SOURCE_ANNOTATION = 3,
+  /** TYPE_SOURCE_DOCSTRING - A numpydoc / Google docstring section. */
+  TYPE_SOURCE_DOCSTRING = 4,
+  /** TYPE_SOURCE_DEFAULT - Inferred from the default value ('' -> str, True -> bool, 0.6 -> float). */
+  TYPE_SOURCE_DEFAULT = 5,
+  /** TYPE_SOURCE_NONE - Nothing said what the type is. */
+  TYPE_SOURCE_NONE = 6,
+  UNRECOGNIZED = -1,
+}
+
+export function typeSourceFromJSON(object: any): TypeSource {
+  switch (object) {
+    case 0:
+    case "TYPE_SOURCE_UNSPECIFIED":
+      return TypeSource.TYPE_SOURCE_UNSPECIFIED;
+    case 1:
+    case "TYPE_SOURCE_STUBS":
+      return TypeSource.TYPE_SOURCE_STUBS;
+    case 2:
+    case "TYPE_SOURCE_INLINE":
+      return TypeSource.TYPE_SOURCE_INLINE;
+    case 3:
+    case "TYPE_SOURCE_ANNOTATION":
+      return TypeSource.TYPE_SOURCE_ANNOTATION;
+    case 4:
+    case "TYPE_SOURCE_DOCSTRING":
+      return TypeSource.TYPE_SOURCE_DOCSTRING;
+    case 5:
+    case "TYPE_SOURCE_DEFAULT":
+      return TypeSource.TYPE_SOURCE_DEFAULT;
+    case 6:
+    case "TYPE_SOURCE_NONE":
+      return TypeSource.TYPE_SOURCE_NONE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return TypeSource.UNRECOGNIZED;
+  }
+}
+
+export function typeSourceToJSON(object: TypeSource): string {
+  switch (object) {
+    case TypeSource.TYPE_SOURCE_UNSPECIFIED:
+      return "TYPE_SOURCE_UNSPECIFIED";
+    case TypeSource.TYPE_SOURCE_STUBS:
+      return "TYPE_SOURCE_STUBS";
+    case TypeSource.TYPE_SOURCE_INLINE:
+      return "TYPE_SOURCE_INLINE";
+    case TypeSource.TYPE_SOURCE_ANNOTATION:
+      return "TYPE_SOURCE_ANNOTATION";
+    case TypeSource.TYPE_SOURCE_DOCSTRING:
+      return "TYPE_SOURCE_DOCSTRING";
+    case TypeSource.TYPE_SOURCE_DEFAULT:
+      return "TYPE_SOURCE_DEFAULT";
+    case TypeSource.TYPE_SOURCE_NONE:
+      return "TYPE_SOURCE_NONE";
+    case TypeSource.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -233,6 +310,7 @@ export interface ParameterDescriptor {
   hasDefault: boolean;
   defaultRepr: string;
   doc: string;
+  typeSource: TypeSource;
 }
 
 export interface SignatureDescriptor {
@@ -242,6 +320,27 @@ export interface SignatureDescriptor {
   /** The signature as Python would print it, e.g. "(x, /, *, key=None)". */
   text: string;
   returnsDoc: string;
+  returnsSource: TypeSource;
+}
+
+/** One documented name of an items section ("x : int" + its description). */
+export interface DocItem {
+  name: string;
+  type: string;
+  description: string;
+}
+
+/**
+ * A docstring parsed once, in the worker, into blocks a renderer formats without parsing again.
+ * kind: "text" (prose, RST inline markup kept), "code" (examples, literal blocks), "items" (Parameters,
+ * Returns, Raises, ...: `title` + `items`), "section" (any other titled section: `title` + nested `blocks`).
+ */
+export interface DocBlock {
+  kind: string;
+  title: string;
+  text: string;
+  items: DocItem[];
+  blocks: DocBlock[];
 }
 
 export interface FunctionDescriptor {
@@ -256,6 +355,8 @@ export interface FunctionDescriptor {
   isGenerator: boolean;
   /** Module where the object is actually defined, when it differs (re-exports). */
   definedIn: string;
+  /** `doc` parsed into blocks (sections, items, code). */
+  docBlocks: DocBlock[];
 }
 
 export interface PropertyDescriptor {
@@ -278,6 +379,7 @@ export interface ClassDescriptor {
   methods: FunctionDescriptor[];
   properties: PropertyDescriptor[];
   definedIn: string;
+  docBlocks: DocBlock[];
 }
 
 export interface ConstantDescriptor {
@@ -296,6 +398,7 @@ export interface ModuleDescriptor {
   constants: ConstantDescriptor[];
   /** Dotted names of public submodules described alongside this one. */
   submodules: string[];
+  docBlocks: DocBlock[];
 }
 
 export interface LibraryDescriptor {
@@ -435,7 +538,7 @@ export const TypeExpr: MessageFns<TypeExpr> = {
 };
 
 function createBaseParameterDescriptor(): ParameterDescriptor {
-  return { name: "", kind: 0, type: undefined, hasDefault: false, defaultRepr: "", doc: "" };
+  return { name: "", kind: 0, type: undefined, hasDefault: false, defaultRepr: "", doc: "", typeSource: 0 };
 }
 
 export const ParameterDescriptor: MessageFns<ParameterDescriptor> = {
@@ -457,6 +560,9 @@ export const ParameterDescriptor: MessageFns<ParameterDescriptor> = {
     }
     if (message.doc !== "") {
       writer.uint32(50).string(message.doc);
+    }
+    if (message.typeSource !== 0) {
+      writer.uint32(56).int32(message.typeSource);
     }
     return writer;
   },
@@ -522,6 +628,14 @@ export const ParameterDescriptor: MessageFns<ParameterDescriptor> = {
             message.doc = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.typeSource = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -550,6 +664,11 @@ export const ParameterDescriptor: MessageFns<ParameterDescriptor> = {
         ? globalThis.String(object.default_repr)
         : "",
       doc: isSet(object.doc) ? globalThis.String(object.doc) : "",
+      typeSource: isSet(object.typeSource)
+        ? typeSourceFromJSON(object.typeSource)
+        : isSet(object.type_source)
+        ? typeSourceFromJSON(object.type_source)
+        : 0,
     };
   },
 
@@ -573,6 +692,9 @@ export const ParameterDescriptor: MessageFns<ParameterDescriptor> = {
     if (message.doc !== "") {
       obj.doc = message.doc;
     }
+    if (message.typeSource !== 0) {
+      obj.typeSource = typeSourceToJSON(message.typeSource);
+    }
     return obj;
   },
 
@@ -587,12 +709,13 @@ export const ParameterDescriptor: MessageFns<ParameterDescriptor> = {
     message.hasDefault = object.hasDefault ?? false;
     message.defaultRepr = object.defaultRepr ?? "";
     message.doc = object.doc ?? "";
+    message.typeSource = object.typeSource ?? 0;
     return message;
   },
 };
 
 function createBaseSignatureDescriptor(): SignatureDescriptor {
-  return { parameters: [], returns: undefined, source: 0, text: "", returnsDoc: "" };
+  return { parameters: [], returns: undefined, source: 0, text: "", returnsDoc: "", returnsSource: 0 };
 }
 
 export const SignatureDescriptor: MessageFns<SignatureDescriptor> = {
@@ -611,6 +734,9 @@ export const SignatureDescriptor: MessageFns<SignatureDescriptor> = {
     }
     if (message.returnsDoc !== "") {
       writer.uint32(42).string(message.returnsDoc);
+    }
+    if (message.returnsSource !== 0) {
+      writer.uint32(48).int32(message.returnsSource);
     }
     return writer;
   },
@@ -668,6 +794,14 @@ export const SignatureDescriptor: MessageFns<SignatureDescriptor> = {
             message.returnsDoc = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.returnsSource = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -693,6 +827,11 @@ export const SignatureDescriptor: MessageFns<SignatureDescriptor> = {
         : isSet(object.returns_doc)
         ? globalThis.String(object.returns_doc)
         : "",
+      returnsSource: isSet(object.returnsSource)
+        ? typeSourceFromJSON(object.returnsSource)
+        : isSet(object.returns_source)
+        ? typeSourceFromJSON(object.returns_source)
+        : 0,
     };
   },
 
@@ -713,6 +852,9 @@ export const SignatureDescriptor: MessageFns<SignatureDescriptor> = {
     if (message.returnsDoc !== "") {
       obj.returnsDoc = message.returnsDoc;
     }
+    if (message.returnsSource !== 0) {
+      obj.returnsSource = typeSourceToJSON(message.returnsSource);
+    }
     return obj;
   },
 
@@ -728,12 +870,257 @@ export const SignatureDescriptor: MessageFns<SignatureDescriptor> = {
     message.source = object.source ?? 0;
     message.text = object.text ?? "";
     message.returnsDoc = object.returnsDoc ?? "";
+    message.returnsSource = object.returnsSource ?? 0;
+    return message;
+  },
+};
+
+function createBaseDocItem(): DocItem {
+  return { name: "", type: "", description: "" };
+}
+
+export const DocItem: MessageFns<DocItem> = {
+  encode(message: DocItem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DocItem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDocItem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DocItem {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+    };
+  },
+
+  toJSON(message: DocItem): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DocItem>, I>>(base?: I): DocItem {
+    return DocItem.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DocItem>, I>>(object: I): DocItem {
+    const message = createBaseDocItem();
+    message.name = object.name ?? "";
+    message.type = object.type ?? "";
+    message.description = object.description ?? "";
+    return message;
+  },
+};
+
+function createBaseDocBlock(): DocBlock {
+  return { kind: "", title: "", text: "", items: [], blocks: [] };
+}
+
+export const DocBlock: MessageFns<DocBlock> = {
+  encode(message: DocBlock, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
+    }
+    for (const v of message.items) {
+      DocItem.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.blocks) {
+      DocBlock.encode(v!, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DocBlock {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDocBlock();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.items.push(DocItem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.blocks.push(DocBlock.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DocBlock {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      items: globalThis.Array.isArray(object?.items) ? object.items.map((e: any) => DocItem.fromJSON(e)) : [],
+      blocks: globalThis.Array.isArray(object?.blocks) ? object.blocks.map((e: any) => DocBlock.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: DocBlock): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => DocItem.toJSON(e));
+    }
+    if (message.blocks?.length) {
+      obj.blocks = message.blocks.map((e) => DocBlock.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DocBlock>, I>>(base?: I): DocBlock {
+    return DocBlock.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DocBlock>, I>>(object: I): DocBlock {
+    const message = createBaseDocBlock();
+    message.kind = object.kind ?? "";
+    message.title = object.title ?? "";
+    message.text = object.text ?? "";
+    message.items = object.items?.map((e) => DocItem.fromPartial(e)) || [];
+    message.blocks = object.blocks?.map((e) => DocBlock.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseFunctionDescriptor(): FunctionDescriptor {
-  return { name: "", path: "", doc: "", signatures: [], kind: 0, isAsync: false, isGenerator: false, definedIn: "" };
+  return {
+    name: "",
+    path: "",
+    doc: "",
+    signatures: [],
+    kind: 0,
+    isAsync: false,
+    isGenerator: false,
+    definedIn: "",
+    docBlocks: [],
+  };
 }
 
 export const FunctionDescriptor: MessageFns<FunctionDescriptor> = {
@@ -761,6 +1148,9 @@ export const FunctionDescriptor: MessageFns<FunctionDescriptor> = {
     }
     if (message.definedIn !== "") {
       writer.uint32(66).string(message.definedIn);
+    }
+    for (const v of message.docBlocks) {
+      DocBlock.encode(v!, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -842,6 +1232,14 @@ export const FunctionDescriptor: MessageFns<FunctionDescriptor> = {
             message.definedIn = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.docBlocks.push(DocBlock.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -878,6 +1276,11 @@ export const FunctionDescriptor: MessageFns<FunctionDescriptor> = {
         : isSet(object.defined_in)
         ? globalThis.String(object.defined_in)
         : "",
+      docBlocks: globalThis.Array.isArray(object?.docBlocks)
+        ? object.docBlocks.map((e: any) => DocBlock.fromJSON(e))
+        : globalThis.Array.isArray(object?.doc_blocks)
+        ? object.doc_blocks.map((e: any) => DocBlock.fromJSON(e))
+        : [],
     };
   },
 
@@ -907,6 +1310,9 @@ export const FunctionDescriptor: MessageFns<FunctionDescriptor> = {
     if (message.definedIn !== "") {
       obj.definedIn = message.definedIn;
     }
+    if (message.docBlocks?.length) {
+      obj.docBlocks = message.docBlocks.map((e) => DocBlock.toJSON(e));
+    }
     return obj;
   },
 
@@ -923,6 +1329,7 @@ export const FunctionDescriptor: MessageFns<FunctionDescriptor> = {
     message.isAsync = object.isAsync ?? false;
     message.isGenerator = object.isGenerator ?? false;
     message.definedIn = object.definedIn ?? "";
+    message.docBlocks = object.docBlocks?.map((e) => DocBlock.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1045,7 +1452,17 @@ export const PropertyDescriptor: MessageFns<PropertyDescriptor> = {
 };
 
 function createBaseClassDescriptor(): ClassDescriptor {
-  return { name: "", path: "", doc: "", bases: [], init: undefined, methods: [], properties: [], definedIn: "" };
+  return {
+    name: "",
+    path: "",
+    doc: "",
+    bases: [],
+    init: undefined,
+    methods: [],
+    properties: [],
+    definedIn: "",
+    docBlocks: [],
+  };
 }
 
 export const ClassDescriptor: MessageFns<ClassDescriptor> = {
@@ -1073,6 +1490,9 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
     }
     if (message.definedIn !== "") {
       writer.uint32(66).string(message.definedIn);
+    }
+    for (const v of message.docBlocks) {
+      DocBlock.encode(v!, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1154,6 +1574,14 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
             message.definedIn = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.docBlocks.push(DocBlock.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1184,6 +1612,11 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
         : isSet(object.defined_in)
         ? globalThis.String(object.defined_in)
         : "",
+      docBlocks: globalThis.Array.isArray(object?.docBlocks)
+        ? object.docBlocks.map((e: any) => DocBlock.fromJSON(e))
+        : globalThis.Array.isArray(object?.doc_blocks)
+        ? object.doc_blocks.map((e: any) => DocBlock.fromJSON(e))
+        : [],
     };
   },
 
@@ -1213,6 +1646,9 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
     if (message.definedIn !== "") {
       obj.definedIn = message.definedIn;
     }
+    if (message.docBlocks?.length) {
+      obj.docBlocks = message.docBlocks.map((e) => DocBlock.toJSON(e));
+    }
     return obj;
   },
 
@@ -1231,6 +1667,7 @@ export const ClassDescriptor: MessageFns<ClassDescriptor> = {
     message.methods = object.methods?.map((e) => FunctionDescriptor.fromPartial(e)) || [];
     message.properties = object.properties?.map((e) => PropertyDescriptor.fromPartial(e)) || [];
     message.definedIn = object.definedIn ?? "";
+    message.docBlocks = object.docBlocks?.map((e) => DocBlock.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1353,7 +1790,7 @@ export const ConstantDescriptor: MessageFns<ConstantDescriptor> = {
 };
 
 function createBaseModuleDescriptor(): ModuleDescriptor {
-  return { name: "", doc: "", functions: [], classes: [], constants: [], submodules: [] };
+  return { name: "", doc: "", functions: [], classes: [], constants: [], submodules: [], docBlocks: [] };
 }
 
 export const ModuleDescriptor: MessageFns<ModuleDescriptor> = {
@@ -1375,6 +1812,9 @@ export const ModuleDescriptor: MessageFns<ModuleDescriptor> = {
     }
     for (const v of message.submodules) {
       writer.uint32(50).string(v!);
+    }
+    for (const v of message.docBlocks) {
+      DocBlock.encode(v!, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -1440,6 +1880,14 @@ export const ModuleDescriptor: MessageFns<ModuleDescriptor> = {
             message.submodules.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.docBlocks.push(DocBlock.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1468,6 +1916,11 @@ export const ModuleDescriptor: MessageFns<ModuleDescriptor> = {
       submodules: globalThis.Array.isArray(object?.submodules)
         ? object.submodules.map((e: any) => globalThis.String(e))
         : [],
+      docBlocks: globalThis.Array.isArray(object?.docBlocks)
+        ? object.docBlocks.map((e: any) => DocBlock.fromJSON(e))
+        : globalThis.Array.isArray(object?.doc_blocks)
+        ? object.doc_blocks.map((e: any) => DocBlock.fromJSON(e))
+        : [],
     };
   },
 
@@ -1491,6 +1944,9 @@ export const ModuleDescriptor: MessageFns<ModuleDescriptor> = {
     if (message.submodules?.length) {
       obj.submodules = message.submodules;
     }
+    if (message.docBlocks?.length) {
+      obj.docBlocks = message.docBlocks.map((e) => DocBlock.toJSON(e));
+    }
     return obj;
   },
 
@@ -1505,6 +1961,7 @@ export const ModuleDescriptor: MessageFns<ModuleDescriptor> = {
     message.classes = object.classes?.map((e) => ClassDescriptor.fromPartial(e)) || [];
     message.constants = object.constants?.map((e) => ConstantDescriptor.fromPartial(e)) || [];
     message.submodules = object.submodules?.map((e) => e) || [];
+    message.docBlocks = object.docBlocks?.map((e) => DocBlock.fromPartial(e)) || [];
     return message;
   },
 };

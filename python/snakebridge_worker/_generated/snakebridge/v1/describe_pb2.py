@@ -24,37 +24,43 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsnakebridge/v1/describe.proto\x12\x0esnakebridge.v1\"`\n\x08TypeExpr\x12\x0c\n\x04name\x18\x01 \x01(\t\x12&\n\x04\x61rgs\x18\x02 \x03(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12\x10\n\x08literals\x18\x03 \x03(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\"\xb0\x01\n\x13ParameterDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x04kind\x18\x02 \x01(\x0e\x32\x1d.snakebridge.v1.ParameterKind\x12&\n\x04type\x18\x03 \x01(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12\x13\n\x0bhas_default\x18\x04 \x01(\x08\x12\x14\n\x0c\x64\x65\x66\x61ult_repr\x18\x05 \x01(\t\x12\x0b\n\x03\x64oc\x18\x06 \x01(\t\"\xcd\x01\n\x13SignatureDescriptor\x12\x37\n\nparameters\x18\x01 \x03(\x0b\x32#.snakebridge.v1.ParameterDescriptor\x12)\n\x07returns\x18\x02 \x01(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12/\n\x06source\x18\x03 \x01(\x0e\x32\x1f.snakebridge.v1.SignatureSource\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\x13\n\x0breturns_doc\x18\x05 \x01(\t\"\xde\x01\n\x12\x46unctionDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x0b\n\x03\x64oc\x18\x03 \x01(\t\x12\x37\n\nsignatures\x18\x04 \x03(\x0b\x32#.snakebridge.v1.SignatureDescriptor\x12*\n\x04kind\x18\x05 \x01(\x0e\x32\x1c.snakebridge.v1.CallableKind\x12\x10\n\x08is_async\x18\x06 \x01(\x08\x12\x14\n\x0cis_generator\x18\x07 \x01(\x08\x12\x12\n\ndefined_in\x18\x08 \x01(\t\"i\n\x12PropertyDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03\x64oc\x18\x02 \x01(\t\x12&\n\x04type\x18\x03 \x01(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12\x10\n\x08readonly\x18\x04 \x01(\x08\"\xfc\x01\n\x0f\x43lassDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x0b\n\x03\x64oc\x18\x03 \x01(\t\x12\r\n\x05\x62\x61ses\x18\x04 \x03(\t\x12\x30\n\x04init\x18\x05 \x01(\x0b\x32\".snakebridge.v1.FunctionDescriptor\x12\x33\n\x07methods\x18\x06 \x03(\x0b\x32\".snakebridge.v1.FunctionDescriptor\x12\x36\n\nproperties\x18\x07 \x03(\x0b\x32\".snakebridge.v1.PropertyDescriptor\x12\x12\n\ndefined_in\x18\x08 \x01(\t\"f\n\x12\x43onstantDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12&\n\x04type\x18\x03 \x01(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12\x0c\n\x04repr\x18\x04 \x01(\t\"\xe1\x01\n\x10ModuleDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03\x64oc\x18\x02 \x01(\t\x12\x35\n\tfunctions\x18\x03 \x03(\x0b\x32\".snakebridge.v1.FunctionDescriptor\x12\x30\n\x07\x63lasses\x18\x04 \x03(\x0b\x32\x1f.snakebridge.v1.ClassDescriptor\x12\x35\n\tconstants\x18\x05 \x03(\x0b\x32\".snakebridge.v1.ConstantDescriptor\x12\x12\n\nsubmodules\x18\x06 \x03(\t\"\xbe\x01\n\x11LibraryDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x16\n\x0epython_version\x18\x03 \x01(\t\x12\x19\n\x11python_executable\x18\x04 \x01(\t\x12\x31\n\x07modules\x18\x05 \x03(\x0b\x32 .snakebridge.v1.ModuleDescriptor\x12\x10\n\x08warnings\x18\x06 \x03(\t\x12\x12\n\nelapsed_ms\x18\x07 \x01(\x01\"I\n\x0f\x44\x65scribeRequest\x12\x0e\n\x06module\x18\x01 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x02 \x01(\x05\x12\x17\n\x0finclude_private\x18\x03 \x01(\x08*\xe1\x01\n\rParameterKind\x12\x1e\n\x1aPARAMETER_KIND_UNSPECIFIED\x10\x00\x12\"\n\x1ePARAMETER_KIND_POSITIONAL_ONLY\x10\x01\x12(\n$PARAMETER_KIND_POSITIONAL_OR_KEYWORD\x10\x02\x12!\n\x1dPARAMETER_KIND_VAR_POSITIONAL\x10\x03\x12\x1f\n\x1bPARAMETER_KIND_KEYWORD_ONLY\x10\x04\x12\x1e\n\x1aPARAMETER_KIND_VAR_KEYWORD\x10\x05*\x96\x02\n\x0fSignatureSource\x12 \n\x1cSIGNATURE_SOURCE_UNSPECIFIED\x10\x00\x12\x1c\n\x18SIGNATURE_SOURCE_INSPECT\x10\x01\x12#\n\x1fSIGNATURE_SOURCE_TEXT_SIGNATURE\x10\x02\x12(\n$SIGNATURE_SOURCE_DOCSTRING_SIGNATURE\x10\x03\x12\x1d\n\x19SIGNATURE_SOURCE_NUMPYDOC\x10\x04\x12\x1b\n\x17SIGNATURE_SOURCE_GOOGLE\x10\x05\x12\x1d\n\x19SIGNATURE_SOURCE_OVERLOAD\x10\x06\x12\x19\n\x15SIGNATURE_SOURCE_NONE\x10\x07*\xf1\x01\n\x0c\x43\x61llableKind\x12\x1d\n\x19\x43\x41LLABLE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41LLABLE_KIND_FUNCTION\x10\x01\x12\x19\n\x15\x43\x41LLABLE_KIND_BUILTIN\x10\x02\x12\x18\n\x14\x43\x41LLABLE_KIND_METHOD\x10\x03\x12\x1e\n\x1a\x43\x41LLABLE_KIND_CLASS_METHOD\x10\x04\x12\x1f\n\x1b\x43\x41LLABLE_KIND_STATIC_METHOD\x10\x05\x12\x17\n\x13\x43\x41LLABLE_KIND_UFUNC\x10\x06\x12\x17\n\x13\x43\x41LLABLE_KIND_OTHER\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsnakebridge/v1/describe.proto\x12\x0esnakebridge.v1\"`\n\x08TypeExpr\x12\x0c\n\x04name\x18\x01 \x01(\t\x12&\n\x04\x61rgs\x18\x02 \x03(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12\x10\n\x08literals\x18\x03 \x03(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\"\xe1\x01\n\x13ParameterDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x04kind\x18\x02 \x01(\x0e\x32\x1d.snakebridge.v1.ParameterKind\x12&\n\x04type\x18\x03 \x01(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12\x13\n\x0bhas_default\x18\x04 \x01(\x08\x12\x14\n\x0c\x64\x65\x66\x61ult_repr\x18\x05 \x01(\t\x12\x0b\n\x03\x64oc\x18\x06 \x01(\t\x12/\n\x0btype_source\x18\x07 \x01(\x0e\x32\x1a.snakebridge.v1.TypeSource\"\x81\x02\n\x13SignatureDescriptor\x12\x37\n\nparameters\x18\x01 \x03(\x0b\x32#.snakebridge.v1.ParameterDescriptor\x12)\n\x07returns\x18\x02 \x01(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12/\n\x06source\x18\x03 \x01(\x0e\x32\x1f.snakebridge.v1.SignatureSource\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\x13\n\x0breturns_doc\x18\x05 \x01(\t\x12\x32\n\x0ereturns_source\x18\x06 \x01(\x0e\x32\x1a.snakebridge.v1.TypeSource\":\n\x07\x44ocItem\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\x87\x01\n\x08\x44ocBlock\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12&\n\x05items\x18\x04 \x03(\x0b\x32\x17.snakebridge.v1.DocItem\x12(\n\x06\x62locks\x18\x05 \x03(\x0b\x32\x18.snakebridge.v1.DocBlock\"\x8c\x02\n\x12\x46unctionDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x0b\n\x03\x64oc\x18\x03 \x01(\t\x12\x37\n\nsignatures\x18\x04 \x03(\x0b\x32#.snakebridge.v1.SignatureDescriptor\x12*\n\x04kind\x18\x05 \x01(\x0e\x32\x1c.snakebridge.v1.CallableKind\x12\x10\n\x08is_async\x18\x06 \x01(\x08\x12\x14\n\x0cis_generator\x18\x07 \x01(\x08\x12\x12\n\ndefined_in\x18\x08 \x01(\t\x12,\n\ndoc_blocks\x18\t \x03(\x0b\x32\x18.snakebridge.v1.DocBlock\"i\n\x12PropertyDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03\x64oc\x18\x02 \x01(\t\x12&\n\x04type\x18\x03 \x01(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12\x10\n\x08readonly\x18\x04 \x01(\x08\"\xaa\x02\n\x0f\x43lassDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12\x0b\n\x03\x64oc\x18\x03 \x01(\t\x12\r\n\x05\x62\x61ses\x18\x04 \x03(\t\x12\x30\n\x04init\x18\x05 \x01(\x0b\x32\".snakebridge.v1.FunctionDescriptor\x12\x33\n\x07methods\x18\x06 \x03(\x0b\x32\".snakebridge.v1.FunctionDescriptor\x12\x36\n\nproperties\x18\x07 \x03(\x0b\x32\".snakebridge.v1.PropertyDescriptor\x12\x12\n\ndefined_in\x18\x08 \x01(\t\x12,\n\ndoc_blocks\x18\t \x03(\x0b\x32\x18.snakebridge.v1.DocBlock\"f\n\x12\x43onstantDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\x12&\n\x04type\x18\x03 \x01(\x0b\x32\x18.snakebridge.v1.TypeExpr\x12\x0c\n\x04repr\x18\x04 \x01(\t\"\x8f\x02\n\x10ModuleDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0b\n\x03\x64oc\x18\x02 \x01(\t\x12\x35\n\tfunctions\x18\x03 \x03(\x0b\x32\".snakebridge.v1.FunctionDescriptor\x12\x30\n\x07\x63lasses\x18\x04 \x03(\x0b\x32\x1f.snakebridge.v1.ClassDescriptor\x12\x35\n\tconstants\x18\x05 \x03(\x0b\x32\".snakebridge.v1.ConstantDescriptor\x12\x12\n\nsubmodules\x18\x06 \x03(\t\x12,\n\ndoc_blocks\x18\x07 \x03(\x0b\x32\x18.snakebridge.v1.DocBlock\"\xbe\x01\n\x11LibraryDescriptor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x16\n\x0epython_version\x18\x03 \x01(\t\x12\x19\n\x11python_executable\x18\x04 \x01(\t\x12\x31\n\x07modules\x18\x05 \x03(\x0b\x32 .snakebridge.v1.ModuleDescriptor\x12\x10\n\x08warnings\x18\x06 \x03(\t\x12\x12\n\nelapsed_ms\x18\x07 \x01(\x01\"I\n\x0f\x44\x65scribeRequest\x12\x0e\n\x06module\x18\x01 \x01(\t\x12\r\n\x05\x64\x65pth\x18\x02 \x01(\x05\x12\x17\n\x0finclude_private\x18\x03 \x01(\x08*\xe1\x01\n\rParameterKind\x12\x1e\n\x1aPARAMETER_KIND_UNSPECIFIED\x10\x00\x12\"\n\x1ePARAMETER_KIND_POSITIONAL_ONLY\x10\x01\x12(\n$PARAMETER_KIND_POSITIONAL_OR_KEYWORD\x10\x02\x12!\n\x1dPARAMETER_KIND_VAR_POSITIONAL\x10\x03\x12\x1f\n\x1bPARAMETER_KIND_KEYWORD_ONLY\x10\x04\x12\x1e\n\x1aPARAMETER_KIND_VAR_KEYWORD\x10\x05*\xb2\x02\n\x0fSignatureSource\x12 \n\x1cSIGNATURE_SOURCE_UNSPECIFIED\x10\x00\x12\x1c\n\x18SIGNATURE_SOURCE_INSPECT\x10\x01\x12#\n\x1fSIGNATURE_SOURCE_TEXT_SIGNATURE\x10\x02\x12(\n$SIGNATURE_SOURCE_DOCSTRING_SIGNATURE\x10\x03\x12\x1d\n\x19SIGNATURE_SOURCE_NUMPYDOC\x10\x04\x12\x1b\n\x17SIGNATURE_SOURCE_GOOGLE\x10\x05\x12\x1d\n\x19SIGNATURE_SOURCE_OVERLOAD\x10\x06\x12\x19\n\x15SIGNATURE_SOURCE_NONE\x10\x07\x12\x1a\n\x16SIGNATURE_SOURCE_STUBS\x10\x08*\xbe\x01\n\nTypeSource\x12\x1b\n\x17TYPE_SOURCE_UNSPECIFIED\x10\x00\x12\x15\n\x11TYPE_SOURCE_STUBS\x10\x01\x12\x16\n\x12TYPE_SOURCE_INLINE\x10\x02\x12\x1a\n\x16TYPE_SOURCE_ANNOTATION\x10\x03\x12\x19\n\x15TYPE_SOURCE_DOCSTRING\x10\x04\x12\x17\n\x13TYPE_SOURCE_DEFAULT\x10\x05\x12\x14\n\x10TYPE_SOURCE_NONE\x10\x06*\xf1\x01\n\x0c\x43\x61llableKind\x12\x1d\n\x19\x43\x41LLABLE_KIND_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41LLABLE_KIND_FUNCTION\x10\x01\x12\x19\n\x15\x43\x41LLABLE_KIND_BUILTIN\x10\x02\x12\x18\n\x14\x43\x41LLABLE_KIND_METHOD\x10\x03\x12\x1e\n\x1a\x43\x41LLABLE_KIND_CLASS_METHOD\x10\x04\x12\x1f\n\x1b\x43\x41LLABLE_KIND_STATIC_METHOD\x10\x05\x12\x17\n\x13\x43\x41LLABLE_KIND_UFUNC\x10\x06\x12\x17\n\x13\x43\x41LLABLE_KIND_OTHER\x10\x07\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'snakebridge.v1.describe_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PARAMETERKIND']._serialized_start=1722
-  _globals['_PARAMETERKIND']._serialized_end=1947
-  _globals['_SIGNATURESOURCE']._serialized_start=1950
-  _globals['_SIGNATURESOURCE']._serialized_end=2228
-  _globals['_CALLABLEKIND']._serialized_start=2231
-  _globals['_CALLABLEKIND']._serialized_end=2472
+  _globals['_PARAMETERKIND']._serialized_start=2159
+  _globals['_PARAMETERKIND']._serialized_end=2384
+  _globals['_SIGNATURESOURCE']._serialized_start=2387
+  _globals['_SIGNATURESOURCE']._serialized_end=2693
+  _globals['_TYPESOURCE']._serialized_start=2696
+  _globals['_TYPESOURCE']._serialized_end=2886
+  _globals['_CALLABLEKIND']._serialized_start=2889
+  _globals['_CALLABLEKIND']._serialized_end=3130
   _globals['_TYPEEXPR']._serialized_start=49
   _globals['_TYPEEXPR']._serialized_end=145
   _globals['_PARAMETERDESCRIPTOR']._serialized_start=148
-  _globals['_PARAMETERDESCRIPTOR']._serialized_end=324
-  _globals['_SIGNATUREDESCRIPTOR']._serialized_start=327
-  _globals['_SIGNATUREDESCRIPTOR']._serialized_end=532
-  _globals['_FUNCTIONDESCRIPTOR']._serialized_start=535
-  _globals['_FUNCTIONDESCRIPTOR']._serialized_end=757
-  _globals['_PROPERTYDESCRIPTOR']._serialized_start=759
-  _globals['_PROPERTYDESCRIPTOR']._serialized_end=864
-  _globals['_CLASSDESCRIPTOR']._serialized_start=867
-  _globals['_CLASSDESCRIPTOR']._serialized_end=1119
-  _globals['_CONSTANTDESCRIPTOR']._serialized_start=1121
-  _globals['_CONSTANTDESCRIPTOR']._serialized_end=1223
-  _globals['_MODULEDESCRIPTOR']._serialized_start=1226
-  _globals['_MODULEDESCRIPTOR']._serialized_end=1451
-  _globals['_LIBRARYDESCRIPTOR']._serialized_start=1454
-  _globals['_LIBRARYDESCRIPTOR']._serialized_end=1644
-  _globals['_DESCRIBEREQUEST']._serialized_start=1646
-  _globals['_DESCRIBEREQUEST']._serialized_end=1719
+  _globals['_PARAMETERDESCRIPTOR']._serialized_end=373
+  _globals['_SIGNATUREDESCRIPTOR']._serialized_start=376
+  _globals['_SIGNATUREDESCRIPTOR']._serialized_end=633
+  _globals['_DOCITEM']._serialized_start=635
+  _globals['_DOCITEM']._serialized_end=693
+  _globals['_DOCBLOCK']._serialized_start=696
+  _globals['_DOCBLOCK']._serialized_end=831
+  _globals['_FUNCTIONDESCRIPTOR']._serialized_start=834
+  _globals['_FUNCTIONDESCRIPTOR']._serialized_end=1102
+  _globals['_PROPERTYDESCRIPTOR']._serialized_start=1104
+  _globals['_PROPERTYDESCRIPTOR']._serialized_end=1209
+  _globals['_CLASSDESCRIPTOR']._serialized_start=1212
+  _globals['_CLASSDESCRIPTOR']._serialized_end=1510
+  _globals['_CONSTANTDESCRIPTOR']._serialized_start=1512
+  _globals['_CONSTANTDESCRIPTOR']._serialized_end=1614
+  _globals['_MODULEDESCRIPTOR']._serialized_start=1617
+  _globals['_MODULEDESCRIPTOR']._serialized_end=1888
+  _globals['_LIBRARYDESCRIPTOR']._serialized_start=1891
+  _globals['_LIBRARYDESCRIPTOR']._serialized_end=2081
+  _globals['_DESCRIBEREQUEST']._serialized_start=2083
+  _globals['_DESCRIBEREQUEST']._serialized_end=2156
 # @@protoc_insertion_point(module_scope)

@@ -26,6 +26,17 @@ class SignatureSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SIGNATURE_SOURCE_GOOGLE: _ClassVar[SignatureSource]
     SIGNATURE_SOURCE_OVERLOAD: _ClassVar[SignatureSource]
     SIGNATURE_SOURCE_NONE: _ClassVar[SignatureSource]
+    SIGNATURE_SOURCE_STUBS: _ClassVar[SignatureSource]
+
+class TypeSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TYPE_SOURCE_UNSPECIFIED: _ClassVar[TypeSource]
+    TYPE_SOURCE_STUBS: _ClassVar[TypeSource]
+    TYPE_SOURCE_INLINE: _ClassVar[TypeSource]
+    TYPE_SOURCE_ANNOTATION: _ClassVar[TypeSource]
+    TYPE_SOURCE_DOCSTRING: _ClassVar[TypeSource]
+    TYPE_SOURCE_DEFAULT: _ClassVar[TypeSource]
+    TYPE_SOURCE_NONE: _ClassVar[TypeSource]
 
 class CallableKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -51,6 +62,14 @@ SIGNATURE_SOURCE_NUMPYDOC: SignatureSource
 SIGNATURE_SOURCE_GOOGLE: SignatureSource
 SIGNATURE_SOURCE_OVERLOAD: SignatureSource
 SIGNATURE_SOURCE_NONE: SignatureSource
+SIGNATURE_SOURCE_STUBS: SignatureSource
+TYPE_SOURCE_UNSPECIFIED: TypeSource
+TYPE_SOURCE_STUBS: TypeSource
+TYPE_SOURCE_INLINE: TypeSource
+TYPE_SOURCE_ANNOTATION: TypeSource
+TYPE_SOURCE_DOCSTRING: TypeSource
+TYPE_SOURCE_DEFAULT: TypeSource
+TYPE_SOURCE_NONE: TypeSource
 CALLABLE_KIND_UNSPECIFIED: CallableKind
 CALLABLE_KIND_FUNCTION: CallableKind
 CALLABLE_KIND_BUILTIN: CallableKind
@@ -73,37 +92,65 @@ class TypeExpr(_message.Message):
     def __init__(self, name: _Optional[str] = ..., args: _Optional[_Iterable[_Union[TypeExpr, _Mapping]]] = ..., literals: _Optional[_Iterable[str]] = ..., text: _Optional[str] = ...) -> None: ...
 
 class ParameterDescriptor(_message.Message):
-    __slots__ = ("name", "kind", "type", "has_default", "default_repr", "doc")
+    __slots__ = ("name", "kind", "type", "has_default", "default_repr", "doc", "type_source")
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     HAS_DEFAULT_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_REPR_FIELD_NUMBER: _ClassVar[int]
     DOC_FIELD_NUMBER: _ClassVar[int]
+    TYPE_SOURCE_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: ParameterKind
     type: TypeExpr
     has_default: bool
     default_repr: str
     doc: str
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ParameterKind, str]] = ..., type: _Optional[_Union[TypeExpr, _Mapping]] = ..., has_default: _Optional[bool] = ..., default_repr: _Optional[str] = ..., doc: _Optional[str] = ...) -> None: ...
+    type_source: TypeSource
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[ParameterKind, str]] = ..., type: _Optional[_Union[TypeExpr, _Mapping]] = ..., has_default: _Optional[bool] = ..., default_repr: _Optional[str] = ..., doc: _Optional[str] = ..., type_source: _Optional[_Union[TypeSource, str]] = ...) -> None: ...
 
 class SignatureDescriptor(_message.Message):
-    __slots__ = ("parameters", "returns", "source", "text", "returns_doc")
+    __slots__ = ("parameters", "returns", "source", "text", "returns_doc", "returns_source")
     PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     RETURNS_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     RETURNS_DOC_FIELD_NUMBER: _ClassVar[int]
+    RETURNS_SOURCE_FIELD_NUMBER: _ClassVar[int]
     parameters: _containers.RepeatedCompositeFieldContainer[ParameterDescriptor]
     returns: TypeExpr
     source: SignatureSource
     text: str
     returns_doc: str
-    def __init__(self, parameters: _Optional[_Iterable[_Union[ParameterDescriptor, _Mapping]]] = ..., returns: _Optional[_Union[TypeExpr, _Mapping]] = ..., source: _Optional[_Union[SignatureSource, str]] = ..., text: _Optional[str] = ..., returns_doc: _Optional[str] = ...) -> None: ...
+    returns_source: TypeSource
+    def __init__(self, parameters: _Optional[_Iterable[_Union[ParameterDescriptor, _Mapping]]] = ..., returns: _Optional[_Union[TypeExpr, _Mapping]] = ..., source: _Optional[_Union[SignatureSource, str]] = ..., text: _Optional[str] = ..., returns_doc: _Optional[str] = ..., returns_source: _Optional[_Union[TypeSource, str]] = ...) -> None: ...
+
+class DocItem(_message.Message):
+    __slots__ = ("name", "type", "description")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    type: str
+    description: str
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+
+class DocBlock(_message.Message):
+    __slots__ = ("kind", "title", "text", "items", "blocks")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    BLOCKS_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    title: str
+    text: str
+    items: _containers.RepeatedCompositeFieldContainer[DocItem]
+    blocks: _containers.RepeatedCompositeFieldContainer[DocBlock]
+    def __init__(self, kind: _Optional[str] = ..., title: _Optional[str] = ..., text: _Optional[str] = ..., items: _Optional[_Iterable[_Union[DocItem, _Mapping]]] = ..., blocks: _Optional[_Iterable[_Union[DocBlock, _Mapping]]] = ...) -> None: ...
 
 class FunctionDescriptor(_message.Message):
-    __slots__ = ("name", "path", "doc", "signatures", "kind", "is_async", "is_generator", "defined_in")
+    __slots__ = ("name", "path", "doc", "signatures", "kind", "is_async", "is_generator", "defined_in", "doc_blocks")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PATH_FIELD_NUMBER: _ClassVar[int]
     DOC_FIELD_NUMBER: _ClassVar[int]
@@ -112,6 +159,7 @@ class FunctionDescriptor(_message.Message):
     IS_ASYNC_FIELD_NUMBER: _ClassVar[int]
     IS_GENERATOR_FIELD_NUMBER: _ClassVar[int]
     DEFINED_IN_FIELD_NUMBER: _ClassVar[int]
+    DOC_BLOCKS_FIELD_NUMBER: _ClassVar[int]
     name: str
     path: str
     doc: str
@@ -120,7 +168,8 @@ class FunctionDescriptor(_message.Message):
     is_async: bool
     is_generator: bool
     defined_in: str
-    def __init__(self, name: _Optional[str] = ..., path: _Optional[str] = ..., doc: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[SignatureDescriptor, _Mapping]]] = ..., kind: _Optional[_Union[CallableKind, str]] = ..., is_async: _Optional[bool] = ..., is_generator: _Optional[bool] = ..., defined_in: _Optional[str] = ...) -> None: ...
+    doc_blocks: _containers.RepeatedCompositeFieldContainer[DocBlock]
+    def __init__(self, name: _Optional[str] = ..., path: _Optional[str] = ..., doc: _Optional[str] = ..., signatures: _Optional[_Iterable[_Union[SignatureDescriptor, _Mapping]]] = ..., kind: _Optional[_Union[CallableKind, str]] = ..., is_async: _Optional[bool] = ..., is_generator: _Optional[bool] = ..., defined_in: _Optional[str] = ..., doc_blocks: _Optional[_Iterable[_Union[DocBlock, _Mapping]]] = ...) -> None: ...
 
 class PropertyDescriptor(_message.Message):
     __slots__ = ("name", "doc", "type", "readonly")
@@ -135,7 +184,7 @@ class PropertyDescriptor(_message.Message):
     def __init__(self, name: _Optional[str] = ..., doc: _Optional[str] = ..., type: _Optional[_Union[TypeExpr, _Mapping]] = ..., readonly: _Optional[bool] = ...) -> None: ...
 
 class ClassDescriptor(_message.Message):
-    __slots__ = ("name", "path", "doc", "bases", "init", "methods", "properties", "defined_in")
+    __slots__ = ("name", "path", "doc", "bases", "init", "methods", "properties", "defined_in", "doc_blocks")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PATH_FIELD_NUMBER: _ClassVar[int]
     DOC_FIELD_NUMBER: _ClassVar[int]
@@ -144,6 +193,7 @@ class ClassDescriptor(_message.Message):
     METHODS_FIELD_NUMBER: _ClassVar[int]
     PROPERTIES_FIELD_NUMBER: _ClassVar[int]
     DEFINED_IN_FIELD_NUMBER: _ClassVar[int]
+    DOC_BLOCKS_FIELD_NUMBER: _ClassVar[int]
     name: str
     path: str
     doc: str
@@ -152,7 +202,8 @@ class ClassDescriptor(_message.Message):
     methods: _containers.RepeatedCompositeFieldContainer[FunctionDescriptor]
     properties: _containers.RepeatedCompositeFieldContainer[PropertyDescriptor]
     defined_in: str
-    def __init__(self, name: _Optional[str] = ..., path: _Optional[str] = ..., doc: _Optional[str] = ..., bases: _Optional[_Iterable[str]] = ..., init: _Optional[_Union[FunctionDescriptor, _Mapping]] = ..., methods: _Optional[_Iterable[_Union[FunctionDescriptor, _Mapping]]] = ..., properties: _Optional[_Iterable[_Union[PropertyDescriptor, _Mapping]]] = ..., defined_in: _Optional[str] = ...) -> None: ...
+    doc_blocks: _containers.RepeatedCompositeFieldContainer[DocBlock]
+    def __init__(self, name: _Optional[str] = ..., path: _Optional[str] = ..., doc: _Optional[str] = ..., bases: _Optional[_Iterable[str]] = ..., init: _Optional[_Union[FunctionDescriptor, _Mapping]] = ..., methods: _Optional[_Iterable[_Union[FunctionDescriptor, _Mapping]]] = ..., properties: _Optional[_Iterable[_Union[PropertyDescriptor, _Mapping]]] = ..., defined_in: _Optional[str] = ..., doc_blocks: _Optional[_Iterable[_Union[DocBlock, _Mapping]]] = ...) -> None: ...
 
 class ConstantDescriptor(_message.Message):
     __slots__ = ("name", "path", "type", "repr")
@@ -167,20 +218,22 @@ class ConstantDescriptor(_message.Message):
     def __init__(self, name: _Optional[str] = ..., path: _Optional[str] = ..., type: _Optional[_Union[TypeExpr, _Mapping]] = ..., repr: _Optional[str] = ...) -> None: ...
 
 class ModuleDescriptor(_message.Message):
-    __slots__ = ("name", "doc", "functions", "classes", "constants", "submodules")
+    __slots__ = ("name", "doc", "functions", "classes", "constants", "submodules", "doc_blocks")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DOC_FIELD_NUMBER: _ClassVar[int]
     FUNCTIONS_FIELD_NUMBER: _ClassVar[int]
     CLASSES_FIELD_NUMBER: _ClassVar[int]
     CONSTANTS_FIELD_NUMBER: _ClassVar[int]
     SUBMODULES_FIELD_NUMBER: _ClassVar[int]
+    DOC_BLOCKS_FIELD_NUMBER: _ClassVar[int]
     name: str
     doc: str
     functions: _containers.RepeatedCompositeFieldContainer[FunctionDescriptor]
     classes: _containers.RepeatedCompositeFieldContainer[ClassDescriptor]
     constants: _containers.RepeatedCompositeFieldContainer[ConstantDescriptor]
     submodules: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., doc: _Optional[str] = ..., functions: _Optional[_Iterable[_Union[FunctionDescriptor, _Mapping]]] = ..., classes: _Optional[_Iterable[_Union[ClassDescriptor, _Mapping]]] = ..., constants: _Optional[_Iterable[_Union[ConstantDescriptor, _Mapping]]] = ..., submodules: _Optional[_Iterable[str]] = ...) -> None: ...
+    doc_blocks: _containers.RepeatedCompositeFieldContainer[DocBlock]
+    def __init__(self, name: _Optional[str] = ..., doc: _Optional[str] = ..., functions: _Optional[_Iterable[_Union[FunctionDescriptor, _Mapping]]] = ..., classes: _Optional[_Iterable[_Union[ClassDescriptor, _Mapping]]] = ..., constants: _Optional[_Iterable[_Union[ConstantDescriptor, _Mapping]]] = ..., submodules: _Optional[_Iterable[str]] = ..., doc_blocks: _Optional[_Iterable[_Union[DocBlock, _Mapping]]] = ...) -> None: ...
 
 class LibraryDescriptor(_message.Message):
     __slots__ = ("name", "version", "python_version", "python_executable", "modules", "warnings", "elapsed_ms")
