@@ -78,12 +78,8 @@ export function findDelegatedCgroup(env: CgroupEnvironment, wanted: readonly str
     const passed = controllers(dir, "cgroup.subtree_control");
     if (wanted.every((name) => passed.has(name))) return { dir };
   }
-  return {
-    why:
-      `no cgroup above ${env.selfPath} is delegated to ${env.uid === 0 ? "root in auto mode (set mechanism: \"cgroup\" to use one as root)" : `uid ${env.uid ?? "?"}`} ` +
-      `with the ${wanted.join("+")} controller${wanted.length > 1 ? "s" : ""}; start the workbench under a delegated scope ` +
-      `(systemd-run --user --scope -p Delegate=yes …) to use cgroups`,
-  };
+  const whose = env.uid === 0 ? "(auto mode never uses root's cgroups; set mechanism \"cgroup\" to)" : `to uid ${env.uid ?? "?"}`;
+  return { why: `no cgroup v2 subtree passing ${wanted.join("+")} is delegated ${whose}` };
 }
 
 /** Decides how `limits` will be enforced here; `{ kind: "none" }` when there is nothing to enforce. */
@@ -98,7 +94,7 @@ export function chooseLimitMechanism(limits: ResourceLimits | undefined, env: Cg
     if (limits.cpus !== undefined) {
       throw new Error(
         `Resource limits: a CPU limit (cpus: ${limits.cpus}) needs cgroup v2, and ${found.why}. ` +
-          "Remove the CPU limit, or run under a delegated cgroup.",
+          "Remove the CPU limit, or start the workbench in a delegated scope (systemd-run --user --scope -p Delegate=yes …).",
       );
     }
     return { kind: "watchdog", detail: `RSS watchdog on the host (${found.why})` };

@@ -2,8 +2,10 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { interpreterCandidates, probeInterpreter, workerPackageRoot, type InterpreterInfo } from "../../bridge/index.js";
+import { chooseLimitMechanism, currentCgroupEnvironment } from "../../pool/index.js";
 import { parseArgs, stringFlag } from "../args.js";
 import type { CliCommand } from "../command.js";
 
@@ -117,7 +119,8 @@ function shellChecks(): Check[] {
   let chromium: string | undefined = process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
   if (!chromium) {
     try {
-      chromium = `${require.resolve("@sparticuz/chromium/package.json").replace(/package\.json$/, "")} (npm-shipped; unpacked on first use)`;
+      // ESM-only, and it exports no package.json: resolve its entry point.
+      chromium = `${fileURLToPath(import.meta.resolve("@sparticuz/chromium"))} (npm-shipped; unpacked on first use)`;
     } catch {
       chromium = undefined;
     }
@@ -133,6 +136,24 @@ function shellChecks(): Check[] {
   ];
 }
 
+/** Which mechanism would enforce worker memory and CPU limits here (read-only: no cgroup is created). */
+function limitChecks(): Check[] {
+  const env = currentCgroupEnvironment();
+  const memory = chooseLimitMechanism({ memoryBytes: 2 ** 30 }, env);
+  let cpu: string;
+  try {
+    cpu = chooseLimitMechanism({ cpus: 1 }, env).detail;
+  } catch (error) {
+    cpu = `unavailable: ${error instanceof Error ? error.message.replace(/^Resource limits: /, "") : String(error)}`;
+  }
+  return [
+    { name: "Worker memory limits", status: "ok", detail: memory.detail },
+    memory.kind === "cgroup"
+      ? { name: "Worker CPU limits", status: "ok", detail: cpu }
+      : { name: "Worker CPU limits", status: "warn", detail: cpu, fix: "run the workbench in a delegated cgroup: systemd-run --user --scope -p Delegate=yes npx snakebridge serve" },
+  ];
+}
+
 export const doctorCommand: CliCommand = {
   name: "doctor",
   summary: "Check the interpreter, worker dependencies, GPU and desktop shell; print fixes",
@@ -145,7 +166,7 @@ Exit code 1 when the workbench cannot run calls.`,
     const parsed = parseArgs(args, { json: "boolean", python: "string" });
     const { checks, chosen } = await interpreterChecks(stringFlag(parsed, "python"));
     if (chosen) checks.push(...(await packageChecks(chosen.executable)));
-    checks.push(...shellChecks());
+    checks.push(...limitChecks(), ...shellChecks());
     const failed = checks.some((c) => c.status === "fail");
     if (parsed.flags.has("json")) {
       io.stdout.write(JSON.stringify({ ok: !failed, checks }) + "\n");
