@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { projectRoot } from "./paths.mjs";
 
 const dist = join(projectRoot, "dist");
@@ -63,20 +64,22 @@ function hasDisplay() {
   return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 }
 
-/** Runs a child in the foreground: Ctrl+C reaches it, and its exit code becomes ours. */
-function foreground(command, args) {
+/**
+ * Runs a child in the foreground: SIGINT, SIGTERM and SIGHUP reach it (it stops cleanly: workers, registry,
+ * a training run's checkpoint), and its exit code becomes ours. We stay until it has exited.
+ */
+async function foreground(command, args) {
+  // Built by buildIfNeeded(): the one module every long-running command uses for these signals.
+  const { forwardShutdownSignals, signalExitCode } = await import(pathToFileURL(join(dist, "app", "cli", "shutdown-signals.js")).href);
   const child = spawn(command, args, { cwd: projectRoot, stdio: "inherit" });
-  const forward = (signal) => child.kill(signal);
-  process.on("SIGINT", forward);
-  process.on("SIGTERM", forward);
+  const stopForwarding = forwardShutdownSignals(child);
   child.on("error", (error) => {
     console.error(`snakebridge start: could not run ${command}: ${error.message}`);
     process.exit(1);
   });
   child.on("exit", (code, signal) => {
-    process.off("SIGINT", forward);
-    process.off("SIGTERM", forward);
-    process.exitCode = code ?? (signal ? 1 : 0);
+    stopForwarding();
+    process.exitCode = code ?? (signal ? signalExitCode(signal) : 0);
   });
 }
 
@@ -101,10 +104,10 @@ fetchElectronOnce();
 const electron = electronBinary();
 const extraArgs = process.argv.slice(2);
 if (electron && hasDisplay()) {
-  foreground(electron, [projectRoot]);
+  await foreground(electron, [projectRoot]);
 } else {
   const why = !electron ? "No Electron binary (download blocked or skipped)" : "No display (DISPLAY / WAYLAND_DISPLAY unset)";
   console.log(`${why} — starting the web workbench instead.`);
   if (!electron) console.log("  For the desktop app: node node_modules/electron/install.js (needs GitHub), or set ELECTRON_OVERRIDE_DIST_PATH.");
-  foreground(process.execPath, [join(projectRoot, "bin", "snakebridge.js"), "serve", ...extraArgs]);
+  await foreground(process.execPath, [join(projectRoot, "bin", "snakebridge.js"), "serve", ...extraArgs]);
 }

@@ -112,7 +112,7 @@ export class ForkTemplate {
     try {
       await template.#ready;
     } catch (error) {
-      template.dispose();
+      await template.dispose();
       throw error;
     }
     return template;
@@ -162,11 +162,19 @@ export class ForkTemplate {
     });
   }
 
-  /** Stops the template (its workers get SIGTERM from the kernel). */
-  dispose(): void {
-    if (this.#child.exitCode === null && this.#child.signalCode === null && this.#child.pid !== undefined) {
-      this.#child.stdin?.end();
-      try { process.kill(-this.#child.pid, "SIGKILL"); } catch { /* already gone */ }
-    }
+  /**
+   * Stops the template: closing its stdin makes it SIGKILL every process below it (workers, what they started,
+   * orphans it adopted as their subreaper) and exit. SIGKILLs its group if it has not exited within graceMs.
+   */
+  async dispose(graceMs = 3_000): Promise<void> {
+    const child = this.#child;
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    const exited = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), graceMs);
+      child.once("exit", () => { clearTimeout(timer); resolve(true); });
+    });
+    child.stdin?.end();
+    if (await exited) return;
+    try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
   }
 }

@@ -1,6 +1,6 @@
 // Worker crashes, a killed host, and refused RPCs: the failure paths, with real processes.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -9,6 +9,7 @@ import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallKind, ResultMode } from "../../proto/generated/snakebridge/v1/worker.js";
 import { PythonError, type PythonBridge } from "./index.js";
+import { SCRATCH_PREFIX, sweepStaleScratch } from "./scratch-sweep.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 import { spawnWorker } from "./worker-process.js";
 import { WorkerConnection } from "./worker-client.js";
@@ -60,10 +61,24 @@ describe("a worker killed in mid-call", () => {
   }, 30_000);
 });
 
+/** The `sbw-*` scratch folders in the temp dir whose owner record names `hostPid`. */
+function scratchFoldersOf(hostPid: number): string[] {
+  return readdirSync(tmpdir())
+    .filter((name) => name.startsWith(SCRATCH_PREFIX))
+    .map((name) => join(tmpdir(), name))
+    .filter((dir) => {
+      try {
+        return (JSON.parse(readFileSync(join(dir, "owner.json"), "utf8")) as { host_pid: number }).host_pid === hostPid;
+      } catch {
+        return false;
+      }
+    });
+}
+
 describe("a host killed with SIGKILL", () => {
-  it("leaves no workers: they exit by themselves, and the next host reaps what they left", async () => {
+  async function killedHost(startMode: "fork" | "spawn"): Promise<{ stateDir: string; pids: number[]; grandchild: number; hostPid: number }> {
     const stateDir = mkdtempSync(join(tmpdir(), "sb-hostkill-"));
-    const host = spawn(process.execPath, ["--import", "tsx", join(here, "testing", "host-process.ts"), stateDir], {
+    const host = spawn(process.execPath, ["--import", "tsx", join(here, "testing", "host-process.ts"), stateDir, startMode], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     const line = await new Promise<string>((resolve, reject) => {
@@ -72,16 +87,42 @@ describe("a host killed with SIGKILL", () => {
     });
     const { pids, grandchild } = JSON.parse(line) as { pids: number[]; grandchild: number };
     expect(pids.every(alive)).toBe(true);
-    host.kill("SIGKILL");
-    // Workers notice their host is gone (stdin closes) and exit on their own.
-    await expect.poll(() => pids.filter(alive).length, { timeout: 10_000 }).toBe(0);
-    // The grandchild shares a worker's process group and is still there: a new host's pool reaps it.
     expect(alive(grandchild)).toBe(true);
-    const next = await startTestBridge({ poolSize: 1, pool: { stateDir } });
+    host.kill("SIGKILL");
+    return { stateDir, pids, grandchild, hostPid: host.pid! };
+  }
+
+  it("fork mode: the template kills its workers and everything below them within 2 s", async () => {
+    const { stateDir, pids, grandchild, hostPid } = await killedHost("fork");
     try {
-      await expect.poll(() => alive(grandchild), { timeout: 5_000 }).toBe(false);
+      await expect.poll(() => [...pids, grandchild].filter(alive).length, { timeout: 2_000, interval: 50 }).toBe(0);
+      // Killed workers leave their socket folders; the next host's sweep removes them by their owner record.
+      const left = scratchFoldersOf(hostPid);
+      expect(left).toHaveLength(2);
+      expect(sweepStaleScratch().removed).toEqual(expect.arrayContaining(left));
+      expect(left.filter((dir) => existsSync(dir))).toEqual([]);
     } finally {
-      await next.dispose();
+      for (const pid of [...pids, grandchild]) if (alive(pid)) process.kill(pid, "SIGKILL");
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("spawn mode: workers die with the host (PDEATHSIG), and the next host reaps what their groups left", async () => {
+    const { stateDir, pids, grandchild } = await killedHost("spawn");
+    try {
+      await expect.poll(() => pids.filter(alive).length, { timeout: 2_000, interval: 50 }).toBe(0);
+      // Best effort only: the grandchild shares a dead worker's process group, and nobody watches it until a new host
+      // reads the process registry and kills the group.
+      expect(alive(grandchild)).toBe(true);
+      const next = await startTestBridge({ poolSize: 1, startMode: "spawn", pool: { stateDir } });
+      try {
+        await expect.poll(() => alive(grandchild), { timeout: 5_000 }).toBe(false);
+      } finally {
+        await next.dispose();
+      }
+    } finally {
+      for (const pid of [...pids, grandchild]) if (alive(pid)) process.kill(pid, "SIGKILL");
+      rmSync(stateDir, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 // The pool adapter for Python workers: how to start one (forked from a warm template, or spawned), check it, stop it.
 import type { HealthReport, StartContext, StartedWorker, WorkerAdapter } from "../pool/index.js";
 import { ForkTemplate } from "./fork-template.js";
+import { sweepStaleScratch } from "./scratch-sweep.js";
 import { forkWorker, spawnWorker, type Handshake, type SpawnedWorker, type SpawnWorkerOptions } from "./worker-process.js";
 import { WorkerConnection } from "./worker-client.js";
 
@@ -35,6 +36,8 @@ export interface PythonAdapterOptions {
   /** Something the user should know that is not an error (e.g. fork mode fell back to spawning). */
   onNotice?: (message: string) => void;
 }
+
+let sweptThisProcess = false;
 
 /** Starts `python -m snakebridge_worker` processes for the pool. */
 export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
@@ -72,10 +75,16 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
   }
 
   async start(ctx: StartContext): Promise<StartedWorker<PythonWorker>> {
+    if (!sweptThisProcess) {
+      // Workers of a host that died (SIGKILL, power loss) never removed their sockets and /dev/shm files.
+      sweptThisProcess = true;
+      for (const problem of sweepStaleScratch().problems) this.options.onNotice?.(problem);
+    }
     const options: SpawnWorkerOptions = {
       python: this.options.python,
       ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }),
-      env: { ...this.options.env, SNAKEBRIDGE_WORKER_ID: ctx.workerId, SNAKEBRIDGE_RUN_ID: ctx.runId },
+      // SNAKEBRIDGE_HOST_PID: the owner named in the worker's scratch folders, which the next host sweeps once it is dead.
+      env: { ...this.options.env, SNAKEBRIDGE_WORKER_ID: ctx.workerId, SNAKEBRIDGE_RUN_ID: ctx.runId, SNAKEBRIDGE_HOST_PID: String(process.pid) },
       ...(this.options.startTimeoutMs === undefined ? {} : { startTimeoutMs: this.options.startTimeoutMs }),
       signal: ctx.signal,
       onOutput: (stream, text) => this.options.onOutput?.(ctx.workerId, stream, text),
@@ -115,6 +124,6 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
   async dispose(): Promise<void> {
     this.#disposed = true;
     const template = await this.#template;
-    template?.dispose();
+    await template?.dispose();
   }
 }

@@ -2,6 +2,7 @@
 import { PythonError } from "../bridge/index.js";
 import { UsageError, type CliIO } from "./command.js";
 import { commands } from "./commands/index.js";
+import { onShutdownSignals } from "./shutdown-signals.js";
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -50,13 +51,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 /** Entry point used by bin/snakebridge.js. */
 export async function main(): Promise<void> {
   const controller = new AbortController();
-  let interrupts = 0;
-  process.on("SIGINT", () => {
-    interrupts += 1;
-    // First Ctrl+C asks the command to stop cleanly; a second one leaves at once.
-    if (interrupts > 1) process.exit(130);
-    controller.abort();
-  });
+  // The first Ctrl+C, SIGTERM or SIGHUP asks the command to stop cleanly; a second one leaves at once.
+  onShutdownSignals({ onShutdown: () => controller.abort() });
   const code = await runCli(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

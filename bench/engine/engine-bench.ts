@@ -30,11 +30,14 @@ export interface EngineBenchOptions {
   python?: string;
   /** Progress lines (stderr in the CLI). */
   progress?: (message: string) => void;
+  /** Stops the measurement between calls (rejects with the signal's reason); the workers are still shut down. */
+  signal?: AbortSignal;
 }
 
 const ARRAY_ELEMENTS = 1_000_000;
 
-async function timeStart(size: number, base: BridgeOptions): Promise<number> {
+async function timeStart(size: number, base: BridgeOptions, signal?: AbortSignal): Promise<number> {
+  signal?.throwIfAborted();
   const stateDir = mkdtempSync(join(tmpdir(), "sb-bench-"));
   const t0 = process.hrtime.bigint();
   const bridge = await PythonBridge.start({ ...base, poolSize: size, pool: { stateDir, healthCheckIntervalMs: 0 } });
@@ -48,14 +51,16 @@ async function timeStart(size: number, base: BridgeOptions): Promise<number> {
 export async function runEngineBench(options: EngineBenchOptions = {}): Promise<EngineBenchResult> {
   const calls = options.calls ?? 2000;
   const progress = options.progress ?? (() => undefined);
+  const signal = options.signal;
   const interpreter = await findInterpreter(options.python);
   const base: BridgeOptions = { python: interpreter.executable };
 
   progress(`pool start: 1 and 4 workers (${interpreter.executable})`);
   // Warm the OS page cache first so neither start pays for cold disk reads.
-  await timeStart(1, base);
-  const start1 = quantile([await timeStart(1, base), await timeStart(1, base), await timeStart(1, base)], 0.5);
-  const start4 = quantile([await timeStart(4, base), await timeStart(4, base), await timeStart(4, base)], 0.5);
+  await timeStart(1, base, signal);
+  const start1 = quantile([await timeStart(1, base, signal), await timeStart(1, base, signal), await timeStart(1, base, signal)], 0.5);
+  const start4 = quantile([await timeStart(4, base, signal), await timeStart(4, base, signal), await timeStart(4, base, signal)], 0.5);
+  signal?.throwIfAborted();
 
   const stateDir = mkdtempSync(join(tmpdir(), "sb-bench-"));
   const bridge = await PythonBridge.start({ ...base, poolSize: 2, pool: { stateDir, healthCheckIntervalMs: 0 } });
@@ -64,6 +69,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     progress(`latency: ${calls} sequential calls through the pool and through a raw JSON pipe`);
     // Warm both paths (V8's JIT, Python's caches) so the comparison is of steady states.
     for (let i = 0; i < Math.max(1000, calls / 2); i++) {
+      signal?.throwIfAborted();
       await bridge.call("operator.add", [i, 1]);
       await baseline.request({ op: "add", x: i });
     }
@@ -71,6 +77,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const pipeUs: number[] = [];
     // Interleave the two so background load hits both alike.
     for (let i = 0; i < calls; i++) {
+      signal?.throwIfAborted();
       let t = process.hrtime.bigint();
       await bridge.call("operator.add", [i, 1]);
       poolUs.push(elapsedUs(t));
@@ -85,6 +92,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const t0 = process.hrtime.bigint();
     await Promise.all(Array.from({ length: 16 }, async () => {
       while (next < total) {
+        signal?.throwIfAborted();
         const n = next++;
         await bridge.call("operator.add", [n, 1]);
       }
@@ -95,6 +103,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const binaryMs: number[] = [];
     const jsonMs: number[] = [];
     for (let i = 0; i < 11; i++) {
+      signal?.throwIfAborted();
       let t = process.hrtime.bigint();
       const array = (await bridge.call("numpy.arange", [ARRAY_ELEMENTS], { dtype: "float64" })) as NDArray;
       if (!(array.data instanceof Float64Array) || array.size !== ARRAY_ELEMENTS) throw new Error("bench: wrong array back");

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from concurrent import futures
@@ -21,7 +20,7 @@ from typing import Callable
 
 import grpc
 
-from . import PROTOCOL_VERSION, WORKER_VERSION
+from . import PROTOCOL_VERSION, WORKER_VERSION, lifeline, scratch
 from .allowlist import install_from_environment as install_allowlist
 from .executor import MainThreadExecutor
 from .handles import HandleTable
@@ -51,7 +50,7 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
 def _bind(server: grpc.Server, transport: str, tcp_host: str = "127.0.0.1") -> tuple[str, str | None]:
     """Binds the server; returns its address and the private directory to remove on exit."""
     if transport in ("auto", "unix") and hasattr(os, "fchmod") and sys.platform != "win32":
-        directory = tempfile.mkdtemp(prefix="snakebridge-")  # created 0700: only this user can connect
+        directory = scratch.make_private_dir()  # 0700 (only this user can connect), with its owner record
         os.chmod(directory, 0o700)
         address = f"unix:{os.path.join(directory, 'worker.sock')}"
         if server.add_insecure_port(address):
@@ -147,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         # or the force-exit timer when a call is stuck in C code.
         if not cleaned.acquire(blocking=False):
             return
+        # What user code started (a cell's subprocess, even one in its own session) ends with the worker.
+        lifeline.kill_descendants(os.getpid(), 0.5)
+        scratch.remove_shm_dir()
         server.stop(grace=0.5).wait(2.0)
         if fast_server is not None and not executor.loop.is_running() and not executor.loop.is_closed():
             executor.loop.run_until_complete(fast_server.stop(0))
@@ -168,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=force_exit, daemon=True).start()
 
     _watch_host(args.parent_pid, shutdown, watch_stdin=not args.no_stdin_watch)
+    if not args.no_stdin_watch:
+        # Spawned by the host itself: die the moment it does, even stuck in C (forked workers get this from
+        # the template, their parent). Node spawns from its main thread, which lives as long as the host.
+        lifeline.die_with_parent()
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: shutdown())

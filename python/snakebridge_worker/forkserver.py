@@ -14,8 +14,15 @@ The template writes events on stdout:
   {"event": "exit", "pid": 456, "code": 0, "signal": null}
 
 Each worker leads its own process group (so the host can signal it and its children
-together), gets SIGTERM if the template dies (Linux), and also watches the
-template's pid. The template exits when its stdin closes, i.e. when the host dies.
+together), gets SIGKILL from the kernel if the template dies (Linux), and also watches
+the template's pid.
+
+The template is a child subreaper (Linux): whatever a worker starts stays below the
+template in the process tree, even a grandchild that called ``setsid`` after its
+worker died. When the host goes away (stdin closes, or the template's parent pid
+changes: a SIGKILLed host never says goodbye) or disposes it (closes stdin), the
+template SIGKILLs every descendant, then exits. SIGKILL, not SIGTERM: a worker stuck
+in C code holding the GIL never runs a Python signal handler.
 Fork safety: the template imports grpc but never creates a channel or server, so no
 gRPC threads exist to be lost across the fork; its own helper threads never hold a
 lock the child needs (they write with ``os.write``).
@@ -23,16 +30,24 @@ lock the child needs (they write with ``os.write``).
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from typing import Any
 
+from . import lifeline
+
 _write_lock = threading.Lock()
+# Pids of the workers this template forked and still waits for; the orphan reaper leaves them to _wait.
+_workers: set[int] = set()
+_workers_lock = threading.Lock()
+_shutdown_lock = threading.Lock()
+_HOST_POLL_S = 0.2
+_REAP_INTERVAL_S = 0.5
 
 
 def _emit(event: dict[str, Any]) -> None:
@@ -56,19 +71,10 @@ def _preload() -> None:
     from . import calls, executor, handles, server, sessions, targets, values  # noqa: F401
 
 
-def _die_with_parent() -> None:
-    # PR_SET_PDEATHSIG: the kernel sends SIGTERM when the template dies, however it dies.
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGTERM, 0, 0, 0)
-        except OSError:
-            pass  # the worker also polls its parent pid
-
-
 def _child(request: dict[str, Any], write_fd: int, template_pid: int) -> int:
     os.setpgid(0, 0)
-    _die_with_parent()
+    # SIGKILL when the template dies, however it dies (the worker also polls its parent pid elsewhere).
+    lifeline.die_with_parent(signal.SIGKILL)
     if os.getppid() != template_pid:
         return 1  # the template died between fork and prctl
     null = os.open(os.devnull, os.O_RDONLY)
@@ -84,10 +90,10 @@ def _child(request: dict[str, Any], write_fd: int, template_pid: int) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ.update({str(k): str(v) for k, v in request.get("env", {}).items()})
-    os.environ["SNAKEBRIDGE_WORKER_TOKEN"] = str(request["token"])
+    # Handed over in memory: the token came through the template's private stdin and never enters an environment.
     from .__main__ import main as worker_main
 
-    return worker_main(["--parent-pid", str(template_pid), "--no-stdin-watch"])
+    return worker_main(["--parent-pid", str(template_pid), "--no-stdin-watch"], token=str(request["token"]))
 
 
 def _relay(pid: int, read_fd: int) -> None:
@@ -100,7 +106,11 @@ def _relay(pid: int, read_fd: int) -> None:
 
 
 def _wait(pid: int, relay: threading.Thread) -> None:
-    _, status = os.waitpid(pid, 0)
+    try:
+        _, status = os.waitpid(pid, 0)
+    finally:
+        with _workers_lock:
+            _workers.discard(pid)
     relay.join(timeout=2.0)  # deliver the last output before the exit
     code = os.waitstatus_to_exitcode(status)
     if code < 0:
@@ -112,8 +122,12 @@ def _wait(pid: int, relay: threading.Thread) -> None:
 def _fork(request: dict[str, Any]) -> None:
     read_fd, write_fd = os.pipe()
     template_pid = os.getpid()
-    with _write_lock:  # no helper thread may hold the write lock across the fork
+    # No helper thread may hold the write lock across the fork; the worker set is updated before the
+    # orphan reaper can look, so it never collects a worker's exit status in place of _wait.
+    with _write_lock, _workers_lock:
         pid = os.fork()
+        if pid != 0:
+            _workers.add(pid)
     if pid == 0:
         code = 1
         try:
@@ -130,8 +144,36 @@ def _fork(request: dict[str, Any]) -> None:
     _emit({"event": "forked", "id": request.get("id"), "pid": pid})
 
 
+def _reap_orphans() -> None:
+    """Collects the exit status of processes re-parented to the template (it is their subreaper)."""
+    me = os.getpid()
+    while True:
+        time.sleep(_REAP_INTERVAL_S)
+        with _workers_lock:
+            zombies = [pid for pid, state in lifeline.direct_children(me) if state == "Z" and pid not in _workers]
+            lifeline.reap(zombies)
+
+
+def _shutdown() -> None:
+    """Kills every process below the template (workers, their children, orphans it adopted), once."""
+    if _shutdown_lock.acquire(blocking=False):
+        lifeline.kill_descendants(os.getpid())
+
+
+def _watch_host(host_pid: int) -> None:
+    """A host killed with SIGKILL may leave our stdin open (another process holding it): watch its pid too."""
+    while os.getppid() == host_pid:
+        time.sleep(_HOST_POLL_S)
+    _shutdown()
+    os._exit(0)
+
+
 def main() -> int:
-    """Preloads, announces readiness, and forks workers on request until stdin closes."""
+    """Preloads, announces readiness, and forks workers on request until stdin closes; then kills its tree."""
+    host_pid = os.getppid()
+    lifeline.become_subreaper()
+    threading.Thread(target=_watch_host, args=(host_pid,), name="host-watch", daemon=True).start()
+    threading.Thread(target=_reap_orphans, name="orphan-reaper", daemon=True).start()
     try:
         _preload()
     except Exception as exc:  # noqa: BLE001 - the host falls back to spawning workers
@@ -153,6 +195,8 @@ def main() -> int:
             _fork(request)
         except OSError as exc:
             _emit({"event": "fork_failed", "id": request.get("id"), "error": f"{type(exc).__name__}: {exc}"})
+    # stdin closed: the host disposed us, or died.
+    _shutdown()
     return 0
 
 

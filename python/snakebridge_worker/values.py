@@ -12,6 +12,7 @@ import sys
 import tempfile
 from typing import Any, Callable
 
+from . import scratch
 from .errors import SerializationError
 from .handles import HandleTable
 from .proto import values_pb2
@@ -158,14 +159,11 @@ def _tuple_fields(obj: tuple[Any, ...]) -> list[str]:
     return [*names, *([""] * (len(obj) - len(names)))] if names else []
 
 
-def _shm_dir() -> str:
-    # /dev/shm is RAM-backed on Linux; elsewhere fall back to the temp dir.
-    return "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
-
-
 def _write_shared(array: Any) -> str:
     """Writes the array's bytes to a private file the host reads once and deletes."""
-    fd, path = tempfile.mkstemp(prefix="snakebridge-nd-", dir=_shm_dir())
+    # In this worker's own sbw-* folder (RAM-backed /dev/shm on Linux): if the host dies before reading it,
+    # the next host's sweep finds the owner record and removes it.
+    fd, path = tempfile.mkstemp(prefix="nd-", dir=scratch.shm_dir())
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(memoryview(array).cast("B"))

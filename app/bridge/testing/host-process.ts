@@ -2,8 +2,9 @@
 import { startTestBridge } from "./start-test-bridge.js";
 
 const stateDir = process.argv[2];
-if (!stateDir) throw new Error("usage: host-process.ts <stateDir>");
-const bridge = await startTestBridge({ poolSize: 2, pool: { stateDir } });
+const startMode = process.argv[3] ?? "fork";
+if (!stateDir || (startMode !== "fork" && startMode !== "spawn")) throw new Error("usage: host-process.ts <stateDir> [fork|spawn]");
+const bridge = await startTestBridge({ poolSize: 2, startMode, pool: { stateDir } });
 const pids = await Promise.all(
   bridge.pool.snapshot().workers.map((w) => bridge.call("sb_fixtures.pid", [], {}, { session: `pin-${w.id}` })),
 );

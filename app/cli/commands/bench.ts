@@ -27,11 +27,19 @@ Measures, in one run on this machine:
   async run(args, io) {
     const parsed = parseArgs(args, { json: "boolean", calls: "string", python: "string" });
     const python = stringFlag(parsed, "python");
-    const result = await runEngineBench({
-      calls: intFlag(parsed, "calls", 2000, 10),
-      ...(python ? { python } : {}),
-      progress: (message) => io.stderr.write(`bench: ${message}\n`),
-    });
+    let result: EngineBenchResult;
+    try {
+      result = await runEngineBench({
+        calls: intFlag(parsed, "calls", 2000, 10),
+        ...(python ? { python } : {}),
+        progress: (message) => io.stderr.write(`bench: ${message}\n`),
+        signal: io.signal,
+      });
+    } catch (error) {
+      if (!io.signal.aborted) throw error;
+      io.stderr.write("bench: stopped before it finished; no results\n");
+      return 130;
+    }
     if (parsed.flags.has("json")) {
       io.stdout.write(JSON.stringify(result) + "\n");
       return 0;
