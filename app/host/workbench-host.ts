@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { HostStatus } from "../api/workbench-api.js";
 import { PythonBridge } from "../bridge/index.js";
+import type { Placement } from "../bridge/placement/index.js";
 import { LibraryDescriber } from "../integration/library-describer.js";
 import { RequestError } from "./service/api-errors.js";
 import { poolView } from "./service/convert/pool-view.js";
@@ -34,6 +35,8 @@ export interface HostOptions {
   runsDb?: string;
   /** Interpreter for the workers (default: bridge discovery). */
   python?: string;
+  /** Where the workers run (default: child processes; `--ray` puts them on a Ray cluster). */
+  placement?: Placement;
   transport: HostStatus["transport"];
 }
 
@@ -107,6 +110,7 @@ export class WorkbenchHost {
         poolSize: this.options.poolSize ?? 2,
         cwd: this.workspace.root,
         ...(this.options.python === undefined ? {} : { python: this.options.python }),
+        ...(this.options.placement === undefined ? {} : { placement: this.options.placement }),
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

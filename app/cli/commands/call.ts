@@ -2,6 +2,8 @@
 import { PythonBridge, PythonError, type PyKwargs, type PyValue } from "../../bridge/index.js";
 import { intFlag, parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { RAY_FLAGS, RAY_USAGE, placementOption } from "../ray-option.js";
+import type { RayPlacement } from "../../bridge/placement/index.js";
 import { parseJsonArgument, toJsonText } from "../json-output.js";
 
 interface CallRequest {
@@ -10,11 +12,12 @@ interface CallRequest {
   kwargs: PyKwargs;
   timeoutMs: number;
   python: string | undefined;
+  ray: { placement?: RayPlacement };
 }
 
 /** Reads the command line; every mistake is a UsageError. */
 function parseCall(args: string[]): CallRequest {
-  const parsed = parseArgs(args, { kwargs: "string", json: "boolean", timeout: "string", python: "string" });
+  const parsed = parseArgs(args, { kwargs: "string", json: "boolean", timeout: "string", python: "string", ...RAY_FLAGS });
   const [target, ...rawArgs] = parsed.positionals;
   if (!target) throw new UsageError("missing the dotted path of the function to call, e.g. math.sqrt");
   const callArgs = rawArgs.map((a, i) => parseJsonArgument(a, `argument ${i + 1}`));
@@ -23,7 +26,7 @@ function parseCall(args: string[]): CallRequest {
   if (kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs) || Object.getPrototypeOf(kwargs) !== Object.prototype) {
     throw new UsageError("--kwargs must be a JSON object of names to values, e.g. '{\"indent\": 2}'");
   }
-  return { target, callArgs, kwargs: kwargs as PyKwargs, timeoutMs: intFlag(parsed, "timeout", 60_000, 1), python: stringFlag(parsed, "python") };
+  return { target, callArgs, kwargs: kwargs as PyKwargs, timeoutMs: intFlag(parsed, "timeout", 60_000, 1), python: stringFlag(parsed, "python"), ray: placementOption(parsed) };
 }
 
 /** A usage error in the shape of PythonError.toJSON(), so --json callers read one error format. */
@@ -46,6 +49,7 @@ A printed {"$handle": ...} cannot be passed back: each call starts a fresh worke
   --json          print exactly one JSON value: the result, or {"error": {...}} (exit code 1; 2 for a usage error)
   --timeout MS    deadline for the call (default 60000)
   --python PATH   interpreter to run the worker with
+${RAY_USAGE}
 
 Examples:
   snakebridge call math.sqrt 2 --json             → 1.4142135623730951
@@ -64,7 +68,7 @@ Examples:
     }
     const { target, callArgs, kwargs, timeoutMs, python } = request;
 
-    const bridge = await PythonBridge.start({ poolSize: 1, ...(python ? { python } : {}) });
+    const bridge = await PythonBridge.start({ poolSize: 1, ...(python ? { python } : {}), ...request.ray });
     try {
       const result: PyValue = await bridge.call(target, callArgs, kwargs, { timeoutMs, signal: io.signal });
       io.stdout.write(toJsonText(result, json ? 0 : 2) + "\n");

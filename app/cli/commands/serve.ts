@@ -3,6 +3,7 @@
 import { WorkbenchHost, WorkbenchWebServer, normalizeOrigin, rendererDir } from "../../host/index.js";
 import { intFlag, parseArgs, stringFlag, type ParsedArgs } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
+import { RAY_FLAGS, RAY_USAGE, placementOption } from "../ray-option.js";
 import { openBrowserPrivately, type OpenedBrowser } from "../open-browser.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -30,6 +31,7 @@ address bar shows none. The browser is opened through a private file, so the tok
   --workers N       Python worker processes (default 2)
   --python PATH     interpreter to run the workers with
   --no-open         do not open a browser
+${RAY_USAGE}
   --allow-host NAME  host names (or NAME:PORT) the host answers to besides the bound address and
                     127.0.0.1/localhost/[::1]: for deliberate remote use, e.g. gpu-box.example
   --allow-origin ORIGIN  web origins allowed to use the API besides the page's own
@@ -39,7 +41,7 @@ See docs/security.md for what these checks defend against.`,
   async run(args, io) {
     const parsed = parseArgs(args, {
       host: "string", port: "string", workspace: "string", workers: "string", python: "string", "no-open": "boolean",
-      "allow-host": "string", "allow-origin": "string",
+      "allow-host": "string", "allow-origin": "string", ...RAY_FLAGS,
     });
     if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
     const host = stringFlag(parsed, "host") ?? "127.0.0.1";
@@ -65,6 +67,7 @@ See docs/security.md for what these checks defend against.`,
       poolSize,
       ...(workspaceDir === undefined ? {} : { workspaceDir }),
       ...(python === undefined ? {} : { python }),
+      ...placementOption(parsed),
     });
     let server: WorkbenchWebServer | undefined;
     let browser: OpenedBrowser | undefined;

@@ -11,6 +11,7 @@ import { RunManager } from "../../training/run-manager.js";
 import { RunStore } from "../../training/run-store.js";
 import { parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand, type CliIO } from "../command.js";
+import { RAY_FLAGS, RAY_USAGE, placementOption } from "../ray-option.js";
 import { findRun, runsDbPath } from "./runs.js";
 import { TrainProgress } from "./train-progress.js";
 
@@ -47,13 +48,14 @@ with a frozen copy of the config (run-config.yaml) next to its checkpoints.
   --db PATH       the run store (default: $SNAKEBRIDGE_RUNS_DB or ~/.snakebridge/runs.db)
   --json          print one JSON object with the run's outcome on stdout
   --python PATH   interpreter to run the worker with (it needs the training extra)
+${RAY_USAGE}
 
 Ctrl+C stops at the end of the current step and saves a checkpoint; continue with
 \`snakebridge train --resume <id>\`. A second Ctrl+C quits at once.
 
 Exit codes: 0 completed, 1 failed, 130 stopped.`,
   async run(args, io) {
-    const parsed = parseArgs(args, { name: "string", db: "string", json: "boolean", python: "string", resume: "string", checkpoint: "string" });
+    const parsed = parseArgs(args, { name: "string", db: "string", json: "boolean", python: "string", resume: "string", checkpoint: "string", ...RAY_FLAGS });
     const [file, ...extra] = parsed.positionals;
     const resumeId = stringFlag(parsed, "resume");
     const checkpoint = stringFlag(parsed, "checkpoint");
@@ -71,7 +73,7 @@ Exit codes: 0 completed, 1 failed, 130 stopped.`,
     const store = RunStore.open(db);
     try {
       const resumeRun = resumeId === undefined ? undefined : findRun(store, resumeId).id;
-      const bridge = await PythonBridge.start({ poolSize: 1, ...(python === undefined ? {} : { python }) });
+      const bridge = await PythonBridge.start({ poolSize: 1, ...(python === undefined ? {} : { python }), ...placementOption(parsed) });
       const manager = new RunManager({ bridge, store });
       try {
         const launch =
