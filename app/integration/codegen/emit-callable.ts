@@ -113,11 +113,21 @@ export function emitCallable(fn: FunctionDescriptor, pythonPath: string, context
   return { ...main, overloads };
 }
 
+/** The TypeVars a signature's parameters still show once mapped (numpy's dtype[_ScalarT] maps to a dtype, dropping _ScalarT). */
+function usedTypeParameters(signature: SignatureDescriptor, base: TypeMapContext): { names: Map<string, string>; declaration: string } {
+  const all = typeParameters(signature.parameters.map((p) => p.type), base);
+  if (!all.names.size) return all;
+  const shown = signature.parameters.map((p) => mapType(p.type, { ...base, typeParams: all.names })).join(" ");
+  const used = signature.parameters.map((p) => p.type).filter((t) => t !== undefined);
+  const kept = typeParameters(used, base, (tsName) => new RegExp(`\\b${tsName}\\b`).test(shown));
+  return kept;
+}
+
 /** One signature's TypeScript; `declaration` writes an overload (optional markers instead of initializers). */
 function emitSignature(signature: SignatureDescriptor, pythonPath: string, context: CallableContext, indent: string, declaration = false): Omit<EmittedCallable, "overloads"> {
   const params = context.knownClasses;
   const base: TypeMapContext = { position: "parameter", arrays: context.arrays, knownClasses: params, ...(context.selfClass ? { selfClass: context.selfClass } : {}) };
-  const generics = typeParameters(signature.parameters.map((p) => p.type), base);
+  const generics = usedTypeParameters(signature, base);
   const inputs: TypeMapContext = { ...base, typeParams: generics.names };
   const outputs: TypeMapContext = { ...inputs, position: "return" };
   const taken = new Set<string>(["args", "kwargs"]);

@@ -141,7 +141,7 @@ function mapTypedDict(expr: TypeExpr, context: TypeMapContext): string {
 }
 
 /** The TypeScript type parameter list for the TypeVars a signature's parameters use, e.g. "<T, AnyStr extends string | Uint8Array>". */
-export function typeParameters(exprs: readonly (TypeExpr | undefined)[], context: TypeMapContext): { names: Map<string, string>; declaration: string } {
+export function typeParameters(exprs: readonly (TypeExpr | undefined)[], context: TypeMapContext, keep: (tsName: string) => boolean = () => true): { names: Map<string, string>; declaration: string } {
   const found = new Map<string, TypeExpr>();
   const visit = (expr: TypeExpr | undefined): void => {
     if (expr === undefined) return;
@@ -155,6 +155,7 @@ export function typeParameters(exprs: readonly (TypeExpr | undefined)[], context
     const base = python.replace(/^_+/, "").replace(/[^\w$]/g, "") || "T";
     let name = base;
     for (let i = 2; [...names.values()].includes(name); i++) name = `${base}${i}`;
+    if (!keep(name)) continue;
     names.set(python, name);
     const bound = expr.args[0] === undefined ? "unknown" : mapType(expr.args[0], { ...context, position: "parameter" });
     declarations.push(bound === "unknown" ? name : `${name} extends ${bound}`);
@@ -167,7 +168,8 @@ function mapArg(expr: TypeExpr, index: number, context: TypeMapContext): string 
 }
 
 function arrayOf(element: string): string {
-  return /^[\w.<>, ]+$/.test(element) ? `${element}[]` : `(${element})[]`;
+  // "T[]" and "Map<K, V>" take a suffix as they are; unions, tuples and readonly arrays need parentheses.
+  return /^[\w.$]+(<[\w.$<>, ]*>)?(\[\])*$/.test(element) ? `${element}[]` : `(${element})[]`;
 }
 
 function readonlyArrayOf(element: string): string {
@@ -190,13 +192,19 @@ function mapDict(expr: TypeExpr, context: TypeMapContext): string {
   return `Map<${mapType(key, context)}, ${valueType}>`;
 }
 
+/** What ArrayLike already accepts, so a union with it need not list them. */
+const IN_ARRAY_LIKE = new Set(["NDArray", "number", "bigint", "boolean", "true", "false", "NestedArray", "readonly number[]", "number[]"]);
+
 /** Joins member types, flattening nested unions, dropping duplicates; unknown absorbs everything. */
 function union(members: readonly string[]): string {
-  const seen: string[] = [];
+  let seen: string[] = [];
   for (const member of members) {
     if (member === "unknown") return "unknown";
     for (const part of splitTopLevelUnion(member)) if (!seen.includes(part)) seen.push(part);
   }
+  if (seen.includes("true") && seen.includes("false")) seen = [...seen.filter((m) => m !== "true" && m !== "false"), "boolean"];
+  if (seen.includes("boolean")) seen = seen.filter((m) => m !== "true" && m !== "false");
+  if (seen.includes("ArrayLike")) seen = seen.filter((m) => m === "ArrayLike" || !IN_ARRAY_LIKE.has(m));
   return seen.length === 0 ? "never" : seen.join(" | ");
 }
 

@@ -83,14 +83,19 @@ class StubModule:
     star_imports: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
 def _search_context() -> Any:
+    """The stub search context for the current ``sys.path`` (rebuilt when sys.path changes)."""
+    return _search_context_for(tuple(sys.path))
+
+
+@lru_cache(maxsize=4)
+def _search_context_for(path: tuple[str, ...]) -> Any:
     try:
         import typeshed_client  # noqa: PLC0415 - optional: without it there is no stubs tier
     except ImportError:
         return None
     # search_path given explicitly: otherwise typeshed_client starts a subprocess to read sys.path.
-    return typeshed_client.get_search_context(search_path=[Path(p) for p in sys.path if p],
+    return typeshed_client.get_search_context(search_path=[Path(p) for p in path if p],
                                               version=sys.version_info[:2])
 
 
