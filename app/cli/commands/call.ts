@@ -5,6 +5,8 @@ import { UsageError, type CliCommand } from "../command.js";
 import { RAY_FLAGS, RAY_USAGE, placementOption } from "../ray-option.js";
 import type { RayPlacement } from "../../bridge/placement/index.js";
 import { parseJsonArgument, toJsonText } from "../json-output.js";
+import { ENFORCE_FLAGS, ENFORCE_USAGE, enforcementFlags } from "../enforce-flags.js";
+import { startEnforcement, type EnforcementOptions } from "../../integration/fabric/enforcement.js";
 
 interface CallRequest {
   target: string;
@@ -12,12 +14,13 @@ interface CallRequest {
   kwargs: PyKwargs;
   timeoutMs: number;
   python: string | undefined;
+  enforce: EnforcementOptions | undefined;
   ray: { placement?: RayPlacement };
 }
 
 /** Reads the command line; every mistake is a UsageError. */
 function parseCall(args: string[]): CallRequest {
-  const parsed = parseArgs(args, { kwargs: "string", json: "boolean", timeout: "string", python: "string", ...RAY_FLAGS });
+  const parsed = parseArgs(args, { kwargs: "string", json: "boolean", timeout: "string", python: "string", ...ENFORCE_FLAGS, ...RAY_FLAGS });
   const [target, ...rawArgs] = parsed.positionals;
   if (!target) throw new UsageError("missing the dotted path of the function to call, e.g. math.sqrt");
   const callArgs = rawArgs.map((a, i) => parseJsonArgument(a, `argument ${i + 1}`));
@@ -26,7 +29,7 @@ function parseCall(args: string[]): CallRequest {
   if (kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs) || Object.getPrototypeOf(kwargs) !== Object.prototype) {
     throw new UsageError("--kwargs must be a JSON object of names to values, e.g. '{\"indent\": 2}'");
   }
-  return { target, callArgs, kwargs: kwargs as PyKwargs, timeoutMs: intFlag(parsed, "timeout", 60_000, 1), python: stringFlag(parsed, "python"), ray: placementOption(parsed) };
+  return { target, callArgs, kwargs: kwargs as PyKwargs, timeoutMs: intFlag(parsed, "timeout", 60_000, 1), python: stringFlag(parsed, "python"), enforce: enforcementFlags(parsed), ray: placementOption(parsed) };
 }
 
 /** A usage error in the shape of PythonError.toJSON(), so --json callers read one error format. */
@@ -50,6 +53,7 @@ A printed {"$handle": ...} cannot be passed back: each call starts a fresh worke
   --timeout MS    deadline for the call (default 60000)
   --python PATH   interpreter to run the worker with
 ${RAY_USAGE}
+${ENFORCE_USAGE}
 
 Examples:
   snakebridge call math.sqrt 2 --json             → 1.4142135623730951
@@ -68,7 +72,11 @@ Examples:
     }
     const { target, callArgs, kwargs, timeoutMs, python } = request;
 
-    const bridge = await PythonBridge.start({ poolSize: 1, ...(python ? { python } : {}), ...request.ray });
+    const enforcement = request.enforce === undefined ? undefined : await startEnforcement(request.enforce);
+    const bridge = await PythonBridge.start({
+      poolSize: 1, ...(python ? { python } : {}), ...request.ray,
+      ...(enforcement === undefined ? {} : { allow: enforcement.policy, observer: enforcement.observer }),
+    }).catch(async (error: unknown) => { await enforcement?.close(); throw error; });
     try {
       const result: PyValue = await bridge.call(target, callArgs, kwargs, { timeoutMs, signal: io.signal });
       io.stdout.write(toJsonText(result, json ? 0 : 2) + "\n");
@@ -83,6 +91,7 @@ Examples:
       return 1;
     } finally {
       await bridge.dispose();
+      await enforcement?.close();
     }
   },
 };

@@ -89,6 +89,17 @@ describe("audit log", () => {
     expect(verifyAuditText(original)).toEqual({ ok: true, records: 6 });
   });
 
+  it("refuses a second writer while the first holds the log, and takes over a dead writer's lock", async () => {
+    const file = join(dir, "audit.jsonl");
+    const first = await AuditLog.open(file);
+    await writeFile(`${file}.lock`, "1"); // pid 1 is always alive: another process's lock
+    await expect(AuditLog.open(file)).rejects.toThrow(/being written by process 1/);
+    await writeFile(`${file}.lock`, "999999999"); // no such process
+    const second = await AuditLog.open(file);
+    await second.close();
+    await first.close();
+  });
+
   it("refuses to continue a log whose last line is incomplete", async () => {
     const file = join(dir, "audit.jsonl");
     await writeLog(file, 2);

@@ -3,7 +3,7 @@
 // from that point on (`snakebridge audit verify LOG`). Lines are buffered and written with one fsync at most
 // every 100 ms (and at close), so auditing costs a call microseconds, not a disk round trip.
 import { createHash } from "node:crypto";
-import { open, readFile, type FileHandle } from "node:fs/promises";
+import { open, readFile, rm, writeFile, type FileHandle } from "node:fs/promises";
 
 /** The hash a log's first line chains from. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -72,6 +72,38 @@ async function chainTail(file: string): Promise<{ seq: number; hash: string }> {
   return { seq: record.seq, hash: record.hash };
 }
 
+/** Whether a process with this pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Takes `<log>.lock`: two processes appending to one log would fork its chain. A lock left by a process that
+ * died is taken over.
+ */
+async function lockLog(file: string): Promise<string> {
+  const lock = `${file}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: "wx", mode: 0o600 });
+      return lock;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+        throw new Error(`The audit log ${file} is being written by process ${owner}; each process needs its own log (--audit FILE).`);
+      }
+      await rm(lock, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the audit log ${file} (${lock} keeps reappearing)`);
+}
+
 /** An open audit log. `append` is synchronous and cheap; writing happens in the background. */
 export class AuditLog {
   #pending: string[] = [];
@@ -86,13 +118,20 @@ export class AuditLog {
     private seq: number,
     private prev: string,
     private readonly flushIntervalMs: number,
+    private readonly lock: string,
   ) {}
 
   /** Opens (or creates, mode 0600) a log and continues its chain. */
   static async open(file: string, options: AuditLogOptions = {}): Promise<AuditLog> {
-    const tail = await chainTail(file);
-    const handle = await open(file, "a", 0o600);
-    return new AuditLog(file, handle, tail.seq, tail.hash, options.flushIntervalMs ?? 100);
+    const lock = await lockLog(file);
+    try {
+      const tail = await chainTail(file);
+      const handle = await open(file, "a", 0o600);
+      return new AuditLog(file, handle, tail.seq, tail.hash, options.flushIntervalMs ?? 100, lock);
+    } catch (error) {
+      await rm(lock, { force: true });
+      throw error;
+    }
   }
 
   /** Records one call; throws if an earlier write failed (an audit that silently stops is worse than none). */
@@ -143,6 +182,7 @@ export class AuditLog {
     await this.flush();
     this.#closed = true;
     await this.handle.close();
+    await rm(this.lock, { force: true });
     if (this.#failure) throw this.#failure;
   }
 }
