@@ -40,6 +40,6 @@ export class WorkbenchService {
 }
 
 /** A typed call into the service (what in-process callers and tests use). */
-export function callService<K extends RequestName>(service: WorkbenchService, method: K, params: unknown, signal = new AbortController().signal): Promise<RequestResult<K>> {
+export function callService<K extends RequestName>(service: WorkbenchService, method: K, params: unknown, signal: AbortSignal = new AbortController().signal): Promise<RequestResult<K>> {
   return service.request(method, params, { signal }) as Promise<RequestResult<K>>;
 }
