@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { delimiter } from "node:path";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import type { WorkerProcess } from "../pool/index.js";
 import type { ForkTemplate } from "./fork-template.js";
 import { workerPackageRoot } from "./interpreter.js";
@@ -16,7 +16,7 @@ export interface Handshake {
   protocol: number;
   worker_version: string;
   address: string;
-  /** The asyncio fast path for pipelined calls ("" when the worker has none). */
+  /** The call lane (lane.py / call-lane.ts), "unix:/path" or "host:port" ("" when the worker has none). */
   fast_address?: string;
   pid: number;
   python_version: string;
@@ -59,15 +59,21 @@ function killGroup(pid: number): void {
 export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker> {
   const token = randomBytes(24).toString("base64url");
   const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH].filter(Boolean).join(delimiter);
-  const child = spawn(options.python, ["-m", "snakebridge_worker"], {
+  // The token goes through a private pipe (fd 3), never the environment: /proc/<pid>/environ keeps
+  // what a process started with for its whole life. Windows has no /proc and no fd 3 for Python.
+  const viaPipe = process.platform !== "win32";
+  const child = spawn(options.python, ["-m", "snakebridge_worker", ...(viaPipe ? ["--token-fd", "3"] : [])], {
     cwd: options.cwd ?? process.cwd(),
     // detached: the worker leads its own process group, so the pool can signal it and its children together.
     detached: true,
-    stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, ...options.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: "1", SNAKEBRIDGE_WORKER_TOKEN: token },
+    stdio: viaPipe ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"],
+    env: { ...process.env, ...options.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: "1", ...(viaPipe ? {} : { SNAKEBRIDGE_WORKER_TOKEN: token }) },
   });
   // The worker exits when this pipe closes, i.e. when the host dies for any reason.
   child.stdin?.on("error", () => undefined);
+  const tokenPipe = viaPipe ? (child.stdio[3] as Writable | null | undefined) : undefined;
+  tokenPipe?.on("error", () => undefined); // a worker that dies at once: its exit is reported below
+  tokenPipe?.end(`${token}\n`);
   return new Promise((resolve, reject) => {
     child.once("spawn", () => {
       awaitHandshake(child as WorkerProcess & { pid: number }, child.stdout!, child.stderr!, token, options).then(resolve, reject);

@@ -44,7 +44,29 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
                         help="exit when this process is gone (defaults to the spawning process)")
     parser.add_argument("--no-stdin-watch", action="store_true",
                         help="stdin is not a pipe from the host (forked by the template); rely on --parent-pid")
+    parser.add_argument("--token-fd", type=int, default=None,
+                        help=f"read the session token from this file descriptor (the host's way); else ${TOKEN_ENV}")
     return parser.parse_args(argv)
+
+
+def _read_token_fd(fd: int) -> str:
+    """Reads the token the host wrote into a private pipe, then closes it.
+
+    A pipe keeps the token out of /proc/<pid>/environ, which outlives os.environ.pop: the kernel
+    shows the environment the process started with, whatever Python does to it later.
+    """
+    chunks: list[bytes] = []
+    try:
+        while sum(len(chunk) for chunk in chunks) < 4096:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if b"\n" in chunk:
+                break
+    finally:
+        os.close(fd)
+    return b"".join(chunks).decode("utf-8", errors="replace").strip()
 
 
 def _bind(server: grpc.Server, transport: str, tcp_host: str = "127.0.0.1") -> tuple[str, str | None]:
@@ -108,13 +130,16 @@ def _watch_host(parent_pid: int, on_gone: "Callable[[], None]", watch_stdin: boo
     threading.Thread(target=parent_changed, name="host-pid", daemon=True).start()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Runs a worker until its host goes away."""
+def main(argv: list[str] | None = None, token: str | None = None) -> int:
+    """Runs a worker until its host goes away; `token` is given directly by the fork template."""
     args = _parse_args(sys.argv[1:] if argv is None else argv)
-    token = os.environ.pop(TOKEN_ENV, "")
+    # The environment variable is for hand-run and Ray workers; popped so user code never inherits it.
+    env_token = os.environ.pop(TOKEN_ENV, "")
+    if token is None:
+        token = _read_token_fd(args.token_fd) if args.token_fd is not None else env_token
     if not token:
-        print(f"snakebridge worker: {TOKEN_ENV} is not set. Workers are started by the Snakebridge host "
-              "(e.g. `snakebridge call math.sqrt 2`), not by hand.", file=sys.stderr)
+        print(f"snakebridge worker: no token: {TOKEN_ENV} is not set and no --token-fd was given. Workers are "
+              "started by the Snakebridge host (e.g. `snakebridge call math.sqrt 2`), not by hand.", file=sys.stderr)
         return 2
 
     install_allowlist()  # enforce mode: the host's allowlist, read once and removed from the environment

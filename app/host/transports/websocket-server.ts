@@ -66,7 +66,8 @@ export class WorkbenchWebServer {
     const token = options.token ?? newSessionToken();
     const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
     let server: WorkbenchWebServer | undefined;
-    const http = createServer((request, response) => {
+    // requireHostHeader off: a request without Host reaches the Host check below and gets our 403 with our headers.
+    const http = createServer({ requireHostHeader: false }, (request, response) => {
       // First, so that every reply (401, 404, 500 included) carries them.
       for (const [name, value] of Object.entries(securityHeaders())) response.setHeader(name, value);
       if (!server) return void response.writeHead(503).end();
