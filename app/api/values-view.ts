@@ -30,10 +30,34 @@ export interface PythonErrorView {
   classification: ErrorClassificationView;
 }
 
+/** A page of a DataFrame: the first rows and columns, with the totals. */
+export interface TableView {
+  columns: string[];
+  index: string[];
+  rows: (string | number | boolean | null)[][];
+  totalRows: number;
+  totalColumns: number;
+  dtypes: string[];
+}
+
+/** MIME type → content; images are base64, the table is a TableView. */
+export interface DisplayBundle {
+  "text/plain"?: string;
+  "text/html"?: string;
+  "text/markdown"?: string;
+  "image/png"?: string;
+  "image/svg+xml"?: string;
+  "application/vnd.snakebridge.table+json"?: TableView;
+}
+
 /** One output of a notebook cell or console input. */
 export type CellOutput =
   | { type: "stream"; stream: "stdout" | "stderr"; text: string }
   | { type: "result"; executionCount: number; value: RichValue | null; repr: string }
   | { type: "error"; error: PythonErrorView }
+  /** A rich display (display(), _repr_html_, figures, DataFrames): a MIME bundle, e.g. {"text/html": "...", "text/plain": "..."}. */
+  | { type: "display"; data: DisplayBundle }
+  /** Output the host did not keep (a cell printed more than its budget): how much was dropped here. */
+  | { type: "truncated"; lines: number; chars: number }
   /** TypeScript cells: compile errors from the type checker. */
   | { type: "diagnostics"; diagnostics: { line: number; column: number; message: string }[] };

@@ -132,7 +132,7 @@ export class WorkbenchHost {
   #engineHandlers(bridge: PythonBridge): HandlerTable<EngineRequests> {
     const workers = new WorkersFeature(bridge, this.events);
     const describer = new LibraryDescriber({ bridge });
-    const python = new PythonCellRunner(bridge);
+    const python = new PythonCellRunner(bridge, (workerId, stream, text) => workers.recordCellOutput(workerId, stream, text));
     const typescript = new TypeScriptCells(bridge, this.workspace);
     const training = new TrainingFeature(bridge, this.workspace, this.events, this.options.runsDb ?? defaultRunStorePath());
     // Disposed in reverse: features stop before the bridge they use.

@@ -1,36 +1,99 @@
-"""Session namespaces for REPL and notebook cells, with streamed stdout/stderr."""
+"""Session namespaces for REPL and notebook cells, with coalesced stdout/stderr and rich display."""
 
 from __future__ import annotations
 
 import ast
+import linecache
+import os
 import sys
 import threading
+import types
 from typing import Any, Callable, TextIO
+
+from . import display as _display
 
 _MISSING = object()
 
+# A cell's output reaches the host at most this often per stream: one gRPC message per print() froze the page
+# (20,000 events for 10,000 lines); a few dozen chunks a second are enough to look live.
+FLUSH_INTERVAL_S = 0.025
+# ...or sooner, when this much text is waiting (bounds the size of one message).
+FLUSH_BYTES = 256 * 1024
+
+# Frames of the worker's own code are not the user's business: tracebacks start at the user's cell.
+_WORKER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
 
 class _StreamTee:
-    """A text stream that forwards writes to a callback (the Eval event stream)."""
+    """A text stream that buffers writes and hands them to ``emit`` in chunks (see FLUSH_INTERVAL_S)."""
 
     def __init__(self, emit: Callable[[str], None], fallback: TextIO) -> None:
         self._emit = emit
         self._fallback = fallback
+        self._parts: list[str] = []
+        self._size = 0
+        self._lock = threading.Lock()
         self.encoding = "utf-8"
 
     def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if text:
-            self._emit(text)
+            with self._lock:
+                self._parts.append(text)
+                self._size += len(text)
+                full = self._size >= FLUSH_BYTES
+            if full:
+                self.flush()
         return len(text)
 
     def flush(self) -> None:
-        return None
+        with self._lock:
+            if not self._parts:
+                return
+            text = "".join(self._parts)
+            self._parts.clear()
+            self._size = 0
+            # Emitting under the lock keeps chunks in order when the flusher thread and the cell flush at once.
+            self._emit(text)
 
     def isatty(self) -> bool:
         return False
 
     def fileno(self) -> int:
         return self._fallback.fileno()
+
+
+class _Flusher:
+    """Flushes the cell's streams every FLUSH_INTERVAL_S, so a cell that prints then sleeps still shows its text."""
+
+    def __init__(self, streams: tuple[_StreamTee, ...]) -> None:
+        self._streams = streams
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="snakebridge-output-flusher", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(FLUSH_INTERVAL_S):
+            for stream in self._streams:
+                stream.flush()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _user_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """The traceback without the worker's own frames (the user's cell frames and library frames stay)."""
+    frames: list[types.TracebackType] = []
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_WORKER_DIR):
+            frames.append(tb)
+        tb = tb.tb_next
+    rebuilt: types.TracebackType | None = None
+    for frame in reversed(frames):
+        rebuilt = types.TracebackType(rebuilt, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
+    return rebuilt
 
 
 class Session:
@@ -40,30 +103,62 @@ class Session:
         self.session_id = session_id
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
         self.execution_count = 0
+        self._filenames: list[str] = []
 
     def run_cell(self, code: str, stdout: Callable[[str], None], stderr: Callable[[str], None]) -> tuple[Any, int]:
-        """Runs ``code``; returns the value of a trailing expression (or _MISSING) and the execution count."""
+        """Runs ``code``; returns the value of a trailing expression (or _MISSING) and the execution count.
+
+        Output reaches ``stdout``/``stderr`` in chunks; display() and rich results are written to stdout as
+        display markers (see display.py), in order with the text around them.
+        """
         self.execution_count += 1
         count = self.execution_count
         filename = f"<cell {count}>"
-        tree = ast.parse(code, filename=filename, mode="exec")
-        trailing: ast.expr | None = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            trailing = tree.body.pop().value  # type: ignore[assignment]
+        # Tracebacks read source lines through linecache; a cell has no file, so its text is registered there.
+        linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+        self._filenames.append(filename)
+        out = _StreamTee(stdout, sys.__stdout__)
+        err = _StreamTee(stderr, sys.__stderr__)
         saved = sys.stdout, sys.stderr
-        sys.stdout = _StreamTee(stdout, saved[0])  # type: ignore[assignment]
-        sys.stderr = _StreamTee(stderr, saved[1])  # type: ignore[assignment]
+        sys.stdout = out  # type: ignore[assignment]
+        sys.stderr = err  # type: ignore[assignment]
+        flusher = _Flusher((out, err))
+        self.namespace.setdefault("display", _display.display)
         try:
-            if tree.body:
-                exec(compile(tree, filename, "exec"), self.namespace)
-            value: Any = _MISSING
-            if trailing is not None:
-                value = eval(compile(ast.Expression(trailing), filename, "eval"), self.namespace)
-                if value is not None:
-                    self.namespace["_"] = value
+            try:
+                tree = ast.parse(code, filename=filename, mode="exec")
+                trailing: ast.expr | None = None
+                if tree.body and isinstance(tree.body[-1], ast.Expr):
+                    trailing = tree.body.pop().value  # type: ignore[assignment]
+                if tree.body:
+                    exec(compile(tree, filename, "exec"), self.namespace)
+                value: Any = _MISSING
+                if trailing is not None:
+                    value = eval(compile(ast.Expression(trailing), filename, "eval"), self.namespace)
+                    if value is not None:
+                        self.namespace["_"] = value
+                _display.show_open_figures()
+                if value is not _MISSING and _display.is_rich(value):
+                    # A rich value (HTML, image, figure, DataFrame) is shown as a display, like Jupyter's Out[n].
+                    _display.display(value)
+                    value = _MISSING
+            except BaseException as exc:
+                hint = _display.missing_extra_hint(exc)
+                if hint is not None:
+                    raise _display.MissingDisplayExtra(hint) from None
+                raise exc.with_traceback(_user_frames(exc.__traceback__))
         finally:
+            flusher.close()
+            out.flush()
+            err.flush()
             sys.stdout, sys.stderr = saved
         return value, count
+
+    def forget(self) -> None:
+        """Drops the source lines this session registered for tracebacks."""
+        for filename in self._filenames:
+            linecache.cache.pop(filename, None)
+        self._filenames.clear()
 
 
 class SessionTable:
@@ -81,10 +176,19 @@ class SessionTable:
                 session = self._sessions[session_id] = Session(session_id)
             return session
 
+    def find(self, session_id: str) -> Session | None:
+        """The session ``session_id``, or None when it has not run anything."""
+        with self._lock:
+            return self._sessions.get(session_id)
+
     def drop(self, session_id: str) -> bool:
         """Forgets a session's namespace."""
         with self._lock:
-            return self._sessions.pop(session_id, None) is not None
+            session = self._sessions.pop(session_id, None)
+        if session is None:
+            return False
+        session.forget()
+        return True
 
 
 MISSING = _MISSING

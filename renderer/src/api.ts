@@ -3,5 +3,6 @@
 export * from "../../app/api/workbench-api.js";
 export * from "../../app/api/wire.js";
 export * from "../../app/api/series.js";
+export * from "../../app/api/output-transcript.js";
 export type * from "../../app/api/library-view.js";
 export type * from "../../app/api/values-view.js";

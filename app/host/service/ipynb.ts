@@ -2,10 +2,13 @@
 // cells, which the workbench does not edit, are carried through in notebook metadata and put back on save.
 import { randomUUID } from "node:crypto";
 import type { CellLanguage, NotebookCell, NotebookDocument } from "../../api/workbench-api.js";
-import type { CellOutput, RichValue } from "../../api/values-view.js";
+import type { CellOutput, DisplayBundle, RichValue } from "../../api/values-view.js";
 import { RequestError } from "./api-errors.js";
 
 const RICH_MIME = "application/vnd.snakebridge.rich+json";
+const TABLE_MIME = "application/vnd.snakebridge.table+json";
+/** MIME types a display output carries (and Jupyter's own notebooks use). */
+const DISPLAY_MIMES = ["text/html", "text/markdown", "image/png", "image/svg+xml", TABLE_MIME] as const;
 const DIAGNOSTICS_MIME = "application/vnd.snakebridge.diagnostics+json";
 /** Where non-code cells wait in NotebookDocument.metadata between open and save. */
 const PRESERVED_KEY = "snakebridge.preservedCells";
@@ -41,6 +44,7 @@ export function parseNotebook(text: string, path: string): NotebookDocument {
   const preserved: { index: number; cell: unknown }[] = [];
   raw.cells.forEach((cell: unknown, index) => {
     if (isObject(cell) && cell.cell_type === "code") cells.push(codeCell(cell));
+    else if (isObject(cell) && cell.cell_type === "markdown") cells.push(markdownCell(cell));
     else preserved.push({ index, cell });
   });
   if (preserved.length > 0) metadata[PRESERVED_KEY] = preserved;
@@ -60,6 +64,24 @@ function codeCell(cell: Json): NotebookCell {
   };
 }
 
+function markdownCell(cell: Json): NotebookCell {
+  return { id: typeof cell.id === "string" && cell.id !== "" ? cell.id : randomUUID(), language: "markdown", source: joinSource(cell.source), executionCount: null, outputs: [] };
+}
+
+/** The display bundle of a Jupyter output's data, or null when it carries nothing richer than text. */
+function displayBundle(data: Json): DisplayBundle | null {
+  if (!DISPLAY_MIMES.some((mime) => data[mime] !== undefined)) return null;
+  const bundle: DisplayBundle = {};
+  for (const mime of ["text/plain", "text/html", "text/markdown", "image/png", "image/svg+xml"] as const) {
+    if (data[mime] === undefined) continue;
+    const text = joinSource(data[mime]);
+    // Jupyter may wrap base64 images across lines.
+    bundle[mime] = mime === "image/png" ? text.replace(/\s/g, "") : text;
+  }
+  if (isObject(data[TABLE_MIME])) bundle[TABLE_MIME] = data[TABLE_MIME] as unknown as NonNullable<DisplayBundle[typeof TABLE_MIME]>;
+  return bundle;
+}
+
 function outputFromJupyter(output: Json): CellOutput[] {
   const data = isObject(output.data) ? output.data : {};
   switch (output.output_type) {
@@ -70,6 +92,8 @@ function outputFromJupyter(output: Json): CellOutput[] {
       if (Array.isArray(data[DIAGNOSTICS_MIME])) {
         return [{ type: "diagnostics", diagnostics: data[DIAGNOSTICS_MIME] as { line: number; column: number; message: string }[] }];
       }
+      const bundle = displayBundle(data);
+      if (bundle) return [{ type: "display", data: bundle }];
       const value = isObject(data[RICH_MIME]) ? (data[RICH_MIME] as RichValue) : null;
       const count = typeof output.execution_count === "number" ? output.execution_count : 0;
       return [{ type: "result", executionCount: count, value, repr: joinSource(data["text/plain"]) }];
@@ -101,6 +125,7 @@ export function serializeNotebook(notebook: NotebookDocument): string {
 }
 
 function cellToJupyter(cell: NotebookCell): Json {
+  if (cell.language === "markdown") return { cell_type: "markdown", id: cell.id, metadata: {}, source: splitLines(cell.source) };
   return {
     cell_type: "code",
     execution_count: cell.executionCount,
@@ -124,6 +149,10 @@ function outputToJupyter(output: CellOutput): Json {
       };
     case "error":
       return { output_type: "error", ename: output.error.type, evalue: output.error.message, traceback: output.error.traceback.split("\n") };
+    case "display":
+      return { output_type: "display_data", data: { ...output.data }, metadata: {} };
+    case "truncated":
+      return { output_type: "stream", name: "stdout", text: [`[… ${output.lines} lines (${output.chars} characters) of output were not kept …]\n`] };
     case "diagnostics":
       return {
         output_type: "display_data",

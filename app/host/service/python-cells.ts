@@ -1,52 +1,90 @@
 // Runs Python code in a worker session (notebook cells, console inputs) and collects its outputs.
 import { randomUUID } from "node:crypto";
 import type { CellRunResult } from "../../api/workbench-api.js";
-import type { CellOutput } from "../../api/values-view.js";
+import type { CellOutput, DisplayBundle, PythonErrorView } from "../../api/values-view.js";
 import type { PythonBridge } from "../../bridge/index.js";
 import { pythonErrorView } from "./convert/python-error-view.js";
 import { richValue } from "./convert/rich-value.js";
+import { OutputCoalescer } from "./output-coalescer.js";
+
+/** A display travels in stdout as ESC ] 5150 ; <json> BEL (see python/snakebridge_worker/display.py). */
+const DISPLAY_MARKER = /\x1b\]5150;([^\x07]*)\x07/g;
+
+/** Where a cell's printed text also goes: the Workers log of the worker that ran it. */
+export type WorkerTextSink = (workerId: string, stream: "stdout" | "stderr", text: string) => void;
+
+/** Splits worker stdout into text and the display outputs embedded in it, in order. */
+export function splitDisplays(text: string): CellOutput[] {
+  if (!text.includes("\x1b]5150;")) return [{ type: "stream", stream: "stdout", text }];
+  const outputs: CellOutput[] = [];
+  let at = 0;
+  for (const match of text.matchAll(DISPLAY_MARKER)) {
+    if (match.index > at) outputs.push({ type: "stream", stream: "stdout", text: text.slice(at, match.index) });
+    try {
+      outputs.push({ type: "display", data: JSON.parse(match[1] ?? "{}") as DisplayBundle });
+    } catch {
+      // Not one of ours (user code printed something that looks like a marker): show it as text.
+      outputs.push({ type: "stream", stream: "stdout", text: match[0] });
+    }
+    at = match.index + match[0].length;
+  }
+  if (at < text.length) outputs.push({ type: "stream", stream: "stdout", text: text.slice(at) });
+  return outputs;
+}
+
+/** The error of a cell as the user should read it. */
+function cellError(error: PythonErrorView, interrupted: boolean): PythonErrorView {
+  // An interrupt is one line; where the worker happened to be when it stopped is not the user's business.
+  if (interrupted) return { ...error, type: "Interrupted", module: "", message: "", traceback: "", classification: "cancelled" };
+  // The missing-extra hint is the whole story; the frames that raised it are the worker's.
+  if (error.type === "MissingDisplayExtra") return { ...error, traceback: "" };
+  return error;
+}
 
 /** Runs cells per session, one at a time per session, and interrupts the one running. */
 export class PythonCellRunner {
   /** session → call id of the cell now running in it. */
   readonly #running = new Map<string, string>();
 
-  constructor(private readonly bridge: PythonBridge) {}
+  constructor(private readonly bridge: PythonBridge, private readonly workerText?: WorkerTextSink) {}
 
-  /** Runs `code` in `session`; each output goes to `onOutput` as it happens and all of them come back in the result. */
+  /** Runs `code` in `session`; outputs go to `onOutput` in coalesced chunks, and the kept ones come back in the result. */
   async run(session: string, code: string, onOutput: (output: CellOutput) => void, signal?: AbortSignal): Promise<CellRunResult> {
     const started = performance.now();
     const callId = randomUUID();
-    const outputs: CellOutput[] = [];
-    const push = (output: CellOutput): void => {
-      outputs.push(output);
+    // Looked up while the call runs: the bridge forgets which worker ran a call once it ends.
+    let workerId: string | undefined;
+    const coalescer = new OutputCoalescer((output) => {
       onOutput(output);
-    };
+      if (output.type === "stream" && workerId !== undefined) this.workerText?.(workerId, output.stream, output.text);
+    });
     let status: CellRunResult["status"] = "ok";
     let executionCount: number | null = null;
     this.#running.set(session, callId);
     try {
       for await (const event of this.bridge.evaluate(code, { session, callId, ...(signal ? { signal } : {}) })) {
-        if (event.type === "stdout" || event.type === "stderr") {
-          push({ type: "stream", stream: event.type, text: event.text });
+        workerId ??= this.bridge.workerOf(callId);
+        if (event.type === "stdout") {
+          for (const output of splitDisplays(event.text)) coalescer.push(output);
+        } else if (event.type === "stderr") {
+          coalescer.push({ type: "stream", stream: "stderr", text: event.text });
         } else if (event.type === "result") {
           executionCount = event.executionCount;
           // Like a Python prompt: a statement, or an expression that is None, shows nothing.
           if (event.value !== undefined && !(event.value === null && event.repr === "None")) {
-            push({ type: "result", executionCount, value: richValue(event.value), repr: event.repr });
+            coalescer.push({ type: "result", executionCount, value: richValue(event.value), repr: event.repr });
           }
         } else if (event.type === "error") {
           // The bridge reports a request abort as a failed call; for the user it is an interrupt.
           const interrupted = event.error.classification === "cancelled" || signal?.aborted === true;
           status = interrupted ? "interrupted" : "error";
-          const error = pythonErrorView(event.error);
-          push({ type: "error", error: interrupted ? { ...error, classification: "cancelled", message: error.classification === "cancelled" ? error.message : "the cell was cancelled" } : error });
+          coalescer.push({ type: "error", error: cellError(pythonErrorView(event.error), interrupted) });
         }
       }
     } finally {
       if (this.#running.get(session) === callId) this.#running.delete(session);
     }
-    return { status, executionCount, outputs, durationMs: Math.round(performance.now() - started) };
+    return { status, executionCount, outputs: coalescer.outputs(), durationMs: Math.round(performance.now() - started) };
   }
 
   /** Interrupts the cell running in `session`; false when none is. */

@@ -28,20 +28,30 @@ integrations:
 `;
 
 function exampleNotebook(): NotebookDocument {
-  const cell = (id: string, language: "python" | "typescript", source: string): NotebookDocument["cells"][number] =>
+  const cell = (id: string, language: "python" | "typescript" | "markdown", source: string): NotebookDocument["cells"][number] =>
     ({ id, language, source, executionCount: null, outputs: [] });
   return {
     metadata: {},
     cells: [
-      cell("intro", "python", "# Python cells run in a worker process; the last expression is shown.\nimport numpy as np\nnp.arange(6).reshape(2, 3)"),
+      cell("about", "markdown", "# Welcome\n\nPython and TypeScript cells share **one scope**: TypeScript reads Python as `await py.x`, " +
+        "and Python reads TypeScript's plain values as `ts[\"x\"]`. Run the cells in order with **Run All**."),
+      cell("intro", "python", "# Python cells run in a worker process; the last expression is shown.\nimport numpy as np\nvalues = np.linspace(0, 1, 5)\nvalues"),
       cell("print", "python", "for i in range(3):\n    print('step', i)"),
       cell(
         "typescript",
         "typescript",
-        "// TypeScript cells run in the host and call Python through the generated SDK.\n" +
-          "// Generate manifests/stdlib.manifest.yaml first (Manifests view → Generate).\n" +
-          'import { stdlib } from "../manifests/generated/stdlib/index.js";\n' +
-          "await stdlib.statistics.mean([1, 2, 3, 4])",
+        "// TypeScript cells run in the host; `py` is this notebook's Python namespace, typed from its values.\n" +
+          "const scale = 10;\n" +
+          "const norm = Number(await py.np.linalg.norm(await py.values));\n" +
+          "console.log('norm of values', norm);\n" +
+          "scale * norm",
+      ),
+      cell("snapshot", "python", "# `ts` is a snapshot of TypeScript's plain top-level values, taken before this cell ran.\nts['scale'] * values"),
+      cell(
+        "sdk",
+        "markdown",
+        "Typed SDKs: generate `manifests/stdlib.manifest.yaml` (Manifests view → Generate), then import it in a TypeScript cell:\n\n" +
+          "```\nimport { stdlib } from \"./manifests/generated/stdlib/index.js\";\nawait stdlib.statistics.mean([1, 2, 3, 4])\n```",
       ),
     ],
   };

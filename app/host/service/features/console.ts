@@ -3,9 +3,10 @@ import type { PythonBridge } from "../../../bridge/index.js";
 import { PyHandle, PythonError } from "../../../bridge/index.js";
 import type { EventHub } from "../event-hub.js";
 import type { PythonCellRunner } from "../python-cells.js";
+import { NotebookPython } from "./notebooks.js";
 import type { HandlerTable } from "../request-handler.js";
 
-type ConsoleRequests = "console.eval" | "console.interrupt" | "console.isComplete";
+type ConsoleRequests = "console.eval" | "console.interrupt" | "console.isComplete" | "console.complete";
 
 /** Console sessions are namespaced so they never share a namespace with a notebook of the same id. */
 export function consoleSession(session: string): string {
@@ -14,7 +15,9 @@ export function consoleSession(session: string): string {
 
 /** The console's request handlers. */
 export function consoleHandlers(bridge: PythonBridge, cells: PythonCellRunner, events: EventHub): HandlerTable<ConsoleRequests> {
+  const helpers = new NotebookPython(bridge);
   return {
+    "console.complete": ({ session, code, cursor }, { signal }) => helpers.complete(consoleSession(session), code, cursor, signal),
     "console.eval": ({ session, code }, { signal }) =>
       cells.run(consoleSession(session), code, (output) => events.emit("console.output", { session, output }), signal),
     "console.interrupt": async ({ session }) => ({ interrupted: await cells.interrupt(consoleSession(session)) }),

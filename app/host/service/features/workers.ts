@@ -28,6 +28,12 @@ export class WorkersFeature implements Disposable {
     );
   }
 
+  /** Text a cell printed in a worker: user code's prints are what the Workers log is for. */
+  recordCellOutput(workerId: string, stream: "stdout" | "stderr", text: string): void {
+    this.logs.append(workerId, text);
+    this.events.emit("worker.output", { workerId, stream, text });
+  }
+
   #schedulePoolChanged(): void {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {

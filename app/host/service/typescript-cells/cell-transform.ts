@@ -1,11 +1,19 @@
 // Turns a TypeScript cell into the body of an async function: types stripped, imports turned into awaited
-// loads, and the last expression statement returned (that is the cell's result).
+// loads, top-level declarations turned into assignments to the notebook's scope, and the last expression
+// statement returned (that is the cell's result).
+//
+// The body runs inside `with (__scope__) { ... }`: every top-level name of every cell is a property of one
+// scope object per notebook, so a later cell reads it, a function from an earlier cell sees its current
+// value, and running a cell again simply assigns again (no "Cannot redeclare"). Constness is the type
+// checker's job: it sees earlier cells' names as `declare const` / `declare let`.
 import ts from "typescript";
 
-/** A cell ready to run: `body` expects `__import__` (specifier → module namespace) in scope. */
+/** A cell ready to run: `body` expects `__import__` (specifier → module namespace) and `__scope__` in scope. */
 export interface TransformedCell {
   body: string;
   specifiers: string[];
+  /** Top-level names the cell declares (they become properties of the scope before it runs). */
+  declared: string[];
 }
 
 /** A cell that cannot be run as written. */
@@ -16,7 +24,17 @@ export class CellSyntaxError extends Error {
   }
 }
 
-/** Strips types with the TypeScript compiler, then rewrites imports and the trailing expression. */
+/** Every identifier a binding name or pattern binds. */
+export function boundNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  const names: string[] = [];
+  for (const element of name.elements) {
+    if (ts.isBindingElement(element)) names.push(...boundNames(element.name));
+  }
+  return names;
+}
+
+/** Strips types with the TypeScript compiler, then rewrites imports, declarations and the trailing expression. */
 export function transformCell(source: string): TransformedCell {
   const js = ts.transpileModule(source, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false, sourceMap: false },
@@ -24,26 +42,49 @@ export function transformCell(source: string): TransformedCell {
   }).outputText;
   const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const specifiers: string[] = [];
+  const declared: string[] = [];
+  // Function declarations are hoisted in JavaScript; their assignments go first so earlier lines can call them.
+  const hoisted: string[] = [];
   const parts: string[] = [];
   const statements = file.statements;
   statements.forEach((statement, index) => {
     const isLast = index === statements.length - 1;
     if (ts.isImportDeclaration(statement)) {
-      parts.push(importAsAwait(statement, specifiers));
+      parts.push(importAsAwait(statement, specifiers, declared));
     } else if (ts.isExportDeclaration(statement) || ts.isExportAssignment(statement)) {
       // transpileModule adds `export {};` to module cells: nothing to run.
       if (ts.isExportDeclaration(statement) && !statement.exportClause && !statement.moduleSpecifier) return;
       throw atNode(file, statement, "cells cannot export; declare values and use them in the same cell");
+    } else if (ts.isVariableStatement(statement)) {
+      parts.push(variablesAsAssignments(statement, file, declared));
+    } else if (ts.isFunctionDeclaration(statement) && statement.name) {
+      declared.push(statement.name.text);
+      hoisted.push(`${statement.name.text} = ${statement.getText(file)};`);
+    } else if (ts.isClassDeclaration(statement) && statement.name) {
+      declared.push(statement.name.text);
+      parts.push(`${statement.name.text} = ${statement.getText(file)};`);
     } else if (isLast && ts.isExpressionStatement(statement)) {
       parts.push(`return (${statement.expression.getText(file)});`);
     } else {
       parts.push(statement.getFullText(file));
     }
   });
-  return { body: parts.join("\n"), specifiers };
+  return { body: [...hoisted, ...parts].join("\n"), specifiers, declared };
 }
 
-function importAsAwait(statement: ts.ImportDeclaration, specifiers: string[]): string {
+/** `const a = 1, { b } = o;` → `a = 1; ({ b } = o);` (the names are scope properties). */
+function variablesAsAssignments(statement: ts.VariableStatement, file: ts.SourceFile, declared: string[]): string {
+  const lines: string[] = [];
+  for (const declaration of statement.declarationList.declarations) {
+    declared.push(...boundNames(declaration.name));
+    const target = declaration.name.getText(file);
+    const value = declaration.initializer ? declaration.initializer.getText(file) : "undefined";
+    lines.push(ts.isObjectBindingPattern(declaration.name) ? `(${target} = ${value});` : `${target} = ${value};`);
+  }
+  return lines.join(" ");
+}
+
+function importAsAwait(statement: ts.ImportDeclaration, specifiers: string[], declared: string[]): string {
   const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
   specifiers.push(specifier);
   const load = `await __import__(${JSON.stringify(specifier)})`;
@@ -52,12 +93,15 @@ function importAsAwait(statement: ts.ImportDeclaration, specifiers: string[]): s
   const lines: string[] = [];
   const module = `__module_${specifiers.length}`;
   lines.push(`const ${module} = ${load};`);
-  if (clause.name) lines.push(`const ${clause.name.text} = ${module}.default;`);
+  const bind = (name: string, value: string): void => {
+    declared.push(name);
+    lines.push(`${name} = ${value};`);
+  };
+  if (clause.name) bind(clause.name.text, `${module}.default`);
   const bindings = clause.namedBindings;
-  if (bindings && ts.isNamespaceImport(bindings)) lines.push(`const ${bindings.name.text} = ${module};`);
-  if (bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0) {
-    const names = bindings.elements.map((e) => (e.propertyName ? `${e.propertyName.getText()}: ${e.name.text}` : e.name.text));
-    lines.push(`const { ${names.join(", ")} } = ${module};`);
+  if (bindings && ts.isNamespaceImport(bindings)) bind(bindings.name.text, module);
+  if (bindings && ts.isNamedImports(bindings)) {
+    for (const element of bindings.elements) bind(element.name.text, `${module}[${JSON.stringify((element.propertyName ?? element.name).text)}]`);
   }
   return lines.join(" ");
 }

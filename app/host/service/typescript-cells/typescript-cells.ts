@@ -15,11 +15,14 @@ import { cellConsole } from "./cell-console.js";
 import { CellChecker } from "./cell-checker.js";
 import { CellSyntaxError, transformCell } from "./cell-transform.js";
 import { jsResult } from "./js-rich-value.js";
+import { NotebookScope } from "./notebook-scope.js";
+import { pyDeclarations, parseGlobalTypes, pyNamespace, pyNamesIn, pySession, type PyGlobalType } from "./py-namespace.js";
+import { OutputCoalescer } from "../output-coalescer.js";
 import { runtimeModuleUrl } from "./runtime-module.js";
 import { SdkLoader } from "./sdk-loader.js";
 
 type RuntimeModule = typeof import("../../../integration/runtime/index.js");
-type CellFunction = (load: (specifier: string) => Promise<unknown>, console: unknown) => Promise<unknown>;
+type CellFunction = (load: (specifier: string) => Promise<unknown>, console: unknown, scope: Record<string, unknown>, py: unknown) => Promise<unknown>;
 
 /** Async functions have no global constructor name; this is how to reach it. */
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => CellFunction;
@@ -27,6 +30,7 @@ const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor a
 /** Runs TypeScript cells one at a time (the SDK runtime is process-wide), each bound to the host's bridge. */
 export class TypeScriptCells implements TypeScriptCellRunner {
   readonly #checkers = new Map<string, CellChecker>();
+  readonly #scopes = new Map<string, NotebookScope>();
   readonly #running = new Map<string, AbortController>();
   /** Execution counts per notebook, like a kernel's: a cell that runs gets the next one; restart starts over. */
   readonly #counts = new Map<string, number>();
@@ -46,20 +50,19 @@ export class TypeScriptCells implements TypeScriptCellRunner {
 
   async #run(notebookId: string, source: string, onOutput: (output: CellOutput) => void, signal: AbortSignal): Promise<CellRunResult> {
     const started = performance.now();
-    const outputs: CellOutput[] = [];
-    const push = (output: CellOutput): void => {
-      outputs.push(output);
-      onOutput(output);
-    };
+    const coalescer = new OutputCoalescer(onOutput);
+    const push = (output: CellOutput): void => coalescer.push(output);
     let executionCount: number | null = null;
-    const done = (status: CellRunResult["status"]): CellRunResult => ({ status, executionCount, outputs, durationMs: Math.round(performance.now() - started) });
+    const done = (status: CellRunResult["status"]): CellRunResult => ({ status, executionCount, outputs: coalescer.outputs(), durationMs: Math.round(performance.now() - started) });
+    const scope = this.scope(notebookId);
 
     let checker = this.#checkers.get(notebookId);
     if (!checker) {
       checker = new CellChecker(this.workspace.root);
       this.#checkers.set(notebookId, checker);
     }
-    const diagnostics = checker.check(source);
+    const pyTypes = await this.#pyTypes(notebookId, source, signal);
+    const { diagnostics, declarations } = checker.check(source, `${scope.declarationText()}\n${pyDeclarations(pyTypes)}`);
     if (diagnostics.length > 0) {
       push({ type: "diagnostics", diagnostics });
       return done("error");
@@ -67,7 +70,10 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     let cell: CellFunction;
     try {
       const transformed = transformCell(source);
-      cell = new AsyncFunction("__import__", "console", `"use strict";\n${transformed.body}`);
+      // Not strict: `with` is what lets every cell's top-level names live in the one scope object.
+      cell = new AsyncFunction("__import__", "console", "__scope__", "py", `with (__scope__) {\n${transformed.body}\n}`);
+      scope.declare(transformed.declared);
+      scope.setDeclarations(declarations);
     } catch (error) {
       if (error instanceof CellSyntaxError) {
         push({ type: "diagnostics", diagnostics: [{ line: error.line, column: error.column, message: error.message }] });
@@ -91,7 +97,8 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     });
     try {
       // Pure JavaScript cannot be preempted; an interrupt ends the wait, and pending Python calls are cancelled.
-      const outcome = await Promise.race([cell((specifier) => this.#loader.load(specifier), console).then((value) => ({ value })), interrupted]);
+      const py = pyNamespace(pySession(this.bridge, notebookId, controller.signal));
+      const outcome = await Promise.race([cell((specifier) => this.#loader.load(specifier), console, scope.values, py).then((value) => ({ value })), interrupted]);
       if (outcome === "interrupted") return done("interrupted");
       if (outcome.value !== undefined) push({ type: "result", executionCount, ...jsResult(outcome.value) });
       return done("ok");
@@ -105,6 +112,24 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     }
   }
 
+  /** The notebook's TypeScript scope (created empty on first use). */
+  scope(notebookId: string): NotebookScope {
+    let scope = this.#scopes.get(notebookId);
+    if (!scope) {
+      scope = new NotebookScope();
+      this.#scopes.set(notebookId, scope);
+    }
+    return scope;
+  }
+
+  /** Types of the Python globals the cell names as `py.NAME`, from their live values. */
+  async #pyTypes(notebookId: string, source: string, signal: AbortSignal): Promise<Record<string, PyGlobalType>> {
+    const names = pyNamesIn(source);
+    if (names.length === 0) return {};
+    const types = await this.bridge.call("snakebridge_worker.notebook_scope.types_of", [notebookId, names], {}, { session: notebookId, affinity: "strict", signal, timeoutMs: 10_000 });
+    return parseGlobalTypes(types);
+  }
+
   /** Interrupts the notebook's running TypeScript cell. */
   interrupt(notebookId: string): boolean {
     const controller = this.#running.get(notebookId);
@@ -116,6 +141,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   /** Forgets the notebook's type-checker state. */
   reset(notebookId: string): void {
     this.#counts.delete(notebookId);
+    this.#scopes.delete(notebookId);
     this.#checkers.get(notebookId)?.reset();
     this.#checkers.delete(notebookId);
   }
@@ -125,5 +151,6 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     for (const controller of this.#running.values()) controller.abort();
     this.#running.clear();
     this.#checkers.clear();
+    this.#scopes.clear();
   }
 }

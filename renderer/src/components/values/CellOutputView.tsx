@@ -1,16 +1,27 @@
 import type { ReactElement } from "react";
 import type { CellOutput } from "../../api";
+import { DisplayView } from "./DisplayView";
 import { PythonErrorBlock } from "./PythonErrorBlock";
 import { RichValueView } from "./RichValueView";
+import { StreamOutputView } from "./StreamOutputView";
+import "./outputs.css";
 
 export function CellOutputView({ output }: { output: CellOutput }): ReactElement {
   switch (output.type) {
     case "stream":
-      return <pre className={`out-stream ${output.stream}`} data-testid={`out-${output.stream}`}>{output.text}</pre>;
+      return <StreamOutputView stream={output.stream} text={output.text} />;
     case "result":
       return (
         <div className="out-result" data-testid="out-result">
           {output.value ? <RichValueView value={output.value} /> : <pre className="mono selectable">{output.repr}</pre>}
+        </div>
+      );
+    case "display":
+      return <div className="out-display" data-testid="out-display"><DisplayView data={output.data} /></div>;
+    case "truncated":
+      return (
+        <div className="out-truncated" data-testid="out-truncated">
+          … {output.lines.toLocaleString()} lines ({formatChars(output.chars)}) of output were not kept: the host keeps the first and the last of a cell's output …
         </div>
       );
     case "error":
@@ -26,6 +37,10 @@ export function CellOutputView({ output }: { output: CellOutput }): ReactElement
         </ul>
       );
   }
+}
+
+function formatChars(chars: number): string {
+  return chars < 1024 * 1024 ? `${Math.round(chars / 1024)} KB` : `${(chars / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** Consecutive stream chunks of the same stream read better as one block. */

@@ -15,7 +15,8 @@ const HINTS: Partial<Record<PythonErrorView["classification"], string>> = {
 /** A Python exception: type and message up front, the traceback one click away. */
 export function PythonErrorBlock({ error }: { error: PythonErrorView }): ReactElement {
   const [open, setOpen] = useState(true);
-  const hint = HINTS[error.classification];
+  // The missing-extra message already says what to install; an interrupt says all it needs in one word.
+  const hint = error.type === "MissingDisplayExtra" || error.type === "Interrupted" ? undefined : HINTS[error.classification];
   return (
     <div className="py-error" data-testid="python-error">
       <button type="button" className="py-error-head" onClick={() => setOpen(!open)} aria-expanded={open}>

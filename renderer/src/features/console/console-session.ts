@@ -71,7 +71,39 @@ export class ConsoleSession {
       else if (this.running) continue; // typing while code runs is ignored, as in a blocked REPL
       else if (event.kind === "echo") this.terminal.write(event.text);
       else if (event.kind === "submit") void this.submit(event.line);
+      else if (event.kind === "complete") void this.complete(event.line, event.cursor);
     }
+  }
+
+  /** Tab: one match is inserted; several insert their common prefix, or are listed when there is none. */
+  private async complete(line: string, cursor: number): Promise<void> {
+    let found;
+    try {
+      found = await workbench().call("console.complete", { session: this.session, code: line, cursor });
+    } catch (error) {
+      this.terminal.write(`\r\n\x1b[31mCould not complete: ${errorMessage(error)}\x1b[0m\r\n${this.prompt()}${this.editor.redraw()}`);
+      return;
+    }
+    // The line may have changed while the worker answered.
+    if (this.editor.text !== line || this.editor.cursorAt !== cursor || this.running) return;
+    const labels = [...new Set(found.items.map((item) => item.label))];
+    if (labels.length === 0) return;
+    const typed = line.slice(found.start, cursor);
+    const common = labels.reduce((prefix, label) => {
+      let n = 0;
+      while (n < prefix.length && n < label.length && prefix[n] === label[n]) n += 1;
+      return prefix.slice(0, n);
+    });
+    if (labels.length === 1 || common.length > typed.length) {
+      this.terminal.write(this.editor.replaceBeforeCursor(found.start, labels.length === 1 ? labels[0] ?? typed : common).text);
+      return;
+    }
+    const shown = labels.slice(0, 60);
+    this.terminal.write(`\r\n${shown.join("  ")}${labels.length > shown.length ? `  … (${labels.length - shown.length} more)` : ""}\r\n${this.prompt()}${this.editor.redraw()}`);
+  }
+
+  private prompt(): string {
+    return this.pendingLines.length ? CONTINUATION : PROMPT;
   }
 
   private async submit(line: string): Promise<void> {
@@ -133,8 +165,15 @@ export class ConsoleSession {
       case "result":
         this.terminal.write(`${toTerminal(output.repr)}\r\n`);
         break;
+      case "display":
+        // The console is text: a rich display shows its plain form (the notebook shows it in full).
+        this.terminal.write(`${toTerminal(output.data["text/plain"] ?? "<display>")}\x1b[90m  (open a notebook for the rich view)\x1b[0m\r\n`);
+        break;
+      case "truncated":
+        this.terminal.write(`\x1b[90m… ${output.lines} lines of output were not kept …\x1b[0m\r\n`);
+        break;
       case "error": {
-        const trace = output.error.traceback.trim() || `${output.error.type}: ${output.error.message}`;
+        const trace = output.error.traceback.trim() || (output.error.message ? `${output.error.type}: ${output.error.message}` : output.error.type);
         this.terminal.write(`\x1b[31m${toTerminal(trace)}\x1b[0m\r\n`);
         break;
       }

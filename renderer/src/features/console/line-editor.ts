@@ -1,7 +1,13 @@
 // The console's input line: cursor movement, editing and history over terminal key data. It returns
 // what to echo (ANSI), so it can be tested without a terminal.
 
-export type LineEvent = { kind: "echo"; text: string } | { kind: "submit"; line: string } | { kind: "interrupt" } | { kind: "none" };
+export type LineEvent =
+  | { kind: "echo"; text: string }
+  | { kind: "submit"; line: string }
+  | { kind: "interrupt" }
+  /** Tab after a name: the console asks the worker for completions of `line` at `cursor`. */
+  | { kind: "complete"; line: string; cursor: number }
+  | { kind: "none" };
 
 export class LineEditor {
   private line = "";
@@ -15,9 +21,16 @@ export class LineEditor {
     return this.line;
   }
 
+  get cursorAt(): number {
+    return this.cursor;
+  }
+
   /** Handles one chunk of terminal input; pasted text may carry several lines. */
   feed(data: string): LineEvent[] {
     switch (data) {
+      case "\t":
+        // After a name or a dot, Tab completes; anywhere else it indents.
+        return /[\w.]$/.test(this.line.slice(0, this.cursor)) ? [{ kind: "complete", line: this.line, cursor: this.cursor }] : [this.insert("    ")];
       case "\r":
         return [this.submit()];
       case "\x03":
@@ -56,6 +69,22 @@ export class LineEditor {
       if (index < parts.length - 1) events.push(this.submit());
     });
     return events;
+  }
+
+  /** Replaces the text from `start` to the cursor with `text` (a completion), leaving the cursor after it. */
+  replaceBeforeCursor(start: number, text: string): { kind: "echo"; text: string } {
+    const from = Math.max(0, Math.min(start, this.cursor));
+    const tail = this.line.slice(this.cursor);
+    const back = this.cursor - from;
+    this.line = this.line.slice(0, from) + text + tail;
+    this.cursor = from + text.length;
+    return { kind: "echo", text: `${back > 0 ? `\x1b[${back}D` : ""}\x1b[K${text}${tail}${tail.length ? `\x1b[${tail.length}D` : ""}` };
+  }
+
+  /** The line with the cursor where it was, for redrawing after a listing. */
+  redraw(): string {
+    const tail = this.line.length - this.cursor;
+    return this.line + (tail > 0 ? `\x1b[${tail}D` : "");
   }
 
   /** Adds a finished statement (possibly several lines) to history. */

@@ -1,6 +1,7 @@
 import { create } from "zustand";
-import type { CellOutput } from "../../api";
-import type { CellLanguage, NotebookCell, NotebookDocument, WorkspaceFile } from "../../api";
+import type { CellOutput, RichValue } from "../../api";
+import type { CellLanguage, NotebookCell, NotebookDocument, VariableView, WorkspaceFile } from "../../api";
+import { OutputTranscript } from "../../api";
 import { errorMessage, workbench } from "../../client/workbench-client";
 
 export type CellStatus = "idle" | "queued" | "running" | "ok" | "error" | "interrupted";
@@ -36,12 +37,21 @@ interface NotebookState {
   restart(): Promise<void>;
   save(): Promise<void>;
   receiveOutput(notebookId: string, cellId: string, output: CellOutput): void;
+  /** The Variables panel: open or not, each language's variables, and the one being inspected. */
+  variablesOpen: boolean;
+  variables: { python: VariableView[]; typescript: VariableView[] } | null;
+  inspected: { language: CellLanguage; name: string; value: RichValue | null; repr: string } | null;
+  toggleVariables(): void;
+  loadVariables(): Promise<void>;
+  inspect(language: CellLanguage, name: string): Promise<void>;
 }
 
 const AUTOSAVE_DELAY_MS = 1500;
 let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 /** Cells waiting to run, in order: Run All and Shift+Enter queue behind a running cell like Jupyter. */
 let runQueue: Promise<unknown> = Promise.resolve();
+/** What streamed in for each running cell, bounded like the host's copy (a million lines must not exhaust the page). */
+const streaming = new Map<string, OutputTranscript>();
 
 /** Queued cells go back to idle: a failed or interrupted cell stops the cells queued after it. */
 function dropQueued(status: Record<string, CellStatus>): Record<string, CellStatus> {
@@ -85,6 +95,33 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     savedAt: null,
     error: null,
     notice: null,
+    variablesOpen: false,
+    variables: null,
+    inspected: null,
+
+    toggleVariables() {
+      const open = !get().variablesOpen;
+      set({ variablesOpen: open });
+      if (open) void get().loadVariables();
+    },
+
+    async loadVariables() {
+      try {
+        const variables = await workbench().call("notebooks.variables", { notebookId: get().notebookId });
+        set({ variables });
+      } catch (error) {
+        set({ error: `Could not list the variables: ${errorMessage(error)}` });
+      }
+    },
+
+    async inspect(language, name) {
+      try {
+        const shown = await workbench().call("notebooks.inspect", { notebookId: get().notebookId, language, name });
+        set({ inspected: { language, name, ...shown } });
+      } catch (error) {
+        set({ error: `Could not inspect ${name}: ${errorMessage(error)}` });
+      }
+    },
 
     async loadFiles() {
       try {
@@ -107,6 +144,8 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
           status: {},
           durations: {},
           selectedId: notebook.cells[0]?.id ?? null,
+          variables: null,
+          inspected: null,
           dirty: false,
           error: null,
           notice: null,
@@ -190,11 +229,19 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
         if (!cell) return "idle";
         // A cell queued behind one that failed or was interrupted does not run (Jupyter does the same).
         if (get().status[cellId] !== "queued") return get().status[cellId] ?? "idle";
+        if (cell.language === "markdown") {
+          // Markdown does not run: "running" it shows it rendered.
+          set((state) => ({ status: { ...state.status, [cellId]: "ok" } }));
+          return "ok";
+        }
         set((state) => ({ status: { ...state.status, [cellId]: "running" } }));
         updateCell(cellId, (current) => ({ ...current, outputs: [] }));
+        streaming.set(cellId, new OutputTranscript());
         try {
           const result = await workbench().call("notebooks.run", { notebookId: get().notebookId, cellId, language: cell.language, source: cell.source });
+          streaming.delete(cellId);
           updateCell(cellId, (current) => ({ ...current, outputs: result.outputs, executionCount: result.executionCount }));
+          if (get().variablesOpen) void get().loadVariables();
           set((state) => ({ status: { ...state.status, [cellId]: result.status }, durations: { ...state.durations, [cellId]: result.durationMs } }));
           if (result.status !== "ok") {
             // Stop the rest of the queue.
@@ -203,6 +250,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
           changed();
           return result.status;
         } catch (error) {
+          streaming.delete(cellId);
           const message = errorMessage(error);
           updateCell(cellId, (current) => ({
             ...current,
@@ -242,7 +290,8 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     async restart() {
       try {
         await workbench().call("notebooks.restart", { notebookId: get().notebookId });
-        set({ notice: "Restarted: the notebook's Python namespace and TypeScript state are empty. Run the cells again.", status: {} });
+        set({ notice: "Restarted: the notebook's Python namespace and TypeScript state are empty. Run the cells again.", status: {}, inspected: null });
+        if (get().variablesOpen) void get().loadVariables();
       } catch (error) {
         set({ error: `Could not restart the notebook: ${errorMessage(error)}` });
       }
@@ -266,8 +315,10 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     },
 
     receiveOutput(notebookId, cellId, output) {
-      if (notebookId !== get().notebookId || get().status[cellId] !== "running") return;
-      updateCell(cellId, (cell) => ({ ...cell, outputs: [...cell.outputs, output] }));
+      const transcript = streaming.get(cellId);
+      if (notebookId !== get().notebookId || get().status[cellId] !== "running" || !transcript) return;
+      transcript.add(output);
+      updateCell(cellId, (cell) => ({ ...cell, outputs: transcript.outputs() }));
     },
   };
 });

@@ -1,0 +1,112 @@
+// A cell's outputs kept within a budget: the first outputs (the head) and the most recent (the tail), with
+// one "truncated" marker for what was dropped in between. The host keeps a cell's result this way, and the
+// page keeps what streams in the same way, so a cell that prints a million lines cannot exhaust either.
+import type { CellOutput } from "./values-view.js";
+
+/** Characters of output kept from the start of a cell (the head). */
+export const OUTPUT_HEAD_CHARS = 64 * 1024;
+/** Characters of output kept from the end of a cell (the tail). */
+export const OUTPUT_TAIL_CHARS = 1024 * 1024;
+
+/** The size an output counts for against the budget. */
+function sizeOf(output: CellOutput): number {
+  switch (output.type) {
+    case "stream": return output.text.length;
+    case "display": return JSON.stringify(output.data).length;
+    case "result": return output.repr.length + 64;
+    case "error": return output.error.traceback.length + output.error.message.length;
+    default: return 64;
+  }
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lines += 1;
+  return lines;
+}
+
+/** Appends `output` to `outputs`, merging a stream chunk into the previous chunk of the same stream. */
+export function appendOutput(outputs: CellOutput[], output: CellOutput): void {
+  const last = outputs[outputs.length - 1];
+  if (output.type === "stream" && last?.type === "stream" && last.stream === output.stream) {
+    outputs[outputs.length - 1] = { ...last, text: last.text + output.text };
+  } else {
+    outputs.push(output);
+  }
+}
+
+/** Outputs of one cell, bounded to head + tail characters. */
+export class OutputTranscript {
+  readonly #head: CellOutput[] = [];
+  #tail: CellOutput[] = [];
+  #headChars = 0;
+  #tailChars = 0;
+  #droppedLines = 0;
+  #droppedChars = 0;
+
+  constructor(private readonly headChars = OUTPUT_HEAD_CHARS, private readonly tailChars = OUTPUT_TAIL_CHARS) {}
+
+  /** Adds one output; the oldest tail output is cut when the tail is over budget. */
+  add(output: CellOutput): void {
+    if (output.type === "truncated") {
+      this.#droppedLines += output.lines;
+      this.#droppedChars += output.chars;
+      return;
+    }
+    const size = sizeOf(output);
+    if (this.#tail.length === 0 && this.#headChars + size <= this.headChars) {
+      appendOutput(this.#head, output);
+      this.#headChars += size;
+      return;
+    }
+    if (this.#tail.length === 0 && output.type === "stream" && this.#headChars < this.headChars) {
+      // Fill the head to its budget at a line break, and let the rest start the tail.
+      const room = this.headChars - this.#headChars;
+      const cut = output.text.lastIndexOf("\n", room - 1) + 1;
+      if (cut > 0) {
+        appendOutput(this.#head, { ...output, text: output.text.slice(0, cut) });
+        this.#headChars += cut;
+        output = { ...output, text: output.text.slice(cut) };
+        if (!output.text) return;
+      }
+    }
+    appendOutput(this.#tail, output);
+    this.#tailChars += sizeOf(output);
+    this.#trimTail();
+  }
+
+  #trimTail(): void {
+    while (this.#tailChars > this.tailChars && this.#tail.length > 0) {
+      const first = this.#tail[0]!;
+      const excess = this.#tailChars - this.tailChars;
+      if (first.type === "stream" && first.text.length > excess) {
+        // Cut whole lines where there is a line break after the excess, so the tail starts at a line.
+        const lineEnd = first.text.indexOf("\n", excess - 1);
+        const cut = lineEnd === -1 || lineEnd + 1 >= first.text.length ? excess : lineEnd + 1;
+        this.#dropped(first.text.slice(0, cut));
+        this.#tail[0] = { ...first, text: first.text.slice(cut) };
+        this.#tailChars -= cut;
+        if (cut === first.text.length) this.#tail.shift();
+      } else {
+        this.#tail.shift();
+        const size = sizeOf(first);
+        this.#tailChars -= size;
+        if (first.type === "stream") this.#dropped(first.text);
+        else this.#droppedChars += size;
+      }
+    }
+  }
+
+  #dropped(text: string): void {
+    this.#droppedLines += countLines(text);
+    this.#droppedChars += text.length;
+  }
+
+  /** Every kept output, in order, with a "truncated" marker where outputs were dropped. */
+  outputs(): CellOutput[] {
+    const marker: CellOutput[] = this.#droppedChars > 0 ? [{ type: "truncated", lines: this.#droppedLines, chars: this.#droppedChars }] : [];
+    const outputs = [...this.#head];
+    for (const output of [...marker, ...this.#tail]) appendOutput(outputs, output);
+    return outputs;
+  }
+}

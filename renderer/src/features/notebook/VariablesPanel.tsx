@@ -1,0 +1,72 @@
+import type { ReactElement } from "react";
+import type { CellLanguage, VariableView } from "../../api";
+import { RichValueView } from "../../components/values/RichValueView";
+import { Icon } from "../../shell/icons";
+import { useNotebookStore } from "./store";
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The notebook's variables, Python and TypeScript, with a click-to-inspect view of one. */
+export function VariablesPanel(): ReactElement {
+  const { variables, inspected } = useNotebookStore();
+  const store = useNotebookStore.getState();
+  return (
+    <aside className="variables-panel" data-testid="variables-panel">
+      <div className="panel-title">
+        Variables
+        <span className="grow" />
+        <button type="button" className="icon-btn" title="Refresh" aria-label="Refresh variables" onClick={() => void store.loadVariables()}><Icon name="refresh" /></button>
+      </div>
+      <div className="variables-scroll">
+        <VariableSection title="Python" language="python" rows={variables?.python ?? null} />
+        <VariableSection title="TypeScript" language="typescript" rows={variables?.typescript ?? null} />
+      </div>
+      {inspected ? (
+        <div className="variables-inspect" data-testid="variables-inspect">
+          <div className="panel-title">
+            <span className="mono" style={{ textTransform: "none" }}>{inspected.name}</span>
+            <span className="muted" style={{ textTransform: "none" }}>&nbsp;· {inspected.language}</span>
+            <span className="grow" />
+            <button type="button" className="icon-btn" aria-label="Close" onClick={() => useNotebookStore.setState({ inspected: null })}>✕</button>
+          </div>
+          <div className="variables-inspect-body selectable">
+            {inspected.value ? <RichValueView value={inspected.value} /> : <pre className="mono">{inspected.repr}</pre>}
+          </div>
+        </div>
+      ) : null}
+    </aside>
+  );
+}
+
+function VariableSection({ title, language, rows }: { title: string; language: CellLanguage; rows: VariableView[] | null }): ReactElement {
+  const store = useNotebookStore.getState();
+  return (
+    <section data-testid={`variables-${language}`}>
+      <h4 className="variables-heading">{title}</h4>
+      {rows === null ? <div className="muted small">loading…</div> : rows.length === 0 ? (
+        <div className="muted small">{language === "python" ? "No Python variables yet: run a Python cell." : "No TypeScript variables yet: declare one at the top level of a TypeScript cell."}</div>
+      ) : (
+        <table className="grid variables-table">
+          <thead>
+            <tr><th>Name</th><th>Type</th><th className="num">Shape</th><th className="num">Size</th><th>Value</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.name} data-testid="variable-row" data-name={row.name} onClick={() => void store.inspect(language, row.name)} title="Click to inspect">
+                <td className="mono">{row.name}</td>
+                <td className="mono muted">{row.type}</td>
+                <td className="num">{row.shape}</td>
+                <td className="num">{formatBytes(row.size)}</td>
+                <td className="mono preview">{row.preview}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
