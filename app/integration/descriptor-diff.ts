@@ -18,12 +18,23 @@ function typeText(type: TypeExpr | undefined): string {
   return type.text || (type.args.length ? `${type.name}[${type.args.map(typeText).join(", ")}]` : type.name);
 }
 
-/** A signature as comparable text: parameters with kinds, types and defaults, and the return type. */
+/**
+ * A repr with what changes from one process to the next taken out: memory addresses ("<function f at
+ * 0x7f3a…>" → "<function f>") and object ids ("id=140…"), so two introspections of the same code compare equal.
+ */
+export function normalizeRepr(repr: string): string {
+  return repr
+    .replace(/ at 0x[0-9a-fA-F]+/g, "")
+    .replace(/\b(id[=:]\s*)\d{6,}/g, "$1…")
+    .replace(/\b0x[0-9a-fA-F]{8,}\b/g, "0x…");
+}
+
+/** A signature as comparable text: parameters with kinds, types and (normalized) defaults, and the return type. */
 export function signatureText(signature: SignatureDescriptor | undefined): string {
   if (!signature) return "(*args, **kwargs)";
   const params = signature.parameters.map((p) => {
     const type = typeText(p.type);
-    return `${p.name}${type && type !== "unknown" ? `: ${type}` : ""}${p.hasDefault ? ` = ${p.defaultRepr}` : ""} [kind ${p.kind}]`;
+    return `${p.name}${type && type !== "unknown" ? `: ${type}` : ""}${p.hasDefault ? ` = ${normalizeRepr(p.defaultRepr)}` : ""} [kind ${p.kind}]`;
   });
   const returns = typeText(signature.returns);
   return `(${params.join(", ")})${returns && returns !== "unknown" ? ` -> ${returns}` : ""}`;
@@ -53,7 +64,7 @@ export function diffDescriptors(before: LibraryDescriptor, after: LibraryDescrip
   const old = callablesByPath(before);
   const now = callablesByPath(after);
   const diff: DescriptorDiff = { added: [], removed: [], changed: [] };
-  const shown = (fn: FunctionDescriptor): string => fn.signatures[0]?.text ?? "(*args, **kwargs)";
+  const shown = (fn: FunctionDescriptor): string => normalizeRepr(fn.signatures[0]?.text ?? "(*args, **kwargs)");
   for (const [path, fn] of now) {
     const previous = old.get(path);
     if (!previous) diff.added.push({ path, signature: shown(fn) });
