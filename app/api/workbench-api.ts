@@ -16,6 +16,8 @@ export interface HostStatus {
   transport: "electron" | "web";
   /** Folder where manifests, notebooks and runs live. */
   workspaceDir: string;
+  /** Enforce mode (`serve --allow`): only these manifests' entrypoints run; notebooks, the console and Eval are off. */
+  enforce?: { manifests: string[] };
 }
 
 // -- workers -------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import type { HostStatus } from "../api/workbench-api.js";
 import { PythonBridge } from "../bridge/index.js";
 import type { Placement } from "../bridge/placement/index.js";
 import { LibraryDescriber } from "../integration/library-describer.js";
+import { fabricBridgeOptions, type HostEnforcement } from "./fabric-options.js";
+import type { WorkbenchMetrics } from "./metrics/workbench-metrics.js";
 import { RequestError } from "./service/api-errors.js";
 import { poolView } from "./service/convert/pool-view.js";
 import { EventHub } from "./service/event-hub.js";
@@ -38,6 +40,10 @@ export interface HostOptions {
   /** Where the workers run (default: child processes; `--ray` puts them on a Ray cluster). */
   placement?: Placement;
   transport: HostStatus["transport"];
+  /** Enforce mode: only the allowlist's entrypoints run, and every call is audited. */
+  enforce?: HostEnforcement;
+  /** Prometheus metrics fed by the bridge, the pool, the describer and training events. */
+  metrics?: WorkbenchMetrics;
 }
 
 /** The default workspace folder. */
@@ -65,7 +71,9 @@ export class WorkbenchHost {
       hostVersion: HOST_VERSION,
       transport: options.transport,
       workspaceDir: workspace.root,
+      ...(options.enforce === undefined ? {} : { enforce: { manifests: [...options.enforce.policy.manifests] } }),
     };
+    options.metrics?.watchEvents(this.events);
     const engine = this.#startEngine();
     this.ready = engine.then(() => undefined);
     this.ready.catch(() => undefined); // reported through host.status
@@ -109,6 +117,7 @@ export class WorkbenchHost {
       bridge = await PythonBridge.start({
         poolSize: this.options.poolSize ?? 2,
         cwd: this.workspace.root,
+        ...fabricBridgeOptions(this.options),
         ...(this.options.python === undefined ? {} : { python: this.options.python }),
         ...(this.options.placement === undefined ? {} : { placement: this.options.placement }),
       });
@@ -122,6 +131,7 @@ export class WorkbenchHost {
       throw new RequestError("unavailable", "the workbench host was shut down while the Python engine started");
     }
     this.#bridge = bridge;
+    this.options.metrics?.watchBridge(bridge);
     this.#disposers.push(() => bridge.dispose());
     const handlers = this.#engineHandlers(bridge);
     const { executable, version, source } = bridge.interpreter;
@@ -132,6 +142,7 @@ export class WorkbenchHost {
   #engineHandlers(bridge: PythonBridge): HandlerTable<EngineRequests> {
     const workers = new WorkersFeature(bridge, this.events);
     const describer = new LibraryDescriber({ bridge });
+    this.options.metrics?.watchDescriber(describer);
     const python = new PythonCellRunner(bridge, (workerId, stream, text) => workers.recordCellOutput(workerId, stream, text));
     const typescript = new TypeScriptCells(bridge, this.workspace);
     const training = new TrainingFeature(bridge, this.workspace, this.events, this.options.runsDb ?? defaultRunStorePath());

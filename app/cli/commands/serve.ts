@@ -5,6 +5,10 @@ import { intFlag, parseArgs, stringFlag, type ParsedArgs } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { RAY_FLAGS, RAY_USAGE, placementOption } from "../ray-option.js";
 import { openBrowserPrivately, type OpenedBrowser } from "../open-browser.js";
+import { ENFORCE_FLAGS, ENFORCE_USAGE, enforcementFlags } from "../enforce-flags.js";
+import { startEnforcement } from "../../integration/fabric/enforcement.js";
+import { WorkbenchMetrics } from "../../host/metrics/workbench-metrics.js";
+import { startMetricsServer, type MetricsServer } from "../../host/metrics/metrics-server.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -32,6 +36,9 @@ address bar shows none. The browser is opened through a private file, so the tok
   --python PATH     interpreter to run the workers with
   --no-open         do not open a browser
 ${RAY_USAGE}
+${ENFORCE_USAGE}
+  --metrics-port N  serve Prometheus metrics on http://127.0.0.1:N/metrics without a token; otherwise
+                    they are at /metrics on the workbench port and need the token (Authorization: Bearer)
   --allow-host NAME  host names (or NAME:PORT) the host answers to besides the bound address and
                     127.0.0.1/localhost/[::1]: for deliberate remote use, e.g. gpu-box.example
   --allow-origin ORIGIN  web origins allowed to use the API besides the page's own
@@ -41,7 +48,7 @@ See docs/security.md for what these checks defend against.`,
   async run(args, io) {
     const parsed = parseArgs(args, {
       host: "string", port: "string", workspace: "string", workers: "string", python: "string", "no-open": "boolean",
-      "allow-host": "string", "allow-origin": "string", ...RAY_FLAGS,
+      "allow-host": "string", "allow-origin": "string", ...RAY_FLAGS, ...ENFORCE_FLAGS, "metrics-port": "string",
     });
     if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
     const host = stringFlag(parsed, "host") ?? "127.0.0.1";
@@ -62,18 +69,30 @@ See docs/security.md for what these checks defend against.`,
       if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(name)) throw new UsageError(`--allow-host takes host names like gpu-box.example or gpu-box.example:8443, got "${name}"`);
     }
 
+    const enforceOptions = enforcementFlags(parsed);
+    const metricsPort = stringFlag(parsed, "metrics-port") === undefined ? undefined : intFlag(parsed, "metrics-port", 0, 1);
+    if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port must be at most 65535, got ${metricsPort}`);
+    const enforcement = enforceOptions === undefined ? undefined : await startEnforcement(enforceOptions);
+    const metrics = new WorkbenchMetrics();
     const workbench = await WorkbenchHost.start({
       transport: "web",
       poolSize,
       ...(workspaceDir === undefined ? {} : { workspaceDir }),
       ...(python === undefined ? {} : { python }),
       ...placementOption(parsed),
+      ...(enforcement === undefined ? {} : { enforce: { policy: enforcement.policy, observer: enforcement.observer } }),
+      metrics,
     });
     let server: WorkbenchWebServer | undefined;
     let browser: OpenedBrowser | undefined;
+    let metricsServer: MetricsServer | undefined;
     try {
-      server = await WorkbenchWebServer.start({ service: workbench.service, rendererDir: rendererDir(), host, port, allowHosts, allowOrigins });
+      server = await WorkbenchWebServer.start({ service: workbench.service, rendererDir: rendererDir(), host, port, allowHosts, allowOrigins,
+        ...(metricsPort === undefined ? { metrics: () => metrics.render() } : {}) });
       io.stdout.write(`Workbench available at ${server.url}\n`);
+      if (metricsPort !== undefined) metricsServer = await startMetricsServer(metricsPort, () => metrics.render());
+      io.stderr.write(`Metrics: ${metricsServer?.url ?? `${new URL("/metrics", server.url).href} (with the token: Authorization: Bearer TOKEN)`}\n`);
+      if (enforcement) io.stderr.write(`Enforce mode: only the entrypoints of ${enforcement.policy.manifests.join(", ")} run; audit log ${enforcement.audit.file}\n`);
       if (!LOOPBACK.has(host)) io.stderr.write(`Warning: listening on ${host}: anyone who can reach it and has the token can run code as you.\n`);
       io.stderr.write(`Workspace: ${workbench.workspace.root}\n`);
       if (!parsed.flags.has("no-open")) {
@@ -96,6 +115,9 @@ See docs/security.md for what these checks defend against.`,
       await browser?.dispose();
       await server?.close();
       await workbench.dispose();
+      await metricsServer?.close();
+      metrics.dispose();
+      await enforcement?.close();
     }
   },
 };

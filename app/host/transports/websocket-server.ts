@@ -12,6 +12,7 @@ import { ClientConnection } from "./client-connection.js";
 import { securityHeaders } from "./content-security.js";
 import { RequestGuard, urlHost } from "./request-guard.js";
 import { newSessionToken } from "./session-token.js";
+import type { MetricsPage } from "../metrics/workbench-metrics.js";
 import { notBuiltPage, resolveStaticFile, sendFile } from "./static-files.js";
 
 export interface WebServerOptions {
@@ -28,6 +29,8 @@ export interface WebServerOptions {
   allowHosts?: readonly string[];
   /** Origins allowed to open the API socket besides the served one (`--allow-origin`). */
   allowOrigins?: readonly string[];
+  /** Prometheus metrics served at /metrics to requests with the token (Prometheus sends Authorization: Bearer). */
+  metrics?: () => Promise<MetricsPage>;
 }
 
 /** A request the guard stopped: status and a message that says what to do. */
@@ -49,6 +52,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** A running web transport; close() ends every connection and the listener. */
 export class WorkbenchWebServer {
+  #metrics: (() => Promise<MetricsPage>) | undefined;
   readonly #connections = new Set<WebSocket>();
 
   private constructor(
@@ -104,6 +108,7 @@ export class WorkbenchWebServer {
       throw error;
     }
     server = new WorkbenchWebServer(http, sockets, guard, host, port, token);
+    server.#metrics = options.metrics;
     return server;
   }
 
@@ -136,6 +141,7 @@ export class WorkbenchWebServer {
     const target = parseTarget(request.url);
     if (!target) return void replyText(response, { status: 400, message: "400: the request path is not a valid URL path" });
     if (target.path === SOCKET_PATH) return void replyText(response, { status: 426, message: "426: this address takes WebSocket connections only" });
+    if (target.path === "/metrics" && this.#metrics) return this.#serveMetrics(request, response, target.query, this.#metrics);
     const file = await resolveStaticFile(rendererDir, target.path);
     // Built assets (scripts, styles, fonts) are public build output; every page needs the token.
     // Decided on the decoded path and the file it names, so no spelling of index.html slips past.
@@ -158,6 +164,15 @@ export class WorkbenchWebServer {
     }
     if (!file) return void replyText(response, { status: 404, message: "404: not found" });
     sendFile(response, file, {});
+  }
+
+  /** /metrics: the same token as everything else, from the query, the cookie or Authorization: Bearer. */
+  async #serveMetrics(request: IncomingMessage, response: ServerResponse, query: URLSearchParams, render: () => Promise<MetricsPage>): Promise<void> {
+    if (this.guard.tokenSource(request.headers, query) === null) {
+      return void replyText(response, { status: 401, message: "401: /metrics needs the session token (Authorization: Bearer TOKEN, as Prometheus's bearer_token_file sends it)", headers: { "WWW-Authenticate": "Bearer" } });
+    }
+    const page = await render();
+    response.writeHead(200, { "Content-Type": page.contentType, "Cache-Control": "no-store" }).end(request.method === "HEAD" ? undefined : page.body);
   }
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, service: WorkbenchService): void {

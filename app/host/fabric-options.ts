@@ -1,0 +1,19 @@
+// What enforce mode and metrics add to the host's bridge: the allowlist, and one observer for audit + metrics.
+import type { AllowPolicy, BridgeOptions, CallObserver } from "../bridge/index.js";
+import { fanOut } from "../integration/fabric/audit-observer.js";
+import type { WorkbenchMetrics } from "./metrics/workbench-metrics.js";
+
+/** Enforce mode for a host: the allowlist and the audit observer (see integration/fabric/enforcement.ts). */
+export interface HostEnforcement {
+  policy: AllowPolicy;
+  observer?: CallObserver;
+}
+
+/** The bridge options enforce mode and metrics ask for (none when neither is on). */
+export function fabricBridgeOptions(options: { enforce?: HostEnforcement; metrics?: WorkbenchMetrics }): Pick<BridgeOptions, "allow" | "observer"> {
+  const observer = fanOut([options.enforce?.observer, options.metrics?.observer]);
+  return {
+    ...(options.enforce === undefined ? {} : { allow: options.enforce.policy }),
+    ...(observer === undefined ? {} : { observer }),
+  };
+}
