@@ -39,9 +39,22 @@ export async function loadManifest(file: string): Promise<LoadedManifest> {
   return parseManifest(text, file);
 }
 
-/** Parses and validates manifest text; `file` is only used in messages. */
+/** Deeper nesting than this is refused before parsing: a real manifest nests about 6 levels, and the YAML parser recurses. */
+export const MAX_MANIFEST_DEPTH = 64;
+
+/** Parses and validates manifest text; `file` is only used in messages. A `.json` file must be strict JSON. */
 export function parseManifest(text: string, file: string): LoadedManifest {
   const lineCounter = new LineCounter();
+  const isJson = file.toLowerCase().endsWith(".json");
+  const tooDeep = nestingBeyond(text, MAX_MANIFEST_DEPTH);
+  if (tooDeep >= 0) {
+    const { line, column } = positionIn(text, tooDeep);
+    throw new ManifestError([{
+      file, line, column, path: [],
+      message: `nested more than ${MAX_MANIFEST_DEPTH} levels deep here; a manifest needs about 6. Check for a runaway list or mapping`,
+    }]);
+  }
+  if (isJson) strictJson(text, file);
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const linePos = (offset: number): { line: number; column: number } => {
     const { line, col } = lineCounter.linePos(offset);
@@ -64,6 +77,108 @@ export function parseManifest(text: string, file: string): LoadedManifest {
     throw new ManifestError(schemaProblems(validate.errors ?? []).map((p) => problemAt(p.path, p.message, p.at)));
   }
   return { file, text, spec: value as ManifestSpec, positionOf, problemAt };
+}
+
+/** 1-based line and column of a character offset. */
+function positionIn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/**
+ * Offset where nesting first exceeds `limit`, or -1. Counts flow brackets outside quotes plus block
+ * levels (each deeper indentation, each "- " sequence marker), without parsing: a 5,000-deep
+ * document must be refused before the recursive YAML parser sees it.
+ */
+export function nestingBeyond(text: string, limit: number): number {
+  let flow = 0;
+  let quote = "";
+  const indents: number[] = [];
+  let lineStart = true;
+  let column = 0;
+  let blockDepth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      lineStart = true;
+      column = 0;
+      if (quote === "'" || quote === '"') continue; // multi-line flow scalars stay quoted
+      continue;
+    }
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = "";
+      continue;
+    }
+    if (lineStart) {
+      if (c === " ") {
+        column++;
+        continue;
+      }
+      lineStart = false;
+      if (c === "#") {
+        const end = text.indexOf("\n", i);
+        i = end === -1 ? text.length : end - 1;
+        continue;
+      }
+      if (flow === 0) {
+        while (indents.length && indents[indents.length - 1]! >= column) indents.pop();
+        indents.push(column);
+        blockDepth = indents.length;
+      }
+    }
+    if (c === "#" && (text[i - 1] === " " || text[i - 1] === "\t")) {
+      const end = text.indexOf("\n", i);
+      i = end === -1 ? text.length : end - 1;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === "[" || c === "{") flow++;
+    else if (c === "]" || c === "}") flow = Math.max(0, flow - 1);
+    else if (c === "-" && flow === 0 && (text[i + 1] === " " || text[i + 1] === "\n") && /^[ -]*$/.test(text.slice(text.lastIndexOf("\n", i) + 1, i))) blockDepth++;
+    if (flow + blockDepth > limit) return i;
+  }
+  return -1;
+}
+
+/** Throws a positioned ManifestError unless `text` is strict JSON (no trailing commas, comments or YAML). */
+function strictJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /at position (\d+)/.exec(message);
+    const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
+    const position = lineColumn
+      ? { line: Number(lineColumn[1]), column: Number(lineColumn[2]) }
+      : positionIn(text, at ? Number(at[1]) : trailingCommaOffset(text) ?? 0);
+    // V8 quotes the text around the error in its message; the position says where, so keep only what went wrong.
+    const token = /^Unexpected token '(.+?)'/.exec(message);
+    const detail = token ? `unexpected "${token[1]}"` : (message.split(/[,\n]/)[0] ?? message).replace(/\s*\(line \d+ column \d+\)/, "").replace(/ in JSON at position \d+/, "");
+    throw new ManifestError([{
+      file, ...position, path: [],
+      message: `JSON syntax: ${detail}. A .json manifest must be strict JSON (no trailing commas or comments); use .yaml for YAML`,
+    }]);
+  }
+}
+
+/** Offset of the first comma followed only by whitespace and a closing bracket (outside strings), if any. */
+function trailingCommaOffset(text: string): number | undefined {
+  let quote = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === '"') quote = false;
+    } else if (c === '"') quote = true;
+    else if (c === "," && /^\s*[\]}]/.test(text.slice(i + 1, i + 200))) return i;
+  }
+  return undefined;
 }
 
 /** Source offset of the node at `path`; walks up to the nearest parent that exists. */

@@ -17,11 +17,15 @@ export function formatProblem(problem: ManifestProblem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${formatManifestPath(problem.path)}: ${problem.message}`;
 }
 
+/** How many problems the message lists; `problems` keeps them all. */
+const LISTED_PROBLEMS = 50;
+
 /** A manifest that cannot be used as written; `problems` says where and why. */
 export class ManifestError extends Error {
   constructor(readonly problems: readonly ManifestProblem[]) {
-    super(`${problems.length === 1 ? "The manifest has a problem" : `The manifest has ${problems.length} problems`}:\n` +
-      problems.map((p) => `  ${formatProblem(p)}`).join("\n"));
+    const listed = problems.slice(0, LISTED_PROBLEMS).map((p) => `  ${formatProblem(p)}`);
+    if (problems.length > LISTED_PROBLEMS) listed.push(`  … and ${problems.length - LISTED_PROBLEMS} more`);
+    super(`${problems.length === 1 ? "The manifest has a problem" : `The manifest has ${problems.length} problems`}:\n` + listed.join("\n"));
     this.name = "ManifestError";
   }
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LibraryDescriptor } from "../../../proto/generated/snakebridge/v1/describe.js";
 import { DescriptorCache } from "../descriptor-cache.js";
 import { LibraryDescriber } from "../library-describer.js";
-import { parseManifest } from "./load-manifest.js";
+import { MAX_MANIFEST_DEPTH, parseManifest } from "./load-manifest.js";
 import { ManifestError, formatProblem, type ManifestProblem } from "./manifest-error.js";
 import { resolveIntegration } from "./resolve-entrypoints.js";
 import { resolveManifest } from "./resolve-manifest.js";
@@ -157,4 +157,54 @@ describe("PEP 440 constraints", () => {
   ])("%s satisfies %s: %s", (version, constraint, expected) => {
     expect(satisfies(version, constraint)).toBe(expected);
   });
+});
+
+describe("bad input gets a positioned, human error", () => {
+  it("a 5,000-deep flow list is refused at the line and column where it passes the limit", () => {
+    const text = `version: 1\nintegrations: ${"[".repeat(5000)}${"]".repeat(5000)}\n`;
+    const [problem, ...rest] = problemsOf(() => parseManifest(text, "deep.yaml"));
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ file: "deep.yaml", line: 2, column: 14 + MAX_MANIFEST_DEPTH }); // the mapping level counts too
+    expect(problem!.message).toMatch(/^nested more than 64 levels deep here/);
+  });
+
+  it("a 5,000-deep block mapping is refused the same way, never with a stack overflow", () => {
+    const lines = ["version: 1"];
+    for (let depth = 0; depth < 5000; depth++) lines.push(`${" ".repeat(depth)}k${depth}:`);
+    const [problem] = problemsOf(() => parseManifest(lines.join("\n"), "deep.yaml"));
+    expect(problem).toMatchObject({ line: MAX_MANIFEST_DEPTH + 2, column: MAX_MANIFEST_DEPTH + 1 });
+    expect(problem!.message).not.toMatch(/call stack/i);
+  });
+
+  it("a .json manifest is strict JSON: a trailing comma is an error at the comma", () => {
+    const text = '{\n  "version": 1,\n  "integrations": [\n    {"package": "json", "entrypoints": {"functions": ["dumps",]}}\n  ]\n}\n';
+    const [problem, ...rest] = problemsOf(() => parseManifest(text, "m.json"));
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ file: "m.json", line: 4, column: 62 });
+    expect(problem!.message).toMatch(/^JSON syntax: .*strict JSON \(no trailing commas or comments\)/);
+    // The same text is fine YAML, and the comma-free JSON is a fine .json manifest.
+    expect(parseManifest(text, "m.yaml").spec.integrations).toHaveLength(1);
+    expect(parseManifest(text.replace('"dumps",]', '"dumps"]'), "m.json").spec.integrations).toHaveLength(1);
+  });
+
+  it("a 5 MB manifest of 250,000 unknown names fails generate with located problems, not a stack overflow", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), "sb-manifest-big-"));
+    const describer = new LibraryDescriber({ cache: new DescriptorCache(cacheDir) });
+    try {
+      const names = Array.from({ length: 250_000 }, (_, i) => `      - no_such_function_${i}`);
+      const text = ["version: 1", "integrations:", "  - package: difflib", "    entrypoints:", "      functions:", ...names].join("\n");
+      expect(text.length).toBeGreaterThan(5_000_000);
+      const loaded = parseManifest(text, "big.yaml");
+      const failure = await resolveManifest(loaded, describer).then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(ManifestError);
+      const { problems, message } = failure as ManifestError;
+      expect(problems).toHaveLength(250_000);
+      expect(problems[249_999]).toMatchObject({ line: 250_005, column: 9, path: ["integrations", 0, "entrypoints", "functions", 249_999] });
+      expect(message.split("\n")).toHaveLength(52);
+      expect(message).toContain("… and 249950 more");
+    } finally {
+      await describer.dispose();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -147,6 +147,9 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** Suggestions are computed for this many unknown names per integration; past it (a generated or corrupt manifest), none. */
+const SUGGESTED_NAMES = 200;
+
 function didYouMean(found: string[]): string {
   return found.length ? `; did you mean ${found.map((f) => `"${f}"`).join(", ")}?` : "";
 }
@@ -166,13 +169,15 @@ export function resolveIntegration(
   const scope = `${module} (described to depth ${depth})`;
   const pickedFunctions = new Map<string, SelectedFunction>();
   const pickedClasses = new Map<string, SelectedClass>();
+  let suggested = 0;
+  const hint = (path: string, known: Iterable<string>): string => (suggested++ < SUGGESTED_NAMES ? didYouMean(suggestions(path, known)) : "");
 
   (spec.entrypoints.functions ?? []).forEach((name, i) => {
     const path = absoluteName(module, name);
     const found = functions.get(path);
     if (found) pickedFunctions.set(path, found);
     else if (classes.has(path)) problems.push(loaded.problemAt([...base, "functions", i], `"${path}" is a class; list it under entrypoints.classes`));
-    else problems.push(loaded.problemAt([...base, "functions", i], `no function "${path}" in ${scope}${didYouMean(suggestions(path, functions.keys()))}`));
+    else problems.push(loaded.problemAt([...base, "functions", i], `no function "${path}" in ${scope}${hint(path, functions.keys())}`));
   });
 
   (spec.entrypoints.classes ?? []).forEach((entry, i) => {
@@ -181,8 +186,8 @@ export function resolveIntegration(
     const path = absoluteName(module, name);
     const found = classes.get(path);
     if (!found) {
-      const hint = functions.has(path) ? `; "${path}" is a function, list it under entrypoints.functions` : didYouMean(suggestions(path, classes.keys()));
-      problems.push(loaded.problemAt(where, `no class "${path}" in ${scope}${hint}`));
+      const why = functions.has(path) ? `; "${path}" is a function, list it under entrypoints.functions` : hint(path, classes.keys());
+      problems.push(loaded.problemAt(where, `no class "${path}" in ${scope}${why}`));
       return;
     }
     const wanted = typeof entry === "string" ? undefined : entry.methods;

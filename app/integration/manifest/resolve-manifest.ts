@@ -67,7 +67,8 @@ export async function resolveManifest(loaded: LoadedManifest, describer: Library
     options.onDescribe?.({ module, phase: "done", outcome });
     describes.push(outcome);
     const { resolved, problems: found } = resolveIntegration(loaded, index, outcome.descriptor);
-    problems.push(...found);
+    // Not push(...found): a manifest with ~250k bad names would overflow the call stack with arguments.
+    for (const problem of found) problems.push(problem);
     integrations.push(resolved);
   }
   if (problems.length) throw new ManifestError(problems);
