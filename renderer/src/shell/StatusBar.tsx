@@ -23,7 +23,9 @@ export function StatusBar(): ReactElement {
   const show = useShellStore((state) => state.show);
   const poolText = describePool(pool);
   const interpreter = status?.interpreter;
-  const connectionText = { open: "Connected", connecting: "Connecting…", closed: "Disconnected — retrying" }[connection];
+  // With a problem to fix (the host restarted with a new token) the page has stopped retrying.
+  const stopped = useHostStore((state) => state.startupProblem !== null);
+  const connectionText = { open: "Connected", connecting: "Connecting…", closed: stopped ? "Disconnected" : "Disconnected — retrying" }[connection];
   const transport = status ? (status.transport === "electron" ? "Electron" : "web") : "";
   return (
     <footer className={`status-bar${connection === "closed" ? " disconnected" : ""}`} data-testid="status-bar">
