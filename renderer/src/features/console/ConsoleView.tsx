@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
 import type { ReactElement } from "react";
 import { XtermView } from "../../components/XtermView";
+import { EnforceModeNotice } from "../../components/EnforceModeNotice";
 import { Icon } from "../../shell/icons";
 import { useHostStore } from "../../shell/host-store";
 import { ConsoleSession } from "./console-session";
@@ -21,6 +22,7 @@ export function ConsoleView(): ReactElement {
         <button type="button" className="icon-btn" title="Interrupt (Ctrl+C in the console)" disabled={!busy} onClick={() => void session.current?.interrupt()}><Icon name="stop" /> Interrupt</button>
         <button type="button" className="icon-btn" title="Clear the screen" onClick={() => session.current?.clear()}><Icon name="trash" /> Clear</button>
       </div>
+      <EnforceModeNotice what="The Python console" />
       <XtermView
         testId="console-terminal"
         onReady={(terminal) => {

@@ -6,6 +6,7 @@ import { MonacoEditor } from "../../components/MonacoEditor";
 import { CellOutputView, mergeStreams } from "../../components/values/CellOutputView";
 import { workbench } from "../../client/workbench-client";
 import { WorkspaceFilePanel } from "../../components/WorkspaceFilePanel";
+import { EnforceModeNotice } from "../../components/EnforceModeNotice";
 import { Icon } from "../../shell/icons";
 import { useCommands } from "../../shell/use-commands";
 import { isActiveView } from "../../shell/views";
@@ -57,6 +58,7 @@ export function NotebookView(): ReactElement {
         onRefresh={() => void state.loadFiles()}
       />
       <div className="main-area">
+        <EnforceModeNotice what="Running notebook cells" />
         {state.path ? (
           <>
             <div className="toolbar notebook-toolbar">
