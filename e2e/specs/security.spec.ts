@@ -116,7 +116,7 @@ test("after the first load the token lives in an HttpOnly cookie, not the addres
   const cookie = cookies.find((c) => c.name === `snakebridge-token-${printed.port}`);
   expect(cookie, `no snakebridge-token-${printed.port} cookie`).toBeDefined();
   expect(cookie).toMatchObject({ value: printed.searchParams.get("token"), httpOnly: true, sameSite: "Strict", path: "/" });
-  expect(await workbench.evaluate(() => document.cookie), "scripts can read the token cookie").not.toContain("snakebridge-token");
+  expect(await workbench.evaluate("document.cookie"), "scripts can read the token cookie").not.toContain("snakebridge-token");
 
   await workbench.reload();
   await expect(workbench.getByTestId("connection-status")).toContainText("Connected");
@@ -129,28 +129,31 @@ test("untrusted HTML renders in a sandboxed srcdoc frame under the page's CSP, w
   workbench.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
-  await workbench.evaluate(() => {
-    const frame = document.createElement("iframe");
-    frame.setAttribute("sandbox", "allow-scripts");
-    frame.setAttribute("data-testid", "untrusted-output");
-    frame.srcdoc = `<p id="shown" style="color: rgb(200, 0, 0)">rendered output</p>
+  // What the notebook does with a _repr_html_ output (issue 12): sandbox without allow-same-origin, srcdoc.
+  // Even with allow-scripts, the inherited CSP must keep its inline script from running.
+  const untrusted = `<p id="shown" style="color: rgb(200, 0, 0)">rendered output</p>
 <img id="inline-image" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7">
 <img id="remote-image" src="http://example.invalid/beacon.gif">
 <script>document.body.dataset.ran = "yes"; try { parent.document.title = "pwned"; } catch (e) {}</script>`;
+  await workbench.evaluate(`(() => {
+    const frame = document.createElement("iframe");
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.setAttribute("data-testid", "untrusted-output");
+    frame.srcdoc = ${JSON.stringify(untrusted)};
     document.body.append(frame);
-  });
+  })()`);
   const frame = workbench.frameLocator('[data-testid="untrusted-output"]');
   await expect(frame.locator("#shown")).toHaveText("rendered output");
   await expect(frame.locator("#shown")).toHaveCSS("color", "rgb(200, 0, 0)");
   const inner = workbench.frames().find((f) => f.url() === "about:srcdoc");
   expect(inner, "the srcdoc frame did not load").toBeDefined();
-  expect(await inner!.evaluate(() => (document.getElementById("inline-image") as HTMLImageElement).naturalWidth)).toBe(1);
-  expect(await inner!.evaluate(() => document.body.dataset.ran ?? "no"), "an inline script ran in untrusted output").toBe("no");
-  expect(await inner!.evaluate(() => window.origin), "the frame shares the page's origin").toBe("null");
+  expect(await inner!.evaluate('document.getElementById("inline-image").naturalWidth')).toBe(1);
+  expect(await inner!.evaluate('document.body.dataset.ran ?? "no"'), "an inline script ran in untrusted output").toBe("no");
+  expect(await inner!.evaluate("window.origin"), "the frame shares the page's origin").toBe("null");
   expect(await workbench.title()).not.toBe("pwned");
   expect(violations.join("\n")).toMatch(/script-src|inline/i);
   expect(violations.join("\n")).not.toMatch(/frame-src/);
-  await workbench.evaluate(() => document.querySelector('[data-testid="untrusted-output"]')?.remove());
+  await workbench.evaluate(`document.querySelector('[data-testid="untrusted-output"]')?.remove()`);
 });
 
 test("a restarted host (new token) makes the page say so instead of retrying forever", async ({ mode, webBrowser }, testInfo) => {
