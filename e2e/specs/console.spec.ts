@@ -18,3 +18,27 @@ test("console: 1+1 prints 2, and a block asks for continuation lines", async ({ 
   await expect.poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ")).toMatch(/row 0\s*\nrow 1/);
   await snap("console-repl");
 });
+
+test("console: Tab completes names and attributes from the session", async ({ workbench: page, snap }) => {
+  await showView(page, "console");
+  const terminal = page.getByTestId("console-terminal");
+  const screen = async (): Promise<string> => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ");
+  await expect(terminal.locator(".xterm-rows")).toContainText(">>>");
+  await terminal.click();
+  await page.keyboard.type("import collections");
+  await page.keyboard.press("Enter");
+  await expect.poll(screen).toMatch(/import collections\s*\n>>>/);
+  await page.keyboard.type("collections.Ordered");
+  await page.keyboard.press("Tab");
+  await expect.poll(screen).toContain("collections.OrderedDict");
+  await page.keyboard.type("(a=1)");
+  await page.keyboard.press("Enter");
+  await expect.poll(screen).toMatch(/OrderedDict\(.*'a', 1/);
+  // Several matches with no longer common prefix are listed.
+  await page.keyboard.type("collections.");
+  await page.keyboard.press("Tab");
+  await expect.poll(screen).toMatch(/Counter\s+.*deque|deque\s+.*Counter/);
+  await snap("console-tab-completion-1440");
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await snap("console-tab-completion-1024");
+});

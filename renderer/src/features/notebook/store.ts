@@ -52,6 +52,9 @@ let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 let runQueue: Promise<unknown> = Promise.resolve();
 /** What streamed in for each running cell, bounded like the host's copy (a million lines must not exhaust the page). */
 const streaming = new Map<string, OutputTranscript>();
+/** Cells whose transcript changed since the last paint: the store is updated once per frame, not per event. */
+const changedCells = new Set<string>();
+let paintScheduled = false;
 
 /** Queued cells go back to idle: a failed or interrupted cell stops the cells queued after it. */
 function dropQueued(status: Record<string, CellStatus>): Record<string, CellStatus> {
@@ -318,7 +321,20 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
       const transcript = streaming.get(cellId);
       if (notebookId !== get().notebookId || get().status[cellId] !== "running" || !transcript) return;
       transcript.add(output);
-      updateCell(cellId, (cell) => ({ ...cell, outputs: transcript.outputs() }));
+      changedCells.add(cellId);
+      if (paintScheduled) return;
+      paintScheduled = true;
+      requestAnimationFrame(() => {
+        paintScheduled = false;
+        const cells = [...changedCells];
+        changedCells.clear();
+        set((state) => ({
+          cells: state.cells.map((cell) => {
+            const kept = cells.includes(cell.id) && state.status[cell.id] === "running" ? streaming.get(cell.id) : undefined;
+            return kept ? { ...cell, outputs: kept.outputs() } : cell;
+          }),
+        }));
+      });
     },
   };
 });

@@ -1,0 +1,133 @@
+// The notebook's shared scope (TypeScript ⇄ Python), the Variables panel, rich displays, Tab completion,
+// the welcome notebook on a fresh workspace, and the notebook at 1024×700.
+import type { Page } from "@playwright/test";
+import { expect, replaceEditorText, showView, test } from "../fixtures.js";
+
+async function newNotebook(page: Page, prefix: string): Promise<void> {
+  await showView(page, "notebook");
+  await page.getByRole("button", { name: "New notebook" }).first().click();
+  await page.getByLabel("New notebook name").fill(`${prefix}-${Date.now()}`);
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("cell")).toHaveCount(1);
+}
+
+/** Fills cell `index` (adding a cell of `language` first when it does not exist yet) and runs it. */
+async function runCell(page: Page, index: number, language: "python" | "typescript", source: string): Promise<ReturnType<Page["getByTestId"]>> {
+  if ((await page.getByTestId("cell").count()) <= index) {
+    await page.getByRole("button", { name: language === "python" ? "Python cell" : "TypeScript cell" }).click();
+  }
+  const cell = page.getByTestId("cell").nth(index);
+  await cell.getByLabel("Cell language").selectOption(language);
+  await replaceEditorText(page, cell, source);
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(cell).toHaveAttribute("data-status", /ok|error|interrupted/, { timeout: 90_000 });
+  return cell;
+}
+
+test("notebook: one scope across TypeScript and Python, and the Variables panel", async ({ workbench: page, snap }) => {
+  await newNotebook(page, "polyglot");
+  const py1 = await runCell(page, 0, "python", "import numpy as np\nx = 21\nweights = np.array([3.0, 4.0])");
+  await expect(py1).toHaveAttribute("data-status", "ok");
+
+  // TypeScript reads Python, typed from the live value: (await py.x) is a number.
+  const ts1 = await runCell(page, 1, "typescript", "const total = (await py.x) * 2;\nconst norm = Number(await py.np.linalg.norm(await py.weights));\n[total, norm]");
+  await expect(ts1).toHaveAttribute("data-status", "ok");
+  await expect(ts1.getByTestId("out-result")).toContainText("42");
+  await expect(ts1.getByTestId("out-result")).toContainText("5");
+
+  // A later TypeScript cell sees the earlier cell's names.
+  const ts2 = await runCell(page, 2, "typescript", "const label: string = `total=${total}`;\nlabel");
+  await expect(ts2.getByTestId("out-result")).toContainText("total=42");
+
+  // Python reads the TypeScript snapshot.
+  const py2 = await runCell(page, 3, "python", "ts['total'] + 1, ts['label']");
+  await expect(py2.getByTestId("out-result")).toContainText("43");
+  await expect(py2.getByTestId("out-result")).toContainText("total=42");
+
+  // Variables: both languages, click to inspect.
+  await page.getByTestId("notebook-variables-toggle").click();
+  const panel = page.getByTestId("variables-panel");
+  await expect(panel.getByTestId("variables-python").locator('[data-name="weights"]')).toContainText("numpy.ndarray");
+  await expect(panel.getByTestId("variables-python").locator('[data-name="weights"]')).toContainText("16 B");
+  await expect(panel.getByTestId("variables-typescript").locator('[data-name="total"]')).toContainText("42");
+  await panel.getByTestId("variables-python").locator('[data-name="weights"]').click();
+  await expect(panel.getByTestId("variables-inspect")).toContainText("weights");
+  await expect(panel.getByTestId("variables-inspect").getByTestId("ndarray-table")).toBeVisible();
+  await snap("notebook-polyglot-variables-1440");
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await expect(panel).toBeVisible();
+  await snap("notebook-polyglot-variables-1024");
+});
+
+test("notebook: rich displays keep their order with print, HTML is sandboxed", async ({ workbench: page, snap }) => {
+  await newNotebook(page, "rich");
+  const cell = await runCell(page, 0, "python", [
+    "import pandas as pd",
+    "import matplotlib.pyplot as plt",
+    "class Badge:",
+    "    def _repr_html_(self): return '<b id=\"badge\">sandboxed html</b>'",
+    "print('before')",
+    "display(Badge())",
+    "print('\\x1b[32mgreen\\x1b[0m after')",
+    "plt.plot([0, 1, 4, 9])",
+    "pd.DataFrame({'n': range(45), 'square': [i * i for i in range(45)]})",
+  ].join("\n"));
+  await expect(cell).toHaveAttribute("data-status", "ok");
+  const outputs = cell.getByTestId("cell-outputs");
+  // Order: text, the HTML display, coloured text, the figure, the table.
+  const kinds = await outputs.locator(":scope > *").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-testid")));
+  expect(kinds).toEqual(["out-stdout", "out-display", "out-stdout", "out-display", "out-display"]);
+  await expect(outputs.getByTestId("out-stdout").nth(1).locator(".ansi-fg-2")).toHaveText("green");
+
+  const frame = outputs.getByTestId("out-html");
+  await expect(frame).toHaveAttribute("sandbox", "");
+  await expect(page.frameLocator("iframe.out-html").locator("#badge")).toHaveText("sandboxed html");
+  await expect(outputs.getByTestId("out-image")).toBeVisible();
+
+  const table = outputs.getByTestId("out-table");
+  await expect(table.getByTestId("out-table-range")).toContainText("rows 1–20 of 45");
+  await table.getByRole("button", { name: "Next page" }).click();
+  await expect(table.getByTestId("out-table-range")).toContainText("rows 21–40 of 45");
+  await expect(table.locator("tbody tr").first()).toContainText("400");
+  await snap("notebook-rich-1440");
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await snap("notebook-rich-1024");
+});
+
+test("notebook: Tab completes from the live namespace; errors read as the user's code", async ({ workbench: page, snap }) => {
+  await newNotebook(page, "assist");
+  await runCell(page, 0, "python", "import collections\nmy_counter = collections.Counter('hello')");
+  await page.getByRole("button", { name: "Python cell" }).click();
+  const cell = page.getByTestId("cell").nth(1);
+  await cell.locator(".view-lines").click();
+  await page.keyboard.type("my_counter.most");
+  await page.keyboard.press("Tab");
+  await expect(page.locator(".suggest-widget")).toContainText("most_common", { timeout: 15_000 });
+  await snap("notebook-tab-completion");
+  await page.keyboard.press("Escape");
+
+  const failing = await runCell(page, 1, "python", "def ratio(n):\n    return 10 / n\n\nratio(0)");
+  await expect(failing).toHaveAttribute("data-status", "error");
+  const trace = failing.getByTestId("python-error");
+  await expect(trace).toContainText("return 10 / n");
+  await expect(trace).not.toContainText("snakebridge_worker");
+  await snap("notebook-traceback");
+});
+
+test("notebook: the welcome notebook runs green on a fresh workspace", async ({ workbench: page, snap }) => {
+  await showView(page, "notebook");
+  await page.getByTestId("notebook-files").getByText("notebooks/welcome.ipynb").click();
+  await expect(page.getByTestId("cell-markdown").first()).toContainText("one scope");
+  await page.locator(".notebook-toolbar").getByRole("button", { name: /Run All/ }).click();
+  const code = page.locator('[data-testid="cell"]:not(:has([data-testid="cell-markdown"]))');
+  await expect.poll(async () => code.evaluateAll((cells) => cells.map((cell) => cell.getAttribute("data-status"))), { timeout: 90_000 })
+    .toEqual(["ok", "ok", "ok", "ok"]);
+  await snap("notebook-welcome-1440");
+  await page.setViewportSize({ width: 1024, height: 700 });
+  // The toolbar keeps one row at 1024 px.
+  const toolbar = page.locator(".notebook-toolbar");
+  expect((await toolbar.boundingBox())?.height).toBeLessThanOrEqual(36);
+  const save = toolbar.getByRole("button", { name: /Save/ });
+  await expect(save).toBeInViewport();
+  await snap("notebook-welcome-1024");
+});
