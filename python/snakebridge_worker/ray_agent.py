@@ -62,6 +62,25 @@ def owner_alive(tag: str) -> bool | None:
         return False
 
 
+def _resolved_address(address: str) -> str:
+    """The GCS address ``auto`` stands for (RAY_ADDRESS, else the cluster `ray start` recorded), else ``address``."""
+    if address != "auto":
+        return address
+    if os.environ.get("RAY_ADDRESS"):
+        return os.environ["RAY_ADDRESS"]
+    try:
+        with open(os.path.join(tempfile.gettempdir(), "ray", "ray_current_cluster"), encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return address
+
+
+def _is_loopback(address: str) -> bool:
+    """Whether a GCS address (HOST:PORT or ray://HOST:PORT) names this machine's loopback interface."""
+    host = address.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
+    return host == "localhost" or host == "::1" or host.startswith("127.")
+
+
 class Agent:
     """One connection to Ray and the actors this host owns on it."""
 
@@ -88,8 +107,9 @@ class Agent:
     def connect(self, req: dict[str, Any]) -> dict[str, Any]:
         """Joins (or, for ``local``, starts) the cluster and sweeps this machine's orphaned actors."""
         address = str(req.get("address") or "auto")
-        if address == "local":
-            # Without this Ray "resolves" 127.0.0.1 to the machine's outward address and binds everything there.
+        if address == "local" or _is_loopback(_resolved_address(address)):
+            # Without this Ray "resolves" 127.0.0.1 to the machine's outward address, then binds (local head) or
+            # dials (driver) that address instead of loopback.
             os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
         try:
             import ray

@@ -57,6 +57,7 @@ class WorkerActor:
             "node_id": context.get_node_id(),
             "node_ip": _node_ip(),
             "hostname": os.uname().nodename,
+            "assigned_resources": {k: float(v) for k, v in context.get_assigned_resources().items()},
         }
 
     def _read_handshake(self, timeout_s: float) -> dict[str, Any]:

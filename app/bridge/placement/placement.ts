@@ -40,6 +40,8 @@ export interface WorkerPlacement {
   hostname: string;
   actorName: string;
   actorPid: number;
+  /** What Ray granted the actor (CPU, GPU, custom resources). */
+  resources: Record<string, number>;
 }
 
 /** Whether workers under this placement may live on another machine (then /dev/shm cannot carry arrays). */

@@ -43,6 +43,7 @@ export interface ActorStarted {
   node_id: string;
   node_ip: string;
   hostname: string;
+  assigned_resources: Record<string, number>;
 }
 
 export interface RayAgentOptions {

@@ -29,6 +29,9 @@ export interface RayWorker extends PythonWorker {
   placement: WorkerPlacement;
 }
 
+/** Joining a cluster, or starting a local head on a busy machine, takes seconds; a minute means it will not. */
+const CONNECT_TIMEOUT_MS = 60_000;
+
 const RAY_PREFIX_RE = /^(?:\x1b\[[0-9;]*m)*\((?<who>[^)]*?)pid=(?<pid>\d+)[^)]*\)(?:\x1b\[[0-9;]*m)*\s?/;
 
 /** Starts each pool slot as a named actor on a Ray cluster. */
@@ -69,7 +72,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
           num_cpus: Math.max(this.options.poolSize * perWorker, 1),
           ...(placement.numGpus ? { num_gpus: placement.numGpus * this.options.poolSize } : {}),
           ...(placement.objectStoreBytes === undefined ? {} : { object_store_memory: placement.objectStoreBytes }),
-        }, 120_000);
+        }, CONNECT_TIMEOUT_MS);
         if (cluster.swept.length > 0) {
           this.options.onNotice?.(`Ray: removed ${cluster.swept.length} worker actor(s) left by a host that died: ${cluster.swept.join(", ")}`);
         }
@@ -79,7 +82,8 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
         throw error;
       }
     })();
-    this.#agent.catch(() => { this.#agent = undefined; }); // the next start tries again
+    // A failed connection stays failed (a wrong address does not heal): the pool's retries fail fast with it.
+    this.#agent.catch(() => undefined);
     return this.#agent;
   }
 
@@ -148,7 +152,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
       exited,
       placement: {
         kind: "ray", nodeId: started.node_id, nodeIp: started.node_ip, hostname: started.hostname,
-        actorName: started.name, actorPid: started.actor_pid,
+        actorName: started.name, actorPid: started.actor_pid, resources: started.assigned_resources,
       },
     };
     lease.once("exit", () => {
