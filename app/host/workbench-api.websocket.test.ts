@@ -82,7 +82,7 @@ describe("host and transport", () => {
     expect(page.headers["content-security-policy"]).toBe(
       `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; ` +
         `connect-src 'self' ws://127.0.0.1:${server.port}; img-src 'self' data: blob:; font-src 'self' data:; ` +
-        `frame-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
+        `frame-src 'none'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`,
     );
     const script = await get("/assets/app.js");
     expect(script.headers["content-type"]).toBe("text/javascript; charset=utf-8");
