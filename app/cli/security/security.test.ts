@@ -373,7 +373,7 @@ describe("workspace confinement (traversal and symlinks)", () => {
       await playRequest(`workspace.read ${JSON.stringify(path.slice(0, 60))}`, () => client.request("workspace.read", { path }));
     }
     for (const path of ["link-file", "link-dir/secret.txt", "../outside/secret.txt"]) {
-      await playRequest(`notebooks.open ${path}`, () => client.request("notebooks.open", { path }));
+      await playRequest(`notebooks.open ${path}`, () => client.request("notebooks.open", { path }), ["forbidden"]);
     }
     // Controls: a name that only starts with "..", and a link that stays inside, are fine.
     expect((await client.request("workspace.read", { path: "..notes.txt" })).text).toBe("a name that starts with two dots");
@@ -393,11 +393,18 @@ describe("workspace confinement (traversal and symlinks)", () => {
     }
     const notebook = { cells: [], metadata: {} };
     for (const path of ["link-dir/pwn.ipynb", "../outside/pwn.ipynb", "dangling.ipynb/../link-dir/x.ipynb"]) {
-      await playRequest(`notebooks.save ${path}`, () => client.request("notebooks.save", { path, notebook }));
+      await playRequest(`notebooks.save ${path}`, () => client.request("notebooks.save", { path, notebook }), ["forbidden"]);
     }
     const manifest = (outDir: string): string => `version: 1\ncodegen:\n  namespace: pwn\n  out_dir: ${outDir}\nintegrations:\n  - package: statistics\n    entrypoints:\n      functions: [mean]\n`;
     for (const outDir of ["../../outside/sdk", "../link-dir/sdk", join(outside, "sdk"), ".."]) {
-      await playRequest(`manifests.generate out_dir ${outDir}`, () => client.request("manifests.generate", { text: manifest(outDir), path: "manifests/pwn.manifest.yaml", write: true }));
+      await playRequest(`manifests.generate out_dir ${outDir}`, () => client.request("manifests.generate", { text: manifest(outDir), path: "manifests/pwn.manifest.yaml", write: true }), ["forbidden"]);
+    }
+    for (const outputDir of ["link-dir/runs", "../outside/runs", "inner/up/outside/runs", "dangling/runs"]) {
+      await playRequest(`training.start output_dir ${outputDir}`, () => client.request("training.start", { configText: `model: sshleifer/tiny-gpt2\noutput_dir: ${outputDir}\n` }), ["forbidden"]);
+    }
+    await playRequest("training.start configPath through a linked folder", () => client.request("training.start", { configText: "model: x\n", configPath: "link-dir/evil.run.yaml" }), ["forbidden"]);
+    for (const path of ["link-file", "link-dir/secret.txt", "../outside/secret.txt"]) {
+      await playRequest(`training.preview ${path}`, () => client.request("training.preview", { path }), ["forbidden"]);
     }
     expect(outsideListing()).toBe(before);
     expect(existsSync("/tmp/snakebridge-pwn.txt")).toBe(false);

@@ -18,7 +18,7 @@ export interface DatasetPreview {
 
 /** Reads up to `limit` rows of a workspace JSONL file and counts the rest; a bad line is reported, not thrown. */
 export async function datasetPreview(workspace: WorkspaceFolder, path: string, limit: number): Promise<DatasetPreview> {
-  const absolute = workspace.resolve(path);
+  const absolute = await workspace.resolveReal(path); // by real path: a link in the workspace cannot lead out
   const wanted = Math.max(1, Math.min(MAX_PREVIEW_ROWS, Math.floor(limit)));
   const rows: Record<string, unknown>[] = [];
   let total = 0;

@@ -1,5 +1,5 @@
 // training.*: delegated to app/training's RunManager; runs persist in the shared run store.
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 
 import { parse as parseYaml } from "yaml";
 import type { TrainingEnvironmentView } from "../../../api/workbench-api.js";
@@ -7,6 +7,7 @@ import type { PythonBridge } from "../../../bridge/index.js";
 import { exportRunModel, runDirectory } from "../../../training/model-export.js";
 import { RunManager, RunResumeError } from "../../../training/run-manager.js";
 import { RUN_CONFIG_SCHEMA, RunConfigError } from "../../../training/run-config.js";
+import { DEFAULT_OUTPUT_PARENT } from "../../../training/run-config-paths.js";
 import { RunNotFoundError, RunStore } from "../../../training/run-store.js";
 import { RequestError } from "../api-errors.js";
 import type { EventHub } from "../event-hub.js";
@@ -54,7 +55,8 @@ export class TrainingFeature {
           throw new RequestError("bad_request", `the run config is not valid YAML or JSON: ${(error as Error).message}`);
         }
         // Relative paths in a config mean "next to this file", as they do for `snakebridge train`.
-        const configDir = configPath === undefined ? this.workspace.root : dirname(this.workspace.resolve(configPath));
+        const configDir = configPath === undefined ? this.workspace.root : dirname(await this.workspace.resolveReal(configPath));
+        await this.#confineOutputs(config, configDir);
         try {
           return await this.#manager.start({ config, configText, configDir, ...(name === undefined ? {} : { name }) });
         } catch (error) {
@@ -108,6 +110,18 @@ export class TrainingFeature {
       if (this.#store.getRun(runId) === undefined) throw new RunNotFoundError(runId);
       throw new RequestError("bad_request", (error as Error).message);
     }
+  }
+
+  /**
+   * A workspace-relative output_dir (or the default runs/) must stay in the workspace by real path:
+   * a page may not make the host write through a link that leads out. An absolute one is a folder
+   * the user typed, as on the command line.
+   */
+  async #confineOutputs(config: unknown, configDir: string): Promise<void> {
+    const outputDir = typeof config === "object" && config !== null ? (config as Record<string, unknown>)["output_dir"] : undefined;
+    if (typeof outputDir === "string" && isAbsolute(outputDir)) return;
+    const relativeDir = typeof outputDir === "string" ? outputDir : DEFAULT_OUTPUT_PARENT;
+    await this.workspace.confine(resolve(configDir, relativeDir), `output_dir ${relativeDir}`);
   }
 
   async #known<T>(action: () => Promise<T>): Promise<T> {
