@@ -131,3 +131,19 @@ test("notebook: the welcome notebook runs green on a fresh workspace", async ({ 
   await expect(save).toBeInViewport();
   await snap("notebook-welcome-1024");
 });
+
+test("workers: the log shows a notebook cell's prints", async ({ workbench: page, snap }) => {
+  await newNotebook(page, "log");
+  const marker = `printed-by-a-cell-${Date.now()}`;
+  const cell = await runCell(page, 0, "python", `print(${JSON.stringify(marker)})`);
+  await expect(cell).toHaveAttribute("data-status", "ok");
+  await showView(page, "workers");
+  const rows = page.getByTestId("worker-row");
+  await expect(rows.first()).toBeVisible();
+  // The cell ran in the worker that holds the notebook's session; its row lists that session.
+  await rows.filter({ hasText: /notebooks\/log-|sessions/ }).first().click();
+  await expect(page.getByTestId("worker-log")).toContainText(marker, { timeout: 15_000 });
+  await snap("workers-log-cell-print-1440");
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await snap("workers-log-cell-print-1024");
+});

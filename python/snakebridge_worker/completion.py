@@ -44,6 +44,10 @@ def complete(session_id: str, code: str, cursor: int) -> dict[str, Any]:
     if jedi is not None:
         line, column = _line_column(code, cursor)
         found = jedi.Interpreter(code, [namespace]).complete(line, column)
+        typed = _IDENTIFIER_TAIL.search(code[:cursor])
+        # Private names only when the user started typing one, as IPython does.
+        if not (typed and typed.group(0).rsplit(".", 1)[-1].startswith("_")):
+            found = [c for c in found if not c.name.startswith("_")] or found
         items = [{"label": c.name, "kind": c.type, "detail": ""} for c in found[:_MAX_ITEMS]]
         prefix = len(found[0].name) - len(found[0].complete) if found else 0
         return {"start": cursor - prefix, "items": items, "engine": "jedi"}
@@ -57,6 +61,8 @@ def complete(session_id: str, code: str, cursor: int) -> dict[str, Any]:
             break
         labels.append(candidate)
     attribute_start = text.rfind(".") + 1
+    if not text[attribute_start:].startswith("_"):
+        labels = [label for label in labels if not label[attribute_start:].startswith("_")] or labels
     items = [{"label": label[attribute_start:].rstrip("("), "kind": "", "detail": ""} for label in labels]
     return {"start": cursor - (len(text) - attribute_start), "items": items, "engine": "rlcompleter"}
 

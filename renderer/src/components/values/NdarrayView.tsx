@@ -66,8 +66,10 @@ function NdarrayTable({ value }: { value: NdarrayValue }): ReactElement {
 function LinePlot({ values }: { values: number[] }): ReactElement {
   const width = 480;
   const height = 160;
-  const pad = 28;
   const range = finiteRange(values) ?? { min: 0, max: 1 };
+  const labels = { max: formatCell(range.max), min: formatCell(range.min) };
+  // The left margin fits the longer y label (at 10 px, about 6.2 px a character): 0.99915 must not show as "9915".
+  const pad = Math.max(28, Math.ceil(Math.max(labels.max.length, labels.min.length) * 6.2) + 8);
   const span = range.max - range.min || 1;
   const x = (index: number): number => pad + (index / Math.max(1, values.length - 1)) * (width - pad - 8);
   const y = (value: number): number => 8 + (1 - (value - range.min) / span) * (height - 8 - 20);
@@ -76,8 +78,8 @@ function LinePlot({ values }: { values: number[] }): ReactElement {
     <svg className="line-plot" width={width} height={height} role="img" aria-label="Line plot">
       <line x1={pad} x2={width - 8} y1={height - 20} y2={height - 20} stroke="#3c3c3c" />
       <line x1={pad} x2={pad} y1={8} y2={height - 20} stroke="#3c3c3c" />
-      <text x={pad - 4} y={12} textAnchor="end" fill="#9d9d9d" fontSize="10">{formatCell(range.max)}</text>
-      <text x={pad - 4} y={height - 20} textAnchor="end" fill="#9d9d9d" fontSize="10">{formatCell(range.min)}</text>
+      <text x={pad - 4} y={12} textAnchor="end" fill="#9d9d9d" fontSize="10">{labels.max}</text>
+      <text x={pad - 4} y={height - 20} textAnchor="end" fill="#9d9d9d" fontSize="10">{labels.min}</text>
       <text x={pad} y={height - 6} fill="#9d9d9d" fontSize="10">0</text>
       <text x={width - 8} y={height - 6} textAnchor="end" fill="#9d9d9d" fontSize="10">{values.length - 1}</text>
       <polyline points={path} fill="none" stroke="#4daafc" strokeWidth="1.5" />

@@ -130,7 +130,7 @@ const CellView = memo(function CellView({ cell, index, status, selected, duratio
   const count = status === "running" ? "*" : status === "queued" ? "…" : cell.executionCount ?? " ";
   return (
     <div className={`cell${selected ? " selected" : ""} cell-${status}`} data-testid="cell" data-cell-id={cell.id} data-status={status} onMouseDown={() => store.select(cell.id)}>
-      <div className="cell-gutter">
+      <div className={`cell-gutter${markdown ? " cell-markdown-gutter" : ""}`}>
         <button type="button" className="cell-run" title={markdown ? "Render (Ctrl+Enter)" : "Run cell (Ctrl+Enter)"} aria-label={`Run cell ${index + 1}`} onClick={() => { setEditing(false); void store.run(cell.id); }}>
           {status === "running" ? <span className="spinner" /> : <Icon name="run" />}
         </button>

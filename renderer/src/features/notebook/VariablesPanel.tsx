@@ -52,16 +52,16 @@ function VariableSection({ title, language, rows }: { title: string; language: C
       ) : (
         <table className="grid variables-table">
           <thead>
-            <tr><th>Name</th><th>Type</th><th className="num">Shape</th><th className="num">Size</th><th>Value</th></tr>
+            <tr><th className="col-name">Name</th><th className="col-type">Type</th><th className="num col-shape" title="Shape or length">Shape</th><th className="num col-size">Size</th><th>Value</th></tr>
           </thead>
           <tbody>
             {rows.map((row) => (
               <tr key={row.name} data-testid="variable-row" data-name={row.name} onClick={() => void store.inspect(language, row.name)} title="Click to inspect">
-                <td className="mono">{row.name}</td>
-                <td className="mono muted">{row.type}</td>
-                <td className="num">{row.shape}</td>
-                <td className="num">{formatBytes(row.size)}</td>
-                <td className="mono preview">{row.preview}</td>
+                <td className="mono" title={row.name}>{row.name}</td>
+                <td className="mono muted" title={row.type}>{row.type}</td>
+                <td className="num" title={row.shape}>{row.shape}</td>
+                <td className="num col-size">{formatBytes(row.size)}</td>
+                <td className="mono preview" title={row.preview}>{row.preview}</td>
               </tr>
             ))}
           </tbody>
