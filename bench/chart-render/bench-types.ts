@@ -1,7 +1,14 @@
 // What the chart-render bench driver (bench/chart-render.ts) and its page (page.tsx) exchange.
 
+/**
+ * raw: recharts with every point; downsampled: recharts with downsampleMinMax (the Training view's
+ * rendering before the canvas layer: the baseline); canvas: the Training view's MetricChart (canvas
+ * series layer over a SeriesIndex, recharts axes).
+ */
+export type BenchMode = "raw" | "downsampled" | "canvas";
+
 export interface BenchOptions {
-  mode: "raw" | "downsampled";
+  mode: BenchMode;
   points: number;
   buckets: number;
   frames: number;
@@ -11,7 +18,7 @@ export interface BenchOptions {
 }
 
 export interface BenchResult {
-  mode: "raw" | "downsampled";
+  mode: BenchMode;
   drawnPoints: number;
   /** From starting the first render to the first animation frame after it (script + layout + paint). */
   renderMs: number;

@@ -1,17 +1,22 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import type { ReactElement } from "react";
 import type { RunDetailView, RunStatus } from "../../api";
 import { EmptyState, ErrorBanner } from "../../components/EmptyState";
 import { MonacoEditor } from "../../components/MonacoEditor";
 import { PythonErrorBlock } from "../../components/values/PythonErrorBlock";
 import { Icon } from "../../shell/icons";
-import { chartLine, formatBytes, formatEta, matchingSeries, smoothedLine, stepClock } from "./chart-series";
-import { MetricChart } from "./MetricChart";
-import type { ChartLine } from "./MetricChart";
+import { assignRunColours, runColour } from "./chart-data";
+import { formatEta } from "./chart-series";
+import { pastedConfigPath } from "./config-form";
 import { registerTrainingConfigCompletions } from "./config-completions";
+import { NewRunDialog } from "./NewRunDialog";
+import { RunDetail } from "./RunDetail";
+import { RunsTable } from "./RunsTable";
 import { useTrainingStore } from "./store";
+import { TrainingCharts } from "./TrainingCharts";
+import { TrainingSetup } from "./TrainingSetup";
+import "./training.css";
 
-const RUN_COLOURS = ["#4daafc", "#f0a35e", "#73c991", "#c586c0", "#e5c07b", "#f48771"];
 const ACTIVE: RunStatus[] = ["created", "running"];
 
 export function TrainingView(): ReactElement {
@@ -19,6 +24,9 @@ export function TrainingView(): ReactElement {
   const focus = state.focusId ? state.details[state.focusId] : undefined;
   const focusSummary = state.runs.find((run) => run.id === state.focusId);
   const shownDetails = state.shown.map((id) => state.details[id]).filter((detail): detail is RunDetailView => detail !== undefined);
+  const dirty = state.configPath !== null && state.configText !== state.savedText;
+  const [saveAsPath, setSaveAsPath] = useState<string | null>(null);
+  assignRunColours(state.runs);
 
   useEffect(() => {
     const store = useTrainingStore.getState();
@@ -28,38 +36,25 @@ export function TrainingView(): ReactElement {
     return stop;
   }, []);
 
-  const colourOf = (runId: string): string => RUN_COLOURS[Math.max(0, state.shown.indexOf(runId)) % RUN_COLOURS.length] ?? "#4daafc";
-  const startOf = (detail: RunDetailView): number => detail.startedAt ?? detail.createdAt;
-  const overlay = shownDetails.length > 1;
-  const linesFor = (name: string, options: { smooth?: boolean } = {}): ChartLine[] =>
-    shownDetails.flatMap((detail) => {
-      const series = detail.series[name] ?? [];
-      const label = overlay ? detail.name : name;
-      const raw: ChartLine = { key: `${detail.id}-${name}`, label, colour: colourOf(detail.id), points: chartLine(series, state.xAxis, startOf(detail), state.logScale, stepClock(detail.series.loss ?? [], startOf(detail))), faded: Boolean(options.smooth && state.smoothing > 0) };
-      if (!options.smooth || state.smoothing === 0) return [raw];
-      return [raw, { key: `${detail.id}-${name}-ema`, label: overlay ? `${detail.name} (EMA)` : `${name} (EMA ${state.smoothing.toFixed(2)})`, colour: colourOf(detail.id), points: smoothedLine(series, state.xAxis, startOf(detail), state.smoothing, state.logScale) }];
-    });
-  const gpuLines: ChartLine[] = shownDetails.flatMap((detail) => {
-    const styles: [RegExp, string, boolean][] = [[/^gpu\d+\.memory_used_bytes$/, "used", false], [/^cuda\d+\.allocated_bytes$/, "allocated", false], [/^cuda\d+\.reserved_bytes$/, "reserved", true]];
-    return styles.flatMap(([pattern, label, dashed], styleIndex) =>
-      matchingSeries(detail.series, pattern).map((name) => ({
-        key: `${detail.id}-${name}`,
-        label: `${overlay ? `${detail.name} ` : ""}${name.split(".")[0]} ${label}`,
-        colour: overlay ? colourOf(detail.id) : (["#4daafc", "#73c991", "#f0a35e"][styleIndex] ?? "#4daafc"),
-        dashed,
-        points: chartLine(detail.series[name] ?? [], state.xAxis, startOf(detail), state.logScale, stepClock(detail.series.loss ?? [], startOf(detail))),
-      })),
-    );
-  });
-  const xLabel = state.xAxis === "step" ? "step" : "seconds";
+  useEffect(() => {
+    if (state.notice === null) return;
+    const timer = setTimeout(() => useTrainingStore.setState({ notice: null }), 6000);
+    return () => clearTimeout(timer);
+  }, [state.notice]);
+
+  const progress = focusSummary && focusSummary.step !== null && focusSummary.maxSteps ? Math.min(1, focusSummary.step / focusSummary.maxSteps) : null;
 
   return (
     <div className="split">
       <aside className="side-panel training-side">
-        <div className="panel-title">Run config<span className="grow" /></div>
+        <div className="panel-title">
+          Run config<span className="grow" />
+          <button type="button" className="btn" onClick={() => state.setNewRunOpen(true)} data-testid="training-new-run"><Icon name="plus" /> New run</button>
+        </div>
         <div className="section" style={{ paddingBottom: 4 }}>
           <select className="input" aria-label="Config file" value={state.configPath ?? ""} onChange={(event) => void state.openConfig(event.target.value)}>
-            {state.configPath === null ? <option value="">{state.configFiles.length ? "Pick a config…" : "No run configs in the workspace"}</option> : null}
+            {state.configPath === null ? <option value="">{state.configFiles.length ? (state.configText ? "Unsaved config" : "Pick a config…") : "No run configs: press New run"}</option> : null}
+            {state.configPath !== null && !state.configFiles.some((file) => file.path === state.configPath) ? <option value={state.configPath}>{state.configPath}</option> : null}
             {state.configFiles.map((file) => <option key={file.path} value={file.path}>{file.path}</option>)}
           </select>
         </div>
@@ -68,8 +63,22 @@ export function TrainingView(): ReactElement {
         </div>
         <div className="section">
           <div className="row">
+            <button type="button" className="btn secondary" disabled={!dirty && state.configPath !== null} onClick={() => void state.save()} data-testid="training-save" title="Write the editor's text to the config file">
+              <Icon name="save" /> Save{dirty ? " •" : ""}
+            </button>
+            <button type="button" className="btn secondary" onClick={() => setSaveAsPath(pastedConfigPath(state.configText, state.configFiles.map((file) => file.path)))} data-testid="training-save-as">Save as…</button>
+            <span className="muted config-note">{state.configPath === null ? "Start saves it first" : dirty ? "Start uses the edited text; the file stays as it is" : ""}</span>
+          </div>
+          {saveAsPath !== null ? (
+            <div className="row">
+              <input className="input grow" aria-label="Save as path" value={saveAsPath} onChange={(event) => setSaveAsPath(event.target.value)} />
+              <button type="button" className="btn" onClick={() => void state.saveAs(saveAsPath).then((ok) => ok && setSaveAsPath(null))} data-testid="training-save-as-confirm">Save</button>
+              <button type="button" className="btn secondary" onClick={() => setSaveAsPath(null)}>Cancel</button>
+            </div>
+          ) : null}
+          <div className="row">
             <input className="input grow" placeholder="Run name (optional)" aria-label="Run name" value={state.runName} onChange={(event) => state.setRunName(event.target.value)} />
-            <button type="button" className="btn" disabled={state.starting} onClick={() => void state.start()} data-testid="training-start"><Icon name="run" /> {state.starting ? "Starting…" : "Start"}</button>
+            <button type="button" className="btn" disabled={state.starting || (state.environment?.missing.length ?? 0) > 0} onClick={() => void state.start()} data-testid="training-start"><Icon name="run" /> {state.starting ? "Starting…" : "Start"}</button>
           </div>
         </div>
         <div className="section-label">Runs</div>
@@ -77,7 +86,8 @@ export function TrainingView(): ReactElement {
           {state.runs.length === 0 ? <div className="empty-small">No runs yet.</div> : null}
           {state.runs.map((run) => (
             <div key={run.id} className={`list-item run-item${run.id === state.focusId ? " selected" : ""}`} onClick={() => void state.focus(run.id)} title={`${run.name} — ${run.status}`}>
-              <input type="checkbox" aria-label={`Overlay ${run.name}`} checked={state.shown.includes(run.id)} onClick={(event) => event.stopPropagation()} onChange={() => void state.toggleShown(run.id)} style={{ accentColor: state.shown.includes(run.id) ? colourOf(run.id) : undefined }} />
+              <input type="checkbox" aria-label={`Overlay ${run.name}`} checked={state.shown.includes(run.id)} onClick={(event) => event.stopPropagation()} onChange={() => void state.toggleShown(run.id)} style={{ accentColor: runColour(run.id) }} />
+              <span className="swatch" style={{ background: runColour(run.id) }} />
               <span className={`dot ${run.status === "running" ? "busy" : run.status === "completed" ? "ok" : run.status === "failed" ? "bad" : "idle"}`} />
               <span className="name">{run.name}</span>
               <span className="detail">{run.status}{run.step !== null ? ` · ${run.step}` : ""}</span>
@@ -86,13 +96,16 @@ export function TrainingView(): ReactElement {
         </div>
       </aside>
       <div className="main-area">
-        <div className="toolbar">
+        <div className="toolbar training-toolbar">
           {focusSummary ? (
             <>
               <span className="title" data-testid="training-run-title">{focusSummary.name}</span>
               <span className={`run-status ${focusSummary.status}`} data-testid="training-status">{focusSummary.status}</span>
-              <span className="hint">
-                step {focusSummary.step ?? "—"} · loss {focusSummary.loss !== null ? focusSummary.loss.toFixed(4) : "—"} · ETA {ACTIVE.includes(focusSummary.status) ? formatEta(focusSummary.etaS) : "—"}
+              {progress !== null ? (
+                <span className="progress inline" title={`${focusSummary.step} of ${focusSummary.maxSteps} steps`}><span className="progress-fill" style={{ width: `${Math.round(progress * 100)}%` }} /></span>
+              ) : null}
+              <span className="hint" data-testid="training-progress">
+                step {focusSummary.step ?? "—"}{focusSummary.maxSteps ? ` / ${focusSummary.maxSteps}` : ""} · loss {focusSummary.loss !== null ? focusSummary.loss.toFixed(4) : "—"} · ETA {ACTIVE.includes(focusSummary.status) ? (focusSummary.etaS === null && focusSummary.status === "running" ? "calibrating…" : formatEta(focusSummary.etaS)) : "—"}
               </span>
               {ACTIVE.includes(focusSummary.status) ? (
                 <button type="button" className="btn danger" style={{ marginLeft: 8 }} onClick={() => void state.stop(focusSummary.id)} data-testid="training-stop"><Icon name="stop" /> Stop</button>
@@ -103,59 +116,64 @@ export function TrainingView(): ReactElement {
           <span className="seg" role="group" aria-label="X axis">
             <button type="button" className={state.xAxis === "step" ? "on" : ""} onClick={() => state.setXAxis("step")}>Step</button>
             <button type="button" className={state.xAxis === "time" ? "on" : ""} onClick={() => state.setXAxis("time")}>Wall time</button>
+            <button type="button" className={state.xAxis === "tokens" ? "on" : ""} onClick={() => state.setXAxis("tokens")}>Tokens</button>
           </span>
           <label className="check" style={{ marginLeft: 10 }}><input type="checkbox" checked={state.logScale} onChange={(event) => state.setLogScale(event.target.checked)} /> log scale</label>
-          <label className="check" style={{ marginLeft: 10 }} title="Exponential moving average weight for the loss">
+          <label className="check" style={{ marginLeft: 10 }} title="Debiased exponential moving average of the loss; the raw values stay drawn faintly behind it">
             smoothing
             <input type="range" min={0} max={0.99} step={0.01} value={state.smoothing} onChange={(event) => state.setSmoothing(Number(event.target.value))} aria-label="Smoothing" />
             <span className="mono" style={{ width: 28 }}>{state.smoothing.toFixed(2)}</span>
           </label>
         </div>
+        <div className="tabs training-tabs" role="tablist">
+          {(["charts", "runs", "detail"] as const).map((tab) => (
+            <button key={tab} type="button" role="tab" aria-selected={state.tab === tab} className={`tab${state.tab === tab ? " active" : ""}`} onClick={() => state.setTab(tab)} data-testid={`training-tab-${tab}`}>
+              {tab === "charts" ? "Charts" : tab === "runs" ? `Runs (${state.runs.length})` : "Run detail"}
+            </button>
+          ))}
+        </div>
+        <TrainingSetup environment={state.environment} install={state.install} onInstall={() => void state.installTraining()} />
         <ErrorBanner message={state.error} onDismiss={() => useTrainingStore.setState({ error: null })} />
-        {focus?.error ? <div style={{ padding: "6px 12px" }}><PythonErrorBlock error={focus.error} /></div> : null}
-        {shownDetails.length === 0 ? (
+        {state.notice || state.busy ? <div className="banner info" data-testid="training-notice">{state.busy ?? state.notice}</div> : null}
+        {focus?.error && state.tab !== "runs" ? <div style={{ padding: "6px 12px" }}><PythonErrorBlock error={focus.error} /></div> : null}
+        {state.tab === "runs" ? (
+          <RunsTable runs={state.runs} shown={state.shown} focusId={state.focusId} details={state.details} diff={state.diff} onToggle={(id) => void state.toggleShown(id)} onFocus={(id) => void state.focus(id)} onDiff={(pair) => void state.setDiff(pair)} />
+        ) : state.tab === "detail" ? (
+          focus ? (
+            <RunDetail
+              run={focus}
+              busy={state.busy}
+              tryIt={state.tryIt}
+              onResume={(checkpoint) => void state.resume(focus.id, checkpoint)}
+              onExport={(kind, checkpoint) => void state.exportModel(focus.id, kind, checkpoint)}
+              onGenerate={(prompt) => void state.generate(focus.id, prompt)}
+              onSnapshot={(steps) => void state.memorySnapshot(focus.id, steps)}
+            />
+          ) : <div className="empty-small">Pick a run in the list to see its detail.</div>
+        ) : shownDetails.length === 0 ? (
           <EmptyState title="Fine-tune and watch it live">
             <p>A run fine-tunes a causal language model with LoRA in a worker and streams its loss, learning rate and memory here.</p>
             <ol>
-              <li>Pick or edit a run config on the left (<code>tiny-cpu</code> trains a tiny model on the CPU in a minute, downloading nothing).</li>
-              <li>Press <strong>Start</strong> and watch the charts; <strong>Stop</strong> ends a run cleanly.</li>
-              <li>Tick past runs in the list to overlay and compare them.</li>
+              <li>Open <code>training/tiny-cpu.run.yaml</code> on the left (it trains a tiny model on the CPU in about a minute, downloading nothing), or press <strong>New run</strong> to fill in a form.</li>
+              <li>Press <strong>Start</strong> and watch the charts; <strong>Stop</strong> ends a run cleanly with a checkpoint.</li>
+              <li>Tick runs to overlay them; the <strong>Runs</strong> tab compares them and their configs.</li>
             </ol>
           </EmptyState>
         ) : (
-          <div className="scroll charts" data-testid="training-charts">
-            <MetricChart testId="chart-loss" title="Loss" lines={linesFor("loss", { smooth: true })} xLabel={xLabel} logScale={state.logScale} emptyText="Waiting for the first logged step…" />
-            <MetricChart testId="chart-eval-loss" title="Eval loss" lines={linesFor("eval_loss")} xLabel={xLabel} logScale={state.logScale} emptyText="No evaluation yet (eval_every in the config sets how often)." />
-            <MetricChart testId="chart-lr" title="Learning rate" lines={linesFor("learning_rate")} xLabel={xLabel} logScale={state.logScale} emptyText="No learning-rate points yet." />
-            <MetricChart testId="chart-grad-norm" title="Gradient norm" lines={linesFor("grad_norm")} xLabel={xLabel} logScale={state.logScale} emptyText="No gradient-norm points yet." />
-            <MetricChart testId="chart-gpu-memory" title="GPU memory" lines={gpuLines} xLabel={xLabel} logScale={false} formatY={formatBytes} emptyText="No GPU telemetry: this run's worker has no GPU (or NVML is unavailable)." />
-            <MetricChart testId="chart-host-memory" title="Host memory (worker RSS)" lines={linesFor("host.rss_bytes")} xLabel={xLabel} logScale={false} formatY={formatBytes} emptyText="No host memory samples yet." />
-            {focus && focus.events.length ? (
-              <div className="chart-card events-card">
-                <div className="chart-title">Events — {focus.name}</div>
-                <div className="events-list">
-                  {focus.events.slice(-50).reverse().map((event, index) => (
-                    <div key={index} className="event-row">
-                      <span className="mono muted">{new Date(event.at).toLocaleTimeString([], { hour12: false })}</span>
-                      <span className="event-type">{event.type}</span>
-                      <span className="mono selectable">{summarisePayload(event.payload)}</span>
-                    </div>
-                  ))}
-                </div>
-              </div>
-            ) : null}
-          </div>
+          <TrainingCharts shown={shownDetails} focus={focus} xAxis={state.xAxis} logScale={state.logScale} smoothing={state.smoothing} />
         )}
       </div>
+      {state.newRunOpen ? (
+        <NewRunDialog
+          configFiles={state.configFiles}
+          onOpenConfig={(path) => {
+            state.setNewRunOpen(false);
+            void state.openConfig(path);
+          }}
+          onCreate={(path, text) => void state.createConfig(path, text)}
+          onClose={() => state.setNewRunOpen(false)}
+        />
+      ) : null}
     </div>
   );
-}
-
-function summarisePayload(payload: Record<string, unknown>): string {
-  const show = (value: unknown): string => {
-    if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(5)));
-    return typeof value === "object" ? JSON.stringify(value) : String(value);
-  };
-  const text = Object.entries(payload).map(([key, value]) => `${key}=${show(value)}`).join("  ");
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

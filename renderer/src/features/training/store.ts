@@ -1,44 +1,96 @@
 import { create } from "zustand";
-import type { RunDetailView, RunSummaryView, SeriesPoint, WorkspaceFile } from "../../api";
+import type { RunDetailView, RunSummaryView, SeriesPoint, TrainingEnvironmentView, WorkspaceFile } from "../../api";
 import { errorMessage, workbench } from "../../client/workbench-client";
-import type { XAxisMode } from "./chart-series";
+import type { XAxisKind } from "./chart-data";
+import { pastedConfigPath } from "./config-form";
+
+export type TrainingTab = "charts" | "runs" | "detail";
+
+export interface InstallState {
+  running: boolean;
+  progress: number;
+  line: string;
+  ok: boolean | null;
+}
+
+export interface TryItResult {
+  runId: string;
+  prompt: string;
+  adapter: string;
+  base: string;
+}
 
 interface TrainingState {
   runs: RunSummaryView[];
   /** Runs drawn on the charts (overlay), in the order they were picked. */
   shown: string[];
-  /** The run whose status, ETA and events the header shows. */
+  /** The run whose status, ETA, events and detail the view shows. */
   focusId: string | null;
   details: Record<string, RunDetailView>;
   configFiles: WorkspaceFile[];
+  /** The workspace file the editor shows; null for text not saved anywhere yet. */
   configPath: string | null;
   configText: string;
+  /** The text as last read from or written to configPath (the editor is dirty when they differ). */
+  savedText: string;
   runName: string;
   schema: Record<string, unknown> | null;
-  xAxis: XAxisMode;
+  xAxis: XAxisKind;
   logScale: boolean;
   smoothing: number;
+  tab: TrainingTab;
+  newRunOpen: boolean;
+  environment: TrainingEnvironmentView | null;
+  install: InstallState | null;
+  /** Two run ids whose configs the runs table compares. */
+  diff: [string, string] | null;
+  busy: string | null;
+  notice: string | null;
+  tryIt: TryItResult | null;
   starting: boolean;
   error: string | null;
   load(): Promise<void>;
-  openConfig(path: string): Promise<void>;
+  /** Opens a workspace config in the editor; with onlyIfEmpty, only when nothing else was opened meanwhile. */
+  openConfig(path: string, onlyIfEmpty?: boolean): Promise<void>;
   setConfigText(text: string): void;
   setRunName(name: string): void;
+  save(): Promise<boolean>;
+  saveAs(path: string): Promise<boolean>;
+  createConfig(path: string, text: string): Promise<void>;
   start(): Promise<void>;
   stop(runId: string): Promise<void>;
+  resume(runId: string, checkpoint?: string): Promise<void>;
+  exportModel(runId: string, kind: "adapter" | "merged", checkpoint?: string): Promise<void>;
+  generate(runId: string, prompt: string): Promise<void>;
+  memorySnapshot(runId: string, steps: number): Promise<void>;
+  installTraining(): Promise<void>;
   focus(runId: string): Promise<void>;
   toggleShown(runId: string): Promise<void>;
-  setXAxis(mode: XAxisMode): void;
+  setDiff(pair: [string, string] | null): Promise<void>;
+  setXAxis(mode: XAxisKind): void;
   setLogScale(on: boolean): void;
   setSmoothing(weight: number): void;
+  setTab(tab: TrainingTab): void;
+  setNewRunOpen(open: boolean): void;
   listen(): () => void;
 }
 
+/**
+ * Appends live points in place: a run's series only grow, and copying a million-point array per
+ * update would cost more than drawing it. The series record is replaced, so subscribers see a change
+ * (the chart's SeriesIndex reads only the new tail).
+ */
 function appendPoints(series: Record<string, SeriesPoint[]>, points: Record<string, SeriesPoint[]>): Record<string, SeriesPoint[]> {
   const next = { ...series };
-  for (const [name, added] of Object.entries(points)) next[name] = [...(next[name] ?? []), ...added];
+  for (const [name, added] of Object.entries(points)) {
+    const existing = next[name];
+    if (existing === undefined) next[name] = [...added];
+    else for (const point of added) existing.push(point);
+  }
   return next;
 }
+
+const sortRuns = (runs: RunSummaryView[]): RunSummaryView[] => [...runs].sort((a, b) => b.createdAt - a.createdAt);
 
 export const useTrainingStore = create<TrainingState>((set, get) => {
   const loadDetail = async (runId: string): Promise<void> => {
@@ -49,6 +101,27 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       set({ error: `Could not load run ${runId}: ${errorMessage(error)}` });
     }
   };
+  const refreshRuns = async (): Promise<void> => {
+    const runs = await workbench().call("training.runs", {});
+    set({ runs: sortRuns(runs) });
+  };
+  const refreshFiles = async (): Promise<void> => {
+    const files = await workbench().call("workspace.list", {});
+    set({ configFiles: files.filter((file) => file.kind === "run-config").sort((a, b) => a.path.localeCompare(b.path)) });
+  };
+  const startRun = async (starter: () => Promise<{ runId: string }>, failure: string): Promise<void> => {
+    set({ starting: true, error: null });
+    try {
+      const { runId } = await starter();
+      set((state) => ({ shown: [runId, ...state.shown.filter((id) => id !== runId)], tab: "charts" }));
+      await get().focus(runId);
+      await refreshRuns();
+    } catch (error) {
+      set({ error: `${failure}: ${errorMessage(error)}` });
+    } finally {
+      set({ starting: false });
+    }
+  };
   return {
     runs: [],
     shown: [],
@@ -57,19 +130,33 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     configFiles: [],
     configPath: null,
     configText: "",
+    savedText: "",
     runName: "",
     schema: null,
     xAxis: "step",
     logScale: false,
     smoothing: 0.6,
+    tab: "charts",
+    newRunOpen: false,
+    environment: null,
+    install: null,
+    diff: null,
+    busy: null,
+    notice: null,
+    tryIt: null,
     starting: false,
     error: null,
 
     async load() {
       const client = workbench();
-      const [runs, files, schema] = await Promise.allSettled([client.call("training.runs", {}), client.call("workspace.list", {}), client.call("training.schema", {})]);
+      const [runs, files, schema, environment] = await Promise.allSettled([
+        client.call("training.runs", {}),
+        client.call("workspace.list", {}),
+        client.call("training.schema", {}),
+        client.call("training.environment", {}),
+      ]);
       if (runs.status === "fulfilled") {
-        const sorted = [...runs.value].sort((a, b) => b.createdAt - a.createdAt);
+        const sorted = sortRuns(runs.value);
         set({ runs: sorted });
         const first = sorted[0];
         if (!get().focusId && first) await get().focus(first.id);
@@ -78,15 +165,18 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
         const configFiles = files.value.filter((file) => file.kind === "run-config").sort((a, b) => a.path.localeCompare(b.path));
         set({ configFiles });
         const firstConfig = configFiles[0];
-        if (!get().configPath && !get().configText && firstConfig) await get().openConfig(firstConfig.path);
+        if (!get().configPath && !get().configText && firstConfig) await get().openConfig(firstConfig.path, true);
       }
       if (schema.status === "fulfilled") set({ schema: schema.value.schema });
+      if (environment.status === "fulfilled") set({ environment: environment.value });
     },
 
-    async openConfig(path) {
+    async openConfig(path, onlyIfEmpty = false) {
       try {
         const { text } = await workbench().call("workspace.read", { path });
-        set({ configPath: path, configText: text, error: null });
+        // The first config is opened in the background on load; a config the user opened or created meanwhile wins.
+        if (onlyIfEmpty && (get().configPath !== null || get().configText !== "")) return;
+        set({ configPath: path, configText: text, savedText: text, error: null });
       } catch (error) {
         set({ error: `Could not open ${path}: ${errorMessage(error)}` });
       }
@@ -95,26 +185,55 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     setConfigText: (configText) => set({ configText }),
     setRunName: (runName) => set({ runName }),
 
+    async save() {
+      const { configPath, configText } = get();
+      if (configPath === null) return get().saveAs(pastedConfigPath(configText, get().configFiles.map((file) => file.path)));
+      try {
+        await workbench().call("workspace.write", { path: configPath, text: configText });
+        set({ savedText: configText, notice: `Saved ${configPath}` });
+        return true;
+      } catch (error) {
+        set({ error: `Could not save ${configPath}: ${errorMessage(error)}` });
+        return false;
+      }
+    },
+
+    async saveAs(path) {
+      const { configText } = get();
+      try {
+        await workbench().call("workspace.write", { path, text: configText });
+        set({ configPath: path, savedText: configText, notice: `Saved ${path}` });
+        await refreshFiles();
+        return true;
+      } catch (error) {
+        set({ error: `Could not save ${path}: ${errorMessage(error)}` });
+        return false;
+      }
+    },
+
+    async createConfig(path, text) {
+      try {
+        await workbench().call("workspace.write", { path, text });
+        set({ configPath: path, configText: text, savedText: text, newRunOpen: false, notice: `Created ${path}` });
+        await refreshFiles();
+      } catch (error) {
+        set({ error: `Could not create ${path}: ${errorMessage(error)}` });
+      }
+    },
+
     async start() {
       if (!get().configText.trim()) {
-        set({ error: "The run config is empty: open a config from the list or write one (the editor completes its keys)." });
+        set({ error: "The run config is empty: pick a config, press New run, or write one (the editor completes its keys)." });
         return;
       }
-      set({ starting: true, error: null });
-      try {
-        const { configPath, configText } = get();
-        // Keep the edited config on disk: the run is reproducible from the file the user sees.
-        if (configPath) await workbench().call("workspace.write", { path: configPath, text: configText });
-        const { runId } = await workbench().call("training.start", { configText, name: get().runName.trim() || undefined });
-        set((state) => ({ shown: [runId, ...state.shown.filter((id) => id !== runId)] }));
-        await get().focus(runId);
-        const runs = await workbench().call("training.runs", {});
-        set({ runs: [...runs].sort((a, b) => b.createdAt - a.createdAt) });
-      } catch (error) {
-        set({ error: `Could not start the run: ${errorMessage(error)}` });
-      } finally {
-        set({ starting: false });
-      }
+      // A pasted config is saved first (so it survives a reload and its relative paths have a folder);
+      // an open file is never rewritten by Start: the run keeps a frozen copy of the text it started with.
+      if (get().configPath === null && !(await get().save())) return;
+      const { configPath, configText, runName } = get();
+      await startRun(
+        () => workbench().call("training.start", { configText, name: runName.trim() || undefined, configPath: configPath ?? undefined }),
+        "Could not start the run",
+      );
     },
 
     async stop(runId) {
@@ -122,6 +241,55 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
         await workbench().call("training.stop", { runId });
       } catch (error) {
         set({ error: `Could not stop run ${runId}: ${errorMessage(error)}` });
+      }
+    },
+
+    async resume(runId, checkpoint) {
+      await startRun(() => workbench().call("training.resume", { runId, checkpoint }), "Could not resume the run");
+    },
+
+    async exportModel(runId, kind, checkpoint) {
+      set({ busy: `Exporting the ${kind}…`, error: null });
+      try {
+        const result = await workbench().call("training.export", { runId, kind, checkpoint });
+        set({ notice: `Exported the ${kind} to ${result.path} (${result.files.length} files)` });
+      } catch (error) {
+        set({ error: `Could not export the ${kind}: ${errorMessage(error)}` });
+      } finally {
+        set({ busy: null });
+      }
+    },
+
+    async generate(runId, prompt) {
+      set({ busy: "Generating…", error: null });
+      try {
+        const result = await workbench().call("training.generate", { runId, prompt });
+        set({ tryIt: { runId, prompt, ...result } });
+      } catch (error) {
+        set({ error: `Could not generate: ${errorMessage(error)}` });
+      } finally {
+        set({ busy: null });
+      }
+    },
+
+    async memorySnapshot(runId, steps) {
+      try {
+        const result = await workbench().call("training.memorySnapshot", { runId, steps });
+        if (result.requested) set({ notice: result.message });
+        else set({ error: `No memory snapshot: ${result.message}` });
+      } catch (error) {
+        set({ error: `Could not request a memory snapshot: ${errorMessage(error)}` });
+      }
+    },
+
+    async installTraining() {
+      set({ install: { running: true, progress: 0.02, line: "starting the installer…", ok: null }, error: null });
+      try {
+        const result = await workbench().call("training.install", {});
+        set({ install: { running: false, progress: 1, line: result.message, ok: result.ok } });
+        if (result.ok) set({ environment: await workbench().call("training.environment", {}) });
+      } catch (error) {
+        set({ install: { running: false, progress: 1, line: errorMessage(error), ok: false } });
       }
     },
 
@@ -139,9 +307,17 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       if (!get().details[runId]) await loadDetail(runId);
     },
 
+    async setDiff(pair) {
+      set({ diff: pair });
+      if (pair === null) return;
+      await Promise.all(pair.filter((id) => !get().details[id]).map((id) => loadDetail(id)));
+    },
+
     setXAxis: (xAxis) => set({ xAxis }),
     setLogScale: (logScale) => set({ logScale }),
     setSmoothing: (smoothing) => set({ smoothing }),
+    setTab: (tab) => set({ tab }),
+    setNewRunOpen: (newRunOpen) => set({ newRunOpen }),
 
     listen() {
       const client = workbench();
@@ -153,6 +329,8 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
             const detail = state.details[run.id];
             return { runs, details: detail ? { ...state.details, [run.id]: { ...detail, ...run } } : state.details };
           });
+          // A run that just ended has checkpoints and a summary the live events built only in part.
+          if (run.status !== "running" && run.status !== "created" && get().details[run.id]) void loadDetail(run.id);
         }),
         client.on("training.points", ({ runId, points }) => {
           set((state) => {
@@ -165,8 +343,16 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
           set((state) => {
             const detail = state.details[runId];
             if (!detail) return {};
-            return { details: { ...state.details, [runId]: { ...detail, events: [...detail.events, { at, type, payload }] } } };
+            const checkpoints = type === "checkpoint" && typeof payload["step"] === "number" && typeof payload["path"] === "string"
+              ? [...detail.checkpoints, { step: payload["step"], path: payload["path"] }]
+              : detail.checkpoints;
+            const runDir = type === "started" && typeof payload["run_dir"] === "string" ? payload["run_dir"] : detail.runDir;
+            const maxSteps = type === "started" && typeof payload["max_steps"] === "number" ? payload["max_steps"] : detail.maxSteps;
+            return { details: { ...state.details, [runId]: { ...detail, checkpoints, runDir, maxSteps, events: [...detail.events, { at, type, payload }] } } };
           });
+        }),
+        client.on("training.install", (progress) => {
+          set({ install: { running: !progress.done, progress: progress.progress, line: progress.line, ok: progress.ok } });
         }),
       ];
       return () => stops.forEach((stop) => stop());
