@@ -2,6 +2,9 @@
 import { runEngineBench, type EngineBenchResult } from "../../../bench/engine/engine-bench.js";
 import { intFlag, parseArgs, stringFlag } from "../args.js";
 import type { CliCommand } from "../command.js";
+import { runRayBench } from "../../../bench/engine/ray-bench.js";
+import { findInterpreter } from "../../bridge/index.js";
+import { RAY_FLAGS, placementOption } from "../ray-option.js";
 
 const TARGETS: { key: keyof EngineBenchResult; label: string; target: string; ok: (r: EngineBenchResult) => boolean }[] = [
   { key: "latency_ratio", label: "call latency vs raw JSON pipe", target: "≤ 3", ok: (r) => r.latency_ratio <= 3 },
@@ -23,9 +26,12 @@ Measures, in one run on this machine:
   pool_start_ms_1 / _4         time until 1 and 4 workers are ready (pool_start_ratio = 4 / 1)
 
   --json      print one JSON object on stdout (progress goes to stderr)
-  --calls N   sequential calls to time (default 2000)`,
+  --calls N   sequential calls to time (default 2000)
+  --ray ADDRESS  also time calls through 4 workers that are Ray actors (local: a private head on
+              127.0.0.1): ray_call_p50_us, ray_throughput_calls_per_s, ray_pool_start_ms_4 (with the head),
+              ray_pool_restart_ms_4 (4 actors on the running cluster), ray_latency_vs_local`,
   async run(args, io) {
-    const parsed = parseArgs(args, { json: "boolean", calls: "string", python: "string" });
+    const parsed = parseArgs(args, { json: "boolean", calls: "string", python: "string", ...RAY_FLAGS });
     const python = stringFlag(parsed, "python");
     let result: EngineBenchResult;
     try {
@@ -40,11 +46,17 @@ Measures, in one run on this machine:
       io.stderr.write("bench: stopped before it finished; no results\n");
       return 130;
     }
+    const { placement } = placementOption(parsed);
+    const ray = placement === undefined ? undefined : await runRayBench({
+      placement, calls: intFlag(parsed, "calls", 2000, 10), python: python ?? (await findInterpreter()).executable, signal: io.signal,
+      progress: (message) => io.stderr.write(`bench: ${message}\n`),
+    });
+    const report = ray === undefined ? result : { ...result, ...ray, ray_latency_vs_local: Math.round((ray.ray_call_p50_us / result.call_p50_us) * 100) / 100 };
     if (parsed.flags.has("json")) {
-      io.stdout.write(JSON.stringify(result) + "\n");
+      io.stdout.write(JSON.stringify(report) + "\n");
       return 0;
     }
-    const rows = Object.entries(result).map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`);
+    const rows = Object.entries(report).map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`);
     io.stdout.write(`Engine benchmark (${result.python})\n${rows.join("\n")}\n\nTargets:\n`);
     for (const t of TARGETS) io.stdout.write(`  ${t.ok(result) ? "met " : "MISS"}  ${t.label}: ${String(result[t.key])} (target ${t.target})\n`);
     return 0;
