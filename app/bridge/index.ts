@@ -3,6 +3,7 @@ export { PythonBridge, type BridgeOptions, type CallOptions, type EvalEvent, typ
 export { PythonError, type ErrorClassification } from "./python-error.js";
 export { CallGuard, INTERNAL_TARGETS, globToRegExp, type AllowPolicy, type AllowRule } from "./allowlist.js";
 export { argumentsDigest, type CallObserver, type CallRecord, type ObservedKind } from "./call-observer.js";
+export { redactError, redactValue, type ArgumentBinder } from "./argument-binder.js";
 export {
   NDArray, PyComplex, PyHandle, tuple, isTuple, pythonTypeOf, tupleFields, valuesPerElement, type DType, type PyKwargs, type PyValue, type TypedArray,
 } from "./values.js";

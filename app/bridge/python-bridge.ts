@@ -12,6 +12,7 @@ import {
 import { CallGuard, workerAllowlistEnv, type AllowPolicy } from "./allowlist.js";
 import { AsyncQueue } from "./async-queue.js";
 import { observeCall, observeStream, type CallObserver } from "./call-observer.js";
+import { redactOutcome, redactStream, type ArgumentBinder } from "./argument-binder.js";
 import { CallInterrupt } from "./call-interrupt.js";
 import { decodeValue, encodeValue, type HandleContext } from "./codec.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
@@ -42,6 +43,8 @@ export interface BridgeOptions {
   allow?: AllowPolicy;
   /** Told about every call and stream (the audit log and metrics); nothing is measured without one. */
   observer?: CallObserver;
+  /** Arguments bound to calls by the host (manifest `bind:`), whose values are redacted from results, errors and logs. */
+  bind?: ArgumentBinder;
 }
 
 export interface CallOptions {
@@ -184,6 +187,8 @@ export class PythonBridge implements HandleOwner {
 
   #request(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions, callId: string): CallRequest {
     this.#guard?.check(kind, target, handle);
+    const bound = handle === undefined ? this.options.bind?.kwargsFor(kind, target) : undefined;
+    if (bound !== undefined) kwargs = { ...kwargs, ...bound };
     return {
       callId,
       kind,
@@ -238,9 +243,13 @@ export class PythonBridge implements HandleOwner {
   }
 
   #invoke(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): Promise<PyValue> {
+    const binder = this.options.bind;
+    const run = binder === undefined
+      ? () => this.#invokeUnobserved(kind, target, handle, args, kwargs, options)
+      : () => redactOutcome(binder, this.#invokeUnobserved(kind, target, handle, args, kwargs, options));
     const observer = this.options.observer;
-    if (observer === undefined) return this.#invokeUnobserved(kind, target, handle, args, kwargs, options);
-    return observeCall(observer, kind, target, handle, args, kwargs, options.session, () => this.#invokeUnobserved(kind, target, handle, args, kwargs, options));
+    if (observer === undefined) return run();
+    return observeCall(observer, kind, target, handle, args, kwargs, options.session, run);
   }
 
   async #invokeUnobserved(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): Promise<PyValue> {
@@ -335,9 +344,13 @@ export class PythonBridge implements HandleOwner {
   /** Calls a generator (or anything iterable) and yields its items; breaking out of the loop cancels it. */
   stream(target: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): AsyncIterable<PyValue> {
     const observer = this.options.observer;
-    if (observer === undefined) return this.#streamUnobserved(target, args, kwargs, options);
-    this.#guard?.check(CallKind.CALL_KIND_FUNCTION, target, undefined); // refused at once, as without an observer
-    return observeStream(observer, target, args, kwargs, options.session, () => this.#streamUnobserved(target, args, kwargs, options));
+    const binder = this.options.bind;
+    if (observer === undefined && binder === undefined) return this.#streamUnobserved(target, args, kwargs, options);
+    this.#guard?.check(CallKind.CALL_KIND_FUNCTION, target, undefined); // refused at once, as without a wrapper
+    const open = binder === undefined
+      ? () => this.#streamUnobserved(target, args, kwargs, options)
+      : () => redactStream(binder, this.#streamUnobserved(target, args, kwargs, options));
+    return observer === undefined ? open() : observeStream(observer, target, args, kwargs, options.session, open);
   }
 
   #streamUnobserved(target: string, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): AsyncIterable<PyValue> {
@@ -517,7 +530,9 @@ export class PythonBridge implements HandleOwner {
   }
 
   private emitOutput(workerId: string, stream: "stdout" | "stderr", text: string): void {
-    for (const listener of this.#outputListeners) listener(workerId, stream, text);
+    const binder = this.options.bind;
+    const shown = binder !== undefined && binder.mentionsSecret(text) ? binder.redact(text) : text;
+    for (const listener of this.#outputListeners) listener(workerId, stream, shown);
   }
 
   // -- handles ----------------------------------------------------------------------------------

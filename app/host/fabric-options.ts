@@ -1,5 +1,5 @@
 // What enforce mode and metrics add to the host's bridge: the allowlist, and one observer for audit + metrics.
-import type { AllowPolicy, BridgeOptions, CallObserver } from "../bridge/index.js";
+import type { AllowPolicy, ArgumentBinder, BridgeOptions, CallObserver } from "../bridge/index.js";
 import { fanOut } from "../integration/fabric/audit-observer.js";
 import type { WorkbenchMetrics } from "./metrics/workbench-metrics.js";
 
@@ -7,13 +7,16 @@ import type { WorkbenchMetrics } from "./metrics/workbench-metrics.js";
 export interface HostEnforcement {
   policy: AllowPolicy;
   observer?: CallObserver;
+  /** The manifests' bound arguments (secrets), redacted from what the bridge returns. */
+  bind?: ArgumentBinder;
 }
 
 /** The bridge options enforce mode and metrics ask for (none when neither is on). */
-export function fabricBridgeOptions(options: { enforce?: HostEnforcement; metrics?: WorkbenchMetrics }): Pick<BridgeOptions, "allow" | "observer"> {
+export function fabricBridgeOptions(options: { enforce?: HostEnforcement; metrics?: WorkbenchMetrics }): Pick<BridgeOptions, "allow" | "observer" | "bind"> {
   const observer = fanOut([options.enforce?.observer, options.metrics?.observer]);
   return {
     ...(options.enforce === undefined ? {} : { allow: options.enforce.policy }),
     ...(observer === undefined ? {} : { observer }),
+    ...(options.enforce?.bind === undefined ? {} : { bind: options.enforce.bind }),
   };
 }

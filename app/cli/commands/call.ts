@@ -75,7 +75,7 @@ Examples:
     const enforcement = request.enforce === undefined ? undefined : await startEnforcement(request.enforce);
     const bridge = await PythonBridge.start({
       poolSize: 1, ...(python ? { python } : {}), ...request.ray,
-      ...(enforcement === undefined ? {} : { allow: enforcement.policy, observer: enforcement.observer }),
+      ...enforcement?.bridgeOptions,
     }).catch(async (error: unknown) => { await enforcement?.close(); throw error; });
     try {
       const result: PyValue = await bridge.call(target, callArgs, kwargs, { timeoutMs, signal: io.signal });

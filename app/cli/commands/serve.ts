@@ -80,7 +80,7 @@ See docs/security.md for what these checks defend against.`,
       ...(workspaceDir === undefined ? {} : { workspaceDir }),
       ...(python === undefined ? {} : { python }),
       ...placementOption(parsed),
-      ...(enforcement === undefined ? {} : { enforce: { policy: enforcement.policy, observer: enforcement.observer } }),
+      ...(enforcement === undefined ? {} : { enforce: { policy: enforcement.policy, observer: enforcement.observer, ...(enforcement.bind ? { bind: enforcement.bind } : {}) } }),
       metrics,
     });
     let server: WorkbenchWebServer | undefined;

@@ -3,11 +3,12 @@
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import type { AllowPolicy, CallObserver } from "../../bridge/index.js";
+import type { AllowPolicy, BridgeOptions, CallObserver } from "../../bridge/index.js";
 import type { LoadedManifest } from "../manifest/load-manifest.js";
 import { AuditLog } from "./audit-log.js";
 import { auditObserver } from "./audit-observer.js";
 import { allowPolicyOf, loadAllowManifests, type AllowOptions } from "./manifest-allowlist.js";
+import { SecretBindings } from "./secrets.js";
 
 export interface EnforcementOptions extends AllowOptions {
   /** Manifest files whose entrypoints are the only ones allowed. */
@@ -23,6 +24,10 @@ export interface Enforcement {
   audit: AuditLog;
   /** Records every call in the audit log. */
   observer: CallObserver;
+  /** The manifests' `bind:` values (secrets from the environment); undefined when none binds anything. */
+  bind: SecretBindings | undefined;
+  /** What to hand to PythonBridge.start(): allow, observer and bind. */
+  bridgeOptions: Pick<BridgeOptions, "allow" | "observer" | "bind">;
   /** Flushes and closes the audit log. */
   close(): Promise<void>;
 }
@@ -40,5 +45,12 @@ export async function startEnforcement(options: EnforcementOptions): Promise<Enf
   const file = options.audit ?? defaultAuditLog();
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const audit = await AuditLog.open(file);
-  return { manifests, policy, audit, observer: auditObserver(audit), close: () => audit.close() };
+  const observer = auditObserver(audit);
+  const secrets = new SecretBindings(manifests);
+  const bind = secrets.empty ? undefined : secrets;
+  return {
+    manifests, policy, audit, observer, bind,
+    bridgeOptions: { allow: policy, observer, ...(bind === undefined ? {} : { bind }) },
+    close: () => audit.close(),
+  };
 }

@@ -27,6 +27,8 @@ export interface IntegrationSpec extends CallSettingsSpec {
   depth?: number;
   entrypoints: EntrypointsSpec;
   names?: Record<string, string>;
+  /** entrypoint → parameter → value bound at call time; strings may be `${env:NAME}` (resolved in the host). */
+  bind?: Record<string, Record<string, string | number | boolean | null>>;
 }
 
 export interface CodegenSpec {
