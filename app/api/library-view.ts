@@ -1,7 +1,25 @@
 // Introspected libraries as the UI sees them (JSON-safe mirrors of describe.proto).
 
 export type ParameterKindView = "positional_only" | "positional_or_keyword" | "var_positional" | "keyword_only" | "var_keyword";
-export type SignatureSourceView = "inspect" | "text_signature" | "docstring_signature" | "numpydoc" | "google" | "overload" | "none";
+export type SignatureSourceView = "inspect" | "text_signature" | "docstring_signature" | "numpydoc" | "google" | "overload" | "stubs" | "none";
+/** Where a parameter's or return's type came from (describe.proto TypeSource). */
+export type TypeSourceView = "stubs" | "inline" | "annotation" | "docstring" | "default" | "none";
+
+/** One documented name of an items section ("x : int" and its description). */
+export interface DocItemView {
+  name: string;
+  type: string;
+  description: string;
+}
+
+/** A docstring parsed once, in the worker: "text" (RST inline markup kept), "code", "items" or "section". */
+export interface DocBlockView {
+  kind: "text" | "code" | "items" | "section";
+  title: string;
+  text: string;
+  items: DocItemView[];
+  blocks: DocBlockView[];
+}
 export type CallableKindView = "function" | "builtin" | "method" | "class_method" | "static_method" | "ufunc" | "other";
 
 export interface TypeExprView {
@@ -18,12 +36,14 @@ export interface ParameterView {
   hasDefault: boolean;
   defaultRepr: string;
   doc: string;
+  typeSource: TypeSourceView;
 }
 
 export interface SignatureView {
   parameters: ParameterView[];
   returns: TypeExprView | null;
   returnsDoc: string;
+  returnsSource: TypeSourceView;
   source: SignatureSourceView;
   /** As Python prints it: "(start, stop, num=50, *, dtype=None)". */
   text: string;
@@ -38,6 +58,7 @@ export interface FunctionView {
   isAsync: boolean;
   isGenerator: boolean;
   definedIn: string;
+  docBlocks: DocBlockView[];
 }
 
 export interface PropertyView {
@@ -57,6 +78,7 @@ export interface ClassView {
   methods: FunctionView[];
   properties: PropertyView[];
   definedIn: string;
+  docBlocks: DocBlockView[];
 }
 
 export interface ConstantView {
@@ -73,6 +95,7 @@ export interface ModuleView {
   classes: ClassView[];
   constants: ConstantView[];
   submodules: string[];
+  docBlocks: DocBlockView[];
 }
 
 export interface LibraryView {

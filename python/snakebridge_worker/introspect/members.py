@@ -12,6 +12,7 @@ from typing import Any
 from snakebridge_worker.proto import describe_pb2
 
 from .annotations import type_from_annotation, unknown
+from .doc_blocks import doc_blocks
 from .docstrings import DocParam, ParsedDoc, parse_docstring
 from .guards import clean_doc, qualified_name, safe_getattr, safe_repr
 from .signatures import describe_signatures
@@ -63,7 +64,7 @@ def describe_function(obj: Any, name: str, path: str, module_name: str | None,
     if is_ufunc(obj):
         _add_ufunc_keywords(parsed)
     return describe_pb2.FunctionDescriptor(
-        name=name, path=path, doc=doc,
+        name=name, path=path, doc=doc, doc_blocks=doc_blocks(doc),
         signatures=describe_signatures(obj, safe_getattr(obj, "__name__") or name, doc, parsed, drop_first),
         kind=callable_kind(obj) if kind is None else kind,
         is_async=inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target),
@@ -105,7 +106,7 @@ def describe_class(cls: type, name: str, path: str, module_name: str, include_pr
     doc = clean_doc(cls)
     defined_in = safe_getattr(cls, "__module__")
     descriptor = describe_pb2.ClassDescriptor(
-        name=name, path=path, doc=doc,
+        name=name, path=path, doc=doc, doc_blocks=doc_blocks(doc),
         bases=[qualified_name(base) for base in safe_getattr(cls, "__bases__", ())],
         init=_describe_constructor(cls, path, doc),
         defined_in=defined_in if isinstance(defined_in, str) and defined_in != module_name else "")
@@ -130,7 +131,8 @@ def _describe_constructor(cls: type, path: str, class_doc: str) -> describe_pb2.
     except (RecursionError, ValueError, OSError):  # an odd stub must not lose the class
         stub = None
     signatures = describe_signatures(cls, safe_getattr(cls, "__name__") or "", class_doc, parsed, stub=stub)
-    return describe_pb2.FunctionDescriptor(name="__init__", path=path, doc=init_doc, signatures=signatures,
+    return describe_pb2.FunctionDescriptor(name="__init__", path=path, doc=init_doc, doc_blocks=doc_blocks(init_doc),
+                                           signatures=signatures,
                                            kind=describe_pb2.CALLABLE_KIND_METHOD)
 
 

@@ -9,6 +9,7 @@ Docstring sections also fill parameter docs, missing types and the return descri
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import re
 import sys
@@ -112,7 +113,22 @@ def _safe_stub(obj: Any) -> StubFunction | None:
         return None
 
 
+# Converted stub definitions by id(node): numpy's scalar classes share hundreds of stub methods. The
+# nodes stay alive in load_stub's cache, so their ids are not reused.
+_STUB_PARAMS: dict[int, tuple[list[_Param], describe_pb2.TypeExpr]] = {}
+
+
 def _stub_params(stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[_Param], describe_pb2.TypeExpr]:
+    """The stub definition's parameters (fresh copies: callers change names and defaults) and return type."""
+    key = id(node) * 2 + int(stub.is_method)
+    cached = _STUB_PARAMS.get(key)
+    if cached is None:
+        cached = _STUB_PARAMS[key] = _convert_stub_params(stub, node)
+    params, returns = cached
+    return [dataclasses.replace(p) for p in params], returns
+
+
+def _convert_stub_params(stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[_Param], describe_pb2.TypeExpr]:
     converter = StubTypes(stub.module)
     arguments = node.args
     params: list[_Param] = []
@@ -178,6 +194,11 @@ def _union(exprs: list[describe_pb2.TypeExpr]) -> describe_pb2.TypeExpr:
     return union_of(exprs, " | ".join(dict.fromkeys(e.text or e.name for e in exprs)))
 
 
+# Past this many stub overloads (numpy's ndarray methods have dozens) only the general signature is kept:
+# the variants would multiply the descriptor's size for a list no reader goes through.
+_MAX_VARIANTS = 6
+
+
 def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: ParsedDoc,
                drop_first: bool, text_signature: Any = None) -> list[describe_pb2.SignatureDescriptor]:
     """Signatures with the stub's types; overloads become the general signature followed by each variant."""
@@ -211,15 +232,22 @@ def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: 
     # Names, kinds and defaults come from the runtime: the signature's source stays the runtime's.
     runtime_source = (describe_pb2.SIGNATURE_SOURCE_TEXT_SIGNATURE if isinstance(text_signature, str)
                       else describe_pb2.SIGNATURE_SOURCE_INSPECT)
-    described = [_finish(general, returns.text, runtime_source, parsed, returns, describe_pb2.TYPE_SOURCE_STUBS)]
-    if len(variants) > 1:
+    general_signature = _finish(general, returns.text, runtime_source, parsed, returns, describe_pb2.TYPE_SOURCE_STUBS)
+    # Shown as Python prints the runtime signature; the stub's types are in the parameters (and the variants' text).
+    general_signature.text = signature_text([dataclasses.replace(p, annotation="") for p in general])
+    described = [general_signature]
+    if 1 < len(variants) <= _MAX_VARIANTS:
         defaults = {p.name: p.default for p in runtime}
         for params, variant_returns in variants:
             for param in params:
                 if param.default is not None and param.name in defaults and defaults[param.name]:
                     param.default = defaults[param.name]
-            described.append(_finish(params, variant_returns.text, source, parsed, variant_returns,
-                                     describe_pb2.TYPE_SOURCE_STUBS))
+            variant = _finish(params, variant_returns.text, source, parsed, variant_returns, describe_pb2.TYPE_SOURCE_STUBS)
+            # The general signature carries the prose; a variant repeating it would multiply the descriptor.
+            variant.returns_doc = ""
+            for parameter in variant.parameters:
+                parameter.doc = ""
+            described.append(variant)
     return described
 
 

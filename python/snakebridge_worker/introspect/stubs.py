@@ -319,27 +319,29 @@ class StubTypes:
         """TypeExpr of an annotation node; ``unknown`` beyond the depth limit or for unreadable forms."""
         if node is None:
             return TypeExpr(name="unknown")
-        text = ast.unparse(node)
+        # Only the outermost annotation keeps its source text: unparsing every nested node is quadratic,
+        # and nested names and arguments already say what they are.
+        text = ast.unparse(node) if depth == 0 else ""
         if depth > _MAX_DEPTH:
             return TypeExpr(name="unknown", text=text)
-        expr = self._convert(node, depth)
-        if not expr.text:
+        expr = self._convert(node, depth, text)
+        # A private alias (_SupportsFloatOrIndex) reads better as what it stands for.
+        if depth == 0 and not (text.startswith("_") and expr.text):
             expr.text = text
         return expr
 
-    def _convert(self, node: ast.expr, depth: int) -> TypeExpr:
-        text = ast.unparse(node)
+    def _convert(self, node: ast.expr, depth: int, text: str) -> TypeExpr:
         if isinstance(node, ast.Constant):
             if node.value is None:
                 return TypeExpr(name="None", text="None")
             if node.value is Ellipsis:
                 return TypeExpr(name="...", text="...")
-            if isinstance(node.value, str):
+            if isinstance(node.value, str):  # a forward reference: "Money"
                 try:
                     return self.convert(ast.parse(node.value, mode="eval").body, depth + 1)
                 except SyntaxError:
                     return TypeExpr(name="unknown", text=node.value)
-            return TypeExpr(name="unknown", text=text)
+            return TypeExpr(name="unknown", text=text or ast.unparse(node))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             return union_of([self.convert(n, depth + 1) for n in _flatten(node)], text)
         if isinstance(node, (ast.List, ast.Tuple)):
@@ -348,7 +350,7 @@ class StubTypes:
             return self._subscript(node, depth, text)
         dotted = _dotted(node)
         if dotted is None:
-            return TypeExpr(name="unknown", text=text)
+            return TypeExpr(name="unknown", text=text or ast.unparse(node))
         return self.resolve_name(dotted, depth, text)
 
     def resolve_name(self, dotted: str, depth: int, text: str) -> TypeExpr:
@@ -433,6 +435,8 @@ def _resolve_in(module_name: str, name: str, depth: int, text: str, stub: StubMo
             typevar.text = name
             return typevar
         expr = StubTypes(stub).convert(value, depth + 1)
+        if name.startswith("_") and depth < 4:
+            expr.text = ast.unparse(value)
         return expr
     if name in stub.classes:
         cls = stub.classes[name]

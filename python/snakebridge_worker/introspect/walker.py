@@ -22,6 +22,7 @@ from typing import Any
 
 from snakebridge_worker.proto import describe_pb2
 
+from .doc_blocks import doc_blocks
 from .guards import clean_doc, safe_getattr
 from .members import MethodCache, callable_kind, describe_class, describe_constant, describe_function, is_constant, is_function
 from .versions import library_version
@@ -204,7 +205,7 @@ def _describe_module(module: ModuleType, members: list[_Member], modules: list[M
                      walk: _Walk) -> describe_pb2.ModuleDescriptor:
     name = module.__name__
     descriptor = describe_pb2.ModuleDescriptor(
-        name=name, doc=clean_doc(module),
+        name=name, doc=clean_doc(module), doc_blocks=doc_blocks(clean_doc(module)),
         submodules=[m.__name__ for m in modules if m.__name__.rpartition(".")[0] == name])
     for entry in members:
         path = f"{name}.{entry.name}"

@@ -1,11 +1,11 @@
 // LibraryDescriptor (proto, numeric enums) → LibraryView (JSON-safe, string enums). The one place this mapping lives.
 import type {
-  CallableKindView, ClassView, ConstantView, FunctionView, LibraryView, ModuleView, ParameterKindView, ParameterView,
-  PropertyView, SignatureSourceView, SignatureView, TypeExprView,
+  CallableKindView, ClassView, ConstantView, DocBlockView, FunctionView, LibraryView, ModuleView, ParameterKindView, ParameterView,
+  PropertyView, SignatureSourceView, SignatureView, TypeExprView, TypeSourceView,
 } from "../../../api/library-view.js";
 import {
-  CallableKind, ParameterKind, SignatureSource,
-  type ClassDescriptor, type ConstantDescriptor, type FunctionDescriptor, type LibraryDescriptor, type ModuleDescriptor,
+  CallableKind, ParameterKind, SignatureSource, TypeSource,
+  type ClassDescriptor, type DocBlock, type ConstantDescriptor, type FunctionDescriptor, type LibraryDescriptor, type ModuleDescriptor,
   type ParameterDescriptor, type PropertyDescriptor, type SignatureDescriptor, type TypeExpr,
 } from "../../../../proto/generated/snakebridge/v1/describe.js";
 
@@ -24,8 +24,26 @@ const SIGNATURE_SOURCES: Partial<Record<SignatureSource, SignatureSourceView>> =
   [SignatureSource.SIGNATURE_SOURCE_NUMPYDOC]: "numpydoc",
   [SignatureSource.SIGNATURE_SOURCE_GOOGLE]: "google",
   [SignatureSource.SIGNATURE_SOURCE_OVERLOAD]: "overload",
+  [SignatureSource.SIGNATURE_SOURCE_STUBS]: "stubs",
   [SignatureSource.SIGNATURE_SOURCE_NONE]: "none",
 };
+
+const TYPE_SOURCES: Partial<Record<TypeSource, TypeSourceView>> = {
+  [TypeSource.TYPE_SOURCE_STUBS]: "stubs",
+  [TypeSource.TYPE_SOURCE_INLINE]: "inline",
+  [TypeSource.TYPE_SOURCE_ANNOTATION]: "annotation",
+  [TypeSource.TYPE_SOURCE_DOCSTRING]: "docstring",
+  [TypeSource.TYPE_SOURCE_DEFAULT]: "default",
+};
+
+function docBlockView(block: DocBlock): DocBlockView {
+  const kind = block.kind === "code" || block.kind === "items" || block.kind === "section" ? block.kind : "text";
+  return {
+    kind, title: block.title, text: block.text,
+    items: block.items.map((i) => ({ name: i.name, type: i.type, description: i.description })),
+    blocks: block.blocks.map(docBlockView),
+  };
+}
 
 const CALLABLE_KINDS: Partial<Record<CallableKind, CallableKindView>> = {
   [CallableKind.CALLABLE_KIND_FUNCTION]: "function",
@@ -59,6 +77,7 @@ function moduleView(module: ModuleDescriptor): ModuleView {
     classes: module.classes.map(classView),
     constants: module.constants.map(constantView),
     submodules: [...module.submodules],
+    docBlocks: module.docBlocks.map(docBlockView),
   };
 }
 
@@ -75,6 +94,7 @@ function parameterView(parameter: ParameterDescriptor): ParameterView {
     hasDefault: parameter.hasDefault,
     defaultRepr: parameter.defaultRepr,
     doc: parameter.doc,
+    typeSource: TYPE_SOURCES[parameter.typeSource] ?? "none",
   };
 }
 
@@ -83,6 +103,7 @@ function signatureView(signature: SignatureDescriptor): SignatureView {
     parameters: signature.parameters.map(parameterView),
     returns: typeView(signature.returns),
     returnsDoc: signature.returnsDoc,
+    returnsSource: TYPE_SOURCES[signature.returnsSource] ?? "none",
     source: SIGNATURE_SOURCES[signature.source] ?? "none",
     text: signature.text,
   };
@@ -98,6 +119,7 @@ function functionView(fn: FunctionDescriptor): FunctionView {
     isAsync: fn.isAsync,
     isGenerator: fn.isGenerator,
     definedIn: fn.definedIn,
+    docBlocks: fn.docBlocks.map(docBlockView),
   };
 }
 
@@ -115,6 +137,7 @@ function classView(cls: ClassDescriptor): ClassView {
     methods: cls.methods.map(functionView),
     properties: cls.properties.map(propertyView),
     definedIn: cls.definedIn,
+    docBlocks: cls.docBlocks.map(docBlockView),
   };
 }
 

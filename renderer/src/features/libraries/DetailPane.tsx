@@ -1,7 +1,8 @@
 import type { ReactElement } from "react";
-import type { ClassView, FunctionView, ModuleView, SignatureView } from "../../api";
+import type { ClassView, FunctionView, ModuleView, SignatureView, TypeSourceView } from "../../api";
 import { DocstringView } from "./DocstringView";
-import { resolveReference } from "./library-tree";
+import type { DocLinks } from "./DocstringView";
+import { resolveDocTarget, resolveReference } from "./library-tree";
 import type { TreeNode } from "./library-tree";
 import { useLibrariesStore } from "./store";
 
@@ -12,8 +13,33 @@ const SOURCE_LABELS: Record<SignatureView["source"], string> = {
   numpydoc: "numpydoc Parameters section",
   google: "Google-style Args section",
   overload: "typing.overload",
+  stubs: "type stubs",
   none: "not recovered",
 };
+
+const TYPE_SOURCE_LABELS: Record<TypeSourceView, string> = {
+  stubs: "from type stubs (typeshed, *-stubs or .pyi)",
+  inline: "inline annotation (py.typed package)",
+  annotation: "annotation",
+  docstring: "from the docstring",
+  default: "inferred from the default value",
+  none: "",
+};
+
+/** Item sections the signature block already shows: the parameter table and the returns line. */
+const SHOWN_BY_SIGNATURE = ["Parameters", "Other Parameters", "Args", "Arguments", "Keyword Args", "Keyword Arguments", "Returns", "Yields"];
+
+/** Cross-references resolved against the described library, relative to `module`. */
+function useDocLinks(module: string): DocLinks {
+  const tree = useLibrariesStore((state) => state.tree);
+  const select = useLibrariesStore((state) => state.select);
+  return { resolve: (target) => resolveDocTarget(tree, target, module), open: select };
+}
+
+function moduleOf(path: string, library: { modules: { name: string }[] } | null): string {
+  const owners = (library?.modules ?? []).map((m) => m.name).filter((name) => path.startsWith(`${name}.`));
+  return owners.sort((a, b) => b.length - a.length)[0] ?? path.split(".")[0] ?? "";
+}
 
 const KIND_LABELS: Record<string, string> = {
   positional_only: "positional-only",
@@ -58,6 +84,7 @@ function FunctionDetail({ listed, listedAs }: { listed: FunctionView; listedAs: 
   const fn = library ? resolveReference(library, listed) : listed;
   const alias = listedAs !== fn.path;
   const tags = [fn.kind !== "function" ? fn.kind.replace("_", " ") : "", fn.isAsync ? "async" : "", fn.isGenerator ? "generator" : "", fn.signatures.length > 1 ? `${fn.signatures.length} overloads` : ""].filter(Boolean);
+  const links = useDocLinks(moduleOf(fn.path || listedAs, library));
   return (
     <article className="member-detail">
       <Header kind="function" path={alias ? listedAs : fn.path} tags={tags} />
@@ -66,7 +93,7 @@ function FunctionDetail({ listed, listedAs }: { listed: FunctionView; listedAs: 
       {fn.signatures.length === 0 ? <p className="banner warning">No signature could be recovered for this callable.</p> : null}
       {fn.signatures.map((signature, index) => <SignatureBlock key={index} name={fn.name} signature={signature} />)}
       <h3>Documentation</h3>
-      <DocstringView doc={fn.doc} />
+      <DocstringView blocks={fn.docBlocks} links={links} omit={fn.signatures.length ? SHOWN_BY_SIGNATURE : []} />
     </article>
   );
 }
@@ -87,7 +114,7 @@ function SignatureBlock({ name, signature }: { name: string; signature: Signatur
             {signature.parameters.map((parameter) => (
               <tr key={parameter.name}>
                 <td className="mono">{parameter.name}</td>
-                <td className="mono type">{parameter.type?.text ?? <span className="muted">—</span>}</td>
+                <td className="mono type" title={TYPE_SOURCE_LABELS[parameter.typeSource]}>{parameter.type?.text || <span className="muted">—</span>}</td>
                 <td className="mono">{parameter.hasDefault ? parameter.defaultRepr : <span className="muted">required</span>}</td>
                 <td className="muted">{KIND_LABELS[parameter.kind]}</td>
                 <td>{parameter.doc}</td>
@@ -104,13 +131,15 @@ function SignatureBlock({ name, signature }: { name: string; signature: Signatur
 }
 
 function ClassDetail({ cls }: { cls: ClassView }): ReactElement {
+  const library = useLibrariesStore((state) => state.library);
+  const links = useDocLinks(moduleOf(cls.path, library));
   return (
     <article className="member-detail">
       <Header kind="class" path={cls.path} />
       {cls.bases.length ? <div className="muted">bases: <code>{cls.bases.join(", ")}</code></div> : null}
       {cls.init ? cls.init.signatures.map((signature, index) => <SignatureBlock key={index} name={cls.name} signature={signature} />) : null}
       <h3>Documentation</h3>
-      <DocstringView doc={cls.doc} />
+      <DocstringView blocks={cls.docBlocks} links={links} omit={cls.init?.signatures.length ? SHOWN_BY_SIGNATURE : []} />
       {cls.properties.length ? (
         <>
           <h3>Properties</h3>
@@ -140,10 +169,11 @@ function ClassDetail({ cls }: { cls: ClassView }): ReactElement {
 }
 
 function ModuleDetail({ module }: { module: ModuleView }): ReactElement {
+  const links = useDocLinks(module.name);
   return (
     <article className="member-detail">
       <Header kind="module" path={module.name} tags={[`${module.functions.length} functions`, `${module.classes.length} classes`, `${module.constants.length} constants`]} />
-      <DocstringView doc={module.doc} />
+      <DocstringView blocks={module.docBlocks} links={links} />
       {module.submodules.length ? (
         <>
           <h3>Submodules</h3>

@@ -92,3 +92,20 @@ export function resolveReference(library: LibraryView, fn: FunctionView): Functi
   }
   return fn;
 }
+
+/**
+ * The tree id a docstring cross-reference points at ("numpy.cumsum", "cumsum" relative to `currentModule`,
+ * "SequenceMatcher.ratio"), or null when the library does not describe it.
+ */
+export function resolveDocTarget(nodes: TreeNode[], target: string, currentModule: string): string | null {
+  const candidates = [target, `${currentModule}.${target}`];
+  for (const candidate of candidates) {
+    // The longest module name that prefixes the candidate owns it: numpy.linalg.norm is numpy.linalg:norm.
+    const modules = nodes.filter((m) => candidate === m.id || candidate.startsWith(`${m.id}.`)).sort((a, b) => b.id.length - a.id.length);
+    for (const module of modules) {
+      const id = candidate === module.id ? module.id : `${module.id}:${candidate.slice(module.id.length + 1)}`;
+      if (findNode([module], id)) return id;
+    }
+  }
+  return null;
+}
