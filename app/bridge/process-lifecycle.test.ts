@@ -37,8 +37,10 @@ describe("a worker killed in mid-call", () => {
   it("fails the call with worker_crashed, restarts the worker and runs the queued calls", async () => {
     const pid = (await bridge.call("sb_fixtures.pid")) as number;
     const inFlight = bridge.call("time.sleep", [30]);
+    // Issued after the sleep has left: calls issued in the same tick share its frame, and its fate (call-lane.ts).
+    await new Promise((r) => setTimeout(r, 50));
     const queued = [bridge.call("math.sqrt", [4]), bridge.call("math.sqrt", [9])];
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 250));
     process.kill(pid, "SIGKILL");
     const error = await inFlight.then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(PythonError);

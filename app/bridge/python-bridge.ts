@@ -76,6 +76,15 @@ export interface WorkerHealth {
 
 export type WorkerOutputListener = (workerId: string, stream: "stdout" | "stderr", text: string) => void;
 
+/** A call waiting for this tick's batch. */
+interface BatchedCall {
+  request: CallRequest;
+  target: string;
+  interrupt: CallInterrupt;
+  resolve(value: PyValue): void;
+  reject(error: unknown): void;
+}
+
 interface RunningCall {
   connection: WorkerConnection;
   workerId: string;
@@ -108,6 +117,9 @@ function handlesIn(value: PyValue | undefined, found: PyHandle[] = []): PyHandle
 /** Calls Python functions, classes and generators in a pool of worker processes. */
 export class PythonBridge implements HandleOwner {
   readonly #running = new Map<string, RunningCall>();
+  #tick: BatchedCall[] = [];
+  #batchesInFlight = 0;
+  readonly #poolSize: number;
   readonly #outputListeners = new Set<WorkerOutputListener>();
   #shmThreshold = 0n;
   readonly #placements = new Map<string, WorkerPlacement | undefined>();
@@ -125,6 +137,7 @@ export class PythonBridge implements HandleOwner {
     private readonly options: BridgeOptions,
   ) {
     this.#shmThreshold = BigInt(options.shmThresholdBytes ?? defaultShmThreshold(options.placement));
+    this.#poolSize = options.poolSize ?? 2;
   }
 
   /** Finds the interpreter, starts the pool and resolves when the workers are ready. */
@@ -260,20 +273,23 @@ export class PythonBridge implements HandleOwner {
     const routing = this.#routing(target, handles, options);
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const interrupt = new CallInterrupt(target, timeoutMs, options.signal);
-    const work = this.pool.run(async (worker, info) => {
-      if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
-      this.#checkGeneration(info, handles, target);
-      const answer = worker.connection.callFast(request);
-      this.#bindInterrupt(interrupt, worker, info, callId, target, answer);
-      try {
-        return this.#outcome(await answer, info, target);
-      } catch (error) {
-        await this.#settleCrash(worker, error);
-        throw error;
-      } finally {
-        this.#running.delete(callId);
-      }
-    }, routing);
+    // Calls that may run on any worker share a frame with the others issued in this tick.
+    const work = routing.workerId === undefined && routing.session === undefined
+      ? new Promise<PyValue>((resolve, reject) => this.#enqueue({ request, target, interrupt, resolve, reject }))
+      : this.pool.run(async (worker, info) => {
+        if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
+        this.#checkGeneration(info, handles, target);
+        const answer = worker.connection.callFast(request);
+        this.#bindInterrupt(interrupt, worker, info, callId, target, answer);
+        try {
+          return this.#outcome(await answer, info, target);
+        } catch (error) {
+          await this.#settleCrash(worker, error);
+          throw error;
+        } finally {
+          this.#running.delete(callId);
+        }
+      }, routing);
     try {
       return await Promise.race([work, interrupt.expired]);
     } catch (error) {
@@ -282,6 +298,66 @@ export class PythonBridge implements HandleOwner {
       interrupt.dispose();
       work.catch(() => undefined); // settled after the call was interrupted: already reported
     }
+  }
+
+  /** Adds a call to this tick's batch; the batch leaves once every continuation of this tick has run. */
+  #enqueue(call: BatchedCall): void {
+    this.#tick.push(call);
+    if (this.#tick.length === 1) process.nextTick(() => this.#dispatchTick());
+  }
+
+  /**
+   * Sends this tick's calls as pool tasks of several calls each: one per idle worker (as far as this bridge
+   * knows), so that two calls issued together still run in parallel, and sixteen travel as two frames.
+   */
+  #dispatchTick(): void {
+    const calls = this.#tick;
+    this.#tick = [];
+    const idle = Math.max(1, this.#poolSize - this.#batchesInFlight);
+    const groups = Math.min(idle, calls.length);
+    const size = Math.ceil(calls.length / groups);
+    for (let i = 0; i < calls.length; i += size) {
+      const group = calls.slice(i, i + size);
+      this.#batchesInFlight += 1;
+      this.pool.run((worker, info) => this.#runBatch(worker, info, group), { label: group[0]!.target })
+        .catch((error: unknown) => { for (const call of group) call.reject(error); })
+        .finally(() => { this.#batchesInFlight -= 1; })
+        .catch(() => undefined);
+    }
+  }
+
+  /** Runs a batch on one worker: one frame out, answers as they come (batched by the worker). */
+  async #runBatch(worker: PythonWorker, info: WorkerInfo, group: readonly BatchedCall[]): Promise<void> {
+    let crashed: unknown;
+    const answers: Promise<void>[] = [];
+    for (const call of group) {
+      if (call.interrupt.error) {
+        call.reject(call.interrupt.error); // ended while it waited for a worker: never start it
+        continue;
+      }
+      const callId = call.request.callId;
+      const answer = worker.connection.callFast(call.request);
+      this.#bindInterrupt(call.interrupt, worker, info, callId, call.target, answer);
+      answers.push(answer.then(
+        (response) => {
+          this.#running.delete(callId);
+          try {
+            call.resolve(this.#outcome(response, info, call.target));
+          } catch (error) {
+            call.reject(error);
+          }
+        },
+        (error: unknown) => {
+          this.#running.delete(callId);
+          crashed ??= error;
+          call.reject(error);
+        },
+      ));
+    }
+    await Promise.all(answers);
+    if (crashed === undefined) return;
+    await this.#settleCrash(worker, crashed);
+    throw crashed; // the pool learns of the crash from the task too, as with a single call
   }
 
   /**
@@ -330,6 +406,7 @@ export class PythonBridge implements HandleOwner {
       if (code === "worker_crashed") return PythonError.bridge("worker_crashed", `${error.message}`, target, error);
       if (code === "pool_saturated" || code === "queue_timeout") return PythonError.bridge("pool_saturated", error.message, target, error);
       if (code === "worker_gone") return PythonError.bridge("worker_crashed", error.message, target, error);
+      if (code === "out_of_memory") return PythonError.bridge("out_of_memory", error.message, target, error);
       if (typeof code === "number") return rpcError(error as ServiceError, `call ${target}`, target);
     }
     return error instanceof Error ? error : new Error(String(error));

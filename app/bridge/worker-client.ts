@@ -5,6 +5,7 @@ import {
   WorkerClient, type CallRequest, type CallResponse, type DescribeResponse, type EvalEvent, type EvalRequest,
   type HealthResponse, type StreamEvent, type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
+import { CallLane } from "./call-lane.js";
 import { PythonError } from "./python-error.js";
 
 export const TOKEN_METADATA_KEY = "x-snakebridge-token";
@@ -31,14 +32,17 @@ interface PendingCall {
 /** A connection to one worker process. */
 export class WorkerConnection {
   readonly #client: WorkerClient;
-  /** The worker's asyncio fast-path server, which runs pipelined calls inline on its main thread. */
-  readonly #fastClient: WorkerClient;
+  /** The worker's call lane (call-lane.ts): the hot path for calls, connected on first use or by waitForReady. */
+  #lane: CallLane | undefined;
+  #laneConnecting: Promise<CallLane> | undefined;
+  readonly #token: string;
   readonly #metadata: Metadata;
   #pipeline: ClientDuplexStream<CallRequest, CallResponse> | undefined;
   readonly #pending = new Map<string, PendingCall>();
   #closed = false;
 
-  constructor(readonly address: string, token: string, fastAddress?: string) {
+  /** `laneAddress` is the handshake's fast_address; without one, calls use gRPC's CallPipeline. */
+  constructor(readonly address: string, token: string, readonly laneAddress?: string) {
     const options = {
       "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
       "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
@@ -46,7 +50,7 @@ export class WorkerConnection {
       "grpc.enable_retries": 0,
     };
     this.#client = new WorkerClient(address, credentials.createInsecure(), options);
-    this.#fastClient = fastAddress ? new WorkerClient(fastAddress, credentials.createInsecure(), options) : this.#client;
+    this.#token = token;
     this.#metadata = new Metadata();
     this.#metadata.set(TOKEN_METADATA_KEY, token);
   }
@@ -58,9 +62,17 @@ export class WorkerConnection {
   /** Waits until the channel is connected. */
   async waitForReady(timeoutMs: number): Promise<void> {
     const deadline = new Date(Date.now() + timeoutMs);
-    const ready = (client: WorkerClient): Promise<void> =>
-      new Promise((resolve, reject) => client.waitForReady(deadline, (error) => (error ? reject(error) : resolve())));
-    await Promise.all([ready(this.#client), ...(this.#fastClient !== this.#client ? [ready(this.#fastClient)] : [])]);
+    const ready = new Promise<void>((resolve, reject) => this.#client.waitForReady(deadline, (error) => (error ? reject(error) : resolve())));
+    await Promise.all([ready, ...(this.laneAddress ? [this.#connectLane(timeoutMs)] : [])]);
+  }
+
+  #connectLane(timeoutMs = 10_000): Promise<CallLane> {
+    this.#laneConnecting ??= CallLane.connect(this.laneAddress ?? "", this.#token, timeoutMs).then((lane) => {
+      if (this.#closed) lane.close();
+      this.#lane = lane;
+      return lane;
+    });
+    return this.#laneConnecting;
   }
 
   /** One unary Call with a gRPC deadline (the worker interrupts the call when it passes). */
@@ -76,6 +88,12 @@ export class WorkerConnection {
   /** A Call on the fast path for small calls. The caller enforces deadlines (CallInterrupt). */
   callFast(request: CallRequest): Promise<CallResponse> {
     if (this.#closed) return Promise.reject(PythonError.bridge("worker_crashed", "the worker connection is closed", request.target));
+    if (this.#lane) return this.#lane.call(request);
+    if (this.laneAddress) {
+      return this.#connectLane().then((lane) => lane.call(request), (error: unknown) => {
+        throw PythonError.bridge("worker_crashed", error instanceof Error ? error.message : String(error), request.target, error);
+      });
+    }
     const stream = this.#pipelineStream();
     return new Promise((resolve, reject) => {
       this.#pending.set(request.callId, { resolve, reject });
@@ -85,7 +103,7 @@ export class WorkerConnection {
 
   #pipelineStream(): ClientDuplexStream<CallRequest, CallResponse> {
     if (this.#pipeline) return this.#pipeline;
-    const stream = this.#fastClient.callPipeline(this.#metadata);
+    const stream = this.#client.callPipeline(this.#metadata);
     stream.on("data", (response: CallResponse) => {
       const pending = this.#pending.get(response.callId);
       if (!pending) return; // the caller gave up (deadline) and already rejected
@@ -104,9 +122,10 @@ export class WorkerConnection {
     return stream;
   }
 
-  /** Forgets a pipelined call (after its deadline passed), so a late answer is dropped. */
+  /** Forgets a call (its caller was answered already), so a late answer is dropped. */
   abandon(callId: string): void {
     this.#pending.delete(callId);
+    this.#lane?.abandon(callId);
   }
 
   /** Streams the items of a CallStream; cancel() on the returned call ends it. */
@@ -173,8 +192,8 @@ export class WorkerConnection {
       pending.reject(PythonError.bridge("worker_crashed", "the worker connection was closed"));
     }
     this.#pending.clear();
+    this.#lane?.close();
     this.#client.close();
-    if (this.#fastClient !== this.#client) this.#fastClient.close();
   }
 
   /** A client without the token, to prove the worker refuses it (tests only need this). */

@@ -25,7 +25,8 @@ from .allowlist import install_from_environment as install_allowlist
 from .executor import MainThreadExecutor
 from .handles import HandleTable
 from .proto import worker_pb2_grpc
-from .server import AsyncTokenInterceptor, FastPathService, TokenInterceptor, WorkerService
+from .lane import start_lane
+from .server import TokenInterceptor, WorkerService
 
 HANDSHAKE_PREFIX = "SNAKEBRIDGE_WORKER_READY "
 TOKEN_ENV = "SNAKEBRIDGE_WORKER_TOKEN"
@@ -87,24 +88,10 @@ def _bind(server: grpc.Server, transport: str, tcp_host: str = "127.0.0.1") -> t
 
 
 def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token: str,
-                     private_dir: str | None, tcp_host: str = "127.0.0.1") -> tuple["grpc.aio.Server | None", str]:
-    """Starts the asyncio CallPipeline server on the executor's loop; returns it and its address ("" if none)."""
-    # grpc.aio binds to the current event loop when the server is created.
-    asyncio.set_event_loop(executor.loop)
-    fast = grpc.aio.server(
-        interceptors=[AsyncTokenInterceptor(token)],
-        options=[("grpc.max_send_message_length", _MAX_MESSAGE), ("grpc.max_receive_message_length", _MAX_MESSAGE),
-                 ("grpc.so_reuseport", 0), ("grpc.optimization_target", "latency")],
-    )
-    worker_pb2_grpc.add_WorkerServicer_to_server(FastPathService(executor, service), fast)
-    address = f"unix:{os.path.join(private_dir, 'fast.sock')}" if private_dir else f"{tcp_host}:0"
-    port = fast.add_insecure_port(address)
-    if not port:
-        return None, ""
-    if not private_dir:
-        address = f"{tcp_host}:{port}"
-    executor.loop.run_until_complete(fast.start())
-    return fast, address
+                     private_dir: str | None, tcp_host: str = "127.0.0.1") -> tuple["asyncio.AbstractServer", str]:
+    """Starts the call lane (lane.py) on the executor's loop; returns its server and address."""
+    return executor.loop.run_until_complete(
+        start_lane(executor.loop, token, service.run_inline, service.cancel_call, private_dir, tcp_host))
 
 
 def _watch_host(parent_pid: int, on_gone: "Callable[[], None]", watch_stdin: bool) -> None:
@@ -175,8 +162,8 @@ def main(argv: list[str] | None = None, token: str | None = None) -> int:
         lifeline.kill_descendants(os.getpid(), 0.5)
         scratch.remove_shm_dir()
         server.stop(grace=0.5).wait(2.0)
-        if fast_server is not None and not executor.loop.is_running() and not executor.loop.is_closed():
-            executor.loop.run_until_complete(fast_server.stop(0))
+        if not executor.loop.is_running() and not executor.loop.is_closed():
+            fast_server.close()
         if private_dir:
             shutil.rmtree(private_dir, ignore_errors=True)
 

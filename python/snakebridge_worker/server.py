@@ -116,6 +116,20 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
         return run
 
+    def run_inline(self, request: worker_pb2.CallRequest) -> worker_pb2.CallResponse:
+        """Runs a call from the lane now, on the main thread (the lane's loop); interruptions come back as values."""
+        call_id = request.call_id
+        if not call_id:
+            call_id = request.call_id = uuid.uuid4().hex
+        try:
+            return self._executor.run_inline(call_id, self.call_job(request))
+        except BaseException as exc:  # noqa: BLE001 - cancellation / timeout come back as values
+            return self.interrupted(call_id, exc)
+
+    def cancel_call(self, call_id: str) -> None:
+        """Interrupts a call (a CancelRequest that came on the lane)."""
+        self._executor.cancel(call_id)
+
     @staticmethod
     def interrupted(request_id: str, exc: BaseException) -> worker_pb2.CallResponse:
         """The response for a call that was cancelled or timed out."""
@@ -333,48 +347,3 @@ def _display_repr(value: Any) -> str:
 
 
 __all__ = ["WorkerService", "TokenInterceptor", "TOKEN_METADATA_KEY", "values_pb2"]
-
-
-class AsyncTokenInterceptor(grpc.aio.ServerInterceptor):
-    """The fast-path server's token check (same rule as TokenInterceptor)."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token.encode()
-
-        async def refuse(request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
-            await context.abort(grpc.StatusCode.UNAUTHENTICATED,
-                                f"missing or wrong {TOKEN_METADATA_KEY}: this worker only serves the host that started it")
-
-        self._refusal = grpc.stream_stream_rpc_method_handler(refuse)
-
-    async def intercept_service(self, continuation: Callable[..., Any], handler_call_details: Any) -> Any:
-        for key, value in handler_call_details.invocation_metadata or ():
-            if key == TOKEN_METADATA_KEY:
-                given = value.encode() if isinstance(value, str) else value
-                if hmac.compare_digest(given, self._token):
-                    return await continuation(handler_call_details)
-                break
-        return self._refusal
-
-
-class FastPathService(worker_pb2_grpc.WorkerServicer):
-    """CallPipeline on the main thread's event loop: calls run inline, with no thread hop.
-
-    It shares the executor with WorkerService, so a pipelined call and a submitted
-    job never run at the same time, and Cancel (served by the threaded server)
-    interrupts an inline call exactly like any other.
-    """
-
-    def __init__(self, executor: MainThreadExecutor, worker: WorkerService) -> None:
-        self._executor = executor
-        self._worker = worker
-
-    async def CallPipeline(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
-        async for request in request_iterator:
-            if not request.call_id:
-                request.call_id = uuid.uuid4().hex
-            try:
-                response = self._executor.run_inline(request.call_id, self._worker.call_job(request))
-            except BaseException as exc:  # noqa: BLE001 - cancellation comes back as a value
-                response = WorkerService.interrupted(request.call_id, exc)
-            await context.write(response)

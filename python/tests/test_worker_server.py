@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -124,13 +126,56 @@ def test_refuses_to_start_without_a_token() -> None:
     assert "SNAKEBRIDGE_WORKER_TOKEN is not set" in result.stderr
 
 
-def test_the_fast_path_refuses_calls_without_the_token_and_serves_pipelined_calls(worker: Worker) -> None:
-    channel = grpc.insecure_channel(worker.handshake["fast_address"])
-    stub = worker_pb2_grpc.WorkerStub(channel)
+def _lane(worker: Worker) -> socket.socket:
+    address = worker.handshake["fast_address"]
+    if address.startswith("unix:"):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(address[len("unix:"):])
+    else:
+        host, port = address.rsplit(":", 1)
+        sock = socket.create_connection((host, int(port)))
+    sock.settimeout(5)
+    return sock
+
+
+def _send(sock: socket.socket, frame: worker_pb2.LaneFrame) -> None:
+    data = frame.SerializeToString()
+    sock.sendall(struct.pack("<I", len(data)) + data)
+
+
+def _receive(sock: socket.socket) -> worker_pb2.LaneFrame | None:
+    def exactly(n: int) -> bytes:
+        chunks = b""
+        while len(chunks) < n:
+            chunk = sock.recv(n - len(chunks))
+            if not chunk:
+                return b""
+            chunks += chunk
+        return chunks
+
+    header = exactly(4)
+    if not header:
+        return None
+    return worker_pb2.LaneFrame.FromString(exactly(struct.unpack("<I", header)[0]))
+
+
+def test_the_call_lane_refuses_a_connection_without_the_token_and_answers_a_batch_in_one_frame(worker: Worker) -> None:
     request = worker_pb2.CallRequest(call_id="p1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.mul", args=[num(6), num(7)])
-    with pytest.raises(grpc.RpcError) as refused:
-        list(stub.CallPipeline(iter([request]), timeout=5))
-    assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
-    responses = list(stub.CallPipeline(iter([request, request]), metadata=worker.auth, timeout=5))
-    assert [r.result.int_value for r in responses] == [42, 42]
-    channel.close()
+    refused = _lane(worker)
+    _send(refused, worker_pb2.LaneFrame(token="wrong", requests=[request]))
+    assert _receive(refused) is None  # closed without an answer
+    refused.close()
+
+    lane = _lane(worker)
+    second = worker_pb2.CallRequest(call_id="p2", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add", args=[num(1), num(2)])
+    _send(lane, worker_pb2.LaneFrame(token=TOKEN, requests=[request, second]))
+    answer = _receive(lane)
+    assert answer is not None
+    assert [(r.call_id, r.result.int_value) for r in answer.responses] == [("p1", 42), ("p2", 3)]
+    # A cancel that overtakes its call (it names a call the worker has not seen) stops that call on arrival.
+    _send(lane, worker_pb2.LaneFrame(cancels=[worker_pb2.CancelRequest(call_id="late")]))
+    sleeper = worker_pb2.CallRequest(call_id="late", kind=worker_pb2.CALL_KIND_FUNCTION, target="time.sleep", args=[num(5)])
+    _send(lane, worker_pb2.LaneFrame(requests=[sleeper]))
+    answer = _receive(lane)
+    assert answer is not None and answer.responses[0].error.classification == errors_pb2.ERROR_CLASS_CANCELLED
+    lane.close()

@@ -167,6 +167,27 @@ export function outputStreamToJSON(object: OutputStream): string {
   }
 }
 
+/**
+ * One frame of the call lane: the hot path for calls. Frames travel on a
+ * plain stream socket (the worker's Unix socket folder, or TCP for a remote
+ * worker), each prefixed by its length as a 4-byte little-endian unsigned
+ * integer. The lane carries the same CallRequest / CallResponse / CancelRequest
+ * messages as the gRPC service, so the contract stays one. It is symmetric:
+ * either side may send requests (issue 17: Python calling back into the host)
+ * and answers them with responses matched by call_id. Calls issued in one
+ * event-loop tick travel in one frame; their answers come back batched.
+ */
+export interface LaneFrame {
+  /**
+   * The first frame from the host carries the worker's token; a connection
+   * whose first frame has the wrong token is closed.
+   */
+  token: string;
+  requests: CallRequest[];
+  responses: CallResponse[];
+  cancels: CancelRequest[];
+}
+
 export interface CallRequest {
   callId: string;
   kind: CallKind;
@@ -311,6 +332,129 @@ export interface EvalEvent {
     value: PythonError;
   } | undefined;
 }
+
+function createBaseLaneFrame(): LaneFrame {
+  return { token: "", requests: [], responses: [], cancels: [] };
+}
+
+export const LaneFrame: MessageFns<LaneFrame> = {
+  encode(message: LaneFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    for (const v of message.requests) {
+      CallRequest.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.responses) {
+      CallResponse.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.cancels) {
+      CancelRequest.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LaneFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLaneFrame();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requests.push(CallRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.responses.push(CallResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cancels.push(CancelRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LaneFrame {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      requests: globalThis.Array.isArray(object?.requests)
+        ? object.requests.map((e: any) => CallRequest.fromJSON(e))
+        : [],
+      responses: globalThis.Array.isArray(object?.responses)
+        ? object.responses.map((e: any) => CallResponse.fromJSON(e))
+        : [],
+      cancels: globalThis.Array.isArray(object?.cancels)
+        ? object.cancels.map((e: any) => CancelRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: LaneFrame): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.requests?.length) {
+      obj.requests = message.requests.map((e) => CallRequest.toJSON(e));
+    }
+    if (message.responses?.length) {
+      obj.responses = message.responses.map((e) => CallResponse.toJSON(e));
+    }
+    if (message.cancels?.length) {
+      obj.cancels = message.cancels.map((e) => CancelRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LaneFrame>, I>>(base?: I): LaneFrame {
+    return LaneFrame.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LaneFrame>, I>>(object: I): LaneFrame {
+    const message = createBaseLaneFrame();
+    message.token = object.token ?? "";
+    message.requests = object.requests?.map((e) => CallRequest.fromPartial(e)) || [];
+    message.responses = object.responses?.map((e) => CallResponse.fromPartial(e)) || [];
+    message.cancels = object.cancels?.map((e) => CancelRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseCallRequest(): CallRequest {
   return {

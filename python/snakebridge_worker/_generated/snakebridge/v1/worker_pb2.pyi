@@ -41,6 +41,18 @@ OUTPUT_STREAM_UNSPECIFIED: OutputStream
 OUTPUT_STREAM_STDOUT: OutputStream
 OUTPUT_STREAM_STDERR: OutputStream
 
+class LaneFrame(_message.Message):
+    __slots__ = ("token", "requests", "responses", "cancels")
+    TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    RESPONSES_FIELD_NUMBER: _ClassVar[int]
+    CANCELS_FIELD_NUMBER: _ClassVar[int]
+    token: str
+    requests: _containers.RepeatedCompositeFieldContainer[CallRequest]
+    responses: _containers.RepeatedCompositeFieldContainer[CallResponse]
+    cancels: _containers.RepeatedCompositeFieldContainer[CancelRequest]
+    def __init__(self, token: _Optional[str] = ..., requests: _Optional[_Iterable[_Union[CallRequest, _Mapping]]] = ..., responses: _Optional[_Iterable[_Union[CallResponse, _Mapping]]] = ..., cancels: _Optional[_Iterable[_Union[CancelRequest, _Mapping]]] = ...) -> None: ...
+
 class CallRequest(_message.Message):
     __slots__ = ("call_id", "kind", "target", "handle_id", "args", "kwargs", "session_id", "result_mode", "shm_threshold_bytes")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
