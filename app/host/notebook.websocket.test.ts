@@ -184,6 +184,15 @@ describe("errors, completion, Workers log", () => {
     expect(error.error.traceback).not.toContain("snakebridge_worker");
   }, 30_000);
 
+  it("says in one line how to get pandas when the display extra is missing", async () => {
+    // sys.modules[name] = None is how Python marks a module as not importable.
+    await run("err", "noextra", "python", "import sys\nsys.modules['pandas'] = None");
+    const result = await run("err", "noextra2", "python", "import pandas as pd\npd.DataFrame()");
+    await run("err", "cleanup", "python", "import sys\ndel sys.modules['pandas']");
+    expect(result.status).toBe("error");
+    expect(result.outputs).toEqual([{ type: "error", error: expect.objectContaining({ type: "MissingDisplayExtra", traceback: "", message: expect.stringContaining("--extra display") as string }) as unknown }]);
+  }, 30_000);
+
   it("reads an interrupt as one line", async () => {
     const running = run("err", "sleep", "python", "import time\ntime.sleep(30)");
     await new Promise((resolve) => setTimeout(resolve, 500));

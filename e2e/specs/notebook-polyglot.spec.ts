@@ -112,6 +112,17 @@ test("notebook: Tab completes from the live namespace; errors read as the user's
   await expect(trace).toContainText("return 10 / n");
   await expect(trace).not.toContainText("snakebridge_worker");
   await snap("notebook-traceback");
+
+  // The 1-D line plot leaves room for long y labels.
+  await page.getByRole("button", { name: "Python cell" }).click();
+  const plotted = await runCell(page, 2, "python", "import numpy as np\nnp.array([0.99915, 0.9995, 0.99985])");
+  await plotted.getByRole("button", { name: "Line plot" }).click();
+  const plot = plotted.getByRole("img", { name: "Line plot" });
+  const label = plot.locator("text", { hasText: "0.99915" });
+  await expect(label).toBeVisible();
+  const [plotBox, labelBox] = [await plot.boundingBox(), await label.boundingBox()];
+  expect(labelBox && plotBox && labelBox.x >= plotBox.x, "the y label starts inside the plot").toBe(true);
+  await snap("notebook-line-plot-labels");
 });
 
 test("notebook: the welcome notebook runs green on a fresh workspace", async ({ workbench: page, snap }) => {

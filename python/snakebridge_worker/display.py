@@ -35,8 +35,9 @@ class MissingDisplayExtra(ImportError):
 
 def missing_extra_hint(exc: BaseException) -> str | None:
     """A one-line hint when ``exc`` is an import of a display-extra package that is not installed."""
-    if isinstance(exc, ModuleNotFoundError) and exc.name is not None and exc.name.split(".")[0] in _DISPLAY_EXTRA:
-        package = exc.name.split(".")[0]
+    # Only the package itself missing: a missing submodule of an installed pandas is a real error.
+    if isinstance(exc, ModuleNotFoundError) and exc.name in _DISPLAY_EXTRA:
+        package = exc.name
         return (f"{package} is not installed: it comes with the display extra. "
                 "Install it with `npm run setup:python -- --extra display`, then restart the workers.")
     return None

@@ -70,6 +70,15 @@ def test_dataframes_and_figures_display_as_table_and_png() -> None:
 def test_a_missing_display_extra_is_a_one_line_hint() -> None:
     assert display.missing_extra_hint(ModuleNotFoundError("No module named 'pandas'", name="pandas")) is not None
     assert display.missing_extra_hint(ModuleNotFoundError("No module named 'torch'", name="torch")) is None
+    assert display.missing_extra_hint(ModuleNotFoundError("No module named 'pandas.nope'", name="pandas.nope")) is None
+
+
+def test_a_cell_importing_a_missing_display_package_raises_the_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # what an environment without the extra looks like
+    with pytest.raises(display.MissingDisplayExtra, match="display extra"):
+        run(SessionTable(), "s", "import matplotlib.pyplot as plt")
 
 
 def test_tracebacks_show_cell_source_without_worker_frames() -> None:
