@@ -24,7 +24,7 @@ export const TRAINING_TARGET = "snakebridge_worker.training.run";
 export interface RunManagerOptions {
   bridge: PythonBridge;
   store: RunStore;
-  /** How often the training worker's memory and GPU are sampled while a run is active (default 1000 ms). */
+  /** How often the training worker's memory and GPU are sampled while a run is active (default 1000 ms; 0 turns sampling off). */
   telemetryIntervalMs?: number;
   /** How long dispose() waits for a graceful stop (checkpoint) before cancelling hard (default 30 s). */
   disposeGraceMs?: number;
@@ -341,7 +341,7 @@ export class RunManager {
 
   /** Starts sampling the worker that runs the call, once it is known (the call may wait in the pool queue). */
   #startTelemetry(active: ActiveRun): void {
-    if (active.telemetry !== undefined || active.telemetryAbort.signal.aborted) return;
+    if (active.telemetry !== undefined || active.telemetryAbort.signal.aborted || this.#telemetryIntervalMs <= 0) return;
     const workerId = this.#bridge.workerOf(active.callId);
     if (workerId === undefined) return;
     active.telemetry = this.#sampleTelemetry(active, workerId);

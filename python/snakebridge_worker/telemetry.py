@@ -3,96 +3,93 @@
 NVML reads GPU state from the driver without creating a CUDA context, so sampling never
 costs GPU memory. The torch allocator is read only when a trainer in this process has
 already initialised CUDA.
+
+The readers return plain dicts and import nothing but the standard library (and pynvml when
+present), so scripts/gpu-check.py can use them on a machine without grpc, protobuf or psutil;
+only ``TelemetrySampler.sample`` builds the worker's protobuf message.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import Any
 
-import psutil
 
-from .proto import worker_pb2
+class NvmlReader:
+    """Reads every NVIDIA GPU through NVML; reads nothing (and never fails) where NVML is absent."""
 
-
-class TelemetrySampler:
-    """Takes TelemetrySample snapshots of one process (this one by default)."""
-
-    def __init__(self, pid: int | None = None) -> None:
-        self._process = psutil.Process(pid)
-        # The first cpu_percent() call only starts the measurement window; prime it now so
-        # the first sample reports a real figure rather than 0.0.
-        self._process.cpu_percent(None)
+    def __init__(self) -> None:
         self._nvml: Any = None
-        self._gpu_handles: list[Any] = []
-        self._nvml_tried = False
+        self._handles: list[Any] = []
+        self._tried = False
+        self.unavailable_reason: str | None = None
 
-    def sample(self) -> worker_pb2.TelemetrySample:
-        """A snapshot now: RSS, CPU %, one entry per NVIDIA GPU, and torch allocator figures."""
-        with self._process.oneshot():
-            rss = self._process.memory_info().rss
-            cpu = self._process.cpu_percent(None)
-        return worker_pb2.TelemetrySample(
-            timestamp_ms=int(time.time() * 1000),
-            rss_bytes=rss,
-            cpu_percent=cpu,
-            gpus=self._gpu_samples(),
-            allocators=_allocator_samples(),
-        )
-
-    def close(self) -> None:
-        """Releases NVML if this sampler initialised it."""
-        if self._nvml is not None:
-            self._nvml.nvmlShutdown()
-            self._nvml = None
-            self._gpu_handles = []
-
-    def _gpu_samples(self) -> list[worker_pb2.GpuSample]:
-        nvml = self._ensure_nvml()
+    def read(self) -> list[dict[str, Any]]:
+        """One dict per GPU: index, name, memory_used_bytes, memory_total_bytes, process_used_bytes
+        (this process, where the driver reports it), and utilization_percent / temperature_c /
+        power_w where the board supports them (absent, not zero, elsewhere)."""
+        nvml = self._ensure()
         if nvml is None:
             return []
-        samples = []
-        for index, handle in enumerate(self._gpu_handles):
+        readings = []
+        pid = os.getpid()
+        for index, handle in enumerate(self._handles):
             memory = nvml.nvmlDeviceGetMemoryInfo(handle)
-            sample = worker_pb2.GpuSample(
-                index=index,
-                name=_text(nvml.nvmlDeviceGetName(handle)),
-                memory_used_bytes=int(memory.used),
-                memory_total_bytes=int(memory.total),
-            )
+            reading: dict[str, Any] = {
+                "index": index,
+                "name": _text(nvml.nvmlDeviceGetName(handle)),
+                "memory_used_bytes": int(memory.used),
+                "memory_total_bytes": int(memory.total),
+            }
             # Each of these is unsupported on some boards (and under MIG); absent, not zero.
             utilization = _optional(nvml, lambda: nvml.nvmlDeviceGetUtilizationRates(handle).gpu)
             if utilization is not None:
-                sample.utilization_percent = float(utilization)
+                reading["utilization_percent"] = float(utilization)
             temperature = _optional(nvml, lambda: nvml.nvmlDeviceGetTemperature(handle, nvml.NVML_TEMPERATURE_GPU))
             if temperature is not None:
-                sample.temperature_c = float(temperature)
+                reading["temperature_c"] = float(temperature)
             power_mw = _optional(nvml, lambda: nvml.nvmlDeviceGetPowerUsage(handle))
             if power_mw is not None:
-                sample.power_w = power_mw / 1000.0
-            samples.append(sample)
-        return samples
+                reading["power_w"] = power_mw / 1000.0
+            processes = _optional(nvml, lambda: nvml.nvmlDeviceGetComputeRunningProcesses(handle))
+            if processes is not None:
+                mine = [p.usedGpuMemory for p in processes if p.pid == pid and p.usedGpuMemory is not None]
+                reading["process_used_bytes"] = int(sum(mine))
+                reading["process_pids"] = [int(p.pid) for p in processes]
+            readings.append(reading)
+        return readings
 
-    def _ensure_nvml(self) -> Any:
-        if self._nvml_tried:
+    def close(self) -> None:
+        """Releases NVML if this reader initialised it."""
+        if self._nvml is not None:
+            self._nvml.nvmlShutdown()
+            self._nvml = None
+            self._handles = []
+
+    def _ensure(self) -> Any:
+        if self._tried:
             return self._nvml
-        self._nvml_tried = True
+        self._tried = True
         try:
             import pynvml
         except ImportError:
-            return None  # nvidia-ml-py is not installed: report no GPUs
+            self.unavailable_reason = "nvidia-ml-py (pynvml) is not installed"
+            return None
         try:
             pynvml.nvmlInit()
-        except pynvml.NVMLError:
-            return None  # no NVIDIA driver on this machine: report no GPUs
+        except pynvml.NVMLError as error:
+            self.unavailable_reason = f"NVML could not start ({error}): no NVIDIA driver on this machine"
+            return None
         count = pynvml.nvmlDeviceGetCount()
-        self._gpu_handles = [pynvml.nvmlDeviceGetHandleByIndex(index) for index in range(count)]
+        self._handles = [pynvml.nvmlDeviceGetHandleByIndex(index) for index in range(count)]
         self._nvml = pynvml
         return pynvml
 
 
-def _allocator_samples() -> list[worker_pb2.AllocatorSample]:
+def allocator_readings() -> list[dict[str, int]]:
+    """torch's caching-allocator figures per CUDA device; empty until this process has used CUDA."""
     if "torch" not in sys.modules:
         return []
     torch = sys.modules["torch"]
@@ -105,14 +102,58 @@ def _allocator_samples() -> list[worker_pb2.AllocatorSample]:
     if cuda is None or not cuda.is_initialized():
         return []
     return [
-        worker_pb2.AllocatorSample(
-            device=device,
-            allocated_bytes=int(torch.cuda.memory_allocated(device)),
-            reserved_bytes=int(torch.cuda.memory_reserved(device)),
-            peak_allocated_bytes=int(torch.cuda.max_memory_allocated(device)),
-        )
+        {
+            "device": device,
+            "allocated_bytes": int(torch.cuda.memory_allocated(device)),
+            "reserved_bytes": int(torch.cuda.memory_reserved(device)),
+            "peak_allocated_bytes": int(torch.cuda.max_memory_allocated(device)),
+        }
         for device in range(torch.cuda.device_count())
     ]
+
+
+class TelemetrySampler:
+    """Takes TelemetrySample snapshots of one process (this one by default)."""
+
+    def __init__(self, pid: int | None = None) -> None:
+        import psutil
+
+        self._process = psutil.Process(pid)
+        # The first cpu_percent() call only starts the measurement window; prime it now so
+        # the first sample reports a real figure rather than 0.0.
+        self._process.cpu_percent(None)
+        self._nvml = NvmlReader()
+
+    def sample(self) -> Any:
+        """A snapshot now (a worker_pb2.TelemetrySample): RSS, CPU %, one entry per NVIDIA GPU, and torch allocator figures."""
+        from .proto import worker_pb2
+
+        with self._process.oneshot():
+            rss = self._process.memory_info().rss
+            cpu = self._process.cpu_percent(None)
+        gpus = []
+        for reading in self._nvml.read():
+            gpu = worker_pb2.GpuSample(
+                index=reading["index"],
+                name=reading["name"],
+                memory_used_bytes=reading["memory_used_bytes"],
+                memory_total_bytes=reading["memory_total_bytes"],
+            )
+            for field in ("utilization_percent", "temperature_c", "power_w"):
+                if field in reading:
+                    setattr(gpu, field, reading[field])
+            gpus.append(gpu)
+        return worker_pb2.TelemetrySample(
+            timestamp_ms=int(time.time() * 1000),
+            rss_bytes=rss,
+            cpu_percent=cpu,
+            gpus=gpus,
+            allocators=[worker_pb2.AllocatorSample(**reading) for reading in allocator_readings()],
+        )
+
+    def close(self) -> None:
+        """Releases NVML if this sampler initialised it."""
+        self._nvml.close()
 
 
 def _optional(nvml: Any, read: Any) -> Any:

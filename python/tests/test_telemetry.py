@@ -60,3 +60,27 @@ def test_sample_of_another_process_reports_its_cpu_use() -> None:
         busy.wait()
     assert sample.rss_bytes > 0
     assert sample.cpu_percent > 10.0, f"a busy-looping child should use CPU, sampled {sample.cpu_percent}%"
+
+
+def test_reading_nvml_never_creates_a_cuda_context_or_imports_torch() -> None:
+    # A fresh interpreter: only the readers, as scripts/gpu-check.py and the monitor use them.
+    code = (
+        "import sys, json\n"
+        "from snakebridge_worker.telemetry import NvmlReader, allocator_readings\n"
+        "reader = NvmlReader()\n"
+        "gpus = reader.read()\n"
+        "reader.close()\n"
+        "print(json.dumps({'torch': 'torch' in sys.modules, 'grpc': 'grpc' in sys.modules, 'allocators': allocator_readings(),"
+        " 'mine': [g.get('process_used_bytes', 0) for g in gpus]}))\n"
+    )
+    import json
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=root, check=True)
+    result = json.loads(out.stdout)
+    assert result["torch"] is False, "reading NVML imported torch"
+    assert result["grpc"] is False, "the telemetry readers must not need grpc (scripts/gpu-check.py runs without it)"
+    assert result["allocators"] == []
+    # NVML lists processes holding a CUDA context; the reader's own process must hold none.
+    assert all(used == 0 for used in result["mine"]), f"the NVML reader's process holds GPU memory: {result['mine']}"

@@ -208,16 +208,56 @@ def test_short_cuda_run_reports_allocator_and_nvml_memory(dataset: str, tmp_path
 
     if not torch.cuda.is_available():
         pytest.skip("no CUDA GPU visible to torch")
-    from snakebridge_worker.telemetry import TelemetrySampler
+    from snakebridge_worker.telemetry import NvmlReader, allocator_readings
 
     events = _collect(_config(dataset, str(tmp_path), max_steps=5, device="cuda", backend="transformers+peft"))
     logs = [event for event in events if event["type"] == "log"]
     assert events[0]["device"] == "cuda"
     assert all(log["allocated_bytes"] > 0 and log["peak_bytes"] >= log["allocated_bytes"] for log in logs)
-    sampler = TelemetrySampler()
+    reader = NvmlReader()
     try:
-        sample = sampler.sample()
+        gpus = reader.read()
     finally:
-        sampler.close()
-    assert sample.gpus and sample.gpus[0].memory_total_bytes > 0
-    assert sample.allocators and sample.allocators[0].peak_allocated_bytes > 0
+        reader.close()
+    assert gpus and gpus[0]["memory_total_bytes"] > 0
+    allocators = allocator_readings()
+    assert allocators and allocators[0]["peak_allocated_bytes"] > 0
+    # The device's used memory covers this process's reserved memory plus its CUDA context.
+    assert gpus[0]["memory_used_bytes"] >= allocators[0]["reserved_bytes"]
+
+
+@pytest.mark.gpu
+def test_memory_snapshot_records_the_requested_steps_on_cuda(dataset: str, tmp_path: Any) -> None:
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU visible to torch")
+    run_dir = str(tmp_path / "snap")
+    os.makedirs(run_dir)
+    with open(os.path.join(run_dir, ".memory-snapshot-request"), "w", encoding="utf-8") as handle:
+        handle.write("2\n")
+    events = _collect(_config(dataset, run_dir, max_steps=6, device="cuda", backend="transformers+peft"))
+    snapshots = [event for event in events if event["type"] == "memory_snapshot"]
+    assert len(snapshots) == 1 and snapshots[0]["steps"] == 2
+    assert os.path.getsize(snapshots[0]["path"]) > 0
+
+
+def test_a_memory_snapshot_on_cpu_says_why_there_is_none(dataset: str, tmp_path: Any) -> None:
+    run_dir = str(tmp_path / "cpu-snap")
+    os.makedirs(run_dir)
+    with open(os.path.join(run_dir, ".memory-snapshot-request"), "w", encoding="utf-8") as handle:
+        handle.write("3\n")
+    events = _collect(_config(dataset, run_dir, max_steps=3))
+    snapshot = next(event for event in events if event["type"] == "memory_snapshot")
+    assert snapshot["steps"] == 0 and snapshot["path"] == "" and "CPU" in snapshot["message"]
+    assert not os.path.exists(os.path.join(run_dir, ".memory-snapshot-request"))
+
+
+def test_eta_waits_for_warm_up_then_tracks_the_remaining_steps(completed_run: tuple[str, list[dict[str, Any]]]) -> None:
+    _, events = completed_run
+    etas = [event["eta_s"] for event in events if event["type"] == "log"]
+    # No guess from the first (slow) steps: ETA appears after warm-up and falls to 0 at the end.
+    assert etas[:3] == [None, None, None]
+    assert all(isinstance(eta, float) for eta in etas[3:])
+    assert etas[-1] == 0.0
+    assert etas[3] > etas[-2]
