@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { APP_ENTRY_URL, isAppUrl, registerAppScheme, serveRenderer } from "./app-protocol.js";
 import { hardenSession, hardenWindow } from "./window-security.js";
+import { onShutdownSignals } from "../app/host/shutdown-signals.js";
 import type { WorkbenchHost as Host } from "../app/host/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -76,6 +77,9 @@ app.whenReady().then(async () => {
 app.on("window-all-closed", () => {
   if (process.platform !== "darwin") app.quit();
 });
+
+// SIGINT, SIGTERM and SIGHUP (npm start forwards them) quit like closing the window: before-quit stops the workers.
+onShutdownSignals({ onShutdown: () => app.quit() });
 
 let quitting = false;
 app.on("before-quit", (event) => {

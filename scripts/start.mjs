@@ -70,7 +70,7 @@ function hasDisplay() {
  */
 async function foreground(command, args) {
   // Built by buildIfNeeded(): the one module every long-running command uses for these signals.
-  const { forwardShutdownSignals, signalExitCode } = await import(pathToFileURL(join(dist, "app", "cli", "shutdown-signals.js")).href);
+  const { forwardShutdownSignals, signalExitCode } = await import(pathToFileURL(join(dist, "app", "host", "shutdown-signals.js")).href);
   const child = spawn(command, args, { cwd: projectRoot, stdio: "inherit" });
   const stopForwarding = forwardShutdownSignals(child);
   child.on("error", (error) => {

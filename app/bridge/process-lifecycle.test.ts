@@ -113,9 +113,9 @@ describe("a host killed with SIGKILL", () => {
     const { stateDir, pids, grandchild } = await killedHost("spawn");
     try {
       await expect.poll(() => pids.filter(alive).length, { timeout: 2_000, interval: 50 }).toBe(0);
-      // Best effort only: the grandchild shares a dead worker's process group, and nobody watches it until a new host
-      // reads the process registry and kills the group.
-      expect(alive(grandchild)).toBe(true);
+      // Best effort only: the grandchild shares a dead worker's process group. The worker may see stdin close and kill
+      // it before the kernel's SIGKILL lands (the host's files close before its exit is signalled); if not, it lives
+      // until a new host reads the process registry and kills the group.
       const next = await startTestBridge({ poolSize: 1, startMode: "spawn", pool: { stateDir } });
       try {
         await expect.poll(() => alive(grandchild), { timeout: 5_000 }).toBe(false);

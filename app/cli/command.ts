@@ -7,7 +7,7 @@ export interface CliIO {
   stderr: Writable;
   /** True when stderr is a terminal (progress bars and colours are allowed). */
   interactive: boolean;
-  /** Aborted on Ctrl+C, SIGTERM or SIGHUP: stop cleanly (see shutdown-signals.ts). */
+  /** Aborted on Ctrl+C, SIGTERM or SIGHUP: stop cleanly (see app/host/shutdown-signals.ts). */
   signal: AbortSignal;
 }
 

@@ -2,7 +2,7 @@
 import { PythonError } from "../bridge/index.js";
 import { UsageError, type CliIO } from "./command.js";
 import { commands } from "./commands/index.js";
-import { onShutdownSignals } from "./shutdown-signals.js";
+import { onShutdownSignals } from "../host/shutdown-signals.js";
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

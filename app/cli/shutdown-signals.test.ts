@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WorkbenchTestClient } from "../host/testing/workbench-test-client.js";
+import { REPEAT_WINDOW_MS, SHUTDOWN_SIGNALS, forwardShutdownSignals, onShutdownSignals, signalExitCode } from "../host/shutdown-signals.js";
 import { killMarked, leftoversAfter, markedProcesses, newMarker, startCli, waitFor, type CliProcess } from "./testing/process-census.js";
 
 const fixturesDir = dirname(fileURLToPath(import.meta.url)) + "/testing";
@@ -50,6 +51,46 @@ async function signalAndCount(cli: CliProcess, signal: NodeJS.Signals, exitWithi
     (left.length ? `: ${left.map((p) => `${p.pid} (ppid ${p.ppid}) ${p.command}`).join("; ")}` : ""));
   return { code: outcome.code, left: left.length };
 }
+
+describe("onShutdownSignals", () => {
+  /** Delivers a real signal to this process and lets its handlers run. */
+  async function deliver(signal: NodeJS.Signals): Promise<void> {
+    process.kill(process.pid, signal);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  it("treats SIGINT, SIGTERM and SIGHUP alike: the first asks for a clean stop, a repeat soon after is the same request", async () => {
+    let now = 1_000;
+    const shutdowns: string[] = [];
+    const forced: string[] = [];
+    const remove = onShutdownSignals({ onShutdown: (s) => shutdowns.push(s), onForce: (s) => forced.push(s), now: () => now });
+    try {
+      await deliver("SIGTERM");
+      now += REPEAT_WINDOW_MS - 1;
+      await deliver("SIGINT"); // the terminal's copy, or npm's forward
+      expect(shutdowns).toEqual(["SIGTERM"]);
+      expect(forced).toEqual([]);
+      now += 1;
+      await deliver("SIGHUP");
+      expect(forced).toEqual(["SIGHUP"]);
+    } finally {
+      remove();
+    }
+    expect(SHUTDOWN_SIGNALS.map((s) => process.listenerCount(s))).toEqual([0, 0, 0]);
+  });
+
+  it("forwards each signal to a child, and exits with 128 + the signal number by convention", async () => {
+    const sent: string[] = [];
+    const remove = forwardShutdownSignals({ kill: (s) => { sent.push(s); return true; } });
+    try {
+      for (const s of SHUTDOWN_SIGNALS) await deliver(s);
+    } finally {
+      remove();
+    }
+    expect(sent).toEqual(["SIGINT", "SIGTERM", "SIGHUP"]);
+    expect([signalExitCode("SIGINT"), signalExitCode("SIGTERM"), signalExitCode("SIGHUP")]).toEqual([130, 143, 129]);
+  });
+});
 
 describe.each(["SIGTERM", "SIGHUP", "SIGKILL"] as const)("snakebridge serve, %s", (signal) => {
   it("leaves no worker, no grandchild that left the session, no busy worker and no registry file", async () => {
