@@ -14,6 +14,7 @@ function sizeOf(output: CellOutput): number {
     case "stream": return output.text.length;
     case "display": return JSON.stringify(output.data).length;
     case "result": return output.repr.length + 64;
+    case "truncated": return 0;
     case "error": return output.error.traceback.length + output.error.message.length;
     default: return 64;
   }
@@ -48,11 +49,6 @@ export class OutputTranscript {
 
   /** Adds one output; the oldest tail output is cut when the tail is over budget. */
   add(output: CellOutput): void {
-    if (output.type === "truncated") {
-      this.#droppedLines += output.lines;
-      this.#droppedChars += output.chars;
-      return;
-    }
     const size = sizeOf(output);
     if (this.#tail.length === 0 && this.#headChars + size <= this.headChars) {
       appendOutput(this.#head, output);

@@ -47,4 +47,15 @@ describe("LineEditor", () => {
   it("reports Ctrl+C as an interrupt", () => {
     expect(new LineEditor().feed("\x03")).toEqual([{ kind: "interrupt" }]);
   });
+
+  it("asks for completions on Tab after a name, indents elsewhere, and replaces before the cursor", () => {
+    const editor = new LineEditor();
+    editor.feed("collections.Ord");
+    expect(editor.feed("\t")).toEqual([{ kind: "complete", line: "collections.Ord", cursor: 15 }]);
+    const echo = editor.replaceBeforeCursor(12, "OrderedDict");
+    expect(editor.text).toBe("collections.OrderedDict");
+    expect(echo.text).toBe("\x1b[3D\x1b[KOrderedDict");
+    const blank = new LineEditor();
+    expect(blank.feed("\t")).toEqual([{ kind: "echo", text: "    " }]);
+  });
 });
