@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findInterpreter, NDArray, PythonBridge, type BridgeOptions } from "../../app/bridge/index.js";
 import { JsonPipeBaseline } from "./json-pipe-baseline.js";
+import { PythoniaPeer } from "./pythonia-peer.js";
 import { elapsedUs, quantile, round } from "./stats.js";
 
 export interface EngineBenchResult {
@@ -23,6 +24,16 @@ export interface EngineBenchResult {
   pool_start_ms_1: number;
   pool_start_ms_4: number;
   pool_start_ratio: number;
+  /** pythonia (JSPyBridge) in the same run: sequential small-call p50, interleaved with ours and the pipe. */
+  peer_pythonia_p50_us: number | null;
+  /** pythonia with 16 calls in flight (one Python process, as it runs). */
+  peer_pythonia_throughput: number | null;
+  /** call_p50_us ÷ peer_pythonia_p50_us (lower is better). */
+  latency_vs_pythonia: number | null;
+  /** throughput_calls_per_s ÷ peer_pythonia_throughput (higher is better). */
+  throughput_vs_pythonia: number | null;
+  /** Why the peer fields are null ("" when they are measured). */
+  peer_pythonia_note: string;
 }
 
 export interface EngineBenchOptions {
@@ -65,17 +76,22 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const stateDir = mkdtempSync(join(tmpdir(), "sb-bench-"));
   const bridge = await PythonBridge.start({ ...base, poolSize: 2, pool: { stateDir, healthCheckIntervalMs: 0 } });
   const baseline = new JsonPipeBaseline(interpreter.executable);
+  const peerStart = await PythoniaPeer.start(interpreter.executable);
+  const peer = peerStart.ok ? peerStart.peer : undefined;
+  if (!peerStart.ok) progress(`peer: ${peerStart.reason}; its fields are null`);
   try {
-    progress(`latency: ${calls} sequential calls through the pool and through a raw JSON pipe`);
-    // Warm both paths (V8's JIT, Python's caches) so the comparison is of steady states.
+    progress(`latency: ${calls} sequential calls through the pool, a raw JSON pipe${peer ? " and pythonia" : ""}, interleaved`);
+    // Warm every path (V8's JIT, Python's caches) so the comparison is of steady states.
     for (let i = 0; i < Math.max(1000, calls / 2); i++) {
       signal?.throwIfAborted();
       await bridge.call("operator.add", [i, 1]);
       await baseline.request({ op: "add", x: i });
+      await peer?.add(i, 1);
     }
     const poolUs: number[] = [];
     const pipeUs: number[] = [];
-    // Interleave the two so background load hits both alike.
+    const peerUs: number[] = [];
+    // Interleaved so background load hits all alike.
     for (let i = 0; i < calls; i++) {
       signal?.throwIfAborted();
       let t = process.hrtime.bigint();
@@ -84,20 +100,28 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       t = process.hrtime.bigint();
       await baseline.request({ op: "add", x: i });
       pipeUs.push(elapsedUs(t));
+      if (peer) {
+        t = process.hrtime.bigint();
+        await peer.add(i, 1);
+        peerUs.push(elapsedUs(t));
+      }
     }
 
-    progress("throughput: pool of 2, 16 calls in flight");
-    const total = calls * 2;
-    let next = 0;
-    const t0 = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < total) {
-        signal?.throwIfAborted();
-        const n = next++;
-        await bridge.call("operator.add", [n, 1]);
-      }
-    }));
-    const throughput = total / (elapsedUs(t0) / 1e6);
+    progress("throughput: pool of 2, 16 calls in flight; then pythonia, 16 in flight");
+    const total = calls * 4;
+    const inFlight = async (call: (n: number) => Promise<unknown>): Promise<number> => {
+      let next = 0;
+      const t0 = process.hrtime.bigint();
+      await Promise.all(Array.from({ length: 16 }, async () => {
+        while (next < total) {
+          signal?.throwIfAborted();
+          await call(next++);
+        }
+      }));
+      return total / (elapsedUs(t0) / 1e6);
+    };
+    const throughput = await inFlight((n) => bridge.call("operator.add", [n, 1]));
+    const peerThroughput = peer ? await inFlight((n) => peer.add(n, 1)) : undefined;
 
     progress("ndarray: 1,000,000 float64 as raw bytes vs as a JSON list");
     const binaryMs: number[] = [];
@@ -116,6 +140,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     }
 
     const callP50 = quantile(poolUs, 0.5);
+    const peerP50 = peer ? quantile(peerUs, 0.5) : undefined;
     const baseP50 = quantile(pipeUs, 0.5);
     const nd = quantile(binaryMs, 0.5);
     const js = quantile(jsonMs, 0.5);
@@ -136,8 +161,14 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       pool_start_ms_1: round(start1),
       pool_start_ms_4: round(start4),
       pool_start_ratio: round(start4 / start1, 2),
+      peer_pythonia_p50_us: peerP50 === undefined ? null : round(peerP50),
+      peer_pythonia_throughput: peerThroughput === undefined ? null : Math.round(peerThroughput),
+      latency_vs_pythonia: peerP50 === undefined ? null : round(callP50 / peerP50, 2),
+      throughput_vs_pythonia: peerThroughput === undefined ? null : round(throughput / peerThroughput, 2),
+      peer_pythonia_note: peerStart.ok ? "" : peerStart.reason,
     };
   } finally {
+    peer?.close();
     baseline.close();
     await bridge.dispose();
     rmSync(stateDir, { recursive: true, force: true });

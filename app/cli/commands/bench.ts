@@ -7,8 +7,13 @@ import { findInterpreter } from "../../bridge/index.js";
 import { RAY_FLAGS, placementOption } from "../ray-option.js";
 
 const TARGETS: { key: keyof EngineBenchResult; label: string; target: string; ok: (r: EngineBenchResult) => boolean }[] = [
-  { key: "latency_ratio", label: "call latency vs raw JSON pipe", target: "≤ 3", ok: (r) => r.latency_ratio <= 3 },
-  { key: "ndarray_speedup", label: "8 MB ndarray, binary vs JSON", target: "≥ 20", ok: (r) => r.ndarray_speedup >= 20 },
+  { key: "latency_vs_pythonia", label: "call latency vs pythonia", target: "≤ 0.8", ok: (r) => r.latency_vs_pythonia !== null && r.latency_vs_pythonia <= 0.8 },
+  { key: "latency_ratio", label: "call latency vs raw JSON pipe", target: "≤ 1.5", ok: (r) => r.latency_ratio <= 1.5 },
+  {
+    key: "throughput_vs_pythonia", label: "throughput (pool of 2, 16 in flight) vs pythonia", target: "≥ 1.2",
+    ok: (r) => r.throughput_vs_pythonia !== null && r.throughput_vs_pythonia >= 1.2,
+  },
+  { key: "ndarray_speedup", label: "8 MB ndarray, binary vs JSON", target: "≥ 50", ok: (r) => r.ndarray_speedup >= 50 },
   { key: "pool_start_ratio", label: "pool start, 4 vs 1 workers", target: "≤ 1.5", ok: (r) => r.pool_start_ratio <= 1.5 },
 ];
 
@@ -24,6 +29,10 @@ Measures, in one run on this machine:
   ndarray_8mb_ms               1,000,000 float64 from Python into a Float64Array
   ndarray_json_ms              the same array as a JSON list (ndarray_speedup = json / binary)
   pool_start_ms_1 / _4         time until 1 and 4 workers are ready (pool_start_ratio = 4 / 1)
+  peer_pythonia_p50_us         pythonia (JSPyBridge) doing the same call, interleaved with the two above
+  peer_pythonia_throughput     pythonia with 16 calls in flight (one Python process)
+  latency_vs_pythonia          call_p50_us / peer_pythonia_p50_us; throughput_vs_pythonia likewise
+                               (null, with peer_pythonia_note saying why, when pythonia is not installed)
 
   --json      print one JSON object on stdout (progress goes to stderr)
   --calls N   sequential calls to time (default 2000)
