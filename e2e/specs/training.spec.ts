@@ -136,6 +136,11 @@ test.describe("training", () => {
     await page.getByTestId("training-tab-detail").click();
     await expect(page.getByTestId("frozen-config")).toContainText(`resume_from: ${secondDir}/checkpoint-4`);
     await expect(page.getByTestId("run-dir")).not.toHaveText(secondDir);
+    // Try it: the same prompt through the base model and with the resumed run's adapter.
+    await page.getByTestId("try-generate").click();
+    await expect(page.getByTestId("try-adapter")).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId("try-base")).toBeVisible();
+    await snap("training-try-it");
     await page.getByTestId("training-tab-charts").click();
     await expect(page.getByTestId("training-events")).toContainText("resuming at step 4");
 

@@ -261,3 +261,19 @@ def test_eta_waits_for_warm_up_then_tracks_the_remaining_steps(completed_run: tu
     assert all(isinstance(eta, float) for eta in etas[3:])
     assert etas[-1] == 0.0
     assert etas[3] > etas[-2]
+
+
+def test_generate_compares_the_base_model_with_the_adapter(completed_run: tuple[str, list[dict[str, Any]]]) -> None:
+    from snakebridge_worker.training import environment, generate
+
+    run_dir, _ = completed_run
+    result = generate(run_dir, "the cat", 8)
+    assert set(result) == {"base", "adapter"}
+    assert all(isinstance(text, str) for text in result.values())
+    # Same greedy decoding, different weights: a trained adapter changes the continuation.
+    assert result["base"] != result["adapter"]
+    with pytest.raises(ValueError, match="prompt"):
+        generate(run_dir, "   ")
+    with pytest.raises(ValueError, match="max_new_tokens"):
+        generate(run_dir, "the cat", 0)
+    assert environment() == {"missing": []}
