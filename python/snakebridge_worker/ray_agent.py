@@ -24,7 +24,8 @@ import tempfile
 import threading
 import time
 import traceback
-from typing import Any, Callable, TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 # Set before ray is imported: ray reads them at import time.
 os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
@@ -138,8 +139,8 @@ class Agent:
             self._mode = "client" if address.startswith("ray://") else "cluster"
             if self._mode == "client":
                 try:
-                    import ray.util.client  # noqa: F401
                     import grpc  # noqa: F401
+                    import ray.util.client
                 except ImportError as exc:
                     raise AgentError(f"ray:// addresses need Ray's client extra: pip install 'ray[client]' ({exc})") from exc
                 common.pop("include_dashboard")
@@ -231,7 +232,7 @@ class Agent:
         try:
             info = ray.get(actor.start.remote(str(req["token"]), str(req.get("bind_host") or ""),
                                               {str(k): str(v) for k, v in dict(req.get("env") or {}).items()},
-                                              self._python_path, timeout_s), timeout=timeout_s + 30)
+                                              self._python_path, timeout_s), timeout=timeout_s + 5)
         except Exception as exc:
             self._forget(name)
             ray.kill(actor, no_restart=True)
@@ -332,8 +333,8 @@ class Agent:
                 if actor is not None:
                     try:
                         ray.kill(actor, no_restart=True)
-                    except Exception:  # noqa: BLE001 - already dead
-                        pass
+                    except Exception as exc:  # noqa: BLE001 - usually already dead; said where the agent's output goes
+                        print(f"ray agent: kill of {name} after its exit: {exc}", file=sys.stderr)
                 self._emit({"event": "exit", "name": name, "code": code, "signal": signal_name, "reason": reason,
                             "expected": stopping})
 
@@ -355,8 +356,8 @@ class Agent:
         for actor in actors:
             try:
                 ray.kill(actor, no_restart=True)
-            except Exception:  # noqa: BLE001 - best effort on the way out; the sweep catches survivors
-                pass
+            except Exception as exc:  # noqa: BLE001 - on the way out; the next start's sweep catches survivors
+                print(f"ray agent: could not kill an actor on shutdown: {exc}", file=sys.stderr)
         ray.shutdown()
         if self._temp_dir:
             shutil.rmtree(self._temp_dir, ignore_errors=True)
