@@ -135,6 +135,18 @@ describe("the polyglot scope", () => {
     expect(wrong.outputs[0]).toMatchObject({ type: "diagnostics", diagnostics: [expect.objectContaining({ message: expect.stringMatching(/number/) as string })] });
   }, 60_000);
 
+  it("types a py global as the generated class when an SDK in the workspace wraps its class", async () => {
+    const manifest = "version: 1\ncodegen:\n  namespace: objects\n  out_dir: generated/objects\nintegrations:\n  - package: fractions\n    entrypoints:\n      classes:\n        - name: Fraction\n          methods: [limit_denominator]\n";
+    const generated = await client.request("manifests.generate", { text: manifest, path: "manifests/objects.manifest.yaml", write: true });
+    expect(generated.ok).toBe(true);
+    await run("poly", "p-frac", "python", "from fractions import Fraction\nhalf = Fraction(1, 2)");
+    const wrong = await run("poly", "t-frac-wrong", "typescript", "const n: number = await py.half;");
+    expect(wrong.outputs[0]).toMatchObject({ type: "diagnostics", diagnostics: [expect.objectContaining({ message: expect.stringContaining("Fraction") as string })] });
+    const wrapped = await run("poly", "t-frac", "typescript", "const half = await py.half;\nhalf.constructor.name");
+    expect(wrapped.status).toBe("ok");
+    expect(wrapped.outputs).toEqual([expect.objectContaining({ type: "result", repr: "'Fraction'" })]);
+  }, 120_000);
+
   it("gives Python cells a snapshot of the TypeScript values as ts", async () => {
     await run("poly", "t7", "typescript", "const config = { epochs: 3, name: 'run' };\nconst scores = [0.5, 0.75];");
     const result = await run("poly", "p2", "python", "ts['config']['epochs'] * 2, ts['scores'], 'double' in ts");

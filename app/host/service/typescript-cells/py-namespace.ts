@@ -22,22 +22,23 @@ export function pySession(bridge: PythonBridge, session: string, signal: AbortSi
   };
 }
 
-/** A thenable, callable reference to `py.a.b.c`; nothing runs until it is awaited (or called, then awaited). */
-export function pyNamespace(session: PySession): unknown {
+/** A thenable, callable reference to `py.a.b.c`; nothing runs until it is awaited (or called, then awaited).
+ * `wrap` turns what arrives into what the cell sees (a handle of a generated class becomes that class). */
+export function pyNamespace(session: PySession, wrap: (value: PyValue) => Promise<unknown> = async (value) => value): unknown {
   const reference = (path: string[]): unknown =>
     new Proxy(function pyReference() { /* the call target of the proxy */ }, {
       get(_target, property) {
         if (typeof property === "symbol") return undefined;
         if (property === "then") {
           if (path.length === 0) return undefined; // `py` itself is not a promise
-          const value = session.get(path);
+          const value = session.get(path).then(wrap);
           return value.then.bind(value);
         }
         return reference([...path, property]);
       },
       apply(_target, _this, args: unknown[]) {
         if (path.length === 0) throw new TypeError("py is the Python namespace; call a function in it, e.g. py.len([1, 2])");
-        const result = session.call(path, args as PyValue[]);
+        const result = session.call(path, args as PyValue[]).then(wrap);
         // A call result is only awaited: `(await py.f(1)).x`, not `py.f(1).x`.
         return { then: result.then.bind(result) };
       },
@@ -83,12 +84,15 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** TypeScript type text the worker may send: identifiers, unions, arrays, records, literals of those. */
 const SAFE_TYPE = /^[\w$<>[\]|(),. ]*$/;
 
-/** Declarations of `py` for the checker: the named globals typed from their live values, any other name a PyRef. */
-export function pyDeclarations(types: Record<string, PyGlobalType>): string {
+/**
+ * Declarations of `py` for the checker: the named globals typed from their live values, any other name a PyRef.
+ * `classTypes` (name → a generated class's type) overrides PyHandle for instances of a class an SDK wraps.
+ */
+export function pyDeclarations(types: Record<string, PyGlobalType>, classTypes: ReadonlyMap<string, string> = new Map()): string {
   const runtime = `import(${JSON.stringify(RUNTIME_SPECIFIER)})`;
   const members = Object.entries(types)
     .filter(([name, info]) => IDENTIFIER.test(name) && SAFE_TYPE.test(info.type))
-    .map(([name, info]) => `  /** Python ${info.pythonType} (typed from its value when this cell was checked) */\n  readonly ${name}: PyRef<${info.type}>;`);
+    .map(([name, info]) => `  /** Python ${info.pythonType} (typed from its value when this cell was checked) */\n  readonly ${name}: PyRef<${classTypes.get(name) ?? info.type}>;`);
   return `
 type NDArray = ${runtime}.NDArray;
 type PyHandle = ${runtime}.PyHandle;

@@ -18,6 +18,8 @@ import { jsResult } from "./js-rich-value.js";
 import { NotebookScope } from "./notebook-scope.js";
 import { pyDeclarations, parseGlobalTypes, pyNamespace, pyNamesIn, pySession, type PyGlobalType } from "./py-namespace.js";
 import { OutputCoalescer } from "../output-coalescer.js";
+import { PyHandle, type PyValue } from "../../../bridge/index.js";
+import { generatedClasses, type GeneratedClass } from "./generated-classes.js";
 import { runtimeModuleUrl } from "./runtime-module.js";
 import { SdkLoader } from "./sdk-loader.js";
 
@@ -62,7 +64,13 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       this.#checkers.set(notebookId, checker);
     }
     const pyTypes = await this.#pyTypes(notebookId, source, signal);
-    const { diagnostics, declarations } = checker.check(source, `${scope.declarationText()}\n${pyDeclarations(pyTypes)}`);
+    const classes = await this.#classesFor(pyTypes);
+    const classTypes = new Map<string, string>();
+    for (const [name, info] of Object.entries(pyTypes)) {
+      const generated = classes.get(info.pythonType);
+      if (generated && info.type === "PyHandle") classTypes.set(name, `import(${JSON.stringify(generated.specifier)}).${generated.exportName}`);
+    }
+    const { diagnostics, declarations } = checker.check(source, `${scope.declarationText()}\n${pyDeclarations(pyTypes, classTypes)}`);
     if (diagnostics.length > 0) {
       push({ type: "diagnostics", diagnostics });
       return done("error");
@@ -97,7 +105,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     });
     try {
       // Pure JavaScript cannot be preempted; an interrupt ends the wait, and pending Python calls are cancelled.
-      const py = pyNamespace(pySession(this.bridge, notebookId, controller.signal));
+      const py = pyNamespace(pySession(this.bridge, notebookId, controller.signal), (value) => this.#wrap(value, classes));
       const outcome = await Promise.race([cell((specifier) => this.#loader.load(specifier), console, scope.values, py).then((value) => ({ value })), interrupted]);
       if (outcome === "interrupted") return done("interrupted");
       if (outcome.value !== undefined) push({ type: "result", executionCount, ...jsResult(outcome.value) });
@@ -120,6 +128,22 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       this.#scopes.set(notebookId, scope);
     }
     return scope;
+  }
+
+  /** The generated classes of the workspace, looked up only when a `py` global is a live object. */
+  async #classesFor(types: Record<string, PyGlobalType>): Promise<Map<string, GeneratedClass>> {
+    if (!Object.values(types).some((info) => info.type === "PyHandle" && info.kind === "value")) return new Map();
+    return generatedClasses(this.workspace.root);
+  }
+
+  /** A handle of a class a generated SDK wraps becomes that class (what the checker typed it as). */
+  async #wrap(value: PyValue, classes: ReadonlyMap<string, GeneratedClass>): Promise<unknown> {
+    const generated = value instanceof PyHandle ? classes.get(value.pythonType) : undefined;
+    if (!generated || !(value instanceof PyHandle)) return value;
+    const module = await this.#loader.load(generated.specifier);
+    const wrapper = module !== null && typeof module === "object" ? (module as Record<string, unknown>)[generated.exportName] : undefined;
+    const fromHandle = wrapper !== null && typeof wrapper === "function" ? (wrapper as { fromHandle?: unknown }).fromHandle : undefined;
+    return typeof fromHandle === "function" ? (fromHandle as (handle: PyHandle) => unknown).call(wrapper, value) : value;
   }
 
   /** Types of the Python globals the cell names as `py.NAME`, from their live values. */
