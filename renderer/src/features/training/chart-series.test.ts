@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartLine, formatEta, smoothedLine, stepClock, toPoints } from "./chart-series";
+import { formatEta, stepClock, toPoints } from "./chart-series";
 
 const series = [
   { step: 1, at: 1000, value: 4 },
@@ -12,20 +12,6 @@ describe("chart series", () => {
   it("uses steps or seconds since start for x and drops points without one", () => {
     expect(toPoints(series, "step", 0)).toEqual([{ x: 1, y: 4 }, { x: 2, y: 2 }]);
     expect(toPoints(series, "time", 1000).map((point) => point.x)).toEqual([0, 1, 1.5]);
-  });
-
-  it("smooths before it drops non-positive values for log scale", () => {
-    const line = smoothedLine([{ step: 1, at: 0, value: 1 }, { step: 2, at: 0, value: 3 }], "step", 0, 0.5, false);
-    expect(line[0]).toEqual({ x: 1, y: 1 });
-    expect(line[1]?.y).toBeCloseTo(2.333, 2);
-    expect(chartLine([{ step: 1, at: 0, value: 0 }, { step: 2, at: 0, value: 1 }], "step", 0, true)).toEqual([{ x: 2, y: 1 }]);
-  });
-
-  it("keeps a single spike when downsampling a long series", () => {
-    const long = Array.from({ length: 20_000 }, (_, index) => ({ step: index, at: index, value: index === 12_345 ? 100 : 1 }));
-    const line = chartLine(long, "step", 0, false);
-    expect(line.length).toBeLessThanOrEqual(800);
-    expect(line.some((point) => point.y === 100)).toBe(true);
   });
 
   it("formats an ETA", () => {

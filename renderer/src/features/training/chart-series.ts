@@ -1,13 +1,9 @@
-// Turns stored run series into chart lines: x by step or wall time, EMA smoothing on the full
-// series, then min/max downsampling so a spike in 100k points still shows.
-import { downsampleMinMax, ema } from "../../api";
+// Helpers for the training charts: where telemetry samples (which have no step) fall on a step
+// axis, series lookup, and number formats. Bucketing and smoothing live in series-index.ts.
 import type { Point } from "../../api";
 import type { SeriesPoint } from "../../api";
 
 export type XAxisMode = "step" | "time";
-
-/** Enough points for a chart a few hundred pixels wide: two per bucket. */
-const BUCKETS = 400;
 
 /** Maps a wall-clock time to a (fractional) training step. */
 export type StepClock = (at: number) => number | null;
@@ -50,18 +46,6 @@ export function toPoints(series: SeriesPoint[], mode: XAxisMode, startedAt: numb
     points.push({ x, y: point.value });
   }
   return points;
-}
-
-export function chartLine(series: SeriesPoint[], mode: XAxisMode, startedAt: number, logScale: boolean, clock?: StepClock): Point[] {
-  const points = toPoints(series, mode, startedAt, clock).filter((point) => !logScale || point.y > 0);
-  return downsampleMinMax(points, BUCKETS);
-}
-
-export function smoothedLine(series: SeriesPoint[], mode: XAxisMode, startedAt: number, weight: number, logScale: boolean): Point[] {
-  const points = toPoints(series, mode, startedAt);
-  const smoothed = ema(points.map((point) => point.y), weight);
-  const merged = points.map((point, index) => ({ x: point.x, y: smoothed[index] ?? point.y })).filter((point) => !logScale || point.y > 0);
-  return downsampleMinMax(merged, BUCKETS);
 }
 
 /** Series names present in a run that match a pattern, e.g. every GPU's used memory. */
