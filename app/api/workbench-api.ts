@@ -34,6 +34,8 @@ export interface WorkerView {
   startedAt: number;
   rssBytes: number | null;
   lastError: string | null;
+  /** Where a Ray actor worker runs ("hostname (node ip)"); absent for a local worker. */
+  node?: string;
 }
 
 export interface PoolView {
@@ -221,7 +223,12 @@ export interface WorkbenchRequests {
   "manifests.schema": { params: Record<string, never>; result: { schema: Record<string, unknown> } };
   "manifests.validate": { params: { text: string; path?: string }; result: { diagnostics: ManifestDiagnostic[] } };
   /** Entrypoint locators known from cached descriptors, for autocomplete ("numpy.linspace", "collections.Counter"). */
-  "manifests.completions": { params: { prefix: string; limit?: number }; result: { items: { label: string; kind: "module" | "function" | "class" | "method"; detail: string }[] } };
+  /**
+   * Entrypoint names. With `module` (an integration's import name): names as the manifest writes them, relative to
+   * it, or the methods of `className`, each with its signature (`detail`) and first doc paragraph; without: dotted
+   * names from every cached descriptor.
+   */
+  "manifests.completions": { params: { prefix: string; limit?: number; module?: string; className?: string }; result: { items: { label: string; kind: "module" | "function" | "class" | "method"; detail: string; documentation?: string }[] } };
   "manifests.generate": { params: { text: string; path?: string; write: boolean }; result: GenerateResult };
   "manifests.diff": { params: { text: string; path?: string }; result: ManifestDiffResult };
 

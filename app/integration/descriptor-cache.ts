@@ -110,6 +110,12 @@ export class DescriptorCache {
     return entries.filter((e): e is CachedDescriptor => e !== undefined);
   }
 
+  /** Names of the modules with a cached descriptor, read from the file names (no descriptor is parsed). */
+  async modules(): Promise<string[]> {
+    const names = (await this.#names()).map((n) => /^(.+)-[0-9a-f]{24}\.json$/.exec(n)?.[1]).filter((m): m is string => m !== undefined);
+    return [...new Set(names)];
+  }
+
   /** Deletes everything under the cache folder; returns the paths removed. */
   async clear(): Promise<string[]> {
     this.#memory.clear();

@@ -18,7 +18,7 @@ export const REQUEST_FIELDS: { [K in RequestName]: Readonly<Record<string, Field
   "workspace.write": { path: "string", text: "string" },
   "manifests.schema": NONE,
   "manifests.validate": { text: "string", path: "string?" },
-  "manifests.completions": { prefix: "string", limit: "number?" },
+  "manifests.completions": { prefix: "string", limit: "number?", module: "string?", className: "string?" },
   "manifests.generate": { text: "string", path: "string?", write: "boolean" },
   "manifests.diff": { text: "string", path: "string?" },
   "notebooks.open": { path: "string" },

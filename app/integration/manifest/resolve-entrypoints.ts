@@ -124,7 +124,7 @@ function indexLibrary(library: LibraryDescriptor): Index {
 }
 
 /** Up to three known names that look like `wanted` (shared prefix, containment or a small edit distance). */
-function suggestions(wanted: string, known: Iterable<string>): string[] {
+export function suggestions(wanted: string, known: Iterable<string>): string[] {
   const last = wanted.split(".").pop()!.toLowerCase();
   const scored: [number, string][] = [];
   for (const name of known) {
@@ -150,7 +150,8 @@ function editDistance(a: string, b: string): number {
 /** Suggestions are computed for this many unknown names per integration; past it (a generated or corrupt manifest), none. */
 const SUGGESTED_NAMES = 200;
 
-function didYouMean(found: string[]): string {
+/** "; did you mean "a", "b"?" or "". */
+export function didYouMean(found: string[]): string {
   return found.length ? `; did you mean ${found.map((f) => `"${f}"`).join(", ")}?` : "";
 }
 

@@ -3,7 +3,7 @@ import type { LibraryDescriber, DescribeOutcome } from "../library-describer.js"
 import { PackageNotInstalledError } from "../library-describer.js";
 import type { LoadedManifest } from "./load-manifest.js";
 import { ManifestError, type ManifestProblem } from "./manifest-error.js";
-import { integrationDepth, integrationDescribeHash, integrationModule, resolveIntegration, effectiveSettings, type ResolvedIntegration } from "./resolve-entrypoints.js";
+import { didYouMean, integrationDepth, integrationDescribeHash, integrationModule, resolveIntegration, effectiveSettings, suggestions, type ResolvedIntegration } from "./resolve-entrypoints.js";
 import { satisfies, VersionConstraintError } from "./version-constraint.js";
 import type { LibraryIdentity } from "../cache/library-identity.js";
 
@@ -49,7 +49,10 @@ export async function resolveManifest(loaded: LoadedManifest, describer: Library
       identity = await describer.identify(module, { packageName: spec.package, versionConstraint: spec.version ?? "", refresh: options.refresh ?? false });
     } catch (error) {
       if (!(error instanceof PackageNotInstalledError)) throw error;
-      problems.push(loaded.problemAt(["integrations", index, spec.module === undefined ? "package" : "module"], error.message));
+      // A typo ("difflibb") most often names a library described before.
+      const known = await describer.cache.modules();
+      const hint = didYouMean(suggestions(module, known.filter((name) => name !== module)));
+      problems.push(loaded.problemAt(["integrations", index, spec.module === undefined ? "package" : "module"], `${error.message}${hint ? `. Or is it a typo${hint.replace(/^; /, ": ")}` : ""}`));
       continue;
     }
     const mismatch = versionProblem(loaded, index, identity);

@@ -3,6 +3,7 @@
 import type { ManifestDiagnostic, WorkbenchRequests } from "../../../api/workbench-api.js";
 import { ManifestError, type ManifestProblem } from "../../../integration/manifest/manifest-error.js";
 import { manifestSchema, parseManifest } from "../../../integration/manifest/load-manifest.js";
+import { entrypointCompletions, liveProblems } from "../../../integration/manifest/authoring.js";
 import { formatManifestPath } from "../../../integration/manifest/types.js";
 import type { LibraryDescriber } from "../../../integration/library-describer.js";
 import type { HandlerTable } from "../request-handler.js";
@@ -38,14 +39,16 @@ export function manifestCheckHandlers(describer: LibraryDescriber): HandlerTable
   return {
     "manifests.validate": async ({ text, path }) => {
       try {
-        parseManifest(text, path ?? "manifest.yaml");
-        return { diagnostics: [] };
+        const loaded = parseManifest(text, path ?? "manifest.yaml");
+        // Names are checked against the described libraries while typing, not only at Generate.
+        return { diagnostics: (await liveProblems(loaded, describer)).map((p) => manifestDiagnostic(p)) };
       } catch (error) {
         return { diagnostics: diagnosticsOf(error) };
       }
     },
-    "manifests.completions": async ({ prefix, limit }) => {
+    "manifests.completions": async ({ prefix, limit, module, className }) => {
       const max = Math.min(Math.max(limit ?? 50, 1), 500);
+      if (module) return { items: await entrypointCompletions(describer, { module, prefix, limit: max, ...(className ? { className } : {}) }) };
       const items = new Map<string, CompletionItem>();
       const add = (item: CompletionItem): void => {
         if (item.label.startsWith(prefix) && !items.has(item.label)) items.set(item.label, item);

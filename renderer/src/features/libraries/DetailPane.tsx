@@ -5,6 +5,9 @@ import type { DocLinks } from "./DocstringView";
 import { resolveDocTarget, resolveReference } from "./library-tree";
 import type { TreeNode } from "./library-tree";
 import { useLibrariesStore } from "./store";
+import { useManifestsStore } from "../manifests/store";
+import type { EntrypointToAdd } from "../manifests/add-entrypoint";
+import { useShellStore } from "../../shell/views";
 
 const SOURCE_LABELS: Record<SignatureView["source"], string> = {
   inspect: "inspect.signature",
@@ -54,11 +57,11 @@ export function DetailPane({ node }: { node: TreeNode }): ReactElement {
     case "module":
       return <ModuleDetail module={node.module} />;
     case "class":
-      return <ClassDetail cls={node.cls} />;
+      return <ClassDetail cls={node.cls} listedAs={node.id.replace(":", ".")} />;
     case "function":
     case "method":
       // Tree ids are "module:member", so this is the name the user clicked (numpy.abs), not the path it points to.
-      return <FunctionDetail listed={node.fn} listedAs={node.id.replace(":", ".")} />;
+      return <FunctionDetail listed={node.fn} listedAs={node.id.replace(":", ".")} method={node.kind === "method"} />;
     case "constant":
       return (
         <article className="member-detail">
@@ -79,15 +82,31 @@ function Header({ kind, path, tags = [] }: { kind: string; path: string; tags?: 
   );
 }
 
-function FunctionDetail({ listed, listedAs }: { listed: FunctionView; listedAs: string }): ReactElement {
+/** "Add to manifest": puts this member into the open manifest and shows it there. */
+function AddToManifest({ entry }: { entry: EntrypointToAdd }): ReactElement {
+  return (
+    <button type="button" className="icon-btn" data-testid="add-to-manifest" title="Add to the open manifest (or a new one) and show it" onClick={() => {
+      void useManifestsStore.getState().addToManifest(entry).then(() => useShellStore.getState().show("manifests"));
+    }}>
+      + Add to manifest
+    </button>
+  );
+}
+
+function FunctionDetail({ listed, listedAs, method }: { listed: FunctionView; listedAs: string; method: boolean }): ReactElement {
   const library = useLibrariesStore((state) => state.library);
   const fn = library ? resolveReference(library, listed) : listed;
   const alias = listedAs !== fn.path;
   const tags = [fn.kind !== "function" ? fn.kind.replace("_", " ") : "", fn.isAsync ? "async" : "", fn.isGenerator ? "generator" : "", fn.signatures.length > 1 ? `${fn.signatures.length} overloads` : ""].filter(Boolean);
   const links = useDocLinks(moduleOf(fn.path || listedAs, library));
+  const owner = listedAs.slice(0, listedAs.lastIndexOf("."));
+  const entry: EntrypointToAdd = method
+    ? { module: library?.name ?? listedAs.split(".")[0]!, kind: "method", path: owner, method: listed.name }
+    : { module: library?.name ?? listedAs.split(".")[0]!, kind: "function", path: listedAs };
   return (
     <article className="member-detail">
       <Header kind="function" path={alias ? listedAs : fn.path} tags={tags} />
+      <AddToManifest entry={entry} />
       {alias ? <div className="muted">another name for <code>{fn.path}</code></div> : null}
       {fn.definedIn && !fn.path.startsWith(fn.definedIn) ? <div className="muted">defined in <code>{fn.definedIn}</code></div> : null}
       {fn.signatures.length === 0 ? <p className="banner warning">No signature could be recovered for this callable.</p> : null}
@@ -130,12 +149,13 @@ function SignatureBlock({ name, signature }: { name: string; signature: Signatur
   );
 }
 
-function ClassDetail({ cls }: { cls: ClassView }): ReactElement {
+function ClassDetail({ cls, listedAs }: { cls: ClassView; listedAs: string }): ReactElement {
   const library = useLibrariesStore((state) => state.library);
   const links = useDocLinks(moduleOf(cls.path, library));
   return (
     <article className="member-detail">
       <Header kind="class" path={cls.path} />
+      <AddToManifest entry={{ module: library?.name ?? listedAs.split(".")[0]!, kind: "class", path: listedAs }} />
       {cls.bases.length ? <div className="muted">bases: <code>{cls.bases.join(", ")}</code></div> : null}
       {cls.init ? cls.init.signatures.map((signature, index) => <SignatureBlock key={index} name={cls.name} signature={signature} />) : null}
       <h3>Documentation</h3>

@@ -90,6 +90,7 @@ export function ManifestsView(): ReactElement {
               </button>
             </div>
             <ErrorBanner message={state.error} onDismiss={() => useManifestsStore.setState({ error: null })} />
+            {state.notice ? <div className="banner info" data-testid="manifest-notice"><span className="grow">{state.notice}</span></div> : null}
             <div className="manifest-panes">
               <div className="manifest-editor">
                 <MonacoEditor

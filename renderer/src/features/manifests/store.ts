@@ -1,6 +1,7 @@
 import { create } from "zustand";
 import type { GenerateResult, ManifestDiagnostic, ManifestDiffResult, WorkspaceFile } from "../../api";
 import { errorMessage, isCancellation, workbench } from "../../client/workbench-client";
+import { addEntrypoint, type EntrypointToAdd } from "./add-entrypoint";
 
 export const NEW_MANIFEST_TEMPLATE = `# A Snakebridge manifest: which Python functions and classes the generated TypeScript SDK exposes.
 version: 1
@@ -25,11 +26,15 @@ interface ManifestsState {
   diff: ManifestDiffResult | null;
   output: "generated" | "diff";
   error: string | null;
+  /** A short confirmation ("Added … to …"), cleared by the next edit. */
+  notice: string | null;
   schema: Record<string, unknown> | null;
   loadFiles(): Promise<void>;
   loadSchema(): Promise<void>;
   open(path: string): Promise<void>;
-  createNew(name: string): Promise<void>;
+  createNew(name: string, template?: string): Promise<void>;
+  /** Adds a described function, class or method to the open manifest (opening or creating one when none is). */
+  addToManifest(entry: EntrypointToAdd): Promise<void>;
   edit(text: string): void;
   validate(): Promise<void>;
   save(): Promise<void>;
@@ -56,6 +61,7 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
   diff: null,
   output: "generated",
   error: null,
+  notice: null,
   schema: null,
 
   async loadFiles() {
@@ -85,7 +91,7 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
     }
   },
 
-  async createNew(name) {
+  async createNew(name, template = NEW_MANIFEST_TEMPLATE) {
     const clean = name.trim().replace(/\.ya?ml$/i, "");
     if (!/^[\w.-]+(\/[\w.-]+)*$/.test(clean)) {
       set({ error: `"${name}" is not a usable file name: use letters, digits, "-", "_" and "/" for folders.` });
@@ -97,7 +103,7 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
       return;
     }
     try {
-      await workbench().call("workspace.write", { path, text: NEW_MANIFEST_TEMPLATE });
+      await workbench().call("workspace.write", { path, text: template });
       await get().loadFiles();
       await get().open(path);
     } catch (error) {
@@ -105,8 +111,26 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
     }
   },
 
+  async addToManifest(entry) {
+    if (!get().path) {
+      await get().loadFiles();
+      const first = get().files[0];
+      if (first) await get().open(first.path);
+      else await get().createNew(entry.module.replace(/\./g, "-"), `version: 1\ncodegen:\n  namespace: ${entry.module.replace(/\W/g, "_")}\n`);
+    }
+    const path = get().path;
+    if (!path) return; // opening or creating failed: `error` says why
+    try {
+      const result = addEntrypoint(get().text, entry);
+      if (!result.already) get().edit(result.text);
+      set({ notice: result.already ? `${result.added} is already in ${path}.` : `Added ${result.added} to ${path} (not saved yet).`, error: null });
+    } catch (error) {
+      set({ error: `Could not add ${entry.path} to ${path}: ${errorMessage(error)}` });
+    }
+  },
+
   edit(text) {
-    set({ text });
+    set({ text, notice: null });
     if (validateTimer) clearTimeout(validateTimer);
     // Validate after a pause in typing, not on every keystroke.
     validateTimer = setTimeout(() => void get().validate(), VALIDATE_DELAY_MS);
