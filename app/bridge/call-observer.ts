@@ -1,6 +1,7 @@
 // Call observation for the fabric: the audit log and Prometheus metrics watch every call and stream through one
 // small interface, without the bridge knowing either of them. With no observer nothing here runs.
 import { createHash } from "node:crypto";
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Value } from "../../proto/generated/snakebridge/v1/values.js";
 import { CallKind } from "../../proto/generated/snakebridge/v1/worker.js";
 import { encodeValue } from "./codec.js";
@@ -39,10 +40,11 @@ const KINDS: Partial<Record<CallKind, ObservedKind>> = {
 
 /** sha256 over the arguments as they cross to Python (protobuf-encoded), so equal arguments hash equally. */
 export function argumentsDigest(args: readonly PyValue[], kwargs: PyKwargs): string {
-  const hash = createHash("sha256");
-  for (const value of args) hash.update(Value.encode(encodeValue(value)).finish());
-  for (const [name, value] of Object.entries(kwargs)) hash.update(`\u0000${name}\u0000`).update(Value.encode(encodeValue(value)).finish());
-  return hash.digest("hex");
+  // One writer for every value: length-delimited, so the boundaries between values are part of the hash.
+  const writer = new BinaryWriter();
+  for (const value of args) Value.encode(encodeValue(value), writer.fork()).join();
+  for (const [name, value] of Object.entries(kwargs)) Value.encode(encodeValue(value), writer.string(name).fork()).join();
+  return createHash("sha256").update(writer.finish()).digest("hex");
 }
 
 function outcomeOf(error: unknown): ErrorClassification {
@@ -59,20 +61,23 @@ function recordOf(kind: ObservedKind, target: string, session: string, startedAt
 }
 
 /** Runs a call and tells the observer how it ended. */
-export async function observeCall<T>(observer: CallObserver, kind: CallKind, target: string, handle: PyHandle | undefined,
+export function observeCall<T>(observer: CallObserver, kind: CallKind, target: string, handle: PyHandle | undefined,
   args: readonly PyValue[], kwargs: PyKwargs, session: string | undefined, run: () => Promise<T>): Promise<T> {
   const startedAt = Date.now();
   const started = performance.now();
   const name = handle === undefined ? target : `${handle.pythonType}.${target}`;
   const observedKind = KINDS[kind] ?? "function";
-  try {
-    const result = await run();
-    observer.onCallEnd(recordOf(observedKind, name, session ?? "", startedAt, started, "ok", args, kwargs));
-    return result;
-  } catch (error) {
-    observer.onCallEnd(recordOf(observedKind, name, session ?? "", startedAt, started, outcomeOf(error), args, kwargs));
-    throw error;
-  }
+  // .then rather than async/await: one promise fewer on the path every observed call takes.
+  return run().then(
+    (result) => {
+      observer.onCallEnd(recordOf(observedKind, name, session ?? "", startedAt, started, "ok", args, kwargs));
+      return result;
+    },
+    (error: unknown) => {
+      observer.onCallEnd(recordOf(observedKind, name, session ?? "", startedAt, started, outcomeOf(error), args, kwargs));
+      throw error;
+    },
+  );
 }
 
 /** Wraps a stream so the observer sees each item and, once, how it ended. */

@@ -5,6 +5,8 @@ import type { CliCommand } from "../command.js";
 import { runRayBench } from "../../../bench/engine/ray-bench.js";
 import { findInterpreter } from "../../bridge/index.js";
 import { RAY_FLAGS, placementOption } from "../ray-option.js";
+import { runEnforceOverheadBench } from "../../../bench/engine/enforce-overhead.js";
+import { allowPolicyOf, loadAllowManifests } from "../../integration/fabric/manifest-allowlist.js";
 
 const TARGETS: { key: keyof EngineBenchResult; label: string; target: string; ok: (r: EngineBenchResult) => boolean }[] = [
   { key: "latency_vs_pythonia", label: "call latency vs pythonia", target: "≤ 0.8", ok: (r) => r.latency_vs_pythonia !== null && r.latency_vs_pythonia <= 0.8 },
@@ -38,9 +40,16 @@ Measures, in one run on this machine:
   --calls N   sequential calls to time (default 2000)
   --ray ADDRESS  also time calls through 4 workers that are Ray actors (local: a private head on
               127.0.0.1): ray_call_p50_us, ray_throughput_calls_per_s, ray_pool_start_ms_4 (with the head),
-              ray_pool_restart_ms_4 (4 actors on the running cluster), ray_latency_vs_local`,
+              ray_pool_restart_ms_4 (4 actors on the running cluster), ray_latency_vs_local
+  --allow MANIFEST[,...]  enforce mode for the overhead measurement below (it must declare operator.add);
+              by default a one-entry allowlist of operator.add
+
+Enforce mode and its audit log are measured against a plain bridge in the same run, interleaved:
+  plain_p50_us / enforce_p50_us  small calls without and with allowlist (host + worker) and audit log
+  enforce_overhead_pct           (enforce / plain p50 - 1) x 100; enforce_overhead_paired_pct: median of the
+                                 paired differences over the plain p50 (steadier on a busy machine); target <= 5`,
   async run(args, io) {
-    const parsed = parseArgs(args, { json: "boolean", calls: "string", python: "string", ...RAY_FLAGS });
+    const parsed = parseArgs(args, { json: "boolean", calls: "string", python: "string", allow: "string", ...RAY_FLAGS });
     const python = stringFlag(parsed, "python");
     let result: EngineBenchResult;
     try {
@@ -60,7 +69,14 @@ Measures, in one run on this machine:
       placement, calls: intFlag(parsed, "calls", 2000, 10), python: python ?? (await findInterpreter()).executable, signal: io.signal,
       progress: (message) => io.stderr.write(`bench: ${message}\n`),
     });
-    const report = ray === undefined ? result : { ...result, ...ray, ray_latency_vs_local: Math.round((ray.ray_call_p50_us / result.call_p50_us) * 100) / 100 };
+    const allow = (stringFlag(parsed, "allow") ?? "").split(",").map((f) => f.trim()).filter((f) => f !== "");
+    const enforce = await runEnforceOverheadBench({
+      calls: intFlag(parsed, "calls", 2000, 10), ...(python ? { python } : {}), signal: io.signal,
+      ...(allow.length === 0 ? {} : { policy: allowPolicyOf(await loadAllowManifests(allow)) }),
+      progress: (message) => io.stderr.write(`bench: ${message}\n`),
+    });
+    const local = ray === undefined ? result : { ...result, ...ray, ray_latency_vs_local: Math.round((ray.ray_call_p50_us / result.call_p50_us) * 100) / 100 };
+    const report = { ...local, ...enforce };
     if (parsed.flags.has("json")) {
       io.stdout.write(JSON.stringify(report) + "\n");
       return 0;
@@ -68,6 +84,7 @@ Measures, in one run on this machine:
     const rows = Object.entries(report).map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`);
     io.stdout.write(`Engine benchmark (${result.python})\n${rows.join("\n")}\n\nTargets:\n`);
     for (const t of TARGETS) io.stdout.write(`  ${t.ok(result) ? "met " : "MISS"}  ${t.label}: ${String(result[t.key])} (target ${t.target})\n`);
+    io.stdout.write(`  ${enforce.enforce_overhead_pct <= 5 ? "met " : "MISS"}  enforce mode + audit, small-call p50 overhead: ${enforce.enforce_overhead_pct}% (paired ${enforce.enforce_overhead_paired_pct}%) (target <= 5%)\n`);
     return 0;
   },
 };

@@ -15,7 +15,8 @@ export interface AuditEvent {
   session: string;
   durationMs: number;
   outcome: string;
-  argsSha256: string;
+  /** The arguments' hash, or a function computing it: called when the record is written, off the call's path. */
+  argsSha256: string | (() => string);
   /** Epoch milliseconds when the call started (default: now). */
   time?: number;
 }
@@ -104,9 +105,16 @@ async function lockLog(file: string): Promise<string> {
   throw new Error(`Could not lock the audit log ${file} (${lock} keeps reappearing)`);
 }
 
-/** An open audit log. `append` is synchronous and cheap; writing happens in the background. */
+/** Records hashed and serialised per turn of the event loop while flushing: small slices keep calls flowing. */
+const SLICE = 16;
+
+/**
+ * An open audit log. `append` only queues the event (the call it records pays nothing more); every
+ * flushIntervalMs the queue is hashed into the chain, serialised in small slices between other work,
+ * written, and fsynced.
+ */
 export class AuditLog {
-  #pending: string[] = [];
+  #pending: AuditEvent[] = [];
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
@@ -135,9 +143,15 @@ export class AuditLog {
   }
 
   /** Records one call; throws if an earlier write failed (an audit that silently stops is worse than none). */
-  append(event: AuditEvent): AuditRecord {
+  append(event: AuditEvent): void {
     if (this.#failure) throw this.#failure;
     if (this.#closed) throw new Error(`the audit log ${this.file} is closed`);
+    this.#pending.push(event.time === undefined ? { ...event, time: Date.now() } : event);
+    this.#timer ??= setTimeout(() => { this.#timer = undefined; void this.flush(); }, this.flushIntervalMs);
+  }
+
+  /** Chains one event: its record, now linked to the previous one. */
+  #record(event: AuditEvent): AuditRecord {
     const body: Omit<AuditRecord, "hash"> = {
       seq: this.seq + 1,
       time: new Date(event.time ?? Date.now()).toISOString(),
@@ -146,26 +160,29 @@ export class AuditLog {
       session: event.session,
       duration_ms: Math.round(event.durationMs * 1000) / 1000,
       outcome: event.outcome,
-      args_sha256: event.argsSha256,
+      args_sha256: typeof event.argsSha256 === "string" ? event.argsSha256 : event.argsSha256(),
       prev: this.prev,
     };
     const record: AuditRecord = { ...body, hash: recordHash(body) };
     this.seq = record.seq;
     this.prev = record.hash;
-    this.#pending.push(JSON.stringify(record) + "\n");
-    this.#timer ??= setTimeout(() => { this.#timer = undefined; void this.flush(); }, this.flushIntervalMs);
     return record;
   }
 
-  /** Writes and fsyncs everything appended so far. */
+  /** Hashes, writes and fsyncs everything appended so far. */
   flush(): Promise<void> {
     if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
-    const lines = this.#pending;
+    const events = this.#pending;
     this.#pending = [];
-    if (lines.length === 0) return this.#writing;
+    if (events.length === 0) return this.#writing;
     this.#writing = this.#writing.then(async () => {
       if (this.#failure) return;
       try {
+        const lines: string[] = [];
+        for (let i = 0; i < events.length; i += SLICE) {
+          if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+          for (const event of events.slice(i, i + SLICE)) lines.push(JSON.stringify(this.#record(event)) + "\n");
+        }
         await this.handle.write(lines.join(""));
         await this.handle.sync();
       } catch (error) {

@@ -13,7 +13,7 @@ export function auditObserver(log: AuditLog): CallObserver {
         session: record.session,
         durationMs: record.durationMs,
         outcome: record.outcome,
-        argsSha256: record.argsSha256(),
+        argsSha256: record.argsSha256, // hashed when the record is written, off the call's path
       });
     },
   };
