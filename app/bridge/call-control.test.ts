@@ -25,6 +25,11 @@ describe("interrupting a call", () => {
   let bridge: PythonBridge;
   beforeAll(async () => {
     bridge = await startTestBridge({ poolSize: 1, hungCallGraceMs: 3000 });
+    // Warm both paths an interrupt takes (the call lane and the Cancel RPC), so the timings below are of the steady state.
+    const warm = bridge.call("time.sleep", [0.05], {}, { callId: "warm" });
+    await new Promise((r) => setTimeout(r, 10));
+    await bridge.cancel("warm");
+    await warm.catch(() => undefined);
   }, 60_000);
   afterAll(async () => {
     await bridge?.dispose();

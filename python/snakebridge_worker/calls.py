@@ -21,8 +21,9 @@ RELEASE = worker_pb2.CallKind.CALL_KIND_RELEASE
 
 
 def _arguments(request: worker_pb2.CallRequest, decoder: Decoder) -> tuple[list[Any], dict[str, Any]]:
-    args = [decoder.decode(v) for v in request.args]
-    kwargs = {kw.name: decoder.decode(kw.value) for kw in request.kwargs}
+    decode = decoder.decode
+    args = [decode(v) for v in request.args]
+    kwargs = {kw.name: decode(kw.value) for kw in request.kwargs} if request.kwargs else {}
     return args, kwargs
 
 

@@ -50,8 +50,13 @@ class EventChannel(Generic[T]):
             self._cond.notify_all()
             return item
 
-    def close(self) -> None:
-        """Ends the channel: a waiting producer raises CallCancelled, a waiting consumer drains then gets None."""
+    def close(self, discard: bool = False) -> None:
+        """Ends the channel: a waiting producer raises CallCancelled, a waiting consumer drains then gets None.
+
+        With ``discard``, items not yet taken are dropped (nobody wants them: the host interrupted the call).
+        """
         with self._cond:
             self._closed = True
+            if discard:
+                self._items.clear()
             self._cond.notify_all()

@@ -21,12 +21,13 @@ from .executor import MainThreadExecutor, QueuedJob
 from .handles import HandleTable
 from .proto import values_pb2, worker_pb2, worker_pb2_grpc
 from .sessions import MISSING, SESSIONS
-from .values import Encoder
+from .values import INT64_MAX, INT64_MIN, Encoder
 
 TOKEN_METADATA_KEY = "x-snakebridge-token"
 _STREAM_BUFFER = 64
 _RESULT_HANDLE = worker_pb2.ResultMode.RESULT_MODE_HANDLE
 _CONSTRUCTOR = worker_pb2.CallKind.CALL_KIND_CONSTRUCTOR
+_SCALAR_FIELDS = {int: "int_value", float: "float_value", str: "str_value", bool: "bool_value"}
 
 
 class TokenInterceptor(grpc.ServerInterceptor):
@@ -102,12 +103,19 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
             started = time.perf_counter_ns()
             try:
                 result = perform(request, self._handles)
-                encoder = self._encoder(request)
-                wants_handle = request.result_mode == _RESULT_HANDLE
-                constructor = request.kind == _CONSTRUCTOR
-                value = encoder.handle(result) if wants_handle or constructor else encoder.encode(result)
-                return worker_pb2.CallResponse(call_id=request.call_id, result=value,
-                                               duration_us=(time.perf_counter_ns() - started) // 1000)
+                response = worker_pb2.CallResponse(call_id=request.call_id)
+                kind = type(result)
+                if kind in _SCALAR_FIELDS and request.result_mode != _RESULT_HANDLE and (
+                        kind is not int or INT64_MIN <= result <= INT64_MAX):
+                    # The common small result, written in place: building a Value and copying it in costs more.
+                    setattr(response.result, _SCALAR_FIELDS[kind], result)
+                else:
+                    encoder = self._encoder(request)
+                    wants_handle = request.result_mode == _RESULT_HANDLE
+                    constructor = request.kind == _CONSTRUCTOR
+                    response.result.CopyFrom(encoder.handle(result) if wants_handle or constructor else encoder.encode(result))
+                response.duration_us = (time.perf_counter_ns() - started) // 1000
+                return response
             except (CallCancelled, CallTimedOut):
                 raise
             except BaseException as exc:  # noqa: BLE001 - user errors become PythonError values
@@ -222,6 +230,8 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
                         channel.put(worker_pb2.StreamEvent(done=encoder.encode(stop.value)))
                         break
                     channel.put(worker_pb2.StreamEvent(item=encoder.encode(item)))
+            except (CallCancelled, CallTimedOut):
+                channel.close(discard=True)  # the host interrupted it and needs neither the rest nor an error event
             except BaseException as exc:  # noqa: BLE001
                 if not channel.closed:
                     try:

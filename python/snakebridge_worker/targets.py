@@ -10,8 +10,28 @@ from typing import Any
 from .errors import TargetNotFound
 
 
+# path -> (top module, owner of the last part, last part): a hot call resolves with one dict hit and one getattr.
+# Checked against sys.modules, so a re-imported top module is walked again; the last attribute is always read
+# fresh, so reassigning it (monkeypatching) is seen at once.
+_RESOLVED: dict[str, tuple[Any, Any, str]] = {}
+_RESOLVED_MAX = 4096
+
+
 def resolve(path: str) -> Any:
     """Imports the top module of ``path`` and walks the rest: attributes first, submodules where needed."""
+    cached = _RESOLVED.get(path)
+    if cached is not None:
+        top_module, owner, last = cached
+        if sys.modules.get(path.partition(".")[0]) is top_module:
+            try:
+                return getattr(owner, last)
+            except AttributeError:
+                pass
+        del _RESOLVED[path]
+    return _walk(path)
+
+
+def _walk(path: str) -> Any:
     if not path or path.startswith(".") or path.endswith(".") or ".." in path:
         raise TargetNotFound(f"{path!r} is not a dotted path; expected something like 'math.sqrt'")
     parts = path.split(".")
@@ -45,7 +65,22 @@ def resolve(path: str) -> Any:
                     raise
         owner = ".".join(parts[:depth])
         raise AttributeError(f"{owner!r} has no attribute {attribute!r} (resolving {path!r})") from missing
+    _remember(path, parts)
     return obj
+
+
+def _remember(path: str, parts: list[str]) -> None:
+    top_module = sys.modules.get(parts[0])
+    if top_module is None or len(parts) < 2:
+        return
+    owner: Any = top_module
+    for part in parts[1:-1]:
+        owner = getattr(owner, part, None)
+        if owner is None:
+            return
+    if len(_RESOLVED) >= _RESOLVED_MAX:
+        _RESOLVED.clear()
+    _RESOLVED[path] = (top_module, owner, parts[-1])
 
 
 def require_callable(obj: Any, path: str) -> Any:
