@@ -244,6 +244,22 @@ describe("auth variants", () => {
     expect(newProblems()).toEqual([]);
   });
 
+  it("guards /metrics like the page: the token, an allowed Host, no foreign Origin", async () => {
+    const metrics = (extra: Record<string, string>, target = "/metrics"): string => httpRequest(target, { Host: host, ...extra });
+    const wrong = [
+      ["metrics: no token", metrics({})],
+      ["metrics: wrong bearer", metrics({ Authorization: "Bearer wrong" })],
+      ["metrics: another port's cookie", metrics({ Cookie: `snakebridge-token-${port + 1}=${token}` })],
+      ["metrics: forged Host", httpRequest(`/metrics?token=${token}`, { Host: `evil.example:${port}` })],
+      ["metrics: foreign Origin", metrics({ Authorization: `Bearer ${token}`, Origin: "http://evil.example" })],
+      ["metrics: null Origin", metrics({ Authorization: `Bearer ${token}`, Origin: "null" })],
+    ] as const;
+    for (const [name, request] of wrong) await playHttp(name, request, status(401, 403));
+    const allowed = await rawExchange(port, metrics({ Authorization: `Bearer ${token}` }));
+    expect(allowed.status).toBe(200);
+    expect(newProblems()).toEqual([]);
+  });
+
   it("refuses methods other than GET and HEAD, and targets that are not plain paths", async () => {
     for (const method of ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"]) {
       await playHttp(`${method} /`, httpRequest(`/?token=${token}`, { Host: host, "Content-Length": "0" }, method), status(405));
