@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
