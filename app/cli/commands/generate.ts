@@ -9,6 +9,7 @@ import { resolveManifest } from "../../integration/manifest/resolve-manifest.js"
 import { parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { startProgress } from "./describe.js";
+import { sdkLockOf, writeSdkLock } from "../../integration/fabric/sdk-lock.js";
 
 export const generateCommand: CliCommand = {
   name: "generate",
@@ -49,6 +50,8 @@ than unknown (or a type derived from Any).
       const layout = sdkLayout(loaded, { ...(out === undefined ? {} : { outDir: out }), ...(runtimeImport === undefined ? {} : { runtimeImport }) });
       const files = emitSdk(loaded, resolved.integrations, layout);
       const written = await writeSdk(layout.outDir, files);
+      // The descriptor hash of every library, so a program can check for drift at start (checkSdkDrift).
+      written.push(await writeSdkLock(layout.outDir, sdkLockOf(loaded.file, resolved.integrations)));
       const coverage = manifestCoverage(resolved.integrations);
       const typed = manifestTypedCoverage(resolved.integrations);
       if (parsed.flags.has("json")) {
