@@ -9,7 +9,7 @@ import { LibraryDescriber } from "../integration/library-describer.js";
 import { fabricBridgeOptions, type HostEnforcement } from "./fabric-options.js";
 import type { WorkbenchMetrics } from "./metrics/workbench-metrics.js";
 import { RequestError } from "./service/api-errors.js";
-import { poolView } from "./service/convert/pool-view.js";
+import { bridgePoolView } from "./service/convert/pool-view.js";
 import { EventHub } from "./service/event-hub.js";
 import { consoleHandlers } from "./service/features/console.js";
 import { libraryHandlers } from "./service/features/libraries.js";
@@ -96,7 +96,7 @@ export class WorkbenchHost {
 
   /** The host's current status (pool state is read live). */
   status(): HostStatus {
-    if (this.#bridge) this.#status = { ...this.#status, pool: poolView(this.#bridge.pool.snapshot()) };
+    if (this.#bridge) this.#status = { ...this.#status, pool: bridgePoolView(this.#bridge) };
     return this.#status;
   }
 

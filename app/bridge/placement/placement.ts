@@ -40,6 +40,8 @@ export interface WorkerPlacement {
   hostname: string;
   actorName: string;
   actorPid: number;
+  /** The worker process (the actor's child) on that node. */
+  workerPid: number;
   /** What Ray granted the actor (CPU, GPU, custom resources). */
   resources: Record<string, number>;
 }

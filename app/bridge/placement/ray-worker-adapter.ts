@@ -152,7 +152,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
       exited,
       placement: {
         kind: "ray", nodeId: started.node_id, nodeIp: started.node_ip, hostname: started.hostname,
-        actorName: started.name, actorPid: started.actor_pid, resources: started.assigned_resources,
+        actorName: started.name, actorPid: started.actor_pid, workerPid: started.pid, resources: started.assigned_resources,
       },
     };
     lease.once("exit", () => {

@@ -2,7 +2,7 @@
 import type { PythonBridge } from "../../../bridge/index.js";
 import type { Disposable } from "../../../pool/index.js";
 import { RequestError } from "../api-errors.js";
-import { poolView } from "../convert/pool-view.js";
+import { bridgePoolView } from "../convert/pool-view.js";
 import type { EventHub } from "../event-hub.js";
 import type { HandlerTable } from "../request-handler.js";
 import { WorkerLogs } from "../worker-logs.js";
@@ -38,7 +38,7 @@ export class WorkersFeature implements Disposable {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.events.emit("pool.changed", poolView(this.bridge.pool.snapshot()));
+      this.events.emit("pool.changed", bridgePoolView(this.bridge));
     }, POOL_CHANGED_DEBOUNCE_MS);
   }
 
@@ -52,7 +52,7 @@ export class WorkersFeature implements Disposable {
   /** The request handlers of this feature. */
   handlers(): HandlerTable<WorkerRequests> {
     return {
-      "workers.list": async () => poolView(this.bridge.pool.snapshot()),
+      "workers.list": async () => bridgePoolView(this.bridge),
       "workers.restart": async ({ workerId }) => {
         this.#checkWorker(workerId);
         await this.bridge.pool.restartWorker(workerId, "restarted from the workbench");

@@ -67,12 +67,14 @@ export function WorkersView(): ReactElement {
   }, [logKey]);
 
   const workers = state.pool?.workers ?? [];
+  // Workers that are Ray actors say which node they run on; local pools keep the narrower table.
+  const onRay = workers.some((w) => w.node !== undefined);
   return (
     <div className="main-area">
       <div className="toolbar">
         <span className="title">Worker pool</span>
         <span className="hint">
-          {state.pool ? `${workers.length} of ${state.pool.size} workers · ${state.pool.queued} queued calls` : "loading…"}
+          {state.pool ? `${workers.length} of ${state.pool.size} workers${onRay ? " on Ray" : ""} · ${state.pool.queued} queued calls` : "loading…"}
         </span>
         <span className="grow" />
         <button type="button" className="icon-btn" title="Reload" onClick={() => void state.load()}><Icon name="refresh" /> Refresh</button>
@@ -82,7 +84,7 @@ export function WorkersView(): ReactElement {
         <table className="grid full" data-testid="workers-table">
           <thead>
             <tr>
-              <th>Worker</th><th className="num">PID</th><th>State</th><th className="num">Calls</th><th className="num">In flight</th>
+              <th>Worker</th>{onRay ? <th>Node</th> : null}<th className="num">PID</th><th>State</th><th className="num">Calls</th><th className="num">In flight</th>
               <th className="num">Memory</th><th className="num">Restarts</th><th>Sessions</th><th className="num">Uptime</th><th>Last error</th><th />
             </tr>
           </thead>
@@ -90,6 +92,7 @@ export function WorkersView(): ReactElement {
             {workers.map((worker) => (
               <tr key={worker.id} className={worker.id === state.selectedId ? "selected" : ""} onClick={() => state.select(worker.id)} data-testid="worker-row" data-worker-id={worker.id}>
                 <td className="mono">{worker.id}<span className="muted"> · gen {worker.generation}</span></td>
+                {onRay ? <td className="mono" data-testid="worker-node">{worker.node ?? "—"}</td> : null}
                 <td className="num" data-testid="worker-pid">{worker.pid}</td>
                 <td><span className={`dot ${STATE_TONE[worker.state]}`} /> <span data-testid="worker-state">{worker.state}</span></td>
                 <td className="num">{worker.callsTotal}</td>
