@@ -40,6 +40,8 @@ export class CallLane {
   #closed: Error | undefined;
   #chunks: Buffer[] = [];
   #buffered = 0;
+  /** Bytes the incomplete frame at the head of #chunks needs in all (0: unknown until 4 bytes are in). */
+  #needed = 0;
   onRequest: LaneRequestHandler | undefined;
 
   private constructor(socket: Socket, token: string) {
@@ -129,16 +131,21 @@ export class CallLane {
     }
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
+    // A large frame arrives in many chunks: join them once it is complete, not on every chunk.
+    if (this.#buffered < 4 || this.#buffered < this.#needed) return;
     let data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#buffered);
     let offset = 0;
+    this.#needed = 0;
     while (data.length - offset >= 4) {
       const size = data.readUInt32LE(offset);
       if (size > MAX_FRAME_BYTES) {
         this.#fail(PythonError.bridge("internal", `the worker sent a frame of ${size} bytes, beyond the lane's limit`));
-        this.#socket.destroy();
         return;
       }
-      if (data.length - offset - 4 < size) break;
+      if (data.length - offset - 4 < size) {
+        this.#needed = size + 4 - (data.length - offset);
+        break;
+      }
       this.#frame(data.subarray(offset + 4, offset + 4 + size));
       offset += 4 + size;
       if (this.#closed) return;
@@ -146,6 +153,7 @@ export class CallLane {
     data = data.subarray(offset);
     this.#chunks = data.length > 0 ? [data] : [];
     this.#buffered = data.length;
+    this.#needed += this.#buffered;
   }
 
   #frame(bytes: Uint8Array): void {
