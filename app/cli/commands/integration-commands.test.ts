@@ -52,7 +52,7 @@ describe("snakebridge describe / generate / diff / clean", () => {
     const generated = await cli("generate", join(work, "demo.yaml"), "--out", join(work, "sdk"));
     expect(generated.code, generated.stderr).toBe(0);
     expect(generated.stdout).toContain("signature coverage: 1/1 full signatures (100.0%), 1 fully typed");
-    expect(await readdir(join(work, "sdk"))).toEqual(["index.ts", `${moduleName}.ts`]);
+    expect(await readdir(join(work, "sdk"))).toEqual(["index.ts", `${moduleName}.ts`, "snakebridge.lock.json"]);
 
     const same = await cli("diff", join(work, "demo.yaml"));
     expect(same.code, same.stdout + same.stderr).toBe(0);
