@@ -150,7 +150,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   async #pyTypes(notebookId: string, source: string, signal: AbortSignal): Promise<Record<string, PyGlobalType>> {
     const names = pyNamesIn(source);
     if (names.length === 0) return {};
-    const types = await this.bridge.call("snakebridge_worker.notebook_scope.types_of", [notebookId, names], {}, { session: notebookId, affinity: "strict", signal, timeoutMs: 10_000 });
+    const types = await this.bridge.call("snakebridge_worker.notebook_scope.types_of", [notebookId, names], {}, { session: notebookId, affinity: "strict", signal, timeoutMs: 30_000 });
     return parseGlobalTypes(types);
   }
 
