@@ -9,11 +9,12 @@ import types
 from typing import Any
 
 from .sessions import SESSIONS
+from .values import SUPPORTED_DTYPES
 
 _PREVIEW_LIMIT = 120
 # Names every namespace has that are not the user's variables.
 _HIDDEN = {"__name__", "__builtins__", "_", "display", "ts", "exit", "quit", "get_ipython"}
-_BIG_INT = 2 ** 53
+_MAX_SAFE_INTEGER = 2 ** 53 - 1
 
 
 class TsSnapshot(dict):  # type: ignore[type-arg]
@@ -61,37 +62,46 @@ def set_ts(session_id: str, values: dict[str, Any]) -> int:
     return len(values)
 
 
+def _union(values: Any, depth: int) -> str:
+    items = sorted({_ts_type(item, depth + 1) for item in list(values)[:100]})
+    if not items:
+        return "unknown"
+    return items[0] if len(items) == 1 else f"({' | '.join(items)})"
+
+
 def _ts_type(value: Any, depth: int = 0) -> str:
-    """The TypeScript type `await py.<name>` resolves to for this value."""
+    """The TypeScript type `await py.<name>` resolves to: it follows the value encoder (values.py) case by case."""
     if depth > 4:
         return "unknown"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "bigint" if abs(value) > _BIG_INT else "number"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
     if value is None:
         return "null"
+    kind = type(value)
+    if kind is bool:
+        return "boolean"
+    if kind is int:
+        # The host decodes ints beyond Number.MAX_SAFE_INTEGER as bigint.
+        return "number" if abs(value) <= _MAX_SAFE_INTEGER else "bigint"
+    if kind is float:
+        return "number"
+    if kind is str:
+        return "string"
+    if kind in (bytes, bytearray, memoryview):
+        return "Uint8Array"
+    if kind is complex:
+        return "PyComplex"
     numpy = sys.modules.get("numpy")
     if numpy is not None and isinstance(value, numpy.ndarray):
-        return "NDArray"
-    if isinstance(value, (list, tuple)):
-        items = sorted({_ts_type(item, depth + 1) for item in list(value)[:100]})
-        if not items:
-            return "unknown[]"
-        if "PyHandle" in items and len(items) > 1:
-            return "PyHandle"
-        return f"({' | '.join(items)})[]" if len(items) > 1 else f"{items[0]}[]"
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        items = sorted({_ts_type(item, depth + 1) for item in list(value.values())[:100]})
-        if not items:
-            return "Record<string, unknown>"
-        if "PyHandle" in items and len(items) > 1:
-            return "PyHandle"
-        return f"Record<string, {' | '.join(items)}>"
+        return "NDArray" if value.dtype.name in SUPPORTED_DTYPES else "PyHandle"
+    if numpy is not None and isinstance(value, numpy.generic):
+        return _ts_type(value.item(), depth)
+    if kind in (list, tuple) or isinstance(value, tuple):
+        return f"{_union(value, depth)}[]"
+    if kind in (set, frozenset):
+        return f"Set<{_union(value, depth)}>"
+    if isinstance(value, dict):
+        if all(type(key) is str for key in value):
+            return f"Record<string, {_union(value.values(), depth)}>"
+        return f"Map<{_union(value.keys(), depth)}, {_union(value.values(), depth)}>"
     return "PyHandle"
 
 

@@ -97,11 +97,14 @@ def test_typescript_types_of_live_values() -> None:
     np = pytest.importorskip("numpy")
     session = "types"
     namespace = notebook_scope.SESSIONS.get(session).namespace
-    namespace.update(n=3, f=0.5, big=2 ** 70, s="x", b=True, xs=[1, 2], d={"a": "b"}, a=np.zeros(2), obj=object())
-    found = notebook_scope.types_of(session, ["n", "f", "big", "s", "b", "xs", "d", "a", "obj", "missing"])
+    namespace.update(n=3, f=0.5, big=2 ** 70, edge=2 ** 53, s="x", b=True, xs=[1, 2], mixed=(1, "a"), d={"a": "b"},
+                     m={1: 2.0}, st={1}, a=np.zeros(2), scalar=np.float32(1.5), obj=object())
+    names = ["n", "f", "big", "edge", "s", "b", "xs", "mixed", "d", "m", "st", "a", "scalar", "obj", "missing"]
+    found = notebook_scope.types_of(session, names)
     assert {name: info["type"] for name, info in found.items()} == {
-        "n": "number", "f": "number", "big": "bigint", "s": "string", "b": "boolean", "xs": "number[]",
-        "d": "Record<string, string>", "a": "NDArray", "obj": "PyHandle",
+        "n": "number", "f": "number", "big": "bigint", "edge": "bigint", "s": "string", "b": "boolean", "xs": "number[]",
+        "mixed": "(number | string)[]", "d": "Record<string, string>", "m": "Map<number, number>", "st": "Set<number>",
+        "a": "NDArray", "scalar": "number", "obj": "PyHandle",
     }
     notebook_scope.SESSIONS.drop(session)
 

@@ -96,6 +96,7 @@ export function pyDeclarations(types: Record<string, PyGlobalType>, classTypes: 
   return `
 type NDArray = ${runtime}.NDArray;
 type PyHandle = ${runtime}.PyHandle;
+type PyComplex = ${runtime}.PyComplex;
 type PyCall = (...args: unknown[]) => PyRef<unknown>;
 /** A Python value in the notebook's namespace: await it to read it, call it to call it. */
 type PyRef<T> = PromiseLike<T> & PyCall & { readonly [name: string]: PyRef<unknown> };
