@@ -1,6 +1,6 @@
 import type { ReactElement } from "react";
 import type { ClassView, FunctionView, ModuleView, SignatureView, TypeSourceView } from "../../api";
-import { DocstringView } from "./DocstringView";
+import { DocstringView, Inline } from "./DocstringView";
 import type { DocLinks } from "./DocstringView";
 import { resolveDocTarget, resolveReference } from "./library-tree";
 import type { TreeNode } from "./library-tree";
@@ -136,14 +136,14 @@ function SignatureBlock({ name, signature }: { name: string; signature: Signatur
                 <td className="mono type" title={TYPE_SOURCE_LABELS[parameter.typeSource]}>{parameter.type?.text || <span className="muted">—</span>}</td>
                 <td className="mono">{parameter.hasDefault ? parameter.defaultRepr : <span className="muted">required</span>}</td>
                 <td className="muted">{KIND_LABELS[parameter.kind]}</td>
-                <td>{parameter.doc}</td>
+                <td><Inline text={parameter.doc} links={undefined} /></td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
       {returns || signature.returnsDoc ? (
-        <div className="returns"><span className="muted">Returns</span> <code className="type">{returns}</code> {signature.returnsDoc}</div>
+        <div className="returns"><span className="muted">Returns</span> <code className="type">{returns}</code> <Inline text={signature.returnsDoc} links={undefined} /></div>
       ) : null}
     </section>
   );

@@ -74,7 +74,8 @@ function SeeAlso({ block, links }: { block: DocBlockView; links: DocLinks | unde
   );
 }
 
-function Inline({ text, links }: { text: string; links: DocLinks | undefined }): ReactElement {
+/** Text with RST inline markup rendered (literals, math, references, emphasis). */
+export function Inline({ text, links }: { text: string; links: DocLinks | undefined }): ReactElement {
   return <>{parseInline(text).map((segment, index) => <Segment key={index} segment={segment} links={links} />)}</>;
 }
 

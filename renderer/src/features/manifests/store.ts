@@ -130,6 +130,8 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
   },
 
   edit(text) {
+    // The editor echoes text set from outside (Add to manifest): only a real change clears the notice.
+    if (text === get().text) return;
     set({ text, notice: null });
     if (validateTimer) clearTimeout(validateTimer);
     // Validate after a pause in typing, not on every keystroke.
