@@ -110,7 +110,12 @@ export class CallLane {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#closed) return;
-    const frame: LaneFrame = { token: this.#token, requests: this.#outRequests, responses: this.#outResponses, cancels: this.#outCancels };
+    // create(): fields added to LaneFrame later get their defaults without this code knowing them.
+    const frame = LaneFrame.create();
+    frame.token = this.#token;
+    frame.requests = this.#outRequests;
+    frame.responses = this.#outResponses;
+    frame.cancels = this.#outCancels;
     this.#token = "";
     this.#outRequests = [];
     this.#outResponses = [];
