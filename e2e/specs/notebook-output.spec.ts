@@ -82,6 +82,9 @@ test("notebook output: 10,000 lines stream fast and 1,000,000 lines do not crash
   await cell.getByTestId("out-show-all").click();
   await expect(cell.getByTestId("out-virtual")).toBeVisible();
   await snap("notebook-big-output-show-all-1440");
+  await cell.getByRole("button", { name: "open in editor" }).click();
+  await expect(cell.locator(".out-editor .view-lines")).toContainText("line");
+  await snap("notebook-big-output-editor-1440");
   expect(Number.isFinite(pythonS), "the cell printed its Python time").toBe(true);
   expect(wallS, `the page took ${wallS.toFixed(2)} s for ${pythonS.toFixed(2)} s of Python`).toBeLessThan(5 * pythonS + 2);
 

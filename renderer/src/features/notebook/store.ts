@@ -55,6 +55,9 @@ const streaming = new Map<string, OutputTranscript>();
 /** Cells whose transcript changed since the last paint: the store is updated once per frame, not per event. */
 const changedCells = new Set<string>();
 let paintScheduled = false;
+let lastPaint = 0;
+/** Streamed output repaints at most this often: 20 updates a second look live and leave the frames to the user. */
+const PAINT_INTERVAL_MS = 50;
 
 /** Queued cells go back to idle: a failed or interrupted cell stops the cells queued after it. */
 function dropQueued(status: Record<string, CellStatus>): Record<string, CellStatus> {
@@ -324,8 +327,9 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
       changedCells.add(cellId);
       if (paintScheduled) return;
       paintScheduled = true;
-      requestAnimationFrame(() => {
+      const paint = (): void => void requestAnimationFrame(() => {
         paintScheduled = false;
+        lastPaint = performance.now();
         const cells = [...changedCells];
         changedCells.clear();
         set((state) => ({
@@ -335,6 +339,9 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
           }),
         }));
       });
+      const wait = PAINT_INTERVAL_MS - (performance.now() - lastPaint);
+      if (wait > 0) setTimeout(paint, wait);
+      else paint();
     },
   };
 });
