@@ -1,5 +1,5 @@
 // `snakebridge call <dotted.path> [ARG_JSON ...] [--kwargs JSON] [--json] [--timeout MS]`
-import { PythonBridge, PythonError, type PyKwargs, type PyValue } from "../../bridge/index.js";
+import { findInterpreter, PythonBridge, PythonError, type PyKwargs, type PyValue } from "../../bridge/index.js";
 import { intFlag, parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { RAY_FLAGS, RAY_USAGE, placementOption } from "../ray-option.js";
@@ -7,6 +7,7 @@ import type { RayPlacement } from "../../bridge/placement/index.js";
 import { parseJsonArgument, toJsonText } from "../json-output.js";
 import { ENFORCE_FLAGS, ENFORCE_USAGE, enforcementFlags } from "../enforce-flags.js";
 import { startEnforcement, type EnforcementOptions } from "../../integration/fabric/enforcement.js";
+import { environmentFor, environmentsOf, isSynced } from "../../integration/fabric/environments.js";
 
 interface CallRequest {
   target: string;
@@ -73,8 +74,16 @@ Examples:
     const { target, callArgs, kwargs, timeoutMs, python } = request;
 
     const enforcement = request.enforce === undefined ? undefined : await startEnforcement(request.enforce);
+    // An integration with an environment of its own runs in that environment's interpreter (snakebridge env sync).
+    const environment = enforcement === undefined ? undefined
+      : environmentFor(environmentsOf(enforcement.manifests, (await findInterpreter(python)).executable), target);
+    if (environment !== undefined && !(await isSynced(environment))) {
+      await enforcement?.close();
+      throw new Error(`${target} runs in an environment of its own that is not built yet: run \`snakebridge env sync ${environment.integrations[0]!.manifest}\``);
+    }
+    const interpreter = environment?.python ?? python;
     const bridge = await PythonBridge.start({
-      poolSize: 1, ...(python ? { python } : {}), ...request.ray,
+      poolSize: 1, ...(interpreter ? { python: interpreter } : {}), ...request.ray,
       ...enforcement?.bridgeOptions,
     }).catch(async (error: unknown) => { await enforcement?.close(); throw error; });
     try {

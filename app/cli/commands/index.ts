@@ -6,6 +6,7 @@ import { callCommand } from "./call.js";
 import { cleanCommand } from "./clean.js";
 import { describeCommand } from "./describe.js";
 import { diffCommand } from "./diff.js";
+import { envCommand } from "./env.js";
 import { generateCommand } from "./generate.js";
 import { manifestCommand } from "./manifest.js";
 import { serveCommand } from "./serve.js";
@@ -24,6 +25,7 @@ export const commands: readonly CliCommand[] = [
   runsCommand,
   manifestCommand,
   auditCommand,
+  envCommand,
   benchCommand,
   doctorCommand,
 ];

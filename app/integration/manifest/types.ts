@@ -29,6 +29,8 @@ export interface IntegrationSpec extends CallSettingsSpec {
   names?: Record<string, string>;
   /** entrypoint → parameter → value bound at call time; strings may be `${env:NAME}` (resolved in the host). */
   bind?: Record<string, Record<string, string | number | boolean | null>>;
+  /** A private virtualenv for this integration (`snakebridge env sync`), served by a pool of its own. */
+  environment?: { python?: string; requirements?: string[] };
 }
 
 export interface CodegenSpec {
