@@ -6,7 +6,7 @@ import type { HostStatus } from "../api/workbench-api.js";
 import { PythonBridge } from "../bridge/index.js";
 import type { Placement } from "../bridge/placement/index.js";
 import { LibraryDescriber } from "../integration/library-describer.js";
-import { fabricBridgeOptions, type HostEnforcement } from "./fabric-options.js";
+import { fabricBridgeOptions, refuseCodeInEnforceMode, type HostEnforcement } from "./fabric-options.js";
 import type { WorkbenchMetrics } from "./metrics/workbench-metrics.js";
 import { RequestError } from "./service/api-errors.js";
 import { bridgePoolView } from "./service/convert/pool-view.js";
@@ -133,7 +133,7 @@ export class WorkbenchHost {
     this.#bridge = bridge;
     this.options.metrics?.watchBridge(bridge);
     this.#disposers.push(() => bridge.dispose());
-    const handlers = this.#engineHandlers(bridge);
+    const handlers = refuseCodeInEnforceMode(this.#engineHandlers(bridge), this.options.enforce);
     const { executable, version, source } = bridge.interpreter;
     this.#setStatus({ state: "ready", error: null, interpreter: { executable, version, source } });
     return handlers;

@@ -119,14 +119,18 @@ describe("/metrics", () => {
 });
 
 describe("a host in enforce mode", () => {
-  it("reports enforce mode in its status and refuses console code with not_allowed", async () => {
+  it("reports enforce mode in its status and refuses console lines and notebook cells, Python and TypeScript", async () => {
     const client = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
     try {
       const status = await client.request("host.status", {});
       expect(status.enforce).toEqual({ manifests: [MANIFEST] });
       const result = await client.request("console.eval", { session: "c1", code: "import os; os.getpid()" }).then(
         (r) => JSON.stringify(r), (e: unknown) => String(e instanceof Error ? e.message : e));
-      expect(result).toMatch(/not_allowed|enforce mode/);
+      expect(result).toMatch(/enforce mode/);
+      // TypeScript cells would run in the host itself, out of the workers' reach: refused before anything runs.
+      const cell = await client.request("notebooks.run", { notebookId: "n1", cellId: "c1", language: "typescript", source: "process.pid" }).then(
+        (r) => JSON.stringify(r), (e: unknown) => String(e instanceof Error ? e.message : e));
+      expect(cell).toMatch(/Running code is off: this workbench runs in enforce mode/);
     } finally {
       await client.close();
     }
