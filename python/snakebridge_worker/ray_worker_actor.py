@@ -39,7 +39,8 @@ class WorkerActor:
         import ray
 
         host = bind_host or _node_ip()
-        child_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1", "SNAKEBRIDGE_WORKER_TOKEN": token}
+        child_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1", "SNAKEBRIDGE_WORKER_TOKEN": token,
+                     "SNAKEBRIDGE_NODE": f"{os.uname().nodename} ({_node_ip()})"}
         if python_path:
             child_env["PYTHONPATH"] = os.pathsep.join(p for p in (python_path, child_env.get("PYTHONPATH", "")) if p)
         self._proc = subprocess.Popen(

@@ -50,6 +50,9 @@ describe.skipIf(skip !== null)(`snakebridge train --ray local${skip === null ? "
     try {
       expect(store.eventsOfType(result.runId, "log")).toHaveLength(30);
       expect(store.seriesNames(result.runId)).toContain("host.rss_bytes");
+      // The run says which Ray node trained it (the Training view shows it).
+      const started = store.eventsOfType(result.runId, "started")[0]?.event;
+      expect(started !== undefined && "node" in started ? started.node : undefined).toMatch(/ \(127\.0\.0\.1\)$/);
     } finally {
       store.close();
     }

@@ -128,6 +128,8 @@ class _TrainingRun:
             "max_steps": max_steps,
             "train_examples": len(self.train_examples),
             "eval_examples": len(self.eval_examples),
+            # Set by the Ray actor that runs this worker ("host (node ip)"); empty for a local worker.
+            "node": os.environ.get("SNAKEBRIDGE_NODE", ""),
         }
         yield from self._train(max_steps)
 

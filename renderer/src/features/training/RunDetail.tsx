@@ -35,6 +35,7 @@ export function RunDetail({ run, busy, tryIt, onResume, onExport, onGenerate, on
             <>
               <dt>Device</dt><dd>{String(started["device"])} ({String(started["backend"])})</dd>
               <dt>Parameters</dt><dd>{formatNumber(started["trainable_params"])} trainable of {formatNumber(started["total_params"])}</dd>
+              {typeof started["node"] === "string" && started["node"] !== "" ? <><dt>Ray node</dt><dd className="mono" data-testid="run-node">{started["node"]}</dd></> : null}
             </>
           ) : null}
         </dl>
