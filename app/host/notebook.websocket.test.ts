@@ -194,6 +194,9 @@ describe("errors, completion, Workers log", () => {
     expect(error.error.traceback).toContain("return 1 / n");
     expect(error.error.traceback).toContain("f(0)");
     expect(error.error.traceback).not.toContain("snakebridge_worker");
+    // A failed cell still takes its number, as in Jupyter; the traceback names the same cell.
+    expect(result.executionCount).toBeGreaterThan(0);
+    expect(error.error.traceback).toContain(`<cell ${result.executionCount}>`);
   }, 30_000);
 
   it("says in one line how to get pandas when the display extra is missing", async () => {

@@ -56,6 +56,12 @@ def call(session_id: str, path: list[str], args: list[Any], kwargs: dict[str, An
     return target(*args, **(kwargs or {}))
 
 
+def execution_count(session_id: str) -> int:
+    """The number the session gave its last cell (a failed cell takes one too, as in Jupyter); 0 before any."""
+    session = SESSIONS.find(session_id)
+    return session.execution_count if session is not None else 0
+
+
 def set_ts(session_id: str, values: dict[str, Any]) -> int:
     """Puts the TypeScript snapshot into the namespace as ``ts``; returns how many values it holds."""
     _namespace(session_id)["ts"] = TsSnapshot(values)

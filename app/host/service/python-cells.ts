@@ -84,7 +84,20 @@ export class PythonCellRunner {
     } finally {
       if (this.#running.get(session) === callId) this.#running.delete(session);
     }
+    if (status === "error" && executionCount === null) executionCount = await this.#failedCellCount(session);
     return { status, executionCount, outputs: coalescer.outputs(), durationMs: Math.round(performance.now() - started) };
+  }
+
+  /** A failed cell's number (an error carries none): asked of the session, as Jupyter shows it. */
+  async #failedCellCount(session: string): Promise<number | null> {
+    try {
+      const count = await this.bridge.call("snakebridge_worker.notebook_scope.execution_count", [session], {}, { session, affinity: "strict", timeoutMs: 5_000 });
+      return typeof count === "number" && count > 0 ? count : null;
+    } catch (error) {
+      // The number is a label; a cell that failed is still reported as failed without it.
+      console.warn(`snakebridge host: could not read the execution count of session "${session}":`, error);
+      return null;
+    }
   }
 
   /** Interrupts the cell running in `session`; false when none is. */
