@@ -14,7 +14,8 @@ test("describe numpy and open linspace: signature, parameters and docstring", as
   const parameters = page.getByTestId("parameters").first();
   await expect(parameters.locator("td", { hasText: /^num$/ })).toBeVisible();
   await expect(parameters).toContainText("endpoint");
-  // numpydoc sections are formatted, not dumped as raw text.
-  await expect(page.getByTestId("docstring").locator("h4", { hasText: "Parameters" })).toBeVisible();
+  // numpydoc sections are formatted, not dumped as raw text; Parameters are in the table, not repeated under it.
+  await expect(page.getByTestId("docstring").locator("h4", { hasText: "Examples" })).toBeVisible();
+  await expect(page.getByTestId("docstring").locator("h4", { hasText: "Parameters" })).toHaveCount(0);
   await snap("libraries-numpy-linspace");
 });
