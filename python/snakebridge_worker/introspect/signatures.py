@@ -24,7 +24,7 @@ from snakebridge_worker.proto import describe_pb2
 from .annotations import split_top_level, type_from_annotation, type_from_annotation_text, type_from_doc, unknown
 from .docstrings import GOOGLE, ParsedDoc, find_signature_line
 from .guards import safe_getattr, safe_repr
-from .stubs import StubFunction, StubTypes, is_staticmethod, stub_for_callable, union_of
+from .stubs import StubFunction, StubTypes, is_staticmethod, stub_for_callable, type_text, union_of
 
 
 _INSPECT_KINDS = {
@@ -191,7 +191,11 @@ def _stub_match(param: _Param, index: int, stub_params: list[_Param]) -> _Param 
 
 
 def _union(exprs: list[describe_pb2.TypeExpr]) -> describe_pb2.TypeExpr:
-    return union_of(exprs, " | ".join(dict.fromkeys(e.text or e.name for e in exprs)))
+    """The union of overload types; a single type keeps its own text, a merged one is printed from the tree."""
+    merged = union_of(exprs, "")
+    if not merged.text or merged.text.startswith("_"):
+        merged.text = type_text(merged)
+    return merged
 
 
 # Past this many stub overloads (numpy's ndarray methods have dozens) only the general signature is kept:

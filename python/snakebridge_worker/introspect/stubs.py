@@ -394,6 +394,28 @@ class StubTypes:
         args = [self.convert(i, depth + 1) for i in items]
         return union_of(args, text) if name == "Union" else TypeExpr(name=name, args=args, text=text)
 
+_DISPLAY_NAMES = {"array_like": "ArrayLike", "ndarray": "NDArray", "comparable": "SupportsRichComparison",
+                  "numpy.dtype": "DTypeLike", "unknown": "?"}
+
+
+def type_text(expr: TypeExpr, depth: int = 0) -> str:
+    """A readable annotation for a TypeExpr built from stubs (their source text may name private aliases)."""
+    if depth > 6:
+        return "..."
+    if expr.name == "Union":
+        return " | ".join(dict.fromkeys(type_text(a, depth + 1) for a in expr.args))
+    if expr.name == "Literal":
+        return f"Literal[{', '.join(expr.literals)}]"
+    if expr.name in ("TypeVar", "TypedDict"):
+        return expr.text or expr.name
+    name = _DISPLAY_NAMES.get(expr.name, expr.name.rsplit(".", 1)[-1])
+    if expr.name == "tuple" and not expr.args:
+        return "tuple[()]" if expr.text.endswith("[()]") else "tuple"
+    if expr.args and expr.name not in ("ndarray", "array_like"):
+        return f"{name}[{', '.join(type_text(a, depth + 1) for a in expr.args)}]"
+    return name
+
+
 def union_of(members: list[TypeExpr], text: str) -> TypeExpr:
     """A Union with nested unions flattened and repeats dropped; a single member stands alone."""
     flat: list[TypeExpr] = []
@@ -422,7 +444,7 @@ def _resolve_in(module_name: str, name: str, depth: int, text: str, stub: StubMo
             return TypeExpr(name=_CANONICAL[name], text=text)
         for prefix, expr_name in _NUMPY_ALIASES:
             if name.startswith(prefix):
-                return TypeExpr(name=expr_name, text=text)
+                return TypeExpr(name=expr_name, text=_DISPLAY_NAMES.get(expr_name, expr_name))
     stub = stub or load_stub(module_name)
     if stub is None:
         if canonical is not None and module_name in _TYPING_MODULES:
