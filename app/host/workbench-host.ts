@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { HostStatus } from "../api/workbench-api.js";
 import { PythonBridge } from "../bridge/index.js";
-import type { Placement } from "../bridge/placement/index.js";
+import { placementFromEnvironment, type Placement } from "../bridge/placement/index.js";
 import { LibraryDescriber } from "../integration/library-describer.js";
 import { fabricBridgeOptions, refuseCodeInEnforceMode, type HostEnforcement } from "./fabric-options.js";
 import type { WorkbenchMetrics } from "./metrics/workbench-metrics.js";
@@ -37,7 +37,7 @@ export interface HostOptions {
   runsDb?: string;
   /** Interpreter for the workers (default: bridge discovery). */
   python?: string;
-  /** Where the workers run (default: child processes; `--ray` puts them on a Ray cluster). */
+  /** Where the workers run (default: SNAKEBRIDGE_RAY, else child processes; `--ray` puts them on a Ray cluster). */
   placement?: Placement;
   transport: HostStatus["transport"];
   /** Enforce mode: only the allowlist's entrypoints run, and every call is audited. */
@@ -114,12 +114,13 @@ export class WorkbenchHost {
   async #startEngine(): Promise<HandlerTable<EngineRequests>> {
     let bridge: PythonBridge;
     try {
+      const placement = this.options.placement ?? placementFromEnvironment();
       bridge = await PythonBridge.start({
         poolSize: this.options.poolSize ?? 2,
         cwd: this.workspace.root,
         ...fabricBridgeOptions(this.options),
         ...(this.options.python === undefined ? {} : { python: this.options.python }),
-        ...(this.options.placement === undefined ? {} : { placement: this.options.placement }),
+        ...(placement === undefined ? {} : { placement }),
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

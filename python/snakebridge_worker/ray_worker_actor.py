@@ -39,15 +39,24 @@ class WorkerActor:
         import ray
 
         host = bind_host or _node_ip()
-        child_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1", "SNAKEBRIDGE_WORKER_TOKEN": token,
-                     "SNAKEBRIDGE_NODE": f"{os.uname().nodename} ({_node_ip()})"}
+        child_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1", "SNAKEBRIDGE_NODE": f"{os.uname().nodename} ({_node_ip()})"}
+        child_env.pop("SNAKEBRIDGE_WORKER_TOKEN", None)
+        # The token goes through a pipe, not the environment: /proc/<pid>/environ would show it for the
+        # worker's whole life. A token is far smaller than a pipe's buffer, so it is written before the start.
+        token_read, token_write = os.pipe()
+        os.write(token_write, (token + "\n").encode())
+        os.close(token_write)
         if python_path:
             child_env["PYTHONPATH"] = os.pathsep.join(p for p in (python_path, child_env.get("PYTHONPATH", "")) if p)
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "snakebridge_worker", "--transport", "tcp", "--tcp-host", host],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, env=child_env,
-            start_new_session=True,  # its own group, so stop() reaches whatever user code starts
-        )
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "snakebridge_worker", "--transport", "tcp", "--tcp-host", host,
+                 "--token-fd", str(token_read)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, env=child_env, pass_fds=(token_read,),
+                start_new_session=True,  # its own group, so stop() reaches whatever user code starts
+            )
+        finally:
+            os.close(token_read)
         handshake = self._read_handshake(timeout_s)
         threading.Thread(target=self._relay_output, name="worker-stdout", daemon=True).start()
         threading.Thread(target=self._reap, name="worker-reaper", daemon=True).start()

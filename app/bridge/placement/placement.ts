@@ -51,6 +51,20 @@ export function mayBeRemote(placement: Placement | undefined): boolean {
   return placement?.kind === "ray" && placement.address !== "local";
 }
 
+/**
+ * The placement SNAKEBRIDGE_RAY asks for (same values as --ray), for hosts started without a command line of
+ * their own, such as the desktop app: `SNAKEBRIDGE_RAY=local npm start`.
+ */
+export function placementFromEnvironment(env: NodeJS.ProcessEnv = process.env): RayPlacement | undefined {
+  const value = env["SNAKEBRIDGE_RAY"];
+  if (value === undefined || value.trim() === "") return undefined;
+  try {
+    return rayPlacementFromFlag(value);
+  } catch (error) {
+    throw new Error(`SNAKEBRIDGE_RAY: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** Parses the CLI's `--ray ADDRESS|local` value into a placement; throws a message the user can act on. */
 export function rayPlacementFromFlag(value: string): RayPlacement {
   const address = value.trim();

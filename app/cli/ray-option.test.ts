@@ -1,0 +1,16 @@
+// --ray, --ray-cpus and --ray-gpus as every worker-starting command reads them.
+import { describe, expect, it } from "vitest";
+import { parseArgs } from "./args.js";
+import { placementOption, RAY_FLAGS } from "./ray-option.js";
+
+describe("the --ray flags", () => {
+  it("turns the CLI flags into a placement; --ray-cpus/--ray-gpus need --ray and a number", () => {
+    const parse = (args: string[]) => placementOption(parseArgs(args, RAY_FLAGS));
+    expect(parse([])).toEqual({});
+    expect(parse(["--ray", "local", "--ray-gpus", "1", "--ray-cpus=0.5"])).toEqual({ placement: { kind: "ray", address: "local", numGpus: 1, numCpus: 0.5 } });
+    expect(() => parse(["--ray-gpus", "1"])).toThrow(/goes with --ray/);
+    expect(() => parse(["--ray", "local", "--ray-gpus", "-1"])).toThrow(/number ≥ 0/);
+    expect(() => parse(["--ray", "local", "--ray-cpus", "many"])).toThrow(/number ≥ 0/);
+    expect(() => parse(["--ray", "nowhere"])).toThrow(/expected "local"/);
+  });
+});
