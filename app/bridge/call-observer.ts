@@ -1,12 +1,12 @@
 // Call observation for the fabric: the audit log and Prometheus metrics watch every call and stream through one
 // small interface, without the bridge knowing either of them. With no observer nothing here runs.
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Value } from "../../proto/generated/snakebridge/v1/values.js";
 import { CallKind } from "../../proto/generated/snakebridge/v1/worker.js";
 import { encodeValue } from "./codec.js";
 import { PythonError, type ErrorClassification } from "./python-error.js";
-import type { PyHandle, PyKwargs, PyValue } from "./values.js";
+import { isTuple, type PyHandle, type PyKwargs, type PyValue } from "./values.js";
 
 export type ObservedKind = "function" | "constructor" | "method" | "attribute" | "stream";
 
@@ -38,13 +38,29 @@ const KINDS: Partial<Record<CallKind, ObservedKind>> = {
   [CallKind.CALL_KIND_ATTRIBUTE]: "attribute",
 };
 
-/** sha256 over the arguments as they cross to Python (protobuf-encoded), so equal arguments hash equally. */
+/** True for arguments JSON states exactly: finite numbers within ±2^53, strings, booleans, null, and lists/records of them. */
+function plainJson(value: PyValue | undefined, depth = 0): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isSafeInteger(value) || (Number.isFinite(value) && !Number.isInteger(value));
+  if (depth > 8 || typeof value !== "object") return false;
+  if (Array.isArray(value)) return !isTuple(value) && (value as readonly PyValue[]).every((v) => plainJson(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== null && Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value as Record<string, PyValue>).every((v) => plainJson(v, depth + 1));
+}
+
+/**
+ * sha256 over the arguments, so equal arguments hash equally: plain JSON data (the common small call) as
+ * JSON, anything else (bytes, arrays, handles, tuples, big ints…) as the protobuf values that cross to Python.
+ */
 export function argumentsDigest(args: readonly PyValue[], kwargs: PyKwargs): string {
+  if (args.every((a) => plainJson(a)) && Object.values(kwargs).every((v) => plainJson(v))) {
+    return hash("sha256", `json:${JSON.stringify([args, kwargs])}`);
+  }
   // One writer for every value: length-delimited, so the boundaries between values are part of the hash.
   const writer = new BinaryWriter();
   for (const value of args) Value.encode(encodeValue(value), writer.fork()).join();
   for (const [name, value] of Object.entries(kwargs)) Value.encode(encodeValue(value), writer.string(name).fork()).join();
-  return createHash("sha256").update(writer.finish()).digest("hex");
+  return createHash("sha256").update("proto:").update(writer.finish()).digest("hex");
 }
 
 function outcomeOf(error: unknown): ErrorClassification {

@@ -2,7 +2,7 @@
 // Each line carries the hash of the line before it, so editing, inserting or removing a line breaks the chain
 // from that point on (`snakebridge audit verify LOG`). Lines are buffered and written with one fsync at most
 // every 100 ms (and at close), so auditing costs a call microseconds, not a disk round trip.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { open, readFile, rm, writeFile, type FileHandle } from "node:fs/promises";
 
 /** The hash a log's first line chains from. */
@@ -45,7 +45,7 @@ export function recordBody(record: Omit<AuditRecord, "hash">): string {
 
 /** The hash of a record: sha256 over its body, which includes the previous record's hash. */
 export function recordHash(record: Omit<AuditRecord, "hash">): string {
-  return createHash("sha256").update(recordBody(record)).digest("hex");
+  return hash("sha256", recordBody(record));
 }
 
 export interface AuditLogOptions {
