@@ -3,7 +3,6 @@
 import inspect
 
 from google.protobuf import json_format
-
 from snakebridge_worker.introspect import describe_library
 from snakebridge_worker.introspect.doc_blocks import doc_blocks
 

@@ -5,7 +5,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from snakebridge_worker.introspect import describe_library
 from snakebridge_worker.proto import describe_pb2
 

@@ -222,11 +222,7 @@ def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: 
         matches = [m for m in (_stub_match(param, index, params) for params, _ in variants) if m is not None]
         typed = [m.type for m in matches if m.type is not None]
         merged = _Param(param.name, param.kind, default=param.default)
-        if typed and len(matches) == len(variants):
-            merged.type = _union(typed)
-            merged.annotation = merged.type.text
-            merged.source = describe_pb2.TYPE_SOURCE_STUBS
-        elif typed:  # a parameter only some overloads take
+        if typed:  # the union over the overloads that take it (some may not)
             merged.type = _union(typed)
             merged.annotation = merged.type.text
             merged.source = describe_pb2.TYPE_SOURCE_STUBS

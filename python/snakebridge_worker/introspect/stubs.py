@@ -91,7 +91,7 @@ def _search_context() -> Any:
 @lru_cache(maxsize=4)
 def _search_context_for(path: tuple[str, ...]) -> Any:
     try:
-        import typeshed_client  # noqa: PLC0415 - optional: without it there is no stubs tier
+        import typeshed_client  # optional: without it there is no stubs tier
     except ImportError:
         return None
     # search_path given explicitly: otherwise typeshed_client starts a subprocess to read sys.path.
@@ -105,7 +105,7 @@ def load_stub(module_name: str) -> StubModule | None:
     context = _search_context()
     if context is None or not module_name:
         return None
-    import typeshed_client  # noqa: PLC0415
+    import typeshed_client
 
     try:
         path = typeshed_client.get_stub_file(module_name, search_context=context)
