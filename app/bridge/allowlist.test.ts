@@ -43,7 +43,7 @@ function rawConnection(): WorkerConnection {
 function rawRequest(kind: CallKind, target: string, args: PyValue[] = [], handleId = ""): CallRequest {
   return {
     callId: randomUUID(), kind, target, handleId, args: args.map((a) => encodeValue(a)), kwargs: [], sessionId: "",
-    resultMode: ResultMode.RESULT_MODE_UNSPECIFIED, shmThresholdBytes: 0n,
+    resultMode: ResultMode.RESULT_MODE_UNSPECIFIED, shmThresholdBytes: 0n, parentCallId: "",
   };
 }
 

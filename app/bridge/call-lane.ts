@@ -15,8 +15,8 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** Answers a call the worker makes to the host. */
-export type LaneRequestHandler = (request: CallRequest) => Promise<CallResponse>;
+/** Answers a call the worker makes to the host; undefined sends no answer (nobody waits for it any more). */
+export type LaneRequestHandler = (request: CallRequest) => Promise<CallResponse | undefined>;
 
 const MAX_FRAME_BYTES = 1024 * 1024 * 1024 + 1024;
 
@@ -43,6 +43,10 @@ export class CallLane {
   /** Bytes the incomplete frame at the head of #chunks needs in all (0: unknown until 4 bytes are in). */
   #needed = 0;
   onRequest: LaneRequestHandler | undefined;
+  /** The worker stopped waiting for one of its requests (its call was interrupted). */
+  onCancel: ((callId: string) => void) | undefined;
+  /** The worker dropped host function proxies (issue 17). */
+  onRelease: ((id: string, count: number) => void) | undefined;
 
   private constructor(socket: Socket, token: string) {
     this.#socket = socket;
@@ -169,6 +173,8 @@ export class CallLane {
       this.#pending.delete(response.callId);
       pending.resolve(response);
     }
+    for (const released of frame.releasedFunctions) this.onRelease?.(released.id, released.count);
+    for (const cancel of frame.cancels) this.onCancel?.(cancel.callId);
     for (const request of frame.requests) this.#answer(request);
   }
 
@@ -188,7 +194,7 @@ export class CallLane {
       },
       durationUs: 0n,
     })).then((response) => {
-      if (this.#closed) return;
+      if (this.#closed || response === undefined) return;
       this.#outResponses.push(response);
       this.#schedule();
     }, () => undefined);

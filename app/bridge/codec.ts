@@ -4,8 +4,13 @@ import type { NDArray as NDArrayMessage, Value } from "../../proto/generated/sna
 import { PythonError } from "./python-error.js";
 import {
   isTuple, nameFields, NDArray, PyComplex, PyHandle, recordPythonType, type DType, type DTypeArrays, type HandleOwner,
-  type PyValue, type TypedArray,
+  type PyCallback, type PyValue, type TypedArray,
 } from "./values.js";
+
+/** How functions inside a value are sent: registered as host functions Python can call back (issue 17). */
+export interface EncodeContext {
+  hostFunction(fn: PyCallback): { id: string; name: string };
+}
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -34,7 +39,7 @@ function serializationError(message: string): PythonError {
 }
 
 /** Encodes a TypeScript value as a Python value. */
-export function encodeValue(value: PyValue | undefined, depth = 0): Value {
+export function encodeValue(value: PyValue | undefined, depth = 0, context?: EncodeContext): Value {
   if (depth > MAX_DEPTH) throw serializationError(`value nests deeper than ${MAX_DEPTH} levels (a cycle?)`);
   if (value === null || value === undefined) return { kind: { $case: "nullValue", value: {} } };
   switch (typeof value) {
@@ -49,7 +54,10 @@ export function encodeValue(value: PyValue | undefined, depth = 0): Value {
     case "string":
       return { kind: { $case: "strValue", value } };
     case "object":
-      return encodeObject(value, depth);
+      return encodeObject(value, depth, context);
+    case "function":
+      if (context !== undefined) return { kind: { $case: "hostFunctionValue", value: context.hostFunction(value) } };
+      throw serializationError("cannot send a function to Python here; functions cross as callbacks in call arguments only");
     default:
       throw serializationError(
         `cannot send a ${typeof value} to Python; pass plain data (numbers, strings, arrays, objects, ` +
@@ -58,7 +66,7 @@ export function encodeValue(value: PyValue | undefined, depth = 0): Value {
   }
 }
 
-function encodeObject(value: object, depth: number): Value {
+function encodeObject(value: object, depth: number, context: EncodeContext | undefined): Value {
   if (value instanceof PyHandle) {
     if (value.released) throw serializationError(`handle ${value.id} (${value.pythonType}) was released and cannot be used`);
     return { kind: { $case: "handleValue", value: { id: value.id, pythonType: value.pythonType, repr: value.repr } } };
@@ -67,20 +75,20 @@ function encodeObject(value: object, depth: number): Value {
   if (value instanceof PyComplex) return { kind: { $case: "complexValue", value: { real: value.real, imag: value.imag } } };
   if (value instanceof Uint8Array) return { kind: { $case: "bytesValue", value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) } };
   if (Array.isArray(value)) {
-    const items = (value as readonly PyValue[]).map((item) => encodeValue(item, depth + 1));
+    const items = (value as readonly PyValue[]).map((item) => encodeValue(item, depth + 1, context));
     return isTuple(value)
       ? { kind: { $case: "tupleValue", value: { items, fields: [], pythonType: "" } } }
       : { kind: { $case: "listValue", value: { items, fields: [], pythonType: "" } } };
   }
   if (value instanceof Map) {
     const entries = [...(value as ReadonlyMap<PyValue, PyValue>)].map(([k, v]) => ({
-      key: encodeValue(k, depth + 1),
-      value: encodeValue(v, depth + 1),
+      key: encodeValue(k, depth + 1, context),
+      value: encodeValue(v, depth + 1, context),
     }));
     return { kind: { $case: "dictValue", value: { entries, pythonType: "" } } };
   }
   if (value instanceof Set) {
-    const items = [...(value as ReadonlySet<PyValue>)].map((item) => encodeValue(item, depth + 1));
+    const items = [...(value as ReadonlySet<PyValue>)].map((item) => encodeValue(item, depth + 1, context));
     return { kind: { $case: "setValue", value: { items, fields: [], pythonType: "" } } };
   }
   if (ArrayBuffer.isView(value)) {
@@ -97,7 +105,7 @@ function encodeObject(value: object, depth: number): Value {
   }
   const entries = Object.entries(value as Record<string, PyValue>).map(([k, v]) => ({
     key: { kind: { $case: "strValue" as const, value: k } },
-    value: encodeValue(v, depth + 1),
+    value: encodeValue(v, depth + 1, context),
   }));
   return { kind: { $case: "dictValue", value: { entries, pythonType: "" } } };
 }
@@ -119,6 +127,8 @@ export interface HandleContext {
   generation: number;
   /** Called for every handle created, so the bridge can release it when garbage collected. */
   track?(handle: PyHandle): void;
+  /** The host function a HostFunction message names (one Python sent back). */
+  hostFunction?(id: string): PyCallback | undefined;
 }
 
 /** Decodes a Python value into TypeScript. */
@@ -159,6 +169,11 @@ export function decodeValue(value: Value | undefined, context: HandleContext): P
     }
     case "ndarrayValue":
       return decodeArray(kind.value);
+    case "hostFunctionValue": {
+      const fn = context.hostFunction?.(kind.value.id);
+      if (fn === undefined) throw serializationError(`Python sent back host function ${kind.value.id}, which the host no longer holds`);
+      return fn;
+    }
     case "handleValue": {
       const handle = new PyHandle(kind.value.id, kind.value.pythonType, kind.value.repr, context.workerId, context.generation, context.owner);
       context.track?.(handle);

@@ -135,7 +135,7 @@ describe("the worker's token", () => {
     try {
       const request = {
         callId: "x", kind: CallKind.CALL_KIND_FUNCTION, target: "math.sqrt", handleId: "", args: [], kwargs: [],
-        sessionId: "", resultMode: ResultMode.RESULT_MODE_UNSPECIFIED, shmThresholdBytes: 0n,
+        sessionId: "", resultMode: ResultMode.RESULT_MODE_UNSPECIFIED, shmThresholdBytes: 0n, parentCallId: "",
       };
       const anonymous = WorkerConnection.unauthenticated(worker.handshake.address);
       const refusal = await new Promise<ServiceError | null>((resolve) => anonymous.call(request, (error) => resolve(error)));

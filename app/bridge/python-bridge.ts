@@ -14,13 +14,17 @@ import { AsyncQueue } from "./async-queue.js";
 import { observeCall, observeStream, type CallObserver } from "./call-observer.js";
 import { redactOutcome, redactStream, type ArgumentBinder } from "./argument-binder.js";
 import { CallInterrupt } from "./call-interrupt.js";
-import { decodeValue, encodeValue, type HandleContext } from "./codec.js";
+import { decodeValue, encodeValue, type EncodeContext, type HandleContext } from "./codec.js";
+import { callContext, currentCall, type CallContext } from "./callbacks/call-context.js";
+import { HostFunctions } from "./callbacks/host-functions.js";
+import { HostRequestServer, type HostService } from "./callbacks/host-requests.js";
+import { RunningCalls } from "./callbacks/running-calls.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
 import type { PythonWorker, StartMode } from "./python-adapter.js";
 import { defaultShmThreshold, placementOf, workerAdapterFor, type BridgeWorkerAdapter, type Placement, type WorkerPlacement } from "./placement/index.js";
 import { PythonError } from "./python-error.js";
 import { rpcError, type WorkerConnection } from "./worker-client.js";
-import { NDArray, PyHandle, type HandleOwner, type PyKwargs, type PyValue } from "./values.js";
+import { NDArray, PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
 
 export interface BridgeOptions {
   /** Interpreter to use; otherwise SNAKEBRIDGE_PYTHON, the project venv, then python3 on PATH. */
@@ -89,6 +93,8 @@ interface RunningCall {
   connection: WorkerConnection;
   workerId: string;
   interrupt: CallInterrupt;
+  /** Aborted when the call ends: the signal its callbacks see (callbacks/running-calls.ts). */
+  ended?: AbortController;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -116,7 +122,12 @@ function handlesIn(value: PyValue | undefined, found: PyHandle[] = []): PyHandle
 
 /** Calls Python functions, classes and generators in a pool of worker processes. */
 export class PythonBridge implements HandleOwner {
-  readonly #running = new Map<string, RunningCall>();
+  readonly #running = new RunningCalls<RunningCall>();
+  /** TypeScript functions Python holds proxies for (callbacks, issue 17). */
+  readonly #functions = new HostFunctions();
+  readonly #encodeContext: EncodeContext = { hostFunction: (fn) => this.#functions.send(fn) };
+  /** Host services workers may call: tools, session state (keyed by CallKind). */
+  readonly #services: Partial<Record<CallKind, HostService>> = {};
   #tick: BatchedCall[] = [];
   #batchesInFlight = 0;
   readonly #poolSize: number;
@@ -153,6 +164,7 @@ export class PythonBridge implements HandleOwner {
       onOutput: (workerId, stream, text) => ref.bridge?.emitOutput(workerId, stream, text),
       onReady: (worker) => {
         if (!ref.bridge) return;
+        ref.bridge.#serveHost(worker.workerId, worker.connection);
         ref.bridge.connections.set(worker.workerId, worker.connection);
         ref.bridge.#placements.set(worker.workerId, placementOf(worker));
       },
@@ -207,11 +219,12 @@ export class PythonBridge implements HandleOwner {
       kind,
       target,
       handleId: handle?.id ?? "",
-      args: args.map((a) => encodeValue(a)),
-      kwargs: Object.entries(kwargs).map(([name, value]) => ({ name, value: encodeValue(value) })),
+      args: args.map((a) => encodeValue(a, 0, this.#encodeContext)),
+      kwargs: Object.entries(kwargs).map(([name, value]) => ({ name, value: encodeValue(value, 0, this.#encodeContext) })),
       sessionId: options.session ?? "",
       resultMode: options.resultMode === "handle" ? ResultMode.RESULT_MODE_HANDLE : ResultMode.RESULT_MODE_UNSPECIFIED,
       shmThresholdBytes: this.#shmThreshold,
+      parentCallId: "",
     };
   }
 
@@ -244,7 +257,74 @@ export class PythonBridge implements HandleOwner {
       workerId: worker.id,
       generation: worker.generation,
       track: (handle) => this.#finalizer.register(handle, { id: handle.id, workerId: worker.id, generation: worker.generation }, handle),
+      hostFunction: (id) => this.#functions.get(id),
     };
+  }
+
+  // -- calls from Python to the host (callbacks, tools, state: issue 17) -------------------------
+
+  /** The call the current callback runs for (its id, worker and an AbortSignal), or undefined outside callbacks. */
+  currentCall(): CallContext | undefined {
+    return currentCall();
+  }
+
+  /** True while a worker holds a proxy for `fn` (a callback Python kept). */
+  holdsCallback(fn: PyCallback): boolean {
+    return this.#functions.holds(fn);
+  }
+
+  /** How many TypeScript functions Python holds proxies for now. */
+  get liveCallbacks(): number {
+    return this.#functions.size;
+  }
+
+  /** Makes `service` answer the worker requests of `kind` (tools.ts, session-state.ts). */
+  serveKind(kind: CallKind, service: HostService): void {
+    this.#services[kind] = service;
+  }
+
+  #serveHost(workerId: string, connection: WorkerConnection): void {
+    const server = new HostRequestServer({
+      functions: this.#functions,
+      encode: this.#encodeContext,
+      decodeContext: (id) => {
+        const info = this.pool.snapshot().workers.find((w) => w.id === id);
+        return info === undefined ? undefined : this.#handleContext(info);
+      },
+      callSignal: (callId) => this.#running.signalOf(callId),
+      services: this.#services,
+      owner: this,
+    }, workerId);
+    connection.serveHost({
+      onRequest: (request) => server.serve(request),
+      onCancel: (callId) => server.cancel(callId),
+      onRelease: (id, count) => this.#functions.release(id, count),
+    });
+  }
+
+  /** The callback this call is made from, when it should run on the worker waiting on that callback. */
+  #nestedParent(handles: readonly PyHandle[]): CallContext | undefined {
+    const parent = callContext.getStore();
+    if (parent === undefined || parent.owner !== this || !this.#running.has(parent.callId)) return undefined;
+    if (handles.some((h) => h.workerId !== parent.workerId)) return undefined; // its objects live elsewhere: the pool routes it
+    return parent;
+  }
+
+  /** Runs a call made from a callback on the worker that waits on that callback (it counts as busy in the pool). */
+  async #runNested(parent: CallContext, request: CallRequest, handles: PyHandle[], target: string, interrupt: CallInterrupt): Promise<PyValue> {
+    const connection = this.connections.get(parent.workerId);
+    const info = this.pool.snapshot().workers.find((w) => w.id === parent.workerId);
+    if (connection === undefined || info === undefined) throw PythonError.bridge("worker_crashed", `worker ${parent.workerId} is gone`, target);
+    if (interrupt.error) throw interrupt.error;
+    this.#checkGeneration(info, handles, target);
+    request.parentCallId = parent.callId;
+    const answer = connection.callFast(request);
+    this.#bindInterrupt(interrupt, { connection }, info, request.callId, target, answer);
+    try {
+      return this.#outcome(await answer, info, target);
+    } finally {
+      this.#running.delete(request.callId);
+    }
   }
 
   #checkGeneration(worker: WorkerInfo, handles: PyHandle[], target: string): void {
@@ -272,9 +352,14 @@ export class PythonBridge implements HandleOwner {
     const handles = handlesOf(handle, args, kwargs);
     const routing = this.#routing(target, handles, options);
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const interrupt = new CallInterrupt(target, timeoutMs, options.signal);
+    const parent = this.#nestedParent(handles);
+    // A call from a callback also ends when the call waiting on that callback ends.
+    const signal = parent === undefined ? options.signal : options.signal === undefined ? parent.signal : AbortSignal.any([options.signal, parent.signal]);
+    const interrupt = new CallInterrupt(target, timeoutMs, signal);
     // Calls that may run on any worker share a frame with the others issued in this tick.
-    const work = routing.workerId === undefined && routing.session === undefined
+    const work = parent !== undefined
+      ? this.#runNested(parent, request, handles, target, interrupt)
+      : routing.workerId === undefined && routing.session === undefined
       ? new Promise<PyValue>((resolve, reject) => this.#enqueue({ request, target, interrupt, resolve, reject }))
       : this.pool.run(async (worker, info) => {
         if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
@@ -365,7 +450,7 @@ export class PythonBridge implements HandleOwner {
    * thread) and keeps the pool slot until the call has really ended; if it ignores the interrupt for
    * hungCallGraceMs it is replaced. Also registers the call for cancel(callId) and requestStop(callId).
    */
-  #bindInterrupt(interrupt: CallInterrupt, worker: PythonWorker, info: WorkerInfo, callId: string, target: string, finished: Promise<unknown>, onSent?: (found: boolean) => void): void {
+  #bindInterrupt(interrupt: CallInterrupt, worker: Pick<PythonWorker, "connection">, info: Pick<WorkerInfo, "id">, callId: string, target: string, finished: Promise<unknown>, onSent?: (found: boolean) => void): void {
     const connection = worker.connection;
     this.#running.set(callId, { connection, workerId: info.id, interrupt });
     interrupt.bind(async () => {

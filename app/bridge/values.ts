@@ -150,9 +150,16 @@ export class PyHandle {
   }
 }
 
+/**
+ * A host function sent to Python: it arrives as a callable proxy that runs the function here (issue 17).
+ * Its arguments arrive as PyValues; it may return a PyValue or a Promise of one.
+ */
+export type PyCallback = (...args: never[]) => unknown;
+
 /** Any value that can cross into or out of Python. */
 export type PyValue =
   | null
+  | PyCallback
   | boolean
   | number
   | bigint

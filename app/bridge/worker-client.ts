@@ -5,7 +5,7 @@ import {
   WorkerClient, type CallRequest, type CallResponse, type DescribeResponse, type EvalEvent, type EvalRequest,
   type HealthResponse, type StreamEvent, type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
-import { CallLane } from "./call-lane.js";
+import { CallLane, type LaneRequestHandler } from "./call-lane.js";
 import { PythonError } from "./python-error.js";
 
 export const TOKEN_METADATA_KEY = "x-snakebridge-token";
@@ -24,6 +24,13 @@ export function rpcError(error: ServiceError, what: string, target?: string): Py
   return PythonError.bridge("internal", `${what} failed: ${error.details || error.message}`, target, error);
 }
 
+/** How the host answers the calls a worker makes to it (issue 17: callbacks, tools, state). */
+export interface HostHandlers {
+  onRequest: LaneRequestHandler;
+  onCancel(callId: string): void;
+  onRelease(id: string, count: number): void;
+}
+
 interface PendingCall {
   resolve(response: CallResponse): void;
   reject(error: Error): void;
@@ -40,6 +47,7 @@ export class WorkerConnection {
   #pipeline: ClientDuplexStream<CallRequest, CallResponse> | undefined;
   readonly #pending = new Map<string, PendingCall>();
   #closed = false;
+  #hostHandlers: HostHandlers | undefined;
 
   /** `laneAddress` is the handshake's fast_address; without one, calls use gRPC's CallPipeline. */
   constructor(readonly address: string, token: string, readonly laneAddress?: string) {
@@ -70,9 +78,22 @@ export class WorkerConnection {
     this.#laneConnecting ??= CallLane.connect(this.laneAddress ?? "", this.#token, timeoutMs).then((lane) => {
       if (this.#closed) lane.close();
       this.#lane = lane;
+      if (this.#hostHandlers !== undefined) this.#attach(lane, this.#hostHandlers);
       return lane;
     });
     return this.#laneConnecting;
+  }
+
+  /** Serves the calls this worker makes to the host on its lane (the gRPC fallback has no such direction). */
+  serveHost(handlers: HostHandlers): void {
+    this.#hostHandlers = handlers;
+    if (this.#lane !== undefined) this.#attach(this.#lane, handlers);
+  }
+
+  #attach(lane: CallLane, handlers: HostHandlers): void {
+    lane.onRequest = handlers.onRequest;
+    lane.onCancel = (callId) => handlers.onCancel(callId);
+    lane.onRelease = (id, count) => handlers.onRelease(id, count);
   }
 
   /** One unary Call with a gRPC deadline (the worker interrupts the call when it passes). */

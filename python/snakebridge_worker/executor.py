@@ -56,6 +56,9 @@ class MainThreadExecutor:
         # Cancels that arrived before their call (the control channel overtook the call lane): applied on arrival.
         self._early: OrderedDict[str, type[BaseException]] = OrderedDict()
         self._running: Job | None = None
+        # Jobs running on the main thread, outermost first: more than one while a call waits on a host callback
+        # that called back into this worker (the nested call runs inline, on top of the waiting one).
+        self._stack: list[Job] = []
         self._main_ident = threading.main_thread().ident
         self.calls_total = 0
 
@@ -102,7 +105,7 @@ class MainThreadExecutor:
                 job.control.request_stop()
                 return True
             job.interrupt_reason = reason
-            if job is not self._running:
+            if job not in self._stack:
                 return True  # not started yet: skipped when its turn comes
         signal.pthread_kill(self._main_ident, signal.SIGINT)  # type: ignore[arg-type]
         return True
@@ -132,16 +135,19 @@ class MainThreadExecutor:
             if job.interrupt_reason is not None:
                 self._pending.pop(job.call_id, None)
                 return False, job.interrupt_reason(f"call {job.call_id} was cancelled before it started")
+            previous = self._running
             self._running = job
+            self._stack.append(job)
         bind_control(job.control)
         try:
             return True, job.fn()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
             return False, self._normalise(job, exc)
         finally:
-            bind_control(None)
+            bind_control(previous.control if previous is not None else None)
             with self._lock:
-                self._running = None
+                self._running = previous
+                self._stack.pop()
                 self._pending.pop(job.call_id, None)
                 self.calls_total += 1
 
@@ -154,9 +160,11 @@ class MainThreadExecutor:
         return exc
 
     def _on_sigint(self, signum: int, frame: Any) -> None:
-        job = self._running
-        if job is not None and job.interrupt_reason is not None:
-            raise _interruption(job.interrupt_reason)
+        # The interrupted call may be one waiting under a nested call: raising here ends the nested one first,
+        # which hands the interruption back up through the callback that the waiting call is in.
+        for job in reversed(self._stack):
+            if job.interrupt_reason is not None:
+                raise _interruption(job.interrupt_reason)
         # A stray SIGINT (nothing to interrupt) is ignored: the host owns this worker's lifetime.
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import hmac
 import os
+import select
 import socket
 import struct
 import sys
+import threading
 import time
 import uuid
 from typing import Any, Callable
@@ -30,6 +32,26 @@ _INITIAL_BUFFER = 64 * 1024
 
 CallRunner = Callable[[worker_pb2.CallRequest], worker_pb2.CallResponse]
 Canceller = Callable[[str], None]
+
+# The connection that calls to the host (callbacks, tools, state) go out on: the latest authenticated one.
+_ACTIVE: "LaneProtocol | None" = None
+
+
+def active_lane() -> "LaneProtocol":
+    """The host's lane connection; raises when no host is connected (the worker runs outside a bridge)."""
+    if _ACTIVE is None or _ACTIVE._transport is None:
+        raise ConnectionError("no host is connected on the call lane, so the worker cannot call back into it")
+    return _ACTIVE
+
+
+class _Waiter:
+    """A request this worker sent to the host, waiting for its answer."""
+
+    __slots__ = ("answer", "event")
+
+    def __init__(self, threaded: bool) -> None:
+        self.answer: worker_pb2.CallResponse | None = None
+        self.event = threading.Event() if threaded else None
 
 
 class LaneProtocol(asyncio.BufferedProtocol):
@@ -48,8 +70,17 @@ class LaneProtocol(asyncio.BufferedProtocol):
         self._filled = 0
         self._authenticated = False
         self._transport: asyncio.Transport | None = None
-        # Requests this worker sent to the host (callbacks, issue 17), by call id.
-        self._waiting: dict[str, "asyncio.Future[worker_pb2.CallResponse]"] = {}
+        # Where the next unparsed frame starts in _buffer (an attribute: a nested read parses on from here).
+        self._start = 0
+        # How many calls to the host are waiting on this thread's nested reads (re-entrancy, issue 17).
+        self._depth = 0
+        # Requests this worker sent to the host (callbacks, tools, state), by call id.
+        self._waiting: dict[str, _Waiter] = {}
+        # Writes go straight to a duplicate of the socket, never through the transport's buffer: a call waiting
+        # on the host blocks the loop, so anything left in that buffer would never leave (and order would break).
+        self._sock: socket.socket | None = None
+        self._write_lock = threading.Lock()
+        self._released: dict[str, int] = {}
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -57,13 +88,21 @@ class LaneProtocol(asyncio.BufferedProtocol):
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if sock is not None:
+            self._sock = socket.socket(fileno=os.dup(sock.fileno()))
 
     def connection_lost(self, exc: Exception | None) -> None:
+        global _ACTIVE
         self._transport = None
-        for future in self._waiting.values():
-            if not future.done():
-                future.set_exception(ConnectionError("the host closed the call lane"))
+        if _ACTIVE is self:
+            _ACTIVE = None
+        for waiter in self._waiting.values():
+            if waiter.event is not None:
+                waiter.event.set()
         self._waiting.clear()
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
 
     def get_buffer(self, sizehint: int) -> memoryview:
         if self._filled == len(self._buffer):
@@ -79,25 +118,32 @@ class LaneProtocol(asyncio.BufferedProtocol):
 
     def buffer_updated(self, nbytes: int) -> None:
         self._filled += nbytes
-        start = 0
-        while self._filled - start >= 4:
+        self._drain()
+        if self._transport is not None and self._depth == 0:
+            self._compact(self._start)
+            self._start = 0
+
+    def _drain(self) -> None:
+        """Handles every complete frame from _start on (also called by a nested read, see request)."""
+        while self._filled - self._start >= 4:
+            start = self._start
             (size,) = _HEADER.unpack_from(self._buffer, start)
             if size > _MAX_FRAME:
                 self._close(f"frame of {size} bytes exceeds the lane's limit")
                 return
             end = start + 4 + size
             if end > self._filled:
-                if 4 + size > len(self._buffer):
-                    self._compact(start)
-                    start = 0
-                    self._grow(4 + size)  # one read-through for a large frame (an ndarray argument)
+                if end > len(self._buffer):
+                    if self._depth == 0:
+                        self._compact(start)
+                        self._start = 0
+                    self._grow(self._start + 4 + size)  # one read-through for a large frame (an ndarray argument)
                 break
             frame = worker_pb2.LaneFrame.FromString(self._view[start + 4 : end])
-            start = end
+            self._start = end
             self._frame(frame)
             if self._transport is None:
                 return
-        self._compact(start)
 
     def _compact(self, start: int) -> None:
         if start == 0:
@@ -118,17 +164,21 @@ class LaneProtocol(asyncio.BufferedProtocol):
             self._transport = None
 
     def _frame(self, frame: worker_pb2.LaneFrame) -> None:
+        global _ACTIVE
         if not self._authenticated:
             if not hmac.compare_digest(frame.token.encode(), self._token):
                 self._close("missing or wrong token (this worker only serves the host that started it)")
                 return
             self._authenticated = True
+            _ACTIVE = self
         for cancel in frame.cancels:
             self._cancel(cancel.call_id)
         for response in frame.responses:
-            future = self._waiting.pop(response.call_id, None)
-            if future is not None and not future.done():
-                future.set_result(response)
+            waiter = self._waiting.pop(response.call_id, None)
+            if waiter is not None:  # else: the call that asked was interrupted meanwhile; the answer is dropped
+                waiter.answer = response
+                if waiter.event is not None:
+                    waiter.event.set()
         if frame.requests:
             self._serve(frame.requests)
 
@@ -149,19 +199,93 @@ class LaneProtocol(asyncio.BufferedProtocol):
             self._send(worker_pb2.LaneFrame(responses=answers))
 
     def _send(self, frame: worker_pb2.LaneFrame) -> None:
-        if self._transport is None:
+        if self._transport is None or self._sock is None:
             return  # the host went away; its calls died with the connection
-        data = frame.SerializeToString()
-        self._transport.write(_HEADER.pack(len(data)) + data)
+        with self._write_lock:
+            if self._released:
+                released = self._released
+                self._released = {}
+                frame.released_functions.extend(
+                    worker_pb2.ReleasedHostFunction(id=key, count=count) for key, count in released.items())
+            data = frame.SerializeToString()
+            self._write_all(_HEADER.pack(len(data)) + data)
 
-    def request(self, request: worker_pb2.CallRequest) -> "asyncio.Future[worker_pb2.CallResponse]":
-        """Sends a call to the host (the lane is symmetric); the future resolves with its answer."""
+    def _write_all(self, data: bytes) -> None:
+        """Writes a whole frame now (the socket is non-blocking: wait for room as needed; the host always reads)."""
+        sock = self._sock
+        assert sock is not None
+        view = memoryview(data)
+        while view:
+            try:
+                sent = sock.send(view)
+            except BlockingIOError:
+                select.select([], [sock], [])
+                continue
+            view = view[sent:]
+
+    def release_function(self, function_id: str, count: int) -> None:
+        """Queues the release of a host function proxy; it leaves with the next frame (see flush_releases)."""
+        self._released[function_id] = self._released.get(function_id, 0) + count
+
+    def flush_releases(self) -> None:
+        """Sends queued releases now when there are any."""
+        if self._released:
+            self._send(worker_pb2.LaneFrame())
+
+    def request(self, request: worker_pb2.CallRequest) -> worker_pb2.CallResponse:
+        """Calls the host (the lane is symmetric) and waits for its answer.
+
+        On the main thread the loop is blocked by the running call, so this reads the socket itself and handles
+        what arrives meanwhile: the answer, and calls the host makes back into this worker while it waits
+        (a callback calling Python), which run here, nested. Other threads wait for whoever reads.
+        """
         if not request.call_id:
             request.call_id = uuid.uuid4().hex
-        future: "asyncio.Future[worker_pb2.CallResponse]" = asyncio.get_running_loop().create_future()
-        self._waiting[request.call_id] = future
-        self._send(worker_pb2.LaneFrame(requests=[request]))
-        return future
+        threaded = threading.current_thread() is not threading.main_thread()
+        waiter = _Waiter(threaded)
+        self._waiting[request.call_id] = waiter
+        try:
+            self._send(worker_pb2.LaneFrame(requests=[request]))
+            if threaded:
+                assert waiter.event is not None
+                waiter.event.wait()
+            else:
+                self._depth += 1
+                try:
+                    while waiter.answer is None and self._transport is not None:
+                        self._read_nested()
+                finally:
+                    self._depth -= 1
+        except BaseException:
+            # Interrupted (the outer call was cancelled or timed out): tell the host its work is no longer wanted.
+            if self._waiting.pop(request.call_id, None) is not None and self._transport is not None:
+                self._send(worker_pb2.LaneFrame(cancels=[worker_pb2.CancelRequest(call_id=request.call_id)]))
+            raise
+        if waiter.answer is None:
+            self._waiting.pop(request.call_id, None)
+            raise ConnectionError(f"the host closed the call lane before answering {request.target or 'a callback'}")
+        return waiter.answer
+
+    def _read_nested(self) -> None:
+        """Reads what is available on the socket into the frame buffer and handles complete frames."""
+        sock = self._sock
+        if sock is None:
+            return
+        select.select([sock], [], [])
+        if self._filled == len(self._buffer):
+            self._grow(len(self._buffer) * 2)
+        try:
+            n = sock.recv_into(self._view[self._filled:])
+        except BlockingIOError:
+            return
+        if n == 0:
+            transport = self._transport
+            if transport is not None:
+                transport.close()
+            self.connection_lost(None)
+            return
+        self._filled += n
+        self._drain()
 
 
 async def start_lane(loop: asyncio.AbstractEventLoop, token: str, run: CallRunner, cancel: Canceller,
@@ -181,4 +305,4 @@ async def start_lane(loop: asyncio.AbstractEventLoop, token: str, run: CallRunne
     return server, f"{host}:{port}"
 
 
-__all__ = ["LaneProtocol", "start_lane"]
+__all__ = ["LaneProtocol", "start_lane", "active_lane"]

@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterator
 
 import grpc
 
-from . import WORKER_VERSION, allowlist
+from . import WORKER_VERSION, allowlist, callbacks
 from .calls import iterate, perform
 from .errors import CallCancelled, CallTimedOut, to_python_error
 from .event_channel import EventChannel
@@ -77,6 +77,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
     def __init__(self, executor: MainThreadExecutor, handles: HandleTable) -> None:
         self._executor = executor
         self._handles = handles
+        callbacks.bind_handles(handles)  # calls to the host encode their arguments with this worker's handles
         self._sessions = SESSIONS
         self._started = time.monotonic()
 

@@ -111,6 +111,9 @@ class Encoder:
                 return self._encode_subclass(obj, depth + 1, path)
             finally:
                 path.discard(id(obj))
+        if type(obj).__name__ == "HostFunction" and type(obj).__module__ == __package__ + ".callbacks":
+            # A host function going back to the host: it arrives there as the original function.
+            return values_pb2.Value(host_function_value=values_pb2.HostFunction(id=obj.host_id))
         return self.handle(obj)
 
     def _encode_subclass(self, obj: Any, depth: int, path: set[int]) -> values_pb2.Value:
@@ -245,4 +248,11 @@ _DECODERS: dict[str, Callable[[Decoder, values_pb2.Value], Any]] = {
     "dict_value": Decoder._dict,
     "ndarray_value": Decoder._ndarray,
     "handle_value": lambda d, v: d._handles.get(v.handle_value.id),
+    "host_function_value": lambda d, v: _host_function(v.host_function_value),
 }
+
+
+def _host_function(message: values_pb2.HostFunction) -> Any:
+    from .callbacks import proxy_for  # imported late: callbacks imports this module
+
+    return proxy_for(message)

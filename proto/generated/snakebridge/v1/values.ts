@@ -33,7 +33,20 @@ export interface Value {
     | { $case: "handleValue"; value: Handle }
     | { $case: "setValue"; value: ValueList }
     | { $case: "complexValue"; value: Complex }
+    | //
+    /** A host function (a TypeScript callback) the worker may call back; see worker.proto's CALL_KIND_CALLBACK. */
+    { $case: "hostFunctionValue"; value: HostFunction }
     | undefined;
+}
+
+/**
+ * A function that lives in the host. The worker wraps it in a callable proxy; calling the proxy sends a
+ * CALL_KIND_CALLBACK request to the host on the call lane. `id` stays valid until the worker releases the proxy.
+ */
+export interface HostFunction {
+  id: string;
+  /** The function's name on the host, for repr() and tracebacks. */
+  name: string;
 }
 
 export interface Null {
@@ -152,6 +165,9 @@ export const Value: MessageFns<Value> = {
         break;
       case "complexValue":
         Complex.encode(message.kind.value, writer.uint32(114).fork()).join();
+        break;
+      case "hostFunctionValue":
+        HostFunction.encode(message.kind.value, writer.uint32(122).fork()).join();
         break;
     }
     return writer;
@@ -282,6 +298,14 @@ export const Value: MessageFns<Value> = {
             message.kind = { $case: "complexValue", value: Complex.decode(reader, reader.uint32()) };
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.kind = { $case: "hostFunctionValue", value: HostFunction.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -352,6 +376,10 @@ export const Value: MessageFns<Value> = {
         ? { $case: "complexValue", value: Complex.fromJSON(object.complexValue) }
         : isSet(object.complex_value)
         ? { $case: "complexValue", value: Complex.fromJSON(object.complex_value) }
+        : isSet(object.hostFunctionValue)
+        ? { $case: "hostFunctionValue", value: HostFunction.fromJSON(object.hostFunctionValue) }
+        : isSet(object.host_function_value)
+        ? { $case: "hostFunctionValue", value: HostFunction.fromJSON(object.host_function_value) }
         : undefined,
     };
   },
@@ -386,6 +414,8 @@ export const Value: MessageFns<Value> = {
       obj.setValue = ValueList.toJSON(message.kind.value);
     } else if (message.kind?.$case === "complexValue") {
       obj.complexValue = Complex.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "hostFunctionValue") {
+      obj.hostFunctionValue = HostFunction.toJSON(message.kind.value);
     }
     return obj;
   },
@@ -480,7 +510,98 @@ export const Value: MessageFns<Value> = {
         }
         break;
       }
+      case "hostFunctionValue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "hostFunctionValue", value: HostFunction.fromPartial(object.kind.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseHostFunction(): HostFunction {
+  return { id: "", name: "" };
+}
+
+export const HostFunction: MessageFns<HostFunction> = {
+  encode(message: HostFunction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HostFunction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHostFunction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HostFunction {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: HostFunction): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HostFunction>, I>>(base?: I): HostFunction {
+    return HostFunction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HostFunction>, I>>(object: I): HostFunction {
+    const message = createBaseHostFunction();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
     return message;
   },
 };

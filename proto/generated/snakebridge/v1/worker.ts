@@ -42,6 +42,12 @@ export enum CallKind {
   CALL_KIND_ATTRIBUTE = 4,
   /** CALL_KIND_RELEASE - Releases `handle_id`. */
   CALL_KIND_RELEASE = 5,
+  /** CALL_KIND_CALLBACK - Worker to host (issue 17): calls the host function `target` (a HostFunction id) with args/kwargs. */
+  CALL_KIND_CALLBACK = 6,
+  /** CALL_KIND_HOST_TOOL - Worker to host: calls the host tool named `target`; "" with no args lists the tools. */
+  CALL_KIND_HOST_TOOL = 7,
+  /** CALL_KIND_HOST_STATE - Worker to host: a session-state operation on `session_id`: `target` is "get", "set", "delete" or "list". */
+  CALL_KIND_HOST_STATE = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -65,6 +71,15 @@ export function callKindFromJSON(object: any): CallKind {
     case 5:
     case "CALL_KIND_RELEASE":
       return CallKind.CALL_KIND_RELEASE;
+    case 6:
+    case "CALL_KIND_CALLBACK":
+      return CallKind.CALL_KIND_CALLBACK;
+    case 7:
+    case "CALL_KIND_HOST_TOOL":
+      return CallKind.CALL_KIND_HOST_TOOL;
+    case 8:
+    case "CALL_KIND_HOST_STATE":
+      return CallKind.CALL_KIND_HOST_STATE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -86,6 +101,12 @@ export function callKindToJSON(object: CallKind): string {
       return "CALL_KIND_ATTRIBUTE";
     case CallKind.CALL_KIND_RELEASE:
       return "CALL_KIND_RELEASE";
+    case CallKind.CALL_KIND_CALLBACK:
+      return "CALL_KIND_CALLBACK";
+    case CallKind.CALL_KIND_HOST_TOOL:
+      return "CALL_KIND_HOST_TOOL";
+    case CallKind.CALL_KIND_HOST_STATE:
+      return "CALL_KIND_HOST_STATE";
     case CallKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -186,6 +207,16 @@ export interface LaneFrame {
   requests: CallRequest[];
   responses: CallResponse[];
   cancels: CancelRequest[];
+  /**
+   * Worker to host: HostFunction proxies the worker dropped, with how many times each had been received
+   * (the host forgets a function once every copy it sent has come back).
+   */
+  releasedFunctions: ReleasedHostFunction[];
+}
+
+export interface ReleasedHostFunction {
+  id: string;
+  count: number;
 }
 
 export interface CallRequest {
@@ -203,6 +234,11 @@ export interface CallRequest {
    * when the host shares the machine; 0 disables it.
    */
   shmThresholdBytes: bigint;
+  /**
+   * A call made while another call waits on a callback (re-entrancy): the waiting call's id. Host to worker it
+   * is served by the worker that is waiting; worker to host it names the call whose callback this is.
+   */
+  parentCallId: string;
 }
 
 export interface CallResponse {
@@ -334,7 +370,7 @@ export interface EvalEvent {
 }
 
 function createBaseLaneFrame(): LaneFrame {
-  return { token: "", requests: [], responses: [], cancels: [] };
+  return { token: "", requests: [], responses: [], cancels: [], releasedFunctions: [] };
 }
 
 export const LaneFrame: MessageFns<LaneFrame> = {
@@ -350,6 +386,9 @@ export const LaneFrame: MessageFns<LaneFrame> = {
     }
     for (const v of message.cancels) {
       CancelRequest.encode(v!, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.releasedFunctions) {
+      ReleasedHostFunction.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -399,6 +438,14 @@ export const LaneFrame: MessageFns<LaneFrame> = {
             message.cancels.push(CancelRequest.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.releasedFunctions.push(ReleasedHostFunction.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -423,6 +470,11 @@ export const LaneFrame: MessageFns<LaneFrame> = {
       cancels: globalThis.Array.isArray(object?.cancels)
         ? object.cancels.map((e: any) => CancelRequest.fromJSON(e))
         : [],
+      releasedFunctions: globalThis.Array.isArray(object?.releasedFunctions)
+        ? object.releasedFunctions.map((e: any) => ReleasedHostFunction.fromJSON(e))
+        : globalThis.Array.isArray(object?.released_functions)
+        ? object.released_functions.map((e: any) => ReleasedHostFunction.fromJSON(e))
+        : [],
     };
   },
 
@@ -440,6 +492,9 @@ export const LaneFrame: MessageFns<LaneFrame> = {
     if (message.cancels?.length) {
       obj.cancels = message.cancels.map((e) => CancelRequest.toJSON(e));
     }
+    if (message.releasedFunctions?.length) {
+      obj.releasedFunctions = message.releasedFunctions.map((e) => ReleasedHostFunction.toJSON(e));
+    }
     return obj;
   },
 
@@ -452,6 +507,92 @@ export const LaneFrame: MessageFns<LaneFrame> = {
     message.requests = object.requests?.map((e) => CallRequest.fromPartial(e)) || [];
     message.responses = object.responses?.map((e) => CallResponse.fromPartial(e)) || [];
     message.cancels = object.cancels?.map((e) => CancelRequest.fromPartial(e)) || [];
+    message.releasedFunctions = object.releasedFunctions?.map((e) => ReleasedHostFunction.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReleasedHostFunction(): ReleasedHostFunction {
+  return { id: "", count: 0 };
+}
+
+export const ReleasedHostFunction: MessageFns<ReleasedHostFunction> = {
+  encode(message: ReleasedHostFunction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).int32(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleasedHostFunction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleasedHostFunction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReleasedHostFunction {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+    };
+  },
+
+  toJSON(message: ReleasedHostFunction): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReleasedHostFunction>, I>>(base?: I): ReleasedHostFunction {
+    return ReleasedHostFunction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReleasedHostFunction>, I>>(object: I): ReleasedHostFunction {
+    const message = createBaseReleasedHostFunction();
+    message.id = object.id ?? "";
+    message.count = object.count ?? 0;
     return message;
   },
 };
@@ -467,6 +608,7 @@ function createBaseCallRequest(): CallRequest {
     sessionId: "",
     resultMode: 0,
     shmThresholdBytes: 0n,
+    parentCallId: "",
   };
 }
 
@@ -501,6 +643,9 @@ export const CallRequest: MessageFns<CallRequest> = {
         throw new globalThis.Error("value provided for field message.shmThresholdBytes of type int64 too large");
       }
       writer.uint32(72).int64(message.shmThresholdBytes);
+    }
+    if (message.parentCallId !== "") {
+      writer.uint32(82).string(message.parentCallId);
     }
     return writer;
   },
@@ -590,6 +735,14 @@ export const CallRequest: MessageFns<CallRequest> = {
             message.shmThresholdBytes = reader.int64() as bigint;
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.parentCallId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -633,6 +786,11 @@ export const CallRequest: MessageFns<CallRequest> = {
         : isSet(object.shm_threshold_bytes)
         ? BigInt(object.shm_threshold_bytes)
         : 0n,
+      parentCallId: isSet(object.parentCallId)
+        ? globalThis.String(object.parentCallId)
+        : isSet(object.parent_call_id)
+        ? globalThis.String(object.parent_call_id)
+        : "",
     };
   },
 
@@ -665,6 +823,9 @@ export const CallRequest: MessageFns<CallRequest> = {
     if (message.shmThresholdBytes !== 0n) {
       obj.shmThresholdBytes = message.shmThresholdBytes.toString();
     }
+    if (message.parentCallId !== "") {
+      obj.parentCallId = message.parentCallId;
+    }
     return obj;
   },
 
@@ -684,6 +845,7 @@ export const CallRequest: MessageFns<CallRequest> = {
     message.shmThresholdBytes = (object.shmThresholdBytes !== undefined && object.shmThresholdBytes !== null)
       ? BigInt(object.shmThresholdBytes)
       : 0n;
+    message.parentCallId = object.parentCallId ?? "";
     return message;
   },
 };

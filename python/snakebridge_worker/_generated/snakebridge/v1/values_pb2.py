@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsnakebridge/v1/values.proto\x12\x0esnakebridge.v1\"\x95\x04\n\x05Value\x12*\n\nnull_value\x18\x01 \x01(\x0b\x32\x14.snakebridge.v1.NullH\x00\x12\x14\n\nbool_value\x18\x02 \x01(\x08H\x00\x12\x13\n\tint_value\x18\x03 \x01(\x03H\x00\x12\x17\n\rbig_int_value\x18\x04 \x01(\tH\x00\x12\x15\n\x0b\x66loat_value\x18\x05 \x01(\x01H\x00\x12\x13\n\tstr_value\x18\x06 \x01(\tH\x00\x12\x15\n\x0b\x62ytes_value\x18\x07 \x01(\x0cH\x00\x12/\n\nlist_value\x18\x08 \x01(\x0b\x32\x19.snakebridge.v1.ValueListH\x00\x12\x30\n\x0btuple_value\x18\t \x01(\x0b\x32\x19.snakebridge.v1.ValueListH\x00\x12*\n\ndict_value\x18\n \x01(\x0b\x32\x14.snakebridge.v1.DictH\x00\x12\x30\n\rndarray_value\x18\x0b \x01(\x0b\x32\x17.snakebridge.v1.NDArrayH\x00\x12.\n\x0chandle_value\x18\x0c \x01(\x0b\x32\x16.snakebridge.v1.HandleH\x00\x12.\n\tset_value\x18\r \x01(\x0b\x32\x19.snakebridge.v1.ValueListH\x00\x12\x30\n\rcomplex_value\x18\x0e \x01(\x0b\x32\x17.snakebridge.v1.ComplexH\x00\x42\x06\n\x04kind\"\x06\n\x04Null\"V\n\tValueList\x12$\n\x05items\x18\x01 \x03(\x0b\x32\x15.snakebridge.v1.Value\x12\x0e\n\x06\x66ields\x18\x02 \x03(\t\x12\x13\n\x0bpython_type\x18\x03 \x01(\t\"U\n\tDictEntry\x12\"\n\x03key\x18\x01 \x01(\x0b\x32\x15.snakebridge.v1.Value\x12$\n\x05value\x18\x02 \x01(\x0b\x32\x15.snakebridge.v1.Value\"G\n\x04\x44ict\x12*\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x19.snakebridge.v1.DictEntry\x12\x13\n\x0bpython_type\x18\x02 \x01(\t\"%\n\x07\x43omplex\x12\x0c\n\x04real\x18\x01 \x01(\x01\x12\x0c\n\x04imag\x18\x02 \x01(\x01\"G\n\x07NDArray\x12\r\n\x05\x64type\x18\x01 \x01(\t\x12\r\n\x05shape\x18\x02 \x03(\x03\x12\x0c\n\x04\x64\x61ta\x18\x03 \x01(\x0c\x12\x10\n\x08shm_path\x18\x04 \x01(\t\"7\n\x06Handle\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0bpython_type\x18\x02 \x01(\t\x12\x0c\n\x04repr\x18\x03 \x01(\t\";\n\x05Kwarg\x12\x0c\n\x04name\x18\x01 \x01(\t\x12$\n\x05value\x18\x02 \x01(\x0b\x32\x15.snakebridge.v1.Valueb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bsnakebridge/v1/values.proto\x12\x0esnakebridge.v1\"\xd2\x04\n\x05Value\x12*\n\nnull_value\x18\x01 \x01(\x0b\x32\x14.snakebridge.v1.NullH\x00\x12\x14\n\nbool_value\x18\x02 \x01(\x08H\x00\x12\x13\n\tint_value\x18\x03 \x01(\x03H\x00\x12\x17\n\rbig_int_value\x18\x04 \x01(\tH\x00\x12\x15\n\x0b\x66loat_value\x18\x05 \x01(\x01H\x00\x12\x13\n\tstr_value\x18\x06 \x01(\tH\x00\x12\x15\n\x0b\x62ytes_value\x18\x07 \x01(\x0cH\x00\x12/\n\nlist_value\x18\x08 \x01(\x0b\x32\x19.snakebridge.v1.ValueListH\x00\x12\x30\n\x0btuple_value\x18\t \x01(\x0b\x32\x19.snakebridge.v1.ValueListH\x00\x12*\n\ndict_value\x18\n \x01(\x0b\x32\x14.snakebridge.v1.DictH\x00\x12\x30\n\rndarray_value\x18\x0b \x01(\x0b\x32\x17.snakebridge.v1.NDArrayH\x00\x12.\n\x0chandle_value\x18\x0c \x01(\x0b\x32\x16.snakebridge.v1.HandleH\x00\x12.\n\tset_value\x18\r \x01(\x0b\x32\x19.snakebridge.v1.ValueListH\x00\x12\x30\n\rcomplex_value\x18\x0e \x01(\x0b\x32\x17.snakebridge.v1.ComplexH\x00\x12;\n\x13host_function_value\x18\x0f \x01(\x0b\x32\x1c.snakebridge.v1.HostFunctionH\x00\x42\x06\n\x04kind\"(\n\x0cHostFunction\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\x06\n\x04Null\"V\n\tValueList\x12$\n\x05items\x18\x01 \x03(\x0b\x32\x15.snakebridge.v1.Value\x12\x0e\n\x06\x66ields\x18\x02 \x03(\t\x12\x13\n\x0bpython_type\x18\x03 \x01(\t\"U\n\tDictEntry\x12\"\n\x03key\x18\x01 \x01(\x0b\x32\x15.snakebridge.v1.Value\x12$\n\x05value\x18\x02 \x01(\x0b\x32\x15.snakebridge.v1.Value\"G\n\x04\x44ict\x12*\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x19.snakebridge.v1.DictEntry\x12\x13\n\x0bpython_type\x18\x02 \x01(\t\"%\n\x07\x43omplex\x12\x0c\n\x04real\x18\x01 \x01(\x01\x12\x0c\n\x04imag\x18\x02 \x01(\x01\"G\n\x07NDArray\x12\r\n\x05\x64type\x18\x01 \x01(\t\x12\r\n\x05shape\x18\x02 \x03(\x03\x12\x0c\n\x04\x64\x61ta\x18\x03 \x01(\x0c\x12\x10\n\x08shm_path\x18\x04 \x01(\t\"7\n\x06Handle\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0bpython_type\x18\x02 \x01(\t\x12\x0c\n\x04repr\x18\x03 \x01(\t\";\n\x05Kwarg\x12\x0c\n\x04name\x18\x01 \x01(\t\x12$\n\x05value\x18\x02 \x01(\x0b\x32\x15.snakebridge.v1.Valueb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,21 +32,23 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'snakebridge.v1.values_pb2',
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_VALUE']._serialized_start=48
-  _globals['_VALUE']._serialized_end=581
-  _globals['_NULL']._serialized_start=583
-  _globals['_NULL']._serialized_end=589
-  _globals['_VALUELIST']._serialized_start=591
-  _globals['_VALUELIST']._serialized_end=677
-  _globals['_DICTENTRY']._serialized_start=679
-  _globals['_DICTENTRY']._serialized_end=764
-  _globals['_DICT']._serialized_start=766
-  _globals['_DICT']._serialized_end=837
-  _globals['_COMPLEX']._serialized_start=839
-  _globals['_COMPLEX']._serialized_end=876
-  _globals['_NDARRAY']._serialized_start=878
-  _globals['_NDARRAY']._serialized_end=949
-  _globals['_HANDLE']._serialized_start=951
-  _globals['_HANDLE']._serialized_end=1006
-  _globals['_KWARG']._serialized_start=1008
-  _globals['_KWARG']._serialized_end=1067
+  _globals['_VALUE']._serialized_end=642
+  _globals['_HOSTFUNCTION']._serialized_start=644
+  _globals['_HOSTFUNCTION']._serialized_end=684
+  _globals['_NULL']._serialized_start=686
+  _globals['_NULL']._serialized_end=692
+  _globals['_VALUELIST']._serialized_start=694
+  _globals['_VALUELIST']._serialized_end=780
+  _globals['_DICTENTRY']._serialized_start=782
+  _globals['_DICTENTRY']._serialized_end=867
+  _globals['_DICT']._serialized_start=869
+  _globals['_DICT']._serialized_end=940
+  _globals['_COMPLEX']._serialized_start=942
+  _globals['_COMPLEX']._serialized_end=979
+  _globals['_NDARRAY']._serialized_start=981
+  _globals['_NDARRAY']._serialized_end=1052
+  _globals['_HANDLE']._serialized_start=1054
+  _globals['_HANDLE']._serialized_end=1109
+  _globals['_KWARG']._serialized_start=1111
+  _globals['_KWARG']._serialized_end=1170
 # @@protoc_insertion_point(module_scope)

@@ -7,7 +7,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Value(_message.Message):
-    __slots__ = ("null_value", "bool_value", "int_value", "big_int_value", "float_value", "str_value", "bytes_value", "list_value", "tuple_value", "dict_value", "ndarray_value", "handle_value", "set_value", "complex_value")
+    __slots__ = ("null_value", "bool_value", "int_value", "big_int_value", "float_value", "str_value", "bytes_value", "list_value", "tuple_value", "dict_value", "ndarray_value", "handle_value", "set_value", "complex_value", "host_function_value")
     NULL_VALUE_FIELD_NUMBER: _ClassVar[int]
     BOOL_VALUE_FIELD_NUMBER: _ClassVar[int]
     INT_VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class Value(_message.Message):
     HANDLE_VALUE_FIELD_NUMBER: _ClassVar[int]
     SET_VALUE_FIELD_NUMBER: _ClassVar[int]
     COMPLEX_VALUE_FIELD_NUMBER: _ClassVar[int]
+    HOST_FUNCTION_VALUE_FIELD_NUMBER: _ClassVar[int]
     null_value: Null
     bool_value: bool
     int_value: int
@@ -36,7 +37,16 @@ class Value(_message.Message):
     handle_value: Handle
     set_value: ValueList
     complex_value: Complex
-    def __init__(self, null_value: _Optional[_Union[Null, _Mapping]] = ..., bool_value: _Optional[bool] = ..., int_value: _Optional[int] = ..., big_int_value: _Optional[str] = ..., float_value: _Optional[float] = ..., str_value: _Optional[str] = ..., bytes_value: _Optional[bytes] = ..., list_value: _Optional[_Union[ValueList, _Mapping]] = ..., tuple_value: _Optional[_Union[ValueList, _Mapping]] = ..., dict_value: _Optional[_Union[Dict, _Mapping]] = ..., ndarray_value: _Optional[_Union[NDArray, _Mapping]] = ..., handle_value: _Optional[_Union[Handle, _Mapping]] = ..., set_value: _Optional[_Union[ValueList, _Mapping]] = ..., complex_value: _Optional[_Union[Complex, _Mapping]] = ...) -> None: ...
+    host_function_value: HostFunction
+    def __init__(self, null_value: _Optional[_Union[Null, _Mapping]] = ..., bool_value: _Optional[bool] = ..., int_value: _Optional[int] = ..., big_int_value: _Optional[str] = ..., float_value: _Optional[float] = ..., str_value: _Optional[str] = ..., bytes_value: _Optional[bytes] = ..., list_value: _Optional[_Union[ValueList, _Mapping]] = ..., tuple_value: _Optional[_Union[ValueList, _Mapping]] = ..., dict_value: _Optional[_Union[Dict, _Mapping]] = ..., ndarray_value: _Optional[_Union[NDArray, _Mapping]] = ..., handle_value: _Optional[_Union[Handle, _Mapping]] = ..., set_value: _Optional[_Union[ValueList, _Mapping]] = ..., complex_value: _Optional[_Union[Complex, _Mapping]] = ..., host_function_value: _Optional[_Union[HostFunction, _Mapping]] = ...) -> None: ...
+
+class HostFunction(_message.Message):
+    __slots__ = ("id", "name")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    name: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
 
 class Null(_message.Message):
     __slots__ = ()

@@ -18,6 +18,9 @@ class CallKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CALL_KIND_METHOD: _ClassVar[CallKind]
     CALL_KIND_ATTRIBUTE: _ClassVar[CallKind]
     CALL_KIND_RELEASE: _ClassVar[CallKind]
+    CALL_KIND_CALLBACK: _ClassVar[CallKind]
+    CALL_KIND_HOST_TOOL: _ClassVar[CallKind]
+    CALL_KIND_HOST_STATE: _ClassVar[CallKind]
 
 class ResultMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -35,6 +38,9 @@ CALL_KIND_CONSTRUCTOR: CallKind
 CALL_KIND_METHOD: CallKind
 CALL_KIND_ATTRIBUTE: CallKind
 CALL_KIND_RELEASE: CallKind
+CALL_KIND_CALLBACK: CallKind
+CALL_KIND_HOST_TOOL: CallKind
+CALL_KIND_HOST_STATE: CallKind
 RESULT_MODE_UNSPECIFIED: ResultMode
 RESULT_MODE_HANDLE: ResultMode
 OUTPUT_STREAM_UNSPECIFIED: OutputStream
@@ -42,19 +48,29 @@ OUTPUT_STREAM_STDOUT: OutputStream
 OUTPUT_STREAM_STDERR: OutputStream
 
 class LaneFrame(_message.Message):
-    __slots__ = ("token", "requests", "responses", "cancels")
+    __slots__ = ("token", "requests", "responses", "cancels", "released_functions")
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
     RESPONSES_FIELD_NUMBER: _ClassVar[int]
     CANCELS_FIELD_NUMBER: _ClassVar[int]
+    RELEASED_FUNCTIONS_FIELD_NUMBER: _ClassVar[int]
     token: str
     requests: _containers.RepeatedCompositeFieldContainer[CallRequest]
     responses: _containers.RepeatedCompositeFieldContainer[CallResponse]
     cancels: _containers.RepeatedCompositeFieldContainer[CancelRequest]
-    def __init__(self, token: _Optional[str] = ..., requests: _Optional[_Iterable[_Union[CallRequest, _Mapping]]] = ..., responses: _Optional[_Iterable[_Union[CallResponse, _Mapping]]] = ..., cancels: _Optional[_Iterable[_Union[CancelRequest, _Mapping]]] = ...) -> None: ...
+    released_functions: _containers.RepeatedCompositeFieldContainer[ReleasedHostFunction]
+    def __init__(self, token: _Optional[str] = ..., requests: _Optional[_Iterable[_Union[CallRequest, _Mapping]]] = ..., responses: _Optional[_Iterable[_Union[CallResponse, _Mapping]]] = ..., cancels: _Optional[_Iterable[_Union[CancelRequest, _Mapping]]] = ..., released_functions: _Optional[_Iterable[_Union[ReleasedHostFunction, _Mapping]]] = ...) -> None: ...
+
+class ReleasedHostFunction(_message.Message):
+    __slots__ = ("id", "count")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    count: int
+    def __init__(self, id: _Optional[str] = ..., count: _Optional[int] = ...) -> None: ...
 
 class CallRequest(_message.Message):
-    __slots__ = ("call_id", "kind", "target", "handle_id", "args", "kwargs", "session_id", "result_mode", "shm_threshold_bytes")
+    __slots__ = ("call_id", "kind", "target", "handle_id", "args", "kwargs", "session_id", "result_mode", "shm_threshold_bytes", "parent_call_id")
     CALL_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +80,7 @@ class CallRequest(_message.Message):
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     RESULT_MODE_FIELD_NUMBER: _ClassVar[int]
     SHM_THRESHOLD_BYTES_FIELD_NUMBER: _ClassVar[int]
+    PARENT_CALL_ID_FIELD_NUMBER: _ClassVar[int]
     call_id: str
     kind: CallKind
     target: str
@@ -73,7 +90,8 @@ class CallRequest(_message.Message):
     session_id: str
     result_mode: ResultMode
     shm_threshold_bytes: int
-    def __init__(self, call_id: _Optional[str] = ..., kind: _Optional[_Union[CallKind, str]] = ..., target: _Optional[str] = ..., handle_id: _Optional[str] = ..., args: _Optional[_Iterable[_Union[_values_pb2.Value, _Mapping]]] = ..., kwargs: _Optional[_Iterable[_Union[_values_pb2.Kwarg, _Mapping]]] = ..., session_id: _Optional[str] = ..., result_mode: _Optional[_Union[ResultMode, str]] = ..., shm_threshold_bytes: _Optional[int] = ...) -> None: ...
+    parent_call_id: str
+    def __init__(self, call_id: _Optional[str] = ..., kind: _Optional[_Union[CallKind, str]] = ..., target: _Optional[str] = ..., handle_id: _Optional[str] = ..., args: _Optional[_Iterable[_Union[_values_pb2.Value, _Mapping]]] = ..., kwargs: _Optional[_Iterable[_Union[_values_pb2.Kwarg, _Mapping]]] = ..., session_id: _Optional[str] = ..., result_mode: _Optional[_Union[ResultMode, str]] = ..., shm_threshold_bytes: _Optional[int] = ..., parent_call_id: _Optional[str] = ...) -> None: ...
 
 class CallResponse(_message.Message):
     __slots__ = ("call_id", "result", "error", "duration_us")
