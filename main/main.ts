@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { APP_ENTRY_URL, isAppUrl, registerAppScheme, serveRenderer } from "./app-protocol.js";
 import { hardenSession, hardenWindow } from "./window-security.js";
-import { onShutdownSignals } from "../app/host/shutdown-signals.js";
+import { onParentGone, onShutdownSignals } from "../app/host/shutdown-signals.js";
 import type { WorkbenchHost as Host } from "../app/host/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,6 +80,7 @@ app.on("window-all-closed", () => {
 
 // SIGINT, SIGTERM and SIGHUP (npm start forwards them) quit like closing the window: before-quit stops the workers.
 onShutdownSignals({ onShutdown: () => app.quit() });
+onParentGone(() => app.quit());
 
 let quitting = false;
 app.on("before-quit", (event) => {

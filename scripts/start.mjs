@@ -70,8 +70,10 @@ function hasDisplay() {
  */
 async function foreground(command, args) {
   // Built by buildIfNeeded(): the one module every long-running command uses for these signals.
-  const { forwardShutdownSignals, signalExitCode } = await import(pathToFileURL(join(dist, "app", "host", "shutdown-signals.js")).href);
-  const child = spawn(command, args, { cwd: projectRoot, stdio: "inherit" });
+  const { STOP_WITH_PARENT_ENV, forwardShutdownSignals, signalExitCode } = await import(pathToFileURL(join(dist, "app", "host", "shutdown-signals.js")).href);
+  // If we are killed with SIGKILL (nothing to forward), the child notices our pid is gone and stops cleanly.
+  const env = { ...process.env, [STOP_WITH_PARENT_ENV]: String(process.pid) };
+  const child = spawn(command, args, { cwd: projectRoot, stdio: "inherit", env });
   const stopForwarding = forwardShutdownSignals(child);
   child.on("error", (error) => {
     console.error(`snakebridge start: could not run ${command}: ${error.message}`);

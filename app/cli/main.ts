@@ -2,7 +2,7 @@
 import { PythonError } from "../bridge/index.js";
 import { UsageError, type CliIO } from "./command.js";
 import { commands } from "./commands/index.js";
-import { onShutdownSignals } from "../host/shutdown-signals.js";
+import { onParentGone, onShutdownSignals } from "../host/shutdown-signals.js";
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -53,6 +53,8 @@ export async function main(): Promise<void> {
   const controller = new AbortController();
   // The first Ctrl+C, SIGTERM or SIGHUP asks the command to stop cleanly; a second one leaves at once.
   onShutdownSignals({ onShutdown: () => controller.abort() });
+  // Under `npm start`: a parent killed with SIGKILL stops us the same way.
+  onParentGone(() => controller.abort());
   const code = await runCli(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

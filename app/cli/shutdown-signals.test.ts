@@ -6,8 +6,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WorkbenchTestClient } from "../host/testing/workbench-test-client.js";
-import { REPEAT_WINDOW_MS, SHUTDOWN_SIGNALS, forwardShutdownSignals, onShutdownSignals, signalExitCode } from "../host/shutdown-signals.js";
-import { killMarked, leftoversAfter, markedProcesses, newMarker, startCli, waitFor, type CliProcess } from "./testing/process-census.js";
+import {
+  REPEAT_WINDOW_MS, SHUTDOWN_SIGNALS, STOP_WITH_PARENT_ENV, forwardShutdownSignals, onShutdownSignals, signalExitCode,
+} from "../host/shutdown-signals.js";
+import { cliEntry, killMarked, leftoversAfter, markedProcesses, newMarker, startCli, startNode, waitFor, type CliProcess } from "./testing/process-census.js";
 
 const fixturesDir = dirname(fileURLToPath(import.meta.url)) + "/testing";
 /** How long a host's processes may outlive it (the issue's bound). */
@@ -40,15 +42,19 @@ function registryFiles(): string[] {
 }
 
 /** Signals the command and reports what is left ORPHAN_BOUND_MS after it exited (or was killed). */
-async function signalAndCount(cli: CliProcess, signal: NodeJS.Signals, exitWithinMs: number): Promise<{ code: number | null; left: number }> {
+async function signalAndCount(
+  cli: CliProcess, signal: NodeJS.Signals, exitWithinMs: number, boundMs = ORPHAN_BOUND_MS,
+): Promise<{ code: number | null; left: number }> {
   const before = markedProcesses(marker).length;
   cli.child.kill(signal);
   const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), exitWithinMs));
   const outcome = await Promise.race([cli.exited, timer]);
   if (outcome === "timeout") throw new Error(`snakebridge did not exit within ${exitWithinMs} ms of ${signal}; stderr:\n${cli.stderr().slice(-2000)}`);
-  const left = await leftoversAfter(marker, ORPHAN_BOUND_MS);
-  console.log(`[signals] ${signal}: ${before} marked processes before, ${left.length} left ${ORPHAN_BOUND_MS} ms after exit` +
-    (left.length ? `: ${left.map((p) => `${p.pid} (ppid ${p.ppid}) ${p.command}`).join("; ")}` : ""));
+  const exitedAt = Date.now();
+  const left = await leftoversAfter(marker, boundMs);
+  console.log(`[signals] ${signal}: ${before} marked processes before; ` +
+    (left.length === 0 ? `all gone ${Date.now() - exitedAt} ms after exit`
+      : `${left.length} left ${boundMs} ms after exit: ${left.map((p) => `${p.pid} (ppid ${p.ppid}) ${p.command}`).join("; ")}`));
   return { code: outcome.code, left: left.length };
 }
 
@@ -115,6 +121,22 @@ describe.each(["SIGTERM", "SIGHUP", "SIGKILL"] as const)("snakebridge serve, %s"
     } finally {
       await client.close();
     }
+  }, 90_000);
+});
+
+describe("under a parent like npm start", () => {
+  it("serve stops cleanly when that parent is killed with SIGKILL (no signal reaches serve)", async () => {
+    // What scripts/start.mjs does: run serve in the foreground, naming itself in STOP_WITH_PARENT_ENV.
+    const launcher = [
+      'const { spawn } = require("node:child_process");',
+      `spawn(process.execPath, ${JSON.stringify(["--import", "tsx", cliEntry, "serve", "--port", "0", "--no-open", "--workspace", join(dir, "ws")])},`,
+      `  { stdio: "inherit", env: { ...process.env, ${STOP_WITH_PARENT_ENV}: String(process.pid) } });`,
+    ].join("\n");
+    const parent = startNode(["-e", launcher], { marker, env });
+    await parent.line(/Python workers ready/, 60_000);
+    const { left } = await signalAndCount(parent, "SIGKILL", 5_000, 8_000);
+    expect(left).toBe(0);
+    expect(registryFiles()).toEqual([]);
   }, 90_000);
 });
 

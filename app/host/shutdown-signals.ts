@@ -65,3 +65,23 @@ export function forwardShutdownSignals(child: { kill(signal: NodeJS.Signals): bo
     for (const [signal, handler] of handlers) process.off(signal, handler);
   };
 }
+
+/** Set by `npm start` for its child (serve or Electron): the pid whose death means "stop cleanly". */
+export const STOP_WITH_PARENT_ENV = "SNAKEBRIDGE_STOP_WITH_PARENT";
+
+/**
+ * Calls `onGone` once when the parent named by SNAKEBRIDGE_STOP_WITH_PARENT is no longer our parent: `npm start`
+ * killed with SIGKILL sends no signal on, so its child would serve on, alone. Does nothing when the variable is
+ * unset or names another process than our parent. Returns the remover.
+ */
+export function onParentGone(onGone: () => void, env: NodeJS.ProcessEnv = process.env, intervalMs = 250): () => void {
+  const expected = Number(env[STOP_WITH_PARENT_ENV]);
+  if (!Number.isInteger(expected) || expected <= 1 || process.ppid !== expected) return () => undefined;
+  const timer = setInterval(() => {
+    if (process.ppid === expected) return;
+    clearInterval(timer);
+    onGone();
+  }, intervalMs);
+  timer.unref(); // watching must never keep a finished command alive
+  return () => clearInterval(timer);
+}

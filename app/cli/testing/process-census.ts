@@ -68,7 +68,8 @@ export async function leftoversAfter(marker: string, afterMs: number): Promise<M
   return markedProcesses(marker);
 }
 
-const cliEntry = join(dirname(fileURLToPath(import.meta.url)), "cli-entry.ts");
+/** Runs the CLI from the sources: `node --import tsx <cliEntry> <command> ...`. */
+export const cliEntry = join(dirname(fileURLToPath(import.meta.url)), "cli-entry.ts");
 
 /** A `snakebridge` process run from the sources, with its output collected. */
 export interface CliProcess {
@@ -83,7 +84,13 @@ export interface CliProcess {
 
 /** Starts `snakebridge <args>` from the TypeScript sources, marked with `marker`. */
 export function startCli(args: readonly string[], options: { marker: string; env?: Record<string, string>; cwd?: string }): CliProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", cliEntry, ...args], {
+  return startNode(["--import", "tsx", cliEntry, ...args], options);
+}
+
+/** Starts `node <nodeArgs>`, marked with `marker`, with its output collected line by line. */
+export function startNode(nodeArgs: readonly string[], options: { marker: string; env?: Record<string, string>; cwd?: string }): CliProcess {
+  const label = nodeArgs.filter((a) => a !== cliEntry).join(" ").slice(0, 120);
+  const child = spawn(process.execPath, [...nodeArgs], {
     cwd: options.cwd ?? process.cwd(),
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...options.env, [CENSUS_ENV]: options.marker },
@@ -126,7 +133,7 @@ export function startCli(args: readonly string[], options: { marker: string; env
           } else if (child.exitCode !== null || child.signalCode !== null) {
             clearTimeout(timer);
             waiters.delete(check);
-            reject(new Error(`snakebridge ${args[0] ?? ""} exited before printing ${String(pattern)}; stderr:\n${err.slice(-2000)}`));
+            reject(new Error(`node ${label} exited before printing ${String(pattern)}; stderr:\n${err.slice(-2000)}`));
           }
         };
         waiters.add(check);
