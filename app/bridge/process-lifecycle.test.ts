@@ -9,7 +9,7 @@ import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallKind, ResultMode } from "../../proto/generated/snakebridge/v1/worker.js";
 import { PythonError, type PythonBridge } from "./index.js";
-import { SCRATCH_PREFIX, sweepStaleScratch } from "./scratch-sweep.js";
+import { SCRATCH_PREFIX, scratchParents, sweepStaleScratch } from "./scratch-sweep.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 import { spawnWorker } from "./worker-process.js";
 import { WorkerConnection } from "./worker-client.js";
@@ -63,11 +63,10 @@ describe("a worker killed in mid-call", () => {
   }, 30_000);
 });
 
-/** The `sbw-*` scratch folders in the temp dir whose owner record names `hostPid`. */
+/** The `sbw-*` scratch folders (temp dir, /dev/shm) whose owner record names `hostPid`. */
 function scratchFoldersOf(hostPid: number): string[] {
-  return readdirSync(tmpdir())
-    .filter((name) => name.startsWith(SCRATCH_PREFIX))
-    .map((name) => join(tmpdir(), name))
+  return scratchParents()
+    .flatMap((parent) => readdirSync(parent).filter((name) => name.startsWith(SCRATCH_PREFIX)).map((name) => join(parent, name)))
     .filter((dir) => {
       try {
         return (JSON.parse(readFileSync(join(dir, "owner.json"), "utf8")) as { host_pid: number }).host_pid === hostPid;
@@ -98,9 +97,9 @@ describe("a host killed with SIGKILL", () => {
     const { stateDir, pids, grandchild, hostPid } = await killedHost("fork");
     try {
       await expect.poll(() => [...pids, grandchild].filter(alive).length, { timeout: 2_000, interval: 50 }).toBe(0);
-      // Killed workers leave their socket folders; the next host's sweep removes them by their owner record.
+      // Killed workers leave their socket and /dev/shm folders; the next host's sweep removes them by their owner record.
       const left = scratchFoldersOf(hostPid);
-      expect(left).toHaveLength(2);
+      expect(left).toHaveLength(4);
       expect(sweepStaleScratch().removed).toEqual(expect.arrayContaining(left));
       expect(left.filter((dir) => existsSync(dir))).toEqual([]);
     } finally {

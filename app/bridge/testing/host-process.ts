@@ -8,6 +8,8 @@ const bridge = await startTestBridge({ poolSize: 2, startMode, pool: { stateDir 
 const pids = await Promise.all(
   bridge.pool.snapshot().workers.map((w) => bridge.call("sb_fixtures.pid", [], {}, { session: `pin-${w.id}` })),
 );
+// An ndarray result large enough for shared memory: each worker now has its /dev/shm scratch folder too.
+await Promise.all(bridge.pool.snapshot().workers.map((w) => bridge.call("numpy.zeros", [200_000], {}, { session: `pin-${w.id}` })));
 // A grandchild in the worker's process group: it outlives its worker unless someone reaps the group.
 const grandchild = await bridge.call("sb_fixtures.spawn_grandchild");
 process.stdout.write(JSON.stringify({ workers: bridge.pool.snapshot().workers.map((w) => w.pid), pids, grandchild }) + "\n");
