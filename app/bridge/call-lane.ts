@@ -55,6 +55,9 @@ export class CallLane {
     socket.on("data", (chunk: Buffer) => this.#receive(chunk));
     socket.on("error", (error) => this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)));
     socket.on("close", () => this.#fail(PythonError.bridge("worker_crashed", "the worker closed its call lane")));
+    // The token goes at once (not with the first call): the worker may call the host before the host calls it
+    // (a notebook cell using a host tool).
+    this.#schedule();
   }
 
   /** Connects; the token travels in the first frame. */

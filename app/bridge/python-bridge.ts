@@ -19,6 +19,7 @@ import { callContext, currentCall, type CallContext } from "./callbacks/call-con
 import { HostFunctions } from "./callbacks/host-functions.js";
 import { HostRequestServer, type HostService } from "./callbacks/host-requests.js";
 import { RunningCalls } from "./callbacks/running-calls.js";
+import { HostTools } from "./tools.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
 import type { PythonWorker, StartMode } from "./python-adapter.js";
 import { defaultShmThreshold, placementOf, workerAdapterFor, type BridgeWorkerAdapter, type Placement, type WorkerPlacement } from "./placement/index.js";
@@ -128,6 +129,8 @@ export class PythonBridge implements HandleOwner {
   readonly #encodeContext: EncodeContext = { hostFunction: (fn) => this.#functions.send(fn) };
   /** Host services workers may call: tools, session state (keyed by CallKind). */
   readonly #services: Partial<Record<CallKind, HostService>> = {};
+  /** Host tools every worker may call (`snakebridge_worker.tools`). */
+  readonly tools = new HostTools();
   #tick: BatchedCall[] = [];
   #batchesInFlight = 0;
   readonly #poolSize: number;
@@ -149,6 +152,7 @@ export class PythonBridge implements HandleOwner {
   ) {
     this.#shmThreshold = BigInt(options.shmThresholdBytes ?? defaultShmThreshold(options.placement));
     this.#poolSize = options.poolSize ?? 2;
+    this.#services[CallKind.CALL_KIND_HOST_TOOL] = (name, args, kwargs) => (name === "" ? this.tools.list() : this.tools.call(name, args, kwargs));
   }
 
   /** Finds the interpreter, starts the pool and resolves when the workers are ready. */
