@@ -171,7 +171,7 @@ describe("evaluate", () => {
   it("runs cells in a session namespace with streamed output and a result", async () => {
     const events = [];
     for await (const e of bridge.evaluate("x = 40\nprint('hello')\nx + 2", { session: "s1" })) events.push(e);
-    expect(events[0]).toEqual({ type: "stdout", text: "hello" });
+    expect(events[0]).toEqual({ type: "stdout", text: "hello\n" }); // output arrives in chunks, newlines kept
     const result = events.find((e) => e.type === "result");
     expect(result).toMatchObject({ type: "result", value: 42, repr: "42", executionCount: 1 });
     const second = [];
