@@ -109,6 +109,20 @@ describe("/metrics", () => {
     expect(families.snakebridge_live_handles!.samples.map((s) => s.labels.worker)).toEqual(["w1"]);
   });
 
+  it("counts descriptor-cache misses and hits of the host's describer", async () => {
+    const client = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
+    try {
+      await client.request("libraries.describe", { module: "colorsys" });
+      await client.request("libraries.describe", { module: "colorsys" });
+    } finally {
+      await client.close();
+    }
+    const page = await get(`http://127.0.0.1:${server.port}/metrics`, { Authorization: `Bearer ${server.token}` });
+    const samples = (await parsePrometheus(page.body)).snakebridge_descriptor_cache!.samples;
+    expect(samples.find((s) => s.labels.result === "miss")?.value).toBe(1);
+    expect(samples.find((s) => s.labels.result === "hit")?.value).toBe(1);
+  }, 60_000);
+
   it("is also served, without a token, on its own loopback port; other Host names are refused", async () => {
     const page = await get(metricsServer.url);
     expect(page.status).toBe(200);
