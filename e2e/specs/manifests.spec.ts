@@ -110,3 +110,16 @@ test("Add to manifest from the Libraries tree puts the name into the open manife
   await expect(page.getByTestId("manifest-problems-count")).toHaveText("✓ valid", { timeout: 60_000 });
   await snap("manifest-added-from-libraries");
 });
+
+test("hovering an entrypoint name shows its signature and docs", async ({ workbench: page, snap }) => {
+  await showView(page, "manifests");
+  await page.getByTestId("manifest-files").getByText("manifests/stdlib.manifest.yaml").click();
+  const editor = page.getByTestId("manifest-editor");
+  await replaceEditorText(page, editor, "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndiff]\n");
+  await expect(page.getByTestId("manifest-problems-count")).toHaveText("✓ valid", { timeout: 60_000 });
+  await editor.locator(".view-line span", { hasText: /^ndiff$/ }).hover();
+  const hover = page.locator(".monaco-hover").filter({ hasText: "ndiff(" });
+  await expect(hover).toContainText("ndiff(a, b, linejunk=None, charjunk=<function IS_CHARACTER_JUNK>)");
+  await expect(hover).toContainText("Compare a and b (lists of strings); return a Differ-style delta.");
+  await snap("manifest-hover");
+});

@@ -1,6 +1,7 @@
 // Manifest authoring while typing: problems found against the described libraries, and entrypoint names to
 // complete and hover, scoped to an integration's package (and, under `methods:`, to one class).
 import type { ClassDescriptor, FunctionDescriptor, LibraryDescriptor } from "../../../proto/generated/snakebridge/v1/describe.js";
+import { normalizeRepr } from "../descriptor-diff.js";
 import { PackageNotInstalledError, type LibraryDescriber } from "../library-describer.js";
 import type { LoadedManifest } from "./load-manifest.js";
 import { ManifestError, type ManifestProblem } from "./manifest-error.js";
@@ -46,11 +47,12 @@ function relative(module: string, path: string): string {
 }
 
 function functionItem(label: string, fn: FunctionDescriptor, kind: "function" | "method"): EntrypointItem {
-  return { label, kind, detail: `${fn.name}${fn.signatures[0]?.text ?? "(…)"}`, documentation: summary(fn.doc) };
+  // Default reprs carry addresses (<function IS_CHARACTER_JUNK at 0x7f…>) that mean nothing to a reader.
+  return { label, kind, detail: normalizeRepr(`${fn.name}${fn.signatures[0]?.text ?? "(…)"}`), documentation: summary(fn.doc) };
 }
 
 function classItem(label: string, cls: ClassDescriptor): EntrypointItem {
-  return { label, kind: "class", detail: `class ${cls.name}${cls.init?.signatures[0]?.text ?? ""}`, documentation: summary(cls.doc) };
+  return { label, kind: "class", detail: normalizeRepr(`class ${cls.name}${cls.init?.signatures[0]?.text ?? ""}`), documentation: summary(cls.doc) };
 }
 
 /** Every name an integration of `library` can list, relative to `module`, or the public methods of `className`. */
