@@ -46,6 +46,7 @@ export interface EngineBenchOptions {
 }
 
 const ARRAY_ELEMENTS = 1_000_000;
+const THROUGHPUT_ROUNDS = 3;
 
 async function timeStart(size: number, base: BridgeOptions, signal?: AbortSignal): Promise<number> {
   signal?.throwIfAborted();
@@ -107,8 +108,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       }
     }
 
-    progress("throughput: pool of 2, 16 calls in flight; then pythonia, 16 in flight");
-    const total = calls * 4;
+    progress(`throughput: pool of 2, 16 calls in flight${peer ? ", alternating with pythonia (16 in flight)" : ""}, ${THROUGHPUT_ROUNDS} rounds`);
+    const total = calls * 2;
     const inFlight = async (call: (n: number) => Promise<unknown>): Promise<number> => {
       let next = 0;
       const t0 = process.hrtime.bigint();
@@ -120,8 +121,15 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       }));
       return total / (elapsedUs(t0) / 1e6);
     };
-    const throughput = await inFlight((n) => bridge.call("operator.add", [n, 1]));
-    const peerThroughput = peer ? await inFlight((n) => peer.add(n, 1)) : undefined;
+    // Alternating rounds, median of each: load that comes and goes during the run hits both sides alike.
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      ours.push(await inFlight((n) => bridge.call("operator.add", [n, 1])));
+      if (peer) theirs.push(await inFlight((n) => peer.add(n, 1)));
+    }
+    const throughput = quantile(ours, 0.5);
+    const peerThroughput = peer ? quantile(theirs, 0.5) : undefined;
 
     progress("ndarray: 1,000,000 float64 as raw bytes vs as a JSON list");
     const binaryMs: number[] = [];

@@ -27,7 +27,7 @@ export const benchCommand: CliCommand = {
 Measures, in one run on this machine:
   call_p50_us / call_p99_us    sequential small calls through the pool
   baseline_p50_us              the same call over a raw stdin/stdout JSON-lines pipe (latency_ratio = pool / pipe)
-  throughput_calls_per_s       pool of 2 workers, 16 calls in flight
+  throughput_calls_per_s       pool of 2 workers, 16 calls in flight (median of 3 rounds, alternating with pythonia)
   ndarray_8mb_ms               1,000,000 float64 from Python into a Float64Array
   ndarray_json_ms              the same array as a JSON list (ndarray_speedup = json / binary)
   pool_start_ms_1 / _4         time until 1 and 4 workers are ready (pool_start_ratio = 4 / 1)
