@@ -71,7 +71,7 @@ export function RunDetail({ run, busy, tryIt, onResume, onExport, onGenerate, on
               {run.checkpoints.map((checkpoint) => (
                 <tr key={checkpoint.path} data-step={checkpoint.step}>
                   <td className="num mono">{formatNumber(checkpoint.step)}</td>
-                  <td className="mono selectable">{checkpoint.path}</td>
+                  <td className="mono selectable path">{checkpoint.path}</td>
                   <td className="actions">
                     <button type="button" className="btn secondary" disabled={busy !== null} onClick={() => onResume(checkpoint.path)} data-testid={`resume-${checkpoint.step}`}>Resume</button>
                     <button type="button" className="btn secondary" disabled={busy !== null} onClick={() => onExport("adapter", checkpoint.path)} data-testid={`export-adapter-${checkpoint.step}`}>Export adapter</button>
