@@ -76,6 +76,22 @@ def _resolved_address(address: str) -> str:
         return address
 
 
+def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    """Fails fast, with the reason, when nothing answers at a cluster's HOST:PORT (ray.init would retry for a minute)."""
+    import socket
+
+    target = address.split("://", 1)[-1]
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto" with no recorded cluster: let Ray say so
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        raise AgentError(f"nothing answers at the Ray cluster address {target} ({exc.strerror or exc}). Check that the "
+                         "cluster runs (`ray status` on its head) and that this machine can reach that port.") from exc
+
+
 def _is_loopback(address: str) -> bool:
     """Whether a GCS address (HOST:PORT or ray://HOST:PORT) names this machine's loopback interface."""
     host = address.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
@@ -137,6 +153,7 @@ class Agent:
                      **common)
         else:
             self._mode = "client" if address.startswith("ray://") else "cluster"
+            _check_reachable(_resolved_address(address))
             if self._mode == "client":
                 try:
                     import grpc  # noqa: F401

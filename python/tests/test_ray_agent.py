@@ -145,3 +145,12 @@ def _alive(pid: int) -> bool:
             return f.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_an_unreachable_cluster_fails_at_once_with_what_to_check(agent: AgentProcess) -> None:
+    started = time.monotonic()
+    reply = agent.request("connect", address="127.0.0.1:1", timeout=30)
+    assert not reply["ok"]
+    assert "nothing answers at the Ray cluster address 127.0.0.1:1" in reply["error"]
+    assert "ray status" in reply["error"]
+    assert time.monotonic() - started < 15

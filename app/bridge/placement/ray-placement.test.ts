@@ -87,3 +87,15 @@ describe.skipIf(!ray.ok)(`workers as Ray actors, local head (${ray.reason})`, ()
     expect(await bridge.call("math.sqrt", [16], {}, { session: "x" })).toBe(4);
   }, 60_000);
 });
+
+describe.skipIf(!ray.ok)(`a Ray address where nothing answers (${ray.reason})`, () => {
+  it("fails the bridge's start quickly, saying what to check", async () => {
+    const started = Date.now();
+    const error = await startTestBridge({ python: ray.python, placement: { kind: "ray", address: "127.0.0.1:1" } }).then(
+      async (bridge) => { await bridge.dispose(); return undefined; },
+      (e: unknown) => e,
+    );
+    expect(String(error)).toMatch(/nothing answers at the Ray cluster address 127\.0\.0\.1:1/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+});
