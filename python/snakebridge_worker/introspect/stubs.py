@@ -431,8 +431,23 @@ def union_of(members: list[TypeExpr], text: str) -> TypeExpr:
     return TypeExpr(name="Union", args=flat, text=text)
 
 
+# Resolved names by (module, name, text): numpy's stubs resolve the same aliases thousands of times. Stubs
+# do not change during a worker's life (load_stub is cached the same way); callers get copies.
+_RESOLVED: dict[tuple[str, str, str], TypeExpr] = {}
+
+
 def _resolve_in(module_name: str, name: str, depth: int, text: str, stub: StubModule | None = None) -> TypeExpr:
-    """Resolve ``name`` defined (or re-exported) by ``module_name``'s stub."""
+    """Resolve ``name`` defined (or re-exported) by ``module_name``'s stub (memoized)."""
+    key = (module_name, name, text)
+    cached = _RESOLVED.get(key)
+    if cached is None:
+        cached = _RESOLVED[key] = _resolve_uncached(module_name, name, depth, text, stub)
+    copy = TypeExpr()
+    copy.CopyFrom(cached)
+    return copy
+
+
+def _resolve_uncached(module_name: str, name: str, depth: int, text: str, stub: StubModule | None) -> TypeExpr:
     canonical = _CANONICAL.get(name)
     if module_name in _TYPING_MODULES or module_name in _TYPESHED_PROTOCOLS or module_name.startswith("_typeshed"):
         if canonical is not None:
