@@ -376,8 +376,18 @@ class Agent:
             except Exception as exc:  # noqa: BLE001 - on the way out; the next start's sweep catches survivors
                 print(f"ray agent: could not kill an actor on shutdown: {exc}", file=sys.stderr)
         ray.shutdown()
-        if self._temp_dir:
+        self.remove_temp_dir()
+
+    def remove_temp_dir(self) -> None:
+        """Removes a local head's private folder (sessions, sockets, logs)."""
+        if not self._temp_dir:
+            return
+        # Actor processes, in process groups of their own, log their exit into it for a moment after the head.
+        for _ in range(10):
             shutil.rmtree(self._temp_dir, ignore_errors=True)
+            time.sleep(0.3)
+            if not os.path.exists(self._temp_dir):
+                return
 
 
 def _watch_host(parent_pid: int, on_gone: Callable[[], None]) -> None:
@@ -403,6 +413,8 @@ def _finish(agent: Agent, code: int) -> None:
     # our process group when the host started us as a group leader, so they go with us.
     if os.getpgid(0) == os.getpid():
         _kill_group_members(os.getpid())
+    # Again, now that nothing of the head is left to write logs into it.
+    agent.remove_temp_dir()
     os._exit(code)
 
 

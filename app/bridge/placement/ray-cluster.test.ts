@@ -1,7 +1,7 @@
 // Workers as Ray actors on a 2-node cluster (ray.cluster_utils on 127.0.0.1): placement by resources, arrays
 // without /dev/shm, and the sweep of actors left behind by a host that died with its agent.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -72,6 +72,7 @@ describe.skipIf(!ray.ok)(`workers as Ray actors on a 2-node cluster (${ray.reaso
 
   it("host and agent killed with SIGKILL: the detached actors outlive them and the next start sweeps them", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "sb-ray-hostkill-"));
+    onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
     const host = spawn(process.execPath, ["--import", "tsx", join(here, "testing", "ray-host-process.ts"), stateDir, cluster.address, ray.python], {
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -106,6 +107,7 @@ describe.skipIf(!ray.ok)(`workers as Ray actors on a 2-node cluster (${ray.reaso
 describe.skipIf(!ray.ok)(`a host with a local Ray head killed with SIGKILL (${ray.reason})`, () => {
   it("takes its agent, head and actors with it", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "sb-ray-localkill-"));
+    onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
     const host = spawn(process.execPath, ["--import", "tsx", join(here, "testing", "ray-host-process.ts"), stateDir, "local", ray.python], {
       stdio: ["ignore", "pipe", "inherit"],
     });
