@@ -20,6 +20,7 @@ import { HostFunctions } from "./callbacks/host-functions.js";
 import { HostRequestServer, type HostService } from "./callbacks/host-requests.js";
 import { RunningCalls } from "./callbacks/running-calls.js";
 import { HostTools } from "./tools.js";
+import { SessionStates, stateService, type SessionState, type StateStore } from "./session-state.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
 import type { PythonWorker, StartMode } from "./python-adapter.js";
 import { defaultShmThreshold, placementOf, workerAdapterFor, type BridgeWorkerAdapter, type Placement, type WorkerPlacement } from "./placement/index.js";
@@ -50,6 +51,8 @@ export interface BridgeOptions {
   observer?: CallObserver;
   /** Arguments bound to calls by the host (manifest `bind:`), whose values are redacted from results, errors and logs. */
   bind?: ArgumentBinder;
+  /** Where session state (bridge.state) lives: memory by default; the workbench passes a SqliteStateStore. */
+  stateStore?: StateStore;
 }
 
 export interface CallOptions {
@@ -131,6 +134,8 @@ export class PythonBridge implements HandleOwner {
   readonly #services: Partial<Record<CallKind, HostService>> = {};
   /** Host tools every worker may call (`snakebridge_worker.tools`). */
   readonly tools = new HostTools();
+  /** Session state kept by the host (`bridge.state(session)`, `snakebridge_worker.state`). */
+  readonly states: SessionStates;
   #tick: BatchedCall[] = [];
   #batchesInFlight = 0;
   readonly #poolSize: number;
@@ -153,6 +158,14 @@ export class PythonBridge implements HandleOwner {
     this.#shmThreshold = BigInt(options.shmThresholdBytes ?? defaultShmThreshold(options.placement));
     this.#poolSize = options.poolSize ?? 2;
     this.#services[CallKind.CALL_KIND_HOST_TOOL] = (name, args, kwargs) => (name === "" ? this.tools.list() : this.tools.call(name, args, kwargs));
+    this.states = new SessionStates(options.stateStore);
+    const serveState = stateService(this.states);
+    this.#services[CallKind.CALL_KIND_HOST_STATE] = (op, args, _kwargs, request) => serveState(op, args, request.sessionId);
+  }
+
+  /** The typed variables of a session, kept by the host so they survive worker crashes. */
+  state(session = ""): SessionState {
+    return this.states.session(session);
   }
 
   /** Finds the interpreter, starts the pool and resolves when the workers are ready. */

@@ -1,9 +1,9 @@
 // WorkbenchHost: owns the Python bridge, the workspace folder and every feature; dispose() stops them all.
 import { mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { HostStatus } from "../api/workbench-api.js";
-import { PythonBridge } from "../bridge/index.js";
+import { PythonBridge, SqliteStateStore } from "../bridge/index.js";
 import { placementFromEnvironment, type Placement } from "../bridge/placement/index.js";
 import { LibraryDescriber } from "../integration/library-describer.js";
 import { fabricBridgeOptions, refuseCodeInEnforceMode, type HostEnforcement } from "./fabric-options.js";
@@ -115,8 +115,13 @@ export class WorkbenchHost {
     let bridge: PythonBridge;
     try {
       const placement = this.options.placement ?? placementFromEnvironment();
+      // Session state (bridge.state) beside the run store: it outlives workers and the workbench itself.
+      const runsDb = this.options.runsDb ?? defaultRunStorePath();
+      const stateStore = new SqliteStateStore(runsDb === ":memory:" ? ":memory:" : join(dirname(runsDb), "session-state.db"));
+      this.#disposers.push(() => stateStore.close());
       bridge = await PythonBridge.start({
         poolSize: this.options.poolSize ?? 2,
+        stateStore,
         cwd: this.workspace.root,
         ...fabricBridgeOptions(this.options),
         ...(this.options.python === undefined ? {} : { python: this.options.python }),

@@ -38,6 +38,21 @@ class HostError(Exception):
         self.classification = classification
 
 
+_session = threading.local()
+
+
+def enter_session(session: str) -> str:
+    """Makes ``session`` the current thread's session (state's default); returns the previous one to restore."""
+    previous: str = getattr(_session, "name", "")
+    _session.name = session
+    return previous
+
+
+def current_session() -> str:
+    """The session of the call or cell running on this thread ("" outside sessions)."""
+    return getattr(_session, "name", "")
+
+
 def bind_handles(handles: HandleTable) -> None:
     """Tells this module the worker's handle table (arguments that are not plain data go to the host as handles)."""
     global _handles

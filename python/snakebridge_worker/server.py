@@ -103,7 +103,14 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
         def run() -> worker_pb2.CallResponse:
             started = time.perf_counter_ns()
             try:
-                result = perform(request, self._handles)
+                if request.session_id:  # snakebridge_worker.state defaults to the call's session
+                    previous = callbacks.enter_session(request.session_id)
+                    try:
+                        result = perform(request, self._handles)
+                    finally:
+                        callbacks.enter_session(previous)
+                else:
+                    result = perform(request, self._handles)
                 response = worker_pb2.CallResponse(call_id=request.call_id)
                 kind = type(result)
                 if kind in _SCALAR_FIELDS and request.result_mode != _RESULT_HANDLE and (
@@ -265,6 +272,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
             return lambda text: events.put(worker_pb2.EvalEvent(output=worker_pb2.OutputChunk(stream=stream, text=text)))
 
         def run() -> None:
+            previous = callbacks.enter_session(request.session_id)
             try:
                 if allowlist.POLICY is not None:
                     allowlist.POLICY.refuse_eval()
@@ -279,6 +287,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
             except BaseException as exc:  # noqa: BLE001
                 events.put(worker_pb2.EvalEvent(error=to_python_error(exc, skip_frames=2)))
             finally:
+                callbacks.enter_session(previous)
                 events.put(None)
 
         job = self._executor.submit(call_id, run)
