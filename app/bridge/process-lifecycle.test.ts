@@ -9,6 +9,7 @@ import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallKind, ResultMode } from "../../proto/generated/snakebridge/v1/worker.js";
 import { PythonError, type PythonBridge } from "./index.js";
+import { isProcessAlive } from "../pool/index.js";
 import { SCRATCH_PREFIX, scratchParents, sweepStaleScratch } from "./scratch-sweep.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 import { spawnWorker } from "./worker-process.js";
@@ -89,14 +90,17 @@ describe("a host killed with SIGKILL", () => {
     const { pids, grandchild } = JSON.parse(line) as { pids: number[]; grandchild: number };
     expect(pids.every(alive)).toBe(true);
     expect(alive(grandchild)).toBe(true);
+    const gone = new Promise((resolve) => host.once("exit", resolve));
     host.kill("SIGKILL");
+    await gone; // the 2 s bound counts from the host's death
     return { stateDir, pids, grandchild, hostPid: host.pid! };
   }
 
-  it("fork mode: the template kills its workers and everything below them within 2 s", async () => {
+  it("fork mode: the template kills its workers (one busy in C) and everything below them within 2 s", async () => {
     const { stateDir, pids, grandchild, hostPid } = await killedHost("fork");
     try {
-      await expect.poll(() => [...pids, grandchild].filter(alive).length, { timeout: 2_000, interval: 50 }).toBe(0);
+      // isProcessAlive: a killed process waiting to be reaped (a zombie) runs nothing and holds nothing.
+      await expect.poll(() => [...pids, grandchild].filter(isProcessAlive), { timeout: 2_000, interval: 50 }).toEqual([]);
       // Killed workers leave their socket and /dev/shm folders; the next host's sweep removes them by their owner record.
       const left = scratchFoldersOf(hostPid);
       expect(left).toHaveLength(4);
@@ -108,10 +112,10 @@ describe("a host killed with SIGKILL", () => {
     }
   }, 60_000);
 
-  it("spawn mode: workers die with the host (PDEATHSIG), and the next host reaps what their groups left", async () => {
+  it("spawn mode: workers (one busy in C) die with the host (PDEATHSIG), and the next host reaps what their groups left", async () => {
     const { stateDir, pids, grandchild } = await killedHost("spawn");
     try {
-      await expect.poll(() => pids.filter(alive).length, { timeout: 2_000, interval: 50 }).toBe(0);
+      await expect.poll(() => pids.filter(isProcessAlive), { timeout: 2_000, interval: 50 }).toEqual([]);
       // Best effort only: the grandchild shares a dead worker's process group. The worker may see stdin close and kill
       // it before the kernel's SIGKILL lands (the host's files close before its exit is signalled); if not, it lives
       // until a new host reads the process registry and kills the group.
