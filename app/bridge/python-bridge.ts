@@ -452,7 +452,9 @@ export class PythonBridge implements HandleOwner {
         (error: unknown) => {
           this.#running.delete(callId);
           crashed ??= error;
-          call.reject(error);
+          // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the
+          // call instead, once the exit is seen (see the catch in #dispatchTick).
+          if (!(error instanceof PythonError && error.classification === "worker_crashed")) call.reject(error);
         },
       ));
     }
