@@ -170,31 +170,64 @@ describe.each(["SIGTERM", "SIGHUP", "SIGKILL"] as const)("snakebridge bench, %s"
 const venv = resolve("python", ".venv", "lib");
 const hasTorch = existsSync(venv) && readdirSync(venv).some((d) => existsSync(join(venv, d, "site-packages", "torch")));
 
+/** A run config that trains far longer than any test waits. */
+function writeLongConfig(): string {
+  const config = join(dir, "long.yaml");
+  writeFileSync(config, [
+    "name: signal-run",
+    "model: {tiny: {hidden_size: 32, layers: 1, heads: 2, kv_heads: 2, vocab_size: 256}}",
+    `dataset: ${JSON.stringify(resolve("examples/training/data/tiny.jsonl"))}`,
+    "lora: {r: 4, dropout: 0}",
+    "max_steps: 100000",
+    "batch_size: 4",
+    "seq_len: 16",
+    "log_every: 1",
+    "device: cpu",
+    "output_dir: out",
+    "",
+  ].join("\n"));
+  return config;
+}
+
+/** The runs `snakebridge runs list --json` reports for this test's store. */
+async function listRuns(): Promise<{ status: string; finishedAt: number | null; startedAt: number | null }[]> {
+  const list = startCli(["runs", "list", "--json", "--db", env.SNAKEBRIDGE_RUNS_DB!], { marker, env });
+  expect((await list.exited).code).toBe(0);
+  return JSON.parse(list.stdout()) as { status: string; finishedAt: number | null; startedAt: number | null }[];
+}
+
+describe.skipIf(!hasTorch)("snakebridge serve with a training run, SIGTERM", () => {
+  it("lets the run save a checkpoint and end stopped before the workers go", async () => {
+    const cli = startCli(["serve", "--port", "0", "--no-open", "--workers", "1", "--workspace", join(dir, "ws")], { marker, env });
+    const url = new URL((await cli.line(/Workbench available at /, 30_000)).replace(/^.*Workbench available at /, ""));
+    await cli.line(/Python workers ready/, 60_000);
+    const client = await WorkbenchTestClient.connect(url.origin, url.searchParams.get("token") ?? "");
+    try {
+      const config = writeLongConfig();
+      const { runId } = await client.request("training.start", { configText: readFileSync(config, "utf8") });
+      await client.waitForEvent("training.event", (e) => e.runId === runId && e.type === "log", 120_000);
+      const { code, left } = await signalAndCount(cli, "SIGTERM", 60_000);
+      expect(code).toBe(0);
+      expect(left).toBe(0);
+      expect(registryFiles()).toEqual([]);
+    } finally {
+      await client.close();
+    }
+    const runs = await listRuns();
+    expect(runs.map((r) => r.status)).toEqual(["stopped"]);
+  }, 240_000);
+});
+
 describe.skipIf(!hasTorch).each(["SIGTERM", "SIGHUP", "SIGKILL"] as const)("snakebridge train, %s", (signal) => {
   it(signal === "SIGKILL" ? "leaves no worker, and the run reads interrupted, ended at its last event" : "checkpoints, records the run stopped, and leaves no worker", async () => {
-    const config = join(dir, "long.yaml");
-    writeFileSync(config, [
-      "name: signal-run",
-      "model: {tiny: {hidden_size: 32, layers: 1, heads: 2, kv_heads: 2, vocab_size: 256}}",
-      `dataset: ${JSON.stringify(resolve("examples/training/data/tiny.jsonl"))}`,
-      "lora: {r: 4, dropout: 0}",
-      "max_steps: 100000",
-      "batch_size: 4",
-      "seq_len: 16",
-      "log_every: 1",
-      "device: cpu",
-      "output_dir: out",
-      "",
-    ].join("\n"));
+    const config = writeLongConfig();
     const cli = startCli(["train", config, "--db", env.SNAKEBRIDGE_RUNS_DB!], { marker, env });
     await cli.line(/training on /, 90_000);
     await new Promise((r) => setTimeout(r, 1_000));
     const killedAt = Date.now();
     const { code, left } = await signalAndCount(cli, signal, 45_000);
     expect(left).toBe(0);
-    const list = startCli(["runs", "list", "--json", "--db", env.SNAKEBRIDGE_RUNS_DB!], { marker, env });
-    expect((await list.exited).code).toBe(0);
-    const runs = JSON.parse(list.stdout()) as { status: string; finishedAt: number | null; startedAt: number | null }[];
+    const runs = await listRuns();
     expect(runs).toHaveLength(1);
     if (signal === "SIGKILL") {
       expect(runs[0]!.status).toBe("interrupted");
