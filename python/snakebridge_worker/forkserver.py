@@ -47,7 +47,7 @@ _workers: set[int] = set()
 _workers_lock = threading.Lock()
 _shutdown_lock = threading.Lock()
 _HOST_POLL_S = 0.2
-_REAP_INTERVAL_S = 0.5
+_REAP_INTERVAL_S = 1.0
 
 
 def _emit(event: dict[str, Any]) -> None:

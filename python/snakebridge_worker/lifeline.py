@@ -113,9 +113,31 @@ def descendants(root: int) -> list[int]:
     return [pid for pid in found if table[pid][1] not in ("Z", "X")]
 
 
+def _children_files(root: int) -> list[int] | None:
+    """Children of ``root`` from /proc/<root>/task/*/children (cheap); None where the kernel lacks that file."""
+    found: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{root}/task"):
+            with open(f"/proc/{root}/task/{tid}/children", "rb") as f:
+                found.extend(int(pid) for pid in f.read().split())
+    except FileNotFoundError:
+        return None  # a thread that just ended, or no CONFIG_PROC_CHILDREN: scan instead
+    except OSError:
+        return None
+    return found
+
+
 def direct_children(root: int) -> list[tuple[int, str]]:
     """(pid, state) of each process whose parent is ``root``, zombies included."""
-    return [(pid, state) for pid, (ppid, state) in _parents().items() if ppid == root]
+    listed = _children_files(root)
+    if listed is None:
+        return [(pid, state) for pid, (ppid, state) in _parents().items() if ppid == root]
+    result: list[tuple[int, str]] = []
+    for pid in listed:
+        fields = _stat_fields(pid)
+        if fields is not None:
+            result.append((pid, fields[0]))
+    return result
 
 
 def kill_all(pids: Iterable[int]) -> None:
