@@ -208,6 +208,21 @@ describe("errors, completion, Workers log", () => {
     expect(result.outputs).toEqual([{ type: "error", error: expect.objectContaining({ type: "MissingDisplayExtra", traceback: "", message: expect.stringContaining("--extra display") as string }) as unknown }]);
   }, 30_000);
 
+  it("shows errors raised through py and in TypeScript cells without the host's or the worker's frames", async () => {
+    await run("err", "pyf", "python", "def inverse(n):\n    return 1 / n");
+    const viaPy = await run("err", "tsf", "typescript", "await py.inverse(0)");
+    const pyError = viaPy.outputs[0];
+    if (pyError?.type !== "error") throw new Error("expected an error");
+    expect(pyError.error.traceback).toContain("return 1 / n");
+    expect(pyError.error.traceback).not.toContain("snakebridge_worker");
+    const missing = await run("err", "tsm", "typescript", "await py.not_defined_anywhere");
+    expect(missing.outputs[0]).toMatchObject({ type: "error", error: { type: "NameError", traceback: "" } });
+    const js = await run("err", "tsj", "typescript", "const o: { x?: () => void } = {};\nfunction call() { o.x!(); }\ncall();");
+    const jsError = js.outputs[0];
+    if (jsError?.type !== "error") throw new Error("expected an error");
+    expect(jsError.error.traceback).toBe("TypeError: o.x is not a function\n    at call (cell)\n    at (cell)");
+  }, 60_000);
+
   it("reads an interrupt as one line", async () => {
     const running = run("err", "sleep", "python", "import time\ntime.sleep(30)");
     await new Promise((resolve) => setTimeout(resolve, 500));

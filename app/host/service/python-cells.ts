@@ -32,13 +32,30 @@ export function splitDisplays(text: string): CellOutput[] {
   return outputs;
 }
 
+const WORKER_FRAME = /[/\\]snakebridge_worker[/\\]/;
+
+/** A Python traceback without the frames of the worker's own code (each frame: a `  File "…"` line and its indented source lines). */
+export function withoutWorkerFrames(traceback: string): string {
+  const lines = traceback.split("\n");
+  const kept: string[] = [];
+  let dropping = false;
+  for (const line of lines) {
+    if (line.startsWith('  File "')) dropping = WORKER_FRAME.test(line);
+    else if (!line.startsWith("    ")) dropping = false;
+    if (!dropping) kept.push(line);
+  }
+  // Nothing of the user's left: the type and message say it all.
+  if (traceback.includes('  File "') && !kept.some((line) => line.startsWith('  File "'))) return "";
+  return kept.join("\n");
+}
+
 /** The error of a cell as the user should read it. */
 function cellError(error: PythonErrorView, interrupted: boolean): PythonErrorView {
   // An interrupt is one line; where the worker happened to be when it stopped is not the user's business.
   if (interrupted) return { ...error, type: "Interrupted", module: "", message: "", traceback: "", classification: "cancelled" };
   // The missing-extra hint is the whole story; the frames that raised it are the worker's.
   if (error.type === "MissingDisplayExtra") return { ...error, traceback: "" };
-  return error;
+  return { ...error, traceback: withoutWorkerFrames(error.traceback) };
 }
 
 /** Runs cells per session, one at a time per session, and interrupts the one running. */

@@ -9,6 +9,7 @@ import type { CellRunResult } from "../../../api/workbench-api.js";
 import type { CellOutput } from "../../../api/values-view.js";
 import type { PythonBridge } from "../../../bridge/index.js";
 import { errorViewOf } from "../convert/python-error-view.js";
+import { withoutWorkerFrames } from "../python-cells.js";
 import type { TypeScriptCellRunner } from "../features/notebooks.js";
 import type { WorkspaceFolder } from "../workspace-folder.js";
 import { cellConsole } from "./cell-console.js";
@@ -18,13 +19,28 @@ import { jsResult } from "./js-rich-value.js";
 import { NotebookScope } from "./notebook-scope.js";
 import { pyDeclarations, parseGlobalTypes, pyNamespace, pyNamesIn, pySession, type PyGlobalType } from "./py-namespace.js";
 import { OutputCoalescer } from "../output-coalescer.js";
-import { PyHandle, type PyValue } from "../../../bridge/index.js";
+import { PyHandle, PythonError, type PyValue } from "../../../bridge/index.js";
 import { generatedClasses, type GeneratedClass } from "./generated-classes.js";
 import { runtimeModuleUrl } from "./runtime-module.js";
 import { SdkLoader } from "./sdk-loader.js";
 
 type RuntimeModule = typeof import("../../../integration/runtime/index.js");
 type CellFunction = (load: (specifier: string) => Promise<unknown>, console: unknown, scope: Record<string, unknown>, py: unknown) => Promise<unknown>;
+
+/**
+ * A failure in a TypeScript cell for display: Python errors without the worker's frames, JavaScript errors with the
+ * cell's own frames ("at g (cell)") and those of workspace modules, not the host's.
+ */
+function cellErrorView(error: unknown): ReturnType<typeof errorViewOf> {
+  const view = errorViewOf(error);
+  if (error instanceof PythonError) return { ...view, traceback: withoutWorkerFrames(view.traceback) };
+  const frames = view.traceback.split("\n").slice(1).flatMap((line) => {
+    const cellFrame = /^\s*at (?:Object\.)?([^\s(]+)? ?\(?eval at .*<anonymous>/.exec(line);
+    if (cellFrame) return [`    at ${cellFrame[1] && cellFrame[1] !== "eval" ? `${cellFrame[1]} ` : ""}(cell)`];
+    return line.includes("/.snakebridge/ts-build/") ? [line] : [];
+  });
+  return { ...view, traceback: frames.length ? [`${view.type}: ${view.message}`, ...frames].join("\n") : "" };
+}
 
 /** Async functions have no global constructor name; this is how to reach it. */
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => CellFunction;
@@ -63,7 +79,14 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       checker = new CellChecker(this.workspace.root);
       this.#checkers.set(notebookId, checker);
     }
-    const pyTypes = await this.#pyTypes(notebookId, source, signal);
+    let pyTypes: Record<string, PyGlobalType>;
+    try {
+      pyTypes = await this.#pyTypes(notebookId, source, signal);
+    } catch (error) {
+      // The cell names py globals whose types the worker could not give (busy, crashed): say so in the cell.
+      push({ type: "error", error: cellErrorView(error) });
+      return done("error");
+    }
     const classes = await this.#classesFor(pyTypes);
     const classTypes = new Map<string, string>();
     for (const [name, info] of Object.entries(pyTypes)) {
@@ -111,7 +134,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       if (outcome.value !== undefined) push({ type: "result", executionCount, ...jsResult(outcome.value) });
       return done("ok");
     } catch (error) {
-      push({ type: "error", error: errorViewOf(error) });
+      push({ type: "error", error: cellErrorView(error) });
       return done(controller.signal.aborted ? "interrupted" : "error");
     } finally {
       binding.dispose();
