@@ -107,7 +107,7 @@ describe("an SDK with the default runtime import type-checks under --strict", ()
     const entries = await writeProject(selfDir);
     const diagnostics = typeCheck(selfDir, entries, { types: ["node"], typeRoots: [join(root, "node_modules", "@types")] });
     expectOnlyTheDeliberateError(diagnostics);
-  }, 60_000);
+  }, 180_000); // a full type check of the runtime's declarations: ~20 s alone, much longer on a loaded machine
 
   it("in a separate project that installs the package from npm pack's tarball", async () => {
     const packDir = join(scratch, "pack");
