@@ -186,6 +186,7 @@ class Agent:
             "swept": swept,
             "foreign": foreign,
             "connect_ms": round((time.monotonic() - started) * 1000),
+            "temp_dir": self._temp_dir or "",
         }
 
     def _make_actor_class(self, ray: Any) -> Any:

@@ -1,7 +1,9 @@
 // The host's end of `python -m snakebridge_worker.ray_agent`: requests and replies as JSON lines.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { delimiter } from "node:path";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, delimiter, dirname } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { ProcessRegistry } from "../../pool/process-registry.js";
@@ -27,6 +29,8 @@ export interface ClusterInfo {
   swept: string[];
   foreign: number;
   connect_ms: number;
+  /** A local head's private folder ("" otherwise); the host removes it if the agent could not. */
+  temp_dir: string;
 }
 
 /** A started worker actor as the agent reports it. */
@@ -88,6 +92,7 @@ export class RayAgent {
   #nextId = 1;
   #diagnostics = "";
   #exited = false;
+  #tempDir: string | undefined;
   readonly exited: Promise<void>;
 
   private constructor(child: ChildProcess & { pid: number }, private readonly options: RayAgentOptions) {
@@ -97,6 +102,7 @@ export class RayAgent {
       child.once("exit", (code, signal) => {
         this.#exited = true;
         this.#registry.remove();
+        this.#removeTempDir();
         const error = new RayAgentError(`the Ray agent exited (${signal ? `signal ${signal}` : `code ${code}`})`, this.#diagnostics);
         for (const pending of this.#pending.values()) pending.reject(error);
         this.#pending.clear();
@@ -166,6 +172,21 @@ export class RayAgent {
     });
   }
 
+  /** Remembers a local head's folder, to remove it after the agent exits if the agent could not (killed, slow). */
+  adoptTempDir(dir: string): void {
+    // Only the agent's own mkdtemp folder: never a path a confused agent could point anywhere else.
+    if (dir !== "" && dirname(dir) === tmpdir() && basename(dir).startsWith("sb-ray-")) this.#tempDir = dir;
+  }
+
+  #removeTempDir(): void {
+    if (this.#tempDir === undefined) return;
+    try {
+      rmSync(this.#tempDir, { recursive: true, force: true });
+    } catch (error) {
+      this.options.onOutput("stderr", `ray agent: could not remove ${this.#tempDir}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   /** Sends one request; rejects with the agent's message, or after timeoutMs. */
   request<T>(op: string, params: Record<string, unknown>, timeoutMs: number): Promise<T> {
     if (this.#exited) return Promise.reject(new RayAgentError(`ray ${op}: the Ray agent is not running`, this.#diagnostics));
@@ -191,7 +212,10 @@ export class RayAgent {
     this.#child.stdin?.end();
     const gone = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
     // Whatever is left of its group (Ray's helper processes) goes too.
-    await killGroup(this.#child.pid).catch(() => undefined);
+    await killGroup(this.#child.pid).catch((error: unknown) => {
+      this.options.onOutput("stderr", `ray agent: ${error instanceof Error ? error.message : String(error)}`);
+    });
     if (!gone) await this.exited;
+    this.#removeTempDir(); // again: the group's last processes may have logged into it after the agent left
   }
 }

@@ -73,6 +73,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
           ...(placement.numGpus ? { num_gpus: placement.numGpus * this.options.poolSize } : {}),
           ...(placement.objectStoreBytes === undefined ? {} : { object_store_memory: placement.objectStoreBytes }),
         }, CONNECT_TIMEOUT_MS);
+        agent.adoptTempDir(cluster.temp_dir);
         if (cluster.swept.length > 0) {
           this.options.onNotice?.(`Ray: removed ${cluster.swept.length} worker actor(s) left by a host that died: ${cluster.swept.join(", ")}`);
         }
