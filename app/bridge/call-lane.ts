@@ -143,8 +143,6 @@ export class CallLane {
     const out = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     out.writeUInt32LE(body.byteLength - 4, 0);
     this.#socket.write(out);
-    const g = globalThis as unknown as { __t?: bigint; __acc?: number[] };
-    if (g.__t !== undefined) { (g.__acc ??= []).push(Number(process.hrtime.bigint() - g.__t) / 1000); g.__t = undefined; }
   }
 
   /** Takes bytes read from the socket (owned by this lane: a copy of the read buffer). */
@@ -182,7 +180,6 @@ export class CallLane {
   }
 
   #frame(bytes: Uint8Array): void {
-    (globalThis as unknown as { __t: bigint }).__t = process.hrtime.bigint();
     const frame = LaneFrame.decode(bytes);
     for (const response of frame.responses) {
       const pending = this.#pending.get(response.callId);
