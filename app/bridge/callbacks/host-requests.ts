@@ -36,16 +36,23 @@ export class HostRequestServer {
     const own = new AbortController();
     this.#waiting.set(request.callId, own);
     const parent = request.parentCallId ? this.env.callSignal(request.parentCallId) : undefined;
-    const signal = parent === undefined ? own.signal : AbortSignal.any([parent, own.signal]);
+    // Built on first use: AbortSignal.any costs more than a small callback itself, and most never look.
+    let signal: AbortSignal | undefined;
+    const context = {
+      callId: request.parentCallId, workerId: this.workerId, owner: this.env.owner,
+      get signal(): AbortSignal {
+        signal ??= parent === undefined ? own.signal : AbortSignal.any([parent, own.signal]);
+        return signal;
+      },
+    };
+    const ended = (): boolean => own.signal.aborted || parent?.aborted === true;
     try {
-      const result = await callContext.run(
-        { callId: request.parentCallId, workerId: this.workerId, signal, owner: this.env.owner },
-        () => this.#run(request),
-      );
-      if (signal.aborted) return undefined; // the waiting call ended meanwhile: its callback's result is dropped
+      const result = await callContext.run(context, () => this.#run(request));
+      if (ended()) return undefined; // the waiting call ended meanwhile: its callback's result is dropped
+      // encodeValue checks at run time what a callback returned (TypeScript cannot: callbacks return unknown).
       return { callId: request.callId, outcome: { $case: "result", value: encodeValue(result as PyValue, 0, this.env.encode) }, durationUs: micros(started) };
     } catch (error) {
-      if (signal.aborted) return undefined;
+      if (ended()) return undefined;
       return { callId: request.callId, outcome: { $case: "error", value: errorMessage(error) }, durationUs: micros(started) };
     } finally {
       this.#waiting.delete(request.callId);
