@@ -42,18 +42,19 @@ describe("WorkerLogs", () => {
 });
 
 describe(".ipynb", () => {
-  it("carries markdown cells through open and save at their places", () => {
+  it("opens markdown cells as cells and carries raw cells through open and save at their places", () => {
     const text = JSON.stringify({
       nbformat: 4, nbformat_minor: 5, metadata: {},
       cells: [
+        { cell_type: "raw", id: "r", metadata: {}, source: ["raw text\n"] },
         { cell_type: "markdown", id: "m", metadata: {}, source: ["# Title\n"] },
         { cell_type: "code", id: "c", metadata: {}, execution_count: 1, outputs: [], source: ["1 + 1"] },
       ],
     });
     const notebook = parseNotebook(text, "x.ipynb");
-    expect(notebook.cells.map((c) => c.id)).toEqual(["c"]);
+    expect(notebook.cells.map((c) => [c.id, c.language])).toEqual([["m", "markdown"], ["c", "python"]]);
     const saved = JSON.parse(serializeNotebook(notebook)) as { cells: { cell_type: string; id: string }[] };
-    expect(saved.cells.map((c) => [c.cell_type, c.id])).toEqual([["markdown", "m"], ["code", "c"]]);
+    expect(saved.cells.map((c) => [c.cell_type, c.id])).toEqual([["raw", "r"], ["markdown", "m"], ["code", "c"]]);
   });
 
   it("says what is wrong with a file that is not a notebook", () => {
