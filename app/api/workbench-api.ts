@@ -124,6 +124,13 @@ export interface VariableView {
   preview: string;
 }
 
+/** A host tool as Python's tools.list() returns it (the MCP tool shape). */
+export interface ToolView {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
 /** Completions at a cursor: each item replaces the text from `start` (a character offset) to the cursor. */
 export interface CompletionView {
   start: number;
@@ -239,8 +246,11 @@ export interface WorkbenchRequests {
   "notebooks.interrupt": { params: { notebookId: string }; result: { interrupted: boolean } };
   /** Forgets the notebook's Python namespace and TypeScript state. */
   "notebooks.restart": { params: { notebookId: string }; result: Record<string, never> };
-  /** The notebook's variables: its Python namespace and its TypeScript cells' top-level scope. */
-  "notebooks.variables": { params: { notebookId: string }; result: { python: VariableView[]; typescript: VariableView[] } };
+  /**
+   * The notebook's variables: its Python namespace, its TypeScript cells' top-level scope, and the session state the
+   * host keeps for it (bridge.state(notebookId), snakebridge_worker.state), which survives worker crashes.
+   */
+  "notebooks.variables": { params: { notebookId: string }; result: { python: VariableView[]; typescript: VariableView[]; state: VariableView[] } };
   /** One variable's value for display (click in the Variables panel). */
   "notebooks.inspect": { params: { notebookId: string; language: CellLanguage; name: string }; result: { value: RichValue | null; repr: string } };
   /** Python completions at `cursor` (a character offset into `code`), from the notebook's live namespace. */
@@ -260,6 +270,8 @@ export interface WorkbenchRequests {
   "workers.kill": { params: { workerId: string }; result: Record<string, never> };
   /** The worker's recent stdout/stderr (what user code printed), newest last. */
   "workers.log": { params: { workerId: string }; result: { text: string } };
+  /** The host tools workers may call (bridge.tools.register), in the MCP tool shape. */
+  "workers.tools": { params: Record<string, never>; result: { tools: ToolView[] } };
 
   "training.schema": { params: Record<string, never>; result: { schema: Record<string, unknown> } };
   /** configPath (workspace-relative): relative paths in the config resolve against its folder; the file is never rewritten. */

@@ -38,6 +38,7 @@ export const REQUEST_FIELDS: { [K in RequestName]: Readonly<Record<string, Field
   "workers.restart": { workerId: "string" },
   "workers.kill": { workerId: "string" },
   "workers.log": { workerId: "string" },
+  "workers.tools": NONE,
   "training.schema": NONE,
   "training.start": { configText: "string", name: "string?", configPath: "string?" },
   "training.resume": { runId: "string", checkpoint: "string?" },

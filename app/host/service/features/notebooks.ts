@@ -96,6 +96,32 @@ function completionView(found: unknown, cursor: number): CompletionView {
   };
 }
 
+/** The host-side session state of a notebook (bridge.state) as Variables panel rows. */
+function stateVariables(bridge: PythonBridge, notebookId: string): VariableView[] {
+  return bridge.state(notebookId).list().map(({ name, value, schema }) => {
+    const preview = previewOf(value);
+    const length = Array.isArray(value) || typeof value === "string" ? String(value.length) : "";
+    const type = typeof schema?.["type"] === "string" ? `${schema["type"]} (schema)` : kindOf(value);
+    return { name, type, shape: length, size: Buffer.byteLength(preview), preview };
+  });
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "None";
+  if (Array.isArray(value)) return "list";
+  if (value instanceof Map || (typeof value === "object" && value !== null)) return "dict";
+  return typeof value;
+}
+
+function previewOf(value: unknown): string {
+  try {
+    const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v));
+    return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+  } catch {
+    return String(value);
+  }
+}
+
 /** The notebooks' request handlers. */
 export function notebookHandlers(
   bridge: PythonBridge, workspace: WorkspaceFolder, python: PythonCellRunner, typescript: TypeScriptCellRunner, events: EventHub,
@@ -141,6 +167,7 @@ export function notebookHandlers(
     "notebooks.variables": async ({ notebookId }, { signal }) => ({
       python: python.isRunning(notebookId) ? [] : await helpers.variables(notebookId, signal),
       typescript: typescript.scope(notebookId).variables(),
+      state: stateVariables(bridge, notebookId),
     }),
     "notebooks.inspect": async ({ notebookId, language, name }, { signal }) => {
       if (language === "typescript") {

@@ -10,7 +10,7 @@ import { WorkerLogs } from "../worker-logs.js";
 /** Pool events come in bursts (a call starts and finishes); the UI needs one update per burst. */
 const POOL_CHANGED_DEBOUNCE_MS = 100;
 
-type WorkerRequests = "workers.list" | "workers.restart" | "workers.kill" | "workers.log";
+type WorkerRequests = "workers.list" | "workers.restart" | "workers.kill" | "workers.log" | "workers.tools";
 
 /** Watches the pool and the workers' output; dispose() stops watching. */
 export class WorkersFeature implements Disposable {
@@ -67,6 +67,7 @@ export class WorkersFeature implements Disposable {
         this.#checkWorker(workerId);
         return { text: this.logs.text(workerId) };
       },
+      "workers.tools": async () => ({ tools: this.bridge.tools.list().map((t) => ({ name: t.name, description: t.description, inputSchema: { ...t.inputSchema } })) }),
     };
   }
 

@@ -24,6 +24,7 @@ export function VariablesPanel(): ReactElement {
       <div className="variables-scroll">
         <VariableSection title="Python" language="python" rows={variables?.python ?? null} />
         <VariableSection title="TypeScript" language="typescript" rows={variables?.typescript ?? null} />
+        <StateSection rows={variables?.state ?? null} />
       </div>
       {inspected ? (
         <div className="variables-inspect" data-testid="variables-inspect">
@@ -39,6 +40,35 @@ export function VariablesPanel(): ReactElement {
         </div>
       ) : null}
     </aside>
+  );
+}
+
+/** Session state the host keeps for the notebook (bridge.state / snakebridge_worker.state): survives worker crashes. */
+function StateSection({ rows }: { rows: VariableView[] | null }): ReactElement {
+  return (
+    <section data-testid="variables-state">
+      <h4 className="variables-heading" title="Kept by the host: survives a worker crash or restart">Host state</h4>
+      {rows === null ? <div className="muted small">loading…</div> : rows.length === 0 ? (
+        <div className="muted small">No host state yet: <span className="mono">snakebridge_worker.state.set(name, value)</span> in a Python cell.</div>
+      ) : (
+        <table className="grid variables-table">
+          <thead>
+            <tr><th className="col-name">Name</th><th className="col-type">Type</th><th className="num col-shape" title="Length">Shape</th><th className="num col-size">Size</th><th>Value</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.name} data-testid="state-row" data-name={row.name}>
+                <td className="mono" title={row.name}>{row.name}</td>
+                <td className="mono muted" title={row.type}>{row.type}</td>
+                <td className="num" title={row.shape}>{row.shape}</td>
+                <td className="num col-size">{formatBytes(row.size)}</td>
+                <td className="mono preview" title={row.preview}>{row.preview}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 

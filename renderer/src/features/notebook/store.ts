@@ -39,7 +39,7 @@ interface NotebookState {
   receiveOutput(notebookId: string, cellId: string, output: CellOutput): void;
   /** The Variables panel: open or not, each language's variables, and the one being inspected. */
   variablesOpen: boolean;
-  variables: { python: VariableView[]; typescript: VariableView[] } | null;
+  variables: { python: VariableView[]; typescript: VariableView[]; state: VariableView[] } | null;
   inspected: { language: CellLanguage; name: string; value: RichValue | null; repr: string } | null;
   toggleVariables(): void;
   loadVariables(): Promise<void>;

@@ -6,6 +6,7 @@ import { ErrorBanner } from "../../components/EmptyState";
 import { XtermView } from "../../components/XtermView";
 import { errorMessage, workbench } from "../../client/workbench-client";
 import { Icon } from "../../shell/icons";
+import { HostToolsSection } from "./HostToolsSection";
 import { useWorkersStore } from "./store";
 
 function formatBytes(bytes: number | null): string {
@@ -116,6 +117,7 @@ export function WorkersView(): ReactElement {
         </table>
         {state.pool && workers.length === 0 ? <div className="empty-small">The pool has no workers. Check the status bar for the host's error; the interpreter may have failed to start.</div> : null}
       </div>
+      <HostToolsSection reloadKey={state.pool?.workers.length} />
       <div className="panel-title log-title">
         Output {selected ? <span className="mono" style={{ textTransform: "none" }}>— {selected.id} (pid {selected.pid})</span> : null}
         <span className="grow" />
