@@ -1,7 +1,7 @@
 import { memo, useMemo, useRef, useState } from "react";
 import type { ReactElement } from "react";
 import { MonacoEditor } from "../MonacoEditor";
-import { hasAnsi, parseAnsi } from "./ansi";
+import { hasAnsi, parseAnsi, stripAnsi } from "./ansi";
 
 /** Up to this many lines show in full; longer output shows its first and last lines (like VS Code's cap). */
 export const COLLAPSE_LINES = 60;
@@ -91,7 +91,7 @@ export function StreamOutputView({ stream, text }: { stream: "stdout" | "stderr"
       ) : (
         <>
           {bar}
-          <div className="out-editor"><MonacoEditor value={text} language="plaintext" readOnly /></div>
+          <div className="out-editor"><MonacoEditor value={stripAnsi(text)} language="plaintext" readOnly /></div>
         </>
       )}
     </div>

@@ -100,3 +100,8 @@ export function parseAnsi(text: string): AnsiRun[] {
   if (at < text.length) runs.push(run(text.slice(at), style));
   return runs;
 }
+
+/** The text without escape sequences (for the editor, which would show them as control characters). */
+export function stripAnsi(text: string): string {
+  return hasAnsi(text) ? text.replace(ESCAPE, "") : text;
+}
