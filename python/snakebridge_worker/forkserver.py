@@ -46,6 +46,7 @@ _write_lock = threading.Lock()
 _workers: set[int] = set()
 _workers_lock = threading.Lock()
 _shutdown_lock = threading.Lock()
+_shutdown_done = False
 _HOST_POLL_S = 0.2
 _REAP_INTERVAL_S = 1.0
 
@@ -155,9 +156,16 @@ def _reap_orphans() -> None:
 
 
 def _shutdown() -> None:
-    """Kills every process below the template (workers, their children, orphans it adopted), once."""
-    if _shutdown_lock.acquire(blocking=False):
-        lifeline.kill_descendants(os.getpid())
+    """Kills every process below the template (workers, their children, orphans it adopted), once.
+
+    Both the main thread (stdin closed) and the host watcher get here, and each leaves the process right after:
+    the second caller must wait until the first has finished killing, or it would exit mid-kill.
+    """
+    global _shutdown_done
+    with _shutdown_lock:
+        if not _shutdown_done:
+            lifeline.kill_descendants(os.getpid())
+            _shutdown_done = True
 
 
 def _watch_host(host_pid: int) -> None:
