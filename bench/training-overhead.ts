@@ -2,6 +2,8 @@
 // streaming on (every event, point and update serialised as the WebSocket transport does) against the
 // same run with both off, interleaved in pairs (alternating which goes first) in one invocation.
 // Prints one JSON object: per-pair ratios, their median and spread. Target: ≤ 2% slower at the median.
+// Wall-clock steps/s swings with whatever else the machine runs, so the worker's CPU seconds per step
+// (all its threads, including the ones that stream events and answer telemetry) are reported as well.
 //
 //   npx tsx bench/training-overhead.ts [--pairs 6] [--steps 60]   (see bench/README.md)
 import { mkdtempSync, rmSync } from "node:fs";
@@ -47,8 +49,8 @@ async function main(): Promise<void> {
     output_dir: join(dir, "runs"),
   };
   let streamedBytes = 0;
-  /** One run; returns the steps/s the worker measured over its training loop. */
-  const once = async (monitored: boolean): Promise<number> => {
+  /** One run; returns the steps/s and CPU seconds per step the worker measured over its training loop. */
+  const once = async (monitored: boolean): Promise<{ sps: number; cpu: number }> => {
     const manager = new RunManager({ bridge, store, telemetryIntervalMs: monitored ? 1000 : 0 });
     const stops = monitored
       ? [
@@ -63,10 +65,10 @@ async function main(): Promise<void> {
       const summary = await manager.whenFinished(runId);
       const detail = manager.detail(runId);
       if (summary.status !== "completed") throw new Error(`the ${monitored ? "monitored" : "quiet"} run ${summary.status}: ${detail.error?.message ?? "no error recorded"}`);
-      const finished = detail.events.find((event) => event.type === "finished")?.payload["summary"] as { steps_per_s?: number } | undefined;
-      if (typeof finished?.steps_per_s !== "number") throw new Error("the run's summary has no steps_per_s");
+      const finished = detail.events.find((event) => event.type === "finished")?.payload["summary"] as { steps_per_s?: number; cpu_s_per_step?: number } | undefined;
+      if (typeof finished?.steps_per_s !== "number" || typeof finished.cpu_s_per_step !== "number") throw new Error("the run's summary has no steps_per_s / cpu_s_per_step");
       if (monitored && !Object.keys(detail.series).includes("host.rss_bytes")) throw new Error("the monitored run recorded no telemetry");
-      return finished.steps_per_s;
+      return { sps: finished.steps_per_s, cpu: finished.cpu_s_per_step };
     } finally {
       for (const stop of stops) stop();
       await manager.dispose();
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   };
   try {
     await once(true); // warm-up: imports, page cache, JIT; not counted
-    const results: { on: number; off: number; ratio: number }[] = [];
+    const results: { on: number; off: number; ratio: number; cpuOn: number; cpuOff: number; cpuRatio: number }[] = [];
     for (let pair = 0; pair < pairs; pair += 1) {
       // Alternate the order so drift (thermal, other jobs on the machine) does not favour one side.
       const first = pair % 2 === 0;
@@ -82,8 +84,8 @@ async function main(): Promise<void> {
       const b = await once(!first);
       const on = first ? a : b;
       const off = first ? b : a;
-      results.push({ on: round(on, 3), off: round(off, 3), ratio: round(on / off) });
-      process.stderr.write(`pair ${pair + 1}/${pairs}: on ${on.toFixed(2)} steps/s, off ${off.toFixed(2)} steps/s\n`);
+      results.push({ on: round(on.sps, 3), off: round(off.sps, 3), ratio: round(on.sps / off.sps), cpuOn: round(on.cpu), cpuOff: round(off.cpu), cpuRatio: round(on.cpu / off.cpu) });
+      process.stderr.write(`pair ${pair + 1}/${pairs}: on ${on.sps.toFixed(2)} steps/s (${on.cpu.toFixed(3)} CPU s/step), off ${off.sps.toFixed(2)} steps/s (${off.cpu.toFixed(3)} CPU s/step)\n`);
     }
     const ratios = results.map((result) => result.ratio);
     const medianRatio = median(ratios);
@@ -97,6 +99,9 @@ async function main(): Promise<void> {
       medianSlowdownPercent: round((1 - medianRatio) * 100, 2),
       spread: { min: Math.min(...ratios), max: Math.max(...ratios), iqr: round(median(ratios.filter((r) => r >= medianRatio)) - median(ratios.filter((r) => r <= medianRatio))) },
       medianStepsPerS: { on: round(median(results.map((r) => r.on)), 3), off: round(median(results.map((r) => r.off)), 3) },
+      // CPU seconds per step, monitored ÷ quiet: above 1 is the worker's own monitoring cost.
+      medianCpuRatio: round(median(results.map((r) => r.cpuRatio))),
+      cpuSpread: { min: Math.min(...results.map((r) => r.cpuRatio)), max: Math.max(...results.map((r) => r.cpuRatio)) },
       streamedBytes,
       target: { maxSlowdownPercent: 2, met: (1 - medianRatio) * 100 <= 2 },
     };

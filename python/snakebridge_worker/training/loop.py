@@ -165,6 +165,7 @@ class _TrainingRun:
     def _train(self, max_steps: int) -> Iterator[dict]:
         config = self.config
         started = time.monotonic()
+        cpu_started = time.process_time()
         start_step = self.step
         window_losses: list[float] = []
         window_tokens = 0
@@ -223,6 +224,9 @@ class _TrainingRun:
             "tokens_seen": self.tokens_seen,
             "elapsed_s": self.previous_elapsed + elapsed,
             "steps_per_s": session_steps / elapsed if elapsed > 0 else None,
+            # CPU time of the whole worker process (every thread: training, the gRPC stream, telemetry
+            # sampling) per step of this session: what monitoring costs the worker, whatever else runs.
+            "cpu_s_per_step": (time.process_time() - cpu_started) / session_steps if session_steps else None,
             "checkpoint": checkpoint_path or os.path.join(self.run_dir, f"checkpoint-{self.step}"),
         }
         summary.update(self._cuda_memory())

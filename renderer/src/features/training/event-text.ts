@@ -77,6 +77,7 @@ const SUMMARY_LABELS: Record<string, string> = {
   tokens_seen: "tokens seen",
   elapsed_s: "time",
   steps_per_s: "steps / s",
+  cpu_s_per_step: "CPU s / step",
   checkpoint: "checkpoint",
   allocated_bytes: "GPU allocated",
   reserved_bytes: "GPU reserved",
