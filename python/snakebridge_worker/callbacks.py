@@ -18,7 +18,7 @@ from .proto import worker_pb2
 
 _handles: HandleTable | None = None
 # Weak: a proxy lives exactly as long as Python code holds it; its __del__ tells the host.
-_proxies: "weakref.WeakValueDictionary[str, HostFunction]" = weakref.WeakValueDictionary()
+_proxies: weakref.WeakValueDictionary[str, HostFunction] = weakref.WeakValueDictionary()
 _lock = threading.Lock()
 
 
@@ -62,7 +62,7 @@ def bind_handles(handles: HandleTable) -> None:
 class HostFunction:
     """A callable proxy for a function that lives in the host."""
 
-    __slots__ = ("_id", "_name", "_received", "__weakref__")
+    __slots__ = ("__weakref__", "_id", "_name", "_received")
 
     def __init__(self, function_id: str, name: str) -> None:
         self._id = function_id
@@ -86,7 +86,7 @@ class HostFunction:
 
             if _ACTIVE is not None and self._received:
                 _ACTIVE.release_function(self._id, self._received)
-        except Exception:  # noqa: BLE001 - interpreter shutdown: the host forgets everything anyway
+        except Exception:  # noqa: BLE001, S110 - interpreter shutdown: the host forgets everything anyway
             pass
 
 
@@ -128,4 +128,4 @@ def call_host(kind: int, target: str, args: Any = (), kwargs: Any = None, *, ses
     return Decoder(_handles).decode(response.result)
 
 
-__all__ = ["HostFunction", "HostError", "call_host", "bind_handles", "proxy_for", "live_proxies"]
+__all__ = ["HostError", "HostFunction", "bind_handles", "call_host", "live_proxies", "proxy_for"]

@@ -34,10 +34,10 @@ CallRunner = Callable[[worker_pb2.CallRequest], worker_pb2.CallResponse]
 Canceller = Callable[[str], None]
 
 # The connection that calls to the host (callbacks, tools, state) go out on: the latest authenticated one.
-_ACTIVE: "LaneProtocol | None" = None
+_ACTIVE: LaneProtocol | None = None
 
 
-def active_lane() -> "LaneProtocol":
+def active_lane() -> LaneProtocol:
     """The host's lane connection; raises when no host is connected (the worker runs outside a bridge)."""
     if _ACTIVE is None or _ACTIVE._transport is None:
         raise ConnectionError("no host is connected on the call lane, so the worker cannot call back into it")

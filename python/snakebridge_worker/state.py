@@ -43,7 +43,7 @@ def get(name: str, default: Any = _MISSING, *, session: str | None = None) -> An
     return default
 
 
-def set(name: str, value: Any, *, session: str | None = None) -> None:  # noqa: A001 - mirrors the host's API
+def set(name: str, value: Any, *, session: str | None = None) -> None:
     """Sets the variable in the host; raises StateConstraintError when the value breaks its schema."""
     _call("set", (name, value), session)
 
@@ -58,4 +58,4 @@ def names(*, session: str | None = None) -> list[str]:
     return list(_call("list", (), session))
 
 
-__all__ = ["get", "set", "delete", "names", "StateConstraintError"]
+__all__ = ["StateConstraintError", "delete", "get", "names", "set"]

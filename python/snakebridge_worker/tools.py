@@ -10,7 +10,8 @@ tool's JSON Schema; a mismatch raises HostError naming what is wrong.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .callbacks import HostError, call_host
 from .proto import worker_pb2
@@ -25,7 +26,7 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
     return call_host(_TOOL, name, args, kwargs, label=f"tool {name}")
 
 
-def list() -> Any:  # noqa: A001 - the MCP verb, as the issue names it
+def list() -> Any:
     """The host's tools as dicts with name, description and inputSchema."""
     return call_host(_TOOL, "", (), None, label="tools.list")
 
@@ -41,4 +42,4 @@ def __getattr__(name: str) -> Callable[..., Any]:
     return tool
 
 
-__all__ = ["call", "list", "HostError"]
+__all__ = ["HostError", "call", "list"]
