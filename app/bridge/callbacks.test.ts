@@ -123,4 +123,49 @@ describe("callbacks", () => {
     await bridge.call("builtins.sorted", [[2, 1]], { key: negate });
     expect(bridge.holdsCallback(negate)).toBe(false);
   });
+
+  it("serves two outer calls with nested callbacks on two workers at once", async () => {
+    const nested = (tag: string) => async (level: number): Promise<PyValue> => {
+      if (level >= 2) return [];
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return bridge.call(`${F}.depth_probe`, [level + 1, nested(tag)]);
+    };
+    const [a, b] = await Promise.all([
+      bridge.call(`${F}.depth_probe`, [0, nested("a")]),
+      bridge.call(`${F}.depth_probe`, [0, nested("b")]),
+    ]) as [[number, number][], [number, number][]];
+    expect(a.map(([level]) => level)).toEqual([0, 1, 2]);
+    expect(b.map(([level]) => level)).toEqual([0, 1, 2]);
+    expect(new Set(a.map(([, pid]) => pid)).size).toBe(1);
+    expect(new Set(b.map(([, pid]) => pid)).size).toBe(1);
+  });
+
+  it("cancels through an AbortSignal while a callback is pending; the callback's signal aborts", async () => {
+    const controller = new AbortController();
+    let sawAbort = false;
+    const pending = (): Promise<number> => new Promise((resolve) => {
+      bridge.currentCall()?.signal.addEventListener("abort", () => { sawAbort = true; resolve(0); });
+      setTimeout(() => controller.abort(), 50);
+    });
+    const error = await bridge.call(`${F}.sleep_then_call`, [pending], {}, { signal: controller.signal }).then(() => undefined, (e: unknown) => e);
+    expect((error as PythonError).classification).toBe("cancelled");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sawAbort).toBe(true);
+    expect(await bridge.call("math.sqrt", [4])).toBe(2);
+  });
+
+  it("fails the outer call with worker_crashed when the worker dies inside a nested call, and recovers", async () => {
+    const die = (): Promise<PyValue> => bridge.call("os._exit", [3]);
+    const error = await bridge.call(`${F}.call_uncaught`, [die], {}, { timeoutMs: 20_000 }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(PythonError);
+    expect((error as PythonError).classification).toBe("worker_crashed");
+    expect(await bridge.call("math.sqrt", [49], {}, { timeoutMs: 30_000 })).toBe(7);
+  }, 60_000);
+
+  it("reports a callback result that cannot cross as a HostError in Python", async () => {
+    class Opaque { readonly x = 1; }
+    const caught = await bridge.call(`${F}.call_and_catch`, [() => new Opaque()]) as Record<string, string>;
+    expect(caught["type"]).toBe("HostError");
+    expect(caught["message"]).toMatch(/cannot send an instance of Opaque to Python/);
+  });
 });
