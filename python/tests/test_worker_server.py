@@ -22,9 +22,9 @@ TOKEN = "test-token-123"
 
 
 class Worker:
-    def __init__(self) -> None:
+    def __init__(self, *extra_args: str) -> None:
         env = {**os.environ, "SNAKEBRIDGE_WORKER_TOKEN": TOKEN, "PYTHONPATH": str(PYTHON_DIR), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "snakebridge_worker"], stdin=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, "-m", "snakebridge_worker", *extra_args], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         line = self.process.stdout.readline()  # type: ignore[union-attr]
         assert line.startswith("SNAKEBRIDGE_WORKER_READY "), line
@@ -159,7 +159,17 @@ def _receive(sock: socket.socket) -> worker_pb2.LaneFrame | None:
     return worker_pb2.LaneFrame.FromString(exactly(struct.unpack("<I", header)[0]))
 
 
-def test_the_call_lane_refuses_a_connection_without_the_token_and_answers_a_batch_in_one_frame(worker: Worker) -> None:
+@pytest.fixture(params=["unix", "tcp"])
+def lane_worker(request: pytest.FixtureRequest) -> Iterator[Worker]:
+    """A worker whose call lane is a Unix socket (local) or TCP (how a remote or Ray worker is reached)."""
+    w = Worker("--transport", request.param)
+    yield w
+    w.close()
+
+
+def test_the_call_lane_refuses_a_connection_without_the_token_and_answers_a_batch_in_one_frame(lane_worker: Worker) -> None:
+    worker = lane_worker
+    assert worker.handshake["fast_address"].startswith("unix:" if "unix:" in worker.handshake["address"] else "127.0.0.1:")
     request = worker_pb2.CallRequest(call_id="p1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.mul", args=[num(6), num(7)])
     refused = _lane(worker)
     _send(refused, worker_pb2.LaneFrame(token="wrong", requests=[request]))
