@@ -113,7 +113,7 @@ describe("generated signatures", () => {
       "export async function getCloseMatches<AnyStr extends string | Uint8Array, T>(word: AnyStr | readonly T[], possibilities: readonly AnyStr[] | readonly (readonly T[])[], n?: number, cutoff?: number): Promise<AnyStr[] | T[][]> {",
     ]);
     expect(declarations("difflib", "ndiff")).toEqual([
-      "export async function ndiff(a: readonly string[], b: readonly string[], linejunk?: PyHandle | null, charjunk?: PyHandle | null): Promise<PyHandle> {",
+      "export async function ndiff(a: readonly string[], b: readonly string[], linejunk?: ((arg0: string) => boolean | Promise<boolean>) | PyHandle | null, charjunk?: ((arg0: string) => boolean | Promise<boolean>) | PyHandle | null): Promise<PyHandle> {",
     ]);
     expect(declarations("difflib", "getOpcodes")).toEqual([
       'async getOpcodes(): Promise<(readonly ["replace" | "delete" | "insert" | "equal", number, number, number, number])[]> {',

@@ -36,7 +36,7 @@ describe("mapType", () => {
     ["Literal['a', 'b', 1, True, None]", t("Literal", [], ["'a'", '"b"', "1", "True", "None"]), '"a" | "b" | 1 | true | null'],
     ["ndarray", t("ndarray"), "NDArray"],
     ["array_like", t("array_like"), "ArrayLike"],
-    ["Callable (a handle until callbacks land)", t("Callable"), "PyHandle"],
+    ["Callable with no signature: any function, or a handle", t("Callable"), "((...args: unknown[]) => unknown) | PyHandle"],
     ["Any", t("Any"), "unknown"],
     ["unknown", t("unknown"), "unknown"],
     ["another Python class", t("somepkg.Widget"), "PyHandle"],
@@ -63,6 +63,13 @@ describe("mapType", () => {
     expect(mapType(t("Self"), { ...input, knownClasses, selfClass: "fractions.Fraction" })).toBe("Fraction | PyHandle");
     const typeParams = new Map([["_T", "T"]]);
     expect(mapType(t("list", [TypeExpr.fromPartial({ name: "TypeVar", text: "_T" })]), { ...output, typeParams })).toBe("T[]");
+  });
+
+  it("maps Callable parameters to TypeScript functions (or handles), and callable results to handles", () => {
+    const key = t("Callable", [t("tuple", [t("int"), t("str")]), t("bool")]);
+    expect(mapType(key, input)).toBe("((arg0: number, arg1: string) => boolean | Promise<boolean>) | PyHandle");
+    expect(mapType(t("Callable", [t("..."), t("float")]), input)).toBe("((...args: unknown[]) => number | Promise<number>) | PyHandle");
+    expect(mapType(key, output)).toBe("PyHandle");
   });
 
   it("never produces any", () => {

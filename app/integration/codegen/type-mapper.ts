@@ -90,8 +90,9 @@ export function mapType(expr: TypeExpr | undefined, context: TypeMapContext): st
       return COMPARABLE;
     case "Never":
       return "never";
-    // A Python callable or class crosses as a handle (TypeScript functions once callbacks exist).
     case "Callable":
+      return mapCallable(expr, context);
+    // A Python class crosses as a handle.
     case "type":
       return "PyHandle";
     case "ndarray":
@@ -108,6 +109,25 @@ export function mapType(expr: TypeExpr | undefined, context: TypeMapContext): st
   // Any other Python class: its instances cross as handles.
   if (/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(expr.name)) return "PyHandle";
   return "unknown";
+}
+
+/**
+ * A parameter typed Callable takes a TypeScript function (it reaches Python as a callable proxy whose calls run on
+ * the host) or a handle to a Python callable. Python hands the function values as results and takes back what it
+ * returns as an argument, so the positions flip. A returned callable is a live Python object: a handle.
+ */
+function mapCallable(expr: TypeExpr, context: TypeMapContext): string {
+  if (context.position === "return") return "PyHandle";
+  const [params, returns] = expr.args;
+  const inbound: TypeMapContext = { ...context, position: "return" };
+  const outbound: TypeMapContext = { ...context, position: "parameter" };
+  const list =
+    params === undefined || params.name !== "tuple"
+      ? "...args: unknown[]"
+      : params.args.map((param, index) => `arg${index}: ${mapType(param, inbound)}`).join(", ");
+  const result = returns === undefined ? "unknown" : mapType(returns, outbound);
+  const awaited = result === "unknown" ? "unknown" : `${result} | Promise<${result}>`;
+  return `((${list}) => ${awaited}) | PyHandle`;
 }
 
 /** A generated wrapper class as an input (wrapper or handle) or a nested output (a handle). */
