@@ -5,21 +5,10 @@
 //   npx tsx bench/callbacks.ts [--rounds 300] [--loop 3000]   (see bench/README.md)
 import { resolve } from "node:path";
 import { PythonBridge } from "../app/bridge/index.js";
+import { numberArg } from "./bench-args.js";
+import { median, round } from "./engine/stats.js";
 
-function numberArg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number, got ${process.argv[index + 1] ?? "nothing"}`);
-  return value;
-}
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 const FIXTURES = resolve("app/bridge/testing/sb_callback_fixtures.py");
 

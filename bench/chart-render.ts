@@ -15,18 +15,12 @@ import { chromium, type Browser } from "playwright-core";
 
 import { CHROMIUM_ARGS, resolveChromium } from "../scripts/chromium.mjs";
 import type { BenchGlobal, BenchMode, BenchOptions, BenchResult } from "./chart-render/bench-types.js";
+import { numberArg } from "./bench-args.js";
 
 /** The issue's target for the canvas chart: 60 fps frames and a short update. */
 const TARGET = { frameP50Ms: 16.7, updateP50Ms: 8 };
 
 
-function numberArg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number, got ${process.argv[index + 1] ?? "nothing"}`);
-  return value;
-}
 
 /** The p-th percentile (0–100) by nearest rank; NaN for no samples. */
 function percentile(values: number[], p: number): number {

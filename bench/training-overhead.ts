@@ -13,21 +13,10 @@ import { join, resolve } from "node:path";
 import { PythonBridge } from "../app/bridge/index.js";
 import { RunManager } from "../app/training/run-manager.js";
 import { RunStore } from "../app/training/run-store.js";
+import { numberArg } from "./bench-args.js";
+import { median, round } from "./engine/stats.js";
 
-function numberArg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number, got ${process.argv[index + 1] ?? "nothing"}`);
-  return value;
-}
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-const round = (value: number, digits = 4): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
   const pairs = numberArg("pairs", 6);
@@ -84,7 +73,7 @@ async function main(): Promise<void> {
       const b = await once(!first);
       const on = first ? a : b;
       const off = first ? b : a;
-      results.push({ on: round(on.sps, 3), off: round(off.sps, 3), ratio: round(on.sps / off.sps), cpuOn: round(on.cpu), cpuOff: round(off.cpu), cpuRatio: round(on.cpu / off.cpu) });
+      results.push({ on: round(on.sps, 3), off: round(off.sps, 3), ratio: round(on.sps / off.sps, 4), cpuOn: round(on.cpu, 4), cpuOff: round(off.cpu, 4), cpuRatio: round(on.cpu / off.cpu, 4) });
       process.stderr.write(`pair ${pair + 1}/${pairs}: on ${on.sps.toFixed(2)} steps/s (${on.cpu.toFixed(3)} CPU s/step), off ${off.sps.toFixed(2)} steps/s (${off.cpu.toFixed(3)} CPU s/step)\n`);
     }
     const ratios = results.map((result) => result.ratio);
@@ -95,12 +84,12 @@ async function main(): Promise<void> {
       pairs,
       telemetryIntervalMs: 1000,
       results,
-      medianRatio: round(medianRatio),
+      medianRatio: round(medianRatio, 4),
       medianSlowdownPercent: round((1 - medianRatio) * 100, 2),
-      spread: { min: Math.min(...ratios), max: Math.max(...ratios), iqr: round(median(ratios.filter((r) => r >= medianRatio)) - median(ratios.filter((r) => r <= medianRatio))) },
+      spread: { min: Math.min(...ratios), max: Math.max(...ratios), iqr: round(median(ratios.filter((r) => r >= medianRatio)) - median(ratios.filter((r) => r <= medianRatio)), 4) },
       medianStepsPerS: { on: round(median(results.map((r) => r.on)), 3), off: round(median(results.map((r) => r.off)), 3) },
       // CPU seconds per step, monitored ÷ quiet: above 1 is the worker's own monitoring cost.
-      medianCpuRatio: round(median(results.map((r) => r.cpuRatio))),
+      medianCpuRatio: round(median(results.map((r) => r.cpuRatio)), 4),
       cpuSpread: { min: Math.min(...results.map((r) => r.cpuRatio)), max: Math.max(...results.map((r) => r.cpuRatio)) },
       streamedBytes,
       target: { maxSlowdownPercent: 2, met: (1 - medianRatio) * 100 <= 2 },

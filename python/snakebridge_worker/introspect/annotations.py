@@ -172,18 +172,20 @@ def type_from_annotation_text(text: str) -> TypeExpr:
     return expr
 
 
-def _dotted(node: ast.AST) -> str | None:
+def dotted_name(node: ast.AST) -> str | None:
+    """The dotted name an AST node spells (``np.ndarray``), or None when it is not a plain name."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
+        head = dotted_name(node.value)
         return f"{head}.{node.attr}" if head else None
     return None
 
 
-def _flatten_union(node: ast.AST) -> list[ast.AST]:
+def flatten_union(node: ast.AST) -> list[ast.AST]:
+    """The members of an ``A | B | C`` annotation, in order (a single member for anything else)."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _flatten_union(node.left) + _flatten_union(node.right)
+        return flatten_union(node.left) + flatten_union(node.right)
     return [node]
 
 
@@ -198,10 +200,10 @@ def _type_from_ast(node: ast.AST) -> TypeExpr:
             return type_from_annotation_text(node.value)
         return unknown(text)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return TypeExpr(name="Union", args=[_type_from_ast(n) for n in _flatten_union(node)], text=text)
+        return TypeExpr(name="Union", args=[_type_from_ast(n) for n in flatten_union(node)], text=text)
     if isinstance(node, (ast.List, ast.Tuple)):
         return TypeExpr(name="tuple", args=[_type_from_ast(n) for n in node.elts], text=text)
-    dotted = _dotted(node)
+    dotted = dotted_name(node)
     if dotted is not None:
         return _named_source_type(dotted, text)
     if isinstance(node, ast.Subscript):
@@ -220,7 +222,7 @@ def _named_source_type(dotted: str, text: str) -> TypeExpr:
 
 
 def _subscript_type(node: ast.Subscript, text: str) -> TypeExpr:
-    base = _dotted(node.value)
+    base = dotted_name(node.value)
     if base is None:
         return unknown(text)
     items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]

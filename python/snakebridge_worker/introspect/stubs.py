@@ -18,6 +18,7 @@ from typing import Any
 
 from snakebridge_worker.proto import describe_pb2
 
+from .annotations import dotted_name, flatten_union
 from .guards import safe_getattr
 
 TypeExpr = describe_pb2.TypeExpr
@@ -247,7 +248,7 @@ def _find_method(stub: StubModule, cls: StubClass, method: str, depth: int) -> S
         return None
     for base in cls.bases:
         node = base.value if isinstance(base, ast.Subscript) else base
-        name = _dotted(node)
+        name = dotted_name(node)
         if name is None:
             continue
         if name in stub.classes:
@@ -343,12 +344,12 @@ class StubTypes:
                     return TypeExpr(name="unknown", text=node.value)
             return TypeExpr(name="unknown", text=text or ast.unparse(node))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-            return union_of([self.convert(n, depth + 1) for n in _flatten(node)], text)
+            return union_of([self.convert(n, depth + 1) for n in flatten_union(node)], text)
         if isinstance(node, (ast.List, ast.Tuple)):
             return TypeExpr(name="tuple", args=[self.convert(n, depth + 1) for n in node.elts], text=text)
         if isinstance(node, ast.Subscript):
             return self._subscript(node, depth, text)
-        dotted = _dotted(node)
+        dotted = dotted_name(node)
         if dotted is None:
             return TypeExpr(name="unknown", text=text or ast.unparse(node))
         return self.resolve_name(dotted, depth, text)
@@ -499,7 +500,7 @@ def _defines(module_name: str, name: str) -> bool:
 
 
 def _typevar(value: ast.expr, stub: StubModule, depth: int) -> TypeExpr | None:
-    if not (isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] == "TypeVar"):
+    if not (isinstance(value, ast.Call) and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "TypeVar"):
         return None
     converter = StubTypes(stub)
     bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
@@ -513,7 +514,7 @@ def _typevar(value: ast.expr, stub: StubModule, depth: int) -> TypeExpr | None:
 
 
 def _is_typeddict(cls: StubClass) -> bool:
-    return any((_dotted(b) or "").rsplit(".", 1)[-1] == "TypedDict" for b in cls.bases)
+    return any((dotted_name(b) or "").rsplit(".", 1)[-1] == "TypedDict" for b in cls.bases)
 
 
 def _typeddict(stub: StubModule, cls: StubClass, depth: int, text: str) -> TypeExpr:
@@ -522,7 +523,7 @@ def _typeddict(stub: StubModule, cls: StubClass, depth: int, text: str) -> TypeE
     names: list[str] = []
     types: list[TypeExpr] = []
     for field_name, annotation in cls.fields.items():
-        wrapper = (_dotted(annotation.value) or "") if isinstance(annotation, ast.Subscript) else ""
+        wrapper = (dotted_name(annotation.value) or "") if isinstance(annotation, ast.Subscript) else ""
         optional = (not cls.total and not wrapper.endswith("Required")) or wrapper.endswith("NotRequired")
         inner = annotation.slice if wrapper.endswith("Required") and isinstance(annotation, ast.Subscript) else annotation
         names.append(field_name + ("?" if optional else ""))
@@ -530,21 +531,6 @@ def _typeddict(stub: StubModule, cls: StubClass, depth: int, text: str) -> TypeE
     return TypeExpr(name="TypedDict", literals=names, args=types, text=text)
 
 
-def _dotted(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
-        return f"{head}.{node.attr}" if head else None
-    return None
-
-
-def _flatten(node: ast.expr) -> list[ast.expr]:
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _flatten(node.left) + _flatten(node.right)
-    return [node]
-
-
 def is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether a stub method is declared ``@staticmethod`` (its first parameter is not self)."""
-    return any(_dotted(d) == "staticmethod" for d in node.decorator_list)
+    return any(dotted_name(d) == "staticmethod" for d in node.decorator_list)
