@@ -146,20 +146,31 @@ describe("errors", () => {
 });
 
 describe("deadlines and cancellation", () => {
-  it("ends time.sleep(60) at its deadline and keeps the worker usable", async () => {
+  it("ends time.sleep(60) at its deadline and keeps the worker: interrupted in place, not replaced", async () => {
+    const pinned = { session: "deadline", affinity: "strict" } as const;
+    const before = await bridge.call("sb_fixtures.pid", [], {}, pinned);
     const started = Date.now();
-    const error = await failure(bridge.call("time.sleep", [60], {}, { timeoutMs: 500 }));
+    const error = await failure(bridge.call("time.sleep", [60], {}, { ...pinned, timeoutMs: 500 }));
     expect(error.classification).toBe("timeout");
     expect(Date.now() - started).toBeLessThan(3000);
-    const pids = new Set(await Promise.all([0, 1, 2, 3].map(() => bridge.call("sb_fixtures.pid"))));
-    expect(pids.size).toBeGreaterThan(0);
+    expect(await bridge.call("sb_fixtures.pid", [], {}, pinned)).toBe(before);
     expect(await bridge.call("math.sqrt", [9])).toBe(3);
   });
 
   it("cancels a call through its AbortSignal", async () => {
     const controller = new AbortController();
+    const started = Date.now();
+    const failed = failure(bridge.call("time.sleep", [30], {}, { signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 300));
+    controller.abort();
+    const error = await failed;
+    expect(error.classification).toBe("cancelled");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("cancels a call by its id", async () => {
     // Observe the outcome before cancelling: the rejection may arrive before cancel() resolves.
-    const failed = failure(bridge.call("time.sleep", [30], {}, { signal: controller.signal, callId: "sleepy" }));
+    const failed = failure(bridge.call("time.sleep", [30], {}, { callId: "sleepy" }));
     await new Promise((r) => setTimeout(r, 300));
     expect(await bridge.cancel("sleepy")).toBe(true);
     const error = await failed;
