@@ -5,6 +5,7 @@
 // prefix. Requests made in one event-loop tick leave in one frame (the worker answers them in one frame too).
 // The lane is symmetric: the worker may send requests, answered through `onRequest` (issue 17's callbacks).
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ErrorClass } from "../../proto/generated/snakebridge/v1/errors.js";
 import { LaneFrame, type CallRequest, type CallResponse, type CancelRequest } from "../../proto/generated/snakebridge/v1/worker.js";
@@ -19,6 +20,20 @@ interface Pending {
 export type LaneRequestHandler = (request: CallRequest) => Promise<CallResponse | undefined>;
 
 const MAX_FRAME_BYTES = 1024 * 1024 * 1024 + 1024;
+/**
+ * A frame larger than this (a large ndarray, sent inline because a remote worker shares no /dev/shm) travels as
+ * pieces of at most this size: the length prefix's top bit says "more pieces follow". The other side joins them
+ * (lane.py does the same), so neither side sizes a read buffer on one claimed length beyond a piece.
+ */
+export const LANE_PIECE_BYTES = 4 * 1024 * 1024;
+const MORE_PIECES = 0x80000000;
+
+/** TLS for a lane on the network: the worker's certificate is verified against `ca` (PEM). */
+export interface LaneTls {
+  ca: string | Buffer;
+  /** The name the certificate must carry, when it is not the address's host. */
+  serverName?: string;
+}
 const READ_BUFFER_BYTES = 256 * 1024;
 
 /** Splits "unix:/path/lane.sock" or "host:port" into net.connect options. */
@@ -43,6 +58,9 @@ export class CallLane {
   #buffered = 0;
   /** Bytes the incomplete frame at the head of #chunks needs in all (0: unknown until 4 bytes are in). */
   #needed = 0;
+  /** Pieces of a frame still being received (see LANE_PIECE_BYTES). */
+  #pieces: Buffer[] = [];
+  #piecesSize = 0;
   onRequest: LaneRequestHandler | undefined;
   /** The worker stopped waiting for one of its requests (its call was interrupted). */
   onCancel: ((callId: string) => void) | undefined;
@@ -60,24 +78,34 @@ export class CallLane {
     this.#schedule();
   }
 
-  /** Connects; the token travels in the first frame. */
-  static connect(address: string, token: string, timeoutMs: number): Promise<CallLane> {
+  /** Connects (over TLS when `tls` is given); the token travels in the first frame. */
+  static connect(address: string, token: string, timeoutMs: number, tls?: LaneTls): Promise<CallLane> {
     return new Promise((resolve, reject) => {
       const lane: { current?: CallLane } = {};
       // onread: reads land in one reused buffer instead of a fresh 64 KiB one per read (that allocation, and the
       // garbage collection it drives, was the biggest cost on this side of a small call). What is kept is copied.
-      const socket = connect({
-        ...socketOptions(address),
-        onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes, buffer) => {
-          lane.current?.receive(Buffer.from(buffer.subarray(0, bytes)));
-          return true;
-        } },
-      });
+      const onread = { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes: number, buffer: Uint8Array) => {
+        lane.current?.receive(Buffer.from(buffer.subarray(0, bytes)));
+        return true;
+      } };
+      const where = socketOptions(address);
+      let socket: Socket;
+      if (tls === undefined) {
+        socket = connect({ ...where, onread });
+      } else if ("path" in where) {
+        reject(new Error(`TLS was asked for the call lane at ${address}, which is a local socket; TLS is for TCP workers`));
+        return;
+      } else {
+        // TLS sockets take no onread: reads arrive as "data" events (a remote worker's latency dwarfs that cost).
+        const secure = connectTls({ ...where, ca: tls.ca, ...(tls.serverName === undefined ? {} : { servername: tls.serverName }) });
+        secure.on("data", (bytes: Buffer) => lane.current?.receive(bytes));
+        socket = secure;
+      }
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`the worker's call lane at ${address} did not accept a connection within ${timeoutMs} ms`));
       }, timeoutMs);
-      socket.once("connect", () => {
+      socket.once(tls === undefined ? "connect" : "secureConnect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
         lane.current = new CallLane(socket, token);
@@ -141,15 +169,28 @@ export class CallLane {
     writer.fixed32(0); // placeholder for the length prefix; BinaryWriter has no way to patch, so rewrite below
     const body = LaneFrame.encode(frame, writer).finish();
     const out = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    out.writeUInt32LE(body.byteLength - 4, 0);
-    this.#socket.write(out);
+    const size = body.byteLength - 4;
+    if (size <= LANE_PIECE_BYTES) {
+      out.writeUInt32LE(size, 0);
+      this.#socket.write(out);
+      return;
+    }
+    this.#socket.cork();
+    for (let offset = 4; offset < out.length; offset += LANE_PIECE_BYTES) {
+      const piece = out.subarray(offset, offset + LANE_PIECE_BYTES);
+      const header = Buffer.allocUnsafe(4);
+      header.writeUInt32LE((piece.length | (offset + LANE_PIECE_BYTES < out.length ? MORE_PIECES : 0)) >>> 0, 0);
+      this.#socket.write(header);
+      this.#socket.write(piece);
+    }
+    this.#socket.uncork();
   }
 
   /** Takes bytes read from the socket (owned by this lane: a copy of the read buffer). */
   receive(chunk: Buffer): void {
     // Fast path: exactly one whole frame in this chunk.
     if (this.#buffered === 0 && chunk.length >= 4 && chunk.readUInt32LE(0) === chunk.length - 4) {
-      this.#frame(chunk.subarray(4));
+      this.#payload(chunk.subarray(4), false);
       return;
     }
     this.#chunks.push(chunk);
@@ -160,8 +201,10 @@ export class CallLane {
     let offset = 0;
     this.#needed = 0;
     while (data.length - offset >= 4) {
-      const size = data.readUInt32LE(offset);
-      if (size > MAX_FRAME_BYTES) {
+      const prefix = data.readUInt32LE(offset);
+      const more = prefix >= MORE_PIECES;
+      const size = more ? prefix - MORE_PIECES : prefix;
+      if (size > MAX_FRAME_BYTES || (more && size > LANE_PIECE_BYTES) || this.#piecesSize + size > MAX_FRAME_BYTES) {
         this.#fail(PythonError.bridge("internal", `the worker sent a frame of ${size} bytes, beyond the lane's limit`));
         return;
       }
@@ -169,7 +212,7 @@ export class CallLane {
         this.#needed = size + 4 - (data.length - offset);
         break;
       }
-      this.#frame(data.subarray(offset + 4, offset + 4 + size));
+      this.#payload(data.subarray(offset + 4, offset + 4 + size), more);
       offset += 4 + size;
       if (this.#closed) return;
     }
@@ -177,6 +220,24 @@ export class CallLane {
     this.#chunks = data.length > 0 ? [data] : [];
     this.#buffered = data.length;
     this.#needed += this.#buffered;
+  }
+
+  /** A frame, or a piece of one (more: further pieces follow). */
+  #payload(bytes: Buffer, more: boolean): void {
+    if (more) {
+      this.#pieces.push(bytes);
+      this.#piecesSize += bytes.length;
+      return;
+    }
+    if (this.#pieces.length === 0) {
+      this.#frame(bytes);
+      return;
+    }
+    this.#pieces.push(bytes);
+    const whole = Buffer.concat(this.#pieces, this.#piecesSize + bytes.length);
+    this.#pieces = [];
+    this.#piecesSize = 0;
+    this.#frame(whole);
   }
 
   #frame(bytes: Uint8Array): void {

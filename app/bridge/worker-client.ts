@@ -5,7 +5,7 @@ import {
   WorkerClient, type CallRequest, type CallResponse, type DescribeResponse, type EvalEvent, type EvalRequest,
   type HealthResponse, type StreamEvent, type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
-import { CallLane, type LaneRequestHandler } from "./call-lane.js";
+import { CallLane, type LaneRequestHandler, type LaneTls } from "./call-lane.js";
 import { PythonError } from "./python-error.js";
 
 export const TOKEN_METADATA_KEY = "x-snakebridge-token";
@@ -49,15 +49,22 @@ export class WorkerConnection {
   #closed = false;
   #hostHandlers: HostHandlers | undefined;
 
-  /** `laneAddress` is the handshake's fast_address; without one, calls use gRPC's CallPipeline. */
-  constructor(readonly address: string, token: string, readonly laneAddress?: string) {
+  /**
+   * `laneAddress` is the handshake's fast_address; without one, calls use gRPC's CallPipeline. With `tls`, gRPC
+   * and the lane speak TLS and the worker's certificate must verify against `tls.ca` (workers on the network).
+   */
+  constructor(readonly address: string, token: string, readonly laneAddress?: string, private readonly tls?: LaneTls) {
     const options = {
       "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
       "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
       // Local sockets: no keepalive pings (a client pinging more than the server permits is disconnected).
       "grpc.enable_retries": 0,
+      ...(tls?.serverName === undefined ? {} : { "grpc.ssl_target_name_override": tls.serverName, "grpc.default_authority": tls.serverName }),
     };
-    this.#client = new WorkerClient(address, credentials.createInsecure(), options);
+    const channel = tls === undefined
+      ? credentials.createInsecure()
+      : credentials.createSsl(typeof tls.ca === "string" ? Buffer.from(tls.ca) : tls.ca);
+    this.#client = new WorkerClient(address, channel, options);
     this.#token = token;
     this.#metadata = new Metadata();
     this.#metadata.set(TOKEN_METADATA_KEY, token);
@@ -75,7 +82,7 @@ export class WorkerConnection {
   }
 
   #connectLane(timeoutMs = 10_000): Promise<CallLane> {
-    this.#laneConnecting ??= CallLane.connect(this.laneAddress ?? "", this.#token, timeoutMs).then((lane) => {
+    this.#laneConnecting ??= CallLane.connect(this.laneAddress ?? "", this.#token, timeoutMs, this.tls).then((lane) => {
       if (this.#closed) lane.close();
       this.#lane = lane;
       if (this.#hostHandlers !== undefined) this.#attach(lane, this.#hostHandlers);

@@ -13,4 +13,12 @@ describe("the --ray flags", () => {
     expect(() => parse(["--ray", "local", "--ray-cpus", "many"])).toThrow(/number ≥ 0/);
     expect(() => parse(["--ray", "nowhere"])).toThrow(/expected "local"/);
   });
+
+  it("--ray-tls-dir names ca.pem, cert.pem and key.pem in that folder, and needs --ray", () => {
+    const parse = (args: string[]) => placementOption(parseArgs(args, RAY_FLAGS));
+    expect(parse(["--ray", "10.0.0.5:6379", "--ray-tls-dir", "/etc/sb-tls"])).toEqual({ placement: {
+      kind: "ray", address: "10.0.0.5:6379", tls: { ca: "/etc/sb-tls/ca.pem", cert: "/etc/sb-tls/cert.pem", key: "/etc/sb-tls/key.pem" },
+    } });
+    expect(() => parse(["--ray-tls-dir", "/etc/sb-tls"])).toThrow(/goes with --ray/);
+  });
 });

@@ -1,16 +1,18 @@
 // `--ray ADDRESS|local` (with --ray-cpus / --ray-gpus): one parser for every command that starts workers.
-import { rayPlacementFromFlag, type RayPlacement } from "../bridge/placement/index.js";
+import { rayPlacementFromFlag, rayTlsFromDirectory, type RayPlacement } from "../bridge/placement/index.js";
 import { stringFlag, type FlagSpec, type ParsedArgs } from "./args.js";
 import { UsageError } from "./command.js";
 
 /** The flags to spread into a command's parseArgs spec. */
-export const RAY_FLAGS: FlagSpec = { ray: "string", "ray-cpus": "string", "ray-gpus": "string" };
+export const RAY_FLAGS: FlagSpec = { ray: "string", "ray-cpus": "string", "ray-gpus": "string", "ray-tls-dir": "string" };
 
 /** Help text for the flags, to append to a command's usage. */
 export const RAY_USAGE = `  --ray ADDRESS   run the workers as actors on a Ray cluster: local (a private head on 127.0.0.1),
                   auto, HOST:PORT or ray://HOST:PORT (docs/ray.md); needs the ray extra
   --ray-cpus N    CPUs each worker actor reserves (default 1)
-  --ray-gpus N    GPUs each worker actor reserves (default 0), e.g. for a training run`;
+  --ray-gpus N    GPUs each worker actor reserves (default 0), e.g. for a training run
+  --ray-tls-dir D TLS for the workers' TCP servers: D holds ca.pem, and cert.pem/key.pem at the same path on
+                  every node (also SNAKEBRIDGE_RAY_TLS_DIR)`;
 
 function positiveNumber(parsed: ParsedArgs, name: string): number | undefined {
   const raw = stringFlag(parsed, name);
@@ -26,12 +28,19 @@ export function placementOption(parsed: ParsedArgs): { placement?: RayPlacement 
   const address = stringFlag(parsed, "ray");
   const numCpus = positiveNumber(parsed, "ray-cpus");
   const numGpus = positiveNumber(parsed, "ray-gpus");
-  if (address === undefined) return {};
+  const tlsDir = stringFlag(parsed, "ray-tls-dir") ?? process.env["SNAKEBRIDGE_RAY_TLS_DIR"];
+  if (address === undefined) {
+    if (stringFlag(parsed, "ray-tls-dir") !== undefined) throw new UsageError("--ray-tls-dir goes with --ray ADDRESS");
+    return {};
+  }
   let placement: RayPlacement;
   try {
     placement = rayPlacementFromFlag(address);
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  return { placement: { ...placement, ...(numCpus === undefined ? {} : { numCpus }), ...(numGpus === undefined ? {} : { numGpus }) } };
+  return { placement: {
+    ...placement, ...(numCpus === undefined ? {} : { numCpus }), ...(numGpus === undefined ? {} : { numGpus }),
+    ...(tlsDir === undefined || tlsDir === "" ? {} : { tls: rayTlsFromDirectory(tlsDir) }),
+  } };
 }

@@ -27,6 +27,7 @@ from .handles import HandleTable
 from .proto import worker_pb2_grpc
 from .lane import start_lane
 from .server import TokenInterceptor, WorkerService
+from .tls_relay import TlsRelay, server_context
 
 HANDSHAKE_PREFIX = "SNAKEBRIDGE_WORKER_READY "
 TOKEN_ENV = "SNAKEBRIDGE_WORKER_TOKEN"
@@ -47,6 +48,9 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
                         help="stdin is not a pipe from the host (forked by the template); rely on --parent-pid")
     parser.add_argument("--token-fd", type=int, default=None,
                         help=f"read the session token from this file descriptor (the host's way); else ${TOKEN_ENV}")
+    parser.add_argument("--tls-cert", default=None,
+                        help="PEM certificate (chain) for TCP servers: gRPC and the call lane then speak TLS only")
+    parser.add_argument("--tls-key", default=None, help="PEM private key of --tls-cert")
     return parser.parse_args(argv)
 
 
@@ -70,8 +74,15 @@ def _read_token_fd(fd: int) -> str:
     return b"".join(chunks).decode("utf-8", errors="replace").strip()
 
 
-def _bind(server: grpc.Server, transport: str, tcp_host: str = "127.0.0.1") -> tuple[str, str | None]:
+def _bind(server: grpc.Server, transport: str, tcp_host: str = "127.0.0.1",
+          tls: grpc.ServerCredentials | None = None) -> tuple[str, str | None]:
     """Binds the server; returns its address and the private directory to remove on exit."""
+    if tls is not None:
+        # Certificates mean a remote host: TCP only, and nothing plain on the network.
+        port = server.add_secure_port(f"{tcp_host}:0", tls)
+        if not port:
+            raise OSError(f"could not bind {tcp_host}:0 for the worker's gRPC server (TLS)")
+        return f"{tcp_host}:{port}", None
     if transport in ("auto", "unix") and hasattr(os, "fchmod") and sys.platform != "win32":
         directory = scratch.make_private_dir()  # 0700 (only this user can connect), with its owner record
         os.chmod(directory, 0o700)
@@ -146,9 +157,25 @@ def main(argv: list[str] | None = None, token: str | None = None) -> int:
     )
     service = WorkerService(executor, handles)
     worker_pb2_grpc.add_WorkerServicer_to_server(service, server)
-    address, private_dir = _bind(server, args.transport, args.tcp_host)
-    server.start()
-    fast_server, fast_address = _start_fast_path(executor, service, token, private_dir, args.tcp_host)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        print("snakebridge worker: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    tls_relay: TlsRelay | None = None
+    if args.tls_cert is not None and args.tls_key is not None:
+        context = server_context(args.tls_cert, args.tls_key)  # fails here, naming the file, before any bind
+        with open(args.tls_cert, "rb") as f_cert, open(args.tls_key, "rb") as f_key:
+            credentials = grpc.ssl_server_credentials([(f_key.read(), f_cert.read())])
+        address, private_dir = _bind(server, "tcp", args.tcp_host, credentials)
+        server.start()
+        # The lane listens privately (Unix socket); the relay is its TLS face on the network.
+        private_dir = scratch.make_private_dir()
+        fast_server, lane_address = _start_fast_path(executor, service, token, private_dir, args.tcp_host)
+        tls_relay = TlsRelay(context, args.tcp_host, lane_address[len("unix:"):])
+        fast_address = tls_relay.start()
+    else:
+        address, private_dir = _bind(server, args.transport, args.tcp_host)
+        server.start()
+        fast_server, fast_address = _start_fast_path(executor, service, token, private_dir, args.tcp_host)
 
     stopping = threading.Event()
     cleaned = threading.Lock()
@@ -162,6 +189,8 @@ def main(argv: list[str] | None = None, token: str | None = None) -> int:
         lifeline.kill_descendants(os.getpid(), 0.5)
         scratch.remove_shm_dir()
         server.stop(grace=0.5).wait(2.0)
+        if tls_relay is not None:
+            tls_relay.close()
         if not executor.loop.is_running() and not executor.loop.is_closed():
             fast_server.close()
         if private_dir:
@@ -194,6 +223,7 @@ def main(argv: list[str] | None = None, token: str | None = None) -> int:
         "worker_version": WORKER_VERSION,
         "address": address,
         "fast_address": fast_address,
+        "tls": tls_relay is not None,
         "pid": os.getpid(),
         "python_version": "%d.%d.%d" % sys.version_info[:3],
         "python_executable": sys.executable,

@@ -29,6 +29,11 @@ _HEADER = struct.Struct("<I")
 _FLUSH_AFTER_S = 0.001
 _MAX_FRAME = 1024 * 1024 * 1024 + 1024
 _INITIAL_BUFFER = 64 * 1024
+# A frame larger than this (a large ndarray, without shared memory when the host is remote) travels as pieces of
+# at most this size, each with the length prefix's top bit set except the last; the other side joins them.
+# Either side's read buffer then stays within a piece, and the other side never sizes one on a claimed length.
+PIECE_BYTES = 4 * 1024 * 1024
+_MORE = 0x80000000
 
 CallRunner = Callable[[worker_pb2.CallRequest], worker_pb2.CallResponse]
 Canceller = Callable[[str], None]
@@ -81,6 +86,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
         self._sock: socket.socket | None = None
         self._write_lock = threading.Lock()
         self._released: dict[str, int] = {}
+        # Pieces of a frame still being received (see PIECE_BYTES).
+        self._pieces: list[bytes] = []
+        self._pieces_size = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -128,7 +136,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
         while self._filled - self._start >= 4:
             start = self._start
             (size,) = _HEADER.unpack_from(self._buffer, start)
-            if size > _MAX_FRAME:
+            more = bool(size & _MORE)
+            size &= ~_MORE
+            if size > _MAX_FRAME or (more and size > PIECE_BYTES) or self._pieces_size + size > _MAX_FRAME:
                 self._close(f"frame of {size} bytes exceeds the lane's limit")
                 return
             end = start + 4 + size
@@ -139,7 +149,18 @@ class LaneProtocol(asyncio.BufferedProtocol):
                         self._start = 0
                     self._grow(self._start + 4 + size)  # one read-through for a large frame (an ndarray argument)
                 break
-            frame = worker_pb2.LaneFrame.FromString(self._view[start + 4 : end])
+            if more:
+                self._pieces.append(bytes(self._view[start + 4 : end]))
+                self._pieces_size += size
+                self._start = end
+                continue
+            if self._pieces:
+                self._pieces.append(bytes(self._view[start + 4 : end]))
+                frame = worker_pb2.LaneFrame.FromString(b"".join(self._pieces))
+                self._pieces = []
+                self._pieces_size = 0
+            else:
+                frame = worker_pb2.LaneFrame.FromString(self._view[start + 4 : end])
             self._start = end
             self._frame(frame)
             if self._transport is None:
@@ -208,9 +229,17 @@ class LaneProtocol(asyncio.BufferedProtocol):
                 frame.released_functions.extend(
                     worker_pb2.ReleasedHostFunction(id=key, count=count) for key, count in released.items())
             data = frame.SerializeToString()
-            self._write_all(_HEADER.pack(len(data)) + data)
+            if len(data) <= PIECE_BYTES:
+                self._write_all(_HEADER.pack(len(data)) + data)
+                return
+            view = memoryview(data)
+            for offset in range(0, len(data), PIECE_BYTES):
+                piece = view[offset : offset + PIECE_BYTES]
+                last = offset + PIECE_BYTES >= len(data)
+                self._write_all(_HEADER.pack(len(piece) | (0 if last else _MORE)))
+                self._write_all(piece)
 
-    def _write_all(self, data: bytes) -> None:
+    def _write_all(self, data: bytes | memoryview) -> None:
         """Writes a whole frame now (the socket is non-blocking: wait for room as needed; the host always reads)."""
         sock = self._sock
         assert sock is not None

@@ -250,7 +250,9 @@ class Agent:
         try:
             info = ray.get(actor.start.remote(str(req["token"]), str(req.get("bind_host") or ""),
                                               {str(k): str(v) for k, v in dict(req.get("env") or {}).items()},
-                                              self._python_path, timeout_s), timeout=timeout_s + 5)
+                                              self._python_path, timeout_s,
+                                              {str(k): str(v) for k, v in dict(req.get("tls") or {}).items()}),
+                        timeout=timeout_s + 5)
         except Exception as exc:
             self._forget(name)
             ray.kill(actor, no_restart=True)

@@ -34,8 +34,12 @@ class WorkerActor:
         self._exited = threading.Event()
         self._exit_code: int | None = None
 
-    def start(self, token: str, bind_host: str, env: dict[str, str], python_path: str, timeout_s: float) -> dict[str, Any]:
-        """Starts the worker with ``token`` (delivered through Ray's authenticated channel); returns its handshake."""
+    def start(self, token: str, bind_host: str, env: dict[str, str], python_path: str, timeout_s: float,
+              tls: dict[str, str] | None = None) -> dict[str, Any]:
+        """Starts the worker with ``token`` (delivered through Ray's authenticated channel); returns its handshake.
+
+        ``tls`` holds ``cert`` and ``key``: paths on this node (the same on every node) of the worker's certificate.
+        """
         import ray
 
         host = bind_host or _node_ip()
@@ -51,7 +55,8 @@ class WorkerActor:
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "snakebridge_worker", "--transport", "tcp", "--tcp-host", host,
-                 "--token-fd", str(token_read)],
+                 "--token-fd", str(token_read),
+                 *(["--tls-cert", tls["cert"], "--tls-key", tls["key"]] if tls else [])],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, env=child_env, pass_fds=(token_read,),
                 start_new_session=True,  # its own group, so stop() reaches whatever user code starts
             )

@@ -21,6 +21,9 @@ describe("--ray values", () => {
     expect(placementFromEnvironment({ SNAKEBRIDGE_RAY: "" })).toBeUndefined();
     expect(placementFromEnvironment({ SNAKEBRIDGE_RAY: "local" })).toEqual({ kind: "ray", address: "local" });
     expect(() => placementFromEnvironment({ SNAKEBRIDGE_RAY: "nowhere" })).toThrow(/^SNAKEBRIDGE_RAY: /);
+    expect(placementFromEnvironment({ SNAKEBRIDGE_RAY: "auto", SNAKEBRIDGE_RAY_TLS_DIR: "/tls" })).toEqual({
+      kind: "ray", address: "auto", tls: { ca: "/tls/ca.pem", cert: "/tls/cert.pem", key: "/tls/key.pem" },
+    });
   });
 });
 

@@ -1,4 +1,17 @@
 // Where the pool's workers run: child processes of this host (the default), or actors on a Ray cluster.
+import { join } from "node:path";
+
+/**
+ * TLS for workers on the network (PEM file paths). The host verifies each worker's certificate against `ca`; the
+ * worker reads `cert` and `key` on its own node, so those paths must exist on every node (a mounted secret).
+ */
+export interface RayTls {
+  ca: string;
+  cert: string;
+  key: string;
+  /** The name the workers' certificate carries, when it does not list each node's address. */
+  serverName?: string;
+}
 
 /** Workers as actors on a Ray cluster, driven through `python -m snakebridge_worker.ray_agent`. */
 export interface RayPlacement {
@@ -22,6 +35,8 @@ export interface RayPlacement {
    * Workers listen on TCP: see docs/ray.md for what that exposes and how it is secured.
    */
   workerHost?: string;
+  /** TLS for the workers' gRPC server and call lane (the per-worker token is still required). */
+  tls?: RayTls;
   /** Object store of a `local` head (default 150 MB: the bridge moves data over gRPC, not the object store). */
   objectStoreBytes?: number;
 }
@@ -51,6 +66,11 @@ export function mayBeRemote(placement: Placement | undefined): boolean {
   return placement?.kind === "ray" && placement.address !== "local";
 }
 
+/** `ca.pem`, `cert.pem` and `key.pem` in `directory` (--ray-tls-dir, SNAKEBRIDGE_RAY_TLS_DIR). */
+export function rayTlsFromDirectory(directory: string): RayTls {
+  return { ca: join(directory, "ca.pem"), cert: join(directory, "cert.pem"), key: join(directory, "key.pem") };
+}
+
 /**
  * The placement SNAKEBRIDGE_RAY asks for (same values as --ray), for hosts started without a command line of
  * their own, such as the desktop app: `SNAKEBRIDGE_RAY=local npm start`.
@@ -58,8 +78,10 @@ export function mayBeRemote(placement: Placement | undefined): boolean {
 export function placementFromEnvironment(env: NodeJS.ProcessEnv = process.env): RayPlacement | undefined {
   const value = env["SNAKEBRIDGE_RAY"];
   if (value === undefined || value.trim() === "") return undefined;
+  const tlsDir = env["SNAKEBRIDGE_RAY_TLS_DIR"];
   try {
-    return rayPlacementFromFlag(value);
+    const placement = rayPlacementFromFlag(value);
+    return tlsDir === undefined || tlsDir.trim() === "" ? placement : { ...placement, tls: rayTlsFromDirectory(tlsDir.trim()) };
   } catch (error) {
     throw new Error(`SNAKEBRIDGE_RAY: ${error instanceof Error ? error.message : String(error)}`);
   }

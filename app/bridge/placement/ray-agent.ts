@@ -40,6 +40,8 @@ export interface ActorStarted {
   worker_version: string;
   address: string;
   fast_address: string;
+  /** The worker's TCP servers speak TLS (it was given a certificate). */
+  tls?: boolean;
   pid: number;
   python_version: string;
   python_executable: string;

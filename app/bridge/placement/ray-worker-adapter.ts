@@ -8,6 +8,8 @@
 // exits by itself when this host dies (its stdin closes), and is recorded in the pool's registry like any worker.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { LaneTls } from "../call-lane.js";
 import type { HealthReport, StartContext, StartedWorker, WorkerAdapter } from "../../pool/index.js";
 import { signalGroup } from "../../pool/index.js";
 import { defaultStateDir } from "../../pool/index.js";
@@ -40,8 +42,25 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
   readonly #leases = new Map<string, ChildProcess>();
   readonly #byActorPid = new Map<number, string>();
   #disposed = false;
+  #tls: LaneTls | undefined;
 
   constructor(private readonly options: RayAdapterOptions) {}
+
+  /** The CA workers' certificates must verify against, read once (undefined: plain TCP). */
+  #clientTls(): LaneTls | undefined {
+    const tls = this.options.placement.tls;
+    if (tls === undefined) return undefined;
+    if (this.#tls === undefined) {
+      let ca: Buffer;
+      try {
+        ca = readFileSync(tls.ca);
+      } catch (error) {
+        throw new Error(`Ray TLS: cannot read the CA certificate ${tls.ca}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      this.#tls = { ca, ...(tls.serverName === undefined ? {} : { serverName: tls.serverName }) };
+    }
+    return this.#tls;
+  }
 
   /** The cluster as the agent reported it when it connected (undefined before the first worker starts). */
   async cluster(): Promise<ClusterInfo | undefined> {
@@ -105,6 +124,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
   }
 
   async start(ctx: StartContext): Promise<StartedWorker<PythonWorker>> {
+    const clientTls = this.#clientTls();
     const { agent } = await this.#connect();
     const { placement } = this.options;
     const token = randomBytes(24).toString("base64url");
@@ -127,11 +147,15 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
         num_cpus: placement.numCpus ?? 1,
         ...(placement.numGpus ? { num_gpus: placement.numGpus } : {}),
         ...(placement.resources ? { resources: placement.resources } : {}),
+        ...(placement.tls ? { tls: { cert: placement.tls.cert, key: placement.tls.key } } : {}),
         timeout_s: timeoutMs / 1000,
       }, timeoutMs + 40_000);
       actorName = started.name;
       if (started.protocol !== PROTOCOL_VERSION) {
         throw new Error(`the worker on Ray node ${started.node_ip} speaks protocol ${started.protocol}, this host ${PROTOCOL_VERSION}; install one version on both`);
+      }
+      if (clientTls !== undefined && started.tls !== true) {
+        throw new Error(`the worker on Ray node ${started.node_ip} did not start TLS; install the same Snakebridge version on every node`);
       }
       if (ctx.signal.aborted) throw new Error("worker start was aborted");
     } catch (error) {
@@ -143,7 +167,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
     ctx.signal.removeEventListener("abort", abandon);
     this.#leases.set(started.name, lease);
     this.#byActorPid.set(started.actor_pid, ctx.workerId);
-    const connection = new WorkerConnection(started.address, token, started.fast_address || undefined);
+    const connection = new WorkerConnection(started.address, token, started.fast_address || undefined, clientTls);
     let markExited: () => void = () => undefined;
     const exited = new Promise<void>((resolve) => { markExited = resolve; });
     const worker: RayWorker = {
