@@ -36,12 +36,29 @@ export interface WorkerView {
   lastError: string | null;
   /** Where a Ray actor worker runs ("hostname (node ip)"); absent for a local worker. */
   node?: string;
+  /** The pool the worker belongs to ("default", or an integration environment's pool); absent from older hosts. */
+  pool?: string;
+}
+
+/** One worker pool of a host that runs several (one per integration environment, `serve --allow`). */
+export interface PoolGroupView {
+  /** "default", or the environment's integrations joined by "+" (e.g. "sbalpha"). */
+  name: string;
+  /** Integration modules whose calls this pool runs; empty for the default pool. */
+  integrations: string[];
+  /** The pool's interpreter (an environment's virtualenv python). */
+  python: string;
+  size: number;
+  queued: number;
 }
 
 export interface PoolView {
+  /** Workers across all pools (the sum of each pool's size). */
   size: number;
   queued: number;
   workers: WorkerView[];
+  /** Present only when the host runs more than one pool; each worker's `pool` names its entry. */
+  pools?: PoolGroupView[];
 }
 
 // -- manifests -----------------------------------------------------------------------------------

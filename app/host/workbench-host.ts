@@ -9,7 +9,8 @@ import { LibraryDescriber } from "../integration/library-describer.js";
 import { fabricBridgeOptions, refuseCodeInEnforceMode, type HostEnforcement } from "./fabric-options.js";
 import type { WorkbenchMetrics } from "./metrics/workbench-metrics.js";
 import { RequestError } from "./service/api-errors.js";
-import { bridgePoolView } from "./service/convert/pool-view.js";
+import { EnvironmentPools, type PlannedEnvironment } from "../integration/fabric/environments.js";
+import { HostPools } from "./host-pools.js";
 import { EventHub } from "./service/event-hub.js";
 import { consoleHandlers } from "./service/features/console.js";
 import { libraryHandlers } from "./service/features/libraries.js";
@@ -44,6 +45,11 @@ export interface HostOptions {
   enforce?: HostEnforcement;
   /** Prometheus metrics fed by the bridge, the pool, the describer and training events. */
   metrics?: WorkbenchMetrics;
+  /**
+   * Integration environments (built by `snakebridge env sync`): one pool each besides the default pool, and each
+   * integration's calls go to its pool. Refused at start when one is not built.
+   */
+  environments?: readonly PlannedEnvironment[];
 }
 
 /** The default workspace folder. */
@@ -59,6 +65,7 @@ export class WorkbenchHost {
   readonly ready: Promise<void>;
   #status: HostStatus;
   #bridge: PythonBridge | undefined;
+  #pools: HostPools | undefined;
   readonly #disposers: (() => void | Promise<void>)[] = [];
   #disposed = false;
 
@@ -96,7 +103,7 @@ export class WorkbenchHost {
 
   /** The host's current status (pool state is read live). */
   status(): HostStatus {
-    if (this.#bridge) this.#status = { ...this.#status, pool: bridgePoolView(this.#bridge) };
+    if (this.#pools) this.#status = { ...this.#status, pool: this.#pools.view() };
     return this.#status;
   }
 
@@ -112,42 +119,52 @@ export class WorkbenchHost {
   }
 
   async #startEngine(): Promise<HandlerTable<EngineRequests>> {
-    let bridge: PythonBridge;
+    let pools: HostPools;
     try {
       const placement = this.options.placement ?? placementFromEnvironment();
       // Session state (bridge.state) beside the run store: it outlives workers and the workbench itself.
       const runsDb = this.options.runsDb ?? defaultRunStorePath();
       const stateStore = new SqliteStateStore(runsDb === ":memory:" ? ":memory:" : join(dirname(runsDb), "session-state.db"));
       this.#disposers.push(() => stateStore.close());
-      bridge = await PythonBridge.start({
+      const bridgeOptions = {
         poolSize: this.options.poolSize ?? 2,
         stateStore,
         cwd: this.workspace.root,
         ...fabricBridgeOptions(this.options),
         ...(this.options.python === undefined ? {} : { python: this.options.python }),
         ...(placement === undefined ? {} : { placement }),
-      });
+      };
+      const environments = this.options.environments ?? [];
+      pools = environments.length === 0
+        ? HostPools.single(await PythonBridge.start(bridgeOptions))
+        : HostPools.of(await EnvironmentPools.start(environments, bridgeOptions), environments);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.#setStatus({ state: "failed", error: message });
       throw new RequestError("unavailable", `The Python engine could not start: ${message}`);
     }
+    const disposePools = async (): Promise<void> => void await Promise.all(pools.list.map((p) => p.bridge.dispose()));
     if (this.#disposed) {
-      await bridge.dispose();
+      await disposePools();
       throw new RequestError("unavailable", "the workbench host was shut down while the Python engine started");
     }
+    const bridge = pools.defaultBridge;
     this.#bridge = bridge;
-    this.options.metrics?.watchBridge(bridge);
-    this.#disposers.push(() => bridge.dispose());
-    const handlers = refuseCodeInEnforceMode(this.#engineHandlers(bridge), this.options.enforce);
+    this.#pools = pools;
+    // The default pool last: the metrics' queue depth follows the pool watched last; worker events count for all.
+    for (const pool of [...pools.list].reverse()) this.options.metrics?.watchBridge(pool.bridge);
+    this.#disposers.push(disposePools);
+    const handlers = refuseCodeInEnforceMode(this.#engineHandlers(pools), this.options.enforce);
     const { executable, version, source } = bridge.interpreter;
     this.#setStatus({ state: "ready", error: null, interpreter: { executable, version, source } });
     return handlers;
   }
 
-  #engineHandlers(bridge: PythonBridge): HandlerTable<EngineRequests> {
-    const workers = new WorkersFeature(bridge, this.events);
-    const describer = new LibraryDescriber({ bridge });
+  #engineHandlers(pools: HostPools): HandlerTable<EngineRequests> {
+    const bridge = pools.defaultBridge;
+    const workers = new WorkersFeature(pools, this.events);
+    // Describes (Libraries, manifest generate/diff/completions) of an integration with an environment run in its pool.
+    const describer = new LibraryDescriber({ bridge, ...(pools.list.length > 1 ? { bridgeFor: (module: string) => pools.bridgeFor(module) } : {}) });
     this.options.metrics?.watchDescriber(describer);
     const python = new PythonCellRunner(bridge, (workerId, stream, text) => workers.recordCellOutput(workerId, stream, text));
     const typescript = new TypeScriptCells(bridge, this.workspace);

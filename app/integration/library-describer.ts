@@ -44,6 +44,11 @@ export interface LibraryDescriberOptions {
   python?: string;
   /** A running bridge to use on a miss; otherwise one is started on the first miss and owned here. */
   bridge?: PythonBridge;
+  /**
+   * The bridge whose interpreter can import `module` (one pool per integration environment); modules it routes
+   * elsewhere than `bridge` are identified and described with that bridge's interpreter.
+   */
+  bridgeFor?: (module: string) => PythonBridge;
 }
 
 /** Describes libraries with the descriptor cache in front of the Python worker. */
@@ -53,6 +58,7 @@ export class LibraryDescriber {
   readonly python: string;
   #bridge: PythonBridge | undefined;
   #ownsBridge = false;
+  readonly #bridgeFor: ((module: string) => PythonBridge) | undefined;
   /** How many bridges this describer started (0 when every describe was a cache hit). */
   bridgesStarted = 0;
 
@@ -61,11 +67,17 @@ export class LibraryDescriber {
     this.identities = new LibraryIdentityStore(join(this.cache.dir, "identities"));
     this.python = options.python ?? options.bridge?.interpreter.executable ?? likelyInterpreter();
     this.#bridge = options.bridge;
+    this.#bridgeFor = options.bridgeFor;
+  }
+
+  /** The interpreter that imports `module`: its environment's, else the describer's own. */
+  #pythonFor(module: string): string {
+    return this.#bridgeFor?.(module).interpreter.executable ?? this.python;
   }
 
   /** The installed identity of a module; throws PackageNotInstalledError when it is missing. */
   async identify(module: string, options: { refresh?: boolean; packageName?: string; versionConstraint?: string } = {}): Promise<LibraryIdentity> {
-    const identity = await this.identities.resolve(this.python, module, options);
+    const identity = await this.identities.resolve(this.#pythonFor(module), module, options);
     if (!identity.found) throw new PackageNotInstalledError(module, options.packageName ?? module.split(".")[0]!, identity, options.versionConstraint);
     return identity;
   }
@@ -99,7 +111,7 @@ export class LibraryDescriber {
 
   /** Fresh introspection in a worker, bypassing and not touching the cache (used by diff). */
   async introspect(module: string, options: DescribeOptions = {}): Promise<LibraryDescriptor> {
-    const bridge = await this.#ensureBridge();
+    const bridge = this.#bridgeFor?.(module) ?? await this.#ensureBridge();
     return bridge.describe(module, {
       depth: options.depth ?? 1,
       includePrivate: options.includePrivate ?? false,

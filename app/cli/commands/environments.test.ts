@@ -1,19 +1,17 @@
 // Integration environments end to end, offline: wheels of a tiny package in two versions are built here with
 // `pip wheel`, `snakebridge env sync` installs them (--no-index --find-links) into one virtualenv per
 // environment, and each integration's calls answer with its own version, one call at a time and side by side.
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findInterpreter } from "../../bridge/index.js";
 import { EnvironmentPools, environmentsOf } from "../../integration/fabric/environments.js";
 import { loadManifest } from "../../integration/manifest/load-manifest.js";
+import { buildLocalWheel } from "../../integration/fabric/testing/local-wheels.js";
 import { runCli } from "../main.js";
 
-const exec = promisify(execFile);
 const saved = process.env.SNAKEBRIDGE_ENVS_DIR;
 let work: string;
 let wheels: string;
@@ -27,17 +25,9 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-/** Writes a pure-Python package source tree and builds its wheel into `wheels` (offline: no build isolation). */
-async function buildWheel(name: string, version: string, body: string, requires: string[] = []): Promise<void> {
-  const src = join(work, "src", `${name}-${version}`);
-  await mkdir(join(src, name), { recursive: true });
-  await writeFile(join(src, name, "__init__.py"), `__version__ = "${version}"\n${body}`);
-  await writeFile(join(src, "pyproject.toml"), [
-    "[build-system]", 'requires = ["setuptools"]', 'build-backend = "setuptools.build_meta"', "",
-    "[project]", `name = "${name}"`, `version = "${version}"`, `dependencies = ${JSON.stringify(requires)}`, "",
-    "[tool.setuptools]", `packages = ["${name}"]`, "",
-  ].join("\n"));
-  await exec(python, ["-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index", "-q", "-w", wheels, src], { timeout: 120_000 });
+/** Builds a wheel of a tiny package into `wheels`, offline (see local-wheels.ts). */
+function buildWheel(name: string, version: string, body: string, requires: string[] = []): Promise<void> {
+  return buildLocalWheel({ python, work, wheels }, name, version, body, requires);
 }
 
 beforeAll(async () => {

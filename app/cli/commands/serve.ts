@@ -7,6 +7,8 @@ import { RAY_FLAGS, RAY_USAGE, placementOption } from "../ray-option.js";
 import { openBrowserPrivately, type OpenedBrowser } from "../open-browser.js";
 import { ENFORCE_FLAGS, ENFORCE_USAGE, enforcementFlags } from "../enforce-flags.js";
 import { startEnforcement } from "../../integration/fabric/enforcement.js";
+import { environmentsOf } from "../../integration/fabric/environments.js";
+import { findInterpreter } from "../../bridge/index.js";
 import { WorkbenchMetrics } from "../../host/metrics/workbench-metrics.js";
 import { startMetricsServer, type MetricsServer } from "../../host/metrics/metrics-server.js";
 
@@ -73,6 +75,9 @@ See docs/security.md for what these checks defend against.`,
     const metricsPort = stringFlag(parsed, "metrics-port") === undefined ? undefined : intFlag(parsed, "metrics-port", 0, 1);
     if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port must be at most 65535, got ${metricsPort}`);
     const enforcement = enforceOptions === undefined ? undefined : await startEnforcement(enforceOptions);
+    // Integrations that declare `environment:` get a pool of their own (built beforehand by `snakebridge env sync`).
+    const environments = enforcement === undefined ? []
+      : environmentsOf(enforcement.manifests, (await findInterpreter(python).catch(async (error: unknown) => { await enforcement.close(); throw error; })).executable);
     const metrics = new WorkbenchMetrics();
     const workbench = await WorkbenchHost.start({
       transport: "web",
@@ -82,6 +87,7 @@ See docs/security.md for what these checks defend against.`,
       ...placementOption(parsed),
       ...(enforcement === undefined ? {} : { enforce: { policy: enforcement.policy, observer: enforcement.observer, ...(enforcement.bind ? { bind: enforcement.bind } : {}) } }),
       metrics,
+      ...(environments.length === 0 ? {} : { environments }),
     });
     let server: WorkbenchWebServer | undefined;
     let browser: OpenedBrowser | undefined;
@@ -102,7 +108,8 @@ See docs/security.md for what these checks defend against.`,
         });
       }
       workbench.ready.then(
-        () => io.stderr.write(`Python workers ready (${workbench.status().interpreter?.executable ?? "?"}). Press Ctrl+C to stop.\n`),
+        () => io.stderr.write(`Python workers ready (${workbench.status().interpreter?.executable ?? "?"})` +
+          `${environments.length === 0 ? "" : `, plus one pool per environment: ${(workbench.status().pool.pools ?? []).slice(1).map((p) => p.name).join(", ")}`}. Press Ctrl+C to stop.\n`),
         (error: unknown) => io.stderr.write(`Python workers failed to start: ${error instanceof Error ? error.message : String(error)}\n`),
       );
       await new Promise<void>((resolve) => {

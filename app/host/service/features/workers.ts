@@ -1,8 +1,6 @@
 // workers.*: the pool's state, restarts, kills and recent output; pushes "pool.changed" and "worker.output".
-import type { PythonBridge } from "../../../bridge/index.js";
 import type { Disposable } from "../../../pool/index.js";
-import { RequestError } from "../api-errors.js";
-import { bridgePoolView } from "../convert/pool-view.js";
+import type { HostPools } from "../../host-pools.js";
 import type { EventHub } from "../event-hub.js";
 import type { HandlerTable } from "../request-handler.js";
 import { WorkerLogs } from "../worker-logs.js";
@@ -18,14 +16,17 @@ export class WorkersFeature implements Disposable {
   readonly #subscriptions: Disposable[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly bridge: PythonBridge, private readonly events: EventHub) {
-    this.#subscriptions.push(
-      bridge.onWorkerOutput((workerId, stream, text) => {
-        this.logs.append(workerId, text);
-        events.emit("worker.output", { workerId, stream, text });
-      }),
-      bridge.pool.on(() => this.#schedulePoolChanged()),
-    );
+  constructor(private readonly pools: HostPools, private readonly events: EventHub) {
+    for (const { bridge, idPrefix } of pools.list) {
+      this.#subscriptions.push(
+        bridge.onWorkerOutput((localId, stream, text) => {
+          const workerId = idPrefix + localId;
+          this.logs.append(workerId, text);
+          events.emit("worker.output", { workerId, stream, text });
+        }),
+        bridge.pool.on(() => this.#schedulePoolChanged()),
+      );
+    }
   }
 
   /** Text a cell printed in a worker: user code's prints are what the Workers log is for. */
@@ -38,36 +39,29 @@ export class WorkersFeature implements Disposable {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.events.emit("pool.changed", bridgePoolView(this.bridge));
+      this.events.emit("pool.changed", this.pools.view());
     }, POOL_CHANGED_DEBOUNCE_MS);
-  }
-
-  #checkWorker(workerId: string): void {
-    if (!this.bridge.pool.snapshot().workers.some((w) => w.id === workerId)) {
-      const known = this.bridge.pool.snapshot().workers.map((w) => w.id).join(", ");
-      throw new RequestError("not_found", `no worker "${workerId}" (workers: ${known})`);
-    }
   }
 
   /** The request handlers of this feature. */
   handlers(): HandlerTable<WorkerRequests> {
     return {
-      "workers.list": async () => bridgePoolView(this.bridge),
+      "workers.list": async () => this.pools.view(),
       "workers.restart": async ({ workerId }) => {
-        this.#checkWorker(workerId);
-        await this.bridge.pool.restartWorker(workerId, "restarted from the workbench");
+        const { pool, localId } = this.pools.resolveWorker(workerId);
+        await pool.bridge.pool.restartWorker(localId, "restarted from the workbench");
         return {};
       },
       "workers.kill": async ({ workerId }) => {
-        this.#checkWorker(workerId);
-        this.bridge.pool.killWorker(workerId, "killed from the workbench");
+        const { pool, localId } = this.pools.resolveWorker(workerId);
+        pool.bridge.pool.killWorker(localId, "killed from the workbench");
         return {};
       },
       "workers.log": async ({ workerId }) => {
-        this.#checkWorker(workerId);
+        this.pools.resolveWorker(workerId);
         return { text: this.logs.text(workerId) };
       },
-      "workers.tools": async () => ({ tools: this.bridge.tools.list().map((t) => ({ name: t.name, description: t.description, inputSchema: { ...t.inputSchema } })) }),
+      "workers.tools": async () => ({ tools: this.pools.defaultBridge.tools.list().map((t) => ({ name: t.name, description: t.description, inputSchema: { ...t.inputSchema } })) }),
     };
   }
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { ReactElement } from "react";
 import type { Terminal } from "@xterm/xterm";
-import type { WorkerView } from "../../api";
+import type { PoolGroupView, WorkerView } from "../../api";
 import { ErrorBanner } from "../../components/EmptyState";
 import { XtermView } from "../../components/XtermView";
 import { errorMessage, workbench } from "../../client/workbench-client";
@@ -24,6 +24,28 @@ function formatUptime(startedAt: number, now: number): string {
 }
 
 const STATE_TONE: Record<WorkerView["state"], string> = { idle: "ok", busy: "busy", starting: "busy", stopping: "idle", crashed: "bad" };
+
+/** Workers by pool, in the host's pool order; one unnamed group when the host runs a single pool. */
+function groupByPool(workers: WorkerView[], pools: PoolGroupView[] | undefined): { pool: PoolGroupView | null; workers: WorkerView[] }[] {
+  if (!pools || pools.length < 2) return [{ pool: null, workers }];
+  return pools.map((pool) => ({ pool, workers: workers.filter((w) => (w.pool ?? "default") === pool.name) }));
+}
+
+/** A pool's section header: its name, what runs there, and its counts. */
+function PoolHeader({ pool, workers, columns }: { pool: PoolGroupView; workers: WorkerView[]; columns: number }): ReactElement {
+  const busy = workers.filter((w) => w.state === "busy").length;
+  const calls = workers.reduce((sum, w) => sum + w.callsTotal, 0);
+  return (
+    <tr className="pool-header" data-testid="pool-header" data-pool={pool.name}>
+      <th colSpan={columns}>
+        <span className="mono pool-name">{pool.name}</span>
+        <span className="muted"> · {pool.integrations.length ? `environment of ${pool.integrations.join(", ")}` : "workbench interpreter"}</span>
+        <span className="muted" data-testid="pool-counts"> · {workers.length} of {pool.size} workers · {busy} busy · {calls} calls · {pool.queued} queued</span>
+        <span className="muted mono pool-python" title={pool.python}> · {pool.python}</span>
+      </th>
+    </tr>
+  );
+}
 
 export function WorkersView(): ReactElement {
   const state = useWorkersStore();
@@ -75,7 +97,7 @@ export function WorkersView(): ReactElement {
       <div className="toolbar">
         <span className="title">Worker pool</span>
         <span className="hint">
-          {state.pool ? `${workers.length} of ${state.pool.size} workers${onRay ? " on Ray" : ""} · ${state.pool.queued} queued calls` : "loading…"}
+          {state.pool ? `${workers.length} of ${state.pool.size} workers${onRay ? " on Ray" : ""}${state.pool.pools && state.pool.pools.length > 1 ? ` in ${state.pool.pools.length} pools` : ""} · ${state.pool.queued} queued calls` : "loading…"}
         </span>
         <span className="grow" />
         <button type="button" className="icon-btn" title="Reload" onClick={() => void state.load()}><Icon name="refresh" /> Refresh</button>
@@ -89,8 +111,10 @@ export function WorkersView(): ReactElement {
               <th className="num">Memory</th><th className="num">Restarts</th><th>Sessions</th><th className="num">Uptime</th><th>Last error</th><th />
             </tr>
           </thead>
-          <tbody>
-            {workers.map((worker) => (
+          {groupByPool(workers, state.pool?.pools).map((group) => (
+          <tbody key={group.pool?.name ?? "pool"} data-testid="pool-group" data-pool={group.pool?.name ?? ""}>
+            {group.pool ? <PoolHeader pool={group.pool} workers={group.workers} columns={onRay ? 12 : 11} /> : null}
+            {group.workers.map((worker) => (
               <tr key={worker.id} className={worker.id === state.selectedId ? "selected" : ""} onClick={() => state.select(worker.id)} data-testid="worker-row" data-worker-id={worker.id}>
                 <td className="mono">{worker.id}<span className="muted"> · gen {worker.generation}</span></td>
                 {onRay ? <td className="mono" data-testid="worker-node">{worker.node ?? "—"}</td> : null}
@@ -114,6 +138,7 @@ export function WorkersView(): ReactElement {
               </tr>
             ))}
           </tbody>
+          ))}
         </table>
         {state.pool && workers.length === 0 ? <div className="empty-small">The pool has no workers. Check the status bar for the host's error; the interpreter may have failed to start.</div> : null}
       </div>
