@@ -195,4 +195,48 @@ describe("a worker on plain TCP", () => {
       spy.server.close();
     }
   }, 60_000);
+
+  it("carries two large arrays and a small call issued together, each answered whole", async () => {
+    const worker = await startWorker(false);
+    const connection = new WorkerConnection(worker.address, TOKEN, worker.lane);
+    try {
+      await connection.waitForReady(10_000);
+      const ones = new Float64Array(ELEMENTS).fill(1);
+      const twos = new Float64Array(ELEMENTS).fill(2);
+      const [a, small, b] = await Promise.all([
+        connection.callFast(request("numpy.sum", [new NDArray("float64", [ELEMENTS], ones)])),
+        connection.callFast(request("math.sqrt", [25])),
+        connection.callFast(request("numpy.sum", [new NDArray("float64", [ELEMENTS], twos)])),
+      ]);
+      expect(result(a)).toBe(ELEMENTS);
+      expect(result(small)).toBe(5);
+      expect(result(b)).toBe(2 * ELEMENTS);
+    } finally {
+      connection.close();
+    }
+  }, 60_000);
+
+  it("closes a connection that claims a piece larger than 4 MiB, before reading it, and keeps serving others", async () => {
+    const worker = await startWorker(false);
+    const [host, port] = worker.lane.split(":");
+    const hostile = connectTcp({ host: host!, port: Number(port) });
+    await new Promise<void>((done, fail) => { hostile.once("connect", () => done()); hostile.once("error", fail); });
+    const closed = new Promise<void>((done) => hostile.once("close", () => done()));
+    hostile.on("error", () => undefined);
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE((0x80000000 | (LANE_PIECE_BYTES + 1)) >>> 0, 0);
+    hostile.write(header);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((_, fail) => {
+      timer = setTimeout(() => fail(new Error("the worker kept a connection that claimed an oversized piece")), 5_000);
+    })]);
+    clearTimeout(timer);
+    const connection = new WorkerConnection(worker.address, TOKEN, worker.lane);
+    try {
+      await connection.waitForReady(10_000);
+      expect(result(await connection.callFast(request("math.sqrt", [36])))).toBe(6);
+    } finally {
+      connection.close();
+    }
+  }, 30_000);
 });
