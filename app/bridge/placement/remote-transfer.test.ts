@@ -57,7 +57,7 @@ function request(target: string, args: PyValue[]): CallRequest {
 
 function result(response: Awaited<ReturnType<WorkerConnection["callFast"]>>): PyValue {
   if (response.outcome?.$case !== "result") throw new Error(`the call failed: ${JSON.stringify(response.outcome)}`);
-  return decodeValue(response.outcome.value, { owner: { release: () => undefined } as never, workerId: "w", generation: 0 });
+  return decodeValue(response.outcome.value, { owner: { releaseHandle: () => Promise.resolve() }, workerId: "w", generation: 0 });
 }
 
 /** A 24 MB array through numpy.negative: checks every element came back negated. */
