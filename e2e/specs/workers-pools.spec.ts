@@ -1,6 +1,6 @@
 // The Workers view of a host with one pool per integration environment: a `snakebridge serve --allow` of its own,
 // whose manifest gives two integrations conflicting pins of one package (wheels built here, `env sync` offline).
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,7 @@ import { expect, test } from "../fixtures.js";
 const exec = promisify(execFile);
 const cli = join(repoRoot, "bin", "snakebridge.js");
 let scratch = "";
-let host: ChildProcessWithoutNullStreams | undefined;
+let host: ChildProcess | undefined;
 let url = "";
 
 test.beforeAll(async ({}, testInfo) => {
@@ -35,8 +35,9 @@ test.beforeAll(async ({}, testInfo) => {
   ].join("\n"));
   await exec(process.execPath, [cli, "env", "sync", manifest, "--no-index", "--find-links", at.wheels], { env, timeout: 240_000 });
   // detached: its own process group, so afterAll stops it and its Python workers together.
-  host = spawn(process.execPath, [cli, "serve", "--port", "0", "--no-open", "--workers", "1", "--workspace", join(scratch, "workspace"),
+  const server = spawn(process.execPath, [cli, "serve", "--port", "0", "--no-open", "--workers", "1", "--workspace", join(scratch, "workspace"),
     "--allow", manifest, "--audit", join(scratch, "audit.jsonl")], { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"], env });
+  host = server;
   let log = "";
   url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve printed no URL within 120 s:\n${log}`)), 120_000);
@@ -48,9 +49,9 @@ test.beforeAll(async ({}, testInfo) => {
         resolve(match[1]);
       }
     };
-    host!.stdout.on("data", onData);
-    host!.stderr.on("data", onData);
-    host!.once("exit", (code) => {
+    server.stdout.on("data", onData);
+    server.stderr.on("data", onData);
+    server.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`serve exited (code ${code}) before it was ready:\n${log}`));
     });
