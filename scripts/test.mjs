@@ -87,6 +87,9 @@ try {
       await gate("lockfile unchanged by npm install", "git", ["diff", "--exit-code", "--stat", "--", "package-lock.json"], { limitMs: MINUTE });
     }
     await gate("build", "npm", ["run", "--silent", "build"], { limitMs: 10 * MINUTE });
+    // The build compiles only shipped code and vite does not type-check: tests, e2e specs, benches and the renderer
+    // are type-checked here.
+    await gate("type-check (tests, e2e, bench, renderer)", "npm", ["run", "--silent", "typecheck"], { limitMs: 10 * MINUTE });
     await gate("proto up to date", process.execPath, ["scripts/generate-proto.mjs", "--check"], { limitMs: 5 * MINUTE });
     await gate("lint (layers, no any)", "npx", ["eslint", "--max-warnings=0", "."], { limitMs: 10 * MINUTE });
   }
