@@ -14,5 +14,6 @@ export {
 } from "./values.js";
 export { findInterpreter, interpreterCandidates, probeInterpreter, workerPackageRoot, InterpreterNotFoundError, type InterpreterInfo } from "./interpreter.js";
 export type { PythonWorker } from "./python-adapter.js";
+export type { ResourceLimits } from "../pool/index.js";
 export type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
 export type { TelemetrySample } from "../../proto/generated/snakebridge/v1/worker.js";

@@ -11,8 +11,9 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { PythonBridge, workerPackageRoot, type BridgeOptions } from "../../bridge/index.js";
+import { PythonBridge, workerPackageRoot, type BridgeOptions, type ResourceLimits } from "../../bridge/index.js";
 import type { LoadedManifest } from "../manifest/load-manifest.js";
+import type { EnvironmentLimitsSpec } from "../manifest/types.js";
 import { integrationModule } from "../manifest/resolve-entrypoints.js";
 import { satisfies } from "../manifest/version-constraint.js";
 
@@ -25,6 +26,8 @@ export interface PlannedEnvironment {
   python: string;
   spec: { python: string; requirements: string[] };
   integrations: { manifest: string; module: string }[];
+  /** Per-worker resource limits of this environment's pool (not part of the key: limits do not change the venv). */
+  limits?: ResourceLimits;
 }
 
 /** A requirement that cannot go into an environment, with what to do. */
@@ -61,9 +64,35 @@ export function environmentsOf(manifests: readonly LoadedManifest[], baseInterpr
         byKey.set(key, env);
       }
       env.integrations.push({ manifest: loaded.file, module: integrationModule(spec) });
+      const limits = limitsOf(spec.environment.limits);
+      if (limits !== undefined) {
+        if (env.limits !== undefined && JSON.stringify(env.limits) !== JSON.stringify(limits)) {
+          throw new EnvironmentError(
+            `${integrationModule(spec)} (${loaded.file}) shares its environment with ${env.integrations[0]!.module} but sets other limits; ` +
+              "one pool serves both, so give them the same environment.limits (or different requirements).",
+          );
+        }
+        env.limits = limits;
+      }
     }
   }
   return [...byKey.values()];
+}
+
+/** A manifest's environment.limits as the pool takes them. */
+function limitsOf(spec: EnvironmentLimitsSpec | undefined): ResourceLimits | undefined {
+  if (spec === undefined) return undefined;
+  return {
+    ...(spec.memory_mb !== undefined ? { memoryBytes: spec.memory_mb * 2 ** 20 } : {}),
+    ...(spec.cpus !== undefined ? { cpus: spec.cpus } : {}),
+    ...(spec.mechanism !== undefined ? { mechanism: spec.mechanism } : {}),
+  };
+}
+
+/** The options an environment's pool starts with: its interpreter, and its limits over the host's defaults. */
+export function bridgeOptionsFor(env: PlannedEnvironment, options: BridgeOptions): BridgeOptions {
+  const limits = env.limits ?? options.pool?.limits;
+  return { ...options, python: env.python, pool: { ...options.pool, ...(limits !== undefined ? { limits } : {}) } };
 }
 
 /** The environment an integration's target runs in (by its module), or undefined for the default pool. */
@@ -240,7 +269,7 @@ export class EnvironmentPools {
       started.push(defaultBridge);
       const pools = new Map<string, PythonBridge>();
       for (const env of environments) {
-        const bridge = await PythonBridge.start({ ...options, python: env.python });
+        const bridge = await PythonBridge.start(bridgeOptionsFor(env, options));
         started.push(bridge);
         pools.set(env.key, bridge);
       }

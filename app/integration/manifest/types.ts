@@ -30,7 +30,14 @@ export interface IntegrationSpec extends CallSettingsSpec {
   /** entrypoint → parameter → value bound at call time; strings may be `${env:NAME}` (resolved in the host). */
   bind?: Record<string, Record<string, string | number | boolean | null>>;
   /** A private virtualenv for this integration (`snakebridge env sync`), served by a pool of its own. */
-  environment?: { python?: string; requirements?: string[] };
+  environment?: { python?: string; requirements?: string[]; limits?: EnvironmentLimitsSpec };
+}
+
+/** Per-worker resource limits of an integration's pool, as written in the manifest. */
+export interface EnvironmentLimitsSpec {
+  memory_mb?: number;
+  cpus?: number;
+  mechanism?: "auto" | "cgroup" | "watchdog";
 }
 
 export interface CodegenSpec {
