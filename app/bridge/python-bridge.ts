@@ -7,7 +7,7 @@ import {
   type StreamEvent, type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
 import {
-  ProcessPool, type Affinity, type Disposable, type PoolOptions, type RunOptions, type WorkerInfo,
+  PoolError, ProcessPool, type Affinity, type Disposable, type PoolOptions, type RunOptions, type WorkerInfo,
 } from "../pool/index.js";
 import { CallGuard, workerAllowlistEnv, type AllowPolicy } from "./allowlist.js";
 import { AsyncQueue } from "./async-queue.js";
@@ -24,7 +24,7 @@ import { SessionStates, stateService, type SessionState, type StateStore } from 
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
 import type { PythonWorker, StartMode } from "./python-adapter.js";
 import { defaultShmThreshold, placementOf, workerAdapterFor, type BridgeWorkerAdapter, type Placement, type WorkerPlacement } from "./placement/index.js";
-import { PythonError } from "./python-error.js";
+import { PythonError, type ErrorClassification } from "./python-error.js";
 import { rpcError, type WorkerConnection } from "./worker-client.js";
 import { NDArray, PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
 
@@ -123,6 +123,18 @@ function handlesIn(value: PyValue | undefined, found: PyHandle[] = []): PyHandle
   }
   return found;
 }
+
+/** How each pool failure reads to a caller: every one becomes a PythonError with a classification the UI can show. */
+const POOL_ERROR_CLASSES: Readonly<Record<string, ErrorClassification>> = {
+  worker_crashed: "worker_crashed",
+  worker_gone: "worker_crashed",
+  worker_start_failed: "worker_crashed",
+  pool_saturated: "pool_saturated",
+  queue_timeout: "pool_saturated",
+  out_of_memory: "out_of_memory",
+  // The bridge was shut down while the call waited or ran: it ended without an answer.
+  pool_closed: "cancelled",
+};
 
 /** Calls Python functions, classes and generators in a pool of worker processes. */
 export class PythonBridge implements HandleOwner {
@@ -505,14 +517,8 @@ export class PythonBridge implements HandleOwner {
     if (error instanceof PythonError) return error;
     // Checked before `code`: a DOMException AbortError carries a numeric code (20) of its own.
     if (error instanceof Error && error.name === "AbortError") return PythonError.bridge("cancelled", `${target} was cancelled`, target, error);
-    if (error instanceof Error && "code" in error) {
-      const code = (error as Error & { code: unknown }).code;
-      if (code === "worker_crashed") return PythonError.bridge("worker_crashed", `${error.message}`, target, error);
-      if (code === "pool_saturated" || code === "queue_timeout") return PythonError.bridge("pool_saturated", error.message, target, error);
-      if (code === "worker_gone") return PythonError.bridge("worker_crashed", error.message, target, error);
-      if (code === "out_of_memory") return PythonError.bridge("out_of_memory", error.message, target, error);
-      if (typeof code === "number") return rpcError(error as ServiceError, `call ${target}`, target);
-    }
+    if (error instanceof PoolError) return PythonError.bridge(POOL_ERROR_CLASSES[error.code] ?? "internal", error.message, target, error);
+    if (error instanceof Error && "code" in error && typeof error.code === "number") return rpcError(error as ServiceError, `call ${target}`, target);
     return error instanceof Error ? error : new Error(String(error));
   }
 
@@ -696,11 +702,21 @@ export class PythonBridge implements HandleOwner {
     const connection = this.#connectionOf(workerId);
     if (!connection) throw PythonError.bridge("not_found", `no live worker ${workerId}`);
     const call = connection.telemetry(intervalMs);
+    const onAbort = (): void => call.cancel();
     const queue = new AsyncQueue<TelemetrySample>(() => call.cancel());
-    signal.addEventListener("abort", () => call.cancel(), { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
+    // The listener goes with the stream, so a long-lived signal does not collect one per telemetry stream.
+    const detach = (): void => signal.removeEventListener("abort", onAbort);
     call.on("data", (sample: TelemetrySample) => queue.push(sample));
-    call.on("error", (error: ServiceError) => (error.code === 1 ? queue.end() : queue.fail(rpcError(error, "telemetry"))));
-    call.on("end", () => queue.end());
+    call.on("error", (error: ServiceError) => {
+      detach();
+      if (error.code === 1) queue.end();
+      else queue.fail(rpcError(error, "telemetry"));
+    });
+    call.on("end", () => {
+      detach();
+      queue.end();
+    });
     return queue;
   }
 
