@@ -2,29 +2,10 @@
 // the declarations the type checker sees for them, and the views the Variables panel and Python's `ts` use.
 import { inspect } from "node:util";
 import type { VariableView } from "../../../api/workbench-api.js";
-import { NDArray, PyComplex, PyHandle, type PyValue } from "../../../bridge/index.js";
+import { NDArray, PyHandle, type PyValue } from "../../../bridge/index.js";
+import { isPyValue } from "./py-data.js";
 
 const PREVIEW_LIMIT = 120;
-const MAX_DEPTH = 16;
-
-/** A value Python can receive as data (no handles: those live in the TypeScript runtime's own session). */
-function isPlainData(value: unknown, depth = 0): value is PyValue {
-  if (depth > MAX_DEPTH) return false;
-  if (value === null) return true;
-  switch (typeof value) {
-    case "boolean": case "number": case "bigint": case "string": return true;
-    case "object": break;
-    default: return false;
-  }
-  if (value instanceof NDArray || value instanceof PyComplex || value instanceof Uint8Array) return true;
-  if (value instanceof PyHandle) return false;
-  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
-  if (value instanceof Map) return [...value].every(([k, v]) => isPlainData(k, depth + 1) && isPlainData(v, depth + 1));
-  if (value instanceof Set) return [...value].every((item) => isPlainData(item, depth + 1));
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  return Object.values(value as Record<string, unknown>).every((item) => isPlainData(item, depth + 1));
-}
 
 function typeName(value: unknown): string {
   if (value === null) return "null";
@@ -93,7 +74,7 @@ export class NotebookScope {
   /** The plain-data values, for Python's `ts` snapshot. */
   snapshot(): Record<string, PyValue> {
     const data: Record<string, PyValue> = {};
-    for (const [name, value] of Object.entries(this.values)) if (value !== undefined && isPlainData(value)) data[name] = value;
+    for (const [name, value] of Object.entries(this.values)) if (value !== undefined && isPyValue(value, false)) data[name] = value;
     return data;
   }
 
