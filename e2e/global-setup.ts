@@ -1,10 +1,10 @@
 // Starts one real `snakebridge serve` on a free port with a fresh workspace, waits for the URL it
 // prints, and hands it to the tests through the environment. The returned function stops it.
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveChromium } from "../scripts/chromium.mjs";
+import { startServe } from "./serve-process.js";
 import { CHROMIUM_VAR, NO_ELECTRON_REASON, HOST_URL_VAR, WORKSPACE_VAR, electronBinary, repoRoot } from "./environment.js";
 
 const STARTUP_TIMEOUT_MS = 120_000;
@@ -36,51 +36,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!electronBinary()) console.log(`[e2e] Electron mode skipped: ${NO_ELECTRON_REASON}`);
   const workspace = mkdtempSync(join(tmpdir(), "snakebridge-e2e-"));
   seedTrainingExample(workspace);
-  // detached: the host gets its own process group, so teardown can stop it and its Python workers together.
-  const host = spawn(process.execPath, [join(repoRoot, "bin", "snakebridge.js"), "serve", "--port", "0", "--workspace", workspace], {
-    cwd: repoRoot,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    // A private run store, so test runs never land in the user's ~/.snakebridge/runs.db.
-    env: { ...process.env, NO_COLOR: "1", SNAKEBRIDGE_RUNS_DB: join(workspace, ".snakebridge", "runs.db") },
-  });
-  let log = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`snakebridge serve printed no URL within ${STARTUP_TIMEOUT_MS / 1000}s. Output:\n${log}`)), STARTUP_TIMEOUT_MS);
-    const onData = (chunk: Buffer): void => {
-      log += chunk.toString();
-      const match = /Workbench available at (http:\/\/\S+)/.exec(log);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    host.stdout.on("data", onData);
-    host.stderr.on("data", onData);
-    host.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`snakebridge serve exited (${signal ?? `code ${code}`}) before it was ready. Output:\n${log}`));
-    });
-  });
+  // A private run store, so test runs never land in the user's ~/.snakebridge/runs.db.
+  const host = await startServe(["--port", "0", "--workspace", workspace], {
+    ...process.env,
+    SNAKEBRIDGE_RUNS_DB: join(workspace, ".snakebridge", "runs.db"),
+  }, STARTUP_TIMEOUT_MS);
+  const url = host.url;
   process.env[HOST_URL_VAR] = url;
   process.env[WORKSPACE_VAR] = workspace;
 
   return async () => {
-    const exited = new Promise<void>((resolve) => {
-      if (host.exitCode !== null || host.signalCode !== null) resolve();
-      else host.once("exit", () => resolve());
-    });
-    const signalGroup = (signal: NodeJS.Signals): void => {
-      try {
-        if (host.pid) process.kill(-host.pid, signal);
-      } catch {
-        // Already gone.
-      }
-    };
-    signalGroup("SIGTERM");
-    const killTimer = setTimeout(() => signalGroup("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(killTimer);
+    await host.stop();
     rmSync(workspace, { recursive: true, force: true });
   };
 }

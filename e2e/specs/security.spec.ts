@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
@@ -6,7 +5,8 @@ import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "../fixtures.js";
-import { hostUrl, repoRoot } from "../environment.js";
+import { hostUrl } from "../environment.js";
+import { startServe, type ServeProcess } from "../serve-process.js";
 
 /** Attempts the WebSocket upgrade at `path`; resolves with the HTTP status (101 = accepted). */
 function upgradeStatus(origin: string, path: string): Promise<number> {
@@ -49,51 +49,10 @@ test("the host refuses the page and the API socket without the session token", a
   await api.dispose();
 });
 
-/** Starts a `snakebridge serve` of its own on `port` (one worker) and resolves with its printed URL. */
-async function startServe(port: number, workspace: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [join(repoRoot, "bin", "snakebridge.js"), "serve", "--port", String(port), "--workers", "1", "--no-open", "--workspace", workspace], {
-    cwd: repoRoot,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1", SNAKEBRIDGE_RUNS_DB: join(workspace, ".snakebridge", "runs.db") },
-  });
-  let log = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL within 60 s:\n${log}`)), 60_000);
-    const onData = (chunk: Buffer): void => {
-      log += chunk.toString();
-      const match = /Workbench available at (http:\/\/\S+)/.exec(log);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}) before printing its URL:\n${log}`));
-    });
-  });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {
-      // already gone
-    }
-    const killer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 10_000);
-    await exited;
-    clearTimeout(killer);
-  };
-  return { url, stop };
+/** A `snakebridge serve` of its own on `port` (one worker). */
+function serveOn(port: number, workspace: string): Promise<ServeProcess> {
+  const args = ["--port", String(port), "--workers", "1", "--no-open", "--workspace", workspace];
+  return startServe(args, { ...process.env, SNAKEBRIDGE_RUNS_DB: join(workspace, ".snakebridge", "runs.db") }, 60_000);
 }
 
 function freePort(): Promise<number> {
@@ -161,8 +120,8 @@ test("a restarted host (new token) makes the page say so instead of retrying for
   test.setTimeout(240_000);
   const workspace = mkdtempSync(join(tmpdir(), "snakebridge-e2e-restart-"));
   const port = await freePort();
-  const first = await startServe(port, workspace);
-  let second: Awaited<ReturnType<typeof startServe>> | undefined;
+  const first = await serveOn(port, workspace);
+  let second: ServeProcess | undefined;
   const context = await webBrowser!.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const page = await context.newPage();
@@ -171,7 +130,7 @@ test("a restarted host (new token) makes the page say so instead of retrying for
     expect(page.url()).not.toContain("token=");
 
     await first.stop();
-    second = await startServe(port, workspace);
+    second = await serveOn(port, workspace);
     expect(new URL(second.url).searchParams.get("token")).not.toBe(new URL(first.url).searchParams.get("token"));
     const banner = page.getByRole("alert").filter({ hasText: "The workbench restarted: open the new address" });
     await expect(banner).toBeVisible({ timeout: 60_000 });

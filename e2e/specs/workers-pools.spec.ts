@@ -1,6 +1,6 @@
 // The Workers view of a host with one pool per integration environment: a `snakebridge serve --allow` of its own,
 // whose manifest gives two integrations conflicting pins of one package (wheels built here, `env sync` offline).
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,11 +9,12 @@ import { findInterpreter } from "../../app/bridge/index.js";
 import { buildLocalWheel } from "../../app/integration/fabric/testing/local-wheels.js";
 import { repoRoot } from "../environment.js";
 import { expect, test } from "../fixtures.js";
+import { startServe, type ServeProcess } from "../serve-process.js";
 
 const exec = promisify(execFile);
 const cli = join(repoRoot, "bin", "snakebridge.js");
 let scratch = "";
-let host: ChildProcess | undefined;
+let host: ServeProcess | undefined;
 let url = "";
 
 test.beforeAll(async ({}, testInfo) => {
@@ -34,38 +35,13 @@ test.beforeAll(async ({}, testInfo) => {
     "  - package: sbbeta", "    entrypoints:", "      functions: [shared_version]", '    environment: { requirements: ["sbbeta==1.0"] }', "",
   ].join("\n"));
   await exec(process.execPath, [cli, "env", "sync", manifest, "--no-index", "--find-links", at.wheels], { env, timeout: 240_000 });
-  // detached: its own process group, so afterAll stops it and its Python workers together.
-  const server = spawn(process.execPath, [cli, "serve", "--port", "0", "--no-open", "--workers", "1", "--workspace", join(scratch, "workspace"),
-    "--allow", manifest, "--audit", join(scratch, "audit.jsonl")], { cwd: repoRoot, detached: true, stdio: ["ignore", "pipe", "pipe"], env });
-  host = server;
-  let log = "";
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL within 120 s:\n${log}`)), 120_000);
-    const onData = (chunk: Buffer): void => {
-      log += chunk.toString();
-      const match = /Workbench available at (http:\/\/\S+)/.exec(log);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    server.stdout.on("data", onData);
-    server.stderr.on("data", onData);
-    server.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (code ${code}) before it was ready:\n${log}`));
-    });
-  });
+  host = await startServe(["--port", "0", "--no-open", "--workers", "1", "--workspace", join(scratch, "workspace"),
+    "--allow", manifest, "--audit", join(scratch, "audit.jsonl")], env);
+  url = host.url;
 });
 
 test.afterAll(async () => {
-  if (host?.pid !== undefined && host.exitCode === null && host.signalCode === null) {
-    const exited = new Promise<void>((resolve) => host!.once("exit", () => resolve()));
-    process.kill(-host.pid, "SIGTERM");
-    const kill = setTimeout(() => process.kill(-host!.pid!, "SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(kill);
-  }
+  await host?.stop();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
