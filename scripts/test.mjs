@@ -91,7 +91,7 @@ try {
     // are type-checked here.
     await gate("type-check (tests, e2e, bench, renderer)", "npm", ["run", "--silent", "typecheck"], { limitMs: 10 * MINUTE });
     await gate("proto up to date", process.execPath, ["scripts/generate-proto.mjs", "--check"], { limitMs: 5 * MINUTE });
-    await gate("lint (layers, no any)", "npx", ["eslint", "--max-warnings=0", "."], { limitMs: 10 * MINUTE });
+    await gate("lint (layers, no any, formatting)", "npm", ["run", "--silent", "lint"], { limitMs: 10 * MINUTE });
   }
 
   if (want("ts")) {
