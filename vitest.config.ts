@@ -2,7 +2,13 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["app/**/*.test.ts", "main/**/*.test.ts", "renderer/**/*.test.ts", "renderer/**/*.test.tsx", "bench/**/*.test.ts"],
+    include: [
+      "app/**/*.test.ts",
+      "main/**/*.test.ts",
+      "renderer/**/*.test.ts",
+      "renderer/**/*.test.tsx",
+      "bench/**/*.test.ts",
+    ],
     exclude: ["node_modules/**", "dist/**", "e2e/**"],
     // Tests start real Python workers; 2 cores are shared, so leave headroom.
     testTimeout: 60_000,

@@ -5,6 +5,7 @@ export function numberArg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   if (index === -1) return fallback;
   const value = Number(process.argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number, got ${process.argv[index + 1] ?? "nothing"}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a positive whole number, got ${process.argv[index + 1] ?? "nothing"}`);
   return value;
 }

@@ -8,8 +8,6 @@ import { PythonBridge } from "../app/bridge/index.js";
 import { numberArg } from "./bench-args.js";
 import { median, round } from "./engine/stats.js";
 
-
-
 const FIXTURES = resolve("app/bridge/testing/sb_callback_fixtures.py");
 
 interface Measured {
@@ -29,7 +27,10 @@ interface Driver {
 
 async function measure(driver: Driver, rounds: number, loop: number): Promise<Measured> {
   const inc = (x: number): number => x + 1;
-  for (let i = 0; i < 20; i++) { await driver.oneCallback(inc); await driver.plain(); } // warm-up
+  for (let i = 0; i < 20; i++) {
+    await driver.oneCallback(inc);
+    await driver.plain();
+  } // warm-up
   const one: number[] = [];
   const plain: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -50,9 +51,12 @@ async function measure(driver: Driver, rounds: number, loop: number): Promise<Me
     return i;
   }, loop);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (Number(total) !== (loop * (loop - 1)) / 2) throw new Error(`the loop returned ${String(total)}, not the sum of 0..${loop - 1}`);
+  if (Number(total) !== (loop * (loop - 1)) / 2)
+    throw new Error(`the loop returned ${String(total)}, not the sum of 0..${loop - 1}`);
   return {
-    oneCallbackCallUs: round(median(one)), plainCallUs: round(median(plain)), callbacksPerSecond: Math.round(loop / seconds),
+    oneCallbackCallUs: round(median(one)),
+    plainCallUs: round(median(plain)),
+    callbacksPerSecond: Math.round(loop / seconds),
     loopCallbackMedianUs: round(median(gaps)),
   };
 }
@@ -75,11 +79,15 @@ async function main(): Promise<void> {
   const bridge = await PythonBridge.start({ poolSize: 1, env: { PYTHONPATH: resolve("app/bridge/testing") } });
   const results: Record<string, Measured | { skipped: string }> = {};
   try {
-    results["snakebridge"] = await measure({
-      oneCallback: (fn) => bridge.call("sb_callback_fixtures.call_each", [fn, 1]),
-      plain: () => bridge.call("operator.add", [1, 2]),
-      loop: (fn, n) => bridge.call("sb_callback_fixtures.loop_calls", [fn, n], {}, { timeoutMs: 120_000 }),
-    }, rounds, loop);
+    results["snakebridge"] = await measure(
+      {
+        oneCallback: (fn) => bridge.call("sb_callback_fixtures.call_each", [fn, 1]),
+        plain: () => bridge.call("operator.add", [1, 2]),
+        loop: (fn, n) => bridge.call("sb_callback_fixtures.loop_calls", [fn, n], {}, { timeoutMs: 120_000 }),
+      },
+      rounds,
+      loop,
+    );
   } finally {
     await bridge.dispose();
   }
@@ -94,11 +102,15 @@ async function main(): Promise<void> {
     peer = module as PythoniaModule;
     const fixtures = await peer.python(FIXTURES);
     const operator = (await peer.python("operator")) as unknown as PythoniaOperator;
-    results["pythonia"] = await measure({
-      oneCallback: (fn) => fixtures.call_each(fn, 1),
-      plain: () => operator.add(1, 2),
-      loop: (fn, n) => fixtures.loop_calls(fn, n),
-    }, rounds, loop);
+    results["pythonia"] = await measure(
+      {
+        oneCallback: (fn) => fixtures.call_each(fn, 1),
+        plain: () => operator.add(1, 2),
+        loop: (fn, n) => fixtures.loop_calls(fn, n),
+      },
+      rounds,
+      loop,
+    );
   } catch (error) {
     results["pythonia"] = { skipped: error instanceof Error ? error.message : String(error) };
   } finally {
@@ -107,13 +119,14 @@ async function main(): Promise<void> {
   }
   const sb = results["snakebridge"];
   const py = results["pythonia"];
-  const ratios = sb !== undefined && "callbacksPerSecond" in sb && py !== undefined && "callbacksPerSecond" in py
-    ? {
-      oneCallbackCallSpeedup: round(py.oneCallbackCallUs / sb.oneCallbackCallUs, 2),
-      callbacksPerSecondRatio: round(sb.callbacksPerSecond / py.callbacksPerSecond, 2),
-      loopCallbackMedianSpeedup: round(py.loopCallbackMedianUs / sb.loopCallbackMedianUs, 2),
-    }
-    : undefined;
+  const ratios =
+    sb !== undefined && "callbacksPerSecond" in sb && py !== undefined && "callbacksPerSecond" in py
+      ? {
+          oneCallbackCallSpeedup: round(py.oneCallbackCallUs / sb.oneCallbackCallUs, 2),
+          callbacksPerSecondRatio: round(sb.callbacksPerSecond / py.callbacksPerSecond, 2),
+          loopCallbackMedianSpeedup: round(py.loopCallbackMedianUs / sb.loopCallbackMedianUs, 2),
+        }
+      : undefined;
   console.log(JSON.stringify({ rounds, loop, results, ratios }, null, 2));
   peer?.python.exit();
 }

@@ -20,8 +20,6 @@ import { numberArg } from "./bench-args.js";
 /** The issue's target for the canvas chart: 60 fps frames and a short update. */
 const TARGET = { frameP50Ms: 16.7, updateP50Ms: 8 };
 
-
-
 /** The p-th percentile (0–100) by nearest rank; NaN for no samples. */
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -48,7 +46,10 @@ async function buildPage(outDir: string): Promise<string> {
     logLevel: "error",
   });
   const html = join(outDir, "index.html");
-  writeFileSync(html, '<!doctype html><html><body style="margin:0"><div id="root"></div><script src="page.js"></script></body></html>');
+  writeFileSync(
+    html,
+    '<!doctype html><html><body style="margin:0"><div id="root"></div><script src="page.js"></script></body></html>',
+  );
   return pathToFileURL(html).href;
 }
 
@@ -66,8 +67,13 @@ function summarize(result: BenchResult): Record<string, number> {
 
 async function main(): Promise<void> {
   const pointsIndex = process.argv.indexOf("--points");
-  const pointCounts = (pointsIndex === -1 ? "100000,1000000" : (process.argv[pointsIndex + 1] ?? "")).split(",").map(Number);
-  if (pointCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--points must be positive whole numbers separated by commas, got ${process.argv[pointsIndex + 1] ?? "nothing"}`);
+  const pointCounts = (pointsIndex === -1 ? "100000,1000000" : (process.argv[pointsIndex + 1] ?? ""))
+    .split(",")
+    .map(Number);
+  if (pointCounts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(
+      `--points must be positive whole numbers separated by commas, got ${process.argv[pointsIndex + 1] ?? "nothing"}`,
+    );
   const withRaw = process.argv.includes("--raw");
   const frames = numberArg("frames", 200);
   // Raw 100k-point frames can take a second each on a busy CPU: cap the time, report the frames measured.
@@ -84,7 +90,9 @@ async function main(): Promise<void> {
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(url);
-    await page.waitForFunction(() => typeof (globalThis as unknown as Partial<BenchGlobal>).runChartBench === "function");
+    await page.waitForFunction(
+      () => typeof (globalThis as unknown as Partial<BenchGlobal>).runChartBench === "function",
+    );
     const run = async (mode: BenchMode, points: number): Promise<BenchResult> => {
       const options: BenchOptions = { mode, points, buckets, frames, pointsPerFrame, budgetMs };
       const result = await page.evaluate((o) => (globalThis as unknown as BenchGlobal).runChartBench(o), options);
@@ -103,10 +111,17 @@ async function main(): Promise<void> {
         baseline: downsampled,
         canvas,
         ...(raw === undefined ? {} : { raw }),
-        ratios: { renderMs: ratio("renderMs"), frameP50Ms: ratio("frameP50Ms"), frameP95Ms: ratio("frameP95Ms"), updateP50Ms: ratio("updateP50Ms") },
+        ratios: {
+          renderMs: ratio("renderMs"),
+          frameP50Ms: ratio("frameP50Ms"),
+          frameP95Ms: ratio("frameP95Ms"),
+          updateP50Ms: ratio("updateP50Ms"),
+        },
         target: {
           ...TARGET,
-          met: (canvas["frameP50Ms"] ?? Infinity) <= TARGET.frameP50Ms && (canvas["updateP50Ms"] ?? Infinity) <= TARGET.updateP50Ms,
+          met:
+            (canvas["frameP50Ms"] ?? Infinity) <= TARGET.frameP50Ms &&
+            (canvas["updateP50Ms"] ?? Infinity) <= TARGET.updateP50Ms,
         },
       });
     }
@@ -115,7 +130,8 @@ async function main(): Promise<void> {
       chromium: browser.version(),
       pointsPerFrame,
       framesRequested: frames,
-      baseline: "recharts LineChart of downsampleMinMax(series, 1000) recomputed per update (the Training view before the canvas layer)",
+      baseline:
+        "recharts LineChart of downsampleMinMax(series, 1000) recomputed per update (the Training view before the canvas layer)",
       results,
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -126,6 +142,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`chart-render bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `chart-render bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

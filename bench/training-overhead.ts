@@ -16,8 +16,6 @@ import { RunStore } from "../app/training/run-store.js";
 import { numberArg } from "./bench-args.js";
 import { median, round } from "./engine/stats.js";
 
-
-
 async function main(): Promise<void> {
   const pairs = numberArg("pairs", 6);
   const steps = numberArg("steps", 60);
@@ -44,19 +42,31 @@ async function main(): Promise<void> {
     const stops = monitored
       ? [
           // What the host's WebSocket transport does with each event: serialise it for every client.
-          manager.onEvent((event) => (streamedBytes += JSON.stringify({ event: "training.event", payload: event }).length)),
-          manager.onPoints((points) => (streamedBytes += JSON.stringify({ event: "training.points", payload: points }).length)),
-          manager.onUpdate((update) => (streamedBytes += JSON.stringify({ event: "training.updated", payload: update }).length)),
+          manager.onEvent(
+            (event) => (streamedBytes += JSON.stringify({ event: "training.event", payload: event }).length),
+          ),
+          manager.onPoints(
+            (points) => (streamedBytes += JSON.stringify({ event: "training.points", payload: points }).length),
+          ),
+          manager.onUpdate(
+            (update) => (streamedBytes += JSON.stringify({ event: "training.updated", payload: update }).length),
+          ),
         ]
       : [];
     try {
       const { runId } = await manager.start({ config, name: monitored ? "monitored" : "quiet" });
       const summary = await manager.whenFinished(runId);
       const detail = manager.detail(runId);
-      if (summary.status !== "completed") throw new Error(`the ${monitored ? "monitored" : "quiet"} run ${summary.status}: ${detail.error?.message ?? "no error recorded"}`);
-      const finished = detail.events.find((event) => event.type === "finished")?.payload["summary"] as { steps_per_s?: number; cpu_s_per_step?: number } | undefined;
-      if (typeof finished?.steps_per_s !== "number" || typeof finished.cpu_s_per_step !== "number") throw new Error("the run's summary has no steps_per_s / cpu_s_per_step");
-      if (monitored && !Object.keys(detail.series).includes("host.rss_bytes")) throw new Error("the monitored run recorded no telemetry");
+      if (summary.status !== "completed")
+        throw new Error(
+          `the ${monitored ? "monitored" : "quiet"} run ${summary.status}: ${detail.error?.message ?? "no error recorded"}`,
+        );
+      const finished = detail.events.find((event) => event.type === "finished")?.payload["summary"] as
+        { steps_per_s?: number; cpu_s_per_step?: number } | undefined;
+      if (typeof finished?.steps_per_s !== "number" || typeof finished.cpu_s_per_step !== "number")
+        throw new Error("the run's summary has no steps_per_s / cpu_s_per_step");
+      if (monitored && !Object.keys(detail.series).includes("host.rss_bytes"))
+        throw new Error("the monitored run recorded no telemetry");
       return { sps: finished.steps_per_s, cpu: finished.cpu_s_per_step };
     } finally {
       for (const stop of stops) stop();
@@ -73,8 +83,17 @@ async function main(): Promise<void> {
       const b = await once(!first);
       const on = first ? a : b;
       const off = first ? b : a;
-      results.push({ on: round(on.sps, 3), off: round(off.sps, 3), ratio: round(on.sps / off.sps, 4), cpuOn: round(on.cpu, 4), cpuOff: round(off.cpu, 4), cpuRatio: round(on.cpu / off.cpu, 4) });
-      process.stderr.write(`pair ${pair + 1}/${pairs}: on ${on.sps.toFixed(2)} steps/s (${on.cpu.toFixed(3)} CPU s/step), off ${off.sps.toFixed(2)} steps/s (${off.cpu.toFixed(3)} CPU s/step)\n`);
+      results.push({
+        on: round(on.sps, 3),
+        off: round(off.sps, 3),
+        ratio: round(on.sps / off.sps, 4),
+        cpuOn: round(on.cpu, 4),
+        cpuOff: round(off.cpu, 4),
+        cpuRatio: round(on.cpu / off.cpu, 4),
+      });
+      process.stderr.write(
+        `pair ${pair + 1}/${pairs}: on ${on.sps.toFixed(2)} steps/s (${on.cpu.toFixed(3)} CPU s/step), off ${off.sps.toFixed(2)} steps/s (${off.cpu.toFixed(3)} CPU s/step)\n`,
+      );
     }
     const ratios = results.map((result) => result.ratio);
     const medianRatio = median(ratios);
@@ -86,8 +105,15 @@ async function main(): Promise<void> {
       results,
       medianRatio: round(medianRatio, 4),
       medianSlowdownPercent: round((1 - medianRatio) * 100, 2),
-      spread: { min: Math.min(...ratios), max: Math.max(...ratios), iqr: round(median(ratios.filter((r) => r >= medianRatio)) - median(ratios.filter((r) => r <= medianRatio)), 4) },
-      medianStepsPerS: { on: round(median(results.map((r) => r.on)), 3), off: round(median(results.map((r) => r.off)), 3) },
+      spread: {
+        min: Math.min(...ratios),
+        max: Math.max(...ratios),
+        iqr: round(median(ratios.filter((r) => r >= medianRatio)) - median(ratios.filter((r) => r <= medianRatio)), 4),
+      },
+      medianStepsPerS: {
+        on: round(median(results.map((r) => r.on)), 3),
+        off: round(median(results.map((r) => r.off)), 3),
+      },
       // CPU seconds per step, monitored ÷ quiet: above 1 is the worker's own monitoring cost.
       medianCpuRatio: round(median(results.map((r) => r.cpuRatio)), 4),
       cpuSpread: { min: Math.min(...results.map((r) => r.cpuRatio)), max: Math.max(...results.map((r) => r.cpuRatio)) },
@@ -103,6 +129,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`training-overhead bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `training-overhead bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -23,7 +23,11 @@ export function chromiumPath(): string {
 export function electronBinary(): string | null {
   const override = process.env["ELECTRON_OVERRIDE_DIST_PATH"];
   const candidates = override
-    ? [join(override, "electron"), join(override, "electron.exe"), join(override, "Electron.app", "Contents", "MacOS", "Electron")]
+    ? [
+        join(override, "electron"),
+        join(override, "electron.exe"),
+        join(override, "Electron.app", "Contents", "MacOS", "Electron"),
+      ]
     : [join(repoRoot, "node_modules", "electron", "dist", "electron")];
   return candidates.find((candidate) => existsSync(candidate)) ?? null;
 }

@@ -60,7 +60,10 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     }
     if (!webBrowser) throw new Error("the web project has no browser");
     // Clipboard access lets tests paste into Monaco exactly as a user would (typing would auto-indent YAML).
-    const context = await webBrowser.newContext({ viewport: { width: 1440, height: 900 }, permissions: ["clipboard-read", "clipboard-write"] });
+    const context = await webBrowser.newContext({
+      viewport: { width: 1440, height: 900 },
+      permissions: ["clipboard-read", "clipboard-write"],
+    });
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
     await page.goto(hostUrl());
@@ -91,19 +94,28 @@ async function waitForReady(page: Page): Promise<void> {
   await expect(page.getByTestId("pool-status")).toContainText(/workers idle/, { timeout: 90_000 });
 }
 
-export async function showView(page: Page, view: "libraries" | "manifests" | "notebook" | "workers" | "console" | "training"): Promise<void> {
+export async function showView(
+  page: Page,
+  view: "libraries" | "manifests" | "notebook" | "workers" | "console" | "training",
+): Promise<void> {
   await page.locator(`[data-view="${view}"]`).click();
   await expect(page.getByTestId(`view-${view}`)).toBeVisible();
 }
 
 /** Replaces the whole text of the Monaco editor inside `container` as a user would: select all, paste. */
-export async function replaceEditorText(page: Page, container: ReturnType<Page["locator"]>, text: string): Promise<void> {
+export async function replaceEditorText(
+  page: Page,
+  container: ReturnType<Page["locator"]>,
+  text: string,
+): Promise<void> {
   // A string expression: the e2e code is type-checked without DOM typings.
   await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
   await container.locator(".view-lines").click();
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("ControlOrMeta+V");
-  await expect.poll(async () => editorText(container), { message: "the pasted text did not arrive in the editor" }).toContain(text.split("\n")[0] ?? "");
+  await expect
+    .poll(async () => editorText(container), { message: "the pasted text did not arrive in the editor" })
+    .toContain(text.split("\n")[0] ?? "");
 }
 
 /** The visible text of a Monaco editor (non-breaking spaces normalised). */

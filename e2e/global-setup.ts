@@ -5,7 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveChromium } from "../scripts/chromium.mjs";
 import { startServe } from "./serve-process.js";
-import { CHROMIUM_VAR, NO_ELECTRON_REASON, HOST_URL_VAR, WORKSPACE_VAR, electronBinary, repoRoot } from "./environment.js";
+import {
+  CHROMIUM_VAR,
+  NO_ELECTRON_REASON,
+  HOST_URL_VAR,
+  WORKSPACE_VAR,
+  electronBinary,
+  repoRoot,
+} from "./environment.js";
 
 const STARTUP_TIMEOUT_MS = 120_000;
 
@@ -15,7 +22,9 @@ function requireBuilt(): void {
     ["dist/renderer/index.html", "npm run build:renderer"],
   ].filter(([file]) => !existsSync(join(repoRoot, file ?? "")));
   if (missing.length) {
-    throw new Error(`The e2e suite needs a built project. Missing: ${missing.map(([file, fix]) => `${file} (run: ${fix})`).join("; ")}`);
+    throw new Error(
+      `The e2e suite needs a built project. Missing: ${missing.map(([file, fix]) => `${file} (run: ${fix})`).join("; ")}`,
+    );
   }
 }
 
@@ -37,10 +46,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const workspace = mkdtempSync(join(tmpdir(), "snakebridge-e2e-"));
   seedTrainingExample(workspace);
   // A private run store, so test runs never land in the user's ~/.snakebridge/runs.db.
-  const host = await startServe(["--port", "0", "--workspace", workspace], {
-    ...process.env,
-    SNAKEBRIDGE_RUNS_DB: join(workspace, ".snakebridge", "runs.db"),
-  }, STARTUP_TIMEOUT_MS);
+  const host = await startServe(
+    ["--port", "0", "--workspace", workspace],
+    {
+      ...process.env,
+      SNAKEBRIDGE_RUNS_DB: join(workspace, ".snakebridge", "runs.db"),
+    },
+    STARTUP_TIMEOUT_MS,
+  );
   const url = host.url;
   process.env[HOST_URL_VAR] = url;
   process.env[WORKSPACE_VAR] = workspace;

@@ -14,7 +14,12 @@ export default defineConfig({
   fullyParallel: false,
   timeout: 120_000,
   expect: { timeout: 30_000 },
-  reporter: process.env["CI"] ? [["list"], ["html", { open: "never", outputFolder: fileURLToPath(new URL("../playwright-report", import.meta.url)) }]] : [["list"]],
+  reporter: process.env["CI"]
+    ? [
+        ["list"],
+        ["html", { open: "never", outputFolder: fileURLToPath(new URL("../playwright-report", import.meta.url)) }],
+      ]
+    : [["list"]],
   use: {
     viewport: { width: 1440, height: 900 },
     actionTimeout: 30_000,

@@ -12,7 +12,11 @@ export interface ServeProcess {
 }
 
 /** Runs `snakebridge serve ARGS` and resolves when it prints "Workbench available at URL". */
-export async function startServe(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<ServeProcess> {
+export async function startServe(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(repoRoot, "bin", "snakebridge.js"), "serve", ...args], {
     cwd: repoRoot,
     detached: true,

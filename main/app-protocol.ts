@@ -14,9 +14,18 @@ export const APP_ORIGIN = `${APP_SCHEME}://workbench`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 const TYPES: Readonly<Record<string, string>> = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png",
-  ".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf", ".wasm": "application/wasm", ".map": "application/json",
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
+  ".map": "application/json",
 };
 
 /** True for URLs of our renderer. */
@@ -49,8 +58,14 @@ export function serveRenderer(rendererDir: string): void {
     }
     const file = await resolveStaticFile(rendererDir, path);
     if (!file) {
-      const hint = url.pathname === "/index.html" ? ` — build the UI first: npx vite build --config renderer/vite.config.ts (looked in ${rendererDir})` : "";
-      return new Response(`not found${hint}`, { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+      const hint =
+        url.pathname === "/index.html"
+          ? ` — build the UI first: npx vite build --config renderer/vite.config.ts (looked in ${rendererDir})`
+          : "";
+      return new Response(`not found${hint}`, {
+        status: 404,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
     }
     return new Response(await readFile(file), {
       headers: {

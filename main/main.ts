@@ -65,14 +65,17 @@ app.on("second-instance", () => {
   window?.focus();
 });
 
-app.whenReady().then(async () => {
-  hardenSession(session.defaultSession);
-  serveRenderer(rendererDir);
-  await openWindow();
-  app.on("activate", () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow().catch(fail);
-  });
-}).catch(fail);
+app
+  .whenReady()
+  .then(async () => {
+    hardenSession(session.defaultSession);
+    serveRenderer(rendererDir);
+    await openWindow();
+    app.on("activate", () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow().catch(fail);
+    });
+  })
+  .catch(fail);
 
 app.on("window-all-closed", () => {
   if (process.platform !== "darwin") app.quit();
@@ -88,7 +91,10 @@ app.on("before-quit", (event) => {
   // Stop the Python workers before Electron exits, so none is left running.
   event.preventDefault();
   quitting = true;
-  host.dispose().catch((error: unknown) => console.error("snakebridge: shutdown was not clean:", error)).finally(() => app.quit());
+  host
+    .dispose()
+    .catch((error: unknown) => console.error("snakebridge: shutdown was not clean:", error))
+    .finally(() => app.quit());
 });
 
 function fail(error: unknown): void {

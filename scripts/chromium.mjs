@@ -28,10 +28,14 @@ export function privateUnpackDir() {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stat = lstatSync(dir);
   const uid = process.getuid?.();
-  if (!stat.isDirectory() || stat.isSymbolicLink()) throw new Error(`${dir} is not a plain folder; remove it and retry`);
-  if (uid !== undefined && stat.uid !== uid) throw new Error(`${dir} belongs to uid ${stat.uid}, not to you (${uid}); remove it and retry`);
+  if (!stat.isDirectory() || stat.isSymbolicLink())
+    throw new Error(`${dir} is not a plain folder; remove it and retry`);
+  if (uid !== undefined && stat.uid !== uid)
+    throw new Error(`${dir} belongs to uid ${stat.uid}, not to you (${uid}); remove it and retry`);
   if ((stat.mode & 0o077) !== 0) {
-    throw new Error(`${dir} is readable or writable by others (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 700 ${dir}`);
+    throw new Error(
+      `${dir} is readable or writable by others (mode ${(stat.mode & 0o777).toString(8)}); run: chmod 700 ${dir}`,
+    );
   }
   return dir;
 }
@@ -72,13 +76,16 @@ function playwrightBrowser() {
 export async function resolveChromium() {
   const override = process.env["CHROMIUM_PATH"];
   if (override) {
-    if (!existsSync(override)) throw new Error(`CHROMIUM_PATH=${override} does not exist; unset it to use the npm-shipped Chromium`);
+    if (!existsSync(override))
+      throw new Error(`CHROMIUM_PATH=${override} does not exist; unset it to use the npm-shipped Chromium`);
     return { path: override, source: "CHROMIUM_PATH" };
   }
   const playwright = playwrightBrowser();
   if (playwright) return { path: playwright, source: "playwright" };
   if (!sparticuzVersion()) {
-    throw new Error("No Chromium: set CHROMIUM_PATH, or run `npm install` so that @sparticuz/chromium (a devDependency) is present");
+    throw new Error(
+      "No Chromium: set CHROMIUM_PATH, or run `npm install` so that @sparticuz/chromium (a devDependency) is present",
+    );
   }
   // The package unpacks into os.tmpdir(), which it reads from TMPDIR at call time; point it at a private folder
   // so that no other local user can plant a binary where it would look.

@@ -23,7 +23,9 @@ const TS_PROTO_OPTIONS = [
 
 function protoFiles() {
   const dir = join(PROTO_ROOT, "snakebridge", "v1");
-  return readdirSync(dir).filter((f) => f.endsWith(".proto")).map((f) => join("snakebridge", "v1", f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".proto"))
+    .map((f) => join("snakebridge", "v1", f));
 }
 
 function generate(tsOut, pyOut) {
@@ -37,7 +39,8 @@ function generate(tsOut, pyOut) {
   execFileSync(
     python,
     [
-      "-m", "grpc_tools.protoc",
+      "-m",
+      "grpc_tools.protoc",
       `-I${PROTO_ROOT}`,
       `--plugin=protoc-gen-ts_proto=${plugin}`,
       `--ts_proto_out=${tsOut}`,

@@ -22,7 +22,9 @@ function fail(message) {
 }
 
 function pythonVersion(executable) {
-  const probe = spawnSync(executable, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], { encoding: "utf8" });
+  const probe = spawnSync(executable, ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"], {
+    encoding: "utf8",
+  });
   if (probe.status !== 0 || probe.error) return null;
   return probe.stdout.trim();
 }
@@ -37,7 +39,8 @@ function findBasePython() {
       continue;
     }
     const [major, minor] = version.split(".").map(Number);
-    if (major > MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor >= MIN_PYTHON[1])) return { executable: candidate, version };
+    if (major > MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor >= MIN_PYTHON[1]))
+      return { executable: candidate, version };
     rejected.push(`${candidate}: ${version} is older than ${MIN_PYTHON.join(".")}`);
   }
   fail(
@@ -59,9 +62,14 @@ export function availableExtras() {
  * else `all`. `all` means every extra; `none` means the worker's base requirements only.
  */
 export function selectExtras(args, env = process.env) {
-  const flagged = args.flatMap((arg, i) => (arg === "--extra" ? [args[i + 1] ?? ""] : arg.startsWith("--extra=") ? [arg.slice(8)] : []));
+  const flagged = args.flatMap((arg, i) =>
+    arg === "--extra" ? [args[i + 1] ?? ""] : arg.startsWith("--extra=") ? [arg.slice(8)] : [],
+  );
   const spec = flagged.length > 0 ? flagged.join(",") : (env.SNAKEBRIDGE_PYTHON_EXTRAS ?? "all");
-  const names = spec.split(",").map((name) => name.trim()).filter(Boolean);
+  const names = spec
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   const available = availableExtras();
   if (names.includes("none")) {
     if (names.length > 1) fail(`"none" cannot be combined with other extras (got "${spec}")`);
@@ -70,14 +78,17 @@ export function selectExtras(args, env = process.env) {
   if (names.includes("all")) return available;
   const unknown = names.filter((name) => !available.includes(name));
   if (unknown.length > 0) {
-    fail(`unknown extra ${unknown.map((n) => `"${n}"`).join(", ")}: choose from ${[...available, "all", "none"].join(", ")}`);
+    fail(
+      `unknown extra ${unknown.map((n) => `"${n}"`).join(", ")}: choose from ${[...available, "all", "none"].join(", ")}`,
+    );
   }
   return [...new Set(names)];
 }
 
 function requirementFiles(args, extras) {
   const files = ["requirements.txt"];
-  if (args.includes("--dev") || process.env.CI || process.env.npm_lifecycle_event === "postinstall") files.push("requirements-dev.txt");
+  if (args.includes("--dev") || process.env.CI || process.env.npm_lifecycle_event === "postinstall")
+    files.push("requirements-dev.txt");
   return [...files, ...extras.map((extra) => `requirements-${extra}.txt`)];
 }
 
@@ -106,13 +117,24 @@ function main() {
     log(`python/.venv is up to date (${files.join(", ")})`);
     return;
   }
-  log(`extras: ${extras.length > 0 ? extras.join(", ") : "none"} (choose with SNAKEBRIDGE_PYTHON_EXTRAS=name,name | all | none)`);
-  if (extras.includes("training")) log("the training extra brings torch, transformers and peft: about 5.6 GB and a few minutes on a first install");
+  log(
+    `extras: ${extras.length > 0 ? extras.join(", ") : "none"} (choose with SNAKEBRIDGE_PYTHON_EXTRAS=name,name | all | none)`,
+  );
+  if (extras.includes("training"))
+    log("the training extra brings torch, transformers and peft: about 5.6 GB and a few minutes on a first install");
   log(`installing ${files.join(", ")} into python/.venv (pip's cache makes repeats fast)`);
   const started = Date.now();
   const pip = spawnSync(
     venvPython(),
-    ["-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off", ...files.flatMap((f) => ["-r", join(projectRoot, "python", f)])],
+    [
+      "-m",
+      "pip",
+      "install",
+      "--disable-pip-version-check",
+      "--progress-bar",
+      "off",
+      ...files.flatMap((f) => ["-r", join(projectRoot, "python", f)]),
+    ],
     { stdio: "inherit" },
   );
   if (pip.status !== 0) {

@@ -31,22 +31,38 @@ function run(command, args) {
 }
 
 function buildIfNeeded() {
-  const outputs = [join(dist, "main", "main.js"), join(dist, "main", "preload.cjs"), join(dist, "app", "cli", "main.js")];
+  const outputs = [
+    join(dist, "main", "main.js"),
+    join(dist, "main", "preload.cjs"),
+    join(dist, "app", "cli", "main.js"),
+  ];
   const builtAt = Math.min(...outputs.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
-  const sourcesAt = Math.max(...["app", "main", join("proto", "generated")].map((dir) => newestSource(join(projectRoot, dir))));
+  const sourcesAt = Math.max(
+    ...["app", "main", join("proto", "generated")].map((dir) => newestSource(join(projectRoot, dir))),
+  );
   if (builtAt < sourcesAt) {
     console.log("Building the host (tsc)…");
     run(process.execPath, [join(projectRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"]);
   }
   if (!existsSync(join(dist, "renderer", "index.html"))) {
     console.log("Building the UI (vite)…");
-    run(process.execPath, [join(projectRoot, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "renderer/vite.config.ts"]);
+    run(process.execPath, [
+      join(projectRoot, "node_modules", "vite", "bin", "vite.js"),
+      "build",
+      "--config",
+      "renderer/vite.config.ts",
+    ]);
   }
 }
 
 /** The Electron executable, or undefined when none was downloaded (or a download was skipped/blocked). */
 function electronBinary() {
-  const executable = process.platform === "win32" ? "electron.exe" : process.platform === "darwin" ? "Electron.app/Contents/MacOS/Electron" : "electron";
+  const executable =
+    process.platform === "win32"
+      ? "electron.exe"
+      : process.platform === "darwin"
+        ? "Electron.app/Contents/MacOS/Electron"
+        : "electron";
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   if (override) {
     const candidate = join(override, executable);
@@ -70,7 +86,9 @@ function hasDisplay() {
  */
 async function foreground(command, args) {
   // Built by buildIfNeeded(): the one module every long-running command uses for these signals.
-  const { STOP_WITH_PARENT_ENV, forwardShutdownSignals, signalExitCode } = await import(pathToFileURL(join(dist, "app", "host", "shutdown-signals.js")).href);
+  const { STOP_WITH_PARENT_ENV, forwardShutdownSignals, signalExitCode } = await import(
+    pathToFileURL(join(dist, "app", "host", "shutdown-signals.js")).href
+  );
   // If we are killed with SIGKILL (nothing to forward), the child notices our pid is gone and stops cleanly.
   const env = { ...process.env, [STOP_WITH_PARENT_ENV]: String(process.pid) };
   const child = spawn(command, args, { cwd: projectRoot, stdio: "inherit", env });
@@ -94,7 +112,12 @@ function fetchElectronOnce() {
   const installer = join(projectRoot, "node_modules", "electron", "install.js");
   if (!existsSync(installer)) return;
   console.log("Fetching the Electron binary…");
-  const result = spawnSync(process.execPath, [installer], { cwd: projectRoot, stdio: ["ignore", "ignore", "pipe"], timeout: 300_000, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [installer], {
+    cwd: projectRoot,
+    stdio: ["ignore", "ignore", "pipe"],
+    timeout: 300_000,
+    encoding: "utf8",
+  });
   if (result.status !== 0) {
     const reason = (result.stderr ?? "").split("\n").find((line) => line.trim()) ?? `exit ${result.status}`;
     console.log(`  could not fetch it (${reason.trim()}).`);
@@ -108,8 +131,13 @@ const extraArgs = process.argv.slice(2);
 if (electron && hasDisplay()) {
   await foreground(electron, [projectRoot]);
 } else {
-  const why = !electron ? "No Electron binary (download blocked or skipped)" : "No display (DISPLAY / WAYLAND_DISPLAY unset)";
+  const why = !electron
+    ? "No Electron binary (download blocked or skipped)"
+    : "No display (DISPLAY / WAYLAND_DISPLAY unset)";
   console.log(`${why} — starting the web workbench instead.`);
-  if (!electron) console.log("  For the desktop app: node node_modules/electron/install.js (needs GitHub), or set ELECTRON_OVERRIDE_DIST_PATH.");
+  if (!electron)
+    console.log(
+      "  For the desktop app: node node_modules/electron/install.js (needs GitHub), or set ELECTRON_OVERRIDE_DIST_PATH.",
+    );
   await foreground(process.execPath, [join(projectRoot, "bin", "snakebridge.js"), "serve", ...extraArgs]);
 }

@@ -30,12 +30,15 @@ function step(title, command, args, { limitMs, env } = {}) {
       }
     };
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      console.error(`\n✖ ${title} ran past its bound of ${limitMs / MINUTE} min: stopping it.`);
-      killGroup("SIGTERM");
-      setTimeout(() => killGroup("SIGKILL"), 5_000).unref();
-    }, limitMs ?? 10 * MINUTE);
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        console.error(`\n✖ ${title} ran past its bound of ${limitMs / MINUTE} min: stopping it.`);
+        killGroup("SIGTERM");
+        setTimeout(() => killGroup("SIGKILL"), 5_000).unref();
+      },
+      limitMs ?? 10 * MINUTE,
+    );
     // Ctrl+C or a CI cancel stops the running step's whole group too, so nothing outlives `npm test`.
     const forward = (signal) => {
       interruptedBy = signal;
@@ -50,7 +53,9 @@ function step(title, command, args, { limitMs, env } = {}) {
       process.off("SIGTERM", forward);
       // Stragglers a suite left in its group (a test's server, a worker) end with it.
       killGroup("SIGKILL");
-      console.log(`◀ ${title}: ${timedOut ? "timed out" : signal ? `killed by ${signal}` : `exit ${code}`} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `◀ ${title}: ${timedOut ? "timed out" : signal ? `killed by ${signal}` : `exit ${code}`} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       if (interruptedBy) {
         console.log(`\nnpm test stopped by ${interruptedBy}.`);
         process.exit(130);
@@ -76,7 +81,10 @@ function readJson(path) {
 
 /** True when this is a git checkout (a tarball or an installed package has no lockfile history to compare). */
 function isGitCheckout() {
-  return spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: projectRoot, encoding: "utf8" }).stdout?.trim() === "true";
+  return (
+    spawnSync("git", ["rev-parse", "--is-inside-work-tree"], { cwd: projectRoot, encoding: "utf8" }).stdout?.trim() ===
+    "true"
+  );
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "snakebridge-test-"));
@@ -84,21 +92,35 @@ try {
   if (want("build")) {
     if (isGitCheckout()) {
       // `npm install` must install exactly the committed lock; a rewritten lock means the lock is not the truth.
-      await gate("lockfile unchanged by npm install", "git", ["diff", "--exit-code", "--stat", "--", "package-lock.json"], { limitMs: MINUTE });
+      await gate(
+        "lockfile unchanged by npm install",
+        "git",
+        ["diff", "--exit-code", "--stat", "--", "package-lock.json"],
+        { limitMs: MINUTE },
+      );
     }
     await gate("build", "npm", ["run", "--silent", "build"], { limitMs: 10 * MINUTE });
     // The build compiles only shipped code and vite does not type-check: tests, e2e specs, benches and the renderer
     // are type-checked here.
-    await gate("type-check (tests, e2e, bench, renderer)", "npm", ["run", "--silent", "typecheck"], { limitMs: 10 * MINUTE });
-    await gate("proto up to date", process.execPath, ["scripts/generate-proto.mjs", "--check"], { limitMs: 5 * MINUTE });
+    await gate("type-check (tests, e2e, bench, renderer)", "npm", ["run", "--silent", "typecheck"], {
+      limitMs: 10 * MINUTE,
+    });
+    await gate("proto up to date", process.execPath, ["scripts/generate-proto.mjs", "--check"], {
+      limitMs: 5 * MINUTE,
+    });
     await gate("lint (layers, no any, formatting)", "npm", ["run", "--silent", "lint"], { limitMs: 10 * MINUTE });
   }
 
   if (want("ts")) {
     const report = join(scratch, "vitest.json");
-    const status = await step("TypeScript tests", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${report}`], {
-      limitMs: 20 * MINUTE,
-    });
+    const status = await step(
+      "TypeScript tests",
+      "npx",
+      ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${report}`],
+      {
+        limitMs: 20 * MINUTE,
+      },
+    );
     const json = readJson(report);
     if (json) {
       totals.passed += json.numPassedTests;
@@ -110,7 +132,9 @@ try {
 
   if (want("py")) {
     const report = join(scratch, "pytest.xml");
-    const status = await step("Python tests", venvPython(), ["-m", "pytest", "-q", "python", `--junitxml=${report}`], { limitMs: 20 * MINUTE });
+    const status = await step("Python tests", venvPython(), ["-m", "pytest", "-q", "python", `--junitxml=${report}`], {
+      limitMs: 20 * MINUTE,
+    });
     if (existsSync(report)) {
       const xml = readFileSync(report, "utf8");
       const suite = /<testsuite [^>]*>/.exec(xml)?.[0] ?? "";
@@ -127,10 +151,15 @@ try {
 
   if (want("e2e")) {
     const report = join(scratch, "playwright.json");
-    const status = await step("End-to-end tests", "npx", ["playwright", "test", "-c", "e2e/playwright.config.ts", "--reporter=list,json"], {
-      limitMs: 25 * MINUTE,
-      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
-    });
+    const status = await step(
+      "End-to-end tests",
+      "npx",
+      ["playwright", "test", "-c", "e2e/playwright.config.ts", "--reporter=list,json"],
+      {
+        limitMs: 25 * MINUTE,
+        env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
+      },
+    );
     const json = readJson(report);
     if (json?.stats) {
       totals.passed += json.stats.expected;

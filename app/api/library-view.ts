@@ -1,7 +1,9 @@
 // Introspected libraries as the UI sees them (JSON-safe mirrors of describe.proto).
 
-export type ParameterKindView = "positional_only" | "positional_or_keyword" | "var_positional" | "keyword_only" | "var_keyword";
-export type SignatureSourceView = "inspect" | "text_signature" | "docstring_signature" | "numpydoc" | "google" | "overload" | "stubs" | "none";
+export type ParameterKindView =
+  "positional_only" | "positional_or_keyword" | "var_positional" | "keyword_only" | "var_keyword";
+export type SignatureSourceView =
+  "inspect" | "text_signature" | "docstring_signature" | "numpydoc" | "google" | "overload" | "stubs" | "none";
 /** Where a parameter's or return's type came from (describe.proto TypeSource). */
 export type TypeSourceView = "stubs" | "inline" | "annotation" | "docstring" | "default" | "none";
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { CellOutput } from "./values-view.js";
 import { OutputTranscript, appendOutput } from "./output-transcript.js";
 
-const text = (outputs: CellOutput[]): string => outputs.map((o) => (o.type === "stream" ? o.text : `<${o.type}>`)).join("");
+const text = (outputs: CellOutput[]): string =>
+  outputs.map((o) => (o.type === "stream" ? o.text : `<${o.type}>`)).join("");
 
 describe("OutputTranscript", () => {
   it("keeps everything, merged per stream, while under budget", () => {
@@ -21,7 +22,8 @@ describe("OutputTranscript", () => {
     const lines = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, "0")}\n`);
     for (const line of lines) transcript.add({ type: "stream", stream: "stdout", text: line });
     const [head, marker, tail] = transcript.outputs();
-    if (head?.type !== "stream" || marker?.type !== "truncated" || tail?.type !== "stream") throw new Error(JSON.stringify(transcript.outputs()));
+    if (head?.type !== "stream" || marker?.type !== "truncated" || tail?.type !== "stream")
+      throw new Error(JSON.stringify(transcript.outputs()));
     expect(head.text).toBe("line 000\nline 001\n");
     expect(tail.text.endsWith("line 099\n")).toBe(true);
     expect(tail.text.length).toBeLessThanOrEqual(30);

@@ -11,12 +11,18 @@ export const OUTPUT_TAIL_CHARS = 1024 * 1024;
 /** The size an output counts for against the budget. */
 function sizeOf(output: CellOutput): number {
   switch (output.type) {
-    case "stream": return output.text.length;
-    case "display": return JSON.stringify(output.data).length;
-    case "result": return output.repr.length + 64;
-    case "truncated": return 0;
-    case "error": return output.error.traceback.length + output.error.message.length;
-    default: return 64;
+    case "stream":
+      return output.text.length;
+    case "display":
+      return JSON.stringify(output.data).length;
+    case "result":
+      return output.repr.length + 64;
+    case "truncated":
+      return 0;
+    case "error":
+      return output.error.traceback.length + output.error.message.length;
+    default:
+      return 64;
   }
 }
 
@@ -45,7 +51,10 @@ export class OutputTranscript {
   #droppedLines = 0;
   #droppedChars = 0;
 
-  constructor(private readonly headChars = OUTPUT_HEAD_CHARS, private readonly tailChars = OUTPUT_TAIL_CHARS) {}
+  constructor(
+    private readonly headChars = OUTPUT_HEAD_CHARS,
+    private readonly tailChars = OUTPUT_TAIL_CHARS,
+  ) {}
 
   /** Adds one output; the oldest tail output is cut when the tail is over budget. */
   add(output: CellOutput): void {
@@ -100,7 +109,8 @@ export class OutputTranscript {
 
   /** Every kept output, in order, with a "truncated" marker where outputs were dropped. */
   outputs(): CellOutput[] {
-    const marker: CellOutput[] = this.#droppedChars > 0 ? [{ type: "truncated", lines: this.#droppedLines, chars: this.#droppedChars }] : [];
+    const marker: CellOutput[] =
+      this.#droppedChars > 0 ? [{ type: "truncated", lines: this.#droppedLines, chars: this.#droppedChars }] : [];
     const outputs = [...this.#head];
     for (const output of [...marker, ...this.#tail]) appendOutput(outputs, output);
     return outputs;

@@ -64,7 +64,8 @@ describe("downsampleMinMax", () => {
     expect(result.length).toBeLessThanOrEqual(1000);
     expect(result).toContainEqual({ x: 73_421, y: 50 });
     expect(result).toContainEqual({ x: 12_345, y: -40 });
-    for (let i = 1; i < result.length; i += 1) expect((result[i] as Point).x).toBeGreaterThan((result[i - 1] as Point).x);
+    for (let i = 1; i < result.length; i += 1)
+      expect((result[i] as Point).x).toBeGreaterThan((result[i - 1] as Point).x);
   });
 
   it("rejects a bucket count that is not a positive integer", () => {

@@ -17,9 +17,22 @@ export type RichValue =
   | { kind: "handle"; id: string; pythonType: string; repr: string; workerId: string };
 
 export type ErrorClassificationView =
-  | "import_error" | "attribute_error" | "type_error" | "value_error" | "key_error" | "index_error"
-  | "runtime_error" | "serialization_error" | "not_found" | "timeout" | "cancelled" | "worker_crashed"
-  | "out_of_memory" | "pool_saturated" | "not_allowed" | "internal";
+  | "import_error"
+  | "attribute_error"
+  | "type_error"
+  | "value_error"
+  | "key_error"
+  | "index_error"
+  | "runtime_error"
+  | "serialization_error"
+  | "not_found"
+  | "timeout"
+  | "cancelled"
+  | "worker_crashed"
+  | "out_of_memory"
+  | "pool_saturated"
+  | "not_allowed"
+  | "internal";
 
 /** A Python exception (or bridge failure) for display. */
 export interface PythonErrorView {

@@ -2,8 +2,7 @@
 import type { ApiErrorPayload, EventName, RequestName, WorkbenchEvents } from "./workbench-api.js";
 
 export type ClientMessage =
-  | { kind: "request"; id: number; method: RequestName; params: unknown }
-  | { kind: "cancel"; id: number };
+  { kind: "request"; id: number; method: RequestName; params: unknown } | { kind: "cancel"; id: number };
 
 export type ServerMessage =
   | { kind: "response"; id: number; result: unknown }

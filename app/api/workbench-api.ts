@@ -236,7 +236,10 @@ export interface RunDetailView extends RunSummaryView {
 export interface WorkbenchRequests {
   "host.status": { params: Record<string, never>; result: HostStatus };
 
-  "libraries.describe": { params: { module: string; depth?: number; includePrivate?: boolean; refresh?: boolean }; result: LibraryView };
+  "libraries.describe": {
+    params: { module: string; depth?: number; includePrivate?: boolean; refresh?: boolean };
+    result: LibraryView;
+  };
   "libraries.cached": { params: Record<string, never>; result: CachedLibraryView[] };
 
   "workspace.list": { params: Record<string, never>; result: WorkspaceFile[] };
@@ -252,14 +255,30 @@ export interface WorkbenchRequests {
    * it, or the methods of `className`, each with its signature (`detail`) and first doc paragraph; without: dotted
    * names from every cached descriptor.
    */
-  "manifests.completions": { params: { prefix: string; limit?: number; module?: string; className?: string }; result: { items: { label: string; kind: "module" | "function" | "class" | "method"; detail: string; documentation?: string }[] } };
+  "manifests.completions": {
+    params: { prefix: string; limit?: number; module?: string; className?: string };
+    result: {
+      items: {
+        label: string;
+        kind: "module" | "function" | "class" | "method";
+        detail: string;
+        documentation?: string;
+      }[];
+    };
+  };
   "manifests.generate": { params: { text: string; path?: string; write: boolean }; result: GenerateResult };
   "manifests.diff": { params: { text: string; path?: string }; result: ManifestDiffResult };
 
   "notebooks.open": { params: { path: string }; result: NotebookDocument };
-  "notebooks.save": { params: { path: string; notebook: NotebookDocument }; result: { path: string; modifiedAt: number } };
+  "notebooks.save": {
+    params: { path: string; notebook: NotebookDocument };
+    result: { path: string; modifiedAt: number };
+  };
   /** Runs one cell; outputs also stream as "notebook.output" events while it runs. */
-  "notebooks.run": { params: { notebookId: string; cellId: string; language: CellLanguage; source: string }; result: CellRunResult };
+  "notebooks.run": {
+    params: { notebookId: string; cellId: string; language: CellLanguage; source: string };
+    result: CellRunResult;
+  };
   "notebooks.interrupt": { params: { notebookId: string }; result: { interrupted: boolean } };
   /** Forgets the notebook's Python namespace and TypeScript state. */
   "notebooks.restart": { params: { notebookId: string }; result: Record<string, never> };
@@ -267,13 +286,22 @@ export interface WorkbenchRequests {
    * The notebook's variables: its Python namespace, its TypeScript cells' top-level scope, and the session state the
    * host keeps for it (bridge.state(notebookId), snakebridge_worker.state), which survives worker crashes.
    */
-  "notebooks.variables": { params: { notebookId: string }; result: { python: VariableView[]; typescript: VariableView[]; state: VariableView[] } };
+  "notebooks.variables": {
+    params: { notebookId: string };
+    result: { python: VariableView[]; typescript: VariableView[]; state: VariableView[] };
+  };
   /** One variable's value for display (click in the Variables panel). */
-  "notebooks.inspect": { params: { notebookId: string; language: CellLanguage; name: string }; result: { value: RichValue | null; repr: string } };
+  "notebooks.inspect": {
+    params: { notebookId: string; language: CellLanguage; name: string };
+    result: { value: RichValue | null; repr: string };
+  };
   /** Python completions at `cursor` (a character offset into `code`), from the notebook's live namespace. */
   "notebooks.complete": { params: { notebookId: string; code: string; cursor: number }; result: CompletionView };
   /** The docs of the Python name under `cursor`; null when there is none. */
-  "notebooks.hover": { params: { notebookId: string; code: string; cursor: number }; result: { hover: HoverView | null } };
+  "notebooks.hover": {
+    params: { notebookId: string; code: string; cursor: number };
+    result: { hover: HoverView | null };
+  };
 
   "console.eval": { params: { session: string; code: string }; result: CellRunResult };
   "console.interrupt": { params: { session: string }; result: { interrupted: boolean } };
@@ -296,17 +324,29 @@ export interface WorkbenchRequests {
   /** A new run continuing from one of runId's checkpoints (default: its latest), in its own folder. */
   "training.resume": { params: { runId: string; checkpoint?: string }; result: { runId: string } };
   /** Exports a run's adapter or merged model (default folder: <run dir>/export-<kind>). */
-  "training.export": { params: { runId: string; kind: "adapter" | "merged"; checkpoint?: string }; result: { kind: string; path: string; files: string[] } };
+  "training.export": {
+    params: { runId: string; kind: "adapter" | "merged"; checkpoint?: string };
+    result: { kind: string; path: string; files: string[] };
+  };
   /** The first rows of a JSONL dataset in the workspace, for the new-run form's preview. */
-  "training.preview": { params: { path: string; limit?: number }; result: { rows: Record<string, unknown>[]; total: number; error: string | null } };
+  "training.preview": {
+    params: { path: string; limit?: number };
+    result: { rows: Record<string, unknown>[]; total: number; error: string | null };
+  };
   /** Whether the worker can train: which of torch/transformers/peft are missing, and whether CUDA is there. */
   "training.environment": { params: Record<string, never>; result: TrainingEnvironmentView };
   /** Installs the training extra on the host (node scripts/setup-python.mjs --extra training); progress arrives as "training.install" events. */
   "training.install": { params: Record<string, never>; result: { ok: boolean; message: string } };
   /** Asks a live CUDA run to record allocator history for `steps` steps and save a memory_viz pickle in its run folder. */
-  "training.memorySnapshot": { params: { runId: string; steps: number }; result: { requested: boolean; message: string } };
+  "training.memorySnapshot": {
+    params: { runId: string; steps: number };
+    result: { requested: boolean; message: string };
+  };
   /** Generates text from a prompt with a run's trained adapter and with the base model alone. */
-  "training.generate": { params: { runId: string; prompt: string; maxNewTokens?: number }; result: { adapter: string; base: string } };
+  "training.generate": {
+    params: { runId: string; prompt: string; maxNewTokens?: number };
+    result: { adapter: string; base: string };
+  };
   "training.stop": { params: { runId: string }; result: { stopping: boolean } };
   "training.runs": { params: Record<string, never>; result: RunSummaryView[] };
   "training.run": { params: { runId: string }; result: RunDetailView };

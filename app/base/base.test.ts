@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DisposableStore, Emitter, describeError, disposeAll, formatBytes, nextValue, setListenerErrorHandler, toDisposable, type IDisposable } from "./index.js";
+import {
+  DisposableStore,
+  Emitter,
+  describeError,
+  disposeAll,
+  formatBytes,
+  nextValue,
+  setListenerErrorHandler,
+  toDisposable,
+  type IDisposable,
+} from "./index.js";
 
 describe("Emitter", () => {
   let restore: IDisposable | undefined;

@@ -23,11 +23,18 @@ const policy: AllowPolicy = {
 };
 
 let bridge: PythonBridge;
-beforeAll(async () => { bridge = await startTestBridge({ poolSize: 1, allow: policy }); }, 60_000);
-afterAll(async () => { await bridge?.dispose(); });
+beforeAll(async () => {
+  bridge = await startTestBridge({ poolSize: 1, allow: policy });
+}, 60_000);
+afterAll(async () => {
+  await bridge?.dispose();
+});
 
 async function refusal(promise: Promise<unknown>): Promise<PythonError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PythonError);
   expect((error as PythonError).classification).toBe("not_allowed");
   return error as PythonError;
@@ -42,8 +49,16 @@ function rawConnection(): WorkerConnection {
 
 function rawRequest(kind: CallKind, target: string, args: PyValue[] = [], handleId = ""): CallRequest {
   return {
-    callId: randomUUID(), kind, target, handleId, args: args.map((a) => encodeValue(a)), kwargs: [], sessionId: "",
-    resultMode: ResultMode.RESULT_MODE_UNSPECIFIED, shmThresholdBytes: 0n, parentCallId: "",
+    callId: randomUUID(),
+    kind,
+    target,
+    handleId,
+    args: args.map((a) => encodeValue(a)),
+    kwargs: [],
+    sessionId: "",
+    resultMode: ResultMode.RESULT_MODE_UNSPECIFIED,
+    shmThresholdBytes: 0n,
+    parentCallId: "",
   };
 }
 
@@ -121,13 +136,21 @@ describe("enforce mode in the worker (a caller that bypasses the host)", () => {
   it("checks methods against the object's class, not its name", async () => {
     const connection = rawConnection();
     const acc = await bridge.construct("sb_fixtures.Accumulator", [0]);
-    const undeclared = await connection.callUnary(rawRequest(CallKind.CALL_KIND_METHOD, "__setattr__", ["total", 99], acc.id));
-    expect(undeclared.outcome?.$case === "error" && undeclared.outcome.value.classification).toBe(ErrorClass.ERROR_CLASS_NOT_ALLOWED);
+    const undeclared = await connection.callUnary(
+      rawRequest(CallKind.CALL_KIND_METHOD, "__setattr__", ["total", 99], acc.id),
+    );
+    expect(undeclared.outcome?.$case === "error" && undeclared.outcome.value.classification).toBe(
+      ErrorClass.ERROR_CLASS_NOT_ALLOWED,
+    );
     // An object of an undeclared class (returned by a declared function) has no callable methods.
     const other = await bridge.call("sb_fixtures.unserializable", [], {}, { resultMode: "handle" });
     expect(other).toBeInstanceOf(PyHandle);
-    const method = await connection.callUnary(rawRequest(CallKind.CALL_KIND_METHOD, "add", [1], (other as PyHandle).id));
-    expect(method.outcome?.$case === "error" && method.outcome.value.classification).toBe(ErrorClass.ERROR_CLASS_NOT_ALLOWED);
+    const method = await connection.callUnary(
+      rawRequest(CallKind.CALL_KIND_METHOD, "add", [1], (other as PyHandle).id),
+    );
+    expect(method.outcome?.$case === "error" && method.outcome.value.classification).toBe(
+      ErrorClass.ERROR_CLASS_NOT_ALLOWED,
+    );
   });
 
   it("refuses Eval sent straight to the worker", async () => {
@@ -139,7 +162,9 @@ describe("enforce mode in the worker (a caller that bypasses the host)", () => {
       call.on("error", reject);
     });
     const error = events.find((e) => e.event?.$case === "error");
-    expect(error?.event?.$case === "error" && error.event.value.classification).toBe(ErrorClass.ERROR_CLASS_NOT_ALLOWED);
+    expect(error?.event?.$case === "error" && error.event.value.classification).toBe(
+      ErrorClass.ERROR_CLASS_NOT_ALLOWED,
+    );
     expect(events.some((e) => e.event?.$case === "result")).toBe(false);
   });
 });

@@ -46,8 +46,10 @@ export function globToRegExp(glob: string): RegExp {
   let source = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
-    if (c === "*" && glob[i + 1] === "*") { source += ".*"; i++; }
-    else if (c === "*") source += "[^.]*";
+    if (c === "*" && glob[i + 1] === "*") {
+      source += ".*";
+      i++;
+    } else if (c === "*") source += "[^.]*";
     else if (c === "?") source += "[^.]";
     else source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
@@ -62,7 +64,14 @@ export function isDunder(name: string): boolean {
 /** The policy as the worker reads it (JSON in its environment). */
 export function workerAllowlistEnv(policy: AllowPolicy | undefined): Record<string, string> {
   if (policy === undefined) return {};
-  return { [WORKER_ALLOWLIST_ENV]: JSON.stringify({ version: 1, rules: policy.rules, exclude: policy.exclude ?? [], manifests: policy.manifests }) };
+  return {
+    [WORKER_ALLOWLIST_ENV]: JSON.stringify({
+      version: 1,
+      rules: policy.rules,
+      exclude: policy.exclude ?? [],
+      manifests: policy.manifests,
+    }),
+  };
 }
 
 /** Checks calls against an AllowPolicy on the host side; throws PythonError("not_allowed"). */
@@ -95,15 +104,25 @@ export class CallGuard {
   check(kind: CallKind, target: string, handle: PyHandle | undefined): void {
     if (kind === CallKind.CALL_KIND_RELEASE) return;
     if (handle !== undefined) {
-      if (isDunder(target)) throw this.#refuse(target, `${handle.pythonType}.${target}: dunder attributes are never reachable in enforce mode`);
+      if (isDunder(target))
+        throw this.#refuse(
+          target,
+          `${handle.pythonType}.${target}: dunder attributes are never reachable in enforce mode`,
+        );
       if (kind === CallKind.CALL_KIND_ATTRIBUTE) return; // attributes of handles from allowed entrypoints
       if (this.#methods.has(target) || (this.#anyPublicMethod && !target.startsWith("_"))) return;
-      throw this.#refuse(`${handle.pythonType}.${target}`,
-        `the method ${target} of ${handle.pythonType} is not declared by any class in the allowlist`, "classes[].methods");
+      throw this.#refuse(
+        `${handle.pythonType}.${target}`,
+        `the method ${target} of ${handle.pythonType} is not declared by any class in the allowlist`,
+        "classes[].methods",
+      );
     }
     if (this.allows(target, kind)) return;
-    throw this.#refuse(target, `${target} is not declared in the allowlist`,
-      kind === CallKind.CALL_KIND_CONSTRUCTOR ? "classes" : "functions");
+    throw this.#refuse(
+      target,
+      `${target} is not declared in the allowlist`,
+      kind === CallKind.CALL_KIND_CONSTRUCTOR ? "classes" : "functions",
+    );
   }
 
   /** Whether a dotted path may be called (functions, constructors, module attributes, streams). */
@@ -123,13 +142,24 @@ export class CallGuard {
 
   #refuse(target: string, why: string, section?: string): PythonError {
     const top = target.split(".")[0];
-    const owning = [...new Set(this.policy.rules.filter((r) => r.manifest !== undefined && r.path.split(".")[0] === top).map((r) => r.manifest!))];
+    const owning = [
+      ...new Set(
+        this.policy.rules
+          .filter((r) => r.manifest !== undefined && r.path.split(".")[0] === top)
+          .map((r) => r.manifest!),
+      ),
+    ];
     const manifests = owning.length > 0 ? owning : this.policy.manifests;
-    const where = manifests.length === 0 ? "an --allow manifest"
-      : manifests.length === 1 ? manifests[0]! : `one of ${manifests.join(", ")}`;
-    const fix = section === undefined
-      ? `Enforce mode allows only the entrypoints declared in ${where}.`
-      : `To allow it, declare it under integrations[].entrypoints.${section} in ${where}, then restart.`;
+    const where =
+      manifests.length === 0
+        ? "an --allow manifest"
+        : manifests.length === 1
+          ? manifests[0]!
+          : `one of ${manifests.join(", ")}`;
+    const fix =
+      section === undefined
+        ? `Enforce mode allows only the entrypoints declared in ${where}.`
+        : `To allow it, declare it under integrations[].entrypoints.${section} in ${where}, then restart.`;
     return PythonError.bridge("not_allowed", `${why}. ${fix}`, target);
   }
 }

@@ -22,8 +22,11 @@ export function redactError(binder: ArgumentBinder, error: unknown): unknown {
   }
   if (!binder.mentionsSecret(error.pythonMessage) && !binder.mentionsSecret(error.traceback)) return error;
   return new PythonError({
-    pythonType: error.pythonType, pythonModule: error.pythonModule, classification: error.classification,
-    message: binder.redact(error.pythonMessage), traceback: binder.redact(error.traceback),
+    pythonType: error.pythonType,
+    pythonModule: error.pythonModule,
+    classification: error.classification,
+    message: binder.redact(error.pythonMessage),
+    traceback: binder.redact(error.traceback),
     ...(error.target === undefined ? {} : { target: error.target }),
   });
 }
@@ -36,13 +39,16 @@ export function redactValue(binder: ArgumentBinder, value: PyValue): PyValue {
     if (binder.mentionsSecret(value.repr)) Reflect.defineProperty(value, "repr", { value: binder.redact(value.repr) });
     return value;
   }
-  if (value === null || typeof value !== "object" || value instanceof NDArray || value instanceof Uint8Array) return value;
+  if (value === null || typeof value !== "object" || value instanceof NDArray || value instanceof Uint8Array)
+    return value;
   if (Array.isArray(value)) {
     const items = value as PyValue[];
     const redacted = items.map((item) => redactValue(binder, item));
     if (redacted.every((item, i) => item === items[i])) return value;
     if (isTuple(value)) return tuple(...redacted); // frozen: rebuilt (a tuple subclass's type name is not kept)
-    redacted.forEach((item, i) => { items[i] = item; });
+    redacted.forEach((item, i) => {
+      items[i] = item;
+    });
     return value;
   }
   if (value instanceof Map || value instanceof Set) return value; // keys and members of maps and sets stay as they are
@@ -65,7 +71,10 @@ export async function redactOutcome(binder: ArgumentBinder, call: Promise<PyValu
 }
 
 /** Redacts each item of a stream, and its error. */
-export async function* redactStream(binder: ArgumentBinder, items: AsyncIterable<PyValue>): AsyncGenerator<PyValue, void, undefined> {
+export async function* redactStream(
+  binder: ArgumentBinder,
+  items: AsyncIterable<PyValue>,
+): AsyncGenerator<PyValue, void, undefined> {
   try {
     for await (const item of items) yield redactValue(binder, item);
   } catch (error) {

@@ -38,7 +38,8 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     return {
       next: () => {
         if (this.#items.length > 0) return Promise.resolve({ value: this.#items.shift() as T, done: false });
-        if (this.#done) return this.#failed ? Promise.reject(this.#error) : Promise.resolve({ value: undefined, done: true });
+        if (this.#done)
+          return this.#failed ? Promise.reject(this.#error) : Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
       },
       return: () => {

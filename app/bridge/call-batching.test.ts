@@ -20,10 +20,12 @@ describe("batched calls", () => {
 
   it("two slow calls issued together still run on two workers at once", async () => {
     const started = Date.now();
-    const pids = await Promise.all([0, 1].map(async () => {
-      await bridge.call("time.sleep", [0.4]);
-      return bridge.call("sb_fixtures.pid");
-    }));
+    const pids = await Promise.all(
+      [0, 1].map(async () => {
+        await bridge.call("time.sleep", [0.4]);
+        return bridge.call("sb_fixtures.pid");
+      }),
+    );
     expect(Date.now() - started).toBeLessThan(750);
     expect(new Set(pids).size).toBeGreaterThanOrEqual(1);
   });

@@ -4,7 +4,10 @@ import { PythonError, type PythonBridge, type PyValue } from "./index.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 
 async function failure(promise: Promise<unknown>): Promise<PythonError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PythonError);
   return error as PythonError;
 }
@@ -75,13 +78,19 @@ describe("interrupting a call", () => {
     const streamAbort = new AbortController();
     const items: PyValue[] = [];
     setTimeout(() => streamAbort.abort(), 200);
-    const streamed = failure(drain(bridge.stream("sb_fixtures.count", [1000, 0.05], {}, { signal: streamAbort.signal })).then((x) => items.push(...x)));
+    const streamed = failure(
+      drain(bridge.stream("sb_fixtures.count", [1000, 0.05], {}, { signal: streamAbort.signal })).then((x) =>
+        items.push(...x),
+      ),
+    );
     expect((await streamed).classification).toBe("cancelled");
     expect(await freeAfter(bridge, Date.now())).toBeLessThan(100);
 
     const cellAbort = new AbortController();
     setTimeout(() => cellAbort.abort(), 200);
-    const events = await drain(bridge.evaluate("import time\ntime.sleep(5)", { session: "abort", signal: cellAbort.signal }));
+    const events = await drain(
+      bridge.evaluate("import time\ntime.sleep(5)", { session: "abort", signal: cellAbort.signal }),
+    );
     const last = events.at(-1);
     expect(last?.type).toBe("error");
     expect(last?.type === "error" && last.error.classification).toBe("cancelled");
@@ -121,7 +130,11 @@ describe("a crash stays with the worker it happened in", () => {
   it("a crash inside a stream fails that stream only", async () => {
     for (let i = 0; i < 3; i++) {
       const items: PyValue[] = [];
-      const error = await failure((async () => { for await (const item of bridge.stream("sb_fixtures.crash_after", [2])) items.push(item); })());
+      const error = await failure(
+        (async () => {
+          for await (const item of bridge.stream("sb_fixtures.crash_after", [2])) items.push(item);
+        })(),
+      );
       expect(error.classification).toBe("worker_crashed");
       // Items still buffered in the dying process are lost with it; the ones that arrived are in order.
       expect([0, 1].slice(0, items.length)).toEqual(items);

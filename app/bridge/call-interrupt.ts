@@ -16,12 +16,23 @@ export class CallInterrupt {
   #sender: InterruptSender | undefined;
   #sent: Promise<boolean> | undefined;
   #timer: NodeJS.Timeout | undefined;
-  readonly #onAbort = (): void => { void this.fire("cancelled"); };
+  readonly #onAbort = (): void => {
+    void this.fire("cancelled");
+  };
 
-  constructor(private readonly target: string, timeoutMs: number, private readonly signal?: AbortSignal) {
-    this.expired = new Promise<never>((_, reject) => { this.#reject = reject; });
+  constructor(
+    private readonly target: string,
+    timeoutMs: number,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.expired = new Promise<never>((_, reject) => {
+      this.#reject = reject;
+    });
     this.expired.catch(() => undefined);
-    if (timeoutMs > 0) this.#timer = setTimeout(() => { void this.fire("timeout", timeoutMs); }, timeoutMs);
+    if (timeoutMs > 0)
+      this.#timer = setTimeout(() => {
+        void this.fire("timeout", timeoutMs);
+      }, timeoutMs);
     if (signal?.aborted === true) void this.fire("cancelled");
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
@@ -34,9 +45,14 @@ export class CallInterrupt {
   /** Ends the call: answers the caller now and interrupts the worker; resolves with whether the worker knew it. */
   fire(reason: "cancelled" | "timeout", timeoutMs?: number): Promise<boolean> {
     if (this.#error === undefined) {
-      this.#error = reason === "timeout"
-        ? PythonError.bridge("timeout", `${this.target} did not finish within ${timeoutMs ?? 0} ms; pass a larger timeout if it needs longer`, this.target)
-        : PythonError.bridge("cancelled", `${this.target} was cancelled`, this.target);
+      this.#error =
+        reason === "timeout"
+          ? PythonError.bridge(
+              "timeout",
+              `${this.target} did not finish within ${timeoutMs ?? 0} ms; pass a larger timeout if it needs longer`,
+              this.target,
+            )
+          : PythonError.bridge("cancelled", `${this.target} was cancelled`, this.target);
       this.#reject(this.#error);
       this.dispose();
     }

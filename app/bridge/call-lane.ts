@@ -8,7 +8,12 @@ import { connect, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ErrorClass } from "../../proto/generated/snakebridge/v1/errors.js";
-import { LaneFrame, type CallRequest, type CallResponse, type CancelRequest } from "../../proto/generated/snakebridge/v1/worker.js";
+import {
+  LaneFrame,
+  type CallRequest,
+  type CallResponse,
+  type CancelRequest,
+} from "../../proto/generated/snakebridge/v1/worker.js";
 import { PythonError } from "./python-error.js";
 
 interface Pending {
@@ -71,7 +76,9 @@ export class CallLane {
     this.#socket = socket;
     this.#token = token;
     socket.setNoDelay(true);
-    socket.on("error", (error) => this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)));
+    socket.on("error", (error) =>
+      this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)),
+    );
     socket.on("close", () => this.#fail(PythonError.bridge("worker_crashed", "the worker closed its call lane")));
     // The token goes at once (not with the first call): the worker may call the host before the host calls it
     // (a notebook cell using a host tool).
@@ -84,20 +91,29 @@ export class CallLane {
       const lane: { current?: CallLane } = {};
       // onread: reads land in one reused buffer instead of a fresh 64 KiB one per read (that allocation, and the
       // garbage collection it drives, was the biggest cost on this side of a small call). What is kept is copied.
-      const onread = { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (bytes: number, buffer: Uint8Array) => {
-        lane.current?.receive(Buffer.from(buffer.subarray(0, bytes)));
-        return true;
-      } };
+      const onread = {
+        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        callback: (bytes: number, buffer: Uint8Array) => {
+          lane.current?.receive(Buffer.from(buffer.subarray(0, bytes)));
+          return true;
+        },
+      };
       const where = socketOptions(address);
       let socket: Socket;
       if (tls === undefined) {
         socket = connect({ ...where, onread });
       } else if ("path" in where) {
-        reject(new Error(`TLS was asked for the call lane at ${address}, which is a local socket; TLS is for TCP workers`));
+        reject(
+          new Error(`TLS was asked for the call lane at ${address}, which is a local socket; TLS is for TCP workers`),
+        );
         return;
       } else {
         // TLS sockets take no onread: reads arrive as "data" events (a remote worker's latency dwarfs that cost).
-        const secure = connectTls({ ...where, ca: tls.ca, ...(tls.serverName === undefined ? {} : { servername: tls.serverName }) });
+        const secure = connectTls({
+          ...where,
+          ca: tls.ca,
+          ...(tls.serverName === undefined ? {} : { servername: tls.serverName }),
+        });
         secure.on("data", (bytes: Buffer) => lane.current?.receive(bytes));
         socket = secure;
       }
@@ -258,21 +274,29 @@ export class CallLane {
     const answered = handler
       ? handler(request)
       : Promise.reject(new Error(`the host serves no calls from Python (asked for ${request.target})`));
-    answered.catch((error: unknown): CallResponse => ({
-      callId: request.callId,
-      outcome: {
-        $case: "error",
-        value: {
-          type: "LookupError", module: "snakebridge", traceback: "", classification: ErrorClass.ERROR_CLASS_NOT_FOUND,
-          message: error instanceof Error ? error.message : String(error),
+    answered
+      .catch((error: unknown): CallResponse => ({
+        callId: request.callId,
+        outcome: {
+          $case: "error",
+          value: {
+            type: "LookupError",
+            module: "snakebridge",
+            traceback: "",
+            classification: ErrorClass.ERROR_CLASS_NOT_FOUND,
+            message: error instanceof Error ? error.message : String(error),
+          },
         },
-      },
-      durationUs: 0n,
-    })).then((response) => {
-      if (this.#closed || response === undefined) return;
-      this.#outResponses.push(response);
-      this.#schedule();
-    }, () => undefined);
+        durationUs: 0n,
+      }))
+      .then(
+        (response) => {
+          if (this.#closed || response === undefined) return;
+          this.#outResponses.push(response);
+          this.#schedule();
+        },
+        () => undefined,
+      );
   }
 
   #fail(error: Error): void {

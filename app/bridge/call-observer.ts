@@ -41,9 +41,11 @@ const KINDS: Partial<Record<CallKind, ObservedKind>> = {
 /** True for arguments JSON states exactly: finite numbers within ±2^53, strings, booleans, null, and lists/records of them. */
 function plainJson(value: PyValue | undefined, depth = 0): boolean {
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isSafeInteger(value) || (Number.isFinite(value) && !Number.isInteger(value));
+  if (typeof value === "number")
+    return Number.isSafeInteger(value) || (Number.isFinite(value) && !Number.isInteger(value));
   if (depth > 8 || typeof value !== "object") return false;
-  if (Array.isArray(value)) return !isTuple(value) && (value as readonly PyValue[]).every((v) => plainJson(v, depth + 1));
+  if (Array.isArray(value))
+    return !isTuple(value) && (value as readonly PyValue[]).every((v) => plainJson(v, depth + 1));
   if (Object.getPrototypeOf(value) !== null && Object.getPrototypeOf(value) !== Object.prototype) return false;
   return Object.values(value as Record<string, PyValue>).every((v) => plainJson(v, depth + 1));
 }
@@ -59,7 +61,8 @@ export function argumentsDigest(args: readonly PyValue[], kwargs: PyKwargs): str
   // One writer for every value: length-delimited, so the boundaries between values are part of the hash.
   const writer = new BinaryWriter();
   for (const value of args) Value.encode(encodeValue(value), writer.fork()).join();
-  for (const [name, value] of Object.entries(kwargs)) Value.encode(encodeValue(value), writer.string(name).fork()).join();
+  for (const [name, value] of Object.entries(kwargs))
+    Value.encode(encodeValue(value), writer.string(name).fork()).join();
   return createHash("sha256").update("proto:").update(writer.finish()).digest("hex");
 }
 
@@ -67,18 +70,39 @@ function outcomeOf(error: unknown): ErrorClassification {
   return error instanceof PythonError ? error.classification : "internal";
 }
 
-function recordOf(kind: ObservedKind, target: string, session: string, startedAt: number, started: number,
-  outcome: CallRecord["outcome"], args: readonly PyValue[], kwargs: PyKwargs): CallRecord {
+function recordOf(
+  kind: ObservedKind,
+  target: string,
+  session: string,
+  startedAt: number,
+  started: number,
+  outcome: CallRecord["outcome"],
+  args: readonly PyValue[],
+  kwargs: PyKwargs,
+): CallRecord {
   let digest: string | undefined;
   return {
-    kind, target, session, startedAt, outcome, durationMs: performance.now() - started,
+    kind,
+    target,
+    session,
+    startedAt,
+    outcome,
+    durationMs: performance.now() - started,
     argsSha256: () => (digest ??= argumentsDigest(args, kwargs)),
   };
 }
 
 /** Runs a call and tells the observer how it ended. */
-export function observeCall<T>(observer: CallObserver, kind: CallKind, target: string, handle: PyHandle | undefined,
-  args: readonly PyValue[], kwargs: PyKwargs, session: string | undefined, run: () => Promise<T>): Promise<T> {
+export function observeCall<T>(
+  observer: CallObserver,
+  kind: CallKind,
+  target: string,
+  handle: PyHandle | undefined,
+  args: readonly PyValue[],
+  kwargs: PyKwargs,
+  session: string | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
   const startedAt = Date.now();
   const started = performance.now();
   const name = handle === undefined ? target : `${handle.pythonType}.${target}`;
@@ -90,15 +114,23 @@ export function observeCall<T>(observer: CallObserver, kind: CallKind, target: s
       return result;
     },
     (error: unknown) => {
-      observer.onCallEnd(recordOf(observedKind, name, session ?? "", startedAt, started, outcomeOf(error), args, kwargs));
+      observer.onCallEnd(
+        recordOf(observedKind, name, session ?? "", startedAt, started, outcomeOf(error), args, kwargs),
+      );
       throw error;
     },
   );
 }
 
 /** Wraps a stream so the observer sees each item and, once, how it ended. */
-export async function* observeStream(observer: CallObserver, target: string, args: readonly PyValue[], kwargs: PyKwargs,
-  session: string | undefined, open: () => AsyncIterable<PyValue>): AsyncGenerator<PyValue, void, undefined> {
+export async function* observeStream(
+  observer: CallObserver,
+  target: string,
+  args: readonly PyValue[],
+  kwargs: PyKwargs,
+  session: string | undefined,
+  open: () => AsyncIterable<PyValue>,
+): AsyncGenerator<PyValue, void, undefined> {
   const startedAt = Date.now();
   const started = performance.now();
   let outcome: CallRecord["outcome"] = "ok";

@@ -16,7 +16,10 @@ const F = "sb_callback_fixtures";
 describe("callbacks", () => {
   it("sorts with a TypeScript key", async () => {
     const seen: PyValue[] = [];
-    const key = (word: string): number => { seen.push(word); return word.length; };
+    const key = (word: string): number => {
+      seen.push(word);
+      return word.length;
+    };
     expect(await bridge.call("builtins.sorted", [["ccc", "a", "bb"]], { key })).toEqual(["a", "bb", "ccc"]);
     expect(seen.sort()).toEqual(["a", "bb", "ccc"]);
   });
@@ -39,19 +42,26 @@ describe("callbacks", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       return x + 1;
     };
-    expect(await bridge.call("builtins.list", [await bridge.call("builtins.map", [slow, [1, 2, 3]], {}, { resultMode: "handle" })])).toEqual([2, 3, 4]);
+    expect(
+      await bridge.call("builtins.list", [
+        await bridge.call("builtins.map", [slow, [1, 2, 3]], {}, { resultMode: "handle" }),
+      ]),
+    ).toEqual([2, 3, 4]);
   });
 
   it("raises a callback's error in Python with the TypeScript stack, and back in TypeScript with both tracebacks", async () => {
     function throwsInTs(): never {
       throw new RangeError("bad range from TypeScript");
     }
-    const caught = await bridge.call(`${F}.call_and_catch`, [throwsInTs]) as Record<string, string>;
+    const caught = (await bridge.call(`${F}.call_and_catch`, [throwsInTs])) as Record<string, string>;
     expect(caught["type"]).toBe("HostError");
     expect(caught["host_type"]).toBe("RangeError");
     expect(caught["message"]).toContain("bad range from TypeScript");
     expect(caught["message"]).toContain("throwsInTs"); // the JavaScript stack travelled
-    const error = await bridge.call(`${F}.call_uncaught`, [throwsInTs]).then(() => undefined, (e: unknown) => e);
+    const error = await bridge.call(`${F}.call_uncaught`, [throwsInTs]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PythonError);
     const pyError = error as PythonError;
     expect(pyError.pythonType).toBe("HostError");
@@ -68,7 +78,7 @@ describe("callbacks", () => {
       if (level >= 3) return [];
       return bridge.call(`${F}.depth_probe`, [level + 1, descend]);
     };
-    const result = await bridge.call(`${F}.depth_probe`, [0, descend]) as [number, number][];
+    const result = (await bridge.call(`${F}.depth_probe`, [0, descend])) as [number, number][];
     expect(result.map(([level]) => level)).toEqual([0, 1, 2, 3]);
     for (const [, pid] of result) pids.add(pid);
     expect(pids.size).toBe(1); // every level ran in the worker that was waiting
@@ -81,20 +91,29 @@ describe("callbacks", () => {
       return bridge.callMethod(list, "copy");
     };
     expect(await bridge.callMethod(list, "__len__")).toBe(3);
-    expect(await bridge.call(`${F}.call_uncaught`, [sortInPython], {}, { session: "cb-objects", affinity: "strict" })).toBeDefined();
+    expect(
+      await bridge.call(`${F}.call_uncaught`, [sortInPython], {}, { session: "cb-objects", affinity: "strict" }),
+    ).toBeDefined();
     expect(await bridge.callMethod(list, "copy")).toEqual([1, 2, 3]);
   });
 
   it("gives callbacks the call's AbortSignal: a deadline aborts it and its late result is dropped", async () => {
     let aborted: unknown;
     let settle: (() => void) | undefined;
-    const hang = (): Promise<number> => new Promise((resolve) => {
-      const signal = bridge.currentCall()?.signal;
-      signal?.addEventListener("abort", () => { aborted = signal.reason; resolve(1); });
-      settle = () => resolve(2);
-    });
+    const hang = (): Promise<number> =>
+      new Promise((resolve) => {
+        const signal = bridge.currentCall()?.signal;
+        signal?.addEventListener("abort", () => {
+          aborted = signal.reason;
+          resolve(1);
+        });
+        settle = () => resolve(2);
+      });
     const started = Date.now();
-    const error = await bridge.call(`${F}.sleep_then_call`, [hang], {}, { timeoutMs: 400 }).then(() => undefined, (e: unknown) => e);
+    const error = await bridge.call(`${F}.sleep_then_call`, [hang], {}, { timeoutMs: 400 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PythonError);
     expect((error as PythonError).classification).toBe("timeout");
     expect(Date.now() - started).toBeLessThan(5000);
@@ -125,15 +144,17 @@ describe("callbacks", () => {
   });
 
   it("serves two outer calls with nested callbacks on two workers at once", async () => {
-    const nested = (tag: string) => async (level: number): Promise<PyValue> => {
-      if (level >= 2) return [];
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      return bridge.call(`${F}.depth_probe`, [level + 1, nested(tag)]);
-    };
-    const [a, b] = await Promise.all([
+    const nested =
+      (tag: string) =>
+      async (level: number): Promise<PyValue> => {
+        if (level >= 2) return [];
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return bridge.call(`${F}.depth_probe`, [level + 1, nested(tag)]);
+      };
+    const [a, b] = (await Promise.all([
       bridge.call(`${F}.depth_probe`, [0, nested("a")]),
       bridge.call(`${F}.depth_probe`, [0, nested("b")]),
-    ]) as [[number, number][], [number, number][]];
+    ])) as [[number, number][], [number, number][]];
     expect(a.map(([level]) => level)).toEqual([0, 1, 2]);
     expect(b.map(([level]) => level)).toEqual([0, 1, 2]);
     expect(new Set(a.map(([, pid]) => pid)).size).toBe(1);
@@ -143,11 +164,18 @@ describe("callbacks", () => {
   it("cancels through an AbortSignal while a callback is pending; the callback's signal aborts", async () => {
     const controller = new AbortController();
     let sawAbort = false;
-    const pending = (): Promise<number> => new Promise((resolve) => {
-      bridge.currentCall()?.signal.addEventListener("abort", () => { sawAbort = true; resolve(0); });
-      setTimeout(() => controller.abort(), 50);
-    });
-    const error = await bridge.call(`${F}.sleep_then_call`, [pending], {}, { signal: controller.signal }).then(() => undefined, (e: unknown) => e);
+    const pending = (): Promise<number> =>
+      new Promise((resolve) => {
+        bridge.currentCall()?.signal.addEventListener("abort", () => {
+          sawAbort = true;
+          resolve(0);
+        });
+        setTimeout(() => controller.abort(), 50);
+      });
+    const error = await bridge.call(`${F}.sleep_then_call`, [pending], {}, { signal: controller.signal }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as PythonError).classification).toBe("cancelled");
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(sawAbort).toBe(true);
@@ -156,15 +184,20 @@ describe("callbacks", () => {
 
   it("fails the outer call with worker_crashed when the worker dies inside a nested call, and recovers", async () => {
     const die = (): Promise<PyValue> => bridge.call("os._exit", [3]);
-    const error = await bridge.call(`${F}.call_uncaught`, [die], {}, { timeoutMs: 20_000 }).then(() => undefined, (e: unknown) => e);
+    const error = await bridge.call(`${F}.call_uncaught`, [die], {}, { timeoutMs: 20_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PythonError);
     expect((error as PythonError).classification).toBe("worker_crashed");
     expect(await bridge.call("math.sqrt", [49], {}, { timeoutMs: 30_000 })).toBe(7);
   }, 60_000);
 
   it("reports a callback result that cannot cross as a HostError in Python", async () => {
-    class Opaque { readonly x = 1; }
-    const caught = await bridge.call(`${F}.call_and_catch`, [() => new Opaque()]) as Record<string, string>;
+    class Opaque {
+      readonly x = 1;
+    }
+    const caught = (await bridge.call(`${F}.call_and_catch`, [() => new Opaque()])) as Record<string, string>;
     expect(caught["type"]).toBe("HostError");
     expect(caught["message"]).toMatch(/cannot send an instance of Opaque to Python/);
   });

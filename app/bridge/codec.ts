@@ -3,8 +3,18 @@ import { readFileSync, unlinkSync } from "node:fs";
 import type { NDArray as NDArrayMessage, Value } from "../../proto/generated/snakebridge/v1/values.js";
 import { PythonError } from "./python-error.js";
 import {
-  isTuple, nameFields, NDArray, PyComplex, PyHandle, recordPythonType, type DType, type DTypeArrays, type HandleOwner,
-  type PyCallback, type PyValue, type TypedArray,
+  isTuple,
+  nameFields,
+  NDArray,
+  PyComplex,
+  PyHandle,
+  recordPythonType,
+  type DType,
+  type DTypeArrays,
+  type HandleOwner,
+  type PyCallback,
+  type PyValue,
+  type TypedArray,
 } from "./values.js";
 
 /** How functions inside a value are sent: registered as host functions Python can call back (issue 17). */
@@ -23,10 +33,20 @@ type ArrayConstructorFor<D extends DType> = {
 };
 
 const ARRAY_TYPES: { [D in DType]: ArrayConstructorFor<D> } = {
-  bool: Uint8Array, int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array,
-  int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array,
-  float16: Uint16Array, float32: Float32Array, float64: Float64Array,
-  complex64: Float32Array, complex128: Float64Array,
+  bool: Uint8Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float16: Uint16Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  complex64: Float32Array,
+  complex128: Float64Array,
 };
 
 /** True for the dtype names the bridge carries as raw bytes. */
@@ -57,7 +77,9 @@ export function encodeValue(value: PyValue | undefined, depth = 0, context?: Enc
       return encodeObject(value, depth, context);
     case "function":
       if (context !== undefined) return { kind: { $case: "hostFunctionValue", value: context.hostFunction(value) } };
-      throw serializationError("cannot send a function to Python here; functions cross as callbacks in call arguments only");
+      throw serializationError(
+        "cannot send a function to Python here; functions cross as callbacks in call arguments only",
+      );
     default:
       throw serializationError(
         `cannot send a ${typeof value} to Python; pass plain data (numbers, strings, arrays, objects, ` +
@@ -68,12 +90,15 @@ export function encodeValue(value: PyValue | undefined, depth = 0, context?: Enc
 
 function encodeObject(value: object, depth: number, context: EncodeContext | undefined): Value {
   if (value instanceof PyHandle) {
-    if (value.released) throw serializationError(`handle ${value.id} (${value.pythonType}) was released and cannot be used`);
+    if (value.released)
+      throw serializationError(`handle ${value.id} (${value.pythonType}) was released and cannot be used`);
     return { kind: { $case: "handleValue", value: { id: value.id, pythonType: value.pythonType, repr: value.repr } } };
   }
   if (value instanceof NDArray) return { kind: { $case: "ndarrayValue", value: encodeArray(value) } };
-  if (value instanceof PyComplex) return { kind: { $case: "complexValue", value: { real: value.real, imag: value.imag } } };
-  if (value instanceof Uint8Array) return { kind: { $case: "bytesValue", value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) } };
+  if (value instanceof PyComplex)
+    return { kind: { $case: "complexValue", value: { real: value.real, imag: value.imag } } };
+  if (value instanceof Uint8Array)
+    return { kind: { $case: "bytesValue", value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) } };
   if (Array.isArray(value)) {
     const items = (value as readonly PyValue[]).map((item) => encodeValue(item, depth + 1, context));
     return isTuple(value)
@@ -171,11 +196,19 @@ export function decodeValue(value: Value | undefined, context: HandleContext): P
       return decodeArray(kind.value);
     case "hostFunctionValue": {
       const fn = context.hostFunction?.(kind.value.id);
-      if (fn === undefined) throw serializationError(`Python sent back host function ${kind.value.id}, which the host no longer holds`);
+      if (fn === undefined)
+        throw serializationError(`Python sent back host function ${kind.value.id}, which the host no longer holds`);
       return fn;
     }
     case "handleValue": {
-      const handle = new PyHandle(kind.value.id, kind.value.pythonType, kind.value.repr, context.workerId, context.generation, context.owner);
+      const handle = new PyHandle(
+        kind.value.id,
+        kind.value.pythonType,
+        kind.value.repr,
+        context.workerId,
+        context.generation,
+        context.owner,
+      );
       context.track?.(handle);
       return handle;
     }
@@ -187,7 +220,10 @@ function markTuple(items: PyValue[]): readonly PyValue[] {
   return Object.freeze(items);
 }
 
-function decodeDict(entries: { key: Value | undefined; value: Value | undefined }[], context: HandleContext): Record<string, PyValue> | Map<PyValue, PyValue> {
+function decodeDict(
+  entries: { key: Value | undefined; value: Value | undefined }[],
+  context: HandleContext,
+): Record<string, PyValue> | Map<PyValue, PyValue> {
   const allStringKeys = entries.every((e) => e.key?.kind?.$case === "strValue");
   if (allStringKeys) {
     // A null-prototype object: keys such as "__proto__" from Python stay plain data.
@@ -216,9 +252,7 @@ export function decodeArray(message: NDArrayMessage): NDArray {
   const Ctor = ARRAY_TYPES[message.dtype];
   const length = bytes.byteLength / Ctor.BYTES_PER_ELEMENT;
   // TypedArrays need aligned offsets; protobuf buffers are often slices at odd offsets.
-  const aligned = bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0
-    ? bytes
-    : Buffer.from(bytes);
+  const aligned = bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0 ? bytes : Buffer.from(bytes);
   const data = new Ctor(aligned.buffer, aligned.byteOffset, length);
   return new NDArray(message.dtype, shape, data);
 }

@@ -24,7 +24,10 @@ export class ForkedWorker extends EventEmitter implements WorkerProcess {
   /** What the worker writes to stdout and stderr (one pipe carries both). */
   readonly stdout = new PassThrough();
 
-  constructor(readonly pid: number, readonly token: string) {
+  constructor(
+    readonly pid: number,
+    readonly token: string,
+  ) {
     super();
   }
 
@@ -54,13 +57,18 @@ export interface ForkTemplateOptions {
 export class ForkTemplate {
   readonly #child: ChildProcess;
   readonly #workers = new Map<number, ForkedWorker>();
-  readonly #pendingForks = new Map<number, { token: string; resolve(worker: ForkedWorker): void; reject(error: Error): void }>();
+  readonly #pendingForks = new Map<
+    number,
+    { token: string; resolve(worker: ForkedWorker): void; reject(error: Error): void }
+  >();
   readonly #ready: Promise<void>;
   #nextId = 1;
   #dead: Error | undefined;
 
   private constructor(options: ForkTemplateOptions) {
-    const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+    const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH]
+      .filter(Boolean)
+      .join(delimiter);
     this.#child = spawn(options.python, ["-m", "snakebridge_worker.forkserver"], {
       cwd: options.cwd ?? process.cwd(),
       // Its own group: killing a worker's group must never take the template with it.
@@ -71,10 +79,14 @@ export class ForkTemplate {
     this.#child.stdin!.on("error", () => undefined);
     let stderr = "";
     this.#child.stderr!.setEncoding("utf8");
-    this.#child.stderr!.on("data", (text: string) => { stderr = (stderr + text).slice(-4000); });
+    this.#child.stderr!.on("data", (text: string) => {
+      stderr = (stderr + text).slice(-4000);
+    });
     this.#ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the worker template did not start within ${options.startTimeoutMs ?? 30_000} ms`)),
-        options.startTimeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`the worker template did not start within ${options.startTimeoutMs ?? 30_000} ms`)),
+        options.startTimeoutMs ?? 30_000,
+      );
       timer.unref();
       const lines = createInterface({ input: this.#child.stdout! });
       lines.on("line", (line) => {
@@ -84,20 +96,30 @@ export class ForkTemplate {
         } catch {
           return; // not ours (nothing else writes there, but never crash on it)
         }
-        if (event.event === "ready") { clearTimeout(timer); resolve(); }
-        else if (event.event === "failed") { clearTimeout(timer); reject(new Error(`the worker template could not preload: ${event.error}`)); }
-        else this.#dispatch(event);
+        if (event.event === "ready") {
+          clearTimeout(timer);
+          resolve();
+        } else if (event.event === "failed") {
+          clearTimeout(timer);
+          reject(new Error(`the worker template could not preload: ${event.error}`));
+        } else this.#dispatch(event);
       });
       this.#child.once("exit", (code, signal) => {
         clearTimeout(timer);
-        const error = new Error(`the worker template exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ""}`);
+        const error = new Error(
+          `the worker template exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ""}`,
+        );
         this.#dead = error;
         reject(error);
         for (const pending of this.#pendingForks.values()) pending.reject(error);
         this.#pendingForks.clear();
         // Its workers die with it (PDEATHSIG / parent polling); make sure, and report their exits.
         for (const worker of this.#workers.values()) {
-          try { process.kill(-worker.pid, "SIGKILL"); } catch { /* already gone */ }
+          try {
+            process.kill(-worker.pid, "SIGKILL");
+          } catch {
+            /* already gone */
+          }
           worker.exited(null, "SIGKILL");
         }
         this.#workers.clear();
@@ -171,10 +193,17 @@ export class ForkTemplate {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     const exited = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), graceMs);
-      child.once("exit", () => { clearTimeout(timer); resolve(true); });
+      child.once("exit", () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
     });
     child.stdin?.end();
     if (await exited) return;
-    try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
   }
 }

@@ -84,7 +84,9 @@ export async function findInterpreter(explicit?: string): Promise<InterpreterInf
     try {
       const info = await probeInterpreter(candidate.executable, candidate.source);
       if (info.missing.some((m) => m.module === "grpc" || m.module === "google.protobuf")) {
-        tried.push(`${candidate.executable} (${candidate.source}): Python ${info.version} lacks ${info.missing.map((m) => m.module).join(", ")}`);
+        tried.push(
+          `${candidate.executable} (${candidate.source}): Python ${info.version} lacks ${info.missing.map((m) => m.module).join(", ")}`,
+        );
         // An explicit choice is the user's decision: report it rather than silently using another.
         if (candidate.source === "setting" || candidate.source === "env") break;
         continue;

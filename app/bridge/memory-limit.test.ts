@@ -22,7 +22,10 @@ describe("a worker memory limit", () => {
     // 400 MiB, written so the pages are resident; held long enough for a 50 ms sample to see it.
     const code = "b = bytearray(400 * 2**20)\nfor i in range(0, len(b), 4096): b[i] = 1\nimport time; time.sleep(5)";
     const started = Date.now();
-    const error = await bridge.call("builtins.exec", [code], {}, { timeoutMs: 30_000 }).then(() => undefined, (e: unknown) => e);
+    const error = await bridge.call("builtins.exec", [code], {}, { timeoutMs: 30_000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PythonError);
     expect((error as PythonError).classification).toBe("out_of_memory");
     expect(Date.now() - started).toBeLessThan(5_000); // killed by the watchdog, not finished by the sleep

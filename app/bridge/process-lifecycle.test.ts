@@ -43,7 +43,10 @@ describe("a worker killed in mid-call", () => {
     const queued = [bridge.call("math.sqrt", [4]), bridge.call("math.sqrt", [9])];
     await new Promise((r) => setTimeout(r, 250));
     process.kill(pid, "SIGKILL");
-    const error = await inFlight.then(() => undefined, (e: unknown) => e);
+    const error = await inFlight.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PythonError);
     expect((error as PythonError).classification).toBe("worker_crashed");
     expect(await Promise.all(queued)).toEqual([2, 3]);
@@ -58,7 +61,10 @@ describe("a worker killed in mid-call", () => {
     const pid = (await bridge.call("sb_fixtures.pid")) as number;
     process.kill(pid, "SIGKILL");
     await expect.poll(async () => (await bridge.call("sb_fixtures.pid")) !== pid, { timeout: 10_000 }).toBe(true);
-    const error = await bridge.callMethod(acc, "add").then(() => undefined, (e: unknown) => e);
+    const error = await bridge.callMethod(acc, "add").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as PythonError).classification).toBe("worker_crashed");
     expect((error as PythonError).message).toContain("restarted");
   }, 30_000);
@@ -67,7 +73,11 @@ describe("a worker killed in mid-call", () => {
 /** The `sbw-*` scratch folders (temp dir, /dev/shm) whose owner record names `hostPid`. */
 function scratchFoldersOf(hostPid: number): string[] {
   return scratchParents()
-    .flatMap((parent) => readdirSync(parent).filter((name) => name.startsWith(SCRATCH_PREFIX)).map((name) => join(parent, name)))
+    .flatMap((parent) =>
+      readdirSync(parent)
+        .filter((name) => name.startsWith(SCRATCH_PREFIX))
+        .map((name) => join(parent, name)),
+    )
     .filter((dir) => {
       try {
         return (JSON.parse(readFileSync(join(dir, "owner.json"), "utf8")) as { host_pid: number }).host_pid === hostPid;
@@ -78,11 +88,17 @@ function scratchFoldersOf(hostPid: number): string[] {
 }
 
 describe("a host killed with SIGKILL", () => {
-  async function killedHost(startMode: "fork" | "spawn"): Promise<{ stateDir: string; pids: number[]; grandchild: number; hostPid: number }> {
+  async function killedHost(
+    startMode: "fork" | "spawn",
+  ): Promise<{ stateDir: string; pids: number[]; grandchild: number; hostPid: number }> {
     const stateDir = mkdtempSync(join(tmpdir(), "sb-hostkill-"));
-    const host = spawn(process.execPath, ["--import", "tsx", join(here, "testing", "host-process.ts"), stateDir, startMode], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const host = spawn(
+      process.execPath,
+      ["--import", "tsx", join(here, "testing", "host-process.ts"), stateDir, startMode],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: host.stdout! }).once("line", resolve);
       host.once("exit", (code) => reject(new Error(`test host exited early (${code})`)));
@@ -100,7 +116,9 @@ describe("a host killed with SIGKILL", () => {
     const { stateDir, pids, grandchild, hostPid } = await killedHost("fork");
     try {
       // isProcessAlive: a killed process waiting to be reaped (a zombie) runs nothing and holds nothing.
-      await expect.poll(() => [...pids, grandchild].filter(isProcessAlive), { timeout: 2_000, interval: 50 }).toEqual([]);
+      await expect
+        .poll(() => [...pids, grandchild].filter(isProcessAlive), { timeout: 2_000, interval: 50 })
+        .toEqual([]);
       // Killed workers leave their socket and /dev/shm folders; the next host's sweep removes them by their owner record.
       const left = scratchFoldersOf(hostPid);
       expect(left).toHaveLength(4);
@@ -134,18 +152,34 @@ describe("a host killed with SIGKILL", () => {
 
 describe("the worker's token", () => {
   it("refuses a call without the token as UNAUTHENTICATED and serves one with it", async () => {
-    const worker = await spawnWorker({ python: (await import("./interpreter.js")).interpreterCandidates().find((c) => c.source === "venv")?.executable ?? "python3" });
+    const worker = await spawnWorker({
+      python:
+        (await import("./interpreter.js")).interpreterCandidates().find((c) => c.source === "venv")?.executable ??
+        "python3",
+    });
     try {
       const request = {
-        callId: "x", kind: CallKind.CALL_KIND_FUNCTION, target: "math.sqrt", handleId: "", args: [], kwargs: [],
-        sessionId: "", resultMode: ResultMode.RESULT_MODE_UNSPECIFIED, shmThresholdBytes: 0n, parentCallId: "",
+        callId: "x",
+        kind: CallKind.CALL_KIND_FUNCTION,
+        target: "math.sqrt",
+        handleId: "",
+        args: [],
+        kwargs: [],
+        sessionId: "",
+        resultMode: ResultMode.RESULT_MODE_UNSPECIFIED,
+        shmThresholdBytes: 0n,
+        parentCallId: "",
       };
       const anonymous = WorkerConnection.unauthenticated(worker.handshake.address);
-      const refusal = await new Promise<ServiceError | null>((resolve) => anonymous.call(request, (error) => resolve(error)));
+      const refusal = await new Promise<ServiceError | null>((resolve) =>
+        anonymous.call(request, (error) => resolve(error)),
+      );
       expect(refusal?.code).toBe(status.UNAUTHENTICATED);
       const wrong = new Metadata();
       wrong.set("x-snakebridge-token", "not-the-token");
-      const wrongRefusal = await new Promise<ServiceError | null>((resolve) => anonymous.health({}, wrong, (error) => resolve(error)));
+      const wrongRefusal = await new Promise<ServiceError | null>((resolve) =>
+        anonymous.health({}, wrong, (error) => resolve(error)),
+      );
       expect(wrongRefusal?.code).toBe(status.UNAUTHENTICATED);
       anonymous.close();
       const authorised = new WorkerConnection(worker.handshake.address, worker.token);

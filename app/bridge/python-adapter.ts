@@ -2,7 +2,13 @@
 import type { HealthReport, StartContext, StartedWorker, WorkerAdapter } from "../pool/index.js";
 import { ForkTemplate } from "./fork-template.js";
 import { sweepStaleScratch } from "./scratch-sweep.js";
-import { forkWorker, spawnWorker, type Handshake, type SpawnedWorker, type SpawnWorkerOptions } from "./worker-process.js";
+import {
+  forkWorker,
+  spawnWorker,
+  type Handshake,
+  type SpawnedWorker,
+  type SpawnWorkerOptions,
+} from "./worker-process.js";
 import { WorkerConnection } from "./worker-client.js";
 
 /** A started worker as the bridge sees it. */
@@ -67,7 +73,9 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
       ...(this.options.env === undefined ? {} : { env: this.options.env }),
       ...(this.options.startTimeoutMs === undefined ? {} : { startTimeoutMs: this.options.startTimeoutMs }),
     }).catch((error: unknown) => {
-      this.options.onNotice?.(`Starting workers by spawning, not forking: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.onNotice?.(
+        `Starting workers by spawning, not forking: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return undefined;
     });
     this.#template = starting;
@@ -84,23 +92,40 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
       python: this.options.python,
       ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }),
       // SNAKEBRIDGE_HOST_PID: the owner named in the worker's scratch folders, which the next host sweeps once it is dead.
-      env: { ...this.options.env, SNAKEBRIDGE_WORKER_ID: ctx.workerId, SNAKEBRIDGE_RUN_ID: ctx.runId, SNAKEBRIDGE_HOST_PID: String(process.pid) },
+      env: {
+        ...this.options.env,
+        SNAKEBRIDGE_WORKER_ID: ctx.workerId,
+        SNAKEBRIDGE_RUN_ID: ctx.runId,
+        SNAKEBRIDGE_HOST_PID: String(process.pid),
+      },
       ...(this.options.startTimeoutMs === undefined ? {} : { startTimeoutMs: this.options.startTimeoutMs }),
       signal: ctx.signal,
       onOutput: (stream, text) => this.options.onOutput?.(ctx.workerId, stream, text),
     };
     const template = this.startMode === "fork" ? await this.#templateFor() : undefined;
     const spawned: SpawnedWorker = template ? await forkWorker(template, options) : await spawnWorker(options);
-    const connection = new WorkerConnection(spawned.handshake.address, spawned.token, spawned.handshake.fast_address || undefined);
+    const connection = new WorkerConnection(
+      spawned.handshake.address,
+      spawned.token,
+      spawned.handshake.fast_address || undefined,
+    );
     try {
       await connection.waitForReady(10_000);
     } catch (error) {
       connection.close();
-      try { process.kill(-spawned.process.pid, "SIGKILL"); } catch { /* already gone */ }
-      throw new Error(`worker ${ctx.workerId} printed its handshake but its socket did not accept a connection: ${String(error)}`);
+      try {
+        process.kill(-spawned.process.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+      throw new Error(
+        `worker ${ctx.workerId} printed its handshake but its socket did not accept a connection: ${String(error)}`,
+      );
     }
     let markExited: () => void = () => undefined;
-    const exited = new Promise<void>((resolve) => { markExited = resolve; });
+    const exited = new Promise<void>((resolve) => {
+      markExited = resolve;
+    });
     const worker: PythonWorker = { connection, handshake: spawned.handshake, workerId: ctx.workerId, exited };
     spawned.process.once("exit", () => {
       connection.close();
@@ -113,7 +138,11 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
 
   async check(worker: PythonWorker): Promise<HealthReport> {
     const health = await worker.connection.health(5_000);
-    return { ok: true, rssBytes: Number(health.rssBytes), detail: `${health.liveHandles} live handles, ${health.callsTotal} calls` };
+    return {
+      ok: true,
+      rssBytes: Number(health.rssBytes),
+      detail: `${health.liveHandles} live handles, ${health.callsTotal} calls`,
+    };
   }
 
   async stop(worker: PythonWorker): Promise<void> {

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<PythonError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(PythonError);
   return error as PythonError;
 }
@@ -47,7 +50,12 @@ describe("handles", () => {
   });
 
   it("returns non-plain results as handles and routes calls on them to the worker that holds them", async () => {
-    const counter = (await bridge.call("collections.Counter", ["abracadabra"], {}, { resultMode: "handle" })) as PyHandle;
+    const counter = (await bridge.call(
+      "collections.Counter",
+      ["abracadabra"],
+      {},
+      { resultMode: "handle" },
+    )) as PyHandle;
     const top = await bridge.callMethod(counter, "most_common", [1]);
     expect(top).toEqual([["a", 5]]);
     // Passing a handle as an argument runs where it lives.
@@ -97,7 +105,9 @@ describe("streams", () => {
 
   it("reports an error raised mid-stream", async () => {
     const consume = async (): Promise<void> => {
-      for await (const _ of bridge.stream("builtins.map", [])) { /* never reached */ }
+      for await (const _ of bridge.stream("builtins.map", [])) {
+        /* never reached */
+      }
     };
     const error = await failure(consume());
     expect(error.classification).toBe("type_error");
@@ -133,7 +143,9 @@ describe("errors", () => {
   });
 
   it("rejects an argument that cannot cross the bridge before calling Python", async () => {
-    class Custom { x = 1; }
+    class Custom {
+      x = 1;
+    }
     const error = await failure(bridge.call("sb_fixtures.echo", [new Custom() as unknown as PyValue]));
     expect(error.classification).toBe("serialization_error");
     expect(error.message).toContain("Custom");
@@ -198,13 +210,19 @@ describe("garbage collection", () => {
     const live = async (): Promise<number> => (await bridge.health()).reduce((n, w) => n + w.liveHandles, 0);
     const before = await live();
     await (async () => {
-      for (let i = 0; i < 20; i++) await bridge.construct("sb_fixtures.Accumulator", [], {}, { session: "gc", affinity: "strict" });
+      for (let i = 0; i < 20; i++)
+        await bridge.construct("sb_fixtures.Accumulator", [], {}, { session: "gc", affinity: "strict" });
     })();
     expect(await live()).toBeGreaterThanOrEqual(before + 20);
-    await expect.poll(async () => {
-      gc!();
-      await new Promise((r) => setTimeout(r, 50));
-      return live();
-    }, { timeout: 10_000 }).toBeLessThanOrEqual(before);
+    await expect
+      .poll(
+        async () => {
+          gc!();
+          await new Promise((r) => setTimeout(r, 50));
+          return live();
+        },
+        { timeout: 10_000 },
+      )
+      .toBeLessThanOrEqual(before);
   });
 });

@@ -3,11 +3,24 @@ import { randomUUID } from "node:crypto";
 import type { ServiceError } from "@grpc/grpc-js";
 import type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
 import {
-  CallKind, OutputStream, ResultMode, type CallRequest, type CallResponse, type EvalEvent as EvalEventMessage, type HealthResponse,
-  type StreamEvent, type TelemetrySample,
+  CallKind,
+  OutputStream,
+  ResultMode,
+  type CallRequest,
+  type CallResponse,
+  type EvalEvent as EvalEventMessage,
+  type HealthResponse,
+  type StreamEvent,
+  type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
 import {
-  PoolError, ProcessPool, type Affinity, type Disposable, type PoolOptions, type RunOptions, type WorkerInfo,
+  PoolError,
+  ProcessPool,
+  type Affinity,
+  type Disposable,
+  type PoolOptions,
+  type RunOptions,
+  type WorkerInfo,
 } from "../pool/index.js";
 import { CallGuard, workerAllowlistEnv, type AllowPolicy } from "./allowlist.js";
 import { AsyncQueue } from "./async-queue.js";
@@ -23,7 +36,14 @@ import { HostTools } from "./tools.js";
 import { SessionStates, stateService, type SessionState, type StateStore } from "./session-state.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
 import type { PythonWorker, StartMode } from "./python-adapter.js";
-import { defaultShmThreshold, placementOf, workerAdapterFor, type BridgeWorkerAdapter, type Placement, type WorkerPlacement } from "./placement/index.js";
+import {
+  defaultShmThreshold,
+  placementOf,
+  workerAdapterFor,
+  type BridgeWorkerAdapter,
+  type Placement,
+  type WorkerPlacement,
+} from "./placement/index.js";
 import { PythonError, type ErrorClassification } from "./python-error.js";
 import { rpcError, type WorkerConnection } from "./worker-client.js";
 import { NDArray, PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
@@ -116,9 +136,18 @@ function handlesOf(handle: PyHandle | undefined, args: readonly PyValue[], kwarg
 function handlesIn(value: PyValue | undefined, found: PyHandle[] = []): PyHandle[] {
   if (value instanceof PyHandle) found.push(value);
   else if (Array.isArray(value)) for (const v of value as readonly PyValue[]) handlesIn(v, found);
-  else if (value instanceof Map) for (const [k, v] of value as ReadonlyMap<PyValue, PyValue>) { handlesIn(k, found); handlesIn(v, found); }
+  else if (value instanceof Map)
+    for (const [k, v] of value as ReadonlyMap<PyValue, PyValue>) {
+      handlesIn(k, found);
+      handlesIn(v, found);
+    }
   else if (value instanceof Set) for (const v of value as ReadonlySet<PyValue>) handlesIn(v, found);
-  else if (value !== null && typeof value === "object" && !(value instanceof Uint8Array) && !(value instanceof NDArray)) {
+  else if (
+    value !== null &&
+    typeof value === "object" &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof NDArray)
+  ) {
     for (const v of Object.values(value as Record<string, PyValue>)) handlesIn(v, found);
   }
   return found;
@@ -169,10 +198,12 @@ export class PythonBridge implements HandleOwner {
   ) {
     this.#shmThreshold = BigInt(options.shmThresholdBytes ?? defaultShmThreshold(options.placement));
     this.#poolSize = options.poolSize ?? 2;
-    this.#services[CallKind.CALL_KIND_HOST_TOOL] = (name, args, kwargs) => (name === "" ? this.tools.list() : this.tools.call(name, args, kwargs));
+    this.#services[CallKind.CALL_KIND_HOST_TOOL] = (name, args, kwargs) =>
+      name === "" ? this.tools.list() : this.tools.call(name, args, kwargs);
     this.states = new SessionStates(options.stateStore);
     const serveState = stateService(this.states);
-    this.#services[CallKind.CALL_KIND_HOST_STATE] = (op, args, _kwargs, request) => serveState(op, args, request.sessionId);
+    this.#services[CallKind.CALL_KIND_HOST_STATE] = (op, args, _kwargs, request) =>
+      serveState(op, args, request.sessionId);
   }
 
   /** The typed variables of a session, kept by the host so they survive worker crashes. */
@@ -184,23 +215,30 @@ export class PythonBridge implements HandleOwner {
   static async start(options: BridgeOptions = {}): Promise<PythonBridge> {
     const interpreter = await findInterpreter(options.python);
     const ref: { bridge?: PythonBridge } = {};
-    const adapter = workerAdapterFor(options.placement, {
-      python: interpreter.executable,
-      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      ...(options.env === undefined && options.allow === undefined ? {} : { env: { ...options.env, ...workerAllowlistEnv(options.allow) } }),
-      ...(options.startMode === undefined ? {} : { startMode: options.startMode }),
-      onNotice: (message) => ref.bridge?.emitOutput("host", "stderr", `${message}\n`),
-      onOutput: (workerId, stream, text) => ref.bridge?.emitOutput(workerId, stream, text),
-      onReady: (worker) => {
-        if (!ref.bridge) return;
-        ref.bridge.#serveHost(worker.workerId, worker.connection);
-        ref.bridge.connections.set(worker.workerId, worker.connection);
-        ref.bridge.#placements.set(worker.workerId, placementOf(worker));
+    const adapter = workerAdapterFor(
+      options.placement,
+      {
+        python: interpreter.executable,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        ...(options.env === undefined && options.allow === undefined
+          ? {}
+          : { env: { ...options.env, ...workerAllowlistEnv(options.allow) } }),
+        ...(options.startMode === undefined ? {} : { startMode: options.startMode }),
+        onNotice: (message) => ref.bridge?.emitOutput("host", "stderr", `${message}\n`),
+        onOutput: (workerId, stream, text) => ref.bridge?.emitOutput(workerId, stream, text),
+        onReady: (worker) => {
+          if (!ref.bridge) return;
+          ref.bridge.#serveHost(worker.workerId, worker.connection);
+          ref.bridge.connections.set(worker.workerId, worker.connection);
+          ref.bridge.#placements.set(worker.workerId, placementOf(worker));
+        },
+        onExit: (worker) => {
+          if (ref.bridge?.connections.get(worker.workerId) === worker.connection)
+            ref.bridge.connections.delete(worker.workerId);
+        },
       },
-      onExit: (worker) => {
-        if (ref.bridge?.connections.get(worker.workerId) === worker.connection) ref.bridge.connections.delete(worker.workerId);
-      },
-    }, { size: options.poolSize ?? 2, stateDir: options.pool?.stateDir });
+      { size: options.poolSize ?? 2, stateDir: options.pool?.stateDir },
+    );
     const pool = new ProcessPool(adapter, { name: "python", ...options.pool, size: options.poolSize ?? 2 });
     const bridge = new PythonBridge(interpreter, pool, adapter, options);
     if (options.allow !== undefined) bridge.#guard = new CallGuard(options.allow);
@@ -217,19 +255,36 @@ export class PythonBridge implements HandleOwner {
   // -- calls ------------------------------------------------------------------------------------
 
   /** Calls a Python function by dotted path, e.g. call("math.sqrt", [2]). */
-  call(target: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): Promise<PyValue> {
+  call(
+    target: string,
+    args: readonly PyValue[] = [],
+    kwargs: PyKwargs = {},
+    options: CallOptions = {},
+  ): Promise<PyValue> {
     return this.#invoke(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options);
   }
 
   /** Constructs a Python object and returns a handle to it. */
-  async construct(target: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): Promise<PyHandle> {
+  async construct(
+    target: string,
+    args: readonly PyValue[] = [],
+    kwargs: PyKwargs = {},
+    options: CallOptions = {},
+  ): Promise<PyHandle> {
     const result = await this.#invoke(CallKind.CALL_KIND_CONSTRUCTOR, target, undefined, args, kwargs, options);
-    if (!(result instanceof PyHandle)) throw PythonError.bridge("internal", `constructor ${target} did not return a handle`, target);
+    if (!(result instanceof PyHandle))
+      throw PythonError.bridge("internal", `constructor ${target} did not return a handle`, target);
     return result;
   }
 
   /** Calls a method on a live object. */
-  callMethod(handle: PyHandle, method: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): Promise<PyValue> {
+  callMethod(
+    handle: PyHandle,
+    method: string,
+    args: readonly PyValue[] = [],
+    kwargs: PyKwargs = {},
+    options: CallOptions = {},
+  ): Promise<PyValue> {
     return this.#invoke(CallKind.CALL_KIND_METHOD, method, handle, args, kwargs, options);
   }
 
@@ -239,7 +294,15 @@ export class PythonBridge implements HandleOwner {
     return this.#invoke(CallKind.CALL_KIND_ATTRIBUTE, name ?? "", owner, [], {}, options);
   }
 
-  #request(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions, callId: string): CallRequest {
+  #request(
+    kind: CallKind,
+    target: string,
+    handle: PyHandle | undefined,
+    args: readonly PyValue[],
+    kwargs: PyKwargs,
+    options: CallOptions,
+    callId: string,
+  ): CallRequest {
     this.#guard?.check(kind, target, handle);
     const bound = handle === undefined ? this.options.bind?.kwargsFor(kind, target) : undefined;
     if (bound !== undefined) kwargs = { ...kwargs, ...bound };
@@ -249,7 +312,10 @@ export class PythonBridge implements HandleOwner {
       target,
       handleId: handle?.id ?? "",
       args: args.map((a) => encodeValue(a, 0, this.#encodeContext)),
-      kwargs: Object.entries(kwargs).map(([name, value]) => ({ name, value: encodeValue(value, 0, this.#encodeContext) })),
+      kwargs: Object.entries(kwargs).map(([name, value]) => ({
+        name,
+        value: encodeValue(value, 0, this.#encodeContext),
+      })),
       sessionId: options.session ?? "",
       resultMode: options.resultMode === "handle" ? ResultMode.RESULT_MODE_HANDLE : ResultMode.RESULT_MODE_UNSPECIFIED,
       shmThresholdBytes: this.#shmThreshold,
@@ -261,13 +327,20 @@ export class PythonBridge implements HandleOwner {
   #routing(target: string, handles: readonly PyHandle[], options: CallOptions): RunOptions {
     const released = handles.find((h) => h.released);
     if (released) {
-      throw PythonError.bridge("serialization_error", `handle ${released.id} (${released.pythonType}) was released and cannot be used`, target);
+      throw PythonError.bridge(
+        "serialization_error",
+        `handle ${released.id} (${released.pythonType}) was released and cannot be used`,
+        target,
+      );
     }
     const workers = new Set(handles.map((h) => h.workerId));
     if (workers.size > 1) {
-      throw PythonError.bridge("serialization_error",
+      throw PythonError.bridge(
+        "serialization_error",
         `the call mixes objects from different workers (${[...workers].join(", ")}); objects can only be combined inside one worker. ` +
-          "Create them in the same session (CallOptions.session with affinity 'strict').", target);
+          "Create them in the same session (CallOptions.session with affinity 'strict').",
+        target,
+      );
     }
     const routing: RunOptions = { label: target };
     const pinned = handles[0]?.workerId;
@@ -285,7 +358,8 @@ export class PythonBridge implements HandleOwner {
       owner: this,
       workerId: worker.id,
       generation: worker.generation,
-      track: (handle) => this.#finalizer.register(handle, { id: handle.id, workerId: worker.id, generation: worker.generation }, handle),
+      track: (handle) =>
+        this.#finalizer.register(handle, { id: handle.id, workerId: worker.id, generation: worker.generation }, handle),
       hostFunction: (id) => this.#functions.get(id),
     };
   }
@@ -313,17 +387,20 @@ export class PythonBridge implements HandleOwner {
   }
 
   #serveHost(workerId: string, connection: WorkerConnection): void {
-    const server = new HostRequestServer({
-      functions: this.#functions,
-      encode: this.#encodeContext,
-      decodeContext: (id) => {
-        const info = this.pool.snapshot().workers.find((w) => w.id === id);
-        return info === undefined ? undefined : this.#handleContext(info);
+    const server = new HostRequestServer(
+      {
+        functions: this.#functions,
+        encode: this.#encodeContext,
+        decodeContext: (id) => {
+          const info = this.pool.snapshot().workers.find((w) => w.id === id);
+          return info === undefined ? undefined : this.#handleContext(info);
+        },
+        callSignal: (callId) => this.#running.signalOf(callId),
+        services: this.#services,
+        owner: this,
       },
-      callSignal: (callId) => this.#running.signalOf(callId),
-      services: this.#services,
-      owner: this,
-    }, workerId);
+      workerId,
+    );
     connection.serveHost({
       onRequest: (request) => server.serve(request),
       onCancel: (callId) => server.cancel(callId),
@@ -340,10 +417,17 @@ export class PythonBridge implements HandleOwner {
   }
 
   /** Runs a call made from a callback on the worker that waits on that callback (it counts as busy in the pool). */
-  async #runNested(parent: CallContext, request: CallRequest, handles: PyHandle[], target: string, interrupt: CallInterrupt): Promise<PyValue> {
+  async #runNested(
+    parent: CallContext,
+    request: CallRequest,
+    handles: PyHandle[],
+    target: string,
+    interrupt: CallInterrupt,
+  ): Promise<PyValue> {
     const connection = this.connections.get(parent.workerId);
     const info = this.pool.snapshot().workers.find((w) => w.id === parent.workerId);
-    if (connection === undefined || info === undefined) throw PythonError.bridge("worker_crashed", `worker ${parent.workerId} is gone`, target);
+    if (connection === undefined || info === undefined)
+      throw PythonError.bridge("worker_crashed", `worker ${parent.workerId} is gone`, target);
     if (interrupt.error) throw interrupt.error;
     this.#checkGeneration(info, handles, target);
     request.parentCallId = parent.callId;
@@ -359,22 +443,40 @@ export class PythonBridge implements HandleOwner {
   #checkGeneration(worker: WorkerInfo, handles: PyHandle[], target: string): void {
     const stale = handles.find((h) => h.generation !== worker.generation);
     if (stale) {
-      throw PythonError.bridge("worker_crashed",
-        `the object ${stale.pythonType} (${stale.id}) lived in worker ${stale.workerId}, which has been restarted since; create it again`, target);
+      throw PythonError.bridge(
+        "worker_crashed",
+        `the object ${stale.pythonType} (${stale.id}) lived in worker ${stale.workerId}, which has been restarted since; create it again`,
+        target,
+      );
     }
   }
 
-  #invoke(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): Promise<PyValue> {
+  #invoke(
+    kind: CallKind,
+    target: string,
+    handle: PyHandle | undefined,
+    args: readonly PyValue[],
+    kwargs: PyKwargs,
+    options: CallOptions,
+  ): Promise<PyValue> {
     const binder = this.options.bind;
-    const run = binder === undefined
-      ? () => this.#invokeUnobserved(kind, target, handle, args, kwargs, options)
-      : () => redactOutcome(binder, this.#invokeUnobserved(kind, target, handle, args, kwargs, options));
+    const run =
+      binder === undefined
+        ? () => this.#invokeUnobserved(kind, target, handle, args, kwargs, options)
+        : () => redactOutcome(binder, this.#invokeUnobserved(kind, target, handle, args, kwargs, options));
     const observer = this.options.observer;
     if (observer === undefined) return run();
     return observeCall(observer, kind, target, handle, args, kwargs, options.session, run);
   }
 
-  async #invokeUnobserved(kind: CallKind, target: string, handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): Promise<PyValue> {
+  async #invokeUnobserved(
+    kind: CallKind,
+    target: string,
+    handle: PyHandle | undefined,
+    args: readonly PyValue[],
+    kwargs: PyKwargs,
+    options: CallOptions,
+  ): Promise<PyValue> {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
     const request = this.#request(kind, target, handle, args, kwargs, options, callId);
@@ -383,27 +485,33 @@ export class PythonBridge implements HandleOwner {
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const parent = this.#nestedParent(handles);
     // A call from a callback also ends when the call waiting on that callback ends.
-    const signal = parent === undefined ? options.signal : options.signal === undefined ? parent.signal : AbortSignal.any([options.signal, parent.signal]);
+    const signal =
+      parent === undefined
+        ? options.signal
+        : options.signal === undefined
+          ? parent.signal
+          : AbortSignal.any([options.signal, parent.signal]);
     const interrupt = new CallInterrupt(target, timeoutMs, signal);
     // Calls that may run on any worker share a frame with the others issued in this tick.
-    const work = parent !== undefined
-      ? this.#runNested(parent, request, handles, target, interrupt)
-      : routing.workerId === undefined && routing.session === undefined
-      ? new Promise<PyValue>((resolve, reject) => this.#enqueue({ request, target, interrupt, resolve, reject }))
-      : this.pool.run(async (worker, info) => {
-        if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
-        this.#checkGeneration(info, handles, target);
-        const answer = worker.connection.callFast(request);
-        this.#bindInterrupt(interrupt, worker, info, callId, target, answer);
-        try {
-          return this.#outcome(await answer, info, target);
-        } catch (error) {
-          await this.#settleCrash(worker, error);
-          throw error;
-        } finally {
-          this.#running.delete(callId);
-        }
-      }, routing);
+    const work =
+      parent !== undefined
+        ? this.#runNested(parent, request, handles, target, interrupt)
+        : routing.workerId === undefined && routing.session === undefined
+          ? new Promise<PyValue>((resolve, reject) => this.#enqueue({ request, target, interrupt, resolve, reject }))
+          : this.pool.run(async (worker, info) => {
+              if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
+              this.#checkGeneration(info, handles, target);
+              const answer = worker.connection.callFast(request);
+              this.#bindInterrupt(interrupt, worker, info, callId, target, answer);
+              try {
+                return this.#outcome(await answer, info, target);
+              } catch (error) {
+                await this.#settleCrash(worker, error);
+                throw error;
+              } finally {
+                this.#running.delete(callId);
+              }
+            }, routing);
     try {
       return await Promise.race([work, interrupt.expired]);
     } catch (error) {
@@ -433,9 +541,14 @@ export class PythonBridge implements HandleOwner {
     for (let i = 0; i < calls.length; i += size) {
       const group = calls.slice(i, i + size);
       this.#batchesInFlight += 1;
-      this.pool.run((worker, info) => this.#runBatch(worker, info, group), { label: group[0]!.target })
-        .catch((error: unknown) => { for (const call of group) call.reject(error); })
-        .finally(() => { this.#batchesInFlight -= 1; })
+      this.pool
+        .run((worker, info) => this.#runBatch(worker, info, group), { label: group[0]!.target })
+        .catch((error: unknown) => {
+          for (const call of group) call.reject(error);
+        })
+        .finally(() => {
+          this.#batchesInFlight -= 1;
+        })
         .catch(() => undefined);
     }
   }
@@ -452,23 +565,25 @@ export class PythonBridge implements HandleOwner {
       const callId = call.request.callId;
       const answer = worker.connection.callFast(call.request);
       this.#bindInterrupt(call.interrupt, worker, info, callId, call.target, answer);
-      answers.push(answer.then(
-        (response) => {
-          this.#running.delete(callId);
-          try {
-            call.resolve(this.#outcome(response, info, call.target));
-          } catch (error) {
-            call.reject(error);
-          }
-        },
-        (error: unknown) => {
-          this.#running.delete(callId);
-          crashed ??= error;
-          // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the
-          // call instead, once the exit is seen (see the catch in #dispatchTick).
-          if (!(error instanceof PythonError && error.classification === "worker_crashed")) call.reject(error);
-        },
-      ));
+      answers.push(
+        answer.then(
+          (response) => {
+            this.#running.delete(callId);
+            try {
+              call.resolve(this.#outcome(response, info, call.target));
+            } catch (error) {
+              call.reject(error);
+            }
+          },
+          (error: unknown) => {
+            this.#running.delete(callId);
+            crashed ??= error;
+            // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the
+            // call instead, once the exit is seen (see the catch in #dispatchTick).
+            if (!(error instanceof PythonError && error.classification === "worker_crashed")) call.reject(error);
+          },
+        ),
+      );
     }
     await Promise.all(answers);
     if (crashed === undefined) return;
@@ -481,7 +596,15 @@ export class PythonBridge implements HandleOwner {
    * thread) and keeps the pool slot until the call has really ended; if it ignores the interrupt for
    * hungCallGraceMs it is replaced. Also registers the call for cancel(callId) and requestStop(callId).
    */
-  #bindInterrupt(interrupt: CallInterrupt, worker: Pick<PythonWorker, "connection">, info: Pick<WorkerInfo, "id">, callId: string, target: string, finished: Promise<unknown>, onSent?: (found: boolean) => void): void {
+  #bindInterrupt(
+    interrupt: CallInterrupt,
+    worker: Pick<PythonWorker, "connection">,
+    info: Pick<WorkerInfo, "id">,
+    callId: string,
+    target: string,
+    finished: Promise<unknown>,
+    onSent?: (found: boolean) => void,
+  ): void {
     const connection = worker.connection;
     this.#running.set(callId, { connection, workerId: info.id, interrupt });
     interrupt.bind(async () => {
@@ -508,7 +631,8 @@ export class PythonBridge implements HandleOwner {
 
   #outcome(response: CallResponse, worker: WorkerInfo, target: string): PyValue {
     const outcome = response.outcome;
-    if (outcome === undefined) throw PythonError.bridge("internal", `the worker sent an empty answer for ${target}`, target);
+    if (outcome === undefined)
+      throw PythonError.bridge("internal", `the worker sent an empty answer for ${target}`, target);
     if (outcome.$case === "error") throw PythonError.fromMessage(outcome.value, target);
     return decodeValue(outcome.value, this.#handleContext(worker));
   }
@@ -516,9 +640,12 @@ export class PythonBridge implements HandleOwner {
   #normalise(error: unknown, target: string): Error {
     if (error instanceof PythonError) return error;
     // Checked before `code`: a DOMException AbortError carries a numeric code (20) of its own.
-    if (error instanceof Error && error.name === "AbortError") return PythonError.bridge("cancelled", `${target} was cancelled`, target, error);
-    if (error instanceof PoolError) return PythonError.bridge(POOL_ERROR_CLASSES[error.code] ?? "internal", error.message, target, error);
-    if (error instanceof Error && "code" in error && typeof error.code === "number") return rpcError(error as ServiceError, `call ${target}`, target);
+    if (error instanceof Error && error.name === "AbortError")
+      return PythonError.bridge("cancelled", `${target} was cancelled`, target, error);
+    if (error instanceof PoolError)
+      return PythonError.bridge(POOL_ERROR_CLASSES[error.code] ?? "internal", error.message, target, error);
+    if (error instanceof Error && "code" in error && typeof error.code === "number")
+      return rpcError(error as ServiceError, `call ${target}`, target);
     return error instanceof Error ? error : new Error(String(error));
   }
 
@@ -529,61 +656,83 @@ export class PythonBridge implements HandleOwner {
   // -- streams ----------------------------------------------------------------------------------
 
   /** Calls a generator (or anything iterable) and yields its items; breaking out of the loop cancels it. */
-  stream(target: string, args: readonly PyValue[] = [], kwargs: PyKwargs = {}, options: CallOptions = {}): AsyncIterable<PyValue> {
+  stream(
+    target: string,
+    args: readonly PyValue[] = [],
+    kwargs: PyKwargs = {},
+    options: CallOptions = {},
+  ): AsyncIterable<PyValue> {
     const observer = this.options.observer;
     const binder = this.options.bind;
     if (observer === undefined && binder === undefined) return this.#streamUnobserved(target, args, kwargs, options);
     this.#guard?.check(CallKind.CALL_KIND_FUNCTION, target, undefined); // refused at once, as without a wrapper
-    const open = binder === undefined
-      ? () => this.#streamUnobserved(target, args, kwargs, options)
-      : () => redactStream(binder, this.#streamUnobserved(target, args, kwargs, options));
+    const open =
+      binder === undefined
+        ? () => this.#streamUnobserved(target, args, kwargs, options)
+        : () => redactStream(binder, this.#streamUnobserved(target, args, kwargs, options));
     return observer === undefined ? open() : observeStream(observer, target, args, kwargs, options.session, open);
   }
 
-  #streamUnobserved(target: string, args: readonly PyValue[], kwargs: PyKwargs, options: CallOptions): AsyncIterable<PyValue> {
+  #streamUnobserved(
+    target: string,
+    args: readonly PyValue[],
+    kwargs: PyKwargs,
+    options: CallOptions,
+  ): AsyncIterable<PyValue> {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
     const request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId);
     const routing = this.#routing(target, handlesOf(undefined, args, kwargs), options);
     const interrupt = new CallInterrupt(target, options.timeoutMs ?? STREAM_TIMEOUT_MS, options.signal);
-    const queue = new AsyncQueue<PyValue>(() => { void interrupt.fire("cancelled"); });
+    const queue = new AsyncQueue<PyValue>(() => {
+      void interrupt.fire("cancelled");
+    });
     interrupt.expired.catch((error: unknown) => queue.fail(error));
-    this.pool.run(async (worker, info) => {
-      if (interrupt.error) throw interrupt.error;
-      const call = worker.connection.callStream(request);
-      const context = this.#handleContext(info);
-      const ended = new Promise<PythonError | undefined>((resolve) => {
-        call.on("data", (event: StreamEvent) => {
-          const e = event.event;
-          if (e?.$case === "item") queue.push(decodeValue(e.value, context));
-          else if (e?.$case === "error") queue.fail(PythonError.fromMessage(e.value, target));
+    this.pool
+      .run(async (worker, info) => {
+        if (interrupt.error) throw interrupt.error;
+        const call = worker.connection.callStream(request);
+        const context = this.#handleContext(info);
+        const ended = new Promise<PythonError | undefined>((resolve) => {
+          call.on("data", (event: StreamEvent) => {
+            const e = event.event;
+            if (e?.$case === "item") queue.push(decodeValue(e.value, context));
+            else if (e?.$case === "error") queue.fail(PythonError.fromMessage(e.value, target));
+          });
+          call.on("error", (error: ServiceError) => resolve(rpcError(error, `stream ${target}`, target)));
+          call.on("end", () => resolve(undefined));
         });
-        call.on("error", (error: ServiceError) => resolve(rpcError(error, `stream ${target}`, target)));
-        call.on("end", () => resolve(undefined));
-      });
-      // The worker did not know the call yet (still in flight): cancelling the RPC stops it on arrival.
-      this.#bindInterrupt(interrupt, worker, info, callId, target, ended, (found) => { if (!found) call.cancel(); });
-      try {
-        const failure = await ended;
-        if (failure === undefined) return queue.end();
-        queue.fail(failure);
-        await this.#settleCrash(worker, failure);
-        if (failure.classification !== "cancelled") throw failure;
-      } finally {
-        this.#running.delete(callId);
-        interrupt.dispose();
-      }
-    }, routing).catch((error: unknown) => queue.fail(this.#normalise(error, target)));
+        // The worker did not know the call yet (still in flight): cancelling the RPC stops it on arrival.
+        this.#bindInterrupt(interrupt, worker, info, callId, target, ended, (found) => {
+          if (!found) call.cancel();
+        });
+        try {
+          const failure = await ended;
+          if (failure === undefined) return queue.end();
+          queue.fail(failure);
+          await this.#settleCrash(worker, failure);
+          if (failure.classification !== "cancelled") throw failure;
+        } finally {
+          this.#running.delete(callId);
+          interrupt.dispose();
+        }
+      }, routing)
+      .catch((error: unknown) => queue.fail(this.#normalise(error, target)));
     return queue;
   }
 
   /** Runs code in a session namespace (REPL / notebook cell) and yields its output, then its result or error. */
-  evaluate(code: string, options: { session: string; signal?: AbortSignal; timeoutMs?: number; callId?: string }): AsyncIterable<EvalEvent> {
+  evaluate(
+    code: string,
+    options: { session: string; signal?: AbortSignal; timeoutMs?: number; callId?: string },
+  ): AsyncIterable<EvalEvent> {
     this.#assertOpen("eval");
     this.#guard?.refuseEval(); // enforce mode: running code is off
     const callId = options.callId ?? randomUUID();
     const interrupt = new CallInterrupt("eval", options.timeoutMs ?? 0, options.signal);
-    const queue = new AsyncQueue<EvalEvent>(() => { void interrupt.fire("cancelled"); });
+    const queue = new AsyncQueue<EvalEvent>(() => {
+      void interrupt.fire("cancelled");
+    });
     const fail = (error: PythonError): void => {
       queue.push({ type: "error", error });
       queue.end();
@@ -591,41 +740,48 @@ export class PythonBridge implements HandleOwner {
     interrupt.expired.catch((error: unknown) => fail(this.#normalise(error, "eval") as PythonError));
     const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
     if (options.signal) routing.signal = options.signal;
-    this.pool.run(async (worker, info) => {
-      if (interrupt.error) throw interrupt.error;
-      const call = worker.connection.eval({ callId, sessionId: options.session, code });
-      const context = this.#handleContext(info);
-      const ended = new Promise<PythonError | undefined>((resolve) => {
-        call.on("data", (event: EvalEventMessage) => {
-          const e = event.event;
-          if (e?.$case === "output") {
-            queue.push({ type: e.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? "stderr" : "stdout", text: e.value.text });
-          } else if (e?.$case === "result") {
-            queue.push({
-              type: "result",
-              value: e.value.value === undefined ? undefined : decodeValue(e.value.value, context),
-              repr: e.value.repr,
-              executionCount: e.value.executionCount,
-            });
-          } else if (e?.$case === "error") {
-            queue.push({ type: "error", error: PythonError.fromMessage(e.value, "eval") });
-          }
+    this.pool
+      .run(async (worker, info) => {
+        if (interrupt.error) throw interrupt.error;
+        const call = worker.connection.eval({ callId, sessionId: options.session, code });
+        const context = this.#handleContext(info);
+        const ended = new Promise<PythonError | undefined>((resolve) => {
+          call.on("data", (event: EvalEventMessage) => {
+            const e = event.event;
+            if (e?.$case === "output") {
+              queue.push({
+                type: e.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? "stderr" : "stdout",
+                text: e.value.text,
+              });
+            } else if (e?.$case === "result") {
+              queue.push({
+                type: "result",
+                value: e.value.value === undefined ? undefined : decodeValue(e.value.value, context),
+                repr: e.value.repr,
+                executionCount: e.value.executionCount,
+              });
+            } else if (e?.$case === "error") {
+              queue.push({ type: "error", error: PythonError.fromMessage(e.value, "eval") });
+            }
+          });
+          call.on("error", (error: ServiceError) => resolve(rpcError(error, "cell", "eval")));
+          call.on("end", () => resolve(undefined));
         });
-        call.on("error", (error: ServiceError) => resolve(rpcError(error, "cell", "eval")));
-        call.on("end", () => resolve(undefined));
-      });
-      this.#bindInterrupt(interrupt, worker, info, callId, "eval", ended, (found) => { if (!found) call.cancel(); });
-      try {
-        const failure = await ended;
-        if (failure === undefined) return queue.end();
-        fail(failure);
-        await this.#settleCrash(worker, failure);
-        if (failure.classification !== "cancelled") throw failure;
-      } finally {
-        this.#running.delete(callId);
-        interrupt.dispose();
-      }
-    }, routing).catch((error: unknown) => fail(this.#normalise(error, "eval") as PythonError));
+        this.#bindInterrupt(interrupt, worker, info, callId, "eval", ended, (found) => {
+          if (!found) call.cancel();
+        });
+        try {
+          const failure = await ended;
+          if (failure === undefined) return queue.end();
+          fail(failure);
+          await this.#settleCrash(worker, failure);
+          if (failure.classification !== "cancelled") throw failure;
+        } finally {
+          this.#running.delete(callId);
+          interrupt.dispose();
+        }
+      }, routing)
+      .catch((error: unknown) => fail(this.#normalise(error, "eval") as PythonError));
     return queue;
   }
 
@@ -666,30 +822,50 @@ export class PythonBridge implements HandleOwner {
   // -- introspection and health -----------------------------------------------------------------
 
   /** Introspects a module and its public submodules. */
-  async describe(module: string, options: { depth?: number; includePrivate?: boolean; timeoutMs?: number } = {}): Promise<LibraryDescriptor> {
+  async describe(
+    module: string,
+    options: { depth?: number; includePrivate?: boolean; timeoutMs?: number } = {},
+  ): Promise<LibraryDescriptor> {
     this.#assertOpen(module);
     const timeoutMs = options.timeoutMs ?? 300_000;
-    const response = await this.pool.run(
-      (worker) => worker.connection.describe({ module, depth: options.depth ?? 1, includePrivate: options.includePrivate ?? false }, timeoutMs),
-      { label: `describe ${module}` },
-    ).catch((error: unknown) => { throw this.#normalise(error, module); });
+    const response = await this.pool
+      .run(
+        (worker) =>
+          worker.connection.describe(
+            { module, depth: options.depth ?? 1, includePrivate: options.includePrivate ?? false },
+            timeoutMs,
+          ),
+        { label: `describe ${module}` },
+      )
+      .catch((error: unknown) => {
+        throw this.#normalise(error, module);
+      });
     const outcome = response.outcome;
     if (outcome?.$case === "error") throw PythonError.fromMessage(outcome.value, module);
-    if (outcome?.$case !== "library") throw PythonError.bridge("internal", `describe ${module} returned nothing`, module);
+    if (outcome?.$case !== "library")
+      throw PythonError.bridge("internal", `describe ${module} returned nothing`, module);
     return outcome.value;
   }
 
   /** Health of every live worker (asked directly, without queueing behind calls). */
   async health(): Promise<WorkerHealth[]> {
-    const results = await Promise.all(this.pool.snapshot().workers.map(async (w) => {
-      const connection = this.#connectionOf(w.id);
-      if (!connection) return undefined;
-      const h: HealthResponse = await connection.health();
-      return {
-        workerId: w.id, pid: h.pid, pythonVersion: h.pythonVersion, rssBytes: Number(h.rssBytes),
-        liveHandles: h.liveHandles, callsTotal: Number(h.callsTotal), uptimeS: h.uptimeS, busy: h.busy,
-      };
-    }));
+    const results = await Promise.all(
+      this.pool.snapshot().workers.map(async (w) => {
+        const connection = this.#connectionOf(w.id);
+        if (!connection) return undefined;
+        const h: HealthResponse = await connection.health();
+        return {
+          workerId: w.id,
+          pid: h.pid,
+          pythonVersion: h.pythonVersion,
+          rssBytes: Number(h.rssBytes),
+          liveHandles: h.liveHandles,
+          callsTotal: Number(h.callsTotal),
+          uptimeS: h.uptimeS,
+          busy: h.busy,
+        };
+      }),
+    );
     return results.filter((r): r is WorkerHealth => r !== undefined);
   }
 

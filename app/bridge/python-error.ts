@@ -2,9 +2,22 @@
 import { ErrorClass, type PythonError as PythonErrorMessage } from "../../proto/generated/snakebridge/v1/errors.js";
 
 export type ErrorClassification =
-  | "import_error" | "attribute_error" | "type_error" | "value_error" | "key_error" | "index_error"
-  | "runtime_error" | "serialization_error" | "not_found" | "timeout" | "cancelled" | "worker_crashed"
-  | "out_of_memory" | "pool_saturated" | "not_allowed" | "internal";
+  | "import_error"
+  | "attribute_error"
+  | "type_error"
+  | "value_error"
+  | "key_error"
+  | "index_error"
+  | "runtime_error"
+  | "serialization_error"
+  | "not_found"
+  | "timeout"
+  | "cancelled"
+  | "worker_crashed"
+  | "out_of_memory"
+  | "pool_saturated"
+  | "not_allowed"
+  | "internal";
 
 const CLASSIFICATIONS: Record<ErrorClass, ErrorClassification> = {
   [ErrorClass.ERROR_CLASS_UNSPECIFIED]: "internal",

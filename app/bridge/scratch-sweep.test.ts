@@ -24,17 +24,31 @@ function folder(name: string, owner?: ScratchOwner | string): string {
   const dir = join(parent, name);
   mkdirSync(dir);
   writeFileSync(join(dir, "worker.sock"), "");
-  if (owner !== undefined) writeFileSync(join(dir, "owner.json"), typeof owner === "string" ? owner : JSON.stringify(owner));
+  if (owner !== undefined)
+    writeFileSync(join(dir, "owner.json"), typeof owner === "string" ? owner : JSON.stringify(owner));
   return dir;
 }
 
-const me = (): { pid: number; start: string | null } => ({ pid: process.pid, start: readProcessStartTime(process.pid) ?? null });
+const me = (): { pid: number; start: string | null } => ({
+  pid: process.pid,
+  start: readProcessStartTime(process.pid) ?? null,
+});
 
 describe("sweepStaleScratch", () => {
   it("removes a folder whose host and worker are both dead, or whose pids now belong to other processes", () => {
-    const dead = folder("sbw-dead", { host_pid: deadPid, host_start_time: "1", worker_pid: deadPid, worker_start_time: "1" });
+    const dead = folder("sbw-dead", {
+      host_pid: deadPid,
+      host_start_time: "1",
+      worker_pid: deadPid,
+      worker_start_time: "1",
+    });
     // Our own pid with another start time: the recorded host is gone and the number was reused.
-    const reused = folder("sbw-reused", { host_pid: process.pid, host_start_time: "0", worker_pid: deadPid, worker_start_time: null });
+    const reused = folder("sbw-reused", {
+      host_pid: process.pid,
+      host_start_time: "0",
+      worker_pid: deadPid,
+      worker_start_time: null,
+    });
     const result = sweepStaleScratch([parent]);
     expect(result.removed.sort()).toEqual([dead, reused].sort());
     expect(result.problems).toEqual([]);
@@ -48,12 +62,22 @@ describe("sweepStaleScratch", () => {
       folder("sbw-live-host", { host_pid: pid, host_start_time: start, worker_pid: deadPid, worker_start_time: "1" }),
       folder("sbw-live-worker", { host_pid: deadPid, host_start_time: "1", worker_pid: pid, worker_start_time: start }),
       // A live pid with no start time to compare proves nothing.
-      folder("sbw-unknown-start", { host_pid: deadPid, host_start_time: null, worker_pid: pid, worker_start_time: null }),
+      folder("sbw-unknown-start", {
+        host_pid: deadPid,
+        host_start_time: null,
+        worker_pid: pid,
+        worker_start_time: null,
+      }),
       folder("sbw-no-record"),
       folder("sbw-garbled", "{not json"),
       folder("sbw-wrong-shape", JSON.stringify({ host_pid: "12", worker_pid: 3 })),
       // e2e workspaces and test scratch share the old prefix: never touched, whatever they contain.
-      folder("snakebridge-e2e-abc", { host_pid: deadPid, host_start_time: "1", worker_pid: deadPid, worker_start_time: "1" }),
+      folder("snakebridge-e2e-abc", {
+        host_pid: deadPid,
+        host_start_time: "1",
+        worker_pid: deadPid,
+        worker_start_time: "1",
+      }),
     ];
     writeFileSync(join(parent, "sbw-a-file"), "not a folder");
     const result = sweepStaleScratch([parent]);

@@ -37,7 +37,12 @@ function parseOwner(text: string): ScratchOwner | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const r = value as Record<string, unknown>;
   const startTime = (v: unknown): v is string | null => v === null || typeof v === "string";
-  if (!Number.isInteger(r.host_pid) || !Number.isInteger(r.worker_pid) || !startTime(r.host_start_time) || !startTime(r.worker_start_time)) {
+  if (
+    !Number.isInteger(r.host_pid) ||
+    !Number.isInteger(r.worker_pid) ||
+    !startTime(r.host_start_time) ||
+    !startTime(r.worker_start_time)
+  ) {
     return undefined;
   }
   return r as unknown as ScratchOwner;
@@ -85,7 +90,9 @@ export function sweepStaleScratch(parents: readonly string[] = scratchParents())
         rmSync(dir, { recursive: true, force: true });
         result.removed.push(dir);
       } catch (error) {
-        result.problems.push(`could not remove the stale worker folder ${dir}: ${error instanceof Error ? error.message : String(error)}; delete it by hand`);
+        result.problems.push(
+          `could not remove the stale worker folder ${dir}: ${error instanceof Error ? error.message : String(error)}; delete it by hand`,
+        );
       }
     }
   }

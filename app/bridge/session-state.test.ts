@@ -18,7 +18,10 @@ afterAll(async () => {
   store.close();
 });
 
-async function cell(code: string, session: string): Promise<{ value: PyValue | undefined; error: string | undefined; errorType: string | undefined }> {
+async function cell(
+  code: string,
+  session: string,
+): Promise<{ value: PyValue | undefined; error: string | undefined; errorType: string | undefined }> {
   const events: EvalEvent[] = [];
   for await (const event of bridge.evaluate(code, { session, timeoutMs: 20_000 })) events.push(event);
   const result = events.find((e) => e.type === "result");
@@ -36,10 +39,16 @@ describe("session state", () => {
     const changes: [string, PyValue | undefined][] = [];
     const stop = state.watch((name, value) => changes.push([name, value]));
     state.set("threshold", 0.5, { schema: { type: "number", minimum: 0, maximum: 1 } });
-    const read = await cell("from snakebridge_worker import state\nstate.set('labels', ['a', 'b'])\nstate.get('threshold') * 2", "nb-1");
+    const read = await cell(
+      "from snakebridge_worker import state\nstate.set('labels', ['a', 'b'])\nstate.get('threshold') * 2",
+      "nb-1",
+    );
     expect(read).toEqual({ value: 1, error: undefined, errorType: undefined });
     expect(state.get("labels")).toEqual(["a", "b"]);
-    expect(changes).toEqual([["threshold", 0.5], ["labels", ["a", "b"]]]);
+    expect(changes).toEqual([
+      ["threshold", 0.5],
+      ["labels", ["a", "b"]],
+    ]);
     expect(state.list().map((v) => v.name)).toEqual(["labels", "threshold"]);
     expect((await cell("from snakebridge_worker import state\nstate.names()", "nb-other")).value).toEqual([]); // sessions are separate
     expect(state.delete("labels")).toBe(true);
@@ -51,24 +60,39 @@ describe("session state", () => {
     const state = bridge.state("nb-2");
     state.set("rate", 0.1, { schema: { type: "number", exclusiveMinimum: 0 } });
     expect(() => state.set("rate", -1)).toThrow(StateConstraintError);
-    expect(() => state.set("rate", -1)).toThrow(/state variable "rate" \(session "nb-2"\) refuses the value: \(value\) must be > 0/);
+    expect(() => state.set("rate", -1)).toThrow(
+      /state variable "rate" \(session "nb-2"\) refuses the value: \(value\) must be > 0/,
+    );
     const refused = await cell("from snakebridge_worker import state\nstate.set('rate', 'fast')", "nb-2");
     expect(refused.errorType).toBe("StateConstraintError");
     expect(refused.error).toMatch(/refuses the value: \(value\) must be number/);
-    const caught = await cell([
-      "from snakebridge_worker import state",
-      "try:\n    state.set('rate', 0)\nexcept ValueError as e:\n    r = type(e).__name__\nr",
-    ].join("\n"), "nb-2");
+    const caught = await cell(
+      [
+        "from snakebridge_worker import state",
+        "try:\n    state.set('rate', 0)\nexcept ValueError as e:\n    r = type(e).__name__\nr",
+      ].join("\n"),
+      "nb-2",
+    );
     expect(caught.value).toBe("StateConstraintError");
     expect(state.get("rate")).toBe(0.1);
-    const unplain = await cell("from snakebridge_worker import state\nimport threading\nstate.set('lock', threading.Lock())", "nb-2");
+    const unplain = await cell(
+      "from snakebridge_worker import state\nimport threading\nstate.set('lock', threading.Lock())",
+      "nb-2",
+    );
     expect(unplain.error).toMatch(/cannot hold a Python object \(_thread.lock\)/);
     expect((await cell("from snakebridge_worker import state\nstate.get('nope', 7)", "nb-2")).value).toBe(7);
     expect((await cell("from snakebridge_worker import state\nstate.get('nope')", "nb-2")).errorType).toBe("KeyError");
   });
 
   it("survives kill -9 of the worker (and the host: it is in SQLite)", async () => {
-    expect((await cell("from snakebridge_worker import state\nimport os\nstate.set('model', {'name': 'bert', 'layers': 12})\nos.getpid()", "nb-3")).value).toBeTypeOf("number");
+    expect(
+      (
+        await cell(
+          "from snakebridge_worker import state\nimport os\nstate.set('model', {'name': 'bert', 'layers': 12})\nos.getpid()",
+          "nb-3",
+        )
+      ).value,
+    ).toBeTypeOf("number");
     const pid = bridge.pool.snapshot().workers[0]!.pid;
     process.kill(pid, "SIGKILL");
     const deadline = Date.now() + 30_000;
@@ -78,7 +102,10 @@ describe("session state", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     // The worker's namespace for nb-3 died with it (the pool says so); the state did not.
-    const after = await cell("from snakebridge_worker import state\nimport os\n[state.get('model', session='nb-3'), os.getpid()]", "nb-3-after");
+    const after = await cell(
+      "from snakebridge_worker import state\nimport os\n[state.get('model', session='nb-3'), os.getpid()]",
+      "nb-3-after",
+    );
     expect(after.error).toBeUndefined();
     const [model, newPid] = after.value as [PyValue, number];
     expect(newPid).not.toBe(pid);

@@ -69,20 +69,35 @@ export class SqliteStateStore implements StateStore {
         PRIMARY KEY (session, name))`);
     } catch (error) {
       this.#db.close();
-      throw new Error(`cannot open the session state store at ${path}: ${error instanceof Error ? error.message : String(error)}; check the file is writable`, { cause: error });
+      throw new Error(
+        `cannot open the session state store at ${path}: ${error instanceof Error ? error.message : String(error)}; check the file is writable`,
+        { cause: error },
+      );
     }
   }
 
   get(session: string, name: string): StoredVariable | undefined {
-    const row = this.#db.prepare("SELECT value, schema, updated_at FROM session_state WHERE session = ? AND name = ?")
+    const row = this.#db
+      .prepare("SELECT value, schema, updated_at FROM session_state WHERE session = ? AND name = ?")
       .get(session, name) as { value: Buffer; schema: string | null; updated_at: number } | undefined;
     if (row === undefined) return undefined;
-    return { value: row.value, schema: row.schema === null ? undefined : (JSON.parse(row.schema) as JsonSchema), updatedAt: row.updated_at };
+    return {
+      value: row.value,
+      schema: row.schema === null ? undefined : (JSON.parse(row.schema) as JsonSchema),
+      updatedAt: row.updated_at,
+    };
   }
 
   put(session: string, name: string, variable: StoredVariable): void {
-    this.#db.prepare("INSERT OR REPLACE INTO session_state (session, name, value, schema, updated_at) VALUES (?, ?, ?, ?, ?)")
-      .run(session, name, Buffer.from(variable.value), variable.schema === undefined ? null : JSON.stringify(variable.schema), variable.updatedAt);
+    this.#db
+      .prepare("INSERT OR REPLACE INTO session_state (session, name, value, schema, updated_at) VALUES (?, ?, ?, ?, ?)")
+      .run(
+        session,
+        name,
+        Buffer.from(variable.value),
+        variable.schema === undefined ? null : JSON.stringify(variable.schema),
+        variable.updatedAt,
+      );
   }
 
   delete(session: string, name: string): boolean {
@@ -90,11 +105,17 @@ export class SqliteStateStore implements StateStore {
   }
 
   names(session: string): string[] {
-    return (this.#db.prepare("SELECT name FROM session_state WHERE session = ? ORDER BY name").all(session) as { name: string }[]).map((r) => r.name);
+    return (
+      this.#db.prepare("SELECT name FROM session_state WHERE session = ? ORDER BY name").all(session) as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
   }
 
   sessions(): string[] {
-    return (this.#db.prepare("SELECT DISTINCT session FROM session_state ORDER BY session").all() as { session: string }[]).map((r) => r.session);
+    return (
+      this.#db.prepare("SELECT DISTINCT session FROM session_state ORDER BY session").all() as { session: string }[]
+    ).map((r) => r.session);
   }
 
   close(): void {
@@ -148,7 +169,9 @@ export class SessionStates {
       try {
         validate = this.#ajv.compile(schema);
       } catch (error) {
-        throw new StateConstraintError(`the schema is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}`);
+        throw new StateConstraintError(
+          `the schema is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       this.#validators.set(key, validate);
     }
@@ -162,7 +185,9 @@ export class SessionStates {
     if (effective !== undefined) {
       const validate = this.#validator(effective);
       if (!validate(value)) {
-        throw new StateConstraintError(`state variable "${name}" (session "${session}") refuses the value: ${describeErrors(validate.errors)}`);
+        throw new StateConstraintError(
+          `state variable "${name}" (session "${session}") refuses the value: ${describeErrors(validate.errors)}`,
+        );
       }
     }
     const encoded = encodeValue(value); // no callbacks here: a stored function could not outlive its process
@@ -192,7 +217,14 @@ export class SessionStates {
     return this.store.names(session).flatMap((name) => {
       const stored = this.store.get(session, name);
       if (stored === undefined) return [];
-      return [{ name, value: decodeValue(Value.decode(stored.value), NO_HANDLES), schema: stored.schema, updatedAt: stored.updatedAt }];
+      return [
+        {
+          name,
+          value: decodeValue(Value.decode(stored.value), NO_HANDLES),
+          schema: stored.schema,
+          updatedAt: stored.updatedAt,
+        },
+      ];
     });
   }
 
@@ -218,13 +250,21 @@ function assertPlain(value: Value, name: string): void {
         "state lives in the host and outlives workers, so it keeps plain data only (numbers, strings, lists, dicts, arrays)",
     );
   }
-  if (kind.$case === "listValue" || kind.$case === "tupleValue" || kind.$case === "setValue") for (const item of kind.value.items) assertPlain(item, name);
-  if (kind.$case === "dictValue") for (const entry of kind.value.entries) { if (entry.key) assertPlain(entry.key, name); if (entry.value) assertPlain(entry.value, name); }
+  if (kind.$case === "listValue" || kind.$case === "tupleValue" || kind.$case === "setValue")
+    for (const item of kind.value.items) assertPlain(item, name);
+  if (kind.$case === "dictValue")
+    for (const entry of kind.value.entries) {
+      if (entry.key) assertPlain(entry.key, name);
+      if (entry.value) assertPlain(entry.value, name);
+    }
 }
 
 /** The variables of one session: `bridge.state(session)`. */
 export class SessionState {
-  constructor(private readonly states: SessionStates, readonly session: string) {}
+  constructor(
+    private readonly states: SessionStates,
+    readonly session: string,
+  ) {}
 
   /** Sets a variable; `schema` (JSON Schema) constrains it from now on, from TypeScript and from Python. */
   set(name: string, value: PyValue, options: { schema?: JsonSchema } = {}): void {

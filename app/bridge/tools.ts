@@ -45,14 +45,18 @@ export class HostTools {
   /** Registers a tool (replacing one of the same name); returns a function that unregisters it. */
   register(name: string, fn: ToolFunction, options: ToolOptions = {}): () => void {
     if (!NAME.test(name)) {
-      throw new TypeError(`tool name "${name}" is not a Python identifier; use letters, digits and _ so Python can call tools.${name}(...)`);
+      throw new TypeError(
+        `tool name "${name}" is not a Python identifier; use letters, digits and _ so Python can call tools.${name}(...)`,
+      );
     }
     const inputSchema = options.parameters ?? EMPTY_SCHEMA;
     let validate: ValidateFunction;
     try {
       validate = this.#ajv.compile(inputSchema);
     } catch (error) {
-      throw new TypeError(`tool ${name}: its parameters are not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}`);
+      throw new TypeError(
+        `tool ${name}: its parameters are not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const tool: Tool = { info: { name, description: options.description ?? "", inputSchema }, fn, validate };
     this.#tools.set(name, tool);
@@ -75,20 +79,32 @@ export class HostTools {
     const tool = this.#tools.get(name);
     if (tool === undefined) {
       const known = [...this.#tools.keys()];
-      throw PythonError.bridge("not_found", `no host tool named "${name}"; registered: ${known.length > 0 ? known.join(", ") : "none"}`);
+      throw PythonError.bridge(
+        "not_found",
+        `no host tool named "${name}"; registered: ${known.length > 0 ? known.join(", ") : "none"}`,
+      );
     }
     const names = Object.keys((tool.info.inputSchema["properties"] ?? {}) as object);
     if (args.length > names.length) {
-      throw PythonError.bridge("serialization_error", `tool ${name} takes at most ${names.length} positional arguments (${names.join(", ")}); got ${args.length}`);
+      throw PythonError.bridge(
+        "serialization_error",
+        `tool ${name} takes at most ${names.length} positional arguments (${names.join(", ")}); got ${args.length}`,
+      );
     }
     const input: Record<string, PyValue> = {};
-    args.forEach((value, i) => { input[names[i]!] = value; });
+    args.forEach((value, i) => {
+      input[names[i]!] = value;
+    });
     for (const [key, value] of Object.entries(kwargs)) {
-      if (Object.hasOwn(input, key)) throw PythonError.bridge("serialization_error", `tool ${name} got argument "${key}" twice`);
+      if (Object.hasOwn(input, key))
+        throw PythonError.bridge("serialization_error", `tool ${name} got argument "${key}" twice`);
       input[key] = value;
     }
     if (!tool.validate(input)) {
-      throw PythonError.bridge("serialization_error", `tool ${name}: arguments do not match its schema: ${describeErrors(tool.validate.errors)}`);
+      throw PythonError.bridge(
+        "serialization_error",
+        `tool ${name}: arguments do not match its schema: ${describeErrors(tool.validate.errors)}`,
+      );
     }
     return tool.fn(input);
   }

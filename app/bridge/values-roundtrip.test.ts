@@ -1,6 +1,15 @@
 // Every value kind crosses into Python and back unchanged (real worker, real gRPC).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTuple, NDArray, PyComplex, pythonTypeOf, tuple, tupleFields, type PythonBridge, type PyValue } from "./index.js";
+import {
+  isTuple,
+  NDArray,
+  PyComplex,
+  pythonTypeOf,
+  tuple,
+  tupleFields,
+  type PythonBridge,
+  type PyValue,
+} from "./index.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 
 let bridge: PythonBridge;
@@ -17,8 +26,15 @@ const pythonType = async (value: PyValue): Promise<Record<string, PyValue>> =>
 
 describe("scalars", () => {
   it.each([
-    ["null", null], ["true", true], ["false", false], ["zero", 0], ["negative int", -42], ["float", 3.25],
-    ["max safe int", Number.MAX_SAFE_INTEGER], ["empty string", ""], ["unicode", "héllo wörld — 你好 🐍"],
+    ["null", null],
+    ["true", true],
+    ["false", false],
+    ["zero", 0],
+    ["negative int", -42],
+    ["float", 3.25],
+    ["max safe int", Number.MAX_SAFE_INTEGER],
+    ["empty string", ""],
+    ["unicode", "héllo wörld — 你好 🐍"],
   ] as [string, PyValue][])("%s round-trips", async (_name, value) => {
     expect(await echo(value)).toEqual(value);
   });
@@ -59,7 +75,10 @@ describe("containers", () => {
   });
 
   it("carries dicts with non-string keys as Maps", async () => {
-    const map = new Map<PyValue, PyValue>([[1, "one"], [tuple(2, 3), "pair"]]);
+    const map = new Map<PyValue, PyValue>([
+      [1, "one"],
+      [tuple(2, 3), "pair"],
+    ]);
     const result = (await echo(map)) as Map<PyValue, PyValue>;
     expect(result).toBeInstanceOf(Map);
     expect(result.get(1)).toBe("one");
@@ -96,7 +115,9 @@ describe("ndarrays", () => {
     expect(back).toBeInstanceOf(NDArray);
     expect(back.dtype).toBe(array.dtype);
     expect(back.shape).toEqual(array.shape);
-    expect(Array.from(back.data as ArrayLike<number | bigint>)).toEqual(Array.from(array.data as ArrayLike<number | bigint>));
+    expect(Array.from(back.data as ArrayLike<number | bigint>)).toEqual(
+      Array.from(array.data as ArrayLike<number | bigint>),
+    );
   });
 
   it("brings numpy results back as typed arrays", async () => {
@@ -120,7 +141,9 @@ describe("ndarrays", () => {
 
 describe("tuple and dict subclasses, complex and big-endian arrays: data, not handles", () => {
   it("a named tuple is a tuple readable by field name, with its Python type; sent back it is a plain tuple", async () => {
-    const svd = (await bridge.call("numpy.linalg.svd", [new NDArray("float64", [2, 2], Float64Array.from([3, 0, 0, 2]))])) as readonly PyValue[];
+    const svd = (await bridge.call("numpy.linalg.svd", [
+      new NDArray("float64", [2, 2], Float64Array.from([3, 0, 0, 2])),
+    ])) as readonly PyValue[];
     expect(isTuple(svd)).toBe(true);
     expect(pythonTypeOf(svd)).toBe("numpy.linalg._linalg.SVDResult");
     expect(tupleFields(svd)).toEqual(["U", "S", "Vh"]);
@@ -139,7 +162,15 @@ describe("tuple and dict subclasses, complex and big-endian arrays: data, not ha
   it("a struct sequence (os.stat_result) is a tuple with its visible fields named; a field named like an array method stays an index", async () => {
     const stat = (await bridge.call("os.stat", ["."])) as readonly PyValue[];
     expect(pythonTypeOf(stat)).toBe("os.stat_result");
-    expect(tupleFields(stat).slice(0, 7)).toEqual(["st_mode", "st_ino", "st_dev", "st_nlink", "st_uid", "st_gid", "st_size"]);
+    expect(tupleFields(stat).slice(0, 7)).toEqual([
+      "st_mode",
+      "st_ino",
+      "st_dev",
+      "st_nlink",
+      "st_uid",
+      "st_gid",
+      "st_size",
+    ]);
     expect((stat as unknown as { st_size: number }).st_size).toBe(stat[6]);
     const shadowing = (await bridge.call("sb_fixtures.shadowing")) as readonly PyValue[];
     expect(shadowing.length).toBe(2);
@@ -151,12 +182,15 @@ describe("tuple and dict subclasses, complex and big-endian arrays: data, not ha
     ["collections.Counter", "sb_fixtures.counter", { a: 5, b: 2, r: 2, c: 1, d: 1 }],
     ["collections.OrderedDict", "sb_fixtures.ordered", { z: 1, a: 2 }],
     ["collections.defaultdict", "sb_fixtures.default_dict", { k: [1] }],
-  ] as [string, string, PyValue][])("a %s is a dict with its type recorded; sent back it is a plain dict", async (type, fn, expected) => {
-    const value = await bridge.call(fn);
-    expect(value).toEqual(expected);
-    expect(pythonTypeOf(value)).toBe(type);
-    expect((await pythonType(value as PyValue)).type).toBe("dict");
-  });
+  ] as [string, string, PyValue][])(
+    "a %s is a dict with its type recorded; sent back it is a plain dict",
+    async (type, fn, expected) => {
+      const value = await bridge.call(fn);
+      expect(value).toEqual(expected);
+      expect(pythonTypeOf(value)).toBe(type);
+      expect((await pythonType(value as PyValue)).type).toBe("dict");
+    },
+  );
 
   it("complex arrays are NDArrays of complex64/complex128 over interleaved floats, and round-trip", async () => {
     const c128 = (await bridge.call("numpy.array", [[new PyComplex(1, 2), new PyComplex(3, -4)]])) as NDArray;

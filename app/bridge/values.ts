@@ -2,18 +2,40 @@
 
 /** numpy dtypes that cross as raw bytes. */
 export type DType =
-  | "bool" | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32"
-  | "int64" | "uint64" | "float16" | "float32" | "float64" | "complex64" | "complex128";
+  | "bool"
+  | "int8"
+  | "uint8"
+  | "int16"
+  | "uint16"
+  | "int32"
+  | "uint32"
+  | "int64"
+  | "uint64"
+  | "float16"
+  | "float32"
+  | "float64"
+  | "complex64"
+  | "complex128";
 
 /**
  * The TypedArray that holds each dtype (float16 stays as raw 16-bit words; bool as 0/1 bytes; complex as
  * interleaved real, imaginary pairs, so `data` has two numbers per element).
  */
 export interface DTypeArrays {
-  bool: Uint8Array; int8: Int8Array; uint8: Uint8Array; int16: Int16Array; uint16: Uint16Array;
-  int32: Int32Array; uint32: Uint32Array; int64: BigInt64Array; uint64: BigUint64Array;
-  float16: Uint16Array; float32: Float32Array; float64: Float64Array;
-  complex64: Float32Array; complex128: Float64Array;
+  bool: Uint8Array;
+  int8: Int8Array;
+  uint8: Uint8Array;
+  int16: Int16Array;
+  uint16: Uint16Array;
+  int32: Int32Array;
+  uint32: Uint32Array;
+  int64: BigInt64Array;
+  uint64: BigUint64Array;
+  float16: Uint16Array;
+  float32: Float32Array;
+  float64: Float64Array;
+  complex64: Float32Array;
+  complex128: Float64Array;
 }
 export type TypedArray = DTypeArrays[DType];
 
@@ -31,7 +53,9 @@ export class NDArray<D extends DType = DType> {
   ) {
     const expected = shape.reduce((a, b) => a * b, 1) * valuesPerElement(dtype);
     if (data.length !== expected) {
-      throw new RangeError(`NDArray of ${dtype} and shape [${shape.join(", ")}] needs ${expected} values in data, got ${data.length}`);
+      throw new RangeError(
+        `NDArray of ${dtype} and shape [${shape.join(", ")}] needs ${expected} values in data, got ${data.length}`,
+      );
     }
   }
 
@@ -42,9 +66,13 @@ export class NDArray<D extends DType = DType> {
 
   /** Nested plain arrays (numbers, bigints, booleans or PyComplex), like numpy's tolist(). */
   toNested(): unknown {
-    const flat: unknown[] = valuesPerElement(this.dtype) === 2
-      ? Array.from({ length: this.size }, (_, i) => new PyComplex(Number(this.data[2 * i]), Number(this.data[2 * i + 1])))
-      : Array.from(this.data as ArrayLike<number | bigint>, (v) => (this.dtype === "bool" ? v !== 0 : v));
+    const flat: unknown[] =
+      valuesPerElement(this.dtype) === 2
+        ? Array.from(
+            { length: this.size },
+            (_, i) => new PyComplex(Number(this.data[2 * i]), Number(this.data[2 * i + 1])),
+          )
+        : Array.from(this.data as ArrayLike<number | bigint>, (v) => (this.dtype === "bool" ? v !== 0 : v));
     if (this.shape.length === 0) return flat[0];
     const build = (dim: number, offset: number): unknown[] => {
       const length = this.shape[dim] ?? 0;
@@ -58,7 +86,10 @@ export class NDArray<D extends DType = DType> {
 
 /** A complex number from Python. */
 export class PyComplex {
-  constructor(readonly real: number, readonly imag: number) {}
+  constructor(
+    readonly real: number,
+    readonly imag: number,
+  ) {}
 }
 
 /** Marks an array as a Python tuple so it round-trips as one. */

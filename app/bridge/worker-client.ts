@@ -1,9 +1,23 @@
 // The gRPC client for one worker: token on every RPC, deadlines, cancellation, and a multiplexed call stream.
-import { credentials, Metadata, status, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from "@grpc/grpc-js";
+import {
+  credentials,
+  Metadata,
+  status,
+  type ClientDuplexStream,
+  type ClientReadableStream,
+  type ServiceError,
+} from "@grpc/grpc-js";
 import type { DescribeRequest } from "../../proto/generated/snakebridge/v1/describe.js";
 import {
-  WorkerClient, type CallRequest, type CallResponse, type DescribeResponse, type EvalEvent, type EvalRequest,
-  type HealthResponse, type StreamEvent, type TelemetrySample,
+  WorkerClient,
+  type CallRequest,
+  type CallResponse,
+  type DescribeResponse,
+  type EvalEvent,
+  type EvalRequest,
+  type HealthResponse,
+  type StreamEvent,
+  type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
 import { CallLane, type LaneRequestHandler, type LaneTls } from "./call-lane.js";
 import { PythonError } from "./python-error.js";
@@ -13,10 +27,16 @@ const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
 
 /** A gRPC failure that is not a Python exception (connection lost, refused, deadline). */
 export function rpcError(error: ServiceError, what: string, target?: string): PythonError {
-  if (error.code === status.DEADLINE_EXCEEDED) return PythonError.bridge("timeout", `${what} exceeded its deadline`, target, error);
+  if (error.code === status.DEADLINE_EXCEEDED)
+    return PythonError.bridge("timeout", `${what} exceeded its deadline`, target, error);
   if (error.code === status.CANCELLED) return PythonError.bridge("cancelled", `${what} was cancelled`, target, error);
   if (error.code === status.UNAVAILABLE) {
-    return PythonError.bridge("worker_crashed", `${what} failed: the worker is unreachable (${error.details})`, target, error);
+    return PythonError.bridge(
+      "worker_crashed",
+      `${what} failed: the worker is unreachable (${error.details})`,
+      target,
+      error,
+    );
   }
   if (error.code === status.UNAUTHENTICATED) {
     return PythonError.bridge("internal", `${what} was refused by the worker: ${error.details}`, target, error);
@@ -53,17 +73,25 @@ export class WorkerConnection {
    * `laneAddress` is the handshake's fast_address; without one, calls use gRPC's CallPipeline. With `tls`, gRPC
    * and the lane speak TLS and the worker's certificate must verify against `tls.ca` (workers on the network).
    */
-  constructor(readonly address: string, token: string, readonly laneAddress?: string, private readonly tls?: LaneTls) {
+  constructor(
+    readonly address: string,
+    token: string,
+    readonly laneAddress?: string,
+    private readonly tls?: LaneTls,
+  ) {
     const options = {
       "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
       "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
       // Local sockets: no keepalive pings (a client pinging more than the server permits is disconnected).
       "grpc.enable_retries": 0,
-      ...(tls?.serverName === undefined ? {} : { "grpc.ssl_target_name_override": tls.serverName, "grpc.default_authority": tls.serverName }),
+      ...(tls?.serverName === undefined
+        ? {}
+        : { "grpc.ssl_target_name_override": tls.serverName, "grpc.default_authority": tls.serverName }),
     };
-    const channel = tls === undefined
-      ? credentials.createInsecure()
-      : credentials.createSsl(typeof tls.ca === "string" ? Buffer.from(tls.ca) : tls.ca);
+    const channel =
+      tls === undefined
+        ? credentials.createInsecure()
+        : credentials.createSsl(typeof tls.ca === "string" ? Buffer.from(tls.ca) : tls.ca);
     this.#client = new WorkerClient(address, channel, options);
     this.#token = token;
     this.#metadata = new Metadata();
@@ -77,7 +105,9 @@ export class WorkerConnection {
   /** Waits until the channel is connected. */
   async waitForReady(timeoutMs: number): Promise<void> {
     const deadline = new Date(Date.now() + timeoutMs);
-    const ready = new Promise<void>((resolve, reject) => this.#client.waitForReady(deadline, (error) => (error ? reject(error) : resolve())));
+    const ready = new Promise<void>((resolve, reject) =>
+      this.#client.waitForReady(deadline, (error) => (error ? reject(error) : resolve())),
+    );
     await Promise.all([ready, ...(this.laneAddress ? [this.#connectLane(timeoutMs)] : [])]);
   }
 
@@ -115,12 +145,21 @@ export class WorkerConnection {
 
   /** A Call on the fast path for small calls. The caller enforces deadlines (CallInterrupt). */
   callFast(request: CallRequest): Promise<CallResponse> {
-    if (this.#closed) return Promise.reject(PythonError.bridge("worker_crashed", "the worker connection is closed", request.target));
+    if (this.#closed)
+      return Promise.reject(PythonError.bridge("worker_crashed", "the worker connection is closed", request.target));
     if (this.#lane) return this.#lane.call(request);
     if (this.laneAddress) {
-      return this.#connectLane().then((lane) => lane.call(request), (error: unknown) => {
-        throw PythonError.bridge("worker_crashed", error instanceof Error ? error.message : String(error), request.target, error);
-      });
+      return this.#connectLane().then(
+        (lane) => lane.call(request),
+        (error: unknown) => {
+          throw PythonError.bridge(
+            "worker_crashed",
+            error instanceof Error ? error.message : String(error),
+            request.target,
+            error,
+          );
+        },
+      );
     }
     const stream = this.#pipelineStream();
     return new Promise((resolve, reject) => {

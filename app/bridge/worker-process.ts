@@ -41,7 +41,10 @@ export interface SpawnWorkerOptions {
 
 /** Why a worker did not come up, including what it printed. */
 export class WorkerStartFailedError extends Error {
-  constructor(message: string, readonly stderr: string) {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
     super(stderr.trim() ? `${message}\n--- worker output ---\n${stderr.trim().slice(-4000)}` : message);
     this.name = "WorkerStartFailedError";
   }
@@ -51,14 +54,20 @@ function killGroup(pid: number): void {
   try {
     process.kill(-pid, "SIGKILL");
   } catch {
-    try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
   }
 }
 
 /** Spawns `python -m snakebridge_worker` in its own process group and resolves once it is serving. */
 export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker> {
   const token = randomBytes(24).toString("base64url");
-  const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH]
+    .filter(Boolean)
+    .join(delimiter);
   // The token goes through a private pipe (fd 3), never the environment: /proc/<pid>/environ keeps
   // what a process started with for its whole life. Windows has no /proc and no fd 3 for Python.
   const viaPipe = process.platform !== "win32";
@@ -67,7 +76,13 @@ export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker>
     // detached: the worker leads its own process group, so the pool can signal it and its children together.
     detached: true,
     stdio: viaPipe ? ["pipe", "pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe"],
-    env: { ...process.env, ...options.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: "1", ...(viaPipe ? {} : { SNAKEBRIDGE_WORKER_TOKEN: token }) },
+    env: {
+      ...process.env,
+      ...options.env,
+      PYTHONPATH: pythonPath,
+      PYTHONUNBUFFERED: "1",
+      ...(viaPipe ? {} : { SNAKEBRIDGE_WORKER_TOKEN: token }),
+    },
   });
   // The worker exits when this pipe closes, i.e. when the host dies for any reason.
   child.stdin?.on("error", () => undefined);
@@ -76,10 +91,18 @@ export function spawnWorker(options: SpawnWorkerOptions): Promise<SpawnedWorker>
   tokenPipe?.end(`${token}\n`);
   return new Promise((resolve, reject) => {
     child.once("spawn", () => {
-      awaitHandshake(child as WorkerProcess & { pid: number }, child.stdout!, child.stderr!, token, options).then(resolve, reject);
+      awaitHandshake(child as WorkerProcess & { pid: number }, child.stdout!, child.stderr!, token, options).then(
+        resolve,
+        reject,
+      );
     });
     child.once("error", (error) => {
-      reject(new WorkerStartFailedError(`could not run ${options.python}: ${error.message}. Set SNAKEBRIDGE_PYTHON or run npm install.`, ""));
+      reject(
+        new WorkerStartFailedError(
+          `could not run ${options.python}: ${error.message}. Set SNAKEBRIDGE_PYTHON or run npm install.`,
+          "",
+        ),
+      );
     });
   });
 }
@@ -117,18 +140,25 @@ function awaitHandshake(
       resolve({ process: proc, handshake: handshake!, token });
     };
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
-      finish(new WorkerStartFailedError(
-        `the Python worker (${options.python}) exited during start-up (${signal ? `signal ${signal}` : `exit code ${code}`}). ` +
-          "Check that the interpreter has the worker's dependencies: pip install -r python/requirements.txt",
-        diagnostics,
-      ));
+      finish(
+        new WorkerStartFailedError(
+          `the Python worker (${options.python}) exited during start-up (${signal ? `signal ${signal}` : `exit code ${code}`}). ` +
+            "Check that the interpreter has the worker's dependencies: pip install -r python/requirements.txt",
+          diagnostics,
+        ),
+      );
     const onAbort = (): void => finish(new WorkerStartFailedError("worker start was aborted", diagnostics));
     const timer = setTimeout(
-      () => finish(new WorkerStartFailedError(`the Python worker did not finish starting within ${timeoutMs} ms`, diagnostics)),
+      () =>
+        finish(
+          new WorkerStartFailedError(`the Python worker did not finish starting within ${timeoutMs} ms`, diagnostics),
+        ),
       timeoutMs,
     );
 
-    proc.once("exit", (code, signal) => { if (!settled) onExit(code, signal); });
+    proc.once("exit", (code, signal) => {
+      if (!settled) onExit(code, signal);
+    });
     options.signal?.addEventListener("abort", onAbort, { once: true });
     if (stderr) {
       stderr.setEncoding("utf8");
@@ -150,10 +180,12 @@ function awaitHandshake(
       try {
         const handshake = JSON.parse(line.slice(HANDSHAKE_PREFIX.length)) as Handshake;
         if (handshake.protocol !== PROTOCOL_VERSION) {
-          finish(new WorkerStartFailedError(
-            `worker speaks protocol ${handshake.protocol}, this host speaks ${PROTOCOL_VERSION}; reinstall so both come from one version`,
-            diagnostics,
-          ));
+          finish(
+            new WorkerStartFailedError(
+              `worker speaks protocol ${handshake.protocol}, this host speaks ${PROTOCOL_VERSION}; reinstall so both come from one version`,
+              diagnostics,
+            ),
+          );
           return;
         }
         finish(null, handshake);

@@ -30,7 +30,9 @@ export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const kind = spec[name];
     if (kind === undefined) {
-      const known = Object.keys(spec).map((k) => `--${k}`).join(", ");
+      const known = Object.keys(spec)
+        .map((k) => `--${k}`)
+        .join(", ");
       throw new UsageError(`unknown option --${name}${known ? ` (known: ${known})` : ""}`);
     }
     if (kind === "boolean") {
@@ -56,6 +58,7 @@ export function intFlag(parsed: ParsedArgs, name: string, fallback: number, min 
   const raw = stringFlag(parsed, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min)
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}, got "${raw}"`);
   return value;
 }

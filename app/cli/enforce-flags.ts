@@ -3,7 +3,12 @@ import type { EnforcementOptions } from "../integration/fabric/enforcement.js";
 import { stringFlag, type FlagSpec, type ParsedArgs } from "./args.js";
 import { UsageError } from "./command.js";
 
-export const ENFORCE_FLAGS: FlagSpec = { allow: "string", "require-signed": "boolean", trust: "string", audit: "string" };
+export const ENFORCE_FLAGS: FlagSpec = {
+  allow: "string",
+  "require-signed": "boolean",
+  trust: "string",
+  audit: "string",
+};
 
 export const ENFORCE_USAGE = `  --allow MANIFEST[,MANIFEST...]  enforce mode: only the entrypoints these manifests declare may run
                     (anything else fails with not_allowed); notebooks, the console and Eval are off
@@ -14,12 +19,16 @@ export const ENFORCE_USAGE = `  --allow MANIFEST[,MANIFEST...]  enforce mode: on
 
 /** The enforce-mode options the flags ask for; undefined without --allow. */
 export function enforcementFlags(parsed: ParsedArgs): EnforcementOptions | undefined {
-  const allow = (stringFlag(parsed, "allow") ?? "").split(",").map((f) => f.trim()).filter((f) => f !== "");
+  const allow = (stringFlag(parsed, "allow") ?? "")
+    .split(",")
+    .map((f) => f.trim())
+    .filter((f) => f !== "");
   const requireSigned = parsed.flags.has("require-signed");
   const trust = stringFlag(parsed, "trust");
   const audit = stringFlag(parsed, "audit");
   if (allow.length === 0) {
-    if (requireSigned || trust !== undefined || audit !== undefined) throw new UsageError("--require-signed, --trust and --audit apply to enforce mode: add --allow MANIFEST");
+    if (requireSigned || trust !== undefined || audit !== undefined)
+      throw new UsageError("--require-signed, --trust and --audit apply to enforce mode: add --allow MANIFEST");
     return undefined;
   }
   if (requireSigned && trust === undefined) throw new UsageError("--require-signed needs --trust PUBLIC_PEM");

@@ -12,13 +12,34 @@
 //   {"$ndarray": <nested list>, "dtype": "float64", "shape": [2, 3]}
 //   {"$handle": "<id>", "type": ..., "repr": ...} a live object: printed, never accepted (a fresh process holds none)
 import {
-  NDArray, PyComplex, PyHandle, isTuple, pythonTypeOf, tuple, tupleFields, valuesPerElement, type DType, type PyValue,
+  NDArray,
+  PyComplex,
+  PyHandle,
+  isTuple,
+  pythonTypeOf,
+  tuple,
+  tupleFields,
+  valuesPerElement,
+  type DType,
+  type PyValue,
 } from "../bridge/index.js";
 import { UsageError } from "./command.js";
 
 const DTYPES: readonly DType[] = [
-  "bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float16", "float32", "float64",
-  "complex64", "complex128",
+  "bool",
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "int64",
+  "uint64",
+  "float16",
+  "float32",
+  "float64",
+  "complex64",
+  "complex128",
 ];
 
 /** The JSON-ready form of a value (bigints stay bigint; `toJsonText` writes them as exact digits). */
@@ -37,7 +58,8 @@ export function toTagged(value: PyValue | undefined): unknown {
   if (value instanceof NDArray) return { $ndarray: nestedArray(value), dtype: value.dtype, shape: [...value.shape] };
   if (value instanceof PyHandle) return { $handle: value.id, type: value.pythonType, repr: value.repr };
   if (value instanceof PyComplex) return { $complex: [toTagged(value.real), toTagged(value.imag)] };
-  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  if (value instanceof Uint8Array)
+    return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
   if (Array.isArray(value)) {
     const items = (value as readonly PyValue[]).map(toTagged);
     if (!isTuple(value)) return items;
@@ -46,9 +68,10 @@ export function toTagged(value: PyValue | undefined): unknown {
     return { $tuple: items, ...(type ? { $type: type } : {}), ...(fields.length ? { $fields: fields } : {}) };
   }
   if (value instanceof Set) return { $set: [...(value as ReadonlySet<PyValue>)].map(toTagged) };
-  const entries: [PyValue, PyValue][] = value instanceof Map
-    ? [...(value as ReadonlyMap<PyValue, PyValue>)]
-    : Object.entries(value as Record<string, PyValue>);
+  const entries: [PyValue, PyValue][] =
+    value instanceof Map
+      ? [...(value as ReadonlyMap<PyValue, PyValue>)]
+      : Object.entries(value as Record<string, PyValue>);
   if (entries.every(([k]) => typeof k === "string" && !k.startsWith("$"))) {
     const object: Record<string, unknown> = {};
     for (const [k, v] of entries) object[k as string] = toTagged(v);
@@ -88,7 +111,9 @@ export function parseJsonArgument(text: string, what: string): PyValue {
       return v;
     });
   } catch (error) {
-    throw new UsageError(`${what} is not valid JSON: ${text}\n  (${(error as Error).message}). Strings need quotes: '"text"'`);
+    throw new UsageError(
+      `${what} is not valid JSON: ${text}\n  (${(error as Error).message}). Strings need quotes: '"text"'`,
+    );
   }
   return fromTagged(raw, what);
 }
@@ -108,7 +133,8 @@ export function fromTagged(raw: unknown, what: string): PyValue {
     return result;
   }
   const body = object[tag];
-  const bad = (expected: string): UsageError => new UsageError(`${what}: ${tag} needs ${expected}, got ${JSON.stringify(body)}`);
+  const bad = (expected: string): UsageError =>
+    new UsageError(`${what}: ${tag} needs ${expected}, got ${JSON.stringify(body)}`);
   switch (tag) {
     case "$bytes":
       if (typeof body !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(body)) throw bad("a base64 string");
@@ -120,11 +146,15 @@ export function fromTagged(raw: unknown, what: string): PyValue {
       if (!Array.isArray(body)) throw bad("a list");
       return new Set(body.map((v) => fromTagged(v, what)));
     case "$dict":
-      if (!Array.isArray(body) || !body.every((e) => Array.isArray(e) && e.length === 2)) throw bad("a list of [key, value] pairs");
-      return new Map((body as [unknown, unknown][]).map(([k, v]) => [fromTagged(k, what), fromTagged(v, what)] as const));
+      if (!Array.isArray(body) || !body.every((e) => Array.isArray(e) && e.length === 2))
+        throw bad("a list of [key, value] pairs");
+      return new Map(
+        (body as [unknown, unknown][]).map(([k, v]) => [fromTagged(k, what), fromTagged(v, what)] as const),
+      );
     case "$complex": {
       const [re, im] = Array.isArray(body) ? body.map((v) => fromTagged(v, what)) : [];
-      if (!Array.isArray(body) || body.length !== 2 || typeof re !== "number" || typeof im !== "number") throw bad("[real, imag]");
+      if (!Array.isArray(body) || body.length !== 2 || typeof re !== "number" || typeof im !== "number")
+        throw bad("[real, imag]");
       return new PyComplex(re, im);
     }
     case "$bigint":
@@ -144,7 +174,9 @@ export function fromTagged(raw: unknown, what: string): PyValue {
           "process (a notebook, or the SDK).",
       );
     default:
-      throw new UsageError(`${what}: unknown tag ${tag}; tags are $bytes, $tuple, $set, $dict, $complex, $bigint, $float, $ndarray`);
+      throw new UsageError(
+        `${what}: unknown tag ${tag}; tags are $bytes, $tuple, $set, $dict, $complex, $bigint, $float, $ndarray`,
+      );
   }
 }
 
@@ -157,10 +189,12 @@ function ndarrayFrom(body: unknown, dtype: unknown, shape: unknown, what: string
   const walk = (v: unknown, dims: number[], level: number): void => {
     if (Array.isArray(v)) {
       if (dims.length <= level) dims.push(v.length);
-      else if (dims[level] !== v.length) throw new UsageError(`${what}: $ndarray is ragged (rows of different lengths)`);
+      else if (dims[level] !== v.length)
+        throw new UsageError(`${what}: $ndarray is ragged (rows of different lengths)`);
       for (const item of v) walk(item, dims, level + 1);
     } else {
-      if (level !== dims.length && flat.length > 0) throw new UsageError(`${what}: $ndarray is ragged (rows of different depths)`);
+      if (level !== dims.length && flat.length > 0)
+        throw new UsageError(`${what}: $ndarray is ragged (rows of different depths)`);
       flat.push(fromTagged(v, what));
     }
   };
@@ -170,24 +204,39 @@ function ndarrayFrom(body: unknown, dtype: unknown, shape: unknown, what: string
   if (finalShape.reduce((a, b) => a * b, 1) !== flat.length) {
     throw new UsageError(`${what}: $ndarray has ${flat.length} elements but shape [${finalShape.join(", ")}]`);
   }
-  const values: (number | bigint)[] = valuesPerElement(d) === 2
-    ? flat.flatMap((v) => (v instanceof PyComplex ? [v.real, v.imag] : [Number(v), 0]))
-    : flat.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : (v as number | bigint)));
+  const values: (number | bigint)[] =
+    valuesPerElement(d) === 2
+      ? flat.flatMap((v) => (v instanceof PyComplex ? [v.real, v.imag] : [Number(v), 0]))
+      : flat.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : (v as number | bigint)));
   const data = typedArrayFor(d, values);
   return new NDArray(d, finalShape, data);
 }
 
 function typedArrayFor(dtype: DType, values: (number | bigint)[]): NDArray["data"] {
   switch (dtype) {
-    case "int64": return BigInt64Array.from(values, (v) => BigInt(v));
-    case "uint64": return BigUint64Array.from(values, (v) => BigInt(v));
-    case "bool": case "uint8": return Uint8Array.from(values, Number);
-    case "int8": return Int8Array.from(values, Number);
-    case "int16": return Int16Array.from(values, Number);
-    case "uint16": case "float16": return Uint16Array.from(values, Number);
-    case "int32": return Int32Array.from(values, Number);
-    case "uint32": return Uint32Array.from(values, Number);
-    case "float32": case "complex64": return Float32Array.from(values, Number);
-    case "float64": case "complex128": return Float64Array.from(values, Number);
+    case "int64":
+      return BigInt64Array.from(values, (v) => BigInt(v));
+    case "uint64":
+      return BigUint64Array.from(values, (v) => BigInt(v));
+    case "bool":
+    case "uint8":
+      return Uint8Array.from(values, Number);
+    case "int8":
+      return Int8Array.from(values, Number);
+    case "int16":
+      return Int16Array.from(values, Number);
+    case "uint16":
+    case "float16":
+      return Uint16Array.from(values, Number);
+    case "int32":
+      return Int32Array.from(values, Number);
+    case "uint32":
+      return Uint32Array.from(values, Number);
+    case "float32":
+    case "complex64":
+      return Float32Array.from(values, Number);
+    case "float64":
+    case "complex128":
+      return Float64Array.from(values, Number);
   }
 }

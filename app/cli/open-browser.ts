@@ -25,9 +25,12 @@ export async function openBrowserPrivately(url: string, onError: (message: strin
   const redirectFile = join(folder, "open.html");
   await writeFile(redirectFile, redirectPage(url), { mode: 0o600, flag: "wx" });
   const target = pathToFileURL(redirectFile).href;
-  const [command, args] = process.platform === "darwin" ? ["open", [target]]
-    : process.platform === "win32" ? ["cmd", ["/c", "start", "", target]]
-    : ["xdg-open", [target]];
+  const [command, args] =
+    process.platform === "darwin"
+      ? ["open", [target]]
+      : process.platform === "win32"
+        ? ["cmd", ["/c", "start", "", target]]
+        : ["xdg-open", [target]];
   const child = spawn(command, args, { stdio: "ignore", detached: true });
   child.on("error", (error) => onError(`could not open a browser: ${error.message}; open the URL above yourself`));
   child.unref();

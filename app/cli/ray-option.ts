@@ -4,7 +4,12 @@ import { stringFlag, type FlagSpec, type ParsedArgs } from "./args.js";
 import { UsageError } from "./command.js";
 
 /** The flags to spread into a command's parseArgs spec. */
-export const RAY_FLAGS: FlagSpec = { ray: "string", "ray-cpus": "string", "ray-gpus": "string", "ray-tls-dir": "string" };
+export const RAY_FLAGS: FlagSpec = {
+  ray: "string",
+  "ray-cpus": "string",
+  "ray-gpus": "string",
+  "ray-tls-dir": "string",
+};
 
 /** Help text for the flags, to append to a command's usage. */
 export const RAY_USAGE = `  --ray ADDRESS   run the workers as actors on a Ray cluster: local (a private head on 127.0.0.1),
@@ -39,8 +44,12 @@ export function placementOption(parsed: ParsedArgs): { placement?: RayPlacement 
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  return { placement: {
-    ...placement, ...(numCpus === undefined ? {} : { numCpus }), ...(numGpus === undefined ? {} : { numGpus }),
-    ...(tlsDir === undefined || tlsDir === "" ? {} : { tls: rayTlsFromDirectory(tlsDir) }),
-  } };
+  return {
+    placement: {
+      ...placement,
+      ...(numCpus === undefined ? {} : { numCpus }),
+      ...(numGpus === undefined ? {} : { numGpus }),
+      ...(tlsDir === undefined || tlsDir === "" ? {} : { tls: rayTlsFromDirectory(tlsDir) }),
+    },
+  };
 }

@@ -7,9 +7,24 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WorkbenchTestClient } from "../host/testing/workbench-test-client.js";
 import {
-  REPEAT_WINDOW_MS, SHUTDOWN_SIGNALS, STOP_WITH_PARENT_ENV, forwardShutdownSignals, onShutdownSignals, signalExitCode,
+  REPEAT_WINDOW_MS,
+  SHUTDOWN_SIGNALS,
+  STOP_WITH_PARENT_ENV,
+  forwardShutdownSignals,
+  onShutdownSignals,
+  signalExitCode,
 } from "../host/shutdown-signals.js";
-import { cliEntry, killMarked, leftoversAfter, markedProcesses, newMarker, startCli, startNode, waitFor, type CliProcess } from "./testing/process-census.js";
+import {
+  cliEntry,
+  killMarked,
+  leftoversAfter,
+  markedProcesses,
+  newMarker,
+  startCli,
+  startNode,
+  waitFor,
+  type CliProcess,
+} from "./testing/process-census.js";
 
 const fixturesDir = dirname(fileURLToPath(import.meta.url)) + "/testing";
 /** How long a host's processes may outlive it (the issue's bound). */
@@ -43,18 +58,27 @@ function registryFiles(): string[] {
 
 /** Signals the command and reports what is left ORPHAN_BOUND_MS after it exited (or was killed). */
 async function signalAndCount(
-  cli: CliProcess, signal: NodeJS.Signals, exitWithinMs: number, boundMs = ORPHAN_BOUND_MS,
+  cli: CliProcess,
+  signal: NodeJS.Signals,
+  exitWithinMs: number,
+  boundMs = ORPHAN_BOUND_MS,
 ): Promise<{ code: number | null; left: number }> {
   const before = markedProcesses(marker).length;
   cli.child.kill(signal);
   const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), exitWithinMs));
   const outcome = await Promise.race([cli.exited, timer]);
-  if (outcome === "timeout") throw new Error(`snakebridge did not exit within ${exitWithinMs} ms of ${signal}; stderr:\n${cli.stderr().slice(-2000)}`);
+  if (outcome === "timeout")
+    throw new Error(
+      `snakebridge did not exit within ${exitWithinMs} ms of ${signal}; stderr:\n${cli.stderr().slice(-2000)}`,
+    );
   const exitedAt = Date.now();
   const left = await leftoversAfter(marker, boundMs);
-  console.log(`[signals] ${signal}: ${before} marked processes before; ` +
-    (left.length === 0 ? `all gone ${Date.now() - exitedAt} ms after exit`
-      : `${left.length} left ${boundMs} ms after exit: ${left.map((p) => `${p.pid} (ppid ${p.ppid}) ${p.command}`).join("; ")}`));
+  console.log(
+    `[signals] ${signal}: ${before} marked processes before; ` +
+      (left.length === 0
+        ? `all gone ${Date.now() - exitedAt} ms after exit`
+        : `${left.length} left ${boundMs} ms after exit: ${left.map((p) => `${p.pid} (ppid ${p.ppid}) ${p.command}`).join("; ")}`),
+  );
   return { code: outcome.code, left: left.length };
 }
 
@@ -69,7 +93,11 @@ describe("onShutdownSignals", () => {
     let now = 1_000;
     const shutdowns: string[] = [];
     const forced: string[] = [];
-    const remove = onShutdownSignals({ onShutdown: (s) => shutdowns.push(s), onForce: (s) => forced.push(s), now: () => now });
+    const remove = onShutdownSignals({
+      onShutdown: (s) => shutdowns.push(s),
+      onForce: (s) => forced.push(s),
+      now: () => now,
+    });
     try {
       await deliver("SIGTERM");
       now += REPEAT_WINDOW_MS - 1;
@@ -87,7 +115,12 @@ describe("onShutdownSignals", () => {
 
   it("forwards each signal to a child, and exits with 128 + the signal number by convention", async () => {
     const sent: string[] = [];
-    const remove = forwardShutdownSignals({ kill: (s) => { sent.push(s); return true; } });
+    const remove = forwardShutdownSignals({
+      kill: (s) => {
+        sent.push(s);
+        return true;
+      },
+    });
     try {
       for (const s of SHUTDOWN_SIGNALS) await deliver(s);
     } finally {
@@ -100,16 +133,24 @@ describe("onShutdownSignals", () => {
 
 describe.each(["SIGTERM", "SIGHUP", "SIGKILL"] as const)("snakebridge serve, %s", (signal) => {
   it("leaves no worker, no grandchild that left the session, no busy worker and no registry file", async () => {
-    const cli = startCli(["serve", "--port", "0", "--no-open", "--workers", "2", "--workspace", join(dir, "ws")], { marker, env });
+    const cli = startCli(["serve", "--port", "0", "--no-open", "--workers", "2", "--workspace", join(dir, "ws")], {
+      marker,
+      env,
+    });
     const url = new URL((await cli.line(/Workbench available at /, 30_000)).replace(/^.*Workbench available at /, ""));
     await cli.line(/Python workers ready/, 60_000);
     const client = await WorkbenchTestClient.connect(url.origin, url.searchParams.get("token") ?? "");
     try {
       const pidFile = join(dir, "orphan.pid");
-      await client.request("console.eval", { session: "a", code: `import sb_signal_fixtures as f; f.spawn_orphan(${JSON.stringify(pidFile)})` });
+      await client.request("console.eval", {
+        session: "a",
+        code: `import sb_signal_fixtures as f; f.spawn_orphan(${JSON.stringify(pidFile)})`,
+      });
       const orphan = Number(readFileSync(pidFile, "utf8"));
       // Busy in C on the other worker (a session sticks to one worker; this one is still free).
-      void client.request("console.eval", { session: "b", code: "import sb_signal_fixtures as f; f.spin_in_c()" }).catch(() => undefined);
+      void client
+        .request("console.eval", { session: "b", code: "import sb_signal_fixtures as f; f.spin_in_c()" })
+        .catch(() => undefined);
       await new Promise((r) => setTimeout(r, 800));
       expect(markedProcesses(marker).some((p) => p.pid === orphan)).toBe(true);
       const { code, left } = await signalAndCount(cli, signal, 20_000);
@@ -143,7 +184,10 @@ describe("under a parent like npm start", () => {
 describe.each(["SIGTERM", "SIGHUP", "SIGKILL"] as const)("snakebridge call, %s", (signal) => {
   it("leaves neither the worker stuck in C nor the grandchild it started in a new session", async () => {
     const pidFile = join(dir, "orphan.pid");
-    const cli = startCli(["call", "sb_signal_fixtures.spawn_orphan_and_spin", JSON.stringify(pidFile)], { marker, env });
+    const cli = startCli(["call", "sb_signal_fixtures.spawn_orphan_and_spin", JSON.stringify(pidFile)], {
+      marker,
+      env,
+    });
     // Starting node, the pool and a worker can take tens of seconds when the whole suite shares two cores.
     expect(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, "utf8") !== "", 60_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
@@ -175,19 +219,22 @@ const hasTorch = existsSync(venv) && readdirSync(venv).some((d) => existsSync(jo
 /** A run config that trains far longer than any test waits. */
 function writeLongConfig(): string {
   const config = join(dir, "long.yaml");
-  writeFileSync(config, [
-    "name: signal-run",
-    "model: {tiny: {hidden_size: 32, layers: 1, heads: 2, kv_heads: 2, vocab_size: 256}}",
-    `dataset: ${JSON.stringify(resolve("examples/training/data/tiny.jsonl"))}`,
-    "lora: {r: 4, dropout: 0}",
-    "max_steps: 100000",
-    "batch_size: 4",
-    "seq_len: 16",
-    "log_every: 1",
-    "device: cpu",
-    "output_dir: out",
-    "",
-  ].join("\n"));
+  writeFileSync(
+    config,
+    [
+      "name: signal-run",
+      "model: {tiny: {hidden_size: 32, layers: 1, heads: 2, kv_heads: 2, vocab_size: 256}}",
+      `dataset: ${JSON.stringify(resolve("examples/training/data/tiny.jsonl"))}`,
+      "lora: {r: 4, dropout: 0}",
+      "max_steps: 100000",
+      "batch_size: 4",
+      "seq_len: 16",
+      "log_every: 1",
+      "device: cpu",
+      "output_dir: out",
+      "",
+    ].join("\n"),
+  );
   return config;
 }
 
@@ -200,7 +247,10 @@ async function listRuns(): Promise<{ status: string; finishedAt: number | null; 
 
 describe.skipIf(!hasTorch)("snakebridge serve with a training run, SIGTERM", () => {
   it("lets the run save a checkpoint and end stopped before the workers go", async () => {
-    const cli = startCli(["serve", "--port", "0", "--no-open", "--workers", "1", "--workspace", join(dir, "ws")], { marker, env });
+    const cli = startCli(["serve", "--port", "0", "--no-open", "--workers", "1", "--workspace", join(dir, "ws")], {
+      marker,
+      env,
+    });
     const url = new URL((await cli.line(/Workbench available at /, 30_000)).replace(/^.*Workbench available at /, ""));
     await cli.line(/Python workers ready/, 60_000);
     const client = await WorkbenchTestClient.connect(url.origin, url.searchParams.get("token") ?? "");
@@ -221,26 +271,32 @@ describe.skipIf(!hasTorch)("snakebridge serve with a training run, SIGTERM", () 
 });
 
 describe.skipIf(!hasTorch).each(["SIGTERM", "SIGHUP", "SIGKILL"] as const)("snakebridge train, %s", (signal) => {
-  it(signal === "SIGKILL" ? "leaves no worker, and the run reads interrupted, ended at its last event" : "checkpoints, records the run stopped, and leaves no worker", async () => {
-    const config = writeLongConfig();
-    const cli = startCli(["train", config, "--db", env.SNAKEBRIDGE_RUNS_DB!], { marker, env });
-    await cli.line(/training on /, 90_000);
-    await new Promise((r) => setTimeout(r, 1_000));
-    const { code, left } = await signalAndCount(cli, signal, 45_000);
-    // Taken once the process is gone: an event it timestamped while the signal was on its way still counts.
-    // The bug this guards against stamped the end with the takeover, which happens later, in listRuns().
-    const goneBy = Date.now();
-    expect(left).toBe(0);
-    const runs = await listRuns();
-    expect(runs).toHaveLength(1);
-    if (signal === "SIGKILL") {
-      expect(runs[0]!.status).toBe("interrupted");
-      expect(runs[0]!.finishedAt).not.toBeNull();
-      expect(runs[0]!.finishedAt!).toBeLessThanOrEqual(goneBy);
-    } else {
-      expect(code).toBe(130);
-      expect(cli.stderr()).toMatch(/checkpoint saved at /);
-      expect(runs[0]!.status).toBe("stopped");
-    }
-  }, 150_000);
+  it(
+    signal === "SIGKILL"
+      ? "leaves no worker, and the run reads interrupted, ended at its last event"
+      : "checkpoints, records the run stopped, and leaves no worker",
+    async () => {
+      const config = writeLongConfig();
+      const cli = startCli(["train", config, "--db", env.SNAKEBRIDGE_RUNS_DB!], { marker, env });
+      await cli.line(/training on /, 90_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const { code, left } = await signalAndCount(cli, signal, 45_000);
+      // Taken once the process is gone: an event it timestamped while the signal was on its way still counts.
+      // The bug this guards against stamped the end with the takeover, which happens later, in listRuns().
+      const goneBy = Date.now();
+      expect(left).toBe(0);
+      const runs = await listRuns();
+      expect(runs).toHaveLength(1);
+      if (signal === "SIGKILL") {
+        expect(runs[0]!.status).toBe("interrupted");
+        expect(runs[0]!.finishedAt).not.toBeNull();
+        expect(runs[0]!.finishedAt!).toBeLessThanOrEqual(goneBy);
+      } else {
+        expect(code).toBe(130);
+        expect(cli.stderr()).toMatch(/checkpoint saved at /);
+        expect(runs[0]!.status).toBe("stopped");
+      }
+    },
+    150_000,
+  );
 });

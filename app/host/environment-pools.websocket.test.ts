@@ -31,27 +31,42 @@ beforeAll(async () => {
   const python = (await findInterpreter()).executable;
   const at = { python, work: scratch, wheels: join(scratch, "wheels") };
   // The function's doc says which sbshared its environment imported: a describe shows where it ran.
-  const body = "import sbshared\n\ndef shared_version():\n    return sbshared.__version__\n\nshared_version.__doc__ = f\"Imports sbshared {sbshared.__version__}.\"\n";
+  const body =
+    'import sbshared\n\ndef shared_version():\n    return sbshared.__version__\n\nshared_version.__doc__ = f"Imports sbshared {sbshared.__version__}."\n';
   await buildLocalWheel(at, "sbshared", "1.0", "");
   await buildLocalWheel(at, "sbshared", "2.0", "");
   await buildLocalWheel(at, "sbalpha", "1.0", body, ["sbshared==1.0"]);
   await buildLocalWheel(at, "sbbeta", "1.0", body, ["sbshared==2.0"]);
   const manifest = join(scratch, "pinned.yaml");
-  await writeFile(manifest, [
-    "version: 1", "integrations:",
-    "  - package: sbalpha", "    entrypoints:", "      functions: [shared_version]",
-    '    environment: { requirements: ["sbalpha==1.0"] }',
-    "  - package: sbbeta", "    entrypoints:", "      functions: [shared_version]",
-    '    environment: { requirements: ["sbbeta==1.0"] }', "",
-  ].join("\n"));
+  await writeFile(
+    manifest,
+    [
+      "version: 1",
+      "integrations:",
+      "  - package: sbalpha",
+      "    entrypoints:",
+      "      functions: [shared_version]",
+      '    environment: { requirements: ["sbalpha==1.0"] }',
+      "  - package: sbbeta",
+      "    entrypoints:",
+      "      functions: [shared_version]",
+      '    environment: { requirements: ["sbbeta==1.0"] }',
+      "",
+    ].join("\n"),
+  );
   enforcement = await startEnforcement({ allow: [manifest], audit: join(scratch, "audit.jsonl") });
   environments = environmentsOf(enforcement.manifests, python);
-  for (const env of environments) await syncEnvironment(env, { baseInterpreter: python, noIndex: true, findLinks: [at.wheels] });
+  for (const env of environments)
+    await syncEnvironment(env, { baseInterpreter: python, noIndex: true, findLinks: [at.wheels] });
   await mkdir(join(scratch, "renderer"), { recursive: true });
   await writeFile(join(scratch, "renderer", "index.html"), "<!doctype html><title>workbench</title>");
   host = await WorkbenchHost.start({
-    transport: "web", poolSize: 1, workspaceDir: join(scratch, "workspace"), runsDb: join(scratch, "runs.db"),
-    enforce: { policy: enforcement.policy, observer: enforcement.observer }, environments,
+    transport: "web",
+    poolSize: 1,
+    workspaceDir: join(scratch, "workspace"),
+    runsDb: join(scratch, "runs.db"),
+    enforce: { policy: enforcement.policy, observer: enforcement.observer },
+    environments,
   });
   server = await WorkbenchWebServer.start({ service: host.service, rendererDir: join(scratch, "renderer"), port: 0 });
   client = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
@@ -63,7 +78,10 @@ afterAll(async () => {
   await server?.close();
   await host?.dispose();
   await enforcement?.close();
-  for (const [name, value] of [["SNAKEBRIDGE_ENVS_DIR", saved.envs], ["SNAKEBRIDGE_CACHE_DIR", saved.cache]] as const) {
+  for (const [name, value] of [
+    ["SNAKEBRIDGE_ENVS_DIR", saved.envs],
+    ["SNAKEBRIDGE_CACHE_DIR", saved.cache],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -78,8 +96,16 @@ function sharedDoc(view: LibraryView): string {
 describe("one pool per integration environment in the host", () => {
   it("lists the workers of every pool, each naming its pool, with ids unique across pools", async () => {
     const view = await client.request("workers.list", {});
-    expect(view.pools?.map((p) => [p.name, p.integrations])).toEqual([["default", []], ["sbalpha", ["sbalpha"]], ["sbbeta", ["sbbeta"]]]);
-    expect(view.workers.map((w) => [w.id, w.pool])).toEqual([["w1", "default"], ["sbalpha/w1", "sbalpha"], ["sbbeta/w1", "sbbeta"]]);
+    expect(view.pools?.map((p) => [p.name, p.integrations])).toEqual([
+      ["default", []],
+      ["sbalpha", ["sbalpha"]],
+      ["sbbeta", ["sbbeta"]],
+    ]);
+    expect(view.workers.map((w) => [w.id, w.pool])).toEqual([
+      ["w1", "default"],
+      ["sbalpha/w1", "sbalpha"],
+      ["sbbeta/w1", "sbbeta"],
+    ]);
     expect(view.size).toBe(3);
     const pythons = Object.fromEntries((view.pools ?? []).map((p) => [p.name, p.python]));
     for (const env of environments) expect(pythons[env.integrations[0]!.module]).toBe(env.python);
@@ -97,7 +123,9 @@ describe("one pool per integration environment in the host", () => {
     const byModule = Object.fromEntries(environments.map((env) => [env.integrations[0]!.module, env.python]));
     expect([alpha.pythonExecutable, beta.pythonExecutable]).toEqual([byModule.sbalpha, byModule.sbbeta]);
     // The calls ran in the environment pools, not in the default one.
-    const calls = Object.fromEntries((await client.request("workers.list", {})).workers.map((w) => [w.id, w.callsTotal]));
+    const calls = Object.fromEntries(
+      (await client.request("workers.list", {})).workers.map((w) => [w.id, w.callsTotal]),
+    );
     expect(calls["sbalpha/w1"]).toBeGreaterThan(0);
     expect(calls["sbbeta/w1"]).toBeGreaterThan(0);
   }, 120_000);

@@ -21,7 +21,11 @@ export interface HostPool {
 export class HostPools {
   readonly list: readonly HostPool[];
 
-  private constructor(readonly defaultBridge: PythonBridge, list: HostPool[], private readonly environments: readonly PlannedEnvironment[]) {
+  private constructor(
+    readonly defaultBridge: PythonBridge,
+    list: HostPool[],
+    private readonly environments: readonly PlannedEnvironment[],
+  ) {
     this.list = list;
   }
 
@@ -77,7 +81,13 @@ export class HostPools {
       view.size += one.size;
       view.queued += one.queued;
       view.workers.push(...one.workers.map((w) => ({ ...w, id: pool.idPrefix + w.id, pool: pool.name })));
-      groups.push({ name: pool.name, integrations: pool.integrations, python: pool.bridge.interpreter.executable, size: one.size, queued: one.queued });
+      groups.push({
+        name: pool.name,
+        integrations: pool.integrations,
+        python: pool.bridge.interpreter.executable,
+        size: one.size,
+        queued: one.queued,
+      });
     }
     return view;
   }

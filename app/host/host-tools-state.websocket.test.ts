@@ -19,7 +19,12 @@ beforeAll(async () => {
   const rendererDir = join(scratch, "renderer");
   await mkdir(rendererDir, { recursive: true });
   await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
-  host = await WorkbenchHost.start({ transport: "web", poolSize: 1, workspaceDir: join(scratch, "workspace"), runsDb: join(scratch, "runs.db") });
+  host = await WorkbenchHost.start({
+    transport: "web",
+    poolSize: 1,
+    workspaceDir: join(scratch, "workspace"),
+    runsDb: join(scratch, "runs.db"),
+  });
   server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0 });
   client = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
   await host.ready;
@@ -42,7 +47,13 @@ const run = (notebookId: string, cellId: string, source: string) =>
 describe("host tools in the workbench", () => {
   it("lists them for the Workers view and runs one from a notebook cell", async () => {
     const { tools } = await client.request("workers.tools", {});
-    expect(tools).toEqual([{ name: "greet", description: "Greets someone.", inputSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }]);
+    expect(tools).toEqual([
+      {
+        name: "greet",
+        description: "Greets someone.",
+        inputSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+      },
+    ]);
     const result = await run("tools-nb", "c1", "from snakebridge_worker import tools\ntools.greet('Ada')");
     expect(result.status).toBe("ok");
     expect(JSON.stringify(result.outputs)).toContain("hello Ada");
@@ -51,9 +62,20 @@ describe("host tools in the workbench", () => {
 
 describe("session state in the notebook", () => {
   it("shows up in notebooks.variables and survives kill -9 of the worker (SQLite store)", async () => {
-    expect((await run("state-nb", "c1", "from snakebridge_worker import state\nstate.set('epochs', 3)\nstate.set('labels', ['cat', 'dog'])")).status).toBe("ok");
+    expect(
+      (
+        await run(
+          "state-nb",
+          "c1",
+          "from snakebridge_worker import state\nstate.set('epochs', 3)\nstate.set('labels', ['cat', 'dog'])",
+        )
+      ).status,
+    ).toBe("ok");
     const before = await client.request("notebooks.variables", { notebookId: "state-nb" });
-    expect(before.state.map((v) => [v.name, v.preview])).toEqual([["epochs", "3"], ["labels", '["cat","dog"]']]);
+    expect(before.state.map((v) => [v.name, v.preview])).toEqual([
+      ["epochs", "3"],
+      ["labels", '["cat","dog"]'],
+    ]);
     const [worker] = (await client.request("workers.list", {})).workers;
     await client.request("workers.kill", { workerId: worker!.id });
     const deadline = Date.now() + 30_000;
@@ -63,10 +85,16 @@ describe("session state in the notebook", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     // The notebook's Python namespace died with the worker (the pool says so once); its host state did not.
-    await expect(client.request("notebooks.restart", { notebookId: "state-nb" })).rejects.toThrow(/session "state-nb" lived in generation 0, which was replaced/);
+    await expect(client.request("notebooks.restart", { notebookId: "state-nb" })).rejects.toThrow(
+      /session "state-nb" lived in generation 0, which was replaced/,
+    );
     const after = await client.request("notebooks.variables", { notebookId: "state-nb" });
     expect(after.state.map((v) => v.name)).toEqual(["epochs", "labels"]);
-    const read = await run("state-nb-2", "c1", "from snakebridge_worker import state\nstate.get('labels', session='state-nb')");
+    const read = await run(
+      "state-nb-2",
+      "c1",
+      "from snakebridge_worker import state\nstate.get('labels', session='state-nb')",
+    );
     expect(JSON.stringify(read.outputs)).toContain("dog");
   }, 60_000);
 });

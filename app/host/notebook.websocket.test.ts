@@ -22,7 +22,12 @@ beforeAll(async () => {
   const rendererDir = join(scratch, "renderer");
   await mkdir(rendererDir, { recursive: true });
   await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
-  host = await WorkbenchHost.start({ transport: "web", poolSize: 2, workspaceDir: join(scratch, "workspace"), runsDb: join(scratch, "runs.db") });
+  host = await WorkbenchHost.start({
+    transport: "web",
+    poolSize: 2,
+    workspaceDir: join(scratch, "workspace"),
+    runsDb: join(scratch, "runs.db"),
+  });
   server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0 });
   client = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
   await host.ready;
@@ -65,21 +70,35 @@ describe("output coalescing", () => {
   }, 60_000);
 
   it("shows text printed before a long sleep while the cell still runs", async () => {
-    const running = run("big", "sleepy", "python", "print('before', flush=False)\nimport time\ntime.sleep(1.5)\nprint('after')");
+    const running = run(
+      "big",
+      "sleepy",
+      "python",
+      "print('before', flush=False)\nimport time\ntime.sleep(1.5)\nprint('after')",
+    );
     const started = performance.now();
-    await client.waitForEvent("notebook.output", (e) => e.cellId === "sleepy" && e.output.type === "stream" && e.output.text.includes("before"));
+    await client.waitForEvent(
+      "notebook.output",
+      (e) => e.cellId === "sleepy" && e.output.type === "stream" && e.output.text.includes("before"),
+    );
     expect(performance.now() - started).toBeLessThan(1_200);
     expect((await running).status).toBe("ok");
   }, 30_000);
 
   it("keeps a bounded head and tail of a cell that prints a million lines", async () => {
-    const result = await run("big", "million", "python", "import sys\nfor i in range(1_000_000):\n    sys.stdout.write(f'{i}\\n')");
+    const result = await run(
+      "big",
+      "million",
+      "python",
+      "import sys\nfor i in range(1_000_000):\n    sys.stdout.write(f'{i}\\n')",
+    );
     expect(result.status).toBe("ok");
     const [head, marker, tail] = result.outputs;
     expect(head).toMatchObject({ type: "stream", stream: "stdout" });
     expect(marker).toMatchObject({ type: "truncated" });
     expect(tail).toMatchObject({ type: "stream", stream: "stdout" });
-    if (head?.type !== "stream" || marker?.type !== "truncated" || tail?.type !== "stream") throw new Error("unexpected outputs");
+    if (head?.type !== "stream" || marker?.type !== "truncated" || tail?.type !== "stream")
+      throw new Error("unexpected outputs");
     expect(head.text.startsWith("0\n1\n2\n")).toBe(true);
     expect(head.text.length).toBeLessThanOrEqual(OUTPUT_HEAD_CHARS);
     expect(tail.text.endsWith("999998\n999999\n")).toBe(true);
@@ -112,11 +131,21 @@ describe("output coalescing", () => {
 
 describe("the polyglot scope", () => {
   it("shares TypeScript top-level names between cells, and a redeclaring cell runs again", async () => {
-    const first = await run("poly", "t1", "typescript", "const xs: number[] = [1, 2, 3];\nlet total = xs.reduce((a, b) => a + b, 0);\nfunction double(n: number): number { return n * 2; }\ntotal");
+    const first = await run(
+      "poly",
+      "t1",
+      "typescript",
+      "const xs: number[] = [1, 2, 3];\nlet total = xs.reduce((a, b) => a + b, 0);\nfunction double(n: number): number { return n * 2; }\ntotal",
+    );
     expect(first.status).toBe("ok");
     const second = await run("poly", "t2", "typescript", "double(total) + xs.length");
     expect(second.outputs).toEqual([expect.objectContaining({ type: "result", repr: "15" })]);
-    const again = await run("poly", "t1", "typescript", "const xs: number[] = [10];\nlet total = 10;\nfunction double(n: number): number { return n * 2; }\ntotal");
+    const again = await run(
+      "poly",
+      "t1",
+      "typescript",
+      "const xs: number[] = [10];\nlet total = 10;\nfunction double(n: number): number { return n * 2; }\ntotal",
+    );
     expect(again.status).toBe("ok");
     const typed = await run("poly", "t3", "typescript", "const s: string = total;");
     expect(typed.status).toBe("error");
@@ -125,23 +154,51 @@ describe("the polyglot scope", () => {
 
   it("reads and calls Python through py, typed from the live values", async () => {
     await run("poly", "p1", "python", "import numpy as np\nx = 41\nname = 'snake'\na = np.array([3.0, 4.0])");
-    const read = await run("poly", "t4", "typescript", "const next = (await py.x) + 1;\nconst upper: string = (await py.name).toUpperCase();\n[next, upper]");
+    const read = await run(
+      "poly",
+      "t4",
+      "typescript",
+      "const next = (await py.x) + 1;\nconst upper: string = (await py.name).toUpperCase();\n[next, upper]",
+    );
     expect(read.status).toBe("ok");
-    expect(read.outputs).toEqual([expect.objectContaining({ type: "result", value: { kind: "list", total: 2, items: [{ kind: "int", value: "42" }, { kind: "str", value: "SNAKE" }] } })]);
+    expect(read.outputs).toEqual([
+      expect.objectContaining({
+        type: "result",
+        value: {
+          kind: "list",
+          total: 2,
+          items: [
+            { kind: "int", value: "42" },
+            { kind: "str", value: "SNAKE" },
+          ],
+        },
+      }),
+    ]);
     const norm = await run("poly", "t5", "typescript", "await py.np.linalg.norm(await py.a)");
     expect(norm.outputs).toEqual([expect.objectContaining({ type: "result", repr: "5" })]);
     const wrong = await run("poly", "t6", "typescript", "const n: string = await py.x;");
     expect(wrong.status).toBe("error");
-    expect(wrong.outputs[0]).toMatchObject({ type: "diagnostics", diagnostics: [expect.objectContaining({ message: expect.stringMatching(/number/) as string })] });
+    expect(wrong.outputs[0]).toMatchObject({
+      type: "diagnostics",
+      diagnostics: [expect.objectContaining({ message: expect.stringMatching(/number/) as string })],
+    });
   }, 60_000);
 
   it("types a py global as the generated class when an SDK in the workspace wraps its class", async () => {
-    const manifest = "version: 1\ncodegen:\n  namespace: objects\n  out_dir: generated/objects\nintegrations:\n  - package: fractions\n    entrypoints:\n      classes:\n        - name: Fraction\n          methods: [limit_denominator]\n";
-    const generated = await client.request("manifests.generate", { text: manifest, path: "manifests/objects.manifest.yaml", write: true });
+    const manifest =
+      "version: 1\ncodegen:\n  namespace: objects\n  out_dir: generated/objects\nintegrations:\n  - package: fractions\n    entrypoints:\n      classes:\n        - name: Fraction\n          methods: [limit_denominator]\n";
+    const generated = await client.request("manifests.generate", {
+      text: manifest,
+      path: "manifests/objects.manifest.yaml",
+      write: true,
+    });
     expect(generated.ok).toBe(true);
     await run("poly", "p-frac", "python", "from fractions import Fraction\nhalf = Fraction(1, 2)");
     const wrong = await run("poly", "t-frac-wrong", "typescript", "const n: number = await py.half;");
-    expect(wrong.outputs[0]).toMatchObject({ type: "diagnostics", diagnostics: [expect.objectContaining({ message: expect.stringContaining("Fraction") as string })] });
+    expect(wrong.outputs[0]).toMatchObject({
+      type: "diagnostics",
+      diagnostics: [expect.objectContaining({ message: expect.stringContaining("Fraction") as string })],
+    });
     const wrapped = await run("poly", "t-frac", "typescript", "const half = await py.half;\nhalf.constructor.name");
     expect(wrapped.status).toBe("ok");
     expect(wrapped.outputs).toEqual([expect.objectContaining({ type: "result", repr: "'Fraction'" })]);
@@ -161,7 +218,9 @@ describe("the polyglot scope", () => {
     expect(typescript.map((v) => v.name)).not.toContain("double");
     const inspected = await client.request("notebooks.inspect", { notebookId: "poly", language: "python", name: "a" });
     expect(inspected.value).toMatchObject({ kind: "ndarray", shape: [2] });
-    await expect(client.request("notebooks.inspect", { notebookId: "poly", language: "typescript", name: "nope" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      client.request("notebooks.inspect", { notebookId: "poly", language: "typescript", name: "nope" }),
+    ).rejects.toMatchObject({ code: "not_found" });
   }, 30_000);
 
   it("forgets both scopes on restart", async () => {
@@ -180,7 +239,11 @@ describe("the welcome notebook", () => {
     for (const cell of notebook.cells) {
       if (cell.language === "markdown") continue;
       const result = await run("welcome", cell.id, cell.language, cell.source);
-      expect({ cell: cell.id, status: result.status, outputs: result.status === "ok" ? [] : result.outputs }).toEqual({ cell: cell.id, status: "ok", outputs: [] });
+      expect({ cell: cell.id, status: result.status, outputs: result.status === "ok" ? [] : result.outputs }).toEqual({
+        cell: cell.id,
+        status: "ok",
+        outputs: [],
+      });
     }
   }, 120_000);
 });
@@ -205,7 +268,16 @@ describe("errors, completion, Workers log", () => {
     const result = await run("err", "noextra2", "python", "import pandas as pd\npd.DataFrame()");
     await run("err", "cleanup", "python", "import sys\ndel sys.modules['pandas']");
     expect(result.status).toBe("error");
-    expect(result.outputs).toEqual([{ type: "error", error: expect.objectContaining({ type: "MissingDisplayExtra", traceback: "", message: expect.stringContaining("--extra display") as string }) as unknown }]);
+    expect(result.outputs).toEqual([
+      {
+        type: "error",
+        error: expect.objectContaining({
+          type: "MissingDisplayExtra",
+          traceback: "",
+          message: expect.stringContaining("--extra display") as string,
+        }) as unknown,
+      },
+    ]);
   }, 30_000);
 
   it("shows errors raised through py and in TypeScript cells without the host's or the worker's frames", async () => {
@@ -217,7 +289,12 @@ describe("errors, completion, Workers log", () => {
     expect(pyError.error.traceback).not.toContain("snakebridge_worker");
     const missing = await run("err", "tsm", "typescript", "await py.not_defined_anywhere");
     expect(missing.outputs[0]).toMatchObject({ type: "error", error: { type: "NameError", traceback: "" } });
-    const js = await run("err", "tsj", "typescript", "const o: { x?: () => void } = {};\nfunction call() { o.x!(); }\ncall();");
+    const js = await run(
+      "err",
+      "tsj",
+      "typescript",
+      "const o: { x?: () => void } = {};\nfunction call() { o.x!(); }\ncall();",
+    );
     const jsError = js.outputs[0];
     if (jsError?.type !== "error") throw new Error("expected an error");
     expect(jsError.error.traceback).toBe("TypeError: o.x is not a function\n    at call (cell)\n    at (cell)");
@@ -229,18 +306,28 @@ describe("errors, completion, Workers log", () => {
     expect(await client.request("notebooks.interrupt", { notebookId: "err" })).toEqual({ interrupted: true });
     const result = await running;
     expect(result.status).toBe("interrupted");
-    expect(result.outputs).toEqual([{ type: "error", error: expect.objectContaining({ type: "Interrupted", traceback: "" }) as unknown }]);
+    expect(result.outputs).toEqual([
+      { type: "error", error: expect.objectContaining({ type: "Interrupted", traceback: "" }) as unknown },
+    ]);
   }, 30_000);
 
   it("completes names and attributes from the live namespace, in notebooks and the console", async () => {
     await run("err", "c1", "python", "import collections\nmy_counter = collections.Counter('abc')");
-    const attributes = await client.request("notebooks.complete", { notebookId: "err", code: "my_counter.most", cursor: 15 });
+    const attributes = await client.request("notebooks.complete", {
+      notebookId: "err",
+      code: "my_counter.most",
+      cursor: 15,
+    });
     expect(attributes.items.map((i) => i.label)).toContain("most_common");
     expect(attributes.start).toBe(11);
     await client.request("console.eval", { session: "tab", code: "alpha_value = 1" });
     const names = await client.request("console.complete", { session: "tab", code: "alpha_", cursor: 6 });
     expect(names.items.map((i) => i.label)).toContain("alpha_value");
-    const hover = await client.request("notebooks.hover", { notebookId: "err", code: "collections.Counter", cursor: 14 });
+    const hover = await client.request("notebooks.hover", {
+      notebookId: "err",
+      code: "collections.Counter",
+      cursor: 14,
+    });
     expect(hover.hover?.doc).toMatch(/dict subclass/i);
   }, 30_000);
 

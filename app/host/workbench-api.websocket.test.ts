@@ -25,7 +25,12 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
   await writeFile(join(rendererDir, "assets", "app.js"), "console.log('app')");
   await writeFile(join(scratch, "secret.txt"), "do not serve");
-  host = await WorkbenchHost.start({ transport: "web", poolSize: 2, workspaceDir: join(scratch, "workspace"), runsDb: join(scratch, "runs.db") });
+  host = await WorkbenchHost.start({
+    transport: "web",
+    poolSize: 2,
+    workspaceDir: join(scratch, "workspace"),
+    runsDb: join(scratch, "runs.db"),
+  });
   server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0 });
   baseUrl = `http://127.0.0.1:${server.port}`;
   client = await WorkbenchTestClient.connect(baseUrl, server.token);
@@ -40,7 +45,9 @@ afterAll(async () => {
 });
 
 /** GET `path` on the test server: status, headers and body. */
-function get(path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  path: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${baseUrl}${path}`, (response) => {
       let body = "";
@@ -92,7 +99,9 @@ describe("host and transport", () => {
   });
 
   it("answers malformed requests with bad_request", async () => {
-    await expect(client.request("workspace.read", {} as { path: string })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(client.request("workspace.read", {} as { path: string })).rejects.toMatchObject({
+      code: "bad_request",
+    });
     await expect(client.request("no.such" as "host.status", {})).rejects.toMatchObject({ code: "bad_request" });
   });
 });
@@ -119,10 +128,12 @@ describe("libraries", () => {
 describe("workspace and manifests", () => {
   it("is seeded with an example manifest and notebook", async () => {
     const files = await client.request("workspace.list", {});
-    expect(files).toEqual(expect.arrayContaining([
-      expect.objectContaining({ path: "manifests/stdlib.manifest.yaml", kind: "manifest" }),
-      expect.objectContaining({ path: "notebooks/welcome.ipynb", kind: "notebook" }),
-    ]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: "manifests/stdlib.manifest.yaml", kind: "manifest" }),
+        expect.objectContaining({ path: "notebooks/welcome.ipynb", kind: "notebook" }),
+      ]),
+    );
     const { text } = await client.request("workspace.read", { path: "manifests/stdlib.manifest.yaml" });
     expect((await client.request("manifests.validate", { text })).diagnostics).toEqual([]);
   });
@@ -135,12 +146,18 @@ describe("workspace and manifests", () => {
     expect((await client.request("workspace.read", { path: "notes/a.txt" })).text).toBe("second\n");
     const listed = (await client.request("workspace.list", {})).map((f) => f.path);
     expect(listed.filter((p) => p.startsWith("notes/"))).toEqual(["notes/a.txt"]); // no temp files left
-    await expect(client.request("workspace.read", { path: "../secret.txt" })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(client.request("workspace.read", { path: "missing.txt" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(client.request("workspace.read", { path: "../secret.txt" })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(client.request("workspace.read", { path: "missing.txt" })).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 
   it("validates manifests with positions", async () => {
-    const { diagnostics } = await client.request("manifests.validate", { text: "version: 1\nintegrations:\n  - package: json\n    bogus: 1\n" });
+    const { diagnostics } = await client.request("manifests.validate", {
+      text: "version: 1\nintegrations:\n  - package: json\n    bogus: 1\n",
+    });
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(diagnostics[0]).toMatchObject({ severity: "error", line: expect.any(Number) as number });
     expect(diagnostics[0]!.line).toBeGreaterThanOrEqual(3);
@@ -155,27 +172,55 @@ describe("workspace and manifests", () => {
 describe("notebooks", () => {
   it("runs a numpy cell and returns an ndarray of shape [2, 3]", async () => {
     const result = await client.request("notebooks.run", {
-      notebookId: "nb-1", cellId: "c1", language: "python", source: "import numpy as np\nprint('hi')\nnp.arange(6).reshape(2, 3)",
+      notebookId: "nb-1",
+      cellId: "c1",
+      language: "python",
+      source: "import numpy as np\nprint('hi')\nnp.arange(6).reshape(2, 3)",
     });
     expect(result.status).toBe("ok");
     const value = result.outputs.find((o) => o.type === "result");
-    expect(value).toMatchObject({ type: "result", value: { kind: "ndarray", shape: [2, 3], size: 6, data: ["0", "1", "2", "3", "4", "5"] } });
-    expect(result.outputs[0]).toEqual({ type: "stream", stream: "stdout", text: expect.stringContaining("hi") as string });
-    await client.waitForEvent("notebook.output", (e) => e.notebookId === "nb-1" && e.cellId === "c1" && e.output.type === "result");
+    expect(value).toMatchObject({
+      type: "result",
+      value: { kind: "ndarray", shape: [2, 3], size: 6, data: ["0", "1", "2", "3", "4", "5"] },
+    });
+    expect(result.outputs[0]).toEqual({
+      type: "stream",
+      stream: "stdout",
+      text: expect.stringContaining("hi") as string,
+    });
+    await client.waitForEvent(
+      "notebook.output",
+      (e) => e.notebookId === "nb-1" && e.cellId === "c1" && e.output.type === "result",
+    );
   });
 
   it("keeps the namespace between cells and forgets it on restart", async () => {
     await client.request("notebooks.run", { notebookId: "nb-2", cellId: "a", language: "python", source: "x = 41" });
-    const next = await client.request("notebooks.run", { notebookId: "nb-2", cellId: "b", language: "python", source: "x + 1" });
+    const next = await client.request("notebooks.run", {
+      notebookId: "nb-2",
+      cellId: "b",
+      language: "python",
+      source: "x + 1",
+    });
     expect(next.outputs).toEqual([expect.objectContaining({ type: "result", repr: "42" })]);
     await client.request("notebooks.restart", { notebookId: "nb-2" });
-    const after = await client.request("notebooks.run", { notebookId: "nb-2", cellId: "b", language: "python", source: "x" });
+    const after = await client.request("notebooks.run", {
+      notebookId: "nb-2",
+      cellId: "b",
+      language: "python",
+      source: "x",
+    });
     expect(after.status).toBe("error");
     expect(after.outputs[0]).toMatchObject({ type: "error", error: { type: "NameError" } });
   });
 
   it("interrupts a cell that sleeps for 30 s within 2 s", async () => {
-    const running = client.request("notebooks.run", { notebookId: "nb-3", cellId: "s", language: "python", source: "import time\ntime.sleep(30)" });
+    const running = client.request("notebooks.run", {
+      notebookId: "nb-3",
+      cellId: "s",
+      language: "python",
+      source: "import time\ntime.sleep(30)",
+    });
     await new Promise((r) => setTimeout(r, 500));
     const started = performance.now();
     expect(await client.request("notebooks.interrupt", { notebookId: "nb-3" })).toEqual({ interrupted: true });
@@ -188,17 +233,30 @@ describe("notebooks", () => {
     const notebook: NotebookDocument = {
       metadata: { custom: { kept: true } },
       cells: [
-        { id: "p1", language: "python", source: "print('a')\n1 + 1", executionCount: 3, outputs: [
-          { type: "stream", stream: "stdout", text: "a\n" },
-          { type: "result", executionCount: 3, value: { kind: "int", value: "2" }, repr: "2" },
-        ] },
-        { id: "t1", language: "typescript", source: "const x: number = 1;\nx", executionCount: null, outputs: [
-          { type: "diagnostics", diagnostics: [{ line: 1, column: 7, message: "example" }] },
-        ] },
+        {
+          id: "p1",
+          language: "python",
+          source: "print('a')\n1 + 1",
+          executionCount: 3,
+          outputs: [
+            { type: "stream", stream: "stdout", text: "a\n" },
+            { type: "result", executionCount: 3, value: { kind: "int", value: "2" }, repr: "2" },
+          ],
+        },
+        {
+          id: "t1",
+          language: "typescript",
+          source: "const x: number = 1;\nx",
+          executionCount: null,
+          outputs: [{ type: "diagnostics", diagnostics: [{ line: 1, column: 7, message: "example" }] }],
+        },
       ],
     };
     await client.request("notebooks.save", { path: "notebooks/round.ipynb", notebook });
-    const raw = JSON.parse((await client.request("workspace.read", { path: "notebooks/round.ipynb" })).text) as { nbformat: number; cells: unknown[] };
+    const raw = JSON.parse((await client.request("workspace.read", { path: "notebooks/round.ipynb" })).text) as {
+      nbformat: number;
+      cells: unknown[];
+    };
     expect(raw.nbformat).toBe(4);
     expect(raw.cells).toHaveLength(2);
     const opened = await client.request("notebooks.open", { path: "notebooks/round.ipynb" });
@@ -208,8 +266,11 @@ describe("notebooks", () => {
 
   it("runs a TypeScript cell: console.log is stdout, the last expression the result", async () => {
     const result = await client.request("notebooks.run", {
-      notebookId: "nb-ts", cellId: "t", language: "typescript",
-      source: "const xs: number[] = [1, 2, 3];\nconsole.log('sum', xs.reduce((a, b) => a + b, 0));\nawait Promise.resolve(xs.length * 2)",
+      notebookId: "nb-ts",
+      cellId: "t",
+      language: "typescript",
+      source:
+        "const xs: number[] = [1, 2, 3];\nconsole.log('sum', xs.reduce((a, b) => a + b, 0));\nawait Promise.resolve(xs.length * 2)",
     });
     expect(result.status).toBe("ok");
     expect(result.executionCount).toBe(1);
@@ -221,7 +282,10 @@ describe("notebooks", () => {
 
   it("reports TypeScript type errors as diagnostics and does not run the cell", async () => {
     const result = await client.request("notebooks.run", {
-      notebookId: "nb-ts", cellId: "bad", language: "typescript", source: "console.log('ran');\nconst n: number = 'text';",
+      notebookId: "nb-ts",
+      cellId: "bad",
+      language: "typescript",
+      source: "console.log('ran');\nconst n: number = 'text';",
     });
     expect(result.status).toBe("error");
     // A cell that does not compile never runs, so it takes no execution count.
@@ -235,21 +299,29 @@ describe("notebooks", () => {
 describe("generated SDKs", () => {
   it("generates the example manifest into the workspace and a TypeScript cell calls it", async () => {
     const { text } = await client.request("workspace.read", { path: "manifests/stdlib.manifest.yaml" });
-    const generated = await client.request("manifests.generate", { text, path: "manifests/stdlib.manifest.yaml", write: true });
+    const generated = await client.request("manifests.generate", {
+      text,
+      path: "manifests/stdlib.manifest.yaml",
+      write: true,
+    });
     expect(generated.diagnostics).toEqual([]);
     expect(generated.ok).toBe(true);
     expect(generated.outputDir).toBe(join(scratch, "workspace", "manifests", "generated", "stdlib"));
     expect(generated.files.map((f) => f.path)).toContain("index.ts");
     const cell = await client.request("notebooks.run", {
-      notebookId: "nb-sdk", cellId: "sdk", language: "typescript",
-      source: 'import { stdlib } from "./manifests/generated/stdlib/index.js";\nconst m = await stdlib.statistics.mean([1, 2, 3, 4]);\nm',
+      notebookId: "nb-sdk",
+      cellId: "sdk",
+      language: "typescript",
+      source:
+        'import { stdlib } from "./manifests/generated/stdlib/index.js";\nconst m = await stdlib.statistics.mean([1, 2, 3, 4]);\nm',
     });
     expect(cell.outputs).toEqual([expect.objectContaining({ type: "result", value: { kind: "float", value: 2.5 } })]);
     expect(cell.status).toBe("ok");
   }, 120_000);
 
   it("reports unknown entrypoints as positioned diagnostics instead of generating", async () => {
-    const text = "version: 1\nintegrations:\n  - package: statistics\n    entrypoints:\n      functions: [no_such_function]\n";
+    const text =
+      "version: 1\nintegrations:\n  - package: statistics\n    entrypoints:\n      functions: [no_such_function]\n";
     const generated = await client.request("manifests.generate", { text, write: false });
     expect(generated.ok).toBe(false);
     expect(generated.diagnostics[0]?.message).toMatch(/no_such_function/);
@@ -260,7 +332,9 @@ describe("generated SDKs", () => {
 describe("training", () => {
   it("lists runs from the workspace's store and rejects an invalid config", async () => {
     expect(await client.request("training.runs", {})).toEqual([]);
-    await expect(client.request("training.start", { configText: "model: 3\n" })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(client.request("training.start", { configText: "model: 3\n" })).rejects.toMatchObject({
+      code: "bad_request",
+    });
     await expect(client.request("training.run", { runId: "missing" })).rejects.toMatchObject({ code: "not_found" });
   });
 });
@@ -268,7 +342,9 @@ describe("training", () => {
 describe("console", () => {
   it("evaluates 1+1 to 2", async () => {
     const result = await client.request("console.eval", { session: "main", code: "1+1" });
-    expect(result.outputs).toEqual([expect.objectContaining({ type: "result", repr: "2", value: { kind: "int", value: "2" } })]);
+    expect(result.outputs).toEqual([
+      expect.objectContaining({ type: "result", repr: "2", value: { kind: "int", value: "2" } }),
+    ]);
     await client.waitForEvent("console.output", (e) => e.session === "main" && e.output.type === "result");
   });
 
@@ -280,11 +356,18 @@ describe("console", () => {
 
   it("cancels a request when the client sends a cancel message", async () => {
     const controller = new AbortController();
-    const running = client.request("console.eval", { session: "cancel-me", code: "import time; time.sleep(30)" }, controller.signal);
+    const running = client.request(
+      "console.eval",
+      { session: "cancel-me", code: "import time; time.sleep(30)" },
+      controller.signal,
+    );
     await new Promise((r) => setTimeout(r, 500));
     const started = performance.now();
     controller.abort();
-    const outcome = await running.then((r) => r.status, (e: unknown) => (e instanceof ApiError ? e.code : String(e)));
+    const outcome = await running.then(
+      (r) => r.status,
+      (e: unknown) => (e instanceof ApiError ? e.code : String(e)),
+    );
     expect(["interrupted", "cancelled"]).toContain(outcome);
     expect(performance.now() - started).toBeLessThan(2_000);
   });
@@ -294,7 +377,10 @@ describe("workers", () => {
   it("lists workers and keeps their output", async () => {
     const pool = await client.request("workers.list", {});
     expect(pool.size).toBe(2);
-    await client.request("console.eval", { session: "log", code: "import sys; sys.__stdout__.write('to-the-log\\n'); sys.__stdout__.flush()" });
+    await client.request("console.eval", {
+      session: "log",
+      code: "import sys; sys.__stdout__.write('to-the-log\\n'); sys.__stdout__.flush()",
+    });
     const output = await client.waitForEvent("worker.output", (e) => e.text.includes("to-the-log"));
     const { text } = await client.request("workers.log", { workerId: output.workerId });
     expect(text).toContain("to-the-log");
@@ -304,7 +390,10 @@ describe("workers", () => {
     const before = (await client.request("workers.list", {})).workers.find((w) => w.id === "w1")!;
     await client.request("workers.kill", { workerId: "w1" });
     const back = await client.waitForEvent("pool.changed", (pool) =>
-      pool.workers.some((w) => w.id === "w1" && w.generation > before.generation && w.state === "idle" && w.pid !== before.pid));
+      pool.workers.some(
+        (w) => w.id === "w1" && w.generation > before.generation && w.state === "idle" && w.pid !== before.pid,
+      ),
+    );
     expect(back.workers.find((w) => w.id === "w1")?.restarts).toBeGreaterThan(before.restarts);
     await expect(client.request("workers.kill", { workerId: "w9" })).rejects.toMatchObject({ code: "not_found" });
   }, 30_000);

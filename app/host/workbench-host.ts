@@ -69,7 +69,10 @@ export class WorkbenchHost {
   readonly #disposers: (() => void | Promise<void>)[] = [];
   #disposed = false;
 
-  private constructor(readonly workspace: WorkspaceFolder, private readonly options: HostOptions) {
+  private constructor(
+    readonly workspace: WorkspaceFolder,
+    private readonly options: HostOptions,
+  ) {
     this.#status = {
       state: "starting",
       error: null,
@@ -84,12 +87,16 @@ export class WorkbenchHost {
     const engine = this.#startEngine();
     this.ready = engine.then(() => undefined);
     this.ready.catch(() => undefined); // reported through host.status
-    this.service = new WorkbenchService(this.events, {
-      "host.status": async () => this.status(),
-      ...workspaceHandlers(workspace),
-      ...manifestSchemaHandler(),
-      ...trainingSchemaHandler(),
-    }, engine);
+    this.service = new WorkbenchService(
+      this.events,
+      {
+        "host.status": async () => this.status(),
+        ...workspaceHandlers(workspace),
+        ...manifestSchemaHandler(),
+        ...trainingSchemaHandler(),
+      },
+      engine,
+    );
   }
 
   /** Prepares (and on first run seeds) the workspace, then starts the Python pool in the background. */
@@ -109,7 +116,11 @@ export class WorkbenchHost {
 
   /** The running bridge (for in-process callers); throws while the engine is not up. */
   get bridge(): PythonBridge {
-    if (!this.#bridge) throw new RequestError("unavailable", `the Python engine is ${this.#status.state}${this.#status.error ? `: ${this.#status.error}` : ""}`);
+    if (!this.#bridge)
+      throw new RequestError(
+        "unavailable",
+        `the Python engine is ${this.#status.state}${this.#status.error ? `: ${this.#status.error}` : ""}`,
+      );
     return this.#bridge;
   }
 
@@ -124,7 +135,9 @@ export class WorkbenchHost {
       const placement = this.options.placement ?? placementFromEnvironment();
       // Session state (bridge.state) beside the run store: it outlives workers and the workbench itself.
       const runsDb = this.options.runsDb ?? defaultRunStorePath();
-      const stateStore = new SqliteStateStore(runsDb === ":memory:" ? ":memory:" : join(dirname(runsDb), "session-state.db"));
+      const stateStore = new SqliteStateStore(
+        runsDb === ":memory:" ? ":memory:" : join(dirname(runsDb), "session-state.db"),
+      );
       this.#disposers.push(() => stateStore.close());
       const bridgeOptions = {
         poolSize: this.options.poolSize ?? 2,
@@ -135,15 +148,16 @@ export class WorkbenchHost {
         ...(placement === undefined ? {} : { placement }),
       };
       const environments = this.options.environments ?? [];
-      pools = environments.length === 0
-        ? HostPools.single(await PythonBridge.start(bridgeOptions))
-        : HostPools.of(await EnvironmentPools.start(environments, bridgeOptions), environments);
+      pools =
+        environments.length === 0
+          ? HostPools.single(await PythonBridge.start(bridgeOptions))
+          : HostPools.of(await EnvironmentPools.start(environments, bridgeOptions), environments);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.#setStatus({ state: "failed", error: message });
       throw new RequestError("unavailable", `The Python engine could not start: ${message}`);
     }
-    const disposePools = async (): Promise<void> => void await Promise.all(pools.list.map((p) => p.bridge.dispose()));
+    const disposePools = async (): Promise<void> => void (await Promise.all(pools.list.map((p) => p.bridge.dispose())));
     if (this.#disposed) {
       await disposePools();
       throw new RequestError("unavailable", "the workbench host was shut down while the Python engine started");
@@ -164,13 +178,28 @@ export class WorkbenchHost {
     const bridge = pools.defaultBridge;
     const workers = new WorkersFeature(pools, this.events);
     // Describes (Libraries, manifest generate/diff/completions) of an integration with an environment run in its pool.
-    const describer = new LibraryDescriber({ bridge, ...(pools.list.length > 1 ? { bridgeFor: (module: string) => pools.bridgeFor(module) } : {}) });
+    const describer = new LibraryDescriber({
+      bridge,
+      ...(pools.list.length > 1 ? { bridgeFor: (module: string) => pools.bridgeFor(module) } : {}),
+    });
     this.options.metrics?.watchDescriber(describer);
-    const python = new PythonCellRunner(bridge, (workerId, stream, text) => workers.recordCellOutput(workerId, stream, text));
+    const python = new PythonCellRunner(bridge, (workerId, stream, text) =>
+      workers.recordCellOutput(workerId, stream, text),
+    );
     const typescript = new TypeScriptCells(bridge, this.workspace);
-    const training = new TrainingFeature(bridge, this.workspace, this.events, this.options.runsDb ?? defaultRunStorePath());
+    const training = new TrainingFeature(
+      bridge,
+      this.workspace,
+      this.events,
+      this.options.runsDb ?? defaultRunStorePath(),
+    );
     // Disposed in reverse: features stop before the bridge they use.
-    this.#disposers.push(() => describer.dispose(), () => workers.dispose(), () => typescript.dispose(), () => training.dispose());
+    this.#disposers.push(
+      () => describer.dispose(),
+      () => workers.dispose(),
+      () => typescript.dispose(),
+      () => training.dispose(),
+    );
     return {
       ...libraryHandlers(describer),
       ...manifestCheckHandlers(describer),

@@ -1,5 +1,9 @@
 // Signature coverage: how many callables got their full parameter list, and from which source.
-import { SignatureSource, type FunctionDescriptor, type LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
+import {
+  SignatureSource,
+  type FunctionDescriptor,
+  type LibraryDescriptor,
+} from "../../proto/generated/snakebridge/v1/describe.js";
 import type { ResolvedIntegration } from "./manifest/resolve-entrypoints.js";
 import { isRecovered } from "./codegen/emit-callable.js";
 
@@ -27,7 +31,9 @@ const UNTYPED = new Set(["unknown", "Any", ""]);
 function fullyTyped(fn: FunctionDescriptor): boolean {
   const signature = fn.signatures[0];
   if (!signature) return false;
-  return signature.parameters.every((p) => !UNTYPED.has(p.type?.name ?? "")) && !UNTYPED.has(signature.returns?.name ?? "");
+  return (
+    signature.parameters.every((p) => !UNTYPED.has(p.type?.name ?? "")) && !UNTYPED.has(signature.returns?.name ?? "")
+  );
 }
 
 /** Coverage over a list of callables, each with the path to report it by. */
@@ -53,7 +59,8 @@ export function coverageOf(callables: readonly { path: string; fn: FunctionDescr
 export function libraryCoverage(library: LibraryDescriptor): CoverageReport {
   const callables: { path: string; fn: FunctionDescriptor }[] = [];
   for (const module of library.modules) {
-    for (const fn of module.functions) if (fn.signatures.length) callables.push({ path: fn.path || `${module.name}.${fn.name}`, fn });
+    for (const fn of module.functions)
+      if (fn.signatures.length) callables.push({ path: fn.path || `${module.name}.${fn.name}`, fn });
     for (const cls of module.classes) {
       if (!cls.init) continue;
       const path = cls.path || `${module.name}.${cls.name}`;
@@ -68,7 +75,8 @@ export function libraryCoverage(library: LibraryDescriptor): CoverageReport {
 export function manifestCoverage(integrations: readonly ResolvedIntegration[]): CoverageReport {
   const callables: { path: string; fn: FunctionDescriptor }[] = [];
   for (const integration of integrations) {
-    for (const f of integration.functions) callables.push({ path: f.function.path || `${f.module}.${f.function.name}`, fn: f.function });
+    for (const f of integration.functions)
+      callables.push({ path: f.function.path || `${f.module}.${f.function.name}`, fn: f.function });
     for (const c of integration.classes) {
       const path = c.class.path || `${c.module}.${c.class.name}`;
       if (c.class.init) callables.push({ path, fn: c.class.init });
@@ -80,7 +88,12 @@ export function manifestCoverage(integrations: readonly ResolvedIntegration[]): 
 
 /** One line per source, e.g. "29/30 recovered (96.7%): inspect 27, docstring_signature 2, none 1". */
 export function formatCoverage(report: CoverageReport): string {
-  const sources = Object.entries(report.bySource).sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join(", ");
-  return `${report.recovered}/${report.total} full signatures (${(report.share * 100).toFixed(1)}%), ` +
-    `${report.fullyTyped} fully typed; by source: ${sources || "none"}`;
+  const sources = Object.entries(report.bySource)
+    .sort((a, b) => b[1] - a[1])
+    .map(([s, n]) => `${s} ${n}`)
+    .join(", ");
+  return (
+    `${report.recovered}/${report.total} full signatures (${(report.share * 100).toFixed(1)}%), ` +
+    `${report.fullyTyped} fully typed; by source: ${sources || "none"}`
+  );
 }

@@ -60,7 +60,8 @@ export function formatLibraryTree(library: LibraryDescriptor): string {
       for (const method of cls.methods) lines.push(`    .${callableLine(method.name, method)}`);
     }
     for (const fn of module.functions) lines.push(`  ${callableLine(`${module.name}.${fn.name}`, fn)}`);
-    for (const constant of module.constants) lines.push(`  ${module.name}.${constant.name} = ${shorten(constant.repr, 50)}`);
+    for (const constant of module.constants)
+      lines.push(`  ${module.name}.${constant.name} = ${shorten(constant.repr, 50)}`);
     if (module.submodules.length) lines.push(`  submodules: ${module.submodules.join(", ")}`);
   }
   for (const warning of library.warnings) lines.push(`warning: ${warning}`);

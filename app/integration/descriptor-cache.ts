@@ -52,7 +52,10 @@ export function introspectionFingerprint(): string {
   const dir = join(workerPackageRoot, "snakebridge_worker", "introspect");
   const hash = createHash("sha256");
   try {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".py")).sort()) hash.update(file).update(readFileSync(join(dir, file)));
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith(".py"))
+      .sort())
+      hash.update(file).update(readFileSync(join(dir, file)));
   } catch {
     hash.update("introspect-source-unavailable");
   }
@@ -62,8 +65,16 @@ export function introspectionFingerprint(): string {
 
 /** A stable digest of a key (its fields in a fixed order) and of the agent that produced the descriptor. */
 export function digestKey(key: DescriptorKey): string {
-  const ordered = [key.module, key.depth, key.includePrivate, key.libraryVersion, key.pythonExecutable, key.pythonVersion, key.manifestHash,
-    introspectionFingerprint()];
+  const ordered = [
+    key.module,
+    key.depth,
+    key.includePrivate,
+    key.libraryVersion,
+    key.pythonExecutable,
+    key.pythonVersion,
+    key.manifestHash,
+    introspectionFingerprint(),
+  ];
   return createHash("sha256").update(JSON.stringify(ordered)).digest("hex").slice(0, 24);
 }
 
@@ -94,7 +105,12 @@ export class DescriptorCache {
   async put(key: DescriptorKey, descriptor: LibraryDescriptor): Promise<CachedDescriptor> {
     const file = this.#file(key);
     const entry: CachedDescriptor = { key, descriptor, storedAt: Date.now(), file };
-    const stored: StoredEntry = { format: 1, key, storedAt: entry.storedAt, descriptor: LibraryDescriptor.toJSON(descriptor) };
+    const stored: StoredEntry = {
+      format: 1,
+      key,
+      storedAt: entry.storedAt,
+      descriptor: LibraryDescriptor.toJSON(descriptor),
+    };
     await mkdir(this.dir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
     await writeFile(temporary, JSON.stringify(stored));
@@ -106,13 +122,17 @@ export class DescriptorCache {
   /** Every entry on disk (for listings and `clean`). */
   async entries(): Promise<CachedDescriptor[]> {
     const names = await this.#names();
-    const entries = await Promise.all(names.filter((n) => n.endsWith(".json")).map((n) => this.#read(join(this.dir, n))));
+    const entries = await Promise.all(
+      names.filter((n) => n.endsWith(".json")).map((n) => this.#read(join(this.dir, n))),
+    );
     return entries.filter((e): e is CachedDescriptor => e !== undefined);
   }
 
   /** Names of the modules with a cached descriptor, read from the file names (no descriptor is parsed). */
   async modules(): Promise<string[]> {
-    const names = (await this.#names()).map((n) => /^(.+)-[0-9a-f]{24}\.json$/.exec(n)?.[1]).filter((m): m is string => m !== undefined);
+    const names = (await this.#names())
+      .map((n) => /^(.+)-[0-9a-f]{24}\.json$/.exec(n)?.[1])
+      .filter((m): m is string => m !== undefined);
     return [...new Set(names)];
   }
 
@@ -145,9 +165,17 @@ export class DescriptorCache {
     try {
       const stored = JSON.parse(text) as StoredEntry;
       if (stored.format !== 1) return undefined; // written by another cache format: treated as a miss, then overwritten
-      return { key: stored.key, storedAt: stored.storedAt, descriptor: LibraryDescriptor.fromJSON(stored.descriptor), file };
+      return {
+        key: stored.key,
+        storedAt: stored.storedAt,
+        descriptor: LibraryDescriptor.fromJSON(stored.descriptor),
+        file,
+      };
     } catch (error) {
-      throw new Error(`The descriptor cache file ${file} is damaged (${(error as Error).message}); run \`snakebridge clean\` to empty the cache.`, { cause: error });
+      throw new Error(
+        `The descriptor cache file ${file} is damaged (${(error as Error).message}); run \`snakebridge clean\` to empty the cache.`,
+        { cause: error },
+      );
     }
   }
 }

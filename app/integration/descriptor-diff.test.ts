@@ -9,13 +9,20 @@ import { diffDescriptors, isEmptyDiff, normalizeRepr } from "./descriptor-diff.j
 function library(defaultRepr: string): LibraryDescriptor {
   return LibraryDescriptor.fromPartial({
     name: "m",
-    modules: [{
-      name: "m",
-      functions: [{
-        name: "f", path: "m.f",
-        signatures: [{ text: `(junk=${defaultRepr})`, parameters: [{ name: "junk", kind: 2, hasDefault: true, defaultRepr }] }],
-      }],
-    }],
+    modules: [
+      {
+        name: "m",
+        functions: [
+          {
+            name: "f",
+            path: "m.f",
+            signatures: [
+              { text: `(junk=${defaultRepr})`, parameters: [{ name: "junk", kind: 2, hasDefault: true, defaultRepr }] },
+            ],
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -35,7 +42,9 @@ describe("normalizeRepr", () => {
 
 describe("diffDescriptors", () => {
   it("ignores addresses but reports a changed default", () => {
-    expect(isEmptyDiff(diffDescriptors(library("<function g at 0x7f01>"), library("<function g at 0x7f99>")))).toBe(true);
+    expect(isEmptyDiff(diffDescriptors(library("<function g at 0x7f01>"), library("<function g at 0x7f99>")))).toBe(
+      true,
+    );
     const changed = diffDescriptors(library("<function g at 0x7f01>"), library("<function h at 0x7f01>"));
     expect(changed.changed).toEqual([{ path: "m.f", before: "(junk=<function g>)", after: "(junk=<function h>)" }]);
   });
@@ -51,7 +60,10 @@ describe("diffDescriptors", () => {
     };
     const first = await describeOnce();
     const second = await describeOnce();
-    const reprs = (d: LibraryDescriptor): string[] => d.modules.flatMap((m) => m.functions.flatMap((f) => f.signatures.flatMap((s) => s.parameters.map((p) => p.defaultRepr))));
+    const reprs = (d: LibraryDescriptor): string[] =>
+      d.modules.flatMap((m) =>
+        m.functions.flatMap((f) => f.signatures.flatMap((s) => s.parameters.map((p) => p.defaultRepr))),
+      );
     // The premise: raw reprs carry addresses that differ between the two processes.
     expect(reprs(first).filter((r) => / at 0x/.test(r)).length).toBeGreaterThan(0);
     expect(diffDescriptors(first, second)).toEqual({ added: [], removed: [], changed: [] });

@@ -1,5 +1,10 @@
 // Compares two descriptors of one library: which callable signatures were added, removed or changed.
-import type { FunctionDescriptor, LibraryDescriptor, SignatureDescriptor, TypeExpr } from "../../proto/generated/snakebridge/v1/describe.js";
+import type {
+  FunctionDescriptor,
+  LibraryDescriptor,
+  SignatureDescriptor,
+  TypeExpr,
+} from "../../proto/generated/snakebridge/v1/describe.js";
 
 export interface SignatureChange {
   path: string;

@@ -28,7 +28,12 @@ export interface DescribeOutcome {
 
 /** A module the interpreter cannot import, with the pip command that fixes it. */
 export class PackageNotInstalledError extends Error {
-  constructor(readonly module: string, readonly packageName: string, readonly identity: LibraryIdentity, versionConstraint = "") {
+  constructor(
+    readonly module: string,
+    readonly packageName: string,
+    readonly identity: LibraryIdentity,
+    versionConstraint = "",
+  ) {
     const requirement = `${packageName}${versionConstraint}`;
     super(
       `Python package "${packageName}" (module "${module}") is not installed in ${identity.pythonExecutable} (${identity.pythonVersion}). ` +
@@ -76,9 +81,18 @@ export class LibraryDescriber {
   }
 
   /** The installed identity of a module; throws PackageNotInstalledError when it is missing. */
-  async identify(module: string, options: { refresh?: boolean; packageName?: string; versionConstraint?: string } = {}): Promise<LibraryIdentity> {
+  async identify(
+    module: string,
+    options: { refresh?: boolean; packageName?: string; versionConstraint?: string } = {},
+  ): Promise<LibraryIdentity> {
     const identity = await this.identities.resolve(this.#pythonFor(module), module, options);
-    if (!identity.found) throw new PackageNotInstalledError(module, options.packageName ?? module.split(".")[0]!, identity, options.versionConstraint);
+    if (!identity.found)
+      throw new PackageNotInstalledError(
+        module,
+        options.packageName ?? module.split(".")[0]!,
+        identity,
+        options.versionConstraint,
+      );
     return identity;
   }
 
@@ -102,7 +116,14 @@ export class LibraryDescriber {
     const key = this.keyFor(identity, options);
     if (!options.refresh) {
       const cached = await this.cache.get(key, options.maxAgeMs === undefined ? {} : { maxAgeMs: options.maxAgeMs });
-      if (cached) return { descriptor: cached.descriptor, identity, fromCache: true, key, elapsedMs: performance.now() - started };
+      if (cached)
+        return {
+          descriptor: cached.descriptor,
+          identity,
+          fromCache: true,
+          key,
+          elapsedMs: performance.now() - started,
+        };
     }
     const descriptor = await this.introspect(module, options);
     await this.cache.put(key, descriptor);
@@ -111,7 +132,7 @@ export class LibraryDescriber {
 
   /** Fresh introspection in a worker, bypassing and not touching the cache (used by diff). */
   async introspect(module: string, options: DescribeOptions = {}): Promise<LibraryDescriptor> {
-    const bridge = this.#bridgeFor?.(module) ?? await this.#ensureBridge();
+    const bridge = this.#bridgeFor?.(module) ?? (await this.#ensureBridge());
     return bridge.describe(module, {
       depth: options.depth ?? 1,
       includePrivate: options.includePrivate ?? false,

@@ -25,8 +25,14 @@ export async function diffManifest(loaded: LoadedManifest, describer: LibraryDes
     const identity = await describer.identify(module, { packageName: spec.package, refresh: true });
     // Any cached version counts: after an upgrade the old version's descriptor is exactly what to compare with.
     const cached = entries
-      .filter((e) => e.key.module === module && e.key.depth === depth && !e.key.includePrivate &&
-        e.key.manifestHash === manifestHash && e.key.pythonExecutable === identity.pythonExecutable)
+      .filter(
+        (e) =>
+          e.key.module === module &&
+          e.key.depth === depth &&
+          !e.key.includePrivate &&
+          e.key.manifestHash === manifestHash &&
+          e.key.pythonExecutable === identity.pythonExecutable,
+      )
       .sort((a, b) => b.storedAt - a.storedAt)[0];
     const fresh = await describer.introspect(module, { depth });
     const empty = { ...fresh, modules: [] };

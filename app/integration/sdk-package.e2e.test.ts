@@ -46,7 +46,8 @@ const GOOD = [
   '  return typed.difflib.getCloseMatches("appel", ["apple", "ape"]);',
   "}",
 ].join("\n");
-const BAD = 'import { typed } from "./sdk/index.js";\nexport const wrong = typed.difflib.getCloseMatches("appel", [1, 2]);\n';
+const BAD =
+  'import { typed } from "./sdk/index.js";\nexport const wrong = typed.difflib.getCloseMatches("appel", [1, 2]);\n';
 
 let scratch: string;
 let selfDir: string;
@@ -56,11 +57,17 @@ let files: GeneratedFile[];
 /** Type-checks `entries` under --strict with `options` added; diagnostics as "file(line): TSnnnn message". */
 function typeCheck(base: string, entries: string[], options: ts.CompilerOptions): string[] {
   const program = ts.createProgram(entries, {
-    strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
     ...options,
   });
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${relative(base, d.file.fileName)}(${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1})` : "";
+    const where = d.file
+      ? `${relative(base, d.file.fileName)}(${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1})`
+      : "";
     return `${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
   });
 }
@@ -79,7 +86,10 @@ function expectOnlyTheDeliberateError(diagnostics: string[]): void {
 }
 
 beforeAll(async () => {
-  if (!existsSync(declarations)) throw new Error(`${declarations} is missing: the runtime's declarations come from the build. Run: npm run build:node`);
+  if (!existsSync(declarations))
+    throw new Error(
+      `${declarations} is missing: the runtime's declarations come from the build. Run: npm run build:node`,
+    );
   scratch = await mkdtemp(join(tmpdir(), "sb-sdk-package-"));
   const bridge = await PythonBridge.start({ poolSize: 1 });
   const describer = new LibraryDescriber({ cache: new DescriptorCache(join(scratch, "cache")), bridge });
@@ -105,7 +115,10 @@ describe("an SDK with the default runtime import type-checks under --strict", ()
     await mkdir(join(root, ".snakebridge"), { recursive: true });
     selfDir = await mkdtemp(join(root, ".snakebridge", "sdk-self-"));
     const entries = await writeProject(selfDir);
-    const diagnostics = typeCheck(selfDir, entries, { types: ["node"], typeRoots: [join(root, "node_modules", "@types")] });
+    const diagnostics = typeCheck(selfDir, entries, {
+      types: ["node"],
+      typeRoots: [join(root, "node_modules", "@types")],
+    });
     expectOnlyTheDeliberateError(diagnostics);
   }, 180_000); // a full type check of the runtime's declarations: ~20 s alone, much longer on a loaded machine
 
@@ -113,7 +126,11 @@ describe("an SDK with the default runtime import type-checks under --strict", ()
     const packDir = join(scratch, "pack");
     await mkdir(packDir, { recursive: true });
     // --ignore-scripts: `prepare` would rebuild dist/ (shared); the tarball ships the dist/ this run reads.
-    const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", packDir], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", packDir], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(pack.status, pack.stderr).toBe(0);
     const tarball = join(packDir, (JSON.parse(pack.stdout) as { filename: string }[])[0]!.filename);
 
@@ -122,12 +139,25 @@ describe("an SDK with the default runtime import type-checks under --strict", ()
     // The machine has no network. A user online runs plain `npm install <tarball>`; offline, npm cannot fetch the
     // package's dependencies, so overrides point each one at this checkout's installed copy (a local mirror). The
     // package itself still comes from the tarball, unpacked by npm exactly as for a user.
-    const dependencies = (JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies;
-    const overrides = Object.fromEntries(Object.keys(dependencies).map((name) => [name, `file:${join(root, "node_modules", name)}`]));
-    await writeFile(join(project, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module", overrides }, null, 2));
-    const install = spawnSync("npm", ["install", "--offline", "--no-package-lock", "--ignore-scripts", "--no-audit", "--no-fund", tarball], {
-      cwd: project, encoding: "utf8", timeout: 120_000,
-    });
+    const dependencies = (
+      JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> }
+    ).dependencies;
+    const overrides = Object.fromEntries(
+      Object.keys(dependencies).map((name) => [name, `file:${join(root, "node_modules", name)}`]),
+    );
+    await writeFile(
+      join(project, "package.json"),
+      JSON.stringify({ name: "user-project", private: true, type: "module", overrides }, null, 2),
+    );
+    const install = spawnSync(
+      "npm",
+      ["install", "--offline", "--no-package-lock", "--ignore-scripts", "--no-audit", "--no-fund", tarball],
+      {
+        cwd: project,
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
     expect(install.status, install.stderr).toBe(0);
     const installed = join(project, "node_modules", "snakebridge-workbench");
     expect(existsSync(join(installed, "dist", "app", "integration", "runtime", "index.d.ts"))).toBe(true);

@@ -39,12 +39,21 @@ async function generate(name: string, describer: LibraryDescriber): Promise<stri
 /** Type-checks files with the compiler API under --strict; diagnostics as "file(line): message". */
 function typeCheck(files: string[]): string[] {
   const program = ts.createProgram(files, {
-    strict: true, noEmit: true, noUncheckedIndexedAccess: true, target: ts.ScriptTarget.ES2022, lib: ["lib.es2023.d.ts"],
-    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ["node"], skipLibCheck: true,
+    strict: true,
+    noEmit: true,
+    noUncheckedIndexedAccess: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ["lib.es2023.d.ts"],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: ["node"],
+    skipLibCheck: true,
     typeRoots: [resolve(here, "..", "..", "node_modules", "@types")],
   });
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${relative(outRoot, d.file.fileName)}(${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1})` : "";
+    const where = d.file
+      ? `${relative(outRoot, d.file.fileName)}(${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1})`
+      : "";
     return `${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
 }
@@ -72,28 +81,33 @@ describe("generated SDKs", () => {
     await mkdir(usage, { recursive: true });
     const good = join(usage, "good.ts");
     const bad = join(usage, "bad.ts");
-    await writeFile(good, [
-      'import { stdlib } from "../stdlib/index.js";',
-      'import { np } from "../numpy/index.js";',
-      'import { Fraction } from "../classes/fractions.js";',
-      "export async function use(): Promise<void> {",
-      "  await stdlib.statistics.mean([1, 2, 3, 4]);",
-      "  await np.numpy.linspace(0, 1, 5, undefined, undefined, undefined, undefined, { device: 'cpu' });",
-      "  await stdlib.json.toJson({ b: 1 }, { sortKeys: true, indent: 2 });",
-      "  const f = await Fraction.create(1, 3);",
-      "  await f.limitDenominator(10);",
-      "  await f.release();",
-      "}",
-    ].join("\n"));
-    await writeFile(bad, [
-      'import { np } from "../numpy/index.js";',
-      'export const wrong = np.numpy.linspace(0, 1, "five");',
-    ].join("\n"));
+    await writeFile(
+      good,
+      [
+        'import { stdlib } from "../stdlib/index.js";',
+        'import { np } from "../numpy/index.js";',
+        'import { Fraction } from "../classes/fractions.js";',
+        "export async function use(): Promise<void> {",
+        "  await stdlib.statistics.mean([1, 2, 3, 4]);",
+        "  await np.numpy.linspace(0, 1, 5, undefined, undefined, undefined, undefined, { device: 'cpu' });",
+        "  await stdlib.json.toJson({ b: 1 }, { sortKeys: true, indent: 2 });",
+        "  const f = await Fraction.create(1, 3);",
+        "  await f.limitDenominator(10);",
+        "  await f.release();",
+        "}",
+      ].join("\n"),
+    );
+    await writeFile(
+      bad,
+      ['import { np } from "../numpy/index.js";', 'export const wrong = np.numpy.linspace(0, 1, "five");'].join("\n"),
+    );
     const generated = ["stdlib", "numpy", "classes"].map((n) => join(outRoot, n, "index.ts"));
     const diagnostics = typeCheck([...generated, good, bad]);
     expect(diagnostics.filter((d) => !d.startsWith(join("usage", "bad.ts")))).toEqual([]);
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatch(/^usage\/bad\.ts\(2\): TS2345 Argument of type 'string' is not assignable to parameter of type 'number'/);
+    expect(diagnostics[0]).toMatch(
+      /^usage\/bad\.ts\(2\): TS2345 Argument of type 'string' is not assignable to parameter of type 'number'/,
+    );
   }, 120_000);
 
   it("report signature coverage per manifest", () => {
@@ -147,7 +161,10 @@ describe("generated SDKs", () => {
   it("a wrong-typed argument forced past the compiler is a Python TypeError", async () => {
     const { np } = await import(pathToFileURL(join(outRoot, "numpy", "index.ts")).href);
     const linspace = np.numpy.linspace as (...args: unknown[]) => Promise<unknown>;
-    const failure = await linspace(0, 1, "five").then(() => undefined, (error: unknown) => error);
+    const failure = await linspace(0, 1, "five").then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(PythonError);
     expect((failure as PythonError).pythonType).toBe("TypeError");
     expect((failure as PythonError).classification).toBe("type_error");
@@ -156,7 +173,11 @@ describe("generated SDKs", () => {
 
 describe("descriptor cache", () => {
   it("answers a warm describe without starting Python", async () => {
-    const cold = new LibraryDescriber({ cache: new DescriptorCache(cacheDir), bridge, python: bridge.interpreter.executable });
+    const cold = new LibraryDescriber({
+      cache: new DescriptorCache(cacheDir),
+      bridge,
+      python: bridge.interpreter.executable,
+    });
     const first = await cold.describe("json", { depth: 0 });
     expect(first.fromCache).toBe(false);
     // A new describer (as a new CLI process would have): fresh memory, same disk cache, no bridge.

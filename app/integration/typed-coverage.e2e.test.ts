@@ -13,7 +13,19 @@ import { resolveManifest } from "./manifest/resolve-manifest.js";
 import { formatTypedCoverage, libraryTypedCoverage, manifestTypedCoverage, typedCoverageOf } from "./typed-coverage.js";
 
 /** Standard-library modules written without annotations in CPython 3.11: all their types come from typeshed. */
-const UNANNOTATED_STDLIB = ["difflib", "textwrap", "shlex", "colorsys", "heapq", "fnmatch", "base64", "calendar", "fractions", "statistics", "html"];
+const UNANNOTATED_STDLIB = [
+  "difflib",
+  "textwrap",
+  "shlex",
+  "colorsys",
+  "heapq",
+  "fnmatch",
+  "base64",
+  "calendar",
+  "fractions",
+  "statistics",
+  "html",
+];
 
 let bridge: PythonBridge;
 let describer: LibraryDescriber;
@@ -51,7 +63,10 @@ integrations:
 /** The declaration line(s) of `name` in a generated module, without the body. */
 function declarations(module: string, name: string): string[] {
   const text = sources.get(module) ?? "";
-  return text.split("\n").filter((line) => new RegExp(`^\\s*(export )?(static )?(async )?(function )?${name}\\b[<(]`).test(line)).map((l) => l.trim());
+  return text
+    .split("\n")
+    .filter((line) => new RegExp(`^\\s*(export )?(static )?(async )?(function )?${name}\\b[<(]`).test(line))
+    .map((l) => l.trim());
 }
 
 beforeAll(async () => {
@@ -83,7 +98,10 @@ describe("typed coverage", () => {
       const { descriptor } = await describer.describe(module, { depth: 0 });
       const report = libraryTypedCoverage(descriptor);
       expect(report.slots, module).toBeGreaterThan(0);
-      expect(report.share, `${module}: ${formatTypedCoverage(report)}; untyped: ${report.untyped.join(", ")}`).toBeGreaterThanOrEqual(0.9);
+      expect(
+        report.share,
+        `${module}: ${formatTypedCoverage(report)}; untyped: ${report.untyped.join(", ")}`,
+      ).toBeGreaterThanOrEqual(0.9);
       typed += report.typed;
       slots += report.slots;
     }
@@ -99,7 +117,17 @@ describe("typed coverage", () => {
   }, 120_000);
 
   it("counts an untyped (*args, **kwargs) and Any-derived types as untyped", () => {
-    const fn = { name: "f", path: "m.f", doc: "", signatures: [], kind: 0, isAsync: false, isGenerator: false, definedIn: "", docBlocks: [] };
+    const fn = {
+      name: "f",
+      path: "m.f",
+      doc: "",
+      signatures: [],
+      kind: 0,
+      isAsync: false,
+      isGenerator: false,
+      definedIn: "",
+      docBlocks: [],
+    };
     const report = typedCoverageOf([{ path: "m.f", fn }]);
     expect(report).toMatchObject({ slots: 3, typed: 0, share: 0 });
   });
@@ -122,14 +150,24 @@ describe("generated signatures", () => {
   });
 
   it("fractions: a method returning Self gives the generated class; tuples are readonly", () => {
-    expect(declarations("fractions", "limitDenominator")).toEqual(["async limitDenominator(maxDenominator?: number): Promise<Fraction> {"]);
-    expect(sources.get("fractions")).toContain('return Fraction.fromHandle((await activeRuntime().callMethod(this.handle, "limit_denominator", args, kwargs, SETTINGS)) as PyHandle);');
-    expect(declarations("fractions", "asIntegerRatio")).toEqual(["async asIntegerRatio(): Promise<readonly [number, number]> {"]);
+    expect(declarations("fractions", "limitDenominator")).toEqual([
+      "async limitDenominator(maxDenominator?: number): Promise<Fraction> {",
+    ]);
+    expect(sources.get("fractions")).toContain(
+      'return Fraction.fromHandle((await activeRuntime().callMethod(this.handle, "limit_denominator", args, kwargs, SETTINGS)) as PyHandle);',
+    );
+    expect(declarations("fractions", "asIntegerRatio")).toEqual([
+      "async asIntegerRatio(): Promise<readonly [number, number]> {",
+    ]);
   });
 
   it("colorsys and textwrap: plain functions typed from typeshed", () => {
-    expect(declarations("colorsys", "rgbToHsv")).toEqual(["export async function rgbToHsv(r: number, g: number, b: number): Promise<readonly [number, number, number]> {"]);
-    expect(declarations("textwrap", "dedent")).toEqual(["export async function dedent(text: string): Promise<string> {"]);
+    expect(declarations("colorsys", "rgbToHsv")).toEqual([
+      "export async function rgbToHsv(r: number, g: number, b: number): Promise<readonly [number, number, number]> {",
+    ]);
+    expect(declarations("textwrap", "dedent")).toEqual([
+      "export async function dedent(text: string): Promise<string> {",
+    ]);
   });
 
   it("numpy: literal unions, ArrayLike parameters and NDArray results", () => {
@@ -137,6 +175,8 @@ describe("generated signatures", () => {
       'export async function fft(a: ArrayLike, n?: number | null, axis?: number, norm?: "backward" | "ortho" | "forward" | null, out?: NDArray | null): Promise<NDArray> {',
     ]);
     const linspace = declarations("numpy", "linspace")[0] ?? "";
-    expect(linspace).toMatch(/^export async function linspace\(start: ArrayLike, stop: ArrayLike, num\?: number, endpoint\?: boolean, retstep\?: boolean, /);
+    expect(linspace).toMatch(
+      /^export async function linspace\(start: ArrayLike, stop: ArrayLike, num\?: number, endpoint\?: boolean, retstep\?: boolean, /,
+    );
   });
 });

@@ -1,6 +1,10 @@
 // Typed coverage: the share of parameters and returns whose TypeScript type is neither `unknown` nor derived from Any.
 import {
-  ParameterKind, type FunctionDescriptor, type LibraryDescriptor, type SignatureDescriptor, type TypeExpr,
+  ParameterKind,
+  type FunctionDescriptor,
+  type LibraryDescriptor,
+  type SignatureDescriptor,
+  type TypeExpr,
 } from "../../proto/generated/snakebridge/v1/describe.js";
 import { isRecovered } from "./codegen/emit-callable.js";
 import { mapType, typeParameters, type TypeMapContext } from "./codegen/type-mapper.js";
@@ -45,10 +49,28 @@ export function isTypedSlot(expr: TypeExpr | undefined, context: TypeMapContext)
 }
 
 /** Counts the slots of one signature into `report`. */
-function measureSignature(report: TypedCoverage, path: string, signature: SignatureDescriptor, isConstructor: boolean, known: ReadonlyMap<string, string>, self?: string): void {
-  const base: TypeMapContext = { position: "parameter", arrays: "binary", knownClasses: known, ...(self ? { selfClass: self } : {}) };
+function measureSignature(
+  report: TypedCoverage,
+  path: string,
+  signature: SignatureDescriptor,
+  isConstructor: boolean,
+  known: ReadonlyMap<string, string>,
+  self?: string,
+): void {
+  const base: TypeMapContext = {
+    position: "parameter",
+    arrays: "binary",
+    knownClasses: known,
+    ...(self ? { selfClass: self } : {}),
+  };
   // The same generics the SDK declares: TypeVars its parameters use.
-  const inputs: TypeMapContext = { ...base, typeParams: typeParameters(signature.parameters.map((p) => p.type), base).names };
+  const inputs: TypeMapContext = {
+    ...base,
+    typeParams: typeParameters(
+      signature.parameters.map((p) => p.type),
+      base,
+    ).names,
+  };
   const outputs: TypeMapContext = { ...inputs, position: "return" };
   const note = (slot: string): void => {
     if (report.untyped.length < MAX_UNTYPED) report.untyped.push(`${path}${slot}`);
@@ -56,7 +78,10 @@ function measureSignature(report: TypedCoverage, path: string, signature: Signat
   for (const p of signature.parameters) {
     report.parameters.total++;
     if (isTypedSlot(p.type, inputs)) report.parameters.typed++;
-    else note(`(${p.kind === ParameterKind.PARAMETER_KIND_VAR_POSITIONAL ? "*" : p.kind === ParameterKind.PARAMETER_KIND_VAR_KEYWORD ? "**" : ""}${p.name})`);
+    else
+      note(
+        `(${p.kind === ParameterKind.PARAMETER_KIND_VAR_POSITIONAL ? "*" : p.kind === ParameterKind.PARAMETER_KIND_VAR_KEYWORD ? "**" : ""}${p.name})`,
+      );
   }
   if (isConstructor) return;
   report.returns.total++;
@@ -65,8 +90,18 @@ function measureSignature(report: TypedCoverage, path: string, signature: Signat
 }
 
 /** Typed coverage over callables; `known` maps Python class paths to their generated names. */
-export function typedCoverageOf(callables: readonly MeasuredCallable[], known: ReadonlyMap<string, string> = new Map()): TypedCoverage {
-  const report: TypedCoverage = { slots: 0, typed: 0, share: 0, parameters: { total: 0, typed: 0 }, returns: { total: 0, typed: 0 }, untyped: [] };
+export function typedCoverageOf(
+  callables: readonly MeasuredCallable[],
+  known: ReadonlyMap<string, string> = new Map(),
+): TypedCoverage {
+  const report: TypedCoverage = {
+    slots: 0,
+    typed: 0,
+    share: 0,
+    parameters: { total: 0, typed: 0 },
+    returns: { total: 0, typed: 0 },
+    untyped: [],
+  };
   for (const { path, fn, isConstructor } of callables) {
     const signature = fn.signatures[0];
     if (!isRecovered(signature)) {
@@ -77,7 +112,14 @@ export function typedCoverageOf(callables: readonly MeasuredCallable[], known: R
       continue;
     }
     const owner = fn.path && fn.path !== path ? undefined : path.slice(0, path.lastIndexOf("."));
-    measureSignature(report, path, signature!, isConstructor ?? false, known, owner && known.has(owner) ? owner : undefined);
+    measureSignature(
+      report,
+      path,
+      signature!,
+      isConstructor ?? false,
+      known,
+      owner && known.has(owner) ? owner : undefined,
+    );
   }
   report.slots = report.parameters.total + report.returns.total;
   report.typed = report.parameters.typed + report.returns.typed;
@@ -94,7 +136,8 @@ export function libraryTypedCoverage(library: LibraryDescriptor): TypedCoverage 
   const callables: MeasuredCallable[] = [];
   const classes: [string, string][] = [];
   for (const module of library.modules) {
-    for (const fn of module.functions) if (fn.signatures.length) callables.push({ path: fn.path || `${module.name}.${fn.name}`, fn });
+    for (const fn of module.functions)
+      if (fn.signatures.length) callables.push({ path: fn.path || `${module.name}.${fn.name}`, fn });
     for (const cls of module.classes) {
       if (!cls.init) continue;
       const path = cls.path || `${module.name}.${cls.name}`;
@@ -112,7 +155,8 @@ export function manifestTypedCoverage(integrations: readonly ResolvedIntegration
   for (const integration of integrations) {
     const callables: MeasuredCallable[] = [];
     const classes: [string, string][] = [];
-    for (const f of integration.functions) callables.push({ path: f.function.path || `${f.module}.${f.function.name}`, fn: f.function });
+    for (const f of integration.functions)
+      callables.push({ path: f.function.path || `${f.module}.${f.function.name}`, fn: f.function });
     for (const c of integration.classes) {
       const path = c.class.path || `${c.module}.${c.class.name}`;
       classes.push([path, c.class.name]);
@@ -126,6 +170,8 @@ export function manifestTypedCoverage(integrations: readonly ResolvedIntegration
 
 /** One line, e.g. "41/44 parameters and returns typed (93.2%): parameters 28/28, returns 13/16". */
 export function formatTypedCoverage(report: TypedCoverage): string {
-  return `${report.typed}/${report.slots} parameters and returns typed (${(report.share * 100).toFixed(1)}%): ` +
-    `parameters ${report.parameters.typed}/${report.parameters.total}, returns ${report.returns.typed}/${report.returns.total}`;
+  return (
+    `${report.typed}/${report.slots} parameters and returns typed (${(report.share * 100).toFixed(1)}%): ` +
+    `parameters ${report.parameters.typed}/${report.parameters.total}, returns ${report.returns.typed}/${report.returns.total}`
+  );
 }

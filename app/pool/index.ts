@@ -10,8 +10,20 @@ export {
   WorkerOutOfMemoryError,
   describeError,
 } from "./errors.js";
-export { chooseLimitMechanism, currentCgroupEnvironment, processTreeRssBytes, type LimitMechanism, type ResourceLimits } from "./resource-limits.js";
-export { defaultStateDir, reapOrphans, type RegistryRecord, type RegisteredWorker, type ReapResult } from "./process-registry.js";
+export {
+  chooseLimitMechanism,
+  currentCgroupEnvironment,
+  processTreeRssBytes,
+  type LimitMechanism,
+  type ResourceLimits,
+} from "./resource-limits.js";
+export {
+  defaultStateDir,
+  reapOrphans,
+  type RegistryRecord,
+  type RegisteredWorker,
+  type ReapResult,
+} from "./process-registry.js";
 export { isProcessAlive, isGroupAlive, signalGroup, terminateGroup, readProcessStartTime } from "./process-group.js";
 export type {
   Affinity,

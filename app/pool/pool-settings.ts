@@ -58,7 +58,9 @@ function resolveLimits(limits: PoolOptions["limits"]): PoolOptions["limits"] {
   if (limits.cpus !== undefined) numberOption(limits.cpus, 0, "limits.cpus", 0.01);
   if (limits.sampleIntervalMs !== undefined) numberOption(limits.sampleIntervalMs, 0, "limits.sampleIntervalMs", 10);
   if (limits.mechanism !== undefined && !["auto", "cgroup", "watchdog"].includes(limits.mechanism)) {
-    throw new RangeError(`Pool option limits.mechanism must be "auto", "cgroup" or "watchdog"; got ${String(limits.mechanism)}.`);
+    throw new RangeError(
+      `Pool option limits.mechanism must be "auto", "cgroup" or "watchdog"; got ${String(limits.mechanism)}.`,
+    );
   }
   return limits;
 }

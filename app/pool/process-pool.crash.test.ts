@@ -5,7 +5,6 @@ import { cleanUpAfterEachTest, recordEvents, rejectionOf, startedLinePool, waitU
 
 cleanUpAfterEachTest();
 
-
 describe("ProcessPool crash handling", () => {
   it("rejects the running call with WorkerCrashedError when its process is kill -9'd, then serves queued calls on a replacement", async () => {
     const { pool } = await startedLinePool(1, { restartBackoff: { initialMs: 50 } });
@@ -29,12 +28,18 @@ describe("ProcessPool crash handling", () => {
     const worker = pool.snapshot().workers[0];
     expect(worker).toMatchObject({ id: "w1", generation: 1, restarts: 1, state: "idle" });
     expect(worker?.pid).not.toBe(workerPid);
-    expect(events.find((event) => event.type === "worker_crashed")).toMatchObject({ workerId: "w1", pid: workerPid, inFlight: 1, signal: "SIGKILL", restartInMs: 50 });
+    expect(events.find((event) => event.type === "worker_crashed")).toMatchObject({
+      workerId: "w1",
+      pid: workerPid,
+      inFlight: 1,
+      signal: "SIGKILL",
+      restartInMs: 50,
+    });
   });
 
   it("lets other workers take queued calls while a crashed one waits out its backoff", async () => {
     const { pool } = await startedLinePool(2, { restartBackoff: { initialMs: 2_000 } });
-    const pid = (await pool.run((_, worker) => Promise.resolve(worker.pid), { workerId: "w1" }));
+    const pid = await pool.run((_, worker) => Promise.resolve(worker.pid), { workerId: "w1" });
     process.kill(pid, "SIGKILL");
     await waitUntil(() => pool.snapshot().workers[0]?.state === "crashed", "w1 is seen as crashed");
     const ids = await Promise.all([1, 2, 3].map(() => pool.run((_, worker) => Promise.resolve(worker.id))));
@@ -45,15 +50,22 @@ describe("ProcessPool crash handling", () => {
     const { pool } = await startedLinePool(1, { restartBackoff: { initialMs: 20 } });
     const before = await pool.run((_, worker) => Promise.resolve(worker), { session: "s", affinity: "strict" });
     process.kill(before.pid, "SIGKILL");
-    await waitUntil(() => pool.snapshot().workers[0]?.generation === 1 && pool.snapshot().workers[0]?.state === "idle", "w1 is replaced");
+    await waitUntil(
+      () => pool.snapshot().workers[0]?.generation === 1 && pool.snapshot().workers[0]?.state === "idle",
+      "w1 is replaced",
+    );
 
-    const pinned = await rejectionOf(pool.run(() => Promise.resolve(1), { workerId: "w1", generation: before.generation }));
+    const pinned = await rejectionOf(
+      pool.run(() => Promise.resolve(1), { workerId: "w1", generation: before.generation }),
+    );
     expect(pinned).toBeInstanceOf(WorkerGoneError);
     const strict = await rejectionOf(pool.run(() => Promise.resolve(1), { session: "s", affinity: "strict" }));
     expect(strict).toBeInstanceOf(WorkerGoneError);
     expect((strict as Error).message).toContain('session "s"');
     // Having been told, the session binds afresh.
-    expect(await pool.run((_, worker) => Promise.resolve(worker.generation), { session: "s", affinity: "strict" })).toBe(1);
+    expect(
+      await pool.run((_, worker) => Promise.resolve(worker.generation), { session: "s", affinity: "strict" }),
+    ).toBe(1);
   });
 
   it("killWorker SIGKILLs the whole group, including the worker's own children", async () => {

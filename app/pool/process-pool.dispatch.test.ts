@@ -5,7 +5,6 @@ import { cleanUpAfterEachTest, recordEvents, rejectionOf, startedLinePool, waitU
 
 cleanUpAfterEachTest();
 
-
 /** A task that holds its worker until release() is called. */
 function heldTask() {
   let release: () => void = () => {};
@@ -88,7 +87,11 @@ describe("ProcessPool dispatch", () => {
     const error = await rejectionOf(pool.run(held.task, { label: "one.too.many" }));
     expect(error).toBeInstanceOf(PoolSaturatedError);
     expect((error as Error).message).toContain("pool saturated");
-    expect(events.find((event) => event.type === "pool_saturated")).toMatchObject({ label: "one.too.many", queueDepth: 2, maxQueue: 2 });
+    expect(events.find((event) => event.type === "pool_saturated")).toMatchObject({
+      label: "one.too.many",
+      queueDepth: 2,
+      maxQueue: 2,
+    });
     held.release();
     expect(await Promise.all([running, ...queued])).toEqual(["w1", "w1", "w1"]);
   });

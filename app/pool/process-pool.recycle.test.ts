@@ -5,7 +5,6 @@ import { cleanUpAfterEachTest, recordEvents, startedLinePool, waitUntil } from "
 
 cleanUpAfterEachTest();
 
-
 const pidOf = (_: LineConnection, worker: { pid: number }) => Promise.resolve(worker.pid);
 
 describe("ProcessPool recycling and health", () => {
@@ -36,7 +35,11 @@ describe("ProcessPool recycling and health", () => {
       const worker = pool.snapshot().workers[0];
       return worker !== undefined && worker.generation === 1 && worker.state === "idle";
     }, "the unhealthy worker is replaced");
-    expect(events.find((event) => event.type === "worker_unhealthy")).toMatchObject({ workerId: "w1", pid: sick, detail: "sick told to be unhealthy" });
+    expect(events.find((event) => event.type === "worker_unhealthy")).toMatchObject({
+      workerId: "w1",
+      pid: sick,
+      detail: "sick told to be unhealthy",
+    });
     expect(isProcessAlive(sick)).toBe(false);
     expect(await pool.run(pidOf)).not.toBe(sick);
   });
@@ -44,7 +47,10 @@ describe("ProcessPool recycling and health", () => {
   it("recycles a worker whose rss exceeds recycle.maxRssBytes", async () => {
     const { pool } = await startedLinePool(1, { healthCheckIntervalMs: 100, recycle: { maxRssBytes: 1024 } });
     const events = recordEvents(pool);
-    await waitUntil(() => events.some((event) => event.type === "worker_recycled"), "the worker is recycled for memory");
+    await waitUntil(
+      () => events.some((event) => event.type === "worker_recycled"),
+      "the worker is recycled for memory",
+    );
     const recycled = events.find((event) => event.type === "worker_recycled");
     expect(recycled?.type === "worker_recycled" && recycled.reason).toContain("maxRssBytes");
   });

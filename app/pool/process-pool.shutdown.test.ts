@@ -3,15 +3,24 @@ import { PoolClosedError } from "./errors.js";
 import { isProcessAlive } from "./process-group.js";
 import { ProcessPool } from "./process-pool.js";
 import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
-import { cleanUpAfterEachTest, onCleanup, recordEvents, rejectionOf, startedLinePool, tempStateDir, waitUntil } from "./testing/test-support.js";
+import {
+  cleanUpAfterEachTest,
+  onCleanup,
+  recordEvents,
+  rejectionOf,
+  startedLinePool,
+  tempStateDir,
+  waitUntil,
+} from "./testing/test-support.js";
 
 cleanUpAfterEachTest();
-
 
 describe("ProcessPool shutdown", () => {
   it("kills every worker's whole process group, grandchildren included", async () => {
     const { pool, adapter } = await startedLinePool(2);
-    const grandchildren = await Promise.all(["w1", "w2"].map((workerId) => pool.run((connection) => connection.ok("grandchild"), { workerId })));
+    const grandchildren = await Promise.all(
+      ["w1", "w2"].map((workerId) => pool.run((connection) => connection.ok("grandchild"), { workerId })),
+    );
     const pids = grandchildren.map(Number);
     expect(pids.every(isProcessAlive)).toBe(true);
 
@@ -34,7 +43,11 @@ describe("ProcessPool shutdown", () => {
   });
 
   it("rejects a call still running after drainMs, and SIGKILLs a worker that ignores SIGTERM once termMs passes", async () => {
-    const { pool, adapter } = await startedLinePool(1, { shutdown: { drainMs: 100, termMs: 300 } }, new LineWorkerAdapter({ ignoreSigterm: true }));
+    const { pool, adapter } = await startedLinePool(
+      1,
+      { shutdown: { drainMs: 100, termMs: 300 } },
+      new LineWorkerAdapter({ ignoreSigterm: true }),
+    );
     const events = recordEvents(pool);
     const endless = pool.run((connection) => connection.ok("sleep", "60000"));
     await waitUntil(() => pool.snapshot().workers[0]?.state === "busy", "the call runs");
@@ -47,7 +60,10 @@ describe("ProcessPool shutdown", () => {
     expect(shutdownMs).toBeLessThan(2_000);
     expect(await endlessError).toBeInstanceOf(PoolClosedError);
     expect(adapter.spawned.filter(isProcessAlive)).toEqual([]);
-    expect(events.find((event) => event.type === "worker_stopped")).toMatchObject({ workerId: "w1", reason: "pool shutdown" });
+    expect(events.find((event) => event.type === "worker_stopped")).toMatchObject({
+      workerId: "w1",
+      reason: "pool shutdown",
+    });
   });
 
   it("stops a worker that was still starting when shutdown began", async () => {

@@ -9,7 +9,6 @@ import { cleanUpAfterEachTest, newLinePool, recordEvents, rejectionOf } from "./
 
 cleanUpAfterEachTest();
 
-
 describe("ProcessPool start", () => {
   it("starts all workers concurrently, so four slow starters take about as long as one", async () => {
     const startDelayMs = 600;
@@ -24,7 +23,9 @@ describe("ProcessPool start", () => {
     await four.start();
     const fourMs = Date.now() - t0;
 
-    console.info(`[pool start] 1 worker: ${oneMs} ms, 4 workers: ${fourMs} ms (each worker sleeps ${startDelayMs} ms before ready)`);
+    console.info(
+      `[pool start] 1 worker: ${oneMs} ms, 4 workers: ${fourMs} ms (each worker sleeps ${startDelayMs} ms before ready)`,
+    );
     // Started one after another, four would need at least 4 × 600 ms.
     expect(fourMs).toBeLessThan(4 * startDelayMs);
     const started = events.filter((event) => event.type === "worker_started").map((event) => event.workerId);
@@ -46,7 +47,8 @@ describe("ProcessPool start", () => {
     expect(record.hostPid).toBe(process.pid);
     expect(record.name).toBe("registry-test");
     expect(record.workers.map((worker) => worker.pid).sort()).toEqual([...adapter.spawned].sort());
-    if (process.platform === "linux") expect(record.workers.every((worker) => typeof worker.startTime === "string")).toBe(true);
+    if (process.platform === "linux")
+      expect(record.workers.every((worker) => typeof worker.startTime === "string")).toBe(true);
 
     await pool.shutdown();
     expect(existsSync(file)).toBe(false);
@@ -54,7 +56,10 @@ describe("ProcessPool start", () => {
   });
 
   it("rejects start() with the adapter's message when no worker ever comes up", async () => {
-    const adapter = new LineWorkerAdapter({ failFirstStarts: 100, failMessage: "ModuleNotFoundError: no module named snake" });
+    const adapter = new LineWorkerAdapter({
+      failFirstStarts: 100,
+      failMessage: "ModuleNotFoundError: no module named snake",
+    });
     const { pool } = newLinePool(2, { restartBackoff: { initialMs: 5, maxMs: 20 } }, adapter);
     const error = await rejectionOf(pool.start());
     expect(error).toBeInstanceOf(WorkerStartError);

@@ -93,7 +93,9 @@ export class ProcessPool<C> {
   /** Reaps orphans from the registry, then starts `size` workers concurrently; resolves when each is up or gave up. */
   async start(): Promise<void> {
     if (this.phase !== "new") {
-      throw new Error(`${this.settings.name}: start() was already called; a pool starts once. Create a new pool instead.`);
+      throw new Error(
+        `${this.settings.name}: start() was already called; a pool starts once. Create a new pool instead.`,
+      );
     }
     this.startLimits();
     this.phase = "running";
@@ -224,7 +226,10 @@ export class ProcessPool<C> {
     if (workerId !== undefined) {
       const slot = this.slots.find((candidate) => candidate.id === workerId);
       if (slot === undefined) {
-        return new WorkerGoneError(workerId, `this pool has no such worker (it has ${this.slots.map((s) => s.id).join(", ")})`);
+        return new WorkerGoneError(
+          workerId,
+          `this pool has no such worker (it has ${this.slots.map((s) => s.id).join(", ")})`,
+        );
       }
       const generation = options.generation ?? slot.live?.generation;
       if (generation === undefined || slot.live?.generation !== generation) {
@@ -235,13 +240,21 @@ export class ProcessPool<C> {
       const binding = this.sessions.get(session);
       if (binding !== undefined && !this.bindingIsLive(binding)) {
         this.sessions.delete(session);
-        return new WorkerGoneError(binding.workerId, `session "${session}" lived in generation ${binding.generation}, which was replaced`);
+        return new WorkerGoneError(
+          binding.workerId,
+          `session "${session}" lived in generation ${binding.generation}, which was replaced`,
+        );
       }
     }
     const strictSession = affinity === "strict" ? session : undefined;
     const pinnedTo = (): SessionBinding | undefined =>
       pin ?? (strictSession === undefined ? undefined : this.sessions.get(strictSession));
-    const target = pin !== undefined ? `${label} on worker ${pin.workerId}` : strictSession !== undefined ? `${label} in session "${strictSession}"` : label;
+    const target =
+      pin !== undefined
+        ? `${label} on worker ${pin.workerId}`
+        : strictSession !== undefined
+          ? `${label} in session "${strictSession}"`
+          : label;
 
     return {
       label,
@@ -251,7 +264,8 @@ export class ProcessPool<C> {
         const pinned = pinnedTo();
         return pinned === undefined || (pinned.workerId === slot.id && pinned.generation === instance.generation);
       },
-      preferredWorkerId: () => (session !== undefined && affinity === "hint" ? this.sessions.get(session)?.workerId : undefined),
+      preferredWorkerId: () =>
+        session !== undefined && affinity === "hint" ? this.sessions.get(session)?.workerId : undefined,
       reject,
       execute: (slot, instance, waitMs) => {
         if (session !== undefined && affinity !== "none") {
@@ -394,13 +408,15 @@ export class ProcessPool<C> {
     for (const entry of orphaned) entry.payload.reject(new WorkerGoneError(slot.id, why));
     for (const [session, binding] of this.sessions) {
       // Strict sessions that had calls waiting were told above; forget them so their next call binds afresh.
-      if (binding.workerId === slot.id && binding.generation === generation && orphaned.length > 0) this.sessions.delete(session);
+      if (binding.workerId === slot.id && binding.generation === generation && orphaned.length > 0)
+        this.sessions.delete(session);
     }
   }
 
   private goneReason(slot: WorkerSlot<C>, generation: number | undefined): string {
     const live = slot.live;
-    if (live === undefined) return `it is ${slot.state} and has no process that can take calls${slot.lastError === undefined ? "" : ` (last error: ${slot.lastError})`}`;
+    if (live === undefined)
+      return `it is ${slot.state} and has no process that can take calls${slot.lastError === undefined ? "" : ` (last error: ${slot.lastError})`}`;
     return `generation ${String(generation)} was replaced; the slot now runs generation ${live.generation}`;
   }
 
@@ -464,7 +480,10 @@ export class ProcessPool<C> {
         // A worker we could not limit must not run unlimited: kill it (it is not the slot's instance yet, so its
         // exit is not a crash) and retry the start with backoff.
         signalGroup(instance.pid, "SIGKILL");
-        this.startFailed(slot, new Error(`could not put worker ${slot.id} into cgroup ${this.cgroup.dir}: ${describeError(error)}`));
+        this.startFailed(
+          slot,
+          new Error(`could not put worker ${slot.id} into cgroup ${this.cgroup.dir}: ${describeError(error)}`),
+        );
         return;
       }
     }
@@ -477,7 +496,13 @@ export class ProcessPool<C> {
     }
     slot.startFailures = 0;
     slot.lastStartError = undefined;
-    this.emit({ type: "worker_started", workerId: slot.id, pid: instance.pid, generation: instance.generation, startMs: Date.now() - t0 });
+    this.emit({
+      type: "worker_started",
+      workerId: slot.id,
+      pid: instance.pid,
+      generation: instance.generation,
+      startMs: Date.now() - t0,
+    });
     this.dispatch();
   }
 
@@ -488,7 +513,13 @@ export class ProcessPool<C> {
     slot.lastError = `start failed: ${describeError(error)}`;
     if (this.phase !== "running") return;
     const retryInMs = slot.backoff.nextDelayMs();
-    this.emit({ type: "worker_start_failed", workerId: slot.id, attempt: slot.startFailures, error: describeError(error), retryInMs });
+    this.emit({
+      type: "worker_start_failed",
+      workerId: slot.id,
+      attempt: slot.startFailures,
+      error: describeError(error),
+      retryInMs,
+    });
     if (slot.startFailures >= MAX_START_FAILURES) {
       const unstartable = this.unstartableError();
       if (unstartable !== undefined) {
@@ -510,7 +541,12 @@ export class ProcessPool<C> {
 
   private onExit(slot: WorkerSlot<C>, instance: WorkerInstance<C>, info: ExitInfo): void {
     const stopping = instance.stopReason;
-    const why = stopping !== undefined ? `was stopped (${stopping})` : instance.killReason !== undefined ? `was killed (${instance.killReason})` : "exited unexpectedly";
+    const why =
+      stopping !== undefined
+        ? `was stopped (${stopping})`
+        : instance.killReason !== undefined
+          ? `was killed (${instance.killReason})`
+          : "exited unexpectedly";
     const inFlight = instance.running.size;
     const oom = this.outOfMemoryCause(slot, instance);
     const error =
@@ -529,7 +565,15 @@ export class ProcessPool<C> {
     this.trackGroupKill(slot, instance);
     slot.backoff.noteUptime(Date.now() - instance.startedAt);
     const restartInMs = slot.backoff.nextDelayMs();
-    this.emit({ type: "worker_crashed", workerId: slot.id, pid: instance.pid, exitCode: info.code, signal: info.signal, inFlight, restartInMs });
+    this.emit({
+      type: "worker_crashed",
+      workerId: slot.id,
+      pid: instance.pid,
+      exitCode: info.code,
+      signal: info.signal,
+      inFlight,
+      restartInMs,
+    });
     if (this.phase === "running") this.scheduleStart(slot, restartInMs);
   }
 
@@ -546,20 +590,21 @@ export class ProcessPool<C> {
   }
 
   /** Drains, asks the adapter to stop, then SIGTERM/SIGKILLs the group; calls still running then reject. */
-  private async stopInstance(
-    slot: WorkerSlot<C>,
-    instance: WorkerInstance<C>,
-    reason: string,
-  ): Promise<void> {
+  private async stopInstance(slot: WorkerSlot<C>, instance: WorkerInstance<C>, reason: string): Promise<void> {
     instance.stopReason ??= reason;
     const { drainMs, termMs } = this.settings;
     await instance.drained(drainMs);
     const stop = this.adapter.stop;
     if (stop !== undefined && instance.exitInfo === undefined) {
       try {
-        await withTimeout(stop.call(this.adapter, instance.connection), termMs, `adapter.stop for ${slot.id}`, (error) => {
-          slot.lastError = `graceful stop failed late: ${describeError(error)}`;
-        });
+        await withTimeout(
+          stop.call(this.adapter, instance.connection),
+          termMs,
+          `adapter.stop for ${slot.id}`,
+          (error) => {
+            slot.lastError = `graceful stop failed late: ${describeError(error)}`;
+          },
+        );
       } catch (error) {
         // Not fatal: the signals below end the process anyway; the reason stays visible in the snapshot.
         slot.lastError = `graceful stop failed: ${describeError(error)}`;
@@ -706,7 +751,8 @@ export class ProcessPool<C> {
   /** Why an exited worker counts as out of memory (watchdog kill, or a kernel OOM kill in its cgroup), if it does. */
   private outOfMemoryCause(slot: WorkerSlot<C>, instance: WorkerInstance<C>): string | undefined {
     if (instance.outOfMemory !== undefined) return instance.outOfMemory;
-    if (this.cgroup !== undefined && this.cgroup.oomKills(slot.id) > instance.oomKillsAtStart) return "the kernel's OOM killer in its cgroup";
+    if (this.cgroup !== undefined && this.cgroup.oomKills(slot.id) > instance.oomKillsAtStart)
+      return "the kernel's OOM killer in its cgroup";
     return undefined;
   }
 
@@ -730,7 +776,9 @@ export class ProcessPool<C> {
   private async closeSlot(slot: WorkerSlot<C>): Promise<void> {
     clearTimeout(slot.restartTimer);
     slot.restartTimer = undefined;
-    slot.startAbort?.abort(new PoolClosedError(this.settings.name, "shutdown() was called while the worker was starting"));
+    slot.startAbort?.abort(
+      new PoolClosedError(this.settings.name, "shutdown() was called while the worker was starting"),
+    );
     // A start or replacement in flight sees the closing phase and stops what it spawned itself.
     const limit = this.settings.drainMs + this.settings.termMs + 1_000;
     for (const pending of [slot.replacing, slot.starting]) {
@@ -753,7 +801,10 @@ export class ProcessPool<C> {
   private slotOrThrow(workerId: string): WorkerSlot<C> {
     const slot = this.slots.find((candidate) => candidate.id === workerId);
     if (slot === undefined) {
-      throw new WorkerGoneError(workerId, `this pool has no such worker (it has ${this.slots.map((s) => s.id).join(", ")})`);
+      throw new WorkerGoneError(
+        workerId,
+        `this pool has no such worker (it has ${this.slots.map((s) => s.id).join(", ")})`,
+      );
     }
     return slot;
   }
@@ -762,7 +813,8 @@ export class ProcessPool<C> {
     const instance = slot.instance;
     const sessions: string[] = [];
     for (const [session, binding] of this.sessions) {
-      if (instance !== undefined && binding.workerId === slot.id && binding.generation === instance.generation) sessions.push(session);
+      if (instance !== undefined && binding.workerId === slot.id && binding.generation === instance.generation)
+        sessions.push(session);
     }
     return {
       id: slot.id,
@@ -784,7 +836,10 @@ export class ProcessPool<C> {
     try {
       write();
     } catch (error) {
-      this.warn(slot, `could not update the process registry ${this.registry.file} (orphans may survive a host crash): ${describeError(error)}`);
+      this.warn(
+        slot,
+        `could not update the process registry ${this.registry.file} (orphans may survive a host crash): ${describeError(error)}`,
+      );
     }
   }
 
@@ -802,7 +857,9 @@ export class ProcessPool<C> {
         listener(event);
       } catch (error) {
         // A broken listener must not break the pool, but its failure must be seen.
-        process.emitWarning(`${this.settings.name}: a pool event listener threw on ${event.type}: ${describeError(error)}`);
+        process.emitWarning(
+          `${this.settings.name}: a pool event listener threw on ${event.type}: ${describeError(error)}`,
+        );
       }
     }
   }

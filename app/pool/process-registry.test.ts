@@ -50,7 +50,11 @@ describe.runIf(process.platform === "linux")("orphan reaping", () => {
       workers: [{ workerId: "w1", pid: orphanPid, startTime: readProcessStartTime(orphanPid) ?? "" }],
     });
 
-    const pool = new ProcessPool<LineConnection>(new LineWorkerAdapter(), { size: 1, stateDir: state.dir, healthCheckIntervalMs: 0 });
+    const pool = new ProcessPool<LineConnection>(new LineWorkerAdapter(), {
+      size: 1,
+      stateDir: state.dir,
+      healthCheckIntervalMs: 0,
+    });
     onCleanup(() => pool.shutdown());
     const events = recordEvents(pool);
     await pool.start();
@@ -67,7 +71,10 @@ describe.runIf(process.platform === "linux")("orphan reaping", () => {
     const strangerPid = stranger.pid ?? 0;
     const sibling = spawnDetachedSleeper();
     const siblingPid = sibling.pid ?? 0;
-    await waitUntil(() => readProcessStartTime(strangerPid) !== undefined && readProcessStartTime(siblingPid) !== undefined, "both are running");
+    await waitUntil(
+      () => readProcessStartTime(strangerPid) !== undefined && readProcessStartTime(siblingPid) !== undefined,
+      "both are running",
+    );
     // Host dead, but the recorded start time says the pid now belongs to some other process.
     const reusedFile = writeRecord(state.dir, {
       runId: "pid-reused",
@@ -86,7 +93,11 @@ describe.runIf(process.platform === "linux")("orphan reaping", () => {
       workers: [{ workerId: "w1", pid: siblingPid, startTime: readProcessStartTime(siblingPid) ?? "" }],
     });
 
-    const pool = new ProcessPool<LineConnection>(new LineWorkerAdapter(), { size: 1, stateDir: state.dir, healthCheckIntervalMs: 0 });
+    const pool = new ProcessPool<LineConnection>(new LineWorkerAdapter(), {
+      size: 1,
+      stateDir: state.dir,
+      healthCheckIntervalMs: 0,
+    });
     onCleanup(() => pool.shutdown());
     await pool.start();
 

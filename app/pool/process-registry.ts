@@ -78,7 +78,9 @@ export function reapOrphans(stateDir: string, ownRunId: string): ReapResult {
       record = parseRecord(readFileSync(path, "utf8"), path);
     } catch (error) {
       // A half-written file is never renamed into place, so this is foreign or damaged: report, keep it.
-      result.problems.push(`Skipped unreadable process registry ${path}: ${describeError(error)}. Delete it if no pool uses it.`);
+      result.problems.push(
+        `Skipped unreadable process registry ${path}: ${describeError(error)}. Delete it if no pool uses it.`,
+      );
       continue;
     }
     if (isSameProcess(record.hostPid, record.hostStartTime)) continue;
@@ -93,7 +95,9 @@ export function reapOrphans(stateDir: string, ownRunId: string): ReapResult {
         signalGroup(worker.pid, "SIGKILL");
         result.pids.push(worker.pid);
       } catch (error) {
-        result.problems.push(`Could not kill orphaned worker group ${worker.pid} from ${path}: ${describeError(error)}`);
+        result.problems.push(
+          `Could not kill orphaned worker group ${worker.pid} from ${path}: ${describeError(error)}`,
+        );
       }
     }
     rmSync(path, { force: true });

@@ -5,7 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { WorkerOutOfMemoryError } from "./errors.js";
-import { PoolCgroup, chooseLimitMechanism, findDelegatedCgroup, processTreeRssBytes, type CgroupEnvironment } from "./resource-limits.js";
+import {
+  PoolCgroup,
+  chooseLimitMechanism,
+  findDelegatedCgroup,
+  processTreeRssBytes,
+  type CgroupEnvironment,
+} from "./resource-limits.js";
 import { cleanUpAfterEachTest, onCleanup, rejectionOf, startedLinePool, waitUntil } from "./testing/test-support.js";
 
 cleanUpAfterEachTest();
@@ -50,10 +56,15 @@ describe("choosing the mechanism", () => {
 
   it("refuses a CPU limit it cannot enforce, naming the fix", () => {
     expect(() => chooseLimitMechanism({ cpus: 0.5, mechanism: "watchdog" })).toThrow(/cannot limit CPU/);
-    expect(() => chooseLimitMechanism({ cpus: 0.5 }, { root: "/nonexistent", selfPath: null, uid: 1000 })).toThrow(/needs cgroup v2/);
-    expect(() => chooseLimitMechanism({ memoryBytes: MiB, mechanism: "cgroup" }, { root: "/nonexistent", selfPath: null, uid: 1000 })).toThrow(
-      /mechanism "cgroup" was asked for/,
+    expect(() => chooseLimitMechanism({ cpus: 0.5 }, { root: "/nonexistent", selfPath: null, uid: 1000 })).toThrow(
+      /needs cgroup v2/,
     );
+    expect(() =>
+      chooseLimitMechanism(
+        { memoryBytes: MiB, mechanism: "cgroup" },
+        { root: "/nonexistent", selfPath: null, uid: 1000 },
+      ),
+    ).toThrow(/mechanism "cgroup" was asked for/);
   });
 
   it("skips an ancestor that does not pass the wanted controller down", () => {
@@ -86,27 +97,36 @@ describe("the RSS watchdog (real processes)", () => {
   });
 
   it("kills a worker past its limit: the call fails with out_of_memory, and a replacement runs the next call", async () => {
-    const { pool } = await startedLinePool(1, { limits: { memoryBytes: 200 * MiB, mechanism: "watchdog", sampleIntervalMs: 50 } });
+    const { pool } = await startedLinePool(1, {
+      limits: { memoryBytes: 200 * MiB, mechanism: "watchdog", sampleIntervalMs: 50 },
+    });
     expect(pool.limits.kind).toBe("watchdog");
     const firstPid = await pool.run((c) => c.ok("pid"));
     const started = Date.now();
     const error = await rejectionOf(pool.run((c) => c.ok("allocate", "400")));
     expect(error).toBeInstanceOf(WorkerOutOfMemoryError);
-    expect(error).toMatchObject({ code: "out_of_memory", message: expect.stringMatching(/memory limit of 200 MiB .*RSS watchdog/) });
+    expect(error).toMatchObject({
+      code: "out_of_memory",
+      message: expect.stringMatching(/memory limit of 200 MiB .*RSS watchdog/),
+    });
     expect(Date.now() - started).toBeLessThan(4_000);
     const secondPid = await pool.run((c) => c.ok("pid"));
     expect(secondPid).not.toBe(firstPid);
   });
 
   it("counts the worker's children too", async () => {
-    const { pool } = await startedLinePool(1, { limits: { memoryBytes: 200 * MiB, mechanism: "watchdog", sampleIntervalMs: 50 } });
+    const { pool } = await startedLinePool(1, {
+      limits: { memoryBytes: 200 * MiB, mechanism: "watchdog", sampleIntervalMs: 50 },
+    });
     const error = await rejectionOf(pool.run((c) => c.ok("child-allocate", "400")));
     expect(error).toBeInstanceOf(WorkerOutOfMemoryError);
     await waitUntil(() => pool.snapshot().workers[0]?.state === "idle", "the replacement is idle", 10_000);
   });
 
   it("leaves a worker under its limit alone", async () => {
-    const { pool } = await startedLinePool(1, { limits: { memoryBytes: 1024 * MiB, mechanism: "watchdog", sampleIntervalMs: 50 } });
+    const { pool } = await startedLinePool(1, {
+      limits: { memoryBytes: 1024 * MiB, mechanism: "watchdog", sampleIntervalMs: 50 },
+    });
     const pid = await pool.run((c) => c.ok("pid"));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(pool.snapshot().workers[0]?.rssBytes).toBeGreaterThan(0);

@@ -2,7 +2,17 @@
 // RSS watchdog on the host that samples each worker's process tree and kills it past the limit. CPU rate: cgroup
 // `cpu.max` only; without cgroups it is unavailable, and saying so beats silently not enforcing it.
 // RLIMIT_AS is deliberately not used: torch and gRPC reserve far more address space than they touch.
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 
 /** Limits applied to every worker of a pool. */
@@ -36,7 +46,9 @@ export type LimitMechanism =
 export function currentCgroupEnvironment(): CgroupEnvironment {
   let selfPath: string | null = null;
   try {
-    const line = readFileSync("/proc/self/cgroup", "utf8").split("\n").find((entry) => entry.startsWith("0::"));
+    const line = readFileSync("/proc/self/cgroup", "utf8")
+      .split("\n")
+      .find((entry) => entry.startsWith("0::"));
     const mounts = readFileSync("/proc/self/mountinfo", "utf8");
     if (line !== undefined && / - cgroup2 /.test(mounts)) selfPath = line.slice(3).trim() || "/";
   } catch {
@@ -67,10 +79,18 @@ function writable(path: string): boolean {
  * wanted controllers down. Our own cgroup cannot be it: cgroup v2 forbids processes in a cgroup that hands
  * controllers to children. Returns why not when there is none.
  */
-export function findDelegatedCgroup(env: CgroupEnvironment, wanted: readonly string[], requireOwnership: boolean): { dir: string } | { why: string } {
+export function findDelegatedCgroup(
+  env: CgroupEnvironment,
+  wanted: readonly string[],
+  requireOwnership: boolean,
+): { dir: string } | { why: string } {
   if (env.selfPath === null) return { why: "cgroup v2 is not mounted (or /proc/self/cgroup has no unified entry)" };
   const own = join(env.root, env.selfPath);
-  for (let dir = dirname(own); relative(env.root, dir) !== "" && !relative(env.root, dir).startsWith(".."); dir = dirname(dir)) {
+  for (
+    let dir = dirname(own);
+    relative(env.root, dir) !== "" && !relative(env.root, dir).startsWith("..");
+    dir = dirname(dir)
+  ) {
     if (!existsSync(dir)) continue;
     const owner = statSync(dir).uid;
     if (requireOwnership && (env.uid === undefined || env.uid === 0 || owner !== env.uid)) continue;
@@ -78,15 +98,23 @@ export function findDelegatedCgroup(env: CgroupEnvironment, wanted: readonly str
     const passed = controllers(dir, "cgroup.subtree_control");
     if (wanted.every((name) => passed.has(name))) return { dir };
   }
-  const whose = env.uid === 0 ? "(auto mode never uses root's cgroups; set mechanism \"cgroup\" to)" : `to uid ${env.uid ?? "?"}`;
+  const whose =
+    env.uid === 0 ? '(auto mode never uses root\'s cgroups; set mechanism "cgroup" to)' : `to uid ${env.uid ?? "?"}`;
   return { why: `no cgroup v2 subtree passing ${wanted.join("+")} is delegated ${whose}` };
 }
 
 /** Decides how `limits` will be enforced here; `{ kind: "none" }` when there is nothing to enforce. */
-export function chooseLimitMechanism(limits: ResourceLimits | undefined, env: CgroupEnvironment = currentCgroupEnvironment()): LimitMechanism {
-  if (limits === undefined || (limits.memoryBytes === undefined && limits.cpus === undefined)) return { kind: "none", detail: "no limits set" };
+export function chooseLimitMechanism(
+  limits: ResourceLimits | undefined,
+  env: CgroupEnvironment = currentCgroupEnvironment(),
+): LimitMechanism {
+  if (limits === undefined || (limits.memoryBytes === undefined && limits.cpus === undefined))
+    return { kind: "none", detail: "no limits set" };
   const mode = limits.mechanism ?? "auto";
-  const wanted = [...(limits.memoryBytes !== undefined ? ["memory"] : []), ...(limits.cpus !== undefined ? ["cpu"] : [])];
+  const wanted = [
+    ...(limits.memoryBytes !== undefined ? ["memory"] : []),
+    ...(limits.cpus !== undefined ? ["cpu"] : []),
+  ];
   if (mode !== "watchdog") {
     const found = findDelegatedCgroup(env, wanted, mode === "auto");
     if ("dir" in found) return { kind: "cgroup", parent: found.dir, detail: `cgroup v2 under ${found.dir}` };
@@ -100,7 +128,9 @@ export function chooseLimitMechanism(limits: ResourceLimits | undefined, env: Cg
     return { kind: "watchdog", detail: `RSS watchdog on the host (${found.why})` };
   }
   if (limits.cpus !== undefined) {
-    throw new Error(`Resource limits: the watchdog cannot limit CPU (cpus: ${limits.cpus}); CPU limits need mechanism "cgroup" or "auto".`);
+    throw new Error(
+      `Resource limits: the watchdog cannot limit CPU (cpus: ${limits.cpus}); CPU limits need mechanism "cgroup" or "auto".`,
+    );
   }
   return { kind: "watchdog", detail: "RSS watchdog on the host (mechanism: watchdog)" };
 }
@@ -139,7 +169,10 @@ export class PoolCgroup {
   ) {
     this.dir = join(parent, `snakebridge-${poolRunId}`);
     mkdirSync(this.dir);
-    const enable = [...(limits.memoryBytes !== undefined ? ["+memory"] : []), ...(limits.cpus !== undefined ? ["+cpu"] : [])];
+    const enable = [
+      ...(limits.memoryBytes !== undefined ? ["+memory"] : []),
+      ...(limits.cpus !== undefined ? ["+cpu"] : []),
+    ];
     writeFileSync(join(this.dir, "cgroup.subtree_control"), enable.join(" "));
   }
 

@@ -1,5 +1,10 @@
 /** Settles with promise's outcome, or rejects with a timeout error after ms; a late rejection is still observed. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string, onLateError: (error: unknown) => void): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+  onLateError: (error: unknown) => void,
+): Promise<T> {
   let timedOut = false;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {

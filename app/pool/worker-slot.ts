@@ -41,7 +41,9 @@ export class WorkerInstance<C> {
     onError: (error: Error) => void,
   ) {
     if (process.pid === undefined) {
-      throw new Error("The worker adapter returned a process without a pid; it must resolve only after spawn succeeded.");
+      throw new Error(
+        "The worker adapter returned a process without a pid; it must resolve only after spawn succeeded.",
+      );
     }
     this.pid = process.pid;
     this.exited = new Promise<ExitInfo>((resolve) => {
@@ -124,7 +126,8 @@ export class WorkerSlot<C> {
   /** The instance if it can still take calls (not stopping, not exited). */
   get live(): WorkerInstance<C> | undefined {
     const instance = this.instance;
-    if (instance === undefined || instance.stopReason !== undefined || instance.exitInfo !== undefined) return undefined;
+    if (instance === undefined || instance.stopReason !== undefined || instance.exitInfo !== undefined)
+      return undefined;
     return instance;
   }
 
@@ -136,7 +139,8 @@ export class WorkerSlot<C> {
   /** The state shown to users. */
   get state(): WorkerState {
     const instance = this.instance;
-    if (instance === undefined) return this.replacing !== undefined && this.starting === undefined ? "stopping" : this.phase;
+    if (instance === undefined)
+      return this.replacing !== undefined && this.starting === undefined ? "stopping" : this.phase;
     if (instance.stopReason !== undefined) return "stopping";
     return instance.running.size > 0 ? "busy" : "idle";
   }

@@ -22,14 +22,27 @@ describe("parseTrainingEvent", () => {
   });
 
   it("names the event type and field that is wrong", () => {
-    expect(() => parseTrainingEvent({ type: "eval", step: 1 })).toThrow('training event "eval": "eval_loss" must be a number, got undefined');
+    expect(() => parseTrainingEvent({ type: "eval", step: 1 })).toThrow(
+      'training event "eval": "eval_loss" must be a number, got undefined',
+    );
     expect(() => parseTrainingEvent({ type: "progress" })).toThrow(/"type" must be one of started, log/);
     expect(() => parseTrainingEvent([])).toThrow(TrainingEventError);
   });
 
   it("checks finished status and started backend values", () => {
-    const summary = { train_loss_mean: 1, final_loss: 1, eval_loss: null, steps: 1, tokens_seen: 1, elapsed_s: 1, steps_per_s: 1, checkpoint: "/c" };
+    const summary = {
+      train_loss_mean: 1,
+      final_loss: 1,
+      eval_loss: null,
+      steps: 1,
+      tokens_seen: 1,
+      elapsed_s: 1,
+      steps_per_s: 1,
+      checkpoint: "/c",
+    };
     expect(parseTrainingEvent({ type: "finished", status: "completed", step: 1, summary }).type).toBe("finished");
-    expect(() => parseTrainingEvent({ type: "finished", status: "done", step: 1, summary })).toThrow(/completed or stopped/);
+    expect(() => parseTrainingEvent({ type: "finished", status: "done", step: 1, summary })).toThrow(
+      /completed or stopped/,
+    );
   });
 });

@@ -176,7 +176,9 @@ export function parseTrainingEvent(value: unknown): TrainingEvent {
     throw new TrainingEventError(`training event "started": "backend" must be one of ${BACKENDS.join(", ")}`);
   }
   if (type === "finished" && !FINISHED_STATUSES.includes(String(value["status"]))) {
-    throw new TrainingEventError(`training event "finished": "status" must be completed or stopped, got ${describe(value["status"])}`);
+    throw new TrainingEventError(
+      `training event "finished": "status" must be completed or stopped, got ${describe(value["status"])}`,
+    );
   }
   return event as unknown as TrainingEvent;
 }
@@ -190,7 +192,9 @@ function checkField(type: string, field: string, kind: FieldKind, raw: unknown):
     (kind === "string" && typeof value === "string") ||
     (kind === "object" && isRecord(value));
   if (!ok) {
-    throw new TrainingEventError(`training event "${type}": "${field}" must be ${expected(kind)}, got ${describe(value)}`);
+    throw new TrainingEventError(
+      `training event "${type}": "${field}" must be ${expected(kind)}, got ${describe(value)}`,
+    );
   }
   return value;
 }
@@ -198,7 +202,9 @@ function checkField(type: string, field: string, kind: FieldKind, raw: unknown):
 function toSafeNumber(type: string, field: string, value: bigint): number {
   const number = Number(value);
   if (!Number.isSafeInteger(number)) {
-    throw new TrainingEventError(`training event "${type}": "${field}" (${value}) is too large for a JavaScript number`);
+    throw new TrainingEventError(
+      `training event "${type}": "${field}" (${value}) is too large for a JavaScript number`,
+    );
   }
   return number;
 }

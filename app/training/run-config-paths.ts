@@ -24,7 +24,9 @@ export function resolveConfigPaths(config: RunConfig, baseDir: string): RunConfi
           ...(typeof config.dataset.eval_path === "string" ? { eval_path: absolute(config.dataset.eval_path) } : {}),
         };
   const model =
-    typeof config.model === "string" && (config.model.startsWith("./") || config.model.startsWith("../")) ? absolute(config.model) : config.model;
+    typeof config.model === "string" && (config.model.startsWith("./") || config.model.startsWith("../"))
+      ? absolute(config.model)
+      : config.model;
   return {
     ...config,
     dataset,
@@ -39,6 +41,11 @@ export function resolveConfigPaths(config: RunConfig, baseDir: string): RunConfi
  * config never share checkpoints, and the folder name says which run wrote it.
  */
 export function runOutputFolder(outputParent: string, runName: string, runId: string): string {
-  const slug = runName.normalize("NFKD").replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|-+$/g, "").slice(0, 60) || "run";
+  const slug =
+    runName
+      .normalize("NFKD")
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^[-.]+|-+$/g, "")
+      .slice(0, 60) || "run";
   return join(outputParent, `${slug}-${runId.slice(0, 8)}`);
 }

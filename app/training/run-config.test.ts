@@ -34,7 +34,9 @@ describe("run config", () => {
   it("loads the shipped example and resolves its paths against the file", () => {
     const config = loadRunConfig(example);
     expect(config.max_steps).toBe(60);
-    expect(typeof config.dataset === "object" && config.dataset.path).toBe(resolve(here, "../../examples/training/data/tiny.jsonl"));
+    expect(typeof config.dataset === "object" && config.dataset.path).toBe(
+      resolve(here, "../../examples/training/data/tiny.jsonl"),
+    );
     expect(existsSync(resolve(here, "../../examples/training/data/tiny.jsonl"))).toBe(true);
     expect(config.output_dir).toBe(resolve(here, "../../examples/training/runs"));
   });

@@ -72,7 +72,9 @@ export function loadRunConfig(file: string): RunConfig {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new RunConfigError(file, [{ path: "(file)", message: `cannot be read (${(error as Error).message}); check the path` }]);
+    throw new RunConfigError(file, [
+      { path: "(file)", message: `cannot be read (${(error as Error).message}); check the path` },
+    ]);
   }
   const config = validateRunConfig(parseConfigText(text, file), file);
   return resolvePaths(config, dirname(resolve(file)));
@@ -82,7 +84,9 @@ function parseConfigText(text: string, file: string): unknown {
   try {
     return extname(file).toLowerCase() === ".json" ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);
   } catch (error) {
-    throw new RunConfigError(file, [{ path: "(file)", message: `is not valid ${extname(file).slice(1) || "YAML"}: ${(error as Error).message}` }]);
+    throw new RunConfigError(file, [
+      { path: "(file)", message: `is not valid ${extname(file).slice(1) || "YAML"}: ${(error as Error).message}` },
+    ]);
   }
 }
 
@@ -91,7 +95,11 @@ function resolvePaths(config: RunConfig, base: string): RunConfig {
   const dataset =
     typeof config.dataset === "string"
       ? absolute(config.dataset)
-      : { ...config.dataset, path: absolute(config.dataset.path), ...(config.dataset.eval_path ? { eval_path: absolute(config.dataset.eval_path) } : {}) };
+      : {
+          ...config.dataset,
+          path: absolute(config.dataset.path),
+          ...(config.dataset.eval_path ? { eval_path: absolute(config.dataset.eval_path) } : {}),
+        };
   const model = typeof config.model === "string" && isLocalPath(config.model) ? absolute(config.model) : config.model;
   return {
     ...config,
@@ -122,8 +130,12 @@ function describeErrors(errors: ErrorObject[]): RunConfigIssue[] {
 }
 
 function issuePath(error: ErrorObject): string {
-  const parts = error.instancePath.split("/").slice(1).map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
-  if (error.keyword === "additionalProperties" && isRecord(error.params)) parts.push(String(error.params["additionalProperty"]));
+  const parts = error.instancePath
+    .split("/")
+    .slice(1)
+    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"));
+  if (error.keyword === "additionalProperties" && isRecord(error.params))
+    parts.push(String(error.params["additionalProperty"]));
   if (error.keyword === "required" && isRecord(error.params)) parts.push(String(error.params["missingProperty"]));
   return parts.length > 0 ? parts.join(".") : "(root)";
 }

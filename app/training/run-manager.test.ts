@@ -72,7 +72,10 @@ describe.skipIf(SKIP !== null)(`RunManager with a real worker${SKIP === null ? "
       manager.onPoints(({ points }) => lossPoints.push(...(points["loss"] ?? []).map((p) => p.value))),
       manager.onUpdate((update) => updates.push(update)),
     ];
-    const { runId } = await manager.start({ config: tinyConfig(join(dir, "completed"), { save_every: 10 }), name: "thirty steps" });
+    const { runId } = await manager.start({
+      config: tinyConfig(join(dir, "completed"), { save_every: 10 }),
+      name: "thirty steps",
+    });
     expect(manager.isActive(runId)).toBe(true);
     const summary = await manager.whenFinished(runId);
     for (const stop of unsubscribe) stop();
@@ -89,7 +92,10 @@ describe.skipIf(SKIP !== null)(`RunManager with a real worker${SKIP === null ? "
     expect(detail.checkpoints.map((c) => c.step)).toEqual([10, 20, 30]);
     expect(detail.checkpoints.every((c) => dirname(c.path) === runDir && existsSync(c.path))).toBe(true);
     expect(readFileSync(join(runDir, FROZEN_CONFIG_FILE), "utf8")).toContain("max_steps: 30");
-    expect(JSON.parse(readFileSync(join(runDir, RESOLVED_CONFIG_FILE), "utf8"))).toMatchObject({ output_dir: runDir, max_steps: 30 });
+    expect(JSON.parse(readFileSync(join(runDir, RESOLVED_CONFIG_FILE), "utf8"))).toMatchObject({
+      output_dir: runDir,
+      max_steps: 30,
+    });
     expect(detail.config).toMatchObject({ output_dir: runDir, learning_rate: 0.003 });
     expect(events.map((e) => e.type)).toEqual(stored);
 
@@ -114,8 +120,20 @@ describe.skipIf(SKIP !== null)(`RunManager with a real worker${SKIP === null ? "
     expect(updates.at(-1)?.run).toMatchObject({ id: runId, status: "completed", step: 30 });
     expect(updates.some((u) => u.run.status === "running" && u.run.etaS !== null)).toBe(true);
     const listed = manager.list().find((run) => run.id === runId);
-    expect(listed).toMatchObject({ status: "completed", step: 30, loss: values.at(-1), bestLoss: Math.min(...values), maxSteps: 30 });
-    expect(listed?.params).toMatchObject({ model: "tiny", learning_rate: 0.003, batch_size: 8, "lora.r": 8, max_steps: 30 });
+    expect(listed).toMatchObject({
+      status: "completed",
+      step: 30,
+      loss: values.at(-1),
+      bestLoss: Math.min(...values),
+      maxSteps: 30,
+    });
+    expect(listed?.params).toMatchObject({
+      model: "tiny",
+      learning_rate: 0.003,
+      batch_size: 8,
+      "lora.r": 8,
+      max_steps: 30,
+    });
     expect(listed?.tokensPerS).toBeGreaterThan(0);
 
     // Resume from the middle checkpoint: a new run, in its own folder beside the first, continuing at step 11.
@@ -187,7 +205,9 @@ describe.skipIf(SKIP !== null)(`RunManager with a real worker${SKIP === null ? "
 
   it("rejects a config the schema refuses before recording a run", async () => {
     const before = manager.list().length;
-    await expect(manager.start({ config: tinyConfig(join(dir, "never"), { lora: { r: 0 } }) })).rejects.toThrow(RunConfigError);
+    await expect(manager.start({ config: tinyConfig(join(dir, "never"), { lora: { r: 0 } }) })).rejects.toThrow(
+      RunConfigError,
+    );
     await expect(manager.start({ config: { max_steps: 3 } })).rejects.toThrow(/dataset: is required/);
     expect(manager.list().length).toBe(before);
   });
@@ -209,15 +229,37 @@ describe.skipIf(SKIP !== null)(`RunManager with a real worker${SKIP === null ? "
       // The crashed host: a run that started and logged, then nothing (no finished, no close).
       const crashed = RunStore.open(path);
       const exited = spawnSync(process.execPath, ["-e", ""]);
-      const run = crashed.createRun({ name: "crashed", config: tinyConfig(join(dir, "out")), owner: { pid: exited.pid ?? 999_999, started: null } });
+      const run = crashed.createRun({
+        name: "crashed",
+        config: tinyConfig(join(dir, "out")),
+        owner: { pid: exited.pid ?? 999_999, started: null },
+      });
       crashed.appendEvent(run.id, {
-        type: "started", config: {}, trainable_params: 1, total_params: 2, device: "cpu", backend: "transformers+peft",
-        run_dir: join(dir, "out"), start_step: 0, max_steps: 10, train_examples: 5, eval_examples: 1,
+        type: "started",
+        config: {},
+        trainable_params: 1,
+        total_params: 2,
+        device: "cpu",
+        backend: "transformers+peft",
+        run_dir: join(dir, "out"),
+        start_step: 0,
+        max_steps: 10,
+        train_examples: 5,
+        eval_examples: 1,
       });
       for (const step of [1, 2, 3]) {
         crashed.appendEvent(run.id, {
-          type: "log", step, epoch: step / 5, loss: 5 - step, learning_rate: 1e-3, grad_norm: 1, tokens_seen: step * 10,
-          tokens_per_s: 100, elapsed_s: step, eta_s: 10 - step, batch_size: 8,
+          type: "log",
+          step,
+          epoch: step / 5,
+          loss: 5 - step,
+          learning_rate: 1e-3,
+          grad_norm: 1,
+          tokens_seen: step * 10,
+          tokens_per_s: 100,
+          elapsed_s: step,
+          eta_s: 10 - step,
+          batch_size: 8,
         });
       }
       crashed.appendTelemetry(run.id, Date.now(), { "host.rss_bytes": 1e8 });

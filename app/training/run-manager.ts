@@ -15,7 +15,15 @@ import { isRecord, parseTrainingEvent, type TrainingEvent } from "./events.js";
 import { validateRunConfig, type RunConfig } from "./run-config.js";
 import { resolveConfigPaths, runOutputFolder } from "./run-config-paths.js";
 import { RunNotFoundError, type RunRecord, type RunStore } from "./run-store.js";
-import { eventPayload, NO_PROGRESS, progressFromLog, runDetail, runSummary, storedProgress, type RunProgress } from "./run-views.js";
+import {
+  eventPayload,
+  NO_PROGRESS,
+  progressFromLog,
+  runDetail,
+  runSummary,
+  storedProgress,
+  type RunProgress,
+} from "./run-views.js";
 import { sampleTime, telemetryValues } from "./telemetry-values.js";
 
 /** The Python generator that runs one training run. */
@@ -148,7 +156,10 @@ export class RunManager {
   async resume(runId: string, checkpoint?: string): Promise<{ runId: string }> {
     const record = this.#requireRun(runId);
     const detail = runDetail(this.#store, record, NO_PROGRESS);
-    const chosen = checkpoint === undefined ? detail.checkpoints.at(-1) : detail.checkpoints.find((c) => c.path === checkpoint || String(c.step) === checkpoint);
+    const chosen =
+      checkpoint === undefined
+        ? detail.checkpoints.at(-1)
+        : detail.checkpoints.find((c) => c.path === checkpoint || String(c.step) === checkpoint);
     if (chosen === undefined) {
       throw new RunResumeError(
         checkpoint === undefined
@@ -156,7 +167,10 @@ export class RunManager {
           : `run ${runId} has no checkpoint "${checkpoint}"; its checkpoints are ${detail.checkpoints.map((c) => c.path).join(", ") || "none"}`,
       );
     }
-    if (!existsSync(chosen.path)) throw new RunResumeError(`checkpoint ${chosen.path} no longer exists on disk; pick another checkpoint of run ${runId}`);
+    if (!existsSync(chosen.path))
+      throw new RunResumeError(
+        `checkpoint ${chosen.path} no longer exists on disk; pick another checkpoint of run ${runId}`,
+      );
     const config = { ...(record.config as RunConfig), resume_from: chosen.path };
     // The resumed run goes beside the one it continues: same parent, its own folder.
     const parent = detail.runDir === null ? dirname(dirname(chosen.path)) : dirname(detail.runDir);
@@ -172,8 +186,10 @@ export class RunManager {
   requestMemorySnapshot(runId: string, steps: number): { requested: boolean; message: string } {
     this.#requireRun(runId);
     const active = this.#active.get(runId);
-    if (active === undefined) return { requested: false, message: `run ${runId} is not training; a snapshot records live steps` };
-    if (!Number.isInteger(steps) || steps < 1 || steps > 1000) return { requested: false, message: `steps must be a whole number from 1 to 1000, got ${steps}` };
+    if (active === undefined)
+      return { requested: false, message: `run ${runId} is not training; a snapshot records live steps` };
+    if (!Number.isInteger(steps) || steps < 1 || steps > 1000)
+      return { requested: false, message: `steps must be a whole number from 1 to 1000, got ${steps}` };
     // The loop polls for this file once per step: no new control channel to the worker is needed.
     writeFileSync(join(active.runDir, MEMORY_SNAPSHOT_REQUEST), `${steps}\n`);
     return { requested: true, message: `recording ${steps} steps; the pickle is saved in ${active.runDir}` };
@@ -269,10 +285,15 @@ export class RunManager {
     const { runId } = active;
     let ended: TrainingEvent["type"] | undefined;
     try {
-      const stream = this.#bridge.stream(TRAINING_TARGET, [config as unknown as PyValue], {}, {
-        callId: active.callId,
-        signal: active.queueAbort.signal,
-      });
+      const stream = this.#bridge.stream(
+        TRAINING_TARGET,
+        [config as unknown as PyValue],
+        {},
+        {
+          callId: active.callId,
+          signal: active.queueAbort.signal,
+        },
+      );
       this.#startTelemetry(active);
       for await (const item of stream) {
         const event = parseTrainingEvent(item);
@@ -295,7 +316,10 @@ export class RunManager {
       }
       if (ended === undefined) {
         this.#store.setStatus(runId, "failed", {
-          error: bridgeFailure("internal", "the training stream ended without a finished or failed event; see the worker log"),
+          error: bridgeFailure(
+            "internal",
+            "the training stream ended without a finished or failed event; see the worker log",
+          ),
         });
       }
     } catch (error) {
@@ -303,7 +327,11 @@ export class RunManager {
         this.#recordFailure(active, error);
       } catch (storeError) {
         // The store itself failed (disk full, closed): the run's end cannot be recorded, only reported.
-        this.#warn(runId, `run ${runId} ended (${describeError(error)}) but the run store could not record it: ${describeError(storeError)}`, storeError);
+        this.#warn(
+          runId,
+          `run ${runId} ended (${describeError(error)}) but the run store could not record it: ${describeError(storeError)}`,
+          storeError,
+        );
       }
     } finally {
       active.telemetryAbort.abort();
@@ -341,7 +369,8 @@ export class RunManager {
 
   /** Starts sampling the worker that runs the call, once it is known (the call may wait in the pool queue). */
   #startTelemetry(active: ActiveRun): void {
-    if (active.telemetry !== undefined || active.telemetryAbort.signal.aborted || this.#telemetryIntervalMs <= 0) return;
+    if (active.telemetry !== undefined || active.telemetryAbort.signal.aborted || this.#telemetryIntervalMs <= 0)
+      return;
     const workerId = this.#bridge.workerOf(active.callId);
     if (workerId === undefined) return;
     active.telemetry = this.#sampleTelemetry(active, workerId);
@@ -388,7 +417,9 @@ export class RunManager {
   async #cancelHard(active: ActiveRun): Promise<void> {
     active.forced = true;
     if (await this.#bridge.cancel(active.callId)) return;
-    active.queueAbort.abort(PythonError.bridge("cancelled", `run ${active.runId} was stopped before it started`, TRAINING_TARGET));
+    active.queueAbort.abort(
+      PythonError.bridge("cancelled", `run ${active.runId} was stopped before it started`, TRAINING_TARGET),
+    );
   }
 
   async #stopWithDeadline(active: ActiveRun): Promise<void> {
@@ -405,7 +436,10 @@ export class RunManager {
     active.telemetryAbort.abort();
     try {
       this.#store.setStatus(active.runId, "interrupted", {
-        error: bridgeFailure("cancelled", "the workbench shut down and the run did not stop in time; resume it from its last checkpoint (resume_from)"),
+        error: bridgeFailure(
+          "cancelled",
+          "the workbench shut down and the run did not stop in time; resume it from its last checkpoint (resume_from)",
+        ),
       });
     } catch (error) {
       this.#warn(active.runId, `could not record run ${active.runId} as interrupted: ${describeError(error)}`, error);

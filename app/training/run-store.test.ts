@@ -70,7 +70,16 @@ describe("RunStore", () => {
     store.appendEvent(run.id, log(2, 2.5), 12);
     store.appendEvent(run.id, { type: "eval", step: 2, eval_loss: 2.7 }, 13);
     store.appendEvent(run.id, { type: "checkpoint", step: 2, path: "/tmp/run/checkpoint-2" }, 14);
-    const summary = { train_loss_mean: 2.75, final_loss: 2.5, eval_loss: 2.7, steps: 2, tokens_seen: 200, elapsed_s: 2, steps_per_s: 1, checkpoint: "/tmp/run/checkpoint-2" };
+    const summary = {
+      train_loss_mean: 2.75,
+      final_loss: 2.5,
+      eval_loss: 2.7,
+      steps: 2,
+      tokens_seen: 200,
+      elapsed_s: 2,
+      steps_per_s: 1,
+      checkpoint: "/tmp/run/checkpoint-2",
+    };
     store.appendEvent(run.id, { type: "finished", status: "stopped", step: 2, summary }, 15);
 
     expect(store.events(run.id).map((stored) => [stored.seq, stored.event.type])).toEqual([
@@ -93,8 +102,17 @@ describe("RunStore", () => {
 
   it("records a failed event as the run's error", () => {
     const run = store.createRun({ name: "r", config: {} });
-    store.appendEvent(run.id, { type: "failed", classification: "out_of_memory", error_type: "TrainingOutOfMemory", message: "lower seq_len", traceback: "tb" });
-    expect(store.getRun(run.id)).toMatchObject({ status: "failed", error: { classification: "out_of_memory", message: "lower seq_len" } });
+    store.appendEvent(run.id, {
+      type: "failed",
+      classification: "out_of_memory",
+      error_type: "TrainingOutOfMemory",
+      message: "lower seq_len",
+      traceback: "tb",
+    });
+    expect(store.getRun(run.id)).toMatchObject({
+      status: "failed",
+      error: { classification: "out_of_memory", message: "lower seq_len" },
+    });
   });
 
   it("keeps telemetry as time series without a step and drops non-finite values", () => {

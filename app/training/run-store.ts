@@ -116,7 +116,11 @@ export interface RunOwner {
 /** Adds the columns newer versions need to a store created by an older one. */
 function migrate(db: Database.Database): void {
   const columns = new Set((db.prepare("PRAGMA table_info(runs)").all() as { name: string }[]).map((c) => c.name));
-  for (const [name, type] of [["config_text", "TEXT"], ["owner_pid", "INTEGER"], ["owner_started", "TEXT"]] as const) {
+  for (const [name, type] of [
+    ["config_text", "TEXT"],
+    ["owner_pid", "INTEGER"],
+    ["owner_started", "TEXT"],
+  ] as const) {
     if (!columns.has(name)) db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
   }
 }
@@ -147,15 +151,21 @@ export class RunStore {
       migrate(db);
     } catch (error) {
       db.close();
-      throw new Error(`cannot open the run store at ${path}: ${(error as Error).message}; check the file is a Snakebridge run store and writable`, {
-        cause: error,
-      });
+      throw new Error(
+        `cannot open the run store at ${path}: ${(error as Error).message}; check the file is a Snakebridge run store and writable`,
+        {
+          cause: error,
+        },
+      );
     }
     return new RunStore(db);
   }
 
   /** Records a new run in status "created", owned by this process unless told otherwise (see markInterruptedRuns). */
-  createRun(input: { id?: string; name: string; config: unknown; configText?: string; owner?: RunOwner }, at: number = Date.now()): RunRecord {
+  createRun(
+    input: { id?: string; name: string; config: unknown; configText?: string; owner?: RunOwner },
+    at: number = Date.now(),
+  ): RunRecord {
     const owner = input.owner ?? { pid: process.pid, started: readProcessStartTime(process.pid) ?? null };
     // A caller may pick the id up front, e.g. to name the run's output folder after it.
     const id = input.id ?? randomUUID();
@@ -163,13 +173,22 @@ export class RunStore {
       .prepare(
         "INSERT INTO runs (id, name, config, config_text, status, created_at, owner_pid, owner_started) VALUES (?, ?, ?, ?, 'created', ?, ?, ?)",
       )
-      .run(id, input.name, JSON.stringify(input.config ?? null), input.configText ?? null, at, owner.pid, owner.started);
+      .run(
+        id,
+        input.name,
+        JSON.stringify(input.config ?? null),
+        input.configText ?? null,
+        at,
+        owner.pid,
+        owner.started,
+      );
     return this.requireRun(id);
   }
 
   /** The config exactly as the user wrote it (comments included), when it was given. */
   configText(runId: string): string | undefined {
-    const row = this.db.prepare("SELECT config_text FROM runs WHERE id = ?").get(runId) as { config_text: string | null } | undefined;
+    const row = this.db.prepare("SELECT config_text FROM runs WHERE id = ?").get(runId) as
+      { config_text: string | null } | undefined;
     return row?.config_text ?? undefined;
   }
 
@@ -178,8 +197,14 @@ export class RunStore {
     const checked = parseTrainingEvent(event);
     this.db.transaction(() => {
       this.requireRun(runId);
-      const seq = (this.db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM events WHERE run_id = ?").get(runId) as { next: number }).next;
-      this.db.prepare("INSERT INTO events (run_id, seq, at, type, json) VALUES (?, ?, ?, ?, ?)").run(runId, seq, at, checked.type, JSON.stringify(checked));
+      const seq = (
+        this.db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM events WHERE run_id = ?").get(runId) as {
+          next: number;
+        }
+      ).next;
+      this.db
+        .prepare("INSERT INTO events (run_id, seq, at, type, json) VALUES (?, ?, ?, ?, ?)")
+        .run(runId, seq, at, checked.type, JSON.stringify(checked));
       if (checked.type === "log" || checked.type === "eval") this.insertMetrics(runId, checked, at);
       this.applyEventStatus(runId, checked, at);
     })();
@@ -231,7 +256,9 @@ export class RunStore {
 
   /** A run's events of one type, in order (cheaper than events() for a long run's started/checkpoint events). */
   eventsOfType(runId: string, type: TrainingEvent["type"]): StoredEvent[] {
-    const rows = this.db.prepare("SELECT seq, at, json FROM events WHERE run_id = ? AND type = ? ORDER BY seq").all(runId, type) as {
+    const rows = this.db
+      .prepare("SELECT seq, at, json FROM events WHERE run_id = ? AND type = ? ORDER BY seq")
+      .all(runId, type) as {
       seq: number;
       at: number;
       json: string;
@@ -255,7 +282,9 @@ export class RunStore {
   /** Names of every metric and telemetry series a run has, sorted. */
   seriesNames(runId: string): string[] {
     const rows = this.db
-      .prepare("SELECT name FROM metrics WHERE run_id = ? UNION SELECT name FROM telemetry WHERE run_id = ? ORDER BY name")
+      .prepare(
+        "SELECT name FROM metrics WHERE run_id = ? UNION SELECT name FROM telemetry WHERE run_id = ? ORDER BY name",
+      )
       .all(runId, runId) as { name: string }[];
     return rows.map((row) => row.name);
   }
@@ -271,8 +300,12 @@ export class RunStore {
     });
     // Several processes may share one store (the workbench and `snakebridge train`): only runs whose
     // owning process is gone were interrupted; a live owner (same pid and start time) is still training.
-    const running = this.db.prepare("SELECT id, owner_pid, owner_started FROM runs WHERE status IN ('running', 'created')").all() as {
-      id: string; owner_pid: number | null; owner_started: string | null;
+    const running = this.db
+      .prepare("SELECT id, owner_pid, owner_started FROM runs WHERE status IN ('running', 'created')")
+      .all() as {
+      id: string;
+      owner_pid: number | null;
+      owner_started: string | null;
     }[];
     const orphaned = running.filter((r) => !ownerAlive(r.owner_pid, r.owner_started)).map((r) => r.id);
     const mark = this.db.prepare(
@@ -280,10 +313,11 @@ export class RunStore {
          finished_at = COALESCE((SELECT MAX(at) FROM events WHERE run_id = runs.id), started_at, created_at)
        WHERE id = ?`,
     );
-    this.db.transaction(() => { for (const id of orphaned) mark.run(error, id); })();
+    this.db.transaction(() => {
+      for (const id of orphaned) mark.run(error, id);
+    })();
     return orphaned.length;
   }
-
 
   /** All of a run's series as CSV: source,step,at,name,value (one row per point). */
   exportCsv(runId: string): string {
@@ -298,7 +332,15 @@ export class RunStore {
       .all(runId, runId) as { source: string; step: number | null; at: number; name: string; value: number }[];
     const lines = ["source,step,at,name,value"];
     for (const row of rows) {
-      lines.push([row.source, row.step === null ? "" : String(row.step), String(row.at), csvField(row.name), String(row.value)].join(","));
+      lines.push(
+        [
+          row.source,
+          row.step === null ? "" : String(row.step),
+          String(row.at),
+          csvField(row.name),
+          String(row.value),
+        ].join(","),
+      );
     }
     return `${lines.join("\n")}\n`;
   }
@@ -370,4 +412,3 @@ function toRecord(row: RunRow): RunRecord {
 function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
-

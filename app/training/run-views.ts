@@ -20,10 +20,25 @@ export interface RunProgress {
 }
 
 /** Progress before the first logged step. */
-export const NO_PROGRESS: RunProgress = { step: null, loss: null, etaS: null, bestLoss: null, maxSteps: null, tokensPerS: null };
+export const NO_PROGRESS: RunProgress = {
+  step: null,
+  loss: null,
+  etaS: null,
+  bestLoss: null,
+  maxSteps: null,
+  tokensPerS: null,
+};
 
 /** The config fields the runs table shows, in column order (dotted paths into the resolved config). */
-export const KEY_PARAMS = ["model", "learning_rate", "batch_size", "lora.r", "lora.alpha", "max_steps", "seq_len"] as const;
+export const KEY_PARAMS = [
+  "model",
+  "learning_rate",
+  "batch_size",
+  "lora.r",
+  "lora.alpha",
+  "max_steps",
+  "seq_len",
+] as const;
 
 /** One event as the API shows it: its fields other than `type` go in payload. */
 export interface RunEventView {
@@ -33,9 +48,21 @@ export interface RunEventView {
 }
 
 const CLASSIFICATIONS: ReadonlySet<string> = new Set<ErrorClassificationView>([
-  "import_error", "attribute_error", "type_error", "value_error", "key_error", "index_error",
-  "runtime_error", "serialization_error", "not_found", "timeout", "cancelled", "worker_crashed",
-  "out_of_memory", "pool_saturated", "internal",
+  "import_error",
+  "attribute_error",
+  "type_error",
+  "value_error",
+  "key_error",
+  "index_error",
+  "runtime_error",
+  "serialization_error",
+  "not_found",
+  "timeout",
+  "cancelled",
+  "worker_crashed",
+  "out_of_memory",
+  "pool_saturated",
+  "internal",
 ]);
 
 /** The summary view of a stored run with the given progress. */
@@ -62,7 +89,10 @@ export function keyParams(config: unknown): Record<string, string | number | nul
   const flat = flattenConfig(config);
   const params: Record<string, string | number | null> = {};
   for (const key of KEY_PARAMS) {
-    const value = key === "model" && flat["model"] === undefined && Object.keys(flat).some((k) => k.startsWith("model.tiny")) ? "tiny" : flat[key];
+    const value =
+      key === "model" && flat["model"] === undefined && Object.keys(flat).some((k) => k.startsWith("model.tiny"))
+        ? "tiny"
+        : flat[key];
     params[key] = typeof value === "number" || typeof value === "string" ? value : null;
   }
   return params;
@@ -84,9 +114,11 @@ export function flattenConfig(config: unknown, prefix = ""): Record<string, unkn
 export function storedProgress(store: RunStore, record: RunRecord): RunProgress {
   const losses = store.series(record.id, "loss");
   const last = losses[losses.length - 1];
-  const summarySteps = isRecord(record.summary) && typeof record.summary["steps"] === "number" ? record.summary["steps"] : null;
+  const summarySteps =
+    isRecord(record.summary) && typeof record.summary["steps"] === "number" ? record.summary["steps"] : null;
   let best: number | null = null;
-  for (const point of losses) if (Number.isFinite(point.value) && (best === null || point.value < best)) best = point.value;
+  for (const point of losses)
+    if (Number.isFinite(point.value) && (best === null || point.value < best)) best = point.value;
   return {
     step: summarySteps ?? last?.step ?? null,
     loss: last?.value ?? null,
@@ -98,9 +130,20 @@ export function storedProgress(store: RunStore, record: RunRecord): RunProgress 
 }
 
 /** Progress after a log event, carrying forward what the previous progress knew. */
-export function progressFromLog(event: TrainingEvent & { type: "log" }, previous: RunProgress, throughput: number[]): RunProgress {
+export function progressFromLog(
+  event: TrainingEvent & { type: "log" },
+  previous: RunProgress,
+  throughput: number[],
+): RunProgress {
   const best = previous.bestLoss === null || event.loss < previous.bestLoss ? event.loss : previous.bestLoss;
-  return { ...previous, step: event.step, loss: event.loss, etaS: event.eta_s, bestLoss: Number.isFinite(best) ? best : previous.bestLoss, tokensPerS: median(throughput) };
+  return {
+    ...previous,
+    step: event.step,
+    loss: event.loss,
+    etaS: event.eta_s,
+    bestLoss: Number.isFinite(best) ? best : previous.bestLoss,
+    tokensPerS: median(throughput),
+  };
 }
 
 function startedMaxSteps(store: RunStore, runId: string): number | null {
@@ -113,7 +156,9 @@ export function median(values: number[]): number | null {
   const finite = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
   if (finite.length === 0) return null;
   const mid = finite.length >> 1;
-  return finite.length % 2 === 1 ? (finite[mid] as number) : ((finite[mid - 1] as number) + (finite[mid] as number)) / 2;
+  return finite.length % 2 === 1
+    ? (finite[mid] as number)
+    : ((finite[mid - 1] as number) + (finite[mid] as number)) / 2;
 }
 
 /** The API's view of one stored event. */
@@ -134,12 +179,19 @@ export function runDetail(store: RunStore, record: RunRecord, progress: RunProgr
   const started = store.eventsOfType(record.id, "started").at(-1)?.event;
   const checkpoints = store
     .eventsOfType(record.id, "checkpoint")
-    .flatMap((stored) => (stored.event.type === "checkpoint" ? [{ step: stored.event.step, path: stored.event.path }] : []));
+    .flatMap((stored) =>
+      stored.event.type === "checkpoint" ? [{ step: stored.event.step, path: stored.event.path }] : [],
+    );
   return {
     ...runSummary(record, progress),
     configText: store.configText(record.id) ?? configText(record.config),
     config: isRecord(record.config) ? record.config : {},
-    runDir: started?.type === "started" ? started.run_dir : isRecord(record.config) && typeof record.config["output_dir"] === "string" ? record.config["output_dir"] : null,
+    runDir:
+      started?.type === "started"
+        ? started.run_dir
+        : isRecord(record.config) && typeof record.config["output_dir"] === "string"
+          ? record.config["output_dir"]
+          : null,
     checkpoints,
     series,
     events: store.events(record.id).map(eventView),
@@ -166,7 +218,11 @@ export function errorView(error: unknown): PythonErrorView | null {
     module: stringField(error, "module") ?? (interrupted ? "snakebridge" : ""),
     message: stringField(error, "message") ?? "the run failed without a message",
     traceback: stringField(error, "traceback") ?? "",
-    classification: interrupted ? "worker_crashed" : CLASSIFICATIONS.has(classification) ? (classification as ErrorClassificationView) : "internal",
+    classification: interrupted
+      ? "worker_crashed"
+      : CLASSIFICATIONS.has(classification)
+        ? (classification as ErrorClassificationView)
+        : "internal",
   };
 }
 

@@ -48,13 +48,25 @@ function CanvasChart({ index, maxSteps }: { index: SeriesIndex; version: number;
   // As in the Training view while a run is live: the x axis runs to max_steps.
   return (
     <div style={{ width: WIDTH }}>
-      <MetricChart title="Loss" series={[{ key: "loss", label: "loss", colour: "#2563eb", index, smoothed: true }]} xLabel="step" logScale={false} integerX xDomain={[0, maxSteps]} emptyText="" height={HEIGHT} />
+      <MetricChart
+        title="Loss"
+        series={[{ key: "loss", label: "loss", colour: "#2563eb", index, smoothed: true }]}
+        xLabel="step"
+        logScale={false}
+        integerX
+        xDomain={[0, maxSteps]}
+        emptyText=""
+        height={HEIGHT}
+      />
     </div>
   );
 }
 
 function appendTo(index: SeriesIndex, points: Point[]): void {
-  index.append(points.map((p) => p.x), points.map((p) => p.y));
+  index.append(
+    points.map((p) => p.x),
+    points.map((p) => p.y),
+  );
 }
 
 /** The canvas chart's run: the index is appended to in place, as the Training view's chart data is. */

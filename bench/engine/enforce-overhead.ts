@@ -41,8 +41,10 @@ export async function runEnforceOverheadBench(options: EnforceOverheadOptions = 
   const base = { poolSize: 1, ...(options.python ? { python: options.python } : {}) };
   const plain = await PythonBridge.start({ ...base, pool: { stateDir: join(dir, "plain"), healthCheckIntervalMs: 0 } });
   const enforced = await PythonBridge.start({
-    ...base, pool: { stateDir: join(dir, "enforced"), healthCheckIntervalMs: 0 },
-    allow: options.policy ?? DEFAULT_POLICY, observer: auditObserver(log),
+    ...base,
+    pool: { stateDir: join(dir, "enforced"), healthCheckIntervalMs: 0 },
+    allow: options.policy ?? DEFAULT_POLICY,
+    observer: auditObserver(log),
   });
   try {
     options.progress?.(`enforce mode + audit: ${calls} sequential ${TARGET} calls against a plain bridge`);
@@ -65,9 +67,13 @@ export async function runEnforceOverheadBench(options: EnforceOverheadOptions = 
     }
     await log.flush();
     const verified = await verifyAuditLog(log.file);
-    if (!verified.ok) throw new Error(`bench: the audit log written during the bench does not verify: ${String(verified.problem)}`);
+    if (!verified.ok)
+      throw new Error(`bench: the audit log written during the bench does not verify: ${String(verified.problem)}`);
     const plainP50 = quantile(plainUs, 0.5);
-    const paired = quantile(enforcedUs.map((us, i) => us - plainUs[i]!), 0.5);
+    const paired = quantile(
+      enforcedUs.map((us, i) => us - plainUs[i]!),
+      0.5,
+    );
     const enforcedP50 = quantile(enforcedUs, 0.5);
     return {
       enforce_calls: calls,

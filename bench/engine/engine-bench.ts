@@ -70,8 +70,14 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   progress(`pool start: 1 and 4 workers (${interpreter.executable})`);
   // Warm the OS page cache first so neither start pays for cold disk reads.
   await timeStart(1, base, signal);
-  const start1 = quantile([await timeStart(1, base, signal), await timeStart(1, base, signal), await timeStart(1, base, signal)], 0.5);
-  const start4 = quantile([await timeStart(4, base, signal), await timeStart(4, base, signal), await timeStart(4, base, signal)], 0.5);
+  const start1 = quantile(
+    [await timeStart(1, base, signal), await timeStart(1, base, signal), await timeStart(1, base, signal)],
+    0.5,
+  );
+  const start4 = quantile(
+    [await timeStart(4, base, signal), await timeStart(4, base, signal), await timeStart(4, base, signal)],
+    0.5,
+  );
   signal?.throwIfAborted();
 
   const stateDir = mkdtempSync(join(tmpdir(), "sb-bench-"));
@@ -81,7 +87,9 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const peer = peerStart.ok ? peerStart.peer : undefined;
   if (!peerStart.ok) progress(`peer: ${peerStart.reason}; its fields are null`);
   try {
-    progress(`latency: ${calls} sequential calls through the pool, a raw JSON pipe${peer ? " and pythonia" : ""}, interleaved`);
+    progress(
+      `latency: ${calls} sequential calls through the pool, a raw JSON pipe${peer ? " and pythonia" : ""}, interleaved`,
+    );
     // Warm every path (V8's JIT, Python's caches) so the comparison is of steady states.
     for (let i = 0; i < Math.max(1000, calls / 2); i++) {
       signal?.throwIfAborted();
@@ -108,17 +116,21 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       }
     }
 
-    progress(`throughput: pool of 2, 16 calls in flight${peer ? ", alternating with pythonia (16 in flight)" : ""}, ${THROUGHPUT_ROUNDS} rounds`);
+    progress(
+      `throughput: pool of 2, 16 calls in flight${peer ? ", alternating with pythonia (16 in flight)" : ""}, ${THROUGHPUT_ROUNDS} rounds`,
+    );
     const total = calls * 2;
     const inFlight = async (call: (n: number) => Promise<unknown>): Promise<number> => {
       let next = 0;
       const t0 = process.hrtime.bigint();
-      await Promise.all(Array.from({ length: 16 }, async () => {
-        while (next < total) {
-          signal?.throwIfAborted();
-          await call(next++);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < total) {
+            signal?.throwIfAborted();
+            await call(next++);
+          }
+        }),
+      );
       return total / (elapsedUs(t0) / 1e6);
     };
     // Alternating rounds, median of each: load that comes and goes during the run hits both sides alike.
@@ -138,7 +150,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       signal?.throwIfAborted();
       let t = process.hrtime.bigint();
       const array = (await bridge.call("numpy.arange", [ARRAY_ELEMENTS], { dtype: "float64" })) as NDArray;
-      if (!(array.data instanceof Float64Array) || array.size !== ARRAY_ELEMENTS) throw new Error("bench: wrong array back");
+      if (!(array.data instanceof Float64Array) || array.size !== ARRAY_ELEMENTS)
+        throw new Error("bench: wrong array back");
       binaryMs.push(elapsedUs(t) / 1000);
       t = process.hrtime.bigint();
       const list = (await baseline.request({ op: "array", n: ARRAY_ELEMENTS })) as number[];

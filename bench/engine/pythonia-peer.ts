@@ -14,7 +14,10 @@ export type PeerStart = { ok: true; peer: PythoniaPeer } | { ok: false; reason: 
 
 /** One pythonia bridge (one Python process), calling operator.add like the other paths of the bench. */
 export class PythoniaPeer {
-  private constructor(private readonly module: PythoniaModule, private readonly operator: PythoniaOperator) {}
+  private constructor(
+    private readonly module: PythoniaModule,
+    private readonly operator: PythoniaOperator,
+  ) {}
 
   /** Imports pythonia (it starts its Python process on import) with `python` as its interpreter. */
   static async start(python: string): Promise<PeerStart> {
@@ -31,7 +34,10 @@ export class PythoniaPeer {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const missing = /Cannot find (package|module) 'pythonia'/.test(message);
-      return { ok: false, reason: missing ? "pythonia is not installed (npm install --save-dev pythonia)" : `pythonia failed: ${message}` };
+      return {
+        ok: false,
+        reason: missing ? "pythonia is not installed (npm install --save-dev pythonia)" : `pythonia failed: ${message}`,
+      };
     } finally {
       if (previous === undefined) delete process.env.PYTHON_BIN;
       else process.env.PYTHON_BIN = previous;
@@ -53,6 +59,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise,
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
   ]).finally(() => clearTimeout(timer));
 }

@@ -34,12 +34,19 @@ export async function runRayBench(options: RayBenchOptions): Promise<RayBenchRes
   progress(`ray: pool of 4 actor workers on ${options.placement.address}`);
   const t0 = process.hrtime.bigint();
   const bridge = await PythonBridge.start({
-    python: options.python, poolSize: 4, placement: options.placement, pool: { stateDir, healthCheckIntervalMs: 0 },
+    python: options.python,
+    poolSize: 4,
+    placement: options.placement,
+    pool: { stateDir, healthCheckIntervalMs: 0 },
   });
   const startMs = elapsedUs(t0) / 1000;
   try {
     const t1 = process.hrtime.bigint();
-    await Promise.all(bridge.pool.snapshot().workers.map((w) => bridge.pool.restartWorker(w.id, "bench: actor start on a running cluster")));
+    await Promise.all(
+      bridge.pool
+        .snapshot()
+        .workers.map((w) => bridge.pool.restartWorker(w.id, "bench: actor start on a running cluster")),
+    );
     const restartMs = elapsedUs(t1) / 1000;
 
     progress(`ray: ${calls} sequential calls through an actor worker`);
@@ -60,13 +67,15 @@ export async function runRayBench(options: RayBenchOptions): Promise<RayBenchRes
     const total = calls * 2;
     let next = 0;
     const t2 = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < total) {
-        signal?.throwIfAborted();
-        const n = next++;
-        await bridge.call("operator.add", [n, 1]);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < total) {
+          signal?.throwIfAborted();
+          const n = next++;
+          await bridge.call("operator.add", [n, 1]);
+        }
+      }),
+    );
     const throughput = total / (elapsedUs(t2) / 1e6);
     return {
       ray_address: options.placement.address,

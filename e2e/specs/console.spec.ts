@@ -7,22 +7,29 @@ test("console: 1+1 prints 2, and a block asks for continuation lines", async ({ 
   await terminal.click();
   await page.keyboard.type("1+1");
   await page.keyboard.press("Enter");
-  await expect.poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ")).toMatch(/>>> 1\+1\s*\n2\s*\n>>>/);
+  await expect
+    .poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " "))
+    .toMatch(/>>> 1\+1\s*\n2\s*\n>>>/);
 
   await page.keyboard.type("for i in range(2):");
   await page.keyboard.press("Enter");
-  await expect.poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ")).toContain("... ");
+  await expect
+    .poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " "))
+    .toContain("... ");
   await page.keyboard.type("    print('row', i)");
   await page.keyboard.press("Enter");
   await page.keyboard.press("Enter");
-  await expect.poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ")).toMatch(/row 0\s*\nrow 1/);
+  await expect
+    .poll(async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " "))
+    .toMatch(/row 0\s*\nrow 1/);
   await snap("console-repl");
 });
 
 test("console: Tab completes names and attributes from the session", async ({ workbench: page, snap }) => {
   await showView(page, "console");
   const terminal = page.getByTestId("console-terminal");
-  const screen = async (): Promise<string> => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ");
+  const screen = async (): Promise<string> =>
+    (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ");
   await expect(terminal.locator(".xterm-rows")).toContainText(">>>");
   await terminal.click();
   await page.keyboard.type("import collections");

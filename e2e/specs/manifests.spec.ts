@@ -10,7 +10,10 @@ integrations:
       functions: [mean, median, stdev]
 `;
 
-test("a schema error is marked in the editor; fixed, the manifest generates TypeScript", async ({ workbench: page, snap }) => {
+test("a schema error is marked in the editor; fixed, the manifest generates TypeScript", async ({
+  workbench: page,
+  snap,
+}) => {
   await showView(page, "manifests");
   await page.getByTestId("manifest-files").getByText("manifests/stdlib.manifest.yaml").click();
   const editor = page.getByTestId("manifest-editor");
@@ -37,14 +40,21 @@ test("a schema error is marked in the editor; fixed, the manifest generates Type
   await snap("manifest-generated-typescript");
 });
 
-test("names are validated live against the described library, with the suggestion visible", async ({ workbench: page, snap }) => {
+test("names are validated live against the described library, with the suggestion visible", async ({
+  workbench: page,
+  snap,
+}) => {
   await showView(page, "manifests");
   await page.getByTestId("manifest-files").getByText("manifests/stdlib.manifest.yaml").click();
   const editor = page.getByTestId("manifest-editor");
   await expect(editor.locator(".view-lines")).toContainText("integrations");
 
   // A typo in a function name: flagged while typing, before any Generate.
-  await replaceEditorText(page, editor, "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndif, get_close_matches]\n");
+  await replaceEditorText(
+    page,
+    editor,
+    "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndif, get_close_matches]\n",
+  );
   const problems = page.getByTestId("manifest-problems");
   await expect(problems).toContainText('no function "difflib.ndif"', { timeout: 60_000 });
   await expect(problems.getByText(/did you mean "difflib\.ndiff"\?/)).toBeVisible();
@@ -52,16 +62,27 @@ test("names are validated live against the described library, with the suggestio
   await expect(editor.locator(".squiggly-error").first()).toBeVisible();
 
   // A misspelt package: not installed, and the described library it probably means.
-  await replaceEditorText(page, editor, "version: 1\nintegrations:\n  - package: difflibb\n    entrypoints:\n      functions: [ndiff]\n");
+  await replaceEditorText(
+    page,
+    editor,
+    "version: 1\nintegrations:\n  - package: difflibb\n    entrypoints:\n      functions: [ndiff]\n",
+  );
   await expect(problems).toContainText('"difflibb"', { timeout: 60_000 });
   await expect(problems.getByText(/did you mean "difflib"\?/)).toBeVisible();
   await snap("manifest-live-validation");
 
-  await replaceEditorText(page, editor, "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndiff]\n");
+  await replaceEditorText(
+    page,
+    editor,
+    "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndiff]\n",
+  );
   await expect(page.getByTestId("manifest-problems-count")).toHaveText("✓ valid", { timeout: 60_000 });
 });
 
-test("completions are scoped to the integration's package and, under methods:, to the class", async ({ workbench: page, snap }) => {
+test("completions are scoped to the integration's package and, under methods:, to the class", async ({
+  workbench: page,
+  snap,
+}) => {
   await showView(page, "manifests");
   await page.getByTestId("manifest-files").getByText("manifests/stdlib.manifest.yaml").click();
   const editor = page.getByTestId("manifest-editor");
@@ -69,7 +90,11 @@ test("completions are scoped to the integration's package and, under methods:, t
   const suggestions = page.locator(".suggest-widget");
 
   // The cursor ends up after "get_" (the last characters of the text).
-  await replaceEditorText(page, editor, "version: 1\nintegrations:\n  - package: json\n    entrypoints:\n      functions: [dumps]\n  - package: difflib\n    entrypoints:\n      functions:\n        - get_");
+  await replaceEditorText(
+    page,
+    editor,
+    "version: 1\nintegrations:\n  - package: json\n    entrypoints:\n      functions: [dumps]\n  - package: difflib\n    entrypoints:\n      functions:\n        - get_",
+  );
   await page.keyboard.press("ControlOrMeta+End");
   await page.keyboard.press("Control+Space");
   await expect(suggestions.getByRole("option").first()).toBeVisible({ timeout: 30_000 });
@@ -78,7 +103,11 @@ test("completions are scoped to the integration's package and, under methods:, t
   await page.keyboard.press("Enter");
   await expect.poll(async () => editorText(editor)).toContain("- get_close_matches");
 
-  await replaceEditorText(page, editor, "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      classes:\n        - name: SequenceMatcher\n          methods:\n            - r");
+  await replaceEditorText(
+    page,
+    editor,
+    "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      classes:\n        - name: SequenceMatcher\n          methods:\n            - r",
+  );
   await page.keyboard.press("ControlOrMeta+End");
   await page.keyboard.press("Control+Space");
   await expect(suggestions.getByRole("option").first()).toBeVisible({ timeout: 30_000 });
@@ -87,11 +116,18 @@ test("completions are scoped to the integration's package and, under methods:, t
   await page.keyboard.press("Escape");
 });
 
-test("Add to manifest from the Libraries tree puts the name into the open manifest", async ({ workbench: page, snap }) => {
+test("Add to manifest from the Libraries tree puts the name into the open manifest", async ({
+  workbench: page,
+  snap,
+}) => {
   await showView(page, "manifests");
   await page.getByTestId("manifest-files").getByText("manifests/stdlib.manifest.yaml").click();
   const editor = page.getByTestId("manifest-editor");
-  await replaceEditorText(page, editor, "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndiff]\n");
+  await replaceEditorText(
+    page,
+    editor,
+    "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndiff]\n",
+  );
 
   await showView(page, "libraries");
   await page.getByLabel("Module name").fill("difflib");
@@ -105,7 +141,9 @@ test("Add to manifest from the Libraries tree puts the name into the open manife
   await page.getByTestId("add-to-manifest").click();
 
   await expect(page.getByTestId("view-manifests")).toBeVisible();
-  await expect(page.getByTestId("manifest-notice")).toContainText("Added get_close_matches to manifests/stdlib.manifest.yaml");
+  await expect(page.getByTestId("manifest-notice")).toContainText(
+    "Added get_close_matches to manifests/stdlib.manifest.yaml",
+  );
   await expect.poll(async () => editorText(editor)).toContain("functions: [ ndiff, get_close_matches ]");
   await expect(page.getByTestId("manifest-problems-count")).toHaveText("✓ valid", { timeout: 60_000 });
   await snap("manifest-added-from-libraries");
@@ -115,7 +153,11 @@ test("hovering an entrypoint name shows its signature and docs", async ({ workbe
   await showView(page, "manifests");
   await page.getByTestId("manifest-files").getByText("manifests/stdlib.manifest.yaml").click();
   const editor = page.getByTestId("manifest-editor");
-  await replaceEditorText(page, editor, "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndiff]\n");
+  await replaceEditorText(
+    page,
+    editor,
+    "version: 1\nintegrations:\n  - package: difflib\n    entrypoints:\n      functions: [ndiff]\n",
+  );
   await expect(page.getByTestId("manifest-problems-count")).toHaveText("✓ valid", { timeout: 60_000 });
   await editor.locator(".view-line span", { hasText: /^ndiff$/ }).hover();
   const hover = page.locator(".monaco-hover").filter({ hasText: "ndiff(" });

@@ -30,17 +30,26 @@ const PROBES = `
 })();
 `;
 
-interface Probe { events: number; frames: number; maxStallMs: number }
+interface Probe {
+  events: number;
+  frames: number;
+  maxStallMs: number;
+}
 
 async function startProbe(page: Page): Promise<void> {
   await page.evaluate("Object.assign(window.__outputProbe, { events: 0, frames: 0, maxStallMs: 0, running: true })");
 }
 
 async function stopProbe(page: Page): Promise<Probe> {
-  return (await page.evaluate("(() => { window.__outputProbe.running = false; return window.__outputProbe; })()")) as Probe;
+  return (await page.evaluate(
+    "(() => { window.__outputProbe.running = false; return window.__outputProbe; })()",
+  )) as Probe;
 }
 
-test("notebook output: 10,000 lines stream fast and 1,000,000 lines do not crash the page", async ({ workbench: page, snap }, testInfo) => {
+test("notebook output: 10,000 lines stream fast and 1,000,000 lines do not crash the page", async ({
+  workbench: page,
+  snap,
+}, testInfo) => {
   await page.addInitScript(PROBES);
   await page.reload();
   await expect(page.getByTestId("pool-status")).toContainText(/workers idle/, { timeout: 90_000 });
@@ -51,15 +60,19 @@ test("notebook output: 10,000 lines stream fast and 1,000,000 lines do not crash
   const cell = page.getByTestId("cell").nth(0);
 
   // A little sleep per line spreads the output over about a second, as a real job's log would be.
-  await replaceEditorText(page, cell, [
-    "import sys, time",
-    "started = time.perf_counter()",
-    "for i in range(10_000):",
-    "    print(f'line {i:5d} \\x1b[36m' + 'x' * 40 + '\\x1b[0m')",
-    "    time.sleep(0.0001)",
-    "python_s = time.perf_counter() - started",
-    "print(f'python_s={python_s:.4f}', file=sys.stderr)",
-  ].join("\n"));
+  await replaceEditorText(
+    page,
+    cell,
+    [
+      "import sys, time",
+      "started = time.perf_counter()",
+      "for i in range(10_000):",
+      "    print(f'line {i:5d} \\x1b[36m' + 'x' * 40 + '\\x1b[0m')",
+      "    time.sleep(0.0001)",
+      "python_s = time.perf_counter() - started",
+      "print(f'python_s={python_s:.4f}', file=sys.stderr)",
+    ].join("\n"),
+  );
   await startProbe(page);
   const clicked = Date.now();
   await page.keyboard.press("ControlOrMeta+Enter");
@@ -70,11 +83,19 @@ test("notebook output: 10,000 lines stream fast and 1,000,000 lines do not crash
   const pythonS = Number(/python_s=([\d.]+)/.exec(stderr)?.[1] ?? "NaN");
   const fps = probe.frames / wallS;
   const figures = {
-    lines: 10_000, events: probe.events, pythonS, wallS: Number(wallS.toFixed(3)), ratio: Number((wallS / pythonS).toFixed(2)),
-    fps: Number(fps.toFixed(1)), maxMainThreadStallMs: Math.round(probe.maxStallMs),
+    lines: 10_000,
+    events: probe.events,
+    pythonS,
+    wallS: Number(wallS.toFixed(3)),
+    ratio: Number((wallS / pythonS).toFixed(2)),
+    fps: Number(fps.toFixed(1)),
+    maxMainThreadStallMs: Math.round(probe.maxStallMs),
   };
   console.log(`[big-output] ${JSON.stringify(figures)}`);
-  await testInfo.attach("big-output-10k.json", { body: JSON.stringify(figures, null, 2), contentType: "application/json" });
+  await testInfo.attach("big-output-10k.json", {
+    body: JSON.stringify(figures, null, 2),
+    contentType: "application/json",
+  });
   // The long output shows its first and last lines and says how many are in between.
   await expect(cell.getByTestId("out-long-bar")).toContainText("10,000 in all");
   await expect(cell.getByTestId("out-stdout")).toContainText("line  9999");
@@ -87,7 +108,9 @@ test("notebook output: 10,000 lines stream fast and 1,000,000 lines do not crash
   expect((await cell.locator(".out-editor").boundingBox())?.height ?? 0).toBeGreaterThan(300);
   await snap("notebook-big-output-editor-1440");
   expect(Number.isFinite(pythonS), "the cell printed its Python time").toBe(true);
-  expect(wallS, `the page took ${wallS.toFixed(2)} s for ${pythonS.toFixed(2)} s of Python`).toBeLessThan(5 * pythonS + 2);
+  expect(wallS, `the page took ${wallS.toFixed(2)} s for ${pythonS.toFixed(2)} s of Python`).toBeLessThan(
+    5 * pythonS + 2,
+  );
 
   // A million lines: the page stays alive and keeps the head and tail.
   await page.getByRole("button", { name: "Python cell" }).click();
@@ -99,7 +122,9 @@ test("notebook output: 10,000 lines stream fast and 1,000,000 lines do not crash
   await expect(million).toHaveAttribute("data-status", "ok", { timeout: 120_000 });
   const millionProbe = await stopProbe(page);
   const millionS = (Date.now() - started) / 1000;
-  console.log(`[big-output] ${JSON.stringify({ lines: 1_000_000, events: millionProbe.events, wallS: millionS, fps: Number((millionProbe.frames / millionS).toFixed(1)), maxMainThreadStallMs: Math.round(millionProbe.maxStallMs) })}`);
+  console.log(
+    `[big-output] ${JSON.stringify({ lines: 1_000_000, events: millionProbe.events, wallS: millionS, fps: Number((millionProbe.frames / millionS).toFixed(1)), maxMainThreadStallMs: Math.round(millionProbe.maxStallMs) })}`,
+  );
   await expect(million.getByTestId("out-truncated")).toBeVisible();
   await expect(million.getByTestId("out-stdout").last()).toContainText("999999");
   await snap("notebook-million-lines-1440");

@@ -12,7 +12,12 @@ async function newNotebook(page: Page, prefix: string): Promise<void> {
 }
 
 /** Fills cell `index` (adding a cell of `language` first when it does not exist yet) and runs it. */
-async function runCell(page: Page, index: number, language: "python" | "typescript", source: string): Promise<ReturnType<Page["getByTestId"]>> {
+async function runCell(
+  page: Page,
+  index: number,
+  language: "python" | "typescript",
+  source: string,
+): Promise<ReturnType<Page["getByTestId"]>> {
   if ((await page.getByTestId("cell").count()) <= index) {
     await page.getByRole("button", { name: language === "python" ? "Python cell" : "TypeScript cell" }).click();
   }
@@ -30,7 +35,12 @@ test("notebook: one scope across TypeScript and Python, and the Variables panel"
   await expect(py1).toHaveAttribute("data-status", "ok");
 
   // TypeScript reads Python, typed from the live value: (await py.x) is a number.
-  const ts1 = await runCell(page, 1, "typescript", "const total = (await py.x) * 2;\nconst norm = Number(await py.np.linalg.norm(await py.weights));\n[total, norm]");
+  const ts1 = await runCell(
+    page,
+    1,
+    "typescript",
+    "const total = (await py.x) * 2;\nconst norm = Number(await py.np.linalg.norm(await py.weights));\n[total, norm]",
+  );
   await expect(ts1).toHaveAttribute("data-status", "ok");
   await expect(ts1.getByTestId("out-result")).toContainText("42");
   await expect(ts1.getByTestId("out-result")).toContainText("5");
@@ -61,21 +71,28 @@ test("notebook: one scope across TypeScript and Python, and the Variables panel"
 
 test("notebook: rich displays keep their order with print, HTML is sandboxed", async ({ workbench: page, snap }) => {
   await newNotebook(page, "rich");
-  const cell = await runCell(page, 0, "python", [
-    "import pandas as pd",
-    "import matplotlib.pyplot as plt",
-    "class Badge:",
-    "    def _repr_html_(self): return '<b id=\"badge\">sandboxed html</b>'",
-    "print('before')",
-    "display(Badge())",
-    "print('\\x1b[32mgreen\\x1b[0m after')",
-    "plt.plot([0, 1, 4, 9])",
-    "pd.DataFrame({'n': range(45), 'square': [i * i for i in range(45)]})",
-  ].join("\n"));
+  const cell = await runCell(
+    page,
+    0,
+    "python",
+    [
+      "import pandas as pd",
+      "import matplotlib.pyplot as plt",
+      "class Badge:",
+      "    def _repr_html_(self): return '<b id=\"badge\">sandboxed html</b>'",
+      "print('before')",
+      "display(Badge())",
+      "print('\\x1b[32mgreen\\x1b[0m after')",
+      "plt.plot([0, 1, 4, 9])",
+      "pd.DataFrame({'n': range(45), 'square': [i * i for i in range(45)]})",
+    ].join("\n"),
+  );
   await expect(cell).toHaveAttribute("data-status", "ok");
   const outputs = cell.getByTestId("cell-outputs");
   // Order: text, the HTML display, coloured text, the figure, the table.
-  const kinds = await outputs.locator(":scope > *").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-testid")));
+  const kinds = await outputs
+    .locator(":scope > *")
+    .evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-testid")));
   expect(kinds).toEqual(["out-stdout", "out-display", "out-stdout", "out-display", "out-display"]);
   await expect(outputs.getByTestId("out-stdout").nth(1).locator(".ansi-fg-2")).toHaveText("green");
 
@@ -94,7 +111,10 @@ test("notebook: rich displays keep their order with print, HTML is sandboxed", a
   await snap("notebook-rich-1024");
 });
 
-test("notebook: Tab completes from the live namespace; errors read as the user's code", async ({ workbench: page, snap }) => {
+test("notebook: Tab completes from the live namespace; errors read as the user's code", async ({
+  workbench: page,
+  snap,
+}) => {
   await newNotebook(page, "assist");
   await runCell(page, 0, "python", "import collections\nmy_counter = collections.Counter('hello')");
   await page.getByRole("button", { name: "Python cell" }).click();
@@ -137,9 +157,15 @@ test("notebook: the welcome notebook runs green on a fresh workspace", async ({ 
   await showView(page, "notebook");
   await page.getByTestId("notebook-files").getByText("notebooks/welcome.ipynb").click();
   await expect(page.getByTestId("cell-markdown").first()).toContainText("one scope");
-  await page.locator(".notebook-toolbar").getByRole("button", { name: /Run All/ }).click();
+  await page
+    .locator(".notebook-toolbar")
+    .getByRole("button", { name: /Run All/ })
+    .click();
   const code = page.locator('[data-testid="cell"]:not(:has([data-testid="cell-markdown"]))');
-  await expect.poll(async () => code.evaluateAll((cells) => cells.map((cell) => cell.getAttribute("data-status"))), { timeout: 90_000 })
+  await expect
+    .poll(async () => code.evaluateAll((cells) => cells.map((cell) => cell.getAttribute("data-status"))), {
+      timeout: 90_000,
+    })
     .toEqual(["ok", "ok", "ok", "ok"]);
   await snap("notebook-welcome-1440");
   await page.setViewportSize({ width: 1024, height: 700 });
@@ -160,7 +186,10 @@ test("workers: the log shows a notebook cell's prints", async ({ workbench: page
   const rows = page.getByTestId("worker-row");
   await expect(rows.first()).toBeVisible();
   // The cell ran in the worker that holds the notebook's session; its row lists that session.
-  await rows.filter({ hasText: /notebooks\/log-|sessions/ }).first().click();
+  await rows
+    .filter({ hasText: /notebooks\/log-|sessions/ })
+    .first()
+    .click();
   await expect(page.getByTestId("worker-log")).toContainText(marker, { timeout: 15_000 });
   await snap("workers-log-cell-print-1440");
   await page.setViewportSize({ width: 1024, height: 700 });

@@ -6,7 +6,10 @@ async function fillCell(page: Page, index: number, source: string): Promise<void
   await replaceEditorText(page, cell, source);
 }
 
-test("notebook: array table, a TypeScript cell calling the generated SDK, interrupt, save and reopen", async ({ workbench: page, snap }) => {
+test("notebook: array table, a TypeScript cell calling the generated SDK, interrupt, save and reopen", async ({
+  workbench: page,
+  snap,
+}) => {
   // The TypeScript cell calls the SDK generated from the workspace's example manifest.
   await showView(page, "manifests");
   await page.getByTestId("manifest-files").getByText("manifests/stdlib.manifest.yaml").click();
@@ -32,7 +35,11 @@ test("notebook: array table, a TypeScript cell calling the generated SDK, interr
   // TypeScript: calls Python through the generated SDK.
   await expect(page.getByTestId("cell")).toHaveCount(2);
   await page.getByTestId("cell").nth(1).getByLabel("Cell language").selectOption("typescript");
-  await fillCell(page, 1, 'import { stdlib } from "./manifests/generated/stdlib/index.js";\nawait stdlib.statistics.mean([1, 2, 3, 4])');
+  await fillCell(
+    page,
+    1,
+    'import { stdlib } from "./manifests/generated/stdlib/index.js";\nawait stdlib.statistics.mean([1, 2, 3, 4])',
+  );
   await page.keyboard.press("ControlOrMeta+Enter");
   const second = page.getByTestId("cell").nth(1);
   await expect(second).toHaveAttribute("data-status", "ok", { timeout: 90_000 });

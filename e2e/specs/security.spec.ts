@@ -39,8 +39,14 @@ test("the host refuses the page and the API socket without the session token", a
   expect(token, "the printed URL carries no token").not.toBe("");
 
   expect(await upgradeStatus(url.origin, "/api/socket"), "the API socket opened without a token").toBe(401);
-  expect(await upgradeStatus(url.origin, "/api/socket?token=not-the-token"), "the API socket opened with a wrong token").toBe(401);
-  expect(await upgradeStatus(url.origin, `/api/socket?token=${encodeURIComponent(token)}`), "the API socket refused the right token").toBe(101);
+  expect(
+    await upgradeStatus(url.origin, "/api/socket?token=not-the-token"),
+    "the API socket opened with a wrong token",
+  ).toBe(401);
+  expect(
+    await upgradeStatus(url.origin, `/api/socket?token=${encodeURIComponent(token)}`),
+    "the API socket refused the right token",
+  ).toBe(101);
 
   const api = await playwright.request.newContext();
   const page = await api.get(`${url.origin}/`);
@@ -66,7 +72,10 @@ function freePort(): Promise<number> {
   });
 }
 
-test("after the first load the token lives in an HttpOnly cookie, not the address bar; a reload still works", async ({ mode, workbench }) => {
+test("after the first load the token lives in an HttpOnly cookie, not the address bar; a reload still works", async ({
+  mode,
+  workbench,
+}) => {
   test.skip(mode === "electron", "The token guards the web transport; Electron talks over IPC.");
   const printed = new URL(hostUrl());
   expect(workbench.url(), "the address bar still shows the token").not.toContain("token=");
@@ -74,15 +83,25 @@ test("after the first load the token lives in an HttpOnly cookie, not the addres
   const cookies = await workbench.context().cookies(printed.origin);
   const cookie = cookies.find((c) => c.name === `snakebridge-token-${printed.port}`);
   expect(cookie, `no snakebridge-token-${printed.port} cookie`).toBeDefined();
-  expect(cookie).toMatchObject({ value: printed.searchParams.get("token"), httpOnly: true, sameSite: "Strict", path: "/" });
-  expect(await workbench.evaluate("document.cookie"), "scripts can read the token cookie").not.toContain("snakebridge-token");
+  expect(cookie).toMatchObject({
+    value: printed.searchParams.get("token"),
+    httpOnly: true,
+    sameSite: "Strict",
+    path: "/",
+  });
+  expect(await workbench.evaluate("document.cookie"), "scripts can read the token cookie").not.toContain(
+    "snakebridge-token",
+  );
 
   await workbench.reload();
   await expect(workbench.getByTestId("connection-status")).toContainText("Connected");
   expect(workbench.url()).not.toContain("token=");
 });
 
-test("untrusted HTML renders in a sandboxed srcdoc frame under the page's CSP, with no script and no way out", async ({ mode, workbench }) => {
+test("untrusted HTML renders in a sandboxed srcdoc frame under the page's CSP, with no script and no way out", async ({
+  mode,
+  workbench,
+}) => {
   test.skip(mode === "electron", "Checked against the web host's headers.");
   const violations: string[] = [];
   workbench.on("console", (message) => {
@@ -107,7 +126,9 @@ test("untrusted HTML renders in a sandboxed srcdoc frame under the page's CSP, w
   const inner = workbench.frames().find((f) => f.url() === "about:srcdoc");
   expect(inner, "the srcdoc frame did not load").toBeDefined();
   expect(await inner!.evaluate('document.getElementById("inline-image").naturalWidth')).toBe(1);
-  expect(await inner!.evaluate('document.body.dataset.ran ?? "no"'), "an inline script ran in untrusted output").toBe("no");
+  expect(await inner!.evaluate('document.body.dataset.ran ?? "no"'), "an inline script ran in untrusted output").toBe(
+    "no",
+  );
   expect(await inner!.evaluate("window.origin"), "the frame shares the page's origin").toBe("null");
   expect(await workbench.title()).not.toBe("pwned");
   expect(violations.join("\n")).toMatch(/script-src|inline/i);
@@ -115,7 +136,10 @@ test("untrusted HTML renders in a sandboxed srcdoc frame under the page's CSP, w
   await workbench.evaluate(`document.querySelector('[data-testid="untrusted-output"]')?.remove()`);
 });
 
-test("a restarted host (new token) makes the page say so instead of retrying forever", async ({ mode, webBrowser }, testInfo) => {
+test("a restarted host (new token) makes the page say so instead of retrying forever", async ({
+  mode,
+  webBrowser,
+}, testInfo) => {
   test.skip(mode === "electron", "The token guards the web transport; Electron talks over IPC.");
   test.setTimeout(240_000);
   const workspace = mkdtempSync(join(tmpdir(), "snakebridge-e2e-restart-"));
@@ -136,7 +160,10 @@ test("a restarted host (new token) makes the page say so instead of retrying for
     await expect(banner).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId("connection-status")).toHaveText("Disconnected");
     await page.screenshot({ path: testInfo.outputPath("workbench-restarted.png") });
-    await testInfo.attach("workbench-restarted", { path: testInfo.outputPath("workbench-restarted.png"), contentType: "image/png" });
+    await testInfo.attach("workbench-restarted", {
+      path: testInfo.outputPath("workbench-restarted.png"),
+      contentType: "image/png",
+    });
     // It stopped retrying: no further socket attempts while we wait.
     let attempts = 0;
     page.on("websocket", () => (attempts += 1));

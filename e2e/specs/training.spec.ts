@@ -11,9 +11,18 @@ async function waitForStatus(page: Page, wanted: RegExp, timeout = 150_000): Pro
   await expect
     .poll(
       async () => {
-        const status = (await page.getByTestId("training-status").innerText().catch(() => "")).trim();
+        const status = (
+          await page
+            .getByTestId("training-status")
+            .innerText()
+            .catch(() => "")
+        ).trim();
         if (status === "failed" || status === "interrupted") {
-          const error = await page.locator(".python-error, [data-testid=python-error]").first().innerText().catch(() => "");
+          const error = await page
+            .locator(".python-error, [data-testid=python-error]")
+            .first()
+            .innerText()
+            .catch(() => "");
           throw new Error(`the run ended ${status}: ${error}`);
         }
         return wanted.test(status);
@@ -43,16 +52,26 @@ async function createFromForm(page: Page, name: string, steps: number): Promise<
 
 test.describe("training", () => {
   test.beforeEach(async ({ mode }) => {
-    test.skip(mode === "electron", "Training runs are exercised against the shared web host (the Electron window has its own, unseeded store).");
+    test.skip(
+      mode === "electron",
+      "Training runs are exercised against the shared web host (the Electron window has its own, unseeded store).",
+    );
   });
 
-  test("a fresh workspace offers the tiny example; New run's form writes a config that trains, and the chart zooms", async ({ workbench: page, snap }) => {
+  test("a fresh workspace offers the tiny example; New run's form writes a config that trains, and the chart zooms", async ({
+    workbench: page,
+    snap,
+  }) => {
     test.slow();
     await showView(page, "training");
-    await expect(page.getByLabel("Config file").locator("option", { hasText: "training/tiny-cpu.run.yaml" })).toHaveCount(1);
+    await expect(
+      page.getByLabel("Config file").locator("option", { hasText: "training/tiny-cpu.run.yaml" }),
+    ).toHaveCount(1);
 
     await page.getByTestId("training-new-run").click();
-    await expect(page.getByTestId("new-run-dialog").getByTestId("dataset-preview").locator("tbody tr").first()).toBeVisible();
+    await expect(
+      page.getByTestId("new-run-dialog").getByTestId("dataset-preview").locator("tbody tr").first(),
+    ).toBeVisible();
     await snap("training-new-run-dialog");
     await page.getByTestId("new-run-dialog").getByLabel("Close").click();
 
@@ -71,9 +90,14 @@ test.describe("training", () => {
     const loss = page.getByTestId("chart-loss");
     await expect(loss.getByTestId("chart-loss-canvas")).toBeVisible();
     // Integer step ticks only.
-    const ticks = await loss.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value").allTextContents();
+    const ticks = await loss
+      .locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value")
+      .allTextContents();
     expect(ticks.length).toBeGreaterThan(1);
-    expect(ticks.every((tick) => /^\d+$/.test(tick.trim())), `step ticks: ${ticks.join(", ")}`).toBe(true);
+    expect(
+      ticks.every((tick) => /^\d+$/.test(tick.trim())),
+      `step ticks: ${ticks.join(", ")}`,
+    ).toBe(true);
     await expect(page.getByTestId("training-events")).toContainText("Checkpoint saved at step 12");
     await expect(page.getByTestId("training-summary")).toContainText("checkpoint");
     await snap("training-completed-run");
@@ -100,7 +124,10 @@ test.describe("training", () => {
     await expect(body).toHaveAttribute("data-x-domain", whole ?? "");
   });
 
-  test("two runs of one config get their own folders; resume and export from a checkpoint; runs table and config diff", async ({ workbench: page, snap }) => {
+  test("two runs of one config get their own folders; resume and export from a checkpoint; runs table and config diff", async ({
+    workbench: page,
+    snap,
+  }) => {
     test.slow();
     await showView(page, "training");
     const name = `e2e-twice-${Date.now()}`;
@@ -127,7 +154,10 @@ test.describe("training", () => {
 
     // Export the adapter of checkpoint 6.
     await page.getByTestId("export-adapter-6").click();
-    await expect(page.getByTestId("training-notice")).toContainText(`Exported the adapter to ${secondDir}/export-adapter`, { timeout: 60_000 });
+    await expect(page.getByTestId("training-notice")).toContainText(
+      `Exported the adapter to ${secondDir}/export-adapter`,
+      { timeout: 60_000 },
+    );
 
     // Resume from checkpoint 4: a new run, in its own folder, continuing at step 5.
     await page.getByTestId("resume-4").click();
@@ -152,7 +182,10 @@ test.describe("training", () => {
     await table.locator("th", { hasText: "Final loss" }).click();
     await expect(table.locator("th", { hasText: "Final loss" })).toHaveAttribute("aria-sort", "descending");
     for (const box of await table.locator("tbody input[type=checkbox]").all()) await box.uncheck();
-    await table.locator("tbody tr", { hasText: `${name} (from step 4)` }).locator("input[type=checkbox]").check();
+    await table
+      .locator("tbody tr", { hasText: `${name} (from step 4)` })
+      .locator("input[type=checkbox]")
+      .check();
     await table.locator("tbody tr", { hasNotText: "from step" }).first().locator("input[type=checkbox]").check();
     await table.getByTestId("runs-diff").click();
     const diff = table.getByTestId("config-diff");

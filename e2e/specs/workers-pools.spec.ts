@@ -21,7 +21,13 @@ test.beforeAll(async ({}, testInfo) => {
   test.skip(testInfo.project.name !== "web", "a second host of its own is served to the browser only");
   test.setTimeout(300_000);
   scratch = mkdtempSync(join(tmpdir(), "snakebridge-e2e-pools-"));
-  const env = { ...process.env, NO_COLOR: "1", SNAKEBRIDGE_ENVS_DIR: join(scratch, "envs"), SNAKEBRIDGE_RUNS_DB: join(scratch, "runs.db"), SNAKEBRIDGE_CACHE_DIR: join(scratch, "cache") };
+  const env = {
+    ...process.env,
+    NO_COLOR: "1",
+    SNAKEBRIDGE_ENVS_DIR: join(scratch, "envs"),
+    SNAKEBRIDGE_RUNS_DB: join(scratch, "runs.db"),
+    SNAKEBRIDGE_CACHE_DIR: join(scratch, "cache"),
+  };
   const at = { python: (await findInterpreter()).executable, work: scratch, wheels: join(scratch, "wheels") };
   const body = "import sbshared\n\ndef shared_version():\n    return sbshared.__version__\n";
   await buildLocalWheel(at, "sbshared", "1.0", "");
@@ -29,14 +35,42 @@ test.beforeAll(async ({}, testInfo) => {
   await buildLocalWheel(at, "sbalpha", "1.0", body, ["sbshared==1.0"]);
   await buildLocalWheel(at, "sbbeta", "1.0", body, ["sbshared==2.0"]);
   const manifest = join(scratch, "pinned.yaml");
-  writeFileSync(manifest, [
-    "version: 1", "integrations:",
-    "  - package: sbalpha", "    entrypoints:", "      functions: [shared_version]", '    environment: { requirements: ["sbalpha==1.0"] }',
-    "  - package: sbbeta", "    entrypoints:", "      functions: [shared_version]", '    environment: { requirements: ["sbbeta==1.0"] }', "",
-  ].join("\n"));
-  await exec(process.execPath, [cli, "env", "sync", manifest, "--no-index", "--find-links", at.wheels], { env, timeout: 240_000 });
-  host = await startServe(["--port", "0", "--no-open", "--workers", "1", "--workspace", join(scratch, "workspace"),
-    "--allow", manifest, "--audit", join(scratch, "audit.jsonl")], env);
+  writeFileSync(
+    manifest,
+    [
+      "version: 1",
+      "integrations:",
+      "  - package: sbalpha",
+      "    entrypoints:",
+      "      functions: [shared_version]",
+      '    environment: { requirements: ["sbalpha==1.0"] }',
+      "  - package: sbbeta",
+      "    entrypoints:",
+      "      functions: [shared_version]",
+      '    environment: { requirements: ["sbbeta==1.0"] }',
+      "",
+    ].join("\n"),
+  );
+  await exec(process.execPath, [cli, "env", "sync", manifest, "--no-index", "--find-links", at.wheels], {
+    env,
+    timeout: 240_000,
+  });
+  host = await startServe(
+    [
+      "--port",
+      "0",
+      "--no-open",
+      "--workers",
+      "1",
+      "--workspace",
+      join(scratch, "workspace"),
+      "--allow",
+      manifest,
+      "--audit",
+      join(scratch, "audit.jsonl"),
+    ],
+    env,
+  );
   url = host.url;
 });
 
@@ -45,7 +79,9 @@ test.afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-test("the Workers view groups the workers of each environment's pool under its own header", async ({ webBrowser }, testInfo) => {
+test("the Workers view groups the workers of each environment's pool under its own header", async ({
+  webBrowser,
+}, testInfo) => {
   const context = await webBrowser!.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -66,7 +102,9 @@ test("the Workers view groups the workers of each environment's pool under its o
     await expect(group.getByTestId("worker-row")).toHaveCount(1);
     await expect(group.getByTestId("worker-state")).toHaveText("idle");
   }
-  await expect(page.locator('[data-testid="pool-group"][data-pool="sbbeta"] [data-testid="worker-row"]')).toHaveAttribute("data-worker-id", "sbbeta/w1");
+  await expect(
+    page.locator('[data-testid="pool-group"][data-pool="sbbeta"] [data-testid="worker-row"]'),
+  ).toHaveAttribute("data-worker-id", "sbbeta/w1");
 
   // Killing a worker of an environment pool is answered by that pool: it starts a replacement there.
   const beta = page.locator('[data-worker-id="sbbeta/w1"]');

@@ -28,7 +28,10 @@ const CANCELLED_BY_WORKER = "the worker stopped waiting for this callback";
 export class HostRequestServer {
   readonly #waiting = new Map<string, AbortController>();
 
-  constructor(private readonly env: HostRequestEnv, private readonly workerId: string) {}
+  constructor(
+    private readonly env: HostRequestEnv,
+    private readonly workerId: string,
+  ) {}
 
   /** Answers a request; undefined when nobody waits for the answer any more (it is dropped, not sent). */
   async serve(request: CallRequest): Promise<CallResponse | undefined> {
@@ -39,7 +42,9 @@ export class HostRequestServer {
     // Built on first use: AbortSignal.any costs more than a small callback itself, and most never look.
     let signal: AbortSignal | undefined;
     const context = {
-      callId: request.parentCallId, workerId: this.workerId, owner: this.env.owner,
+      callId: request.parentCallId,
+      workerId: this.workerId,
+      owner: this.env.owner,
       get signal(): AbortSignal {
         signal ??= parent === undefined ? own.signal : AbortSignal.any([parent, own.signal]);
         return signal;
@@ -50,10 +55,18 @@ export class HostRequestServer {
       const result = await callContext.run(context, () => this.#run(request));
       if (ended()) return undefined; // the waiting call ended meanwhile: its callback's result is dropped
       // encodeValue checks at run time what a callback returned (TypeScript cannot: callbacks return unknown).
-      return { callId: request.callId, outcome: { $case: "result", value: encodeValue(result as PyValue, 0, this.env.encode) }, durationUs: micros(started) };
+      return {
+        callId: request.callId,
+        outcome: { $case: "result", value: encodeValue(result as PyValue, 0, this.env.encode) },
+        durationUs: micros(started),
+      };
     } catch (error) {
       if (ended()) return undefined;
-      return { callId: request.callId, outcome: { $case: "error", value: errorMessage(error) }, durationUs: micros(started) };
+      return {
+        callId: request.callId,
+        outcome: { $case: "error", value: errorMessage(error) },
+        durationUs: micros(started),
+      };
     } finally {
       this.#waiting.delete(request.callId);
     }
@@ -73,14 +86,18 @@ export class HostRequestServer {
     if (request.kind === CallKind.CALL_KIND_CALLBACK) {
       const fn = this.env.functions.get(request.target);
       if (fn === undefined) {
-        throw PythonError.bridge("not_found", `host function ${request.target} was released; Python called it after dropping every reference`);
+        throw PythonError.bridge(
+          "not_found",
+          `host function ${request.target} was released; Python called it after dropping every reference`,
+        );
       }
       // Keyword arguments reach a TypeScript function as one trailing object (it has no keyword parameters).
       const all = Object.keys(kwargs).length > 0 ? [...args, kwargs] : args;
       return await (fn as (...values: PyValue[]) => unknown)(...all);
     }
     const service = this.env.services[request.kind];
-    if (service === undefined) throw PythonError.bridge("not_found", `the host serves no requests of kind ${CallKind[request.kind]}`);
+    if (service === undefined)
+      throw PythonError.bridge("not_found", `the host serves no requests of kind ${CallKind[request.kind]}`);
     return await service(request.target, args, kwargs, request);
   }
 }
@@ -90,16 +107,41 @@ function micros(started: bigint): bigint {
 }
 
 /** A host failure as the PythonError message Python raises as HostError: the JavaScript stack, and Python's for a nested Python error. */
-function errorMessage(error: unknown): { type: string; module: string; message: string; traceback: string; classification: ErrorClass } {
+function errorMessage(error: unknown): {
+  type: string;
+  module: string;
+  message: string;
+  traceback: string;
+  classification: ErrorClass;
+} {
   if (error instanceof PythonError) {
     return {
-      type: error.pythonType || "PythonError", module: error.pythonModule || "snakebridge", message: error.pythonMessage || error.message,
-      traceback: [error.traceback ? `Python traceback of the call made from the callback:\n${error.traceback}` : "", error.stack ?? ""].filter(Boolean).join("\n"),
+      type: error.pythonType || "PythonError",
+      module: error.pythonModule || "snakebridge",
+      message: error.pythonMessage || error.message,
+      traceback: [
+        error.traceback ? `Python traceback of the call made from the callback:\n${error.traceback}` : "",
+        error.stack ?? "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
       classification: ErrorClass.ERROR_CLASS_RUNTIME_ERROR,
     };
   }
   if (error instanceof Error) {
-    return { type: error.name, module: "typescript", message: error.message, traceback: error.stack ?? "", classification: ErrorClass.ERROR_CLASS_RUNTIME_ERROR };
+    return {
+      type: error.name,
+      module: "typescript",
+      message: error.message,
+      traceback: error.stack ?? "",
+      classification: ErrorClass.ERROR_CLASS_RUNTIME_ERROR,
+    };
   }
-  return { type: "Error", module: "typescript", message: String(error), traceback: "", classification: ErrorClass.ERROR_CLASS_RUNTIME_ERROR };
+  return {
+    type: "Error",
+    module: "typescript",
+    message: String(error),
+    traceback: "",
+    classification: ErrorClass.ERROR_CLASS_RUNTIME_ERROR,
+  };
 }

@@ -5,8 +5,15 @@ import { mayBeRemote, type Placement } from "./placement.js";
 import { RayWorkerAdapter } from "./ray-worker-adapter.js";
 
 export {
-  mayBeRemote, placementFromEnvironment, rayPlacementFromFlag, rayTlsFromDirectory, type LocalPlacement, type Placement, type RayPlacement,
-  type RayTls, type WorkerPlacement,
+  mayBeRemote,
+  placementFromEnvironment,
+  rayPlacementFromFlag,
+  rayTlsFromDirectory,
+  type LocalPlacement,
+  type Placement,
+  type RayPlacement,
+  type RayTls,
+  type WorkerPlacement,
 } from "./placement.js";
 export { RayWorkerAdapter, placementOf, type RayWorker } from "./ray-worker-adapter.js";
 export type { ClusterInfo } from "./ray-agent.js";

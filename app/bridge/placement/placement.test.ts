@@ -5,7 +5,14 @@ import { mayBeRemote, placementFromEnvironment, rayPlacementFromFlag } from "./p
 
 describe("--ray values", () => {
   it("accepts local, auto, HOST:PORT and ray://HOST:PORT", () => {
-    for (const address of ["local", "auto", "10.0.0.5:6379", "head.example:6379", "ray://head.example:10001", "ray://127.0.0.1:10001"]) {
+    for (const address of [
+      "local",
+      "auto",
+      "10.0.0.5:6379",
+      "head.example:6379",
+      "ray://head.example:10001",
+      "ray://127.0.0.1:10001",
+    ]) {
       expect(rayPlacementFromFlag(address)).toEqual({ kind: "ray", address });
     }
   });
@@ -22,7 +29,9 @@ describe("--ray values", () => {
     expect(placementFromEnvironment({ SNAKEBRIDGE_RAY: "local" })).toEqual({ kind: "ray", address: "local" });
     expect(() => placementFromEnvironment({ SNAKEBRIDGE_RAY: "nowhere" })).toThrow(/^SNAKEBRIDGE_RAY: /);
     expect(placementFromEnvironment({ SNAKEBRIDGE_RAY: "auto", SNAKEBRIDGE_RAY_TLS_DIR: "/tls" })).toEqual({
-      kind: "ray", address: "auto", tls: { ca: "/tls/ca.pem", cert: "/tls/cert.pem", key: "/tls/key.pem" },
+      kind: "ray",
+      address: "auto",
+      tls: { ca: "/tls/ca.pem", cert: "/tls/cert.pem", key: "/tls/key.pem" },
     });
   });
 });

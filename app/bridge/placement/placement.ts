@@ -81,7 +81,9 @@ export function placementFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
   const tlsDir = env["SNAKEBRIDGE_RAY_TLS_DIR"];
   try {
     const placement = rayPlacementFromFlag(value);
-    return tlsDir === undefined || tlsDir.trim() === "" ? placement : { ...placement, tls: rayTlsFromDirectory(tlsDir.trim()) };
+    return tlsDir === undefined || tlsDir.trim() === ""
+      ? placement
+      : { ...placement, tls: rayTlsFromDirectory(tlsDir.trim()) };
   } catch (error) {
     throw new Error(`SNAKEBRIDGE_RAY: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -80,7 +80,10 @@ interface AgentMessage {
 
 /** Why the agent failed, with what it printed. */
 export class RayAgentError extends Error {
-  constructor(message: string, readonly output = "") {
+  constructor(
+    message: string,
+    readonly output = "",
+  ) {
     super(output.trim() ? `${message}\n--- ray agent output ---\n${output.trim().slice(-3000)}` : message);
     this.name = "RayAgentError";
   }
@@ -97,7 +100,10 @@ export class RayAgent {
   #tempDir: string | undefined;
   readonly exited: Promise<void>;
 
-  private constructor(child: ChildProcess & { pid: number }, private readonly options: RayAgentOptions) {
+  private constructor(
+    child: ChildProcess & { pid: number },
+    private readonly options: RayAgentOptions,
+  ) {
     this.#child = child;
     this.#registry = new ProcessRegistry(options.stateDir, `ray-agent-${randomUUID()}`, "ray-agent");
     this.exited = new Promise((resolve) => {
@@ -105,7 +111,10 @@ export class RayAgent {
         this.#exited = true;
         this.#registry.remove();
         this.#removeTempDir();
-        const error = new RayAgentError(`the Ray agent exited (${signal ? `signal ${signal}` : `code ${code}`})`, this.#diagnostics);
+        const error = new RayAgentError(
+          `the Ray agent exited (${signal ? `signal ${signal}` : `code ${code}`})`,
+          this.#diagnostics,
+        );
         for (const pending of this.#pending.values()) pending.reject(error);
         this.#pending.clear();
         resolve();
@@ -115,13 +124,21 @@ export class RayAgent {
 
   /** Starts the agent and waits for its ready line. */
   static async start(options: RayAgentOptions): Promise<RayAgent> {
-    const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+    const pythonPath = [workerPackageRoot, options.env?.PYTHONPATH ?? process.env.PYTHONPATH]
+      .filter(Boolean)
+      .join(delimiter);
     const child = spawn(options.python, ["-m", "snakebridge_worker.ray_agent", "--reply-fd", "3"], {
       cwd: options.cwd ?? process.cwd(),
       // A group of its own: in local mode the Ray head's helper processes join it, and leave with it.
       detached: true,
       stdio: ["pipe", "pipe", "pipe", "pipe"],
-      env: { ...process.env, ...options.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: "1", RAY_USAGE_STATS_ENABLED: "0" },
+      env: {
+        ...process.env,
+        ...options.env,
+        PYTHONPATH: pythonPath,
+        PYTHONUNBUFFERED: "1",
+        RAY_USAGE_STATS_ENABLED: "0",
+      },
     });
     // The agent exits when this pipe closes, i.e. when the host dies for any reason.
     child.stdin?.on("error", () => undefined);
@@ -141,14 +158,18 @@ export class RayAgent {
 
   #listen(): Promise<void> {
     const replies = this.#child.stdio[3] as Readable;
-    for (const [stream, source] of [["stdout", this.#child.stdout], ["stderr", this.#child.stderr]] as const) {
+    for (const [stream, source] of [
+      ["stdout", this.#child.stdout],
+      ["stderr", this.#child.stderr],
+    ] as const) {
       createInterface({ input: source! }).on("line", (line) => {
         this.#diagnostics = (this.#diagnostics + line + "\n").slice(-8000);
         this.options.onOutput(stream, line);
       });
     }
     return new Promise((resolve, reject) => {
-      const onEarlyExit = (): void => reject(new RayAgentError("the Ray agent exited during start-up", this.#diagnostics));
+      const onEarlyExit = (): void =>
+        reject(new RayAgentError("the Ray agent exited during start-up", this.#diagnostics));
       this.#child.once("exit", onEarlyExit);
       createInterface({ input: replies }).on("line", (line) => {
         let message: AgentMessage;
@@ -185,13 +206,17 @@ export class RayAgent {
     try {
       rmSync(this.#tempDir, { recursive: true, force: true });
     } catch (error) {
-      this.options.onOutput("stderr", `ray agent: could not remove ${this.#tempDir}: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.onOutput(
+        "stderr",
+        `ray agent: could not remove ${this.#tempDir}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
   /** Sends one request; rejects with the agent's message, or after timeoutMs. */
   request<T>(op: string, params: Record<string, unknown>, timeoutMs: number): Promise<T> {
-    if (this.#exited) return Promise.reject(new RayAgentError(`ray ${op}: the Ray agent is not running`, this.#diagnostics));
+    if (this.#exited)
+      return Promise.reject(new RayAgentError(`ray ${op}: the Ray agent is not running`, this.#diagnostics));
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -201,8 +226,14 @@ export class RayAgent {
       timer.unref();
       this.#pending.set(id, {
         op,
-        resolve: (value) => { clearTimeout(timer); resolve(value as T); },
-        reject: (error) => { clearTimeout(timer); reject(error); },
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value as T);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       this.#child.stdin!.write(JSON.stringify({ ...params, id, op }) + "\n");
     });
@@ -212,7 +243,10 @@ export class RayAgent {
   async shutdown(timeoutMs = 15_000): Promise<void> {
     if (this.#exited) return;
     this.#child.stdin?.end();
-    const gone = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
+    const gone = await Promise.race([
+      this.exited.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref()),
+    ]);
     // Whatever is left of its group (Ray's helper processes) goes too.
     await killGroup(this.#child.pid).catch((error: unknown) => {
       this.options.onOutput("stderr", `ray agent: ${error instanceof Error ? error.message : String(error)}`);

@@ -41,7 +41,8 @@ describe.skipIf(!ray.ok)(`workers as Ray actors on a 2-node cluster (${ray.reaso
 
   it("places workers by custom resources on the node that has them; arrays cross as gRPC bytes", async () => {
     const bridge = await startTestBridge({
-      poolSize: 2, python: ray.python,
+      poolSize: 2,
+      python: ray.python,
       placement: { kind: "ray", address: cluster.address, resources: { big: 1 }, workerHost: "127.0.0.1" },
     });
     try {
@@ -60,7 +61,11 @@ describe.skipIf(!ray.ok)(`workers as Ray actors on a 2-node cluster (${ray.reaso
   }, 120_000);
 
   it("spreads three 1-CPU workers over both nodes (1 + 2 CPUs)", async () => {
-    const bridge = await startTestBridge({ poolSize: 3, python: ray.python, placement: { kind: "ray", address: cluster.address, numCpus: 1, workerHost: "127.0.0.1" } });
+    const bridge = await startTestBridge({
+      poolSize: 3,
+      python: ray.python,
+      placement: { kind: "ray", address: cluster.address, numCpus: 1, workerHost: "127.0.0.1" },
+    });
     try {
       const nodes = bridge.pool.snapshot().workers.map((w) => bridge.workerPlacement(w.id)!.nodeId);
       expect(new Set(nodes).size).toBe(2);
@@ -73,13 +78,20 @@ describe.skipIf(!ray.ok)(`workers as Ray actors on a 2-node cluster (${ray.reaso
   it("host and agent killed with SIGKILL: the detached actors outlive them and the next start sweeps them", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "sb-ray-hostkill-"));
     onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
-    const host = spawn(process.execPath, ["--import", "tsx", join(here, "testing", "ray-host-process.ts"), stateDir, cluster.address, ray.python], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const host = spawn(
+      process.execPath,
+      ["--import", "tsx", join(here, "testing", "ray-host-process.ts"), stateDir, cluster.address, ray.python],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: host.stdout! }).once("line", resolve);
       host.once("exit", (code) => reject(new Error(`test host exited early (${code})`)));
-      setTimeout(() => { host.kill("SIGKILL"); reject(new Error("the test host did not start its Ray workers within 90 s")); }, 90_000).unref();
+      setTimeout(() => {
+        host.kill("SIGKILL");
+        reject(new Error("the test host did not start its Ray workers within 90 s"));
+      }, 90_000).unref();
     });
     const { actorPids } = JSON.parse(line) as { actorPids: number[] };
     const agent = childWith(host.pid!, "snakebridge_worker.ray_agent");
@@ -94,7 +106,12 @@ describe.skipIf(!ray.ok)(`workers as Ray actors on a 2-node cluster (${ray.reaso
     await expect.poll(() => alive(agent!), { timeout: 5_000 }).toBe(false);
     await new Promise((r) => setTimeout(r, 1500));
     expect(actorPids.every(alive)).toBe(true);
-    const next = await startTestBridge({ poolSize: 1, python: ray.python, pool: { stateDir }, placement: { kind: "ray", address: cluster.address, workerHost: "127.0.0.1" } });
+    const next = await startTestBridge({
+      poolSize: 1,
+      python: ray.python,
+      pool: { stateDir },
+      placement: { kind: "ray", address: cluster.address, workerHost: "127.0.0.1" },
+    });
     try {
       await expect.poll(() => actorPids.filter(alive).length, { timeout: 20_000 }).toBe(0);
       expect(await next.call("math.sqrt", [25])).toBe(5);
@@ -108,13 +125,20 @@ describe.skipIf(!ray.ok)(`a host with a local Ray head killed with SIGKILL (${ra
   it("takes its agent, head and actors with it", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "sb-ray-localkill-"));
     onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
-    const host = spawn(process.execPath, ["--import", "tsx", join(here, "testing", "ray-host-process.ts"), stateDir, "local", ray.python], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const host = spawn(
+      process.execPath,
+      ["--import", "tsx", join(here, "testing", "ray-host-process.ts"), stateDir, "local", ray.python],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: host.stdout! }).once("line", resolve);
       host.once("exit", (code) => reject(new Error(`test host exited early (${code})`)));
-      setTimeout(() => { host.kill("SIGKILL"); reject(new Error("the test host did not start its Ray workers within 90 s")); }, 90_000).unref();
+      setTimeout(() => {
+        host.kill("SIGKILL");
+        reject(new Error("the test host did not start its Ray workers within 90 s"));
+      }, 90_000).unref();
     });
     const { actorPids } = JSON.parse(line) as { actorPids: number[] };
     onTestFinished(() => {

@@ -64,13 +64,20 @@ describe.skipIf(!ray.ok)(`workers as Ray actors, local head (${ray.reason})`, ()
     const inFlight = bridge.call("time.sleep", [30], {}, { session, affinity: "strict" });
     await new Promise((r) => setTimeout(r, 300));
     process.kill(before.actorPid, "SIGKILL");
-    const error = await inFlight.then(() => undefined, (e: unknown) => e);
+    const error = await inFlight.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PythonError);
     expect((error as PythonError).classification).toBe("worker_crashed");
-    await expect.poll(() => events.some((e) => e.type === "worker_crashed" && e.workerId === slot.id), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => events.some((e) => e.type === "worker_crashed" && e.workerId === slot.id), { timeout: 10_000 })
+      .toBe(true);
     // The worker process on the node follows its actor (its stdin closes).
     await expect.poll(() => alive(workerPid), { timeout: 10_000 }).toBe(false);
-    await expect.poll(() => bridge.pool.snapshot().workers.find((w) => w.id === slot.id)?.state, { timeout: 60_000 }).toBe("idle");
+    await expect
+      .poll(() => bridge.pool.snapshot().workers.find((w) => w.id === slot.id)?.state, { timeout: 60_000 })
+      .toBe("idle");
     const after = bridge.workerPlacement(slot.id)!;
     expect(after.actorName).not.toBe(before.actorName);
     expect(alive(after.actorPid)).toBe(true);
@@ -91,8 +98,14 @@ describe.skipIf(!ray.ok)(`workers as Ray actors, local head (${ray.reason})`, ()
 describe.skipIf(!ray.ok)(`a Ray address where nothing answers (${ray.reason})`, () => {
   it("fails the bridge's start quickly, saying what to check", async () => {
     const started = Date.now();
-    const error = await startTestBridge({ python: ray.python, placement: { kind: "ray", address: "127.0.0.1:1" } }).then(
-      async (bridge) => { await bridge.dispose(); return undefined; },
+    const error = await startTestBridge({
+      python: ray.python,
+      placement: { kind: "ray", address: "127.0.0.1:1" },
+    }).then(
+      async (bridge) => {
+        await bridge.dispose();
+        return undefined;
+      },
       (e: unknown) => e,
     );
     expect(String(error)).toMatch(/nothing answers at the Ray cluster address 127\.0\.0\.1:1/);

@@ -19,7 +19,10 @@ describe.skipIf(!ray.ok)(`Ray workers with TLS (${ray.reason})`, () => {
       python: ray.python,
       shmThresholdBytes: 0,
       placement: {
-        kind: "ray", address: "local", workerHost: "127.0.0.1", objectStoreBytes: 80 * 1024 * 1024,
+        kind: "ray",
+        address: "local",
+        workerHost: "127.0.0.1",
+        objectStoreBytes: 80 * 1024 * 1024,
         tls: { ca: certs.ca, cert: certs.cert, key: certs.key },
       },
     });

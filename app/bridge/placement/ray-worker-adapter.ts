@@ -55,7 +55,9 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
       try {
         ca = readFileSync(tls.ca);
       } catch (error) {
-        throw new Error(`Ray TLS: cannot read the CA certificate ${tls.ca}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(
+          `Ray TLS: cannot read the CA certificate ${tls.ca}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       this.#tls = { ca, ...(tls.serverName === undefined ? {} : { serverName: tls.serverName }) };
     }
@@ -85,16 +87,22 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
       });
       const perWorker = placement.numCpus ?? 1;
       try {
-        const cluster = await agent.request<ClusterInfo>("connect", {
-          address: placement.address,
-          namespace: placement.namespace ?? "snakebridge",
-          num_cpus: Math.max(this.options.poolSize * perWorker, 1),
-          ...(placement.numGpus ? { num_gpus: placement.numGpus * this.options.poolSize } : {}),
-          ...(placement.objectStoreBytes === undefined ? {} : { object_store_memory: placement.objectStoreBytes }),
-        }, CONNECT_TIMEOUT_MS);
+        const cluster = await agent.request<ClusterInfo>(
+          "connect",
+          {
+            address: placement.address,
+            namespace: placement.namespace ?? "snakebridge",
+            num_cpus: Math.max(this.options.poolSize * perWorker, 1),
+            ...(placement.numGpus ? { num_gpus: placement.numGpus * this.options.poolSize } : {}),
+            ...(placement.objectStoreBytes === undefined ? {} : { object_store_memory: placement.objectStoreBytes }),
+          },
+          CONNECT_TIMEOUT_MS,
+        );
         agent.adoptTempDir(cluster.temp_dir);
         if (cluster.swept.length > 0) {
-          this.options.onNotice?.(`Ray: removed ${cluster.swept.length} worker actor(s) left by a host that died: ${cluster.swept.join(", ")}`);
+          this.options.onNotice?.(
+            `Ray: removed ${cluster.swept.length} worker actor(s) left by a host that died: ${cluster.swept.join(", ")}`,
+          );
         }
         return { agent, cluster };
       } catch (error) {
@@ -132,30 +140,42 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
     const name = `${ctx.workerId}.${randomBytes(4).toString("hex")}`;
     let actorName: string | undefined;
     const abandon = (): void => {
-      try { signalGroup(lease.pid!, "SIGKILL"); } catch { /* already gone */ }
+      try {
+        signalGroup(lease.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
     };
     ctx.signal.addEventListener("abort", abandon, { once: true });
     let started: ActorStarted;
     try {
       const timeoutMs = this.options.startTimeoutMs ?? 60_000;
-      started = await agent.request<ActorStarted>("start", {
-        slot: ctx.workerId,
-        name,
-        token,
-        bind_host: placement.workerHost ?? "",
-        env: { ...this.options.env, SNAKEBRIDGE_WORKER_ID: ctx.workerId, SNAKEBRIDGE_RUN_ID: ctx.runId },
-        num_cpus: placement.numCpus ?? 1,
-        ...(placement.numGpus ? { num_gpus: placement.numGpus } : {}),
-        ...(placement.resources ? { resources: placement.resources } : {}),
-        ...(placement.tls ? { tls: { cert: placement.tls.cert, key: placement.tls.key } } : {}),
-        timeout_s: timeoutMs / 1000,
-      }, timeoutMs + 40_000);
+      started = await agent.request<ActorStarted>(
+        "start",
+        {
+          slot: ctx.workerId,
+          name,
+          token,
+          bind_host: placement.workerHost ?? "",
+          env: { ...this.options.env, SNAKEBRIDGE_WORKER_ID: ctx.workerId, SNAKEBRIDGE_RUN_ID: ctx.runId },
+          num_cpus: placement.numCpus ?? 1,
+          ...(placement.numGpus ? { num_gpus: placement.numGpus } : {}),
+          ...(placement.resources ? { resources: placement.resources } : {}),
+          ...(placement.tls ? { tls: { cert: placement.tls.cert, key: placement.tls.key } } : {}),
+          timeout_s: timeoutMs / 1000,
+        },
+        timeoutMs + 40_000,
+      );
       actorName = started.name;
       if (started.protocol !== PROTOCOL_VERSION) {
-        throw new Error(`the worker on Ray node ${started.node_ip} speaks protocol ${started.protocol}, this host ${PROTOCOL_VERSION}; install one version on both`);
+        throw new Error(
+          `the worker on Ray node ${started.node_ip} speaks protocol ${started.protocol}, this host ${PROTOCOL_VERSION}; install one version on both`,
+        );
       }
       if (clientTls !== undefined && started.tls !== true) {
-        throw new Error(`the worker on Ray node ${started.node_ip} did not start TLS; install the same Snakebridge version on every node`);
+        throw new Error(
+          `the worker on Ray node ${started.node_ip} did not start TLS; install the same Snakebridge version on every node`,
+        );
       }
       if (ctx.signal.aborted) throw new Error("worker start was aborted");
     } catch (error) {
@@ -169,15 +189,23 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
     this.#byActorPid.set(started.actor_pid, ctx.workerId);
     const connection = new WorkerConnection(started.address, token, started.fast_address || undefined, clientTls);
     let markExited: () => void = () => undefined;
-    const exited = new Promise<void>((resolve) => { markExited = resolve; });
+    const exited = new Promise<void>((resolve) => {
+      markExited = resolve;
+    });
     const worker: RayWorker = {
       connection,
       handshake: { ...started },
       workerId: ctx.workerId,
       exited,
       placement: {
-        kind: "ray", nodeId: started.node_id, nodeIp: started.node_ip, hostname: started.hostname,
-        actorName: started.name, actorPid: started.actor_pid, workerPid: started.pid, resources: started.assigned_resources,
+        kind: "ray",
+        nodeId: started.node_id,
+        nodeIp: started.node_ip,
+        hostname: started.hostname,
+        actorName: started.name,
+        actorPid: started.actor_pid,
+        workerPid: started.pid,
+        resources: started.assigned_resources,
       },
     };
     lease.once("exit", () => {
@@ -195,8 +223,10 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
       await connection.waitForReady(15_000);
     } catch (error) {
       abandon();
-      throw new Error(`Ray worker ${started.name} on ${started.node_ip} announced ${started.address} but did not accept a connection: ${String(error)}. ` +
-        "Check that this machine can reach the node on that address (see workerHost in docs/ray.md).");
+      throw new Error(
+        `Ray worker ${started.name} on ${started.node_ip} announced ${started.address} but did not accept a connection: ${String(error)}. ` +
+          "Check that this machine can reach the node on that address (see workerHost in docs/ray.md).",
+      );
     }
     this.options.onReady?.(worker);
     return { process: lease as ChildProcess & { pid: number }, connection: worker };
@@ -204,7 +234,11 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
 
   async check(worker: PythonWorker): Promise<HealthReport> {
     const health = await worker.connection.health(5_000);
-    return { ok: true, rssBytes: Number(health.rssBytes), detail: `${health.liveHandles} live handles, ${health.callsTotal} calls` };
+    return {
+      ok: true,
+      rssBytes: Number(health.rssBytes),
+      detail: `${health.liveHandles} live handles, ${health.callsTotal} calls`,
+    };
   }
 
   /** Stops the worker gracefully on its node, then the pool ends the lease. */
@@ -229,7 +263,9 @@ function spawnLease(): Promise<ChildProcess> {
   lease.stdin?.on("error", () => undefined);
   return new Promise((resolve, reject) => {
     lease.once("spawn", () => resolve(lease));
-    lease.once("error", (error) => reject(new Error(`could not start the local lease process for a Ray worker (cat): ${error.message}`)));
+    lease.once("error", (error) =>
+      reject(new Error(`could not start the local lease process for a Ray worker (cat): ${error.message}`)),
+    );
   });
 }
 

@@ -21,15 +21,27 @@ const TOKEN = randomBytes(18).toString("base64url");
 /** 24 MB of float64: six lane pieces each way. */
 const ELEMENTS = 3_000_000;
 
-interface Started { process: ChildProcess; address: string; lane: string; tls: boolean }
+interface Started {
+  process: ChildProcess;
+  address: string;
+  lane: string;
+  tls: boolean;
+}
 
 let certs: TestCertificates;
 const workers: ChildProcess[] = [];
 
 function startWorker(tls: boolean): Promise<Started> {
   const python = interpreterCandidates()[0]!.executable;
-  const args = ["-m", "snakebridge_worker", "--transport", "tcp", "--tcp-host", "127.0.0.1",
-    ...(tls ? ["--tls-cert", certs.cert, "--tls-key", certs.key] : [])];
+  const args = [
+    "-m",
+    "snakebridge_worker",
+    "--transport",
+    "tcp",
+    "--tcp-host",
+    "127.0.0.1",
+    ...(tls ? ["--tls-cert", certs.cert, "--tls-key", certs.key] : []),
+  ];
   const child = spawn(python, args, {
     env: { ...process.env, SNAKEBRIDGE_WORKER_TOKEN: TOKEN, PYTHONPATH: PYTHON_DIR, PYTHONUNBUFFERED: "1" },
     stdio: ["pipe", "pipe", "inherit"],
@@ -41,7 +53,11 @@ function startWorker(tls: boolean): Promise<Started> {
     createInterface({ input: child.stdout! }).on("line", (line) => {
       if (!line.startsWith("SNAKEBRIDGE_WORKER_READY ")) return;
       clearTimeout(timer);
-      const handshake = JSON.parse(line.slice("SNAKEBRIDGE_WORKER_READY ".length)) as { address: string; fast_address: string; tls?: boolean };
+      const handshake = JSON.parse(line.slice("SNAKEBRIDGE_WORKER_READY ".length)) as {
+        address: string;
+        fast_address: string;
+        tls?: boolean;
+      };
       done({ process: child, address: handshake.address, lane: handshake.fast_address, tls: handshake.tls === true });
     });
   });
@@ -49,15 +65,26 @@ function startWorker(tls: boolean): Promise<Started> {
 
 function request(target: string, args: PyValue[]): CallRequest {
   return {
-    callId: randomBytes(6).toString("hex"), kind: CallKind.CALL_KIND_FUNCTION, target, handleId: "",
-    args: args.map((a) => encodeValue(a)), kwargs: [], sessionId: "", resultMode: ResultMode.RESULT_MODE_UNSPECIFIED,
-    shmThresholdBytes: 0n, parentCallId: "",
+    callId: randomBytes(6).toString("hex"),
+    kind: CallKind.CALL_KIND_FUNCTION,
+    target,
+    handleId: "",
+    args: args.map((a) => encodeValue(a)),
+    kwargs: [],
+    sessionId: "",
+    resultMode: ResultMode.RESULT_MODE_UNSPECIFIED,
+    shmThresholdBytes: 0n,
+    parentCallId: "",
   };
 }
 
 function result(response: Awaited<ReturnType<WorkerConnection["callFast"]>>): PyValue {
   if (response.outcome?.$case !== "result") throw new Error(`the call failed: ${JSON.stringify(response.outcome)}`);
-  return decodeValue(response.outcome.value, { owner: { releaseHandle: () => Promise.resolve() }, workerId: "w", generation: 0 });
+  return decodeValue(response.outcome.value, {
+    owner: { releaseHandle: () => Promise.resolve() },
+    workerId: "w",
+    generation: 0,
+  });
 }
 
 /** A 24 MB array through numpy.negative: checks every element came back negated. */
@@ -77,7 +104,11 @@ async function roundTripBigArray(connection: WorkerConnection): Promise<number> 
 }
 
 /** A TCP proxy in front of a lane that parses its length prefixes in both directions. */
-interface FrameLog { frames: number; pieces: number; largest: number }
+interface FrameLog {
+  frames: number;
+  pieces: number;
+  largest: number;
+}
 function laneSpy(target: string): Promise<{ server: Server; address: string; up: FrameLog; down: FrameLog }> {
   const [host, port] = [target.slice(0, target.lastIndexOf(":")), Number(target.slice(target.lastIndexOf(":") + 1))];
   const up: FrameLog = { frames: 0, pieces: 0, largest: 0 };
@@ -98,7 +129,8 @@ function laneSpy(target: string): Promise<{ server: Server; address: string; up:
         if (pending.length < 4) return;
         const prefix = pending.readUInt32LE(0);
         const size = prefix & 0x7fffffff;
-        if (prefix >= 0x80000000) log.pieces++; else log.frames++;
+        if (prefix >= 0x80000000) log.pieces++;
+        else log.frames++;
         log.largest = Math.max(log.largest, size);
         pending = pending.subarray(4);
         skip = size;
@@ -112,10 +144,12 @@ function laneSpy(target: string): Promise<{ server: Server; address: string; up:
     watch(client, upstream, up);
     watch(upstream, client, down);
   });
-  return new Promise((done) => server.listen(0, "127.0.0.1", () => {
-    const address = server.address();
-    done({ server, address: `127.0.0.1:${typeof address === "object" && address ? address.port : 0}`, up, down });
-  }));
+  return new Promise((done) =>
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      done({ server, address: `127.0.0.1:${typeof address === "object" && address ? address.port : 0}`, up, down });
+    }),
+  );
 }
 
 beforeAll(() => {
@@ -149,8 +183,9 @@ describe("a worker on TCP with TLS", () => {
   it("refuses a host that does not trust its certificate, a plain-TCP client, and a TLS client without the token", async () => {
     const worker = await startWorker(true);
     const untrusting = new WorkerConnection(worker.address, TOKEN, worker.lane, { ca: readFileSync(certs.otherCa) });
-    await expect(CallLane.connect(worker.lane, TOKEN, 5_000, { ca: readFileSync(certs.otherCa) }))
-      .rejects.toThrow(/certificate/i);
+    await expect(CallLane.connect(worker.lane, TOKEN, 5_000, { ca: readFileSync(certs.otherCa) })).rejects.toThrow(
+      /certificate/i,
+    );
     await expect(untrusting.callUnary(request("math.sqrt", [4]), 3_000)).rejects.toThrow();
     untrusting.close();
 
@@ -163,10 +198,14 @@ describe("a worker on TCP with TLS", () => {
     await expect(wrongToken.call(request("math.sqrt", [4]))).rejects.toThrow(/closed/);
 
     // A certificate for another name than the one asked for is refused even under the right CA.
-    await expect(CallLane.connect(worker.lane, TOKEN, 5_000, { ca: readFileSync(certs.ca), serverName: "elsewhere.test" }))
-      .rejects.toThrow(/altnames|certificate/i);
+    await expect(
+      CallLane.connect(worker.lane, TOKEN, 5_000, { ca: readFileSync(certs.ca), serverName: "elsewhere.test" }),
+    ).rejects.toThrow(/altnames|certificate/i);
     // ...and accepted under the name it carries.
-    const named = await CallLane.connect(worker.lane, TOKEN, 5_000, { ca: readFileSync(certs.ca), serverName: "worker.test" });
+    const named = await CallLane.connect(worker.lane, TOKEN, 5_000, {
+      ca: readFileSync(certs.ca),
+      serverName: "worker.test",
+    });
     expect(result(await named.call(request("math.sqrt", [9])))).toBe(3);
     named.close();
   }, 60_000);
@@ -182,8 +221,10 @@ describe("a worker on plain TCP", () => {
       await connection.waitForReady(10_000);
       expect(result(await connection.callFast(request("math.sqrt", [16])))).toBe(4);
       const ms = await roundTripBigArray(connection);
-      console.log(`24 MB float64 round trip over the plain TCP lane: ${ms.toFixed(0)} ms; ` +
-        `host→worker ${spy.up.pieces} pieces + ${spy.up.frames} frames, worker→host ${spy.down.pieces} pieces + ${spy.down.frames} frames`);
+      console.log(
+        `24 MB float64 round trip over the plain TCP lane: ${ms.toFixed(0)} ms; ` +
+          `host→worker ${spy.up.pieces} pieces + ${spy.up.frames} frames, worker→host ${spy.down.pieces} pieces + ${spy.down.frames} frames`,
+      );
       // 24 MB is 5.7 pieces: five marked "more" and a last one, each way.
       expect(spy.up.pieces).toBe(5);
       expect(spy.down.pieces).toBe(5);
@@ -220,16 +261,25 @@ describe("a worker on plain TCP", () => {
     const worker = await startWorker(false);
     const [host, port] = worker.lane.split(":");
     const hostile = connectTcp({ host: host!, port: Number(port) });
-    await new Promise<void>((done, fail) => { hostile.once("connect", () => done()); hostile.once("error", fail); });
+    await new Promise<void>((done, fail) => {
+      hostile.once("connect", () => done());
+      hostile.once("error", fail);
+    });
     const closed = new Promise<void>((done) => hostile.once("close", () => done()));
     hostile.on("error", () => undefined);
     const header = Buffer.alloc(4);
     header.writeUInt32LE((0x80000000 | (LANE_PIECE_BYTES + 1)) >>> 0, 0);
     hostile.write(header);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise((_, fail) => {
-      timer = setTimeout(() => fail(new Error("the worker kept a connection that claimed an oversized piece")), 5_000);
-    })]);
+    await Promise.race([
+      closed,
+      new Promise((_, fail) => {
+        timer = setTimeout(
+          () => fail(new Error("the worker kept a connection that claimed an oversized piece")),
+          5_000,
+        );
+      }),
+    ]);
     clearTimeout(timer);
     const connection = new WorkerConnection(worker.address, TOKEN, worker.lane);
     try {

@@ -16,7 +16,10 @@ the chain holds, 1 when it does not (the first broken line is printed).
   async run(args, io) {
     const parsed = parseArgs(args, { json: "boolean" });
     const [verb, file, ...rest] = parsed.positionals;
-    if (verb !== "verify") throw new UsageError(verb ? `unknown audit action "${verb}"; expected: verify` : "missing the action: snakebridge audit verify LOG");
+    if (verb !== "verify")
+      throw new UsageError(
+        verb ? `unknown audit action "${verb}"; expected: verify` : "missing the action: snakebridge audit verify LOG",
+      );
     if (!file) throw new UsageError("missing the audit log to verify");
     if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(" ")}`);
     const result = await verifyAuditLog(file);
@@ -25,7 +28,9 @@ the chain holds, 1 when it does not (the first broken line is printed).
     } else if (result.ok) {
       io.stdout.write(`${file}: chain intact, ${result.records} record(s)\n`);
     } else {
-      io.stdout.write(`${file}: chain BROKEN at line ${String(result.line)}: ${String(result.problem)} (${result.records} record(s) verified before it)\n`);
+      io.stdout.write(
+        `${file}: chain BROKEN at line ${String(result.line)}: ${String(result.problem)} (${result.records} record(s) verified before it)\n`,
+      );
     }
     return result.ok ? 0 : 1;
   },

@@ -8,15 +8,32 @@ import { RAY_FLAGS, placementOption } from "../ray-option.js";
 import { runEnforceOverheadBench } from "../../../bench/engine/enforce-overhead.js";
 import { allowPolicyOf, loadAllowManifests } from "../../integration/fabric/manifest-allowlist.js";
 
-const TARGETS: { key: keyof EngineBenchResult; label: string; target: string; ok: (r: EngineBenchResult) => boolean }[] = [
-  { key: "latency_vs_pythonia", label: "call latency vs pythonia", target: "≤ 0.8", ok: (r) => r.latency_vs_pythonia !== null && r.latency_vs_pythonia <= 0.8 },
+const TARGETS: {
+  key: keyof EngineBenchResult;
+  label: string;
+  target: string;
+  ok: (r: EngineBenchResult) => boolean;
+}[] = [
+  {
+    key: "latency_vs_pythonia",
+    label: "call latency vs pythonia",
+    target: "≤ 0.8",
+    ok: (r) => r.latency_vs_pythonia !== null && r.latency_vs_pythonia <= 0.8,
+  },
   { key: "latency_ratio", label: "call latency vs raw JSON pipe", target: "≤ 1.5", ok: (r) => r.latency_ratio <= 1.5 },
   {
-    key: "throughput_vs_pythonia", label: "throughput (pool of 2, 16 in flight) vs pythonia", target: "≥ 1.2",
+    key: "throughput_vs_pythonia",
+    label: "throughput (pool of 2, 16 in flight) vs pythonia",
+    target: "≥ 1.2",
     ok: (r) => r.throughput_vs_pythonia !== null && r.throughput_vs_pythonia >= 1.2,
   },
   { key: "ndarray_speedup", label: "8 MB ndarray, binary vs JSON", target: "≥ 50", ok: (r) => r.ndarray_speedup >= 50 },
-  { key: "pool_start_ratio", label: "pool start, 4 vs 1 workers", target: "≤ 1.5", ok: (r) => r.pool_start_ratio <= 1.5 },
+  {
+    key: "pool_start_ratio",
+    label: "pool start, 4 vs 1 workers",
+    target: "≤ 1.5",
+    ok: (r) => r.pool_start_ratio <= 1.5,
+  },
 ];
 
 export const benchCommand: CliCommand = {
@@ -49,7 +66,13 @@ Enforce mode and its audit log are measured against a plain bridge in the same r
   enforce_overhead_pct           (enforce / plain p50 - 1) x 100; enforce_overhead_paired_pct: median of the
                                  paired differences over the plain p50 (steadier on a busy machine); target <= 5`,
   async run(args, io) {
-    const parsed = parseArgs(args, { json: "boolean", calls: "string", python: "string", allow: "string", ...RAY_FLAGS });
+    const parsed = parseArgs(args, {
+      json: "boolean",
+      calls: "string",
+      python: "string",
+      allow: "string",
+      ...RAY_FLAGS,
+    });
     const python = stringFlag(parsed, "python");
     let result: EngineBenchResult;
     try {
@@ -65,17 +88,35 @@ Enforce mode and its audit log are measured against a plain bridge in the same r
       return 130;
     }
     const { placement } = placementOption(parsed);
-    const ray = placement === undefined ? undefined : await runRayBench({
-      placement, calls: intFlag(parsed, "calls", 2000, 10), python: python ?? (await findInterpreter()).executable, signal: io.signal,
-      progress: (message) => io.stderr.write(`bench: ${message}\n`),
-    });
-    const allow = (stringFlag(parsed, "allow") ?? "").split(",").map((f) => f.trim()).filter((f) => f !== "");
+    const ray =
+      placement === undefined
+        ? undefined
+        : await runRayBench({
+            placement,
+            calls: intFlag(parsed, "calls", 2000, 10),
+            python: python ?? (await findInterpreter()).executable,
+            signal: io.signal,
+            progress: (message) => io.stderr.write(`bench: ${message}\n`),
+          });
+    const allow = (stringFlag(parsed, "allow") ?? "")
+      .split(",")
+      .map((f) => f.trim())
+      .filter((f) => f !== "");
     const enforce = await runEnforceOverheadBench({
-      calls: intFlag(parsed, "calls", 2000, 10), ...(python ? { python } : {}), signal: io.signal,
+      calls: intFlag(parsed, "calls", 2000, 10),
+      ...(python ? { python } : {}),
+      signal: io.signal,
       ...(allow.length === 0 ? {} : { policy: allowPolicyOf(await loadAllowManifests(allow)) }),
       progress: (message) => io.stderr.write(`bench: ${message}\n`),
     });
-    const local = ray === undefined ? result : { ...result, ...ray, ray_latency_vs_local: Math.round((ray.ray_call_p50_us / result.call_p50_us) * 100) / 100 };
+    const local =
+      ray === undefined
+        ? result
+        : {
+            ...result,
+            ...ray,
+            ray_latency_vs_local: Math.round((ray.ray_call_p50_us / result.call_p50_us) * 100) / 100,
+          };
     const report = { ...local, ...enforce };
     if (parsed.flags.has("json")) {
       io.stdout.write(JSON.stringify(report) + "\n");
@@ -83,8 +124,13 @@ Enforce mode and its audit log are measured against a plain bridge in the same r
     }
     const rows = Object.entries(report).map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`);
     io.stdout.write(`Engine benchmark (${result.python})\n${rows.join("\n")}\n\nTargets:\n`);
-    for (const t of TARGETS) io.stdout.write(`  ${t.ok(result) ? "met " : "MISS"}  ${t.label}: ${String(result[t.key])} (target ${t.target})\n`);
-    io.stdout.write(`  ${enforce.enforce_overhead_pct <= 5 ? "met " : "MISS"}  enforce mode + audit, small-call p50 overhead: ${enforce.enforce_overhead_pct}% (paired ${enforce.enforce_overhead_paired_pct}%) (target <= 5%)\n`);
+    for (const t of TARGETS)
+      io.stdout.write(
+        `  ${t.ok(result) ? "met " : "MISS"}  ${t.label}: ${String(result[t.key])} (target ${t.target})\n`,
+      );
+    io.stdout.write(
+      `  ${enforce.enforce_overhead_pct <= 5 ? "met " : "MISS"}  enforce mode + audit, small-call p50 overhead: ${enforce.enforce_overhead_pct}% (paired ${enforce.enforce_overhead_paired_pct}%) (target <= 5%)\n`,
+    );
     return 0;
   },
 };

@@ -21,16 +21,36 @@ interface CallRequest {
 
 /** Reads the command line; every mistake is a UsageError. */
 function parseCall(args: string[]): CallRequest {
-  const parsed = parseArgs(args, { kwargs: "string", json: "boolean", timeout: "string", python: "string", ...ENFORCE_FLAGS, ...RAY_FLAGS });
+  const parsed = parseArgs(args, {
+    kwargs: "string",
+    json: "boolean",
+    timeout: "string",
+    python: "string",
+    ...ENFORCE_FLAGS,
+    ...RAY_FLAGS,
+  });
   const [target, ...rawArgs] = parsed.positionals;
   if (!target) throw new UsageError("missing the dotted path of the function to call, e.g. math.sqrt");
   const callArgs = rawArgs.map((a, i) => parseJsonArgument(a, `argument ${i + 1}`));
   const rawKwargs = stringFlag(parsed, "kwargs");
   const kwargs = rawKwargs === undefined ? {} : parseJsonArgument(rawKwargs, "--kwargs");
-  if (kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs) || Object.getPrototypeOf(kwargs) !== Object.prototype) {
+  if (
+    kwargs === null ||
+    typeof kwargs !== "object" ||
+    Array.isArray(kwargs) ||
+    Object.getPrototypeOf(kwargs) !== Object.prototype
+  ) {
     throw new UsageError("--kwargs must be a JSON object of names to values, e.g. '{\"indent\": 2}'");
   }
-  return { target, callArgs, kwargs: kwargs as PyKwargs, timeoutMs: intFlag(parsed, "timeout", 60_000, 1), python: stringFlag(parsed, "python"), enforce: enforcementFlags(parsed), ray: placementOption(parsed) };
+  return {
+    target,
+    callArgs,
+    kwargs: kwargs as PyKwargs,
+    timeoutMs: intFlag(parsed, "timeout", 60_000, 1),
+    python: stringFlag(parsed, "python"),
+    enforce: enforcementFlags(parsed),
+    ray: placementOption(parsed),
+  };
 }
 
 /** A usage error in the shape of PythonError.toJSON(), so --json callers read one error format. */
@@ -75,17 +95,26 @@ Examples:
 
     const enforcement = request.enforce === undefined ? undefined : await startEnforcement(request.enforce);
     // An integration with an environment of its own runs in that environment's interpreter (snakebridge env sync).
-    const environment = enforcement === undefined ? undefined
-      : environmentFor(environmentsOf(enforcement.manifests, (await findInterpreter(python)).executable), target);
+    const environment =
+      enforcement === undefined
+        ? undefined
+        : environmentFor(environmentsOf(enforcement.manifests, (await findInterpreter(python)).executable), target);
     if (environment !== undefined && !(await isSynced(environment))) {
       await enforcement?.close();
-      throw new Error(`${target} runs in an environment of its own that is not built yet: run \`snakebridge env sync ${environment.integrations[0]!.manifest}\``);
+      throw new Error(
+        `${target} runs in an environment of its own that is not built yet: run \`snakebridge env sync ${environment.integrations[0]!.manifest}\``,
+      );
     }
     const interpreter = environment?.python ?? python;
     const bridge = await PythonBridge.start({
-      poolSize: 1, ...(interpreter ? { python: interpreter } : {}), ...request.ray,
+      poolSize: 1,
+      ...(interpreter ? { python: interpreter } : {}),
+      ...request.ray,
       ...enforcement?.bridgeOptions,
-    }).catch(async (error: unknown) => { await enforcement?.close(); throw error; });
+    }).catch(async (error: unknown) => {
+      await enforcement?.close();
+      throw error;
+    });
     try {
       const result: PyValue = await bridge.call(target, callArgs, kwargs, { timeoutMs, signal: io.signal });
       io.stdout.write(toJsonText(result, json ? 0 : 2) + "\n");
@@ -95,7 +124,9 @@ Examples:
       if (json) {
         io.stdout.write(JSON.stringify({ error: error.toJSON() }) + "\n");
       } else {
-        io.stderr.write((error.traceback || `${error.pythonType}: ${error.pythonMessage}\n`) + `(${error.classification})\n`);
+        io.stderr.write(
+          (error.traceback || `${error.pythonType}: ${error.pythonMessage}\n`) + `(${error.classification})\n`,
+        );
       }
       return 1;
     } finally {

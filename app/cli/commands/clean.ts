@@ -14,7 +14,8 @@ $SNAKEBRIDGE_CACHE_DIR or ~/.snakebridge/cache/descriptors. The next describe in
   --json   print {"dir": ..., "removed": [...paths]}`,
   async run(args, io) {
     const parsed = parseArgs(args, { json: "boolean" });
-    if (parsed.positionals.length) throw new UsageError(`clean takes no arguments, got: ${parsed.positionals.join(" ")}`);
+    if (parsed.positionals.length)
+      throw new UsageError(`clean takes no arguments, got: ${parsed.positionals.join(" ")}`);
     const cache = new DescriptorCache();
     const entries = await cache.entries();
     const removed = await cache.clear();

@@ -53,12 +53,19 @@ Examples:
   snakebridge describe numpy --coverage`,
   async run(args, io) {
     const parsed = parseArgs(args, {
-      depth: "string", json: "boolean", coverage: "boolean", private: "boolean", refresh: "boolean", timeout: "string", python: "string",
+      depth: "string",
+      json: "boolean",
+      coverage: "boolean",
+      private: "boolean",
+      refresh: "boolean",
+      timeout: "string",
+      python: "string",
     });
     const [module, ...extra] = parsed.positionals;
     if (!module) throw new UsageError("missing the module to describe, e.g. numpy");
     if (extra.length) throw new UsageError(`describe takes one module, got also: ${extra.join(" ")}`);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(module)) throw new UsageError(`"${module}" is not a Python module name`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(module))
+      throw new UsageError(`"${module}" is not a Python module name`);
     const depth = intFlag(parsed, "depth", 1, 0);
     const timeoutMs = intFlag(parsed, "timeout", 300_000, 1);
     const python = stringFlag(parsed, "python");
@@ -68,9 +75,16 @@ Examples:
     const progress = startProgress(io, `describing ${module} (depth ${depth})`);
     try {
       const outcome = await describer.describe(module, {
-        depth, includePrivate: parsed.flags.has("private"), refresh: parsed.flags.has("refresh"), timeoutMs,
+        depth,
+        includePrivate: parsed.flags.has("private"),
+        refresh: parsed.flags.has("refresh"),
+        timeoutMs,
       });
-      progress.done(outcome.fromCache ? "from cache" : `introspected in ${(outcome.descriptor.elapsedMs / 1000).toFixed(1)} s in the worker`);
+      progress.done(
+        outcome.fromCache
+          ? "from cache"
+          : `introspected in ${(outcome.descriptor.elapsedMs / 1000).toFixed(1)} s in the worker`,
+      );
       const library = outcome.descriptor;
       if (parsed.flags.has("coverage")) {
         const report = libraryCoverage(library);
@@ -81,7 +95,9 @@ Examples:
           io.stdout.write(`${library.name}: ${formatTypedCoverage(typed)}\n`);
           if (report.unrecovered.length) {
             const shown = report.unrecovered.slice(0, 20);
-            io.stdout.write(`no signature: ${shown.join(", ")}${report.unrecovered.length > shown.length ? `, … (${report.unrecovered.length - shown.length} more)` : ""}\n`);
+            io.stdout.write(
+              `no signature: ${shown.join(", ")}${report.unrecovered.length > shown.length ? `, … (${report.unrecovered.length - shown.length} more)` : ""}\n`,
+            );
           }
         }
       } else if (json) {

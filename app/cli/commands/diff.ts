@@ -27,7 +27,10 @@ removed and changed signatures. Exit code 0 when nothing changed, 1 when somethi
     const loaded = await loadManifest(file);
     const describer = new LibraryDescriber(python ? { python } : {});
     try {
-      const progress = startProgress(io, `introspecting ${loaded.spec.integrations.length} librar${loaded.spec.integrations.length === 1 ? "y" : "ies"}`);
+      const progress = startProgress(
+        io,
+        `introspecting ${loaded.spec.integrations.length} librar${loaded.spec.integrations.length === 1 ? "y" : "ies"}`,
+      );
       const results = await diffManifest(loaded, describer).catch((error: unknown) => {
         progress.done("failed");
         throw error;
@@ -39,11 +42,16 @@ removed and changed signatures. Exit code 0 when nothing changed, 1 when somethi
         return changed ? 1 : 0;
       }
       for (const r of results) {
-        const versions = r.cachedAt === undefined
-          ? "nothing cached yet (every callable counts as added; run `snakebridge generate` to cache it)"
-          : r.cachedVersion === r.currentVersion ? `version ${r.currentVersion || "stdlib"}` : `${r.cachedVersion || "?"} → ${r.currentVersion}`;
+        const versions =
+          r.cachedAt === undefined
+            ? "nothing cached yet (every callable counts as added; run `snakebridge generate` to cache it)"
+            : r.cachedVersion === r.currentVersion
+              ? `version ${r.currentVersion || "stdlib"}`
+              : `${r.cachedVersion || "?"} → ${r.currentVersion}`;
         const { added, removed, changed: modified } = r.diff;
-        io.stdout.write(`${r.module}: ${versions}: ${added.length} added, ${removed.length} removed, ${modified.length} changed\n`);
+        io.stdout.write(
+          `${r.module}: ${versions}: ${added.length} added, ${removed.length} removed, ${modified.length} changed\n`,
+        );
         for (const a of added) io.stdout.write(`  + ${a.path}${a.signature}\n`);
         for (const x of removed) io.stdout.write(`  - ${x.path}${x.signature}\n`);
         for (const c of modified) io.stdout.write(`  ~ ${c.path}${c.before}\n    → ${c.path}${c.after}\n`);

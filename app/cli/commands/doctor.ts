@@ -4,7 +4,12 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { interpreterCandidates, probeInterpreter, workerPackageRoot, type InterpreterInfo } from "../../bridge/index.js";
+import {
+  interpreterCandidates,
+  probeInterpreter,
+  workerPackageRoot,
+  type InterpreterInfo,
+} from "../../bridge/index.js";
 import { chooseLimitMechanism, currentCgroupEnvironment } from "../../pool/index.js";
 import { parseArgs, stringFlag } from "../args.js";
 import type { CliCommand } from "../command.js";
@@ -61,12 +66,17 @@ async function interpreterChecks(explicit: string | undefined): Promise<{ checks
       checks.push({
         name: `interpreter (${candidate.source})`,
         status: usable ? (chosen === info ? "ok" : "warn") : "warn",
-        detail: `${info.executable} — Python ${info.version}${chosen === info ? " [used by workers]" : ""}` +
+        detail:
+          `${info.executable} — Python ${info.version}${chosen === info ? " [used by workers]" : ""}` +
           (info.missing.length ? `; missing: ${info.missing.map((m) => m.module).join(", ")}` : ""),
         ...(usable ? {} : { fix: `${candidate.executable} -m pip install -r ${workerPackageRoot}/requirements.txt` }),
       });
     } catch (error) {
-      checks.push({ name: `interpreter (${candidate.source})`, status: "warn", detail: `${candidate.executable}: ${(error as Error).message.split("\n")[0]}` });
+      checks.push({
+        name: `interpreter (${candidate.source})`,
+        status: "warn",
+        detail: `${candidate.executable}: ${(error as Error).message.split("\n")[0]}`,
+      });
     }
   }
   if (!chosen) {
@@ -86,21 +96,39 @@ async function packageChecks(python: string): Promise<Check[]> {
   const p = report.packages;
   const version = (name: string): string => p[name] ?? "not installed";
   const checks: Check[] = [
-    { name: "worker dependencies", status: p.grpc && p["google.protobuf"] ? "ok" : "fail",
+    {
+      name: "worker dependencies",
+      status: p.grpc && p["google.protobuf"] ? "ok" : "fail",
       detail: `grpcio ${version("grpc")}, protobuf ${version("google.protobuf")}, psutil ${version("psutil")}, pyyaml ${version("yaml")}`,
-      ...(p.grpc ? {} : { fix: `${python} -m pip install -r ${workerPackageRoot}/requirements.txt` }) },
-    { name: "numpy", status: p.numpy ? "ok" : "warn", detail: version("numpy"),
-      ...(p.numpy ? {} : { fix: `${python} -m pip install numpy` }) },
+      ...(p.grpc ? {} : { fix: `${python} -m pip install -r ${workerPackageRoot}/requirements.txt` }),
+    },
+    {
+      name: "numpy",
+      status: p.numpy ? "ok" : "warn",
+      detail: version("numpy"),
+      ...(p.numpy ? {} : { fix: `${python} -m pip install numpy` }),
+    },
   ];
   const training = Boolean(p.torch && p.transformers && p.peft);
   checks.push({
-    name: "training extra", status: training ? "ok" : "warn",
+    name: "training extra",
+    status: training ? "ok" : "warn",
     detail: `torch ${version("torch")}, transformers ${version("transformers")}, peft ${version("peft")}, unsloth ${version("unsloth")}`,
     ...(training ? {} : { fix: "npm run setup:python -- --extra training" }),
   });
-  checks.push(report.gpus.length > 0
-    ? { name: "GPU", status: "ok", detail: report.gpus.map((g) => `${g.name} (${(g.memory_total / 2 ** 30).toFixed(1)} GiB)`).join(", ") }
-    : { name: "GPU", status: "warn", detail: `none found (${report.gpus_error ?? "NVML reports 0 devices"}); training runs on CPU` });
+  checks.push(
+    report.gpus.length > 0
+      ? {
+          name: "GPU",
+          status: "ok",
+          detail: report.gpus.map((g) => `${g.name} (${(g.memory_total / 2 ** 30).toFixed(1)} GiB)`).join(", "),
+        }
+      : {
+          name: "GPU",
+          status: "warn",
+          detail: `none found (${report.gpus_error ?? "NVML reports 0 devices"}); training runs on CPU`,
+        },
+  );
   return checks;
 }
 
@@ -116,7 +144,8 @@ function shellChecks(): Check[] {
     }
   }
   // The same order as scripts/chromium.mjs: CHROMIUM_PATH, then the build @sparticuz/chromium ships (unpacked on first use).
-  let chromium: string | undefined = process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
+  let chromium: string | undefined =
+    process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH) ? process.env.CHROMIUM_PATH : undefined;
   if (!chromium) {
     try {
       // ESM-only, and it exports no package.json: resolve its entry point.
@@ -128,11 +157,20 @@ function shellChecks(): Check[] {
   return [
     electron
       ? { name: "Electron", status: "ok", detail: electron }
-      : { name: "Electron", status: "warn", detail: "no Electron binary: `npm start` opens the web workbench instead",
-          fix: "node node_modules/electron/install.js (downloads it), or set ELECTRON_OVERRIDE_DIST_PATH" },
+      : {
+          name: "Electron",
+          status: "warn",
+          detail: "no Electron binary: `npm start` opens the web workbench instead",
+          fix: "node node_modules/electron/install.js (downloads it), or set ELECTRON_OVERRIDE_DIST_PATH",
+        },
     chromium
       ? { name: "Chromium (end-to-end tests)", status: "ok", detail: chromium }
-      : { name: "Chromium (end-to-end tests)", status: "warn", detail: "not found", fix: "npm install (brings @sparticuz/chromium), or set CHROMIUM_PATH" },
+      : {
+          name: "Chromium (end-to-end tests)",
+          status: "warn",
+          detail: "not found",
+          fix: "npm install (brings @sparticuz/chromium), or set CHROMIUM_PATH",
+        },
   ];
 }
 
@@ -150,7 +188,12 @@ function limitChecks(): Check[] {
     { name: "Worker memory limits", status: "ok", detail: memory.detail },
     memory.kind === "cgroup"
       ? { name: "Worker CPU limits", status: "ok", detail: cpu }
-      : { name: "Worker CPU limits", status: "warn", detail: cpu, fix: "run the workbench in a delegated cgroup: systemd-run --user --scope -p Delegate=yes npx snakebridge serve" },
+      : {
+          name: "Worker CPU limits",
+          status: "warn",
+          detail: cpu,
+          fix: "run the workbench in a delegated cgroup: systemd-run --user --scope -p Delegate=yes npx snakebridge serve",
+        },
   ];
 }
 

@@ -1,6 +1,11 @@
 // `snakebridge env sync MANIFEST[,...]`: builds the private virtualenv of every integration environment.
 import { findInterpreter } from "../../bridge/index.js";
-import { EnvironmentError, environmentsOf, syncEnvironment, type SyncProgress } from "../../integration/fabric/environments.js";
+import {
+  EnvironmentError,
+  environmentsOf,
+  syncEnvironment,
+  type SyncProgress,
+} from "../../integration/fabric/environments.js";
 import { loadManifest } from "../../integration/manifest/load-manifest.js";
 import { parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
@@ -31,29 +36,55 @@ a worker pool of its environment.
   --python PATH      the workbench's interpreter (default: as the workers would pick)
   --json             print [{"env", "dir", "python", "result"}]`,
   async run(args, io) {
-    const parsed = parseArgs(args, { "find-links": "string", "no-index": "boolean", force: "boolean", python: "string", json: "boolean" });
+    const parsed = parseArgs(args, {
+      "find-links": "string",
+      "no-index": "boolean",
+      force: "boolean",
+      python: "string",
+      json: "boolean",
+    });
     const [verb, list, ...rest] = parsed.positionals;
-    if (verb !== "sync") throw new UsageError(verb ? `unknown env action "${verb}"; expected: sync` : "missing the action: snakebridge env sync MANIFEST");
+    if (verb !== "sync")
+      throw new UsageError(
+        verb ? `unknown env action "${verb}"; expected: sync` : "missing the action: snakebridge env sync MANIFEST",
+      );
     if (!list || rest.length) throw new UsageError("expected MANIFEST[,MANIFEST...]");
-    const manifests = await Promise.all(list.split(",").filter(Boolean).map((f) => loadManifest(f)));
+    const manifests = await Promise.all(
+      list
+        .split(",")
+        .filter(Boolean)
+        .map((f) => loadManifest(f)),
+    );
     const python = stringFlag(parsed, "python");
     const base = (await findInterpreter(python)).executable;
     const environments = environmentsOf(manifests, base);
     if (environments.length === 0) {
-      io.stderr.write("No integration declares an environment; nothing to build (calls run in the workbench's interpreter).\n");
+      io.stderr.write(
+        "No integration declares an environment; nothing to build (calls run in the workbench's interpreter).\n",
+      );
     }
-    const findLinks = (stringFlag(parsed, "find-links") ?? "").split(",").map((d) => d.trim()).filter(Boolean);
+    const findLinks = (stringFlag(parsed, "find-links") ?? "")
+      .split(",")
+      .map((d) => d.trim())
+      .filter(Boolean);
     const results: { env: string; dir: string; python: string; result: string }[] = [];
     try {
       for (const env of environments) {
-        io.stderr.write(`${env.key}: ${env.integrations.map((i) => i.module).join(", ")} — ${env.spec.requirements.join(" ") || "no requirements"}\n`);
+        io.stderr.write(
+          `${env.key}: ${env.integrations.map((i) => i.module).join(", ")} — ${env.spec.requirements.join(" ") || "no requirements"}\n`,
+        );
         const result = await syncEnvironment(env, {
-          baseInterpreter: base, findLinks, noIndex: parsed.flags.has("no-index"), force: parsed.flags.has("force"), signal: io.signal,
+          baseInterpreter: base,
+          findLinks,
+          noIndex: parsed.flags.has("no-index"),
+          force: parsed.flags.has("force"),
+          signal: io.signal,
           onProgress: (progress) => io.stderr.write(renderProgress(progress, io.interactive)),
         });
         if (io.interactive) io.stderr.write("\n");
         results.push({ env: env.key, dir: env.dir, python: env.python, result });
-        if (!parsed.flags.has("json")) io.stdout.write(`${env.key} ${result === "built" ? "built" : "up to date"}: ${env.dir}\n`);
+        if (!parsed.flags.has("json"))
+          io.stdout.write(`${env.key} ${result === "built" ? "built" : "up to date"}: ${env.dir}\n`);
       }
     } catch (error) {
       if (!(error instanceof EnvironmentError)) throw error;

@@ -20,8 +20,19 @@ let python: string;
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const sink = (append: (text: string) => void): Writable => new Writable({ write(chunk, _e, done) { append(String(chunk)); done(); } });
-  const code = await runCli(argv, { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), interactive: false, signal: new AbortController().signal });
+  const sink = (append: (text: string) => void): Writable =>
+    new Writable({
+      write(chunk, _e, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await runCli(argv, {
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+    interactive: false,
+    signal: new AbortController().signal,
+  });
   return { code, stdout, stderr };
 }
 
@@ -40,13 +51,22 @@ beforeAll(async () => {
   await buildWheel("sbshared", "2.0", "");
   await buildWheel("sbalpha", "1.0", reportShared, ["sbshared==1.0"]);
   await buildWheel("sbbeta", "1.0", reportShared, ["sbshared==2.0"]);
-  await writeFile(join(work, "pinned.yaml"), [
-    "version: 1", "integrations:",
-    "  - package: sbalpha", "    entrypoints:", "      functions: [shared_version]",
-    '    environment: { python: ">=3.10", requirements: ["sbalpha==1.0"] }',
-    "  - package: sbbeta", "    entrypoints:", "      functions: [shared_version]",
-    '    environment: { requirements: ["sbbeta==1.0"] }', "",
-  ].join("\n"));
+  await writeFile(
+    join(work, "pinned.yaml"),
+    [
+      "version: 1",
+      "integrations:",
+      "  - package: sbalpha",
+      "    entrypoints:",
+      "      functions: [shared_version]",
+      '    environment: { python: ">=3.10", requirements: ["sbalpha==1.0"] }',
+      "  - package: sbbeta",
+      "    entrypoints:",
+      "      functions: [shared_version]",
+      '    environment: { requirements: ["sbbeta==1.0"] }',
+      "",
+    ].join("\n"),
+  );
 }, 300_000);
 
 afterAll(async () => {
@@ -58,12 +78,22 @@ afterAll(async () => {
 describe("snakebridge env sync and one pool per environment", () => {
   it("built four wheels locally", async () => {
     expect((await readdir(wheels)).sort()).toEqual([
-      "sbalpha-1.0-py3-none-any.whl", "sbbeta-1.0-py3-none-any.whl", "sbshared-1.0-py3-none-any.whl", "sbshared-2.0-py3-none-any.whl",
+      "sbalpha-1.0-py3-none-any.whl",
+      "sbbeta-1.0-py3-none-any.whl",
+      "sbshared-1.0-py3-none-any.whl",
+      "sbshared-2.0-py3-none-any.whl",
     ]);
   });
 
   it("refuses to run an integration whose environment is not built, naming the command", async () => {
-    const result = await cli("call", "sbalpha.shared_version", "--allow", join(work, "pinned.yaml"), "--audit", join(work, "a0.jsonl"));
+    const result = await cli(
+      "call",
+      "sbalpha.shared_version",
+      "--allow",
+      join(work, "pinned.yaml"),
+      "--audit",
+      join(work, "a0.jsonl"),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("snakebridge env sync");
   });
@@ -79,8 +109,24 @@ describe("snakebridge env sync and one pool per environment", () => {
   }, 300_000);
 
   it("each integration's call answers with the version its environment pins", async () => {
-    const alpha = await cli("call", "sbalpha.shared_version", "--json", "--allow", join(work, "pinned.yaml"), "--audit", join(work, "a1.jsonl"));
-    const beta = await cli("call", "sbbeta.shared_version", "--json", "--allow", join(work, "pinned.yaml"), "--audit", join(work, "a2.jsonl"));
+    const alpha = await cli(
+      "call",
+      "sbalpha.shared_version",
+      "--json",
+      "--allow",
+      join(work, "pinned.yaml"),
+      "--audit",
+      join(work, "a1.jsonl"),
+    );
+    const beta = await cli(
+      "call",
+      "sbbeta.shared_version",
+      "--json",
+      "--allow",
+      join(work, "pinned.yaml"),
+      "--audit",
+      join(work, "a2.jsonl"),
+    );
     expect([alpha.stdout, beta.stdout]).toEqual(['"1.0"\n', '"2.0"\n']);
   }, 120_000);
 
@@ -102,10 +148,18 @@ describe("snakebridge env sync and one pool per environment", () => {
   }, 120_000);
 
   it("refuses a requirement that conflicts with the worker's own (protobuf), saying what to do", async () => {
-    await writeFile(join(work, "conflict.yaml"), [
-      "version: 1", "integrations:", "  - package: sbalpha", "    entrypoints:", "      functions: [shared_version]",
-      '    environment: { requirements: ["sbalpha==1.0", "protobuf<4"] }', "",
-    ].join("\n"));
+    await writeFile(
+      join(work, "conflict.yaml"),
+      [
+        "version: 1",
+        "integrations:",
+        "  - package: sbalpha",
+        "    entrypoints:",
+        "      functions: [shared_version]",
+        '    environment: { requirements: ["sbalpha==1.0", "protobuf<4"] }',
+        "",
+      ].join("\n"),
+    );
     const result = await cli("env", "sync", join(work, "conflict.yaml"), "--no-index", "--find-links", wheels);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/"protobuf<4" conflicts with the worker's own protobuf/);

@@ -28,7 +28,13 @@ than unknown (or a type derived from Any).
   --json                  print {"outDir", "files", "coverage", "typedCoverage", "describes"} as JSON
   --python PATH           interpreter to describe with`,
   async run(args, io) {
-    const parsed = parseArgs(args, { out: "string", "runtime-import": "string", refresh: "boolean", json: "boolean", python: "string" });
+    const parsed = parseArgs(args, {
+      out: "string",
+      "runtime-import": "string",
+      refresh: "boolean",
+      json: "boolean",
+      python: "string",
+    });
     const [file, ...extra] = parsed.positionals;
     if (!file) throw new UsageError("missing the manifest file, e.g. examples/manifests/stdlib.yaml");
     if (extra.length) throw new UsageError(`generate takes one manifest, got also: ${extra.join(" ")}`);
@@ -47,7 +53,10 @@ than unknown (or a type derived from Any).
           else progress?.done(outcome?.fromCache ? "from cache" : "introspected");
         },
       });
-      const layout = sdkLayout(loaded, { ...(out === undefined ? {} : { outDir: out }), ...(runtimeImport === undefined ? {} : { runtimeImport }) });
+      const layout = sdkLayout(loaded, {
+        ...(out === undefined ? {} : { outDir: out }),
+        ...(runtimeImport === undefined ? {} : { runtimeImport }),
+      });
       const files = emitSdk(loaded, resolved.integrations, layout);
       const written = await writeSdk(layout.outDir, files);
       // The descriptor hash of every library, so a program can check for drift at start (checkSdkDrift).
@@ -55,16 +64,27 @@ than unknown (or a type derived from Any).
       const coverage = manifestCoverage(resolved.integrations);
       const typed = manifestTypedCoverage(resolved.integrations);
       if (parsed.flags.has("json")) {
-        io.stdout.write(JSON.stringify({
-          outDir: layout.outDir, files: written, coverage, typedCoverage: Object.fromEntries(typed),
-          describes: resolved.describes.map((d) => ({ module: d.identity.module, fromCache: d.fromCache, elapsedMs: Math.round(d.elapsedMs) })),
-        }) + "\n");
+        io.stdout.write(
+          JSON.stringify({
+            outDir: layout.outDir,
+            files: written,
+            coverage,
+            typedCoverage: Object.fromEntries(typed),
+            describes: resolved.describes.map((d) => ({
+              module: d.identity.module,
+              fromCache: d.fromCache,
+              elapsedMs: Math.round(d.elapsedMs),
+            })),
+          }) + "\n",
+        );
         return 0;
       }
       for (const path of written) io.stdout.write(`wrote ${relative(process.cwd(), path) || path}\n`);
       io.stdout.write(`signature coverage: ${formatCoverage(coverage)}\n`);
-      for (const [library, report] of typed) io.stdout.write(`typed coverage, ${library}: ${formatTypedCoverage(report)}\n`);
-      if (coverage.unrecovered.length) io.stdout.write(`called as (*args, **kwargs): ${coverage.unrecovered.join(", ")}\n`);
+      for (const [library, report] of typed)
+        io.stdout.write(`typed coverage, ${library}: ${formatTypedCoverage(report)}\n`);
+      if (coverage.unrecovered.length)
+        io.stdout.write(`called as (*args, **kwargs): ${coverage.unrecovered.join(", ")}\n`);
       return 0;
     } finally {
       await describer.dispose();

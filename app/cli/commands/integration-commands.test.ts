@@ -13,9 +13,18 @@ const moduleName = `sbdemo_${process.pid}`;
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const sink = (append: (text: string) => void): Writable => new Writable({ write(chunk, _e, done) { append(String(chunk)); done(); } });
+  const sink = (append: (text: string) => void): Writable =>
+    new Writable({
+      write(chunk, _e, done) {
+        append(String(chunk));
+        done();
+      },
+    });
   const code = await runCli(argv, {
-    stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), interactive: false, signal: new AbortController().signal,
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+    interactive: false,
+    signal: new AbortController().signal,
   });
   return { code, stdout, stderr };
 }
@@ -24,12 +33,21 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "sb-cli-"));
   process.env.SNAKEBRIDGE_CACHE_DIR = join(work, "cache");
   process.env.PYTHONPATH = work;
-  await writeFile(join(work, `${moduleName}.py`), 'def greet(name: str) -> str:\n    """Say hello."""\n    return "hello " + name\n');
-  await writeFile(join(work, "demo.yaml"), `version: 1\nintegrations:\n  - package: ${moduleName}\n    entrypoints:\n      functions: [greet]\n`);
+  await writeFile(
+    join(work, `${moduleName}.py`),
+    'def greet(name: str) -> str:\n    """Say hello."""\n    return "hello " + name\n',
+  );
+  await writeFile(
+    join(work, "demo.yaml"),
+    `version: 1\nintegrations:\n  - package: ${moduleName}\n    entrypoints:\n      functions: [greet]\n`,
+  );
 });
 
 afterAll(async () => {
-  for (const [name, value] of [["SNAKEBRIDGE_CACHE_DIR", saved.cache], ["PYTHONPATH", saved.path]] as const) {
+  for (const [name, value] of [
+    ["SNAKEBRIDGE_CACHE_DIR", saved.cache],
+    ["PYTHONPATH", saved.path],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -58,20 +76,29 @@ describe("snakebridge describe / generate / diff / clean", () => {
     expect(same.code, same.stdout + same.stderr).toBe(0);
     expect(same.stdout).toContain("0 added, 0 removed, 0 changed");
 
-    await writeFile(join(work, `${moduleName}.py`),
-      'def greet(name: str, punctuation: str = "!") -> str:\n    return "hello " + name + punctuation\n\ndef wave() -> None:\n    pass\n');
+    await writeFile(
+      join(work, `${moduleName}.py`),
+      'def greet(name: str, punctuation: str = "!") -> str:\n    return "hello " + name + punctuation\n\ndef wave() -> None:\n    pass\n',
+    );
     const changed = await cli("diff", join(work, "demo.yaml"));
     expect(changed.code, changed.stdout + changed.stderr).toBe(1);
     expect(changed.stdout).toContain("1 added, 0 removed, 1 changed");
     expect(changed.stdout).toContain(`+ ${moduleName}.wave() -> None`);
-    expect(changed.stdout).toContain(`~ ${moduleName}.greet(name: str) -> str\n    → ${moduleName}.greet(name: str, punctuation: str = '!') -> str`);
+    expect(changed.stdout).toContain(
+      `~ ${moduleName}.greet(name: str) -> str\n    → ${moduleName}.greet(name: str, punctuation: str = '!') -> str`,
+    );
   }, 90_000);
 
   it("generate rejects an unknown entrypoint with its position", async () => {
-    await writeFile(join(work, "bad.yaml"), `version: 1\nintegrations:\n  - package: ${moduleName}\n    entrypoints:\n      functions: [greeet]\n`);
+    await writeFile(
+      join(work, "bad.yaml"),
+      `version: 1\nintegrations:\n  - package: ${moduleName}\n    entrypoints:\n      functions: [greeet]\n`,
+    );
     const result = await cli("generate", join(work, "bad.yaml"), "--out", join(work, "bad-sdk"));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`bad.yaml:5:19: integrations[0].entrypoints.functions[0]: no function "${moduleName}.greeet"`);
+    expect(result.stderr).toContain(
+      `bad.yaml:5:19: integrations[0].entrypoints.functions[0]: no function "${moduleName}.greeet"`,
+    );
     expect(result.stderr).toContain(`did you mean "${moduleName}.greet"?`);
   }, 60_000);
 

@@ -1,5 +1,11 @@
 // `snakebridge manifest keygen|sign|verify`: ed25519 signatures over integration manifests.
-import { generateSigningKey, SignatureError, signManifest, signaturePath, verifyManifest } from "../../integration/fabric/manifest-signature.js";
+import {
+  generateSigningKey,
+  SignatureError,
+  signManifest,
+  signaturePath,
+  verifyManifest,
+} from "../../integration/fabric/manifest-signature.js";
 import { parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
 
@@ -40,7 +46,11 @@ A host started with --require-signed --trust PUBLIC_PEM refuses any --allow mani
         io.stdout.write(`${file}: signature valid (key ${signature.key_id.slice(0, 16)}…)\n`);
         return 0;
       }
-      throw new UsageError(verb ? `unknown manifest action "${verb}"; expected keygen, sign or verify` : "missing the action: keygen, sign or verify");
+      throw new UsageError(
+        verb
+          ? `unknown manifest action "${verb}"; expected keygen, sign or verify`
+          : "missing the action: keygen, sign or verify",
+      );
     } catch (error) {
       if (!(error instanceof SignatureError)) throw error;
       io.stderr.write(`${error.message}\n`);

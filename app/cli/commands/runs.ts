@@ -25,8 +25,11 @@ export function findRun(store: RunStore, idOrPrefix: string): RunRecord {
   if (exact !== undefined) return exact;
   const matches = store.listRuns().filter((run) => run.id.startsWith(idOrPrefix));
   if (matches.length === 1) return matches[0] as RunRecord;
-  if (matches.length === 0) throw new UsageError(`no run with id "${idOrPrefix}"; \`snakebridge runs list\` shows the ids`);
-  throw new UsageError(`"${idOrPrefix}" matches ${matches.length} runs (${matches.map((r) => r.id.slice(0, 8)).join(", ")}); give more of the id`);
+  if (matches.length === 0)
+    throw new UsageError(`no run with id "${idOrPrefix}"; \`snakebridge runs list\` shows the ids`);
+  throw new UsageError(
+    `"${idOrPrefix}" matches ${matches.length} runs (${matches.map((r) => r.id.slice(0, 8)).join(", ")}); give more of the id`,
+  );
 }
 
 export const runsCommand: CliCommand = {
@@ -53,19 +56,30 @@ An id may be shortened to any unique prefix (the table shows 8 characters).
 
 To continue a run from a checkpoint: snakebridge train --resume <id> [--checkpoint STEP]`,
   async run(args, io) {
-    const parsed = parseArgs(args, { db: "string", json: "boolean", csv: "boolean", model: "string", out: "string", python: "string", checkpoint: "string" });
+    const parsed = parseArgs(args, {
+      db: "string",
+      json: "boolean",
+      csv: "boolean",
+      model: "string",
+      out: "string",
+      python: "string",
+      checkpoint: "string",
+    });
     const [action, id, ...extra] = parsed.positionals;
     if (action === undefined) throw new UsageError("missing the action: list, show <id> or export <id> --csv");
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-    if (action !== "list" && action !== "show" && action !== "export") throw new UsageError(`unknown action "${action}" (known: list, show, export)`);
+    if (action !== "list" && action !== "show" && action !== "export")
+      throw new UsageError(`unknown action "${action}" (known: list, show, export)`);
     if (action !== "list" && id === undefined) throw new UsageError(`runs ${action} needs a run id`);
     const model = stringFlag(parsed, "model");
-    if (action === "export" && parsed.flags.has("csv") === (model !== undefined)) throw new UsageError("runs export needs either --csv or --model KIND --out DIR");
+    if (action === "export" && parsed.flags.has("csv") === (model !== undefined))
+      throw new UsageError("runs export needs either --csv or --model KIND --out DIR");
     if (model !== undefined && !MODEL_EXPORT_KINDS.includes(model as ModelExportKind)) {
       throw new UsageError(`--model must be one of ${MODEL_EXPORT_KINDS.join(", ")}, got "${model}"`);
     }
     const out = stringFlag(parsed, "out");
-    if (model !== undefined && out === undefined) throw new UsageError("--model needs --out DIR (where to write the model)");
+    if (model !== undefined && out === undefined)
+      throw new UsageError("--model needs --out DIR (where to write the model)");
     const json = parsed.flags.has("json");
 
     const path = runsDbPath(stringFlag(parsed, "db"));
@@ -89,8 +103,19 @@ To continue a run from a checkpoint: snakebridge train --resume <id> [--checkpoi
         const bridge = await PythonBridge.start({ poolSize: 1, ...(python ? { python } : {}) });
         try {
           io.stderr.write(`exporting the ${model} of run ${record.id.slice(0, 8)} to ${resolve(out)}…\n`);
-          const exported = await exportRunModel(bridge, store, record.id, model as ModelExportKind, resolve(out), stringFlag(parsed, "checkpoint"));
-          io.stdout.write(json ? `${JSON.stringify(exported)}\n` : `${exported.path}\n${exported.files.map((f) => `  ${f}`).join("\n")}\n`);
+          const exported = await exportRunModel(
+            bridge,
+            store,
+            record.id,
+            model as ModelExportKind,
+            resolve(out),
+            stringFlag(parsed, "checkpoint"),
+          );
+          io.stdout.write(
+            json
+              ? `${JSON.stringify(exported)}\n`
+              : `${exported.path}\n${exported.files.map((f) => `  ${f}`).join("\n")}\n`,
+          );
         } finally {
           await bridge.dispose();
         }
@@ -123,27 +148,42 @@ export function runsTable(runs: RunSummaryView[]): string {
     run.startedAt === null ? "-" : formatDuration(((run.finishedAt ?? Date.now()) - run.startedAt) / 1000),
   ]);
   const numeric = new Set([3, 4]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
   const line = (cells: string[]): string =>
-    cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join("  ").trimEnd();
+    cells
+      .map((cell, column) =>
+        numeric.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
+      .join("  ")
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].join("\n")}\n`;
 }
 
 /** One run as text: status, times, last metrics and telemetry, events summary, error, config. */
 export function showRun(run: RunDetailView): string {
-  const lines = [`Run ${run.id}  ${run.name}`, `  status     ${run.status}${run.step === null ? "" : ` at step ${run.step}`}`];
+  const lines = [
+    `Run ${run.id}  ${run.name}`,
+    `  status     ${run.status}${run.step === null ? "" : ` at step ${run.step}`}`,
+  ];
   lines.push(`  created    ${formatTime(run.createdAt)}`);
   if (run.startedAt !== null) lines.push(`  started    ${formatTime(run.startedAt)}`);
   if (run.finishedAt !== null && run.startedAt !== null) {
-    lines.push(`  finished   ${formatTime(run.finishedAt)} (${formatDuration((run.finishedAt - run.startedAt) / 1000)})`);
+    lines.push(
+      `  finished   ${formatTime(run.finishedAt)} (${formatDuration((run.finishedAt - run.startedAt) / 1000)})`,
+    );
   }
   const started = run.events.find((event) => event.type === "started")?.payload;
   if (started !== undefined) {
     lines.push(`  run dir    ${String(started["run_dir"])}`);
-    lines.push(`  device     ${String(started["device"])} (${String(started["backend"])}), ${String(started["trainable_params"])} of ${String(started["total_params"])} params trainable`);
+    lines.push(
+      `  device     ${String(started["device"])} (${String(started["backend"])}), ${String(started["trainable_params"])} of ${String(started["total_params"])} params trainable`,
+    );
   }
   const checkpoint = run.events.filter((event) => event.type === "checkpoint").at(-1)?.payload;
-  if (checkpoint !== undefined) lines.push(`  checkpoint ${String(checkpoint["path"])} (step ${String(checkpoint["step"])})`);
+  if (checkpoint !== undefined)
+    lines.push(`  checkpoint ${String(checkpoint["path"])} (step ${String(checkpoint["step"])})`);
 
   const metrics = Object.entries(run.series).filter(([, points]) => points[0]?.step !== null);
   const telemetry = Object.entries(run.series).filter(([, points]) => points[0]?.step === null);
@@ -158,20 +198,37 @@ export function showRun(run: RunDetailView): string {
 
   const counts = new Map<string, number>();
   for (const event of run.events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
-  lines.push("", "Events", `  ${counts.size === 0 ? "none" : [...counts].map(([type, count]) => `${type} ${count}`).join(", ")}`);
+  lines.push(
+    "",
+    "Events",
+    `  ${counts.size === 0 ? "none" : [...counts].map(([type, count]) => `${type} ${count}`).join(", ")}`,
+  );
   for (const event of run.events.filter((e) => e.type === "oom_backoff")) {
-    lines.push(`  oom_backoff at step ${String(event.payload["step"])}: batch ${String(event.payload["old_batch_size"])} → ${String(event.payload["new_batch_size"])}`);
+    lines.push(
+      `  oom_backoff at step ${String(event.payload["step"])}: batch ${String(event.payload["old_batch_size"])} → ${String(event.payload["new_batch_size"])}`,
+    );
   }
   const finished = run.events.find((event) => event.type === "finished")?.payload;
   if (finished !== undefined && isRecord(finished["summary"])) {
     const summary = finished["summary"];
-    lines.push(`  finished ${String(finished["status"])}: ${Object.entries(summary).map(([key, value]) => `${key}=${formatValue(value)}`).join(", ")}`);
+    lines.push(
+      `  finished ${String(finished["status"])}: ${Object.entries(summary)
+        .map(([key, value]) => `${key}=${formatValue(value)}`)
+        .join(", ")}`,
+    );
   }
   if (run.error !== null) {
     lines.push("", `Error (${run.error.classification}): ${run.error.type}: ${run.error.message}`);
     if (run.error.traceback) lines.push(run.error.traceback.trimEnd());
   }
-  lines.push("", "Config", ...run.configText.trimEnd().split("\n").map((line) => `  ${line}`));
+  lines.push(
+    "",
+    "Config",
+    ...run.configText
+      .trimEnd()
+      .split("\n")
+      .map((line) => `  ${line}`),
+  );
   return `${lines.join("\n")}\n`;
 }
 

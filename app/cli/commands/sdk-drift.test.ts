@@ -21,8 +21,17 @@ async function installVersion(version: string, previous?: string): Promise<void>
 }
 
 async function generate(): Promise<number> {
-  const sink = new Writable({ write(_c, _e, done) { done(); } });
-  return runCli(["generate", join(work, "drift.yaml"), "--out", join(work, "sdk")], { stdout: sink, stderr: sink, interactive: false, signal: new AbortController().signal });
+  const sink = new Writable({
+    write(_c, _e, done) {
+      done();
+    },
+  });
+  return runCli(["generate", join(work, "drift.yaml"), "--out", join(work, "sdk")], {
+    stdout: sink,
+    stderr: sink,
+    interactive: false,
+    signal: new AbortController().signal,
+  });
 }
 
 async function withBridge<T>(use: (bridge: PythonBridge) => Promise<T>): Promise<T> {
@@ -41,11 +50,17 @@ beforeAll(async () => {
   await mkdir(join(work, pkg));
   await writeFile(join(work, pkg, "__init__.py"), 'def ping(x: int) -> int:\n    """Echo."""\n    return x\n');
   await installVersion("1.0.0");
-  await writeFile(join(work, "drift.yaml"), `version: 1\nintegrations:\n  - package: ${pkg}\n    entrypoints:\n      functions: [ping]\n`);
+  await writeFile(
+    join(work, "drift.yaml"),
+    `version: 1\nintegrations:\n  - package: ${pkg}\n    entrypoints:\n      functions: [ping]\n`,
+  );
 });
 
 afterAll(async () => {
-  for (const [name, value] of [["SNAKEBRIDGE_CACHE_DIR", saved.cache], ["PYTHONPATH", saved.path]] as const) {
+  for (const [name, value] of [
+    ["SNAKEBRIDGE_CACHE_DIR", saved.cache],
+    ["PYTHONPATH", saved.path],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -78,7 +93,10 @@ describe("SDK descriptor lock and drift", () => {
   }, 60_000);
 
   it("with strict, refuses to start against the drifted library", async () => {
-    const error = await withBridge((b) => checkSdkDrift(b, join(work, "sdk"), { strict: true })).then(() => undefined, (e: unknown) => e);
+    const error = await withBridge((b) => checkSdkDrift(b, join(work, "sdk"), { strict: true })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SdkDriftError);
     expect((error as SdkDriftError).drift[0]?.liveVersion).toBe("1.1.0");
   }, 60_000);

@@ -16,7 +16,10 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
 /** A comma-separated list flag ("a,b"), trimmed, empties dropped. */
 function listFlag(parsed: ParsedArgs, name: string): string[] {
-  return (stringFlag(parsed, name) ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+  return (stringFlag(parsed, name) ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
 }
 
 export const serveCommand: CliCommand = {
@@ -49,8 +52,17 @@ ${ENFORCE_USAGE}
 See docs/security.md for what these checks defend against.`,
   async run(args, io) {
     const parsed = parseArgs(args, {
-      host: "string", port: "string", workspace: "string", workers: "string", python: "string", "no-open": "boolean",
-      "allow-host": "string", "allow-origin": "string", ...RAY_FLAGS, ...ENFORCE_FLAGS, "metrics-port": "string",
+      host: "string",
+      port: "string",
+      workspace: "string",
+      workers: "string",
+      python: "string",
+      "no-open": "boolean",
+      "allow-host": "string",
+      "allow-origin": "string",
+      ...RAY_FLAGS,
+      ...ENFORCE_FLAGS,
+      "metrics-port": "string",
     });
     if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
     const host = stringFlag(parsed, "host") ?? "127.0.0.1";
@@ -68,16 +80,31 @@ See docs/security.md for what these checks defend against.`,
       }
     });
     for (const name of allowHosts) {
-      if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(name)) throw new UsageError(`--allow-host takes host names like gpu-box.example or gpu-box.example:8443, got "${name}"`);
+      if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i.test(name))
+        throw new UsageError(
+          `--allow-host takes host names like gpu-box.example or gpu-box.example:8443, got "${name}"`,
+        );
     }
 
     const enforceOptions = enforcementFlags(parsed);
-    const metricsPort = stringFlag(parsed, "metrics-port") === undefined ? undefined : intFlag(parsed, "metrics-port", 0, 1);
-    if (metricsPort !== undefined && metricsPort > 65535) throw new UsageError(`--metrics-port must be at most 65535, got ${metricsPort}`);
+    const metricsPort =
+      stringFlag(parsed, "metrics-port") === undefined ? undefined : intFlag(parsed, "metrics-port", 0, 1);
+    if (metricsPort !== undefined && metricsPort > 65535)
+      throw new UsageError(`--metrics-port must be at most 65535, got ${metricsPort}`);
     const enforcement = enforceOptions === undefined ? undefined : await startEnforcement(enforceOptions);
     // Integrations that declare `environment:` get a pool of their own (built beforehand by `snakebridge env sync`).
-    const environments = enforcement === undefined ? []
-      : environmentsOf(enforcement.manifests, (await findInterpreter(python).catch(async (error: unknown) => { await enforcement.close(); throw error; })).executable);
+    const environments =
+      enforcement === undefined
+        ? []
+        : environmentsOf(
+            enforcement.manifests,
+            (
+              await findInterpreter(python).catch(async (error: unknown) => {
+                await enforcement.close();
+                throw error;
+              })
+            ).executable,
+          );
     const metrics = new WorkbenchMetrics();
     const workbench = await WorkbenchHost.start({
       transport: "web",
@@ -85,7 +112,15 @@ See docs/security.md for what these checks defend against.`,
       ...(workspaceDir === undefined ? {} : { workspaceDir }),
       ...(python === undefined ? {} : { python }),
       ...placementOption(parsed),
-      ...(enforcement === undefined ? {} : { enforce: { policy: enforcement.policy, observer: enforcement.observer, ...(enforcement.bind ? { bind: enforcement.bind } : {}) } }),
+      ...(enforcement === undefined
+        ? {}
+        : {
+            enforce: {
+              policy: enforcement.policy,
+              observer: enforcement.observer,
+              ...(enforcement.bind ? { bind: enforcement.bind } : {}),
+            },
+          }),
       metrics,
       ...(environments.length === 0 ? {} : { environments }),
     });
@@ -93,24 +128,56 @@ See docs/security.md for what these checks defend against.`,
     let browser: OpenedBrowser | undefined;
     let metricsServer: MetricsServer | undefined;
     try {
-      server = await WorkbenchWebServer.start({ service: workbench.service, rendererDir: rendererDir(), host, port, allowHosts, allowOrigins,
-        ...(metricsPort === undefined ? { metrics: () => metrics.render() } : {}) });
+      server = await WorkbenchWebServer.start({
+        service: workbench.service,
+        rendererDir: rendererDir(),
+        host,
+        port,
+        allowHosts,
+        allowOrigins,
+        ...(metricsPort === undefined ? { metrics: () => metrics.render() } : {}),
+      });
       io.stdout.write(`Workbench available at ${server.url}\n`);
       if (metricsPort !== undefined) metricsServer = await startMetricsServer(metricsPort, () => metrics.render());
-      io.stderr.write(`Metrics: ${metricsServer?.url ?? `${new URL("/metrics", server.url).href} (with the token: Authorization: Bearer TOKEN)`}\n`);
-      if (enforcement) io.stderr.write(`Enforce mode: only the entrypoints of ${enforcement.policy.manifests.join(", ")} run; audit log ${enforcement.audit.file}\n`);
-      if (!LOOPBACK.has(host)) io.stderr.write(`Warning: listening on ${host}: anyone who can reach it and has the token can run code as you.\n`);
+      io.stderr.write(
+        `Metrics: ${metricsServer?.url ?? `${new URL("/metrics", server.url).href} (with the token: Authorization: Bearer TOKEN)`}\n`,
+      );
+      if (enforcement)
+        io.stderr.write(
+          `Enforce mode: only the entrypoints of ${enforcement.policy.manifests.join(", ")} run; audit log ${enforcement.audit.file}\n`,
+        );
+      if (!LOOPBACK.has(host))
+        io.stderr.write(
+          `Warning: listening on ${host}: anyone who can reach it and has the token can run code as you.\n`,
+        );
       io.stderr.write(`Workspace: ${workbench.workspace.root}\n`);
       if (!parsed.flags.has("no-open")) {
-        browser = await openBrowserPrivately(server.url, (message) => io.stderr.write(`(${message})\n`)).catch((error: unknown) => {
-          io.stderr.write(`(could not open a browser: ${error instanceof Error ? error.message : String(error)}; open the URL above yourself)\n`);
-          return undefined;
-        });
+        browser = await openBrowserPrivately(server.url, (message) => io.stderr.write(`(${message})\n`)).catch(
+          (error: unknown) => {
+            io.stderr.write(
+              `(could not open a browser: ${error instanceof Error ? error.message : String(error)}; open the URL above yourself)\n`,
+            );
+            return undefined;
+          },
+        );
       }
       workbench.ready.then(
-        () => io.stderr.write(`Python workers ready (${workbench.status().interpreter?.executable ?? "?"})` +
-          `${environments.length === 0 ? "" : `, plus one pool per environment: ${(workbench.status().pool.pools ?? []).slice(1).map((p) => p.name).join(", ")}`}. Press Ctrl+C to stop.\n`),
-        (error: unknown) => io.stderr.write(`Python workers failed to start: ${error instanceof Error ? error.message : String(error)}\n`),
+        () =>
+          io.stderr.write(
+            `Python workers ready (${workbench.status().interpreter?.executable ?? "?"})` +
+              `${
+                environments.length === 0
+                  ? ""
+                  : `, plus one pool per environment: ${(workbench.status().pool.pools ?? [])
+                      .slice(1)
+                      .map((p) => p.name)
+                      .join(", ")}`
+              }. Press Ctrl+C to stop.\n`,
+          ),
+        (error: unknown) =>
+          io.stderr.write(
+            `Python workers failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+          ),
       );
       await new Promise<void>((resolve) => {
         if (io.signal.aborted) resolve();

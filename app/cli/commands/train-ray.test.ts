@@ -20,19 +20,22 @@ describe.skipIf(skip !== null)(`snakebridge train --ray local${skip === null ? "
 
   it("trains on an actor worker and records events and the worker's telemetry", async () => {
     const config = join(dir, "tiny.yaml");
-    writeFileSync(config, [
-      "name: ray-tiny",
-      "model: {tiny: {hidden_size: 32, layers: 1, heads: 2, kv_heads: 2, vocab_size: 256}}",
-      `dataset: ${JSON.stringify(resolve("examples/training/data/tiny.jsonl"))}`,
-      "lora: {r: 4, dropout: 0}",
-      "max_steps: 30",
-      "learning_rate: 0.003",
-      "batch_size: 8",
-      "seq_len: 32",
-      "device: cpu",
-      "output_dir: out",
-      "",
-    ].join("\n"));
+    writeFileSync(
+      config,
+      [
+        "name: ray-tiny",
+        "model: {tiny: {hidden_size: 32, layers: 1, heads: 2, kv_heads: 2, vocab_size: 256}}",
+        `dataset: ${JSON.stringify(resolve("examples/training/data/tiny.jsonl"))}`,
+        "lora: {r: 4, dropout: 0}",
+        "max_steps: 30",
+        "learning_rate: 0.003",
+        "batch_size: 8",
+        "seq_len: 32",
+        "device: cpu",
+        "output_dir: out",
+        "",
+      ].join("\n"),
+    );
     const db = join(dir, "runs.db");
     const out: string[] = [];
     const err: string[] = [];
@@ -41,7 +44,10 @@ describe.skipIf(skip !== null)(`snakebridge train --ray local${skip === null ? "
     stdout.on("data", (chunk: Buffer) => out.push(chunk.toString("utf8")));
     stderr.on("data", (chunk: Buffer) => err.push(chunk.toString("utf8")));
     const code = await runCli(["train", config, "--db", db, "--json", "--ray", "local", "--ray-cpus", "1"], {
-      stdout, stderr, interactive: false, signal: new AbortController().signal,
+      stdout,
+      stderr,
+      interactive: false,
+      signal: new AbortController().signal,
     });
     expect(code, err.join("")).toBe(0);
     const result = JSON.parse(out.join("").trim()) as { runId: string; status: string; step: number };

@@ -72,9 +72,20 @@ describe.skipIf(SKIP !== null)(`snakebridge train / runs${SKIP === null ? "" : `
     expect(lines, "stdout must hold exactly one JSON line").toHaveLength(1);
     const result = JSON.parse(lines[0] as string) as Record<string, unknown>;
     const runDir = join(dir, "out", `cli-tiny-${String(result["runId"]).slice(0, 8)}`);
-    expect(result).toMatchObject({ name: "cli-tiny", status: "completed", step: 20, error: null, db, runDir, checkpoint: join(runDir, "checkpoint-20") });
+    expect(result).toMatchObject({
+      name: "cli-tiny",
+      status: "completed",
+      step: 20,
+      error: null,
+      db,
+      runDir,
+      checkpoint: join(runDir, "checkpoint-20"),
+    });
     expect(result["summary"]).toMatchObject({ steps: 20 });
-    const progress = train.stderr().split("\n").filter((line) => line.startsWith("step "));
+    const progress = train
+      .stderr()
+      .split("\n")
+      .filter((line) => line.startsWith("step "));
     expect(progress, "one progress line per log event when stderr is not a terminal").toHaveLength(20);
     expect(progress.at(-1)).toMatch(/^step 20\/20 100% {2}loss \d+\.\d{4} {2}[\d,]+ tok\/s {2}ETA 0:00$/);
     const runId = String(result["runId"]);
@@ -101,13 +112,21 @@ describe.skipIf(SKIP !== null)(`snakebridge train / runs${SKIP === null ? "" : `
 
     const adapterDir = join(dir, "exported-adapter");
     const exported = capture();
-    expect(await runCli(["runs", "export", runId, "--model", "adapter", "--out", adapterDir, "--db", db, "--json"], exported.io), exported.stderr()).toBe(0);
+    expect(
+      await runCli(
+        ["runs", "export", runId, "--model", "adapter", "--out", adapterDir, "--db", db, "--json"],
+        exported.io,
+      ),
+      exported.stderr(),
+    ).toBe(0);
     const adapter = JSON.parse(exported.stdout()) as { path: string; files: string[] };
     expect(adapter.files).toContain("adapter_model.safetensors");
     expect(existsSync(join(adapter.path, "adapter_model.safetensors"))).toBe(true);
 
     const gguf = capture();
-    expect(await runCli(["runs", "export", runId, "--model", "gguf", "--out", join(dir, "gguf"), "--db", db], gguf.io)).toBe(1);
+    expect(
+      await runCli(["runs", "export", runId, "--model", "gguf", "--out", join(dir, "gguf"), "--db", db], gguf.io),
+    ).toBe(1);
     expect(gguf.stderr()).toMatch(/GGUF export is not available with the transformers\+peft backend/);
 
     const missing = capture();
@@ -117,7 +136,10 @@ describe.skipIf(SKIP !== null)(`snakebridge train / runs${SKIP === null ? "" : `
 
   it("stops cleanly on Ctrl+C with a checkpoint, exit code 130 and how to resume", async () => {
     const stopConfig = join(dir, "long.yaml");
-    writeFileSync(stopConfig, `${readFileSync(configPath, "utf8").replace("max_steps: 20", "max_steps: 500").replace("output_dir: out", "output_dir: long")}`);
+    writeFileSync(
+      stopConfig,
+      `${readFileSync(configPath, "utf8").replace("max_steps: 20", "max_steps: 500").replace("output_dir: out", "output_dir: long")}`,
+    );
     const run = capture();
     const ctrlC = new AbortController();
     const io: CliIO = { ...run.io, signal: ctrlC.signal };
@@ -130,14 +152,19 @@ describe.skipIf(SKIP !== null)(`snakebridge train / runs${SKIP === null ? "" : `
     expect(result.status).toBe("stopped");
     expect(result.step).toBeGreaterThanOrEqual(3);
     expect(result.step).toBeLessThan(500);
-    expect(result.checkpoint).toBe(join(dir, "long", `cli-tiny-${result.runId.slice(0, 8)}`, `checkpoint-${result.step}`));
+    expect(result.checkpoint).toBe(
+      join(dir, "long", `cli-tiny-${result.runId.slice(0, 8)}`, `checkpoint-${result.step}`),
+    );
     expect(existsSync(result.checkpoint)).toBe(true);
     expect(run.stderr()).toContain(`checkpoint saved at ${result.checkpoint}`);
     expect(run.stderr()).toContain(`to resume: snakebridge train --resume ${result.runId.slice(0, 8)}`);
 
     // Resume it from the CLI, a few steps on: a new run in its own folder that continues the step count.
     const resumed = capture();
-    const resumedCode = await runCli(["train", "--resume", result.runId.slice(0, 8), "--db", db, "--json"], { ...resumed.io, signal: AbortSignal.timeout(8_000) });
+    const resumedCode = await runCli(["train", "--resume", result.runId.slice(0, 8), "--db", db, "--json"], {
+      ...resumed.io,
+      signal: AbortSignal.timeout(8_000),
+    });
     const after = JSON.parse(resumed.stdout()) as { status: string; runDir: string; name: string };
     expect([0, 130], resumed.stderr()).toContain(resumedCode);
     expect(after.name).toBe(`cli-tiny (from step ${result.step})`);

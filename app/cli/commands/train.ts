@@ -55,13 +55,24 @@ Ctrl+C stops at the end of the current step and saves a checkpoint; continue wit
 
 Exit codes: 0 completed, 1 failed, 130 stopped.`,
   async run(args, io) {
-    const parsed = parseArgs(args, { name: "string", db: "string", json: "boolean", python: "string", resume: "string", checkpoint: "string", ...RAY_FLAGS });
+    const parsed = parseArgs(args, {
+      name: "string",
+      db: "string",
+      json: "boolean",
+      python: "string",
+      resume: "string",
+      checkpoint: "string",
+      ...RAY_FLAGS,
+    });
     const [file, ...extra] = parsed.positionals;
     const resumeId = stringFlag(parsed, "resume");
     const checkpoint = stringFlag(parsed, "checkpoint");
-    if (resumeId !== undefined && file !== undefined) throw new UsageError("give either a config file or --resume RUN_ID, not both");
-    if (checkpoint !== undefined && resumeId === undefined) throw new UsageError("--checkpoint goes with --resume RUN_ID");
-    if (file === undefined && resumeId === undefined) throw new UsageError("missing the run config file, e.g. examples/training/tiny-cpu.yaml");
+    if (resumeId !== undefined && file !== undefined)
+      throw new UsageError("give either a config file or --resume RUN_ID, not both");
+    if (checkpoint !== undefined && resumeId === undefined)
+      throw new UsageError("--checkpoint goes with --resume RUN_ID");
+    if (file === undefined && resumeId === undefined)
+      throw new UsageError("missing the run config file, e.g. examples/training/tiny-cpu.yaml");
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"; give one config file`);
     const config = file === undefined ? undefined : loadRunConfig(file);
     const configText = file === undefined ? undefined : readFileSync(file, "utf8");
@@ -73,13 +84,23 @@ Exit codes: 0 completed, 1 failed, 130 stopped.`,
     const store = RunStore.open(db);
     try {
       const resumeRun = resumeId === undefined ? undefined : findRun(store, resumeId).id;
-      const bridge = await PythonBridge.start({ poolSize: 1, ...(python === undefined ? {} : { python }), ...placementOption(parsed) });
+      const bridge = await PythonBridge.start({
+        poolSize: 1,
+        ...(python === undefined ? {} : { python }),
+        ...placementOption(parsed),
+      });
       const manager = new RunManager({ bridge, store });
       try {
         const launch =
           resumeRun !== undefined
             ? () => manager.resume(resumeRun, checkpoint)
-            : () => manager.start({ config, configText, configDir: dirname(resolve(file ?? ".")), ...(name === undefined ? {} : { name }) });
+            : () =>
+                manager.start({
+                  config,
+                  configText,
+                  configDir: dirname(resolve(file ?? ".")),
+                  ...(name === undefined ? {} : { name }),
+                });
         const result = await trainOne(manager, io, launch, db);
         if (parsed.flags.has("json")) io.stdout.write(`${JSON.stringify(result)}\n`);
         return exitCode(result.status);
@@ -124,7 +145,9 @@ async function trainOne(
     } else if (event.type === "eval") {
       progress.note(`eval at step ${String(p["step"])}: eval_loss ${Number(p["eval_loss"]).toFixed(4)}`);
     } else if (event.type === "oom_backoff") {
-      progress.note(`out of memory at step ${String(p["step"])}: batch ${String(p["old_batch_size"])} → ${String(p["new_batch_size"])} (grad_accumulation ${String(p["grad_accumulation"])})`);
+      progress.note(
+        `out of memory at step ${String(p["step"])}: batch ${String(p["old_batch_size"])} → ${String(p["new_batch_size"])} (grad_accumulation ${String(p["grad_accumulation"])})`,
+      );
     } else if (event.type === "checkpoint") {
       progress.note(`checkpoint saved: ${String(p["path"])}`);
     }
@@ -139,7 +162,11 @@ async function trainOne(
     if (runId === undefined || stopRequested) return;
     stopRequested = true;
     progress.note("stopping at the end of this step and saving a checkpoint… (Ctrl+C again quits at once)");
-    manager.stop(runId).catch((error: unknown) => progress.note(`could not stop the run: ${error instanceof Error ? error.message : String(error)}`));
+    manager
+      .stop(runId)
+      .catch((error: unknown) =>
+        progress.note(`could not stop the run: ${error instanceof Error ? error.message : String(error)}`),
+      );
   };
   io.signal.addEventListener("abort", onAbort, { once: true });
   try {
@@ -175,8 +202,10 @@ function outcomeMessage(result: TrainResult): string {
   const id = result.runId.slice(0, 8);
   switch (result.status) {
     case "completed":
-      return `run ${id} completed at step ${String(result.step)}, loss ${result.loss?.toFixed(4) ?? "-"}; adapter checkpoint: ${result.checkpoint ?? "none"}\n` +
-        `details: snakebridge runs show ${id} --db ${result.db}`;
+      return (
+        `run ${id} completed at step ${String(result.step)}, loss ${result.loss?.toFixed(4) ?? "-"}; adapter checkpoint: ${result.checkpoint ?? "none"}\n` +
+        `details: snakebridge runs show ${id} --db ${result.db}`
+      );
     case "stopped":
       return result.checkpoint === null
         ? `run ${id} stopped at step ${String(result.step)} without a checkpoint`
@@ -184,8 +213,10 @@ function outcomeMessage(result: TrainResult): string {
             `to resume: snakebridge train --resume ${id} --db ${result.db}`;
     default: {
       const error = result.error;
-      return `run ${id} ${result.status}: ${error === null ? "no error was recorded" : `${error.type}: ${error.message}`}` +
-        (error?.traceback ? `\n${error.traceback.trimEnd()}` : "");
+      return (
+        `run ${id} ${result.status}: ${error === null ? "no error was recorded" : `${error.type}: ${error.message}`}` +
+        (error?.traceback ? `\n${error.traceback.trimEnd()}` : "")
+      );
     }
   }
 }

@@ -51,7 +51,12 @@ export function descendantsOf(root: number): ProcessView[] {
     const cmdline = readProc(pid, "cmdline");
     const environ = readProc(pid, "environ");
     if (cmdline === undefined || environ === undefined) continue;
-    views.push({ pid, ppid: parents.get(pid)!, cmdline: cmdline.split("\0").join(" ").trim(), environ: environ.split("\0").filter(Boolean) });
+    views.push({
+      pid,
+      ppid: parents.get(pid)!,
+      cmdline: cmdline.split("\0").join(" ").trim(),
+      environ: environ.split("\0").filter(Boolean),
+    });
   }
   return views;
 }

@@ -26,7 +26,10 @@ export function rawExchange(port: number, request: string | Buffer, timeoutMs = 
         reject(error);
       } else resolve(reply!);
     };
-    const timer = setTimeout(() => finish(new Error(`no complete reply within ${timeoutMs} ms (got ${data.length} bytes)`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no complete reply within ${timeoutMs} ms (got ${data.length} bytes)`)),
+      timeoutMs,
+    );
     const tryParse = (ended: boolean): void => {
       const end = data.indexOf("\r\n\r\n");
       if (end === -1) {
@@ -83,7 +86,11 @@ function dechunk(body: Buffer): string {
 }
 
 /** A GET (or other method) request with exactly these headers; Connection: close is added unless given. */
-export function httpRequest(target: string, headers: Record<string, string | string[] | undefined>, method = "GET"): string {
+export function httpRequest(
+  target: string,
+  headers: Record<string, string | string[] | undefined>,
+  method = "GET",
+): string {
   const lines = [`${method} ${target} HTTP/1.1`];
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -94,7 +101,9 @@ export function httpRequest(target: string, headers: Record<string, string | str
 }
 
 /** The headers of a WebSocket upgrade request (a fresh key each time). */
-export function upgradeHeaders(extra: Record<string, string | string[] | undefined> = {}): Record<string, string | string[] | undefined> {
+export function upgradeHeaders(
+  extra: Record<string, string | string[] | undefined> = {},
+): Record<string, string | string[] | undefined> {
   return {
     Connection: "Upgrade",
     Upgrade: "websocket",
@@ -142,7 +151,8 @@ export function frame(options: FrameOptions): Buffer {
 }
 
 /** What the server did after a frame: closed with a code, answered with text, or nothing within the wait. */
-export type FrameOutcome = { kind: "closed"; code: number } | { kind: "text"; text: string } | { kind: "silent" } | { kind: "ended" };
+export type FrameOutcome =
+  { kind: "closed"; code: number } | { kind: "text"; text: string } | { kind: "silent" } | { kind: "ended" };
 
 /** Reads the server's next frame on an upgraded socket. */
 export function nextServerFrame(socket: Socket, waitMs = 3_000): Promise<FrameOutcome> {

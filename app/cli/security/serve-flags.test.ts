@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { UsageError } from "../command.js";
 import { serveCommand } from "../commands/serve.js";
 
-const io = () => ({ stdout: new Writable({ write: (_c, _e, done) => done() }), stderr: new Writable({ write: (_c, _e, done) => done() }), interactive: false, signal: new AbortController().signal });
+const io = () => ({
+  stdout: new Writable({ write: (_c, _e, done) => done() }),
+  stderr: new Writable({ write: (_c, _e, done) => done() }),
+  interactive: false,
+  signal: new AbortController().signal,
+});
 
 describe("serve --allow-host / --allow-origin", () => {
   it.each([

@@ -47,7 +47,11 @@ export function markedProcesses(marker: string): MarkedProcess[] {
 export function killMarked(marker: string): number {
   const left = markedProcesses(marker);
   for (const p of left) {
-    try { process.kill(p.pid, "SIGKILL"); } catch { /* already gone */ }
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
   }
   return left.length;
 }
@@ -83,13 +87,22 @@ export interface CliProcess {
 }
 
 /** Starts `snakebridge <args>` from the TypeScript sources, marked with `marker`. */
-export function startCli(args: readonly string[], options: { marker: string; env?: Record<string, string>; cwd?: string }): CliProcess {
+export function startCli(
+  args: readonly string[],
+  options: { marker: string; env?: Record<string, string>; cwd?: string },
+): CliProcess {
   return startNode(["--import", "tsx", cliEntry, ...args], options);
 }
 
 /** Starts `node <nodeArgs>`, marked with `marker`, with its output collected line by line. */
-export function startNode(nodeArgs: readonly string[], options: { marker: string; env?: Record<string, string>; cwd?: string }): CliProcess {
-  const label = nodeArgs.filter((a) => a !== cliEntry).join(" ").slice(0, 120);
+export function startNode(
+  nodeArgs: readonly string[],
+  options: { marker: string; env?: Record<string, string>; cwd?: string },
+): CliProcess {
+  const label = nodeArgs
+    .filter((a) => a !== cliEntry)
+    .join(" ")
+    .slice(0, 120);
   const child = spawn(process.execPath, [...nodeArgs], {
     cwd: options.cwd ?? process.cwd(),
     stdio: ["ignore", "pipe", "pipe"],
@@ -99,7 +112,10 @@ export function startNode(nodeArgs: readonly string[], options: { marker: string
   let err = "";
   const lines: string[] = [];
   const waiters = new Set<() => void>();
-  for (const [stream, sink] of [[child.stdout!, (t: string) => (out += t)], [child.stderr!, (t: string) => (err += t)]] as const) {
+  for (const [stream, sink] of [
+    [child.stdout!, (t: string) => (out += t)],
+    [child.stderr!, (t: string) => (err += t)],
+  ] as const) {
     stream.setEncoding("utf8");
     stream.on("data", sink);
     createInterface({ input: stream }).on("line", (line) => {

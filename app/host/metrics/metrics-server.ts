@@ -18,13 +18,21 @@ export async function startMetricsServer(port: number, render: () => Promise<Met
   const server: Server = createServer((request, response) => {
     response.setHeader("Cache-Control", "no-store");
     response.setHeader("X-Content-Type-Options", "nosniff");
-    if (!guard?.hostAllowed(request.headers)) return void response.writeHead(403).end("403: the metrics port answers to 127.0.0.1 and localhost only\n");
-    if (request.method !== "GET" && request.method !== "HEAD") return void response.writeHead(405, { Allow: "GET, HEAD" }).end();
+    if (!guard?.hostAllowed(request.headers))
+      return void response.writeHead(403).end("403: the metrics port answers to 127.0.0.1 and localhost only\n");
+    if (request.method !== "GET" && request.method !== "HEAD")
+      return void response.writeHead(405, { Allow: "GET, HEAD" }).end();
     const path = (request.url ?? "").split("?")[0];
     if (path !== "/metrics") return void response.writeHead(404).end("404: metrics are at /metrics\n");
     render().then(
-      (page) => response.writeHead(200, { "Content-Type": page.contentType }).end(request.method === "HEAD" ? undefined : page.body),
-      (error: unknown) => response.writeHead(500).end(`500: collecting metrics failed: ${error instanceof Error ? error.message : String(error)}\n`),
+      (page) =>
+        response
+          .writeHead(200, { "Content-Type": page.contentType })
+          .end(request.method === "HEAD" ? undefined : page.body),
+      (error: unknown) =>
+        response
+          .writeHead(500)
+          .end(`500: collecting metrics failed: ${error instanceof Error ? error.message : String(error)}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -31,10 +31,21 @@ beforeAll(async () => {
   await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
   metrics = new WorkbenchMetrics();
   host = await WorkbenchHost.start({
-    transport: "web", poolSize: 1, workspaceDir: join(scratch, "workspace"), runsDb: join(scratch, "runs.db"), metrics,
-    enforce: { policy: { manifests: [MANIFEST], rules: [{ kind: "function", path: "statistics.mean", manifest: MANIFEST }] } },
+    transport: "web",
+    poolSize: 1,
+    workspaceDir: join(scratch, "workspace"),
+    runsDb: join(scratch, "runs.db"),
+    metrics,
+    enforce: {
+      policy: { manifests: [MANIFEST], rules: [{ kind: "function", path: "statistics.mean", manifest: MANIFEST }] },
+    },
   });
-  server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0, metrics: () => metrics.render() });
+  server = await WorkbenchWebServer.start({
+    service: host.service,
+    rendererDir,
+    port: 0,
+    metrics: () => metrics.render(),
+  });
   metricsServer = await startMetricsServer(0, () => metrics.render());
   await host.ready;
 }, 60_000);
@@ -47,20 +58,29 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { headers }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"]), body }));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"]), body }),
+      );
     });
     req.on("error", reject);
     req.end();
   });
 }
 
-interface Sample { name: string; labels: Record<string, string>; value: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 /** Parses exposition text with prometheus_client's parser (the reference implementation), in the project venv. */
 function parsePrometheus(text: string): Promise<Record<string, { type: string; samples: Sample[] }>> {
@@ -91,7 +111,9 @@ describe("/metrics", () => {
 
   it("serves Prometheus text that the reference parser reads, counting real calls by target and outcome", async () => {
     for (let i = 0; i < 3; i++) await host.bridge.call("statistics.mean", [[1, 2, 3]]);
-    await host.bridge.call("os.system", ["true"]).catch((e: unknown) => expect((e as PythonError).classification).toBe("not_allowed"));
+    await host.bridge
+      .call("os.system", ["true"])
+      .catch((e: unknown) => expect((e as PythonError).classification).toBe("not_allowed"));
     const page = await get(`http://127.0.0.1:${server.port}/metrics`, { Authorization: `Bearer ${server.token}` });
     expect(page.status).toBe(200);
     expect(page.type).toContain("text/plain");
@@ -101,7 +123,9 @@ describe("/metrics", () => {
     expect(calls.find((s) => s.labels.target === "statistics.mean" && s.labels.outcome === "ok")?.value).toBe(3);
     expect(calls.find((s) => s.labels.target === "os.system")?.labels.outcome).toBe("not_allowed");
     expect(families.snakebridge_call_duration_seconds!.type).toBe("histogram");
-    const count = families.snakebridge_call_duration_seconds!.samples.find((s) => s.name === "snakebridge_call_duration_seconds_count" && s.labels.outcome === "ok");
+    const count = families.snakebridge_call_duration_seconds!.samples.find(
+      (s) => s.name === "snakebridge_call_duration_seconds_count" && s.labels.outcome === "ok",
+    );
     expect(count?.value).toBe(3);
     expect(families.snakebridge_pool_queue_depth!.samples[0]!.value).toBe(0);
     expect(families.snakebridge_workers!.samples.find((s) => s.labels.state === "idle")?.value).toBe(1);
@@ -139,11 +163,17 @@ describe("a host in enforce mode", () => {
       const status = await client.request("host.status", {});
       expect(status.enforce).toEqual({ manifests: [MANIFEST] });
       const result = await client.request("console.eval", { session: "c1", code: "import os; os.getpid()" }).then(
-        (r) => JSON.stringify(r), (e: unknown) => String(e instanceof Error ? e.message : e));
+        (r) => JSON.stringify(r),
+        (e: unknown) => String(e instanceof Error ? e.message : e),
+      );
       expect(result).toMatch(/enforce mode/);
       // TypeScript cells would run in the host itself, out of the workers' reach: refused before anything runs.
-      const cell = await client.request("notebooks.run", { notebookId: "n1", cellId: "c1", language: "typescript", source: "process.pid" }).then(
-        (r) => JSON.stringify(r), (e: unknown) => String(e instanceof Error ? e.message : e));
+      const cell = await client
+        .request("notebooks.run", { notebookId: "n1", cellId: "c1", language: "typescript", source: "process.pid" })
+        .then(
+          (r) => JSON.stringify(r),
+          (e: unknown) => String(e instanceof Error ? e.message : e),
+        );
       expect(cell).toMatch(/Running code is off: this workbench runs in enforce mode/);
     } finally {
       await client.close();

@@ -32,42 +32,97 @@ export class WorkbenchMetrics {
 
   constructor() {
     const registers = [this.registry];
-    this.#calls = new Counter({ name: "snakebridge_calls_total", help: "Python calls by target, kind and outcome (ok or the error classification)", labelNames: ["target", "kind", "outcome"], registers });
-    this.#latency = new Histogram({
-      name: "snakebridge_call_duration_seconds", help: "Call latency seen by the host, from request to answer", labelNames: ["kind", "outcome"], registers,
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    this.#calls = new Counter({
+      name: "snakebridge_calls_total",
+      help: "Python calls by target, kind and outcome (ok or the error classification)",
+      labelNames: ["target", "kind", "outcome"],
+      registers,
     });
-    this.#streamChunks = new Counter({ name: "snakebridge_stream_chunks_total", help: "Items yielded by Python streams (generators), by target", labelNames: ["target"], registers });
-    this.#workerEvents = new Counter({ name: "snakebridge_worker_events_total", help: "Worker lifecycle: started, crashed, recycled, start_failed, stopped", labelNames: ["event"], registers });
-    this.#describes = new Counter({ name: "snakebridge_descriptor_cache_total", help: "Library descriptor lookups: hit (from the cache) or miss (introspected)", labelNames: ["result"], registers });
-    this.#trainingSteps = new Counter({ name: "snakebridge_training_log_steps_total", help: "Training steps logged, by run", labelNames: ["run"], registers });
-    this.#trainingStep = new Gauge({ name: "snakebridge_training_step", help: "The latest logged training step, by run", labelNames: ["run"], registers });
-    this.#tokensPerSecond = new Gauge({ name: "snakebridge_training_tokens_per_second", help: "Training throughput at the latest logged step, by run", labelNames: ["run"], registers });
+    this.#latency = new Histogram({
+      name: "snakebridge_call_duration_seconds",
+      help: "Call latency seen by the host, from request to answer",
+      labelNames: ["kind", "outcome"],
+      registers,
+      buckets: [
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+      ],
+    });
+    this.#streamChunks = new Counter({
+      name: "snakebridge_stream_chunks_total",
+      help: "Items yielded by Python streams (generators), by target",
+      labelNames: ["target"],
+      registers,
+    });
+    this.#workerEvents = new Counter({
+      name: "snakebridge_worker_events_total",
+      help: "Worker lifecycle: started, crashed, recycled, start_failed, stopped",
+      labelNames: ["event"],
+      registers,
+    });
+    this.#describes = new Counter({
+      name: "snakebridge_descriptor_cache_total",
+      help: "Library descriptor lookups: hit (from the cache) or miss (introspected)",
+      labelNames: ["result"],
+      registers,
+    });
+    this.#trainingSteps = new Counter({
+      name: "snakebridge_training_log_steps_total",
+      help: "Training steps logged, by run",
+      labelNames: ["run"],
+      registers,
+    });
+    this.#trainingStep = new Gauge({
+      name: "snakebridge_training_step",
+      help: "The latest logged training step, by run",
+      labelNames: ["run"],
+      registers,
+    });
+    this.#tokensPerSecond = new Gauge({
+      name: "snakebridge_training_tokens_per_second",
+      help: "Training throughput at the latest logged step, by run",
+      labelNames: ["run"],
+      registers,
+    });
     const snapshot = () => this.#bridge?.pool.snapshot();
     new Gauge({
-      name: "snakebridge_pool_queue_depth", help: "Calls waiting for a free worker", registers,
-      collect() { this.set(snapshot()?.queued ?? 0); },
+      name: "snakebridge_pool_queue_depth",
+      help: "Calls waiting for a free worker",
+      registers,
+      collect() {
+        this.set(snapshot()?.queued ?? 0);
+      },
     });
     new Gauge({
-      name: "snakebridge_workers", help: "Workers by state", labelNames: ["state"], registers,
+      name: "snakebridge_workers",
+      help: "Workers by state",
+      labelNames: ["state"],
+      registers,
       collect() {
         this.reset();
         for (const worker of snapshot()?.workers ?? []) this.inc({ state: worker.state });
       },
     });
     new Gauge({
-      name: "snakebridge_calls_in_flight", help: "Calls running in workers now", registers,
-      collect() { this.set((snapshot()?.workers ?? []).reduce((sum, w) => sum + w.inFlight, 0)); },
+      name: "snakebridge_calls_in_flight",
+      help: "Calls running in workers now",
+      registers,
+      collect() {
+        this.set((snapshot()?.workers ?? []).reduce((sum, w) => sum + w.inFlight, 0));
+      },
     });
     const bridgeOf = () => this.#bridge;
     new Gauge({
-      name: "snakebridge_live_handles", help: "Python objects held for the host as handles, by worker", labelNames: ["worker"], registers,
+      name: "snakebridge_live_handles",
+      help: "Python objects held for the host as handles, by worker",
+      labelNames: ["worker"],
+      registers,
       async collect() {
         this.reset();
         const bridge = bridgeOf();
         if (bridge === undefined) return;
         // A worker stuck in C code still answers Health (its own thread); a dead one is simply left out.
-        for (const health of await bridge.health().catch(() => [])) this.set({ worker: health.workerId }, health.liveHandles);
+        for (const health of await bridge.health().catch(() => []))
+          this.set({ worker: health.workerId }, health.liveHandles);
       },
     });
   }
@@ -93,7 +148,11 @@ export class WorkbenchMetrics {
   watchBridge(bridge: PythonBridge): void {
     this.#bridge = bridge;
     const events: Record<string, string> = {
-      worker_started: "started", worker_crashed: "crashed", worker_recycled: "recycled", worker_start_failed: "start_failed", worker_stopped: "stopped",
+      worker_started: "started",
+      worker_crashed: "crashed",
+      worker_recycled: "recycled",
+      worker_start_failed: "start_failed",
+      worker_stopped: "stopped",
     };
     const subscription = bridge.pool.on((event) => {
       const name = events[event.type];
@@ -114,16 +173,18 @@ export class WorkbenchMetrics {
 
   /** Follows training runs through the host's events (steps and tokens/s as they are logged). */
   watchEvents(events: EventHub): void {
-    this.#disposers.push(events.on((message) => {
-      if (message.event !== "training.event" || message.payload.type !== "log") return;
-      const { runId, payload } = message.payload;
-      const step = payload.step;
-      const tokens = payload.tokens_per_s;
-      if (typeof step !== "number") return;
-      this.#trainingSteps.inc({ run: runId });
-      this.#trainingStep.set({ run: runId }, step);
-      if (typeof tokens === "number") this.#tokensPerSecond.set({ run: runId }, tokens);
-    }));
+    this.#disposers.push(
+      events.on((message) => {
+        if (message.event !== "training.event" || message.payload.type !== "log") return;
+        const { runId, payload } = message.payload;
+        const step = payload.step;
+        const tokens = payload.tokens_per_s;
+        if (typeof step !== "number") return;
+        this.#trainingSteps.inc({ run: runId });
+        this.#trainingStep.set({ run: runId }, step);
+        if (typeof tokens === "number") this.#tokensPerSecond.set({ run: runId }, tokens);
+      }),
+    );
   }
 
   /** The current values in Prometheus' text format. */

@@ -5,7 +5,10 @@ import { pythonErrorView } from "./convert/python-error-view.js";
 
 /** A request failure with a stable code, raised by the service's own checks. */
 export class RequestError extends Error {
-  constructor(readonly code: "bad_request" | "not_found" | "forbidden" | "unavailable" | "cancelled" | "conflict", message: string) {
+  constructor(
+    readonly code: "bad_request" | "not_found" | "forbidden" | "unavailable" | "cancelled" | "conflict",
+    message: string,
+  ) {
     super(message);
     this.name = "RequestError";
   }
@@ -18,7 +21,8 @@ export function toApiErrorPayload(error: unknown): ApiErrorPayload {
     const code = error.classification === "cancelled" ? "cancelled" : "python_error";
     return { code, message: error.message, python: pythonErrorView(error) };
   }
-  if (error instanceof Error && error.name === "AbortError") return { code: "cancelled", message: "the request was cancelled" };
+  if (error instanceof Error && error.name === "AbortError")
+    return { code: "cancelled", message: "the request was cancelled" };
   // Unknown failures are bugs in the host: say so, and keep the message the user can report.
   return { code: "internal", message: error instanceof Error ? error.message : String(error) };
 }

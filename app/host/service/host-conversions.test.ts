@@ -23,7 +23,14 @@ describe("richValue", () => {
   it("cuts containers to 1,000 items, keeps tuples and big ints exact", () => {
     const list = richValue(Array.from({ length: 1500 }, (_, i) => i));
     expect(list.kind === "list" && [list.items.length, list.total]).toEqual([MAX_CONTAINER_ITEMS, 1500]);
-    expect(richValue(tuple(1, "a"))).toEqual({ kind: "tuple", items: [{ kind: "int", value: "1" }, { kind: "str", value: "a" }], total: 2 });
+    expect(richValue(tuple(1, "a"))).toEqual({
+      kind: "tuple",
+      items: [
+        { kind: "int", value: "1" },
+        { kind: "str", value: "a" },
+      ],
+      total: 2,
+    });
     expect(richValue(10n ** 30n)).toEqual({ kind: "int", value: "1000000000000000000000000000000" });
     expect(richValue(Number.NaN)).toEqual({ kind: "float", value: "NaN" });
   });
@@ -44,7 +51,9 @@ describe("WorkerLogs", () => {
 describe(".ipynb", () => {
   it("opens markdown cells as cells and carries raw cells through open and save at their places", () => {
     const text = JSON.stringify({
-      nbformat: 4, nbformat_minor: 5, metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
       cells: [
         { cell_type: "raw", id: "r", metadata: {}, source: ["raw text\n"] },
         { cell_type: "markdown", id: "m", metadata: {}, source: ["# Title\n"] },
@@ -52,9 +61,16 @@ describe(".ipynb", () => {
       ],
     });
     const notebook = parseNotebook(text, "x.ipynb");
-    expect(notebook.cells.map((c) => [c.id, c.language])).toEqual([["m", "markdown"], ["c", "python"]]);
+    expect(notebook.cells.map((c) => [c.id, c.language])).toEqual([
+      ["m", "markdown"],
+      ["c", "python"],
+    ]);
     const saved = JSON.parse(serializeNotebook(notebook)) as { cells: { cell_type: string; id: string }[] };
-    expect(saved.cells.map((c) => [c.cell_type, c.id])).toEqual([["raw", "r"], ["markdown", "m"], ["code", "c"]]);
+    expect(saved.cells.map((c) => [c.cell_type, c.id])).toEqual([
+      ["raw", "r"],
+      ["markdown", "m"],
+      ["code", "c"],
+    ]);
   });
 
   it("says what is wrong with a file that is not a notebook", () => {

@@ -8,11 +8,17 @@ describe("ipynb: Markdown cells and displays", () => {
       metadata: {},
       cells: [
         { id: "m", language: "markdown", source: "# Title\n\nSome *text*.", executionCount: null, outputs: [] },
-        { id: "p", language: "python", source: "df", executionCount: 2, outputs: [
-          { type: "display", data: { "text/plain": "<b>", "text/html": "<b>x</b>" } },
-          { type: "display", data: { "text/plain": "fig", "image/png": "iVBORw0KGgo=" } },
-          { type: "truncated", lines: 10, chars: 120 },
-        ] },
+        {
+          id: "p",
+          language: "python",
+          source: "df",
+          executionCount: 2,
+          outputs: [
+            { type: "display", data: { "text/plain": "<b>", "text/html": "<b>x</b>" } },
+            { type: "display", data: { "text/plain": "fig", "image/png": "iVBORw0KGgo=" } },
+            { type: "truncated", lines: 10, chars: 120 },
+          ],
+        },
       ],
     };
     const text = serializeNotebook(notebook);
@@ -22,16 +28,39 @@ describe("ipynb: Markdown cells and displays", () => {
     const opened = parseNotebook(text, "n.ipynb");
     expect(opened.cells[0]).toEqual(notebook.cells[0]);
     expect(opened.cells[1]?.outputs.slice(0, 2)).toEqual(notebook.cells[1]?.outputs.slice(0, 2));
-    expect(opened.cells[1]?.outputs[2]).toMatchObject({ type: "stream", text: expect.stringContaining("10 lines") as string });
+    expect(opened.cells[1]?.outputs[2]).toMatchObject({
+      type: "stream",
+      text: expect.stringContaining("10 lines") as string,
+    });
   });
 
   it("reads Jupyter's own rich outputs (a DataFrame's HTML, a wrapped PNG) as displays", () => {
     const jupyter = {
-      nbformat: 4, nbformat_minor: 5, metadata: {},
-      cells: [{ cell_type: "code", id: "j", execution_count: 1, metadata: {}, source: ["df"], outputs: [
-        { output_type: "execute_result", execution_count: 1, metadata: {}, data: { "text/html": ["<table>", "</table>"], "text/plain": ["   a\n", "0  1"] } },
-        { output_type: "display_data", metadata: {}, data: { "image/png": "iVBOR\nw0KGgo=\n", "text/plain": "<Figure>" } },
-      ] }],
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: "code",
+          id: "j",
+          execution_count: 1,
+          metadata: {},
+          source: ["df"],
+          outputs: [
+            {
+              output_type: "execute_result",
+              execution_count: 1,
+              metadata: {},
+              data: { "text/html": ["<table>", "</table>"], "text/plain": ["   a\n", "0  1"] },
+            },
+            {
+              output_type: "display_data",
+              metadata: {},
+              data: { "image/png": "iVBOR\nw0KGgo=\n", "text/plain": "<Figure>" },
+            },
+          ],
+        },
+      ],
     };
     const opened = parseNotebook(JSON.stringify(jupyter), "j.ipynb");
     expect(opened.cells[0]?.outputs).toEqual([

@@ -37,8 +37,13 @@ export function parseNotebook(text: string, path: string): NotebookDocument {
   } catch (error) {
     throw new RequestError("bad_request", `${path} is not a Jupyter notebook: ${(error as Error).message}`);
   }
-  if (!isObject(raw) || !Array.isArray(raw.cells)) throw new RequestError("bad_request", `${path} is not a Jupyter notebook (no "cells" list)`);
-  if (raw.nbformat !== 4) throw new RequestError("bad_request", `${path} is nbformat ${String(raw.nbformat)}; only nbformat 4 is supported (convert it with: jupyter nbconvert --to notebook --nbformat 4)`);
+  if (!isObject(raw) || !Array.isArray(raw.cells))
+    throw new RequestError("bad_request", `${path} is not a Jupyter notebook (no "cells" list)`);
+  if (raw.nbformat !== 4)
+    throw new RequestError(
+      "bad_request",
+      `${path} is nbformat ${String(raw.nbformat)}; only nbformat 4 is supported (convert it with: jupyter nbconvert --to notebook --nbformat 4)`,
+    );
   const metadata: Json = isObject(raw.metadata) ? { ...raw.metadata } : {};
   const cells: NotebookCell[] = [];
   const preserved: { index: number; cell: unknown }[] = [];
@@ -60,12 +65,20 @@ function codeCell(cell: Json): NotebookCell {
     language,
     source: joinSource(cell.source),
     executionCount: typeof cell.execution_count === "number" ? cell.execution_count : null,
-    outputs: Array.isArray(cell.outputs) ? cell.outputs.flatMap((o: unknown) => (isObject(o) ? outputFromJupyter(o) : [])) : [],
+    outputs: Array.isArray(cell.outputs)
+      ? cell.outputs.flatMap((o: unknown) => (isObject(o) ? outputFromJupyter(o) : []))
+      : [],
   };
 }
 
 function markdownCell(cell: Json): NotebookCell {
-  return { id: typeof cell.id === "string" && cell.id !== "" ? cell.id : randomUUID(), language: "markdown", source: joinSource(cell.source), executionCount: null, outputs: [] };
+  return {
+    id: typeof cell.id === "string" && cell.id !== "" ? cell.id : randomUUID(),
+    language: "markdown",
+    source: joinSource(cell.source),
+    executionCount: null,
+    outputs: [],
+  };
 }
 
 /** The display bundle of a Jupyter output's data, or null when it carries nothing richer than text. */
@@ -78,7 +91,8 @@ function displayBundle(data: Json): DisplayBundle | null {
     // Jupyter may wrap base64 images across lines.
     bundle[mime] = mime === "image/png" ? text.replace(/\s/g, "") : text;
   }
-  if (isObject(data[TABLE_MIME])) bundle[TABLE_MIME] = data[TABLE_MIME] as unknown as NonNullable<DisplayBundle[typeof TABLE_MIME]>;
+  if (isObject(data[TABLE_MIME]))
+    bundle[TABLE_MIME] = data[TABLE_MIME] as unknown as NonNullable<DisplayBundle[typeof TABLE_MIME]>;
   return bundle;
 }
 
@@ -86,11 +100,18 @@ function outputFromJupyter(output: Json): CellOutput[] {
   const data = isObject(output.data) ? output.data : {};
   switch (output.output_type) {
     case "stream":
-      return [{ type: "stream", stream: output.name === "stderr" ? "stderr" : "stdout", text: joinSource(output.text) }];
+      return [
+        { type: "stream", stream: output.name === "stderr" ? "stderr" : "stdout", text: joinSource(output.text) },
+      ];
     case "execute_result":
     case "display_data": {
       if (Array.isArray(data[DIAGNOSTICS_MIME])) {
-        return [{ type: "diagnostics", diagnostics: data[DIAGNOSTICS_MIME] as { line: number; column: number; message: string }[] }];
+        return [
+          {
+            type: "diagnostics",
+            diagnostics: data[DIAGNOSTICS_MIME] as { line: number; column: number; message: string }[],
+          },
+        ];
       }
       const bundle = displayBundle(data);
       if (bundle) return [{ type: "display", data: bundle }];
@@ -100,10 +121,18 @@ function outputFromJupyter(output: Json): CellOutput[] {
     }
     case "error": {
       const traceback = Array.isArray(output.traceback) ? output.traceback.map(String).join("\n") : "";
-      return [{
-        type: "error",
-        error: { type: String(output.ename ?? "Error"), module: "", message: String(output.evalue ?? ""), traceback, classification: "runtime_error" },
-      }];
+      return [
+        {
+          type: "error",
+          error: {
+            type: String(output.ename ?? "Error"),
+            module: "",
+            message: String(output.evalue ?? ""),
+            traceback,
+            classification: "runtime_error",
+          },
+        },
+      ];
     }
     default:
       return [];
@@ -113,7 +142,9 @@ function outputFromJupyter(output: Json): CellOutput[] {
 /** Serialises a notebook as nbformat 4.5 JSON text. */
 export function serializeNotebook(notebook: NotebookDocument): string {
   const metadata: Json = { ...notebook.metadata };
-  const preserved = Array.isArray(metadata[PRESERVED_KEY]) ? (metadata[PRESERVED_KEY] as { index: number; cell: unknown }[]) : [];
+  const preserved = Array.isArray(metadata[PRESERVED_KEY])
+    ? (metadata[PRESERVED_KEY] as { index: number; cell: unknown }[])
+    : [];
   delete metadata[PRESERVED_KEY];
   metadata.kernelspec ??= { name: "python3", display_name: "Python 3", language: "python" };
   metadata.language_info ??= { name: "python" };
@@ -125,7 +156,8 @@ export function serializeNotebook(notebook: NotebookDocument): string {
 }
 
 function cellToJupyter(cell: NotebookCell): Json {
-  if (cell.language === "markdown") return { cell_type: "markdown", id: cell.id, metadata: {}, source: splitLines(cell.source) };
+  if (cell.language === "markdown")
+    return { cell_type: "markdown", id: cell.id, metadata: {}, source: splitLines(cell.source) };
   return {
     cell_type: "code",
     execution_count: cell.executionCount,
@@ -144,15 +176,27 @@ function outputToJupyter(output: CellOutput): Json {
       return {
         output_type: "execute_result",
         execution_count: output.executionCount,
-        data: { "text/plain": splitLines(output.repr), ...(output.value === null ? {} : { [RICH_MIME]: output.value }) },
+        data: {
+          "text/plain": splitLines(output.repr),
+          ...(output.value === null ? {} : { [RICH_MIME]: output.value }),
+        },
         metadata: {},
       };
     case "error":
-      return { output_type: "error", ename: output.error.type, evalue: output.error.message, traceback: output.error.traceback.split("\n") };
+      return {
+        output_type: "error",
+        ename: output.error.type,
+        evalue: output.error.message,
+        traceback: output.error.traceback.split("\n"),
+      };
     case "display":
       return { output_type: "display_data", data: { ...output.data }, metadata: {} };
     case "truncated":
-      return { output_type: "stream", name: "stdout", text: [`[… ${output.lines} lines (${output.chars} characters) of output were not kept …]\n`] };
+      return {
+        output_type: "stream",
+        name: "stdout",
+        text: [`[… ${output.lines} lines (${output.chars} characters) of output were not kept …]\n`],
+      };
     case "diagnostics":
       return {
         output_type: "display_data",

@@ -36,6 +36,11 @@ describe("OutputCoalescer", () => {
     coalescer.flush();
     // 200 ms at one event per 30 ms: about 7, never one per write.
     expect(sent.length).toBeLessThanOrEqual(10);
-    expect(sent.map((o) => (o.type === "stream" ? o.text : "")).join("").split("\n").length - 1).toBeGreaterThan(20);
+    expect(
+      sent
+        .map((o) => (o.type === "stream" ? o.text : ""))
+        .join("")
+        .split("\n").length - 1,
+    ).toBeGreaterThan(20);
   });
 });

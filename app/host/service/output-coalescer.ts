@@ -16,7 +16,10 @@ export class OutputCoalescer {
   #lastFlush = 0;
   #events = 0;
 
-  constructor(private readonly emit: (output: CellOutput) => void, private readonly intervalMs = OUTPUT_EVENT_INTERVAL_MS) {}
+  constructor(
+    private readonly emit: (output: CellOutput) => void,
+    private readonly intervalMs = OUTPUT_EVENT_INTERVAL_MS,
+  ) {}
 
   /** How many events this cell has sent. */
   get events(): number {

@@ -52,7 +52,8 @@ export function withoutWorkerFrames(traceback: string): string {
 /** The error of a cell as the user should read it. */
 function cellError(error: PythonErrorView, interrupted: boolean): PythonErrorView {
   // An interrupt is one line; where the worker happened to be when it stopped is not the user's business.
-  if (interrupted) return { ...error, type: "Interrupted", module: "", message: "", traceback: "", classification: "cancelled" };
+  if (interrupted)
+    return { ...error, type: "Interrupted", module: "", message: "", traceback: "", classification: "cancelled" };
   // The missing-extra hint is the whole story; the frames that raised it are the worker's.
   if (error.type === "MissingDisplayExtra") return { ...error, traceback: "" };
   return { ...error, traceback: withoutWorkerFrames(error.traceback) };
@@ -63,10 +64,18 @@ export class PythonCellRunner {
   /** session → call id of the cell now running in it. */
   readonly #running = new Map<string, string>();
 
-  constructor(private readonly bridge: PythonBridge, private readonly workerText?: WorkerTextSink) {}
+  constructor(
+    private readonly bridge: PythonBridge,
+    private readonly workerText?: WorkerTextSink,
+  ) {}
 
   /** Runs `code` in `session`; outputs go to `onOutput` in coalesced chunks, and the kept ones come back in the result. */
-  async run(session: string, code: string, onOutput: (output: CellOutput) => void, signal?: AbortSignal): Promise<CellRunResult> {
+  async run(
+    session: string,
+    code: string,
+    onOutput: (output: CellOutput) => void,
+    signal?: AbortSignal,
+  ): Promise<CellRunResult> {
     const started = performance.now();
     const callId = randomUUID();
     // Looked up while the call runs: the bridge forgets which worker ran a call once it ends.
@@ -102,13 +111,23 @@ export class PythonCellRunner {
       if (this.#running.get(session) === callId) this.#running.delete(session);
     }
     if (status === "error" && executionCount === null) executionCount = await this.#failedCellCount(session);
-    return { status, executionCount, outputs: coalescer.outputs(), durationMs: Math.round(performance.now() - started) };
+    return {
+      status,
+      executionCount,
+      outputs: coalescer.outputs(),
+      durationMs: Math.round(performance.now() - started),
+    };
   }
 
   /** A failed cell's number (an error carries none): asked of the session, as Jupyter shows it. */
   async #failedCellCount(session: string): Promise<number | null> {
     try {
-      const count = await this.bridge.call("snakebridge_worker.notebook_scope.execution_count", [session], {}, { session, affinity: "strict", timeoutMs: 5_000 });
+      const count = await this.bridge.call(
+        "snakebridge_worker.notebook_scope.execution_count",
+        [session],
+        {},
+        { session, affinity: "strict", timeoutMs: 5_000 },
+      );
       return typeof count === "number" && count > 0 ? count : null;
     } catch (error) {
       // The number is a label; a cell that failed is still reported as failed without it.

@@ -7,7 +7,10 @@ export interface RequestContext {
 }
 
 /** Handles one request. */
-export type RequestHandler<K extends RequestName> = (params: RequestParams<K>, context: RequestContext) => Promise<RequestResult<K>>;
+export type RequestHandler<K extends RequestName> = (
+  params: RequestParams<K>,
+  context: RequestContext,
+) => Promise<RequestResult<K>>;
 
 /** Handlers for a subset of requests (what one feature module provides). */
 export type HandlerTable<K extends RequestName> = { [M in K]: RequestHandler<M> };

@@ -7,7 +7,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 
 import { loadRunConfig } from "../../training/run-config.js";
-import { EXAMPLE_DATASET_PATH, EXAMPLE_RUN_CONFIG, EXAMPLE_RUN_CONFIG_PATH, exampleDataset } from "./training-example.js";
+import {
+  EXAMPLE_DATASET_PATH,
+  EXAMPLE_RUN_CONFIG,
+  EXAMPLE_RUN_CONFIG_PATH,
+  exampleDataset,
+} from "./training-example.js";
 import { WorkspaceFolder } from "./workspace-folder.js";
 import { seedWorkspace } from "./workspace-seed.js";
 
@@ -18,7 +23,9 @@ afterEach(() => {
 
 describe("the seeded training example", () => {
   it("is the same config as examples/training/tiny-cpu.yaml", () => {
-    expect(parseYaml(EXAMPLE_RUN_CONFIG)).toEqual(parseYaml(readFileSync(resolve("examples/training/tiny-cpu.yaml"), "utf8")));
+    expect(parseYaml(EXAMPLE_RUN_CONFIG)).toEqual(
+      parseYaml(readFileSync(resolve("examples/training/tiny-cpu.yaml"), "utf8")),
+    );
   });
 
   it("lands in a fresh workspace as a run config whose relative data path resolves beside it", async () => {
@@ -31,9 +38,18 @@ describe("the seeded training example", () => {
     const config = loadRunConfig(join(root, EXAMPLE_RUN_CONFIG_PATH));
     expect(config.dataset).toMatchObject({ path: join(root, EXAMPLE_DATASET_PATH) });
     expect(config.output_dir).toBe(join(dirname(join(root, EXAMPLE_RUN_CONFIG_PATH)), "runs"));
-    const rows = readFileSync(join(root, EXAMPLE_DATASET_PATH), "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, string>);
+    const rows = readFileSync(join(root, EXAMPLE_DATASET_PATH), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, string>);
     expect(rows).toHaveLength(600);
-    expect(rows.every((row) => typeof row["text"] === "string" || (typeof row["prompt"] === "string" && typeof row["completion"] === "string"))).toBe(true);
+    expect(
+      rows.every(
+        (row) =>
+          typeof row["text"] === "string" ||
+          (typeof row["prompt"] === "string" && typeof row["completion"] === "string"),
+      ),
+    ).toBe(true);
     expect(rows.filter((row) => row["prompt"] !== undefined).length).toBeGreaterThan(100);
   });
 

@@ -54,11 +54,20 @@ export function exampleDataset(rows = 600): string {
   const lines: string[] = [];
   for (let i = 0; i < rows; i += 1) {
     if (next(10) < 7) {
-      lines.push(JSON.stringify({ text: `The ${pick(COLOURS)} ${pick(ANIMALS)} ${pick(ACTIONS)} the ${pick(PLACES)} ${pick(THINGS)}.` }));
+      lines.push(
+        JSON.stringify({
+          text: `The ${pick(COLOURS)} ${pick(ANIMALS)} ${pick(ACTIONS)} the ${pick(PLACES)} ${pick(THINGS)}.`,
+        }),
+      );
     } else {
       const a = next(20);
       const b = next(20);
-      lines.push(JSON.stringify({ prompt: `Question: what is ${a} plus ${b}?\nAnswer:`, completion: ` ${a} plus ${b} is ${a + b}.` }));
+      lines.push(
+        JSON.stringify({
+          prompt: `Question: what is ${a} plus ${b}?\nAnswer:`,
+          completion: ` ${a} plus ${b} is ${a + b}.`,
+        }),
+      );
     }
   }
   return `${lines.join("\n")}\n`;

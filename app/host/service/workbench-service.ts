@@ -9,7 +9,8 @@ import { checkParams, isRequestName } from "./request-params.js";
 export type FullHandlerTable = HandlerTable<RequestName>;
 
 /** Handlers that work before the Python engine is up (files, schemas, status). */
-export type ImmediateRequests = "host.status" | "workspace.list" | "workspace.read" | "workspace.write" | "manifests.schema" | "training.schema";
+export type ImmediateRequests =
+  "host.status" | "workspace.list" | "workspace.read" | "workspace.write" | "manifests.schema" | "training.schema";
 export type EngineRequests = Exclude<RequestName, ImmediateRequests>;
 
 /** Dispatches requests to feature handlers; engine handlers wait until the Python pool is up (or report why it is not). */
@@ -40,6 +41,11 @@ export class WorkbenchService {
 }
 
 /** A typed call into the service (what in-process callers and tests use). */
-export function callService<K extends RequestName>(service: WorkbenchService, method: K, params: unknown, signal: AbortSignal = new AbortController().signal): Promise<RequestResult<K>> {
+export function callService<K extends RequestName>(
+  service: WorkbenchService,
+  method: K,
+  params: unknown,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<RequestResult<K>> {
   return service.request(method, params, { signal }) as Promise<RequestResult<K>>;
 }

@@ -27,7 +27,10 @@ export class WorkerLogs {
         log.bytes -= oldestBytes;
       } else {
         // Cut the oldest chunk by bytes, then drop any partial UTF-8 character the cut left at its start.
-        const kept = Buffer.from(oldest).subarray(excess).toString("utf8").replace(/^\uFFFD+/, "");
+        const kept = Buffer.from(oldest)
+          .subarray(excess)
+          .toString("utf8")
+          .replace(/^\uFFFD+/, "");
         log.texts[0] = kept;
         log.bytes -= oldestBytes - Buffer.byteLength(kept);
       }

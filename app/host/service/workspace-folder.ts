@@ -40,10 +40,21 @@ export class WorkspaceFolder {
   /** The absolute path of `path` (relative to the workspace); rejects paths that leave the folder as text. */
   resolve(path: string): string {
     if (typeof path !== "string" || path.trim() === "" || path.includes("\0")) {
-      throw new RequestError("bad_request", `"${String(path).replace(/\0/g, "\\0")}" is not a path; give one relative to the workspace ${this.root}`);
+      throw new RequestError(
+        "bad_request",
+        `"${String(path).replace(/\0/g, "\\0")}" is not a path; give one relative to the workspace ${this.root}`,
+      );
     }
-    if (path.length > MAX_PATH_CHARS) throw new RequestError("bad_request", `a path of ${path.length} characters is longer than the file system allows (${MAX_PATH_CHARS})`);
-    if (isAbsolute(path)) throw new RequestError("forbidden", `"${path}" is absolute, not a path inside the workspace; the workbench only touches files there: give it relative to ${this.root}`);
+    if (path.length > MAX_PATH_CHARS)
+      throw new RequestError(
+        "bad_request",
+        `a path of ${path.length} characters is longer than the file system allows (${MAX_PATH_CHARS})`,
+      );
+    if (isAbsolute(path))
+      throw new RequestError(
+        "forbidden",
+        `"${path}" is absolute, not a path inside the workspace; the workbench only touches files there: give it relative to ${this.root}`,
+      );
     const absolute = resolve(this.root, path);
     if (!isInsideOrSame(this.root, absolute) || absolute === this.root) {
       throw new RequestError("forbidden", `"${path}" points outside the workspace ${this.root}`);
@@ -67,7 +78,8 @@ export class WorkspaceFolder {
 
   /** Like resolveReal for an absolute path the host computed (an SDK's out_dir, a run's output folder). */
   async confine(absolute: string, shown: string = absolute): Promise<string> {
-    if (!isInsideOrSame(this.root, resolve(absolute))) throw new RequestError("forbidden", `"${shown}" is outside the workspace ${this.root}`);
+    if (!isInsideOrSame(this.root, resolve(absolute)))
+      throw new RequestError("forbidden", `"${shown}" is outside the workspace ${this.root}`);
     return this.#confined(resolve(absolute), shown);
   }
 
@@ -79,7 +91,10 @@ export class WorkspaceFolder {
       try {
         const real = await realpath(existing);
         if (!isInsideOrSame(root, real)) {
-          throw new RequestError("forbidden", `"${shown}" leads outside the workspace ${this.root} (through a symbolic link to ${real})`);
+          throw new RequestError(
+            "forbidden",
+            `"${shown}" leads outside the workspace ${this.root} (through a symbolic link to ${real})`,
+          );
         }
         return missing === "" ? real : join(real, missing);
       } catch (error) {
@@ -87,8 +102,16 @@ export class WorkspaceFolder {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== "ENOENT") throw fsError(error, shown);
         // A dangling link is not a missing file: writing "to" it would create its target, wherever that is.
-        if (await lstat(existing).then((info) => info.isSymbolicLink(), () => false)) {
-          throw new RequestError("forbidden", `"${shown}" goes through a symbolic link whose target does not exist; the workbench does not create files through links`);
+        if (
+          await lstat(existing).then(
+            (info) => info.isSymbolicLink(),
+            () => false,
+          )
+        ) {
+          throw new RequestError(
+            "forbidden",
+            `"${shown}" goes through a symbolic link whose target does not exist; the workbench does not create files through links`,
+          );
         }
         const parent = dirname(existing);
         if (parent === existing) throw fsError(error, shown);
@@ -137,7 +160,10 @@ export class WorkspaceFolder {
 
   /** True when the file exists. */
   async exists(path: string): Promise<boolean> {
-    return stat(await this.resolveReal(path)).then(() => true, () => false);
+    return stat(await this.resolveReal(path)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Every document in the workspace, newest first, classified by name. */
@@ -177,7 +203,8 @@ function fsError(error: unknown, shown: string): unknown {
 export function classify(path: string): WorkspaceFile["kind"] {
   const lower = path.toLowerCase();
   if (lower.endsWith(".ipynb")) return "notebook";
-  if (/\.(manifest|snakebridge)\.(ya?ml|json)$/.test(lower) || /(^|\/)manifests\/[^/]+\.(ya?ml|json)$/.test(lower)) return "manifest";
+  if (/\.(manifest|snakebridge)\.(ya?ml|json)$/.test(lower) || /(^|\/)manifests\/[^/]+\.(ya?ml|json)$/.test(lower))
+    return "manifest";
   if (/\.run\.(ya?ml|json)$/.test(lower) || /(^|\/)runs?\/[^/]+\.(ya?ml|json)$/.test(lower)) return "run-config";
   return "other";
 }

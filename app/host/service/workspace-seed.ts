@@ -2,7 +2,12 @@
 // CPU training example with its data (so the Training view has a run to start in one click).
 import type { NotebookDocument } from "../../api/workbench-api.js";
 import { serializeNotebook } from "./ipynb.js";
-import { EXAMPLE_DATASET_PATH, EXAMPLE_RUN_CONFIG, EXAMPLE_RUN_CONFIG_PATH, exampleDataset } from "./training-example.js";
+import {
+  EXAMPLE_DATASET_PATH,
+  EXAMPLE_RUN_CONFIG,
+  EXAMPLE_RUN_CONFIG_PATH,
+  exampleDataset,
+} from "./training-example.js";
 import type { WorkspaceFolder } from "./workspace-folder.js";
 
 /** Where the example manifest lives; its SDK is generated to generated/stdlib (relative to the manifest). */
@@ -28,14 +33,25 @@ integrations:
 `;
 
 function exampleNotebook(): NotebookDocument {
-  const cell = (id: string, language: "python" | "typescript" | "markdown", source: string): NotebookDocument["cells"][number] =>
-    ({ id, language, source, executionCount: null, outputs: [] });
+  const cell = (
+    id: string,
+    language: "python" | "typescript" | "markdown",
+    source: string,
+  ): NotebookDocument["cells"][number] => ({ id, language, source, executionCount: null, outputs: [] });
   return {
     metadata: {},
     cells: [
-      cell("about", "markdown", "# Welcome\n\nPython and TypeScript cells share **one scope**: TypeScript reads Python as `await py.x`, " +
-        "and Python reads TypeScript's plain values as `ts[\"x\"]`. Run the cells in order with **Run All**."),
-      cell("intro", "python", "# Python cells run in a worker process; the last expression is shown.\nimport numpy as np\nvalues = np.linspace(0, 1, 5)\nvalues"),
+      cell(
+        "about",
+        "markdown",
+        "# Welcome\n\nPython and TypeScript cells share **one scope**: TypeScript reads Python as `await py.x`, " +
+          'and Python reads TypeScript\'s plain values as `ts["x"]`. Run the cells in order with **Run All**.',
+      ),
+      cell(
+        "intro",
+        "python",
+        "# Python cells run in a worker process; the last expression is shown.\nimport numpy as np\nvalues = np.linspace(0, 1, 5)\nvalues",
+      ),
       cell("print", "python", "for i in range(3):\n    print('step', i)"),
       cell(
         "typescript",
@@ -46,12 +62,16 @@ function exampleNotebook(): NotebookDocument {
           "console.log('norm of values', norm);\n" +
           "scale * norm",
       ),
-      cell("snapshot", "python", "# `ts` is a snapshot of TypeScript's plain top-level values, taken before this cell ran.\nts['scale'] * values"),
+      cell(
+        "snapshot",
+        "python",
+        "# `ts` is a snapshot of TypeScript's plain top-level values, taken before this cell ran.\nts['scale'] * values",
+      ),
       cell(
         "sdk",
         "markdown",
         "Typed SDKs: generate `manifests/stdlib.manifest.yaml` (Manifests view → Generate), then import it in a TypeScript cell:\n\n" +
-          "```\nimport { stdlib } from \"./manifests/generated/stdlib/index.js\";\nawait stdlib.statistics.mean([1, 2, 3, 4])\n```",
+          '```\nimport { stdlib } from "./manifests/generated/stdlib/index.js";\nawait stdlib.statistics.mean([1, 2, 3, 4])\n```',
       ),
     ],
   };
@@ -61,8 +81,10 @@ function exampleNotebook(): NotebookDocument {
 export async function seedWorkspace(workspace: WorkspaceFolder): Promise<void> {
   if (await workspace.exists(SEEDED_MARKER)) return;
   if (!(await workspace.exists(EXAMPLE_MANIFEST_PATH))) await workspace.write(EXAMPLE_MANIFEST_PATH, EXAMPLE_MANIFEST);
-  if (!(await workspace.exists(EXAMPLE_NOTEBOOK_PATH))) await workspace.write(EXAMPLE_NOTEBOOK_PATH, serializeNotebook(exampleNotebook()));
-  if (!(await workspace.exists(EXAMPLE_RUN_CONFIG_PATH))) await workspace.write(EXAMPLE_RUN_CONFIG_PATH, EXAMPLE_RUN_CONFIG);
+  if (!(await workspace.exists(EXAMPLE_NOTEBOOK_PATH)))
+    await workspace.write(EXAMPLE_NOTEBOOK_PATH, serializeNotebook(exampleNotebook()));
+  if (!(await workspace.exists(EXAMPLE_RUN_CONFIG_PATH)))
+    await workspace.write(EXAMPLE_RUN_CONFIG_PATH, EXAMPLE_RUN_CONFIG);
   if (!(await workspace.exists(EXAMPLE_DATASET_PATH))) await workspace.write(EXAMPLE_DATASET_PATH, exampleDataset());
   await workspace.write(SEEDED_MARKER, `${new Date().toISOString()}\n`);
 }

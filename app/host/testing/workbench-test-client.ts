@@ -67,11 +67,17 @@ export class WorkbenchTestClient {
 
   /** Payloads of every `event` received so far. */
   payloads<E extends EventName>(event: E): WorkbenchEvents[E][] {
-    return this.events.flatMap((m) => (m.kind === "event" && m.event === event ? [m.payload as WorkbenchEvents[E]] : []));
+    return this.events.flatMap((m) =>
+      m.kind === "event" && m.event === event ? [m.payload as WorkbenchEvents[E]] : [],
+    );
   }
 
   /** Waits until an `event` payload satisfies `predicate` (already received ones count). */
-  waitForEvent<E extends EventName>(event: E, predicate: (payload: WorkbenchEvents[E]) => boolean, timeoutMs = 20_000): Promise<WorkbenchEvents[E]> {
+  waitForEvent<E extends EventName>(
+    event: E,
+    predicate: (payload: WorkbenchEvents[E]) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<WorkbenchEvents[E]> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const found = this.payloads(event).find(predicate);
@@ -84,7 +90,11 @@ export class WorkbenchTestClient {
       const wake = (): void => void check();
       const timer = setTimeout(() => {
         this.#waiters.delete(wake);
-        reject(new Error(`no matching "${event}" event within ${timeoutMs} ms (got ${this.payloads(event).length} of that kind)`));
+        reject(
+          new Error(
+            `no matching "${event}" event within ${timeoutMs} ms (got ${this.payloads(event).length} of that kind)`,
+          ),
+        );
       }, timeoutMs);
       this.#waiters.add(wake);
       check();

@@ -9,7 +9,10 @@ export class ClientConnection {
   readonly #unsubscribe: () => void;
   #closed = false;
 
-  constructor(private readonly service: WorkbenchService, private readonly send: (message: ServerMessage) => void) {
+  constructor(
+    private readonly service: WorkbenchService,
+    private readonly send: (message: ServerMessage) => void,
+  ) {
     this.#unsubscribe = service.events.on((event) => this.#deliver({ kind: "event", ...event } as ServerMessage));
   }
 
@@ -18,7 +21,15 @@ export class ClientConnection {
     if (this.#closed) return;
     if (!isClientMessage(message)) {
       const id = message !== null && typeof message === "object" ? (message as { id?: unknown }).id : undefined;
-      if (typeof id === "number") this.#deliver({ kind: "error", id, error: { code: "bad_request", message: "malformed message: expected {kind: \"request\", id, method, params} or {kind: \"cancel\", id}" } });
+      if (typeof id === "number")
+        this.#deliver({
+          kind: "error",
+          id,
+          error: {
+            code: "bad_request",
+            message: 'malformed message: expected {kind: "request", id, method, params} or {kind: "cancel", id}',
+          },
+        });
       else console.error("snakebridge host: dropped a malformed client message without an id");
       return;
     }
@@ -31,7 +42,11 @@ export class ClientConnection {
 
   async #run(id: number, method: unknown, params: unknown): Promise<void> {
     if (this.#inFlight.has(id)) {
-      this.#deliver({ kind: "error", id, error: { code: "bad_request", message: `request id ${id} is already in flight` } });
+      this.#deliver({
+        kind: "error",
+        id,
+        error: { code: "bad_request", message: `request id ${id} is already in flight` },
+      });
       return;
     }
     const controller = new AbortController();

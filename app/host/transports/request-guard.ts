@@ -107,7 +107,9 @@ export function normalizeOrigin(value: string): string {
     throw new Error(`"${value}" is not an origin; write it as scheme://host[:port], e.g. https://gpu-box.example:8443`);
   }
   if (url.origin === "null" || url.pathname.length > 1 || url.search || url.hash || url.username) {
-    throw new Error(`"${value}" is not an origin; write it as scheme://host[:port] with no path, e.g. https://gpu-box.example:8443`);
+    throw new Error(
+      `"${value}" is not an origin; write it as scheme://host[:port] with no path, e.g. https://gpu-box.example:8443`,
+    );
   }
   return url.origin.toLowerCase();
 }

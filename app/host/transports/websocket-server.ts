@@ -41,7 +41,13 @@ interface Refusal {
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 408: "Request Timeout", 426: "Upgrade Required", 431: "Request Header Fields Too Large",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  408: "Request Timeout",
+  426: "Upgrade Required",
+  431: "Request Header Fields Too Large",
 };
 
 /** A WebSocket key is 16 random bytes in base64. */
@@ -102,7 +108,13 @@ export class WorkbenchWebServer {
     const port = (http.address() as AddressInfo).port;
     let guard: RequestGuard;
     try {
-      guard = new RequestGuard({ host, port, token, allowHosts: options.allowHosts ?? [], allowOrigins: options.allowOrigins ?? [] });
+      guard = new RequestGuard({
+        host,
+        port,
+        token,
+        allowHosts: options.allowHosts ?? [],
+        allowOrigins: options.allowOrigins ?? [],
+      });
     } catch (error) {
       http.close();
       throw error;
@@ -125,23 +137,39 @@ export class WorkbenchWebServer {
   /** Host and Origin checks shared by page requests and socket upgrades; undefined when they pass. */
   #screen(request: IncomingMessage): Refusal | undefined {
     if (!this.guard.hostAllowed(request.headers)) {
-      return { status: 403, message: `403: this workbench does not answer to the host name "${String(request.headers.host ?? "")}". Open the address \`snakebridge serve\` printed, or start it with --allow-host NAME.` };
+      return {
+        status: 403,
+        message: `403: this workbench does not answer to the host name "${String(request.headers.host ?? "")}". Open the address \`snakebridge serve\` printed, or start it with --allow-host NAME.`,
+      };
     }
     if (this.guard.origin(request.headers) === "refused") {
-      return { status: 403, message: `403: requests from the origin "${String(request.headers.origin)}" are refused. Use the workbench's own page, or start it with --allow-origin ORIGIN.` };
+      return {
+        status: 403,
+        message: `403: requests from the origin "${String(request.headers.origin)}" are refused. Use the workbench's own page, or start it with --allow-origin ORIGIN.`,
+      };
     }
     return undefined;
   }
 
   async #serveHttp(request: IncomingMessage, response: ServerResponse, rendererDir: string): Promise<void> {
-    const refused = this.#screen(request) ?? (request.method === "GET" || request.method === "HEAD" ? undefined : { status: 405, message: "405: only GET and HEAD", headers: { Allow: "GET, HEAD" } });
+    const refused =
+      this.#screen(request) ??
+      (request.method === "GET" || request.method === "HEAD"
+        ? undefined
+        : { status: 405, message: "405: only GET and HEAD", headers: { Allow: "GET, HEAD" } });
     if (refused) return void replyText(response, refused);
     // The socket's origin as this page was addressed (127.0.0.1, localhost, an allowed name).
-    response.setHeader("Content-Security-Policy", securityHeaders(`ws://${String(request.headers.host)}`)["Content-Security-Policy"]!);
+    response.setHeader(
+      "Content-Security-Policy",
+      securityHeaders(`ws://${String(request.headers.host)}`)["Content-Security-Policy"]!,
+    );
     const target = parseTarget(request.url);
-    if (!target) return void replyText(response, { status: 400, message: "400: the request path is not a valid URL path" });
-    if (target.path === SOCKET_PATH) return void replyText(response, { status: 426, message: "426: this address takes WebSocket connections only" });
-    if (target.path === "/metrics" && this.#metrics) return this.#serveMetrics(request, response, target.query, this.#metrics);
+    if (!target)
+      return void replyText(response, { status: 400, message: "400: the request path is not a valid URL path" });
+    if (target.path === SOCKET_PATH)
+      return void replyText(response, { status: 426, message: "426: this address takes WebSocket connections only" });
+    if (target.path === "/metrics" && this.#metrics)
+      return this.#serveMetrics(request, response, target.query, this.#metrics);
     const file = await resolveStaticFile(rendererDir, target.path);
     // Built assets (scripts, styles, fonts) are public build output; every page needs the token.
     // Decided on the decoded path and the file it names, so no spelling of index.html slips past.
@@ -152,13 +180,18 @@ export class WorkbenchWebServer {
       if (source === null && isPage) {
         return void replyText(response, {
           status: 401,
-          message: "401: this workbench needs its access token. Open the full address that `snakebridge serve` printed (…/?token=…). " +
+          message:
+            "401: this workbench needs its access token. Open the full address that `snakebridge serve` printed (…/?token=…). " +
             "If the workbench restarted, it printed a new address: the old one no longer works.",
         });
       }
       if (source === "query") response.setHeader("Set-Cookie", this.guard.sessionCookie());
     }
-    if (!file && (target.path === "/" || target.path === "/index.html") && !existsSync(join(rendererDir, "index.html"))) {
+    if (
+      !file &&
+      (target.path === "/" || target.path === "/index.html") &&
+      !existsSync(join(rendererDir, "index.html"))
+    ) {
       response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(notBuiltPage(rendererDir));
       return;
     }
@@ -167,12 +200,24 @@ export class WorkbenchWebServer {
   }
 
   /** /metrics: the same token as everything else, from the query, the cookie or Authorization: Bearer. */
-  async #serveMetrics(request: IncomingMessage, response: ServerResponse, query: URLSearchParams, render: () => Promise<MetricsPage>): Promise<void> {
+  async #serveMetrics(
+    request: IncomingMessage,
+    response: ServerResponse,
+    query: URLSearchParams,
+    render: () => Promise<MetricsPage>,
+  ): Promise<void> {
     if (this.guard.tokenSource(request.headers, query) === null) {
-      return void replyText(response, { status: 401, message: "401: /metrics needs the session token (Authorization: Bearer TOKEN, as Prometheus's bearer_token_file sends it)", headers: { "WWW-Authenticate": "Bearer" } });
+      return void replyText(response, {
+        status: 401,
+        message:
+          "401: /metrics needs the session token (Authorization: Bearer TOKEN, as Prometheus's bearer_token_file sends it)",
+        headers: { "WWW-Authenticate": "Bearer" },
+      });
     }
     const page = await render();
-    response.writeHead(200, { "Content-Type": page.contentType, "Cache-Control": "no-store" }).end(request.method === "HEAD" ? undefined : page.body);
+    response
+      .writeHead(200, { "Content-Type": page.contentType, "Cache-Control": "no-store" })
+      .end(request.method === "HEAD" ? undefined : page.body);
   }
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, service: WorkbenchService): void {
@@ -191,12 +236,18 @@ export class WorkbenchWebServer {
     // A browser always sends Origin on a WebSocket; a client without one is not a browser, and a
     // cookie alone (which any program could have copied) does not identify it.
     if (source === "cookie" && this.guard.origin(request.headers) === "absent") {
-      return { status: 401, message: "401: without an Origin header, give the token as ?token= or Authorization: token …" };
+      return {
+        status: 401,
+        message: "401: without an Origin header, give the token as ?token= or Authorization: token …",
+      };
     }
     const { headers } = request;
-    if (String(headers.upgrade).toLowerCase() !== "websocket") return { status: 400, message: "400: Upgrade must be websocket" };
-    if (headers["sec-websocket-version"] !== "13") return { status: 426, message: "426: WebSocket version 13 only", headers: { "Sec-WebSocket-Version": "13" } };
-    if (typeof headers["sec-websocket-key"] !== "string" || !WEBSOCKET_KEY.test(headers["sec-websocket-key"])) return { status: 400, message: "400: invalid Sec-WebSocket-Key" };
+    if (String(headers.upgrade).toLowerCase() !== "websocket")
+      return { status: 400, message: "400: Upgrade must be websocket" };
+    if (headers["sec-websocket-version"] !== "13")
+      return { status: 426, message: "426: WebSocket version 13 only", headers: { "Sec-WebSocket-Version": "13" } };
+    if (typeof headers["sec-websocket-key"] !== "string" || !WEBSOCKET_KEY.test(headers["sec-websocket-key"]))
+      return { status: 400, message: "400: invalid Sec-WebSocket-Key" };
     return undefined;
   }
 
@@ -252,13 +303,25 @@ function parseTarget(raw: string | undefined): { path: string; query: URLSearchP
 }
 
 function replyText(response: ServerResponse, refusal: Refusal): void {
-  response.writeHead(refusal.status, { ...refusal.headers, "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" }).end(refusal.message);
+  response
+    .writeHead(refusal.status, {
+      ...refusal.headers,
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "no-store",
+    })
+    .end(refusal.message);
 }
 
 /** A complete HTTP reply written on a raw socket (refused upgrades, malformed requests). */
 function rawResponse(status: number, message: string, extra: Record<string, string> = {}): string {
   const body = Buffer.from(message, "utf8");
-  const headers = { ...securityHeaders(), ...extra, "Content-Type": "text/plain; charset=utf-8", "Content-Length": String(body.length), Connection: "close" };
+  const headers = {
+    ...securityHeaders(),
+    ...extra,
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": String(body.length),
+    Connection: "close",
+  };
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
   return `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? "Error"}\r\n${lines.join("\r\n")}\r\n\r\n${message}`;
 }

@@ -84,18 +84,31 @@ export async function probeLibraries(python: string, modules: readonly string[])
   try {
     ({ stdout } = await run(python, ["-c", PROBE, ...modules], { timeout: 30_000, encoding: "utf8" }));
   } catch (error) {
-    throw new Error(`Could not run ${python} to look up ${modules.join(", ")}: ${(error as Error).message.split("\n")[0]}. ` +
-      "Check the interpreter path (--python or SNAKEBRIDGE_PYTHON).", { cause: error });
+    throw new Error(
+      `Could not run ${python} to look up ${modules.join(", ")}: ${(error as Error).message.split("\n")[0]}. ` +
+        "Check the interpreter path (--python or SNAKEBRIDGE_PYTHON).",
+      { cause: error },
+    );
   }
   const parsed = JSON.parse(stdout) as ProbeOutput;
-  return Promise.all(modules.map(async (module) => {
-    const info = parsed.modules[module]!;
-    const stamps = await Promise.all([python, ...info.paths].map(async (path) => ({ path, mtimeMs: (await mtimeOf(path)) ?? -1 })));
-    return {
-      module, found: info.found, version: info.version, distribution: info.distribution, stdlib: info.stdlib,
-      pythonExecutable: parsed.executable, pythonVersion: parsed.version, stamps,
-    };
-  }));
+  return Promise.all(
+    modules.map(async (module) => {
+      const info = parsed.modules[module]!;
+      const stamps = await Promise.all(
+        [python, ...info.paths].map(async (path) => ({ path, mtimeMs: (await mtimeOf(path)) ?? -1 })),
+      );
+      return {
+        module,
+        found: info.found,
+        version: info.version,
+        distribution: info.distribution,
+        stdlib: info.stdlib,
+        pythonExecutable: parsed.executable,
+        pythonVersion: parsed.version,
+        stamps,
+      };
+    }),
+  );
 }
 
 /** Remembers identities on disk so a warm lookup costs a few stat() calls instead of starting Python. */

@@ -1,6 +1,11 @@
 // One Python callable → a TypeScript parameter list, the argument packing, a return type and its JSDoc.
 import {
-  ParameterKind, SignatureSource, TypeSource, type FunctionDescriptor, type ParameterDescriptor, type SignatureDescriptor,
+  ParameterKind,
+  SignatureSource,
+  TypeSource,
+  type FunctionDescriptor,
+  type ParameterDescriptor,
+  type SignatureDescriptor,
 } from "../../../proto/generated/snakebridge/v1/describe.js";
 import type { ArrayMode, NamingStyle } from "../manifest/types.js";
 import { summary, type DocBlock } from "./jsdoc.js";
@@ -40,39 +45,71 @@ export interface EmittedCallable {
 /** Where a signature came from, as JSDoc words. */
 export function sourceLabel(source: SignatureSource): string {
   switch (source) {
-    case SignatureSource.SIGNATURE_SOURCE_INSPECT: return "inspect.signature";
-    case SignatureSource.SIGNATURE_SOURCE_TEXT_SIGNATURE: return "__text_signature__";
-    case SignatureSource.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE: return "the docstring's signature line";
-    case SignatureSource.SIGNATURE_SOURCE_NUMPYDOC: return "numpydoc sections";
-    case SignatureSource.SIGNATURE_SOURCE_GOOGLE: return "Google-style docstring sections";
-    case SignatureSource.SIGNATURE_SOURCE_OVERLOAD: return "typing.overload";
-    case SignatureSource.SIGNATURE_SOURCE_STUBS: return "type stubs";
-    default: return "nothing (called as *args, **kwargs)";
+    case SignatureSource.SIGNATURE_SOURCE_INSPECT:
+      return "inspect.signature";
+    case SignatureSource.SIGNATURE_SOURCE_TEXT_SIGNATURE:
+      return "__text_signature__";
+    case SignatureSource.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE:
+      return "the docstring's signature line";
+    case SignatureSource.SIGNATURE_SOURCE_NUMPYDOC:
+      return "numpydoc sections";
+    case SignatureSource.SIGNATURE_SOURCE_GOOGLE:
+      return "Google-style docstring sections";
+    case SignatureSource.SIGNATURE_SOURCE_OVERLOAD:
+      return "typing.overload";
+    case SignatureSource.SIGNATURE_SOURCE_STUBS:
+      return "type stubs";
+    default:
+      return "nothing (called as *args, **kwargs)";
   }
 }
 
 /** True when a signature's full parameter list is known. */
 export function isRecovered(signature: SignatureDescriptor | undefined): boolean {
-  return signature !== undefined && signature.source !== SignatureSource.SIGNATURE_SOURCE_NONE && signature.source !== SignatureSource.SIGNATURE_SOURCE_UNSPECIFIED;
+  return (
+    signature !== undefined &&
+    signature.source !== SignatureSource.SIGNATURE_SOURCE_NONE &&
+    signature.source !== SignatureSource.SIGNATURE_SOURCE_UNSPECIFIED
+  );
 }
 
 /** The (*args, **kwargs) signature used when nothing was recovered. */
 function openSignature(): SignatureDescriptor {
-  const param = (name: string, kind: ParameterKind): ParameterDescriptor => ({ name, kind, type: undefined, hasDefault: false, defaultRepr: "", doc: "", typeSource: TypeSource.TYPE_SOURCE_NONE });
+  const param = (name: string, kind: ParameterKind): ParameterDescriptor => ({
+    name,
+    kind,
+    type: undefined,
+    hasDefault: false,
+    defaultRepr: "",
+    doc: "",
+    typeSource: TypeSource.TYPE_SOURCE_NONE,
+  });
   return {
-    parameters: [param("args", ParameterKind.PARAMETER_KIND_VAR_POSITIONAL), param("kwargs", ParameterKind.PARAMETER_KIND_VAR_KEYWORD)],
-    returns: undefined, source: SignatureSource.SIGNATURE_SOURCE_NONE, text: "(*args, **kwargs)", returnsDoc: "", returnsSource: TypeSource.TYPE_SOURCE_NONE,
+    parameters: [
+      param("args", ParameterKind.PARAMETER_KIND_VAR_POSITIONAL),
+      param("kwargs", ParameterKind.PARAMETER_KIND_VAR_KEYWORD),
+    ],
+    returns: undefined,
+    source: SignatureSource.SIGNATURE_SOURCE_NONE,
+    text: "(*args, **kwargs)",
+    returnsDoc: "",
+    returnsSource: TypeSource.TYPE_SOURCE_NONE,
   };
 }
 
 function isPositional(kind: ParameterKind): boolean {
-  return kind === ParameterKind.PARAMETER_KIND_POSITIONAL_ONLY || kind === ParameterKind.PARAMETER_KIND_POSITIONAL_OR_KEYWORD || kind === ParameterKind.PARAMETER_KIND_UNSPECIFIED;
+  return (
+    kind === ParameterKind.PARAMETER_KIND_POSITIONAL_ONLY ||
+    kind === ParameterKind.PARAMETER_KIND_POSITIONAL_OR_KEYWORD ||
+    kind === ParameterKind.PARAMETER_KIND_UNSPECIFIED
+  );
 }
 
 function paramType(param: ParameterDescriptor, context: TypeMapContext): string {
   const mapped = mapType(param.type, context);
   // A None default means None is accepted, whatever the annotation says.
-  if (param.hasDefault && param.defaultRepr === "None" && mapped !== "unknown" && !mapped.split(" | ").includes("null")) return `${mapped} | null`;
+  if (param.hasDefault && param.defaultRepr === "None" && mapped !== "unknown" && !mapped.split(" | ").includes("null"))
+    return `${mapped} | null`;
   return mapped;
 }
 
@@ -95,18 +132,27 @@ function shapeOf(signature: SignatureDescriptor): string {
 }
 
 /** Emits the TypeScript side of calling `fn`: its first signature is the implementation, further ones TypeScript overloads. */
-export function emitCallable(fn: FunctionDescriptor, pythonPath: string, context: CallableContext, displayName: string, indent = ""): EmittedCallable {
+export function emitCallable(
+  fn: FunctionDescriptor,
+  pythonPath: string,
+  context: CallableContext,
+  displayName: string,
+  indent = "",
+): EmittedCallable {
   const recovered = fn.signatures[0];
-  const signature = recovered && recovered.source !== SignatureSource.SIGNATURE_SOURCE_NONE ? recovered : openSignature();
+  const signature =
+    recovered && recovered.source !== SignatureSource.SIGNATURE_SOURCE_NONE ? recovered : openSignature();
   const main = emitSignature(signature, pythonPath, context, indent);
   const variants = fn.signatures.slice(1);
   // With stubs the general signature comes first, then each stub overload: TypeScript overloads need the same parameter shape.
-  const overloads = variants.length && variants.every((v) => v.source === SignatureSource.SIGNATURE_SOURCE_STUBS && shapeOf(v) === shapeOf(signature))
-    ? variants.map((v) => {
-      const emitted = emitSignature(v, pythonPath, context, indent, true);
-      return { typeParams: emitted.typeParams, parameters: emitted.parameters, returnType: emitted.returnType };
-    })
-    : [];
+  const overloads =
+    variants.length &&
+    variants.every((v) => v.source === SignatureSource.SIGNATURE_SOURCE_STUBS && shapeOf(v) === shapeOf(signature))
+      ? variants.map((v) => {
+          const emitted = emitSignature(v, pythonPath, context, indent, true);
+          return { typeParams: emitted.typeParams, parameters: emitted.parameters, returnType: emitted.returnType };
+        })
+      : [];
   main.doc.summary = summary(fn.doc);
   main.doc.notes.push(`Python: \`${displayName}${signature.text}\` (signature from ${sourceLabel(signature.source)})`);
   if (!overloads.length) for (const variant of variants) main.doc.notes.push(`Also: \`${displayName}${variant.text}\``);
@@ -114,8 +160,14 @@ export function emitCallable(fn: FunctionDescriptor, pythonPath: string, context
 }
 
 /** The TypeVars a signature's parameters still show once mapped (numpy's dtype[_ScalarT] maps to a dtype, dropping _ScalarT). */
-function usedTypeParameters(signature: SignatureDescriptor, base: TypeMapContext): { names: Map<string, string>; declaration: string } {
-  const all = typeParameters(signature.parameters.map((p) => p.type), base);
+function usedTypeParameters(
+  signature: SignatureDescriptor,
+  base: TypeMapContext,
+): { names: Map<string, string>; declaration: string } {
+  const all = typeParameters(
+    signature.parameters.map((p) => p.type),
+    base,
+  );
   if (!all.names.size) return all;
   const shown = signature.parameters.map((p) => mapType(p.type, { ...base, typeParams: all.names })).join(" ");
   const used = signature.parameters.map((p) => p.type).filter((t) => t !== undefined);
@@ -124,9 +176,20 @@ function usedTypeParameters(signature: SignatureDescriptor, base: TypeMapContext
 }
 
 /** One signature's TypeScript; `declaration` writes an overload (optional markers instead of initializers). */
-function emitSignature(signature: SignatureDescriptor, pythonPath: string, context: CallableContext, indent: string, declaration = false): Omit<EmittedCallable, "overloads"> {
+function emitSignature(
+  signature: SignatureDescriptor,
+  pythonPath: string,
+  context: CallableContext,
+  indent: string,
+  declaration = false,
+): Omit<EmittedCallable, "overloads"> {
   const params = context.knownClasses;
-  const base: TypeMapContext = { position: "parameter", arrays: context.arrays, knownClasses: params, ...(context.selfClass ? { selfClass: context.selfClass } : {}) };
+  const base: TypeMapContext = {
+    position: "parameter",
+    arrays: context.arrays,
+    knownClasses: params,
+    ...(context.selfClass ? { selfClass: context.selfClass } : {}),
+  };
   const generics = usedTypeParameters(signature, base);
   const inputs: TypeMapContext = { ...base, typeParams: generics.names };
   const outputs: TypeMapContext = { ...inputs, position: "return" };
@@ -134,7 +197,9 @@ function emitSignature(signature: SignatureDescriptor, pythonPath: string, conte
   const positional = signature.parameters.filter((p) => isPositional(p.kind));
   const varPositional = signature.parameters.find((p) => p.kind === ParameterKind.PARAMETER_KIND_VAR_POSITIONAL);
   // Private keyword-only parameters (`_normalize`) are implementation details; a required one is still exposed.
-  const keywordOnly = signature.parameters.filter((p) => p.kind === ParameterKind.PARAMETER_KIND_KEYWORD_ONLY && (!p.name.startsWith("_") || !p.hasDefault));
+  const keywordOnly = signature.parameters.filter(
+    (p) => p.kind === ParameterKind.PARAMETER_KIND_KEYWORD_ONLY && (!p.name.startsWith("_") || !p.hasDefault),
+  );
   const varKeyword = signature.parameters.find((p) => p.kind === ParameterKind.PARAMETER_KIND_VAR_KEYWORD);
   const hasOptions = keywordOnly.length > 0 || varKeyword !== undefined;
   const optionsRequired = keywordOnly.some((p) => !p.hasDefault);
@@ -146,8 +211,12 @@ function emitSignature(signature: SignatureDescriptor, pythonPath: string, conte
     const name = uniqueName(tsIdentifier(p.name, context.naming), taken);
     const type = paramType(p, inputs);
     // After a required options object TypeScript allows no `?`, so an optional slot says `| undefined`.
-    list.push(p.hasDefault ? (optionsRequired ? `${name}: ${type} | undefined` : `${name}?: ${type}`) : `${name}: ${type}`);
-    slots.push(`{ name: ${JSON.stringify(p.name)}, value: ${name}, positionalOnly: ${p.kind === ParameterKind.PARAMETER_KIND_POSITIONAL_ONLY} }`);
+    list.push(
+      p.hasDefault ? (optionsRequired ? `${name}: ${type} | undefined` : `${name}?: ${type}`) : `${name}: ${type}`,
+    );
+    slots.push(
+      `{ name: ${JSON.stringify(p.name)}, value: ${name}, positionalOnly: ${p.kind === ParameterKind.PARAMETER_KIND_POSITIONAL_ONLY} }`,
+    );
     doc.params.push({ name, text: paramDoc(p) });
   }
   let varArgs = "undefined";
@@ -155,9 +224,20 @@ function emitSignature(signature: SignatureDescriptor, pythonPath: string, conte
     const name = uniqueName(tsIdentifier(varPositional.name, context.naming), taken);
     const element = mapType(varPositional.type, inputs);
     const elementList = /^[\w.<>, ]+$/.test(element) ? `${element}[]` : `(${element})[]`;
-    list.push(hasOptions ? (optionsRequired ? `${name}: ${elementList}` : (declaration ? `${name}?: ${elementList}` : `${name}: ${elementList} = []`)) : `...${name}: ${elementList}`);
+    list.push(
+      hasOptions
+        ? optionsRequired
+          ? `${name}: ${elementList}`
+          : declaration
+            ? `${name}?: ${elementList}`
+            : `${name}: ${elementList} = []`
+        : `...${name}: ${elementList}`,
+    );
     varArgs = name;
-    doc.params.push({ name, text: `${summary(varPositional.doc) || "Extra positional arguments"} (Python *${varPositional.name})` });
+    doc.params.push({
+      name,
+      text: `${summary(varPositional.doc) || "Extra positional arguments"} (Python *${varPositional.name})`,
+    });
   }
   let options = "undefined";
   const renames: string[] = [];
@@ -188,7 +268,11 @@ function emitSignature(signature: SignatureDescriptor, pythonPath: string, conte
   doc.returns = summary(signature.returnsDoc) || undefined;
   const wrapReturn = returnedClass(signature, context);
   return {
-    parameters: list.join(", "), packing, returnType: wrapReturn ?? mapType(signature.returns, outputs),
-    typeParams: generics.declaration, ...(wrapReturn ? { wrapReturn } : {}), doc,
+    parameters: list.join(", "),
+    packing,
+    returnType: wrapReturn ?? mapType(signature.returns, outputs),
+    typeParams: generics.declaration,
+    ...(wrapReturn ? { wrapReturn } : {}),
+    doc,
   };
 }

@@ -40,11 +40,17 @@ export function emitModule(source: ModuleSource): string {
   }
   for (const selected of source.functions) {
     const path = functionPath(selected.module, selected.function);
-    const name = uniqueName(source.names[path] ?? tsIdentifier(selected.function.name, source.context.naming), topLevel);
+    const name = uniqueName(
+      source.names[path] ?? tsIdentifier(selected.function.name, source.context.naming),
+      topLevel,
+    );
     const callable = emitCallable(selected.function, path, source.context, path);
-    const overloads = callable.overloads.map((o) => `export function ${name}${o.typeParams}(${o.parameters}): Promise<${o.returnType}>;\n`).join("");
+    const overloads = callable.overloads
+      .map((o) => `export function ${name}${o.typeParams}(${o.parameters}): Promise<${o.returnType}>;\n`)
+      .join("");
     body.push(
-      renderJsDoc(callable.doc) + overloads +
+      renderJsDoc(callable.doc) +
+        overloads +
         `export async function ${name}${callable.typeParams}(${callable.parameters}): Promise<${callable.returnType}> {\n` +
         `  ${callable.packing}\n` +
         `  ${returnStatement(callable, `activeRuntime().call(${JSON.stringify(path)}, args, kwargs, SETTINGS)`)}\n` +
@@ -80,7 +86,13 @@ function emitClass(source: ModuleSource, selected: SelectedClass, path: string, 
   const cls = selected.class;
   const members = new Set(WRAPPER_MEMBERS);
   const lines: string[] = [];
-  lines.push(renderJsDoc({ summary: summary(cls.doc), params: [], notes: [`Python class \`${path}\`; instances live in a Python worker until release().`] }).trimEnd());
+  lines.push(
+    renderJsDoc({
+      summary: summary(cls.doc),
+      params: [],
+      notes: [`Python class \`${path}\`; instances live in a Python worker until release().`],
+    }).trimEnd(),
+  );
   lines.push(`export class ${name} {`);
   lines.push(`  /** The live Python object this instance stands for. */`);
   lines.push(`  readonly handle: PyHandle;`);
@@ -101,18 +113,26 @@ function emitClass(source: ModuleSource, selected: SelectedClass, path: string, 
     lines.push(renderJsDoc(ctor.doc, "  ").trimEnd());
     lines.push(`  static async create${ctor.typeParams}(${ctor.parameters}): Promise<${name}> {`);
     lines.push(`    ${ctor.packing}`);
-    lines.push(`    return new ${name}(await activeRuntime().construct(${JSON.stringify(path)}, args, kwargs, SETTINGS));`);
+    lines.push(
+      `    return new ${name}(await activeRuntime().construct(${JSON.stringify(path)}, args, kwargs, SETTINGS));`,
+    );
     lines.push(`  }`);
     lines.push("");
   }
   for (const method of selected.methods) {
-    const memberName = uniqueName(source.names[`${path}.${method.name}`] ?? tsIdentifier(method.name, source.context.naming), members);
+    const memberName = uniqueName(
+      source.names[`${path}.${method.name}`] ?? tsIdentifier(method.name, source.context.naming),
+      members,
+    );
     const methodPath = `${path}.${method.name}`;
     const emitted = emitCallable(method, methodPath, { ...source.context, selfClass: path }, methodPath, "  ");
     lines.push(renderJsDoc(emitted.doc, "  ").trimEnd());
     const modifier = isStatic(method) ? "static " : "";
-    for (const o of emitted.overloads) lines.push(`  ${modifier}${memberName}${o.typeParams}(${o.parameters}): Promise<${o.returnType}>;`);
-    lines.push(`  ${modifier}async ${memberName}${emitted.typeParams}(${emitted.parameters}): Promise<${emitted.returnType}> {`);
+    for (const o of emitted.overloads)
+      lines.push(`  ${modifier}${memberName}${o.typeParams}(${o.parameters}): Promise<${o.returnType}>;`);
+    lines.push(
+      `  ${modifier}async ${memberName}${emitted.typeParams}(${emitted.parameters}): Promise<${emitted.returnType}> {`,
+    );
     lines.push(`    ${emitted.packing}`);
     // Class and static methods need no instance: called by their dotted path.
     const call = isStatic(method)

@@ -3,7 +3,11 @@
 /** The first paragraph of a docstring, unwrapped to one line. */
 export function summary(doc: string): string {
   const paragraph = doc.trim().split(/\n\s*\n/)[0] ?? "";
-  return paragraph.split("\n").map((l) => l.trim()).join(" ").trim();
+  return paragraph
+    .split("\n")
+    .map((l) => l.trim())
+    .join(" ")
+    .trim();
 }
 
 function safe(text: string): string {

@@ -64,12 +64,16 @@ export function mapType(expr: TypeExpr | undefined, context: TypeMapContext): st
     case "Sequence":
     case "Iterable":
       // Arrays cross as lists; a parameter only reads them, a result is a fresh list.
-      return context.position === "parameter" ? readonlyArrayOf(mapArg(expr, 0, context)) : iterableResult(expr, context);
+      return context.position === "parameter"
+        ? readonlyArrayOf(mapArg(expr, 0, context))
+        : iterableResult(expr, context);
     case "Iterator":
       // Iterators and generators are live Python objects: they come back as handles.
       return context.position === "parameter" ? readonlyArrayOf(mapArg(expr, 0, context)) : "PyHandle";
     case "set":
-      return context.position === "parameter" ? `ReadonlySet<${mapArg(expr, 0, context)}>` : `Set<${mapArg(expr, 0, context)}>`;
+      return context.position === "parameter"
+        ? `ReadonlySet<${mapArg(expr, 0, context)}>`
+        : `Set<${mapArg(expr, 0, context)}>`;
     case "tuple":
       return mapTuple(expr, context);
     case "dict":
@@ -161,7 +165,11 @@ function mapTypedDict(expr: TypeExpr, context: TypeMapContext): string {
 }
 
 /** The TypeScript type parameter list for the TypeVars a signature's parameters use, e.g. "<T, AnyStr extends string | Uint8Array>". */
-export function typeParameters(exprs: readonly (TypeExpr | undefined)[], context: TypeMapContext, keep: (tsName: string) => boolean = () => true): { names: Map<string, string>; declaration: string } {
+export function typeParameters(
+  exprs: readonly (TypeExpr | undefined)[],
+  context: TypeMapContext,
+  keep: (tsName: string) => boolean = () => true,
+): { names: Map<string, string>; declaration: string } {
   const found = new Map<string, TypeExpr>();
   const visit = (expr: TypeExpr | undefined): void => {
     if (expr === undefined) return;
@@ -213,7 +221,17 @@ function mapDict(expr: TypeExpr, context: TypeMapContext): string {
 }
 
 /** What ArrayLike already accepts, so a union with it need not list them. */
-const IN_ARRAY_LIKE = new Set(["NDArray", "number", "bigint", "boolean", "true", "false", "NestedArray", "readonly number[]", "number[]"]);
+const IN_ARRAY_LIKE = new Set([
+  "NDArray",
+  "number",
+  "bigint",
+  "boolean",
+  "true",
+  "false",
+  "NestedArray",
+  "readonly number[]",
+  "number[]",
+]);
 
 /** Joins member types, flattening nested unions, dropping duplicates; unknown absorbs everything. */
 function union(members: readonly string[]): string {
@@ -222,7 +240,8 @@ function union(members: readonly string[]): string {
     if (member === "unknown") return "unknown";
     for (const part of splitTopLevelUnion(member)) if (!seen.includes(part)) seen.push(part);
   }
-  if (seen.includes("true") && seen.includes("false")) seen = [...seen.filter((m) => m !== "true" && m !== "false"), "boolean"];
+  if (seen.includes("true") && seen.includes("false"))
+    seen = [...seen.filter((m) => m !== "true" && m !== "false"), "boolean"];
   if (seen.includes("boolean")) seen = seen.filter((m) => m !== "true" && m !== "false");
   if (seen.includes("ArrayLike")) seen = seen.filter((m) => m === "ArrayLike" || !IN_ARRAY_LIKE.has(m));
   return seen.length === 0 ? "never" : seen.join(" | ");

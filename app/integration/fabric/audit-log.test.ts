@@ -6,11 +6,20 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AuditLog, GENESIS_HASH, verifyAuditLog, verifyAuditText, type AuditEvent } from "./audit-log.js";
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), "sb-audit-")); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sb-audit-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 const event = (target: string, outcome = "ok"): AuditEvent => ({
-  target, kind: "function", session: "", durationMs: 0.25, outcome, argsSha256: "a".repeat(64),
+  target,
+  kind: "function",
+  session: "",
+  durationMs: 0.25,
+  outcome,
+  argsSha256: "a".repeat(64),
 });
 
 async function writeLog(file: string, n: number): Promise<void> {
@@ -23,7 +32,10 @@ describe("audit log", () => {
   it("chains each record to the one before and verifies", async () => {
     const file = join(dir, "audit.jsonl");
     await writeLog(file, 5);
-    const lines = (await readFile(file, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { seq: number; prev: string; hash: string; target: string });
+    const lines = (await readFile(file, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { seq: number; prev: string; hash: string; target: string });
     expect(lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(lines[0]!.prev).toBe(GENESIS_HASH);
     for (let i = 1; i < lines.length; i++) expect(lines[i]!.prev).toBe(lines[i - 1]!.hash);
@@ -36,7 +48,18 @@ describe("audit log", () => {
     log.append({ ...event("client.query"), argsSha256: "b".repeat(64) });
     await log.close();
     const record = JSON.parse((await readFile(file, "utf8")).trim()) as Record<string, unknown>;
-    expect(Object.keys(record).sort()).toEqual(["args_sha256", "duration_ms", "hash", "kind", "outcome", "prev", "seq", "session", "target", "time"]);
+    expect(Object.keys(record).sort()).toEqual([
+      "args_sha256",
+      "duration_ms",
+      "hash",
+      "kind",
+      "outcome",
+      "prev",
+      "seq",
+      "session",
+      "target",
+      "time",
+    ]);
   });
 
   it("continues the chain when reopened (a second run appends)", async () => {

@@ -39,8 +39,17 @@ const RECORD_KEYS = 10;
 
 /** The fields the hash covers, in a fixed order (so the hash never depends on how a line was parsed). */
 export function recordBody(record: Omit<AuditRecord, "hash">): string {
-  return JSON.stringify([record.seq, record.time, record.target, record.kind, record.session, record.duration_ms,
-    record.outcome, record.args_sha256, record.prev]);
+  return JSON.stringify([
+    record.seq,
+    record.time,
+    record.target,
+    record.kind,
+    record.session,
+    record.duration_ms,
+    record.outcome,
+    record.args_sha256,
+    record.prev,
+  ]);
 }
 
 /** The hash of a record: sha256 over its body, which includes the previous record's hash. */
@@ -63,8 +72,10 @@ async function chainTail(file: string): Promise<{ seq: number; hash: string }> {
     throw new Error(`Cannot read the audit log ${file}: ${(error as Error).message}`, { cause: error });
   }
   if (text.length > 0 && !text.endsWith("\n")) {
-    throw new Error(`The audit log ${file} ends with an incomplete line (a crash mid-write, or tampering). ` +
-      "Run `snakebridge audit verify` on it, move it aside, and start a new log.");
+    throw new Error(
+      `The audit log ${file} ends with an incomplete line (a crash mid-write, or tampering). ` +
+        "Run `snakebridge audit verify` on it, move it aside, and start a new log.",
+    );
   }
   const lines = text.split("\n").filter((l) => l.length > 0);
   const last = lines[lines.length - 1];
@@ -97,7 +108,9 @@ async function lockLog(file: string): Promise<string> {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number((await readFile(lock, "utf8").catch(() => "")).trim());
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw new Error(`The audit log ${file} is being written by process ${owner}; each process needs its own log (--audit FILE).`);
+        throw new Error(
+          `The audit log ${file} is being written by process ${owner}; each process needs its own log (--audit FILE).`,
+        );
       }
       await rm(lock, { force: true });
     }
@@ -147,7 +160,10 @@ export class AuditLog {
     if (this.#failure) throw this.#failure;
     if (this.#closed) throw new Error(`the audit log ${this.file} is closed`);
     this.#pending.push(event.time === undefined ? { ...event, time: Date.now() } : event);
-    this.#timer ??= setTimeout(() => { this.#timer = undefined; void this.flush(); }, this.flushIntervalMs);
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      void this.flush();
+    }, this.flushIntervalMs);
   }
 
   /** Chains one event: its record, now linked to the previous one. */
@@ -171,7 +187,10 @@ export class AuditLog {
 
   /** Hashes, writes and fsyncs everything appended so far. */
   flush(): Promise<void> {
-    if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
     const events = this.#pending;
     this.#pending = [];
     if (events.length === 0) return this.#writing;
@@ -186,8 +205,11 @@ export class AuditLog {
         await this.handle.write(lines.join(""));
         await this.handle.sync();
       } catch (error) {
-        this.#failure = new Error(`Writing the audit log ${this.file} failed: ${(error as Error).message}. ` +
-          "Calls are refused until the log is writable again (check disk space and permissions).", { cause: error });
+        this.#failure = new Error(
+          `Writing the audit log ${this.file} failed: ${(error as Error).message}. ` +
+            "Calls are refused until the log is writable again (check disk space and permissions).",
+          { cause: error },
+        );
       }
     });
     return this.#writing;
@@ -218,7 +240,12 @@ export function verifyAuditText(text: string): AuditVerification {
   const lines = text.split("\n");
   const complete = text.endsWith("\n") || text.length === 0;
   if (!complete) {
-    return { ok: false, records: lines.length - 1, line: lines.length, problem: "the last line is incomplete (no newline): a crash mid-write or a truncated file" };
+    return {
+      ok: false,
+      records: lines.length - 1,
+      line: lines.length,
+      problem: "the last line is incomplete (no newline): a crash mid-write or a truncated file",
+    };
   }
   let prev = GENESIS_HASH;
   let seq = 0;
@@ -231,10 +258,16 @@ export function verifyAuditText(text: string): AuditVerification {
     } catch {
       return fail("not valid JSON");
     }
-    if (typeof record !== "object" || record === null || typeof record.hash !== "string") return fail("not an audit record");
-    if (Object.keys(record).length !== RECORD_KEYS) return fail("it has fields an audit record does not have (the line was edited)");
-    if (record.seq !== seq + 1) return fail(`sequence number ${String(record.seq)} where ${seq + 1} was expected (a line was removed or inserted)`);
-    if (record.prev !== prev) return fail("its prev hash does not match the line before (a line was removed, inserted or edited)");
+    if (typeof record !== "object" || record === null || typeof record.hash !== "string")
+      return fail("not an audit record");
+    if (Object.keys(record).length !== RECORD_KEYS)
+      return fail("it has fields an audit record does not have (the line was edited)");
+    if (record.seq !== seq + 1)
+      return fail(
+        `sequence number ${String(record.seq)} where ${seq + 1} was expected (a line was removed or inserted)`,
+      );
+    if (record.prev !== prev)
+      return fail("its prev hash does not match the line before (a line was removed, inserted or edited)");
     const { hash, ...body } = record;
     if (recordHash(body) !== hash) return fail("its content does not match its hash (the line was edited)");
     prev = hash;

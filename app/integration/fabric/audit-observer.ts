@@ -24,7 +24,11 @@ export function fanOut(observers: readonly (CallObserver | undefined)[]): CallOb
   const present = observers.filter((o): o is CallObserver => o !== undefined);
   if (present.length <= 1) return present[0];
   return {
-    onCallEnd: (record) => { for (const o of present) o.onCallEnd(record); },
-    onStreamItem: (target) => { for (const o of present) o.onStreamItem?.(target); },
+    onCallEnd: (record) => {
+      for (const o of present) o.onCallEnd(record);
+    },
+    onStreamItem: (target) => {
+      for (const o of present) o.onStreamItem?.(target);
+    },
   };
 }

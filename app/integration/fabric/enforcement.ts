@@ -49,7 +49,11 @@ export async function startEnforcement(options: EnforcementOptions): Promise<Enf
   const secrets = new SecretBindings(manifests);
   const bind = secrets.empty ? undefined : secrets;
   return {
-    manifests, policy, audit, observer, bind,
+    manifests,
+    policy,
+    audit,
+    observer,
+    bind,
     bridgeOptions: { allow: policy, observer, ...(bind === undefined ? {} : { bind }) },
     close: () => audit.close(),
   };

@@ -28,7 +28,11 @@ describe("environment.limits", () => {
       integration("json", '{ requirements: ["six==1.16.0"], limits: { memory_mb: 512, mechanism: watchdog } }') +
         integration("pickle", '{ requirements: ["six==1.17.0"] }'),
     );
-    const [limited, plain] = environmentsOf([await loadManifest(file)], "/usr/bin/python3", join(tmpdir(), "sb-envs-unused"));
+    const [limited, plain] = environmentsOf(
+      [await loadManifest(file)],
+      "/usr/bin/python3",
+      join(tmpdir(), "sb-envs-unused"),
+    );
     expect(limited?.limits).toEqual({ memoryBytes: 512 * 2 ** 20, mechanism: "watchdog" });
     expect(plain?.limits).toBeUndefined();
     const hostDefaults = { poolSize: 1, pool: { limits: { memoryBytes: 2 ** 30 }, queueTimeoutMs: 1_000 } };
@@ -45,7 +49,9 @@ describe("environment.limits", () => {
         integration("pickle", '{ requirements: ["six==1.16.0"], limits: { memory_mb: 256 } }'),
     );
     const manifest = await loadManifest(file);
-    expect(() => environmentsOf([manifest], "/usr/bin/python3")).toThrow(/shares its environment with json but sets other limits/);
+    expect(() => environmentsOf([manifest], "/usr/bin/python3")).toThrow(
+      /shares its environment with json but sets other limits/,
+    );
   });
 
   it("rejects limits the schema does not allow, at their line", async () => {

@@ -50,13 +50,23 @@ function venvPython(dir: string): string {
 }
 
 /** Every distinct environment the manifests declare (integrations without one use the workbench's interpreter). */
-export function environmentsOf(manifests: readonly LoadedManifest[], baseInterpreter: string, root = environmentsRoot()): PlannedEnvironment[] {
+export function environmentsOf(
+  manifests: readonly LoadedManifest[],
+  baseInterpreter: string,
+  root = environmentsRoot(),
+): PlannedEnvironment[] {
   const byKey = new Map<string, PlannedEnvironment>();
   for (const loaded of manifests) {
     for (const spec of loaded.spec.integrations) {
       if (spec.environment === undefined) continue;
-      const normalized = { python: spec.environment.python ?? "", requirements: [...new Set(spec.environment.requirements ?? [])].sort() };
-      const key = createHash("sha256").update(JSON.stringify([normalized, baseInterpreter])).digest("hex").slice(0, 16);
+      const normalized = {
+        python: spec.environment.python ?? "",
+        requirements: [...new Set(spec.environment.requirements ?? [])].sort(),
+      };
+      const key = createHash("sha256")
+        .update(JSON.stringify([normalized, baseInterpreter]))
+        .digest("hex")
+        .slice(0, 16);
       let env = byKey.get(key);
       if (env === undefined) {
         const dir = join(root, key);
@@ -96,25 +106,45 @@ export function bridgeOptionsFor(env: PlannedEnvironment, options: BridgeOptions
 }
 
 /** The environment an integration's target runs in (by its module), or undefined for the default pool. */
-export function environmentFor(environments: readonly PlannedEnvironment[], target: string): PlannedEnvironment | undefined {
-  return environments.find((env) => env.integrations.some((i) => target === i.module || target.startsWith(`${i.module}.`)));
+export function environmentFor(
+  environments: readonly PlannedEnvironment[],
+  target: string,
+): PlannedEnvironment | undefined {
+  return environments.find((env) =>
+    env.integrations.some((i) => target === i.module || target.startsWith(`${i.module}.`)),
+  );
 }
 
 /** True once `env sync` has built this environment. */
 export async function isSynced(env: PlannedEnvironment): Promise<boolean> {
   try {
-    return (JSON.parse(await readFile(join(env.dir, MARKER), "utf8")) as { key?: string }).key === env.key && existsSync(env.python);
+    return (
+      (JSON.parse(await readFile(join(env.dir, MARKER), "utf8")) as { key?: string }).key === env.key &&
+      existsSync(env.python)
+    );
   } catch {
     return false;
   }
 }
 
-interface RunResult { code: number; output: string }
+interface RunResult {
+  code: number;
+  output: string;
+}
 
 /** Runs a command, streaming its output lines to `onLine`; never throws for a non-zero exit. */
-function run(command: string, args: readonly string[], onLine: (line: string) => void, signal?: AbortSignal): Promise<RunResult> {
+function run(
+  command: string,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}), env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PYTHONNOUSERSITE: "1" } });
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(signal ? { signal } : {}),
+      env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: "1", PYTHONNOUSERSITE: "1" },
+    });
     let output = "";
     let partial = "";
     const take = (chunk: Buffer): void => {
@@ -133,7 +163,8 @@ function run(command: string, args: readonly string[], onLine: (line: string) =>
 
 async function pythonJson<T>(python: string, code: string): Promise<T> {
   const result = await run(python, ["-c", code], () => undefined);
-  if (result.code !== 0) throw new EnvironmentError(`${python} failed: ${result.output.trim().split("\n").slice(-3).join(" ")}`);
+  if (result.code !== 0)
+    throw new EnvironmentError(`${python} failed: ${result.output.trim().split("\n").slice(-3).join(" ")}`);
   return JSON.parse(result.output.trim().split("\n").pop() ?? "null") as T;
 }
 
@@ -158,11 +189,16 @@ export async function workerRequirements(): Promise<Map<string, string>> {
  * The requirements to install: those naming a worker package are checked against the version the worker
  * runs with (refused when they exclude it, dropped when it satisfies them); the rest go to pip as written.
  */
-export async function installableRequirements(requirements: readonly string[], baseInterpreter: string): Promise<string[]> {
+export async function installableRequirements(
+  requirements: readonly string[],
+  baseInterpreter: string,
+): Promise<string[]> {
   const worker = await workerRequirements();
   const names = [...worker.keys()];
-  const installed = await pythonJson<Record<string, string | null>>(baseInterpreter,
-    `import json, importlib.metadata as m\nout = {}\nfor n in ${JSON.stringify(names)}:\n    try: out[n] = m.version(n)\n    except Exception: out[n] = None\nprint(json.dumps(out))`);
+  const installed = await pythonJson<Record<string, string | null>>(
+    baseInterpreter,
+    `import json, importlib.metadata as m\nout = {}\nfor n in ${JSON.stringify(names)}:\n    try: out[n] = m.version(n)\n    except Exception: out[n] = None\nprint(json.dumps(out))`,
+  );
   const keep: string[] = [];
   for (const requirement of requirements) {
     const match = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*([^;]*)/.exec(requirement);
@@ -174,9 +210,11 @@ export async function installableRequirements(requirements: readonly string[], b
     const constraint = match![3]!.trim();
     const version = installed[name];
     if (constraint === "" || (version && satisfies(version, constraint))) continue; // the shared worker layer provides it
-    throw new EnvironmentError(`The requirement "${requirement}" conflicts with the worker's own ${name}${worker.get(name) ? ` ${worker.get(name)}` : ""}` +
-      ` (${version ?? "not installed"} in ${baseInterpreter}): workers need it to talk to the host. Remove it from environment.requirements` +
-      `${constraint ? `, or widen it to accept ${version ?? "the worker's version"}` : ""}.`);
+    throw new EnvironmentError(
+      `The requirement "${requirement}" conflicts with the worker's own ${name}${worker.get(name) ? ` ${worker.get(name)}` : ""}` +
+        ` (${version ?? "not installed"} in ${baseInterpreter}): workers need it to talk to the host. Remove it from environment.requirements` +
+        `${constraint ? `, or widen it to accept ${version ?? "the worker's version"}` : ""}.`,
+    );
   }
   return keep;
 }
@@ -206,24 +244,35 @@ const STEPS = 4;
 
 /** Builds (or confirms) one environment: venv, link to the worker runtime, requirements, import check. */
 export async function syncEnvironment(env: PlannedEnvironment, options: SyncOptions): Promise<"built" | "current"> {
-  const progress = (step: number, message: string): void => options.onProgress?.({ env: env.key, step, steps: STEPS, message });
-  if (!options.force && await isSynced(env)) {
+  const progress = (step: number, message: string): void =>
+    options.onProgress?.({ env: env.key, step, steps: STEPS, message });
+  if (!options.force && (await isSynced(env))) {
     progress(STEPS, "up to date");
     return "current";
   }
-  const base = await pythonJson<{ version: string; site: string[] }>(options.baseInterpreter,
-    "import json, site, sys\nprint(json.dumps({'version': '%d.%d.%d' % sys.version_info[:3], 'site': site.getsitepackages()}))");
+  const base = await pythonJson<{ version: string; site: string[] }>(
+    options.baseInterpreter,
+    "import json, site, sys\nprint(json.dumps({'version': '%d.%d.%d' % sys.version_info[:3], 'site': site.getsitepackages()}))",
+  );
   if (env.spec.python && !satisfies(base.version, env.spec.python)) {
-    throw new EnvironmentError(`The environment needs Python ${env.spec.python}, but the workbench runs ${base.version} (${options.baseInterpreter}). ` +
-      "Start it with --python pointing at a matching interpreter.");
+    throw new EnvironmentError(
+      `The environment needs Python ${env.spec.python}, but the workbench runs ${base.version} (${options.baseInterpreter}). ` +
+        "Start it with --python pointing at a matching interpreter.",
+    );
   }
   const requirements = await installableRequirements(env.spec.requirements, options.baseInterpreter);
 
   progress(1, `creating the virtualenv ${env.dir}`);
   await rm(env.dir, { recursive: true, force: true });
   await mkdir(env.dir, { recursive: true });
-  const created = await run(options.baseInterpreter, ["-m", "venv", env.dir], (line) => progress(1, line), options.signal);
-  if (created.code !== 0) throw new EnvironmentError(`Creating the virtualenv ${env.dir} failed: ${created.output.trim()}`);
+  const created = await run(
+    options.baseInterpreter,
+    ["-m", "venv", env.dir],
+    (line) => progress(1, line),
+    options.signal,
+  );
+  if (created.code !== 0)
+    throw new EnvironmentError(`Creating the virtualenv ${env.dir} failed: ${created.output.trim()}`);
 
   progress(2, "linking the worker runtime");
   const site = await pythonJson<string[]>(env.python, "import json, site\nprint(json.dumps(site.getsitepackages()))");
@@ -231,20 +280,46 @@ export async function syncEnvironment(env: PlannedEnvironment, options: SyncOpti
   await writeFile(join(site[0]!, "snakebridge-worker-runtime.pth"), base.site.join("\n") + "\n");
 
   if (requirements.length > 0) {
-    const args = ["-m", "pip", "install", "--no-input", ...(options.noIndex ? ["--no-index"] : []),
-      ...(options.findLinks ?? []).flatMap((dir) => ["--find-links", dir]), ...requirements];
+    const args = [
+      "-m",
+      "pip",
+      "install",
+      "--no-input",
+      ...(options.noIndex ? ["--no-index"] : []),
+      ...(options.findLinks ?? []).flatMap((dir) => ["--find-links", dir]),
+      ...requirements,
+    ];
     const installed = await run(env.python, args, (line) => progress(3, line), options.signal);
     if (installed.code !== 0) {
-      throw new EnvironmentError(`Installing ${requirements.join(" ")} into ${env.dir} failed:\n${installed.output.trim().split("\n").slice(-8).join("\n")}`);
+      throw new EnvironmentError(
+        `Installing ${requirements.join(" ")} into ${env.dir} failed:\n${installed.output.trim().split("\n").slice(-8).join("\n")}`,
+      );
     }
   } else {
     progress(3, "no requirements of its own");
   }
 
   progress(4, "checking that a worker can start there");
-  const probe = await run(env.python, ["-c", `import sys; sys.path.insert(0, ${JSON.stringify(workerPackageRoot)}); import grpc, google.protobuf, snakebridge_worker`], () => undefined);
-  if (probe.code !== 0) throw new EnvironmentError(`A worker cannot start in ${env.dir}: ${probe.output.trim().split("\n").slice(-2).join(" ")}`);
-  await writeFile(join(env.dir, MARKER), JSON.stringify({ key: env.key, spec: env.spec, integrations: env.integrations, synced_at: new Date().toISOString() }, null, 2) + "\n");
+  const probe = await run(
+    env.python,
+    [
+      "-c",
+      `import sys; sys.path.insert(0, ${JSON.stringify(workerPackageRoot)}); import grpc, google.protobuf, snakebridge_worker`,
+    ],
+    () => undefined,
+  );
+  if (probe.code !== 0)
+    throw new EnvironmentError(
+      `A worker cannot start in ${env.dir}: ${probe.output.trim().split("\n").slice(-2).join(" ")}`,
+    );
+  await writeFile(
+    join(env.dir, MARKER),
+    JSON.stringify(
+      { key: env.key, spec: env.spec, integrations: env.integrations, synced_at: new Date().toISOString() },
+      null,
+      2,
+    ) + "\n",
+  );
   return "built";
 }
 
@@ -260,7 +335,9 @@ export class EnvironmentPools {
   static async start(environments: readonly PlannedEnvironment[], options: BridgeOptions): Promise<EnvironmentPools> {
     for (const env of environments) {
       if (!(await isSynced(env))) {
-        throw new EnvironmentError(`The environment of ${env.integrations.map((i) => i.module).join(", ")} is not built yet: run \`snakebridge env sync ${env.integrations[0]!.manifest}\`.`);
+        throw new EnvironmentError(
+          `The environment of ${env.integrations.map((i) => i.module).join(", ")} is not built yet: run \`snakebridge env sync ${env.integrations[0]!.manifest}\`.`,
+        );
       }
     }
     const started: PythonBridge[] = [];
@@ -288,7 +365,10 @@ export class EnvironmentPools {
 
   /** Every pool, named: "default" and each environment's key. */
   get all(): { name: string; bridge: PythonBridge }[] {
-    return [{ name: "default", bridge: this.defaultBridge }, ...[...this.pools].map(([name, bridge]) => ({ name, bridge }))];
+    return [
+      { name: "default", bridge: this.defaultBridge },
+      ...[...this.pools].map(([name, bridge]) => ({ name, bridge })),
+    ];
   }
 
   async dispose(): Promise<void> {

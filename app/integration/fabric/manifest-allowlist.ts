@@ -22,7 +22,13 @@ export function allowPolicyOf(manifests: readonly LoadedManifest[]): AllowPolicy
       for (const name of e.functions ?? []) rules.push({ kind: "function", path: absolute(module, name), manifest });
       for (const entry of e.classes ?? []) {
         if (typeof entry === "string") rules.push({ kind: "class", path: absolute(module, entry), manifest });
-        else rules.push({ kind: "class", path: absolute(module, entry.name), ...(entry.methods ? { methods: entry.methods } : {}), manifest });
+        else
+          rules.push({
+            kind: "class",
+            path: absolute(module, entry.name),
+            ...(entry.methods ? { methods: entry.methods } : {}),
+            manifest,
+          });
       }
       for (const pattern of e.include ?? []) rules.push({ kind: "pattern", path: absolute(module, pattern), manifest });
       for (const pattern of e.exclude ?? []) exclude.push(absolute(module, pattern));
@@ -39,7 +45,10 @@ export interface AllowOptions {
 }
 
 /** Loads (and, when asked, verifies the signatures of) manifests; throws ManifestError / SignatureError. */
-export async function loadAllowManifests(files: readonly string[], options: AllowOptions = {}): Promise<LoadedManifest[]> {
+export async function loadAllowManifests(
+  files: readonly string[],
+  options: AllowOptions = {},
+): Promise<LoadedManifest[]> {
   if (options.requireSigned && options.trust === undefined) {
     throw new Error("--require-signed needs --trust PUBLIC_PEM: the key manifest signatures must verify against");
   }

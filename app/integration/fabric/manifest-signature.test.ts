@@ -10,11 +10,16 @@ let manifest: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "sb-sign-"));
   manifest = join(dir, "stdlib.yaml");
-  await writeFile(manifest, "version: 1\nintegrations:\n  - package: statistics\n    entrypoints:\n      functions: [mean]\n");
+  await writeFile(
+    manifest,
+    "version: 1\nintegrations:\n  - package: statistics\n    entrypoints:\n      functions: [mean]\n",
+  );
   await generateSigningKey(join(dir, "a.pem"), join(dir, "a.pub.pem"));
   await generateSigningKey(join(dir, "b.pem"), join(dir, "b.pub.pem"));
 });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe("manifest signatures", () => {
   it("writes the private key 0600 and refuses to overwrite keys", async () => {
@@ -28,7 +33,9 @@ describe("manifest signatures", () => {
   });
 
   it("refuses an unsigned manifest, naming the command that signs it", async () => {
-    await expect(verifyManifest(manifest, join(dir, "a.pub.pem"))).rejects.toThrow(/not signed.*snakebridge manifest sign/);
+    await expect(verifyManifest(manifest, join(dir, "a.pub.pem"))).rejects.toThrow(
+      /not signed.*snakebridge manifest sign/,
+    );
   });
 
   it("refuses a manifest edited after signing, even by one byte", async () => {

@@ -2,7 +2,15 @@
 // `<manifest>.sig` as JSON {algorithm, key_id, signature}; it covers the manifest's exact bytes, so any edit
 // (even whitespace) needs a new signature. A host started with --require-signed --trust KEYFILE refuses manifests
 // that are unsigned or signed by another key.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 
 export interface ManifestSignature {
@@ -29,7 +37,9 @@ export function signaturePath(manifestFile: string): string {
 /** The id of a public key: sha256 of its SPKI DER. */
 export function keyId(key: KeyObject): string {
   const publicKey = key.type === "private" ? createPublicKey(key) : key;
-  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex");
+  return createHash("sha256")
+    .update(publicKey.export({ type: "spki", format: "der" }))
+    .digest("hex");
 }
 
 /** Writes a new ed25519 key pair as PEM files (private 0600). */
@@ -49,7 +59,10 @@ async function readKey(file: string, kind: "private" | "public"): Promise<KeyObj
   }
   try {
     const key = kind === "private" ? createPrivateKey(pem) : createPublicKey(pem);
-    if (key.asymmetricKeyType !== "ed25519") throw new SignatureError(`${file} holds a ${String(key.asymmetricKeyType)} key; manifests are signed with ed25519 keys (snakebridge manifest keygen)`);
+    if (key.asymmetricKeyType !== "ed25519")
+      throw new SignatureError(
+        `${file} holds a ${String(key.asymmetricKeyType)} key; manifests are signed with ed25519 keys (snakebridge manifest keygen)`,
+      );
     return key;
   } catch (error) {
     if (error instanceof SignatureError) throw error;
@@ -61,7 +74,11 @@ async function readKey(file: string, kind: "private" | "public"): Promise<KeyObj
 export async function signManifest(manifestFile: string, privateKeyFile: string): Promise<ManifestSignature> {
   const key = await readKey(privateKeyFile, "private");
   const bytes = await readFile(manifestFile);
-  const signature: ManifestSignature = { algorithm: "ed25519", key_id: keyId(key), signature: sign(null, bytes, key).toString("base64") };
+  const signature: ManifestSignature = {
+    algorithm: "ed25519",
+    key_id: keyId(key),
+    signature: sign(null, bytes, key).toString("base64"),
+  };
   await writeFile(signaturePath(manifestFile), JSON.stringify(signature, null, 2) + "\n");
   return signature;
 }
@@ -74,7 +91,9 @@ export async function verifyManifest(manifestFile: string, trustedKeyFile: strin
   try {
     raw = await readFile(sigFile, "utf8");
   } catch {
-    throw new SignatureError(`${manifestFile} is not signed (no ${sigFile}). Sign it with: snakebridge manifest sign ${manifestFile} --key PRIVATE_KEY`);
+    throw new SignatureError(
+      `${manifestFile} is not signed (no ${sigFile}). Sign it with: snakebridge manifest sign ${manifestFile} --key PRIVATE_KEY`,
+    );
   }
   let signature: ManifestSignature;
   try {
@@ -87,11 +106,15 @@ export async function verifyManifest(manifestFile: string, trustedKeyFile: strin
   }
   const trusted = keyId(key);
   if (signature.key_id !== trusted) {
-    throw new SignatureError(`${manifestFile} was signed by key ${signature.key_id.slice(0, 16)}…, not by the trusted key ${trusted.slice(0, 16)}… (${trustedKeyFile})`);
+    throw new SignatureError(
+      `${manifestFile} was signed by key ${signature.key_id.slice(0, 16)}…, not by the trusted key ${trusted.slice(0, 16)}… (${trustedKeyFile})`,
+    );
   }
   const bytes = await readFile(manifestFile);
   if (!verify(null, bytes, key, Buffer.from(signature.signature, "base64"))) {
-    throw new SignatureError(`${manifestFile} changed after it was signed (its signature does not match). Review the change, then sign it again.`);
+    throw new SignatureError(
+      `${manifestFile} changed after it was signed (its signature does not match). Review the change, then sign it again.`,
+    );
   }
   return signature;
 }

@@ -40,7 +40,10 @@ export function sdkLockOf(manifestFile: string, integrations: readonly ResolvedI
     manifest: manifestFile,
     generated_at: new Date().toISOString(),
     libraries: integrations.map((i) => ({
-      module: i.module, depth: integrationDepth(i.spec), version: i.descriptor.version, python_version: i.descriptor.pythonVersion,
+      module: i.module,
+      depth: integrationDepth(i.spec),
+      version: i.descriptor.version,
+      python_version: i.descriptor.pythonVersion,
       descriptor_sha256: descriptorHash(i.descriptor),
     })),
   };
@@ -64,14 +67,20 @@ export interface SdkDrift {
 
 /** Thrown by checkSdkDrift with `strict` when any library drifted. */
 export class SdkDriftError extends Error {
-  constructor(readonly drift: readonly SdkDrift[], message: string) {
+  constructor(
+    readonly drift: readonly SdkDrift[],
+    message: string,
+  ) {
     super(message);
     this.name = "SdkDriftError";
   }
 }
 
 function describeDrift(d: SdkDrift): string {
-  const version = d.lockedVersion === d.liveVersion ? `version ${d.liveVersion || "(stdlib)"}, API changed` : `${d.lockedVersion || "?"} → ${d.liveVersion || "?"}`;
+  const version =
+    d.lockedVersion === d.liveVersion
+      ? `version ${d.liveVersion || "(stdlib)"}, API changed`
+      : `${d.lockedVersion || "?"} → ${d.liveVersion || "?"}`;
   const python = d.lockedPython === d.livePython ? "" : `, Python ${d.lockedPython} → ${d.livePython}`;
   return `${d.module} (${version}${python})`;
 }
@@ -84,22 +93,36 @@ export interface DriftCheckOptions {
 }
 
 /** Compares the SDK's lock with the libraries the bridge's workers import now; warns, or with `strict` throws. */
-export async function checkSdkDrift(bridge: PythonBridge, sdkDir: string, options: DriftCheckOptions = {}): Promise<SdkDrift[]> {
+export async function checkSdkDrift(
+  bridge: PythonBridge,
+  sdkDir: string,
+  options: DriftCheckOptions = {},
+): Promise<SdkDrift[]> {
   const lockPath = join(sdkDir, SDK_LOCK_FILE);
   let lock: SdkLock;
   try {
     lock = JSON.parse(await readFile(lockPath, "utf8")) as SdkLock;
   } catch (error) {
-    throw new Error(`Cannot read ${lockPath} (${(error as Error).message}): regenerate the SDK with \`snakebridge generate\` to record its libraries.`, { cause: error });
+    throw new Error(
+      `Cannot read ${lockPath} (${(error as Error).message}): regenerate the SDK with \`snakebridge generate\` to record its libraries.`,
+      { cause: error },
+    );
   }
   const drift: SdkDrift[] = [];
   for (const locked of lock.libraries) {
     const live = await bridge.describe(locked.module, { depth: locked.depth });
     if (descriptorHash(live) === locked.descriptor_sha256) continue;
-    drift.push({ module: locked.module, lockedVersion: locked.version, liveVersion: live.version, lockedPython: locked.python_version, livePython: live.pythonVersion });
+    drift.push({
+      module: locked.module,
+      lockedVersion: locked.version,
+      liveVersion: live.version,
+      lockedPython: locked.python_version,
+      livePython: live.pythonVersion,
+    });
   }
   if (drift.length === 0) return drift;
-  const message = `The SDK in ${sdkDir} was generated from other library versions than the workers import now: ` +
+  const message =
+    `The SDK in ${sdkDir} was generated from other library versions than the workers import now: ` +
     `${drift.map(describeDrift).join("; ")}. Regenerate it with \`snakebridge generate ${lock.manifest}\`, or install the versions it was generated from.`;
   if (options.strict) throw new SdkDriftError(drift, message);
   (options.warn ?? ((text: string) => process.emitWarning(text, "SnakebridgeSdkDrift")))(message);

@@ -38,31 +38,37 @@ integrations:
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "sb-secrets-"));
-  await writeFile(join(work, `${moduleName}.py`), [
-    "class Client:",
-    "    def __init__(self, api_key, region='us'):",
-    "        self.api_key = api_key",
-    "        self.region = region",
-    "    def __repr__(self):",
-    "        return f'Client(api_key={self.api_key!r}, region={self.region!r})'",
-    "    def fail(self):",
-    "        raise RuntimeError(f'authentication failed for key {self.api_key}')",
-    "    def chatter(self):",
-    "        print(f'connecting with {self.api_key}', flush=True)",
-    "        return self.region",
-    "    def key(self):",
-    "        return {'key': self.api_key, 'keys': [self.api_key]}",
-    "def whoami(token):",
-    "    return f'token={token}'",
-    "def needs_other(token):",
-    "    return token",
-    "",
-  ].join("\n"));
+  await writeFile(
+    join(work, `${moduleName}.py`),
+    [
+      "class Client:",
+      "    def __init__(self, api_key, region='us'):",
+      "        self.api_key = api_key",
+      "        self.region = region",
+      "    def __repr__(self):",
+      "        return f'Client(api_key={self.api_key!r}, region={self.region!r})'",
+      "    def fail(self):",
+      "        raise RuntimeError(f'authentication failed for key {self.api_key}')",
+      "    def chatter(self):",
+      "        print(f'connecting with {self.api_key}', flush=True)",
+      "        return self.region",
+      "    def key(self):",
+      "        return {'key': self.api_key, 'keys': [self.api_key]}",
+      "def whoami(token):",
+      "    return f'token={token}'",
+      "def needs_other(token):",
+      "    return token",
+      "",
+    ].join("\n"),
+  );
   const loaded = parseManifest(manifestText, join(work, "client.yaml"));
   audit = await AuditLog.open(join(work, "audit.jsonl"));
   bridge = await PythonBridge.start({
-    poolSize: 1, env: { PYTHONPATH: work },
-    allow: allowPolicyOf([loaded]), observer: auditObserver(audit), bind: new SecretBindings([loaded], env),
+    poolSize: 1,
+    env: { PYTHONPATH: work },
+    allow: allowPolicyOf([loaded]),
+    observer: auditObserver(audit),
+    bind: new SecretBindings([loaded], env),
   });
   bridge.onWorkerOutput((_worker, _stream, text) => output.push(text));
 }, 60_000);
@@ -84,12 +90,18 @@ describe("manifest bind: with ${env:NAME}", () => {
   it("redacts results, nested values included", async () => {
     expect(await bridge.call(`${moduleName}.whoami`)).toBe("token=[redacted:SB_TEST_API_KEY]");
     const client = await bridge.construct(`${moduleName}.Client`);
-    expect(await bridge.callMethod(client, "key")).toEqual({ key: "[redacted:SB_TEST_API_KEY]", keys: ["[redacted:SB_TEST_API_KEY]"] });
+    expect(await bridge.callMethod(client, "key")).toEqual({
+      key: "[redacted:SB_TEST_API_KEY]",
+      keys: ["[redacted:SB_TEST_API_KEY]"],
+    });
   });
 
   it("redacts error messages and tracebacks", async () => {
     const client = await bridge.construct(`${moduleName}.Client`);
-    const error = await bridge.callMethod(client, "fail").then(() => undefined, (e: unknown) => e);
+    const error = await bridge.callMethod(client, "fail").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PythonError);
     const failure = error as PythonError;
     expect(failure.classification).toBe("runtime_error");
@@ -108,7 +120,10 @@ describe("manifest bind: with ${env:NAME}", () => {
   });
 
   it("names the missing environment variable and the manifest when it is not set", async () => {
-    const error = await bridge.call(`${moduleName}.needs_other`).then(() => undefined, (e: unknown) => e);
+    const error = await bridge.call(`${moduleName}.needs_other`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PythonError);
     expect((error as PythonError).pythonMessage).toMatch(/SB_TEST_UNSET_VARIABLE is not set/);
     expect((error as PythonError).pythonMessage).toContain("client.yaml");

@@ -23,7 +23,10 @@ export class SecretBindings implements ArgumentBinder {
   readonly #bindings = new Map<string, Binding>();
   readonly #secretNames = new Set<string>();
 
-  constructor(manifests: readonly LoadedManifest[], private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    manifests: readonly LoadedManifest[],
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     for (const loaded of manifests) {
       for (const spec of loaded.spec.integrations) {
         const module = integrationModule(spec);
@@ -67,10 +70,12 @@ export class SecretBindings implements ArgumentBinder {
       }
       const resolved = this.env[value.env];
       if (resolved === undefined || resolved === "") {
-        throw PythonError.bridge("value_error",
+        throw PythonError.bridge(
+          "value_error",
           `${binding.entrypoint}: its parameter "${parameter}" is bound to \${env:${value.env}} in ${binding.manifest}, ` +
             `but the environment variable ${value.env} is not set. Set ${value.env} in the environment of the Snakebridge host, then call again.`,
-          target);
+          target,
+        );
       }
       kwargs[parameter] = resolved;
     }

@@ -49,10 +49,15 @@ export function parseManifest(text: string, file: string): LoadedManifest {
   const tooDeep = nestingBeyond(text, MAX_MANIFEST_DEPTH);
   if (tooDeep >= 0) {
     const { line, column } = positionIn(text, tooDeep);
-    throw new ManifestError([{
-      file, line, column, path: [],
-      message: `nested more than ${MAX_MANIFEST_DEPTH} levels deep here; a manifest needs about 6. Check for a runaway list or mapping`,
-    }]);
+    throw new ManifestError([
+      {
+        file,
+        line,
+        column,
+        path: [],
+        message: `nested more than ${MAX_MANIFEST_DEPTH} levels deep here; a manifest needs about 6. Check for a runaway list or mapping`,
+      },
+    ]);
   }
   if (isJson) strictJson(text, file);
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -63,13 +68,21 @@ export function parseManifest(text: string, file: string): LoadedManifest {
   const positionOf = (path: ManifestPath, at: "key" | "value" = "value"): { line: number; column: number } =>
     linePos(offsetOf(document, path, at));
   const problemAt = (path: ManifestPath, message: string, at: "key" | "value" = "value"): ManifestProblem => ({
-    file, ...positionOf(path, at), path, message,
+    file,
+    ...positionOf(path, at),
+    path,
+    message,
   });
 
   if (document.errors.length > 0) {
-    throw new ManifestError(document.errors.map((e) => ({
-      file, ...linePos(e.pos[0]), path: [], message: `${file.endsWith(".json") ? "JSON" : "YAML"} syntax: ${e.message.split("\n")[0]}`,
-    })));
+    throw new ManifestError(
+      document.errors.map((e) => ({
+        file,
+        ...linePos(e.pos[0]),
+        path: [],
+        message: `${file.endsWith(".json") ? "JSON" : "YAML"} syntax: ${e.message.split("\n")[0]}`,
+      })),
+    );
   }
   const value: unknown = document.toJS();
   const validate = compiledSchema();
@@ -140,7 +153,13 @@ export function nestingBeyond(text: string, limit: number): number {
     if (c === "'" || c === '"') quote = c;
     else if (c === "[" || c === "{") flow++;
     else if (c === "]" || c === "}") flow = Math.max(0, flow - 1);
-    else if (c === "-" && flow === 0 && (text[i + 1] === " " || text[i + 1] === "\n") && /^[ -]*$/.test(text.slice(text.lastIndexOf("\n", i) + 1, i))) blockDepth++;
+    else if (
+      c === "-" &&
+      flow === 0 &&
+      (text[i + 1] === " " || text[i + 1] === "\n") &&
+      /^[ -]*$/.test(text.slice(text.lastIndexOf("\n", i) + 1, i))
+    )
+      blockDepth++;
     if (flow + blockDepth > limit) return i;
   }
   return -1;
@@ -156,14 +175,22 @@ function strictJson(text: string, file: string): void {
     const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
     const position = lineColumn
       ? { line: Number(lineColumn[1]), column: Number(lineColumn[2]) }
-      : positionIn(text, at ? Number(at[1]) : trailingCommaOffset(text) ?? 0);
+      : positionIn(text, at ? Number(at[1]) : (trailingCommaOffset(text) ?? 0));
     // V8 quotes the text around the error in its message; the position says where, so keep only what went wrong.
     const token = /^Unexpected token '(.+?)'/.exec(message);
-    const detail = token ? `unexpected "${token[1]}"` : (message.split(/[,\n]/)[0] ?? message).replace(/\s*\(line \d+ column \d+\)/, "").replace(/ in JSON at position \d+/, "");
-    throw new ManifestError([{
-      file, ...position, path: [],
-      message: `JSON syntax: ${detail}. A .json manifest must be strict JSON (no trailing commas or comments); use .yaml for YAML`,
-    }]);
+    const detail = token
+      ? `unexpected "${token[1]}"`
+      : (message.split(/[,\n]/)[0] ?? message)
+          .replace(/\s*\(line \d+ column \d+\)/, "")
+          .replace(/ in JSON at position \d+/, "");
+    throw new ManifestError([
+      {
+        file,
+        ...position,
+        path: [],
+        message: `JSON syntax: ${detail}. A .json manifest must be strict JSON (no trailing commas or comments); use .yaml for YAML`,
+      },
+    ]);
   }
 }
 
@@ -207,7 +234,11 @@ interface SchemaProblem {
 
 function pointerToPath(pointer: string): (string | number)[] {
   if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
 function describeValue(value: unknown): string {
@@ -226,47 +257,82 @@ function schemaDescription(schema: unknown): string {
 function schemaProblems(errors: readonly ErrorObject[]): SchemaProblem[] {
   // A failed oneOf also reports every branch's failure; keep only the summary.
   const oneOfPaths = errors.filter((e) => e.keyword === "oneOf").map((e) => e.instancePath);
-  const relevant = errors.filter((e) => e.keyword === "oneOf" || !oneOfPaths.some((p) => e.instancePath.startsWith(p) && e.schemaPath.includes("/oneOf/")));
+  const relevant = errors.filter(
+    (e) =>
+      e.keyword === "oneOf" ||
+      !oneOfPaths.some((p) => e.instancePath.startsWith(p) && e.schemaPath.includes("/oneOf/")),
+  );
   const problems: SchemaProblem[] = [];
   for (const error of relevant) {
     const path = pointerToPath(error.instancePath);
     const params = error.params as Record<string, unknown>;
-    const parentProperties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+    const parentProperties =
+      (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
     let problem: SchemaProblem;
     switch (error.keyword) {
       case "required": {
         const missing = String(params.missingProperty);
-        problem = { path, at: "value", message: `missing required key "${missing}"${schemaDescription(parentProperties[missing])}` };
+        problem = {
+          path,
+          at: "value",
+          message: `missing required key "${missing}"${schemaDescription(parentProperties[missing])}`,
+        };
         break;
       }
       case "additionalProperties": {
         const extra = String(params.additionalProperty);
         const known = Object.keys(parentProperties);
         problem = {
-          path: [...path, extra], at: "key",
+          path: [...path, extra],
+          at: "key",
           message: `unknown key "${extra}"; expected ${known.length ? `one of: ${known.join(", ")}` : "none here"}`,
         };
         break;
       }
       case "enum":
-        problem = { path, at: "value", message: `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(error.data)}` };
+        problem = {
+          path,
+          at: "value",
+          message: `expected one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(error.data)}`,
+        };
         break;
       case "const":
-        problem = { path, at: "value", message: `expected ${JSON.stringify(params.allowedValue)}, got ${describeValue(error.data)}${schemaDescription(error.parentSchema)}` };
+        problem = {
+          path,
+          at: "value",
+          message: `expected ${JSON.stringify(params.allowedValue)}, got ${describeValue(error.data)}${schemaDescription(error.parentSchema)}`,
+        };
         break;
       case "type":
-        problem = { path, at: "value", message: `expected ${String(params.type)}, got ${describeValue(error.data)}${schemaDescription(error.parentSchema)}` };
+        problem = {
+          path,
+          at: "value",
+          message: `expected ${String(params.type)}, got ${describeValue(error.data)}${schemaDescription(error.parentSchema)}`,
+        };
         break;
       case "pattern":
-        problem = { path, at: "value", message: `${describeValue(error.data)} is not valid here${schemaDescription(error.parentSchema)}` };
+        problem = {
+          path,
+          at: "value",
+          message: `${describeValue(error.data)} is not valid here${schemaDescription(error.parentSchema)}`,
+        };
         break;
       case "oneOf":
-        problem = { path, at: "value", message: `${describeValue(error.data)} matches none of the allowed forms${schemaDescription(error.parentSchema)}` };
+        problem = {
+          path,
+          at: "value",
+          message: `${describeValue(error.data)} matches none of the allowed forms${schemaDescription(error.parentSchema)}`,
+        };
         break;
       default:
-        problem = { path, at: "value", message: `${error.message ?? "is invalid"}${schemaDescription(error.parentSchema)}` };
+        problem = {
+          path,
+          at: "value",
+          message: `${error.message ?? "is invalid"}${schemaDescription(error.parentSchema)}`,
+        };
     }
-    if (!problems.some((p) => p.message === problem.message && p.path.join("/") === problem.path.join("/"))) problems.push(problem);
+    if (!problems.some((p) => p.message === problem.message && p.path.join("/") === problem.path.join("/")))
+      problems.push(problem);
   }
   return problems;
 }

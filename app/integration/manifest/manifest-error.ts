@@ -25,7 +25,10 @@ export class ManifestError extends Error {
   constructor(readonly problems: readonly ManifestProblem[]) {
     const listed = problems.slice(0, LISTED_PROBLEMS).map((p) => `  ${formatProblem(p)}`);
     if (problems.length > LISTED_PROBLEMS) listed.push(`  … and ${problems.length - LISTED_PROBLEMS} more`);
-    super(`${problems.length === 1 ? "The manifest has a problem" : `The manifest has ${problems.length} problems`}:\n` + listed.join("\n"));
+    super(
+      `${problems.length === 1 ? "The manifest has a problem" : `The manifest has ${problems.length} problems`}:\n` +
+        listed.join("\n"),
+    );
     this.name = "ManifestError";
   }
 }

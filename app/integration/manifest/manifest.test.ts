@@ -34,18 +34,35 @@ async function problemsOfAsync(run: () => Promise<unknown>): Promise<ManifestPro
 
 describe("manifest schema validation", () => {
   it("points an unknown key at its line and column and lists the expected keys", () => {
-    const text = ["version: 1", "integrations:", "  - package: numpy", "    entrypoint:", "      functions: [linspace]", ""].join("\n");
+    const text = [
+      "version: 1",
+      "integrations:",
+      "  - package: numpy",
+      "    entrypoint:",
+      "      functions: [linspace]",
+      "",
+    ].join("\n");
     const problems = problemsOf(() => parseManifest(text, "m.yaml"));
     const unknown = problems.find((p) => p.message.includes('unknown key "entrypoint"'));
     expect(unknown, problems.map(formatProblem).join("\n")).toMatchObject({ file: "m.yaml", line: 4, column: 5 });
     expect(unknown!.message).toContain("entrypoints");
     expect(formatProblem(unknown!)).toMatch(/^m\.yaml:4:5: integrations\[0\]\.entrypoint: /);
     // The missing `entrypoints` key is reported at the integration it belongs to.
-    expect(problems.find((p) => p.message.includes('missing required key "entrypoints"'))).toMatchObject({ line: 3, column: 5 });
+    expect(problems.find((p) => p.message.includes('missing required key "entrypoints"'))).toMatchObject({
+      line: 3,
+      column: 5,
+    });
   });
 
   it("says which values an enum allows, at the offending value", () => {
-    const text = ["version: 1", "defaults:", "  session: sometimes", "integrations:", "  - package: json", "    entrypoints: {functions: [dumps]}"].join("\n");
+    const text = [
+      "version: 1",
+      "defaults:",
+      "  session: sometimes",
+      "integrations:",
+      "  - package: json",
+      "    entrypoints: {functions: [dumps]}",
+    ].join("\n");
     const [problem, ...rest] = problemsOf(() => parseManifest(text, "m.yaml"));
     expect(rest).toEqual([]);
     expect(problem).toMatchObject({ line: 3, column: 12, path: ["defaults", "session"] });
@@ -53,7 +70,13 @@ describe("manifest schema validation", () => {
   });
 
   it("rejects an unreadable version constraint with the format it expects", () => {
-    const text = ["version: 1", "integrations:", "  - package: numpy", "    version: 'about 2'", "    entrypoints: {functions: [linspace]}"].join("\n");
+    const text = [
+      "version: 1",
+      "integrations:",
+      "  - package: numpy",
+      "    version: 'about 2'",
+      "    entrypoints: {functions: [linspace]}",
+    ].join("\n");
     const [problem] = problemsOf(() => parseManifest(text, "m.yaml"));
     expect(problem).toMatchObject({ line: 4, column: 14 });
     expect(problem!.message).toContain("PEP 440");
@@ -67,7 +90,8 @@ describe("manifest schema validation", () => {
   });
 
   it("locates problems in JSON manifests too", () => {
-    const text = '{\n  "version": 1,\n  "integrations": [\n    { "package": "json", "entrypoints": { "functions": ["dumps"] }, "timeout_ms": -5 }\n  ]\n}\n';
+    const text =
+      '{\n  "version": 1,\n  "integrations": [\n    { "package": "json", "entrypoints": { "functions": ["dumps"] }, "timeout_ms": -5 }\n  ]\n}\n';
     const [problem] = problemsOf(() => parseManifest(text, "m.json"));
     expect(problem).toMatchObject({ file: "m.json", line: 4, path: ["integrations", 0, "timeout_ms"] });
     expect(problem!.message).toContain(">= 1");
@@ -77,31 +101,46 @@ describe("manifest schema validation", () => {
 describe("entrypoints against descriptors", () => {
   const library = LibraryDescriptor.fromPartial({
     name: "statistics",
-    modules: [{
-      name: "statistics",
-      functions: [{ name: "mean", path: "statistics.mean", signatures: [{ text: "(data)" }] }, { name: "median", path: "statistics.median" }],
-      classes: [{ name: "NormalDist", path: "statistics.NormalDist", methods: [{ name: "cdf" }, { name: "pdf" }] }],
-    }],
+    modules: [
+      {
+        name: "statistics",
+        functions: [
+          { name: "mean", path: "statistics.mean", signatures: [{ text: "(data)" }] },
+          { name: "median", path: "statistics.median" },
+        ],
+        classes: [{ name: "NormalDist", path: "statistics.NormalDist", methods: [{ name: "cdf" }, { name: "pdf" }] }],
+      },
+    ],
   });
 
   it("names the unknown function, where it is written, and a close match", () => {
     const text = [
-      "version: 1", "integrations:", "  - package: statistics", "    entrypoints:",
-      "      functions: [mean, meen]", "      classes:", "        - name: NormalDist", "          methods: [cdf, sf]",
+      "version: 1",
+      "integrations:",
+      "  - package: statistics",
+      "    entrypoints:",
+      "      functions: [mean, meen]",
+      "      classes:",
+      "        - name: NormalDist",
+      "          methods: [cdf, sf]",
     ].join("\n");
     const loaded = parseManifest(text, "s.yaml");
     const { problems, resolved } = resolveIntegration(loaded, 0, library);
     expect(problems.map(formatProblem)).toEqual([
       's.yaml:5:25: integrations[0].entrypoints.functions[1]: no function "statistics.meen" in statistics (described to depth 0); did you mean "statistics.mean"?',
-      "s.yaml:8:26: integrations[0].entrypoints.classes[0].methods[1]: class statistics.NormalDist has no public method \"sf\"; it has: cdf, pdf",
+      's.yaml:8:26: integrations[0].entrypoints.classes[0].methods[1]: class statistics.NormalDist has no public method "sf"; it has: cdf, pdf',
     ]);
     expect(resolved.functions.map((f) => f.function.name)).toEqual(["mean"]);
   });
 
   it("selects by include/exclude globs and reports a glob that matches nothing", () => {
     const text = [
-      "version: 1", "integrations:", "  - package: statistics", "    entrypoints:",
-      "      include: ['statistics.me*', 'statistics.nothing*']", "      exclude: ['**.median']",
+      "version: 1",
+      "integrations:",
+      "  - package: statistics",
+      "    entrypoints:",
+      "      include: ['statistics.me*', 'statistics.nothing*']",
+      "      exclude: ['**.median']",
     ].join("\n");
     const loaded = parseManifest(text, "s.yaml");
     const { problems, resolved } = resolveIntegration(loaded, 0, library);
@@ -125,16 +164,26 @@ describe("packages and versions in the worker's interpreter", () => {
 
   it("reports a missing package with the pip command for the worker's interpreter, and a version outside the constraint", async () => {
     const text = [
-      "version: 1", "integrations:",
-      "  - package: snakebridge-missing-pkg", "    module: snakebridge_missing_pkg", "    version: '>=1.0'", "    entrypoints: {functions: [f]}",
-      "  - package: numpy", "    version: '<1.0'", "    entrypoints: {functions: [linspace]}",
+      "version: 1",
+      "integrations:",
+      "  - package: snakebridge-missing-pkg",
+      "    module: snakebridge_missing_pkg",
+      "    version: '>=1.0'",
+      "    entrypoints: {functions: [f]}",
+      "  - package: numpy",
+      "    version: '<1.0'",
+      "    entrypoints: {functions: [linspace]}",
     ].join("\n");
     const problems = await problemsOfAsync(() => resolveManifest(parseManifest(text, "p.yaml"), describer));
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatchObject({ line: 4, path: ["integrations", 0, "module"] });
-    expect(problems[0]!.message).toMatch(/is not installed in .*python.* Install it with: .* -m pip install "snakebridge-missing-pkg>=1.0"/);
+    expect(problems[0]!.message).toMatch(
+      /is not installed in .*python.* Install it with: .* -m pip install "snakebridge-missing-pkg>=1.0"/,
+    );
     expect(problems[1]).toMatchObject({ line: 8, path: ["integrations", 1, "version"] });
-    expect(problems[1]!.message).toMatch(/numpy \d+\.\d+.* does not satisfy "<1.0"\. Install a matching version with: .* -m pip install "numpy<1.0"/);
+    expect(problems[1]!.message).toMatch(
+      /numpy \d+\.\d+.* does not satisfy "<1.0"\. Install a matching version with: .* -m pip install "numpy<1.0"/,
+    );
     expect(describer.bridgesStarted).toBe(0);
   });
 });
@@ -177,7 +226,8 @@ describe("bad input gets a positioned, human error", () => {
   });
 
   it("a .json manifest is strict JSON: a trailing comma is an error at the comma", () => {
-    const text = '{\n  "version": 1,\n  "integrations": [\n    {"package": "json", "entrypoints": {"functions": ["dumps",]}}\n  ]\n}\n';
+    const text =
+      '{\n  "version": 1,\n  "integrations": [\n    {"package": "json", "entrypoints": {"functions": ["dumps",]}}\n  ]\n}\n';
     const [problem, ...rest] = problemsOf(() => parseManifest(text, "m.json"));
     expect(rest).toEqual([]);
     expect(problem).toMatchObject({ file: "m.json", line: 4, column: 62 });
@@ -192,14 +242,28 @@ describe("bad input gets a positioned, human error", () => {
     const describer = new LibraryDescriber({ cache: new DescriptorCache(cacheDir) });
     try {
       const names = Array.from({ length: 250_000 }, (_, i) => `      - no_such_function_${i}`);
-      const text = ["version: 1", "integrations:", "  - package: difflib", "    entrypoints:", "      functions:", ...names].join("\n");
+      const text = [
+        "version: 1",
+        "integrations:",
+        "  - package: difflib",
+        "    entrypoints:",
+        "      functions:",
+        ...names,
+      ].join("\n");
       expect(text.length).toBeGreaterThan(5_000_000);
       const loaded = parseManifest(text, "big.yaml");
-      const failure = await resolveManifest(loaded, describer).then(() => undefined, (error: unknown) => error);
+      const failure = await resolveManifest(loaded, describer).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       expect(failure).toBeInstanceOf(ManifestError);
       const { problems, message } = failure as ManifestError;
       expect(problems).toHaveLength(250_000);
-      expect(problems[249_999]).toMatchObject({ line: 250_005, column: 9, path: ["integrations", 0, "entrypoints", "functions", 249_999] });
+      expect(problems[249_999]).toMatchObject({
+        line: 250_005,
+        column: 9,
+        path: ["integrations", 0, "entrypoints", "functions", 249_999],
+      });
       expect(message.split("\n")).toHaveLength(52);
       expect(message).toContain("… and 249950 more");
     } finally {

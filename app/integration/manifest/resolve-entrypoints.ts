@@ -1,6 +1,10 @@
 // Matches a manifest integration's entrypoints against a described library, collecting located problems.
 import { createHash } from "node:crypto";
-import type { ClassDescriptor, FunctionDescriptor, LibraryDescriptor } from "../../../proto/generated/snakebridge/v1/describe.js";
+import type {
+  ClassDescriptor,
+  FunctionDescriptor,
+  LibraryDescriptor,
+} from "../../../proto/generated/snakebridge/v1/describe.js";
 import type { LoadedManifest } from "./load-manifest.js";
 import type { ManifestProblem } from "./manifest-error.js";
 import type { ArrayMode, IntegrationSpec, ManifestPath, SessionMode } from "./types.js";
@@ -37,7 +41,12 @@ export interface ResolvedIntegration {
   classes: SelectedClass[];
 }
 
-const DEFAULTS: EffectiveSettings = { timeoutMs: 60_000, session: "per_call", arrays: "binary", cacheTtlS: 7 * 24 * 3600 };
+const DEFAULTS: EffectiveSettings = {
+  timeoutMs: 60_000,
+  session: "per_call",
+  arrays: "binary",
+  cacheTtlS: 7 * 24 * 3600,
+};
 
 /** The import name an integration describes. */
 export function integrationModule(spec: IntegrationSpec): string {
@@ -70,7 +79,8 @@ export function integrationDepth(spec: IntegrationSpec): number {
   const e = spec.entrypoints;
   const names = [...(e.functions ?? []), ...(e.classes ?? []).map((c) => (typeof c === "string" ? c : c.name))];
   let depth = 0;
-  for (const name of names) depth = Math.max(depth, relativeName(module, absoluteName(module, name)).split(".").length - 1);
+  for (const name of names)
+    depth = Math.max(depth, relativeName(module, absoluteName(module, name)).split(".").length - 1);
   for (const pattern of e.include ?? []) {
     const relative = relativeName(module, pattern).split(".");
     depth = Math.max(depth, relative.length - 1, pattern.includes("**") ? 1 : 0);
@@ -112,7 +122,8 @@ function indexLibrary(library: LibraryDescriptor): Index {
       const path = fn.path || `${module.name}.${fn.name}`;
       const seen = functions.get(path);
       // A re-export listed without signatures is a reference; keep the full description when both appear.
-      if (!seen || (seen.function.signatures.length === 0 && fn.signatures.length > 0)) functions.set(path, { module: module.name, function: fn });
+      if (!seen || (seen.function.signatures.length === 0 && fn.signatures.length > 0))
+        functions.set(path, { module: module.name, function: fn });
     }
     for (const cls of module.classes) {
       const path = cls.path || `${module.name}.${cls.name}`;
@@ -130,9 +141,13 @@ export function suggestions(wanted: string, known: Iterable<string>): string[] {
   for (const name of known) {
     const candidate = name.split(".").pop()!.toLowerCase();
     const distance = editDistance(last, candidate);
-    if (candidate.includes(last) || last.includes(candidate) || distance <= Math.max(1, Math.floor(last.length / 3))) scored.push([distance, name]);
+    if (candidate.includes(last) || last.includes(candidate) || distance <= Math.max(1, Math.floor(last.length / 3)))
+      scored.push([distance, name]);
   }
-  return scored.sort((a, b) => a[0] - b[0]).slice(0, 3).map(([, name]) => name);
+  return scored
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, 3)
+    .map(([, name]) => name);
 }
 
 function editDistance(a: string, b: string): number {
@@ -171,14 +186,21 @@ export function resolveIntegration(
   const pickedFunctions = new Map<string, SelectedFunction>();
   const pickedClasses = new Map<string, SelectedClass>();
   let suggested = 0;
-  const hint = (path: string, known: Iterable<string>): string => (suggested++ < SUGGESTED_NAMES ? didYouMean(suggestions(path, known)) : "");
+  const hint = (path: string, known: Iterable<string>): string =>
+    suggested++ < SUGGESTED_NAMES ? didYouMean(suggestions(path, known)) : "";
 
   (spec.entrypoints.functions ?? []).forEach((name, i) => {
     const path = absoluteName(module, name);
     const found = functions.get(path);
     if (found) pickedFunctions.set(path, found);
-    else if (classes.has(path)) problems.push(loaded.problemAt([...base, "functions", i], `"${path}" is a class; list it under entrypoints.classes`));
-    else problems.push(loaded.problemAt([...base, "functions", i], `no function "${path}" in ${scope}${hint(path, functions.keys())}`));
+    else if (classes.has(path))
+      problems.push(
+        loaded.problemAt([...base, "functions", i], `"${path}" is a class; list it under entrypoints.classes`),
+      );
+    else
+      problems.push(
+        loaded.problemAt([...base, "functions", i], `no function "${path}" in ${scope}${hint(path, functions.keys())}`),
+      );
   });
 
   (spec.entrypoints.classes ?? []).forEach((entry, i) => {
@@ -187,7 +209,9 @@ export function resolveIntegration(
     const path = absoluteName(module, name);
     const found = classes.get(path);
     if (!found) {
-      const why = functions.has(path) ? `; "${path}" is a function, list it under entrypoints.functions` : hint(path, classes.keys());
+      const why = functions.has(path)
+        ? `; "${path}" is a function, list it under entrypoints.functions`
+        : hint(path, classes.keys());
       problems.push(loaded.problemAt(where, `no class "${path}" in ${scope}${why}`));
       return;
     }
@@ -198,8 +222,12 @@ export function resolveIntegration(
       if (match) methods.push(match);
       else {
         const known = found.class.methods.map((m) => m.name);
-        problems.push(loaded.problemAt([...base, "classes", i, "methods", j],
-          `class ${path} has no public method "${method}"; it has: ${known.join(", ") || "(none)"}`));
+        problems.push(
+          loaded.problemAt(
+            [...base, "classes", i, "methods", j],
+            `class ${path} has no public method "${method}"; it has: ${known.join(", ") || "(none)"}`,
+          ),
+        );
       }
     });
     pickedClasses.set(path, { module: found.module, class: found.class, methods });
@@ -217,15 +245,27 @@ export function resolveIntegration(
     for (const [path, cls] of classes) {
       if (!regex.test(path) || excludes.some((x) => x.test(path))) continue;
       matched++;
-      if (!pickedClasses.has(path)) pickedClasses.set(path, { module: cls.module, class: cls.class, methods: cls.class.methods });
+      if (!pickedClasses.has(path))
+        pickedClasses.set(path, { module: cls.module, class: cls.class, methods: cls.class.methods });
     }
-    if (matched === 0) problems.push(loaded.problemAt([...base, "include", i], `"${pattern}" matches no function or class in ${scope} (after exclude)`));
+    if (matched === 0)
+      problems.push(
+        loaded.problemAt(
+          [...base, "include", i],
+          `"${pattern}" matches no function or class in ${scope} (after exclude)`,
+        ),
+      );
   });
 
   return {
     resolved: {
-      index, spec, module, settings: effectiveSettings(loaded, spec), descriptor,
-      functions: [...pickedFunctions.values()], classes: [...pickedClasses.values()],
+      index,
+      spec,
+      module,
+      settings: effectiveSettings(loaded, spec),
+      descriptor,
+      functions: [...pickedFunctions.values()],
+      classes: [...pickedClasses.values()],
     },
     problems,
   };

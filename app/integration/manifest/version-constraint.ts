@@ -9,7 +9,8 @@ interface Version {
   dev?: number;
 }
 
-const VERSION = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d*))?(?:(?:[-_.]?(?:post|rev|r)[-_.]?(\d*))|-(\d+))?(?:[-_.]?dev[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
+const VERSION =
+  /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview)[-_.]?(\d*))?(?:(?:[-_.]?(?:post|rev|r)[-_.]?(\d*))|-(\d+))?(?:[-_.]?dev[-_.]?(\d*))?(?:\+[a-z0-9.]+)?$/i;
 
 /** Parses a PEP 440 version; undefined when it is not one. */
 export function parseVersion(text: string): Version | undefined {
@@ -40,7 +41,8 @@ export function compareVersions(a: Version, b: Version): number {
   const release = compareNumbers(a.release, b.release);
   if (release !== 0) return release;
   // A bare .devN sorts before any pre-release of the same release.
-  const preKey = (v: Version): number[] => (v.pre ? v.pre : v.dev !== undefined && v.post === undefined ? [-1, 0] : [3, 0]);
+  const preKey = (v: Version): number[] =>
+    v.pre ? v.pre : v.dev !== undefined && v.post === undefined ? [-1, 0] : [3, 0];
   const pre = compareNumbers(preKey(a), preKey(b));
   if (pre !== 0) return pre;
   const post = compareNumbers([a.post ?? -1], [b.post ?? -1]);
@@ -55,7 +57,10 @@ interface Clause {
 
 /** Why a constraint cannot be read. */
 export class VersionConstraintError extends Error {
-  constructor(readonly constraint: string, reason: string) {
+  constructor(
+    readonly constraint: string,
+    reason: string,
+  ) {
     super(`version constraint "${constraint}" ${reason}; write it like ">=1.26,<3" or "~=2.0"`);
     this.name = "VersionConstraintError";
   }
@@ -93,13 +98,26 @@ function satisfiesClause(text: string, version: Version, clause: Clause): boolea
   const target = parseVersion(clause.version)!;
   const order = compareVersions(version, target);
   switch (clause.operator) {
-    case "==": return order === 0;
-    case "!=": return order !== 0;
-    case "<=": return order <= 0;
-    case ">=": return order >= 0;
+    case "==":
+      return order === 0;
+    case "!=":
+      return order !== 0;
+    case "<=":
+      return order <= 0;
+    case ">=":
+      return order >= 0;
     // PEP 440: <V excludes pre-releases of V, >V excludes post-releases of V.
-    case "<": return order < 0 && !(version.pre && !target.pre && compareNumbers(version.release, target.release) === 0);
-    case ">": return order > 0 && !(version.post !== undefined && target.post === undefined && compareNumbers(version.release, target.release) === 0);
+    case "<":
+      return order < 0 && !(version.pre && !target.pre && compareNumbers(version.release, target.release) === 0);
+    case ">":
+      return (
+        order > 0 &&
+        !(
+          version.post !== undefined &&
+          target.post === undefined &&
+          compareNumbers(version.release, target.release) === 0
+        )
+      );
     case "~=": {
       const prefix = { epoch: target.epoch, release: target.release.slice(0, -1) };
       return order >= 0 && prefixMatches(version, prefix);
@@ -117,6 +135,10 @@ export function checkConstraint(constraint: string): void {
 export function satisfies(version: string, constraint: string): boolean {
   const clauses = parseClauses(constraint);
   const parsed = parseVersion(version);
-  if (!parsed) throw new VersionConstraintError(constraint, `cannot be checked: the installed version "${version}" is not a PEP 440 version`);
+  if (!parsed)
+    throw new VersionConstraintError(
+      constraint,
+      `cannot be checked: the installed version "${version}" is not a PEP 440 version`,
+    );
   return clauses.every((c) => satisfiesClause(version, parsed, c));
 }

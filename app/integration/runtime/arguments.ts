@@ -55,14 +55,17 @@ export function packArguments(
   }
   if (varArgs !== undefined && varArgs.length > 0) {
     if (skipped !== undefined) {
-      throw new ArgumentError(`${target}: extra positional arguments need every parameter before them; pass a value for "${skipped}"`);
+      throw new ArgumentError(
+        `${target}: extra positional arguments need every parameter before them; pass a value for "${skipped}"`,
+      );
     }
     args.push(...varArgs);
   }
   for (const [key, value] of Object.entries(options ?? {})) {
     if (value === undefined) continue;
     const name = renames[key] ?? key;
-    if (name in kwargs) throw new ArgumentError(`${target}: "${name}" was given both positionally and in the options object`);
+    if (name in kwargs)
+      throw new ArgumentError(`${target}: "${name}" was given both positionally and in the options object`);
     kwargs[name] = value;
   }
   return { args, kwargs };

@@ -16,11 +16,27 @@ export interface CallSettings {
 /** What generated SDK code needs from a Python bridge. */
 export interface SdkRuntime {
   /** Calls a Python function by dotted path. */
-  call(target: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, settings?: CallSettings): Promise<unknown>;
+  call(
+    target: string,
+    args: readonly unknown[],
+    kwargs: Readonly<Record<string, unknown>>,
+    settings?: CallSettings,
+  ): Promise<unknown>;
   /** Constructs a Python object and returns a handle to it. */
-  construct(target: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, settings?: CallSettings): Promise<PyHandle>;
+  construct(
+    target: string,
+    args: readonly unknown[],
+    kwargs: Readonly<Record<string, unknown>>,
+    settings?: CallSettings,
+  ): Promise<PyHandle>;
   /** Calls a method of a live object. */
-  callMethod(handle: PyHandle, method: string, args: readonly unknown[], kwargs: Readonly<Record<string, unknown>>, settings?: CallSettings): Promise<unknown>;
+  callMethod(
+    handle: PyHandle,
+    method: string,
+    args: readonly unknown[],
+    kwargs: Readonly<Record<string, unknown>>,
+    settings?: CallSettings,
+  ): Promise<unknown>;
   /** Reads a module-level value (dotted path) or an attribute of a live object. */
   getAttribute(owner: PyHandle | string, name?: string, settings?: CallSettings): Promise<unknown>;
 }
@@ -49,10 +65,12 @@ export function createRuntime(bridge: PythonBridge, options: RuntimeOptions = {}
     if (options.signal) result.signal = options.signal;
     return result;
   };
-  const args = (target: string, values: readonly unknown[]): PyValue[] => values.map((v, i) => toPyValue(v, `${target} argument ${i + 1}`));
+  const args = (target: string, values: readonly unknown[]): PyValue[] =>
+    values.map((v, i) => toPyValue(v, `${target} argument ${i + 1}`));
   const kwargs = (target: string, values: Readonly<Record<string, unknown>>): PyKwargs =>
     Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toPyValue(v, `${target} keyword "${k}"`)]));
-  const shape = (value: PyValue, settings: CallSettings | undefined): unknown => (settings?.arrays === "json" ? ndarraysToNested(value) : value);
+  const shape = (value: PyValue, settings: CallSettings | undefined): unknown =>
+    settings?.arrays === "json" ? ndarraysToNested(value) : value;
 
   return {
     async call(target, a, k, settings) {
@@ -63,7 +81,10 @@ export function createRuntime(bridge: PythonBridge, options: RuntimeOptions = {}
     },
     async callMethod(handle, method, a, k, settings) {
       const where = `${handle.pythonType}.${method}`;
-      return shape(await bridge.callMethod(handle, method, args(where, a), kwargs(where, k), callOptions(settings)), settings);
+      return shape(
+        await bridge.callMethod(handle, method, args(where, a), kwargs(where, k), callOptions(settings)),
+        settings,
+      );
     },
     async getAttribute(owner, name, settings) {
       return shape(await bridge.getAttribute(owner, name, callOptions(settings)), settings);

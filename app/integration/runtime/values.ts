@@ -35,7 +35,12 @@ export function toPyValue(value: unknown, where: string): PyValue {
       throw new ArgumentError(`${where} is a ${typeof value}, which cannot be sent to Python`);
   }
   const object = value as object;
-  if (object instanceof Uint8Array || object instanceof NDArray || object instanceof PyHandle || object instanceof PyComplex) {
+  if (
+    object instanceof Uint8Array ||
+    object instanceof NDArray ||
+    object instanceof PyHandle ||
+    object instanceof PyComplex
+  ) {
     return object;
   }
   if (isHandleWrapper(object)) return object.handle;
@@ -52,7 +57,9 @@ export function toPyValue(value: unknown, where: string): PyValue {
   }
   if (object instanceof Set) return new Set([...(object as Set<unknown>)].map((v) => toPyValue(v, `${where} item`)));
   if (!isPlainObject(object)) {
-    throw new ArgumentError(`${where} is a ${object.constructor.name}, which cannot be sent to Python (plain objects, arrays, Maps, Sets, NDArrays and handles can)`);
+    throw new ArgumentError(
+      `${where} is a ${object.constructor.name}, which cannot be sent to Python (plain objects, arrays, Maps, Sets, NDArrays and handles can)`,
+    );
   }
   const result: Record<string, PyValue> = {};
   for (const [k, v] of Object.entries(object)) result[k] = toPyValue(v, `${where}.${k}`);
@@ -63,9 +70,12 @@ export function toPyValue(value: unknown, where: string): PyValue {
 export function ndarraysToNested(value: PyValue): unknown {
   if (value instanceof NDArray) return value.toNested();
   if (Array.isArray(value)) return (value as readonly PyValue[]).map(ndarraysToNested);
-  if (value instanceof Map) return new Map([...(value as ReadonlyMap<PyValue, PyValue>)].map(([k, v]) => [k, ndarraysToNested(v)]));
+  if (value instanceof Map)
+    return new Map([...(value as ReadonlyMap<PyValue, PyValue>)].map(([k, v]) => [k, ndarraysToNested(v)]));
   if (value !== null && typeof value === "object" && isPlainObject(value)) {
-    return Object.fromEntries(Object.entries(value as Record<string, PyValue>).map(([k, v]) => [k, ndarraysToNested(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, PyValue>).map(([k, v]) => [k, ndarraysToNested(v)]),
+    );
   }
   return value;
 }

@@ -61,7 +61,12 @@ export function newLinePool(
   adapter: LineWorkerAdapter = new LineWorkerAdapter(),
 ): { pool: ProcessPool<LineConnection>; adapter: LineWorkerAdapter; stateDir: string } {
   const state = tempStateDir();
-  const pool = new ProcessPool<LineConnection>(adapter, { size, stateDir: state.dir, healthCheckIntervalMs: 0, ...extra });
+  const pool = new ProcessPool<LineConnection>(adapter, {
+    size,
+    stateDir: state.dir,
+    healthCheckIntervalMs: 0,
+    ...extra,
+  });
   onCleanup(state.remove);
   onCleanup(() => pool.shutdown());
   return { pool, adapter, stateDir: state.dir };

@@ -46,7 +46,11 @@ export function nextRunEvent(
       (summary) => {
         done();
         const error = manager.detail(runId).error;
-        reject(new Error(`run ${runId} ended (${summary.status}) before the awaited event${error ? `: ${error.type}: ${error.message}` : ""}`));
+        reject(
+          new Error(
+            `run ${runId} ended (${summary.status}) before the awaited event${error ? `: ${error.type}: ${error.message}` : ""}`,
+          ),
+        );
       },
       (error: unknown) => {
         done();

@@ -36,7 +36,8 @@ export function installWorkbenchClient(client: WorkbenchClient): void {
 
 /** The page's client; stores call this lazily, inside actions, never at import time. */
 export function workbench(): WorkbenchClient {
-  if (!current) throw new Error("The workbench client is not installed yet: main.tsx must call installWorkbenchClient first");
+  if (!current)
+    throw new Error("The workbench client is not installed yet: main.tsx must call installWorkbenchClient first");
   return current;
 }
 
@@ -52,5 +53,8 @@ export function errorMessage(error: unknown): string {
 
 /** True when the error is our own cancellation (the user pressed Stop, or the view went away). */
 export function isCancellation(error: unknown): boolean {
-  return (error instanceof ApiError && error.code === "cancelled") || (error instanceof DOMException && error.name === "AbortError");
+  return (
+    (error instanceof ApiError && error.code === "cancelled") ||
+    (error instanceof DOMException && error.name === "AbortError")
+  );
 }

@@ -12,7 +12,13 @@ export function EmptyState({ title, children }: { title: string; children: React
   );
 }
 
-export function ErrorBanner({ message, onDismiss }: { message: string | null; onDismiss?: () => void }): ReactElement | null {
+export function ErrorBanner({
+  message,
+  onDismiss,
+}: {
+  message: string | null;
+  onDismiss?: () => void;
+}): ReactElement | null {
   if (!message) return null;
   return (
     <div className="banner error" role="alert">

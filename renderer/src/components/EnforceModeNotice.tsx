@@ -9,9 +9,9 @@ export function EnforceModeNotice({ what }: { what: string }): ReactElement | nu
   return (
     <div className="banner warning" role="status" data-testid="enforce-notice">
       <span className="grow">
-        {what} is off: this workbench runs in enforce mode, so only the entrypoints declared in {manifests} can be called,
-        and running code (notebook cells, the console, Eval) is refused. Declare what you need in the manifest, or restart
-        `snakebridge serve` without --allow to run code.
+        {what} is off: this workbench runs in enforce mode, so only the entrypoints declared in {manifests} can be
+        called, and running code (notebook cells, the console, Eval) is refused. Declare what you need in the manifest,
+        or restart `snakebridge serve` without --allow to run code.
       </span>
     </div>
   );

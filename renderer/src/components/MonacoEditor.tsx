@@ -44,7 +44,14 @@ export function MonacoEditor(props: MonacoEditorProps): ReactElement {
       tabSize: props.language === "yaml" ? 2 : 4,
       fixedOverflowWidgets: true,
       ...(props.autoHeight
-        ? { scrollbar: { vertical: "hidden", alwaysConsumeMouseWheel: false, horizontalScrollbarSize: 6 }, overviewRulerLanes: 0, lineNumbersMinChars: 3, glyphMargin: false, folding: false, lineDecorationsWidth: 6 }
+        ? {
+            scrollbar: { vertical: "hidden", alwaysConsumeMouseWheel: false, horizontalScrollbarSize: 6 },
+            overviewRulerLanes: 0,
+            lineNumbersMinChars: 3,
+            glyphMargin: false,
+            folding: false,
+            lineDecorationsWidth: 6,
+          }
         : {}),
       ...props.options,
     });

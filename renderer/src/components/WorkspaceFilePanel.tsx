@@ -28,19 +28,58 @@ export function WorkspaceFilePanel(props: WorkspaceFilePanelProps): ReactElement
   return (
     <aside className="side-panel">
       <div className="panel-title">
-        {props.title}<span className="grow" />
-        <button type="button" className="icon-btn" title={`New ${props.noun}`} aria-label={`New ${props.noun}`} onClick={() => setNewName("")}><Icon name="plus" /></button>
-        <button type="button" className="icon-btn" title="Refresh the file list" aria-label="Refresh" onClick={props.onRefresh}><Icon name="refresh" /></button>
+        {props.title}
+        <span className="grow" />
+        <button
+          type="button"
+          className="icon-btn"
+          title={`New ${props.noun}`}
+          aria-label={`New ${props.noun}`}
+          onClick={() => setNewName("")}
+        >
+          <Icon name="plus" />
+        </button>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Refresh the file list"
+          aria-label="Refresh"
+          onClick={props.onRefresh}
+        >
+          <Icon name="refresh" />
+        </button>
       </div>
       {newName !== null ? (
-        <form className="section" onSubmit={(event) => { event.preventDefault(); props.onCreate(newName); setNewName(null); }}>
-          <input className="input" autoFocus placeholder={`name (saved as ${props.newFilePattern})`} aria-label={`New ${props.noun} name`} value={newName} onChange={(event) => setNewName(event.target.value)} onKeyDown={(event) => event.key === "Escape" && setNewName(null)} />
+        <form
+          className="section"
+          onSubmit={(event) => {
+            event.preventDefault();
+            props.onCreate(newName);
+            setNewName(null);
+          }}
+        >
+          <input
+            className="input"
+            autoFocus
+            placeholder={`name (saved as ${props.newFilePattern})`}
+            aria-label={`New ${props.noun} name`}
+            value={newName}
+            onChange={(event) => setNewName(event.target.value)}
+            onKeyDown={(event) => event.key === "Escape" && setNewName(null)}
+          />
         </form>
       ) : null}
       <div className="scroll" data-testid={props.testId}>
-        {props.files.length === 0 ? <div className="empty-small">No {props.noun}s in the workspace yet. Create one with +.</div> : null}
+        {props.files.length === 0 ? (
+          <div className="empty-small">No {props.noun}s in the workspace yet. Create one with +.</div>
+        ) : null}
         {props.files.map((file) => (
-          <div key={file.path} className={`list-item${file.path === props.selectedPath ? " selected" : ""}`} onClick={() => props.onOpen(file.path)} title={file.path}>
+          <div
+            key={file.path}
+            className={`list-item${file.path === props.selectedPath ? " selected" : ""}`}
+            onClick={() => props.onOpen(file.path)}
+            title={file.path}
+          >
             <Icon name={props.icon} />
             <span className="name">{file.path}</span>
           </div>

@@ -23,7 +23,10 @@ export function schemaKeys(schema: Record<string, unknown>): Map<string, string>
 }
 
 /** Monaco completion items for every key the schema defines, replacing `range`. */
-export function schemaKeySuggestions(schema: Record<string, unknown>, range: monaco.IRange): monaco.languages.CompletionItem[] {
+export function schemaKeySuggestions(
+  schema: Record<string, unknown>,
+  range: monaco.IRange,
+): monaco.languages.CompletionItem[] {
   return [...schemaKeys(schema)].map(([name, description]) => ({
     label: name,
     kind: monaco.languages.CompletionItemKind.Property,

@@ -38,7 +38,12 @@ export function App({ startupProblem }: { startupProblem: string | null }): Reac
       keybinding: `Ctrl+${index + 1}`,
       run: () => useShellStore.getState().show(view),
     })),
-    { id: "palette.open", title: "Show All Commands", keybinding: "Ctrl+Shift+P", run: () => useShellStore.getState().setPaletteOpen(true) },
+    {
+      id: "palette.open",
+      title: "Show All Commands",
+      keybinding: "Ctrl+Shift+P",
+      run: () => useShellStore.getState().setPaletteOpen(true),
+    },
   ]);
 
   useEffect(() => {
@@ -65,14 +70,24 @@ export function App({ startupProblem }: { startupProblem: string | null }): Reac
       <ActivityBar />
       <main className="view-host">
         {problem ? (
-          <div className="banner error" role="alert" style={{ position: "absolute", top: 0, left: 0, right: 0, zIndex: 10 }}>
+          <div
+            className="banner error"
+            role="alert"
+            style={{ position: "absolute", top: 0, left: 0, right: 0, zIndex: 10 }}
+          >
             <span className="grow">{problem}</span>
           </div>
         ) : null}
         {visited.map((view) => {
           const View = VIEWS[view];
           return (
-            <section key={view} className="view-slot" hidden={view !== active} data-testid={`view-${view}`} aria-label={VIEW_TITLES[view]}>
+            <section
+              key={view}
+              className="view-slot"
+              hidden={view !== active}
+              data-testid={`view-${view}`}
+              aria-label={VIEW_TITLES[view]}
+            >
               <View />
             </section>
           );

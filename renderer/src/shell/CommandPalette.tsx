@@ -34,7 +34,12 @@ export function CommandPalette(): ReactElement | null {
   };
   return (
     <div className="palette-backdrop" onMouseDown={() => setOpen(false)}>
-      <div className="palette" role="dialog" aria-label="Command palette" onMouseDown={(event) => event.stopPropagation()}>
+      <div
+        className="palette"
+        role="dialog"
+        aria-label="Command palette"
+        onMouseDown={(event) => event.stopPropagation()}
+      >
         <input
           ref={input}
           className="input"
@@ -56,12 +61,21 @@ export function CommandPalette(): ReactElement | null {
         <ul role="listbox">
           {matches.length === 0 ? <li>No matching commands</li> : null}
           {matches.map((command, position) => (
-            <li key={command.id} role="option" aria-selected={position === index} className={position === index ? "active" : ""} onMouseEnter={() => setIndex(position)} onClick={() => run(position)}>
+            <li
+              key={command.id}
+              role="option"
+              aria-selected={position === index}
+              className={position === index ? "active" : ""}
+              onMouseEnter={() => setIndex(position)}
+              onClick={() => run(position)}
+            >
               <span>{command.title}</span>
               {command.keybinding ? (
                 <span className="detail">
                   {command.keybinding.split("+").map((key) => (
-                    <span key={key} className="kbd">{key}</span>
+                    <span key={key} className="kbd">
+                      {key}
+                    </span>
                   ))}
                 </span>
               ) : null}

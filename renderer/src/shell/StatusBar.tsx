@@ -25,21 +25,54 @@ export function StatusBar(): ReactElement {
   const interpreter = status?.interpreter;
   // With a problem to fix (the host restarted with a new token) the page has stopped retrying.
   const stopped = useHostStore((state) => state.startupProblem !== null);
-  const connectionText = { open: "Connected", connecting: "Connecting…", closed: stopped ? "Disconnected" : "Disconnected — retrying" }[connection];
+  const connectionText = {
+    open: "Connected",
+    connecting: "Connecting…",
+    closed: stopped ? "Disconnected" : "Disconnected — retrying",
+  }[connection];
   const transport = status ? (status.transport === "electron" ? "Electron" : "web") : "";
   return (
     <footer className={`status-bar${connection === "closed" ? " disconnected" : ""}`} data-testid="status-bar">
-      <button type="button" className="status-item" title={interpreter ? interpreter.executable : "No interpreter yet"} onClick={() => show("console")}>
-        <span>{interpreter ? `Python ${interpreter.version}` : status?.state === "failed" ? "Python unavailable" : "Python …"}</span>
+      <button
+        type="button"
+        className="status-item"
+        title={interpreter ? interpreter.executable : "No interpreter yet"}
+        onClick={() => show("console")}
+      >
+        <span>
+          {interpreter
+            ? `Python ${interpreter.version}`
+            : status?.state === "failed"
+              ? "Python unavailable"
+              : "Python …"}
+        </span>
       </button>
-      <button type="button" className="status-item" data-testid="pool-status" title="Show workers (Ctrl+4)" onClick={() => show("workers")}>
+      <button
+        type="button"
+        className="status-item"
+        data-testid="pool-status"
+        title="Show workers (Ctrl+4)"
+        onClick={() => show("workers")}
+      >
         <span className={`dot ${poolText.tone}`} />
         <span>{poolText.text}</span>
       </button>
-      {status?.state === "failed" ? <span className="status-item" style={{ color: "var(--error)" }}>Host failed: {status.error}</span> : null}
+      {status?.state === "failed" ? (
+        <span className="status-item" style={{ color: "var(--error)" }}>
+          Host failed: {status.error}
+        </span>
+      ) : null}
       <span className="grow" />
-      {status ? <span className="status-item" title={status.workspaceDir}>{status.workspaceDir}</span> : null}
-      <span className="status-item" data-testid="connection-status" title={transport ? `Transport: ${transport}` : undefined}>
+      {status ? (
+        <span className="status-item" title={status.workspaceDir}>
+          {status.workspaceDir}
+        </span>
+      ) : null}
+      <span
+        className="status-item"
+        data-testid="connection-status"
+        title={transport ? `Transport: ${transport}` : undefined}
+      >
         <span className={`dot ${connection === "open" ? "ok" : connection === "connecting" ? "busy" : "bad"}`} />
         {connectionText}
       </span>

@@ -30,7 +30,9 @@ export function availableCommands(): Command[] {
 }
 
 /** "Ctrl+Shift+G" for a keyboard event, with the key normalised (letters upper-case). */
-export function keybindingOf(event: Pick<KeyboardEvent, "ctrlKey" | "metaKey" | "shiftKey" | "altKey" | "key" | "code">): string {
+export function keybindingOf(
+  event: Pick<KeyboardEvent, "ctrlKey" | "metaKey" | "shiftKey" | "altKey" | "key" | "code">,
+): string {
   const parts: string[] = [];
   if (event.ctrlKey || event.metaKey) parts.push("Ctrl");
   if (event.shiftKey) parts.push("Shift");

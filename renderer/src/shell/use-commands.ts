@@ -12,7 +12,11 @@ export function useCommands(build: () => Command[]): void {
   useEffect(() => {
     const commands = latest.current().map((command) => ({
       ...command,
-      run: () => latest.current().find((fresh) => fresh.id === command.id)?.run(),
+      run: () =>
+        latest
+          .current()
+          .find((fresh) => fresh.id === command.id)
+          ?.run(),
       when: () => {
         const fresh = latest.current().find((candidate) => candidate.id === command.id);
         return fresh?.when ? fresh.when() : true;

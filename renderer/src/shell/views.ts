@@ -34,7 +34,10 @@ export const useShellStore = create<ShellState>((set) => ({
   show(view) {
     // The hash keeps the view across reloads and lets tests open a view directly.
     window.history.replaceState(null, "", `${window.location.pathname}${window.location.search}#${view}`);
-    set((state) => ({ active: view, visited: state.visited.includes(view) ? state.visited : [...state.visited, view] }));
+    set((state) => ({
+      active: view,
+      visited: state.visited.includes(view) ? state.visited : [...state.visited, view],
+    }));
   },
   setPaletteOpen(open) {
     set({ paletteOpen: open });

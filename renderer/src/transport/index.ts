@@ -23,7 +23,13 @@ export interface OpenedChannel {
 }
 
 export function openChannel(): OpenedChannel {
-  if (window.snakebridge) return { channel: new IpcChannel(window.snakebridge), kind: "ipc", problem: null, onProblem: () => () => undefined };
+  if (window.snakebridge)
+    return {
+      channel: new IpcChannel(window.snakebridge),
+      kind: "ipc",
+      problem: null,
+      onProblem: () => () => undefined,
+    };
   // The host served this page, so it accepted our token and set its cookie: the token can leave the
   // address bar and history. (The Vite dev server sets no cookie, so the dev page keeps it.)
   const url = new URL(window.location.href);

@@ -23,7 +23,9 @@ export abstract class MessageChannel implements WorkbenchChannel {
 
   request<K extends RequestName>(method: K, params: RequestParams<K>, signal?: AbortSignal): Promise<RequestResult<K>> {
     if (signal?.aborted) return Promise.reject(new DOMException(`${method} was cancelled`, "AbortError"));
-    const { id, promise } = this.pending.add(method, signal, (cancelled) => this.send({ kind: "cancel", id: cancelled }));
+    const { id, promise } = this.pending.add(method, signal, (cancelled) =>
+      this.send({ kind: "cancel", id: cancelled }),
+    );
     this.send({ kind: "request", id, method, params });
     return promise as Promise<RequestResult<K>>;
   }

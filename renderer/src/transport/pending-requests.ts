@@ -15,7 +15,11 @@ export class PendingRequests {
   private readonly byId = new Map<number, Pending>();
 
   /** Registers a request; `onCancel` runs when the signal aborts before an answer arrives. */
-  add(method: RequestName, signal: AbortSignal | undefined, onCancel: (id: number) => void): { id: number; promise: Promise<unknown> } {
+  add(
+    method: RequestName,
+    signal: AbortSignal | undefined,
+    onCancel: (id: number) => void,
+  ): { id: number; promise: Promise<unknown> } {
     const id = this.nextId++;
     const promise = new Promise<unknown>((resolve, reject) => {
       const abort = (): void => {

@@ -47,7 +47,9 @@ describe("SocketChannel", () => {
   afterEach(() => vi.useRealTimers());
 
   it("builds the socket URL from the page's host, with the token only while the address has one", () => {
-    expect(socketUrl({ protocol: "http:", host: "127.0.0.1:8080", search: "?token=a%2Fb" })).toBe("ws://127.0.0.1:8080/api/socket?token=a%2Fb");
+    expect(socketUrl({ protocol: "http:", host: "127.0.0.1:8080", search: "?token=a%2Fb" })).toBe(
+      "ws://127.0.0.1:8080/api/socket?token=a%2Fb",
+    );
     // After the first load the token lives in an HttpOnly cookie, which the browser sends with the upgrade.
     expect(socketUrl({ protocol: "https:", host: "gpu.example", search: "" })).toBe("wss://gpu.example/api/socket");
   });

@@ -25,7 +25,12 @@ export type SessionVerdict = "valid" | "rejected" | "unreachable";
 /** Asks the host whether the page (its cookie) is still signed in: HEAD of the page's own address. */
 export async function probeSession(pageUrl: string): Promise<SessionVerdict> {
   try {
-    const response = await fetch(pageUrl, { method: "HEAD", cache: "no-store", credentials: "same-origin", redirect: "manual" });
+    const response = await fetch(pageUrl, {
+      method: "HEAD",
+      cache: "no-store",
+      credentials: "same-origin",
+      redirect: "manual",
+    });
     if (response.status === 401 || response.status === 403) return "rejected";
     return response.ok ? "valid" : "unreachable";
   } catch {
@@ -54,7 +59,10 @@ export class SocketChannel extends MessageChannel {
   private readonly createSocket: (url: string) => WebSocket;
   private readonly probe: () => Promise<SessionVerdict>;
 
-  constructor(private readonly url: string, options: SocketChannelOptions = {}) {
+  constructor(
+    private readonly url: string,
+    options: SocketChannelOptions = {},
+  ) {
     super();
     this.createSocket = options.createSocket ?? ((target) => new WebSocket(target));
     this.probe = options.probe ?? (() => Promise.resolve<SessionVerdict>("unreachable"));
@@ -73,7 +81,10 @@ export class SocketChannel extends MessageChannel {
     this.disposed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.socket?.close();
-    this.pending.failAll((method) => ({ code: "cancelled", message: `${method} was cancelled: the workbench is closing` }));
+    this.pending.failAll((method) => ({
+      code: "cancelled",
+      message: `${method} was cancelled: the workbench is closing`,
+    }));
   }
 
   private open(): void {

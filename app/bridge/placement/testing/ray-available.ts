@@ -4,12 +4,20 @@ import { interpreterCandidates } from "../../interpreter.js";
 
 /** The interpreter the tests use and whether it can import ray. */
 export function rayAvailability(): { ok: boolean; python: string; reason: string } {
-  const python = interpreterCandidates().find((c) => c.source === "venv" || c.source === "env")?.executable ?? "python3";
+  const python =
+    interpreterCandidates().find((c) => c.source === "venv" || c.source === "env")?.executable ?? "python3";
   try {
-    const version = execFileSync(python, ["-c", "import ray; print(ray.__version__)"], { encoding: "utf8", timeout: 60_000 }).trim();
+    const version = execFileSync(python, ["-c", "import ray; print(ray.__version__)"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    }).trim();
     return { ok: true, python, reason: `ray ${version}` };
   } catch {
-    return { ok: false, python, reason: `Ray is not installed in ${python} (pip install -r python/requirements-ray.txt)` };
+    return {
+      ok: false,
+      python,
+      reason: `Ray is not installed in ${python} (pip install -r python/requirements-ray.txt)`,
+    };
   }
 }
 

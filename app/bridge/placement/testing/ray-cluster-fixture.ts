@@ -25,7 +25,9 @@ export async function startTestCluster(python: string, nodes: NodeSpec[], timeou
     stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
-  child.stderr!.on("data", (chunk: Buffer) => { output = (output + chunk.toString("utf8")).slice(-4000); });
+  child.stderr!.on("data", (chunk: Buffer) => {
+    output = (output + chunk.toString("utf8")).slice(-4000);
+  });
   const stop = async (): Promise<void> => {
     const pgid = child.pid!;
     child.stdin!.end();
@@ -35,9 +37,18 @@ export async function startTestCluster(python: string, nodes: NodeSpec[], timeou
   };
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the test cluster did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-      createInterface({ input: child.stdout! }).once("line", (l) => { clearTimeout(timer); resolve(l); });
-      child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`the test cluster exited (${code}):\n${output}`)); });
+      const timer = setTimeout(
+        () => reject(new Error(`the test cluster did not start within ${timeoutMs} ms:\n${output}`)),
+        timeoutMs,
+      );
+      createInterface({ input: child.stdout! }).once("line", (l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the test cluster exited (${code}):\n${output}`));
+      });
     });
     return { address: (JSON.parse(line) as { address: string }).address, stop };
   } catch (error) {

@@ -1,12 +1,35 @@
 // LibraryDescriptor (proto, numeric enums) → LibraryView (JSON-safe, string enums). The one place this mapping lives.
 import type {
-  CallableKindView, ClassView, ConstantView, DocBlockView, FunctionView, LibraryView, ModuleView, ParameterKindView, ParameterView,
-  PropertyView, SignatureSourceView, SignatureView, TypeExprView, TypeSourceView,
+  CallableKindView,
+  ClassView,
+  ConstantView,
+  DocBlockView,
+  FunctionView,
+  LibraryView,
+  ModuleView,
+  ParameterKindView,
+  ParameterView,
+  PropertyView,
+  SignatureSourceView,
+  SignatureView,
+  TypeExprView,
+  TypeSourceView,
 } from "../../../api/library-view.js";
 import {
-  CallableKind, ParameterKind, SignatureSource, TypeSource,
-  type ClassDescriptor, type DocBlock, type ConstantDescriptor, type FunctionDescriptor, type LibraryDescriptor, type ModuleDescriptor,
-  type ParameterDescriptor, type PropertyDescriptor, type SignatureDescriptor, type TypeExpr,
+  CallableKind,
+  ParameterKind,
+  SignatureSource,
+  TypeSource,
+  type ClassDescriptor,
+  type DocBlock,
+  type ConstantDescriptor,
+  type FunctionDescriptor,
+  type LibraryDescriptor,
+  type ModuleDescriptor,
+  type ParameterDescriptor,
+  type PropertyDescriptor,
+  type SignatureDescriptor,
+  type TypeExpr,
 } from "../../../../proto/generated/snakebridge/v1/describe.js";
 
 const PARAMETER_KINDS: Partial<Record<ParameterKind, ParameterKindView>> = {
@@ -39,7 +62,9 @@ const TYPE_SOURCES: Partial<Record<TypeSource, TypeSourceView>> = {
 function docBlockView(block: DocBlock): DocBlockView {
   const kind = block.kind === "code" || block.kind === "items" || block.kind === "section" ? block.kind : "text";
   return {
-    kind, title: block.title, text: block.text,
+    kind,
+    title: block.title,
+    text: block.text,
     items: block.items.map((i) => ({ name: i.name, type: i.type, description: i.description })),
     blocks: block.blocks.map(docBlockView),
   };

@@ -4,8 +4,15 @@ import type { PythonBridge } from "../../../bridge/index.js";
 import type { PoolSnapshot, WorkerSnapshot } from "../../../pool/index.js";
 
 /** The UI's view of the worker pool. */
-export function poolView(snapshot: PoolSnapshot, remoteOf: (workerId: string) => RemoteWorker | undefined = () => undefined): PoolView {
-  return { size: snapshot.size, queued: snapshot.queued, workers: snapshot.workers.map((w) => workerView(w, remoteOf(w.id))) };
+export function poolView(
+  snapshot: PoolSnapshot,
+  remoteOf: (workerId: string) => RemoteWorker | undefined = () => undefined,
+): PoolView {
+  return {
+    size: snapshot.size,
+    queued: snapshot.queued,
+    workers: snapshot.workers.map((w) => workerView(w, remoteOf(w.id))),
+  };
 }
 
 /** A worker that runs elsewhere (a Ray actor): its node, and its pid there. */
@@ -21,7 +28,9 @@ interface RemoteWorker {
 export function bridgePoolView(bridge: PythonBridge): PoolView {
   return poolView(bridge.pool.snapshot(), (workerId) => {
     const placement = bridge.workerPlacement(workerId);
-    return placement === undefined ? undefined : { node: `${placement.hostname} (${placement.nodeIp})`, pid: placement.workerPid };
+    return placement === undefined
+      ? undefined
+      : { node: `${placement.hostname} (${placement.nodeIp})`, pid: placement.workerPid };
   });
 }
 

@@ -21,12 +21,18 @@ export function richValue(value: PyValue | undefined): RichValue {
       return { kind: "str", value };
   }
   if (value instanceof NDArray) return ndarrayValue(value);
-  if (value instanceof PyHandle) return { kind: "handle", id: value.id, pythonType: value.pythonType, repr: value.repr, workerId: value.workerId };
+  if (value instanceof PyHandle)
+    return { kind: "handle", id: value.id, pythonType: value.pythonType, repr: value.repr, workerId: value.workerId };
   if (value instanceof PyComplex) return { kind: "complex", real: value.real, imag: value.imag };
-  if (value instanceof Uint8Array) return { kind: "bytes", base64: Buffer.from(value).toString("base64"), length: value.length };
+  if (value instanceof Uint8Array)
+    return { kind: "bytes", base64: Buffer.from(value).toString("base64"), length: value.length };
   if (Array.isArray(value)) {
     const items = value as readonly PyValue[];
-    return { kind: isTuple(items) ? "tuple" : "list", items: items.slice(0, MAX_CONTAINER_ITEMS).map(richValue), total: items.length };
+    return {
+      kind: isTuple(items) ? "tuple" : "list",
+      items: items.slice(0, MAX_CONTAINER_ITEMS).map(richValue),
+      total: items.length,
+    };
   }
   if (value instanceof Set) {
     const items = [...(value as ReadonlySet<PyValue>)];
@@ -34,7 +40,11 @@ export function richValue(value: PyValue | undefined): RichValue {
   }
   if (value instanceof Map) {
     const entries = [...(value as ReadonlyMap<PyValue, PyValue>)];
-    return { kind: "dict", entries: entries.slice(0, MAX_CONTAINER_ITEMS).map(([k, v]) => [richValue(k), richValue(v)]), total: entries.length };
+    return {
+      kind: "dict",
+      entries: entries.slice(0, MAX_CONTAINER_ITEMS).map(([k, v]) => [richValue(k), richValue(v)]),
+      total: entries.length,
+    };
   }
   const entries = Object.entries(value as Record<string, PyValue>);
   return {

@@ -15,11 +15,18 @@ export function libraryHandlers(describer: LibraryDescriber): HandlerTable<Libra
   return {
     "libraries.describe": async ({ module, depth, includePrivate, refresh }) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(module)) {
-        throw new RequestError("bad_request", `"${module}" is not a Python module name (expected dotted identifiers, e.g. "numpy.linalg")`);
+        throw new RequestError(
+          "bad_request",
+          `"${module}" is not a Python module name (expected dotted identifiers, e.g. "numpy.linalg")`,
+        );
       }
       const walk = Math.min(Math.max(depth ?? 1, 0), MAX_DEPTH);
       try {
-        const outcome = await describer.describe(module, { depth: walk, includePrivate: includePrivate ?? false, refresh: refresh ?? false });
+        const outcome = await describer.describe(module, {
+          depth: walk,
+          includePrivate: includePrivate ?? false,
+          refresh: refresh ?? false,
+        });
         return libraryView(outcome.descriptor, outcome.fromCache);
       } catch (error) {
         if (error instanceof PackageNotInstalledError) throw new RequestError("not_found", error.message);
@@ -33,7 +40,8 @@ export function libraryHandlers(describer: LibraryDescriber): HandlerTable<Libra
       for (const entry of entries) {
         const name = entry.descriptor.name || entry.key.module;
         const seen = newest.get(name);
-        if (!seen || seen.describedAt < entry.storedAt) newest.set(name, { name, version: entry.key.libraryVersion, describedAt: entry.storedAt });
+        if (!seen || seen.describedAt < entry.storedAt)
+          newest.set(name, { name, version: entry.key.libraryVersion, describedAt: entry.storedAt });
       }
       return [...newest.values()].sort((a, b) => a.name.localeCompare(b.name));
     },

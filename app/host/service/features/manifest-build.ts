@@ -1,6 +1,11 @@
 // manifests.generate / manifests.diff: delegated to the integration layer (resolve → emit → write; describe → diff).
 import { dirname, isAbsolute, join, relative } from "node:path";
-import type { GenerateResult, ManifestDiagnostic, ManifestDiffResult, SignatureChangeView } from "../../../api/workbench-api.js";
+import type {
+  GenerateResult,
+  ManifestDiagnostic,
+  ManifestDiffResult,
+  SignatureChangeView,
+} from "../../../api/workbench-api.js";
 import { emitSdk, sdkLayout, writeSdk } from "../../../integration/codegen/generate-sdk.js";
 import { manifestCoverage } from "../../../integration/coverage.js";
 import { LibraryDescriber, PackageNotInstalledError } from "../../../integration/library-describer.js";
@@ -27,12 +32,22 @@ function problemsOf(error: unknown): ManifestDiagnostic[] {
 }
 
 /** Generate and diff handlers. */
-export function manifestBuildHandlers(describer: LibraryDescriber, workspace: WorkspaceFolder): HandlerTable<"manifests.generate" | "manifests.diff"> {
-  const load = (text: string, path: string | undefined): LoadedManifest => parseManifest(text, workspace.resolve(path ?? UNSAVED_MANIFEST));
+export function manifestBuildHandlers(
+  describer: LibraryDescriber,
+  workspace: WorkspaceFolder,
+): HandlerTable<"manifests.generate" | "manifests.diff"> {
+  const load = (text: string, path: string | undefined): LoadedManifest =>
+    parseManifest(text, workspace.resolve(path ?? UNSAVED_MANIFEST));
 
   return {
     "manifests.generate": async ({ text, path, write }) => {
-      const failed = (diagnostics: ManifestDiagnostic[]): GenerateResult => ({ ok: false, diagnostics, files: [], outputDir: null, coverage: { total: 0, recovered: 0 } });
+      const failed = (diagnostics: ManifestDiagnostic[]): GenerateResult => ({
+        ok: false,
+        diagnostics,
+        files: [],
+        outputDir: null,
+        coverage: { total: 0, recovered: 0 },
+      });
       let loaded: LoadedManifest;
       let resolved: Awaited<ReturnType<typeof resolveManifest>>;
       try {
@@ -46,9 +61,14 @@ export function manifestBuildHandlers(describer: LibraryDescriber, workspace: Wo
       if (write) {
         // By real path: an out_dir (or a folder in it) that is a symlink out of the workspace is refused too.
         const shown = `codegen.out_dir ${layout.outDir}`;
-        if (relative(workspace.root, layout.outDir) === "") throw new RequestError("forbidden", `${shown} is the workspace itself; choose a folder inside it`);
+        if (relative(workspace.root, layout.outDir) === "")
+          throw new RequestError("forbidden", `${shown} is the workspace itself; choose a folder inside it`);
         await workspace.confine(layout.outDir, shown);
-        for (const file of files) await workspace.confine(dirname(isAbsolute(file.path) ? file.path : join(layout.outDir, file.path)), `${shown}: ${file.path}`);
+        for (const file of files)
+          await workspace.confine(
+            dirname(isAbsolute(file.path) ? file.path : join(layout.outDir, file.path)),
+            `${shown}: ${file.path}`,
+          );
         await writeSdk(layout.outDir, files);
       }
       const coverage = manifestCoverage(resolved.integrations);

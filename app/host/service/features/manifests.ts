@@ -11,7 +11,10 @@ import type { HandlerTable } from "../request-handler.js";
 type CompletionItem = WorkbenchRequests["manifests.completions"]["result"]["items"][number];
 
 /** A manifest problem as the editor shows it (a one-character range at its position). */
-export function manifestDiagnostic(problem: ManifestProblem, severity: ManifestDiagnostic["severity"] = "error"): ManifestDiagnostic {
+export function manifestDiagnostic(
+  problem: ManifestProblem,
+  severity: ManifestDiagnostic["severity"] = "error",
+): ManifestDiagnostic {
   return {
     severity,
     message: problem.message,
@@ -35,7 +38,9 @@ export function manifestSchemaHandler(): HandlerTable<"manifests.schema"> {
 }
 
 /** Validation and completion handlers. */
-export function manifestCheckHandlers(describer: LibraryDescriber): HandlerTable<"manifests.validate" | "manifests.completions"> {
+export function manifestCheckHandlers(
+  describer: LibraryDescriber,
+): HandlerTable<"manifests.validate" | "manifests.completions"> {
   return {
     "manifests.validate": async ({ text, path }) => {
       try {
@@ -48,7 +53,15 @@ export function manifestCheckHandlers(describer: LibraryDescriber): HandlerTable
     },
     "manifests.completions": async ({ prefix, limit, module, className }) => {
       const max = Math.min(Math.max(limit ?? 50, 1), 500);
-      if (module) return { items: await entrypointCompletions(describer, { module, prefix, limit: max, ...(className ? { className } : {}) }) };
+      if (module)
+        return {
+          items: await entrypointCompletions(describer, {
+            module,
+            prefix,
+            limit: max,
+            ...(className ? { className } : {}),
+          }),
+        };
       const items = new Map<string, CompletionItem>();
       const add = (item: CompletionItem): void => {
         if (item.label.startsWith(prefix) && !items.has(item.label)) items.set(item.label, item);
@@ -56,10 +69,16 @@ export function manifestCheckHandlers(describer: LibraryDescriber): HandlerTable
       for (const entry of await describer.cache.entries()) {
         for (const module of entry.descriptor.modules) {
           add({ label: module.name, kind: "module", detail: firstLine(module.doc) });
-          for (const fn of module.functions) add({ label: `${module.name}.${fn.name}`, kind: "function", detail: fn.signatures[0]?.text ?? "" });
+          for (const fn of module.functions)
+            add({ label: `${module.name}.${fn.name}`, kind: "function", detail: fn.signatures[0]?.text ?? "" });
           for (const cls of module.classes) {
             add({ label: `${module.name}.${cls.name}`, kind: "class", detail: firstLine(cls.doc) });
-            for (const method of cls.methods) add({ label: `${module.name}.${cls.name}.${method.name}`, kind: "method", detail: method.signatures[0]?.text ?? "" });
+            for (const method of cls.methods)
+              add({
+                label: `${module.name}.${cls.name}.${method.name}`,
+                kind: "method",
+                detail: method.signatures[0]?.text ?? "",
+              });
           }
         }
       }

@@ -13,12 +13,24 @@ import { jsResult } from "../typescript-cells/js-rich-value.js";
 import type { NotebookScope } from "../typescript-cells/notebook-scope.js";
 
 type NotebookRequests =
-  | "notebooks.open" | "notebooks.save" | "notebooks.run" | "notebooks.interrupt" | "notebooks.restart"
-  | "notebooks.variables" | "notebooks.inspect" | "notebooks.complete" | "notebooks.hover";
+  | "notebooks.open"
+  | "notebooks.save"
+  | "notebooks.run"
+  | "notebooks.interrupt"
+  | "notebooks.restart"
+  | "notebooks.variables"
+  | "notebooks.inspect"
+  | "notebooks.complete"
+  | "notebooks.hover";
 
 /** What the notebooks feature needs from the TypeScript cell runner. */
 export interface TypeScriptCellRunner {
-  run(notebookId: string, source: string, onOutput: (output: CellOutput) => void, signal: AbortSignal): Promise<CellRunResult>;
+  run(
+    notebookId: string,
+    source: string,
+    onOutput: (output: CellOutput) => void,
+    signal: AbortSignal,
+  ): Promise<CellRunResult>;
   /** Aborts the notebook's running TypeScript cell; false when none runs. */
   interrupt(notebookId: string): boolean;
   /** Forgets the notebook's TypeScript state. */
@@ -36,8 +48,19 @@ const ASSIST_TIMEOUT_MS = 5_000;
 export class NotebookPython {
   constructor(private readonly bridge: PythonBridge) {}
 
-  #call(target: string, args: Parameters<PythonBridge["call"]>[1], session: string, signal?: AbortSignal, timeoutMs = ASSIST_TIMEOUT_MS): ReturnType<PythonBridge["call"]> {
-    return this.bridge.call(target, args, {}, { session, affinity: "strict", timeoutMs, ...(signal ? { signal } : {}) });
+  #call(
+    target: string,
+    args: Parameters<PythonBridge["call"]>[1],
+    session: string,
+    signal?: AbortSignal,
+    timeoutMs = ASSIST_TIMEOUT_MS,
+  ): ReturnType<PythonBridge["call"]> {
+    return this.bridge.call(
+      target,
+      args,
+      {},
+      { session, affinity: "strict", timeoutMs, ...(signal ? { signal } : {}) },
+    );
   }
 
   /** Puts the TypeScript snapshot into the session as `ts`. */
@@ -53,12 +76,24 @@ export class NotebookPython {
       if (row === null || typeof row !== "object" || Array.isArray(row)) return [];
       const { name, type, shape, size, preview } = row as Record<string, unknown>;
       if (typeof name !== "string") return [];
-      return [{ name, type: String(type ?? ""), shape: String(shape ?? ""), size: typeof size === "number" ? size : Number(size ?? 0), preview: String(preview ?? "") }];
+      return [
+        {
+          name,
+          type: String(type ?? ""),
+          shape: String(shape ?? ""),
+          size: typeof size === "number" ? size : Number(size ?? 0),
+          preview: String(preview ?? ""),
+        },
+      ];
     });
   }
 
   /** One global's value for display; a live object is described, then released. */
-  async inspect(session: string, name: string, signal?: AbortSignal): Promise<{ value: ReturnType<typeof jsResult>["value"]; repr: string }> {
+  async inspect(
+    session: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<{ value: ReturnType<typeof jsResult>["value"]; repr: string }> {
     const value = await this.#call(`${SCOPE_MODULE}.get`, [session, [name]], session, signal);
     const shown = jsResult(value);
     if (value instanceof PyHandle) await value.release();
@@ -82,7 +117,8 @@ export class NotebookPython {
 
 /** Checks what completion.complete returned. */
 function completionView(found: unknown, cursor: number): CompletionView {
-  if (found === null || typeof found !== "object" || Array.isArray(found)) return { start: cursor, items: [], engine: "" };
+  if (found === null || typeof found !== "object" || Array.isArray(found))
+    return { start: cursor, items: [], engine: "" };
   const { start, items, engine } = found as Record<string, unknown>;
   const list = Array.isArray(items) ? items : [];
   return {
@@ -98,12 +134,15 @@ function completionView(found: unknown, cursor: number): CompletionView {
 
 /** The host-side session state of a notebook (bridge.state) as Variables panel rows. */
 function stateVariables(bridge: PythonBridge, notebookId: string): VariableView[] {
-  return bridge.state(notebookId).list().map(({ name, value, schema }) => {
-    const preview = previewOf(value);
-    const length = Array.isArray(value) || typeof value === "string" ? String(value.length) : "";
-    const type = typeof schema?.["type"] === "string" ? `${schema["type"]} (schema)` : kindOf(value);
-    return { name, type, shape: length, size: Buffer.byteLength(preview), preview };
-  });
+  return bridge
+    .state(notebookId)
+    .list()
+    .map(({ name, value, schema }) => {
+      const preview = previewOf(value);
+      const length = Array.isArray(value) || typeof value === "string" ? String(value.length) : "";
+      const type = typeof schema?.["type"] === "string" ? `${schema["type"]} (schema)` : kindOf(value);
+      return { name, type, shape: length, size: Buffer.byteLength(preview), preview };
+    });
 }
 
 function kindOf(value: unknown): string {
@@ -115,7 +154,9 @@ function kindOf(value: unknown): string {
 
 function previewOf(value: unknown): string {
   try {
-    const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v));
+    const text = JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === "bigint" ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v,
+    );
     return text.length > 200 ? `${text.slice(0, 199)}…` : text;
   } catch {
     return String(value);
@@ -124,7 +165,11 @@ function previewOf(value: unknown): string {
 
 /** The notebooks' request handlers. */
 export function notebookHandlers(
-  bridge: PythonBridge, workspace: WorkspaceFolder, python: PythonCellRunner, typescript: TypeScriptCellRunner, events: EventHub,
+  bridge: PythonBridge,
+  workspace: WorkspaceFolder,
+  python: PythonCellRunner,
+  typescript: TypeScriptCellRunner,
+  events: EventHub,
 ): HandlerTable<NotebookRequests> {
   const helpers = new NotebookPython(bridge);
   /** Notebooks whose Python session has received a `ts` snapshot (so an empty scope still replaces a stale one). */
@@ -132,9 +177,14 @@ export function notebookHandlers(
   return {
     "notebooks.open": async ({ path }) => parseNotebook(await workspace.read(path), path),
     "notebooks.save": async ({ path, notebook }) => {
-      if (!path.endsWith(".ipynb")) throw new RequestError("bad_request", `notebooks are saved as .ipynb files; "${path}" has another extension`);
-      if (!Array.isArray(notebook.cells)) throw new RequestError("bad_request", "notebooks.save: notebook.cells must be a list");
-      const modifiedAt = await workspace.write(path, serializeNotebook({ cells: notebook.cells, metadata: notebook.metadata ?? {} }));
+      if (!path.endsWith(".ipynb"))
+        throw new RequestError("bad_request", `notebooks are saved as .ipynb files; "${path}" has another extension`);
+      if (!Array.isArray(notebook.cells))
+        throw new RequestError("bad_request", "notebooks.save: notebook.cells must be a list");
+      const modifiedAt = await workspace.write(
+        path,
+        serializeNotebook({ cells: notebook.cells, metadata: notebook.metadata ?? {} }),
+      );
       return { path, modifiedAt };
     },
     "notebooks.run": async ({ notebookId, cellId, language, source }, { signal }) => {
@@ -149,7 +199,10 @@ export function notebookHandlers(
       }
       if (language === "typescript") return typescript.run(notebookId, source, onOutput, signal);
       if (language === "markdown") return { status: "ok", executionCount: null, outputs: [], durationMs: 0 };
-      throw new RequestError("bad_request", `cell language must be "python", "typescript" or "markdown", got "${String(language)}"`);
+      throw new RequestError(
+        "bad_request",
+        `cell language must be "python", "typescript" or "markdown", got "${String(language)}"`,
+      );
     },
     "notebooks.interrupt": async ({ notebookId }) => {
       const ts = typescript.interrupt(notebookId);
@@ -172,12 +225,19 @@ export function notebookHandlers(
     "notebooks.inspect": async ({ notebookId, language, name }, { signal }) => {
       if (language === "typescript") {
         const values = typescript.scope(notebookId).values;
-        if (!(name in values)) throw new RequestError("not_found", `no TypeScript variable "${name}" in this notebook; run the cell that declares it`);
+        if (!(name in values))
+          throw new RequestError(
+            "not_found",
+            `no TypeScript variable "${name}" in this notebook; run the cell that declares it`,
+          );
         return jsResult(values[name]);
       }
       return helpers.inspect(notebookId, name, signal);
     },
-    "notebooks.complete": ({ notebookId, code, cursor }, { signal }) => helpers.complete(notebookId, code, cursor, signal),
-    "notebooks.hover": async ({ notebookId, code, cursor }, { signal }) => ({ hover: await helpers.hover(notebookId, code, cursor, signal) }),
+    "notebooks.complete": ({ notebookId, code, cursor }, { signal }) =>
+      helpers.complete(notebookId, code, cursor, signal),
+    "notebooks.hover": async ({ notebookId, code, cursor }, { signal }) => ({
+      hover: await helpers.hover(notebookId, code, cursor, signal),
+    }),
   };
 }

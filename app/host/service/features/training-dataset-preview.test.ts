@@ -14,7 +14,9 @@ const workspace = new WorkspaceFolder(root);
 
 describe("dataset preview", () => {
   it("shows the first rows and counts them all, cutting long fields", async () => {
-    const rows = Array.from({ length: 1000 }, (_, i) => JSON.stringify(i === 0 ? { text: "x".repeat(1000) } : { prompt: `q${i}`, completion: `a${i}` }));
+    const rows = Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify(i === 0 ? { text: "x".repeat(1000) } : { prompt: `q${i}`, completion: `a${i}` }),
+    );
     writeFileSync(join(root, "data.jsonl"), `${rows.join("\n")}\n\n`);
     const preview = await datasetPreview(workspace, "data.jsonl", 3);
     expect(preview.total).toBe(1000);

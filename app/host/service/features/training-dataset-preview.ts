@@ -42,11 +42,25 @@ export async function datasetPreview(workspace: WorkspaceFolder, path: string, l
         error ??= `${path}:${number}: expected a JSON object such as {"text": "..."} or {"prompt": "...", "completion": "..."}`;
         continue;
       }
-      rows.push(Object.fromEntries(Object.entries(value).map(([key, field]) => [key, typeof field === "string" && field.length > MAX_FIELD_CHARS ? `${field.slice(0, MAX_FIELD_CHARS)}…` : field])));
+      rows.push(
+        Object.fromEntries(
+          Object.entries(value).map(([key, field]) => [
+            key,
+            typeof field === "string" && field.length > MAX_FIELD_CHARS ? `${field.slice(0, MAX_FIELD_CHARS)}…` : field,
+          ]),
+        ),
+      );
     }
   } catch (readError) {
     const code = (readError as NodeJS.ErrnoException).code;
-    return { rows: [], total: 0, error: code === "ENOENT" ? `no file "${path}" in the workspace; check dataset.path` : `cannot read ${path}: ${(readError as Error).message}` };
+    return {
+      rows: [],
+      total: 0,
+      error:
+        code === "ENOENT"
+          ? `no file "${path}" in the workspace; check dataset.path`
+          : `cannot read ${path}: ${(readError as Error).message}`,
+    };
   } finally {
     lines.close();
   }

@@ -91,7 +91,11 @@ export class TrainingExtraInstaller {
       child.once("error", (error) => finish(false, `could not run ${installCommand()}: ${error.message}`));
       child.once("exit", (code, signal) => {
         if (code === 0) finish(true, "the training extra is installed; start a run");
-        else finish(false, `${installCommand()} failed (${signal ?? `exit code ${code}`}): ${tail || "no output"}; run it in a terminal to see why`);
+        else
+          finish(
+            false,
+            `${installCommand()} failed (${signal ?? `exit code ${code}`}): ${tail || "no output"}; run it in a terminal to see why`,
+          );
       });
     });
   }

@@ -17,8 +17,17 @@ import { datasetPreview } from "./training-dataset-preview.js";
 import { installCommand, TrainingExtraInstaller } from "./training-install.js";
 
 type TrainingRequests =
-  | "training.start" | "training.stop" | "training.runs" | "training.run" | "training.resume" | "training.export"
-  | "training.preview" | "training.environment" | "training.install" | "training.memorySnapshot" | "training.generate";
+  | "training.start"
+  | "training.stop"
+  | "training.runs"
+  | "training.run"
+  | "training.resume"
+  | "training.export"
+  | "training.preview"
+  | "training.environment"
+  | "training.install"
+  | "training.memorySnapshot"
+  | "training.generate";
 
 /** The run-config schema (needs no Python). */
 export function trainingSchemaHandler(): HandlerTable<"training.schema"> {
@@ -32,7 +41,12 @@ export class TrainingFeature {
   readonly #installer: TrainingExtraInstaller;
   readonly #unsubscribe: (() => void)[];
 
-  constructor(private readonly bridge: PythonBridge, private readonly workspace: WorkspaceFolder, events: EventHub, storePath: string) {
+  constructor(
+    private readonly bridge: PythonBridge,
+    private readonly workspace: WorkspaceFolder,
+    events: EventHub,
+    storePath: string,
+  ) {
     this.#store = RunStore.open(storePath);
     this.#manager = new RunManager({ bridge, store: this.#store });
     this.#installer = new TrainingExtraInstaller((progress) => events.emit("training.install", progress));
@@ -40,7 +54,9 @@ export class TrainingFeature {
       this.#manager.onUpdate((payload) => events.emit("training.updated", payload)),
       this.#manager.onPoints((payload) => events.emit("training.points", payload)),
       this.#manager.onEvent((payload) => events.emit("training.event", payload)),
-      this.#manager.onWarning((warning) => console.error(`snakebridge host: run ${warning.runId}: ${warning.message}`, warning.error)),
+      this.#manager.onWarning((warning) =>
+        console.error(`snakebridge host: run ${warning.runId}: ${warning.message}`, warning.error),
+      ),
     ];
   }
 
@@ -52,10 +68,14 @@ export class TrainingFeature {
         try {
           config = parseYaml(configText);
         } catch (error) {
-          throw new RequestError("bad_request", `the run config is not valid YAML or JSON: ${(error as Error).message}`);
+          throw new RequestError(
+            "bad_request",
+            `the run config is not valid YAML or JSON: ${(error as Error).message}`,
+          );
         }
         // Relative paths in a config mean "next to this file", as they do for `snakebridge train`.
-        const configDir = configPath === undefined ? this.workspace.root : dirname(await this.workspace.resolveReal(configPath));
+        const configDir =
+          configPath === undefined ? this.workspace.root : dirname(await this.workspace.resolveReal(configPath));
         await this.#confineOutputs(config, configDir);
         try {
           return await this.#manager.start({ config, configText, configDir, ...(name === undefined ? {} : { name }) });
@@ -69,24 +89,33 @@ export class TrainingFeature {
           try {
             return await this.#manager.resume(runId, checkpoint);
           } catch (error) {
-            if (error instanceof RunResumeError || error instanceof RunConfigError) throw new RequestError("bad_request", error.message);
+            if (error instanceof RunResumeError || error instanceof RunConfigError)
+              throw new RequestError("bad_request", error.message);
             throw error;
           }
         }),
       "training.export": ({ runId, kind, checkpoint }) =>
         this.#known(async () => {
-          if (kind !== "adapter" && kind !== "merged") throw new RequestError("bad_request", `kind must be "adapter" or "merged", got "${kind}"`);
+          if (kind !== "adapter" && kind !== "merged")
+            throw new RequestError("bad_request", `kind must be "adapter" or "merged", got "${kind}"`);
           const outDir = join(this.#runDir(runId), `export-${kind}`);
           return exportRunModel(this.bridge, this.#store, runId, kind, outDir, checkpoint);
         }),
       "training.generate": ({ runId, prompt, maxNewTokens }) =>
         this.#known(async () => {
-          const result = await this.bridge.call("snakebridge_worker.training.generate", [this.#runDir(runId), prompt, maxNewTokens ?? 48], {}, { timeoutMs: 10 * 60_000 });
+          const result = await this.bridge.call(
+            "snakebridge_worker.training.generate",
+            [this.#runDir(runId), prompt, maxNewTokens ?? 48],
+            {},
+            { timeoutMs: 10 * 60_000 },
+          );
           const value = result as { adapter?: unknown; base?: unknown };
-          if (typeof value.adapter !== "string" || typeof value.base !== "string") throw new Error(`generate returned an unexpected value: ${JSON.stringify(result)}`);
+          if (typeof value.adapter !== "string" || typeof value.base !== "string")
+            throw new Error(`generate returned an unexpected value: ${JSON.stringify(result)}`);
           return { adapter: value.adapter, base: value.base };
         }),
-      "training.memorySnapshot": ({ runId, steps }) => this.#known(async () => this.#manager.requestMemorySnapshot(runId, steps)),
+      "training.memorySnapshot": ({ runId, steps }) =>
+        this.#known(async () => this.#manager.requestMemorySnapshot(runId, steps)),
       "training.preview": async ({ path, limit }) => datasetPreview(this.workspace, path, limit ?? 5),
       "training.environment": async () => this.#environment(),
       "training.install": async () => this.#installer.install(),
@@ -99,7 +128,8 @@ export class TrainingFeature {
   async #environment(): Promise<TrainingEnvironmentView> {
     const result = await this.bridge.call("snakebridge_worker.training.environment", [], {});
     const missing = (result as { missing?: unknown }).missing;
-    if (!Array.isArray(missing)) throw new Error(`the training environment check returned an unexpected value: ${JSON.stringify(result)}`);
+    if (!Array.isArray(missing))
+      throw new Error(`the training environment check returned an unexpected value: ${JSON.stringify(result)}`);
     return { missing: missing.map(String), installCommand: installCommand(), canInstall: this.#installer.available() };
   }
 
@@ -118,7 +148,8 @@ export class TrainingFeature {
    * the user typed, as on the command line.
    */
   async #confineOutputs(config: unknown, configDir: string): Promise<void> {
-    const outputDir = typeof config === "object" && config !== null ? (config as Record<string, unknown>)["output_dir"] : undefined;
+    const outputDir =
+      typeof config === "object" && config !== null ? (config as Record<string, unknown>)["output_dir"] : undefined;
     if (typeof outputDir === "string" && isAbsolute(outputDir)) return;
     const relativeDir = typeof outputDir === "string" ? outputDir : DEFAULT_OUTPUT_PARENT;
     await this.workspace.confine(resolve(configDir, relativeDir), `output_dir ${relativeDir}`);

@@ -16,7 +16,10 @@ export class WorkersFeature implements Disposable {
   readonly #subscriptions: Disposable[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly pools: HostPools, private readonly events: EventHub) {
+  constructor(
+    private readonly pools: HostPools,
+    private readonly events: EventHub,
+  ) {
     for (const { bridge, idPrefix } of pools.list) {
       this.#subscriptions.push(
         bridge.onWorkerOutput((localId, stream, text) => {
@@ -61,7 +64,11 @@ export class WorkersFeature implements Disposable {
         this.pools.resolveWorker(workerId);
         return { text: this.logs.text(workerId) };
       },
-      "workers.tools": async () => ({ tools: this.pools.defaultBridge.tools.list().map((t) => ({ name: t.name, description: t.description, inputSchema: { ...t.inputSchema } })) }),
+      "workers.tools": async () => ({
+        tools: this.pools.defaultBridge.tools
+          .list()
+          .map((t) => ({ name: t.name, description: t.description, inputSchema: { ...t.inputSchema } })),
+      }),
     };
   }
 

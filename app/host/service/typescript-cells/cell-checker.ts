@@ -16,7 +16,8 @@ export interface CellCheck {
   declarations: Map<string, string>;
 }
 
-const TYPE_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.UseStructuralFallback;
+const TYPE_FLAGS =
+  ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.UseStructuralFallback;
 
 /** The console a cell sees (captured by the host); the cell has no DOM and no Node typings. */
 const CELL_GLOBALS = `
@@ -56,7 +57,10 @@ export class CellChecker {
       ...(runtimeTypes ? { paths: { [RUNTIME_SPECIFIER]: [runtimeTypes] } } : {}),
     };
     // `export {}` on a line of its own makes the cell a module (top-level await) without moving its lines.
-    const texts = new Map([[cellFile, `${source}\nexport {};\n`], [globalsFile, CELL_GLOBALS + globals]]);
+    const texts = new Map([
+      [cellFile, `${source}\nexport {};\n`],
+      [globalsFile, CELL_GLOBALS + globals],
+    ]);
     const host = ts.createCompilerHost(options, true);
     const readFile = host.readFile.bind(host);
     const fileExists = host.fileExists.bind(host);
@@ -65,21 +69,36 @@ export class CellChecker {
     host.fileExists = (file) => texts.has(file) || fileExists(file);
     host.getSourceFile = (file, language, onError, shouldCreate) => {
       const text = texts.get(file);
-      return text === undefined ? getSourceFile(file, language, onError, shouldCreate) : ts.createSourceFile(file, text, language, true);
+      return text === undefined
+        ? getSourceFile(file, language, onError, shouldCreate)
+        : ts.createSourceFile(file, text, language, true);
     };
     host.getDefaultLibLocation = () => dirname(ts.getDefaultLibFilePath(options));
-    const program = ts.createProgram({ rootNames: [cellFile, globalsFile], options, host, ...(this.#previous ? { oldProgram: this.#previous } : {}) });
+    const program = ts.createProgram({
+      rootNames: [cellFile, globalsFile],
+      options,
+      host,
+      ...(this.#previous ? { oldProgram: this.#previous } : {}),
+    });
     this.#previous = program;
     const file = program.getSourceFile(cellFile);
-    if (!file) return { diagnostics: [{ line: 1, column: 1, message: "the TypeScript checker could not read the cell" }], declarations: new Map() };
+    if (!file)
+      return {
+        diagnostics: [{ line: 1, column: 1, message: "the TypeScript checker could not read the cell" }],
+        declarations: new Map(),
+      };
     const found = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
     const diagnostics = found
       .filter((d) => d.category === ts.DiagnosticCategory.Error)
       .map((d) => {
-        const { line, character } = d.start === undefined ? { line: 0, character: 0 } : file.getLineAndCharacterOfPosition(d.start);
+        const { line, character } =
+          d.start === undefined ? { line: 0, character: 0 } : file.getLineAndCharacterOfPosition(d.start);
         return { line: line + 1, column: character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") };
       });
-    return { diagnostics, declarations: diagnostics.length ? new Map() : topLevelDeclarations(file, program.getTypeChecker()) };
+    return {
+      diagnostics,
+      declarations: diagnostics.length ? new Map() : topLevelDeclarations(file, program.getTypeChecker()),
+    };
   }
 
   /** Forgets the cached program (notebook restart). */
@@ -91,33 +110,50 @@ export class CellChecker {
 /** Global declarations for the cell's top-level names, typed as the checker inferred them. */
 function topLevelDeclarations(file: ts.SourceFile, checker: ts.TypeChecker): Map<string, string> {
   const declarations = new Map<string, string>();
-  const typeOf = (node: ts.Node): string => checker.typeToString(checker.getTypeAtLocation(node), undefined, TYPE_FLAGS);
+  const typeOf = (node: ts.Node): string =>
+    checker.typeToString(checker.getTypeAtLocation(node), undefined, TYPE_FLAGS);
   for (const statement of file.statements) {
     if (ts.isVariableStatement(statement)) {
       const keyword = statement.declarationList.flags & ts.NodeFlags.Const ? "const" : "let";
       for (const declaration of statement.declarationList.declarations) {
-        for (const name of identifiersOf(declaration.name)) declarations.set(name.text, `declare ${keyword} ${name.text}: ${typeOf(name)};`);
+        for (const name of identifiersOf(declaration.name))
+          declarations.set(name.text, `declare ${keyword} ${name.text}: ${typeOf(name)};`);
       }
     } else if (ts.isFunctionDeclaration(statement) && statement.name) {
       const signatures = checker.getSignaturesOfType(checker.getTypeAtLocation(statement.name), ts.SignatureKind.Call);
       const name = statement.name.text;
-      declarations.set(name, signatures.map((signature) => `declare function ${name}${checker.signatureToString(signature, undefined, TYPE_FLAGS)};`).join("\n"));
+      declarations.set(
+        name,
+        signatures
+          .map((signature) => `declare function ${name}${checker.signatureToString(signature, undefined, TYPE_FLAGS)};`)
+          .join("\n"),
+      );
     } else if (ts.isClassDeclaration(statement) && statement.name) {
       // A class's instance type cannot be written without its body; later cells can construct and use it untyped.
       declarations.set(statement.name.text, `declare const ${statement.name.text}: any;`);
     } else if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) {
       declarations.set(`type ${statement.name.text}`, statement.getText(file));
-    } else if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.importClause && !statement.importClause.isTypeOnly) {
+    } else if (
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      statement.importClause &&
+      !statement.importClause.isTypeOnly
+    ) {
       const module = `import(${JSON.stringify(statement.moduleSpecifier.text)})`;
       const clause = statement.importClause;
-      if (clause.name) declarations.set(clause.name.text, `declare const ${clause.name.text}: typeof ${module}.default;`);
+      if (clause.name)
+        declarations.set(clause.name.text, `declare const ${clause.name.text}: typeof ${module}.default;`);
       const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) declarations.set(bindings.name.text, `declare const ${bindings.name.text}: typeof ${module};`);
+      if (bindings && ts.isNamespaceImport(bindings))
+        declarations.set(bindings.name.text, `declare const ${bindings.name.text}: typeof ${module};`);
       if (bindings && ts.isNamedImports(bindings)) {
         for (const element of bindings.elements) {
           if (element.isTypeOnly) continue;
           const exported = (element.propertyName ?? element.name).text;
-          declarations.set(element.name.text, `declare const ${element.name.text}: typeof ${module}[${JSON.stringify(exported)}];`);
+          declarations.set(
+            element.name.text,
+            `declare const ${element.name.text}: typeof ${module}[${JSON.stringify(exported)}];`,
+          );
         }
       }
     }

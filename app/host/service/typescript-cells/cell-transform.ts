@@ -18,7 +18,11 @@ export interface TransformedCell {
 
 /** A cell that cannot be run as written. */
 export class CellSyntaxError extends Error {
-  constructor(readonly line: number, readonly column: number, message: string) {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    message: string,
+  ) {
     super(message);
     this.name = "CellSyntaxError";
   }
@@ -37,7 +41,12 @@ export function boundNames(name: ts.BindingName): string[] {
 /** Strips types with the TypeScript compiler, then rewrites imports, declarations and the trailing expression. */
 export function transformCell(source: string): TransformedCell {
   const js = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false, sourceMap: false },
+    compilerOptions: {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      verbatimModuleSyntax: false,
+      sourceMap: false,
+    },
     reportDiagnostics: false,
   }).outputText;
   const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
@@ -101,7 +110,8 @@ function importAsAwait(statement: ts.ImportDeclaration, specifiers: string[], de
   const bindings = clause.namedBindings;
   if (bindings && ts.isNamespaceImport(bindings)) bind(bindings.name.text, module);
   if (bindings && ts.isNamedImports(bindings)) {
-    for (const element of bindings.elements) bind(element.name.text, `${module}[${JSON.stringify((element.propertyName ?? element.name).text)}]`);
+    for (const element of bindings.elements)
+      bind(element.name.text, `${module}[${JSON.stringify((element.propertyName ?? element.name).text)}]`);
   }
   return lines.join(" ");
 }

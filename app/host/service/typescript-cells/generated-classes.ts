@@ -25,8 +25,10 @@ async function typeScriptFiles(folder: string, depth = 0): Promise<string[]> {
   }
   const files: string[] = [];
   for (const entry of entries) {
-    if (entry.isDirectory() && !SKIPPED.has(entry.name)) files.push(...(await typeScriptFiles(join(folder, entry.name), depth + 1)));
-    else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) files.push(join(folder, entry.name));
+    if (entry.isDirectory() && !SKIPPED.has(entry.name))
+      files.push(...(await typeScriptFiles(join(folder, entry.name), depth + 1)));
+    else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts"))
+      files.push(join(folder, entry.name));
   }
   return files;
 }

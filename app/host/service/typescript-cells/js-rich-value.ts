@@ -7,6 +7,7 @@ import { isPyValue } from "./py-data.js";
 
 /** The result output of a cell whose last expression evaluated to `value`. */
 export function jsResult(value: unknown): { value: RichValue | null; repr: string } {
-  const repr = value instanceof PyHandle ? value.toString() : inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 });
+  const repr =
+    value instanceof PyHandle ? value.toString() : inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 });
   return { value: isPyValue(value, true) ? richValue(value) : null, repr };
 }

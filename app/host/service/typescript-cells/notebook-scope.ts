@@ -25,7 +25,8 @@ function shapeOf(value: unknown): string {
   if (value instanceof NDArray) return value.shape.join("×") || "scalar";
   if (Array.isArray(value) || typeof value === "string") return String(value.length);
   if (value instanceof Map || value instanceof Set) return String(value.size);
-  if (value !== null && typeof value === "object" && !(value instanceof PyHandle)) return String(Object.keys(value).length);
+  if (value !== null && typeof value === "object" && !(value instanceof PyHandle))
+    return String(Object.keys(value).length);
   return "";
 }
 
@@ -36,16 +37,29 @@ function sizeOf(value: unknown, depth = 0): number {
   if (typeof value === "number") return 8;
   if (typeof value === "boolean") return 4;
   if (typeof value === "bigint") return 8 + Math.ceil(value.toString(16).length / 2);
-  if (Array.isArray(value)) return 16 + value.slice(0, 1000).reduce((sum: number, item: unknown) => sum + sizeOf(item, depth + 1), 0) * Math.max(1, value.length / 1000);
+  if (Array.isArray(value))
+    return (
+      16 +
+      value.slice(0, 1000).reduce((sum: number, item: unknown) => sum + sizeOf(item, depth + 1), 0) *
+        Math.max(1, value.length / 1000)
+    );
   if (value !== null && typeof value === "object" && !(value instanceof PyHandle)) {
-    return 16 + Object.entries(value).slice(0, 1000).reduce((sum, [k, v]) => sum + k.length * 2 + sizeOf(v, depth + 1), 0);
+    return (
+      16 +
+      Object.entries(value)
+        .slice(0, 1000)
+        .reduce((sum, [k, v]) => sum + k.length * 2 + sizeOf(v, depth + 1), 0)
+    );
   }
   return 0;
 }
 
 function preview(value: unknown): string {
-  const text = (value instanceof PyHandle ? value.toString() : inspect(value, { depth: 2, maxArrayLength: 20, breakLength: Infinity, maxStringLength: 200 }))
-    .replace(/\s+/g, " ");
+  const text = (
+    value instanceof PyHandle
+      ? value.toString()
+      : inspect(value, { depth: 2, maxArrayLength: 20, breakLength: Infinity, maxStringLength: 200 })
+  ).replace(/\s+/g, " ");
   return text.length <= PREVIEW_LIMIT ? text : `${text.slice(0, PREVIEW_LIMIT - 1)}…`;
 }
 
@@ -74,7 +88,8 @@ export class NotebookScope {
   /** The plain-data values, for Python's `ts` snapshot. */
   snapshot(): Record<string, PyValue> {
     const data: Record<string, PyValue> = {};
-    for (const [name, value] of Object.entries(this.values)) if (value !== undefined && isPyValue(value, false)) data[name] = value;
+    for (const [name, value] of Object.entries(this.values))
+      if (value !== undefined && isPyValue(value, false)) data[name] = value;
     return data;
   }
 
@@ -88,6 +103,12 @@ export class NotebookScope {
     return Object.entries(this.values)
       .filter(([, value]) => typeof value !== "function")
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, value]) => ({ name, type: typeName(value), shape: shapeOf(value), size: Math.round(sizeOf(value)), preview: preview(value) }));
+      .map(([name, value]) => ({
+        name,
+        type: typeName(value),
+        shape: shapeOf(value),
+        size: Math.round(sizeOf(value)),
+        preview: preview(value),
+      }));
   }
 }

@@ -9,9 +9,15 @@ export function isPyValue(value: unknown, handles: boolean, depth = 0): value is
   if (depth > MAX_DEPTH) return false;
   if (value === null) return true;
   switch (typeof value) {
-    case "boolean": case "number": case "bigint": case "string": return true;
-    case "object": break;
-    default: return false;
+    case "boolean":
+    case "number":
+    case "bigint":
+    case "string":
+      return true;
+    case "object":
+      break;
+    default:
+      return false;
   }
   if (value instanceof NDArray || value instanceof PyComplex || value instanceof Uint8Array) return true;
   if (value instanceof PyHandle) return handles;

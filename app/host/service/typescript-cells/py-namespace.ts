@@ -24,25 +24,34 @@ export function pySession(bridge: PythonBridge, session: string, signal: AbortSi
 
 /** A thenable, callable reference to `py.a.b.c`; nothing runs until it is awaited (or called, then awaited).
  * `wrap` turns what arrives into what the cell sees (a handle of a generated class becomes that class). */
-export function pyNamespace(session: PySession, wrap: (value: PyValue) => Promise<unknown> = async (value) => value): unknown {
+export function pyNamespace(
+  session: PySession,
+  wrap: (value: PyValue) => Promise<unknown> = async (value) => value,
+): unknown {
   const reference = (path: string[]): unknown =>
-    new Proxy(function pyReference() { /* the call target of the proxy */ }, {
-      get(_target, property) {
-        if (typeof property === "symbol") return undefined;
-        if (property === "then") {
-          if (path.length === 0) return undefined; // `py` itself is not a promise
-          const value = session.get(path).then(wrap);
-          return value.then.bind(value);
-        }
-        return reference([...path, property]);
+    new Proxy(
+      function pyReference() {
+        /* the call target of the proxy */
       },
-      apply(_target, _this, args: unknown[]) {
-        if (path.length === 0) throw new TypeError("py is the Python namespace; call a function in it, e.g. py.len([1, 2])");
-        const result = session.call(path, args as PyValue[]).then(wrap);
-        // A call result is only awaited: `(await py.f(1)).x`, not `py.f(1).x`.
-        return { then: result.then.bind(result) };
+      {
+        get(_target, property) {
+          if (typeof property === "symbol") return undefined;
+          if (property === "then") {
+            if (path.length === 0) return undefined; // `py` itself is not a promise
+            const value = session.get(path).then(wrap);
+            return value.then.bind(value);
+          }
+          return reference([...path, property]);
+        },
+        apply(_target, _this, args: unknown[]) {
+          if (path.length === 0)
+            throw new TypeError("py is the Python namespace; call a function in it, e.g. py.len([1, 2])");
+          const result = session.call(path, args as PyValue[]).then(wrap);
+          // A call result is only awaited: `(await py.f(1)).x`, not `py.f(1).x`.
+          return { then: result.then.bind(result) };
+        },
       },
-    });
+    );
   return reference([]);
 }
 
@@ -51,7 +60,8 @@ export function pyNamesIn(source: string): string[] {
   const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   const names = new Set<string>();
   const visit = (node: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "py") names.add(node.name.text);
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "py")
+      names.add(node.name.text);
     ts.forEachChild(node, visit);
   };
   visit(file);
@@ -75,7 +85,8 @@ export function parseGlobalTypes(value: unknown): Record<string, PyGlobalType> {
     if (entry === null || typeof entry !== "object") continue;
     const { type, kind, pythonType } = entry as Record<string, unknown>;
     const known = KINDS.find((k) => k === kind);
-    if (typeof type === "string" && typeof pythonType === "string" && known) types[name] = { type, kind: known, pythonType };
+    if (typeof type === "string" && typeof pythonType === "string" && known)
+      types[name] = { type, kind: known, pythonType };
   }
   return types;
 }
@@ -88,11 +99,17 @@ const SAFE_TYPE = /^[\w$<>[\]|(),. ]*$/;
  * Declarations of `py` for the checker: the named globals typed from their live values, any other name a PyRef.
  * `classTypes` (name → a generated class's type) overrides PyHandle for instances of a class an SDK wraps.
  */
-export function pyDeclarations(types: Record<string, PyGlobalType>, classTypes: ReadonlyMap<string, string> = new Map()): string {
+export function pyDeclarations(
+  types: Record<string, PyGlobalType>,
+  classTypes: ReadonlyMap<string, string> = new Map(),
+): string {
   const runtime = `import(${JSON.stringify(RUNTIME_SPECIFIER)})`;
   const members = Object.entries(types)
     .filter(([name, info]) => IDENTIFIER.test(name) && SAFE_TYPE.test(info.type))
-    .map(([name, info]) => `  /** Python ${info.pythonType} (typed from its value when this cell was checked) */\n  readonly ${name}: PyRef<${classTypes.get(name) ?? info.type}>;`);
+    .map(
+      ([name, info]) =>
+        `  /** Python ${info.pythonType} (typed from its value when this cell was checked) */\n  readonly ${name}: PyRef<${classTypes.get(name) ?? info.type}>;`,
+    );
   return `
 type NDArray = ${runtime}.NDArray;
 type PyHandle = ${runtime}.PyHandle;

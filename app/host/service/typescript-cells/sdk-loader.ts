@@ -17,7 +17,10 @@ export class SdkLoader {
   async load(specifier: string): Promise<unknown> {
     if (specifier === RUNTIME_SPECIFIER) return import(runtimeModuleUrl);
     if (!specifier.startsWith(".")) {
-      throw new RequestError("bad_request", `cells import workspace files ("./manifests/generated/x/index.js") or "${RUNTIME_SPECIFIER}", not "${specifier}"`);
+      throw new RequestError(
+        "bad_request",
+        `cells import workspace files ("./manifests/generated/x/index.js") or "${RUNTIME_SPECIFIER}", not "${specifier}"`,
+      );
     }
     const entry = this.#resolveTs(resolve(this.root, specifier), specifier);
     if (isRuntimeFile(entry)) return import(runtimeModuleUrl);
@@ -36,10 +39,14 @@ export class SdkLoader {
     const found = candidates.find((c) => existsSync(c));
     if (found === undefined) {
       if (isRuntimeFile(target)) return target;
-      throw new RequestError("not_found", `cannot find "${specifier}" (looked for ${candidates.map((c) => relative(this.root, c)).join(", ")}); generate the SDK from its manifest first`);
+      throw new RequestError(
+        "not_found",
+        `cannot find "${specifier}" (looked for ${candidates.map((c) => relative(this.root, c)).join(", ")}); generate the SDK from its manifest first`,
+      );
     }
     const inside = relative(this.root, found);
-    if (inside.startsWith("..")) throw new RequestError("bad_request", `"${specifier}" is outside the workspace ${this.root}`);
+    if (inside.startsWith(".."))
+      throw new RequestError("bad_request", `"${specifier}" is outside the workspace ${this.root}`);
     return found;
   }
 
@@ -51,7 +58,8 @@ export class SdkLoader {
       seen.add(file);
       const info = ts.preProcessFile(await readFile(file, "utf8"), true, false);
       for (const ref of info.importedFiles) {
-        if (ref.fileName.startsWith(".")) await visit(this.#resolveTs(resolve(dirname(file), ref.fileName), ref.fileName));
+        if (ref.fileName.startsWith("."))
+          await visit(this.#resolveTs(resolve(dirname(file), ref.fileName), ref.fileName));
       }
     };
     await visit(entry);
@@ -90,10 +98,23 @@ function rewriteSpecifiers(map: (specifier: string) => string): ts.TransformerFa
     const { factory } = context;
     const visit = (node: ts.Node): ts.Node => {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
-        return factory.updateImportDeclaration(node, node.modifiers, node.importClause, factory.createStringLiteral(map(node.moduleSpecifier.text)), node.attributes);
+        return factory.updateImportDeclaration(
+          node,
+          node.modifiers,
+          node.importClause,
+          factory.createStringLiteral(map(node.moduleSpecifier.text)),
+          node.attributes,
+        );
       }
       if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-        return factory.updateExportDeclaration(node, node.modifiers, node.isTypeOnly, node.exportClause, factory.createStringLiteral(map(node.moduleSpecifier.text)), node.attributes);
+        return factory.updateExportDeclaration(
+          node,
+          node.modifiers,
+          node.isTypeOnly,
+          node.exportClause,
+          factory.createStringLiteral(map(node.moduleSpecifier.text)),
+          node.attributes,
+        );
       }
       return node;
     };

@@ -17,7 +17,14 @@ import { CellChecker } from "./cell-checker.js";
 import { CellSyntaxError, transformCell } from "./cell-transform.js";
 import { jsResult } from "./js-rich-value.js";
 import { NotebookScope } from "./notebook-scope.js";
-import { pyDeclarations, parseGlobalTypes, pyNamespace, pyNamesIn, pySession, type PyGlobalType } from "./py-namespace.js";
+import {
+  pyDeclarations,
+  parseGlobalTypes,
+  pyNamespace,
+  pyNamesIn,
+  pySession,
+  type PyGlobalType,
+} from "./py-namespace.js";
 import { OutputCoalescer } from "../output-coalescer.js";
 import { PyHandle, PythonError, type PyValue } from "../../../bridge/index.js";
 import { generatedClasses, type GeneratedClass } from "./generated-classes.js";
@@ -25,7 +32,12 @@ import { runtimeModuleUrl } from "./runtime-module.js";
 import { SdkLoader } from "./sdk-loader.js";
 
 type RuntimeModule = typeof import("../../../integration/runtime/index.js");
-type CellFunction = (load: (specifier: string) => Promise<unknown>, console: unknown, scope: Record<string, unknown>, py: unknown) => Promise<unknown>;
+type CellFunction = (
+  load: (specifier: string) => Promise<unknown>,
+  console: unknown,
+  scope: Record<string, unknown>,
+  py: unknown,
+) => Promise<unknown>;
 
 /**
  * A failure in a TypeScript cell for display: Python errors without the worker's frames, JavaScript errors with the
@@ -34,16 +46,21 @@ type CellFunction = (load: (specifier: string) => Promise<unknown>, console: unk
 function cellErrorView(error: unknown): ReturnType<typeof errorViewOf> {
   const view = errorViewOf(error);
   if (error instanceof PythonError) return { ...view, traceback: withoutWorkerFrames(view.traceback) };
-  const frames = view.traceback.split("\n").slice(1).flatMap((line) => {
-    const cellFrame = /^\s*at (?:Object\.)?([^\s(]+)? ?\(?eval at .*<anonymous>/.exec(line);
-    if (cellFrame) return [`    at ${cellFrame[1] && cellFrame[1] !== "eval" ? `${cellFrame[1]} ` : ""}(cell)`];
-    return line.includes("/.snakebridge/ts-build/") ? [line] : [];
-  });
+  const frames = view.traceback
+    .split("\n")
+    .slice(1)
+    .flatMap((line) => {
+      const cellFrame = /^\s*at (?:Object\.)?([^\s(]+)? ?\(?eval at .*<anonymous>/.exec(line);
+      if (cellFrame) return [`    at ${cellFrame[1] && cellFrame[1] !== "eval" ? `${cellFrame[1]} ` : ""}(cell)`];
+      return line.includes("/.snakebridge/ts-build/") ? [line] : [];
+    });
   return { ...view, traceback: frames.length ? [`${view.type}: ${view.message}`, ...frames].join("\n") : "" };
 }
 
 /** Async functions have no global constructor name; this is how to reach it. */
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => CellFunction;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+  ...args: string[]
+) => CellFunction;
 
 /** Runs TypeScript cells one at a time (the SDK runtime is process-wide), each bound to the host's bridge. */
 export class TypeScriptCells implements TypeScriptCellRunner {
@@ -55,23 +72,41 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   readonly #loader: SdkLoader;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly bridge: PythonBridge, private readonly workspace: WorkspaceFolder) {
+  constructor(
+    private readonly bridge: PythonBridge,
+    private readonly workspace: WorkspaceFolder,
+  ) {
     this.#loader = new SdkLoader(workspace.root);
   }
 
   /** Type-checks the cell, then runs it; outputs stream through `onOutput`. */
-  run(notebookId: string, source: string, onOutput: (output: CellOutput) => void, signal: AbortSignal): Promise<CellRunResult> {
+  run(
+    notebookId: string,
+    source: string,
+    onOutput: (output: CellOutput) => void,
+    signal: AbortSignal,
+  ): Promise<CellRunResult> {
     const turn = this.#queue.then(() => this.#run(notebookId, source, onOutput, signal));
     this.#queue = turn.catch(() => undefined);
     return turn;
   }
 
-  async #run(notebookId: string, source: string, onOutput: (output: CellOutput) => void, signal: AbortSignal): Promise<CellRunResult> {
+  async #run(
+    notebookId: string,
+    source: string,
+    onOutput: (output: CellOutput) => void,
+    signal: AbortSignal,
+  ): Promise<CellRunResult> {
     const started = performance.now();
     const coalescer = new OutputCoalescer(onOutput);
     const push = (output: CellOutput): void => coalescer.push(output);
     let executionCount: number | null = null;
-    const done = (status: CellRunResult["status"]): CellRunResult => ({ status, executionCount, outputs: coalescer.outputs(), durationMs: Math.round(performance.now() - started) });
+    const done = (status: CellRunResult["status"]): CellRunResult => ({
+      status,
+      executionCount,
+      outputs: coalescer.outputs(),
+      durationMs: Math.round(performance.now() - started),
+    });
     const scope = this.scope(notebookId);
 
     let checker = this.#checkers.get(notebookId);
@@ -91,9 +126,13 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     const classTypes = new Map<string, string>();
     for (const [name, info] of Object.entries(pyTypes)) {
       const generated = classes.get(info.pythonType);
-      if (generated && info.type === "PyHandle") classTypes.set(name, `import(${JSON.stringify(generated.specifier)}).${generated.exportName}`);
+      if (generated && info.type === "PyHandle")
+        classTypes.set(name, `import(${JSON.stringify(generated.specifier)}).${generated.exportName}`);
     }
-    const { diagnostics, declarations } = checker.check(source, `${scope.declarationText()}\n${pyDeclarations(pyTypes, classTypes)}`);
+    const { diagnostics, declarations } = checker.check(
+      source,
+      `${scope.declarationText()}\n${pyDeclarations(pyTypes, classTypes)}`,
+    );
     if (diagnostics.length > 0) {
       push({ type: "diagnostics", diagnostics });
       return done("error");
@@ -102,12 +141,21 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     try {
       const transformed = transformCell(source);
       // Not strict: `with` is what lets every cell's top-level names live in the one scope object.
-      cell = new AsyncFunction("__import__", "console", "__scope__", "py", `with (__scope__) {\n${transformed.body}\n}`);
+      cell = new AsyncFunction(
+        "__import__",
+        "console",
+        "__scope__",
+        "py",
+        `with (__scope__) {\n${transformed.body}\n}`,
+      );
       scope.declare(transformed.declared);
       scope.setDeclarations(declarations);
     } catch (error) {
       if (error instanceof CellSyntaxError) {
-        push({ type: "diagnostics", diagnostics: [{ line: error.line, column: error.column, message: error.message }] });
+        push({
+          type: "diagnostics",
+          diagnostics: [{ line: error.line, column: error.column, message: error.message }],
+        });
         return done("error");
       }
       throw error;
@@ -120,7 +168,9 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     signal.addEventListener("abort", onAbort, { once: true });
     this.#running.set(notebookId, controller);
     const runtimeModule = (await import(runtimeModuleUrl)) as RuntimeModule;
-    const binding = runtimeModule.installRuntime(runtimeModule.createRuntime(this.bridge, { sessionId: `ts:${notebookId}`, signal: controller.signal }));
+    const binding = runtimeModule.installRuntime(
+      runtimeModule.createRuntime(this.bridge, { sessionId: `ts:${notebookId}`, signal: controller.signal }),
+    );
     const console = cellConsole((stream, text) => push({ type: "stream", stream, text }));
     const interrupted = new Promise<"interrupted">((resolve) => {
       if (controller.signal.aborted) resolve("interrupted");
@@ -128,8 +178,13 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     });
     try {
       // Pure JavaScript cannot be preempted; an interrupt ends the wait, and pending Python calls are cancelled.
-      const py = pyNamespace(pySession(this.bridge, notebookId, controller.signal), (value) => this.#wrap(value, classes));
-      const outcome = await Promise.race([cell((specifier) => this.#loader.load(specifier), console, scope.values, py).then((value) => ({ value })), interrupted]);
+      const py = pyNamespace(pySession(this.bridge, notebookId, controller.signal), (value) =>
+        this.#wrap(value, classes),
+      );
+      const outcome = await Promise.race([
+        cell((specifier) => this.#loader.load(specifier), console, scope.values, py).then((value) => ({ value })),
+        interrupted,
+      ]);
       if (outcome === "interrupted") return done("interrupted");
       if (outcome.value !== undefined) push({ type: "result", executionCount, ...jsResult(outcome.value) });
       return done("ok");
@@ -164,16 +219,27 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     const generated = value instanceof PyHandle ? classes.get(value.pythonType) : undefined;
     if (!generated || !(value instanceof PyHandle)) return value;
     const module = await this.#loader.load(generated.specifier);
-    const wrapper = module !== null && typeof module === "object" ? (module as Record<string, unknown>)[generated.exportName] : undefined;
-    const fromHandle = wrapper !== null && typeof wrapper === "function" ? (wrapper as { fromHandle?: unknown }).fromHandle : undefined;
-    return typeof fromHandle === "function" ? (fromHandle as (handle: PyHandle) => unknown).call(wrapper, value) : value;
+    const wrapper =
+      module !== null && typeof module === "object"
+        ? (module as Record<string, unknown>)[generated.exportName]
+        : undefined;
+    const fromHandle =
+      wrapper !== null && typeof wrapper === "function" ? (wrapper as { fromHandle?: unknown }).fromHandle : undefined;
+    return typeof fromHandle === "function"
+      ? (fromHandle as (handle: PyHandle) => unknown).call(wrapper, value)
+      : value;
   }
 
   /** Types of the Python globals the cell names as `py.NAME`, from their live values. */
   async #pyTypes(notebookId: string, source: string, signal: AbortSignal): Promise<Record<string, PyGlobalType>> {
     const names = pyNamesIn(source);
     if (names.length === 0) return {};
-    const types = await this.bridge.call("snakebridge_worker.notebook_scope.types_of", [notebookId, names], {}, { session: notebookId, affinity: "strict", signal, timeoutMs: 30_000 });
+    const types = await this.bridge.call(
+      "snakebridge_worker.notebook_scope.types_of",
+      [notebookId, names],
+      {},
+      { session: notebookId, affinity: "strict", signal, timeoutMs: 30_000 },
+    );
     return parseGlobalTypes(types);
   }
 

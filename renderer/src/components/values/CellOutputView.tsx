@@ -17,11 +17,16 @@ export function CellOutputView({ output }: { output: CellOutput }): ReactElement
         </div>
       );
     case "display":
-      return <div className="out-display" data-testid="out-display"><DisplayView data={output.data} /></div>;
+      return (
+        <div className="out-display" data-testid="out-display">
+          <DisplayView data={output.data} />
+        </div>
+      );
     case "truncated":
       return (
         <div className="out-truncated" data-testid="out-truncated">
-          … {output.lines.toLocaleString()} lines ({formatChars(output.chars)}) of output were not kept: the host keeps the first and the last of a cell's output …
+          … {output.lines.toLocaleString()} lines ({formatChars(output.chars)}) of output were not kept: the host keeps
+          the first and the last of a cell's output …
         </div>
       );
     case "error":
@@ -31,7 +36,10 @@ export function CellOutputView({ output }: { output: CellOutput }): ReactElement
         <ul className="out-diagnostics" data-testid="out-diagnostics">
           {output.diagnostics.map((diagnostic, index) => (
             <li key={index}>
-              <span className="mono muted">{diagnostic.line}:{diagnostic.column}</span> {diagnostic.message}
+              <span className="mono muted">
+                {diagnostic.line}:{diagnostic.column}
+              </span>{" "}
+              {diagnostic.message}
             </li>
           ))}
         </ul>

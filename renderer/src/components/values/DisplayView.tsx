@@ -29,10 +29,25 @@ function htmlHeight(html: string): number {
 export function DisplayView({ data }: { data: DisplayBundle }): ReactElement {
   const table = data[TABLE_MIME];
   if (table) return <TableDisplay table={table} />;
-  if (data["image/png"]) return <img className="out-image" data-testid="out-image" alt={data["text/plain"] ?? "image"} src={`data:image/png;base64,${data["image/png"]}`} />;
+  if (data["image/png"])
+    return (
+      <img
+        className="out-image"
+        data-testid="out-image"
+        alt={data["text/plain"] ?? "image"}
+        src={`data:image/png;base64,${data["image/png"]}`}
+      />
+    );
   if (data["image/svg+xml"]) {
     // As an image, not inline markup: an SVG's scripts and links never run in the page.
-    return <img className="out-image" data-testid="out-image" alt={data["text/plain"] ?? "SVG image"} src={`data:image/svg+xml;base64,${base64Of(data["image/svg+xml"])}`} />;
+    return (
+      <img
+        className="out-image"
+        data-testid="out-image"
+        alt={data["text/plain"] ?? "SVG image"}
+        src={`data:image/svg+xml;base64,${base64Of(data["image/svg+xml"])}`}
+      />
+    );
   }
   if (data["text/html"] !== undefined) {
     return (
@@ -48,7 +63,11 @@ export function DisplayView({ data }: { data: DisplayBundle }): ReactElement {
     );
   }
   if (data["text/markdown"] !== undefined) return <Markdown source={data["text/markdown"]} />;
-  return <pre className="mono selectable" data-testid="out-display-text">{data["text/plain"] ?? ""}</pre>;
+  return (
+    <pre className="mono selectable" data-testid="out-display-text">
+      {data["text/plain"] ?? ""}
+    </pre>
+  );
 }
 
 function TableDisplay({ table }: { table: TableView }): ReactElement {
@@ -63,27 +82,53 @@ function TableDisplay({ table }: { table: TableView }): ReactElement {
           <thead>
             <tr>
               <th />
-              {table.columns.map((column, index) => <th key={index} title={table.dtypes[index]}>{column}</th>)}
+              {table.columns.map((column, index) => (
+                <th key={index} title={table.dtypes[index]}>
+                  {column}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {rows.map((row, index) => (
               <tr key={first + index}>
                 <th className="muted">{table.index[first + index]}</th>
-                {row.map((cell, column) => <td key={column} className={typeof cell === "number" ? "num" : undefined}>{cell === null ? <span className="muted">NaN</span> : String(cell)}</td>)}
+                {row.map((cell, column) => (
+                  <td key={column} className={typeof cell === "number" ? "num" : undefined}>
+                    {cell === null ? <span className="muted">NaN</span> : String(cell)}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       <div className="out-table-pager">
-        <button type="button" className="icon-btn" disabled={page === 0} onClick={() => setPage(page - 1)} aria-label="Previous page">‹</button>
+        <button
+          type="button"
+          className="icon-btn"
+          disabled={page === 0}
+          onClick={() => setPage(page - 1)}
+          aria-label="Previous page"
+        >
+          ‹
+        </button>
         <span data-testid="out-table-range">
           rows {table.rows.length ? first + 1 : 0}–{first + rows.length} of {table.totalRows.toLocaleString()}
-          {table.totalColumns > table.columns.length ? ` · ${table.columns.length} of ${table.totalColumns} columns` : ""}
+          {table.totalColumns > table.columns.length
+            ? ` · ${table.columns.length} of ${table.totalColumns} columns`
+            : ""}
           {table.totalRows > table.rows.length ? ` · first ${table.rows.length.toLocaleString()} rows sent` : ""}
         </span>
-        <button type="button" className="icon-btn" disabled={page >= pages - 1} onClick={() => setPage(page + 1)} aria-label="Next page">›</button>
+        <button
+          type="button"
+          className="icon-btn"
+          disabled={page >= pages - 1}
+          onClick={() => setPage(page + 1)}
+          aria-label="Next page"
+        >
+          ›
+        </button>
       </div>
     </div>
   );

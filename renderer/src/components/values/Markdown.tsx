@@ -23,7 +23,10 @@ function blocks(source: string): Block[] {
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] ?? "";
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);
-    if (line.trim() === "") { endParagraph(); continue; }
+    if (line.trim() === "") {
+      endParagraph();
+      continue;
+    }
     if (line.startsWith("```")) {
       endParagraph();
       const code: string[] = [];
@@ -73,9 +76,15 @@ function inline(text: string): ReactNode[] {
       const link = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(token);
       const href = link?.[2] ?? "";
       // Only web links: a javascript: or data: URL in a notebook must not run in the page.
-      nodes.push(/^https?:\/\//i.test(href)
-        ? <a key={key} href={href} target="_blank" rel="noopener noreferrer">{link?.[1]}</a>
-        : <span key={key}>{link?.[1]}</span>);
+      nodes.push(
+        /^https?:\/\//i.test(href) ? (
+          <a key={key} href={href} target="_blank" rel="noopener noreferrer">
+            {link?.[1]}
+          </a>
+        ) : (
+          <span key={key}>{link?.[1]}</span>
+        ),
+      );
     }
     at = match.index + token.length;
   }
@@ -93,14 +102,22 @@ export function Markdown({ source }: { source: string }): ReactElement {
             const Tag = `h${Math.min(block.level, 6)}` as "h1";
             return <Tag key={index}>{inline(block.text)}</Tag>;
           }
-          case "code": return <pre key={index} className="mono"><code>{block.text}</code></pre>;
+          case "code":
+            return (
+              <pre key={index} className="mono">
+                <code>{block.text}</code>
+              </pre>
+            );
           case "list": {
             const items = block.items.map((item, i) => <li key={i}>{inline(item)}</li>);
             return block.ordered ? <ol key={index}>{items}</ol> : <ul key={index}>{items}</ul>;
           }
-          case "quote": return <blockquote key={index}>{inline(block.text)}</blockquote>;
-          case "rule": return <hr key={index} />;
-          case "paragraph": return <p key={index}>{inline(block.text)}</p>;
+          case "quote":
+            return <blockquote key={index}>{inline(block.text)}</blockquote>;
+          case "rule":
+            return <hr key={index} />;
+          case "paragraph":
+            return <p key={index}>{inline(block.text)}</p>;
         }
       })}
     </div>

@@ -6,7 +6,8 @@ import type { NdarrayValue } from "./ndarray-math";
 const MAX_TABLE_ROWS = 200;
 
 export function NdarrayView({ value }: { value: NdarrayValue }): ReactElement {
-  const plottable = isNumericDtype(value.dtype) && (value.shape.length === 1 || value.shape.length === 2) && value.data.length > 1;
+  const plottable =
+    isNumericDtype(value.dtype) && (value.shape.length === 1 || value.shape.length === 2) && value.data.length > 1;
   const [mode, setMode] = useState<"table" | "plot">("table");
   const cut = value.data.length < value.size;
   return (
@@ -14,16 +15,35 @@ export function NdarrayView({ value }: { value: NdarrayValue }): ReactElement {
       <div className="ndarray-head">
         <span className="type-tag">ndarray</span>
         <span className="mono">{value.dtype}</span>
-        <span className="mono">({value.shape.join(", ")}{value.shape.length === 1 ? "," : ""})</span>
-        {cut ? <span className="muted">showing {value.data.length.toLocaleString()} of {value.size.toLocaleString()} elements</span> : null}
+        <span className="mono">
+          ({value.shape.join(", ")}
+          {value.shape.length === 1 ? "," : ""})
+        </span>
+        {cut ? (
+          <span className="muted">
+            showing {value.data.length.toLocaleString()} of {value.size.toLocaleString()} elements
+          </span>
+        ) : null}
         {plottable ? (
           <span className="seg">
-            <button type="button" className={mode === "table" ? "on" : ""} onClick={() => setMode("table")}>Table</button>
-            <button type="button" className={mode === "plot" ? "on" : ""} onClick={() => setMode("plot")}>{value.shape.length === 1 ? "Line plot" : "Heatmap"}</button>
+            <button type="button" className={mode === "table" ? "on" : ""} onClick={() => setMode("table")}>
+              Table
+            </button>
+            <button type="button" className={mode === "plot" ? "on" : ""} onClick={() => setMode("plot")}>
+              {value.shape.length === 1 ? "Line plot" : "Heatmap"}
+            </button>
           </span>
         ) : null}
       </div>
-      {mode === "plot" && plottable ? (value.shape.length === 1 ? <LinePlot values={numericData(value)} /> : <Heatmap value={value} />) : <NdarrayTable value={value} />}
+      {mode === "plot" && plottable ? (
+        value.shape.length === 1 ? (
+          <LinePlot values={numericData(value)} />
+        ) : (
+          <Heatmap value={value} />
+        )
+      ) : (
+        <NdarrayTable value={value} />
+      )}
     </div>
   );
 }
@@ -31,7 +51,12 @@ export function NdarrayView({ value }: { value: NdarrayValue }): ReactElement {
 function NdarrayTable({ value }: { value: NdarrayValue }): ReactElement {
   if (value.shape.length === 0) return <pre className="mono">{formatCell(value.data[0] ?? "")}</pre>;
   if (value.shape.length > 2) {
-    return <pre className="mono selectable">{value.data.map(formatCell).join(", ")}{value.data.length < value.size ? ", …" : ""}</pre>;
+    return (
+      <pre className="mono selectable">
+        {value.data.map(formatCell).join(", ")}
+        {value.data.length < value.size ? ", …" : ""}
+      </pre>
+    );
   }
   const rows = value.shape.length === 1 ? value.data.map((item) => [item]) : rowsOf(value.data, value.shape);
   const columns = value.shape.length === 1 ? 1 : (value.shape[1] ?? 0);
@@ -43,7 +68,9 @@ function NdarrayTable({ value }: { value: NdarrayValue }): ReactElement {
           <tr>
             <th />
             {Array.from({ length: columns }, (_, column) => (
-              <th key={column} className="num">{value.shape.length === 1 ? "value" : column}</th>
+              <th key={column} className="num">
+                {value.shape.length === 1 ? "value" : column}
+              </th>
             ))}
           </tr>
         </thead>
@@ -52,7 +79,9 @@ function NdarrayTable({ value }: { value: NdarrayValue }): ReactElement {
             <tr key={rowIndex}>
               <th className="num">{rowIndex}</th>
               {row.map((item, column) => (
-                <td key={column} className="num">{formatCell(item)}</td>
+                <td key={column} className="num">
+                  {formatCell(item)}
+                </td>
               ))}
             </tr>
           ))}
@@ -73,15 +102,26 @@ function LinePlot({ values }: { values: number[] }): ReactElement {
   const span = range.max - range.min || 1;
   const x = (index: number): number => pad + (index / Math.max(1, values.length - 1)) * (width - pad - 8);
   const y = (value: number): number => 8 + (1 - (value - range.min) / span) * (height - 8 - 20);
-  const path = values.map((value, index) => (Number.isFinite(value) ? `${x(index).toFixed(1)},${y(value).toFixed(1)}` : null)).filter(Boolean).join(" ");
+  const path = values
+    .map((value, index) => (Number.isFinite(value) ? `${x(index).toFixed(1)},${y(value).toFixed(1)}` : null))
+    .filter(Boolean)
+    .join(" ");
   return (
     <svg className="line-plot" width={width} height={height} role="img" aria-label="Line plot">
       <line x1={pad} x2={width - 8} y1={height - 20} y2={height - 20} stroke="#3c3c3c" />
       <line x1={pad} x2={pad} y1={8} y2={height - 20} stroke="#3c3c3c" />
-      <text x={pad - 4} y={12} textAnchor="end" fill="#9d9d9d" fontSize="10">{labels.max}</text>
-      <text x={pad - 4} y={height - 20} textAnchor="end" fill="#9d9d9d" fontSize="10">{labels.min}</text>
-      <text x={pad} y={height - 6} fill="#9d9d9d" fontSize="10">0</text>
-      <text x={width - 8} y={height - 6} textAnchor="end" fill="#9d9d9d" fontSize="10">{values.length - 1}</text>
+      <text x={pad - 4} y={12} textAnchor="end" fill="#9d9d9d" fontSize="10">
+        {labels.max}
+      </text>
+      <text x={pad - 4} y={height - 20} textAnchor="end" fill="#9d9d9d" fontSize="10">
+        {labels.min}
+      </text>
+      <text x={pad} y={height - 6} fill="#9d9d9d" fontSize="10">
+        0
+      </text>
+      <text x={width - 8} y={height - 6} textAnchor="end" fill="#9d9d9d" fontSize="10">
+        {values.length - 1}
+      </text>
       <polyline points={path} fill="none" stroke="#4daafc" strokeWidth="1.5" />
     </svg>
   );

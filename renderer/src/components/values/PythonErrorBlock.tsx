@@ -3,20 +3,23 @@ import type { ReactElement } from "react";
 import type { PythonErrorView } from "../../api";
 
 const HINTS: Partial<Record<PythonErrorView["classification"], string>> = {
-  import_error: "The package is not importable by the workers' interpreter. Install it into that environment, then restart the workers.",
+  import_error:
+    "The package is not importable by the workers' interpreter. Install it into that environment, then restart the workers.",
   worker_crashed: "The worker process died while running this. It is restarted automatically; run the code again.",
   out_of_memory: "The worker ran out of memory. Use smaller inputs or a smaller batch, then run again.",
   timeout: "The call ran past its deadline and was stopped.",
   pool_saturated: "Every worker is busy and the queue is full. Wait for running calls to finish or stop one.",
   cancelled: "Stopped on request.",
-  not_allowed: "Enforce mode: only entrypoints declared in the --allow manifests may run. Declare this one in the manifest named above, then restart.",
+  not_allowed:
+    "Enforce mode: only entrypoints declared in the --allow manifests may run. Declare this one in the manifest named above, then restart.",
 };
 
 /** A Python exception: type and message up front, the traceback one click away. */
 export function PythonErrorBlock({ error }: { error: PythonErrorView }): ReactElement {
   const [open, setOpen] = useState(true);
   // The missing-extra message already says what to install; an interrupt says all it needs in one word.
-  const hint = error.type === "MissingDisplayExtra" || error.type === "Interrupted" ? undefined : HINTS[error.classification];
+  const hint =
+    error.type === "MissingDisplayExtra" || error.type === "Interrupted" ? undefined : HINTS[error.classification];
   return (
     <div className="py-error" data-testid="python-error">
       <button type="button" className="py-error-head" onClick={() => setOpen(!open)} aria-expanded={open}>

@@ -43,7 +43,13 @@ export const AnsiText = memo(function AnsiText({ text }: { text: string }): Reac
   return (
     <>
       {parseAnsi(text).map((run, index) => (
-        <span key={index} className={run.className || undefined} style={run.color || run.background ? { color: run.color, background: run.background } : undefined}>{run.text}</span>
+        <span
+          key={index}
+          className={run.className || undefined}
+          style={run.color || run.background ? { color: run.color, background: run.background } : undefined}
+        >
+          {run.text}
+        </span>
       ))}
     </>
   );
@@ -63,25 +69,48 @@ export function StreamOutputView({ stream, text }: { stream: "stdout" | "stderr"
   const [mode, setMode] = useState<"edges" | "all" | "editor">("edges");
   const lines = useMemo(() => countLines(text), [text]);
   if (lines <= COLLAPSE_LINES) {
-    return <pre className={`out-stream ${stream}`} data-testid={`out-${stream}`}><AnsiText text={text} /></pre>;
+    return (
+      <pre className={`out-stream ${stream}`} data-testid={`out-${stream}`}>
+        <AnsiText text={text} />
+      </pre>
+    );
   }
   const hidden = lines - 2 * EDGE_LINES;
   const bar = (
     <div className="out-long-bar" data-testid="out-long-bar">
-      <span className="muted">{mode === "edges" ? `… ${hidden.toLocaleString()} more lines (${lines.toLocaleString()} in all) …` : `${lines.toLocaleString()} lines`}</span>
+      <span className="muted">
+        {mode === "edges"
+          ? `… ${hidden.toLocaleString()} more lines (${lines.toLocaleString()} in all) …`
+          : `${lines.toLocaleString()} lines`}
+      </span>
       <span className="grow" />
-      <button type="button" className="link-btn" onClick={() => setMode(mode === "all" ? "edges" : "all")} data-testid="out-show-all">{mode === "all" ? "show first and last" : "show all"}</button>
-      <button type="button" className="link-btn" onClick={() => setMode(mode === "editor" ? "edges" : "editor")}>{mode === "editor" ? "close editor" : "open in editor"}</button>
-      <button type="button" className="link-btn" onClick={() => download(text, `output-${stream}.txt`)}>save</button>
+      <button
+        type="button"
+        className="link-btn"
+        onClick={() => setMode(mode === "all" ? "edges" : "all")}
+        data-testid="out-show-all"
+      >
+        {mode === "all" ? "show first and last" : "show all"}
+      </button>
+      <button type="button" className="link-btn" onClick={() => setMode(mode === "editor" ? "edges" : "editor")}>
+        {mode === "editor" ? "close editor" : "open in editor"}
+      </button>
+      <button type="button" className="link-btn" onClick={() => download(text, `output-${stream}.txt`)}>
+        save
+      </button>
     </div>
   );
   return (
     <div className={`out-long ${stream}`} data-testid={`out-${stream}`} data-lines={lines}>
       {mode === "edges" ? (
         <>
-          <pre className={`out-stream ${stream}`}><AnsiText text={headOf(text, EDGE_LINES)} /></pre>
+          <pre className={`out-stream ${stream}`}>
+            <AnsiText text={headOf(text, EDGE_LINES)} />
+          </pre>
           {bar}
-          <pre className={`out-stream ${stream}`}><AnsiText text={tailOf(text, EDGE_LINES)} /></pre>
+          <pre className={`out-stream ${stream}`}>
+            <AnsiText text={tailOf(text, EDGE_LINES)} />
+          </pre>
         </>
       ) : mode === "all" ? (
         <>
@@ -91,7 +120,9 @@ export function StreamOutputView({ stream, text }: { stream: "stdout" | "stderr"
       ) : (
         <>
           {bar}
-          <div className="out-editor"><MonacoEditor value={stripAnsi(text)} language="plaintext" readOnly /></div>
+          <div className="out-editor">
+            <MonacoEditor value={stripAnsi(text)} language="plaintext" readOnly />
+          </div>
         </>
       )}
     </div>
@@ -117,7 +148,17 @@ function VirtualLines({ text, stream }: { text: string; stream: "stdout" | "stde
       }}
     >
       <div style={{ height: all.length * LINE_HEIGHT, position: "relative" }}>
-        <pre className={`out-stream ${stream}`} style={{ position: "absolute", top: first * LINE_HEIGHT, left: 0, right: 0, lineHeight: `${LINE_HEIGHT}px`, whiteSpace: "pre" }}>
+        <pre
+          className={`out-stream ${stream}`}
+          style={{
+            position: "absolute",
+            top: first * LINE_HEIGHT,
+            left: 0,
+            right: 0,
+            lineHeight: `${LINE_HEIGHT}px`,
+            whiteSpace: "pre",
+          }}
+        >
           <AnsiText text={all.slice(first, last).join("\n")} />
         </pre>
       </div>

@@ -36,7 +36,8 @@ function color256(n: number): number | string {
 function apply(style: Style, params: number[]): void {
   for (let i = 0; i < params.length; i += 1) {
     const code = params[i] ?? 0;
-    if (code === 0) Object.assign(style, { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false });
+    if (code === 0)
+      Object.assign(style, { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false });
     else if (code === 1) style.bold = true;
     else if (code === 2) style.dim = true;
     else if (code === 3) style.italic = true;
@@ -94,7 +95,11 @@ export function parseAnsi(text: string): AnsiRun[] {
   let at = 0;
   for (const match of text.matchAll(ESCAPE)) {
     if (match.index > at) runs.push(run(text.slice(at, match.index), style));
-    if (match[2] === "m") apply(style, (match[1] || "0").split(";").map((p) => Number(p) || 0));
+    if (match[2] === "m")
+      apply(
+        style,
+        (match[1] || "0").split(";").map((p) => Number(p) || 0),
+      );
     at = match.index + match[0].length;
   }
   if (at < text.length) runs.push(run(text.slice(at), style));

@@ -5,7 +5,9 @@ export type NdarrayValue = Extract<RichValue, { kind: "ndarray" }>;
 
 /** The array's elements as numbers (booleans as 0/1, unparsable strings as NaN). */
 export function numericData(array: NdarrayValue): number[] {
-  return array.data.map((item) => (typeof item === "number" ? item : typeof item === "boolean" ? Number(item) : Number.parseFloat(item)));
+  return array.data.map((item) =>
+    typeof item === "number" ? item : typeof item === "boolean" ? Number(item) : Number.parseFloat(item),
+  );
 }
 
 export function isNumericDtype(dtype: string): boolean {

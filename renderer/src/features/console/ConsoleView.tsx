@@ -17,10 +17,22 @@ export function ConsoleView(): ReactElement {
     <div className="main-area">
       <div className="toolbar">
         <span className="title">Python console</span>
-        <span className="hint">{interpreter ? `Python ${interpreter.version} · ${interpreter.executable}` : ""} · session {SESSION_ID}</span>
+        <span className="hint">
+          {interpreter ? `Python ${interpreter.version} · ${interpreter.executable}` : ""} · session {SESSION_ID}
+        </span>
         <span className="grow" />
-        <button type="button" className="icon-btn" title="Interrupt (Ctrl+C in the console)" disabled={!busy} onClick={() => void session.current?.interrupt()}><Icon name="stop" /> Interrupt</button>
-        <button type="button" className="icon-btn" title="Clear the screen" onClick={() => session.current?.clear()}><Icon name="trash" /> Clear</button>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Interrupt (Ctrl+C in the console)"
+          disabled={!busy}
+          onClick={() => void session.current?.interrupt()}
+        >
+          <Icon name="stop" /> Interrupt
+        </button>
+        <button type="button" className="icon-btn" title="Clear the screen" onClick={() => session.current?.clear()}>
+          <Icon name="trash" /> Clear
+        </button>
       </div>
       <EnforceModeNotice what="The Python console" />
       <XtermView

@@ -68,7 +68,8 @@ export class ConsoleSession {
   private onData(data: string): void {
     for (const event of this.editor.feed(data)) {
       if (event.kind === "interrupt") void this.interrupt();
-      else if (this.running) continue; // typing while code runs is ignored, as in a blocked REPL
+      else if (this.running)
+        continue; // typing while code runs is ignored, as in a blocked REPL
       else if (event.kind === "echo") this.terminal.write(event.text);
       else if (event.kind === "submit") void this.submit(event.line);
       else if (event.kind === "complete") void this.complete(event.line, event.cursor);
@@ -81,7 +82,9 @@ export class ConsoleSession {
     try {
       found = await workbench().call("console.complete", { session: this.session, code: line, cursor });
     } catch (error) {
-      this.terminal.write(`\r\n\x1b[31mCould not complete: ${errorMessage(error)}\x1b[0m\r\n${this.prompt()}${this.editor.redraw()}`);
+      this.terminal.write(
+        `\r\n\x1b[31mCould not complete: ${errorMessage(error)}\x1b[0m\r\n${this.prompt()}${this.editor.redraw()}`,
+      );
       return;
     }
     // The line may have changed while the worker answered.
@@ -95,11 +98,15 @@ export class ConsoleSession {
       return prefix.slice(0, n);
     });
     if (labels.length === 1 || common.length > typed.length) {
-      this.terminal.write(this.editor.replaceBeforeCursor(found.start, labels.length === 1 ? labels[0] ?? typed : common).text);
+      this.terminal.write(
+        this.editor.replaceBeforeCursor(found.start, labels.length === 1 ? (labels[0] ?? typed) : common).text,
+      );
       return;
     }
     const shown = labels.slice(0, 60);
-    this.terminal.write(`\r\n${shown.join("  ")}${labels.length > shown.length ? `  … (${labels.length - shown.length} more)` : ""}\r\n${this.prompt()}${this.editor.redraw()}`);
+    this.terminal.write(
+      `\r\n${shown.join("  ")}${labels.length > shown.length ? `  … (${labels.length - shown.length} more)` : ""}\r\n${this.prompt()}${this.editor.redraw()}`,
+    );
   }
 
   private prompt(): string {
@@ -160,25 +167,32 @@ export class ConsoleSession {
   private writeOutput(output: CellOutput): void {
     switch (output.type) {
       case "stream":
-        this.terminal.write(output.stream === "stderr" ? `\x1b[31m${toTerminal(output.text)}\x1b[0m` : toTerminal(output.text));
+        this.terminal.write(
+          output.stream === "stderr" ? `\x1b[31m${toTerminal(output.text)}\x1b[0m` : toTerminal(output.text),
+        );
         break;
       case "result":
         this.terminal.write(`${toTerminal(output.repr)}\r\n`);
         break;
       case "display":
         // The console is text: a rich display shows its plain form (the notebook shows it in full).
-        this.terminal.write(`${toTerminal(output.data["text/plain"] ?? "<display>")}\x1b[90m  (open a notebook for the rich view)\x1b[0m\r\n`);
+        this.terminal.write(
+          `${toTerminal(output.data["text/plain"] ?? "<display>")}\x1b[90m  (open a notebook for the rich view)\x1b[0m\r\n`,
+        );
         break;
       case "truncated":
         this.terminal.write(`\x1b[90m… ${output.lines} lines of output were not kept …\x1b[0m\r\n`);
         break;
       case "error": {
-        const trace = output.error.traceback.trim() || (output.error.message ? `${output.error.type}: ${output.error.message}` : output.error.type);
+        const trace =
+          output.error.traceback.trim() ||
+          (output.error.message ? `${output.error.type}: ${output.error.message}` : output.error.type);
         this.terminal.write(`\x1b[31m${toTerminal(trace)}\x1b[0m\r\n`);
         break;
       }
       case "diagnostics":
-        for (const diagnostic of output.diagnostics) this.terminal.write(`\x1b[31m${diagnostic.line}:${diagnostic.column} ${diagnostic.message}\x1b[0m\r\n`);
+        for (const diagnostic of output.diagnostics)
+          this.terminal.write(`\x1b[31m${diagnostic.line}:${diagnostic.column} ${diagnostic.message}\x1b[0m\r\n`);
         break;
     }
   }

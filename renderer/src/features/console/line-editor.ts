@@ -30,7 +30,9 @@ export class LineEditor {
     switch (data) {
       case "\t":
         // After a name or a dot, Tab completes; anywhere else it indents.
-        return /[\w.]$/.test(this.line.slice(0, this.cursor)) ? [{ kind: "complete", line: this.line, cursor: this.cursor }] : [this.insert("    ")];
+        return /[\w.]$/.test(this.line.slice(0, this.cursor))
+          ? [{ kind: "complete", line: this.line, cursor: this.cursor }]
+          : [this.insert("    ")];
       case "\r":
         return [this.submit()];
       case "\x03":
@@ -78,7 +80,10 @@ export class LineEditor {
     const back = this.cursor - from;
     this.line = this.line.slice(0, from) + text + tail;
     this.cursor = from + text.length;
-    return { kind: "echo", text: `${back > 0 ? `\x1b[${back}D` : ""}\x1b[K${text}${tail}${tail.length ? `\x1b[${tail.length}D` : ""}` };
+    return {
+      kind: "echo",
+      text: `${back > 0 ? `\x1b[${back}D` : ""}\x1b[K${text}${tail}${tail.length ? `\x1b[${tail.length}D` : ""}`,
+    };
   }
 
   /** The line with the cursor where it was, for redrawing after a listing. */

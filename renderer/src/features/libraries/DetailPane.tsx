@@ -30,7 +30,16 @@ const TYPE_SOURCE_LABELS: Record<TypeSourceView, string> = {
 };
 
 /** Item sections the signature block already shows: the parameter table and the returns line. */
-const SHOWN_BY_SIGNATURE = ["Parameters", "Other Parameters", "Args", "Arguments", "Keyword Args", "Keyword Arguments", "Returns", "Yields"];
+const SHOWN_BY_SIGNATURE = [
+  "Parameters",
+  "Other Parameters",
+  "Args",
+  "Arguments",
+  "Keyword Args",
+  "Keyword Arguments",
+  "Returns",
+  "Yields",
+];
 
 /** Cross-references resolved against the described library, relative to `module`. */
 function useDocLinks(module: string): DocLinks {
@@ -66,7 +75,10 @@ export function DetailPane({ node }: { node: TreeNode }): ReactElement {
       return (
         <article className="member-detail">
           <Header kind="constant" path={node.constant.path} />
-          <pre className="signature">{node.constant.name}{node.constant.type ? `: ${node.constant.type.text}` : ""} = {node.constant.repr}</pre>
+          <pre className="signature">
+            {node.constant.name}
+            {node.constant.type ? `: ${node.constant.type.text}` : ""} = {node.constant.repr}
+          </pre>
         </article>
       );
   }
@@ -76,8 +88,14 @@ function Header({ kind, path, tags = [] }: { kind: string; path: string; tags?: 
   return (
     <header className="detail-head">
       <span className={`detail-kind kind-${kind}`}>{kind}</span>
-      <h1 className="selectable" data-testid="detail-title">{path}</h1>
-      {tags.map((tag) => <span key={tag} className="chip">{tag}</span>)}
+      <h1 className="selectable" data-testid="detail-title">
+        {path}
+      </h1>
+      {tags.map((tag) => (
+        <span key={tag} className="chip">
+          {tag}
+        </span>
+      ))}
     </header>
   );
 }
@@ -85,19 +103,41 @@ function Header({ kind, path, tags = [] }: { kind: string; path: string; tags?: 
 /** "Add to manifest": puts this member into the open manifest and shows it there. */
 function AddToManifest({ entry }: { entry: EntrypointToAdd }): ReactElement {
   return (
-    <button type="button" className="icon-btn" data-testid="add-to-manifest" title="Add to the open manifest (or a new one) and show it" onClick={() => {
-      void useManifestsStore.getState().addToManifest(entry).then(() => useShellStore.getState().show("manifests"));
-    }}>
+    <button
+      type="button"
+      className="icon-btn"
+      data-testid="add-to-manifest"
+      title="Add to the open manifest (or a new one) and show it"
+      onClick={() => {
+        void useManifestsStore
+          .getState()
+          .addToManifest(entry)
+          .then(() => useShellStore.getState().show("manifests"));
+      }}
+    >
       + Add to manifest
     </button>
   );
 }
 
-function FunctionDetail({ listed, listedAs, method }: { listed: FunctionView; listedAs: string; method: boolean }): ReactElement {
+function FunctionDetail({
+  listed,
+  listedAs,
+  method,
+}: {
+  listed: FunctionView;
+  listedAs: string;
+  method: boolean;
+}): ReactElement {
   const library = useLibrariesStore((state) => state.library);
   const fn = library ? resolveReference(library, listed) : listed;
   const alias = listedAs !== fn.path;
-  const tags = [fn.kind !== "function" ? fn.kind.replace("_", " ") : "", fn.isAsync ? "async" : "", fn.isGenerator ? "generator" : "", fn.signatures.length > 1 ? `${fn.signatures.length} overloads` : ""].filter(Boolean);
+  const tags = [
+    fn.kind !== "function" ? fn.kind.replace("_", " ") : "",
+    fn.isAsync ? "async" : "",
+    fn.isGenerator ? "generator" : "",
+    fn.signatures.length > 1 ? `${fn.signatures.length} overloads` : "",
+  ].filter(Boolean);
   const links = useDocLinks(moduleOf(fn.path || listedAs, library));
   const owner = listedAs.slice(0, listedAs.lastIndexOf("."));
   const entry: EntrypointToAdd = method
@@ -107,10 +147,22 @@ function FunctionDetail({ listed, listedAs, method }: { listed: FunctionView; li
     <article className="member-detail">
       <Header kind="function" path={alias ? listedAs : fn.path} tags={tags} />
       <AddToManifest entry={entry} />
-      {alias ? <div className="muted">another name for <code>{fn.path}</code></div> : null}
-      {fn.definedIn && !fn.path.startsWith(fn.definedIn) ? <div className="muted">defined in <code>{fn.definedIn}</code></div> : null}
-      {fn.signatures.length === 0 ? <p className="banner warning">No signature could be recovered for this callable.</p> : null}
-      {fn.signatures.map((signature, index) => <SignatureBlock key={index} name={fn.name} signature={signature} />)}
+      {alias ? (
+        <div className="muted">
+          another name for <code>{fn.path}</code>
+        </div>
+      ) : null}
+      {fn.definedIn && !fn.path.startsWith(fn.definedIn) ? (
+        <div className="muted">
+          defined in <code>{fn.definedIn}</code>
+        </div>
+      ) : null}
+      {fn.signatures.length === 0 ? (
+        <p className="banner warning">No signature could be recovered for this callable.</p>
+      ) : null}
+      {fn.signatures.map((signature, index) => (
+        <SignatureBlock key={index} name={fn.name} signature={signature} />
+      ))}
       <h3>Documentation</h3>
       <DocstringView blocks={fn.docBlocks} links={links} omit={fn.signatures.length ? SHOWN_BY_SIGNATURE : []} />
     </article>
@@ -122,28 +174,49 @@ function SignatureBlock({ name, signature }: { name: string; signature: Signatur
   const returns = signature.returns?.text ?? "";
   return (
     <section className="signature-block">
-      <pre className="signature" data-testid="signature">{name}{signature.text}{returns && !signature.text.includes("->") ? ` -> ${returns}` : ""}</pre>
-      <div className="signature-source">signature from <strong>{SOURCE_LABELS[signature.source]}</strong></div>
+      <pre className="signature" data-testid="signature">
+        {name}
+        {signature.text}
+        {returns && !signature.text.includes("->") ? ` -> ${returns}` : ""}
+      </pre>
+      <div className="signature-source">
+        signature from <strong>{SOURCE_LABELS[signature.source]}</strong>
+      </div>
       {signature.parameters.length ? (
         <table className="grid full params" data-testid="parameters">
           <thead>
-            <tr><th>Parameter</th><th>Type</th><th>Default</th><th>Kind</th><th>Description</th></tr>
+            <tr>
+              <th>Parameter</th>
+              <th>Type</th>
+              <th>Default</th>
+              <th>Kind</th>
+              <th>Description</th>
+            </tr>
           </thead>
           <tbody>
             {signature.parameters.map((parameter) => (
               <tr key={parameter.name}>
                 <td className="mono">{parameter.name}</td>
-                <td className="mono type" title={TYPE_SOURCE_LABELS[parameter.typeSource]}>{parameter.type?.text || <span className="muted">—</span>}</td>
-                <td className="mono">{parameter.hasDefault ? parameter.defaultRepr : <span className="muted">required</span>}</td>
+                <td className="mono type" title={TYPE_SOURCE_LABELS[parameter.typeSource]}>
+                  {parameter.type?.text || <span className="muted">—</span>}
+                </td>
+                <td className="mono">
+                  {parameter.hasDefault ? parameter.defaultRepr : <span className="muted">required</span>}
+                </td>
                 <td className="muted">{KIND_LABELS[parameter.kind]}</td>
-                <td><Inline text={parameter.doc} links={undefined} /></td>
+                <td>
+                  <Inline text={parameter.doc} links={undefined} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
       {returns || signature.returnsDoc ? (
-        <div className="returns"><span className="muted">Returns</span> <code className="type">{returns}</code> <Inline text={signature.returnsDoc} links={undefined} /></div>
+        <div className="returns">
+          <span className="muted">Returns</span> <code className="type">{returns}</code>{" "}
+          <Inline text={signature.returnsDoc} links={undefined} />
+        </div>
       ) : null}
     </section>
   );
@@ -156,15 +229,34 @@ function ClassDetail({ cls, listedAs }: { cls: ClassView; listedAs: string }): R
     <article className="member-detail">
       <Header kind="class" path={cls.path} />
       <AddToManifest entry={{ module: library?.name ?? listedAs.split(".")[0]!, kind: "class", path: listedAs }} />
-      {cls.bases.length ? <div className="muted">bases: <code>{cls.bases.join(", ")}</code></div> : null}
-      {cls.init ? cls.init.signatures.map((signature, index) => <SignatureBlock key={index} name={cls.name} signature={signature} />) : null}
+      {cls.bases.length ? (
+        <div className="muted">
+          bases: <code>{cls.bases.join(", ")}</code>
+        </div>
+      ) : null}
+      {cls.init
+        ? cls.init.signatures.map((signature, index) => (
+            <SignatureBlock key={index} name={cls.name} signature={signature} />
+          ))
+        : null}
       <h3>Documentation</h3>
-      <DocstringView blocks={cls.docBlocks} links={links} omit={cls.init?.signatures.length ? SHOWN_BY_SIGNATURE : []} />
+      <DocstringView
+        blocks={cls.docBlocks}
+        links={links}
+        omit={cls.init?.signatures.length ? SHOWN_BY_SIGNATURE : []}
+      />
       {cls.properties.length ? (
         <>
           <h3>Properties</h3>
           <table className="grid full">
-            <thead><tr><th>Name</th><th>Type</th><th>Access</th><th>Description</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Type</th>
+                <th>Access</th>
+                <th>Description</th>
+              </tr>
+            </thead>
             <tbody>
               {cls.properties.map((property) => (
                 <tr key={property.name}>
@@ -181,7 +273,10 @@ function ClassDetail({ cls, listedAs }: { cls: ClassView; listedAs: string }): R
       <h3>Methods ({cls.methods.length})</h3>
       <ul className="member-list">
         {cls.methods.map((method) => (
-          <li key={method.path} className="mono">{method.name}{method.signatures[0]?.text ?? "(…)"}</li>
+          <li key={method.path} className="mono">
+            {method.name}
+            {method.signatures[0]?.text ?? "(…)"}
+          </li>
         ))}
       </ul>
     </article>
@@ -192,7 +287,15 @@ function ModuleDetail({ module }: { module: ModuleView }): ReactElement {
   const links = useDocLinks(module.name);
   return (
     <article className="member-detail">
-      <Header kind="module" path={module.name} tags={[`${module.functions.length} functions`, `${module.classes.length} classes`, `${module.constants.length} constants`]} />
+      <Header
+        kind="module"
+        path={module.name}
+        tags={[
+          `${module.functions.length} functions`,
+          `${module.classes.length} classes`,
+          `${module.constants.length} constants`,
+        ]}
+      />
       <DocstringView blocks={module.docBlocks} links={links} />
       {module.submodules.length ? (
         <>

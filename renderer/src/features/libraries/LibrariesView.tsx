@@ -31,33 +31,67 @@ export function LibrariesView(): ReactElement {
           }}
         >
           <div className="row">
-            <input className="input grow" placeholder="Module, e.g. numpy" aria-label="Module name" value={state.moduleName} onChange={(event) => state.setModuleName(event.target.value)} spellCheck={false} />
+            <input
+              className="input grow"
+              placeholder="Module, e.g. numpy"
+              aria-label="Module name"
+              value={state.moduleName}
+              onChange={(event) => state.setModuleName(event.target.value)}
+              spellCheck={false}
+            />
             {state.describing ? (
-              <button type="button" className="btn secondary" onClick={state.cancelDescribe}>Cancel</button>
+              <button type="button" className="btn secondary" onClick={state.cancelDescribe}>
+                Cancel
+              </button>
             ) : (
-              <button type="submit" className="btn">Describe</button>
+              <button type="submit" className="btn">
+                Describe
+              </button>
             )}
           </div>
           <div className="row">
             <label className="check">
               Depth
-              <select className="input" aria-label="Submodule depth" value={state.depth} onChange={(event) => state.setDepth(Number(event.target.value))}>
-                {[0, 1, 2, 3].map((depth) => <option key={depth} value={depth}>{depth}</option>)}
+              <select
+                className="input"
+                aria-label="Submodule depth"
+                value={state.depth}
+                onChange={(event) => state.setDepth(Number(event.target.value))}
+              >
+                {[0, 1, 2, 3].map((depth) => (
+                  <option key={depth} value={depth}>
+                    {depth}
+                  </option>
+                ))}
               </select>
             </label>
             <label className="check">
-              <input type="checkbox" checked={state.includePrivate} onChange={(event) => state.setIncludePrivate(event.target.checked)} /> private names
+              <input
+                type="checkbox"
+                checked={state.includePrivate}
+                onChange={(event) => state.setIncludePrivate(event.target.checked)}
+              />{" "}
+              private names
             </label>
           </div>
         </form>
         {state.library ? (
           <>
             <div className="section" style={{ paddingTop: 0 }}>
-              <input className="input" placeholder={`Filter ${counts.functions} functions, ${counts.classes} classes`} aria-label="Filter" value={state.filter} onChange={(event) => state.setFilter(event.target.value)} spellCheck={false} />
+              <input
+                className="input"
+                placeholder={`Filter ${counts.functions} functions, ${counts.classes} classes`}
+                aria-label="Filter"
+                value={state.filter}
+                onChange={(event) => state.setFilter(event.target.value)}
+                spellCheck={false}
+              />
             </div>
             <div className="scroll" role="tree" aria-label="Library members" data-testid="library-tree">
               {visible.length === 0 ? <div className="empty-small">Nothing matches “{state.filter}”.</div> : null}
-              {visible.map((node) => <TreeRow key={node.id} node={node} level={0} forceOpen={state.filter.trim() !== ""} />)}
+              {visible.map((node) => (
+                <TreeRow key={node.id} node={node} level={0} forceOpen={state.filter.trim() !== ""} />
+              ))}
             </div>
           </>
         ) : (
@@ -77,12 +111,23 @@ export function LibrariesView(): ReactElement {
       <div className="main-area">
         {state.library ? (
           <div className="toolbar">
-            <span className="title">{state.library.name} {state.library.version}</span>
+            <span className="title">
+              {state.library.name} {state.library.version}
+            </span>
             <span className="hint">
-              Python {state.library.pythonVersion} · {state.library.fromCache ? "from descriptor cache" : `introspected in ${Math.round(state.library.elapsedMs)} ms`}
+              Python {state.library.pythonVersion} ·{" "}
+              {state.library.fromCache
+                ? "from descriptor cache"
+                : `introspected in ${Math.round(state.library.elapsedMs)} ms`}
             </span>
             <span className="grow" />
-            <button type="button" className="icon-btn" title="Introspect again, ignoring the cache" disabled={state.describing} onClick={() => void state.describe({ refresh: true, module: state.library?.name ?? "" })}>
+            <button
+              type="button"
+              className="icon-btn"
+              title="Introspect again, ignoring the cache"
+              disabled={state.describing}
+              onClick={() => void state.describe({ refresh: true, module: state.library?.name ?? "" })}
+            >
               <Icon name="refresh" /> Refresh
             </button>
           </div>
@@ -90,18 +135,35 @@ export function LibrariesView(): ReactElement {
         <ErrorBanner message={state.error} onDismiss={() => useLibrariesStore.setState({ error: null })} />
         {state.library?.warnings.length ? (
           <details className="banner warning warnings" data-testid="library-warnings">
-            <summary>{state.library.warnings.length} introspection warning{state.library.warnings.length === 1 ? "" : "s"}</summary>
-            <ul>{state.library.warnings.map((warning, index) => <li key={index} className="selectable">{warning}</li>)}</ul>
+            <summary>
+              {state.library.warnings.length} introspection warning{state.library.warnings.length === 1 ? "" : "s"}
+            </summary>
+            <ul>
+              {state.library.warnings.map((warning, index) => (
+                <li key={index} className="selectable">
+                  {warning}
+                </li>
+              ))}
+            </ul>
           </details>
         ) : null}
-        {state.describing && !state.library ? <div className="empty-small">Introspecting {state.moduleName}… (a large library can take a few seconds)</div> : null}
+        {state.describing && !state.library ? (
+          <div className="empty-small">Introspecting {state.moduleName}… (a large library can take a few seconds)</div>
+        ) : null}
         {selected ? (
-          <div className="scroll"><DetailPane node={selected} /></div>
+          <div className="scroll">
+            <DetailPane node={selected} />
+          </div>
         ) : !state.describing ? (
           <EmptyState title="Explore a Python library">
-            <p>The workbench imports a module in a worker and reads its functions, classes, signatures and docstrings.</p>
+            <p>
+              The workbench imports a module in a worker and reads its functions, classes, signatures and docstrings.
+            </p>
             <ol>
-              <li>Type a module name on the left — <code>numpy</code>, <code>json</code>, <code>collections</code> — and press <strong>Describe</strong>.</li>
+              <li>
+                Type a module name on the left — <code>numpy</code>, <code>json</code>, <code>collections</code> — and
+                press <strong>Describe</strong>.
+              </li>
               <li>Pick a function to see its signature, parameters and documentation.</li>
               <li>Add what you need to a manifest (Ctrl+2) and generate a typed TypeScript SDK.</li>
             </ol>
@@ -139,7 +201,9 @@ function TreeRow({ node, level, forceOpen }: { node: TreeNode; level: number; fo
         <span className="name">{node.name}</span>
         {hasChildren && node.kind === "module" ? <span className="detail">{node.children.length}</span> : null}
       </div>
-      {open ? node.children.map((child) => <TreeRow key={child.id} node={child} level={level + 1} forceOpen={forceOpen} />) : null}
+      {open
+        ? node.children.map((child) => <TreeRow key={child.id} node={child} level={level + 1} forceOpen={forceOpen} />)
+        : null}
     </>
   );
 }

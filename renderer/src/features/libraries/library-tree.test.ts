@@ -4,8 +4,17 @@ import { buildTree, filterTree, resolveDocTarget, resolveReference } from "./lib
 
 function fn(name: string, path: string, described: boolean): FunctionView {
   return {
-    name, path, doc: "", kind: "function", isAsync: false, isGenerator: false, definedIn: "numpy", docBlocks: [],
-    signatures: described ? [{ parameters: [], returns: null, returnsDoc: "", returnsSource: "none", source: "inspect", text: "(x, /)" }] : [],
+    name,
+    path,
+    doc: "",
+    kind: "function",
+    isAsync: false,
+    isGenerator: false,
+    definedIn: "numpy",
+    docBlocks: [],
+    signatures: described
+      ? [{ parameters: [], returns: null, returnsDoc: "", returnsSource: "none", source: "inspect", text: "(x, /)" }]
+      : [],
   };
 }
 
@@ -14,9 +23,19 @@ function module(name: string, functions: FunctionView[]): ModuleView {
 }
 
 const library: LibraryView = {
-  name: "numpy", version: "2", pythonVersion: "3.11", pythonExecutable: "python", warnings: [], elapsedMs: 1, fromCache: false,
+  name: "numpy",
+  version: "2",
+  pythonVersion: "3.11",
+  pythonExecutable: "python",
+  warnings: [],
+  elapsedMs: 1,
+  fromCache: false,
   modules: [
-    module("numpy", [fn("abs", "numpy.absolute", false), fn("absolute", "numpy.absolute", true), fn("linspace", "numpy.linspace", true)]),
+    module("numpy", [
+      fn("abs", "numpy.absolute", false),
+      fn("absolute", "numpy.absolute", true),
+      fn("linspace", "numpy.linspace", true),
+    ]),
     module("numpy.linalg", [fn("norm", "numpy.linalg.norm", true)]),
   ],
 };

@@ -33,10 +33,31 @@ export function buildTree(library: LibraryView): TreeNode[] {
         path: cls.path,
         name: cls.name,
         cls,
-        children: byName(cls.methods).map<TreeNode>((fn) => ({ kind: "method", id: `${module.name}:${cls.name}.${fn.name}`, path: fn.path, name: fn.name, fn, children: [] })),
+        children: byName(cls.methods).map<TreeNode>((fn) => ({
+          kind: "method",
+          id: `${module.name}:${cls.name}.${fn.name}`,
+          path: fn.path,
+          name: fn.name,
+          fn,
+          children: [],
+        })),
       })),
-      ...byName(module.functions).map<TreeNode>((fn) => ({ kind: "function", id: `${module.name}:${fn.name}`, path: fn.path, name: fn.name, fn, children: [] })),
-      ...byName(module.constants).map<TreeNode>((constant) => ({ kind: "constant", id: `${module.name}:${constant.name}`, path: constant.path, name: constant.name, constant, children: [] })),
+      ...byName(module.functions).map<TreeNode>((fn) => ({
+        kind: "function",
+        id: `${module.name}:${fn.name}`,
+        path: fn.path,
+        name: fn.name,
+        fn,
+        children: [],
+      })),
+      ...byName(module.constants).map<TreeNode>((constant) => ({
+        kind: "constant",
+        id: `${module.name}:${constant.name}`,
+        path: constant.path,
+        name: constant.name,
+        constant,
+        children: [],
+      })),
     ],
   }));
 }
@@ -101,7 +122,9 @@ export function resolveDocTarget(nodes: TreeNode[], target: string, currentModul
   const candidates = [target, `${currentModule}.${target}`];
   for (const candidate of candidates) {
     // The longest module name that prefixes the candidate owns it: numpy.linalg.norm is numpy.linalg:norm.
-    const modules = nodes.filter((m) => candidate === m.id || candidate.startsWith(`${m.id}.`)).sort((a, b) => b.id.length - a.id.length);
+    const modules = nodes
+      .filter((m) => candidate === m.id || candidate.startsWith(`${m.id}.`))
+      .sort((a, b) => b.id.length - a.id.length);
     for (const module of modules) {
       const id = candidate === module.id ? module.id : `${module.id}:${candidate.slice(module.id.length + 1)}`;
       if (findNode([module], id)) return id;

@@ -19,14 +19,22 @@ describe("parseInline", () => {
   });
 
   it("shortens ~targets, keeps titles, and shows :ref: as its title", () => {
-    expect(parseInline(":meth:`~numpy.ndarray.sum`")).toEqual([{ kind: "reference", text: "sum", target: "numpy.ndarray.sum" }]);
-    expect(parseInline(":class:`the dtype <numpy.dtype>`")).toEqual([{ kind: "reference", text: "the dtype", target: "numpy.dtype" }]);
+    expect(parseInline(":meth:`~numpy.ndarray.sum`")).toEqual([
+      { kind: "reference", text: "sum", target: "numpy.ndarray.sum" },
+    ]);
+    expect(parseInline(":class:`the dtype <numpy.dtype>`")).toEqual([
+      { kind: "reference", text: "the dtype", target: "numpy.dtype" },
+    ]);
     expect(parseInline(":ref:`ufuncs <ufuncs.output-type>`")).toEqual([{ kind: "emphasis", text: "ufuncs" }]);
     expect(parseInline(":py:func:`len`")).toEqual([{ kind: "reference", text: "len", target: "len" }]);
   });
 
   it("treats the default role as code, named links as their title, and leaves markup-free text alone", () => {
-    expect(parseInline("The `num` samples")).toEqual([{ kind: "text", text: "The " }, { kind: "code", text: "num" }, { kind: "text", text: " samples" }]);
+    expect(parseInline("The `num` samples")).toEqual([
+      { kind: "text", text: "The " },
+      { kind: "code", text: "num" },
+      { kind: "text", text: " samples" },
+    ]);
     expect(parseInline("`NumPy docs <https://numpy.org>`_")).toEqual([{ kind: "text", text: "NumPy docs" }]);
     expect(parseInline("a <b>c</b> 2*3")).toEqual([{ kind: "text", text: "a <b>c</b> 2*3" }]);
   });
@@ -34,6 +42,10 @@ describe("parseInline", () => {
 
 describe("seeAlsoNames", () => {
   it("splits a See Also line into names", () => {
-    expect(seeAlsoNames("numpy.cumsum, :func:`numpy.prod`, ~numpy.sum")).toEqual(["numpy.cumsum", "numpy.prod", "numpy.sum"]);
+    expect(seeAlsoNames("numpy.cumsum, :func:`numpy.prod`, ~numpy.sum")).toEqual([
+      "numpy.cumsum",
+      "numpy.prod",
+      "numpy.sum",
+    ]);
   });
 });

@@ -32,7 +32,10 @@ export function parseInline(text: string): InlineSegment[] {
     const [, literal, role, roleContent, defaultRole, strong, emphasis] = match;
     if (literal !== undefined) push({ kind: "code", text: literal });
     else if (role !== undefined && roleContent !== undefined) push(roleSegment(role, roleContent));
-    else if (defaultRole !== undefined) push(match[0].endsWith("_") ? { kind: "text", text: linkTitle(defaultRole) } : { kind: "code", text: defaultRole });
+    else if (defaultRole !== undefined)
+      push(
+        match[0].endsWith("_") ? { kind: "text", text: linkTitle(defaultRole) } : { kind: "code", text: defaultRole },
+      );
     else if (strong !== undefined) push({ kind: "strong", text: strong });
     else if (emphasis !== undefined) push({ kind: "emphasis", text: emphasis });
   }
@@ -43,13 +46,14 @@ export function parseInline(text: string): InlineSegment[] {
 /** "title <target>" → title; a bare target stays as written. */
 function linkTitle(content: string): string {
   const titled = /^(.*?)\s*<([^>]+)>$/s.exec(content);
-  return titled ? (titled[1] || titled[2] || content) : content;
+  return titled ? titled[1] || titled[2] || content : content;
 }
 
 function roleSegment(role: string, content: string): InlineSegment {
   if (role === "math") return { kind: "math", text: content };
   const titled = /^(.*?)\s*<([^>]+)>$/s.exec(content);
-  if (role === "ref" || role === "doc" || role === "term") return { kind: "emphasis", text: titled ? (titled[1] || titled[2]!) : content };
+  if (role === "ref" || role === "doc" || role === "term")
+    return { kind: "emphasis", text: titled ? titled[1] || titled[2]! : content };
   if (!OBJECT_ROLES.has(role)) return { kind: "code", text: content };
   // ~numpy.linalg.norm shows as "norm"; !name suppresses the link.
   const raw = titled ? titled[2]! : content;
@@ -61,5 +65,14 @@ function roleSegment(role: string, content: string): InlineSegment {
 
 /** Names listed by one See Also line ("numpy.cumsum", or "a, b, c"). */
 export function seeAlsoNames(line: string): string[] {
-  return line.split(",").map((name) => name.trim().replace(/^:(?:py:)?[a-z]+:`(.+)`$/, "$1").replace(/^`(.+)`$/, "$1").replace(/^~/, "")).filter(Boolean);
+  return line
+    .split(",")
+    .map((name) =>
+      name
+        .trim()
+        .replace(/^:(?:py:)?[a-z]+:`(.+)`$/, "$1")
+        .replace(/^`(.+)`$/, "$1")
+        .replace(/^~/, ""),
+    )
+    .filter(Boolean);
 }

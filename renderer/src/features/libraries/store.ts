@@ -66,7 +66,13 @@ export const useLibrariesStore = create<LibrariesState>((set, get) => ({
       );
       const tree = buildTree(library);
       // Open the top module so a first look shows its members rather than one collapsed line.
-      set({ library, tree, selectedId: library.modules[0]?.name ?? null, expanded: Object.fromEntries(tree.slice(0, 1).map((node) => [node.id, true])), filter: "" });
+      set({
+        library,
+        tree,
+        selectedId: library.modules[0]?.name ?? null,
+        expanded: Object.fromEntries(tree.slice(0, 1).map((node) => [node.id, true])),
+        filter: "",
+      });
       void get().loadCached();
     } catch (error) {
       if (!isCancellation(error)) set({ error: `Could not describe "${module}": ${errorMessage(error)}` });

@@ -12,7 +12,11 @@ integrations:
 
 describe("addEntrypoint", () => {
   it("appends a function to the integration's flow list, keeping comments", () => {
-    const { text, added, already } = addEntrypoint(TEMPLATE, { module: "difflib", kind: "function", path: "difflib.ndiff" });
+    const { text, added, already } = addEntrypoint(TEMPLATE, {
+      module: "difflib",
+      kind: "function",
+      path: "difflib.ndiff",
+    });
     expect([added, already]).toEqual(["ndiff", false]);
     expect(text).toContain("# My SDK");
     expect(text).toContain("functions: [ get_close_matches, ndiff ]");
@@ -24,11 +28,27 @@ describe("addEntrypoint", () => {
   });
 
   it("adds a class, then one of its methods as an explicit methods list", () => {
-    const withClass = addEntrypoint(TEMPLATE, { module: "difflib", kind: "class", path: "difflib.SequenceMatcher" }).text;
-    const withMethod = addEntrypoint(withClass, { module: "difflib", kind: "method", path: "difflib.SequenceMatcher", method: "ratio" });
+    const withClass = addEntrypoint(TEMPLATE, {
+      module: "difflib",
+      kind: "class",
+      path: "difflib.SequenceMatcher",
+    }).text;
+    const withMethod = addEntrypoint(withClass, {
+      module: "difflib",
+      kind: "method",
+      path: "difflib.SequenceMatcher",
+      method: "ratio",
+    });
     expect(withMethod.added).toBe("SequenceMatcher.ratio");
-    const again = addEntrypoint(withMethod.text, { module: "difflib", kind: "method", path: "difflib.SequenceMatcher", method: "quick_ratio" }).text;
-    expect(parse(again).integrations[0].entrypoints.classes).toEqual([{ name: "SequenceMatcher", methods: ["ratio", "quick_ratio"] }]);
+    const again = addEntrypoint(withMethod.text, {
+      module: "difflib",
+      kind: "method",
+      path: "difflib.SequenceMatcher",
+      method: "quick_ratio",
+    }).text;
+    expect(parse(again).integrations[0].entrypoints.classes).toEqual([
+      { name: "SequenceMatcher", methods: ["ratio", "quick_ratio"] },
+    ]);
   });
 
   it("appends an integration for another library, with names relative to it", () => {
@@ -37,6 +57,8 @@ describe("addEntrypoint", () => {
   });
 
   it("refuses a manifest that does not parse, saying so", () => {
-    expect(() => addEntrypoint("integrations: [\n", { module: "json", kind: "function", path: "json.dumps" })).toThrow(/does not parse/);
+    expect(() => addEntrypoint("integrations: [\n", { module: "json", kind: "function", path: "json.dumps" })).toThrow(
+      /does not parse/,
+    );
   });
 });

@@ -40,7 +40,10 @@ function flowSeq(items: string[]): YAMLSeq {
 /** Adds the entrypoint to the integration of `module` (appending an integration when there is none). */
 export function addEntrypoint(text: string, entry: EntrypointToAdd): AddResult {
   const document = parseDocument(text);
-  if (document.errors.length) throw new Error(`The manifest does not parse (${document.errors[0]?.message.split("\n")[0] ?? "YAML error"}); fix it before adding to it.`);
+  if (document.errors.length)
+    throw new Error(
+      `The manifest does not parse (${document.errors[0]?.message.split("\n")[0] ?? "YAML error"}); fix it before adding to it.`,
+    );
   const existing: unknown = document.get("integrations", true);
   let list: YAMLSeq;
   if (isSeq(existing)) list = existing;
@@ -48,7 +51,10 @@ export function addEntrypoint(text: string, entry: EntrypointToAdd): AddResult {
     list = new YAMLSeq();
     document.set("integrations", list);
   }
-  let integration = list.items.find((item): item is YAMLMap => isMap(item) && (scalarValue(item.get("module", true)) ?? scalarValue(item.get("package", true))) === entry.module);
+  let integration = list.items.find(
+    (item): item is YAMLMap =>
+      isMap(item) && (scalarValue(item.get("module", true)) ?? scalarValue(item.get("package", true))) === entry.module,
+  );
   if (!integration) {
     integration = new YAMLMap();
     integration.set("package", entry.module.split(".")[0]);
@@ -80,7 +86,9 @@ export function addEntrypoint(text: string, entry: EntrypointToAdd): AddResult {
     return { text: document.toString(), added: name, already: false };
   }
   const classes = listOf("classes");
-  const index = classes.items.findIndex((item) => (isMap(item) ? scalarValue(item.get("name", true)) : scalarValue(item)) === name);
+  const index = classes.items.findIndex(
+    (item) => (isMap(item) ? scalarValue(item.get("name", true)) : scalarValue(item)) === name,
+  );
   if (entry.kind === "class") {
     if (index >= 0) return unchanged(name);
     classes.add(name);

@@ -57,7 +57,10 @@ export function entrypointContext(lines: string[], lineNumber: number): Entrypoi
       else moduleName = key[2] ?? "";
     }
   }
-  return { module: moduleName || packageName || null, className: parentKey(lines, lineNumber) === "methods" ? classAbove(lines, lineNumber) : null };
+  return {
+    module: moduleName || packageName || null,
+    className: parentKey(lines, lineNumber) === "methods" ? classAbove(lines, lineNumber) : null,
+  };
 }
 
 /** The `name:` of the class entry a `methods:` list belongs to. */
@@ -73,15 +76,24 @@ function classAbove(lines: string[], lineNumber: number): string | null {
 type Item = { label: string; kind: "module" | "function" | "class" | "method"; detail: string; documentation?: string };
 
 /** Entrypoint names for the cursor's integration (scoped), or dotted names from every cached library. */
-async function entrypoints(context: EntrypointContext, prefix: string, limit: number, signal: AbortSignal): Promise<Item[]> {
-  const scope = context.module ? { module: context.module, ...(context.className ? { className: context.className } : {}) } : {};
+async function entrypoints(
+  context: EntrypointContext,
+  prefix: string,
+  limit: number,
+  signal: AbortSignal,
+): Promise<Item[]> {
+  const scope = context.module
+    ? { module: context.module, ...(context.className ? { className: context.className } : {}) }
+    : {};
   const { items } = await workbench().call("manifests.completions", { prefix, limit, ...scope }, signal);
   return items;
 }
 
 const KINDS = {
-  module: monaco.languages.CompletionItemKind.Module, class: monaco.languages.CompletionItemKind.Class,
-  function: monaco.languages.CompletionItemKind.Function, method: monaco.languages.CompletionItemKind.Method,
+  module: monaco.languages.CompletionItemKind.Module,
+  class: monaco.languages.CompletionItemKind.Class,
+  function: monaco.languages.CompletionItemKind.Function,
+  method: monaco.languages.CompletionItemKind.Method,
 };
 
 let registered = false;
@@ -96,7 +108,12 @@ export function registerManifestCompletions(): void {
       const lines = model.getLinesContent();
       const before = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
       const word = /[\w.$]*$/.exec(before)?.[0] ?? "";
-      const range = new monaco.Range(position.lineNumber, position.column - word.length, position.lineNumber, position.column);
+      const range = new monaco.Range(
+        position.lineNumber,
+        position.column - word.length,
+        position.lineNumber,
+        position.column,
+      );
       const parent = parentKey(lines, position.lineNumber);
       const keyPosition = /^\s*(-\s*)?[\w$]*$/.test(before);
       if (parent && LOCATOR_PARENTS.has(parent) && !(keyPosition && parent === "classes" && before.includes("name"))) {
@@ -134,7 +151,9 @@ export function registerManifestCompletions(): void {
       if (!parent || !LOCATOR_PARENTS.has(parent)) return null;
       const line = model.getLineContent(position.lineNumber);
       const spans = [...line.matchAll(/[\w.$]+/g)];
-      const span = spans.find((m) => (m.index ?? 0) < position.column && position.column <= (m.index ?? 0) + m[0].length + 1);
+      const span = spans.find(
+        (m) => (m.index ?? 0) < position.column && position.column <= (m.index ?? 0) + m[0].length + 1,
+      );
       if (!span || /^(name|methods|functions|classes|include|exclude)$/.test(span[0])) return null;
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -145,7 +164,10 @@ export function registerManifestCompletions(): void {
         const start = (span.index ?? 0) + 1;
         return {
           range: new monaco.Range(position.lineNumber, start, position.lineNumber, start + span[0].length),
-          contents: [{ value: "```python\n" + item.detail + "\n```" }, ...(item.documentation ? [{ value: item.documentation }] : [])],
+          contents: [
+            { value: "```python\n" + item.detail + "\n```" },
+            ...(item.documentation ? [{ value: item.documentation }] : []),
+          ],
         };
       } catch {
         return null;

@@ -84,7 +84,16 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
   async open(path) {
     try {
       const { text } = await workbench().call("workspace.read", { path });
-      set({ path, text, savedText: text, generated: null, generatedTab: null, diff: null, diagnostics: [], error: null });
+      set({
+        path,
+        text,
+        savedText: text,
+        generated: null,
+        generatedTab: null,
+        diff: null,
+        diagnostics: [],
+        error: null,
+      });
       void get().validate();
     } catch (error) {
       set({ error: `Could not open ${path}: ${errorMessage(error)}` });
@@ -116,14 +125,23 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
       await get().loadFiles();
       const first = get().files[0];
       if (first) await get().open(first.path);
-      else await get().createNew(entry.module.replace(/\./g, "-"), `version: 1\ncodegen:\n  namespace: ${entry.module.replace(/\W/g, "_")}\n`);
+      else
+        await get().createNew(
+          entry.module.replace(/\./g, "-"),
+          `version: 1\ncodegen:\n  namespace: ${entry.module.replace(/\W/g, "_")}\n`,
+        );
     }
     const path = get().path;
     if (!path) return; // opening or creating failed: `error` says why
     try {
       const result = addEntrypoint(get().text, entry);
       if (!result.already) get().edit(result.text);
-      set({ notice: result.already ? `${result.added} is already in ${path}.` : `Added ${result.added} to ${path} (not saved yet).`, error: null });
+      set({
+        notice: result.already
+          ? `${result.added} is already in ${path}.`
+          : `Added ${result.added} to ${path} (not saved yet).`,
+        error: null,
+      });
     } catch (error) {
       set({ error: `Could not add ${entry.path} to ${path}: ${errorMessage(error)}` });
     }
@@ -144,7 +162,11 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
     validation = controller;
     set({ validating: true });
     try {
-      const { diagnostics } = await workbench().call("manifests.validate", { text: get().text, path: get().path ?? undefined }, controller.signal);
+      const { diagnostics } = await workbench().call(
+        "manifests.validate",
+        { text: get().text, path: get().path ?? undefined },
+        controller.signal,
+      );
       if (validation === controller) set({ diagnostics });
     } catch (error) {
       if (!isCancellation(error)) set({ error: `Could not validate the manifest: ${errorMessage(error)}` });
@@ -176,8 +198,13 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
       if (text !== get().savedText) await get().save();
       const generated = await workbench().call("manifests.generate", { text, path, write: true });
       const keep = generated.files.some((file) => file.path === get().generatedTab);
-      set({ generated, diagnostics: generated.diagnostics, generatedTab: keep ? get().generatedTab : (generated.files[0]?.path ?? null) });
-      if (!generated.ok) set({ error: "Generation failed: fix the problems listed under the editor, then generate again." });
+      set({
+        generated,
+        diagnostics: generated.diagnostics,
+        generatedTab: keep ? get().generatedTab : (generated.files[0]?.path ?? null),
+      });
+      if (!generated.ok)
+        set({ error: "Generation failed: fix the problems listed under the editor, then generate again." });
     } catch (error) {
       set({ error: `Generation failed: ${errorMessage(error)}` });
     } finally {

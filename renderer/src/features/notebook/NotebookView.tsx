@@ -25,19 +25,54 @@ export function NotebookView(): ReactElement {
   useEffect(() => {
     registerPythonAssist();
     void useNotebookStore.getState().loadFiles();
-    return workbench().on("notebook.output", ({ notebookId, cellId, output }) => useNotebookStore.getState().receiveOutput(notebookId, cellId, output));
+    return workbench().on("notebook.output", ({ notebookId, cellId, output }) =>
+      useNotebookStore.getState().receiveOutput(notebookId, cellId, output),
+    );
   }, []);
 
   useCommands(() => {
     const store = useNotebookStore.getState;
     const withCell = (): boolean => isActiveView("notebook") && store().selectedId !== null;
     return [
-      { id: "notebook.run", title: "Notebook: Run Cell", keybinding: "Ctrl+Enter", when: withCell, run: () => void store().run(store().selectedId ?? "") },
-      { id: "notebook.runAdvance", title: "Notebook: Run Cell and Select Below", keybinding: "Shift+Enter", when: withCell, run: () => store().runAndAdvance(store().selectedId ?? "") },
-      { id: "notebook.runAll", title: "Notebook: Run All", when: () => isActiveView("notebook") && store().path !== null, run: () => void store().runAll() },
-      { id: "notebook.interrupt", title: "Notebook: Interrupt", when: () => isActiveView("notebook"), run: () => void store().interrupt() },
-      { id: "notebook.restart", title: "Notebook: Restart", when: () => isActiveView("notebook"), run: () => void store().restart() },
-      { id: "notebook.save", title: "Notebook: Save", keybinding: "Ctrl+S", when: () => isActiveView("notebook") && store().path !== null, run: () => void store().save() },
+      {
+        id: "notebook.run",
+        title: "Notebook: Run Cell",
+        keybinding: "Ctrl+Enter",
+        when: withCell,
+        run: () => void store().run(store().selectedId ?? ""),
+      },
+      {
+        id: "notebook.runAdvance",
+        title: "Notebook: Run Cell and Select Below",
+        keybinding: "Shift+Enter",
+        when: withCell,
+        run: () => store().runAndAdvance(store().selectedId ?? ""),
+      },
+      {
+        id: "notebook.runAll",
+        title: "Notebook: Run All",
+        when: () => isActiveView("notebook") && store().path !== null,
+        run: () => void store().runAll(),
+      },
+      {
+        id: "notebook.interrupt",
+        title: "Notebook: Interrupt",
+        when: () => isActiveView("notebook"),
+        run: () => void store().interrupt(),
+      },
+      {
+        id: "notebook.restart",
+        title: "Notebook: Restart",
+        when: () => isActiveView("notebook"),
+        run: () => void store().restart(),
+      },
+      {
+        id: "notebook.save",
+        title: "Notebook: Save",
+        keybinding: "Ctrl+S",
+        when: () => isActiveView("notebook") && store().path !== null,
+        run: () => void store().save(),
+      },
     ];
   });
 
@@ -62,52 +97,149 @@ export function NotebookView(): ReactElement {
         {state.path ? (
           <>
             <div className="toolbar notebook-toolbar">
-              <span className="title" title={state.path}>{state.path}</span>
-              <span className="hint" data-testid="notebook-save-state">{state.saving ? "saving…" : state.dirty ? "edited" : state.savedAt ? "saved" : ""}</span>
+              <span className="title" title={state.path}>
+                {state.path}
+              </span>
+              <span className="hint" data-testid="notebook-save-state">
+                {state.saving ? "saving…" : state.dirty ? "edited" : state.savedAt ? "saved" : ""}
+              </span>
               <span className="sep" />
-              <button type="button" className="icon-btn" title="Run all cells" onClick={() => void state.runAll()}><Icon name="runAll" /><span className="btn-label"> Run All</span></button>
-              <button type="button" className="icon-btn" title="Interrupt the running cell" disabled={!running} onClick={() => void state.interrupt()} data-testid="notebook-interrupt"><Icon name="stop" /><span className="btn-label"> Interrupt</span></button>
-              <button type="button" className="icon-btn" title="Forget all variables (Python and TypeScript)" onClick={() => void state.restart()}><Icon name="restart" /><span className="btn-label"> Restart</span></button>
+              <button type="button" className="icon-btn" title="Run all cells" onClick={() => void state.runAll()}>
+                <Icon name="runAll" />
+                <span className="btn-label"> Run All</span>
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                title="Interrupt the running cell"
+                disabled={!running}
+                onClick={() => void state.interrupt()}
+                data-testid="notebook-interrupt"
+              >
+                <Icon name="stop" />
+                <span className="btn-label"> Interrupt</span>
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                title="Forget all variables (Python and TypeScript)"
+                onClick={() => void state.restart()}
+              >
+                <Icon name="restart" />
+                <span className="btn-label"> Restart</span>
+              </button>
               <span className="sep" />
-              <button type="button" className="icon-btn" title="Add a Python cell at the end" onClick={() => state.addCell(null, "python")}><Icon name="plus" /> Python</button>
-              <button type="button" className="icon-btn" title="Add a TypeScript cell at the end" onClick={() => state.addCell(null, "typescript")}><Icon name="plus" /> TypeScript</button>
-              <button type="button" className="icon-btn" title="Add a Markdown cell at the end" onClick={() => state.addCell(null, "markdown")}><Icon name="plus" /> Markdown</button>
+              <button
+                type="button"
+                className="icon-btn"
+                title="Add a Python cell at the end"
+                onClick={() => state.addCell(null, "python")}
+              >
+                <Icon name="plus" /> Python
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                title="Add a TypeScript cell at the end"
+                onClick={() => state.addCell(null, "typescript")}
+              >
+                <Icon name="plus" /> TypeScript
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                title="Add a Markdown cell at the end"
+                onClick={() => state.addCell(null, "markdown")}
+              >
+                <Icon name="plus" /> Markdown
+              </button>
               <span className="grow" />
-              <button type="button" className={`icon-btn${state.variablesOpen ? " active" : ""}`} title="Show the notebook's Python and TypeScript variables" aria-pressed={state.variablesOpen} onClick={() => state.toggleVariables()} data-testid="notebook-variables-toggle">Variables</button>
-              <button type="button" className="icon-btn" title="Save (Ctrl+S); edits are also saved automatically" disabled={state.saving} onClick={() => void state.save()}><Icon name="save" /><span className="btn-label"> Save</span></button>
+              <button
+                type="button"
+                className={`icon-btn${state.variablesOpen ? " active" : ""}`}
+                title="Show the notebook's Python and TypeScript variables"
+                aria-pressed={state.variablesOpen}
+                onClick={() => state.toggleVariables()}
+                data-testid="notebook-variables-toggle"
+              >
+                Variables
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                title="Save (Ctrl+S); edits are also saved automatically"
+                disabled={state.saving}
+                onClick={() => void state.save()}
+              >
+                <Icon name="save" />
+                <span className="btn-label"> Save</span>
+              </button>
             </div>
             <ErrorBanner message={state.error} onDismiss={() => useNotebookStore.setState({ error: null })} />
             {state.notice ? (
-              <div className="banner info"><span className="grow">{state.notice}</span><button type="button" className="icon-btn" onClick={() => useNotebookStore.setState({ notice: null })}>✕</button></div>
+              <div className="banner info">
+                <span className="grow">{state.notice}</span>
+                <button type="button" className="icon-btn" onClick={() => useNotebookStore.setState({ notice: null })}>
+                  ✕
+                </button>
+              </div>
             ) : null}
             <div className="notebook-body">
-            <div className="scroll notebook" data-testid="notebook-cells">
-              {state.cells.map((cell, index) => (
-                <CellView key={cell.id} cell={cell} index={index} status={state.status[cell.id] ?? "idle"} selected={cell.id === state.selectedId} durationMs={state.durations[cell.id]} />
-              ))}
-              <div className="add-cell-row">
-                <button type="button" className="btn secondary" onClick={() => state.addCell(null, "python")}><Icon name="plus" /> Python cell</button>
-                <button type="button" className="btn secondary" onClick={() => state.addCell(null, "typescript")}><Icon name="plus" /> TypeScript cell</button>
-                <button type="button" className="btn secondary" onClick={() => state.addCell(null, "markdown")}><Icon name="plus" /> Markdown cell</button>
-                <span className="muted">
-                  <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span> run · <span className="kbd">Shift</span>+<span className="kbd">Enter</span> run and advance · <span className="kbd">Tab</span> completes
-                </span>
+              <div className="scroll notebook" data-testid="notebook-cells">
+                {state.cells.map((cell, index) => (
+                  <CellView
+                    key={cell.id}
+                    cell={cell}
+                    index={index}
+                    status={state.status[cell.id] ?? "idle"}
+                    selected={cell.id === state.selectedId}
+                    durationMs={state.durations[cell.id]}
+                  />
+                ))}
+                <div className="add-cell-row">
+                  <button type="button" className="btn secondary" onClick={() => state.addCell(null, "python")}>
+                    <Icon name="plus" /> Python cell
+                  </button>
+                  <button type="button" className="btn secondary" onClick={() => state.addCell(null, "typescript")}>
+                    <Icon name="plus" /> TypeScript cell
+                  </button>
+                  <button type="button" className="btn secondary" onClick={() => state.addCell(null, "markdown")}>
+                    <Icon name="plus" /> Markdown cell
+                  </button>
+                  <span className="muted">
+                    <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span> run ·{" "}
+                    <span className="kbd">Shift</span>+<span className="kbd">Enter</span> run and advance ·{" "}
+                    <span className="kbd">Tab</span> completes
+                  </span>
+                </div>
               </div>
-            </div>
-            {state.variablesOpen ? <VariablesPanel /> : null}
+              {state.variablesOpen ? <VariablesPanel /> : null}
             </div>
           </>
         ) : (
           <>
             <ErrorBanner message={state.error} onDismiss={() => useNotebookStore.setState({ error: null })} />
             <EmptyState title="Run Python and TypeScript side by side">
-              <p>Python cells run in a worker process; TypeScript cells run in the host. They share one scope: TypeScript reads Python as <code>await py.x</code>, Python reads TypeScript values as <code>ts["x"]</code>.</p>
+              <p>
+                Python cells run in a worker process; TypeScript cells run in the host. They share one scope: TypeScript
+                reads Python as <code>await py.x</code>, Python reads TypeScript values as <code>ts["x"]</code>.
+              </p>
               <ol>
-                <li>Open a notebook on the left (<code>notebooks/welcome.ipynb</code> is a good start), or create one with <strong>+</strong>.</li>
-                <li>Run a cell with <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span>; arrays show as tables and plots, objects as inspectable handles.</li>
-                <li>Notebooks are <code>.ipynb</code> files and save themselves as you work.</li>
+                <li>
+                  Open a notebook on the left (<code>notebooks/welcome.ipynb</code> is a good start), or create one with{" "}
+                  <strong>+</strong>.
+                </li>
+                <li>
+                  Run a cell with <span className="kbd">Ctrl</span>+<span className="kbd">Enter</span>; arrays show as
+                  tables and plots, objects as inspectable handles.
+                </li>
+                <li>
+                  Notebooks are <code>.ipynb</code> files and save themselves as you work.
+                </li>
               </ol>
-              <button type="button" className="btn" onClick={() => setNewName("")}>New notebook</button>
+              <button type="button" className="btn" onClick={() => setNewName("")}>
+                New notebook
+              </button>
             </EmptyState>
           </>
         )}
@@ -116,9 +248,28 @@ export function NotebookView(): ReactElement {
   );
 }
 
-const STATUS_LABEL: Record<CellStatus, string> = { idle: "", queued: "queued", running: "running…", ok: "", error: "failed", interrupted: "interrupted" };
+const STATUS_LABEL: Record<CellStatus, string> = {
+  idle: "",
+  queued: "queued",
+  running: "running…",
+  ok: "",
+  error: "failed",
+  interrupted: "interrupted",
+};
 
-const CellView = memo(function CellView({ cell, index, status, selected, durationMs }: { cell: NotebookCell; index: number; status: CellStatus; selected: boolean; durationMs: number | undefined }): ReactElement {
+const CellView = memo(function CellView({
+  cell,
+  index,
+  status,
+  selected,
+  durationMs,
+}: {
+  cell: NotebookCell;
+  index: number;
+  status: CellStatus;
+  selected: boolean;
+  durationMs: number | undefined;
+}): ReactElement {
   const store = useNotebookStore.getState();
   const [editing, setEditing] = useState(false);
   const markdown = cell.language === "markdown";
@@ -127,28 +278,85 @@ const CellView = memo(function CellView({ cell, index, status, selected, duratio
   useEffect(() => {
     if (markdown && status === "ok") setEditing(false);
   }, [markdown, status]);
-  const count = status === "running" ? "*" : status === "queued" ? "…" : cell.executionCount ?? " ";
+  const count = status === "running" ? "*" : status === "queued" ? "…" : (cell.executionCount ?? " ");
   return (
-    <div className={`cell${selected ? " selected" : ""} cell-${status}`} data-testid="cell" data-cell-id={cell.id} data-status={status} onMouseDown={() => store.select(cell.id)}>
+    <div
+      className={`cell${selected ? " selected" : ""} cell-${status}`}
+      data-testid="cell"
+      data-cell-id={cell.id}
+      data-status={status}
+      onMouseDown={() => store.select(cell.id)}
+    >
       <div className={`cell-gutter${markdown ? " cell-markdown-gutter" : ""}`}>
-        <button type="button" className="cell-run" title={markdown ? "Render (Ctrl+Enter)" : "Run cell (Ctrl+Enter)"} aria-label={`Run cell ${index + 1}`} onClick={() => { setEditing(false); void store.run(cell.id); }}>
+        <button
+          type="button"
+          className="cell-run"
+          title={markdown ? "Render (Ctrl+Enter)" : "Run cell (Ctrl+Enter)"}
+          aria-label={`Run cell ${index + 1}`}
+          onClick={() => {
+            setEditing(false);
+            void store.run(cell.id);
+          }}
+        >
           {status === "running" ? <span className="spinner" /> : <Icon name="run" />}
         </button>
-        <span className="cell-count mono" data-testid="execution-count">[{count}]</span>
+        <span className="cell-count mono" data-testid="execution-count">
+          [{count}]
+        </span>
       </div>
       <div className="cell-body">
         <div className="cell-toolbar">
-          <select className="cell-language" aria-label="Cell language" value={cell.language} onChange={(event) => store.setLanguage(cell.id, event.target.value === "typescript" ? "typescript" : event.target.value === "markdown" ? "markdown" : "python")}>
+          <select
+            className="cell-language"
+            aria-label="Cell language"
+            value={cell.language}
+            onChange={(event) =>
+              store.setLanguage(
+                cell.id,
+                event.target.value === "typescript"
+                  ? "typescript"
+                  : event.target.value === "markdown"
+                    ? "markdown"
+                    : "python",
+              )
+            }
+          >
             <option value="python">Python</option>
             <option value="typescript">TypeScript</option>
             <option value="markdown">Markdown</option>
           </select>
           <span className={`cell-status ${status}`}>{STATUS_LABEL[status]}</span>
-          {durationMs !== undefined && status !== "running" ? <span className="muted">{formatDuration(durationMs)}</span> : null}
+          {durationMs !== undefined && status !== "running" ? (
+            <span className="muted">{formatDuration(durationMs)}</span>
+          ) : null}
           <span className="grow" />
-          <button type="button" className="icon-btn" title="Move up" aria-label="Move cell up" onClick={() => store.moveCell(cell.id, -1)}><Icon name="up" /></button>
-          <button type="button" className="icon-btn" title="Move down" aria-label="Move cell down" onClick={() => store.moveCell(cell.id, 1)}><Icon name="down" /></button>
-          <button type="button" className="icon-btn" title="Delete cell" aria-label="Delete cell" onClick={() => store.removeCell(cell.id)}><Icon name="trash" /></button>
+          <button
+            type="button"
+            className="icon-btn"
+            title="Move up"
+            aria-label="Move cell up"
+            onClick={() => store.moveCell(cell.id, -1)}
+          >
+            <Icon name="up" />
+          </button>
+          <button
+            type="button"
+            className="icon-btn"
+            title="Move down"
+            aria-label="Move cell down"
+            onClick={() => store.moveCell(cell.id, 1)}
+          >
+            <Icon name="down" />
+          </button>
+          <button
+            type="button"
+            className="icon-btn"
+            title="Delete cell"
+            aria-label="Delete cell"
+            onClick={() => store.removeCell(cell.id)}
+          >
+            <Icon name="trash" />
+          </button>
         </div>
         {showEditor ? (
           <MonacoEditor
@@ -169,13 +377,20 @@ const CellView = memo(function CellView({ cell, index, status, selected, duratio
             }}
           />
         ) : (
-          <div className="cell-markdown" data-testid="cell-markdown" title="Double-click to edit" onDoubleClick={() => setEditing(true)}>
+          <div
+            className="cell-markdown"
+            data-testid="cell-markdown"
+            title="Double-click to edit"
+            onDoubleClick={() => setEditing(true)}
+          >
             <Markdown source={cell.source} />
           </div>
         )}
         {cell.outputs.length ? (
           <div className="cell-outputs selectable" data-testid="cell-outputs">
-            {mergeStreams(cell.outputs).map((output, outputIndex) => <CellOutputView key={outputIndex} output={output} />)}
+            {mergeStreams(cell.outputs).map((output, outputIndex) => (
+              <CellOutputView key={outputIndex} output={output} />
+            ))}
           </div>
         ) : null}
       </div>

@@ -36,7 +36,11 @@ export function registerPythonAssist(): void {
       const code = model.getValue();
       const cursor = model.getOffsetAt(position);
       try {
-        const found = await workbench().call("notebooks.complete", { notebookId: useNotebookStore.getState().notebookId, code, cursor }, controller.signal);
+        const found = await workbench().call(
+          "notebooks.complete",
+          { notebookId: useNotebookStore.getState().notebookId, code, cursor },
+          controller.signal,
+        );
         const start = model.getPositionAt(found.start);
         const range = new monaco.Range(start.lineNumber, start.column, position.lineNumber, position.column);
         return {
@@ -60,9 +64,19 @@ export function registerPythonAssist(): void {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
       try {
-        const { hover } = await workbench().call("notebooks.hover", { notebookId: useNotebookStore.getState().notebookId, code: model.getValue(), cursor: model.getOffsetAt(position) }, controller.signal);
+        const { hover } = await workbench().call(
+          "notebooks.hover",
+          {
+            notebookId: useNotebookStore.getState().notebookId,
+            code: model.getValue(),
+            cursor: model.getOffsetAt(position),
+          },
+          controller.signal,
+        );
         if (!hover || (!hover.doc && !hover.signature)) return null;
-        const contents = [{ value: `**${hover.name}**${hover.signature ? `\n\n\`\`\`python\n${hover.signature}\n\`\`\`` : ""}` }];
+        const contents = [
+          { value: `**${hover.name}**${hover.signature ? `\n\n\`\`\`python\n${hover.signature}\n\`\`\`` : ""}` },
+        ];
         if (hover.doc) contents.push({ value: `\`\`\`text\n${hover.doc}\n\`\`\`` });
         return { contents };
       } catch {

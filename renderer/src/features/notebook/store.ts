@@ -172,7 +172,13 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
         set({ error: `${path} already exists; open it from the list or pick another name.` });
         return;
       }
-      const first: NotebookCell = { id: newCellId(), language: "python", source: "", executionCount: null, outputs: [] };
+      const first: NotebookCell = {
+        id: newCellId(),
+        language: "python",
+        source: "",
+        executionCount: null,
+        outputs: [],
+      };
       try {
         await workbench().call("notebooks.save", { path, notebook: { cells: [first], metadata: {} } });
         await get().loadFiles();
@@ -244,11 +250,23 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
         updateCell(cellId, (current) => ({ ...current, outputs: [] }));
         streaming.set(cellId, new OutputTranscript());
         try {
-          const result = await workbench().call("notebooks.run", { notebookId: get().notebookId, cellId, language: cell.language, source: cell.source });
+          const result = await workbench().call("notebooks.run", {
+            notebookId: get().notebookId,
+            cellId,
+            language: cell.language,
+            source: cell.source,
+          });
           streaming.delete(cellId);
-          updateCell(cellId, (current) => ({ ...current, outputs: result.outputs, executionCount: result.executionCount }));
+          updateCell(cellId, (current) => ({
+            ...current,
+            outputs: result.outputs,
+            executionCount: result.executionCount,
+          }));
           if (get().variablesOpen) void get().loadVariables();
-          set((state) => ({ status: { ...state.status, [cellId]: result.status }, durations: { ...state.durations, [cellId]: result.durationMs } }));
+          set((state) => ({
+            status: { ...state.status, [cellId]: result.status },
+            durations: { ...state.durations, [cellId]: result.durationMs },
+          }));
           if (result.status !== "ok") {
             // Stop the rest of the queue.
             set((state) => ({ status: dropQueued(state.status) }));
@@ -260,7 +278,10 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
           const message = errorMessage(error);
           updateCell(cellId, (current) => ({
             ...current,
-            outputs: [...current.outputs, { type: "stream", stream: "stderr", text: `The cell could not run: ${message}\n` }],
+            outputs: [
+              ...current.outputs,
+              { type: "stream", stream: "stderr", text: `The cell could not run: ${message}\n` },
+            ],
           }));
           set((state) => ({ status: dropQueued({ ...state.status, [cellId]: "error" }) }));
           return "error";
@@ -296,7 +317,11 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     async restart() {
       try {
         await workbench().call("notebooks.restart", { notebookId: get().notebookId });
-        set({ notice: "Restarted: the notebook's Python namespace and TypeScript state are empty. Run the cells again.", status: {}, inspected: null });
+        set({
+          notice: "Restarted: the notebook's Python namespace and TypeScript state are empty. Run the cells again.",
+          status: {},
+          inspected: null,
+        });
         if (get().variablesOpen) void get().loadVariables();
       } catch (error) {
         set({ error: `Could not restart the notebook: ${errorMessage(error)}` });
@@ -327,18 +352,20 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
       changedCells.add(cellId);
       if (paintScheduled) return;
       paintScheduled = true;
-      const paint = (): void => void requestAnimationFrame(() => {
-        paintScheduled = false;
-        lastPaint = performance.now();
-        const cells = [...changedCells];
-        changedCells.clear();
-        set((state) => ({
-          cells: state.cells.map((cell) => {
-            const kept = cells.includes(cell.id) && state.status[cell.id] === "running" ? streaming.get(cell.id) : undefined;
-            return kept ? { ...cell, outputs: kept.outputs() } : cell;
-          }),
-        }));
-      });
+      const paint = (): void =>
+        void requestAnimationFrame(() => {
+          paintScheduled = false;
+          lastPaint = performance.now();
+          const cells = [...changedCells];
+          changedCells.clear();
+          set((state) => ({
+            cells: state.cells.map((cell) => {
+              const kept =
+                cells.includes(cell.id) && state.status[cell.id] === "running" ? streaming.get(cell.id) : undefined;
+              return kept ? { ...cell, outputs: kept.outputs() } : cell;
+            }),
+          }));
+        });
       const wait = PAINT_INTERVAL_MS - (performance.now() - lastPaint);
       if (wait > 0) setTimeout(paint, wait);
       else paint();

@@ -22,7 +22,10 @@ const recorded: Record<string, SeriesPoint[]> = {
 
 function text(html: string, testId: string): string {
   const match = new RegExp(`data-testid="${testId}"[^>]*>(.*?)</div></div>`).exec(html);
-  return (match?.[1] ?? "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
+  return (match?.[1] ?? "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 describe("GPU panel", () => {

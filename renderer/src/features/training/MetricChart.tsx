@@ -104,7 +104,10 @@ export function MetricChart(props: MetricChartProps): ReactElement {
   }
   // Without a given domain the right edge is rounded up a little, so a live series does not move the
   // axis (and re-render recharts) on every new point.
-  const base: [number, number] = xDomain !== null ? [Math.min(xDomain[0], dataLow), Math.max(xDomain[1], dataHigh)] : [dataLow, roundUp(dataHigh, (dataHigh - dataLow) / 40)];
+  const base: [number, number] =
+    xDomain !== null
+      ? [Math.min(xDomain[0], dataLow), Math.max(xDomain[1], dataHigh)]
+      : [dataLow, roundUp(dataHigh, (dataHigh - dataLow) / 40)];
   if (base[0] === base[1]) base[1] = base[0] + 1;
   const view: [number, number] = zoom ?? base;
 
@@ -120,7 +123,15 @@ export function MetricChart(props: MetricChartProps): ReactElement {
   const legend = drawn.map((line) => `${line.label}\u0000${line.colour}\u0000${line.dashed ? 1 : 0}`).join("\u0001");
 
   const onPlot = useCallback((next: Plot) => {
-    setPlot((current) => (current && current.x === next.x && current.y === next.y && current.width === next.width && current.height === next.height ? current : next));
+    setPlot((current) =>
+      current &&
+      current.x === next.x &&
+      current.y === next.y &&
+      current.width === next.width &&
+      current.height === next.height
+        ? current
+        : next,
+    );
   }, []);
 
   // Draw the series layer: per pixel column, the min..max band, the line through each column's last
@@ -144,7 +155,9 @@ export function MetricChart(props: MetricChartProps): ReactElement {
     const toX = (x: number): number => ((x - view[0]) / (view[1] - view[0])) * width;
     const [y0, y1] = yDomain;
     const toY = logScale
-      ? (y: number): number => heightPx - ((Math.log10(Math.max(y, Number.MIN_VALUE)) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * heightPx
+      ? (y: number): number =>
+          heightPx -
+          ((Math.log10(Math.max(y, Number.MIN_VALUE)) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * heightPx
       : (y: number): number => heightPx - ((y - y0) / (y1 - y0)) * heightPx;
     const columns = Math.max(1, Math.min(width, 2000));
     for (const line of drawn) {
@@ -182,26 +195,58 @@ export function MetricChart(props: MetricChartProps): ReactElement {
     setBrush(null);
   };
 
-  const tooltip = hover !== null && plot !== null && brush === null ? tooltipRows(drawn, bucketsRef.current, pxToX(hover.px)) : [];
+  const tooltip =
+    hover !== null && plot !== null && brush === null ? tooltipRows(drawn, bucketsRef.current, pxToX(hover.px)) : [];
 
   return (
     <div className="chart-card" data-testid={props.testId}>
       <div className="chart-title">
         {props.title}
         {zoom !== null ? (
-          <button type="button" className="chart-reset" onClick={() => setZoom(null)} data-testid={props.testId ? `${props.testId}-reset` : undefined} title="Show the whole run (or double-click the chart)">
+          <button
+            type="button"
+            className="chart-reset"
+            onClick={() => setZoom(null)}
+            data-testid={props.testId ? `${props.testId}-reset` : undefined}
+            title="Show the whole run (or double-click the chart)"
+          >
             zoomed {formatX(zoom[0])}–{formatX(zoom[1])} · reset
           </button>
         ) : null}
       </div>
       {drawn.length === 0 ? (
-        <div className="chart-empty" style={{ height }}>{props.emptyText}</div>
+        <div className="chart-empty" style={{ height }}>
+          {props.emptyText}
+        </div>
       ) : (
-        <div className="chart-body" style={{ height, position: "relative" }} data-zoomed={zoom !== null ? "true" : "false"} data-x-domain={`${view[0]},${view[1]}`}>
-          <Axes xLow={view[0]} xHigh={view[1]} yLow={yDomain[0]} yHigh={yDomain[1]} logScale={logScale} integerX={integerX} formatX={formatX} formatY={formatY} legend={legend} xLabel={props.xLabel} height={height} onPlot={onPlot} />
+        <div
+          className="chart-body"
+          style={{ height, position: "relative" }}
+          data-zoomed={zoom !== null ? "true" : "false"}
+          data-x-domain={`${view[0]},${view[1]}`}
+        >
+          <Axes
+            xLow={view[0]}
+            xHigh={view[1]}
+            yLow={yDomain[0]}
+            yHigh={yDomain[1]}
+            logScale={logScale}
+            integerX={integerX}
+            formatX={formatX}
+            formatY={formatY}
+            legend={legend}
+            xLabel={props.xLabel}
+            height={height}
+            onPlot={onPlot}
+          />
           {plot !== null ? (
             <>
-              <canvas ref={canvasRef} className="chart-canvas" style={{ position: "absolute", pointerEvents: "none", left: plot.x, top: plot.y }} data-testid={props.testId ? `${props.testId}-canvas` : undefined} />
+              <canvas
+                ref={canvasRef}
+                className="chart-canvas"
+                style={{ position: "absolute", pointerEvents: "none", left: plot.x, top: plot.y }}
+                data-testid={props.testId ? `${props.testId}-canvas` : undefined}
+              />
               <div
                 className="chart-overlay"
                 style={{ position: "absolute", left: plot.x, top: plot.y, width: plot.width, height: plot.height }}
@@ -212,16 +257,35 @@ export function MetricChart(props: MetricChartProps): ReactElement {
                 onDoubleClick={() => setZoom(null)}
                 data-testid={props.testId ? `${props.testId}-plot` : undefined}
               >
-                {brush !== null ? <div className="chart-brush" style={{ left: Math.min(brush.from, brush.to), width: Math.abs(brush.to - brush.from) }} /> : null}
+                {brush !== null ? (
+                  <div
+                    className="chart-brush"
+                    style={{ left: Math.min(brush.from, brush.to), width: Math.abs(brush.to - brush.from) }}
+                  />
+                ) : null}
                 {tooltip.length > 0 && hover !== null ? (
-                  <div className="chart-tooltip" style={hover.px > plot.width / 2 ? { right: plot.width - hover.px + 10, top: 4 } : { left: hover.px + 10, top: 4 }}>
-                    <div className="muted">{props.xLabel} {formatX(tooltip[0]?.x ?? 0)}</div>
+                  <div
+                    className="chart-tooltip"
+                    style={
+                      hover.px > plot.width / 2
+                        ? { right: plot.width - hover.px + 10, top: 4 }
+                        : { left: hover.px + 10, top: 4 }
+                    }
+                  >
+                    <div className="muted">
+                      {props.xLabel} {formatX(tooltip[0]?.x ?? 0)}
+                    </div>
                     {tooltip.map((row) => (
-                      <div key={row.key}><span className="swatch" style={{ background: row.colour }} />{row.label}: <strong>{formatY(row.value)}</strong></div>
+                      <div key={row.key}>
+                        <span className="swatch" style={{ background: row.colour }} />
+                        {row.label}: <strong>{formatY(row.value)}</strong>
+                      </div>
                     ))}
                   </div>
                 ) : null}
-                {hover !== null && brush === null ? <div className="chart-crosshair" style={{ left: hover.px }} /> : null}
+                {hover !== null && brush === null ? (
+                  <div className="chart-crosshair" style={{ left: hover.px }} />
+                ) : null}
               </div>
             </>
           ) : null}
@@ -249,7 +313,20 @@ interface AxesProps {
 }
 
 /** The recharts layer: grid, axes and legend. Memoised: live updates that keep the axes do not re-render it. */
-const Axes = memo(function Axes({ xLow, xHigh, yLow, yHigh, logScale, integerX, formatX, formatY, legend, xLabel, height, onPlot }: AxesProps): ReactElement {
+const Axes = memo(function Axes({
+  xLow,
+  xHigh,
+  yLow,
+  yHigh,
+  logScale,
+  integerX,
+  formatX,
+  formatY,
+  legend,
+  xLabel,
+  height,
+  onPlot,
+}: AxesProps): ReactElement {
   const entries = legend === "" ? [] : legend.split("\u0001").map((entry) => entry.split("\u0000"));
   return (
     <ResponsiveContainer width="100%" height={height}>
@@ -266,10 +343,29 @@ const Axes = memo(function Axes({ xLow, xHigh, yLow, yHigh, logScale, integerX, 
           tickFormatter={(value: number) => formatX(value)}
           label={{ value: xLabel, position: "insideBottomRight", offset: -2, fill: "#6e7681", fontSize: 10 }}
         />
-        <YAxis type="number" dataKey="y" scale={logScale ? "log" : "linear"} domain={[yLow, yHigh]} allowDataOverflow stroke="#6e7681" fontSize={11} width={58} tickFormatter={(value: number) => formatY(value)} />
+        <YAxis
+          type="number"
+          dataKey="y"
+          scale={logScale ? "log" : "linear"}
+          domain={[yLow, yHigh]}
+          allowDataOverflow
+          stroke="#6e7681"
+          fontSize={11}
+          width={58}
+          tickFormatter={(value: number) => formatY(value)}
+        />
         {entries.length > 1 ? <Legend wrapperStyle={{ fontSize: 11 }} /> : null}
         {entries.map(([label = "", colour = "", dashed]) => (
-          <Line key={`${label}-${colour}`} data={[]} dataKey="y" name={label} stroke={colour} strokeDasharray={dashed === "1" ? "4 3" : undefined} dot={false} isAnimationActive={false} />
+          <Line
+            key={`${label}-${colour}`}
+            data={[]}
+            dataKey="y"
+            name={label}
+            stroke={colour}
+            strokeDasharray={dashed === "1" ? "4 3" : undefined}
+            dot={false}
+            isAnimationActive={false}
+          />
         ))}
         <PlotProbe onPlot={onPlot} />
       </LineChart>
@@ -281,7 +377,8 @@ const Axes = memo(function Axes({ xLow, xHigh, yLow, yHigh, logScale, integerX, 
 function PlotProbe({ onPlot }: { onPlot: (plot: Plot) => void }): null {
   const area = usePlotArea();
   useLayoutEffect(() => {
-    if (area !== undefined && area.width > 0 && area.height > 0) onPlot({ x: area.x, y: area.y, width: area.width, height: area.height });
+    if (area !== undefined && area.width > 0 && area.height > 0)
+      onPlot({ x: area.x, y: area.y, width: area.width, height: area.height });
   }, [area?.x, area?.y, area?.width, area?.height, onPlot]); // eslint-disable-line react-hooks/exhaustive-deps
   return null;
 }
@@ -365,7 +462,11 @@ function drawSeries(
     context.font = "10px sans-serif";
     const text = formatY(lastY);
     const textWidth = context.measureText(text).width;
-    context.fillText(text, Math.max(2, Math.min(x + 5, context.canvas.width / (window.devicePixelRatio || 1) - textWidth - 2)), Math.max(10, y - 5));
+    context.fillText(
+      text,
+      Math.max(2, Math.min(x + 5, context.canvas.width / (window.devicePixelRatio || 1) - textWidth - 2)),
+      Math.max(10, y - 5),
+    );
   }
   context.globalAlpha = 1;
 }
@@ -394,7 +495,13 @@ function tooltipRows(lines: ChartSeries[], buckets: Map<string, Buckets>, x: num
       }
     }
     const ema = drawn.ema[best] as number;
-    rows.push({ key: line.key, label: line.label, colour: line.colour, x: drawn.x[best] as number, value: line.smoothed && !Number.isNaN(ema) ? ema : (drawn.last[best] as number) });
+    rows.push({
+      key: line.key,
+      label: line.label,
+      colour: line.colour,
+      x: drawn.x[best] as number,
+      value: line.smoothed && !Number.isNaN(ema) ? ema : (drawn.last[best] as number),
+    });
   }
   return rows;
 }

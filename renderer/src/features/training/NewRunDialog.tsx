@@ -29,8 +29,17 @@ export function NewRunDialog({ configFiles, onOpenConfig, onCreate, onClose }: N
   useEffect(() => {
     workbench()
       .call("workspace.list", {})
-      .then((files) => setDatasets(files.map((file) => file.path).filter((file) => /\.jsonl$/i.test(file)).sort()))
-      .catch((error: unknown) => setPreview({ rows: [], total: 0, error: `Could not list the workspace: ${errorMessage(error)}` }));
+      .then((files) =>
+        setDatasets(
+          files
+            .map((file) => file.path)
+            .filter((file) => /\.jsonl$/i.test(file))
+            .sort(),
+        ),
+      )
+      .catch((error: unknown) =>
+        setPreview({ rows: [], total: 0, error: `Could not list the workspace: ${errorMessage(error)}` }),
+      );
   }, []);
 
   useEffect(() => {
@@ -45,11 +54,23 @@ export function NewRunDialog({ configFiles, onOpenConfig, onCreate, onClose }: N
     };
   }, [form.dataset]);
 
-  const set = <K extends keyof RunForm>(key: K, value: RunForm[K]): void => setForm((current) => ({ ...current, [key]: value }));
-  const num = (key: "evalSplit" | "loraR" | "loraAlpha" | "loraDropout" | "maxSteps" | "learningRate" | "batchSize" | "seqLen", label: string, step = "any"): ReactElement => (
+  const set = <K extends keyof RunForm>(key: K, value: RunForm[K]): void =>
+    setForm((current) => ({ ...current, [key]: value }));
+  const num = (
+    key: "evalSplit" | "loraR" | "loraAlpha" | "loraDropout" | "maxSteps" | "learningRate" | "batchSize" | "seqLen",
+    label: string,
+    step = "any",
+  ): ReactElement => (
     <label className={`field${problems[key] ? " invalid" : ""}`}>
       <span>{label}</span>
-      <input className="input" type="number" step={step} value={Number.isNaN(form[key]) ? "" : form[key]} onChange={(event) => set(key, event.target.valueAsNumber)} aria-label={label} />
+      <input
+        className="input"
+        type="number"
+        step={step}
+        value={Number.isNaN(form[key]) ? "" : form[key]}
+        onChange={(event) => set(key, event.target.valueAsNumber)}
+        aria-label={label}
+      />
       {problems[key] ? <em>{problems[key]}</em> : null}
     </label>
   );
@@ -57,18 +78,32 @@ export function NewRunDialog({ configFiles, onOpenConfig, onCreate, onClose }: N
 
   return (
     <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal new-run" role="dialog" aria-label="New run" onClick={(event) => event.stopPropagation()} data-testid="new-run-dialog">
+      <div
+        className="modal new-run"
+        role="dialog"
+        aria-label="New run"
+        onClick={(event) => event.stopPropagation()}
+        data-testid="new-run-dialog"
+      >
         <div className="modal-head">
           <strong>New run</strong>
           <span className="grow" />
-          <button type="button" className="icon-btn" onClick={onClose} aria-label="Close">✕</button>
+          <button type="button" className="icon-btn" onClick={onClose} aria-label="Close">
+            ✕
+          </button>
         </div>
         <div className="new-run-body">
           <div className="new-run-examples">
             <div className="section-label">Examples</div>
             {configFiles.length === 0 ? <div className="muted">No run configs in the workspace yet.</div> : null}
             {configFiles.map((file) => (
-              <button key={file.path} type="button" className="example" onClick={() => onOpenConfig(file.path)} data-testid={`example-${file.path}`}>
+              <button
+                key={file.path}
+                type="button"
+                className="example"
+                onClick={() => onOpenConfig(file.path)}
+                data-testid={`example-${file.path}`}
+              >
                 <strong>{file.path.split("/").pop()}</strong>
                 <span className="muted">{file.path}</span>
               </button>
@@ -85,31 +120,60 @@ export function NewRunDialog({ configFiles, onOpenConfig, onCreate, onClose }: N
             <div className="form-grid">
               <label className={`field wide${problems.name ? " invalid" : ""}`}>
                 <span>Name</span>
-                <input className="input" value={form.name} onChange={(event) => set("name", event.target.value)} aria-label="Name" />
+                <input
+                  className="input"
+                  value={form.name}
+                  onChange={(event) => set("name", event.target.value)}
+                  aria-label="Name"
+                />
                 {problems.name ? <em>{problems.name}</em> : null}
               </label>
               <label className={`field wide${problems.model ? " invalid" : ""}`}>
                 <span>Model</span>
-                <input className="input" value={form.model} onChange={(event) => set("model", event.target.value)} aria-label="Model" list="new-run-models" />
+                <input
+                  className="input"
+                  value={form.model}
+                  onChange={(event) => set("model", event.target.value)}
+                  aria-label="Model"
+                  list="new-run-models"
+                />
                 <datalist id="new-run-models">
                   <option value="tiny" />
                   <option value="HuggingFaceTB/SmolLM2-135M" />
                   <option value="Qwen/Qwen2.5-0.5B" />
                 </datalist>
-                {problems.model ? <em>{problems.model}</em> : <em className="muted">tiny is built in; a Hugging Face id is downloaded on first use</em>}
+                {problems.model ? (
+                  <em>{problems.model}</em>
+                ) : (
+                  <em className="muted">tiny is built in; a Hugging Face id is downloaded on first use</em>
+                )}
               </label>
               <label className={`field wide${problems.dataset ? " invalid" : ""}`}>
                 <span>Dataset</span>
-                <select className="input" value={form.dataset} onChange={(event) => set("dataset", event.target.value)} aria-label="Dataset">
+                <select
+                  className="input"
+                  value={form.dataset}
+                  onChange={(event) => set("dataset", event.target.value)}
+                  aria-label="Dataset"
+                >
                   {datasets.includes(form.dataset) ? null : <option value={form.dataset}>{form.dataset}</option>}
-                  {datasets.map((file) => <option key={file} value={file}>{file}</option>)}
+                  {datasets.map((file) => (
+                    <option key={file} value={file}>
+                      {file}
+                    </option>
+                  ))}
                 </select>
                 {problems.dataset ? <em>{problems.dataset}</em> : null}
               </label>
               {num("evalSplit", "Eval split")}
               <label className="field">
                 <span>Device</span>
-                <select className="input" value={form.device} onChange={(event) => set("device", event.target.value as RunForm["device"])} aria-label="Device">
+                <select
+                  className="input"
+                  value={form.device}
+                  onChange={(event) => set("device", event.target.value as RunForm["device"])}
+                  aria-label="Device"
+                >
                   <option value="auto">auto</option>
                   <option value="cpu">cpu</option>
                   <option value="cuda">cuda</option>
@@ -120,7 +184,12 @@ export function NewRunDialog({ configFiles, onOpenConfig, onCreate, onClose }: N
               {num("loraDropout", "LoRA dropout")}
               <label className={`field${problems.targets ? " invalid" : ""}`}>
                 <span>LoRA targets</span>
-                <input className="input" value={form.targets} onChange={(event) => set("targets", event.target.value)} aria-label="LoRA targets" />
+                <input
+                  className="input"
+                  value={form.targets}
+                  onChange={(event) => set("targets", event.target.value)}
+                  aria-label="LoRA targets"
+                />
                 {problems.targets ? <em>{problems.targets}</em> : null}
               </label>
               {num("maxSteps", "Steps", "1")}
@@ -128,25 +197,50 @@ export function NewRunDialog({ configFiles, onOpenConfig, onCreate, onClose }: N
               {num("batchSize", "Batch size", "1")}
               {num("seqLen", "Sequence length", "1")}
             </div>
-            <div className="section-label">Dataset preview{preview ? ` — ${preview.total.toLocaleString()} rows` : ""}</div>
+            <div className="section-label">
+              Dataset preview{preview ? ` — ${preview.total.toLocaleString()} rows` : ""}
+            </div>
             <div className="dataset-preview" data-testid="dataset-preview">
               {preview?.error ? <div className="banner error">{preview.error}</div> : null}
               {preview && preview.rows.length > 0 ? (
                 <table className="runs-table">
-                  <thead><tr>{columns.map((column) => <th key={column}>{column}</th>)}</tr></thead>
+                  <thead>
+                    <tr>
+                      {columns.map((column) => (
+                        <th key={column}>{column}</th>
+                      ))}
+                    </tr>
+                  </thead>
                   <tbody>
                     {preview.rows.map((row, index) => (
-                      <tr key={index}>{columns.map((column) => <td key={column} className="mono">{row[column] === undefined ? "" : String(row[column])}</td>)}</tr>
+                      <tr key={index}>
+                        {columns.map((column) => (
+                          <td key={column} className="mono">
+                            {row[column] === undefined ? "" : String(row[column])}
+                          </td>
+                        ))}
+                      </tr>
                     ))}
                   </tbody>
                 </table>
               ) : null}
             </div>
             <div className="row new-run-actions">
-              <span className="muted mono">{path}{exists ? " (exists: pick another name)" : ""}</span>
+              <span className="muted mono">
+                {path}
+                {exists ? " (exists: pick another name)" : ""}
+              </span>
               <span className="grow" />
-              <button type="button" className="btn secondary" onClick={onClose}>Cancel</button>
-              <button type="button" className="btn" disabled={Object.keys(problems).length > 0 || exists} onClick={() => onCreate(path, formToYaml(form))} data-testid="new-run-create">
+              <button type="button" className="btn secondary" onClick={onClose}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="btn"
+                disabled={Object.keys(problems).length > 0 || exists}
+                onClick={() => onCreate(path, formToYaml(form))}
+                data-testid="new-run-create"
+              >
                 Create config
               </button>
             </div>

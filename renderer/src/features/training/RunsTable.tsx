@@ -18,7 +18,16 @@ interface RunsTableProps {
 }
 
 /** Every run with its key hyperparameters and results: sortable, filterable, tick to overlay, diff two configs. */
-export function RunsTable({ runs, shown, focusId, details, diff, onToggle, onFocus, onDiff }: RunsTableProps): ReactElement {
+export function RunsTable({
+  runs,
+  shown,
+  focusId,
+  details,
+  diff,
+  onToggle,
+  onFocus,
+  onDiff,
+}: RunsTableProps): ReactElement {
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<{ column: RunColumn; descending: boolean }>({ column: "name", descending: false });
   const now = Date.now();
@@ -35,7 +44,9 @@ export function RunsTable({ runs, shown, focusId, details, diff, onToggle, onFoc
       case "model":
         return String(run.params["model"] ?? "—");
       case "steps":
-        return run.step === null ? "—" : `${formatNumber(run.step)}${run.maxSteps !== null ? ` / ${formatNumber(run.maxSteps)}` : ""}`;
+        return run.step === null
+          ? "—"
+          : `${formatNumber(run.step)}${run.maxSteps !== null ? ` / ${formatNumber(run.maxSteps)}` : ""}`;
       case "finalLoss":
         return run.loss === null ? "—" : run.loss.toFixed(4);
       case "bestLoss":
@@ -53,10 +64,30 @@ export function RunsTable({ runs, shown, focusId, details, diff, onToggle, onFoc
   return (
     <div className="runs-table-view" data-testid="runs-table">
       <div className="row runs-table-bar">
-        <input className="input" placeholder="Filter runs (name, status, model)…" aria-label="Filter runs" value={filter} onChange={(event) => setFilter(event.target.value)} style={{ width: 280 }} />
-        <span className="muted">{rows.length} of {runs.length} runs · tick runs to overlay them on the charts</span>
+        <input
+          className="input"
+          placeholder="Filter runs (name, status, model)…"
+          aria-label="Filter runs"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+          style={{ width: 280 }}
+        />
+        <span className="muted">
+          {rows.length} of {runs.length} runs · tick runs to overlay them on the charts
+        </span>
         <span className="grow" />
-        <button type="button" className="btn secondary" disabled={pair === null} onClick={() => onDiff(pair)} data-testid="runs-diff" title={pair === null ? "Tick two of the listed runs to compare their configs" : "Compare the configs of the first two ticked runs in the table"}>
+        <button
+          type="button"
+          className="btn secondary"
+          disabled={pair === null}
+          onClick={() => onDiff(pair)}
+          data-testid="runs-diff"
+          title={
+            pair === null
+              ? "Tick two of the listed runs to compare their configs"
+              : "Compare the configs of the first two ticked runs in the table"
+          }
+        >
           Compare configs
         </button>
       </div>
@@ -69,7 +100,12 @@ export function RunsTable({ runs, shown, focusId, details, diff, onToggle, onFoc
                 <th
                   key={column.id}
                   className={column.numeric ? "num" : undefined}
-                  onClick={() => setSort((current) => ({ column: column.id, descending: current.column === column.id ? !current.descending : column.numeric }))}
+                  onClick={() =>
+                    setSort((current) => ({
+                      column: column.id,
+                      descending: current.column === column.id ? !current.descending : column.numeric,
+                    }))
+                  }
                   aria-sort={sort.column === column.id ? (sort.descending ? "descending" : "ascending") : "none"}
                 >
                   {column.label}
@@ -80,14 +116,31 @@ export function RunsTable({ runs, shown, focusId, details, diff, onToggle, onFoc
           </thead>
           <tbody>
             {rows.map((run) => (
-              <tr key={run.id} className={run.id === focusId ? "selected" : undefined} onClick={() => onFocus(run.id)} data-run-id={run.id}>
+              <tr
+                key={run.id}
+                className={run.id === focusId ? "selected" : undefined}
+                onClick={() => onFocus(run.id)}
+                data-run-id={run.id}
+              >
                 <td onClick={(event) => event.stopPropagation()}>
-                  <input type="checkbox" aria-label={`Overlay ${run.name}`} checked={shown.includes(run.id)} onChange={() => onToggle(run.id)} style={{ accentColor: runColour(run.id) }} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Overlay ${run.name}`}
+                    checked={shown.includes(run.id)}
+                    onChange={() => onToggle(run.id)}
+                    style={{ accentColor: runColour(run.id) }}
+                  />
                 </td>
                 {RUN_COLUMNS.map((column) => (
                   <td key={column.id} className={column.numeric ? "num mono" : undefined}>
-                    {column.id === "name" ? <span className="swatch" style={{ background: runColour(run.id) }} /> : null}
-                    {column.id === "status" ? <span className={`run-status ${run.status}`}>{run.status}</span> : cell(run, column.id)}
+                    {column.id === "name" ? (
+                      <span className="swatch" style={{ background: runColour(run.id) }} />
+                    ) : null}
+                    {column.id === "status" ? (
+                      <span className={`run-status ${run.status}`}>{run.status}</span>
+                    ) : (
+                      cell(run, column.id)
+                    )}
                   </td>
                 ))}
               </tr>
@@ -98,9 +151,13 @@ export function RunsTable({ runs, shown, focusId, details, diff, onToggle, onFoc
           <div className="config-diff" data-testid="config-diff">
             <div className="row">
               <strong>Config diff</strong>
-              <span className="muted">{left?.name ?? diff[0]} ↔ {right?.name ?? diff[1]}</span>
+              <span className="muted">
+                {left?.name ?? diff[0]} ↔ {right?.name ?? diff[1]}
+              </span>
               <span className="grow" />
-              <button type="button" className="btn secondary" onClick={() => onDiff(null)}>Close</button>
+              <button type="button" className="btn secondary" onClick={() => onDiff(null)}>
+                Close
+              </button>
             </div>
             {left === undefined || right === undefined ? (
               <div className="muted">Loading…</div>
@@ -114,12 +171,25 @@ export function RunsTable({ runs, shown, focusId, details, diff, onToggle, onFoc
   );
 }
 
-function DiffTable({ rows, left, right }: { rows: ReturnType<typeof configDiff>; left: string; right: string }): ReactElement {
-  if (rows.length === 0) return <div className="muted">The two configs are the same (apart from their output folders).</div>;
+function DiffTable({
+  rows,
+  left,
+  right,
+}: {
+  rows: ReturnType<typeof configDiff>;
+  left: string;
+  right: string;
+}): ReactElement {
+  if (rows.length === 0)
+    return <div className="muted">The two configs are the same (apart from their output folders).</div>;
   return (
     <table className="runs-table diff-table">
       <thead>
-        <tr><th>Key</th><th>{left}</th><th>{right}</th></tr>
+        <tr>
+          <th>Key</th>
+          <th>{left}</th>
+          <th>{right}</th>
+        </tr>
       </thead>
       <tbody>
         {rows.map((row) => (

@@ -18,9 +18,19 @@ interface TrainingChartsProps {
 
 const X_LABELS: Record<XAxisKind, string> = { step: "step", time: "seconds", tokens: "tokens" };
 const LIVE = new Set(["created", "running"]);
-const formatSeconds = (value: number): string => (value >= 120 ? `${Math.round(value / 60)}m` : `${Math.round(value)}s`);
-const formatTokens = (value: number): string => (value >= 1e6 ? `${(value / 1e6).toFixed(1)}M` : value >= 1e3 ? `${(value / 1e3).toFixed(0)}k` : String(Math.round(value)));
-const X_FORMATS: Record<XAxisKind, ((value: number) => string) | undefined> = { step: undefined, time: formatSeconds, tokens: formatTokens };
+const formatSeconds = (value: number): string =>
+  value >= 120 ? `${Math.round(value / 60)}m` : `${Math.round(value)}s`;
+const formatTokens = (value: number): string =>
+  value >= 1e6
+    ? `${(value / 1e6).toFixed(1)}M`
+    : value >= 1e3
+      ? `${(value / 1e3).toFixed(0)}k`
+      : String(Math.round(value));
+const X_FORMATS: Record<XAxisKind, ((value: number) => string) | undefined> = {
+  step: undefined,
+  time: formatSeconds,
+  tokens: formatTokens,
+};
 
 /** How each run's points map to x: its step, seconds since it was created (never negative), or tokens seen. */
 function xMapping(run: RunDetailView, axis: XAxisKind): XOf {
@@ -52,7 +62,15 @@ export function TrainingCharts({ shown, focus, xAxis, logScale, smoothing }: Tra
       const weight = options.smooth ? smoothing : 0;
       // The clock (telemetry on a step axis) and tokens lookups depend on the run's logged steps.
       const index = seriesIndex(`${run.id}|${name}|${xAxis}|${run.createdAt}`, points, xMapping(run, xAxis), weight);
-      return [{ key: `${run.id}-${name}`, label: overlay ? run.name : name, colour: runColour(run.id), index, smoothed: weight > 0 }];
+      return [
+        {
+          key: `${run.id}-${name}`,
+          label: overlay ? run.name : name,
+          colour: runColour(run.id),
+          index,
+          smoothed: weight > 0,
+        },
+      ];
     });
   const gpuLines: ChartSeries[] = shown.flatMap((run) => {
     const styles: [RegExp, string, boolean, string][] = [
@@ -66,7 +84,12 @@ export function TrainingCharts({ shown, focus, xAxis, logScale, smoothing }: Tra
         label: `${overlay ? `${run.name} ` : ""}${name.split(".")[0]} ${label}`,
         colour: overlay ? runColour(run.id) : colour,
         dashed,
-        index: seriesIndex(`${run.id}|${name}|${xAxis}|${run.createdAt}`, run.series[name] ?? [], xMapping(run, xAxis), 0),
+        index: seriesIndex(
+          `${run.id}|${name}|${xAxis}|${run.createdAt}`,
+          run.series[name] ?? [],
+          xMapping(run, xAxis),
+          0,
+        ),
       })),
     );
   });
@@ -84,35 +107,95 @@ export function TrainingCharts({ shown, focus, xAxis, logScale, smoothing }: Tra
     xDomain = [0, 0];
   }
 
-  const common = { xLabel: X_LABELS[xAxis], integerX: xAxis === "step", xDomain, ...(X_FORMATS[xAxis] ? { formatX: X_FORMATS[xAxis] } : {}) };
+  const common = {
+    xLabel: X_LABELS[xAxis],
+    integerX: xAxis === "step",
+    xDomain,
+    ...(X_FORMATS[xAxis] ? { formatX: X_FORMATS[xAxis] } : {}),
+  };
   const finished = focus ? [...focus.events].reverse().find((event) => event.type === "finished") : undefined;
-  const summary = finished && typeof finished.payload["summary"] === "object" && finished.payload["summary"] !== null ? (finished.payload["summary"] as Record<string, unknown>) : null;
+  const summary =
+    finished && typeof finished.payload["summary"] === "object" && finished.payload["summary"] !== null
+      ? (finished.payload["summary"] as Record<string, unknown>)
+      : null;
   const notable = focus ? focus.events.filter((event) => event.type !== "log") : [];
   const lastLog = focus ? [...focus.events].reverse().find((event) => event.type === "log") : undefined;
 
   return (
     <div className="scroll charts" data-testid="training-charts">
-      <MetricChart testId="chart-loss" title="Loss" series={lines("loss", { smooth: true })} logScale={logScale} emptyText="Waiting for the first logged step…" {...common} />
-      <MetricChart testId="chart-eval-loss" title="Eval loss" series={lines("eval_loss")} logScale={logScale} emptyText="No evaluation yet (eval_every in the config sets how often)." {...common} />
-      <MetricChart testId="chart-lr" title="Learning rate" series={lines("learning_rate")} logScale={logScale} emptyText="No learning-rate points yet." {...common} />
-      <MetricChart testId="chart-grad-norm" title="Gradient norm" series={lines("grad_norm", { smooth: true })} logScale={logScale} emptyText="No gradient-norm points yet." {...common} />
+      <MetricChart
+        testId="chart-loss"
+        title="Loss"
+        series={lines("loss", { smooth: true })}
+        logScale={logScale}
+        emptyText="Waiting for the first logged step…"
+        {...common}
+      />
+      <MetricChart
+        testId="chart-eval-loss"
+        title="Eval loss"
+        series={lines("eval_loss")}
+        logScale={logScale}
+        emptyText="No evaluation yet (eval_every in the config sets how often)."
+        {...common}
+      />
+      <MetricChart
+        testId="chart-lr"
+        title="Learning rate"
+        series={lines("learning_rate")}
+        logScale={logScale}
+        emptyText="No learning-rate points yet."
+        {...common}
+      />
+      <MetricChart
+        testId="chart-grad-norm"
+        title="Gradient norm"
+        series={lines("grad_norm", { smooth: true })}
+        logScale={logScale}
+        emptyText="No gradient-norm points yet."
+        {...common}
+      />
       <div className="chart-card gpu-card-wrap">
         <div className="chart-title">GPU memory{focus ? ` — ${focus.name}` : ""}</div>
         <GpuPanel readings={focus ? gpuReadings(focus.series) : []} />
       </div>
-      <MetricChart testId="chart-gpu-memory" title="GPU memory over time" series={gpuLines} logScale={false} formatY={formatBytes} emptyText="No GPU telemetry: this run's worker has no GPU (or NVML is unavailable)." {...common} />
-      <MetricChart testId="chart-host-memory" title="Host memory (worker RSS)" series={lines("host.rss_bytes")} logScale={false} formatY={formatBytes} emptyText="No host memory samples yet." {...common} />
+      <MetricChart
+        testId="chart-gpu-memory"
+        title="GPU memory over time"
+        series={gpuLines}
+        logScale={false}
+        formatY={formatBytes}
+        emptyText="No GPU telemetry: this run's worker has no GPU (or NVML is unavailable)."
+        {...common}
+      />
+      <MetricChart
+        testId="chart-host-memory"
+        title="Host memory (worker RSS)"
+        series={lines("host.rss_bytes")}
+        logScale={false}
+        formatY={formatBytes}
+        emptyText="No host memory samples yet."
+        {...common}
+      />
       {focus && focus.events.length > 0 ? (
         <div className="chart-card events-card" data-testid="training-events">
           <div className="chart-title">Events — {focus.name}</div>
           <div className="events-list">
             {lastLog ? <EventRow at={lastLog.at} type={lastLog.type} payload={lastLog.payload} /> : null}
-            {notable.slice(-100).reverse().map((event, index) => <EventRow key={index} at={event.at} type={event.type} payload={event.payload} />)}
+            {notable
+              .slice(-100)
+              .reverse()
+              .map((event, index) => (
+                <EventRow key={index} at={event.at} type={event.type} payload={event.payload} />
+              ))}
           </div>
           {summary !== null ? (
             <dl className="facts summary" data-testid="training-summary">
               {summaryRows(summary).map((row) => (
-                <div key={row.key} className={`fact${row.value.length > 28 ? " wide" : ""}`}><dt>{row.label}</dt><dd className="mono selectable">{row.value}</dd></div>
+                <div key={row.key} className={`fact${row.value.length > 28 ? " wide" : ""}`}>
+                  <dt>{row.label}</dt>
+                  <dd className="mono selectable">{row.value}</dd>
+                </div>
               ))}
             </dl>
           ) : null}
@@ -127,7 +210,9 @@ function EventRow({ at, type, payload }: { at: number; type: string; payload: Re
   return (
     <div className={`event-row tone-${line.tone}`} data-event-type={type}>
       <span className="mono muted">{new Date(at).toLocaleTimeString([], { hour12: false })}</span>
-      <span className="event-icon" aria-label={type}>{line.icon}</span>
+      <span className="event-icon" aria-label={type}>
+        {line.icon}
+      </span>
       <span className="selectable event-text">{line.text}</span>
     </div>
   );

@@ -23,7 +23,9 @@ export function TrainingView(): ReactElement {
   const state = useTrainingStore();
   const focus = state.focusId ? state.details[state.focusId] : undefined;
   const focusSummary = state.runs.find((run) => run.id === state.focusId);
-  const shownDetails = state.shown.map((id) => state.details[id]).filter((detail): detail is RunDetailView => detail !== undefined);
+  const shownDetails = state.shown
+    .map((id) => state.details[id])
+    .filter((detail): detail is RunDetailView => detail !== undefined);
   const dirty = state.configPath !== null && state.configText !== state.savedText;
   const [saveAsPath, setSaveAsPath] = useState<string | null>(null);
   assignRunColours(state.runs);
@@ -42,55 +44,163 @@ export function TrainingView(): ReactElement {
     return () => clearTimeout(timer);
   }, [state.notice]);
 
-  const progress = focusSummary && focusSummary.step !== null && focusSummary.maxSteps ? Math.min(1, focusSummary.step / focusSummary.maxSteps) : null;
+  const progress =
+    focusSummary && focusSummary.step !== null && focusSummary.maxSteps
+      ? Math.min(1, focusSummary.step / focusSummary.maxSteps)
+      : null;
 
   return (
     <div className="split">
       <aside className="side-panel training-side">
         <div className="panel-title">
-          Run config<span className="grow" />
-          <button type="button" className="btn" onClick={() => state.setNewRunOpen(true)} data-testid="training-new-run"><Icon name="plus" /> New run</button>
+          Run config
+          <span className="grow" />
+          <button
+            type="button"
+            className="btn"
+            onClick={() => state.setNewRunOpen(true)}
+            data-testid="training-new-run"
+          >
+            <Icon name="plus" /> New run
+          </button>
         </div>
         <div className="section" style={{ paddingBottom: 4 }}>
-          <select className="input" aria-label="Config file" value={state.configPath ?? ""} onChange={(event) => void state.openConfig(event.target.value)}>
-            {state.configPath === null ? <option value="">{state.configFiles.length ? (state.configText ? "Unsaved config" : "Pick a config…") : "No run configs: press New run"}</option> : null}
-            {state.configPath !== null && !state.configFiles.some((file) => file.path === state.configPath) ? <option value={state.configPath}>{state.configPath}</option> : null}
-            {state.configFiles.map((file) => <option key={file.path} value={file.path}>{file.path}</option>)}
+          <select
+            className="input"
+            aria-label="Config file"
+            value={state.configPath ?? ""}
+            onChange={(event) => void state.openConfig(event.target.value)}
+          >
+            {state.configPath === null ? (
+              <option value="">
+                {state.configFiles.length
+                  ? state.configText
+                    ? "Unsaved config"
+                    : "Pick a config…"
+                  : "No run configs: press New run"}
+              </option>
+            ) : null}
+            {state.configPath !== null && !state.configFiles.some((file) => file.path === state.configPath) ? (
+              <option value={state.configPath}>{state.configPath}</option>
+            ) : null}
+            {state.configFiles.map((file) => (
+              <option key={file.path} value={file.path}>
+                {file.path}
+              </option>
+            ))}
           </select>
         </div>
         <div className="config-editor">
-          <MonacoEditor path="training-config/config.yaml" language="yaml" value={state.configText} onChange={state.setConfigText} testId="training-config" />
+          <MonacoEditor
+            path="training-config/config.yaml"
+            language="yaml"
+            value={state.configText}
+            onChange={state.setConfigText}
+            testId="training-config"
+          />
         </div>
         <div className="section">
           <div className="row">
-            <button type="button" className="btn secondary" disabled={!dirty && state.configPath !== null} onClick={() => void state.save()} data-testid="training-save" title="Write the editor's text to the config file">
+            <button
+              type="button"
+              className="btn secondary"
+              disabled={!dirty && state.configPath !== null}
+              onClick={() => void state.save()}
+              data-testid="training-save"
+              title="Write the editor's text to the config file"
+            >
               <Icon name="save" /> Save{dirty ? " •" : ""}
             </button>
-            <button type="button" className="btn secondary" onClick={() => setSaveAsPath(pastedConfigPath(state.configText, state.configFiles.map((file) => file.path)))} data-testid="training-save-as">Save as…</button>
-            <span className="muted config-note">{state.configPath === null ? "Start saves it first" : dirty ? "Start uses the edited text; the file stays as it is" : ""}</span>
+            <button
+              type="button"
+              className="btn secondary"
+              onClick={() =>
+                setSaveAsPath(
+                  pastedConfigPath(
+                    state.configText,
+                    state.configFiles.map((file) => file.path),
+                  ),
+                )
+              }
+              data-testid="training-save-as"
+            >
+              Save as…
+            </button>
+            <span className="muted config-note">
+              {state.configPath === null
+                ? "Start saves it first"
+                : dirty
+                  ? "Start uses the edited text; the file stays as it is"
+                  : ""}
+            </span>
           </div>
           {saveAsPath !== null ? (
             <div className="row">
-              <input className="input grow" aria-label="Save as path" value={saveAsPath} onChange={(event) => setSaveAsPath(event.target.value)} />
-              <button type="button" className="btn" onClick={() => void state.saveAs(saveAsPath).then((ok) => ok && setSaveAsPath(null))} data-testid="training-save-as-confirm">Save</button>
-              <button type="button" className="btn secondary" onClick={() => setSaveAsPath(null)}>Cancel</button>
+              <input
+                className="input grow"
+                aria-label="Save as path"
+                value={saveAsPath}
+                onChange={(event) => setSaveAsPath(event.target.value)}
+              />
+              <button
+                type="button"
+                className="btn"
+                onClick={() => void state.saveAs(saveAsPath).then((ok) => ok && setSaveAsPath(null))}
+                data-testid="training-save-as-confirm"
+              >
+                Save
+              </button>
+              <button type="button" className="btn secondary" onClick={() => setSaveAsPath(null)}>
+                Cancel
+              </button>
             </div>
           ) : null}
           <div className="row">
-            <input className="input grow" placeholder="Run name (optional)" aria-label="Run name" value={state.runName} onChange={(event) => state.setRunName(event.target.value)} />
-            <button type="button" className="btn" disabled={state.starting || (state.environment?.missing.length ?? 0) > 0} onClick={() => void state.start()} data-testid="training-start"><Icon name="run" /> {state.starting ? "Starting…" : "Start"}</button>
+            <input
+              className="input grow"
+              placeholder="Run name (optional)"
+              aria-label="Run name"
+              value={state.runName}
+              onChange={(event) => state.setRunName(event.target.value)}
+            />
+            <button
+              type="button"
+              className="btn"
+              disabled={state.starting || (state.environment?.missing.length ?? 0) > 0}
+              onClick={() => void state.start()}
+              data-testid="training-start"
+            >
+              <Icon name="run" /> {state.starting ? "Starting…" : "Start"}
+            </button>
           </div>
         </div>
         <div className="section-label">Runs</div>
         <div className="scroll runs-list" data-testid="training-runs">
           {state.runs.length === 0 ? <div className="empty-small">No runs yet.</div> : null}
           {state.runs.map((run) => (
-            <div key={run.id} className={`list-item run-item${run.id === state.focusId ? " selected" : ""}`} onClick={() => void state.focus(run.id)} title={`${run.name} — ${run.status}`}>
-              <input type="checkbox" aria-label={`Overlay ${run.name}`} checked={state.shown.includes(run.id)} onClick={(event) => event.stopPropagation()} onChange={() => void state.toggleShown(run.id)} style={{ accentColor: runColour(run.id) }} />
+            <div
+              key={run.id}
+              className={`list-item run-item${run.id === state.focusId ? " selected" : ""}`}
+              onClick={() => void state.focus(run.id)}
+              title={`${run.name} — ${run.status}`}
+            >
+              <input
+                type="checkbox"
+                aria-label={`Overlay ${run.name}`}
+                checked={state.shown.includes(run.id)}
+                onClick={(event) => event.stopPropagation()}
+                onChange={() => void state.toggleShown(run.id)}
+                style={{ accentColor: runColour(run.id) }}
+              />
               <span className="swatch" style={{ background: runColour(run.id) }} />
-              <span className={`dot ${run.status === "running" ? "busy" : run.status === "completed" ? "ok" : run.status === "failed" ? "bad" : "idle"}`} />
+              <span
+                className={`dot ${run.status === "running" ? "busy" : run.status === "completed" ? "ok" : run.status === "failed" ? "bad" : "idle"}`}
+              />
               <span className="name">{run.name}</span>
-              <span className="detail">{run.status}{run.step !== null ? ` · ${run.step}` : ""}</span>
+              <span className="detail">
+                {run.status}
+                {run.step !== null ? ` · ${run.step}` : ""}
+              </span>
             </div>
           ))}
         </div>
@@ -99,45 +209,128 @@ export function TrainingView(): ReactElement {
         <div className="toolbar training-toolbar">
           {focusSummary ? (
             <>
-              <span className="title" data-testid="training-run-title">{focusSummary.name}</span>
-              <span className={`run-status ${focusSummary.status}`} data-testid="training-status">{focusSummary.status}</span>
+              <span className="title" data-testid="training-run-title">
+                {focusSummary.name}
+              </span>
+              <span className={`run-status ${focusSummary.status}`} data-testid="training-status">
+                {focusSummary.status}
+              </span>
               {progress !== null ? (
-                <span className="progress inline" title={`${focusSummary.step} of ${focusSummary.maxSteps} steps`}><span className="progress-fill" style={{ width: `${Math.round(progress * 100)}%` }} /></span>
+                <span className="progress inline" title={`${focusSummary.step} of ${focusSummary.maxSteps} steps`}>
+                  <span className="progress-fill" style={{ width: `${Math.round(progress * 100)}%` }} />
+                </span>
               ) : null}
               <span className="hint" data-testid="training-progress">
-                step {focusSummary.step ?? "—"}{focusSummary.maxSteps ? ` / ${focusSummary.maxSteps}` : ""} · loss {focusSummary.loss !== null ? focusSummary.loss.toFixed(4) : "—"} · ETA {ACTIVE.includes(focusSummary.status) ? (focusSummary.etaS === null && focusSummary.status === "running" ? "calibrating…" : formatEta(focusSummary.etaS)) : "—"}
+                step {focusSummary.step ?? "—"}
+                {focusSummary.maxSteps ? ` / ${focusSummary.maxSteps}` : ""} · loss{" "}
+                {focusSummary.loss !== null ? focusSummary.loss.toFixed(4) : "—"} · ETA{" "}
+                {ACTIVE.includes(focusSummary.status)
+                  ? focusSummary.etaS === null && focusSummary.status === "running"
+                    ? "calibrating…"
+                    : formatEta(focusSummary.etaS)
+                  : "—"}
               </span>
               {ACTIVE.includes(focusSummary.status) ? (
-                <button type="button" className="btn danger" style={{ marginLeft: 8 }} onClick={() => void state.stop(focusSummary.id)} data-testid="training-stop"><Icon name="stop" /> Stop</button>
+                <button
+                  type="button"
+                  className="btn danger"
+                  style={{ marginLeft: 8 }}
+                  onClick={() => void state.stop(focusSummary.id)}
+                  data-testid="training-stop"
+                >
+                  <Icon name="stop" /> Stop
+                </button>
               ) : null}
             </>
-          ) : <span className="title">Training</span>}
+          ) : (
+            <span className="title">Training</span>
+          )}
           <span className="grow" />
           <span className="seg" role="group" aria-label="X axis">
-            <button type="button" className={state.xAxis === "step" ? "on" : ""} onClick={() => state.setXAxis("step")}>Step</button>
-            <button type="button" className={state.xAxis === "time" ? "on" : ""} onClick={() => state.setXAxis("time")}>Wall time</button>
-            <button type="button" className={state.xAxis === "tokens" ? "on" : ""} onClick={() => state.setXAxis("tokens")}>Tokens</button>
+            <button type="button" className={state.xAxis === "step" ? "on" : ""} onClick={() => state.setXAxis("step")}>
+              Step
+            </button>
+            <button type="button" className={state.xAxis === "time" ? "on" : ""} onClick={() => state.setXAxis("time")}>
+              Wall time
+            </button>
+            <button
+              type="button"
+              className={state.xAxis === "tokens" ? "on" : ""}
+              onClick={() => state.setXAxis("tokens")}
+            >
+              Tokens
+            </button>
           </span>
-          <label className="check" style={{ marginLeft: 10 }}><input type="checkbox" checked={state.logScale} onChange={(event) => state.setLogScale(event.target.checked)} /> log scale</label>
-          <label className="check" style={{ marginLeft: 10 }} title="Debiased exponential moving average of the loss; the raw values stay drawn faintly behind it">
+          <label className="check" style={{ marginLeft: 10 }}>
+            <input
+              type="checkbox"
+              checked={state.logScale}
+              onChange={(event) => state.setLogScale(event.target.checked)}
+            />{" "}
+            log scale
+          </label>
+          <label
+            className="check"
+            style={{ marginLeft: 10 }}
+            title="Debiased exponential moving average of the loss; the raw values stay drawn faintly behind it"
+          >
             smoothing
-            <input type="range" min={0} max={0.99} step={0.01} value={state.smoothing} onChange={(event) => state.setSmoothing(Number(event.target.value))} aria-label="Smoothing" />
-            <span className="mono" style={{ width: 28 }}>{state.smoothing.toFixed(2)}</span>
+            <input
+              type="range"
+              min={0}
+              max={0.99}
+              step={0.01}
+              value={state.smoothing}
+              onChange={(event) => state.setSmoothing(Number(event.target.value))}
+              aria-label="Smoothing"
+            />
+            <span className="mono" style={{ width: 28 }}>
+              {state.smoothing.toFixed(2)}
+            </span>
           </label>
         </div>
         <div className="tabs training-tabs" role="tablist">
           {(["charts", "runs", "detail"] as const).map((tab) => (
-            <button key={tab} type="button" role="tab" aria-selected={state.tab === tab} className={`tab${state.tab === tab ? " active" : ""}`} onClick={() => state.setTab(tab)} data-testid={`training-tab-${tab}`}>
+            <button
+              key={tab}
+              type="button"
+              role="tab"
+              aria-selected={state.tab === tab}
+              className={`tab${state.tab === tab ? " active" : ""}`}
+              onClick={() => state.setTab(tab)}
+              data-testid={`training-tab-${tab}`}
+            >
               {tab === "charts" ? "Charts" : tab === "runs" ? `Runs (${state.runs.length})` : "Run detail"}
             </button>
           ))}
         </div>
-        <TrainingSetup environment={state.environment} install={state.install} onInstall={() => void state.installTraining()} />
+        <TrainingSetup
+          environment={state.environment}
+          install={state.install}
+          onInstall={() => void state.installTraining()}
+        />
         <ErrorBanner message={state.error} onDismiss={() => useTrainingStore.setState({ error: null })} />
-        {state.notice || state.busy ? <div className="banner info" data-testid="training-notice">{state.busy ?? state.notice}</div> : null}
-        {focus?.error && state.tab !== "runs" ? <div style={{ padding: "6px 12px" }}><PythonErrorBlock error={focus.error} /></div> : null}
+        {state.notice || state.busy ? (
+          <div className="banner info" data-testid="training-notice">
+            {state.busy ?? state.notice}
+          </div>
+        ) : null}
+        {focus?.error && state.tab !== "runs" ? (
+          <div style={{ padding: "6px 12px" }}>
+            <PythonErrorBlock error={focus.error} />
+          </div>
+        ) : null}
         {state.tab === "runs" ? (
-          <RunsTable runs={state.runs} shown={state.shown} focusId={state.focusId} details={state.details} diff={state.diff} onToggle={(id) => void state.toggleShown(id)} onFocus={(id) => void state.focus(id)} onDiff={(pair) => void state.setDiff(pair)} />
+          <RunsTable
+            runs={state.runs}
+            shown={state.shown}
+            focusId={state.focusId}
+            details={state.details}
+            diff={state.diff}
+            onToggle={(id) => void state.toggleShown(id)}
+            onFocus={(id) => void state.focus(id)}
+            onDiff={(pair) => void state.setDiff(pair)}
+          />
         ) : state.tab === "detail" ? (
           focus ? (
             <RunDetail
@@ -149,18 +342,37 @@ export function TrainingView(): ReactElement {
               onGenerate={(prompt) => void state.generate(focus.id, prompt)}
               onSnapshot={(steps) => void state.memorySnapshot(focus.id, steps)}
             />
-          ) : <div className="empty-small">Pick a run in the list to see its detail.</div>
+          ) : (
+            <div className="empty-small">Pick a run in the list to see its detail.</div>
+          )
         ) : shownDetails.length === 0 ? (
           <EmptyState title="Fine-tune and watch it live">
-            <p>A run fine-tunes a causal language model with LoRA in a worker and streams its loss, learning rate and memory here.</p>
+            <p>
+              A run fine-tunes a causal language model with LoRA in a worker and streams its loss, learning rate and
+              memory here.
+            </p>
             <ol>
-              <li>Open <code>training/tiny-cpu.run.yaml</code> on the left (it trains a tiny model on the CPU in about a minute, downloading nothing), or press <strong>New run</strong> to fill in a form.</li>
-              <li>Press <strong>Start</strong> and watch the charts; <strong>Stop</strong> ends a run cleanly with a checkpoint.</li>
-              <li>Tick runs to overlay them; the <strong>Runs</strong> tab compares them and their configs.</li>
+              <li>
+                Open <code>training/tiny-cpu.run.yaml</code> on the left (it trains a tiny model on the CPU in about a
+                minute, downloading nothing), or press <strong>New run</strong> to fill in a form.
+              </li>
+              <li>
+                Press <strong>Start</strong> and watch the charts; <strong>Stop</strong> ends a run cleanly with a
+                checkpoint.
+              </li>
+              <li>
+                Tick runs to overlay them; the <strong>Runs</strong> tab compares them and their configs.
+              </li>
             </ol>
           </EmptyState>
         ) : (
-          <TrainingCharts shown={shownDetails} focus={focus} xAxis={state.xAxis} logScale={state.logScale} smoothing={state.smoothing} />
+          <TrainingCharts
+            shown={shownDetails}
+            focus={focus}
+            xAxis={state.xAxis}
+            logScale={state.logScale}
+            smoothing={state.smoothing}
+          />
         )}
       </div>
       {state.newRunOpen ? (

@@ -91,4 +91,15 @@ export function runColour(runId: string): string {
   return RUN_PALETTE[(hash >>> 0) % RUN_PALETTE.length] as string;
 }
 
-const RUN_PALETTE = ["#4daafc", "#f0a35e", "#73c991", "#c586c0", "#e5c07b", "#f48771", "#56d4dd", "#b5cea8", "#d7ba7d", "#9cdcfe"];
+const RUN_PALETTE = [
+  "#4daafc",
+  "#f0a35e",
+  "#73c991",
+  "#c586c0",
+  "#e5c07b",
+  "#f48771",
+  "#56d4dd",
+  "#b5cea8",
+  "#d7ba7d",
+  "#9cdcfe",
+];

@@ -10,7 +10,10 @@ const series = [
 
 describe("chart series", () => {
   it("uses steps or seconds since start for x and drops points without one", () => {
-    expect(toPoints(series, "step", 0)).toEqual([{ x: 1, y: 4 }, { x: 2, y: 2 }]);
+    expect(toPoints(series, "step", 0)).toEqual([
+      { x: 1, y: 4 },
+      { x: 2, y: 2 },
+    ]);
     expect(toPoints(series, "time", 1000).map((point) => point.x)).toEqual([0, 1, 1.5]);
   });
 
@@ -22,10 +25,21 @@ describe("chart series", () => {
 
 describe("telemetry on a step axis", () => {
   it("places samples without a step between the logged steps around them", () => {
-    const loss = [{ step: 10, at: 2_000, value: 5 }, { step: 20, at: 4_000, value: 4 }];
+    const loss = [
+      { step: 10, at: 2_000, value: 5 },
+      { step: 20, at: 4_000, value: 4 },
+    ];
     const clock = stepClock(loss, 0);
-    const rss = [{ step: null, at: 1_000, value: 1 }, { step: null, at: 3_000, value: 2 }, { step: null, at: 9_000, value: 3 }];
-    expect(toPoints(rss, "step", 0, clock)).toEqual([{ x: 5, y: 1 }, { x: 15, y: 2 }, { x: 20, y: 3 }]);
+    const rss = [
+      { step: null, at: 1_000, value: 1 },
+      { step: null, at: 3_000, value: 2 },
+      { step: null, at: 9_000, value: 3 },
+    ];
+    expect(toPoints(rss, "step", 0, clock)).toEqual([
+      { x: 5, y: 1 },
+      { x: 15, y: 2 },
+      { x: 20, y: 3 },
+    ]);
   });
 
   it("leaves them out until a step has been logged", () => {

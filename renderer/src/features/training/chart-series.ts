@@ -13,7 +13,9 @@ export type StepClock = (at: number) => number | null;
  * so on a step axis its points are placed by interpolating between the logged steps around them.
  */
 export function stepClock(reference: readonly SeriesPoint[], startedAt: number): StepClock {
-  const marks = reference.filter((p): p is SeriesPoint & { step: number } => p.step !== null).map((p) => ({ at: p.at, step: p.step }));
+  const marks = reference
+    .filter((p): p is SeriesPoint & { step: number } => p.step !== null)
+    .map((p) => ({ at: p.at, step: p.step }));
   marks.sort((a, b) => a.at - b.at);
   const first = marks[0];
   const last = marks[marks.length - 1];
@@ -50,7 +52,9 @@ export function toPoints(series: SeriesPoint[], mode: XAxisMode, startedAt: numb
 
 /** Series names present in a run that match a pattern, e.g. every GPU's used memory. */
 export function matchingSeries(series: Record<string, SeriesPoint[]>, pattern: RegExp): string[] {
-  return Object.keys(series).filter((name) => pattern.test(name) && (series[name]?.length ?? 0) > 0).sort();
+  return Object.keys(series)
+    .filter((name) => pattern.test(name) && (series[name]?.length ?? 0) > 0)
+    .sort();
 }
 
 export function formatBytes(value: number): string {

@@ -15,7 +15,12 @@ export function registerTrainingConfigCompletions(): void {
       const before = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
       if (!schema || !/^\s*[\w]*$/.test(before)) return { suggestions: [] };
       const word = /\w*$/.exec(before)?.[0] ?? "";
-      const range = new monaco.Range(position.lineNumber, position.column - word.length, position.lineNumber, position.column);
+      const range = new monaco.Range(
+        position.lineNumber,
+        position.column - word.length,
+        position.lineNumber,
+        position.column,
+      );
       return {
         suggestions: schemaKeySuggestions(schema, range),
       };

@@ -6,7 +6,9 @@ const tiny = FORM_PRESETS[0]!.form;
 
 describe("the New run form", () => {
   it("writes a run config whose dataset path is relative to the config's folder", () => {
-    const config = parseYaml(formToYaml({ ...tiny, dataset: "datasets/chat.jsonl", targets: "q_proj,  v_proj" })) as Record<string, unknown>;
+    const config = parseYaml(
+      formToYaml({ ...tiny, dataset: "datasets/chat.jsonl", targets: "q_proj,  v_proj" }),
+    ) as Record<string, unknown>;
     expect(config).toMatchObject({
       name: "my-tiny-run",
       model: "tiny",
@@ -22,12 +24,23 @@ describe("the New run form", () => {
   });
 
   it("quotes a model id that YAML would read as something else", () => {
-    expect((parseYaml(formToYaml({ ...tiny, model: "org/model: v2" })) as { model: string }).model).toBe("org/model: v2");
-    expect((parseYaml(formToYaml({ ...tiny, model: "HuggingFaceTB/SmolLM2-135M" })) as { model: string }).model).toBe("HuggingFaceTB/SmolLM2-135M");
+    expect((parseYaml(formToYaml({ ...tiny, model: "org/model: v2" })) as { model: string }).model).toBe(
+      "org/model: v2",
+    );
+    expect((parseYaml(formToYaml({ ...tiny, model: "HuggingFaceTB/SmolLM2-135M" })) as { model: string }).model).toBe(
+      "HuggingFaceTB/SmolLM2-135M",
+    );
   });
 
   it("names every bad field", () => {
-    const problems = formProblems({ ...tiny, name: "bad name", loraR: 0, learningRate: 0, dataset: "x.csv", targets: " , " });
+    const problems = formProblems({
+      ...tiny,
+      name: "bad name",
+      loraR: 0,
+      learningRate: 0,
+      dataset: "x.csv",
+      targets: " , ",
+    });
     expect(Object.keys(problems).sort()).toEqual(["dataset", "learningRate", "loraR", "name", "targets"]);
     expect(formProblems(tiny)).toEqual({});
   });

@@ -29,8 +29,19 @@ export const FORM_PRESETS: { id: string; label: string; description: string; for
     label: "Tiny model on CPU",
     description: "A built-in 2-layer Llama-style model: trains in about a minute, downloads nothing.",
     form: {
-      name: "my-tiny-run", model: "tiny", dataset: "training/data/tiny.jsonl", evalSplit: 0.1, loraR: 8, loraAlpha: 16, loraDropout: 0,
-      targets: "q_proj, k_proj, v_proj, o_proj", maxSteps: 60, learningRate: 0.003, batchSize: 8, seqLen: 64, device: "cpu",
+      name: "my-tiny-run",
+      model: "tiny",
+      dataset: "training/data/tiny.jsonl",
+      evalSplit: 0.1,
+      loraR: 8,
+      loraAlpha: 16,
+      loraDropout: 0,
+      targets: "q_proj, k_proj, v_proj, o_proj",
+      maxSteps: 60,
+      learningRate: 0.003,
+      batchSize: 8,
+      seqLen: 64,
+      device: "cpu",
     },
   },
   {
@@ -38,8 +49,19 @@ export const FORM_PRESETS: { id: string; label: string; description: string; for
     label: "SmolLM2-135M (GPU)",
     description: "A real 135M-parameter model from Hugging Face (downloaded once, ~270 MB); use a GPU.",
     form: {
-      name: "smollm2-lora", model: "HuggingFaceTB/SmolLM2-135M", dataset: "training/data/tiny.jsonl", evalSplit: 0.1, loraR: 16, loraAlpha: 32, loraDropout: 0.05,
-      targets: "q_proj, k_proj, v_proj, o_proj", maxSteps: 200, learningRate: 0.0002, batchSize: 8, seqLen: 256, device: "auto",
+      name: "smollm2-lora",
+      model: "HuggingFaceTB/SmolLM2-135M",
+      dataset: "training/data/tiny.jsonl",
+      evalSplit: 0.1,
+      loraR: 16,
+      loraAlpha: 32,
+      loraDropout: 0.05,
+      targets: "q_proj, k_proj, v_proj, o_proj",
+      maxSteps: 200,
+      learningRate: 0.0002,
+      batchSize: 8,
+      seqLen: 256,
+      device: "auto",
     },
   },
 ];
@@ -47,9 +69,11 @@ export const FORM_PRESETS: { id: string; label: string; description: string; for
 /** What is wrong with the form, field by field (empty when it can be written). */
 export function formProblems(form: RunForm): Partial<Record<keyof RunForm, string>> {
   const problems: Partial<Record<keyof RunForm, string>> = {};
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(form.name)) problems.name = "letters, digits, . _ - (it names the file and the run folders)";
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(form.name))
+    problems.name = "letters, digits, . _ - (it names the file and the run folders)";
   if (form.model.trim() === "") problems.model = "tiny, a Hugging Face id such as org/name, or ./a-local-folder";
-  if (!/\.jsonl$/i.test(form.dataset)) problems.dataset = "pick a .jsonl file of {\"text\"} or {\"prompt\", \"completion\"} rows";
+  if (!/\.jsonl$/i.test(form.dataset))
+    problems.dataset = 'pick a .jsonl file of {"text"} or {"prompt", "completion"} rows';
   if (!(form.evalSplit >= 0 && form.evalSplit < 1)) problems.evalSplit = "a fraction in [0, 1)";
   if (!Number.isInteger(form.loraR) || form.loraR < 1) problems.loraR = "a whole number ≥ 1";
   if (!(form.loraAlpha > 0)) problems.loraAlpha = "a number > 0";
@@ -116,9 +140,14 @@ export function relativePath(from: string, to: string): string {
 }
 
 function targetList(targets: string): string[] {
-  return targets.split(/[\s,]+/).map((t) => t.trim()).filter((t) => /^[A-Za-z0-9_.]+$/.test(t));
+  return targets
+    .split(/[\s,]+/)
+    .map((t) => t.trim())
+    .filter((t) => /^[A-Za-z0-9_.]+$/.test(t));
 }
 
 function yamlString(value: string): string {
-  return /^[A-Za-z0-9_./-]+$/.test(value) && !/^(true|false|null|yes|no|~)$/i.test(value) && !/^[\d.]+$/.test(value) ? value : JSON.stringify(value);
+  return /^[A-Za-z0-9_./-]+$/.test(value) && !/^(true|false|null|yes|no|~)$/i.test(value) && !/^[\d.]+$/.test(value)
+    ? value
+    : JSON.stringify(value);
 }

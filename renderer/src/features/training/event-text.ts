@@ -33,7 +33,10 @@ function count(value: unknown): string {
 export function eventLine(type: string, p: Record<string, unknown>): EventLine {
   switch (type) {
     case "started": {
-      const resumed = typeof p["start_step"] === "number" && p["start_step"] > 0 ? `, resuming at step ${formatNumber(p["start_step"])}` : "";
+      const resumed =
+        typeof p["start_step"] === "number" && p["start_step"] > 0
+          ? `, resuming at step ${formatNumber(p["start_step"])}`
+          : "";
       return {
         icon: "▶",
         tone: "info",
@@ -47,9 +50,17 @@ export function eventLine(type: string, p: Record<string, unknown>): EventLine {
         text: `step ${formatNumber(p["step"])} · loss ${formatNumber(p["loss"])} · lr ${formatNumber(p["learning_rate"])} · grad norm ${formatNumber(p["grad_norm"])} · ${formatNumber(Math.round(Number(p["tokens_per_s"])))} tok/s · ETA ${formatEta(typeof p["eta_s"] === "number" ? p["eta_s"] : null)}`,
       };
     case "eval":
-      return { icon: "◆", tone: "info", text: `Evaluated at step ${formatNumber(p["step"])}: eval loss ${formatNumber(p["eval_loss"])}` };
+      return {
+        icon: "◆",
+        tone: "info",
+        text: `Evaluated at step ${formatNumber(p["step"])}: eval loss ${formatNumber(p["eval_loss"])}`,
+      };
     case "checkpoint":
-      return { icon: "⛁", tone: "good", text: `Checkpoint saved at step ${formatNumber(p["step"])}: ${String(p["path"])}` };
+      return {
+        icon: "⛁",
+        tone: "good",
+        text: `Checkpoint saved at step ${formatNumber(p["step"])}: ${String(p["path"])}`,
+      };
     case "oom_backoff":
       return {
         icon: "⚠",
@@ -58,10 +69,18 @@ export function eventLine(type: string, p: Record<string, unknown>): EventLine {
       };
     case "memory_snapshot":
       return p["path"]
-        ? { icon: "◉", tone: "good", text: `Memory snapshot of ${formatNumber(p["steps"])} steps saved: ${String(p["path"])} — ${String(p["message"])}` }
+        ? {
+            icon: "◉",
+            tone: "good",
+            text: `Memory snapshot of ${formatNumber(p["steps"])} steps saved: ${String(p["path"])} — ${String(p["message"])}`,
+          }
         : { icon: "◉", tone: "warn", text: `No memory snapshot: ${String(p["message"])}` };
     case "finished":
-      return { icon: p["status"] === "completed" ? "✔" : "■", tone: p["status"] === "completed" ? "good" : "info", text: `Run ${String(p["status"])} at step ${formatNumber(p["step"])}` };
+      return {
+        icon: p["status"] === "completed" ? "✔" : "■",
+        tone: p["status"] === "completed" ? "good" : "info",
+        text: `Run ${String(p["status"])} at step ${formatNumber(p["step"])}`,
+      };
     case "failed":
       return { icon: "✖", tone: "bad", text: `Failed (${String(p["classification"])}): ${String(p["message"])}` };
     default:

@@ -39,22 +39,26 @@ export function gpuReadings(series: Record<string, SeriesPoint[]>): GpuReading[]
     if (match?.[1] !== undefined) indexes.add(Number(match[1]));
   }
   if (indexes.size === 0 && (series["allocated_bytes"]?.length ?? 0) > 0) indexes.add(0);
-  return [...indexes].sort((a, b) => a - b).map((index) => {
-    const used = last(series, `gpu${index}.memory_used_bytes`);
-    const allocated = last(series, `cuda${index}.allocated_bytes`) ?? (index === 0 ? last(series, "allocated_bytes") : null);
-    const reserved = last(series, `cuda${index}.reserved_bytes`) ?? (index === 0 ? last(series, "reserved_bytes") : null);
-    const times = [used, allocated, reserved].flatMap((point) => (point === null ? [] : [point.at]));
-    return {
-      index,
-      allocated: allocated?.value ?? null,
-      reserved: reserved?.value ?? null,
-      used: used?.value ?? null,
-      total: last(series, `gpu${index}.memory_total_bytes`)?.value ?? null,
-      overhead: used !== null && reserved !== null ? Math.max(0, used.value - reserved.value) : null,
-      utilization: last(series, `gpu${index}.utilization_percent`)?.value ?? null,
-      powerW: last(series, `gpu${index}.power_w`)?.value ?? null,
-      temperatureC: last(series, `gpu${index}.temperature_c`)?.value ?? null,
-      at: times.length > 0 ? Math.max(...times) : null,
-    };
-  });
+  return [...indexes]
+    .sort((a, b) => a - b)
+    .map((index) => {
+      const used = last(series, `gpu${index}.memory_used_bytes`);
+      const allocated =
+        last(series, `cuda${index}.allocated_bytes`) ?? (index === 0 ? last(series, "allocated_bytes") : null);
+      const reserved =
+        last(series, `cuda${index}.reserved_bytes`) ?? (index === 0 ? last(series, "reserved_bytes") : null);
+      const times = [used, allocated, reserved].flatMap((point) => (point === null ? [] : [point.at]));
+      return {
+        index,
+        allocated: allocated?.value ?? null,
+        reserved: reserved?.value ?? null,
+        used: used?.value ?? null,
+        total: last(series, `gpu${index}.memory_total_bytes`)?.value ?? null,
+        overhead: used !== null && reserved !== null ? Math.max(0, used.value - reserved.value) : null,
+        utilization: last(series, `gpu${index}.utilization_percent`)?.value ?? null,
+        powerW: last(series, `gpu${index}.power_w`)?.value ?? null,
+        temperatureC: last(series, `gpu${index}.temperature_c`)?.value ?? null,
+        at: times.length > 0 ? Math.max(...times) : null,
+      };
+    });
 }

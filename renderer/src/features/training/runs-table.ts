@@ -1,7 +1,18 @@
 // The runs table's rows, sorting, filtering and config diff: pure functions the component and tests share.
 import type { RunSummaryView } from "../../api";
 
-export type RunColumn = "name" | "status" | "model" | "learning_rate" | "batch_size" | "lora.r" | "steps" | "finalLoss" | "bestLoss" | "duration" | "tokensPerS";
+export type RunColumn =
+  | "name"
+  | "status"
+  | "model"
+  | "learning_rate"
+  | "batch_size"
+  | "lora.r"
+  | "steps"
+  | "finalLoss"
+  | "bestLoss"
+  | "duration"
+  | "tokensPerS";
 
 export const RUN_COLUMNS: { id: RunColumn; label: string; numeric: boolean }[] = [
   { id: "name", label: "Name", numeric: false },
@@ -46,7 +57,12 @@ export function columnValue(run: RunSummaryView, column: RunColumn, now: number)
 }
 
 /** Runs whose name, status, model or id contain every word of the filter (case-insensitive), sorted by a column; blanks last. */
-export function visibleRuns(runs: readonly RunSummaryView[], filter: string, sort: { column: RunColumn; descending: boolean }, now: number): RunSummaryView[] {
+export function visibleRuns(
+  runs: readonly RunSummaryView[],
+  filter: string,
+  sort: { column: RunColumn; descending: boolean },
+  now: number,
+): RunSummaryView[] {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
   const matching = runs.filter((run) => {
     const haystack = `${run.name} ${run.status} ${String(run.params["model"] ?? "")} ${run.id}`.toLowerCase();

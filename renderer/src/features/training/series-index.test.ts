@@ -5,7 +5,10 @@ import { SeriesIndex } from "./series-index";
 function filled(n: number, y: (i: number) => number): SeriesIndex {
   const index = new SeriesIndex();
   const xs = Array.from({ length: n }, (_, i) => i + 1);
-  index.append(xs, xs.map((_, i) => y(i)));
+  index.append(
+    xs,
+    xs.map((_, i) => y(i)),
+  );
   return index;
 }
 
@@ -24,7 +27,12 @@ describe("SeriesIndex", () => {
   it("matches a brute-force min/max for arbitrary zoom windows", () => {
     const ys = Array.from({ length: 5000 }, (_, i) => Math.sin(i * 0.37) * 3 + (i % 13));
     const index = filled(5000, (i) => ys[i] as number);
-    for (const [x0, x1, count] of [[1, 5000, 37], [123.5, 4021.2, 300], [2000, 2010, 400], [4999, 5000, 3]] as const) {
+    for (const [x0, x1, count] of [
+      [1, 5000, 37],
+      [123.5, 4021.2, 300],
+      [2000, 2010, 400],
+      [4999, 5000, 3],
+    ] as const) {
       const buckets = index.buckets(x0, x1, count);
       const inside = ys.filter((_, i) => i + 1 >= x0 && i + 1 <= x1);
       expect(buckets.points).toBe(inside.length);

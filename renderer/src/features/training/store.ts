@@ -80,7 +80,10 @@ interface TrainingState {
  * update would cost more than drawing it. The series record is replaced, so subscribers see a change
  * (the chart's SeriesIndex reads only the new tail).
  */
-function appendPoints(series: Record<string, SeriesPoint[]>, points: Record<string, SeriesPoint[]>): Record<string, SeriesPoint[]> {
+function appendPoints(
+  series: Record<string, SeriesPoint[]>,
+  points: Record<string, SeriesPoint[]>,
+): Record<string, SeriesPoint[]> {
   const next = { ...series };
   for (const [name, added] of Object.entries(points)) {
     const existing = next[name];
@@ -107,7 +110,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
   };
   const refreshFiles = async (): Promise<void> => {
     const files = await workbench().call("workspace.list", {});
-    set({ configFiles: files.filter((file) => file.kind === "run-config").sort((a, b) => a.path.localeCompare(b.path)) });
+    set({
+      configFiles: files.filter((file) => file.kind === "run-config").sort((a, b) => a.path.localeCompare(b.path)),
+    });
   };
   const startRun = async (starter: () => Promise<{ runId: string }>, failure: string): Promise<void> => {
     set({ starting: true, error: null });
@@ -162,7 +167,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
         if (!get().focusId && first) await get().focus(first.id);
       } else set({ error: `Could not list training runs: ${errorMessage(runs.reason)}` });
       if (files.status === "fulfilled") {
-        const configFiles = files.value.filter((file) => file.kind === "run-config").sort((a, b) => a.path.localeCompare(b.path));
+        const configFiles = files.value
+          .filter((file) => file.kind === "run-config")
+          .sort((a, b) => a.path.localeCompare(b.path));
         set({ configFiles });
         const firstConfig = configFiles[0];
         if (!get().configPath && !get().configText && firstConfig) await get().openConfig(firstConfig.path, true);
@@ -187,7 +194,13 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
 
     async save() {
       const { configPath, configText } = get();
-      if (configPath === null) return get().saveAs(pastedConfigPath(configText, get().configFiles.map((file) => file.path)));
+      if (configPath === null)
+        return get().saveAs(
+          pastedConfigPath(
+            configText,
+            get().configFiles.map((file) => file.path),
+          ),
+        );
       try {
         await workbench().call("workspace.write", { path: configPath, text: configText });
         set({ savedText: configText, notice: `Saved ${configPath}` });
@@ -223,7 +236,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
 
     async start() {
       if (!get().configText.trim()) {
-        set({ error: "The run config is empty: pick a config, press New run, or write one (the editor completes its keys)." });
+        set({
+          error: "The run config is empty: pick a config, press New run, or write one (the editor completes its keys).",
+        });
         return;
       }
       // A pasted config is saved first (so it survives a reload and its relative paths have a folder);
@@ -231,7 +246,12 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       if (get().configPath === null && !(await get().save())) return;
       const { configPath, configText, runName } = get();
       await startRun(
-        () => workbench().call("training.start", { configText, name: runName.trim() || undefined, configPath: configPath ?? undefined }),
+        () =>
+          workbench().call("training.start", {
+            configText,
+            name: runName.trim() || undefined,
+            configPath: configPath ?? undefined,
+          }),
         "Could not start the run",
       );
     },
@@ -325,7 +345,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
         client.on("training.updated", ({ run }) => {
           set((state) => {
             const known = state.runs.some((candidate) => candidate.id === run.id);
-            const runs = known ? state.runs.map((candidate) => (candidate.id === run.id ? run : candidate)) : [run, ...state.runs];
+            const runs = known
+              ? state.runs.map((candidate) => (candidate.id === run.id ? run : candidate))
+              : [run, ...state.runs];
             const detail = state.details[run.id];
             return { runs, details: detail ? { ...state.details, [run.id]: { ...detail, ...run } } : state.details };
           });
@@ -336,23 +358,41 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
           set((state) => {
             const detail = state.details[runId];
             if (!detail) return {};
-            return { details: { ...state.details, [runId]: { ...detail, series: appendPoints(detail.series, points) } } };
+            return {
+              details: { ...state.details, [runId]: { ...detail, series: appendPoints(detail.series, points) } },
+            };
           });
         }),
         client.on("training.event", ({ runId, at, type, payload }) => {
           set((state) => {
             const detail = state.details[runId];
             if (!detail) return {};
-            const checkpoints = type === "checkpoint" && typeof payload["step"] === "number" && typeof payload["path"] === "string"
-              ? [...detail.checkpoints, { step: payload["step"], path: payload["path"] }]
-              : detail.checkpoints;
-            const runDir = type === "started" && typeof payload["run_dir"] === "string" ? payload["run_dir"] : detail.runDir;
-            const maxSteps = type === "started" && typeof payload["max_steps"] === "number" ? payload["max_steps"] : detail.maxSteps;
-            return { details: { ...state.details, [runId]: { ...detail, checkpoints, runDir, maxSteps, events: [...detail.events, { at, type, payload }] } } };
+            const checkpoints =
+              type === "checkpoint" && typeof payload["step"] === "number" && typeof payload["path"] === "string"
+                ? [...detail.checkpoints, { step: payload["step"], path: payload["path"] }]
+                : detail.checkpoints;
+            const runDir =
+              type === "started" && typeof payload["run_dir"] === "string" ? payload["run_dir"] : detail.runDir;
+            const maxSteps =
+              type === "started" && typeof payload["max_steps"] === "number" ? payload["max_steps"] : detail.maxSteps;
+            return {
+              details: {
+                ...state.details,
+                [runId]: {
+                  ...detail,
+                  checkpoints,
+                  runDir,
+                  maxSteps,
+                  events: [...detail.events, { at, type, payload }],
+                },
+              },
+            };
           });
         }),
         client.on("training.install", (progress) => {
-          set({ install: { running: !progress.done, progress: progress.progress, line: progress.line, ok: progress.ok } });
+          set({
+            install: { running: !progress.done, progress: progress.progress, line: progress.line, ok: progress.ok },
+          });
         }),
       ];
       return () => stops.forEach((stop) => stop());

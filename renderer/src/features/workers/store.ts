@@ -44,7 +44,9 @@ export const useWorkersStore = create<WorkersState>((set, get) => {
     },
     setPool(pool) {
       // Keep the selection on a worker that still exists, else the first one, so the log is never blank.
-      const selectedId = pool.workers.some((worker) => worker.id === get().selectedId) ? get().selectedId : (pool.workers[0]?.id ?? null);
+      const selectedId = pool.workers.some((worker) => worker.id === get().selectedId)
+        ? get().selectedId
+        : (pool.workers[0]?.id ?? null);
       set({ pool, selectedId });
     },
     select: (selectedId) => set({ selectedId }),
