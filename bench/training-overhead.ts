@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         throw new Error("the monitored run recorded no telemetry");
       return { sps: finished.steps_per_s, cpu: finished.cpu_s_per_step };
     } finally {
-      for (const stop of stops) stop();
+      for (const subscription of stops) subscription.dispose();
       await manager.dispose();
     }
   };

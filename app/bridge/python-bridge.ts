@@ -17,11 +17,11 @@ import {
   PoolError,
   ProcessPool,
   type Affinity,
-  type Disposable,
   type PoolOptions,
   type RunOptions,
   type WorkerInfo,
 } from "../pool/index.js";
+import { Emitter, type IDisposable } from "../base/index.js";
 import { CallGuard, workerAllowlistEnv, type AllowPolicy } from "./allowlist.js";
 import { AsyncQueue } from "./async-queue.js";
 import { observeCall, observeStream, type CallObserver } from "./call-observer.js";
@@ -102,6 +102,13 @@ export interface WorkerHealth {
   busy: boolean;
 }
 
+/** One piece of what a worker printed. */
+interface WorkerOutput {
+  workerId: string;
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
 export type WorkerOutputListener = (workerId: string, stream: "stdout" | "stderr", text: string) => void;
 
 /** A call waiting for this tick's batch. */
@@ -180,7 +187,7 @@ export class PythonBridge implements HandleOwner {
   #tick: BatchedCall[] = [];
   #batchesInFlight = 0;
   readonly #poolSize: number;
-  readonly #outputListeners = new Set<WorkerOutputListener>();
+  readonly #output = new Emitter<WorkerOutput>("worker output");
   #shmThreshold = 0n;
   readonly #placements = new Map<string, WorkerPlacement | undefined>();
   private readonly connections = new Map<string, WorkerConnection>();
@@ -897,15 +904,14 @@ export class PythonBridge implements HandleOwner {
   }
 
   /** Subscribes to what workers print (user code's print(), warnings). */
-  onWorkerOutput(listener: WorkerOutputListener): Disposable {
-    this.#outputListeners.add(listener);
-    return { dispose: () => this.#outputListeners.delete(listener) };
+  onWorkerOutput(listener: WorkerOutputListener): IDisposable {
+    return this.#output.event(({ workerId, stream, text }) => listener(workerId, stream, text));
   }
 
   private emitOutput(workerId: string, stream: "stdout" | "stderr", text: string): void {
     const binder = this.options.bind;
     const shown = binder !== undefined && binder.mentionsSecret(text) ? binder.redact(text) : text;
-    for (const listener of this.#outputListeners) listener(workerId, stream, shown);
+    this.#output.fire({ workerId, stream, text: shown });
   }
 
   // -- handles ----------------------------------------------------------------------------------
@@ -929,7 +935,7 @@ export class PythonBridge implements HandleOwner {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#outputListeners.clear();
+    this.#output.dispose();
     await this.pool.shutdown();
     await this.adapter.dispose();
   }

@@ -37,7 +37,7 @@ describe("session state", () => {
   it("is shared between TypeScript and Python cells of the session, and watched", async () => {
     const state = bridge.state("nb-1");
     const changes: [string, PyValue | undefined][] = [];
-    const stop = state.watch((name, value) => changes.push([name, value]));
+    const watching = state.watch((name, value) => changes.push([name, value]));
     state.set("threshold", 0.5, { schema: { type: "number", minimum: 0, maximum: 1 } });
     const read = await cell(
       "from snakebridge_worker import state\nstate.set('labels', ['a', 'b'])\nstate.get('threshold') * 2",
@@ -53,7 +53,7 @@ describe("session state", () => {
     expect((await cell("from snakebridge_worker import state\nstate.names()", "nb-other")).value).toEqual([]); // sessions are separate
     expect(state.delete("labels")).toBe(true);
     expect(changes.at(-1)).toEqual(["labels", undefined]);
-    stop();
+    watching.dispose();
   });
 
   it("refuses a value that breaks the schema on either side, with the rule in the message", async () => {

@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import Database from "better-sqlite3";
 import { Value } from "../../proto/generated/snakebridge/v1/values.js";
+import { Emitter, type IDisposable } from "../base/index.js";
 import { decodeValue, encodeValue, type HandleContext } from "./codec.js";
 import { PythonError } from "./python-error.js";
 import type { JsonSchema } from "./tools.js";
@@ -153,7 +154,7 @@ function describeErrors(errors: readonly ErrorObject[] | null | undefined): stri
 export class SessionStates {
   readonly #ajv = new Ajv({ allErrors: true, strict: false });
   readonly #validators = new Map<string, ValidateFunction>();
-  readonly #listeners = new Map<string, Set<StateListener>>();
+  readonly #changes = new Emitter<{ session: string; name: string; value: PyValue | undefined }>("session state");
 
   constructor(readonly store: StateStore = new MemoryStateStore()) {}
 
@@ -228,16 +229,15 @@ export class SessionStates {
     });
   }
 
-  /** Calls `listener` on every change in the session; returns a function that stops it. */
-  watch(session: string, listener: StateListener): () => void {
-    let set = this.#listeners.get(session);
-    if (set === undefined) this.#listeners.set(session, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+  /** Calls `listener` on every change in the session until the returned disposable is disposed. */
+  watch(session: string, listener: StateListener): IDisposable {
+    return this.#changes.event((change) => {
+      if (change.session === session) listener(change.name, change.value);
+    });
   }
 
   #emit(session: string, name: string, value: PyValue | undefined): void {
-    for (const listener of this.#listeners.get(session) ?? []) listener(name, value);
+    this.#changes.fire({ session, name, value });
   }
 }
 
@@ -286,8 +286,8 @@ export class SessionState {
     return this.states.list(this.session);
   }
 
-  /** Calls `listener(name, value)` on every change (value undefined: deleted); returns a function that stops it. */
-  watch(listener: StateListener): () => void {
+  /** Calls `listener(name, value)` on every change (value undefined: deleted) until the result is disposed. */
+  watch(listener: StateListener): IDisposable {
     return this.states.watch(this.session, listener);
   }
 }

@@ -1,6 +1,7 @@
 // Host tools (issue 17): TypeScript functions registered by name, callable from any worker as
 // `snakebridge_worker.tools.call("name", ...)`, listed in the MCP tool shape.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { describeError, Emitter, toDisposable, type Event, type IDisposable } from "../base/index.js";
 import { PythonError } from "./python-error.js";
 import type { PyKwargs, PyValue } from "./values.js";
 
@@ -40,10 +41,10 @@ function describeErrors(errors: readonly ErrorObject[] | null | undefined): stri
 export class HostTools {
   readonly #tools = new Map<string, Tool>();
   readonly #ajv = new Ajv({ allErrors: true, strict: false });
-  readonly #listeners = new Set<() => void>();
+  readonly #changes = new Emitter<void>("host tools changed");
 
-  /** Registers a tool (replacing one of the same name); returns a function that unregisters it. */
-  register(name: string, fn: ToolFunction, options: ToolOptions = {}): () => void {
+  /** Registers a tool (replacing one of the same name); disposing the result unregisters it. */
+  register(name: string, fn: ToolFunction, options: ToolOptions = {}): IDisposable {
     if (!NAME.test(name)) {
       throw new TypeError(
         `tool name "${name}" is not a Python identifier; use letters, digits and _ so Python can call tools.${name}(...)`,
@@ -54,19 +55,17 @@ export class HostTools {
     try {
       validate = this.#ajv.compile(inputSchema);
     } catch (error) {
-      throw new TypeError(
-        `tool ${name}: its parameters are not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new TypeError(`tool ${name}: its parameters are not a valid JSON Schema: ${describeError(error)}`);
     }
     const tool: Tool = { info: { name, description: options.description ?? "", inputSchema }, fn, validate };
     this.#tools.set(name, tool);
     this.#changed();
-    return () => {
+    return toDisposable(() => {
       if (this.#tools.get(name) === tool) {
         this.#tools.delete(name);
         this.#changed();
       }
-    };
+    });
   }
 
   /** Every tool, in the MCP shape. */
@@ -110,12 +109,9 @@ export class HostTools {
   }
 
   /** Told when tools are registered or removed (the workbench's list). */
-  onChange(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
+  readonly onChange: Event<void> = this.#changes.event;
 
   #changed(): void {
-    for (const listener of this.#listeners) listener();
+    this.#changes.fire();
   }
 }

@@ -1,3 +1,5 @@
+import { describeError } from "../base/index.js";
+
 /** Base of every error the pool raises; `code` is stable so callers can branch on it. */
 export abstract class PoolError extends Error {
   abstract readonly code: string;
@@ -99,10 +101,4 @@ export class WorkerStartError extends PoolError {
     );
     this.name = "WorkerStartError";
   }
-}
-
-/** Renders any thrown value as a one-line message. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

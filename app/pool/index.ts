@@ -8,7 +8,6 @@ export {
   PoolClosedError,
   WorkerStartError,
   WorkerOutOfMemoryError,
-  describeError,
 } from "./errors.js";
 export {
   chooseLimitMechanism,
@@ -27,7 +26,6 @@ export {
 export { isProcessAlive, isGroupAlive, signalGroup, terminateGroup, readProcessStartTime } from "./process-group.js";
 export type {
   Affinity,
-  Disposable,
   HealthReport,
   PoolEvent,
   PoolEventType,

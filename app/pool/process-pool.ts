@@ -7,14 +7,13 @@ import {
   WorkerGoneError,
   WorkerOutOfMemoryError,
   WorkerStartError,
-  describeError,
 } from "./errors.js";
+import { Emitter, describeError, type IDisposable } from "../base/index.js";
 import { killGroup, signalGroup, terminateGroup } from "./process-group.js";
 import { type Settings, resolveSettings } from "./pool-settings.js";
 import { ProcessRegistry, reapOrphans } from "./process-registry.js";
 import { type LimitMechanism, PoolCgroup, chooseLimitMechanism, processTreeRssBytes } from "./resource-limits.js";
 import type {
-  Disposable,
   HealthReport,
   PoolEvent,
   PoolEventType,
@@ -66,11 +65,11 @@ export class ProcessPool<C> {
   private readonly slots: WorkerSlot<C>[];
   private readonly queue = new WaitQueue<PendingCall<C>>();
   private readonly sessions = new Map<string, SessionBinding>();
-  private readonly listeners = new Set<(event: PoolEvent) => void>();
+  private readonly events = new Emitter<PoolEvent>("pool event");
   private readonly registry: ProcessRegistry;
   /** Group kills of crashed workers still in progress; shutdown waits for them. */
   private readonly groupKills = new Set<Promise<void>>();
-  private readonly startProgress = new Set<() => void>();
+  private readonly startProgress = new Emitter<void>("pool start progress");
   private phase: "new" | "running" | "closing" | "closed" = "new";
   private healthTimer: NodeJS.Timeout | undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -200,9 +199,8 @@ export class ProcessPool<C> {
   }
 
   /** Subscribes to pool telemetry. */
-  on(listener: (event: PoolEvent) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+  on(listener: (event: PoolEvent) => void): IDisposable {
+    return this.events.event(listener);
   }
 
   /** Stops accepting calls, drains, stops every worker group (SIGTERM, then SIGKILL) and deletes the registry file; idempotent. */
@@ -435,7 +433,7 @@ export class ProcessPool<C> {
     if (slot.starting !== undefined) return slot.starting;
     const starting = this.startSlotOnce(slot).finally(() => {
       slot.starting = undefined;
-      for (const notify of this.startProgress) notify();
+      this.startProgress.fire();
     });
     slot.starting = starting;
     return starting;
@@ -707,16 +705,15 @@ export class ProcessPool<C> {
   /** Resolves once every slot is up or has failed MAX_START_FAILURES times, or the pool is closing. */
   private untilEachSlotUpOrFailed(): Promise<void> {
     return new Promise<void>((resolve) => {
-      const check = (): void => {
-        const settled =
-          this.phase !== "running" ||
-          this.slots.every((slot) => slot.live !== undefined || slot.startFailures >= MAX_START_FAILURES);
-        if (!settled) return;
-        this.startProgress.delete(check);
+      const settled = (): boolean =>
+        this.phase !== "running" ||
+        this.slots.every((slot) => slot.live !== undefined || slot.startFailures >= MAX_START_FAILURES);
+      if (settled()) return resolve();
+      const subscription = this.startProgress.event(() => {
+        if (!settled()) return;
+        subscription.dispose();
         resolve();
-      };
-      this.startProgress.add(check);
-      check();
+      });
     });
   }
 
@@ -764,13 +761,14 @@ export class ProcessPool<C> {
     clearInterval(this.watchdogTimer);
     const closed = new PoolClosedError(this.settings.name, "shutdown() was called");
     for (const entry of this.queue.removeWhere(() => true)) entry.payload.reject(closed);
-    for (const notify of [...this.startProgress]) notify();
+    this.startProgress.fire();
     await Promise.all(this.slots.map((slot) => this.closeSlot(slot)));
     await Promise.all([...this.groupKills]);
     this.updateRegistry(undefined, () => this.registry.remove());
     for (const problem of this.cgroup?.remove() ?? []) this.warn(undefined, `cgroup not removed: ${problem}`);
     this.phase = "closed";
-    this.listeners.clear();
+    this.events.dispose();
+    this.startProgress.dispose();
   }
 
   private async closeSlot(slot: WorkerSlot<C>): Promise<void> {
@@ -850,17 +848,7 @@ export class ProcessPool<C> {
   }
 
   private emit(payload: EventPayload): void {
-    if (this.listeners.size === 0) return;
-    const event = { ...payload, at: Date.now(), runId: this.runId } as PoolEvent;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        // A broken listener must not break the pool, but its failure must be seen.
-        process.emitWarning(
-          `${this.settings.name}: a pool event listener threw on ${event.type}: ${describeError(error)}`,
-        );
-      }
-    }
+    if (!this.events.hasListeners) return;
+    this.events.fire({ ...payload, at: Date.now(), runId: this.runId } as PoolEvent);
   }
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { describeError } from "./errors.js";
+import { describeError } from "../base/index.js";
 import { isGroupAlive, isProcessAlive, readProcessStartTime, signalGroup } from "./process-group.js";
 
 /** One worker process as recorded on disk. */

@@ -170,8 +170,3 @@ export type PoolEvent = EventBase &
   );
 
 export type PoolEventType = PoolEvent["type"];
-
-/** Something that stops what it was returned for. */
-export interface Disposable {
-  dispose(): void;
-}

@@ -1,5 +1,6 @@
 import { RestartBackoff } from "./backoff.js";
 import type { WorkerInfo, WorkerProcess, WorkerState } from "./types.js";
+import { Emitter } from "../base/index.js";
 
 /** A call running on a worker process; `fail` rejects it at once (used when the process dies). */
 export interface RunningCall {
@@ -31,7 +32,7 @@ export class WorkerInstance<C> {
   exitInfo: ExitInfo | undefined;
   /** Resolves when the process has exited. */
   readonly exited: Promise<ExitInfo>;
-  private readonly drainWaiters = new Set<() => void>();
+  private readonly idle = new Emitter<void>("worker idle");
 
   constructor(
     readonly process: WorkerProcess,
@@ -74,23 +75,22 @@ export class WorkerInstance<C> {
   finish(call: RunningCall): void {
     this.running.delete(call);
     if (this.running.size > 0) return;
-    for (const wake of this.drainWaiters) wake();
-    this.drainWaiters.clear();
+    this.idle.fire();
   }
 
   /** Resolves when no call is running, or after timeoutMs; true if it drained. */
   drained(timeoutMs: number): Promise<boolean> {
     if (this.running.size === 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const wake = (): void => {
+      const subscription = this.idle.event(() => {
         clearTimeout(timer);
+        subscription.dispose();
         resolve(true);
-      };
+      });
       const timer = setTimeout(() => {
-        this.drainWaiters.delete(wake);
+        subscription.dispose();
         resolve(false);
       }, timeoutMs);
-      this.drainWaiters.add(wake);
     });
   }
 }

@@ -78,7 +78,7 @@ describe.skipIf(SKIP !== null)(`RunManager with a real worker${SKIP === null ? "
     });
     expect(manager.isActive(runId)).toBe(true);
     const summary = await manager.whenFinished(runId);
-    for (const stop of unsubscribe) stop();
+    for (const subscription of unsubscribe) subscription.dispose();
 
     const detail = manager.detail(runId);
     expect(summary.status, JSON.stringify(detail.error)).toBe("completed");

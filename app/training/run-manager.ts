@@ -10,8 +10,9 @@ import { stringify as toYaml } from "yaml";
 
 import type { PythonBridge, PyValue } from "../bridge/index.js";
 import { PythonError } from "../bridge/index.js";
-import type { RunDetailView, RunSummaryView, SeriesPoint, Unsubscribe, WorkbenchEvents } from "../api/workbench-api.js";
-import { isRecord, parseTrainingEvent, type TrainingEvent } from "./events.js";
+import type { RunDetailView, RunSummaryView, SeriesPoint, WorkbenchEvents } from "../api/workbench-api.js";
+import { parseTrainingEvent, type TrainingEvent } from "./events.js";
+import { describeError, Emitter, type IDisposable } from "../base/index.js";
 import { validateRunConfig, type RunConfig } from "./run-config.js";
 import { resolveConfigPaths, runOutputFolder } from "./run-config-paths.js";
 import { RunNotFoundError, type RunRecord, type RunStore } from "./run-store.js";
@@ -102,10 +103,10 @@ export class RunManager {
   readonly #active = new Map<string, ActiveRun>();
   /** Progress of finished runs, read once from the store (it no longer changes). */
   readonly #finishedProgress = new Map<string, RunProgress>();
-  readonly #updateListeners = new Set<Listener<WorkbenchEvents["training.updated"]>>();
-  readonly #pointsListeners = new Set<Listener<WorkbenchEvents["training.points"]>>();
-  readonly #eventListeners = new Set<Listener<WorkbenchEvents["training.event"]>>();
-  readonly #warningListeners = new Set<Listener<RunWarning>>();
+  readonly #updates = new Emitter<WorkbenchEvents["training.updated"]>("training.updated");
+  readonly #points = new Emitter<WorkbenchEvents["training.points"]>("training.points");
+  readonly #events = new Emitter<WorkbenchEvents["training.event"]>("training.event");
+  readonly #warnings = new Emitter<RunWarning>("training warning");
   #disposed = false;
 
   /** Takes over the store: runs a crashed host left "running" are marked interrupted (their data stays). */
@@ -244,23 +245,23 @@ export class RunManager {
   }
 
   /** Subscribes to run summaries as they change ("training.updated"). */
-  onUpdate(listener: Listener<WorkbenchEvents["training.updated"]>): Unsubscribe {
-    return subscribe(this.#updateListeners, listener);
+  onUpdate(listener: Listener<WorkbenchEvents["training.updated"]>): IDisposable {
+    return this.#updates.event(listener);
   }
 
   /** Subscribes to new series points ("training.points"). */
-  onPoints(listener: Listener<WorkbenchEvents["training.points"]>): Unsubscribe {
-    return subscribe(this.#pointsListeners, listener);
+  onPoints(listener: Listener<WorkbenchEvents["training.points"]>): IDisposable {
+    return this.#points.event(listener);
   }
 
   /** Subscribes to training events as they arrive ("training.event"). */
-  onEvent(listener: Listener<WorkbenchEvents["training.event"]>): Unsubscribe {
-    return subscribe(this.#eventListeners, listener);
+  onEvent(listener: Listener<WorkbenchEvents["training.event"]>): IDisposable {
+    return this.#events.event(listener);
   }
 
   /** Subscribes to problems that do not end a run (telemetry lost, a listener that threw). */
-  onWarning(listener: Listener<RunWarning>): Unsubscribe {
-    return subscribe(this.#warningListeners, listener);
+  onWarning(listener: Listener<RunWarning>): IDisposable {
+    return this.#warnings.event(listener);
   }
 
   /**
@@ -272,10 +273,10 @@ export class RunManager {
     this.#disposed = true;
     const runs = [...this.#active.values()];
     await Promise.all(runs.map((active) => this.#stopWithDeadline(active)));
-    this.#updateListeners.clear();
-    this.#pointsListeners.clear();
-    this.#eventListeners.clear();
-    this.#warningListeners.clear();
+    this.#updates.dispose();
+    this.#points.dispose();
+    this.#events.dispose();
+    this.#warnings.dispose();
   }
 
   // -- one run ----------------------------------------------------------------------------------
@@ -309,9 +310,9 @@ export class RunManager {
           ended = event.type;
           active.progress = { ...active.progress, etaS: null };
         }
-        this.#emit(this.#eventListeners, { runId, at, type: event.type, payload: eventPayload(event) });
+        this.#events.fire({ runId, at, type: event.type, payload: eventPayload(event) });
         const points = metricPoints(event, at);
-        if (points !== undefined) this.#emit(this.#pointsListeners, { runId, points });
+        if (points !== undefined) this.#points.fire({ runId, points });
         if (event.type !== "checkpoint" && event.type !== "eval") this.#emitUpdate(runId);
       }
       if (ended === undefined) {
@@ -410,7 +411,7 @@ export class RunManager {
       for (const [name, value] of Object.entries(values)) {
         if (Number.isFinite(value)) points[name] = [{ step: null, at, value }];
       }
-      this.#emit(this.#pointsListeners, { runId: active.runId, points });
+      this.#points.fire({ runId: active.runId, points });
     }
   }
 
@@ -466,7 +467,7 @@ export class RunManager {
   }
 
   #emitUpdate(runId: string): void {
-    if (this.#updateListeners.size === 0) return;
+    if (!this.#updates.hasListeners) return;
     let run: RunSummaryView;
     try {
       run = this.summary(runId);
@@ -474,29 +475,16 @@ export class RunManager {
       this.#warn(runId, `could not read run ${runId} back from the run store: ${describeError(error)}`, error);
       return;
     }
-    this.#emit(this.#updateListeners, { run });
-  }
-
-  #emit<T>(listeners: ReadonlySet<Listener<T>>, payload: T): void {
-    for (const listener of listeners) {
-      try {
-        listener(payload);
-      } catch (error) {
-        // A broken subscriber must not stop the run from being recorded.
-        if (listeners !== (this.#warningListeners as ReadonlySet<unknown>)) {
-          this.#warn(runIdOf(payload), `a training listener threw: ${describeError(error)}`, error);
-        }
-      }
-    }
+    this.#updates.fire({ run });
   }
 
   #warn(runId: string, message: string, error: unknown): void {
-    if (this.#warningListeners.size === 0) {
+    if (!this.#warnings.hasListeners) {
       // Nobody subscribed: the process log is the only place left to say it.
       process.emitWarning(message, { code: "SNAKEBRIDGE_TRAINING", detail: `run ${runId}` });
       return;
     }
-    this.#emit(this.#warningListeners, { runId, message, error });
+    this.#warnings.fire({ runId, message, error });
   }
 }
 
@@ -539,21 +527,6 @@ function bridgeFailure(classification: string, message: string): Record<string, 
   return { classification, error_type: "RunError", module: "snakebridge", message, traceback: "" };
 }
 
-function subscribe<T>(listeners: Set<Listener<T>>, listener: Listener<T>): Unsubscribe {
-  listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
-}
-
-function runIdOf(payload: unknown): string {
-  if (isRecord(payload)) {
-    if (typeof payload["runId"] === "string") return payload["runId"];
-    if (isRecord(payload["run"]) && typeof payload["run"]["id"] === "string") return payload["run"]["id"];
-  }
-  return "";
-}
-
 /** Resolves after ms, or at once when signal aborts. */
 function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolvePromise) => {
@@ -565,10 +538,6 @@ function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
   });
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** True when promise settles within ms. */

@@ -194,7 +194,7 @@ async function trainOne(
     return result;
   } finally {
     io.signal.removeEventListener("abort", onAbort);
-    for (const stop of unsubscribe) stop();
+    for (const subscription of unsubscribe) subscription.dispose();
   }
 }
 

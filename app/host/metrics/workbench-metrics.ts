@@ -2,6 +2,7 @@
 // handles, descriptor-cache hits and misses, stream chunks, training steps and tokens/s.
 // Served on `serve`'s /metrics (token required) or on a loopback port of its own (--metrics-port).
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { DisposableStore } from "../../base/index.js";
 import type { CallObserver, PythonBridge } from "../../bridge/index.js";
 import type { LibraryDescriber } from "../../integration/library-describer.js";
 import type { EventHub } from "../service/event-hub.js";
@@ -28,7 +29,7 @@ export class WorkbenchMetrics {
   readonly #trainingStep: Gauge<"run">;
   readonly #tokensPerSecond: Gauge<"run">;
   #bridge: PythonBridge | undefined;
-  readonly #disposers: (() => void)[] = [];
+  readonly #subscriptions = new DisposableStore();
 
   constructor() {
     const registers = [this.registry];
@@ -158,7 +159,7 @@ export class WorkbenchMetrics {
       const name = events[event.type];
       if (name !== undefined) this.#workerEvents.inc({ event: name });
     });
-    this.#disposers.push(() => subscription.dispose());
+    this.#subscriptions.add(subscription);
   }
 
   /** Counts descriptor-cache hits and misses of this describer. */
@@ -173,7 +174,7 @@ export class WorkbenchMetrics {
 
   /** Follows training runs through the host's events (steps and tokens/s as they are logged). */
   watchEvents(events: EventHub): void {
-    this.#disposers.push(
+    this.#subscriptions.add(
       events.on((message) => {
         if (message.event !== "training.event" || message.payload.type !== "log") return;
         const { runId, payload } = message.payload;
@@ -194,7 +195,7 @@ export class WorkbenchMetrics {
 
   /** Stops following the bridge and events. */
   dispose(): void {
-    for (const dispose of this.#disposers.splice(0)) dispose();
+    this.#subscriptions.clear();
     this.#bridge = undefined;
   }
 }

@@ -1,19 +1,20 @@
 // One connected client, whatever carries it: runs its requests (cancellable), forwards every host event to it.
 import type { ClientMessage, ServerMessage } from "../../api/wire.js";
+import type { IDisposable } from "../../base/index.js";
 import { toApiErrorPayload } from "../service/api-errors.js";
 import type { WorkbenchService } from "../service/workbench-service.js";
 
 /** Serves one client: `receive` takes its messages, `send` delivers replies and events; dispose() aborts its requests. */
 export class ClientConnection {
   readonly #inFlight = new Map<number, AbortController>();
-  readonly #unsubscribe: () => void;
+  readonly #subscription: IDisposable;
   #closed = false;
 
   constructor(
     private readonly service: WorkbenchService,
     private readonly send: (message: ServerMessage) => void,
   ) {
-    this.#unsubscribe = service.events.on((event) => this.#deliver({ kind: "event", ...event } as ServerMessage));
+    this.#subscription = service.events.on((event) => this.#deliver({ kind: "event", ...event } as ServerMessage));
   }
 
   /** Handles one message from the client; malformed messages are answered when they carry an id, else reported. */
@@ -71,7 +72,7 @@ export class ClientConnection {
   dispose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#unsubscribe();
+    this.#subscription.dispose();
     for (const controller of this.#inFlight.values()) controller.abort();
     this.#inFlight.clear();
   }

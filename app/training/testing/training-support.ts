@@ -2,6 +2,7 @@
 // long timeout for an event a run that already ended will not send.
 import { spawnSync } from "node:child_process";
 
+import { disposeAll, type IDisposable } from "../../base/index.js";
 import { findInterpreter } from "../../bridge/index.js";
 import type { WorkbenchEvents } from "../../api/workbench-api.js";
 import type { RunManager } from "../run-manager.js";
@@ -30,8 +31,8 @@ export function nextRunEvent(
   match: (event: WorkbenchEvents["training.event"]) => boolean,
 ): Promise<WorkbenchEvents["training.event"]> {
   return new Promise((resolve, reject) => {
-    const stops: (() => void)[] = [];
-    const done = (): void => stops.forEach((stop) => stop());
+    const stops: IDisposable[] = [];
+    const done = (): void => disposeAll(stops);
     stops.push(
       manager.onEvent((event) => {
         if (event.runId !== runId) return;

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 
 import { parse as parseYaml } from "yaml";
 import type { TrainingEnvironmentView } from "../../../api/workbench-api.js";
+import { DisposableStore } from "../../../base/index.js";
 import type { PythonBridge } from "../../../bridge/index.js";
 import { exportRunModel, runDirectory } from "../../../training/model-export.js";
 import { RunManager, RunResumeError } from "../../../training/run-manager.js";
@@ -39,7 +40,7 @@ export class TrainingFeature {
   readonly #store: RunStore;
   readonly #manager: RunManager;
   readonly #installer: TrainingExtraInstaller;
-  readonly #unsubscribe: (() => void)[];
+  readonly #subscriptions = new DisposableStore();
 
   constructor(
     private readonly bridge: PythonBridge,
@@ -50,14 +51,14 @@ export class TrainingFeature {
     this.#store = RunStore.open(storePath);
     this.#manager = new RunManager({ bridge, store: this.#store });
     this.#installer = new TrainingExtraInstaller((progress) => events.emit("training.install", progress));
-    this.#unsubscribe = [
-      this.#manager.onUpdate((payload) => events.emit("training.updated", payload)),
-      this.#manager.onPoints((payload) => events.emit("training.points", payload)),
-      this.#manager.onEvent((payload) => events.emit("training.event", payload)),
+    this.#subscriptions.add(this.#manager.onUpdate((payload) => events.emit("training.updated", payload)));
+    this.#subscriptions.add(this.#manager.onPoints((payload) => events.emit("training.points", payload)));
+    this.#subscriptions.add(this.#manager.onEvent((payload) => events.emit("training.event", payload)));
+    this.#subscriptions.add(
       this.#manager.onWarning((warning) =>
         console.error(`snakebridge host: run ${warning.runId}: ${warning.message}`, warning.error),
       ),
-    ];
+    );
   }
 
   /** The training request handlers. */
@@ -166,7 +167,7 @@ export class TrainingFeature {
 
   /** Stops live runs (graceful, then hard), then closes the store. */
   async dispose(): Promise<void> {
-    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#subscriptions.clear();
     this.#installer.dispose();
     try {
       await this.#manager.dispose();

@@ -1,5 +1,5 @@
 // workers.*: the pool's state, restarts, kills and recent output; pushes "pool.changed" and "worker.output".
-import type { Disposable } from "../../../pool/index.js";
+import { DisposableStore, type IDisposable } from "../../../base/index.js";
 import type { HostPools } from "../../host-pools.js";
 import type { EventHub } from "../event-hub.js";
 import type { HandlerTable } from "../request-handler.js";
@@ -11,9 +11,9 @@ const POOL_CHANGED_DEBOUNCE_MS = 100;
 type WorkerRequests = "workers.list" | "workers.restart" | "workers.kill" | "workers.log" | "workers.tools";
 
 /** Watches the pool and the workers' output; dispose() stops watching. */
-export class WorkersFeature implements Disposable {
+export class WorkersFeature implements IDisposable {
   readonly logs = new WorkerLogs();
-  readonly #subscriptions: Disposable[] = [];
+  readonly #subscriptions = new DisposableStore();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -21,14 +21,14 @@ export class WorkersFeature implements Disposable {
     private readonly events: EventHub,
   ) {
     for (const { bridge, idPrefix } of pools.list) {
-      this.#subscriptions.push(
+      this.#subscriptions.add(
         bridge.onWorkerOutput((localId, stream, text) => {
           const workerId = idPrefix + localId;
           this.logs.append(workerId, text);
           events.emit("worker.output", { workerId, stream, text });
         }),
-        bridge.pool.on(() => this.#schedulePoolChanged()),
       );
+      this.#subscriptions.add(bridge.pool.on(() => this.#schedulePoolChanged()));
     }
   }
 
@@ -76,6 +76,6 @@ export class WorkersFeature implements Disposable {
   dispose(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const subscription of this.#subscriptions.splice(0)) subscription.dispose();
+    this.#subscriptions.dispose();
   }
 }
