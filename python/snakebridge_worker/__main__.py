@@ -15,8 +15,8 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent import futures
-from typing import Callable
 
 import grpc
 
@@ -24,8 +24,8 @@ from . import PROTOCOL_VERSION, WORKER_VERSION, lifeline, scratch
 from .allowlist import install_from_environment as install_allowlist
 from .executor import MainThreadExecutor
 from .handles import HandleTable
-from .proto import worker_pb2_grpc
 from .lane import start_lane
+from .proto import worker_pb2_grpc
 from .server import TokenInterceptor, WorkerService
 from .tls_relay import TlsRelay, server_context
 
@@ -99,13 +99,13 @@ def _bind(server: grpc.Server, transport: str, tcp_host: str = "127.0.0.1",
 
 
 def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token: str,
-                     private_dir: str | None, tcp_host: str = "127.0.0.1") -> tuple["asyncio.AbstractServer", str]:
+                     private_dir: str | None, tcp_host: str = "127.0.0.1") -> tuple[asyncio.AbstractServer, str]:
     """Starts the call lane (lane.py) on the executor's loop; returns its server and address."""
     return executor.loop.run_until_complete(
         start_lane(executor.loop, token, service.run_inline, service.cancel_call, private_dir, tcp_host))
 
 
-def _watch_host(parent_pid: int, on_gone: "Callable[[], None]", watch_stdin: bool) -> None:
+def _watch_host(parent_pid: int, on_gone: Callable[[], None], watch_stdin: bool) -> None:
     """Calls ``on_gone`` when the host dies: stdin closes, or the parent pid changes."""
 
     def stdin_closed() -> None:
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None, token: str | None = None) -> int:
         "fast_address": fast_address,
         "tls": tls_relay is not None,
         "pid": os.getpid(),
-        "python_version": "%d.%d.%d" % sys.version_info[:3],
+        "python_version": "{}.{}.{}".format(*sys.version_info[:3]),
         "python_executable": sys.executable,
     }
     sys.stdout.write(HANDSHAKE_PREFIX + json.dumps(handshake) + "\n")

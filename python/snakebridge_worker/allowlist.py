@@ -36,7 +36,7 @@ _ATTRIBUTE = worker_pb2.CallKind.CALL_KIND_ATTRIBUTE
 _RELEASE = worker_pb2.CallKind.CALL_KIND_RELEASE
 
 
-def glob_to_regex(glob: str) -> "re.Pattern[str]":
+def glob_to_regex(glob: str) -> re.Pattern[str]:
     """A glob over dotted paths: ``*`` within one name, ``**`` across dots (the manifest's include/exclude)."""
     out = []
     i = 0
@@ -62,7 +62,7 @@ class Policy:
     def __init__(self, spec: dict[str, Any]) -> None:
         self._functions: set[str] = set()
         self._classes: dict[str, frozenset[str] | None] = {}
-        self._patterns: list["re.Pattern[str]"] = []
+        self._patterns: list[re.Pattern[str]] = []
         self._manifests: list[str] = [str(m) for m in spec.get("manifests", [])]
         self._rule_manifests: dict[str, str] = {}
         for rule in spec.get("rules", []):
@@ -122,7 +122,7 @@ class Policy:
         raise self._refuse("eval", "running code (notebook cells, the console, Eval) is off in enforce mode")
 
     def _method_allowed(self, obj: Any, name: str) -> bool:
-        for cls, methods in self._declared_classes(obj):
+        for _cls, methods in self._declared_classes(obj):
             if methods is None and not name.startswith("_"):
                 return True
             if methods is not None and name in methods:
@@ -130,7 +130,9 @@ class Policy:
         if self._patterns and not name.startswith("_"):
             for base in type(obj).__mro__:
                 qualified = f"{base.__module__}.{base.__qualname__}"
-                if not any(r.match(qualified) for r in self._exclude) and any(r.match(qualified) for r in self._patterns):
+                if not any(r.match(qualified) for r in self._exclude) and any(
+                    r.match(qualified) for r in self._patterns
+                ):
                     return True
         return False
 
@@ -173,4 +175,6 @@ def install_from_environment() -> None:
         spec = json.loads(raw)
         POLICY = Policy(spec)
     except (ValueError, KeyError, TypeError) as exc:
-        raise SystemExit(f"snakebridge worker: {ENV} is not a valid allowlist ({exc}); refusing to start without it")
+        raise SystemExit(
+            f"snakebridge worker: {ENV} is not a valid allowlist ({exc}); refusing to start without it"
+        ) from exc

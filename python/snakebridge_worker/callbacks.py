@@ -86,7 +86,7 @@ class HostFunction:
 
             if _ACTIVE is not None and self._received:
                 _ACTIVE.release_function(self._id, self._received)
-        except Exception:  # noqa: BLE001, S110 - interpreter shutdown: the host forgets everything anyway
+        except Exception:  # noqa: BLE001 - interpreter shutdown: the host forgets everything anyway
             pass
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from . import allowlist
 from .errors import TargetNotFound
@@ -34,7 +35,7 @@ def perform(request: worker_pb2.CallRequest, handles: HandleTable) -> Any:
         policy.check(request, handles)
     decoder = Decoder(handles)
     kind = request.kind
-    if kind == FUNCTION or kind == CONSTRUCTOR:
+    if kind in (FUNCTION, CONSTRUCTOR):
         target = resolve(request.target)
         if kind == CONSTRUCTOR and not inspect.isclass(target):
             raise TypeError(f"{request.target!r} is not a class (it is a {type(target).__name__}); "

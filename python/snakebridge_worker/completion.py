@@ -30,7 +30,7 @@ def _line_column(code: str, cursor: int) -> tuple[int, int]:
 
 def _jedi() -> Any:
     try:
-        import jedi  # noqa: PLC0415 - optional, imported on first use
+        import jedi
     except ImportError:
         return None
     return jedi
@@ -79,7 +79,11 @@ def hover(session_id: str, code: str, cursor: int) -> dict[str, Any] | None:
         name = names[0]
         signatures = [s.to_string() for s in name.get_signatures()]
         doc = name.docstring(raw=True) or ""
-        return {"name": name.full_name or name.name, "signature": signatures[0] if signatures else "", "doc": doc[:_DOC_LIMIT]}
+        return {
+            "name": name.full_name or name.name,
+            "signature": signatures[0] if signatures else "",
+            "doc": doc[:_DOC_LIMIT],
+        }
     match = _IDENTIFIER_TAIL.search(code[:cursor] + re.match(r"\w*", code[cursor:]).group(0))  # type: ignore[union-attr]
     if not match:
         return None

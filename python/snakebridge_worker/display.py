@@ -107,7 +107,11 @@ def mime_bundle(value: Any) -> dict[str, Any]:
     if _is_dataframe(value):
         bundle[TABLE_MIME] = _table(value)
         return bundle
-    for name, mime in (("_repr_html_", "text/html"), ("_repr_svg_", "image/svg+xml"), ("_repr_markdown_", "text/markdown")):
+    for name, mime in (
+        ("_repr_html_", "text/html"),
+        ("_repr_svg_", "image/svg+xml"),
+        ("_repr_markdown_", "text/markdown"),
+    ):
         if _has_repr(value, name):
             text = getattr(value, name)()
             if isinstance(text, str):

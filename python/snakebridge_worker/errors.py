@@ -81,4 +81,6 @@ def to_python_error(exc: BaseException, skip_frames: int = 0) -> errors_pb2.Pyth
 
 def plain_error(kind: int, type_name: str, message: str) -> errors_pb2.PythonError:
     """An error that did not come from a Python exception (e.g. a refused request)."""
-    return errors_pb2.PythonError(type=type_name, module="snakebridge_worker", message=message, traceback="", classification=kind)
+    return errors_pb2.PythonError(
+        type=type_name, module="snakebridge_worker", message=message, traceback="", classification=kind
+    )

@@ -13,13 +13,13 @@ import asyncio
 import signal
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .call_control import CallControl, bind_control
 from .errors import CallCancelled, CallTimedOut
-
 
 _EARLY_CANCELS = 1024
 
@@ -39,7 +39,7 @@ class Job:
 class QueuedJob(Job):
     """A job handed over from another thread, which waits on its future."""
 
-    future: "Future[Any]" = field(default_factory=Future)
+    future: Future[Any] = field(default_factory=Future)
 
 
 def _interruption(reason: type[BaseException]) -> BaseException:
@@ -168,4 +168,4 @@ class MainThreadExecutor:
         # A stray SIGINT (nothing to interrupt) is ignored: the host owns this worker's lifetime.
 
 
-__all__ = ["MainThreadExecutor", "Job", "QueuedJob", "CallCancelled", "CallTimedOut"]
+__all__ = ["CallCancelled", "CallTimedOut", "Job", "MainThreadExecutor", "QueuedJob"]

@@ -65,7 +65,7 @@ def _preload() -> None:
     import asyncio  # noqa: F401
     import concurrent.futures  # noqa: F401
 
-    import grpc  # noqa: F401
+    import grpc
     import grpc.aio  # noqa: F401
 
     from . import __main__ as worker_main  # noqa: F401
@@ -85,9 +85,10 @@ def _child(request: dict[str, Any], write_fd: int, template_pid: int) -> int:
     os.close(null)
     os.close(write_fd)
     # Fresh stream objects: the inherited ones may carry lock state from the template's threads.
-    sys.stdin = open(0, encoding="utf-8", closefd=False)
-    sys.stdout = open(1, "w", buffering=1, encoding="utf-8", closefd=False)
-    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", closefd=False)
+    # They stay open for the process's whole life, so no context manager.
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", buffering=1, encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", closefd=False)  # noqa: SIM115
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ.update({str(k): str(v) for k, v in request.get("env", {}).items()})

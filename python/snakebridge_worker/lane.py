@@ -20,7 +20,8 @@ import sys
 import threading
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .proto import worker_pb2
 
@@ -334,4 +335,4 @@ async def start_lane(loop: asyncio.AbstractEventLoop, token: str, run: CallRunne
     return server, f"{host}:{port}"
 
 
-__all__ = ["LaneProtocol", "start_lane", "active_lane"]
+__all__ = ["LaneProtocol", "active_lane", "start_lane"]

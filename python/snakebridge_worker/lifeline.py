@@ -10,6 +10,7 @@ The rest is a walk of /proc for our descendants.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -143,19 +144,15 @@ def direct_children(root: int) -> list[tuple[int, str]]:
 def kill_all(pids: Iterable[int]) -> None:
     """SIGKILLs each pid; one that is already gone is fine."""
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 def reap(pids: Iterable[int]) -> None:
     """Collects the exit status of those of ``pids`` that are our exited children (no zombies left behind)."""
     for pid in pids:
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
 
 
 def kill_descendants(root: int, deadline_s: float = 1.5) -> int:

@@ -36,7 +36,9 @@ def _resolve(session_id: str, path: list[str]) -> Any:
     namespace = _namespace(session_id)
     head, *rest = path
     if head not in namespace:
-        raise NameError(f"name {head!r} is not defined in the notebook's Python namespace (run the cell that defines it)")
+        raise NameError(
+            f"name {head!r} is not defined in the notebook's Python namespace (run the cell that defines it)"
+        )
     value = namespace[head]
     for name in rest:
         value = getattr(value, name)

@@ -77,7 +77,9 @@ def _resolved_address(address: str) -> str:
 
 
 def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
-    """Fails fast, with the reason, when nothing answers at a cluster's HOST:PORT (ray.init would retry for a minute)."""
+    """Fails fast, with the reason, when nothing answers at a cluster's HOST:PORT.
+
+    ray.init would retry for a minute."""
     import socket
 
     target = address.split("://", 1)[-1]
@@ -159,7 +161,9 @@ class Agent:
                     import grpc  # noqa: F401
                     import ray.util.client
                 except ImportError as exc:
-                    raise AgentError(f"ray:// addresses need Ray's client extra: pip install 'ray[client]' ({exc})") from exc
+                    raise AgentError(
+                        f"ray:// addresses need Ray's client extra: pip install 'ray[client]' ({exc})"
+                    ) from exc
                 common.pop("include_dashboard")
                 common.pop("configure_logging")
             try:
@@ -180,8 +184,10 @@ class Agent:
         return {
             "mode": self._mode,
             "ray_version": ray.__version__,
-            "nodes": [{"node_id": n.get("NodeID"), "ip": n.get("NodeManagerAddress"), "resources": n.get("Resources", {})}
-                      for n in nodes],
+            "nodes": [
+                {"node_id": n.get("NodeID"), "ip": n.get("NodeManagerAddress"), "resources": n.get("Resources", {})}
+                for n in nodes
+            ],
             "gcs_address": ray.get_runtime_context().gcs_address,
             "swept": swept,
             "foreign": foreign,
@@ -294,7 +300,9 @@ class Agent:
             return {"stopped": False}
         code: int | None = None
         try:
-            code = ray.get(actor.stop.remote(float(req.get("grace_s", 2.0))), timeout=float(req.get("grace_s", 2.0)) + 10)
+            code = ray.get(
+                actor.stop.remote(float(req.get("grace_s", 2.0))), timeout=float(req.get("grace_s", 2.0)) + 10
+            )
         except Exception:  # noqa: BLE001 - the actor is killed below either way; its fate is reported by the event
             code = None
         self._forget(name)
@@ -339,7 +347,9 @@ class Agent:
                 try:
                     code = ray.get(ref)
                     reason = f"its worker exited with code {code}"
-                    signal_name = signal.Signals(-code).name if code < 0 and -code in signal.Signals._value2member_map_ else None
+                    signal_name = (
+                        signal.Signals(-code).name if code < 0 and -code in signal.Signals._value2member_map_ else None
+                    )
                 except ray.exceptions.RayActorError as exc:
                     code, signal_name = None, None
                     reason = f"the actor died: {str(exc).splitlines()[0][:400]}"

@@ -8,6 +8,7 @@ when the actor dies), main-thread execution. It serves gRPC on TCP at the addres
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -43,7 +44,12 @@ class WorkerActor:
         import ray
 
         host = bind_host or _node_ip()
-        child_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1", "SNAKEBRIDGE_NODE": f"{os.uname().nodename} ({_node_ip()})"}
+        child_env = {
+            **os.environ,
+            **env,
+            "PYTHONUNBUFFERED": "1",
+            "SNAKEBRIDGE_NODE": f"{os.uname().nodename} ({_node_ip()})",
+        }
         child_env.pop("SNAKEBRIDGE_WORKER_TOKEN", None)
         # The token goes through a pipe, not the environment: /proc/<pid>/environ would show it for the
         # worker's whole life. A token is far smaller than a pipe's buffer, so it is written before the start.
@@ -95,9 +101,13 @@ class WorkerActor:
         if not found:
             self._kill_group()
             code = self._proc.poll()
-            why = f"exited with code {code}" if code is not None else f"did not finish starting within {timeout_s:.0f} s"
+            why = (
+                f"exited with code {code}" if code is not None else f"did not finish starting within {timeout_s:.0f} s"
+            )
             output = "\n".join(seen[-40:])
-            raise RuntimeError(f"the worker on this Ray node {why}" + (f"\n--- worker output ---\n{output}" if output else ""))
+            raise RuntimeError(
+                f"the worker on this Ray node {why}" + (f"\n--- worker output ---\n{output}" if output else "")
+            )
         return found
 
     def _relay_output(self) -> None:
@@ -138,8 +148,6 @@ class WorkerActor:
     def _signal_group(self, sig: signal.Signals) -> None:
         if self._proc is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self._proc.pid, sig)
-        except ProcessLookupError:
-            pass
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import os
 import queue
@@ -9,7 +10,8 @@ import sys
 import threading
 import time
 import uuid
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import grpc
 
@@ -64,7 +66,7 @@ def _rss_bytes() -> int:
         import psutil
 
         return int(psutil.Process().memory_info().rss)
-    except Exception:
+    except Exception:  # noqa: BLE001 - psutil missing, or refused (/proc hidden): the peak below still answers
         import resource
 
         # ru_maxrss is a peak in KiB on Linux: better than nothing when psutil is missing.
@@ -121,7 +123,9 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
                     encoder = self._encoder(request)
                     wants_handle = request.result_mode == _RESULT_HANDLE
                     constructor = request.kind == _CONSTRUCTOR
-                    response.result.CopyFrom(encoder.handle(result) if wants_handle or constructor else encoder.encode(result))
+                    response.result.CopyFrom(
+                        encoder.handle(result) if wants_handle or constructor else encoder.encode(result)
+                    )
                 response.duration_us = (time.perf_counter_ns() - started) // 1000
                 return response
             except (CallCancelled, CallTimedOut):
@@ -165,7 +169,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
     def CallPipeline(self, request_iterator: Iterator[worker_pb2.CallRequest],
                      context: grpc.ServicerContext) -> Iterator[worker_pb2.CallResponse]:
-        responses: "queue.SimpleQueue[worker_pb2.CallResponse | None]" = queue.SimpleQueue()
+        responses: queue.SimpleQueue[worker_pb2.CallResponse | None] = queue.SimpleQueue()
         pending: set[str] = set()
         lock = threading.Lock()
         reading_done = threading.Event()
@@ -242,16 +246,14 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
                 channel.close(discard=True)  # the host interrupted it and needs neither the rest nor an error event
             except BaseException as exc:  # noqa: BLE001
                 if not channel.closed:
-                    try:
+                    with contextlib.suppress(CallCancelled):  # raised when nobody is listening any more
                         channel.put(worker_pb2.StreamEvent(error=to_python_error(exc, skip_frames=1)))
-                    except CallCancelled:
-                        pass  # nobody is listening any more
             finally:
                 close = getattr(iterator, "close", None)
                 if callable(close):
                     try:
                         close()
-                    except Exception as exc:  # a generator's cleanup failed: tell the worker log
+                    except Exception as exc:  # noqa: BLE001 - a generator's cleanup failed: tell the worker log
                         print(f"snakebridge: closing the stream of {request.target} failed: {exc!r}", file=sys.stderr)
                 channel.close()
 
@@ -265,11 +267,13 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
     def Eval(self, request: worker_pb2.EvalRequest, context: grpc.ServicerContext) -> Iterator[worker_pb2.EvalEvent]:
         call_id = request.call_id or uuid.uuid4().hex
-        events: "queue.SimpleQueue[worker_pb2.EvalEvent | None]" = queue.SimpleQueue()
+        events: queue.SimpleQueue[worker_pb2.EvalEvent | None] = queue.SimpleQueue()
         session = self._sessions.get(request.session_id)
 
         def out(stream: int) -> Callable[[str], None]:
-            return lambda text: events.put(worker_pb2.EvalEvent(output=worker_pb2.OutputChunk(stream=stream, text=text)))
+            return lambda text: events.put(
+                worker_pb2.EvalEvent(output=worker_pb2.OutputChunk(stream=stream, text=text))
+            )
 
         def run() -> None:
             previous = callbacks.enter_session(request.session_id)
@@ -309,7 +313,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
         numpy = sys.modules.get("numpy")
         return worker_pb2.HealthResponse(
             pid=os.getpid(),
-            python_version="%d.%d.%d" % sys.version_info[:3],
+            python_version="{}.{}.{}".format(*sys.version_info[:3]),
             python_executable=sys.executable,
             worker_version=WORKER_VERSION,
             rss_bytes=_rss_bytes(),
@@ -350,20 +354,20 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
 
 def _numpy_version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("numpy")
-    except Exception:
+    except PackageNotFoundError:
         return ""
 
 
 def _display_repr(value: Any) -> str:
     try:
         text = repr(value)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a broken __repr__ is shown, not raised
         return f"<repr failed: {type(exc).__name__}: {exc}>"
     return text if len(text) <= 10_000 else text[:10_000] + "…"
 
 
-__all__ = ["WorkerService", "TokenInterceptor", "TOKEN_METADATA_KEY", "values_pb2"]
+__all__ = ["TOKEN_METADATA_KEY", "TokenInterceptor", "WorkerService", "values_pb2"]

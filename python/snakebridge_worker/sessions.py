@@ -8,7 +8,8 @@ import os
 import sys
 import threading
 import types
-from typing import Any, Callable, TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from . import display as _display
 
@@ -142,11 +143,11 @@ class Session:
                     # A rich value (HTML, image, figure, DataFrame) is shown as a display, like Jupyter's Out[n].
                     _display.display(value)
                     value = _MISSING
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, with the worker's own frames cut from the traceback
                 hint = _display.missing_extra_hint(exc)
                 if hint is not None:
                     raise _display.MissingDisplayExtra(hint) from None
-                raise exc.with_traceback(_user_frames(exc.__traceback__))
+                raise exc.with_traceback(_user_frames(exc.__traceback__))  # noqa: B904 - the same exception, its own chain kept
         finally:
             flusher.close()
             out.flush()

@@ -29,7 +29,9 @@ def _call(op: str, args: tuple[Any, ...], session: str | None) -> Any:
                          label=f"state.{op}")
     except HostError as exc:
         if exc.host_type == "StateConstraintError":
-            raise StateConstraintError(exc.host_message, exc.host_type, exc.host_traceback, exc.classification) from None
+            raise StateConstraintError(
+                exc.host_message, exc.host_type, exc.host_traceback, exc.classification
+            ) from None
         raise
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from .errors import TargetNotFound
 
-
 # path -> (top module, owner of the last part, last part): a hot call resolves with one dict hit and one getattr.
 # Checked against sys.modules, so a re-imported top module is walked again; the last attribute is always read
 # fresh, so reassigning it (monkeypatching) is seen at once.
@@ -94,6 +93,6 @@ def require_callable(obj: Any, path: str) -> Any:
 def _short_repr(obj: Any) -> str:
     try:
         text = repr(obj)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the error this text is for
         return "<unrepresentable>"
     return text if len(text) < 80 else text[:77] + "..."

@@ -33,33 +33,9 @@ class NvmlReader:
         nvml = self._ensure()
         if nvml is None:
             return []
-        readings = []
         pid = os.getpid()
-        for index, handle in enumerate(self._handles):
-            memory = nvml.nvmlDeviceGetMemoryInfo(handle)
-            reading: dict[str, Any] = {
-                "index": index,
-                "name": _text(nvml.nvmlDeviceGetName(handle)),
-                "memory_used_bytes": int(memory.used),
-                "memory_total_bytes": int(memory.total),
-            }
-            # Each of these is unsupported on some boards (and under MIG); absent, not zero.
-            utilization = _optional(nvml, lambda: nvml.nvmlDeviceGetUtilizationRates(handle).gpu)
-            if utilization is not None:
-                reading["utilization_percent"] = float(utilization)
-            temperature = _optional(nvml, lambda: nvml.nvmlDeviceGetTemperature(handle, nvml.NVML_TEMPERATURE_GPU))
-            if temperature is not None:
-                reading["temperature_c"] = float(temperature)
-            power_mw = _optional(nvml, lambda: nvml.nvmlDeviceGetPowerUsage(handle))
-            if power_mw is not None:
-                reading["power_w"] = power_mw / 1000.0
-            processes = _optional(nvml, lambda: nvml.nvmlDeviceGetComputeRunningProcesses(handle))
-            if processes is not None:
-                mine = [p.usedGpuMemory for p in processes if p.pid == pid and p.usedGpuMemory is not None]
-                reading["process_used_bytes"] = int(sum(mine))
-                reading["process_pids"] = [int(p.pid) for p in processes]
-            readings.append(reading)
-        return readings
+        return [_reading(nvml, index, handle, pid) for index, handle in enumerate(self._handles)]
+
 
     def close(self) -> None:
         """Releases NVML if this reader initialised it."""
@@ -125,7 +101,8 @@ class TelemetrySampler:
         self._nvml = NvmlReader()
 
     def sample(self) -> Any:
-        """A snapshot now (a worker_pb2.TelemetrySample): RSS, CPU %, one entry per NVIDIA GPU, and torch allocator figures."""
+        """A snapshot now (a worker_pb2.TelemetrySample): RSS, CPU %, one entry per NVIDIA GPU, and torch allocator
+        figures."""
         from .proto import worker_pb2
 
         with self._process.oneshot():
@@ -165,3 +142,29 @@ def _optional(nvml: Any, read: Any) -> Any:
 
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _reading(nvml: Any, index: int, handle: Any, pid: int) -> dict[str, Any]:
+    memory = nvml.nvmlDeviceGetMemoryInfo(handle)
+    reading: dict[str, Any] = {
+        "index": index,
+        "name": _text(nvml.nvmlDeviceGetName(handle)),
+        "memory_used_bytes": int(memory.used),
+        "memory_total_bytes": int(memory.total),
+    }
+    # Each of these is unsupported on some boards (and under MIG); absent, not zero.
+    utilization = _optional(nvml, lambda: nvml.nvmlDeviceGetUtilizationRates(handle).gpu)
+    if utilization is not None:
+        reading["utilization_percent"] = float(utilization)
+    temperature = _optional(nvml, lambda: nvml.nvmlDeviceGetTemperature(handle, nvml.NVML_TEMPERATURE_GPU))
+    if temperature is not None:
+        reading["temperature_c"] = float(temperature)
+    power_mw = _optional(nvml, lambda: nvml.nvmlDeviceGetPowerUsage(handle))
+    if power_mw is not None:
+        reading["power_w"] = power_mw / 1000.0
+    processes = _optional(nvml, lambda: nvml.nvmlDeviceGetComputeRunningProcesses(handle))
+    if processes is not None:
+        mine = [p.usedGpuMemory for p in processes if p.pid == pid and p.usedGpuMemory is not None]
+        reading["process_used_bytes"] = int(sum(mine))
+        reading["process_pids"] = [int(p.pid) for p in processes]
+    return reading

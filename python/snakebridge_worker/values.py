@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import scratch
 from .errors import SerializationError
@@ -42,7 +43,7 @@ def _qualified_type(obj: Any) -> str:
 def _safe_repr(obj: Any, limit: int = 300) -> str:
     try:
         text = repr(obj)
-    except Exception as exc:  # a broken __repr__ must not break the call
+    except Exception as exc:  # noqa: BLE001 - a broken __repr__ must not break the call
         text = f"<{_qualified_type(obj)} (repr failed: {type(exc).__name__})>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -216,7 +217,7 @@ class Decoder:
         np = _numpy()
         if np is None:
             try:
-                import numpy as np  # noqa: F811 - imported on demand
+                import numpy as np
             except ImportError as exc:
                 raise SerializationError(
                     "an ndarray argument needs numpy in the worker's interpreter; install it with: pip install numpy"

@@ -3,6 +3,7 @@
 import inspect
 
 from google.protobuf import json_format
+
 from snakebridge_worker.introspect import describe_library
 from snakebridge_worker.introspect.doc_blocks import doc_blocks
 
@@ -33,16 +34,28 @@ def test_numpydoc_sections_become_items_and_examples_code() -> None:
     array([2.  , 2.25, 2.5 , 2.75, 3.  ])
     """)
     assert blocks[0] == {"kind": "text", "text": "Return evenly spaced numbers over a specified interval."}
-    assert blocks[1] == {"kind": "items", "title": "Parameters", "items": [
-        {"name": "start", "type": "array_like", "description": "The starting value of the sequence."},
-        {"name": "num", "type": "int, optional", "description": "Number of samples to generate. Must be non-negative."}]}
+    assert blocks[1] == {
+        "kind": "items",
+        "title": "Parameters",
+        "items": [
+            {"name": "start", "type": "array_like", "description": "The starting value of the sequence."},
+            {
+                "name": "num",
+                "type": "int, optional",
+                "description": "Number of samples to generate. Must be non-negative.",
+            },
+        ],
+    }
     assert blocks[2]["title"] == "Returns" and blocks[2]["items"][0]["name"] == "samples"
     assert blocks[3] == {"kind": "section", "title": "Examples", "blocks": [
         {"kind": "code", "text": ">>> np.linspace(2.0, 3.0, num=5)\narray([2.  , 2.25, 2.5 , 2.75, 3.  ])"}]}
 
 
 def test_google_args_with_types_in_parentheses() -> None:
-    blocks = _plain("Add two numbers.\n\nArgs:\n    a (int): first.\n    b: second,\n        continued.\n\nReturns:\n    int: the sum.")
+    blocks = _plain(
+        "Add two numbers.\n\nArgs:\n    a (int): first.\n    b: second,\n        continued.\n\n"
+        "Returns:\n    int: the sum."
+    )
     assert blocks[1] == {"kind": "items", "title": "Args", "items": [
         {"name": "a", "type": "int", "description": "first."},
         {"name": "b", "description": "second, continued."}]}
@@ -73,7 +86,11 @@ def test_rst_underlines_directives_and_see_also() -> None:
     assert notes["blocks"][0] == {"kind": "text", "text": "The formula is"}
     assert notes["blocks"][1] == {"kind": "code", "title": "math", "text": "y = x^2"}
     assert notes["blocks"][2] == {"kind": "text", "text": "New in version 1.4: The ``axis`` keyword."}
-    assert notes["blocks"][3] == {"kind": "section", "title": "Note", "blocks": [{"kind": "text", "text": "Slow for large inputs."}]}
+    assert notes["blocks"][3] == {
+        "kind": "section",
+        "title": "Note",
+        "blocks": [{"kind": "text", "text": "Slow for large inputs."}],
+    }
     assert blocks[2] == {"kind": "items", "title": "See Also", "items": [
         {"name": "numpy.cumsum", "description": "Cumulative sum."}, {"name": "numpy.prod"}]}
 

@@ -39,7 +39,10 @@ def test_add_is_a_ufunc_with_positional_only_inputs(numpy_top):
     add = _function(numpy_top, "add")
     assert add.kind == describe_pb2.CALLABLE_KIND_UFUNC
     signature = add.signatures[0]
-    assert signature.source in (describe_pb2.SIGNATURE_SOURCE_INSPECT, describe_pb2.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE)
+    assert signature.source in (
+        describe_pb2.SIGNATURE_SOURCE_INSPECT,
+        describe_pb2.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE,
+    )
     params = {p.name: p for p in signature.parameters}
     assert params["x1"].kind == describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY
     assert params["x2"].type.name == "array_like" and params["x2"].doc.startswith("The arrays to be added.")

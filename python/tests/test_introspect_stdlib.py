@@ -48,7 +48,9 @@ def test_statistics_mean_comes_from_inspect():
 
 def test_json_walks_submodules_and_describes_reexports_once_where_defined():
     progress_calls = []
-    lib = describe_library("json", depth=1, progress=lambda name, done, total: progress_calls.append((name, done, total)))
+    lib = describe_library(
+        "json", depth=1, progress=lambda name, done, total: progress_calls.append((name, done, total))
+    )
     names = [m.name for m in lib.modules]
     assert names[0] == "json" and "json.decoder" in names and "json.tool" in names
     assert progress_calls[-1][1:] == (len(names), len(names))

@@ -5,6 +5,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from snakebridge_worker.introspect import describe_library
 from snakebridge_worker.proto import describe_pb2
 
@@ -67,7 +68,11 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
         def scale(values: Sequence[float], factor: float = ...) -> list[float]: ...
         ''')
     # Inline annotations: py.typed marks them as the package's promise.
-    _write(root, "sbtyped_pkg/__init__.py", "def join(parts: list[str], sep: str = ',') -> str:\n    return sep.join(parts)\n")
+    _write(
+        root,
+        "sbtyped_pkg/__init__.py",
+        "def join(parts: list[str], sep: str = ',') -> str:\n    return sep.join(parts)\n",
+    )
     _write(root, "sbtyped_pkg/py.typed", "")
     _write(root, "sbplain_pkg/__init__.py", '''
         def join(parts: list[str], sep=',') -> str:
@@ -139,7 +144,11 @@ def test_stub_methods_self_own_class_and_typeddict(packages: Path) -> None:
 def test_stubs_package_types_a_module_without_annotations(packages: Path) -> None:
     scale = _function(describe_library("sbstub_ext", depth=0), "scale").signatures[0]
     values = _params(scale)["values"]
-    assert (values.type.name, values.type.args[0].name, values.type_source) == ("Sequence", "float", S.TYPE_SOURCE_STUBS)
+    assert (values.type.name, values.type.args[0].name, values.type_source) == (
+        "Sequence",
+        "float",
+        S.TYPE_SOURCE_STUBS,
+    )
     assert (scale.returns.name, scale.returns.args[0].name) == ("list", "float")
 
 
@@ -162,7 +171,10 @@ def test_defaults_and_docstrings_type_what_nothing_else_does(packages: Path) -> 
     params = _params(documented)
     assert (params["x"].type.name, params["x"].type_source) == ("int", S.TYPE_SOURCE_DOCSTRING)
     assert list(params["y"].type.literals) == ["'a'", "'b'"]
-    assert ([a.name for a in documented.returns.args], documented.returns_source) == (["int", "None"], S.TYPE_SOURCE_DOCSTRING)
+    assert ([a.name for a in documented.returns.args], documented.returns_source) == (
+        ["int", "None"],
+        S.TYPE_SOURCE_DOCSTRING,
+    )
 
 
 def test_typeshed_types_the_standard_library() -> None:

@@ -37,7 +37,11 @@ def test_text_before_a_pause_is_flushed_while_the_cell_runs() -> None:
     table = SessionTable()
     seen_at: list[float] = []
     started = time.monotonic()
-    table.get("s").run_cell("import time\nprint('early')\ntime.sleep(0.5)", lambda text: seen_at.append(time.monotonic() - started), lambda _: None)
+    table.get("s").run_cell(
+        "import time\nprint('early')\ntime.sleep(0.5)",
+        lambda text: seen_at.append(time.monotonic() - started),
+        lambda _: None,
+    )
     assert seen_at and seen_at[0] < 0.3
 
 
@@ -102,9 +106,20 @@ def test_typescript_types_of_live_values() -> None:
     names = ["n", "f", "big", "edge", "s", "b", "xs", "mixed", "d", "m", "st", "a", "scalar", "obj", "missing"]
     found = notebook_scope.types_of(session, names)
     assert {name: info["type"] for name, info in found.items()} == {
-        "n": "number", "f": "number", "big": "bigint", "edge": "bigint", "s": "string", "b": "boolean", "xs": "number[]",
-        "mixed": "(number | string)[]", "d": "Record<string, string>", "m": "Map<number, number>", "st": "Set<number>",
-        "a": "NDArray", "scalar": "number", "obj": "PyHandle",
+        "n": "number",
+        "f": "number",
+        "big": "bigint",
+        "edge": "bigint",
+        "s": "string",
+        "b": "boolean",
+        "xs": "number[]",
+        "mixed": "(number | string)[]",
+        "d": "Record<string, string>",
+        "m": "Map<number, number>",
+        "st": "Set<number>",
+        "a": "NDArray",
+        "scalar": "number",
+        "obj": "PyHandle",
     }
     notebook_scope.SESSIONS.drop(session)
 

@@ -1,4 +1,5 @@
-"""The Ray placement agent: its helpers, and one worker actor on a private head on 127.0.0.1 through the agent's pipe."""
+"""The Ray placement agent: its helpers, and one worker actor on a private head on 127.0.0.1, driven through the
+agent's pipe."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any
 
 import grpc
 import pytest
+
 from snakebridge_worker import ray_agent
 from snakebridge_worker.proto import worker_pb2, worker_pb2_grpc
 

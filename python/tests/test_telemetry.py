@@ -70,7 +70,8 @@ def test_reading_nvml_never_creates_a_cuda_context_or_imports_torch() -> None:
         "reader = NvmlReader()\n"
         "gpus = reader.read()\n"
         "reader.close()\n"
-        "print(json.dumps({'torch': 'torch' in sys.modules, 'grpc': 'grpc' in sys.modules, 'allocators': allocator_readings(),"
+        "print(json.dumps({'torch': 'torch' in sys.modules, 'grpc': 'grpc' in sys.modules,"
+        " 'allocators': allocator_readings(),"
         " 'mine': [g.get('process_used_bytes', 0) for g in gpus]}))\n"
     )
     import json

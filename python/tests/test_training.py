@@ -145,7 +145,9 @@ def test_stop_mid_run_checkpoints_and_resume_continues_the_step_count(dataset: s
     assert events[-2]["type"] == "checkpoint" and events[-2]["step"] == stopped_at
     assert [e for e in events if e["type"] == "log"][-1]["step"] == stopped_at, "the last step before a stop is logged"
 
-    resumed = _collect(_config(dataset, str(tmp_path / "second"), max_steps=stopped_at + 5, resume_from=events[-2]["path"]))
+    resumed = _collect(
+        _config(dataset, str(tmp_path / "second"), max_steps=stopped_at + 5, resume_from=events[-2]["path"])
+    )
     assert resumed[0]["start_step"] == stopped_at
     steps = [event["step"] for event in resumed if event["type"] == "log"]
     assert steps == list(range(stopped_at + 1, stopped_at + 6))
@@ -157,7 +159,9 @@ def test_stop_mid_run_checkpoints_and_resume_continues_the_step_count(dataset: s
 def test_out_of_memory_halves_the_batch_and_keeps_training(dataset: str, tmp_path: Any) -> None:
     events = _collect(_config(dataset, str(tmp_path), max_steps=6, batch_size=4, fault_injection={"oom_at_step": 3}))
     backoffs = [event for event in events if event["type"] == "oom_backoff"]
-    assert backoffs == [{"type": "oom_backoff", "step": 3, "old_batch_size": 4, "new_batch_size": 2, "grad_accumulation": 2}]
+    assert backoffs == [
+        {"type": "oom_backoff", "step": 3, "old_batch_size": 4, "new_batch_size": 2, "grad_accumulation": 2}
+    ]
     logs = {event["step"]: event for event in events if event["type"] == "log"}
     assert logs[2]["batch_size"] == 4 and logs[3]["batch_size"] == 2
     assert events[-1]["status"] == "completed" and events[-1]["step"] == 6
@@ -178,7 +182,9 @@ def test_missing_dataset_is_a_failed_event_and_bad_config_raises_before_any_even
         run(_config(str(tmp_path / "d.jsonl"), str(tmp_path), batch_size=0))
 
 
-def test_export_adapter_and_merged_and_gguf_says_what_to_do(completed_run: tuple[str, list[dict[str, Any]]], tmp_path: Any) -> None:
+def test_export_adapter_and_merged_and_gguf_says_what_to_do(
+    completed_run: tuple[str, list[dict[str, Any]]], tmp_path: Any
+) -> None:
     run_dir, _ = completed_run
     adapter = export(run_dir, "adapter", str(tmp_path / "adapter"))
     assert adapter["kind"] == "adapter" and "adapter_model.safetensors" in adapter["files"]
@@ -191,11 +197,15 @@ def test_export_adapter_and_merged_and_gguf_says_what_to_do(completed_run: tuple
     model = AutoModelForCausalLM.from_pretrained(merged["path"])
     assert not any("lora" in name for name, _ in model.named_parameters()), "merged model still carries LoRA layers"
 
-    with pytest.raises(ValueError, match="GGUF export is not available with the transformers\\+peft backend; export kind \"merged\""):
+    with pytest.raises(
+        ValueError, match='GGUF export is not available with the transformers\\+peft backend; export kind "merged"'
+    ):
         export(run_dir, "gguf", str(tmp_path / "gguf"))
 
 
-def test_started_config_is_the_resolved_config_and_validates_unchanged(completed_run: tuple[str, list[dict[str, Any]]]) -> None:
+def test_started_config_is_the_resolved_config_and_validates_unchanged(
+    completed_run: tuple[str, list[dict[str, Any]]],
+) -> None:
     _, events = completed_run
     resolved = events[0]["config"]
     assert resolved["model"]["tiny"]["vocab_size"] == 256 and resolved["lr_scheduler"] == "linear"

@@ -35,7 +35,9 @@ def _object_branch(node: dict) -> dict:
 def test_schema_and_python_know_the_same_fields() -> None:
     schema = _schema()
     properties = schema["properties"]
-    assert set(properties) == set(DEFAULTS), "top-level fields differ between run-config.schema.json and config.DEFAULTS"
+    assert set(properties) == set(DEFAULTS), (
+        "top-level fields differ between run-config.schema.json and config.DEFAULTS"
+    )
     nested = {
         "dataset": (_object_branch(properties["dataset"]), DATASET_DEFAULTS),
         "lora": (properties["lora"], LORA_DEFAULTS),
@@ -54,7 +56,9 @@ def test_schema_defaults_match_python_defaults() -> None:
         if key == "model":
             assert properties[key]["default"] == value
             continue
-        assert properties[key].get("default") == value, f"{key}: schema default {properties[key].get('default')!r} != Python {value!r}"
+        assert properties[key].get("default") == value, (
+            f"{key}: schema default {properties[key].get('default')!r} != Python {value!r}"
+        )
     for key, value in LORA_DEFAULTS.items():
         assert properties["lora"]["properties"][key]["default"] == value, f"lora.{key}"
     tiny = _object_branch(properties["model"])["properties"]["tiny"]["properties"]

@@ -24,8 +24,14 @@ TOKEN = "test-token-123"
 class Worker:
     def __init__(self, *extra_args: str) -> None:
         env = {**os.environ, "SNAKEBRIDGE_WORKER_TOKEN": TOKEN, "PYTHONPATH": str(PYTHON_DIR), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "snakebridge_worker", *extra_args], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "snakebridge_worker", *extra_args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
         line = self.process.stdout.readline()  # type: ignore[union-attr]
         assert line.startswith("SNAKEBRIDGE_WORKER_READY "), line
         self.handshake = json.loads(line.split(" ", 1)[1])
@@ -33,8 +39,12 @@ class Worker:
         self.stub = worker_pb2_grpc.WorkerStub(self.channel)
         self.auth = (("x-snakebridge-token", TOKEN),)
 
-    def call(self, target: str, *args: values_pb2.Value, timeout: float = 10, call_id: str = "") -> worker_pb2.CallResponse:
-        request = worker_pb2.CallRequest(call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION, target=target, args=list(args))
+    def call(
+        self, target: str, *args: values_pb2.Value, timeout: float = 10, call_id: str = ""
+    ) -> worker_pb2.CallResponse:
+        request = worker_pb2.CallRequest(
+            call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION, target=target, args=list(args)
+        )
         return self.stub.Call(request, metadata=self.auth, timeout=timeout)
 
     def close(self) -> None:
@@ -77,8 +87,12 @@ def test_a_call_returns_its_result(worker: Worker) -> None:
 
 def test_cancel_interrupts_a_blocking_sleep_and_the_worker_carries_on(worker: Worker) -> None:
     future = worker.stub.Call.future(
-        worker_pb2.CallRequest(call_id="sleep-1", kind=worker_pb2.CALL_KIND_FUNCTION, target="time.sleep", args=[num(30)]),
-        metadata=worker.auth, timeout=60)
+        worker_pb2.CallRequest(
+            call_id="sleep-1", kind=worker_pb2.CALL_KIND_FUNCTION, target="time.sleep", args=[num(30)]
+        ),
+        metadata=worker.auth,
+        timeout=60,
+    )
     time.sleep(0.3)
     started = time.monotonic()
     assert worker.stub.Cancel(worker_pb2.CancelRequest(call_id="sleep-1"), metadata=worker.auth).found
@@ -96,7 +110,9 @@ def test_deadline_interrupts_the_call(worker: Worker) -> None:
 
 
 def test_eval_streams_output_then_the_result(worker: Worker) -> None:
-    events = list(worker.stub.Eval(worker_pb2.EvalRequest(session_id="s", code="print('hi')\n6 * 7"), metadata=worker.auth))
+    events = list(
+        worker.stub.Eval(worker_pb2.EvalRequest(session_id="s", code="print('hi')\n6 * 7"), metadata=worker.auth)
+    )
     # A cell's writes are coalesced: print's text and its newline arrive as one chunk.
     assert events[0].output.text == "hi\n"
     assert events[-1].result.value.int_value == 42
@@ -121,7 +137,9 @@ def test_worker_exits_when_its_host_closes_stdin(worker: Worker) -> None:
 def test_refuses_to_start_without_a_token() -> None:
     env = {k: v for k, v in os.environ.items() if k != "SNAKEBRIDGE_WORKER_TOKEN"}
     env["PYTHONPATH"] = str(PYTHON_DIR)
-    result = subprocess.run([sys.executable, "-m", "snakebridge_worker"], env=env, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "snakebridge_worker"], env=env, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 2
     assert "SNAKEBRIDGE_WORKER_TOKEN is not set" in result.stderr
 
@@ -167,24 +185,34 @@ def lane_worker(request: pytest.FixtureRequest) -> Iterator[Worker]:
     w.close()
 
 
-def test_the_call_lane_refuses_a_connection_without_the_token_and_answers_a_batch_in_one_frame(lane_worker: Worker) -> None:
+def test_the_call_lane_refuses_a_connection_without_the_token_and_answers_a_batch_in_one_frame(
+    lane_worker: Worker,
+) -> None:
     worker = lane_worker
-    assert worker.handshake["fast_address"].startswith("unix:" if "unix:" in worker.handshake["address"] else "127.0.0.1:")
-    request = worker_pb2.CallRequest(call_id="p1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.mul", args=[num(6), num(7)])
+    assert worker.handshake["fast_address"].startswith(
+        "unix:" if "unix:" in worker.handshake["address"] else "127.0.0.1:"
+    )
+    request = worker_pb2.CallRequest(
+        call_id="p1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.mul", args=[num(6), num(7)]
+    )
     refused = _lane(worker)
     _send(refused, worker_pb2.LaneFrame(token="wrong", requests=[request]))
     assert _receive(refused) is None  # closed without an answer
     refused.close()
 
     lane = _lane(worker)
-    second = worker_pb2.CallRequest(call_id="p2", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add", args=[num(1), num(2)])
+    second = worker_pb2.CallRequest(
+        call_id="p2", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add", args=[num(1), num(2)]
+    )
     _send(lane, worker_pb2.LaneFrame(token=TOKEN, requests=[request, second]))
     answer = _receive(lane)
     assert answer is not None
     assert [(r.call_id, r.result.int_value) for r in answer.responses] == [("p1", 42), ("p2", 3)]
     # A cancel that overtakes its call (it names a call the worker has not seen) stops that call on arrival.
     _send(lane, worker_pb2.LaneFrame(cancels=[worker_pb2.CancelRequest(call_id="late")]))
-    sleeper = worker_pb2.CallRequest(call_id="late", kind=worker_pb2.CALL_KIND_FUNCTION, target="time.sleep", args=[num(5)])
+    sleeper = worker_pb2.CallRequest(
+        call_id="late", kind=worker_pb2.CALL_KIND_FUNCTION, target="time.sleep", args=[num(5)]
+    )
     _send(lane, worker_pb2.LaneFrame(requests=[sleeper]))
     answer = _receive(lane)
     assert answer is not None and answer.responses[0].error.classification == errors_pb2.ERROR_CLASS_CANCELLED

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+
 from snakebridge_worker.proto import worker_pb2, worker_pb2_grpc
 
 PYTHON_DIR = Path(__file__).resolve().parents[1]

@@ -69,7 +69,7 @@ def unknown(text: str) -> TypeExpr:
 def _annotation_text(annotation: Any) -> str:
     try:
         return inspect.formatannotation(annotation)
-    except Exception:  # formatannotation calls repr, which may raise
+    except Exception:  # noqa: BLE001 - formatannotation calls repr, which may raise
         return safe_repr(annotation)
 
 
@@ -105,7 +105,7 @@ def type_from_annotation(annotation: Any) -> TypeExpr:
     try:
         origin = typing.get_origin(annotation)
         args = typing.get_args(annotation)
-    except Exception:
+    except Exception:  # noqa: BLE001 - typing's introspection runs arbitrary __getattr__ hooks
         return unknown(text)
     if origin is None:
         return _type_from_plain(annotation, text)
@@ -115,7 +115,7 @@ def type_from_annotation(annotation: Any) -> TypeExpr:
 def _type_from_plain(annotation: Any, text: str) -> TypeExpr:
     try:
         name = _RUNTIME_NAMES.get(annotation)
-    except Exception:  # unhashable annotations, or ones whose __eq__ raises
+    except Exception:  # noqa: BLE001 - unhashable annotations, or ones whose __eq__ raises
         name = None
     if name:
         return TypeExpr(name=name, text=text)
@@ -142,7 +142,7 @@ def _type_from_generic(origin: Any, args: tuple[Any, ...], text: str) -> TypeExp
         return _callable_expr(args, text)
     try:
         name = _RUNTIME_NAMES.get(origin)
-    except Exception:  # origins whose __hash__ or __eq__ raise
+    except Exception:  # noqa: BLE001 - origins whose __hash__ or __eq__ raise
         name = None
     if name is None:
         name = qualified_name(origin) if isinstance(origin, type) else "unknown"
@@ -289,7 +289,9 @@ def _doc_phrase_type(phrase: str) -> TypeExpr:
         return unknown(phrase)
     if phrase.startswith("{") and phrase.endswith("}"):
         values = [v.strip() for v in split_top_level(phrase[1:-1], ",") if v.strip()]
-        if values and not all(v[0] in "'\"" or v in ("None", "True", "False") or v.lstrip("-").isdigit() for v in values):
+        if values and not all(
+            v[0] in "'\"" or v in ("None", "True", "False") or v.lstrip("-").isdigit() for v in values
+        ):
             # "{int, tuple of int, None}": a set of types, not of values
             return _doc_phrase_type(" or ".join(values))
         return TypeExpr(name="Literal", literals=values, text=phrase)

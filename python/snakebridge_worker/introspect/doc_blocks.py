@@ -62,7 +62,12 @@ def _sections(lines: list[str]) -> list[tuple[str | None, list[str]]]:
         following = lines[index + 1] if index + 1 < len(lines) else ""
         underline = _UNDERLINE.match(following)
         # numpydoc / RST: a title at the margin, underlined with about its length of -, =, ~ or ^.
-        if line.strip() and not line.startswith(" ") and underline and abs(len(following.strip()) - len(line.strip())) <= 3:
+        if (
+            line.strip()
+            and not line.startswith(" ")
+            and underline
+            and abs(len(following.strip()) - len(line.strip())) <= 3
+        ):
             sections.append((line.strip(), []))
             index += 2
             continue
@@ -73,7 +78,7 @@ def _sections(lines: list[str]) -> list[tuple[str | None, list[str]]]:
             continue
         sections[-1][1].append(line)
         index += 1
-    return [(title, body) for title, body in sections if title is not None or any(l.strip() for l in body)]
+    return [(title, body) for title, body in sections if title is not None or any(line.strip() for line in body)]
 
 
 def _dedent(lines: list[str]) -> list[str]:

@@ -151,7 +151,7 @@ def _set_numpydoc_returns(parsed: ParsedDoc, entries: list[tuple[str, str]]) -> 
     full = types[0] if len(types) == 1 else f"tuple[{', '.join(types)}]"
     # numpydoc marks extra results that depend on a flag ("Only returned if `retstep` is True"):
     # the function then returns either the unconditional part or the whole tuple.
-    always = [t for t, (_, desc) in zip(types, entries) if not _CONDITIONAL_RESULT.search(desc)]
+    always = [t for t, (_, desc) in zip(types, entries, strict=True) if not _CONDITIONAL_RESULT.search(desc)]
     if always and len(always) < len(types):
         plain = always[0] if len(always) == 1 else f"tuple[{', '.join(always)}]"
         parsed.returns_type = f"{plain} or {full}"

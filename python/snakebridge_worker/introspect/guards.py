@@ -14,7 +14,7 @@ def safe_getattr(obj: Any, name: str, default: Any = None) -> Any:
     """Return ``getattr(obj, name)``, or ``default`` when the lookup raises anything."""
     try:
         return getattr(obj, name, default)
-    except Exception:  # descriptors and __getattr__ hooks may raise anything
+    except Exception:  # noqa: BLE001 - descriptors and __getattr__ hooks may raise anything
         return default
 
 
@@ -22,7 +22,7 @@ def safe_repr(value: Any, limit: int = MAX_REPR_CHARS) -> str:
     """Return ``repr(value)`` cut to ``limit`` chars, or a placeholder naming why repr failed."""
     try:
         text = repr(value)
-    except Exception as error:  # a broken __repr__ must not break a describe
+    except Exception as error:  # noqa: BLE001 - a broken __repr__ must not break a describe
         return f"<unrepresentable {type(value).__name__}: {type(error).__name__}>"
     if not isinstance(text, str):
         return f"<unrepresentable {type(value).__name__}>"

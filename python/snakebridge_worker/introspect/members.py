@@ -113,7 +113,7 @@ def describe_class(cls: type, name: str, path: str, module_name: str, include_pr
     for member_name, raw in _class_members(cls, include_private):
         try:
             _add_member(descriptor, cls, member_name, raw, path, method_cache)
-        except Exception as error:  # one odd member must not lose the whole class
+        except Exception as error:  # noqa: BLE001 - one odd member must not lose the whole class
             warnings.append(f"{path}.{member_name}: skipped, could not be described "
                             f"({type(error).__name__}: {error})")
     return descriptor
@@ -197,13 +197,10 @@ def _describe_property(raw: Any, name: str) -> describe_pb2.PropertyDescriptor:
     if inspect.isfunction(getter):
         try:
             hints = typing.get_type_hints(getter)
-        except Exception:  # unresolvable forward refs: fall back to the raw annotation
+        except Exception:  # noqa: BLE001 - unresolvable forward refs: fall back to the raw annotation
             hints = safe_getattr(getter, "__annotations__", {}) or {}
         if "return" in hints:
             expr = type_from_annotation(hints["return"])
-    if isinstance(raw, property):
-        readonly = raw.fset is None
-    else:
-        # C getset descriptors do not reveal whether a setter exists; most are read-only.
-        readonly = inspect.isgetsetdescriptor(raw)
+    # C getset descriptors do not reveal whether a setter exists; most are read-only.
+    readonly = raw.fset is None if isinstance(raw, property) else inspect.isgetsetdescriptor(raw)
     return describe_pb2.PropertyDescriptor(name=name, doc=clean_doc(raw), type=expr, readonly=readonly)

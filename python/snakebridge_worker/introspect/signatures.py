@@ -26,7 +26,6 @@ from .docstrings import GOOGLE, ParsedDoc, find_signature_line
 from .guards import safe_getattr, safe_repr
 from .stubs import StubFunction, StubTypes, is_staticmethod, stub_for_callable, type_text, union_of
 
-
 _INSPECT_KINDS = {
     inspect.Parameter.POSITIONAL_ONLY: describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY,
     inspect.Parameter.POSITIONAL_OR_KEYWORD: describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD,
@@ -49,8 +48,9 @@ class _Param:
     source: int = describe_pb2.TYPE_SOURCE_NONE
 
 
-def describe_signatures(obj: Any, name: str, doc: str, parsed: ParsedDoc,
-                        drop_first: bool = False, stub: StubFunction | None = None) -> list[describe_pb2.SignatureDescriptor]:
+def describe_signatures(
+    obj: Any, name: str, doc: str, parsed: ParsedDoc, drop_first: bool = False, stub: StubFunction | None = None
+) -> list[describe_pb2.SignatureDescriptor]:
     """Return the signatures of ``obj`` (several for overloads); ``drop_first`` removes self/cls.
 
     A stub (``stub``, else the one found for ``obj``) comes first wherever it exists: its types win,
@@ -60,7 +60,7 @@ def describe_signatures(obj: Any, name: str, doc: str, parsed: ParsedDoc,
         signature = inspect.signature(obj)
     except (ValueError, TypeError, RecursionError):
         signature = None  # C callables without metadata: fall through to the docstring
-    except Exception:  # signature() evaluates user __signature__ properties, which may raise anything
+    except Exception:  # noqa: BLE001 - signature() evaluates user __signature__ properties, which may raise anything
         signature = None
     stub = stub if stub is not None else _safe_stub(obj)
     if stub is not None:
@@ -81,9 +81,14 @@ def describe_signatures(obj: Any, name: str, doc: str, parsed: ParsedDoc,
         params, returns = from_line
         return [_finish(params, returns, describe_pb2.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE, parsed)]
     if parsed.params:
-        source = describe_pb2.SIGNATURE_SOURCE_GOOGLE if parsed.style == GOOGLE else describe_pb2.SIGNATURE_SOURCE_NUMPYDOC
+        source = (
+            describe_pb2.SIGNATURE_SOURCE_GOOGLE if parsed.style == GOOGLE else describe_pb2.SIGNATURE_SOURCE_NUMPYDOC
+        )
         return [_finish(_params_from_doc(parsed), "", source, parsed)]
-    fallback = [_Param("args", describe_pb2.PARAMETER_KIND_VAR_POSITIONAL), _Param("kwargs", describe_pb2.PARAMETER_KIND_VAR_KEYWORD)]
+    fallback = [
+        _Param("args", describe_pb2.PARAMETER_KIND_VAR_POSITIONAL),
+        _Param("kwargs", describe_pb2.PARAMETER_KIND_VAR_KEYWORD),
+    ]
     return [_finish(fallback, "", describe_pb2.SIGNATURE_SOURCE_NONE, parsed)]
 
 
@@ -93,7 +98,7 @@ def _overload_signatures(obj: Any, parsed: ParsedDoc, drop_first: bool) -> list[
         return []
     try:
         variants = typing.get_overloads(function)
-    except Exception:  # the registry keys on attributes a patched function may lack
+    except Exception:  # noqa: BLE001 - the registry keys on attributes a patched function may lack
         return []
     described = []
     for variant in variants:
@@ -118,7 +123,9 @@ def _safe_stub(obj: Any) -> StubFunction | None:
 _STUB_PARAMS: dict[int, tuple[list[_Param], describe_pb2.TypeExpr]] = {}
 
 
-def _stub_params(stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[_Param], describe_pb2.TypeExpr]:
+def _stub_params(
+    stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef
+) -> tuple[list[_Param], describe_pb2.TypeExpr]:
     """The stub definition's parameters (fresh copies: callers change names and defaults) and return type."""
     key = id(node) * 2 + int(stub.is_method)
     cached = _STUB_PARAMS.get(key)
@@ -128,14 +135,18 @@ def _stub_params(stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDe
     return [dataclasses.replace(p) for p in params], returns
 
 
-def _convert_stub_params(stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[_Param], describe_pb2.TypeExpr]:
+def _convert_stub_params(
+    stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef
+) -> tuple[list[_Param], describe_pb2.TypeExpr]:
     converter = StubTypes(stub.module)
     arguments = node.args
     params: list[_Param] = []
 
     def add(arg: ast.arg, kind: int, default: ast.expr | None, has_default: bool) -> None:
         expr = converter.convert(arg.annotation) if arg.annotation is not None else None
-        param = _Param(arg.arg, kind, type=expr, source=describe_pb2.TYPE_SOURCE_STUBS if expr else describe_pb2.TYPE_SOURCE_NONE)
+        param = _Param(
+            arg.arg, kind, type=expr, source=describe_pb2.TYPE_SOURCE_STUBS if expr else describe_pb2.TYPE_SOURCE_NONE
+        )
         if expr is not None:
             param.annotation = ast.unparse(arg.annotation)
         if has_default:
@@ -145,12 +156,15 @@ def _convert_stub_params(stub: StubFunction, node: ast.FunctionDef | ast.AsyncFu
     positional = [*arguments.posonlyargs, *arguments.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
     for index, arg in enumerate(positional):
-        kind = (describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY if index < len(arguments.posonlyargs) or arg.arg.startswith("__")
-                and not arg.arg.endswith("__") else describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD)
+        kind = (
+            describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY
+            if index < len(arguments.posonlyargs) or (arg.arg.startswith("__") and not arg.arg.endswith("__"))
+            else describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD
+        )
         add(arg, kind, defaults[index], index >= len(positional) - len(arguments.defaults))
     if arguments.vararg is not None:
         add(arguments.vararg, describe_pb2.PARAMETER_KIND_VAR_POSITIONAL, None, False)
-    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
         add(arg, describe_pb2.PARAMETER_KIND_KEYWORD_ONLY, default, default is not None)
     if arguments.kwarg is not None:
         add(arguments.kwarg, describe_pb2.PARAMETER_KIND_VAR_KEYWORD, None, False)
@@ -178,14 +192,17 @@ def _runtime_params(signature: inspect.Signature, drop_first: bool) -> list[_Par
 
 def _stub_match(param: _Param, index: int, stub_params: list[_Param]) -> _Param | None:
     for candidate in stub_params:
-        if candidate.name == param.name and candidate.kind != describe_pb2.PARAMETER_KIND_VAR_KEYWORD or (
+        if (candidate.name == param.name and candidate.kind != describe_pb2.PARAMETER_KIND_VAR_KEYWORD) or (
                 candidate.kind == param.kind and param.kind in (describe_pb2.PARAMETER_KIND_VAR_POSITIONAL,
                                                                 describe_pb2.PARAMETER_KIND_VAR_KEYWORD)):
             return candidate
     # C functions often name positional-only parameters differently in the stub: match by position.
     if param.kind == describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY and index < len(stub_params):
         candidate = stub_params[index]
-        if candidate.kind in (describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY, describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD):
+        if candidate.kind in (
+            describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY,
+            describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD,
+        ):
             return candidate
     return None
 
@@ -242,7 +259,9 @@ def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: 
             for param in params:
                 if param.default is not None and param.name in defaults and defaults[param.name]:
                     param.default = defaults[param.name]
-            variant = _finish(params, variant_returns.text, source, parsed, variant_returns, describe_pb2.TYPE_SOURCE_STUBS)
+            variant = _finish(
+                params, variant_returns.text, source, parsed, variant_returns, describe_pb2.TYPE_SOURCE_STUBS
+            )
             # The general signature carries the prose; a variant repeating it would multiply the descriptor.
             variant.returns_doc = ""
             for parameter in variant.parameters:
@@ -295,12 +314,18 @@ def _type_hints(obj: Any) -> dict[str, Any]:
         return {}
     try:
         return typing.get_type_hints(target)
-    except Exception:  # unresolvable forward refs: the raw annotations are used instead
+    except Exception:  # noqa: BLE001 - unresolvable forward refs: the raw annotations are used instead
         return {}
 
 
-def _from_inspect(signature: inspect.Signature, hints: dict[str, Any], source: int, parsed: ParsedDoc,
-                  drop_first: bool, type_source: int = describe_pb2.TYPE_SOURCE_ANNOTATION) -> describe_pb2.SignatureDescriptor:
+def _from_inspect(
+    signature: inspect.Signature,
+    hints: dict[str, Any],
+    source: int,
+    parsed: ParsedDoc,
+    drop_first: bool,
+    type_source: int = describe_pb2.TYPE_SOURCE_ANNOTATION,
+) -> describe_pb2.SignatureDescriptor:
     params: list[_Param] = []
     for parameter in signature.parameters.values():
         param = _Param(parameter.name, _INSPECT_KINDS[parameter.kind])
@@ -350,7 +375,9 @@ def parse_signature_text(text: str) -> tuple[list[_Param], str] | None:
             keyword_only = True
             continue
         if token == "...":  # numpy's "more keyword arguments"
-            kind = describe_pb2.PARAMETER_KIND_VAR_KEYWORD if keyword_only else describe_pb2.PARAMETER_KIND_VAR_POSITIONAL
+            kind = (
+                describe_pb2.PARAMETER_KIND_VAR_KEYWORD if keyword_only else describe_pb2.PARAMETER_KIND_VAR_POSITIONAL
+            )
             params.append(_Param("kwargs" if keyword_only else "args", kind))
             continue
         param = _token_param(token, keyword_only, optional_names)
@@ -370,7 +397,9 @@ def _token_param(token: str, keyword_only: bool, optional_names: set[str]) -> _P
     if not bare.isidentifier() or stars > 2:
         return None
     kind = {1: describe_pb2.PARAMETER_KIND_VAR_POSITIONAL, 2: describe_pb2.PARAMETER_KIND_VAR_KEYWORD}.get(
-        stars, describe_pb2.PARAMETER_KIND_KEYWORD_ONLY if keyword_only else describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD)
+        stars,
+        describe_pb2.PARAMETER_KIND_KEYWORD_ONLY if keyword_only else describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD,
+    )
     param = _Param(bare, kind, annotation=annotation if colon else "")
     if param.annotation:
         param.type = type_from_annotation_text(param.annotation)
@@ -475,7 +504,9 @@ def signature_text(params: list[_Param], returns_text: str = "") -> str:
         if param.kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY and not star_written:
             parts.append("*")
             star_written = True
-        prefix = {describe_pb2.PARAMETER_KIND_VAR_POSITIONAL: "*", describe_pb2.PARAMETER_KIND_VAR_KEYWORD: "**"}.get(param.kind, "")
+        prefix = {describe_pb2.PARAMETER_KIND_VAR_POSITIONAL: "*", describe_pb2.PARAMETER_KIND_VAR_KEYWORD: "**"}.get(
+            param.kind, ""
+        )
         piece = prefix + param.name
         if param.annotation:
             piece += f": {param.annotation}"

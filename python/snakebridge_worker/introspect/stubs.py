@@ -55,9 +55,19 @@ _TYPESHED_PROTOCOLS = {"_typeshed"}
 _GENERIC_BASES = {"list", "Sequence", "tuple", "dict", "set", "Iterable", "Iterator", "Callable", "Literal",
                   "Optional", "Annotated", "type", "ndarray", "array_like"}
 # numpy's private typing aliases, by name prefix: their expansions are deep protocol unions.
-_NUMPY_ALIASES = (("_ArrayLike", "array_like"), ("_DualArrayLike", "array_like"), ("_ToArray", "array_like"), ("_SupportsArray", "array_like"), ("_NestedSequence", "list"),
-                  ("_DTypeLike", "numpy.dtype"), ("DTypeLike", "numpy.dtype"), ("_ScalarLike", "float"),
-                  ("_ArrayOrScalar", "array_like"), ("_FloatLike", "float"), ("_IntLike", "int"))
+_NUMPY_ALIASES = (
+    ("_ArrayLike", "array_like"),
+    ("_DualArrayLike", "array_like"),
+    ("_ToArray", "array_like"),
+    ("_SupportsArray", "array_like"),
+    ("_NestedSequence", "list"),
+    ("_DTypeLike", "numpy.dtype"),
+    ("DTypeLike", "numpy.dtype"),
+    ("_ScalarLike", "float"),
+    ("_ArrayOrScalar", "array_like"),
+    ("_FloatLike", "float"),
+    ("_IntLike", "int"),
+)
 
 
 @dataclass
@@ -180,7 +190,10 @@ def _collect(stub: StubModule, body: list[ast.stmt], package: str) -> None:
                     stub.imports[alias.asname or alias.name] = (source, alias.name)
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                stub.imports[alias.asname or alias.name.split(".")[0]] = (alias.name if alias.asname else alias.name.split(".")[0], "")
+                stub.imports[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0],
+                    "",
+                )
 
 
 def _absolute(module: str, level: int, package: str) -> str:
@@ -378,7 +391,9 @@ class StubTypes:
             literals: list[str] = []
             for item in items:
                 inner = self.convert(item, depth + 1) if not isinstance(item, ast.Constant) else None
-                literals.extend(inner.literals if inner is not None and inner.name == "Literal" else [ast.unparse(item)])
+                literals.extend(
+                    inner.literals if inner is not None and inner.name == "Literal" else [ast.unparse(item)]
+                )
             return TypeExpr(name="Literal", literals=literals, text=text)
         if name == "Annotated":
             return self.convert(items[0], depth + 1)
@@ -450,9 +465,9 @@ def _resolve_in(module_name: str, name: str, depth: int, text: str, stub: StubMo
 
 def _resolve_uncached(module_name: str, name: str, depth: int, text: str, stub: StubModule | None) -> TypeExpr:
     canonical = _CANONICAL.get(name)
-    if module_name in _TYPING_MODULES or module_name in _TYPESHED_PROTOCOLS or module_name.startswith("_typeshed"):
-        if canonical is not None:
-            return TypeExpr(name=canonical, text=text)
+    typing_module = module_name in _TYPING_MODULES or module_name in _TYPESHED_PROTOCOLS
+    if canonical is not None and (typing_module or module_name.startswith("_typeshed")):
+        return TypeExpr(name=canonical, text=text)
     if depth > _MAX_DEPTH:
         return TypeExpr(name="unknown", text=text)
     if module_name.startswith("numpy"):
@@ -525,7 +540,9 @@ def _typeddict(stub: StubModule, cls: StubClass, depth: int, text: str) -> TypeE
     for field_name, annotation in cls.fields.items():
         wrapper = (dotted_name(annotation.value) or "") if isinstance(annotation, ast.Subscript) else ""
         optional = (not cls.total and not wrapper.endswith("Required")) or wrapper.endswith("NotRequired")
-        inner = annotation.slice if wrapper.endswith("Required") and isinstance(annotation, ast.Subscript) else annotation
+        inner = (
+            annotation.slice if wrapper.endswith("Required") and isinstance(annotation, ast.Subscript) else annotation
+        )
         names.append(field_name + ("?" if optional else ""))
         types.append(converter.convert(inner, depth + 1))
     return TypeExpr(name="TypedDict", literals=names, args=types, text=text)

@@ -24,7 +24,15 @@ from snakebridge_worker.proto import describe_pb2
 
 from .doc_blocks import doc_blocks
 from .guards import clean_doc, safe_getattr
-from .members import MethodCache, callable_kind, describe_class, describe_constant, describe_function, is_constant, is_function
+from .members import (
+    MethodCache,
+    callable_kind,
+    describe_class,
+    describe_constant,
+    describe_function,
+    is_constant,
+    is_function,
+)
 from .versions import library_version
 
 Progress = Callable[[str, int, int], None]
@@ -108,7 +116,7 @@ def _collect_modules(top: ModuleType, depth: int, walk: _Walk) -> list[ModuleTyp
             continue
         try:
             found = sorted(pkgutil.iter_modules(search_path, prefix=parent.__name__ + "."), key=lambda i: i.name)
-        except Exception as error:  # a broken __path__ hook
+        except Exception as error:  # noqa: BLE001 - a broken __path__ hook
             walk.warnings.append(f"{parent.__name__}: could not list submodules ({_error_text(error)})")
             continue
         for info in found:
@@ -126,7 +134,7 @@ def _import_submodule(name: str, walk: _Walk) -> ModuleType | None:
     with quiet_imports():
         try:
             return importlib.import_module(name)
-        except (Exception, SystemExit) as error:  # SystemExit: some modules exit when imported
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - SystemExit: some modules exit when imported
             walk.warnings.append(f"{name}: import failed ({_error_text(error)}); its members are not "
                                  f"described. Fix the import error or describe with a smaller depth.")
             return None
@@ -153,7 +161,7 @@ def _public_members(module: ModuleType, walk: _Walk) -> list[_Member]:
         else:
             try:
                 value = getattr(module, name)
-            except Exception as error:  # a lazy __getattr__ that fails
+            except Exception as error:  # noqa: BLE001 - a lazy __getattr__ that fails
                 walk.warnings.append(f"{module.__name__}.{name}: listed in __all__ but could not be read "
                                      f"({_error_text(error)})")
                 continue
@@ -211,7 +219,7 @@ def _describe_module(module: ModuleType, members: list[_Member], modules: list[M
         path = f"{name}.{entry.name}"
         try:
             _add_member(descriptor, entry, path, walk)
-        except Exception as error:  # one odd object must not lose the module
+        except Exception as error:  # noqa: BLE001 - one odd object must not lose the module
             walk.warnings.append(f"{path}: skipped, could not be described ({_error_text(error)})")
     return descriptor
 
