@@ -1,28 +1,24 @@
-// The typed client every feature uses. It wraps whichever WorkbenchChannel the page opened, so
+// The typed client every feature uses. It wraps whichever Channel (transport/) the page opened, so
 // stores never learn whether they talk over IPC or a WebSocket.
 import { ApiError } from "../api";
-import type {
-  EventName,
-  RequestName,
-  RequestParams,
-  RequestResult,
-  Unsubscribe,
-  WorkbenchChannel,
-  WorkbenchEvents,
-} from "../api";
+import type { EventName, RequestName, RequestParams, RequestResult, WorkbenchEvents } from "../api";
+import type { IDisposable } from "../base";
+import type { Channel, ConnectionState } from "../transport";
 
 export class WorkbenchClient {
-  constructor(private readonly channel: WorkbenchChannel) {}
+  constructor(private readonly channel: Channel) {}
 
   call<K extends RequestName>(method: K, params: RequestParams<K>, signal?: AbortSignal): Promise<RequestResult<K>> {
     return this.channel.request(method, params, signal);
   }
 
-  on<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): Unsubscribe {
+  /** Subscribes to a host event; dispose the result to unsubscribe. */
+  on<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): IDisposable {
     return this.channel.subscribe(event, listener);
   }
 
-  onConnectionChange(listener: (state: "connecting" | "open" | "closed") => void): Unsubscribe {
+  /** Calls `listener` with the connection state now and on every change. */
+  onConnectionChange(listener: (state: ConnectionState) => void): IDisposable {
     return this.channel.onConnectionChange(listener);
   }
 }

@@ -1,48 +1,62 @@
-// Event and connection-state listeners, shared by both channels.
-import type { EventName, Unsubscribe, WorkbenchEvents } from "../api";
+// Event and connection-state emitters, shared by both channels: one Emitter per host event.
+import { Emitter, type IDisposable } from "../base";
+import type { EventName, WorkbenchEvents } from "../api";
 
 export type ConnectionState = "connecting" | "open" | "closed";
 
-export class EventListeners {
-  private readonly byEvent = new Map<EventName, Set<(payload: unknown) => void>>();
-  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+type EventEmitters = { [E in EventName]: Emitter<WorkbenchEvents[E]> };
+
+/** One emitter per event the contract names (a new event that is not listed here fails to compile). */
+function eventEmitters(): EventEmitters {
+  return {
+    "host.status": new Emitter("host.status"),
+    "pool.changed": new Emitter("pool.changed"),
+    "worker.output": new Emitter("worker.output"),
+    "notebook.output": new Emitter("notebook.output"),
+    "console.output": new Emitter("console.output"),
+    "training.updated": new Emitter("training.updated"),
+    "training.points": new Emitter("training.points"),
+    "training.event": new Emitter("training.event"),
+    "training.install": new Emitter("training.install"),
+  };
+}
+
+export class EventListeners implements IDisposable {
+  private readonly byEvent = eventEmitters();
+  private readonly stateEmitter = new Emitter<ConnectionState>("connection");
   private state: ConnectionState = "connecting";
 
-  subscribe<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): Unsubscribe {
-    let set = this.byEvent.get(event);
-    if (!set) {
-      set = new Set();
-      this.byEvent.set(event, set);
-    }
-    const untyped = listener as (payload: unknown) => void;
-    set.add(untyped);
-    return () => set.delete(untyped);
+  /** Subscribes to one host event; dispose the result to unsubscribe. */
+  subscribe<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): IDisposable {
+    const emitter: Emitter<WorkbenchEvents[E]> = this.byEvent[event];
+    return emitter.event(listener);
   }
 
-  emit(event: EventName, payload: unknown): void {
-    for (const listener of this.byEvent.get(event) ?? []) {
-      try {
-        listener(payload);
-      } catch (error) {
-        // One broken view must not stop the others from hearing the event.
-        console.error(`Listener for "${event}" failed`, error);
-      }
-    }
+  /** Delivers a host event; a listener that throws is reported (app/base's policy) and the others still hear it. */
+  emit<E extends EventName>(event: E, payload: WorkbenchEvents[E]): void {
+    const emitter: Emitter<WorkbenchEvents[E]> = this.byEvent[event];
+    emitter.fire(payload);
   }
 
-  onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe {
-    this.stateListeners.add(listener);
+  /** Calls `listener` with the current state now and with every change. */
+  onConnectionChange(listener: (state: ConnectionState) => void): IDisposable {
+    const subscription = this.stateEmitter.event(listener);
     listener(this.state);
-    return () => this.stateListeners.delete(listener);
+    return subscription;
   }
 
   setState(state: ConnectionState): void {
     if (state === this.state) return;
     this.state = state;
-    for (const listener of this.stateListeners) listener(state);
+    this.stateEmitter.fire(state);
   }
 
   get connectionState(): ConnectionState {
     return this.state;
+  }
+
+  dispose(): void {
+    for (const emitter of Object.values(this.byEvent)) emitter.dispose();
+    this.stateEmitter.dispose();
   }
 }

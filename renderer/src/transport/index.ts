@@ -1,10 +1,12 @@
 // Picks the transport: Electron's preload bridge when present, else a WebSocket to the page's host.
 import type { PreloadApi } from "../api";
 import { TOKEN_QUERY_PARAM } from "../api";
-import type { WorkbenchChannel } from "../api";
+import { toDisposable, type IDisposable } from "../base";
+import type { Channel } from "./channel.js";
 import { IpcChannel } from "./ipc-channel.js";
 import { SocketChannel, probeSession, socketUrl } from "./socket-channel.js";
 
+export type { Channel } from "./channel.js";
 export type { ConnectionState } from "./event-listeners.js";
 
 declare global {
@@ -14,12 +16,12 @@ declare global {
 }
 
 export interface OpenedChannel {
-  channel: WorkbenchChannel;
+  channel: Channel;
   kind: "ipc" | "socket";
   /** A problem the user must fix before anything can work; null when there is none (yet). */
   problem: string | null;
   /** Calls `listener` now and whenever the problem changes (e.g. the host restarted with a new token). */
-  onProblem(listener: (problem: string | null) => void): () => void;
+  onProblem(listener: (problem: string | null) => void): IDisposable;
 }
 
 export function openChannel(): OpenedChannel {
@@ -28,7 +30,7 @@ export function openChannel(): OpenedChannel {
       channel: new IpcChannel(window.snakebridge),
       kind: "ipc",
       problem: null,
-      onProblem: () => () => undefined,
+      onProblem: () => toDisposable(() => undefined),
     };
   // The host served this page, so it accepted our token and set its cookie: the token can leave the
   // address bar and history. (The Vite dev server sets no cookie, so the dev page keeps it.)

@@ -2,14 +2,15 @@
 // as the WebSocket, structured-cloned. The main process lives as long as the window, so there is
 // nothing to reconnect.
 import type { ClientMessage, PreloadApi } from "../api";
+import { toDisposable, type IDisposable } from "../base";
 import { MessageChannel } from "./message-channel.js";
 
 export class IpcChannel extends MessageChannel {
-  private readonly detach: () => void;
+  private readonly detach: IDisposable;
 
   constructor(private readonly preload: PreloadApi) {
     super();
-    this.detach = preload.onMessage((message) => this.receive(message));
+    this.detach = toDisposable(preload.onMessage((message) => this.receive(message)));
     this.listeners.setState("open");
   }
 
@@ -18,7 +19,8 @@ export class IpcChannel extends MessageChannel {
   }
 
   dispose(): void {
-    this.detach();
+    this.detach.dispose();
     this.listeners.setState("closed");
+    this.listeners.dispose();
   }
 }

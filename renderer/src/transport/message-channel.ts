@@ -1,20 +1,14 @@
 // What both transports share: request ids, cancellation, event listeners and routing of host messages.
 // A subclass only says how a ClientMessage leaves (`send`) and hands incoming messages to `receive`.
 import type { ClientMessage, ServerMessage } from "../api";
-import type {
-  EventName,
-  RequestName,
-  RequestParams,
-  RequestResult,
-  Unsubscribe,
-  WorkbenchChannel,
-  WorkbenchEvents,
-} from "../api";
+import type { EventName, RequestName, RequestParams, RequestResult, WorkbenchEvents } from "../api";
+import type { IDisposable } from "../base";
+import type { Channel } from "./channel.js";
 import { EventListeners } from "./event-listeners.js";
 import type { ConnectionState } from "./event-listeners.js";
 import { PendingRequests } from "./pending-requests.js";
 
-export abstract class MessageChannel implements WorkbenchChannel {
+export abstract class MessageChannel implements Channel {
   protected readonly pending = new PendingRequests();
   protected readonly listeners = new EventListeners();
 
@@ -30,11 +24,11 @@ export abstract class MessageChannel implements WorkbenchChannel {
     return promise as Promise<RequestResult<K>>;
   }
 
-  subscribe<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): Unsubscribe {
+  subscribe<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): IDisposable {
     return this.listeners.subscribe(event, listener);
   }
 
-  onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe {
+  onConnectionChange(listener: (state: ConnectionState) => void): IDisposable {
     return this.listeners.onConnectionChange(listener);
   }
 

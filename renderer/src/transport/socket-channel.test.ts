@@ -89,7 +89,7 @@ describe("SocketChannel", () => {
     const seen: number[] = [];
     const stop = subject.subscribe("pool.changed", (pool) => seen.push(pool.size));
     socket().receive({ kind: "event", event: "pool.changed", payload: { size: 3, queued: 0, workers: [] } });
-    stop();
+    stop.dispose();
     socket().receive({ kind: "event", event: "pool.changed", payload: { size: 4, queued: 0, workers: [] } });
     expect(seen).toEqual([3]);
   });

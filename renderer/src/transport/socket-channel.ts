@@ -3,6 +3,7 @@
 // already sent when it drops fail, because the host forgets them with the connection.
 import { SOCKET_PATH, TOKEN_QUERY_PARAM } from "../api";
 import type { ClientMessage, ServerMessage } from "../api";
+import { Emitter, type IDisposable } from "../base";
 import { reconnectDelay } from "./backoff.js";
 import { MessageChannel } from "./message-channel.js";
 
@@ -55,7 +56,7 @@ export class SocketChannel extends MessageChannel {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
   private problem: string | null = null;
-  private readonly problemListeners = new Set<(problem: string | null) => void>();
+  private readonly problemEmitter = new Emitter<string | null>("connection.problem");
   private readonly createSocket: (url: string) => WebSocket;
   private readonly probe: () => Promise<SessionVerdict>;
 
@@ -70,10 +71,10 @@ export class SocketChannel extends MessageChannel {
   }
 
   /** A problem the user must act on (the host restarted with a new token), or null; called now and on change. */
-  onProblem(listener: (problem: string | null) => void): () => void {
-    this.problemListeners.add(listener);
+  onProblem(listener: (problem: string | null) => void): IDisposable {
+    const subscription = this.problemEmitter.event(listener);
     listener(this.problem);
-    return () => this.problemListeners.delete(listener);
+    return subscription;
   }
 
   /** Closes the socket for good (page unload, tests). */
@@ -85,6 +86,8 @@ export class SocketChannel extends MessageChannel {
       code: "cancelled",
       message: `${method} was cancelled: the workbench is closing`,
     }));
+    this.problemEmitter.dispose();
+    this.listeners.dispose();
   }
 
   private open(): void {
@@ -132,7 +135,7 @@ export class SocketChannel extends MessageChannel {
   private setProblem(problem: string | null): void {
     if (problem === this.problem) return;
     this.problem = problem;
-    for (const listener of this.problemListeners) listener(problem);
+    this.problemEmitter.fire(problem);
   }
 
   private scheduleReconnect(): void {

@@ -2,6 +2,7 @@
 // streamed output and Ctrl+C. One instance per terminal; dispose() detaches it.
 import type { Terminal } from "@xterm/xterm";
 import type { CellOutput } from "../../api";
+import { DisposableStore } from "../../base";
 import { errorMessage, workbench } from "../../client/workbench-client";
 import { LineEditor } from "./line-editor";
 
@@ -17,7 +18,7 @@ export class ConsoleSession {
   private pendingLines: string[] = [];
   private running = false;
   private streamedDuringRun = false;
-  private readonly stops: (() => void)[] = [];
+  private readonly subscriptions = new DisposableStore();
 
   constructor(
     private readonly terminal: Terminal,
@@ -26,11 +27,8 @@ export class ConsoleSession {
   ) {
     terminal.write(`\x1b[90mPython console — session ${session}. Ctrl+C interrupts; ↑/↓ browse history.\x1b[0m\r\n`);
     terminal.write(PROMPT);
-    this.stops.push(
-      (() => {
-        const subscription = terminal.onData((data) => this.onData(data));
-        return () => subscription.dispose();
-      })(),
+    this.subscriptions.add(terminal.onData((data) => this.onData(data)));
+    this.subscriptions.add(
       workbench().on("console.output", ({ session: from, output }) => {
         if (from !== this.session || !this.running) return;
         if (output.type === "stream") {
@@ -42,7 +40,7 @@ export class ConsoleSession {
   }
 
   dispose(): void {
-    this.stops.forEach((stop) => stop());
+    this.subscriptions.dispose();
   }
 
   /** Interrupts the running input, or drops the one being typed (like Python's REPL). */
