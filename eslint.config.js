@@ -124,4 +124,58 @@ export default tseslint.config(
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
   },
   layer(["main/**"], ["**/renderer/**", "**/app/bridge/**", "**/app/pool/**"], "main/ is thin glue over app/host."),
+  // Renderer layers (platform / features / workbench)
+  // Each block repeats the renderer's own rule above: a later no-restricted-imports replaces an earlier one.
+  ...(() => {
+    const browserOnly = [
+      "node:*",
+      "electron",
+      "@grpc/*",
+      "**/app/bridge/**",
+      "**/app/pool/**",
+      "**/app/host/**",
+      "**/app/integration/**",
+      "**/app/training/**",
+      "**/app/cli/**",
+      "**/proto/**",
+    ].map((group) => ({ group: [group], message: "The renderer imports only app/api and app/base." }));
+    const restrict = (files, groups, message, extra = []) => ({
+      files,
+      rules: {
+        "no-restricted-imports": [
+          "error",
+          { patterns: [...browserOnly, ...groups.map((group) => ({ group: [group], message })), ...extra] },
+        ],
+      },
+    });
+    return [
+      restrict(
+        ["renderer/src/platform/**"],
+        ["**/features/**", "**/workbench/**"],
+        "renderer/src/platform (commands, views, icons, shared stores) sits below the features: it never imports a feature or the workbench.",
+      ),
+      restrict(
+        ["renderer/src/features/**"],
+        ["**/workbench/**", "**/features/**"],
+        "A feature imports platform/, components/, client/, transport/, app/api and app/base; only workbench/ composes features.",
+        [
+          {
+            // "../other-feature/…": one feature reaching into another (its own files are "./…").
+            regex: "^\\.\\./(?!\\.\\./|\\.\\.$)[^/]+",
+            message: "Features never import each other: ask for the action through platform/workbench-actions.",
+          },
+        ],
+      ),
+      restrict(
+        ["renderer/src/components/**"],
+        ["**/features/**", "**/workbench/**"],
+        "renderer/src/components is shared UI: it never imports a feature or the workbench.",
+      ),
+      restrict(
+        ["renderer/src/client/**", "renderer/src/transport/**"],
+        ["**/features/**", "**/workbench/**", "**/platform/**", "**/components/**"],
+        "The client and transports carry messages: they know nothing of the UI.",
+      ),
+    ];
+  })(),
 );

@@ -2,21 +2,22 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "./styles.css";
 import { installWorkbenchClient, WorkbenchClient } from "./client/workbench-client";
-import { App } from "./shell/App";
-import { useHostStore } from "./shell/host-store";
+import { useHostStore } from "./platform/host-store";
 import { openChannel } from "./transport";
+import { App } from "./workbench/App";
 
 const opened = openChannel();
 installWorkbenchClient(new WorkbenchClient(opened.channel));
-// A problem found later (the host restarted with a new token) replaces the banner's text.
+// The channel reports its problem now and again whenever it changes (the host restarted with a new token).
+useHostStore.getState().setStartupProblem(opened.problem);
 opened.onProblem((problem) => {
-  if (problem !== null) useHostStore.setState({ startupProblem: problem });
+  if (problem !== null) useHostStore.getState().setStartupProblem(problem);
 });
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 createRoot(root).render(
   <StrictMode>
-    <App startupProblem={opened.problem} />
+    <App />
   </StrictMode>,
 );

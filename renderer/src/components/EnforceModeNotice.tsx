@@ -1,5 +1,5 @@
 import type { ReactElement } from "react";
-import { useHostStore } from "../shell/host-store";
+import { useHostStore } from "../platform/host-store";
 
 /** Says why running code is refused when the host runs in enforce mode (`snakebridge serve --allow`). */
 export function EnforceModeNotice({ what }: { what: string }): ReactElement | null {

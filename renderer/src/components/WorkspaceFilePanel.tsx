@@ -1,8 +1,8 @@
 // The side panel that lists one kind of workspace file (manifests, notebooks) with New and Refresh.
 import type { ReactElement } from "react";
 import type { WorkspaceFile } from "../api";
-import { Icon } from "../shell/icons";
-import type { IconName } from "../shell/icons";
+import { Icon } from "../platform/icons";
+import type { IconName } from "../platform/icons";
 
 export interface WorkspaceFilePanelProps {
   /** Panel title, e.g. "Notebooks"; also names the New button ("New notebook"). */

@@ -2,8 +2,8 @@ import { useRef, useState } from "react";
 import type { ReactElement } from "react";
 import { XtermView } from "../../components/XtermView";
 import { EnforceModeNotice } from "../../components/EnforceModeNotice";
-import { Icon } from "../../shell/icons";
-import { useHostStore } from "../../shell/host-store";
+import { Icon } from "../../platform/icons";
+import { useHostStore } from "../../platform/host-store";
 import { ConsoleSession } from "./console-session";
 
 /** One console session per window: variables survive switching views, not reloading the page. */

@@ -5,9 +5,7 @@ import type { DocLinks } from "./DocstringView";
 import { resolveDocTarget, resolveReference } from "./library-tree";
 import type { TreeNode } from "./library-tree";
 import { useLibrariesStore } from "./store";
-import { useManifestsStore } from "../manifests/store";
-import type { EntrypointToAdd } from "../manifests/add-entrypoint";
-import { useShellStore } from "../../shell/views";
+import { useWorkbenchActions, type EntrypointToAdd } from "../../platform/workbench-actions";
 
 const SOURCE_LABELS: Record<SignatureView["source"], string> = {
   inspect: "inspect.signature",
@@ -102,18 +100,14 @@ function Header({ kind, path, tags = [] }: { kind: string; path: string; tags?: 
 
 /** "Add to manifest": puts this member into the open manifest and shows it there. */
 function AddToManifest({ entry }: { entry: EntrypointToAdd }): ReactElement {
+  const { addToManifest } = useWorkbenchActions();
   return (
     <button
       type="button"
       className="icon-btn"
       data-testid="add-to-manifest"
       title="Add to the open manifest (or a new one) and show it"
-      onClick={() => {
-        void useManifestsStore
-          .getState()
-          .addToManifest(entry)
-          .then(() => useShellStore.getState().show("manifests"));
-      }}
+      onClick={() => void addToManifest(entry)}
     >
       + Add to manifest
     </button>

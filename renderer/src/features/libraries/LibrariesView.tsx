@@ -1,7 +1,8 @@
 import { useEffect, useMemo } from "react";
 import type { ReactElement } from "react";
+import { useShallow } from "zustand/react/shallow";
 import { EmptyState, ErrorBanner } from "../../components/EmptyState";
-import { Icon } from "../../shell/icons";
+import { Icon } from "../../platform/icons";
 import { DetailPane } from "./DetailPane";
 import { countNodes, filterTree, findNode } from "./library-tree";
 import type { TreeNode } from "./library-tree";
@@ -10,7 +11,26 @@ import { useLibrariesStore } from "./store";
 const BADGES: Record<TreeNode["kind"], string> = { module: "M", class: "C", function: "ƒ", method: "m", constant: "K" };
 
 export function LibrariesView(): ReactElement {
-  const state = useLibrariesStore();
+  const state = useLibrariesStore(
+    useShallow((s) => ({
+      moduleName: s.moduleName,
+      depth: s.depth,
+      includePrivate: s.includePrivate,
+      describing: s.describing,
+      library: s.library,
+      tree: s.tree,
+      error: s.error,
+      cached: s.cached,
+      filter: s.filter,
+      selectedId: s.selectedId,
+      setModuleName: s.setModuleName,
+      setDepth: s.setDepth,
+      setIncludePrivate: s.setIncludePrivate,
+      setFilter: s.setFilter,
+      describe: s.describe,
+      cancelDescribe: s.cancelDescribe,
+    })),
+  );
   const visible = useMemo(() => filterTree(state.tree, state.filter), [state.tree, state.filter]);
   const selected = state.selectedId ? findNode(state.tree, state.selectedId) : null;
   const counts = useMemo(() => countNodes(state.tree), [state.tree]);

@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState } from "react";
 import type { ReactElement } from "react";
+import { useShallow } from "zustand/react/shallow";
 import type { ManifestDiagnostic } from "../../api";
 import { EmptyState, ErrorBanner } from "../../components/EmptyState";
 import { MonacoEditor } from "../../components/MonacoEditor";
 import { monaco } from "../../components/monaco-setup";
 import { WorkspaceFilePanel } from "../../components/WorkspaceFilePanel";
-import { Icon } from "../../shell/icons";
-import { useCommands } from "../../shell/use-commands";
-import { isActiveView } from "../../shell/views";
+import { Icon } from "../../platform/icons";
+import { useCommands } from "../../platform/use-commands";
+import { isActiveView } from "../../platform/views";
+import { filesOfKind, useWorkspaceFiles } from "../../platform/workspace-files";
 import { registerManifestCompletions } from "./manifest-completions";
 import { useManifestsStore } from "./store";
 
@@ -32,7 +34,33 @@ function toMarkers(diagnostics: ManifestDiagnostic[], model: monaco.editor.IText
 }
 
 export function ManifestsView(): ReactElement {
-  const state = useManifestsStore();
+  // Every field but the schema (only completions read it).
+  const state = useManifestsStore(
+    useShallow((s) => ({
+      path: s.path,
+      text: s.text,
+      savedText: s.savedText,
+      diagnostics: s.diagnostics,
+      validating: s.validating,
+      busy: s.busy,
+      generated: s.generated,
+      generatedTab: s.generatedTab,
+      diff: s.diff,
+      output: s.output,
+      error: s.error,
+      notice: s.notice,
+      open: s.open,
+      createNew: s.createNew,
+      loadFiles: s.loadFiles,
+      edit: s.edit,
+      save: s.save,
+      generate: s.generate,
+      showDiff: s.showDiff,
+      setGeneratedTab: s.setGeneratedTab,
+      setOutput: s.setOutput,
+    })),
+  );
+  const files = useWorkspaceFiles(useShallow((s) => filesOfKind(s.files, "manifest")));
   const [newName, setNewName] = useState<string | null>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const dirty = state.text !== state.savedText;
@@ -83,7 +111,7 @@ export function ManifestsView(): ReactElement {
         noun="manifest"
         newFilePattern="manifests/NAME.yaml"
         icon="file"
-        files={state.files}
+        files={files}
         selectedPath={state.path}
         newName={newName}
         onNewNameChange={setNewName}

@@ -1,17 +1,9 @@
 // "Add to manifest" from the Libraries tree: inserts a function, class or method into manifest YAML, keeping the
 // rest of the document (comments, flow lists) as written.
 import { isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from "yaml";
+import type { EntrypointToAdd } from "../../platform/workbench-actions";
 
-/** What to add, named as the Libraries tree shows it. */
-export interface EntrypointToAdd {
-  /** The integration's import name: the described library ("difflib", "numpy"). */
-  module: string;
-  kind: "function" | "class" | "method";
-  /** Dotted path of the function or class ("numpy.fft.fft"), or of the method's class. */
-  path: string;
-  /** For a method: its name. */
-  method?: string;
-}
+export type { EntrypointToAdd };
 
 export interface AddResult {
   text: string;

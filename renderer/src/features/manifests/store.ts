@@ -1,6 +1,7 @@
 import { create } from "zustand";
-import type { GenerateResult, ManifestDiagnostic, ManifestDiffResult, WorkspaceFile } from "../../api";
+import type { GenerateResult, ManifestDiagnostic, ManifestDiffResult } from "../../api";
 import { errorMessage, isCancellation, workbench } from "../../client/workbench-client";
+import { filesOfKind, useWorkspaceFiles, workspaceHas } from "../../platform/workspace-files";
 import { addEntrypoint, type EntrypointToAdd } from "./add-entrypoint";
 
 export const NEW_MANIFEST_TEMPLATE = `# A Snakebridge manifest: which Python functions and classes the generated TypeScript SDK exposes.
@@ -14,7 +15,6 @@ integrations:
 `;
 
 interface ManifestsState {
-  files: WorkspaceFile[];
   path: string | null;
   text: string;
   savedText: string;
@@ -29,6 +29,7 @@ interface ManifestsState {
   /** A short confirmation ("Added … to …"), cleared by the next edit. */
   notice: string | null;
   schema: Record<string, unknown> | null;
+  /** Refreshes the shared workspace file list (the panel shows its manifests). */
   loadFiles(): Promise<void>;
   loadSchema(): Promise<void>;
   open(path: string): Promise<void>;
@@ -49,7 +50,6 @@ let validateTimer: ReturnType<typeof setTimeout> | null = null;
 const VALIDATE_DELAY_MS = 350;
 
 export const useManifestsStore = create<ManifestsState>((set, get) => ({
-  files: [],
   path: null,
   text: "",
   savedText: "",
@@ -66,8 +66,7 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
 
   async loadFiles() {
     try {
-      const files = await workbench().call("workspace.list", {});
-      set({ files: files.filter((file) => file.kind === "manifest").sort((a, b) => a.path.localeCompare(b.path)) });
+      await useWorkspaceFiles.getState().refresh();
     } catch (error) {
       set({ error: `Could not list the workspace: ${errorMessage(error)}` });
     }
@@ -107,7 +106,7 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
       return;
     }
     const path = clean.includes("/") ? `${clean}.yaml` : `manifests/${clean}.yaml`;
-    if (get().files.some((file) => file.path === path)) {
+    if (workspaceHas(path)) {
       set({ error: `${path} already exists; pick another name or open it from the list.` });
       return;
     }
@@ -123,7 +122,7 @@ export const useManifestsStore = create<ManifestsState>((set, get) => ({
   async addToManifest(entry) {
     if (!get().path) {
       await get().loadFiles();
-      const first = get().files[0];
+      const first = filesOfKind(useWorkspaceFiles.getState().files, "manifest")[0];
       if (first) await get().open(first.path);
       else
         await get().createNew(

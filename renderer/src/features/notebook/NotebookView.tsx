@@ -1,15 +1,16 @@
 import { memo, useEffect, useState } from "react";
 import type { ReactElement } from "react";
+import { useShallow } from "zustand/react/shallow";
 import type { NotebookCell } from "../../api";
 import { EmptyState, ErrorBanner } from "../../components/EmptyState";
 import { MonacoEditor } from "../../components/MonacoEditor";
 import { CellOutputView, mergeStreams } from "../../components/values/CellOutputView";
-import { workbench } from "../../client/workbench-client";
 import { WorkspaceFilePanel } from "../../components/WorkspaceFilePanel";
 import { EnforceModeNotice } from "../../components/EnforceModeNotice";
-import { Icon } from "../../shell/icons";
-import { useCommands } from "../../shell/use-commands";
-import { isActiveView } from "../../shell/views";
+import { Icon } from "../../platform/icons";
+import { useCommands } from "../../platform/use-commands";
+import { isActiveView } from "../../platform/views";
+import { filesOfKind, useWorkspaceFiles } from "../../platform/workspace-files";
 import { useNotebookStore } from "./store";
 import type { CellStatus } from "./store";
 import { Markdown } from "../../components/values/Markdown";
@@ -18,16 +19,37 @@ import { VariablesPanel } from "./VariablesPanel";
 import "./notebook.css";
 
 export function NotebookView(): ReactElement {
-  const state = useNotebookStore();
+  const state = useNotebookStore(
+    useShallow((s) => ({
+      path: s.path,
+      cells: s.cells,
+      status: s.status,
+      durations: s.durations,
+      selectedId: s.selectedId,
+      dirty: s.dirty,
+      saving: s.saving,
+      savedAt: s.savedAt,
+      error: s.error,
+      notice: s.notice,
+      variablesOpen: s.variablesOpen,
+      open: s.open,
+      createNew: s.createNew,
+      loadFiles: s.loadFiles,
+      runAll: s.runAll,
+      interrupt: s.interrupt,
+      restart: s.restart,
+      addCell: s.addCell,
+      toggleVariables: s.toggleVariables,
+      save: s.save,
+    })),
+  );
+  const files = useWorkspaceFiles(useShallow((s) => filesOfKind(s.files, "notebook")));
   const [newName, setNewName] = useState<string | null>(null);
   const running = Object.values(state.status).some((status) => status === "running" || status === "queued");
 
   useEffect(() => {
     registerPythonAssist();
     void useNotebookStore.getState().loadFiles();
-    return workbench().on("notebook.output", ({ notebookId, cellId, output }) =>
-      useNotebookStore.getState().receiveOutput(notebookId, cellId, output),
-    );
   }, []);
 
   useCommands(() => {
@@ -83,7 +105,7 @@ export function NotebookView(): ReactElement {
         noun="notebook"
         newFilePattern="notebooks/NAME.ipynb"
         icon="notebook"
-        files={state.files}
+        files={files}
         selectedPath={state.path}
         newName={newName}
         onNewNameChange={setNewName}

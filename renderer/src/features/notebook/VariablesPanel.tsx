@@ -1,18 +1,16 @@
 import type { ReactElement } from "react";
+import { useShallow } from "zustand/react/shallow";
 import type { CellLanguage, VariableView } from "../../api";
+import { formatBytes } from "../../base";
 import { RichValueView } from "../../components/values/RichValueView";
-import { Icon } from "../../shell/icons";
+import { Icon } from "../../platform/icons";
 import { useNotebookStore } from "./store";
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /** The notebook's variables, Python and TypeScript, with a click-to-inspect view of one. */
 export function VariablesPanel(): ReactElement {
-  const { variables, inspected } = useNotebookStore();
+  const { variables, inspected } = useNotebookStore(
+    useShallow((s) => ({ variables: s.variables, inspected: s.inspected })),
+  );
   const store = useNotebookStore.getState();
   return (
     <aside className="variables-panel" data-testid="variables-panel">

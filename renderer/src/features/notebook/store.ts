@@ -1,13 +1,14 @@
 import { create } from "zustand";
 import type { CellOutput, RichValue } from "../../api";
-import type { CellLanguage, NotebookCell, NotebookDocument, VariableView, WorkspaceFile } from "../../api";
+import type { CellLanguage, NotebookCell, NotebookDocument, VariableView } from "../../api";
 import { OutputTranscript } from "../../api";
-import { errorMessage, workbench } from "../../client/workbench-client";
+import type { IDisposable } from "../../base";
+import { errorMessage, workbench, type WorkbenchClient } from "../../client/workbench-client";
+import { useWorkspaceFiles, workspaceHas } from "../../platform/workspace-files";
 
 export type CellStatus = "idle" | "queued" | "running" | "ok" | "error" | "interrupted";
 
 interface NotebookState {
-  files: WorkspaceFile[];
   path: string | null;
   /** Identifies the notebook's Python namespace and TypeScript state on the host. */
   notebookId: string;
@@ -21,6 +22,7 @@ interface NotebookState {
   savedAt: number | null;
   error: string | null;
   notice: string | null;
+  /** Refreshes the shared workspace file list (the panel shows its notebooks). */
   loadFiles(): Promise<void>;
   open(path: string): Promise<void>;
   createNew(name: string): Promise<void>;
@@ -44,6 +46,8 @@ interface NotebookState {
   toggleVariables(): void;
   loadVariables(): Promise<void>;
   inspect(language: CellLanguage, name: string): Promise<void>;
+  /** Streams running cells' output ("notebook.output") into the cells until disposed. */
+  connect(client: WorkbenchClient): IDisposable;
 }
 
 const AUTOSAVE_DELAY_MS = 1500;
@@ -88,7 +92,6 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
   };
 
   return {
-    files: [],
     path: null,
     notebookId: `untitled-${newCellId()}`,
     cells: [],
@@ -131,8 +134,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
 
     async loadFiles() {
       try {
-        const files = await workbench().call("workspace.list", {});
-        set({ files: files.filter((file) => file.kind === "notebook").sort((a, b) => a.path.localeCompare(b.path)) });
+        await useWorkspaceFiles.getState().refresh();
       } catch (error) {
         set({ error: `Could not list notebooks: ${errorMessage(error)}` });
       }
@@ -168,7 +170,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
         return;
       }
       const path = clean.includes("/") ? `${clean}.ipynb` : `notebooks/${clean}.ipynb`;
-      if (get().files.some((file) => file.path === path)) {
+      if (workspaceHas(path)) {
         set({ error: `${path} already exists; open it from the list or pick another name.` });
         return;
       }
@@ -343,6 +345,12 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
       } finally {
         set({ saving: false });
       }
+    },
+
+    connect(client) {
+      return client.on("notebook.output", ({ notebookId, cellId, output }) =>
+        get().receiveOutput(notebookId, cellId, output),
+      );
     },
 
     receiveOutput(notebookId, cellId, output) {

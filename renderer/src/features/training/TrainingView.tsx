@@ -1,10 +1,12 @@
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
 import type { ReactElement } from "react";
+import { useShallow } from "zustand/react/shallow";
 import type { RunDetailView, RunStatus } from "../../api";
 import { EmptyState, ErrorBanner } from "../../components/EmptyState";
 import { MonacoEditor } from "../../components/MonacoEditor";
 import { PythonErrorBlock } from "../../components/values/PythonErrorBlock";
-import { Icon } from "../../shell/icons";
+import { Icon } from "../../platform/icons";
+import { useWorkspaceFiles } from "../../platform/workspace-files";
 import { assignRunColours, runColour } from "./chart-data";
 import { formatEta } from "./chart-series";
 import { pastedConfigPath } from "./config-form";
@@ -12,30 +14,73 @@ import { registerTrainingConfigCompletions } from "./config-completions";
 import { NewRunDialog } from "./NewRunDialog";
 import { RunDetail } from "./RunDetail";
 import { RunsTable } from "./RunsTable";
-import { useTrainingStore } from "./store";
+import { configFilesOf, useTrainingStore } from "./store";
 import { TrainingCharts } from "./TrainingCharts";
 import { TrainingSetup } from "./TrainingSetup";
 import "./training.css";
 
 const ACTIVE: RunStatus[] = ["created", "running"];
 
+/** The ticked runs' details, in overlay order (shallow-equal while none of them is replaced). */
+function shownDetailsOf(state: { shown: string[]; details: Record<string, RunDetailView> }): RunDetailView[] {
+  return state.shown.map((id) => state.details[id]).filter((detail): detail is RunDetailView => detail !== undefined);
+}
+
 export function TrainingView(): ReactElement {
-  const state = useTrainingStore();
-  const focus = state.focusId ? state.details[state.focusId] : undefined;
+  // Everything but the live version: a telemetry tick re-renders only the charts (LiveCharts) and the detail tab.
+  const state = useTrainingStore(
+    useShallow((s) => ({
+      runs: s.runs,
+      shown: s.shown,
+      focusId: s.focusId,
+      focus: s.focusId ? s.details[s.focusId] : undefined,
+      details: s.details,
+      configPath: s.configPath,
+      configText: s.configText,
+      savedText: s.savedText,
+      runName: s.runName,
+      xAxis: s.xAxis,
+      logScale: s.logScale,
+      smoothing: s.smoothing,
+      tab: s.tab,
+      newRunOpen: s.newRunOpen,
+      environment: s.environment,
+      install: s.install,
+      diff: s.diff,
+      busy: s.busy,
+      notice: s.notice,
+      starting: s.starting,
+      error: s.error,
+      openConfig: s.openConfig,
+      setConfigText: s.setConfigText,
+      setRunName: s.setRunName,
+      save: s.save,
+      saveAs: s.saveAs,
+      createConfig: s.createConfig,
+      start: s.start,
+      stop: s.stop,
+      installTraining: s.installTraining,
+      focusRun: s.focus,
+      toggleShown: s.toggleShown,
+      setDiff: s.setDiff,
+      setXAxis: s.setXAxis,
+      setLogScale: s.setLogScale,
+      setSmoothing: s.setSmoothing,
+      setTab: s.setTab,
+      setNewRunOpen: s.setNewRunOpen,
+    })),
+  );
+  const configFiles = useWorkspaceFiles(useShallow((s) => configFilesOf(s.files)));
+  const focus = state.focus;
   const focusSummary = state.runs.find((run) => run.id === state.focusId);
-  const shownDetails = state.shown
-    .map((id) => state.details[id])
-    .filter((detail): detail is RunDetailView => detail !== undefined);
+  const hasShown = state.shown.some((id) => state.details[id] !== undefined);
   const dirty = state.configPath !== null && state.configText !== state.savedText;
   const [saveAsPath, setSaveAsPath] = useState<string | null>(null);
   assignRunColours(state.runs);
 
   useEffect(() => {
-    const store = useTrainingStore.getState();
-    const stop = store.listen();
-    void store.load();
+    void useTrainingStore.getState().load();
     registerTrainingConfigCompletions();
-    return stop;
   }, []);
 
   useEffect(() => {
@@ -73,17 +118,17 @@ export function TrainingView(): ReactElement {
           >
             {state.configPath === null ? (
               <option value="">
-                {state.configFiles.length
+                {configFiles.length
                   ? state.configText
                     ? "Unsaved config"
                     : "Pick a config…"
                   : "No run configs: press New run"}
               </option>
             ) : null}
-            {state.configPath !== null && !state.configFiles.some((file) => file.path === state.configPath) ? (
+            {state.configPath !== null && !configFiles.some((file) => file.path === state.configPath) ? (
               <option value={state.configPath}>{state.configPath}</option>
             ) : null}
-            {state.configFiles.map((file) => (
+            {configFiles.map((file) => (
               <option key={file.path} value={file.path}>
                 {file.path}
               </option>
@@ -118,7 +163,7 @@ export function TrainingView(): ReactElement {
                 setSaveAsPath(
                   pastedConfigPath(
                     state.configText,
-                    state.configFiles.map((file) => file.path),
+                    configFiles.map((file) => file.path),
                   ),
                 )
               }
@@ -181,7 +226,7 @@ export function TrainingView(): ReactElement {
             <div
               key={run.id}
               className={`list-item run-item${run.id === state.focusId ? " selected" : ""}`}
-              onClick={() => void state.focus(run.id)}
+              onClick={() => void state.focusRun(run.id)}
               title={`${run.name} — ${run.status}`}
             >
               <input
@@ -328,24 +373,16 @@ export function TrainingView(): ReactElement {
             details={state.details}
             diff={state.diff}
             onToggle={(id) => void state.toggleShown(id)}
-            onFocus={(id) => void state.focus(id)}
+            onFocus={(id) => void state.focusRun(id)}
             onDiff={(pair) => void state.setDiff(pair)}
           />
         ) : state.tab === "detail" ? (
           focus ? (
-            <RunDetail
-              run={focus}
-              busy={state.busy}
-              tryIt={state.tryIt}
-              onResume={(checkpoint) => void state.resume(focus.id, checkpoint)}
-              onExport={(kind, checkpoint) => void state.exportModel(focus.id, kind, checkpoint)}
-              onGenerate={(prompt) => void state.generate(focus.id, prompt)}
-              onSnapshot={(steps) => void state.memorySnapshot(focus.id, steps)}
-            />
+            <LiveRunDetail run={focus} />
           ) : (
             <div className="empty-small">Pick a run in the list to see its detail.</div>
           )
-        ) : shownDetails.length === 0 ? (
+        ) : !hasShown ? (
           <EmptyState title="Fine-tune and watch it live">
             <p>
               A run fine-tunes a causal language model with LoRA in a worker and streams its loss, learning rate and
@@ -366,18 +403,12 @@ export function TrainingView(): ReactElement {
             </ol>
           </EmptyState>
         ) : (
-          <TrainingCharts
-            shown={shownDetails}
-            focus={focus}
-            xAxis={state.xAxis}
-            logScale={state.logScale}
-            smoothing={state.smoothing}
-          />
+          <LiveCharts />
         )}
       </div>
       {state.newRunOpen ? (
         <NewRunDialog
-          configFiles={state.configFiles}
+          configFiles={configFiles}
           onOpenConfig={(path) => {
             state.setNewRunOpen(false);
             void state.openConfig(path);
@@ -387,5 +418,44 @@ export function TrainingView(): ReactElement {
         />
       ) : null}
     </div>
+  );
+}
+
+/** The charts of the ticked runs: re-renders on their live version (each telemetry tick), alone. */
+const LiveCharts = memo(function LiveCharts(): ReactElement {
+  const shown = useTrainingStore(useShallow(shownDetailsOf));
+  const focus = useTrainingStore((s) => (s.focusId ? s.details[s.focusId] : undefined));
+  const options = useTrainingStore(
+    useShallow((s) => ({ xAxis: s.xAxis, logScale: s.logScale, smoothing: s.smoothing })),
+  );
+  // Subscribed for its changes: the series grew in place, so the details above are the same objects.
+  useTrainingStore((s) => s.shown.reduce((sum, id) => sum + (s.liveVersion[id] ?? 0), 0));
+  return <TrainingCharts shown={shown} focus={focus} {...options} />;
+});
+
+/** The focused run's detail, with its events as they arrive. */
+function LiveRunDetail({ run }: { run: RunDetailView }): ReactElement {
+  const { busy, tryIt, resume, exportModel, generate, memorySnapshot } = useTrainingStore(
+    useShallow((s) => ({
+      busy: s.busy,
+      tryIt: s.tryIt,
+      resume: s.resume,
+      exportModel: s.exportModel,
+      generate: s.generate,
+      memorySnapshot: s.memorySnapshot,
+    })),
+  );
+  // Events are appended in place (live-run.ts): the version says when.
+  useTrainingStore((s) => s.liveVersion[run.id] ?? 0);
+  return (
+    <RunDetail
+      run={run}
+      busy={busy}
+      tryIt={tryIt}
+      onResume={(checkpoint) => void resume(run.id, checkpoint)}
+      onExport={(kind, checkpoint) => void exportModel(run.id, kind, checkpoint)}
+      onGenerate={(prompt) => void generate(run.id, prompt)}
+      onSnapshot={(steps) => void memorySnapshot(run.id, steps)}
+    />
   );
 }

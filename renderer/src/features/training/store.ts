@@ -1,8 +1,11 @@
 import { create } from "zustand";
-import type { RunDetailView, RunSummaryView, SeriesPoint, TrainingEnvironmentView, WorkspaceFile } from "../../api";
-import { errorMessage, workbench } from "../../client/workbench-client";
+import type { RunDetailView, RunSummaryView, TrainingEnvironmentView, WorkspaceFile } from "../../api";
+import { DisposableStore, type IDisposable } from "../../base";
+import { errorMessage, workbench, type WorkbenchClient } from "../../client/workbench-client";
+import { filesOfKind, useWorkspaceFiles } from "../../platform/workspace-files";
 import type { XAxisKind } from "./chart-data";
 import { pastedConfigPath } from "./config-form";
+import { appendEvent, appendSeries } from "./live-run";
 
 export type TrainingTab = "charts" | "runs" | "detail";
 
@@ -27,7 +30,11 @@ interface TrainingState {
   /** The run whose status, ETA, events and detail the view shows. */
   focusId: string | null;
   details: Record<string, RunDetailView>;
-  configFiles: WorkspaceFile[];
+  /**
+   * Bumped per run whenever its series or events grew in place (live-run.ts): select it to redraw on
+   * telemetry; the rest of the view does not re-render per tick.
+   */
+  liveVersion: Record<string, number>;
   /** The workspace file the editor shows; null for text not saved anywhere yet. */
   configPath: string | null;
   configText: string;
@@ -72,25 +79,13 @@ interface TrainingState {
   setSmoothing(weight: number): void;
   setTab(tab: TrainingTab): void;
   setNewRunOpen(open: boolean): void;
-  listen(): () => void;
+  /** Follows runs, their points and events, and the installer through `client` until disposed. */
+  connect(client: WorkbenchClient): IDisposable;
 }
 
-/**
- * Appends live points in place: a run's series only grow, and copying a million-point array per
- * update would cost more than drawing it. The series record is replaced, so subscribers see a change
- * (the chart's SeriesIndex reads only the new tail).
- */
-function appendPoints(
-  series: Record<string, SeriesPoint[]>,
-  points: Record<string, SeriesPoint[]>,
-): Record<string, SeriesPoint[]> {
-  const next = { ...series };
-  for (const [name, added] of Object.entries(points)) {
-    const existing = next[name];
-    if (existing === undefined) next[name] = [...added];
-    else for (const point of added) existing.push(point);
-  }
-  return next;
+/** The run-config files of the shared workspace list. */
+export function configFilesOf(files: readonly WorkspaceFile[]): WorkspaceFile[] {
+  return filesOfKind(files, "run-config");
 }
 
 const sortRuns = (runs: RunSummaryView[]): RunSummaryView[] => [...runs].sort((a, b) => b.createdAt - a.createdAt);
@@ -108,12 +103,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     const runs = await workbench().call("training.runs", {});
     set({ runs: sortRuns(runs) });
   };
-  const refreshFiles = async (): Promise<void> => {
-    const files = await workbench().call("workspace.list", {});
-    set({
-      configFiles: files.filter((file) => file.kind === "run-config").sort((a, b) => a.path.localeCompare(b.path)),
-    });
-  };
+  const refreshFiles = (): Promise<void> => useWorkspaceFiles.getState().refresh();
+  const bump = (runId: string): void =>
+    set((state) => ({ liveVersion: { ...state.liveVersion, [runId]: (state.liveVersion[runId] ?? 0) + 1 } }));
   const startRun = async (starter: () => Promise<{ runId: string }>, failure: string): Promise<void> => {
     set({ starting: true, error: null });
     try {
@@ -132,7 +124,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     shown: [],
     focusId: null,
     details: {},
-    configFiles: [],
+    liveVersion: {},
     configPath: null,
     configText: "",
     savedText: "",
@@ -156,7 +148,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       const client = workbench();
       const [runs, files, schema, environment] = await Promise.allSettled([
         client.call("training.runs", {}),
-        client.call("workspace.list", {}),
+        refreshFiles(),
         client.call("training.schema", {}),
         client.call("training.environment", {}),
       ]);
@@ -167,11 +159,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
         if (!get().focusId && first) await get().focus(first.id);
       } else set({ error: `Could not list training runs: ${errorMessage(runs.reason)}` });
       if (files.status === "fulfilled") {
-        const configFiles = files.value
-          .filter((file) => file.kind === "run-config")
-          .sort((a, b) => a.path.localeCompare(b.path));
-        set({ configFiles });
-        const firstConfig = configFiles[0];
+        const firstConfig = configFilesOf(useWorkspaceFiles.getState().files)[0];
         if (!get().configPath && !get().configText && firstConfig) await get().openConfig(firstConfig.path, true);
       }
       if (schema.status === "fulfilled") set({ schema: schema.value.schema });
@@ -198,7 +186,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
         return get().saveAs(
           pastedConfigPath(
             configText,
-            get().configFiles.map((file) => file.path),
+            useWorkspaceFiles.getState().files.map((file) => file.path),
           ),
         );
       try {
@@ -339,9 +327,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     setTab: (tab) => set({ tab }),
     setNewRunOpen: (newRunOpen) => set({ newRunOpen }),
 
-    listen() {
-      const client = workbench();
-      const stops = [
+    connect(client) {
+      const subscriptions = new DisposableStore();
+      subscriptions.add(
         client.on("training.updated", ({ run }) => {
           set((state) => {
             const known = state.runs.some((candidate) => candidate.id === run.id);
@@ -354,48 +342,32 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
           // A run that just ended has checkpoints and a summary the live events built only in part.
           if (run.status !== "running" && run.status !== "created" && get().details[run.id]) void loadDetail(run.id);
         }),
+      );
+      subscriptions.add(
         client.on("training.points", ({ runId, points }) => {
-          set((state) => {
-            const detail = state.details[runId];
-            if (!detail) return {};
-            return {
-              details: { ...state.details, [runId]: { ...detail, series: appendPoints(detail.series, points) } },
-            };
-          });
+          const detail = get().details[runId];
+          if (!detail) return;
+          appendSeries(detail.series, points);
+          bump(runId);
         }),
+      );
+      subscriptions.add(
         client.on("training.event", ({ runId, at, type, payload }) => {
-          set((state) => {
-            const detail = state.details[runId];
-            if (!detail) return {};
-            const checkpoints =
-              type === "checkpoint" && typeof payload["step"] === "number" && typeof payload["path"] === "string"
-                ? [...detail.checkpoints, { step: payload["step"], path: payload["path"] }]
-                : detail.checkpoints;
-            const runDir =
-              type === "started" && typeof payload["run_dir"] === "string" ? payload["run_dir"] : detail.runDir;
-            const maxSteps =
-              type === "started" && typeof payload["max_steps"] === "number" ? payload["max_steps"] : detail.maxSteps;
-            return {
-              details: {
-                ...state.details,
-                [runId]: {
-                  ...detail,
-                  checkpoints,
-                  runDir,
-                  maxSteps,
-                  events: [...detail.events, { at, type, payload }],
-                },
-              },
-            };
-          });
+          const detail = get().details[runId];
+          if (!detail) return;
+          const facts = appendEvent(detail, { at, type, payload });
+          if (facts !== null) set((state) => ({ details: { ...state.details, [runId]: { ...detail, ...facts } } }));
+          bump(runId);
         }),
+      );
+      subscriptions.add(
         client.on("training.install", (progress) => {
           set({
             install: { running: !progress.done, progress: progress.progress, line: progress.line, ok: progress.ok },
           });
         }),
-      ];
-      return () => stops.forEach((stop) => stop());
+      );
+      return subscriptions;
     },
   };
 });

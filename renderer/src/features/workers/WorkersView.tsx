@@ -4,17 +4,13 @@ import type { Terminal } from "@xterm/xterm";
 import type { PoolGroupView, WorkerView } from "../../api";
 import { ErrorBanner } from "../../components/EmptyState";
 import { XtermView } from "../../components/XtermView";
+import { useShallow } from "zustand/react/shallow";
+import { formatBytes } from "../../base";
 import { errorMessage, workbench } from "../../client/workbench-client";
-import { Icon } from "../../shell/icons";
+import { useHostStore } from "../../platform/host-store";
+import { Icon } from "../../platform/icons";
 import { HostToolsSection } from "./HostToolsSection";
-import { useWorkersStore } from "./store";
-
-function formatBytes(bytes: number | null): string {
-  if (bytes === null) return "—";
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
+import { selectedWorker, useWorkersStore } from "./store";
 
 function formatUptime(startedAt: number, now: number): string {
   const seconds = Math.max(0, Math.round((now - startedAt) / 1000));
@@ -74,24 +70,31 @@ function PoolHeader({
 }
 
 export function WorkersView(): ReactElement {
-  const state = useWorkersStore();
+  const state = useWorkersStore(
+    useShallow((s) => ({
+      selectedId: s.selectedId,
+      pending: s.pending,
+      error: s.error,
+      load: s.load,
+      select: s.select,
+      restart: s.restart,
+      kill: s.kill,
+    })),
+  );
+  const pool = useHostStore((s) => s.pool);
   const [now, setNow] = useState(Date.now());
   const terminal = useRef<Terminal | null>(null);
-  const selected = state.pool?.workers.find((worker) => worker.id === state.selectedId) ?? null;
+  const selected = selectedWorker(pool, state.selectedId);
 
   useEffect(() => {
     const store = useWorkersStore.getState();
     void store.load();
-    const stops = [
-      workbench().on("pool.changed", (pool) => useWorkersStore.getState().setPool(pool)),
-      workbench().on("worker.output", ({ workerId, stream, text }) => {
-        if (workerId !== useWorkersStore.getState().selectedId) return;
-        terminal.current?.write(stream === "stderr" ? `\x1b[31m${text}\x1b[0m` : text);
-      }),
-    ];
+    const output = store.onSelectedOutput(({ stream, text }) =>
+      terminal.current?.write(stream === "stderr" ? `\x1b[31m${text}\x1b[0m` : text),
+    );
     const clock = setInterval(() => setNow(Date.now()), 1000);
     return () => {
-      stops.forEach((stop) => stop());
+      output.dispose();
       clearInterval(clock);
     };
   }, []);
@@ -119,7 +122,7 @@ export function WorkersView(): ReactElement {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [logKey]);
 
-  const workers = state.pool?.workers ?? [];
+  const workers = pool?.workers ?? [];
   // Workers that are Ray actors say which node they run on; local pools keep the narrower table.
   const onRay = workers.some((w) => w.node !== undefined);
   return (
@@ -127,8 +130,8 @@ export function WorkersView(): ReactElement {
       <div className="toolbar">
         <span className="title">Worker pool</span>
         <span className="hint">
-          {state.pool
-            ? `${workers.length} of ${state.pool.size} workers${onRay ? " on Ray" : ""}${state.pool.pools && state.pool.pools.length > 1 ? ` in ${state.pool.pools.length} pools` : ""} · ${state.pool.queued} queued calls`
+          {pool
+            ? `${workers.length} of ${pool.size} workers${onRay ? " on Ray" : ""}${pool.pools && pool.pools.length > 1 ? ` in ${pool.pools.length} pools` : ""} · ${pool.queued} queued calls`
             : "loading…"}
         </span>
         <span className="grow" />
@@ -155,13 +158,13 @@ export function WorkersView(): ReactElement {
               <th />
             </tr>
           </thead>
-          {groupByPool(workers, state.pool?.pools).map((group) => (
+          {groupByPool(workers, pool?.pools).map((group) => (
             <tbody key={group.pool?.name ?? "pool"} data-testid="pool-group" data-pool={group.pool?.name ?? ""}>
               {group.pool ? <PoolHeader pool={group.pool} workers={group.workers} columns={onRay ? 12 : 11} /> : null}
               {group.workers.map((worker) => (
                 <tr
                   key={worker.id}
-                  className={worker.id === state.selectedId ? "selected" : ""}
+                  className={worker.id === selected?.id ? "selected" : ""}
                   onClick={() => state.select(worker.id)}
                   data-testid="worker-row"
                   data-worker-id={worker.id}
@@ -234,14 +237,14 @@ export function WorkersView(): ReactElement {
             </tbody>
           ))}
         </table>
-        {state.pool && workers.length === 0 ? (
+        {pool && workers.length === 0 ? (
           <div className="empty-small">
             The pool has no workers. Check the status bar for the host's error; the interpreter may have failed to
             start.
           </div>
         ) : null}
       </div>
-      <HostToolsSection reloadKey={state.pool?.workers.length} />
+      <HostToolsSection reloadKey={pool?.workers.length} />
       <div className="panel-title log-title">
         Output{" "}
         {selected ? (

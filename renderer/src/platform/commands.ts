@@ -1,6 +1,7 @@
 // The command registry behind the palette and the keyboard shortcuts. Features register their
 // commands while mounted; the shell owns the one keydown listener that runs them.
 import { create } from "zustand";
+import { toDisposable, type IDisposable } from "../base";
 
 export interface Command {
   id: string;
@@ -14,14 +15,17 @@ export interface Command {
 
 interface CommandState {
   commands: Command[];
-  register(commands: Command[]): () => void;
+  /** Adds commands to the palette and the keyboard; dispose the result to remove them. */
+  register(commands: Command[]): IDisposable;
 }
 
 export const useCommandStore = create<CommandState>((set) => ({
   commands: [],
   register(commands) {
     set((state) => ({ commands: [...state.commands, ...commands] }));
-    return () => set((state) => ({ commands: state.commands.filter((command) => !commands.includes(command)) }));
+    return toDisposable(() =>
+      set((state) => ({ commands: state.commands.filter((command) => !commands.includes(command)) })),
+    );
   },
 }));
 

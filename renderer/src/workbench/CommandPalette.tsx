@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ReactElement } from "react";
-import { availableCommands } from "./commands";
-import { useShellStore } from "./views";
+import { availableCommands } from "../platform/commands";
+import { useShellStore } from "../platform/views";
 
 export function CommandPalette(): ReactElement | null {
   const open = useShellStore((state) => state.paletteOpen);

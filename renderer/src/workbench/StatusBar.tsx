@@ -1,7 +1,7 @@
 import type { ReactElement } from "react";
 import type { PoolView } from "../api";
-import { useHostStore } from "./host-store";
-import { useShellStore } from "./views";
+import { useHostStore } from "../platform/host-store";
+import { useShellStore } from "../platform/views";
 
 /** "2/2 workers idle", "1/2 workers busy, 3 queued", "pool starting". */
 export function describePool(pool: PoolView | null): { text: string; tone: "ok" | "busy" | "bad" | "idle" } {

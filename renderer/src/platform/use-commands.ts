@@ -22,6 +22,7 @@ export function useCommands(build: () => Command[]): void {
         return fresh?.when ? fresh.when() : true;
       },
     }));
-    return useCommandStore.getState().register(commands);
+    const registration = useCommandStore.getState().register(commands);
+    return () => registration.dispose();
   }, []);
 }

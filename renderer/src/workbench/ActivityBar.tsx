@@ -1,6 +1,6 @@
 import type { ReactElement } from "react";
-import { Icon } from "./icons";
-import { VIEW_IDS, VIEW_TITLES, useShellStore } from "./views";
+import { Icon } from "../platform/icons";
+import { VIEW_IDS, VIEW_TITLES, useShellStore } from "../platform/views";
 
 export function ActivityBar(): ReactElement {
   const active = useShellStore((state) => state.active);
