@@ -1,5 +1,6 @@
 // Autocomplete for manifest YAML: schema keys where a key is expected, entrypoint locators from the
 // descriptor cache ("manifests.completions") inside entrypoint lists.
+import { MonacoProviders } from "../../components/monaco-providers";
 import { monaco } from "../../components/monaco-setup";
 import { workbench } from "../../client/workbench-client";
 import { schemaKeySuggestions } from "../../components/json-schema-keys";
@@ -96,82 +97,98 @@ const KINDS = {
   method: monaco.languages.CompletionItemKind.Method,
 };
 
-let registered = false;
+const providers = new MonacoProviders();
+// A hot reload replaces this module: drop its providers so the new module registers its own.
+import.meta.hot?.dispose(() => providers.dispose());
 
 export function registerManifestCompletions(): void {
-  if (registered) return;
-  registered = true;
-  monaco.languages.registerCompletionItemProvider("yaml", {
-    triggerCharacters: ["."],
-    async provideCompletionItems(model, position, _context, token) {
-      if (!model.uri.path.startsWith("/manifests-editor/")) return { suggestions: [] };
-      const lines = model.getLinesContent();
-      const before = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
-      const word = /[\w.$]*$/.exec(before)?.[0] ?? "";
-      const range = new monaco.Range(
-        position.lineNumber,
-        position.column - word.length,
-        position.lineNumber,
-        position.column,
-      );
-      const parent = parentKey(lines, position.lineNumber);
-      const keyPosition = /^\s*(-\s*)?[\w$]*$/.test(before);
-      if (parent && LOCATOR_PARENTS.has(parent) && !(keyPosition && parent === "classes" && before.includes("name"))) {
+  providers.registerOnce(() => [
+    monaco.languages.registerCompletionItemProvider("yaml", {
+      triggerCharacters: ["."],
+      async provideCompletionItems(model, position, _context, token) {
+        if (!model.uri.path.startsWith("/manifests-editor/")) return { suggestions: [] };
+        const lines = model.getLinesContent();
+        const before = model.getLineContent(position.lineNumber).slice(0, position.column - 1);
+        const word = /[\w.$]*$/.exec(before)?.[0] ?? "";
+        const range = new monaco.Range(
+          position.lineNumber,
+          position.column - word.length,
+          position.lineNumber,
+          position.column,
+        );
+        const parent = parentKey(lines, position.lineNumber);
+        const keyPosition = /^\s*(-\s*)?[\w$]*$/.test(before);
+        if (
+          parent &&
+          LOCATOR_PARENTS.has(parent) &&
+          !(keyPosition && parent === "classes" && before.includes("name"))
+        ) {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          try {
+            const items = await entrypoints(
+              entrypointContext(lines, position.lineNumber),
+              word,
+              200,
+              controller.signal,
+            );
+            return {
+              suggestions: items.map((item) => ({
+                label: item.label,
+                kind: KINDS[item.kind],
+                detail: item.detail,
+                ...(item.documentation ? { documentation: item.documentation } : {}),
+                insertText: item.label,
+                range,
+              })),
+            };
+          } catch {
+            return { suggestions: [] }; // a cancelled or failed lookup offers nothing; validation reports real problems
+          }
+        }
+        if (!keyPosition) return { suggestions: [] };
+        const schema = useManifestsStore.getState().schema;
+        if (!schema) return { suggestions: [] };
+        return {
+          suggestions: schemaKeySuggestions(schema, range),
+        };
+      },
+    }),
+    monaco.languages.registerHoverProvider("yaml", {
+      async provideHover(model, position, token) {
+        if (!model.uri.path.startsWith("/manifests-editor/")) return null;
+        const lines = model.getLinesContent();
+        const parent = parentKey(lines, position.lineNumber);
+        if (!parent || !LOCATOR_PARENTS.has(parent)) return null;
+        const line = model.getLineContent(position.lineNumber);
+        const spans = [...line.matchAll(/[\w.$]+/g)];
+        const span = spans.find(
+          (m) => (m.index ?? 0) < position.column && position.column <= (m.index ?? 0) + m[0].length + 1,
+        );
+        if (!span || /^(name|methods|functions|classes|include|exclude)$/.test(span[0])) return null;
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         try {
-          const items = await entrypoints(entrypointContext(lines, position.lineNumber), word, 200, controller.signal);
+          const items = await entrypoints(
+            entrypointContext(lines, position.lineNumber),
+            span[0],
+            20,
+            controller.signal,
+          );
+          const item = items.find((candidate) => candidate.label === span[0]);
+          if (!item) return null;
+          const start = (span.index ?? 0) + 1;
           return {
-            suggestions: items.map((item) => ({
-              label: item.label,
-              kind: KINDS[item.kind],
-              detail: item.detail,
-              ...(item.documentation ? { documentation: item.documentation } : {}),
-              insertText: item.label,
-              range,
-            })),
+            range: new monaco.Range(position.lineNumber, start, position.lineNumber, start + span[0].length),
+            contents: [
+              { value: "```python\n" + item.detail + "\n```" },
+              ...(item.documentation ? [{ value: item.documentation }] : []),
+            ],
           };
         } catch {
-          return { suggestions: [] }; // a cancelled or failed lookup offers nothing; validation reports real problems
+          return null;
         }
-      }
-      if (!keyPosition) return { suggestions: [] };
-      const schema = useManifestsStore.getState().schema;
-      if (!schema) return { suggestions: [] };
-      return {
-        suggestions: schemaKeySuggestions(schema, range),
-      };
-    },
-  });
-  monaco.languages.registerHoverProvider("yaml", {
-    async provideHover(model, position, token) {
-      if (!model.uri.path.startsWith("/manifests-editor/")) return null;
-      const lines = model.getLinesContent();
-      const parent = parentKey(lines, position.lineNumber);
-      if (!parent || !LOCATOR_PARENTS.has(parent)) return null;
-      const line = model.getLineContent(position.lineNumber);
-      const spans = [...line.matchAll(/[\w.$]+/g)];
-      const span = spans.find(
-        (m) => (m.index ?? 0) < position.column && position.column <= (m.index ?? 0) + m[0].length + 1,
-      );
-      if (!span || /^(name|methods|functions|classes|include|exclude)$/.test(span[0])) return null;
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      try {
-        const items = await entrypoints(entrypointContext(lines, position.lineNumber), span[0], 20, controller.signal);
-        const item = items.find((candidate) => candidate.label === span[0]);
-        if (!item) return null;
-        const start = (span.index ?? 0) + 1;
-        return {
-          range: new monaco.Range(position.lineNumber, start, position.lineNumber, start + span[0].length),
-          contents: [
-            { value: "```python\n" + item.detail + "\n```" },
-            ...(item.documentation ? [{ value: item.documentation }] : []),
-          ],
-        };
-      } catch {
-        return null;
-      }
-    },
-  });
+      },
+    }),
+  ]);
 }

@@ -1,5 +1,6 @@
 // Python completions and hover docs in notebook cells, from the notebook's live namespace on the worker
 // (jedi, or rlcompleter where jedi is missing). Tab after a name opens the completions.
+import { MonacoProviders } from "../../components/monaco-providers";
 import { monaco } from "../../components/monaco-setup";
 import { workbench } from "../../client/workbench-client";
 import { useNotebookStore } from "./store";
@@ -21,69 +22,71 @@ const KINDS: Record<string, monaco.languages.CompletionItemKind> = {
   path: monaco.languages.CompletionItemKind.File,
 };
 
-let registered = false;
+const providers = new MonacoProviders();
+// A hot reload replaces this module: drop its providers so the new module registers its own.
+import.meta.hot?.dispose(() => providers.dispose());
 
 /** Registers the providers once per page. */
 export function registerPythonAssist(): void {
-  if (registered) return;
-  registered = true;
-  monaco.languages.registerCompletionItemProvider("python", {
-    triggerCharacters: ["."],
-    async provideCompletionItems(model, position, _context, token) {
-      if (!isCell(model)) return { suggestions: [] };
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      const code = model.getValue();
-      const cursor = model.getOffsetAt(position);
-      try {
-        const found = await workbench().call(
-          "notebooks.complete",
-          { notebookId: useNotebookStore.getState().notebookId, code, cursor },
-          controller.signal,
-        );
-        const start = model.getPositionAt(found.start);
-        const range = new monaco.Range(start.lineNumber, start.column, position.lineNumber, position.column);
-        return {
-          suggestions: found.items.map((item, index) => ({
-            label: item.label,
-            kind: KINDS[item.kind] ?? monaco.languages.CompletionItemKind.Text,
-            detail: item.kind,
-            insertText: item.label,
-            sortText: String(index).padStart(4, "0"),
-            range,
-          })),
-        };
-      } catch {
-        return { suggestions: [] };
-      }
-    },
-  });
-  monaco.languages.registerHoverProvider("python", {
-    async provideHover(model, position, token) {
-      if (!isCell(model) || !model.getWordAtPosition(position)) return null;
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      try {
-        const { hover } = await workbench().call(
-          "notebooks.hover",
-          {
-            notebookId: useNotebookStore.getState().notebookId,
-            code: model.getValue(),
-            cursor: model.getOffsetAt(position),
-          },
-          controller.signal,
-        );
-        if (!hover || (!hover.doc && !hover.signature)) return null;
-        const contents = [
-          { value: `**${hover.name}**${hover.signature ? `\n\n\`\`\`python\n${hover.signature}\n\`\`\`` : ""}` },
-        ];
-        if (hover.doc) contents.push({ value: `\`\`\`text\n${hover.doc}\n\`\`\`` });
-        return { contents };
-      } catch {
-        return null;
-      }
-    },
-  });
+  providers.registerOnce(() => [
+    monaco.languages.registerCompletionItemProvider("python", {
+      triggerCharacters: ["."],
+      async provideCompletionItems(model, position, _context, token) {
+        if (!isCell(model)) return { suggestions: [] };
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        const code = model.getValue();
+        const cursor = model.getOffsetAt(position);
+        try {
+          const found = await workbench().call(
+            "notebooks.complete",
+            { notebookId: useNotebookStore.getState().notebookId, code, cursor },
+            controller.signal,
+          );
+          const start = model.getPositionAt(found.start);
+          const range = new monaco.Range(start.lineNumber, start.column, position.lineNumber, position.column);
+          return {
+            suggestions: found.items.map((item, index) => ({
+              label: item.label,
+              kind: KINDS[item.kind] ?? monaco.languages.CompletionItemKind.Text,
+              detail: item.kind,
+              insertText: item.label,
+              sortText: String(index).padStart(4, "0"),
+              range,
+            })),
+          };
+        } catch {
+          return { suggestions: [] };
+        }
+      },
+    }),
+    monaco.languages.registerHoverProvider("python", {
+      async provideHover(model, position, token) {
+        if (!isCell(model) || !model.getWordAtPosition(position)) return null;
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        try {
+          const { hover } = await workbench().call(
+            "notebooks.hover",
+            {
+              notebookId: useNotebookStore.getState().notebookId,
+              code: model.getValue(),
+              cursor: model.getOffsetAt(position),
+            },
+            controller.signal,
+          );
+          if (!hover || (!hover.doc && !hover.signature)) return null;
+          const contents = [
+            { value: `**${hover.name}**${hover.signature ? `\n\n\`\`\`python\n${hover.signature}\n\`\`\`` : ""}` },
+          ];
+          if (hover.doc) contents.push({ value: `\`\`\`text\n${hover.doc}\n\`\`\`` });
+          return { contents };
+        } catch {
+          return null;
+        }
+      },
+    }),
+  ]);
 }
 
 /** Tab after a name or a dot opens the completions; elsewhere it indents as usual. */
