@@ -41,10 +41,8 @@ async function refusal(promise: Promise<unknown>): Promise<PythonError> {
 }
 
 /** The worker's own connection: the same socket and token the host uses, without the host's checks. */
-function rawConnection(): WorkerConnection {
-  const connection = bridge["connections"].values().next().value;
-  if (connection === undefined) throw new Error("no live worker");
-  return connection;
+async function rawConnection(): Promise<WorkerConnection> {
+  return bridge.pool.run(async (worker) => worker.connection, { label: "raw connection" });
 }
 
 function rawRequest(kind: CallKind, target: string, args: PyValue[] = [], handleId = ""): CallRequest {
@@ -115,7 +113,7 @@ describe("enforce mode on the host", () => {
 
 describe("enforce mode in the worker (a caller that bypasses the host)", () => {
   it("refuses os.system on the threaded server and on the fast path, with a valid token", async () => {
-    const connection = rawConnection();
+    const connection = await rawConnection();
     for (const response of [
       await connection.callUnary(rawRequest(CallKind.CALL_KIND_FUNCTION, "os.system", ["echo pwned"])),
       await connection.callFast(rawRequest(CallKind.CALL_KIND_FUNCTION, "os.system", ["echo pwned"])),
@@ -134,7 +132,7 @@ describe("enforce mode in the worker (a caller that bypasses the host)", () => {
   });
 
   it("checks methods against the object's class, not its name", async () => {
-    const connection = rawConnection();
+    const connection = await rawConnection();
     const acc = await bridge.construct("sb_fixtures.Accumulator", [0]);
     const undeclared = await connection.callUnary(
       rawRequest(CallKind.CALL_KIND_METHOD, "__setattr__", ["total", 99], acc.id),
@@ -154,7 +152,11 @@ describe("enforce mode in the worker (a caller that bypasses the host)", () => {
   });
 
   it("refuses Eval sent straight to the worker", async () => {
-    const call = rawConnection().eval({ callId: randomUUID(), sessionId: "raw", code: "import os; os.getpid()" });
+    const call = (await rawConnection()).eval({
+      callId: randomUUID(),
+      sessionId: "raw",
+      code: "import os; os.getpid()",
+    });
     const events: EvalEvent[] = [];
     await new Promise<void>((resolve, reject) => {
       call.on("data", (e: EvalEvent) => events.push(e));

@@ -1,12 +1,6 @@
 // The bridge's public surface.
-export {
-  PythonBridge,
-  type BridgeOptions,
-  type CallOptions,
-  type EvalEvent,
-  type WorkerHealth,
-  type WorkerOutputListener,
-} from "./python-bridge.js";
+export { PythonBridge } from "./python-bridge.js";
+export type { BridgeOptions, CallOptions, EvalEvent, WorkerHealth, WorkerOutputListener } from "./bridge-options.js";
 export { PythonError, type ErrorClassification } from "./python-error.js";
 export { currentCall, type CallContext } from "./callbacks/call-context.js";
 export { HostTools, type JsonSchema, type ToolFunction, type ToolInfo, type ToolOptions } from "./tools.js";

@@ -1,4 +1,5 @@
-// PythonBridge: calls into Python through the worker pool. The API the rest of the app uses.
+// PythonBridge: calls into Python through the worker pool. The API the rest of the app uses; each job it
+// coordinates lives in its own module (call-control, call-batcher, worker-stream, handle-routing, handle-tracker).
 import { randomUUID } from "node:crypto";
 import type { ServiceError } from "@grpc/grpc-js";
 import type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
@@ -13,94 +14,43 @@ import {
   type StreamEvent,
   type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
-import {
-  PoolError,
-  ProcessPool,
-  type Affinity,
-  type PoolOptions,
-  type RunOptions,
-  type WorkerInfo,
-} from "../pool/index.js";
 import { Emitter, type IDisposable } from "../base/index.js";
+import { ProcessPool, type RunOptions, type WorkerInfo } from "../pool/index.js";
 import { CallGuard, workerAllowlistEnv, type AllowPolicy } from "./allowlist.js";
 import { AsyncQueue } from "./async-queue.js";
-import { observeCall, observeStream, type CallObserver } from "./call-observer.js";
-import { redactOutcome, redactStream, type ArgumentBinder } from "./argument-binder.js";
+import type { BridgeOptions, CallOptions, EvalEvent, WorkerHealth, WorkerOutputListener } from "./bridge-options.js";
+import { CallBatcher } from "./call-batcher.js";
+import { CallControl, settleCrash } from "./call-control.js";
 import { CallInterrupt } from "./call-interrupt.js";
-import { decodeValue, encodeValue, type EncodeContext, type HandleContext } from "./codec.js";
+import { observeCall, observeStream } from "./call-observer.js";
+import { redactOutcome, redactStream } from "./argument-binder.js";
+import { decodeValue, encodeValue, type EncodeContext } from "./codec.js";
 import { callContext, currentCall, type CallContext } from "./callbacks/call-context.js";
 import { HostFunctions } from "./callbacks/host-functions.js";
 import { HostRequestServer, type HostService } from "./callbacks/host-requests.js";
-import { RunningCalls } from "./callbacks/running-calls.js";
+import { HandleTracker } from "./handle-tracker.js";
+import { assertSameGeneration, handlesOf, routingFor } from "./handle-routing.js";
 import { HostTools } from "./tools.js";
-import { SessionStates, stateService, type SessionState, type StateStore } from "./session-state.js";
+import { SessionStates, stateService, type SessionState } from "./session-state.js";
 import { findInterpreter, type InterpreterInfo } from "./interpreter.js";
-import type { PythonWorker, StartMode } from "./python-adapter.js";
+import type { PythonWorker } from "./python-adapter.js";
 import {
   defaultShmThreshold,
   placementOf,
   workerAdapterFor,
   type BridgeWorkerAdapter,
-  type Placement,
   type WorkerPlacement,
 } from "./placement/index.js";
-import { PythonError, type ErrorClassification } from "./python-error.js";
+import { PythonError } from "./python-error.js";
+import { toPythonError } from "./to-python-error.js";
 import { rpcError, type WorkerConnection } from "./worker-client.js";
-import { NDArray, PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
+import { runWorkerStream } from "./worker-stream.js";
+import { PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
 
-export interface BridgeOptions {
-  /** Interpreter to use; otherwise SNAKEBRIDGE_PYTHON, the project venv, then python3 on PATH. */
-  python?: string;
-  poolSize?: number;
-  cwd?: string;
-  env?: Readonly<Record<string, string>>;
-  /** Deadline for calls that set none (default 60 s). */
-  defaultTimeoutMs?: number;
-  /** After a deadline, how long the worker gets to honour the interrupt before it is replaced (default 2 s). */
-  hungCallGraceMs?: number;
-  /** How workers start: forked from a warm template (Linux default) or spawned. */
-  startMode?: StartMode;
-  /** ndarray results at least this large travel through shared memory (default 1 MiB; 0 disables). */
-  shmThresholdBytes?: number;
-  /** Where workers run: child processes (default) or actors on a Ray cluster (docs/ray.md). */
-  placement?: Placement;
-  pool?: Partial<Omit<PoolOptions, "size">>;
-  /** Enforce mode: only these entrypoints may be called, checked here and in every worker (see allowlist.ts). */
-  allow?: AllowPolicy;
-  /** Told about every call and stream (the audit log and metrics); nothing is measured without one. */
-  observer?: CallObserver;
-  /** Arguments bound to calls by the host (manifest `bind:`), whose values are redacted from results, errors and logs. */
-  bind?: ArgumentBinder;
-  /** Where session state (bridge.state) lives: memory by default; the workbench passes a SqliteStateStore. */
-  stateStore?: StateStore;
-}
-
-export interface CallOptions {
-  timeoutMs?: number;
-  session?: string;
-  affinity?: Exclude<Affinity, "none">;
-  signal?: AbortSignal;
-  /** "handle" keeps the result in Python even when it is plain data. */
-  resultMode?: "auto" | "handle";
-  /** Identifies the call for cancel()/requestStop(); generated when absent. */
-  callId?: string;
-}
-
-export type EvalEvent =
-  | { type: "stdout" | "stderr"; text: string }
-  | { type: "result"; value: PyValue | undefined; repr: string; executionCount: number }
-  | { type: "error"; error: PythonError };
-
-export interface WorkerHealth {
-  workerId: string;
-  pid: number;
-  pythonVersion: string;
-  rssBytes: number;
-  liveHandles: number;
-  callsTotal: number;
-  uptimeS: number;
-  busy: boolean;
-}
+/** Deadline for a call that sets none and whose bridge sets none. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** Streams (training runs) and cells have no deadline unless the caller sets one. */
+const NO_DEADLINE = 0;
 
 /** One piece of what a worker printed. */
 interface WorkerOutput {
@@ -109,102 +59,47 @@ interface WorkerOutput {
   text: string;
 }
 
-export type WorkerOutputListener = (workerId: string, stream: "stdout" | "stderr", text: string) => void;
-
-/** A call waiting for this tick's batch. */
-interface BatchedCall {
-  request: CallRequest;
-  target: string;
-  interrupt: CallInterrupt;
-  resolve(value: PyValue): void;
-  reject(error: unknown): void;
-}
-
-interface RunningCall {
-  connection: WorkerConnection;
-  workerId: string;
-  interrupt: CallInterrupt;
-  /** Aborted when the call ends: the signal its callbacks see (callbacks/running-calls.ts). */
-  ended?: AbortController;
-}
-
-const DEFAULT_TIMEOUT_MS = 60_000;
-const STREAM_TIMEOUT_MS = 0; // streams (training runs) have no deadline unless the caller sets one
-
-/** Every handle a call uses: the object it is called on, and any inside its arguments. */
-function handlesOf(handle: PyHandle | undefined, args: readonly PyValue[], kwargs: PyKwargs): PyHandle[] {
-  const found: PyHandle[] = handle ? [handle] : [];
-  handlesIn(args as PyValue, found);
-  handlesIn(kwargs as PyValue, found);
-  return found;
-}
-
-/** Collects the PyHandles inside a value, to route the call to the worker that owns them. */
-function handlesIn(value: PyValue | undefined, found: PyHandle[] = []): PyHandle[] {
-  if (value instanceof PyHandle) found.push(value);
-  else if (Array.isArray(value)) for (const v of value as readonly PyValue[]) handlesIn(v, found);
-  else if (value instanceof Map)
-    for (const [k, v] of value as ReadonlyMap<PyValue, PyValue>) {
-      handlesIn(k, found);
-      handlesIn(v, found);
-    }
-  else if (value instanceof Set) for (const v of value as ReadonlySet<PyValue>) handlesIn(v, found);
-  else if (
-    value !== null &&
-    typeof value === "object" &&
-    !(value instanceof Uint8Array) &&
-    !(value instanceof NDArray)
-  ) {
-    for (const v of Object.values(value as Record<string, PyValue>)) handlesIn(v, found);
-  }
-  return found;
-}
-
-/** How each pool failure reads to a caller: every one becomes a PythonError with a classification the UI can show. */
-const POOL_ERROR_CLASSES: Readonly<Record<string, ErrorClassification>> = {
-  worker_crashed: "worker_crashed",
-  worker_gone: "worker_crashed",
-  worker_start_failed: "worker_crashed",
-  pool_saturated: "pool_saturated",
-  queue_timeout: "pool_saturated",
-  out_of_memory: "out_of_memory",
-  // The bridge was shut down while the call waited or ran: it ended without an answer.
-  pool_closed: "cancelled",
-};
-
 /** Calls Python functions, classes and generators in a pool of worker processes. */
 export class PythonBridge implements HandleOwner {
-  readonly #running = new RunningCalls<RunningCall>();
-  /** TypeScript functions Python holds proxies for (callbacks, issue 17). */
+  readonly #control: CallControl;
+  readonly #batcher: CallBatcher;
+  readonly #handles: HandleTracker;
   readonly #functions = new HostFunctions();
   readonly #encodeContext: EncodeContext = { hostFunction: (fn) => this.#functions.send(fn) };
-  /** Host services workers may call: tools, session state (keyed by CallKind). */
+  /** What the host serves to workers, by kind (tools, state; callbacks are served by HostRequestServer itself). */
   readonly #services: Partial<Record<CallKind, HostService>> = {};
-  /** Host tools every worker may call (`snakebridge_worker.tools`). */
+  /** The tools workers may call (tools.register): `from snakebridge_worker import tools`. */
   readonly tools = new HostTools();
-  /** Session state kept by the host (`bridge.state(session)`, `snakebridge_worker.state`). */
+  /** Every session's variables (bridge.state(session) hands out one session's view). */
   readonly states: SessionStates;
-  #tick: BatchedCall[] = [];
-  #batchesInFlight = 0;
-  readonly #poolSize: number;
   readonly #output = new Emitter<WorkerOutput>("worker output");
-  #shmThreshold = 0n;
+  readonly #shmThreshold: bigint;
   readonly #placements = new Map<string, WorkerPlacement | undefined>();
-  private readonly connections = new Map<string, WorkerConnection>();
-  readonly #finalizer = new FinalizationRegistry<{ id: string; workerId: string; generation: number }>((held) => {
-    this.#releaseById(held.id, held.workerId, held.generation);
-  });
+  readonly #connections = new Map<string, WorkerConnection>();
   #disposed = false;
   #guard: CallGuard | undefined;
+
+  readonly #adapter: BridgeWorkerAdapter;
+  readonly #options: BridgeOptions;
 
   private constructor(
     readonly interpreter: InterpreterInfo,
     readonly pool: ProcessPool<PythonWorker>,
-    private readonly adapter: BridgeWorkerAdapter,
-    private readonly options: BridgeOptions,
+    adapter: BridgeWorkerAdapter,
+    options: BridgeOptions,
   ) {
+    this.#adapter = adapter;
+    this.#options = options;
     this.#shmThreshold = BigInt(options.shmThresholdBytes ?? defaultShmThreshold(options.placement));
-    this.#poolSize = options.poolSize ?? 2;
+    this.#control = new CallControl(pool, options.hungCallGraceMs);
+    this.#batcher = new CallBatcher(pool, options.poolSize ?? 2, this.#control, (response, info, target) =>
+      this.#outcome(response, info, target),
+    );
+    this.#handles = new HandleTracker(
+      this,
+      { info: (id) => this.#workerInfo(id), connection: (id) => this.#connections.get(id) },
+      (id) => this.#functions.get(id),
+    );
     this.#services[CallKind.CALL_KIND_HOST_TOOL] = (name, args, kwargs) =>
       name === "" ? this.tools.list() : this.tools.call(name, args, kwargs);
     this.states = new SessionStates(options.stateStore);
@@ -231,17 +126,17 @@ export class PythonBridge implements HandleOwner {
           ? {}
           : { env: { ...options.env, ...workerAllowlistEnv(options.allow) } }),
         ...(options.startMode === undefined ? {} : { startMode: options.startMode }),
-        onNotice: (message) => ref.bridge?.emitOutput("host", "stderr", `${message}\n`),
-        onOutput: (workerId, stream, text) => ref.bridge?.emitOutput(workerId, stream, text),
+        onNotice: (message) => ref.bridge && ref.bridge.#emitOutput("host", "stderr", `${message}\n`),
+        onOutput: (workerId, stream, text) => ref.bridge && ref.bridge.#emitOutput(workerId, stream, text),
         onReady: (worker) => {
           if (!ref.bridge) return;
           ref.bridge.#serveHost(worker.workerId, worker.connection);
-          ref.bridge.connections.set(worker.workerId, worker.connection);
+          ref.bridge.#connections.set(worker.workerId, worker.connection);
           ref.bridge.#placements.set(worker.workerId, placementOf(worker));
         },
         onExit: (worker) => {
-          if (ref.bridge?.connections.get(worker.workerId) === worker.connection)
-            ref.bridge.connections.delete(worker.workerId);
+          const connections = ref.bridge === undefined ? undefined : ref.bridge.#connections;
+          if (connections?.get(worker.workerId) === worker.connection) connections.delete(worker.workerId);
         },
       },
       { size: options.poolSize ?? 2, stateDir: options.pool?.stateDir },
@@ -311,7 +206,7 @@ export class PythonBridge implements HandleOwner {
     callId: string,
   ): CallRequest {
     this.#guard?.check(kind, target, handle);
-    const bound = handle === undefined ? this.options.bind?.kwargsFor(kind, target) : undefined;
+    const bound = handle === undefined ? this.#options.bind?.kwargsFor(kind, target) : undefined;
     if (bound !== undefined) kwargs = { ...kwargs, ...bound };
     return {
       callId,
@@ -330,45 +225,8 @@ export class PythonBridge implements HandleOwner {
     };
   }
 
-  /** Pool routing for a call: pinned to the worker that holds the handles it uses. */
-  #routing(target: string, handles: readonly PyHandle[], options: CallOptions): RunOptions {
-    const released = handles.find((h) => h.released);
-    if (released) {
-      throw PythonError.bridge(
-        "serialization_error",
-        `handle ${released.id} (${released.pythonType}) was released and cannot be used`,
-        target,
-      );
-    }
-    const workers = new Set(handles.map((h) => h.workerId));
-    if (workers.size > 1) {
-      throw PythonError.bridge(
-        "serialization_error",
-        `the call mixes objects from different workers (${[...workers].join(", ")}); objects can only be combined inside one worker. ` +
-          "Create them in the same session (CallOptions.session with affinity 'strict').",
-        target,
-      );
-    }
-    const routing: RunOptions = { label: target };
-    const pinned = handles[0]?.workerId;
-    if (pinned !== undefined) routing.workerId = pinned;
-    if (options.session !== undefined) {
-      routing.session = options.session;
-      routing.affinity = options.affinity ?? "hint";
-    }
-    if (options.signal !== undefined) routing.signal = options.signal;
-    return routing;
-  }
-
-  #handleContext(worker: WorkerInfo): HandleContext {
-    return {
-      owner: this,
-      workerId: worker.id,
-      generation: worker.generation,
-      track: (handle) =>
-        this.#finalizer.register(handle, { id: handle.id, workerId: worker.id, generation: worker.generation }, handle),
-      hostFunction: (id) => this.#functions.get(id),
-    };
+  #workerInfo(workerId: string): WorkerInfo | undefined {
+    return this.pool.snapshot().workers.find((w) => w.id === workerId);
   }
 
   // -- calls from Python to the host (callbacks, tools, state: issue 17) -------------------------
@@ -399,10 +257,10 @@ export class PythonBridge implements HandleOwner {
         functions: this.#functions,
         encode: this.#encodeContext,
         decodeContext: (id) => {
-          const info = this.pool.snapshot().workers.find((w) => w.id === id);
-          return info === undefined ? undefined : this.#handleContext(info);
+          const info = this.#workerInfo(id);
+          return info === undefined ? undefined : this.#handles.context(info);
         },
-        callSignal: (callId) => this.#running.signalOf(callId),
+        callSignal: (callId) => this.#control.running.signalOf(callId),
         services: this.#services,
         owner: this,
       },
@@ -418,7 +276,7 @@ export class PythonBridge implements HandleOwner {
   /** The callback this call is made from, when it should run on the worker waiting on that callback. */
   #nestedParent(handles: readonly PyHandle[]): CallContext | undefined {
     const parent = callContext.getStore();
-    if (parent === undefined || parent.owner !== this || !this.#running.has(parent.callId)) return undefined;
+    if (parent === undefined || parent.owner !== this || !this.#control.running.has(parent.callId)) return undefined;
     if (handles.some((h) => h.workerId !== parent.workerId)) return undefined; // its objects live elsewhere: the pool routes it
     return parent;
   }
@@ -431,30 +289,19 @@ export class PythonBridge implements HandleOwner {
     target: string,
     interrupt: CallInterrupt,
   ): Promise<PyValue> {
-    const connection = this.connections.get(parent.workerId);
-    const info = this.pool.snapshot().workers.find((w) => w.id === parent.workerId);
+    const connection = this.#connections.get(parent.workerId);
+    const info = this.#workerInfo(parent.workerId);
     if (connection === undefined || info === undefined)
       throw PythonError.bridge("worker_crashed", `worker ${parent.workerId} is gone`, target);
     if (interrupt.error) throw interrupt.error;
-    this.#checkGeneration(info, handles, target);
+    assertSameGeneration(info, handles, target);
     request.parentCallId = parent.callId;
     const answer = connection.callFast(request);
-    this.#bindInterrupt(interrupt, { connection }, info, request.callId, target, answer);
+    this.#control.bind(interrupt, connection, info, request.callId, target, answer);
     try {
       return this.#outcome(await answer, info, target);
     } finally {
-      this.#running.delete(request.callId);
-    }
-  }
-
-  #checkGeneration(worker: WorkerInfo, handles: PyHandle[], target: string): void {
-    const stale = handles.find((h) => h.generation !== worker.generation);
-    if (stale) {
-      throw PythonError.bridge(
-        "worker_crashed",
-        `the object ${stale.pythonType} (${stale.id}) lived in worker ${stale.workerId}, which has been restarted since; create it again`,
-        target,
-      );
+      this.#control.finish(request.callId);
     }
   }
 
@@ -466,12 +313,12 @@ export class PythonBridge implements HandleOwner {
     kwargs: PyKwargs,
     options: CallOptions,
   ): Promise<PyValue> {
-    const binder = this.options.bind;
+    const binder = this.#options.bind;
     const run =
       binder === undefined
         ? () => this.#invokeUnobserved(kind, target, handle, args, kwargs, options)
         : () => redactOutcome(binder, this.#invokeUnobserved(kind, target, handle, args, kwargs, options));
-    const observer = this.options.observer;
+    const observer = this.#options.observer;
     if (observer === undefined) return run();
     return observeCall(observer, kind, target, handle, args, kwargs, options.session, run);
   }
@@ -488,8 +335,8 @@ export class PythonBridge implements HandleOwner {
     const callId = options.callId ?? randomUUID();
     const request = this.#request(kind, target, handle, args, kwargs, options, callId);
     const handles = handlesOf(handle, args, kwargs);
-    const routing = this.#routing(target, handles, options);
-    const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const routing = routingFor(target, handles, options);
+    const timeoutMs = options.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const parent = this.#nestedParent(handles);
     // A call from a callback also ends when the call waiting on that callback ends.
     const signal =
@@ -504,136 +351,31 @@ export class PythonBridge implements HandleOwner {
       parent !== undefined
         ? this.#runNested(parent, request, handles, target, interrupt)
         : routing.workerId === undefined && routing.session === undefined
-          ? new Promise<PyValue>((resolve, reject) => this.#enqueue({ request, target, interrupt, resolve, reject }))
+          ? new Promise<PyValue>((resolve, reject) =>
+              this.#batcher.enqueue({ request, target, interrupt, resolve, reject }),
+            )
           : this.pool.run(async (worker, info) => {
               if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
-              this.#checkGeneration(info, handles, target);
+              assertSameGeneration(info, handles, target);
               const answer = worker.connection.callFast(request);
-              this.#bindInterrupt(interrupt, worker, info, callId, target, answer);
+              this.#control.bind(interrupt, worker.connection, info, callId, target, answer);
               try {
                 return this.#outcome(await answer, info, target);
               } catch (error) {
-                await this.#settleCrash(worker, error);
+                await settleCrash(worker, error);
                 throw error;
               } finally {
-                this.#running.delete(callId);
+                this.#control.finish(callId);
               }
             }, routing);
     try {
       return await Promise.race([work, interrupt.expired]);
     } catch (error) {
-      throw this.#normalise(error, target);
+      throw toPythonError(error, target);
     } finally {
       interrupt.dispose();
       work.catch(() => undefined); // settled after the call was interrupted: already reported
     }
-  }
-
-  /** Adds a call to this tick's batch; the batch leaves once every continuation of this tick has run. */
-  #enqueue(call: BatchedCall): void {
-    this.#tick.push(call);
-    if (this.#tick.length === 1) process.nextTick(() => this.#dispatchTick());
-  }
-
-  /**
-   * Sends this tick's calls as pool tasks of several calls each: one per idle worker (as far as this bridge
-   * knows), so that two calls issued together still run in parallel, and sixteen travel as two frames.
-   */
-  #dispatchTick(): void {
-    const calls = this.#tick;
-    this.#tick = [];
-    const idle = Math.max(1, this.#poolSize - this.#batchesInFlight);
-    const groups = Math.min(idle, calls.length);
-    const size = Math.ceil(calls.length / groups);
-    for (let i = 0; i < calls.length; i += size) {
-      const group = calls.slice(i, i + size);
-      this.#batchesInFlight += 1;
-      this.pool
-        .run((worker, info) => this.#runBatch(worker, info, group), { label: group[0]!.target })
-        .catch((error: unknown) => {
-          for (const call of group) call.reject(error);
-        })
-        .finally(() => {
-          this.#batchesInFlight -= 1;
-        })
-        .catch(() => undefined);
-    }
-  }
-
-  /** Runs a batch on one worker: one frame out, answers as they come (batched by the worker). */
-  async #runBatch(worker: PythonWorker, info: WorkerInfo, group: readonly BatchedCall[]): Promise<void> {
-    let crashed: unknown;
-    const answers: Promise<void>[] = [];
-    for (const call of group) {
-      if (call.interrupt.error) {
-        call.reject(call.interrupt.error); // ended while it waited for a worker: never start it
-        continue;
-      }
-      const callId = call.request.callId;
-      const answer = worker.connection.callFast(call.request);
-      this.#bindInterrupt(call.interrupt, worker, info, callId, call.target, answer);
-      answers.push(
-        answer.then(
-          (response) => {
-            this.#running.delete(callId);
-            try {
-              call.resolve(this.#outcome(response, info, call.target));
-            } catch (error) {
-              call.reject(error);
-            }
-          },
-          (error: unknown) => {
-            this.#running.delete(callId);
-            crashed ??= error;
-            // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the
-            // call instead, once the exit is seen (see the catch in #dispatchTick).
-            if (!(error instanceof PythonError && error.classification === "worker_crashed")) call.reject(error);
-          },
-        ),
-      );
-    }
-    await Promise.all(answers);
-    if (crashed === undefined) return;
-    await this.#settleCrash(worker, crashed);
-    throw crashed; // the pool learns of the crash from the task too, as with a single call
-  }
-
-  /**
-   * Makes `interrupt` reach the worker running the call: the worker gets an interrupt (SIGINT on its main
-   * thread) and keeps the pool slot until the call has really ended; if it ignores the interrupt for
-   * hungCallGraceMs it is replaced. Also registers the call for cancel(callId) and requestStop(callId).
-   */
-  #bindInterrupt(
-    interrupt: CallInterrupt,
-    worker: Pick<PythonWorker, "connection">,
-    info: Pick<WorkerInfo, "id">,
-    callId: string,
-    target: string,
-    finished: Promise<unknown>,
-    onSent?: (found: boolean) => void,
-  ): void {
-    const connection = worker.connection;
-    this.#running.set(callId, { connection, workerId: info.id, interrupt });
-    interrupt.bind(async () => {
-      const graceMs = this.options.hungCallGraceMs ?? 2000;
-      const grace = setTimeout(() => {
-        this.pool.killWorker(info.id, `call ${target} ignored an interrupt for ${graceMs} ms`);
-      }, graceMs);
-      grace.unref();
-      finished.finally(() => clearTimeout(grace)).catch(() => undefined);
-      const found = await connection.cancel(callId, false).catch(() => false);
-      onSent?.(found);
-      return found;
-    });
-  }
-
-  /**
-   * A lost connection usually means the process is dying. Hold the worker until its exit is observed, so the
-   * pool sees the crash first and does not hand the next queued call to a dead process.
-   */
-  async #settleCrash(worker: PythonWorker, error: unknown): Promise<void> {
-    if (!(error instanceof PythonError) || error.classification !== "worker_crashed") return;
-    await Promise.race([worker.exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   }
 
   #outcome(response: CallResponse, worker: WorkerInfo, target: string): PyValue {
@@ -641,19 +383,7 @@ export class PythonBridge implements HandleOwner {
     if (outcome === undefined)
       throw PythonError.bridge("internal", `the worker sent an empty answer for ${target}`, target);
     if (outcome.$case === "error") throw PythonError.fromMessage(outcome.value, target);
-    return decodeValue(outcome.value, this.#handleContext(worker));
-  }
-
-  #normalise(error: unknown, target: string): Error {
-    if (error instanceof PythonError) return error;
-    // Checked before `code`: a DOMException AbortError carries a numeric code (20) of its own.
-    if (error instanceof Error && error.name === "AbortError")
-      return PythonError.bridge("cancelled", `${target} was cancelled`, target, error);
-    if (error instanceof PoolError)
-      return PythonError.bridge(POOL_ERROR_CLASSES[error.code] ?? "internal", error.message, target, error);
-    if (error instanceof Error && "code" in error && typeof error.code === "number")
-      return rpcError(error as ServiceError, `call ${target}`, target);
-    return error instanceof Error ? error : new Error(String(error));
+    return decodeValue(outcome.value, this.#handles.context(worker));
   }
 
   #assertOpen(target: string): void {
@@ -669,8 +399,8 @@ export class PythonBridge implements HandleOwner {
     kwargs: PyKwargs = {},
     options: CallOptions = {},
   ): AsyncIterable<PyValue> {
-    const observer = this.options.observer;
-    const binder = this.options.bind;
+    const observer = this.#options.observer;
+    const binder = this.#options.bind;
     if (observer === undefined && binder === undefined) return this.#streamUnobserved(target, args, kwargs, options);
     this.#guard?.check(CallKind.CALL_KIND_FUNCTION, target, undefined); // refused at once, as without a wrapper
     const open =
@@ -689,42 +419,29 @@ export class PythonBridge implements HandleOwner {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
     const request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId);
-    const routing = this.#routing(target, handlesOf(undefined, args, kwargs), options);
-    const interrupt = new CallInterrupt(target, options.timeoutMs ?? STREAM_TIMEOUT_MS, options.signal);
+    const routing = routingFor(target, handlesOf(undefined, args, kwargs), options);
+    const interrupt = new CallInterrupt(target, options.timeoutMs ?? NO_DEADLINE, options.signal);
     const queue = new AsyncQueue<PyValue>(() => {
       void interrupt.fire("cancelled");
     });
-    interrupt.expired.catch((error: unknown) => queue.fail(error));
-    this.pool
-      .run(async (worker, info) => {
-        if (interrupt.error) throw interrupt.error;
-        const call = worker.connection.callStream(request);
-        const context = this.#handleContext(info);
-        const ended = new Promise<PythonError | undefined>((resolve) => {
-          call.on("data", (event: StreamEvent) => {
-            const e = event.event;
-            if (e?.$case === "item") queue.push(decodeValue(e.value, context));
-            else if (e?.$case === "error") queue.fail(PythonError.fromMessage(e.value, target));
-          });
-          call.on("error", (error: ServiceError) => resolve(rpcError(error, `stream ${target}`, target)));
-          call.on("end", () => resolve(undefined));
-        });
-        // The worker did not know the call yet (still in flight): cancelling the RPC stops it on arrival.
-        this.#bindInterrupt(interrupt, worker, info, callId, target, ended, (found) => {
-          if (!found) call.cancel();
-        });
-        try {
-          const failure = await ended;
-          if (failure === undefined) return queue.end();
-          queue.fail(failure);
-          await this.#settleCrash(worker, failure);
-          if (failure.classification !== "cancelled") throw failure;
-        } finally {
-          this.#running.delete(callId);
-          interrupt.dispose();
+    runWorkerStream<StreamEvent>(this.pool, this.#control, (info) => this.#handles.context(info), {
+      callId,
+      target,
+      what: `stream ${target}`,
+      routing,
+      interrupt,
+      open: (connection) => connection.callStream(request),
+      onMessage: ({ event }, context) => {
+        switch (event?.$case) {
+          case "item":
+            return queue.push(decodeValue(event.value, context));
+          case "error":
+            return queue.fail(PythonError.fromMessage(event.value, target));
         }
-      }, routing)
-      .catch((error: unknown) => queue.fail(this.#normalise(error, target)));
+      },
+      end: () => queue.end(),
+      fail: (error) => queue.fail(error),
+    });
     return queue;
   }
 
@@ -736,59 +453,44 @@ export class PythonBridge implements HandleOwner {
     this.#assertOpen("eval");
     this.#guard?.refuseEval(); // enforce mode: running code is off
     const callId = options.callId ?? randomUUID();
-    const interrupt = new CallInterrupt("eval", options.timeoutMs ?? 0, options.signal);
+    const interrupt = new CallInterrupt("eval", options.timeoutMs ?? NO_DEADLINE, options.signal);
     const queue = new AsyncQueue<EvalEvent>(() => {
       void interrupt.fire("cancelled");
     });
-    const fail = (error: PythonError): void => {
-      queue.push({ type: "error", error });
-      queue.end();
-    };
-    interrupt.expired.catch((error: unknown) => fail(this.#normalise(error, "eval") as PythonError));
     const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
     if (options.signal) routing.signal = options.signal;
-    this.pool
-      .run(async (worker, info) => {
-        if (interrupt.error) throw interrupt.error;
-        const call = worker.connection.eval({ callId, sessionId: options.session, code });
-        const context = this.#handleContext(info);
-        const ended = new Promise<PythonError | undefined>((resolve) => {
-          call.on("data", (event: EvalEventMessage) => {
-            const e = event.event;
-            if (e?.$case === "output") {
-              queue.push({
-                type: e.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? "stderr" : "stdout",
-                text: e.value.text,
-              });
-            } else if (e?.$case === "result") {
-              queue.push({
-                type: "result",
-                value: e.value.value === undefined ? undefined : decodeValue(e.value.value, context),
-                repr: e.value.repr,
-                executionCount: e.value.executionCount,
-              });
-            } else if (e?.$case === "error") {
-              queue.push({ type: "error", error: PythonError.fromMessage(e.value, "eval") });
-            }
-          });
-          call.on("error", (error: ServiceError) => resolve(rpcError(error, "cell", "eval")));
-          call.on("end", () => resolve(undefined));
-        });
-        this.#bindInterrupt(interrupt, worker, info, callId, "eval", ended, (found) => {
-          if (!found) call.cancel();
-        });
-        try {
-          const failure = await ended;
-          if (failure === undefined) return queue.end();
-          fail(failure);
-          await this.#settleCrash(worker, failure);
-          if (failure.classification !== "cancelled") throw failure;
-        } finally {
-          this.#running.delete(callId);
-          interrupt.dispose();
+    runWorkerStream<EvalEventMessage>(this.pool, this.#control, (info) => this.#handles.context(info), {
+      callId,
+      target: "eval",
+      what: "cell",
+      routing,
+      interrupt,
+      open: (connection) => connection.eval({ callId, sessionId: options.session, code }),
+      onMessage: ({ event }, context) => {
+        switch (event?.$case) {
+          case "output":
+            return queue.push({
+              type: event.value.stream === OutputStream.OUTPUT_STREAM_STDERR ? "stderr" : "stdout",
+              text: event.value.text,
+            });
+          case "result":
+            return queue.push({
+              type: "result",
+              value: event.value.value === undefined ? undefined : decodeValue(event.value.value, context),
+              repr: event.value.repr,
+              executionCount: event.value.executionCount,
+            });
+          case "error":
+            return queue.push({ type: "error", error: PythonError.fromMessage(event.value, "eval") });
         }
-      }, routing)
-      .catch((error: unknown) => fail(this.#normalise(error, "eval") as PythonError));
+      },
+      end: () => queue.end(),
+      // A cell's failure is one of its events, so the notebook shows it where the output was.
+      fail: (error) => {
+        queue.push({ type: "error", error });
+        queue.end();
+      },
+    });
     return queue;
   }
 
@@ -803,10 +505,8 @@ export class PythonBridge implements HandleOwner {
   }
 
   /** Interrupts a running call, stream or cell by id; false when it is not running. */
-  async cancel(callId: string): Promise<boolean> {
-    const running = this.#running.get(callId);
-    if (!running) return false;
-    return running.interrupt.fire("cancelled");
+  cancel(callId: string): Promise<boolean> {
+    return this.#control.cancel(callId);
   }
 
   /** Where a worker runs when it is a Ray actor (node, actor name); undefined for a local worker. */
@@ -816,14 +516,12 @@ export class PythonBridge implements HandleOwner {
 
   /** The pool worker running a call (e.g. to sample that worker's telemetry during a training run). */
   workerOf(callId: string): string | undefined {
-    return this.#running.get(callId)?.workerId;
+    return this.#control.workerOf(callId);
   }
 
   /** Asks a running call to finish at its next safe point (a training run checkpoints and stops). */
-  async requestStop(callId: string): Promise<boolean> {
-    const running = this.#running.get(callId);
-    if (!running) return false;
-    return running.connection.cancel(callId, true);
+  requestStop(callId: string): Promise<boolean> {
+    return this.#control.requestStop(callId);
   }
 
   // -- introspection and health -----------------------------------------------------------------
@@ -845,7 +543,7 @@ export class PythonBridge implements HandleOwner {
         { label: `describe ${module}` },
       )
       .catch((error: unknown) => {
-        throw this.#normalise(error, module);
+        throw toPythonError(error, module);
       });
     const outcome = response.outcome;
     if (outcome?.$case === "error") throw PythonError.fromMessage(outcome.value, module);
@@ -858,7 +556,7 @@ export class PythonBridge implements HandleOwner {
   async health(): Promise<WorkerHealth[]> {
     const results = await Promise.all(
       this.pool.snapshot().workers.map(async (w) => {
-        const connection = this.#connectionOf(w.id);
+        const connection = this.#connections.get(w.id);
         if (!connection) return undefined;
         const h: HealthResponse = await connection.health();
         return {
@@ -876,13 +574,9 @@ export class PythonBridge implements HandleOwner {
     return results.filter((r): r is WorkerHealth => r !== undefined);
   }
 
-  #connectionOf(workerId: string): WorkerConnection | undefined {
-    return this.connections.get(workerId);
-  }
-
   /** Streams telemetry samples from one worker until the signal aborts. */
   telemetry(workerId: string, intervalMs: number, signal: AbortSignal): AsyncIterable<TelemetrySample> {
-    const connection = this.#connectionOf(workerId);
+    const connection = this.#connections.get(workerId);
     if (!connection) throw PythonError.bridge("not_found", `no live worker ${workerId}`);
     const call = connection.telemetry(intervalMs);
     const onAbort = (): void => call.cancel();
@@ -908,8 +602,8 @@ export class PythonBridge implements HandleOwner {
     return this.#output.event(({ workerId, stream, text }) => listener(workerId, stream, text));
   }
 
-  private emitOutput(workerId: string, stream: "stdout" | "stderr", text: string): void {
-    const binder = this.options.bind;
+  #emitOutput(workerId: string, stream: "stdout" | "stderr", text: string): void {
+    const binder = this.#options.bind;
     const shown = binder !== undefined && binder.mentionsSecret(text) ? binder.redact(text) : text;
     this.#output.fire({ workerId, stream, text: shown });
   }
@@ -917,26 +611,17 @@ export class PythonBridge implements HandleOwner {
   // -- handles ----------------------------------------------------------------------------------
 
   /** Releases a handle in the worker that holds it (called by PyHandle.release()). */
-  async releaseHandle(handle: PyHandle): Promise<void> {
-    this.#finalizer.unregister(handle);
-    await this.#releaseById(handle.id, handle.workerId, handle.generation);
-  }
-
-  async #releaseById(id: string, workerId: string, generation: number): Promise<void> {
-    if (this.#disposed) return;
-    const worker = this.pool.snapshot().workers.find((w) => w.id === workerId);
-    // A replaced worker took its objects with it: nothing to release.
-    if (!worker || worker.generation !== generation) return;
-    const connection = this.#connectionOf(workerId);
-    await connection?.release([id]).catch(() => undefined);
+  releaseHandle(handle: PyHandle): Promise<void> {
+    return this.#handles.release(handle);
   }
 
   /** Stops every worker and releases every resource. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#handles.close();
     this.#output.dispose();
     await this.pool.shutdown();
-    await this.adapter.dispose();
+    await this.#adapter.dispose();
   }
 }

@@ -25,6 +25,17 @@ import { PythonError } from "./python-error.js";
 export const TOKEN_METADATA_KEY = "x-snakebridge-token";
 const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
 
+/** True for the errors grpc-js raises (a numeric status code and its details). */
+export function isServiceError(error: unknown): error is ServiceError {
+  return (
+    error instanceof Error &&
+    "code" in error &&
+    typeof error.code === "number" &&
+    "details" in error &&
+    typeof error.details === "string"
+  );
+}
+
 /** A gRPC failure that is not a Python exception (connection lost, refused, deadline). */
 export function rpcError(error: ServiceError, what: string, target?: string): PythonError {
   if (error.code === status.DEADLINE_EXCEEDED)
@@ -179,7 +190,7 @@ export class WorkerConnection {
     });
     const fail = (error: Error): void => {
       if (this.#pipeline === stream) this.#pipeline = undefined;
-      const failure = "code" in error ? rpcError(error as ServiceError, "call") : error;
+      const failure = isServiceError(error) ? rpcError(error, "call") : error;
       for (const pending of this.#pending.values()) pending.reject(failure);
       this.#pending.clear();
     };

@@ -1,0 +1,92 @@
+// The calls running on workers, and the one way each is ended early: its deadline, its caller's AbortSignal,
+// cancel(callId) and requestStop(callId) all reach the worker through here.
+import type { ProcessPool, WorkerInfo } from "../pool/index.js";
+import type { CallInterrupt } from "./call-interrupt.js";
+import { RunningCalls } from "./callbacks/running-calls.js";
+import type { PythonWorker } from "./python-adapter.js";
+import { PythonError } from "./python-error.js";
+import type { WorkerConnection } from "./worker-client.js";
+
+/** A call running on a worker, by id. */
+interface RunningCall {
+  connection: WorkerConnection;
+  workerId: string;
+  interrupt: CallInterrupt;
+  /** Aborted when the call ends: the signal its callbacks see (callbacks/running-calls.ts). */
+  ended?: AbortController;
+}
+
+/** How long a worker may ignore an interrupt before it is replaced, unless the bridge says otherwise. */
+const DEFAULT_HUNG_CALL_GRACE_MS = 2000;
+/** How long a lost connection waits for the worker's exit to be seen before the call gives up waiting. */
+const CRASH_SETTLE_MS = 2000;
+
+/** Registers running calls and interrupts them on their workers. */
+export class CallControl {
+  readonly running = new RunningCalls<RunningCall>();
+
+  constructor(
+    private readonly pool: ProcessPool<PythonWorker>,
+    private readonly hungCallGraceMs = DEFAULT_HUNG_CALL_GRACE_MS,
+  ) {}
+
+  /**
+   * Makes `interrupt` reach the worker running the call: the worker gets an interrupt (SIGINT on its main
+   * thread) and keeps the pool slot until the call has really ended; if it ignores the interrupt for
+   * hungCallGraceMs it is replaced. Also registers the call for cancel(callId) and requestStop(callId).
+   * `onSent` learns whether the worker knew the call (a stream not yet known is cancelled at the RPC instead).
+   */
+  bind(
+    interrupt: CallInterrupt,
+    connection: WorkerConnection,
+    worker: Pick<WorkerInfo, "id">,
+    callId: string,
+    target: string,
+    finished: Promise<unknown>,
+    onSent?: (found: boolean) => void,
+  ): void {
+    this.running.set(callId, { connection, workerId: worker.id, interrupt });
+    interrupt.bind(async () => {
+      const graceMs = this.hungCallGraceMs;
+      const grace = setTimeout(() => {
+        this.pool.killWorker(worker.id, `call ${target} ignored an interrupt for ${graceMs} ms`);
+      }, graceMs);
+      grace.unref();
+      finished.finally(() => clearTimeout(grace)).catch(() => undefined);
+      const found = await connection.cancel(callId, false).catch(() => false);
+      onSent?.(found);
+      return found;
+    });
+  }
+
+  /** The call has ended: forget it (its callbacks' signal aborts). */
+  finish(callId: string): void {
+    this.running.delete(callId);
+  }
+
+  /** Interrupts a running call by id; false when it is not running. */
+  cancel(callId: string): Promise<boolean> {
+    const running = this.running.get(callId);
+    return running === undefined ? Promise.resolve(false) : running.interrupt.fire("cancelled");
+  }
+
+  /** Asks a running call to finish at its next safe point; false when it is not running. */
+  requestStop(callId: string): Promise<boolean> {
+    const running = this.running.get(callId);
+    return running === undefined ? Promise.resolve(false) : running.connection.cancel(callId, true);
+  }
+
+  /** The worker running a call. */
+  workerOf(callId: string): string | undefined {
+    return this.running.get(callId)?.workerId;
+  }
+}
+
+/**
+ * A lost connection usually means the process is dying. Hold the worker until its exit is observed, so the
+ * pool sees the crash first and does not hand the next queued call to a dead process.
+ */
+export async function settleCrash(worker: PythonWorker, error: unknown): Promise<void> {
+  if (!(error instanceof PythonError) || error.classification !== "worker_crashed") return;
+  await Promise.race([worker.exited, new Promise((resolve) => setTimeout(resolve, CRASH_SETTLE_MS).unref())]);
+}
