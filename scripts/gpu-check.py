@@ -200,13 +200,13 @@ def check_lora_unsloth(work: str, dataset: str, quick: bool) -> dict[str, Any]:
 
 
 def check_nvml_telemetry(work: str, dataset: str) -> dict[str, Any]:
-    from snakebridge_worker.telemetry import NvmlReader, allocator_readings
+    from snakebridge_worker.process.telemetry import NvmlReader, allocator_readings
 
     # A fresh process that only reads NVML, as the monitor does: it must hold no CUDA context.
     probe = (
         "import json, sys\n"
         f"sys.path.insert(0, {PYTHON_DIR!r})\n"
-        "from snakebridge_worker.telemetry import NvmlReader\n"
+        "from snakebridge_worker.process.telemetry import NvmlReader\n"
         "reader = NvmlReader(); gpus = reader.read(); reason = reader.unavailable_reason; reader.close()\n"
         "print(json.dumps({'gpus': gpus, 'reason': reason, 'torch_imported': 'torch' in sys.modules}))\n"
     )

@@ -31,7 +31,7 @@ export const WORKER_ALLOWLIST_ENV = "SNAKEBRIDGE_WORKER_ALLOWLIST";
 
 /**
  * The workbench's own targets, allowed in enforce mode whatever the manifests say: training run and export,
- * session reset. Describe is its own RPC and is not a call. Kept in step with snakebridge_worker/allowlist.py.
+ * session reset. Describe is its own RPC and is not a call. Kept in step with snakebridge_worker/runtime/allowlist.py.
  */
 export const INTERNAL_TARGETS: readonly string[] = [
   "snakebridge_worker.sessions.reset_session",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isProcessAlive, readProcessStartTime } from "../pool/index.js";
 
-/** The prefix only worker scratch folders use (python/snakebridge_worker/scratch.py). */
+/** The prefix only worker scratch folders use (python/snakebridge_worker/process/scratch.py). */
 export const SCRATCH_PREFIX = "sbw-";
 const OWNER_FILE = "owner.json";
 

@@ -39,7 +39,7 @@ import time
 import traceback
 from typing import Any
 
-from . import lifeline
+from .process import lifeline
 
 _write_lock = threading.Lock()
 # Pids of the workers this template forked and still waits for; the orphan reaper leaves them to _wait.
@@ -68,8 +68,9 @@ def _preload() -> None:
     import grpc
     import grpc.aio  # noqa: F401
 
-    from . import __main__ as worker_main  # noqa: F401
-    from . import calls, executor, handles, server, sessions, targets, values  # noqa: F401
+    from . import sessions  # noqa: F401
+    from .rpc import serve, service  # noqa: F401
+    from .runtime import calls, executor, handles, targets, values  # noqa: F401
 
 
 def _child(request: dict[str, Any], write_fd: int, template_pid: int) -> int:
@@ -93,7 +94,7 @@ def _child(request: dict[str, Any], write_fd: int, template_pid: int) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.environ.update({str(k): str(v) for k, v in request.get("env", {}).items()})
     # Handed over in memory: the token came through the template's private stdin and never enters an environment.
-    from .__main__ import main as worker_main
+    from .rpc.serve import main as worker_main
 
     return worker_main(["--parent-pid", str(template_pid), "--no-stdin-watch"], token=str(request["token"]))
 

@@ -8,8 +8,8 @@ import sys
 import types
 from typing import Any
 
+from .runtime.values import SUPPORTED_DTYPES
 from .sessions import SESSIONS
-from .values import SUPPORTED_DTYPES
 
 _PREVIEW_LIMIT = 120
 # Names every namespace has that are not the user's variables.
@@ -78,7 +78,9 @@ def _union(values: Any, depth: int) -> str:
 
 
 def _ts_type(value: Any, depth: int = 0) -> str:
-    """The TypeScript type `await py.<name>` resolves to: it follows the value encoder (values.py) case by case."""
+    """The TypeScript type `await py.<name>` resolves to.
+
+    It follows the value encoder (runtime/values.py) case by case."""
     if depth > 4:
         return "unknown"
     if value is None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .callbacks import HostError, call_host, current_session
 from .proto import worker_pb2
+from .rpc.callbacks import HostError, call_host, current_session
 
 _STATE = worker_pb2.CallKind.CALL_KIND_HOST_STATE
 _MISSING: Any = object()

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .callbacks import HostError, call_host
 from .proto import worker_pb2
+from .rpc.callbacks import HostError, call_host
 
 _TOOL = worker_pb2.CallKind.CALL_KIND_HOST_TOOL
 

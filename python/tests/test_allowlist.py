@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from snakebridge_worker import allowlist
-from snakebridge_worker.errors import NotAllowed, to_python_error
-from snakebridge_worker.handles import HandleTable
 from snakebridge_worker.proto import errors_pb2, worker_pb2
+from snakebridge_worker.runtime import allowlist
+from snakebridge_worker.runtime.errors import NotAllowed, to_python_error
+from snakebridge_worker.runtime.handles import HandleTable
 
 CK = worker_pb2.CallKind
 MANIFEST = "/srv/m.yaml"

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from snakebridge_worker import lifeline, scratch
+from snakebridge_worker.process import lifeline, scratch
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
 
@@ -21,7 +21,7 @@ _PARENT = textwrap.dedent(
     """
     import os, subprocess, sys, time
     sys.path.insert(0, sys.argv[1])
-    from snakebridge_worker import lifeline
+    from snakebridge_worker.process import lifeline
     lifeline.become_subreaper()
     middle = subprocess.Popen([sys.executable, "-c",
         "import subprocess; p = subprocess.Popen(['sleep', '300'], start_new_session=True); print(p.pid, flush=True)"],

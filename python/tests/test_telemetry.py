@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from snakebridge_worker.telemetry import TelemetrySampler
+from snakebridge_worker.process.telemetry import TelemetrySampler
 
 
 def _nvml_gpu_count() -> int:
@@ -66,7 +66,7 @@ def test_reading_nvml_never_creates_a_cuda_context_or_imports_torch() -> None:
     # A fresh interpreter: only the readers, as scripts/gpu-check.py and the monitor use them.
     code = (
         "import sys, json\n"
-        "from snakebridge_worker.telemetry import NvmlReader, allocator_readings\n"
+        "from snakebridge_worker.process.telemetry import NvmlReader, allocator_readings\n"
         "reader = NvmlReader()\n"
         "gpus = reader.read()\n"
         "reader.close()\n"

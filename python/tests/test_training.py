@@ -218,7 +218,7 @@ def test_short_cuda_run_reports_allocator_and_nvml_memory(dataset: str, tmp_path
 
     if not torch.cuda.is_available():
         pytest.skip("no CUDA GPU visible to torch")
-    from snakebridge_worker.telemetry import NvmlReader, allocator_readings
+    from snakebridge_worker.process.telemetry import NvmlReader, allocator_readings
 
     events = _collect(_config(dataset, str(tmp_path), max_steps=5, device="cuda", backend="transformers+peft"))
     logs = [event for event in events if event["type"] == "log"]

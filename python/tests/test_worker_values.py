@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from snakebridge_worker.errors import SerializationError, TargetNotFound
-from snakebridge_worker.handles import HandleLimitError, HandleTable
-from snakebridge_worker.values import Decoder, Encoder
+from snakebridge_worker.runtime.errors import SerializationError, TargetNotFound
+from snakebridge_worker.runtime.handles import HandleLimitError, HandleTable
+from snakebridge_worker.runtime.values import Decoder, Encoder
 
 
 def roundtrip(value: object) -> object:

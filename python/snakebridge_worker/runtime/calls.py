@@ -6,10 +6,10 @@ import inspect
 from collections.abc import Iterator
 from typing import Any
 
+from ..proto import worker_pb2
 from . import allowlist
 from .errors import TargetNotFound
 from .handles import HandleTable
-from .proto import worker_pb2
 from .targets import require_callable, resolve
 from .values import Decoder
 

@@ -1,9 +1,10 @@
-"""The gRPC service: authenticates every RPC, runs calls on the main-thread executor."""
+"""The gRPC service (worker.proto's Worker): runs calls, streams and cells on the main-thread executor.
+
+Every RPC reaches it through auth.TokenInterceptor."""
 
 from __future__ import annotations
 
 import contextlib
-import hmac
 import os
 import queue
 import sys
@@ -15,50 +16,22 @@ from typing import Any
 
 import grpc
 
-from . import WORKER_VERSION, allowlist, callbacks
-from .calls import iterate, perform
-from .errors import CallCancelled, CallTimedOut, to_python_error
+from .. import WORKER_VERSION
+from ..proto import worker_pb2, worker_pb2_grpc
+from ..runtime import allowlist
+from ..runtime.calls import iterate, perform
+from ..runtime.errors import CallCancelled, CallTimedOut, to_python_error
+from ..runtime.executor import MainThreadExecutor, QueuedJob
+from ..runtime.handles import HandleTable
+from ..runtime.values import INT64_MAX, INT64_MIN, Encoder
+from ..sessions import MISSING, SESSIONS
+from . import callbacks
 from .event_channel import EventChannel
-from .executor import MainThreadExecutor, QueuedJob
-from .handles import HandleTable
-from .proto import values_pb2, worker_pb2, worker_pb2_grpc
-from .sessions import MISSING, SESSIONS
-from .values import INT64_MAX, INT64_MIN, Encoder
 
-TOKEN_METADATA_KEY = "x-snakebridge-token"
 _STREAM_BUFFER = 64
 _RESULT_HANDLE = worker_pb2.ResultMode.RESULT_MODE_HANDLE
 _CONSTRUCTOR = worker_pb2.CallKind.CALL_KIND_CONSTRUCTOR
 _SCALAR_FIELDS = {int: "int_value", float: "float_value", str: "str_value", bool: "bool_value"}
-
-
-class TokenInterceptor(grpc.ServerInterceptor):
-    """Refuses every RPC that does not carry this worker's token (UNAUTHENTICATED)."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token.encode()
-
-        def refuse(request: Any, context: grpc.ServicerContext) -> None:
-            context.abort(grpc.StatusCode.UNAUTHENTICATED,
-                          f"missing or wrong {TOKEN_METADATA_KEY}: this worker only serves the host that started it")
-
-        self._refusal = grpc.unary_unary_rpc_method_handler(refuse)
-        self._stream_refusal = grpc.unary_stream_rpc_method_handler(refuse)
-        self._bidi_refusal = grpc.stream_stream_rpc_method_handler(refuse)
-
-    def intercept_service(self, continuation: Callable[..., Any], handler_call_details: Any) -> Any:
-        for key, value in handler_call_details.invocation_metadata or ():
-            if key == TOKEN_METADATA_KEY:
-                given = value.encode() if isinstance(value, str) else value
-                if hmac.compare_digest(given, self._token):
-                    return continuation(handler_call_details)
-                break
-        method = handler_call_details.method or ""
-        if method.endswith(("/CallStream", "/Telemetry", "/Eval")):
-            return self._stream_refusal
-        if method.endswith("/CallPipeline"):
-            return self._bidi_refusal
-        return self._refusal
 
 
 def _rss_bytes() -> int:
@@ -326,7 +299,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
     def Describe(self, request: Any, context: grpc.ServicerContext) -> worker_pb2.DescribeResponse:
         def run() -> worker_pb2.DescribeResponse:
-            from .introspect import describe_library
+            from ..introspect import describe_library
 
             library = describe_library(request.module, depth=request.depth, include_private=request.include_private)
             return worker_pb2.DescribeResponse(library=library)
@@ -340,7 +313,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
     def Telemetry(self, request: worker_pb2.TelemetryRequest,
                   context: grpc.ServicerContext) -> Iterator[worker_pb2.TelemetrySample]:
-        from .telemetry import TelemetrySampler
+        from ..process.telemetry import TelemetrySampler
 
         interval_ms = request.interval_ms or 1000
         interval_s = min(max(interval_ms, 100), 60_000) / 1000
@@ -370,4 +343,4 @@ def _display_repr(value: Any) -> str:
     return text if len(text) <= 10_000 else text[:10_000] + "…"
 
 
-__all__ = ["TOKEN_METADATA_KEY", "TokenInterceptor", "WorkerService", "values_pb2"]
+__all__ = ["WorkerService"]

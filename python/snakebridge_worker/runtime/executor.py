@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from .call_control import CallControl, bind_control
+from ..call_control import CallControl, bind_control
 from .errors import CallCancelled, CallTimedOut
 
 _EARLY_CANCELS = 1024

@@ -13,10 +13,10 @@ import tempfile
 from collections.abc import Callable
 from typing import Any
 
-from . import scratch
+from ..process import scratch
+from ..proto import values_pb2
 from .errors import SerializationError
 from .handles import HandleTable
-from .proto import values_pb2
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -254,6 +254,6 @@ _DECODERS: dict[str, Callable[[Decoder, values_pb2.Value], Any]] = {
 
 
 def _host_function(message: values_pb2.HostFunction) -> Any:
-    from .callbacks import proxy_for  # imported late: callbacks imports this module
+    from ..rpc.callbacks import proxy_for  # imported late: callbacks imports this module
 
     return proxy_for(message)

@@ -15,8 +15,8 @@ import os
 import re
 from typing import Any
 
+from ..proto import worker_pb2
 from .errors import NotAllowed
-from .proto import worker_pb2
 
 ENV = "SNAKEBRIDGE_WORKER_ALLOWLIST"
 

@@ -12,9 +12,9 @@ import threading
 import weakref
 from typing import Any
 
-from .call_control import current_control
-from .handles import HandleTable
-from .proto import worker_pb2
+from ..call_control import current_control
+from ..proto import worker_pb2
+from ..runtime.handles import HandleTable
 
 _handles: HandleTable | None = None
 # Weak: a proxy lives exactly as long as Python code holds it; its __del__ tells the host.
@@ -109,8 +109,8 @@ def live_proxies() -> int:
 def call_host(kind: int, target: str, args: Any = (), kwargs: Any = None, *, session: str = "",
               label: str = "") -> Any:
     """Calls the host and returns its answer as Python values; raises HostError when the host fails."""
+    from ..runtime.values import Decoder, Encoder
     from .lane import active_lane
-    from .values import Decoder, Encoder
 
     if _handles is None:
         raise RuntimeError("the worker's handle table is not set up, so it cannot call the host")

@@ -103,7 +103,7 @@ class TelemetrySampler:
     def sample(self) -> Any:
         """A snapshot now (a worker_pb2.TelemetrySample): RSS, CPU %, one entry per NVIDIA GPU, and torch allocator
         figures."""
-        from .proto import worker_pb2
+        from ..proto import worker_pb2
 
         with self._process.oneshot():
             rss = self._process.memory_info().rss

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 
-from .proto import errors_pb2
+from ..proto import errors_pb2
 
 EC = errors_pb2.ErrorClass
 

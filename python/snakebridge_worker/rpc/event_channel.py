@@ -10,7 +10,7 @@ import threading
 from collections import deque
 from typing import Generic, TypeVar
 
-from .errors import CallCancelled
+from ..runtime.errors import CallCancelled
 
 T = TypeVar("T")
 

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .proto import worker_pb2
+from ..proto import worker_pb2
 
 _HEADER = struct.Struct("<I")
 # Answers already computed go out once a frame's calls have run this long (a slow call does not hold back fast ones).
