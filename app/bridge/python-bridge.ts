@@ -1,7 +1,6 @@
 // PythonBridge: calls into Python through the worker pool. The API the rest of the app uses; each job it
 // coordinates lives in its own module (call-control, call-batcher, worker-stream, handle-routing, handle-tracker).
 import { randomUUID } from "node:crypto";
-import type { ServiceError } from "@grpc/grpc-js";
 import type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
 import {
   CallKind,
@@ -10,7 +9,6 @@ import {
   type CallRequest,
   type CallResponse,
   type EvalEvent as EvalEventMessage,
-  type HealthResponse,
   type StreamEvent,
   type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
@@ -43,8 +41,9 @@ import {
 } from "./placement/index.js";
 import { PythonError } from "./python-error.js";
 import { toPythonError } from "./to-python-error.js";
-import { rpcError, type WorkerConnection } from "./worker-client.js";
+import type { WorkerConnection } from "./worker-client.js";
 import { runWorkerStream } from "./worker-stream.js";
+import { telemetryStream, workerHealth } from "./worker-queries.js";
 import { PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
 
 /** Deadline for a call that sets none and whose bridge sets none. */
@@ -557,18 +556,7 @@ export class PythonBridge implements HandleOwner {
     const results = await Promise.all(
       this.pool.snapshot().workers.map(async (w) => {
         const connection = this.#connections.get(w.id);
-        if (!connection) return undefined;
-        const h: HealthResponse = await connection.health();
-        return {
-          workerId: w.id,
-          pid: h.pid,
-          pythonVersion: h.pythonVersion,
-          rssBytes: Number(h.rssBytes),
-          liveHandles: h.liveHandles,
-          callsTotal: Number(h.callsTotal),
-          uptimeS: h.uptimeS,
-          busy: h.busy,
-        };
+        return connection === undefined ? undefined : workerHealth(w.id, await connection.health());
       }),
     );
     return results.filter((r): r is WorkerHealth => r !== undefined);
@@ -578,23 +566,7 @@ export class PythonBridge implements HandleOwner {
   telemetry(workerId: string, intervalMs: number, signal: AbortSignal): AsyncIterable<TelemetrySample> {
     const connection = this.#connections.get(workerId);
     if (!connection) throw PythonError.bridge("not_found", `no live worker ${workerId}`);
-    const call = connection.telemetry(intervalMs);
-    const onAbort = (): void => call.cancel();
-    const queue = new AsyncQueue<TelemetrySample>(() => call.cancel());
-    signal.addEventListener("abort", onAbort, { once: true });
-    // The listener goes with the stream, so a long-lived signal does not collect one per telemetry stream.
-    const detach = (): void => signal.removeEventListener("abort", onAbort);
-    call.on("data", (sample: TelemetrySample) => queue.push(sample));
-    call.on("error", (error: ServiceError) => {
-      detach();
-      if (error.code === 1) queue.end();
-      else queue.fail(rpcError(error, "telemetry"));
-    });
-    call.on("end", () => {
-      detach();
-      queue.end();
-    });
-    return queue;
+    return telemetryStream(connection, intervalMs, signal);
   }
 
   /** Subscribes to what workers print (user code's print(), warnings). */
