@@ -33,10 +33,11 @@ export function availableCommands(): Command[] {
   return useCommandStore.getState().commands.filter((command) => !command.when || command.when());
 }
 
+/** What a keybinding reads of a keyboard event. */
+export type KeyPress = Pick<KeyboardEvent, "ctrlKey" | "metaKey" | "shiftKey" | "altKey" | "key" | "code">;
+
 /** "Ctrl+Shift+G" for a keyboard event, with the key normalised (letters upper-case). */
-export function keybindingOf(
-  event: Pick<KeyboardEvent, "ctrlKey" | "metaKey" | "shiftKey" | "altKey" | "key" | "code">,
-): string {
+export function keybindingOf(event: KeyPress): string {
   const parts: string[] = [];
   if (event.ctrlKey || event.metaKey) parts.push("Ctrl");
   if (event.shiftKey) parts.push("Shift");
@@ -51,7 +52,7 @@ export function keybindingOf(
 }
 
 /** Runs the first available command bound to the event's keys; true when one ran. */
-export function runKeybinding(event: KeyboardEvent): boolean {
+export function runKeybinding(event: KeyPress): boolean {
   const pressed = keybindingOf(event);
   const command = availableCommands().find((candidate) => candidate.keybinding === pressed);
   if (!command) return false;

@@ -1,0 +1,138 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CellRunResult, NotebookCell, NotebookDocument } from "../../api";
+import { testClient, type HostAnswers } from "../../client/test-channel";
+import { installWorkbenchClient } from "../../client/workbench-client";
+import { useNotebookStore } from "./store";
+
+const initial = useNotebookStore.getState();
+const cell = (id: string, source = ""): NotebookCell => ({
+  id,
+  language: "python",
+  source,
+  executionCount: null,
+  outputs: [],
+});
+
+/** Opens notebooks/t.ipynb with `cells` over a test host answering `extra` too; returns the channel. */
+async function openNotebook(cells: NotebookCell[], extra: HostAnswers = {}): Promise<ReturnType<typeof testClient>> {
+  const test = testClient({ "notebooks.open": () => ({ cells, metadata: {} }), ...extra });
+  installWorkbenchClient(test.client);
+  await useNotebookStore.getState().open("notebooks/t.ipynb");
+  return test;
+}
+
+// Streamed output is painted once per animation frame; node has no frames, so a frame is a macrotask here.
+beforeAll(() => vi.stubGlobal("requestAnimationFrame", (paint: () => void) => setTimeout(paint, 0)));
+afterAll(() => vi.unstubAllGlobals());
+
+describe("notebook store", () => {
+  beforeEach(() => useNotebookStore.setState(initial, true));
+  afterEach(() => vi.useRealTimers());
+
+  it("edits cells (add, move, remove) and autosaves the document after a pause", async () => {
+    vi.useFakeTimers();
+    const saved: NotebookDocument[] = [];
+    await openNotebook([cell("a", "x = 1"), cell("b")], {
+      "notebooks.save": ({ notebook }) => {
+        saved.push(notebook);
+        return { path: "notebooks/t.ipynb", modifiedAt: 5 };
+      },
+    });
+    const store = useNotebookStore.getState();
+    const added = store.addCell("a", "typescript");
+    store.moveCell("b", -1);
+    store.editSource(added, "const y = 2;");
+    expect(useNotebookStore.getState().cells.map((c) => c.id)).toEqual(["a", "b", added]);
+    expect(useNotebookStore.getState().selectedId).toBe(added);
+    store.removeCell("b");
+    expect(useNotebookStore.getState().dirty).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(saved).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]?.cells.map((c) => [c.id, c.language, c.source])).toEqual([
+      ["a", "python", "x = 1"],
+      [added, "typescript", "const y = 2;"],
+    ]);
+    expect(useNotebookStore.getState().dirty).toBe(false);
+    expect(useNotebookStore.getState().savedAt).toBe(5);
+  });
+
+  it("runs queued cells in order, and a failed cell stops the ones queued after it", async () => {
+    const ran: string[] = [];
+    const results: Record<string, CellRunResult> = {
+      a: {
+        status: "ok",
+        executionCount: 1,
+        outputs: [{ type: "stream", stream: "stdout", text: "1\n" }],
+        durationMs: 3,
+      },
+      b: { status: "error", executionCount: 2, outputs: [], durationMs: 4 },
+    };
+    await openNotebook([cell("a"), cell("b"), cell("c")], {
+      "notebooks.run": ({ cellId }) => {
+        ran.push(cellId);
+        const result = results[cellId];
+        if (result === undefined) throw new Error(`cell ${cellId} should not run`);
+        return result;
+      },
+      "notebooks.save": () => ({ path: "notebooks/t.ipynb", modifiedAt: 1 }),
+    });
+    await useNotebookStore.getState().runAll();
+    const state = useNotebookStore.getState();
+    expect(ran).toEqual(["a", "b"]);
+    expect(state.status).toEqual({ a: "ok", b: "error", c: "idle" });
+    expect(state.cells[0]?.outputs).toEqual(results["a"]?.outputs);
+    expect(state.cells[0]?.executionCount).toBe(1);
+    expect(state.durations).toEqual({ a: 3, b: 4 });
+  });
+
+  it("streams a running cell's output through connect, and ignores other notebooks and a disposed connection", async () => {
+    let finish: (result: CellRunResult) => void = () => undefined;
+    const { client, channel } = await openNotebook([cell("a")], {
+      "notebooks.run": () => new Promise<CellRunResult>((resolve) => (finish = resolve)),
+      "notebooks.save": () => ({ path: "notebooks/t.ipynb", modifiedAt: 1 }),
+    });
+    const connection = useNotebookStore.getState().connect(client);
+    const running = useNotebookStore.getState().run("a");
+    await vi.waitFor(() => expect(useNotebookStore.getState().status["a"]).toBe("running"));
+
+    const notebookId = useNotebookStore.getState().notebookId;
+    channel.events.emit("notebook.output", {
+      notebookId,
+      cellId: "a",
+      output: { type: "stream", stream: "stdout", text: "step 1\n" },
+    });
+    channel.events.emit("notebook.output", {
+      notebookId: "another",
+      cellId: "a",
+      output: { type: "stream", stream: "stdout", text: "not ours\n" },
+    });
+    await vi.waitFor(() =>
+      expect(useNotebookStore.getState().cells[0]?.outputs).toEqual([
+        { type: "stream", stream: "stdout", text: "step 1\n" },
+      ]),
+    );
+
+    connection.dispose();
+    channel.events.emit("notebook.output", {
+      notebookId,
+      cellId: "a",
+      output: { type: "stream", stream: "stdout", text: "after dispose\n" },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(useNotebookStore.getState().cells[0]?.outputs).toHaveLength(1);
+
+    finish({
+      status: "ok",
+      executionCount: 1,
+      outputs: [{ type: "stream", stream: "stdout", text: "done\n" }],
+      durationMs: 1,
+    });
+    await running;
+    expect(useNotebookStore.getState().cells[0]?.outputs).toEqual([
+      { type: "stream", stream: "stdout", text: "done\n" },
+    ]);
+  });
+});
