@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { PythonBridge } from "../app/bridge/index.js";
 import { numberArg } from "./bench-args.js";
-import { median, round } from "./engine/stats.js";
+import { median, round } from "../app/cli/benchmarks/stats.js";
 
 const FIXTURES = resolve("app/bridge/testing/sb_callback_fixtures.py");
 

@@ -14,7 +14,7 @@ import { PythonBridge } from "../app/bridge/index.js";
 import { RunManager } from "../app/training/run-manager.js";
 import { RunStore } from "../app/training/run-store.js";
 import { numberArg } from "./bench-args.js";
-import { median, round } from "./engine/stats.js";
+import { median, round } from "../app/cli/benchmarks/stats.js";
 
 async function main(): Promise<void> {
   const pairs = numberArg("pairs", 6);

@@ -3,6 +3,8 @@
 // `as const`) outside tests and generated code, hand-rolled listener sets, and lint layer rules.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import ts from "typescript";
 
 const files = execFileSync("git", ["ls-files", "*.ts", "*.tsx", "*.py"], { encoding: "utf8" })
@@ -42,7 +44,15 @@ for (const file of files.filter((f) => /\.tsx?$/.test(f) && !isTest(f))) {
     ).length;
 }
 
-const lintRules = (readFileSync("eslint.config.js", "utf8").match(/^\s*layer\(/gm) ?? []).length;
+// Layer rules: the lint config's import restrictions, counted as (files, forbidden pattern) pairs.
+const config = (await import(pathToFileURL(join(process.cwd(), "eslint.config.js")).href)).default;
+let lintRules = 0;
+for (const entry of config) {
+  for (const name of ["no-restricted-imports", "@typescript-eslint/no-restricted-imports"]) {
+    const rule = entry.rules?.[name];
+    if (Array.isArray(rule)) lintRules += (rule[1]?.patterns ?? []).length * (entry.files?.length ?? 1);
+  }
+}
 
 const json = process.argv.includes("--json");
 const result = {
@@ -59,5 +69,5 @@ else {
   console.log(`Type assertions outside tests and generated code: ${casts}`);
   for (const [file, count] of result.topCasts) console.log(`  ${String(count).padStart(5)}  ${file}`);
   console.log(`Hand-rolled listener sets (outside app/base): ${listenerSets}`);
-  console.log(`Lint layer rules: ${lintRules}`);
+  console.log(`Lint layer rules (file group × forbidden import pattern): ${lintRules}`);
 }

@@ -9,7 +9,7 @@ import { Metadata, status, type ServiceError } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallKind, ResultMode } from "../../proto/generated/snakebridge/v1/worker.js";
 import { PythonError, type PythonBridge } from "./index.js";
-import { isProcessAlive } from "../pool/index.js";
+import { isProcessAlive } from "../system/processes.js";
 import { SCRATCH_PREFIX, scratchParents, sweepStaleScratch } from "./scratch-sweep.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 import { spawnWorker } from "./worker-process.js";

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readProcessStartTime } from "../pool/index.js";
+import { readProcessStartTime } from "../system/processes.js";
 import { sweepStaleScratch, type ScratchOwner } from "./scratch-sweep.js";
 
 let parent: string;

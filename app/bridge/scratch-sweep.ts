@@ -2,7 +2,7 @@
 import { lstatSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isProcessAlive, readProcessStartTime } from "../pool/index.js";
+import { isProcessAlive, readProcessStartTime } from "../system/processes.js";
 
 /** The prefix only worker scratch folders use (python/snakebridge_worker/process/scratch.py). */
 export const SCRATCH_PREFIX = "sbw-";

@@ -23,7 +23,7 @@ export {
   type RegisteredWorker,
   type ReapResult,
 } from "./process-registry.js";
-export { isProcessAlive, isGroupAlive, signalGroup, terminateGroup, readProcessStartTime } from "./process-group.js";
+export { killGroup, signalGroup, terminateGroup } from "./process-group.js";
 export type {
   Affinity,
   HealthReport,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WorkerCrashedError, WorkerGoneError } from "./errors.js";
-import { isProcessAlive } from "./process-group.js";
+import { isProcessAlive } from "../system/processes.js";
 import { cleanUpAfterEachTest, recordEvents, rejectionOf, startedLinePool, waitUntil } from "./testing/test-support.js";
 
 cleanUpAfterEachTest();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isProcessAlive } from "./process-group.js";
+import { isProcessAlive } from "../system/processes.js";
 import { type LineConnection } from "./testing/line-worker-adapter.js";
 import { cleanUpAfterEachTest, recordEvents, startedLinePool, waitUntil } from "./testing/test-support.js";
 

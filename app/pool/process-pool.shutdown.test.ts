@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PoolClosedError } from "./errors.js";
-import { isProcessAlive } from "./process-group.js";
+import { isProcessAlive } from "../system/processes.js";
 import { ProcessPool } from "./process-pool.js";
 import { LineWorkerAdapter, type LineConnection } from "./testing/line-worker-adapter.js";
 import {

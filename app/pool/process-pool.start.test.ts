@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { WorkerStartError } from "./errors.js";
-import { isProcessAlive } from "./process-group.js";
+import { isProcessAlive } from "../system/processes.js";
 import type { RegistryRecord } from "./process-registry.js";
 import { LineWorkerAdapter } from "./testing/line-worker-adapter.js";
 import { cleanUpAfterEachTest, newLinePool, recordEvents, rejectionOf } from "./testing/test-support.js";

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { describeError } from "../base/index.js";
-import { isGroupAlive, isProcessAlive, readProcessStartTime, signalGroup } from "./process-group.js";
+import { isGroupAlive, isProcessAlive, readProcessStartTime } from "../system/processes.js";
+import { signalGroup } from "./process-group.js";
 
 /** One worker process as recorded on disk. */
 export interface RegisteredWorker {

@@ -3,17 +3,18 @@
 // the host loses at most the append in flight, while appends stay cheap enough for live logs.
 
 import { randomUUID } from "node:crypto";
-import { isProcessAlive, readProcessStartTime } from "../pool/index.js";
+import { isProcessAlive, readProcessStartTime } from "../system/processes.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 import Database from "better-sqlite3";
 
-import { parseTrainingEvent, type TrainingEvent } from "./events.js";
+import { RunStatus, runStatusFromJSON, type SeriesPoint } from "../../proto/generated/snakebridge/v1/training.js";
+import { decodeTrainingEvent, encodeTrainingEvent, parseTrainingEvent, type TrainingEvent } from "./events.js";
 
-export type RunStatus = "created" | "running" | "completed" | "stopped" | "failed" | "interrupted";
+export { RunStatus, type SeriesPoint } from "../../proto/generated/snakebridge/v1/training.js";
 
-const RUN_STATUSES: readonly RunStatus[] = ["created", "running", "completed", "stopped", "failed", "interrupted"];
+const RUN_STATUSES: readonly string[] = Object.values(RunStatus);
 const TERMINAL: ReadonlySet<RunStatus> = new Set(["completed", "stopped", "failed", "interrupted"]);
 
 export interface RunRecord {
@@ -32,13 +33,6 @@ export interface StoredEvent {
   seq: number;
   at: number;
   event: TrainingEvent;
-}
-
-export interface SeriesPoint {
-  /** The training step for metrics; null for telemetry, which is sampled on a timer. */
-  step: number | null;
-  at: number;
-  value: number;
 }
 
 export interface StatusDetails {
@@ -204,7 +198,7 @@ export class RunStore {
       ).next;
       this.db
         .prepare("INSERT INTO events (run_id, seq, at, type, json) VALUES (?, ?, ?, ?, ?)")
-        .run(runId, seq, at, checked.type, JSON.stringify(checked));
+        .run(runId, seq, at, checked.type, encodeTrainingEvent(checked));
       if (checked.type === "log" || checked.type === "eval") this.insertMetrics(runId, checked, at);
       this.applyEventStatus(runId, checked, at);
     })();
@@ -251,7 +245,7 @@ export class RunStore {
       at: number;
       json: string;
     }[];
-    return rows.map((row) => ({ seq: row.seq, at: row.at, event: parseTrainingEvent(JSON.parse(row.json)) }));
+    return rows.map((row) => ({ seq: row.seq, at: row.at, event: decodeTrainingEvent(row.json) }));
   }
 
   /** A run's events of one type, in order (cheaper than events() for a long run's started/checkpoint events). */
@@ -263,7 +257,7 @@ export class RunStore {
       at: number;
       json: string;
     }[];
-    return rows.map((row) => ({ seq: row.seq, at: row.at, event: parseTrainingEvent(JSON.parse(row.json)) }));
+    return rows.map((row) => ({ seq: row.seq, at: row.at, event: decodeTrainingEvent(row.json) }));
   }
 
   /** One named series: metric points by step, or telemetry points (step null) by time. */
@@ -400,7 +394,7 @@ function toRecord(row: RunRow): RunRecord {
     id: row.id,
     name: row.name,
     config: JSON.parse(row.config) as unknown,
-    status: row.status as RunStatus,
+    status: runStatusFromJSON(row.status),
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

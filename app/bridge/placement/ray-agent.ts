@@ -7,7 +7,7 @@ import { basename, delimiter, dirname } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { ProcessRegistry } from "../../pool/process-registry.js";
-import { killGroup } from "../../pool/process-group.js";
+import { killGroup } from "../../pool/index.js";
 import { workerPackageRoot } from "../interpreter.js";
 
 /** An actor the agent saw die, or whose worker exited. */

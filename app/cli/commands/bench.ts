@@ -1,11 +1,11 @@
 // `snakebridge bench [--json] [--calls N]`
-import { runEngineBench, type EngineBenchResult } from "../../../bench/engine/engine-bench.js";
+import { runEngineBench, type EngineBenchResult } from "../benchmarks/engine-bench.js";
 import { intFlag, parseArgs, stringFlag } from "../args.js";
 import type { CliCommand } from "../command.js";
-import { runRayBench } from "../../../bench/engine/ray-bench.js";
+import { runRayBench } from "../benchmarks/ray-bench.js";
 import { findInterpreter } from "../../bridge/index.js";
 import { RAY_FLAGS, placementOption } from "../ray-option.js";
-import { runEnforceOverheadBench } from "../../../bench/engine/enforce-overhead.js";
+import { runEnforceOverheadBench } from "../benchmarks/enforce-overhead.js";
 import { allowPolicyOf, loadAllowManifests } from "../../integration/fabric/manifest-allowlist.js";
 
 const TARGETS: {

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { isGroupAlive, signalGroup } from "../../../pool/index.js";
+import { signalGroup } from "../../../pool/index.js";
+import { isGroupAlive } from "../../../system/processes.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 

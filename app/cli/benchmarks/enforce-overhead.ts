@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PythonBridge, type AllowPolicy } from "../../app/bridge/index.js";
-import { AuditLog, verifyAuditLog } from "../../app/integration/fabric/audit-log.js";
-import { auditObserver } from "../../app/integration/fabric/audit-observer.js";
+import { PythonBridge, type AllowPolicy } from "../../bridge/index.js";
+import { AuditLog, verifyAuditLog } from "../../integration/fabric/audit-log.js";
+import { auditObserver } from "../../integration/fabric/audit-observer.js";
 import { elapsedUs, quantile, round } from "./stats.js";
 
 export interface EnforceOverheadResult {

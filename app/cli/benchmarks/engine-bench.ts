@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findInterpreter, NDArray, PythonBridge, type BridgeOptions } from "../../app/bridge/index.js";
+import { findInterpreter, NDArray, PythonBridge, type BridgeOptions } from "../../bridge/index.js";
 import { JsonPipeBaseline } from "./json-pipe-baseline.js";
 import { PythoniaPeer } from "./pythonia-peer.js";
 import { elapsedUs, quantile, round } from "./stats.js";

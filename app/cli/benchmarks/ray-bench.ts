@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PythonBridge } from "../../app/bridge/index.js";
-import type { RayPlacement } from "../../app/bridge/placement/index.js";
+import { PythonBridge } from "../../bridge/index.js";
+import type { RayPlacement } from "../../bridge/placement/index.js";
 import { elapsedUs, quantile, round } from "./stats.js";
 
 export interface RayBenchResult {
