@@ -20,6 +20,26 @@ const TS_PROTO_OPTIONS = [
   "useOptionals=none",
   "outputTypeRegistry=false",
 ].join(",");
+// The training contract is plain data that the Workbench API (and so the browser) shares: its TypeScript keeps the
+// stored snake_case keys, makes enums string literals and int64 a number, and has JSON decoders only.
+const PLAIN_DATA_PROTOS = [join("snakebridge", "v1", "training.proto")];
+const TS_PROTO_PLAIN_DATA_OPTIONS = [
+  "esModuleInterop=true",
+  "forceLong=number",
+  "oneof=unions-value",
+  "importSuffix=.js",
+  "useOptionals=none",
+  "useNullAsOptional=true",
+  "snakeToCamel=false",
+  "stringEnums=true",
+  "enumsAsLiterals=true",
+  "unrecognizedEnum=false",
+  "outputEncodeMethods=false",
+  "outputJsonMethods=from-only",
+  "outputPartialMethods=false",
+  "outputServices=false",
+  "outputTypeRegistry=false",
+].join(",");
 
 function protoFiles() {
   const dir = join(PROTO_ROOT, "snakebridge", "v1");
@@ -36,22 +56,23 @@ function generate(tsOut, pyOut) {
   mkdirSync(tsOut, { recursive: true });
   mkdirSync(pyOut, { recursive: true });
   const plugin = join(projectRoot, "node_modules", ".bin", "protoc-gen-ts_proto");
-  execFileSync(
-    python,
-    [
-      "-m",
-      "grpc_tools.protoc",
-      `-I${PROTO_ROOT}`,
-      `--plugin=protoc-gen-ts_proto=${plugin}`,
-      `--ts_proto_out=${tsOut}`,
-      `--ts_proto_opt=${TS_PROTO_OPTIONS}`,
-      `--python_out=${pyOut}`,
-      `--pyi_out=${pyOut}`,
-      `--grpc_python_out=${pyOut}`,
-      ...protoFiles(),
-    ],
-    { cwd: PROTO_ROOT, stdio: "inherit" },
-  );
+  const protoc = (args) =>
+    execFileSync(
+      python,
+      ["-m", "grpc_tools.protoc", `-I${PROTO_ROOT}`, `--plugin=protoc-gen-ts_proto=${plugin}`, ...args],
+      {
+        cwd: PROTO_ROOT,
+        stdio: "inherit",
+      },
+    );
+  const files = protoFiles();
+  protoc([`--python_out=${pyOut}`, `--pyi_out=${pyOut}`, `--grpc_python_out=${pyOut}`, ...files]);
+  protoc([
+    `--ts_proto_out=${tsOut}`,
+    `--ts_proto_opt=${TS_PROTO_OPTIONS}`,
+    ...files.filter((f) => !PLAIN_DATA_PROTOS.includes(f)),
+  ]);
+  protoc([`--ts_proto_out=${tsOut}`, `--ts_proto_opt=${TS_PROTO_PLAIN_DATA_OPTIONS}`, ...PLAIN_DATA_PROTOS]);
 }
 
 function listFiles(dir) {
