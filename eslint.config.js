@@ -93,10 +93,31 @@ export default tseslint.config(
       "**/cli/**",
       "electron",
       "@grpc/*",
-      "**/proto/**",
     ],
     "app/api is the transport-agnostic contract the renderer imports: plain TypeScript only.",
   ),
+  {
+    // The training contract's generated module is plain data: app/api may take its types (`import type` leaves no code).
+    files: ["app/api/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/proto/**", "!**/proto/generated/snakebridge/v1/training.js"],
+              message: "app/api is plain TypeScript: it imports nothing from proto/ but the training contract's types.",
+            },
+            {
+              group: ["**/proto/generated/snakebridge/v1/training.js"],
+              allowTypeImports: true,
+              message: "app/api takes only types from the training contract (import type): it runs in the browser.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   layer(
     ["app/host/**"],
     ["**/cli/**", "**/renderer/**", "**/main/**"],

@@ -1,5 +1,7 @@
 // The Workbench API: every request the UI makes and every event the host pushes.
 // One contract, carried by Electron IPC or by WebSocket; neither side knows which.
+// Types only: the training contract's generated module is plain data, and `import type` leaves no code behind.
+import type { RunStatus, SeriesPoint } from "../../proto/generated/snakebridge/v1/training.js";
 import type { CachedLibraryView, LibraryView } from "./library-view.js";
 import type { CellOutput, PythonErrorView, RichValue } from "./values-view.js";
 
@@ -172,7 +174,8 @@ export interface CellRunResult {
 
 // -- training ------------------------------------------------------------------------------------
 
-export type RunStatus = "created" | "running" | "completed" | "stopped" | "failed" | "interrupted";
+/** A run's status and its series' points are defined in proto/snakebridge/v1/training.proto. */
+export type { RunStatus, SeriesPoint };
 
 export interface TrainingEnvironmentView {
   /** Python packages the training extra provides that the worker cannot import. */
@@ -207,12 +210,6 @@ export interface RunSummaryView {
 export interface RunCheckpointView {
   step: number;
   path: string;
-}
-
-export interface SeriesPoint {
-  step: number | null;
-  at: number;
-  value: number;
 }
 
 export interface RunDetailView extends RunSummaryView {

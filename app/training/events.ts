@@ -1,242 +1,103 @@
-// The events a training run streams from the Python adapter (snakebridge_worker.training.run),
-// as the bridge hands them over: plain objects with the Python dict's snake_case keys.
+// The events a training run streams from the Python adapter (snakebridge_worker.training.run). Their contract is
+// proto/snakebridge/v1/training.proto; an event travels and is stored flat, the TrainingEvent case's fields plus
+// "type" naming the case, with the Python dict's snake_case keys.
 
-export type TrainingBackend = "unsloth" | "transformers+peft";
+import { describeError } from "../base/index.js";
+import * as contract from "../../proto/generated/snakebridge/v1/training.js";
+import { checkDecoded, decoderErrorMessage, describeValue, isRecord } from "./proto-json.js";
 
-export interface StartedEvent {
-  type: "started";
-  /** The resolved config (defaults filled in, paths absolute). */
-  config: Record<string, unknown>;
-  trainable_params: number;
-  total_params: number;
-  device: string;
-  backend: TrainingBackend;
-  run_dir: string;
-  /** 0 for a fresh run; the checkpoint's step when resuming. */
-  start_step: number;
-  max_steps: number;
-  train_examples: number;
-  eval_examples: number;
-}
+export { isRecord } from "./proto-json.js";
 
-export interface LogEvent {
-  type: "log";
-  step: number;
-  epoch: number;
-  /** Mean training loss over the steps since the previous log event. */
-  loss: number;
-  learning_rate: number;
-  grad_norm: number;
-  tokens_seen: number;
-  tokens_per_s: number;
-  elapsed_s: number;
-  eta_s: number | null;
-  batch_size: number;
-  /** Present only when the run uses CUDA. */
-  allocated_bytes?: number;
-  reserved_bytes?: number;
-  peak_bytes?: number;
-}
+type EventCase = NonNullable<contract.TrainingEvent["event"]>;
+type EventFields = { [C in EventCase as C["$case"]]: C["value"] };
 
-export interface EvalEvent {
-  type: "eval";
-  step: number;
-  eval_loss: number;
-}
+/** The type of a training event: a case of proto's TrainingEvent ("started", "log", ..., "failed"). */
+export type TrainingEventType = keyof EventFields;
 
-export interface CheckpointEvent {
-  type: "checkpoint";
-  step: number;
-  path: string;
-}
+/** One training event as it travels and is stored: its case's fields, and "type" naming the case. */
+export type TrainingEvent = { [T in TrainingEventType]: { type: T } & EventFields[T] }[TrainingEventType];
 
-export interface OomBackoffEvent {
-  type: "oom_backoff";
-  step: number;
-  old_batch_size: number;
-  new_batch_size: number;
-  grad_accumulation: number;
-}
+export type StartedEvent = Extract<TrainingEvent, { type: "started" }>;
+export type LogEvent = Extract<TrainingEvent, { type: "log" }>;
+export type FinishedEvent = Extract<TrainingEvent, { type: "finished" }>;
 
-export interface MemorySnapshotEvent {
-  type: "memory_snapshot";
-  step: number;
-  /** Steps recorded; 0 when no snapshot could be taken (a CPU run). */
-  steps: number;
-  /** The pickle pytorch.org/memory_viz opens; empty when none was written. */
-  path: string;
-  message: string;
-}
+// The compiler checks this against the proto: a case added there and missing here does not build.
+const EVENT_TYPES: { [T in TrainingEventType]: null } = {
+  started: null,
+  log: null,
+  eval: null,
+  checkpoint: null,
+  oom_backoff: null,
+  memory_snapshot: null,
+  finished: null,
+  failed: null,
+};
 
-export interface FinishedSummary {
-  /** Mean of every step's loss over the whole run (resumes included), not a step loss. */
-  train_loss_mean: number | null;
-  final_loss: number | null;
-  eval_loss: number | null;
-  steps: number;
-  tokens_seen: number;
-  elapsed_s: number;
-  steps_per_s: number | null;
-  checkpoint: string;
-  [extra: string]: unknown;
-}
-
-export interface FinishedEvent {
-  type: "finished";
-  status: "completed" | "stopped";
-  step: number;
-  summary: FinishedSummary;
-}
-
-export interface FailedEvent {
-  type: "failed";
-  /** out_of_memory, value_error, import_error, not_found, runtime_error, internal, ... */
-  classification: string;
-  error_type: string;
-  /** What failed and what to do about it. */
-  message: string;
-  traceback: string;
-}
-
-export type TrainingEvent =
-  | StartedEvent
-  | LogEvent
-  | EvalEvent
-  | CheckpointEvent
-  | OomBackoffEvent
-  | MemorySnapshotEvent
-  | FinishedEvent
-  | FailedEvent;
-
-export type TrainingEventType = TrainingEvent["type"];
-
-/** Thrown when a value is not a well-formed training event. */
+/** Thrown when a value is not a well-formed training event; the message names the event type and the field. */
 export class TrainingEventError extends Error {
   override readonly name = "TrainingEventError";
 }
 
-type FieldKind = "number" | "number?" | "number|null" | "string" | "object";
-
-const FIELDS: { [K in TrainingEventType]: Record<string, FieldKind> } = {
-  started: {
-    config: "object",
-    trainable_params: "number",
-    total_params: "number",
-    device: "string",
-    backend: "string",
-    run_dir: "string",
-    start_step: "number",
-    max_steps: "number",
-    train_examples: "number",
-    eval_examples: "number",
-  },
-  log: {
-    step: "number",
-    epoch: "number",
-    loss: "number",
-    learning_rate: "number",
-    grad_norm: "number",
-    tokens_seen: "number",
-    tokens_per_s: "number",
-    elapsed_s: "number",
-    eta_s: "number|null",
-    batch_size: "number",
-    allocated_bytes: "number?",
-    reserved_bytes: "number?",
-    peak_bytes: "number?",
-  },
-  eval: { step: "number", eval_loss: "number" },
-  checkpoint: { step: "number", path: "string" },
-  oom_backoff: { step: "number", old_batch_size: "number", new_batch_size: "number", grad_accumulation: "number" },
-  memory_snapshot: { step: "number", steps: "number", path: "string", message: "string" },
-  finished: { step: "number", summary: "object" },
-  failed: { classification: "string", error_type: "string", message: "string", traceback: "string" },
-};
-
-const BACKENDS: readonly string[] = ["unsloth", "transformers+peft"];
-const FINISHED_STATUSES: readonly string[] = ["completed", "stopped"];
-
-/** Checks that value is a training event and returns it typed; throws TrainingEventError naming the bad field. */
+/** Checks that value is a training event (flat, as stored) and returns it decoded; throws TrainingEventError. */
 export function parseTrainingEvent(value: unknown): TrainingEvent {
   if (!isRecord(value)) {
-    throw new TrainingEventError(`training event: expected an object, got ${describe(value)}`);
+    throw new TrainingEventError(`training event: expected an object, got ${describeValue(value)}`);
   }
-  const type = value["type"];
-  if (typeof type !== "string" || !Object.hasOwn(FIELDS, type)) {
+  const { type, ...fields } = value;
+  if (typeof type !== "string" || !Object.hasOwn(EVENT_TYPES, type)) {
     throw new TrainingEventError(
-      `training event: "type" must be one of ${Object.keys(FIELDS).join(", ")}, got ${describe(type)}`,
+      `training event: "type" must be one of ${Object.keys(EVENT_TYPES).join(", ")}, got ${describeValue(type)}`,
     );
   }
-  const fields = FIELDS[type as TrainingEventType];
-  const event: Record<string, unknown> = { ...value };
-  for (const [field, kind] of Object.entries(fields)) {
-    event[field] = checkField(type, field, kind, value[field]);
+  let decoded: EventCase | null;
+  try {
+    decoded = contract.TrainingEvent.fromJSON({ [type]: fields }).event;
+    if (decoded !== null) checkDecoded(decoded.value, fields);
+  } catch (error) {
+    throw new TrainingEventError(`training event "${type}": ${decoderErrorMessage(error, contract)}`, { cause: error });
   }
-  if (type === "started" && !BACKENDS.includes(String(event["backend"]))) {
-    throw new TrainingEventError(`training event "started": "backend" must be one of ${BACKENDS.join(", ")}`);
-  }
-  if (type === "finished" && !FINISHED_STATUSES.includes(String(value["status"]))) {
-    throw new TrainingEventError(
-      `training event "finished": "status" must be completed or stopped, got ${describe(value["status"])}`,
-    );
-  }
-  return event as unknown as TrainingEvent;
+  if (decoded === null) throw new TrainingEventError(`training event "${type}": no fields were decoded`);
+  return flatten(decoded);
 }
 
-function checkField(type: string, field: string, kind: FieldKind, raw: unknown): unknown {
-  const value = typeof raw === "bigint" ? toSafeNumber(type, field, raw) : raw;
-  const ok =
-    (kind === "number" && isNumber(value)) ||
-    (kind === "number?" && (value === undefined || isNumber(value))) ||
-    (kind === "number|null" && (value === null || isNumber(value))) ||
-    (kind === "string" && typeof value === "string") ||
-    (kind === "object" && isRecord(value));
-  if (!ok) {
-    throw new TrainingEventError(
-      `training event "${type}": "${field}" must be ${expected(kind)}, got ${describe(value)}`,
-    );
-  }
-  return value;
-}
-
-function toSafeNumber(type: string, field: string, value: bigint): number {
-  const number = Number(value);
-  if (!Number.isSafeInteger(number)) {
-    throw new TrainingEventError(
-      `training event "${type}": "${field}" (${value}) is too large for a JavaScript number`,
-    );
-  }
-  return number;
-}
-
-function expected(kind: FieldKind): string {
-  switch (kind) {
-    case "number":
-      return "a number";
-    case "number?":
-      return "a number or absent";
-    case "number|null":
-      return "a number or null";
-    case "string":
-      return "a string";
-    case "object":
-      return "an object";
+// One case per line: the compiler pairs each case's type with its fields only when the case is a literal.
+function flatten(decoded: EventCase): TrainingEvent {
+  switch (decoded.$case) {
+    case "started":
+      return { type: decoded.$case, ...decoded.value };
+    case "log":
+      return { type: decoded.$case, ...decoded.value };
+    case "eval":
+      return { type: decoded.$case, ...decoded.value };
+    case "checkpoint":
+      return { type: decoded.$case, ...decoded.value };
+    case "oom_backoff":
+      return { type: decoded.$case, ...decoded.value };
+    case "memory_snapshot":
+      return { type: decoded.$case, ...decoded.value };
+    case "finished":
+      return { type: decoded.$case, ...decoded.value };
+    case "failed":
+      return { type: decoded.$case, ...decoded.value };
   }
 }
 
-// NaN and infinities pass: a diverging loss is exactly what a user needs to see arrive.
-function isNumber(value: unknown): value is number {
-  return typeof value === "number";
+/** An event as stored text: JSON with non-finite numbers spelled as proto3 JSON spells them ("NaN", "Infinity"). */
+export function encodeTrainingEvent(event: TrainingEvent): string {
+  return JSON.stringify(event, (_key, value: unknown) =>
+    typeof value === "number" && !Number.isFinite(value) ? String(value) : value,
+  );
 }
 
-/** True for a plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+/** Parses a stored event (encodeTrainingEvent's text, or the plain JSON older versions wrote). */
+export function decodeTrainingEvent(text: string): TrainingEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TrainingEventError(`training event: not JSON (${describeError(error)}): ${text.slice(0, 80)}`, {
+      cause: error,
+    });
+  }
+  return parseTrainingEvent(value);
 }

@@ -1,12 +1,18 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+import Database from "better-sqlite3";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import type { LogEvent, TrainingEvent } from "./events.js";
-import { RunNotFoundError, RunStore } from "./run-store.js";
+import { RunNotFoundError, type RunRecord, RunStore } from "./run-store.js";
+import { NO_PROGRESS, runDetail } from "./run-views.js";
+
+/** Events as the run store held them before the contract moved to proto/ (a real CPU run's, trimmed to one file). */
+const OLD_EVENTS = join(import.meta.dirname, "testing", "events-before-proto.jsonl");
 
 function log(step: number, loss: number): LogEvent {
   return {
@@ -78,6 +84,7 @@ describe("RunStore", () => {
       tokens_seen: 200,
       elapsed_s: 2,
       steps_per_s: 1,
+      cpu_s_per_step: null,
       checkpoint: "/tmp/run/checkpoint-2",
     };
     store.appendEvent(run.id, { type: "finished", status: "stopped", step: 2, summary }, 15);
@@ -167,6 +174,57 @@ describe("RunStore", () => {
     expect(lines[0]).toBe("source,step,at,name,value");
     expect(lines).toContain("metric,1,11,loss,3.5");
     expect(lines).toContain('telemetry,,20,"name,with comma",7');
+  });
+
+  it("reads events stored before the proto contract: the worker's dicts as plain JSON, older fields missing", () => {
+    const run = store.createRun({ name: "old", config: {} });
+    const lines = readFileSync(OLD_EVENTS, "utf8").trimEnd().split("\n");
+    const db = new Database(path);
+    const insert = db.prepare("INSERT INTO events (run_id, seq, at, type, json) VALUES (?, ?, ?, ?, ?)");
+    lines.forEach((json, index) => insert.run(run.id, index + 1, 100 + index, String(JSON.parse(json).type), json));
+    db.close();
+
+    const events = store.events(run.id).map((stored) => stored.event);
+    expect(events.map((event) => event.type)).toEqual([
+      "started",
+      "log",
+      "memory_snapshot",
+      "oom_backoff",
+      "log",
+      "eval",
+      "checkpoint",
+      "log",
+      "log",
+      "eval",
+      "checkpoint",
+      "finished",
+      "failed",
+    ]);
+    expect(events[0]).toMatchObject({ type: "started", max_steps: 4, node: null, config: { max_steps: 4 } });
+    expect(events[1]).toMatchObject({ type: "log", step: 1, eta_s: null, allocated_bytes: null });
+    expect(events[11]).toMatchObject({
+      type: "finished",
+      status: "completed",
+      summary: { steps: 4, cpu_s_per_step: null },
+    });
+    const record = store.getRun(run.id);
+    expect(record).toBeDefined();
+    const detail = runDetail(store, record as RunRecord, NO_PROGRESS);
+    expect(detail.runDir).toBe("/runs/tiny-3f2a9c1e");
+    expect(detail.checkpoints.map((checkpoint) => checkpoint.step)).toEqual([2, 4]);
+    expect(detail.events[3]).toEqual({
+      at: 103,
+      type: "oom_backoff",
+      payload: { step: 2, old_batch_size: 4, new_batch_size: 2, grad_accumulation: 2 },
+    });
+  });
+
+  it("keeps a diverged loss (NaN) through the store", () => {
+    const run = store.createRun({ name: "r", config: {} });
+    store.appendEvent(run.id, log(1, Number.NaN), 11);
+    const [stored] = store.events(run.id);
+    expect(stored?.event.type === "log" && stored.event.loss).toBeNaN();
+    expect(store.series(run.id, "loss")).toEqual([]);
   });
 
   it("rejects events for unknown runs and malformed events, storing nothing", () => {
