@@ -15,6 +15,7 @@ from ..call_control import CallControl, current_control
 from .checkpoints import load_adapter_weights, load_optimizer_state, read_checkpoint_state, save_checkpoint
 from .config import validate_config
 from .data import IGNORE_INDEX, Example, ExampleOrder, Row, chunks, collate, read_jsonl, split_rows, tokenize_rows
+from .events import checked
 from .failures import TrainingOutOfMemory, failed_event
 from .model_loading import choose_backend, count_parameters, load_for_training, resolve_device
 from .tiny_model import save_tiny_model, train_tokenizer
@@ -43,9 +44,9 @@ def run(config: dict) -> Iterator[dict]:
 
 def _events(config: dict[str, Any], control: CallControl) -> Iterator[dict]:
     try:
-        yield from _TrainingRun(config, control).events()
+        yield from map(checked, _TrainingRun(config, control).events())
     except Exception as error:  # noqa: BLE001 — a run reports every failure as its last event
-        yield failed_event(error)
+        yield checked(failed_event(error))
 
 
 class _TrainingRun:
