@@ -1,15 +1,24 @@
 """Docstrings are parsed into DocBlocks once, in the worker: sections, items, code, RST directives."""
 
+import dataclasses
 import inspect
-
-from google.protobuf import json_format
+from typing import Any
 
 from snakebridge_worker.introspect import describe_library
 from snakebridge_worker.introspect.doc_blocks import doc_blocks
 
 
-def _plain(doc: str) -> list[dict]:
-    return [json_format.MessageToDict(b) for b in doc_blocks(inspect.cleandoc(doc))]
+def _without_empty(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_empty(v) for k, v in value.items() if v not in ("", [], None)}
+    if isinstance(value, list):
+        return [_without_empty(v) for v in value]
+    return value
+
+
+def _plain(doc: str) -> list[dict[str, Any]]:
+    """The blocks as dicts without their empty fields, the way they read on the wire."""
+    return [_without_empty(dataclasses.asdict(b)) for b in doc_blocks(inspect.cleandoc(doc))]
 
 
 def test_numpydoc_sections_become_items_and_examples_code() -> None:

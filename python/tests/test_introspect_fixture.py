@@ -6,13 +6,13 @@ import sys
 import pytest
 
 from snakebridge_worker.introspect import describe_library, signature_coverage
-from snakebridge_worker.proto import describe_pb2
+from snakebridge_worker.introspect.model import CallableKind, LibraryDescriptor, ParameterKind, SignatureSource
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures_introspect")
 
 
 @pytest.fixture(scope="module")
-def library() -> describe_pb2.LibraryDescriptor:
+def library() -> LibraryDescriptor:
     sys.path.insert(0, FIXTURES)
     try:
         return describe_library("sbfixture", depth=1)
@@ -63,12 +63,12 @@ def test_import_output_and_warnings_never_reach_stdout(capsys, recwarn):
 def test_annotated_function_types_defaults_and_google_docs(library):
     total = _function(library, "sbfixture", "total")
     signature = total.signatures[0]
-    assert signature.source == describe_pb2.SIGNATURE_SOURCE_INSPECT
+    assert signature.source == SignatureSource.INSPECT
     params = _params(signature)
     assert _tree(params["values"].type) == "list[int]"
     assert _tree(params["label"].type) == "Union[str, None]"
     assert _tree(params["mode"].type) == "Literal['a', 'b']"
-    assert params["mode"].kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY
+    assert params["mode"].kind == ParameterKind.KEYWORD_ONLY
     assert params["mode"].has_default and params["mode"].default_repr == "'a'"
     assert _tree(params["weights"].type) == "Union[dict[str, float], None]"
     assert params["values"].doc == "The numbers to add."
@@ -81,10 +81,10 @@ def test_numpydoc_sections_fill_types_and_docs_for_unannotated_function(library)
     signature = _function(library, "sbfixture", "gather").signatures[0]
     params = _params(signature)
     assert [(p.name, p.kind) for p in signature.parameters] == [
-        ("first", describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY),
-        ("args", describe_pb2.PARAMETER_KIND_VAR_POSITIONAL),
-        ("flag", describe_pb2.PARAMETER_KIND_KEYWORD_ONLY),
-        ("kwargs", describe_pb2.PARAMETER_KIND_VAR_KEYWORD),
+        ("first", ParameterKind.POSITIONAL_ONLY),
+        ("args", ParameterKind.VAR_POSITIONAL),
+        ("flag", ParameterKind.KEYWORD_ONLY),
+        ("kwargs", ParameterKind.VAR_KEYWORD),
     ]
     assert params["first"].type.name == "int" and params["first"].doc == "The first item."
     assert _tree(params["args"].type) == "tuple[int, ...]"
@@ -101,13 +101,13 @@ def test_class_members_constructor_and_properties(library):
     assert [p.name for p in constructor.parameters] == ["sides", "name"]
     assert _params(constructor)["sides"].doc == "Number of sides."
     methods = {m.name: m for m in shape.methods}
-    assert methods["area"].kind == describe_pb2.CALLABLE_KIND_METHOD
+    assert methods["area"].kind == CallableKind.METHOD
     assert methods["area"].path == "sbfixture.shapes.Shape.area"
     assert [p.name for p in methods["area"].signatures[0].parameters] == ["scale"]
-    assert methods["square"].kind == describe_pb2.CALLABLE_KIND_CLASS_METHOD
+    assert methods["square"].kind == CallableKind.CLASS_METHOD
     assert [p.name for p in methods["square"].signatures[0].parameters] == ["side"]
     assert methods["square"].signatures[0].returns.name == "sbfixture.shapes.Shape"
-    assert methods["sides_of"].kind == describe_pb2.CALLABLE_KIND_STATIC_METHOD
+    assert methods["sides_of"].kind == CallableKind.STATIC_METHOD
     assert [p.name for p in methods["sides_of"].signatures[0].parameters] == ["name"]
     properties = {p.name: p for p in shape.properties}
     assert properties["label"].type.name == "str" and properties["label"].readonly
@@ -117,7 +117,7 @@ def test_class_members_constructor_and_properties(library):
 
 def test_overloads_give_one_signature_each(library):
     parse = _function(library, "sbfixture.shapes", "parse")
-    assert [s.source for s in parse.signatures] == [describe_pb2.SIGNATURE_SOURCE_OVERLOAD] * 2
+    assert [s.source for s in parse.signatures] == [SignatureSource.OVERLOAD] * 2
     assert [_params(s)["text"].type.name for s in parse.signatures] == ["str", "bytes"]
     assert _params(parse.signatures[1])["base"].default_repr == "10"
     scale = next(m for m in _class(library, "sbfixture.shapes", "Shape").methods if m.name == "scale")
@@ -133,7 +133,7 @@ def test_reexport_cycle_describes_each_function_once_where_defined(library):
     assert a_in_b.defined_in == "sbfixture.ring_a" and a_in_b.path == "sbfixture.ring_a.a_func"
     assert not b_in_a.signatures and b_in_a.defined_in == "sbfixture.ring_b"
     shape_ref = _class(library, "sbfixture", "Shape")
-    assert not shape_ref.HasField("init") and shape_ref.defined_in == "sbfixture.shapes"
+    assert shape_ref.init is None and shape_ref.defined_in == "sbfixture.shapes"
 
 
 def test_constants_hostile_defaults_and_huge_docstrings(library):
@@ -165,7 +165,7 @@ def test_depth_zero_describes_only_the_top_module(library):
         sys.path.remove(FIXTURES)
     assert [m.name for m in lib.modules] == ["sbfixture"]
     # Shape is defined in an unwalked module, so the top module now holds its full description.
-    assert _class(lib, "sbfixture", "Shape").HasField("init")
+    assert _class(lib, "sbfixture", "Shape").init is not None
 
 
 def test_missing_top_module_raises_import_error():

@@ -7,14 +7,14 @@ import pytest
 from snakebridge_worker.introspect import describe_library, signature_coverage
 from snakebridge_worker.introspect.annotations import type_from_doc
 from snakebridge_worker.introspect.docstrings import parse_docstring
+from snakebridge_worker.introspect.model import CallableKind, LibraryDescriptor, ParameterKind, SignatureSource
 from snakebridge_worker.introspect.signatures import describe_signatures
-from snakebridge_worker.proto import describe_pb2
 
 numpy = pytest.importorskip("numpy")
 
 
 @pytest.fixture(scope="module")
-def numpy_top() -> describe_pb2.LibraryDescriptor:
+def numpy_top() -> LibraryDescriptor:
     return describe_library("numpy", depth=0)
 
 
@@ -30,23 +30,23 @@ def test_linspace_parameters_defaults_and_numpydoc_types(numpy_top):
     assert params["num"].has_default and params["num"].default_repr == "50"
     assert params["num"].type.name == "int", "numpydoc 'int, optional' fills the missing annotation"
     assert params["start"].type.name == "array_like"
-    assert params["device"].kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY
+    assert params["device"].kind == ParameterKind.KEYWORD_ONLY
     assert "num" in linspace.signatures[0].text and linspace.signatures[0].returns_doc
     assert numpy_top.version == numpy.__version__
 
 
 def test_add_is_a_ufunc_with_positional_only_inputs(numpy_top):
     add = _function(numpy_top, "add")
-    assert add.kind == describe_pb2.CALLABLE_KIND_UFUNC
+    assert add.kind == CallableKind.UFUNC
     signature = add.signatures[0]
     assert signature.source in (
-        describe_pb2.SIGNATURE_SOURCE_INSPECT,
-        describe_pb2.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE,
+        SignatureSource.INSPECT,
+        SignatureSource.DOCSTRING_SIGNATURE,
     )
     params = {p.name: p for p in signature.parameters}
-    assert params["x1"].kind == describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY
+    assert params["x1"].kind == ParameterKind.POSITIONAL_ONLY
     assert params["x2"].type.name == "array_like" and params["x2"].doc.startswith("The arrays to be added.")
-    assert params["where"].kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY
+    assert params["where"].kind == ParameterKind.KEYWORD_ONLY
 
 
 def test_ufunc_signature_recovered_from_docstring_line_when_inspect_has_none():
@@ -65,12 +65,12 @@ def test_ufunc_signature_recovered_from_docstring_line_when_inspect_has_none():
     stand_in = UfuncLike()
     doc = inspect.cleandoc(numpy.add.__doc__)
     signature = describe_signatures(stand_in, "add", doc, parse_docstring(doc))[0]
-    assert signature.source == describe_pb2.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE
+    assert signature.source == SignatureSource.DOCSTRING_SIGNATURE
     kinds = [(p.name, p.kind, p.has_default) for p in signature.parameters]
-    assert kinds[:3] == [("x1", describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY, False),
-                         ("x2", describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY, False),
-                         ("out", describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD, True)]
-    assert kinds[-1] == ("signature", describe_pb2.PARAMETER_KIND_KEYWORD_ONLY, True), "[, signature] is optional"
+    assert kinds[:3] == [("x1", ParameterKind.POSITIONAL_ONLY, False),
+                         ("x2", ParameterKind.POSITIONAL_ONLY, False),
+                         ("out", ParameterKind.POSITIONAL_OR_KEYWORD, True)]
+    assert kinds[-1] == ("signature", ParameterKind.KEYWORD_ONLY, True), "[, signature] is optional"
     assert signature.text.startswith("(x1, x2, /, out=None, *, where=True")
     assert signature.returns.name == "Union" and signature.returns_doc.startswith("The sum of")
 

@@ -3,10 +3,16 @@
 import sys
 
 from snakebridge_worker.introspect import describe_library, signature_coverage
-from snakebridge_worker.proto import describe_pb2
+from snakebridge_worker.introspect.model import (
+    CallableKind,
+    FunctionDescriptor,
+    LibraryDescriptor,
+    ParameterKind,
+    SignatureSource,
+)
 
 
-def _function(lib: describe_pb2.LibraryDescriptor, path: str) -> describe_pb2.FunctionDescriptor:
+def _function(lib: LibraryDescriptor, path: str) -> FunctionDescriptor:
     for module in lib.modules:
         for function in module.functions:
             if function.path == path and function.signatures:
@@ -18,11 +24,11 @@ def test_math_sqrt_comes_from_text_signature_with_positional_only_parameter():
     lib = describe_library("math", depth=0)
     sqrt = _function(lib, "math.sqrt")
     signature = sqrt.signatures[0]
-    assert signature.source == describe_pb2.SIGNATURE_SOURCE_TEXT_SIGNATURE
-    assert [(p.name, p.kind) for p in signature.parameters] == [("x", describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY)]
+    assert signature.source == SignatureSource.TEXT_SIGNATURE
+    assert [(p.name, p.kind) for p in signature.parameters] == [("x", ParameterKind.POSITIONAL_ONLY)]
     assert signature.text == "(x, /)"
     assert [a.name for a in signature.parameters[0].type.args] == ["float", "int"], "typeshed types it"
-    assert sqrt.kind == describe_pb2.CALLABLE_KIND_BUILTIN
+    assert sqrt.kind == CallableKind.BUILTIN
 
 
 def test_math_constants_and_library_metadata():
@@ -40,9 +46,9 @@ def test_statistics_mean_comes_from_inspect():
     lib = describe_library("statistics", depth=0)
     mean = _function(lib, "statistics.mean")
     signature = mean.signatures[0]
-    assert signature.source == describe_pb2.SIGNATURE_SOURCE_INSPECT
+    assert signature.source == SignatureSource.INSPECT
     assert [p.name for p in signature.parameters] == ["data"]
-    assert mean.kind == describe_pb2.CALLABLE_KIND_FUNCTION
+    assert mean.kind == CallableKind.FUNCTION
     assert "mean" in mean.doc.lower()
 
 
@@ -58,11 +64,11 @@ def test_json_walks_submodules_and_describes_reexports_once_where_defined():
     json_module = lib.modules[0]
     assert set(json_module.submodules) >= {"json.decoder", "json.encoder"}
     decoder_ref = next(c for c in json_module.classes if c.name == "JSONDecoder")
-    assert not decoder_ref.HasField("init"), "a re-export is listed as a reference, not described again"
+    assert decoder_ref.init is None, "a re-export is listed as a reference, not described again"
     assert decoder_ref.defined_in == "json.decoder" and decoder_ref.path == "json.decoder.JSONDecoder"
     decoder_module = next(m for m in lib.modules if m.name == "json.decoder")
     full = next(c for c in decoder_module.classes if c.name == "JSONDecoder")
-    assert full.HasField("init") and full.path == "json.decoder.JSONDecoder"
+    assert full.init is not None and full.path == "json.decoder.JSONDecoder"
     assert any(m.name == "decode" for m in full.methods)
     assert _function(lib, "json.dumps").signatures[0].parameters[0].name == "obj"
 
@@ -74,7 +80,7 @@ def test_collections_counter_method_paths_and_coverage_shape():
     assert most_common.path == "collections.Counter.most_common"
     assert [p.name for p in most_common.signatures[0].parameters] == ["n"], "self is dropped from methods"
     fromkeys = next(m for m in counter.methods if m.name == "fromkeys")
-    assert fromkeys.kind == describe_pb2.CALLABLE_KIND_CLASS_METHOD
+    assert fromkeys.kind == CallableKind.CLASS_METHOD
     coverage = signature_coverage(lib)
     assert coverage["total"] == sum(coverage["by_source"].values())
     assert coverage["recovered"] == coverage["total"] - coverage["by_source"].get("none", 0)

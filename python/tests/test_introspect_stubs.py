@@ -7,9 +7,14 @@ from pathlib import Path
 import pytest
 
 from snakebridge_worker.introspect import describe_library
-from snakebridge_worker.proto import describe_pb2
-
-S = describe_pb2
+from snakebridge_worker.introspect.model import (
+    FunctionDescriptor,
+    LibraryDescriptor,
+    ParameterDescriptor,
+    SignatureDescriptor,
+    SignatureSource,
+    TypeSource,
+)
 
 
 def _write(root: Path, relative: str, text: str) -> None:
@@ -102,11 +107,11 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sys.path.remove(str(root))
 
 
-def _function(lib: S.LibraryDescriptor, name: str) -> S.FunctionDescriptor:
+def _function(lib: LibraryDescriptor, name: str) -> FunctionDescriptor:
     return next(f for m in lib.modules for f in m.functions if f.name == name)
 
 
-def _params(signature: S.SignatureDescriptor) -> dict[str, S.ParameterDescriptor]:
+def _params(signature: SignatureDescriptor) -> dict[str, ParameterDescriptor]:
     return {p.name: p for p in signature.parameters}
 
 
@@ -114,9 +119,9 @@ def test_pyi_beside_the_module_types_parameters_and_wins_over_inline_annotations
     lib = describe_library("sbstub_pyi", depth=0)
     area = _function(lib, "area").signatures[0]
     assert [(p.name, p.type.name, p.type_source) for p in area.parameters] == [
-        ("w", "float", S.TYPE_SOURCE_STUBS), ("h", "float", S.TYPE_SOURCE_STUBS)]
+        ("w", "float", TypeSource.STUBS), ("h", "float", TypeSource.STUBS)]
     assert _params(area)["h"].default_repr == "1.0", "defaults come from the runtime, not the stub's ..."
-    assert (area.returns.name, area.returns_source) == ("float", S.TYPE_SOURCE_STUBS)
+    assert (area.returns.name, area.returns_source) == ("float", TypeSource.STUBS)
     shout = _function(lib, "shout").signatures[0]
     assert _params(shout)["text"].type.name == "str"
 
@@ -127,7 +132,7 @@ def test_stub_overloads_give_a_general_signature_then_each_variant(packages: Pat
     assert [a.name for a in _params(general)["value"].type.args] == ["int", "str"]
     assert [a.name for a in general.returns.args] == ["int", "str"]
     assert [(_params(v)["value"].type.name, v.returns.name, v.source) for v in variants] == [
-        ("int", "int", S.SIGNATURE_SOURCE_STUBS), ("str", "str", S.SIGNATURE_SOURCE_STUBS)]
+        ("int", "int", SignatureSource.STUBS), ("str", "str", SignatureSource.STUBS)]
     assert _params(variants[0])["default"].default_repr == "None", "variant defaults filled from the runtime"
 
 
@@ -147,7 +152,7 @@ def test_stubs_package_types_a_module_without_annotations(packages: Path) -> Non
     assert (values.type.name, values.type.args[0].name, values.type_source) == (
         "Sequence",
         "float",
-        S.TYPE_SOURCE_STUBS,
+        TypeSource.STUBS,
     )
     assert (scale.returns.name, scale.returns.args[0].name) == ("list", "float")
 
@@ -155,25 +160,25 @@ def test_stubs_package_types_a_module_without_annotations(packages: Path) -> Non
 def test_inline_annotations_record_whether_the_package_declares_py_typed(packages: Path) -> None:
     typed = _params(_function(describe_library("sbtyped_pkg", depth=0), "join").signatures[0])
     plain = _params(_function(describe_library("sbplain_pkg", depth=0), "join").signatures[0])
-    assert typed["parts"].type_source == S.TYPE_SOURCE_INLINE
-    assert plain["parts"].type_source == S.TYPE_SOURCE_ANNOTATION
-    assert (plain["sep"].type.name, plain["sep"].type_source) == ("str", S.TYPE_SOURCE_DEFAULT)
+    assert typed["parts"].type_source == TypeSource.INLINE
+    assert plain["parts"].type_source == TypeSource.ANNOTATION
+    assert (plain["sep"].type.name, plain["sep"].type_source) == ("str", TypeSource.DEFAULT)
 
 
 def test_defaults_and_docstrings_type_what_nothing_else_does(packages: Path) -> None:
     lib = describe_library("sbplain_pkg", depth=0)
     configure = _params(_function(lib, "configure").signatures[0])
     assert [(n, configure[n].type.name, configure[n].type_source) for n in ("name", "verbose", "ratio")] == [
-        ("name", "str", S.TYPE_SOURCE_DEFAULT), ("verbose", "bool", S.TYPE_SOURCE_DEFAULT),
-        ("ratio", "float", S.TYPE_SOURCE_DEFAULT)]
-    assert (configure["extra"].type.name, configure["extra"].type_source) == ("unknown", S.TYPE_SOURCE_NONE)
+        ("name", "str", TypeSource.DEFAULT), ("verbose", "bool", TypeSource.DEFAULT),
+        ("ratio", "float", TypeSource.DEFAULT)]
+    assert (configure["extra"].type.name, configure["extra"].type_source) == ("unknown", TypeSource.NONE)
     documented = _function(lib, "documented").signatures[0]
     params = _params(documented)
-    assert (params["x"].type.name, params["x"].type_source) == ("int", S.TYPE_SOURCE_DOCSTRING)
+    assert (params["x"].type.name, params["x"].type_source) == ("int", TypeSource.DOCSTRING)
     assert list(params["y"].type.literals) == ["'a'", "'b'"]
     assert ([a.name for a in documented.returns.args], documented.returns_source) == (
         ["int", "None"],
-        S.TYPE_SOURCE_DOCSTRING,
+        TypeSource.DOCSTRING,
     )
 
 
@@ -181,5 +186,5 @@ def test_typeshed_types_the_standard_library() -> None:
     matches = _function(describe_library("difflib", depth=0), "get_close_matches").signatures
     general = _params(matches[0])
     assert general["n"].type.name == "int" and general["cutoff"].type.name == "float"
-    assert all(p.type_source == S.TYPE_SOURCE_STUBS for p in matches[0].parameters)
+    assert all(p.type_source == TypeSource.STUBS for p in matches[0].parameters)
     assert len(matches) == 3, "typeshed declares two overloads"

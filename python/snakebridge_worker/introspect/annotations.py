@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import collections.abc
+import dataclasses
 import inspect
 import re
 import sys
@@ -15,11 +16,8 @@ import types
 import typing
 from typing import Any
 
-from snakebridge_worker.proto import describe_pb2
-
 from .guards import qualified_name, safe_getattr, safe_repr
-
-TypeExpr = describe_pb2.TypeExpr
+from .model import TypeExpr
 
 _RUNTIME_NAMES: dict[Any, str] = {
     int: "int", float: "float", str: "str", bool: "bool", bytes: "bytes",
@@ -129,9 +127,9 @@ def _type_from_plain(annotation: Any, text: str) -> TypeExpr:
 
 def _type_from_generic(origin: Any, args: tuple[Any, ...], text: str) -> TypeExpr:
     if origin is typing.Union or origin is types.UnionType:
-        return TypeExpr(name="Union", args=[type_from_annotation(a) for a in args], text=text)
+        return TypeExpr(name="Union", args=tuple(type_from_annotation(a) for a in args), text=text)
     if origin is typing.Literal:
-        return TypeExpr(name="Literal", literals=[safe_repr(a) for a in args], text=text)
+        return TypeExpr(name="Literal", literals=tuple(safe_repr(a) for a in args), text=text)
     if origin is typing.Annotated:
         return type_from_annotation(args[0]) if args else unknown(text)
     numpy_name = _numpy_name(origin)
@@ -146,7 +144,7 @@ def _type_from_generic(origin: Any, args: tuple[Any, ...], text: str) -> TypeExp
         name = None
     if name is None:
         name = qualified_name(origin) if isinstance(origin, type) else "unknown"
-    return TypeExpr(name=name, args=[type_from_annotation(a) for a in args], text=text)
+    return TypeExpr(name=name, args=tuple(type_from_annotation(a) for a in args), text=text)
 
 
 def _callable_expr(args: tuple[Any, ...], text: str) -> TypeExpr:
@@ -156,8 +154,8 @@ def _callable_expr(args: tuple[Any, ...], text: str) -> TypeExpr:
     if params is Ellipsis:
         params_expr = TypeExpr(name="...", text="...")
     else:
-        params_expr = TypeExpr(name="tuple", args=[type_from_annotation(p) for p in params])
-    return TypeExpr(name="Callable", args=[params_expr, type_from_annotation(returns)], text=text)
+        params_expr = TypeExpr(name="tuple", args=tuple(type_from_annotation(p) for p in params))
+    return TypeExpr(name="Callable", args=(params_expr, type_from_annotation(returns)), text=text)
 
 
 def type_from_annotation_text(text: str) -> TypeExpr:
@@ -167,9 +165,7 @@ def type_from_annotation_text(text: str) -> TypeExpr:
         node = ast.parse(stripped, mode="eval").body
     except (SyntaxError, ValueError):
         return unknown(text)
-    expr = _type_from_ast(node)
-    expr.text = text
-    return expr
+    return dataclasses.replace(_type_from_ast(node), text=text)
 
 
 def dotted_name(node: ast.AST) -> str | None:
@@ -200,9 +196,9 @@ def _type_from_ast(node: ast.AST) -> TypeExpr:
             return type_from_annotation_text(node.value)
         return unknown(text)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return TypeExpr(name="Union", args=[_type_from_ast(n) for n in flatten_union(node)], text=text)
+        return TypeExpr(name="Union", args=tuple(_type_from_ast(n) for n in flatten_union(node)), text=text)
     if isinstance(node, (ast.List, ast.Tuple)):
-        return TypeExpr(name="tuple", args=[_type_from_ast(n) for n in node.elts], text=text)
+        return TypeExpr(name="tuple", args=tuple(_type_from_ast(n) for n in node.elts), text=text)
     dotted = dotted_name(node)
     if dotted is not None:
         return _named_source_type(dotted, text)
@@ -228,15 +224,15 @@ def _subscript_type(node: ast.Subscript, text: str) -> TypeExpr:
     items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
     canonical = _SOURCE_NAMES.get(base.rsplit(".", 1)[-1], base)
     if canonical == "Optional":
-        return TypeExpr(name="Union", args=[_type_from_ast(items[0]), TypeExpr(name="None", text="None")],
+        return TypeExpr(name="Union", args=(_type_from_ast(items[0]), TypeExpr(name="None", text="None")),
                         text=text)
     if canonical == "Annotated":
         return _type_from_ast(items[0])
     if canonical == "Literal":
-        return TypeExpr(name="Literal", literals=[ast.unparse(i) for i in items], text=text)
+        return TypeExpr(name="Literal", literals=tuple(ast.unparse(i) for i in items), text=text)
     if canonical in ("ndarray", "array_like"):
         return TypeExpr(name=canonical, text=text)
-    return TypeExpr(name=canonical, args=[_type_from_ast(i) for i in items], text=text)
+    return TypeExpr(name=canonical, args=tuple(_type_from_ast(i) for i in items), text=text)
 
 
 def split_top_level(text: str, separator: str) -> list[str]:
@@ -278,9 +274,7 @@ def strip_optional(text: str) -> tuple[str, bool]:
 def type_from_doc(text: str) -> TypeExpr:
     """Convert a numpydoc/Google type phrase (``"int or None"``, ``"{'a', 'b'}"``) into a TypeExpr."""
     phrase, _ = strip_optional(text.replace("`", ""))
-    expr = _doc_phrase_type(phrase.rstrip(". "))
-    expr.text = text
-    return expr
+    return dataclasses.replace(_doc_phrase_type(phrase.rstrip(". ")), text=text)
 
 
 def _doc_phrase_type(phrase: str) -> TypeExpr:
@@ -294,7 +288,7 @@ def _doc_phrase_type(phrase: str) -> TypeExpr:
         ):
             # "{int, tuple of int, None}": a set of types, not of values
             return _doc_phrase_type(" or ".join(values))
-        return TypeExpr(name="Literal", literals=values, text=phrase)
+        return TypeExpr(name="Literal", literals=tuple(values), text=phrase)
     alternatives = [p.strip() for part in split_top_level(phrase, " or ") for p in split_top_level(part, ",")]
     alternatives = [a for a in alternatives if a]
     if len(alternatives) > 1:
@@ -306,7 +300,7 @@ def _doc_phrase_type(phrase: str) -> TypeExpr:
             members = known
         if len(members) == 1:
             return members[0]
-        return TypeExpr(name="Union", args=members, text=phrase)
+        return TypeExpr(name="Union", args=tuple(members), text=phrase)
     return _doc_single_type(alternatives[0] if alternatives else phrase)
 
 
@@ -327,7 +321,7 @@ def _doc_single_type(phrase: str) -> TypeExpr:
             return TypeExpr(name=name, text=phrase)
         item = _doc_phrase_type(container.group(2).replace(" and ", " or "))
         args = [item, TypeExpr(name="...", text="...")] if name == "tuple" else [item]
-        return TypeExpr(name=name, args=args, text=phrase)
+        return TypeExpr(name=name, args=tuple(args), text=phrase)
     word = _doc_word(phrase)
     if word:
         return TypeExpr(name=word, text=phrase)

@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TypedDict
 
-from snakebridge_worker.proto import describe_pb2
-
-_PREFIX = "SIGNATURE_SOURCE_"
+from .model import FunctionDescriptor, LibraryDescriptor, SignatureSource
 
 
-def _full_callables(lib: describe_pb2.LibraryDescriptor) -> Iterator[describe_pb2.FunctionDescriptor]:
+class Coverage(TypedDict):
+    """Callables counted, how many got a real signature, their share, and the count per signature source."""
+
+    total: int
+    recovered: int
+    share: float
+    by_source: dict[str, int]
+
+
+def _full_callables(lib: LibraryDescriptor) -> Iterator[FunctionDescriptor]:
     # References (re-exports listed without signatures) are counted once, at their full description.
     for module in lib.modules:
         yield from (f for f in module.functions if f.signatures)
         for cls in module.classes:
-            if cls.HasField("init"):
+            if cls.init is not None:
                 yield cls.init
                 yield from (m for m in cls.methods if m.signatures)
 
 
-def signature_coverage(lib: describe_pb2.LibraryDescriptor) -> dict:
+def signature_coverage(lib: LibraryDescriptor) -> Coverage:
     """Return {"total", "recovered", "share", "by_source"} over functions, methods and constructors."""
     by_source: dict[str, int] = {}
     total = 0
     recovered = 0
     for function in _full_callables(lib):
         total += 1
-        source = function.signatures[0].source if function.signatures else describe_pb2.SIGNATURE_SOURCE_NONE
-        key = describe_pb2.SignatureSource.Name(source).removeprefix(_PREFIX).lower()
-        by_source[key] = by_source.get(key, 0) + 1
-        if source not in (describe_pb2.SIGNATURE_SOURCE_NONE, describe_pb2.SIGNATURE_SOURCE_UNSPECIFIED):
+        source = function.signatures[0].source if function.signatures else SignatureSource.NONE
+        by_source[source.value] = by_source.get(source.value, 0) + 1
+        if source is not SignatureSource.NONE:
             recovered += 1
     return {"total": total, "recovered": recovered, "share": recovered / total if total else 0.0,
             "by_source": by_source}

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 
-from snakebridge_worker.proto import describe_pb2
-
-DocBlock = describe_pb2.DocBlock
+from .model import DocBlock, DocItem
 
 _ITEM_SECTIONS = {
     "parameters", "other parameters", "returns", "yields", "receives", "raises", "warns", "attributes",
@@ -34,12 +32,12 @@ _VERSION_DIRECTIVES = {"versionadded": "New in version", "versionchanged": "Chan
 _MAX_BLOCKS = 400
 
 
-def doc_blocks(doc: str) -> list[describe_pb2.DocBlock]:
+def doc_blocks(doc: str) -> list[DocBlock]:
     """Parse a cleaned docstring (``inspect.cleandoc``) into blocks; ``[]`` for an empty one."""
     if not doc.strip():
         return []
     lines = doc.replace("\r\n", "\n").replace("\t", "    ").split("\n")
-    blocks: list[describe_pb2.DocBlock] = []
+    blocks: list[DocBlock] = []
     for title, body in _sections(lines):
         if title is None:
             blocks.extend(_text_blocks(body))
@@ -91,9 +89,9 @@ _GOOGLE_ENTRY = re.compile(r"^(\*{0,2}[\w.]+)\s*(?:\(([^)]*)\))?\s*:\s*(.*)$")
 _NUMPY_ENTRY = re.compile(r"^(\*{0,2}[\w.,* ]+?)\s+:\s*(.*)$")
 
 
-def _items(lines: list[str]) -> list[describe_pb2.DocItem]:
+def _items(lines: list[str]) -> list[DocItem]:
     """``name : type`` (numpydoc) or ``name (type): description`` (Google) entries with indented descriptions."""
-    items: list[describe_pb2.DocItem] = []
+    items: list[DocItem] = []
     for line in _dedent(lines):
         if not line.strip():
             if items and items[-1].description:
@@ -103,12 +101,12 @@ def _items(lines: list[str]) -> list[describe_pb2.DocItem]:
             numpy = _NUMPY_ENTRY.match(line)
             google = _GOOGLE_ENTRY.match(line)
             if numpy:
-                items.append(describe_pb2.DocItem(name=numpy.group(1).strip(), type=numpy.group(2).strip()))
+                items.append(DocItem(name=numpy.group(1).strip(), type=numpy.group(2).strip()))
             elif google:
-                items.append(describe_pb2.DocItem(name=google.group(1), type=(google.group(2) or "").strip(),
+                items.append(DocItem(name=google.group(1), type=(google.group(2) or "").strip(),
                                                   description=google.group(3).strip()))
             else:  # a bare name ("See Also" lists, Returns without a name) or a bare type
-                items.append(describe_pb2.DocItem(name="", type=line.strip()))
+                items.append(DocItem(name="", type=line.strip()))
             continue
         if items:
             last = items[-1]
@@ -119,7 +117,7 @@ def _items(lines: list[str]) -> list[describe_pb2.DocItem]:
     return items
 
 
-def _see_also(items: list[describe_pb2.DocItem]) -> list[describe_pb2.DocItem]:
+def _see_also(items: list[DocItem]) -> list[DocItem]:
     """See Also entries name other objects: ``name : description``, or names alone (``a, b``)."""
     for item in items:
         if item.name:
@@ -130,9 +128,9 @@ def _see_also(items: list[describe_pb2.DocItem]) -> list[describe_pb2.DocItem]:
     return items
 
 
-def _text_blocks(lines: list[str]) -> list[describe_pb2.DocBlock]:
+def _text_blocks(lines: list[str]) -> list[DocBlock]:
     """Paragraphs; ``>>>`` examples, indented literal blocks and directive bodies kept as code."""
-    blocks: list[describe_pb2.DocBlock] = []
+    blocks: list[DocBlock] = []
     paragraph: list[str] = []
     code: list[str] = []
 
@@ -190,7 +188,7 @@ def _directive_body(lines: list[str], index: int) -> tuple[list[str], int]:
     return _dedent(body), index
 
 
-def _directive_blocks(name: str, argument: str, body: list[str]) -> list[describe_pb2.DocBlock]:
+def _directive_blocks(name: str, argument: str, body: list[str]) -> list[DocBlock]:
     if name == "math":
         text = "\n".join([argument, *body] if argument else body).strip()
         return [DocBlock(kind="code", title="math", text=text)] if text else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import sys
@@ -9,12 +10,11 @@ import types
 import typing
 from typing import Any
 
-from snakebridge_worker.proto import describe_pb2
-
 from .annotations import type_from_annotation, unknown
 from .doc_blocks import doc_blocks
 from .docstrings import DocParam, ParsedDoc, parse_docstring
 from .guards import clean_doc, qualified_name, safe_getattr, safe_repr
+from .model import CallableKind, ClassDescriptor, ConstantDescriptor, FunctionDescriptor, PropertyDescriptor
 from .signatures import describe_signatures
 from .stubs import stub_for_constructor
 
@@ -43,19 +43,19 @@ def is_constant(value: Any) -> bool:
     return False
 
 
-def callable_kind(obj: Any) -> int:
+def callable_kind(obj: Any) -> CallableKind:
     """Classify a module-level callable for the TypeScript generator."""
     if is_ufunc(obj):
-        return describe_pb2.CALLABLE_KIND_UFUNC
+        return CallableKind.UFUNC
     if inspect.isbuiltin(obj):
-        return describe_pb2.CALLABLE_KIND_BUILTIN
+        return CallableKind.BUILTIN
     if inspect.isroutine(obj):
-        return describe_pb2.CALLABLE_KIND_FUNCTION
-    return describe_pb2.CALLABLE_KIND_OTHER
+        return CallableKind.FUNCTION
+    return CallableKind.OTHER
 
 
 def describe_function(obj: Any, name: str, path: str, module_name: str | None,
-                      kind: int | None = None, drop_first: bool = False) -> describe_pb2.FunctionDescriptor:
+                      kind: CallableKind | None = None, drop_first: bool = False) -> FunctionDescriptor:
     """Describe a function or method in full; ``module_name`` None (methods) leaves defined_in empty."""
     doc = clean_doc(obj)
     target = safe_getattr(obj, "__func__", obj)
@@ -63,7 +63,7 @@ def describe_function(obj: Any, name: str, path: str, module_name: str | None,
     parsed = parse_docstring(doc)
     if is_ufunc(obj):
         _add_ufunc_keywords(parsed)
-    return describe_pb2.FunctionDescriptor(
+    return FunctionDescriptor(
         name=name, path=path, doc=doc, doc_blocks=doc_blocks(doc),
         signatures=describe_signatures(obj, safe_getattr(obj, "__name__") or name, doc, parsed, drop_first),
         kind=callable_kind(obj) if kind is None else kind,
@@ -87,17 +87,17 @@ def _add_ufunc_keywords(parsed: ParsedDoc) -> None:
             parsed.params.append(DocParam(keyword, type_text, "", True))
 
 
-def describe_constant(value: Any, name: str, path: str) -> describe_pb2.ConstantDescriptor:
+def describe_constant(value: Any, name: str, path: str) -> ConstantDescriptor:
     """Describe a simple module constant with its type and truncated repr."""
-    return describe_pb2.ConstantDescriptor(name=name, path=path, type=type_from_annotation(type(value)),
+    return ConstantDescriptor(name=name, path=path, type=type_from_annotation(type(value)),
                                            repr=safe_repr(value))
 
 
-MethodCache = dict[int, describe_pb2.FunctionDescriptor]
+MethodCache = dict[int, FunctionDescriptor]
 
 
 def describe_class(cls: type, name: str, path: str, module_name: str, include_private: bool,
-                   warnings: list[str], method_cache: MethodCache) -> describe_pb2.ClassDescriptor:
+                   warnings: list[str], method_cache: MethodCache) -> ClassDescriptor:
     """Describe a class: bases, constructor, methods (inherited ones too) and properties.
 
     ``method_cache`` maps id(raw class attribute) to its description, so a method inherited by many
@@ -105,7 +105,7 @@ def describe_class(cls: type, name: str, path: str, module_name: str, include_pr
     """
     doc = clean_doc(cls)
     defined_in = safe_getattr(cls, "__module__")
-    descriptor = describe_pb2.ClassDescriptor(
+    descriptor = ClassDescriptor(
         name=name, path=path, doc=doc, doc_blocks=doc_blocks(doc),
         bases=[qualified_name(base) for base in safe_getattr(cls, "__bases__", ())],
         init=_describe_constructor(cls, path, doc),
@@ -119,7 +119,7 @@ def describe_class(cls: type, name: str, path: str, module_name: str, include_pr
     return descriptor
 
 
-def _describe_constructor(cls: type, path: str, class_doc: str) -> describe_pb2.FunctionDescriptor:
+def _describe_constructor(cls: type, path: str, class_doc: str) -> FunctionDescriptor:
     init = safe_getattr(cls, "__init__")
     init_doc = clean_doc(init) if inspect.isfunction(init) else ""
     # numpydoc puts constructor parameters in the class docstring; Google often in __init__.
@@ -131,9 +131,9 @@ def _describe_constructor(cls: type, path: str, class_doc: str) -> describe_pb2.
     except (RecursionError, ValueError, OSError):  # an odd stub must not lose the class
         stub = None
     signatures = describe_signatures(cls, safe_getattr(cls, "__name__") or "", class_doc, parsed, stub=stub)
-    return describe_pb2.FunctionDescriptor(name="__init__", path=path, doc=init_doc, doc_blocks=doc_blocks(init_doc),
+    return FunctionDescriptor(name="__init__", path=path, doc=init_doc, doc_blocks=doc_blocks(init_doc),
                                            signatures=signatures,
-                                           kind=describe_pb2.CALLABLE_KIND_METHOD)
+                                           kind=CallableKind.METHOD)
 
 
 def _class_members(cls: type, include_private: bool) -> list[tuple[str, Any]]:
@@ -154,14 +154,12 @@ def _class_members(cls: type, include_private: bool) -> list[tuple[str, Any]]:
     return members
 
 
-def _add_member(descriptor: describe_pb2.ClassDescriptor, cls: type, name: str, raw: Any, class_path: str,
+def _add_member(descriptor: ClassDescriptor, cls: type, name: str, raw: Any, class_path: str,
                 method_cache: MethodCache) -> None:
     path = f"{class_path}.{name}"
     cached = method_cache.get(id(raw))
     if cached is not None and cached.name == name:
-        method = descriptor.methods.add()
-        method.CopyFrom(cached)
-        method.path = path
+        descriptor.methods.append(dataclasses.replace(cached, path=path))
         return
     count = len(descriptor.methods)
     _describe_member(descriptor, cls, name, raw, path)
@@ -170,27 +168,27 @@ def _add_member(descriptor: describe_pb2.ClassDescriptor, cls: type, name: str, 
         method_cache[id(raw)] = descriptor.methods[-1]
 
 
-def _describe_member(descriptor: describe_pb2.ClassDescriptor, cls: type, name: str, raw: Any, path: str) -> None:
+def _describe_member(descriptor: ClassDescriptor, cls: type, name: str, raw: Any, path: str) -> None:
     module_name = None  # methods belong to their class; re-export tracking is per module member
     if isinstance(raw, staticmethod):
         descriptor.methods.append(describe_function(raw.__func__, name, path, module_name,
-                                                    describe_pb2.CALLABLE_KIND_STATIC_METHOD))
+                                                    CallableKind.STATIC_METHOD))
     elif isinstance(raw, classmethod):
         descriptor.methods.append(describe_function(raw.__func__, name, path, module_name,
-                                                    describe_pb2.CALLABLE_KIND_CLASS_METHOD, drop_first=True))
+                                                    CallableKind.CLASS_METHOD, drop_first=True))
     elif isinstance(raw, types.ClassMethodDescriptorType):
         # C classmethods only report a signature once bound to the class.
         bound = safe_getattr(cls, name, raw)
         descriptor.methods.append(describe_function(bound, name, path, module_name,
-                                                    describe_pb2.CALLABLE_KIND_CLASS_METHOD))
+                                                    CallableKind.CLASS_METHOD))
     elif inspect.isfunction(raw) or (inspect.ismethoddescriptor(raw) and callable(raw)):
         descriptor.methods.append(describe_function(raw, name, path, module_name,
-                                                    describe_pb2.CALLABLE_KIND_METHOD, drop_first=True))
+                                                    CallableKind.METHOD, drop_first=True))
     elif isinstance(raw, (property, functools.cached_property)) or inspect.isdatadescriptor(raw):
         descriptor.properties.append(_describe_property(raw, name))
 
 
-def _describe_property(raw: Any, name: str) -> describe_pb2.PropertyDescriptor:
+def _describe_property(raw: Any, name: str) -> PropertyDescriptor:
     """Describe a property from its getter's annotation and doc, never calling the getter."""
     getter = safe_getattr(raw, "fget") or safe_getattr(raw, "func")
     expr = unknown("")
@@ -203,4 +201,4 @@ def _describe_property(raw: Any, name: str) -> describe_pb2.PropertyDescriptor:
             expr = type_from_annotation(hints["return"])
     # C getset descriptors do not reveal whether a setter exists; most are read-only.
     readonly = raw.fset is None if isinstance(raw, property) else inspect.isgetsetdescriptor(raw)
-    return describe_pb2.PropertyDescriptor(name=name, doc=clean_doc(raw), type=expr, readonly=readonly)
+    return PropertyDescriptor(name=name, doc=clean_doc(raw), type=expr, readonly=readonly)

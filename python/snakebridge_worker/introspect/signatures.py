@@ -19,19 +19,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from snakebridge_worker.proto import describe_pb2
-
 from .annotations import split_top_level, type_from_annotation, type_from_annotation_text, type_from_doc, unknown
 from .docstrings import GOOGLE, ParsedDoc, find_signature_line
 from .guards import safe_getattr, safe_repr
+from .model import ParameterDescriptor, ParameterKind, SignatureDescriptor, SignatureSource, TypeExpr, TypeSource
 from .stubs import StubFunction, StubTypes, is_staticmethod, stub_for_callable, type_text, union_of
 
 _INSPECT_KINDS = {
-    inspect.Parameter.POSITIONAL_ONLY: describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY,
-    inspect.Parameter.POSITIONAL_OR_KEYWORD: describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD,
-    inspect.Parameter.VAR_POSITIONAL: describe_pb2.PARAMETER_KIND_VAR_POSITIONAL,
-    inspect.Parameter.KEYWORD_ONLY: describe_pb2.PARAMETER_KIND_KEYWORD_ONLY,
-    inspect.Parameter.VAR_KEYWORD: describe_pb2.PARAMETER_KIND_VAR_KEYWORD,
+    inspect.Parameter.POSITIONAL_ONLY: ParameterKind.POSITIONAL_ONLY,
+    inspect.Parameter.POSITIONAL_OR_KEYWORD: ParameterKind.POSITIONAL_OR_KEYWORD,
+    inspect.Parameter.VAR_POSITIONAL: ParameterKind.VAR_POSITIONAL,
+    inspect.Parameter.KEYWORD_ONLY: ParameterKind.KEYWORD_ONLY,
+    inspect.Parameter.VAR_KEYWORD: ParameterKind.VAR_KEYWORD,
 }
 _OPTIONAL_GROUP = re.compile(r"\[\s*,([^\[\]]*)\]")
 
@@ -41,16 +40,16 @@ class _Param:
     """A parameter being assembled; ``annotation`` is the source text when one was written."""
 
     name: str
-    kind: int
+    kind: ParameterKind
     annotation: str = ""
-    type: describe_pb2.TypeExpr | None = None
+    type: TypeExpr | None = None
     default: str | None = None
-    source: int = describe_pb2.TYPE_SOURCE_NONE
+    source: TypeSource = TypeSource.NONE
 
 
 def describe_signatures(
     obj: Any, name: str, doc: str, parsed: ParsedDoc, drop_first: bool = False, stub: StubFunction | None = None
-) -> list[describe_pb2.SignatureDescriptor]:
+) -> list[SignatureDescriptor]:
     """Return the signatures of ``obj`` (several for overloads); ``drop_first`` removes self/cls.
 
     A stub (``stub``, else the one found for ``obj``) comes first wherever it exists: its types win,
@@ -71,28 +70,28 @@ def describe_signatures(
     if overloads:
         return overloads
     if signature is not None:
-        source = (describe_pb2.SIGNATURE_SOURCE_TEXT_SIGNATURE
+        source = (SignatureSource.TEXT_SIGNATURE
                   if isinstance(safe_getattr(obj, "__text_signature__"), str)
-                  else describe_pb2.SIGNATURE_SOURCE_INSPECT)
+                  else SignatureSource.INSPECT)
         return [_from_inspect(signature, _type_hints(obj), source, parsed, drop_first, _annotation_source(obj))]
     line = find_signature_line(doc, name)
     from_line = parse_signature_text(line) if line else None
     if from_line is not None:
         params, returns = from_line
-        return [_finish(params, returns, describe_pb2.SIGNATURE_SOURCE_DOCSTRING_SIGNATURE, parsed)]
+        return [_finish(params, returns, SignatureSource.DOCSTRING_SIGNATURE, parsed)]
     if parsed.params:
         source = (
-            describe_pb2.SIGNATURE_SOURCE_GOOGLE if parsed.style == GOOGLE else describe_pb2.SIGNATURE_SOURCE_NUMPYDOC
+            SignatureSource.GOOGLE if parsed.style == GOOGLE else SignatureSource.NUMPYDOC
         )
         return [_finish(_params_from_doc(parsed), "", source, parsed)]
     fallback = [
-        _Param("args", describe_pb2.PARAMETER_KIND_VAR_POSITIONAL),
-        _Param("kwargs", describe_pb2.PARAMETER_KIND_VAR_KEYWORD),
+        _Param("args", ParameterKind.VAR_POSITIONAL),
+        _Param("kwargs", ParameterKind.VAR_KEYWORD),
     ]
-    return [_finish(fallback, "", describe_pb2.SIGNATURE_SOURCE_NONE, parsed)]
+    return [_finish(fallback, "", SignatureSource.NONE, parsed)]
 
 
-def _overload_signatures(obj: Any, parsed: ParsedDoc, drop_first: bool) -> list[describe_pb2.SignatureDescriptor]:
+def _overload_signatures(obj: Any, parsed: ParsedDoc, drop_first: bool) -> list[SignatureDescriptor]:
     function = safe_getattr(obj, "__func__", obj)
     if not inspect.isfunction(function):
         return []
@@ -106,7 +105,7 @@ def _overload_signatures(obj: Any, parsed: ParsedDoc, drop_first: bool) -> list[
             signature = inspect.signature(variant)
         except (ValueError, TypeError):
             continue
-        described.append(_from_inspect(signature, _type_hints(variant), describe_pb2.SIGNATURE_SOURCE_OVERLOAD,
+        described.append(_from_inspect(signature, _type_hints(variant), SignatureSource.OVERLOAD,
                                        parsed, drop_first, _annotation_source(obj)))
     return described
 
@@ -120,12 +119,12 @@ def _safe_stub(obj: Any) -> StubFunction | None:
 
 # Converted stub definitions by id(node): numpy's scalar classes share hundreds of stub methods. The
 # nodes stay alive in load_stub's cache, so their ids are not reused.
-_STUB_PARAMS: dict[int, tuple[list[_Param], describe_pb2.TypeExpr]] = {}
+_STUB_PARAMS: dict[int, tuple[list[_Param], TypeExpr]] = {}
 
 
 def _stub_params(
     stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef
-) -> tuple[list[_Param], describe_pb2.TypeExpr]:
+) -> tuple[list[_Param], TypeExpr]:
     """The stub definition's parameters (fresh copies: callers change names and defaults) and return type."""
     key = id(node) * 2 + int(stub.is_method)
     cached = _STUB_PARAMS.get(key)
@@ -137,15 +136,15 @@ def _stub_params(
 
 def _convert_stub_params(
     stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef
-) -> tuple[list[_Param], describe_pb2.TypeExpr]:
+) -> tuple[list[_Param], TypeExpr]:
     converter = StubTypes(stub.module)
     arguments = node.args
     params: list[_Param] = []
 
-    def add(arg: ast.arg, kind: int, default: ast.expr | None, has_default: bool) -> None:
+    def add(arg: ast.arg, kind: ParameterKind, default: ast.expr | None, has_default: bool) -> None:
         expr = converter.convert(arg.annotation) if arg.annotation is not None else None
         param = _Param(
-            arg.arg, kind, type=expr, source=describe_pb2.TYPE_SOURCE_STUBS if expr else describe_pb2.TYPE_SOURCE_NONE
+            arg.arg, kind, type=expr, source=TypeSource.STUBS if expr else TypeSource.NONE
         )
         if expr is not None:
             param.annotation = ast.unparse(arg.annotation)
@@ -157,23 +156,23 @@ def _convert_stub_params(
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
     for index, arg in enumerate(positional):
         kind = (
-            describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY
+            ParameterKind.POSITIONAL_ONLY
             if index < len(arguments.posonlyargs) or (arg.arg.startswith("__") and not arg.arg.endswith("__"))
-            else describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD
+            else ParameterKind.POSITIONAL_OR_KEYWORD
         )
         add(arg, kind, defaults[index], index >= len(positional) - len(arguments.defaults))
     if arguments.vararg is not None:
-        add(arguments.vararg, describe_pb2.PARAMETER_KIND_VAR_POSITIONAL, None, False)
+        add(arguments.vararg, ParameterKind.VAR_POSITIONAL, None, False)
     for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
-        add(arg, describe_pb2.PARAMETER_KIND_KEYWORD_ONLY, default, default is not None)
+        add(arg, ParameterKind.KEYWORD_ONLY, default, default is not None)
     if arguments.kwarg is not None:
-        add(arguments.kwarg, describe_pb2.PARAMETER_KIND_VAR_KEYWORD, None, False)
+        add(arguments.kwarg, ParameterKind.VAR_KEYWORD, None, False)
     if stub.is_method and not is_staticmethod(node) and params:
         params = params[1:]
     for param in params:  # "__x" is the stubs' old spelling of positional-only
         if param.name.startswith("__") and not param.name.endswith("__"):
             param.name = param.name[2:]
-    returns = converter.convert(node.returns) if node.returns is not None else describe_pb2.TypeExpr(name="unknown")
+    returns = converter.convert(node.returns) if node.returns is not None else TypeExpr(name="unknown")
     return params, returns
 
 
@@ -184,34 +183,34 @@ def _runtime_params(signature: inspect.Signature, drop_first: bool) -> list[_Par
         if parameter.default is not inspect.Parameter.empty:
             param.default = safe_repr(parameter.default)
         params.append(param)
-    if drop_first and params and params[0].kind in (describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY,
-                                                    describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD):
+    if drop_first and params and params[0].kind in (ParameterKind.POSITIONAL_ONLY,
+                                                    ParameterKind.POSITIONAL_OR_KEYWORD):
         params = params[1:]
     return params
 
 
 def _stub_match(param: _Param, index: int, stub_params: list[_Param]) -> _Param | None:
     for candidate in stub_params:
-        if (candidate.name == param.name and candidate.kind != describe_pb2.PARAMETER_KIND_VAR_KEYWORD) or (
-                candidate.kind == param.kind and param.kind in (describe_pb2.PARAMETER_KIND_VAR_POSITIONAL,
-                                                                describe_pb2.PARAMETER_KIND_VAR_KEYWORD)):
+        if (candidate.name == param.name and candidate.kind != ParameterKind.VAR_KEYWORD) or (
+                candidate.kind == param.kind and param.kind in (ParameterKind.VAR_POSITIONAL,
+                                                                ParameterKind.VAR_KEYWORD)):
             return candidate
     # C functions often name positional-only parameters differently in the stub: match by position.
-    if param.kind == describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY and index < len(stub_params):
+    if param.kind == ParameterKind.POSITIONAL_ONLY and index < len(stub_params):
         candidate = stub_params[index]
         if candidate.kind in (
-            describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY,
-            describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD,
+            ParameterKind.POSITIONAL_ONLY,
+            ParameterKind.POSITIONAL_OR_KEYWORD,
         ):
             return candidate
     return None
 
 
-def _union(exprs: list[describe_pb2.TypeExpr]) -> describe_pb2.TypeExpr:
+def _union(exprs: list[TypeExpr]) -> TypeExpr:
     """The union of overload types; a single type keeps its own text, a merged one is printed from the tree."""
     merged = union_of(exprs, "")
     if not merged.text or merged.text.startswith("_"):
-        merged.text = type_text(merged)
+        merged = dataclasses.replace(merged, text=type_text(merged))
     return merged
 
 
@@ -221,19 +220,19 @@ _MAX_VARIANTS = 6
 
 
 def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: ParsedDoc,
-               drop_first: bool, text_signature: Any = None) -> list[describe_pb2.SignatureDescriptor]:
+               drop_first: bool, text_signature: Any = None) -> list[SignatureDescriptor]:
     """Signatures with the stub's types; overloads become the general signature followed by each variant."""
     variants = [_stub_params(stub, node) for node in stub.defs]
     if not variants:
         return []
-    source = describe_pb2.SIGNATURE_SOURCE_STUBS
+    source = SignatureSource.STUBS
     runtime = _runtime_params(signature, drop_first) if signature is not None else None
     if runtime is None:
         if len(variants) > 1:  # without a runtime signature there is no general form to call through
-            return [_finish(params, returns.text, source, parsed, returns, describe_pb2.TYPE_SOURCE_STUBS)
+            return [_finish(params, returns.text, source, parsed, returns, TypeSource.STUBS)
                     for params, returns in variants]
         params, returns = variants[0]
-        return [_finish(params, returns.text, source, parsed, returns, describe_pb2.TYPE_SOURCE_STUBS)]
+        return [_finish(params, returns.text, source, parsed, returns, TypeSource.STUBS)]
     general: list[_Param] = []
     for index, param in enumerate(runtime):
         matches = [m for m in (_stub_match(param, index, params) for params, _ in variants) if m is not None]
@@ -242,14 +241,14 @@ def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: 
         if typed:  # the union over the overloads that take it (some may not)
             merged.type = _union(typed)
             merged.annotation = merged.type.text
-            merged.source = describe_pb2.TYPE_SOURCE_STUBS
+            merged.source = TypeSource.STUBS
         general.append(merged)
     general = _expand_kwargs(general, variants[0][0])
     returns = _union([r for _, r in variants])
     # Names, kinds and defaults come from the runtime: the signature's source stays the runtime's.
-    runtime_source = (describe_pb2.SIGNATURE_SOURCE_TEXT_SIGNATURE if isinstance(text_signature, str)
-                      else describe_pb2.SIGNATURE_SOURCE_INSPECT)
-    general_signature = _finish(general, returns.text, runtime_source, parsed, returns, describe_pb2.TYPE_SOURCE_STUBS)
+    runtime_source = (SignatureSource.TEXT_SIGNATURE if isinstance(text_signature, str)
+                      else SignatureSource.INSPECT)
+    general_signature = _finish(general, returns.text, runtime_source, parsed, returns, TypeSource.STUBS)
     # Shown as Python prints the runtime signature; the stub's types are in the parameters (and the variants' text).
     general_signature.text = signature_text([dataclasses.replace(p, annotation="") for p in general])
     described = [general_signature]
@@ -260,7 +259,7 @@ def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: 
                 if param.default is not None and param.name in defaults and defaults[param.name]:
                     param.default = defaults[param.name]
             variant = _finish(
-                params, variant_returns.text, source, parsed, variant_returns, describe_pb2.TYPE_SOURCE_STUBS
+                params, variant_returns.text, source, parsed, variant_returns, TypeSource.STUBS
             )
             # The general signature carries the prose; a variant repeating it would multiply the descriptor.
             variant.returns_doc = ""
@@ -272,12 +271,12 @@ def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: 
 
 def _expand_kwargs(runtime: list[_Param], stub_params: list[_Param]) -> list[_Param]:
     """Replace a runtime ``**kwargs`` the stub spells out as keyword-only parameters (textwrap.wrap)."""
-    var_keyword = next((p for p in runtime if p.kind == describe_pb2.PARAMETER_KIND_VAR_KEYWORD), None)
+    var_keyword = next((p for p in runtime if p.kind == ParameterKind.VAR_KEYWORD), None)
     if var_keyword is None or var_keyword.type is not None:
         return runtime
     names = {p.name for p in runtime}
-    spelled = [p for p in stub_params if p.kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY and p.name not in names]
-    if not spelled or any(p.kind == describe_pb2.PARAMETER_KIND_VAR_KEYWORD for p in stub_params):
+    spelled = [p for p in stub_params if p.kind == ParameterKind.KEYWORD_ONLY and p.name not in names]
+    if not spelled or any(p.kind == ParameterKind.VAR_KEYWORD for p in stub_params):
         return runtime
     for param in spelled:
         if param.default is not None and not param.default:
@@ -293,11 +292,11 @@ def _declares_py_typed(module_name: str) -> bool:
     return isinstance(file, str) and (Path(file).parent / "py.typed").is_file()
 
 
-def _annotation_source(obj: Any) -> int:
+def _annotation_source(obj: Any) -> TypeSource:
     module = safe_getattr(safe_getattr(obj, "__func__", obj), "__module__")
     if isinstance(module, str) and _declares_py_typed(module):
-        return describe_pb2.TYPE_SOURCE_INLINE
-    return describe_pb2.TYPE_SOURCE_ANNOTATION
+        return TypeSource.INLINE
+    return TypeSource.ANNOTATION
 
 
 def _type_hints(obj: Any) -> dict[str, Any]:
@@ -321,11 +320,11 @@ def _type_hints(obj: Any) -> dict[str, Any]:
 def _from_inspect(
     signature: inspect.Signature,
     hints: dict[str, Any],
-    source: int,
+    source: SignatureSource,
     parsed: ParsedDoc,
     drop_first: bool,
-    type_source: int = describe_pb2.TYPE_SOURCE_ANNOTATION,
-) -> describe_pb2.SignatureDescriptor:
+    type_source: TypeSource = TypeSource.ANNOTATION,
+) -> SignatureDescriptor:
     params: list[_Param] = []
     for parameter in signature.parameters.values():
         param = _Param(parameter.name, _INSPECT_KINDS[parameter.kind])
@@ -337,8 +336,8 @@ def _from_inspect(
         if parameter.default is not inspect.Parameter.empty:
             param.default = safe_repr(parameter.default)
         params.append(param)
-    if drop_first and params and params[0].kind in (describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY,
-                                                    describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD):
+    if drop_first and params and params[0].kind in (ParameterKind.POSITIONAL_ONLY,
+                                                    ParameterKind.POSITIONAL_OR_KEYWORD):
         params = params[1:]
     returns = hints.get("return", signature.return_annotation)
     returns_text = ""
@@ -369,21 +368,21 @@ def parse_signature_text(text: str) -> tuple[list[_Param], str] | None:
             continue
         if token == "/":
             for param in params:
-                param.kind = describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY
+                param.kind = ParameterKind.POSITIONAL_ONLY
             continue
         if token == "*":
             keyword_only = True
             continue
         if token == "...":  # numpy's "more keyword arguments"
             kind = (
-                describe_pb2.PARAMETER_KIND_VAR_KEYWORD if keyword_only else describe_pb2.PARAMETER_KIND_VAR_POSITIONAL
+                ParameterKind.VAR_KEYWORD if keyword_only else ParameterKind.VAR_POSITIONAL
             )
             params.append(_Param("kwargs" if keyword_only else "args", kind))
             continue
         param = _token_param(token, keyword_only, optional_names)
         if param is None:
             return None
-        if param.kind == describe_pb2.PARAMETER_KIND_VAR_POSITIONAL:
+        if param.kind == ParameterKind.VAR_POSITIONAL:
             keyword_only = True
         params.append(param)
     return params, returns
@@ -396,14 +395,14 @@ def _token_param(token: str, keyword_only: bool, optional_names: set[str]) -> _P
     bare = name.lstrip("*")
     if not bare.isidentifier() or stars > 2:
         return None
-    kind = {1: describe_pb2.PARAMETER_KIND_VAR_POSITIONAL, 2: describe_pb2.PARAMETER_KIND_VAR_KEYWORD}.get(
+    kind = {1: ParameterKind.VAR_POSITIONAL, 2: ParameterKind.VAR_KEYWORD}.get(
         stars,
-        describe_pb2.PARAMETER_KIND_KEYWORD_ONLY if keyword_only else describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD,
+        ParameterKind.KEYWORD_ONLY if keyword_only else ParameterKind.POSITIONAL_OR_KEYWORD,
     )
     param = _Param(bare, kind, annotation=annotation if colon else "")
     if param.annotation:
         param.type = type_from_annotation_text(param.annotation)
-        param.source = describe_pb2.TYPE_SOURCE_ANNOTATION
+        param.source = TypeSource.ANNOTATION
     if equals:
         param.default = default
     elif bare in optional_names:
@@ -422,11 +421,11 @@ def _params_from_doc(parsed: ParsedDoc) -> list[_Param]:
     params = []
     for entry in parsed.params:
         if entry.name.startswith("**"):
-            kind = describe_pb2.PARAMETER_KIND_VAR_KEYWORD
+            kind = ParameterKind.VAR_KEYWORD
         elif entry.name.startswith("*"):
-            kind = describe_pb2.PARAMETER_KIND_VAR_POSITIONAL
+            kind = ParameterKind.VAR_POSITIONAL
         else:
-            kind = describe_pb2.PARAMETER_KIND_POSITIONAL_OR_KEYWORD
+            kind = ParameterKind.POSITIONAL_OR_KEYWORD
         params.append(_Param(entry.name.lstrip("*"), kind, default="" if entry.optional else None))
     return params
 
@@ -434,16 +433,16 @@ def _params_from_doc(parsed: ParsedDoc) -> list[_Param]:
 _INCOMPLETE = {"Incomplete", "Any", "unknown"}
 
 
-def _vague(expr: describe_pb2.TypeExpr | None) -> bool:
+def _vague(expr: TypeExpr | None) -> bool:
     """Whether a type says nothing useful: missing, Any/Incomplete, or a union with such a member."""
     if expr is None or expr.name in _INCOMPLETE:
         return True
     return expr.name == "Union" and any(_vague(a) for a in expr.args)
 
 
-def _finish(params: list[_Param], returns_text: str, source: int, parsed: ParsedDoc,
-            returns_expr: describe_pb2.TypeExpr | None = None,
-            returns_source: int = describe_pb2.TYPE_SOURCE_ANNOTATION) -> describe_pb2.SignatureDescriptor:
+def _finish(params: list[_Param], returns_text: str, source: SignatureSource, parsed: ParsedDoc,
+            returns_expr: TypeExpr | None = None,
+            returns_source: TypeSource = TypeSource.ANNOTATION) -> SignatureDescriptor:
     """Fill gaps from the docstring sections and defaults, and build the SignatureDescriptor with its text."""
     descriptors = []
     for param in params:
@@ -453,17 +452,17 @@ def _finish(params: list[_Param], returns_text: str, source: int, parsed: Parsed
             if documented and documented.type_text:
                 from_doc = type_from_doc(documented.type_text)
                 if not _vague(from_doc) or expr is None:
-                    expr, type_source = from_doc, describe_pb2.TYPE_SOURCE_DOCSTRING
+                    expr, type_source = from_doc, TypeSource.DOCSTRING
             if expr is None or expr.name in _INCOMPLETE:
                 inferred = type_from_default(param.default)
                 if inferred is not None:
-                    expr, type_source = inferred, describe_pb2.TYPE_SOURCE_DEFAULT
+                    expr, type_source = inferred, TypeSource.DEFAULT
         if expr is None:
-            expr, type_source = unknown(""), describe_pb2.TYPE_SOURCE_NONE
-        descriptors.append(describe_pb2.ParameterDescriptor(
+            expr, type_source = unknown(""), TypeSource.NONE
+        descriptors.append(ParameterDescriptor(
             name=param.name, kind=param.kind, type=expr, has_default=param.default is not None,
             default_repr=param.default or "", doc=documented.doc if documented else "",
-            type_source=type_source if expr.name != "unknown" else describe_pb2.TYPE_SOURCE_NONE))
+            type_source=type_source if expr.name != "unknown" else TypeSource.NONE))
     if returns_expr is not None and _vague(returns_expr) and parsed.returns_type \
             and not _vague(type_from_doc(parsed.returns_type)):
         returns_expr = None  # a stub or annotation that says nothing: the docstring may
@@ -471,17 +470,17 @@ def _finish(params: list[_Param], returns_text: str, source: int, parsed: Parsed
         if returns_text and returns_text not in _INCOMPLETE:
             returns_expr = type_from_annotation_text(returns_text)
         elif parsed.returns_type:
-            returns_expr, returns_source = type_from_doc(parsed.returns_type), describe_pb2.TYPE_SOURCE_DOCSTRING
+            returns_expr, returns_source = type_from_doc(parsed.returns_type), TypeSource.DOCSTRING
         else:
             returns_expr = unknown("")
     if returns_expr.name == "unknown":
-        returns_source = describe_pb2.TYPE_SOURCE_NONE
-    return describe_pb2.SignatureDescriptor(
+        returns_source = TypeSource.NONE
+    return SignatureDescriptor(
         parameters=descriptors, returns=returns_expr, source=source,
         text=signature_text(params, returns_text), returns_doc=parsed.returns_doc, returns_source=returns_source)
 
 
-def type_from_default(default: str | None) -> describe_pb2.TypeExpr | None:
+def type_from_default(default: str | None) -> TypeExpr | None:
     """The type a default's repr implies (``''`` → str, ``True`` → bool, ``0.6`` → float), or None."""
     if not default:
         return None
@@ -491,20 +490,20 @@ def type_from_default(default: str | None) -> describe_pb2.TypeExpr | None:
         return None
     for python_type, name in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str"), (bytes, "bytes")):
         if type(value) is python_type:
-            return describe_pb2.TypeExpr(name=name, text=name)
+            return TypeExpr(name=name, text=name)
     return None
 
 
 def signature_text(params: list[_Param], returns_text: str = "") -> str:
     """Render parameters the way Python prints a signature, e.g. ``(x, /, *, key=None) -> int``."""
     parts: list[str] = []
-    positional_only = [p for p in params if p.kind == describe_pb2.PARAMETER_KIND_POSITIONAL_ONLY]
-    star_written = any(p.kind == describe_pb2.PARAMETER_KIND_VAR_POSITIONAL for p in params)
+    positional_only = [p for p in params if p.kind == ParameterKind.POSITIONAL_ONLY]
+    star_written = any(p.kind == ParameterKind.VAR_POSITIONAL for p in params)
     for param in params:
-        if param.kind == describe_pb2.PARAMETER_KIND_KEYWORD_ONLY and not star_written:
+        if param.kind == ParameterKind.KEYWORD_ONLY and not star_written:
             parts.append("*")
             star_written = True
-        prefix = {describe_pb2.PARAMETER_KIND_VAR_POSITIONAL: "*", describe_pb2.PARAMETER_KIND_VAR_KEYWORD: "**"}.get(
+        prefix = {ParameterKind.VAR_POSITIONAL: "*", ParameterKind.VAR_KEYWORD: "**"}.get(
             param.kind, ""
         )
         piece = prefix + param.name

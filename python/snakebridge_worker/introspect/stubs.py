@@ -10,18 +10,16 @@ resolved through the stub's own assignments and imports, so ``_typeshed.StrPath`
 from __future__ import annotations
 
 import ast
+import dataclasses
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from snakebridge_worker.proto import describe_pb2
-
 from .annotations import dotted_name, flatten_union
 from .guards import safe_getattr
-
-TypeExpr = describe_pb2.TypeExpr
+from .model import TypeExpr
 
 _MAX_DEPTH = 24
 # Names from typing / builtins / collections.abc, by last segment, as TypeExpr names.
@@ -341,7 +339,7 @@ class StubTypes:
         expr = self._convert(node, depth, text)
         # A private alias (_SupportsFloatOrIndex) reads better as what it stands for.
         if depth == 0 and not (text.startswith("_") and expr.text):
-            expr.text = text
+            expr = dataclasses.replace(expr, text=text)
         return expr
 
     def _convert(self, node: ast.expr, depth: int, text: str) -> TypeExpr:
@@ -359,7 +357,7 @@ class StubTypes:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             return union_of([self.convert(n, depth + 1) for n in flatten_union(node)], text)
         if isinstance(node, (ast.List, ast.Tuple)):
-            return TypeExpr(name="tuple", args=[self.convert(n, depth + 1) for n in node.elts], text=text)
+            return TypeExpr(name="tuple", args=tuple(self.convert(n, depth + 1) for n in node.elts), text=text)
         if isinstance(node, ast.Subscript):
             return self._subscript(node, depth, text)
         dotted = dotted_name(node)
@@ -394,21 +392,21 @@ class StubTypes:
                 literals.extend(
                     inner.literals if inner is not None and inner.name == "Literal" else [ast.unparse(item)]
                 )
-            return TypeExpr(name="Literal", literals=literals, text=text)
+            return TypeExpr(name="Literal", literals=tuple(literals), text=text)
         if name == "Annotated":
             return self.convert(items[0], depth + 1)
         if name == "Optional":
-            return TypeExpr(name="Union", args=[self.convert(items[0], depth + 1), TypeExpr(name="None", text="None")],
+            return TypeExpr(name="Union", args=(self.convert(items[0], depth + 1), TypeExpr(name="None", text="None")),
                             text=text)
         if name == "Callable" and len(items) == 2:
             params = items[0]
-            params_expr = (TypeExpr(name="tuple", args=[self.convert(p, depth + 1) for p in params.elts])
+            params_expr = (TypeExpr(name="tuple", args=tuple(self.convert(p, depth + 1) for p in params.elts))
                            if isinstance(params, ast.List) else TypeExpr(name="...", text="..."))
-            return TypeExpr(name="Callable", args=[params_expr, self.convert(items[1], depth + 1)], text=text)
+            return TypeExpr(name="Callable", args=(params_expr, self.convert(items[1], depth + 1)), text=text)
         if name in ("ndarray", "array_like"):
             return TypeExpr(name=name, text=text)
         args = [self.convert(i, depth + 1) for i in items]
-        return union_of(args, text) if name == "Union" else TypeExpr(name=name, args=args, text=text)
+        return union_of(args, text) if name == "Union" else TypeExpr(name=name, args=tuple(args), text=text)
 
 _DISPLAY_NAMES = {"array_like": "ArrayLike", "ndarray": "NDArray", "comparable": "SupportsRichComparison",
                   "numpy.dtype": "DTypeLike", "unknown": "?"}
@@ -435,20 +433,21 @@ def type_text(expr: TypeExpr, depth: int = 0) -> str:
 def union_of(members: list[TypeExpr], text: str) -> TypeExpr:
     """A Union with nested unions flattened and repeats dropped; a single member stands alone."""
     flat: list[TypeExpr] = []
-    seen: set[bytes] = set()
+    seen: set[TypeExpr] = set()
     for member in members:
         for part in (member.args if member.name == "Union" else [member]):
-            key = TypeExpr(name=part.name, args=part.args, literals=part.literals).SerializeToString(deterministic=True)
+            key = dataclasses.replace(part, text="")  # the same type, however it was written
             if key not in seen:
                 seen.add(key)
                 flat.append(part)
     if len(flat) == 1:
         return flat[0]
-    return TypeExpr(name="Union", args=flat, text=text)
+    return TypeExpr(name="Union", args=tuple(flat), text=text)
 
 
 # Resolved names by (module, name, text): numpy's stubs resolve the same aliases thousands of times. Stubs
-# do not change during a worker's life (load_stub is cached the same way); callers get copies.
+# do not change during a worker's life (load_stub is cached the same way); TypeExprs are immutable, so callers
+# share them.
 _RESOLVED: dict[tuple[str, str, str], TypeExpr] = {}
 
 
@@ -458,9 +457,7 @@ def _resolve_in(module_name: str, name: str, depth: int, text: str, stub: StubMo
     cached = _RESOLVED.get(key)
     if cached is None:
         cached = _RESOLVED[key] = _resolve_uncached(module_name, name, depth, text, stub)
-    copy = TypeExpr()
-    copy.CopyFrom(cached)
-    return copy
+    return cached
 
 
 def _resolve_uncached(module_name: str, name: str, depth: int, text: str, stub: StubModule | None) -> TypeExpr:
@@ -485,11 +482,10 @@ def _resolve_uncached(module_name: str, name: str, depth: int, text: str, stub: 
         value = stub.aliases[name]
         typevar = _typevar(value, stub, depth)
         if typevar is not None:
-            typevar.text = name
-            return typevar
+            return dataclasses.replace(typevar, text=name)
         expr = StubTypes(stub).convert(value, depth + 1)
         if name.startswith("_") and depth < 4:
-            expr.text = ast.unparse(value)
+            expr = dataclasses.replace(expr, text=ast.unparse(value))
         return expr
     if name in stub.classes:
         cls = stub.classes[name]
@@ -521,10 +517,10 @@ def _typevar(value: ast.expr, stub: StubModule, depth: int) -> TypeExpr | None:
     bound = next((k.value for k in value.keywords if k.arg == "bound"), None)
     constraints = value.args[1:]
     if bound is not None:
-        return TypeExpr(name="TypeVar", args=[converter.convert(bound, depth + 1)])
+        return TypeExpr(name="TypeVar", args=(converter.convert(bound, depth + 1),))
     if constraints:
-        return TypeExpr(name="TypeVar", args=[TypeExpr(name="Union", args=[converter.convert(c, depth + 1)
-                                                                            for c in constraints])])
+        union = TypeExpr(name="Union", args=tuple(converter.convert(c, depth + 1) for c in constraints))
+        return TypeExpr(name="TypeVar", args=(union,))
     return TypeExpr(name="TypeVar")
 
 
@@ -545,7 +541,7 @@ def _typeddict(stub: StubModule, cls: StubClass, depth: int, text: str) -> TypeE
         )
         names.append(field_name + ("?" if optional else ""))
         types.append(converter.convert(inner, depth + 1))
-    return TypeExpr(name="TypedDict", literals=names, args=types, text=text)
+    return TypeExpr(name="TypedDict", literals=tuple(names), args=tuple(types), text=text)
 
 
 def is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from snakebridge_worker.proto import describe_pb2
-
 from .doc_blocks import doc_blocks
 from .guards import clean_doc, safe_getattr
 from .members import (
@@ -33,6 +31,7 @@ from .members import (
     is_constant,
     is_function,
 )
+from .model import ClassDescriptor, FunctionDescriptor, LibraryDescriptor, ModuleDescriptor
 from .versions import library_version
 
 Progress = Callable[[str, int, int], None]
@@ -75,7 +74,7 @@ def _error_text(error: BaseException) -> str:
 
 
 def describe_library(module: str, depth: int = 1, include_private: bool = False,
-                     progress: Progress | None = None) -> describe_pb2.LibraryDescriptor:
+                     progress: Progress | None = None) -> LibraryDescriptor:
     """Import ``module`` and describe it and its public submodules down to ``depth`` levels."""
     started = time.perf_counter()
     with quiet_imports():
@@ -85,7 +84,7 @@ def describe_library(module: str, depth: int = 1, include_private: bool = False,
     with quiet_imports():
         members = {m.__name__: _public_members(m, walk) for m in modules}
     _assign_homes(members, walk)
-    library = describe_pb2.LibraryDescriptor(
+    library = LibraryDescriptor(
         name=module, version=library_version(top), python_version=sys.version.split()[0],
         python_executable=sys.executable)
     for index, mod in enumerate(modules, start=1):
@@ -210,9 +209,9 @@ def _assign_homes(members: dict[str, list[_Member]], walk: _Walk) -> None:
 
 
 def _describe_module(module: ModuleType, members: list[_Member], modules: list[ModuleType],
-                     walk: _Walk) -> describe_pb2.ModuleDescriptor:
+                     walk: _Walk) -> ModuleDescriptor:
     name = module.__name__
-    descriptor = describe_pb2.ModuleDescriptor(
+    descriptor = ModuleDescriptor(
         name=name, doc=clean_doc(module), doc_blocks=doc_blocks(clean_doc(module)),
         submodules=[m.__name__ for m in modules if m.__name__.rpartition(".")[0] == name])
     for entry in members:
@@ -224,7 +223,7 @@ def _describe_module(module: ModuleType, members: list[_Member], modules: list[M
     return descriptor
 
 
-def _add_member(descriptor: describe_pb2.ModuleDescriptor, entry: _Member, path: str, walk: _Walk) -> None:
+def _add_member(descriptor: ModuleDescriptor, entry: _Member, path: str, walk: _Walk) -> None:
     if entry.category == "constant":
         descriptor.constants.append(describe_constant(entry.value, entry.name, path))
         return
@@ -236,10 +235,10 @@ def _add_member(descriptor: describe_pb2.ModuleDescriptor, entry: _Member, path:
             descriptor.classes.append(describe_class(entry.value, entry.name, path, descriptor.name,
                                                      walk.include_private, walk.warnings, walk.method_cache))
         else:
-            descriptor.classes.append(describe_pb2.ClassDescriptor(name=entry.name, path=home_path,
+            descriptor.classes.append(ClassDescriptor(name=entry.name, path=home_path,
                                                                    defined_in=home_module))
     elif full:
         descriptor.functions.append(describe_function(entry.value, entry.name, path, descriptor.name))
     else:
-        descriptor.functions.append(describe_pb2.FunctionDescriptor(
+        descriptor.functions.append(FunctionDescriptor(
             name=entry.name, path=home_path, kind=callable_kind(entry.value), defined_in=home_module))

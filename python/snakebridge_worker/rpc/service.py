@@ -299,10 +299,10 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
     def Describe(self, request: Any, context: grpc.ServicerContext) -> worker_pb2.DescribeResponse:
         def run() -> worker_pb2.DescribeResponse:
-            from ..introspect import describe_library
+            from ..introspect import describe_library, library_to_proto
 
             library = describe_library(request.module, depth=request.depth, include_private=request.include_private)
-            return worker_pb2.DescribeResponse(library=library)
+            return worker_pb2.DescribeResponse(library=library_to_proto(library))
 
         job = self._executor.submit(uuid.uuid4().hex, run)
         self._watch(job, context)
