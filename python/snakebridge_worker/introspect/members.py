@@ -16,7 +16,7 @@ from .docstrings import DocParam, ParsedDoc, parse_docstring
 from .guards import clean_doc, qualified_name, safe_getattr, safe_repr
 from .model import CallableKind, ClassDescriptor, ConstantDescriptor, FunctionDescriptor, PropertyDescriptor
 from .signatures import describe_signatures
-from .stubs import stub_for_constructor
+from .stub_files import stub_for_constructor
 
 _SIMPLE_CONSTANT_TYPES = (int, float, str, bool, type(None))
 _MAX_CONSTANT_TUPLE = 64

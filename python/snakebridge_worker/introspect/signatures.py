@@ -23,7 +23,8 @@ from .annotations import split_top_level, type_from_annotation, type_from_annota
 from .docstrings import GOOGLE, ParsedDoc, find_signature_line
 from .guards import safe_getattr, safe_repr
 from .model import ParameterDescriptor, ParameterKind, SignatureDescriptor, SignatureSource, TypeExpr, TypeSource
-from .stubs import StubFunction, StubTypes, is_staticmethod, stub_for_callable, type_text, union_of
+from .stub_files import StubFunction, is_staticmethod, stub_for_callable
+from .stub_types import StubTypes, type_text, union_of
 
 _INSPECT_KINDS = {
     inspect.Parameter.POSITIONAL_ONLY: ParameterKind.POSITIONAL_ONLY,
