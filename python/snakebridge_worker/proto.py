@@ -14,6 +14,13 @@ _GENERATED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_generate
 if _GENERATED not in sys.path:
     sys.path.insert(0, _GENERATED)
 
-from snakebridge.v1 import describe_pb2, errors_pb2, values_pb2, worker_pb2, worker_pb2_grpc  # noqa: E402
+from snakebridge.v1 import (  # noqa: E402
+    describe_pb2,
+    errors_pb2,
+    training_pb2,
+    values_pb2,
+    worker_pb2,
+    worker_pb2_grpc,
+)
 
-__all__ = ["describe_pb2", "errors_pb2", "values_pb2", "worker_pb2", "worker_pb2_grpc"]
+__all__ = ["describe_pb2", "errors_pb2", "training_pb2", "values_pb2", "worker_pb2", "worker_pb2_grpc"]

@@ -21,7 +21,7 @@ def checked(event: dict[str, Any]) -> dict[str, Any]:
     """Returns event unchanged once it matches training.proto's TrainingEvent; raises TrainingEventMismatch."""
     from google.protobuf import json_format
 
-    from .._generated.snakebridge.v1 import training_pb2
+    from ..proto import training_pb2
 
     kind = event.get("type")
     cases = [field.name for field in training_pb2.TrainingEvent.DESCRIPTOR.oneofs_by_name["event"].fields]
