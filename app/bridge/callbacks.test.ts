@@ -137,6 +137,59 @@ describe("callbacks", () => {
     expect(bridge.holdsCallback(triple)).toBe(false);
   });
 
+  it("releases the functions a worker held when that worker dies", async () => {
+    const double = (x: number): number => x * 2;
+    const session = { session: "cb-crash", affinity: "strict" } as const;
+    expect(await bridge.call(`${F}.keep`, [double], {}, session)).toBe(1);
+    expect(bridge.holdsCallback(double)).toBe(true);
+    const holder = bridge.pool.snapshot().workers.find((w) => w.sessions.includes("cb-crash"));
+    expect(holder).toBeDefined();
+    bridge.pool.killWorker(holder?.id ?? "", "test: the worker holding a callback dies");
+    const deadline = Date.now() + 15_000;
+    while (bridge.holdsCallback(double) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(bridge.holdsCallback(double)).toBe(false);
+    expect(await bridge.call("math.sqrt", [16])).toBe(4);
+  });
+
+  it("keeps nothing for a call that ended before it was sent", async () => {
+    const square = (x: number): number => x * x;
+    const error = await bridge.call("builtins.sorted", [[2, 1]], { key: square }, { signal: AbortSignal.abort() }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PythonError);
+    expect(bridge.holdsCallback(square)).toBe(false);
+  });
+
+  it("refuses at once a cell started in a callback that only the waiting worker could run", async () => {
+    let refused: unknown;
+    const started = Date.now();
+    const add = async (a: number, b: number): Promise<number> => {
+      try {
+        for await (const _event of bridge.evaluate("1 + 1", { session: "cb-nested-cell" })) void _event;
+      } catch (error) {
+        refused = error;
+      }
+      return a + b;
+    };
+    const session = { session: "cb-nested-cell", affinity: "strict" } as const;
+    expect(await bridge.call("functools.reduce", [add, [1, 2]], {}, session)).toBe(3);
+    expect(refused).toBeInstanceOf(PythonError);
+    expect(String((refused as PythonError).message)).toMatch(/waiting for the callback/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("runs a stream started in a callback on another worker when one is free", async () => {
+    let items: PyValue[] = [];
+    const add = async (a: number, b: number): Promise<number> => {
+      items = [];
+      for await (const item of bridge.stream("builtins.range", [3])) items.push(item);
+      return a + b;
+    };
+    expect(await bridge.call("functools.reduce", [add, [1, 2]])).toBe(3);
+    expect(items).toEqual([0, 1, 2]);
+  });
+
   it("releases proxies of functions used only during a call", async () => {
     const negate = (x: number): number => -x;
     await bridge.call("builtins.sorted", [[2, 1]], { key: negate });

@@ -22,9 +22,9 @@ import { CallControl, settleCrash } from "./call-control.js";
 import { CallInterrupt } from "./call-interrupt.js";
 import { observeCall, observeStream } from "./call-observer.js";
 import { redactOutcome, redactStream } from "./argument-binder.js";
-import { decodeValue, encodeValue, type EncodeContext } from "./codec.js";
+import { decodeValue, encodeValue } from "./codec.js";
 import { callContext, currentCall, type CallContext } from "./callbacks/call-context.js";
-import { HostFunctions } from "./callbacks/host-functions.js";
+import { HostFunctions, OutgoingFunctions } from "./callbacks/host-functions.js";
 import { HostRequestServer, type HostService } from "./callbacks/host-requests.js";
 import { HandleTracker } from "./handle-tracker.js";
 import { assertSameGeneration, handlesOf, routingFor } from "./handle-routing.js";
@@ -64,7 +64,6 @@ export class PythonBridge implements HandleOwner {
   readonly #batcher: CallBatcher;
   readonly #handles: HandleTracker;
   readonly #functions = new HostFunctions();
-  readonly #encodeContext: EncodeContext = { hostFunction: (fn) => this.#functions.send(fn) };
   /** What the host serves to workers, by kind (tools, state; callbacks are served by HostRequestServer itself). */
   readonly #services: Partial<Record<CallKind, HostService>> = {};
   /** The tools workers may call (tools.register): `from snakebridge_worker import tools`. */
@@ -134,8 +133,11 @@ export class PythonBridge implements HandleOwner {
           ref.bridge.#placements.set(worker.workerId, placementOf(worker));
         },
         onExit: (worker) => {
-          const connections = ref.bridge === undefined ? undefined : ref.bridge.#connections;
-          if (connections?.get(worker.workerId) === worker.connection) connections.delete(worker.workerId);
+          if (ref.bridge === undefined) return;
+          const connections = ref.bridge.#connections;
+          if (connections.get(worker.workerId) === worker.connection) connections.delete(worker.workerId);
+          // Its proxies died with it: the functions only it held are no longer reachable from Python.
+          ref.bridge.#functions.forgetWorker(worker.workerId);
         },
       },
       { size: options.poolSize ?? 2, stateDir: options.pool?.stateDir },
@@ -203,25 +205,32 @@ export class PythonBridge implements HandleOwner {
     kwargs: PyKwargs,
     options: CallOptions,
     callId: string,
+    outgoing: OutgoingFunctions,
   ): CallRequest {
     this.#guard?.check(kind, target, handle);
     const bound = handle === undefined ? this.#options.bind?.kwargsFor(kind, target) : undefined;
     if (bound !== undefined) kwargs = { ...kwargs, ...bound };
-    return {
-      callId,
-      kind,
-      target,
-      handleId: handle?.id ?? "",
-      args: args.map((a) => encodeValue(a, 0, this.#encodeContext)),
-      kwargs: Object.entries(kwargs).map(([name, value]) => ({
-        name,
-        value: encodeValue(value, 0, this.#encodeContext),
-      })),
-      sessionId: options.session ?? "",
-      resultMode: options.resultMode === "handle" ? ResultMode.RESULT_MODE_HANDLE : ResultMode.RESULT_MODE_UNSPECIFIED,
-      shmThresholdBytes: this.#shmThreshold,
-      parentCallId: "",
-    };
+    try {
+      return {
+        callId,
+        kind,
+        target,
+        handleId: handle?.id ?? "",
+        args: args.map((a) => encodeValue(a, 0, outgoing.encode)),
+        kwargs: Object.entries(kwargs).map(([name, value]) => ({
+          name,
+          value: encodeValue(value, 0, outgoing.encode),
+        })),
+        sessionId: options.session ?? "",
+        resultMode:
+          options.resultMode === "handle" ? ResultMode.RESULT_MODE_HANDLE : ResultMode.RESULT_MODE_UNSPECIFIED,
+        shmThresholdBytes: this.#shmThreshold,
+        parentCallId: "",
+      };
+    } catch (error) {
+      outgoing.settle(); // an argument could not be encoded: the functions before it travel nowhere
+      throw error;
+    }
   }
 
   #workerInfo(workerId: string): WorkerInfo | undefined {
@@ -254,7 +263,14 @@ export class PythonBridge implements HandleOwner {
     const server = new HostRequestServer(
       {
         functions: this.#functions,
-        encode: this.#encodeContext,
+        // A reply goes straight back to the worker that asked: what it carries is that worker's at once.
+        encode: {
+          hostFunction: (fn) => {
+            const sent = this.#functions.send(fn);
+            this.#functions.deliver([sent.id], workerId);
+            return sent;
+          },
+        },
         decodeContext: (id) => {
           const info = this.#workerInfo(id);
           return info === undefined ? undefined : this.#handles.context(info);
@@ -268,7 +284,7 @@ export class PythonBridge implements HandleOwner {
     connection.serveHost({
       onRequest: (request) => server.serve(request),
       onCancel: (callId) => server.cancel(callId),
-      onRelease: (id, count) => this.#functions.release(id, count),
+      onRelease: (id, count) => this.#functions.release(id, count, workerId),
     });
   }
 
@@ -280,10 +296,40 @@ export class PythonBridge implements HandleOwner {
     return parent;
   }
 
+  /**
+   * Refuses a stream or cell started inside a callback when it could only run on the worker waiting for that
+   * callback: that worker serves plain calls while it waits, but a stream would wait for the callback, and the
+   * callback for the stream. Elsewhere (another worker is free, or will be) the pool routes it as usual.
+   */
+  #refuseWhereParentWaits(what: string, target: string, routing: RunOptions): void {
+    const parent = callContext.getStore();
+    if (parent === undefined || parent.owner !== this || !this.#control.running.has(parent.callId)) return;
+    const workers = this.pool.snapshot().workers;
+    const parentInfo = workers.find((w) => w.id === parent.workerId);
+    const pinnedToParent =
+      routing.workerId === parent.workerId ||
+      (routing.session !== undefined &&
+        routing.affinity === "strict" &&
+        parentInfo?.sessions.includes(routing.session) === true);
+    const noOtherWorker = workers.every((w) => w.id === parent.workerId);
+    if (!pinnedToParent && !noOtherWorker) return;
+    throw PythonError.bridge(
+      "runtime_error",
+      `${what} was started inside a callback of a call running on worker ${parent.workerId}, ` +
+        `and ${pinnedToParent ? "it must run on that worker" : "that is the pool's only worker"}, ` +
+        "which is waiting for the callback to return: it would wait forever. " +
+        "Inside a callback, make plain calls (a call may return list(generator)), " +
+        "or start the stream after the callback has returned" +
+        (noOtherWorker && !pinnedToParent ? ", or give the pool a second worker (poolSize)." : "."),
+      target,
+    );
+  }
+
   /** Runs a call made from a callback on the worker that waits on that callback (it counts as busy in the pool). */
   async #runNested(
     parent: CallContext,
     request: CallRequest,
+    outgoing: OutgoingFunctions,
     handles: PyHandle[],
     target: string,
     interrupt: CallInterrupt,
@@ -295,6 +341,7 @@ export class PythonBridge implements HandleOwner {
     if (interrupt.error) throw interrupt.error;
     assertSameGeneration(info, handles, target);
     request.parentCallId = parent.callId;
+    outgoing.deliver(parent.workerId);
     const answer = connection.callFast(request);
     this.#control.bind(interrupt, connection, info, request.callId, target, answer);
     try {
@@ -332,7 +379,8 @@ export class PythonBridge implements HandleOwner {
   ): Promise<PyValue> {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
-    const request = this.#request(kind, target, handle, args, kwargs, options, callId);
+    const outgoing = new OutgoingFunctions(this.#functions);
+    const request = this.#request(kind, target, handle, args, kwargs, options, callId, outgoing);
     const handles = handlesOf(handle, args, kwargs);
     const routing = routingFor(target, handles, options);
     const timeoutMs = options.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -348,14 +396,22 @@ export class PythonBridge implements HandleOwner {
     // Calls that may run on any worker share a frame with the others issued in this tick.
     const work =
       parent !== undefined
-        ? this.#runNested(parent, request, handles, target, interrupt)
+        ? this.#runNested(parent, request, outgoing, handles, target, interrupt)
         : routing.workerId === undefined && routing.session === undefined
           ? new Promise<PyValue>((resolve, reject) =>
-              this.#batcher.enqueue({ request, target, interrupt, resolve, reject }),
+              this.#batcher.enqueue({
+                request,
+                target,
+                interrupt,
+                resolve,
+                reject,
+                sending: (workerId) => outgoing.deliver(workerId),
+              }),
             )
           : this.pool.run(async (worker, info) => {
               if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
               assertSameGeneration(info, handles, target);
+              outgoing.deliver(info.id);
               const answer = worker.connection.callFast(request);
               this.#control.bind(interrupt, worker.connection, info, callId, target, answer);
               try {
@@ -373,6 +429,7 @@ export class PythonBridge implements HandleOwner {
       throw toPythonError(error, target);
     } finally {
       interrupt.dispose();
+      outgoing.settle();
       work.catch(() => undefined); // settled after the call was interrupted: already reported
     }
   }
@@ -417,8 +474,24 @@ export class PythonBridge implements HandleOwner {
   ): AsyncIterable<PyValue> {
     this.#assertOpen(target);
     const callId = options.callId ?? randomUUID();
-    const request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId);
+    const outgoing = new OutgoingFunctions(this.#functions);
+    const request = this.#request(
+      CallKind.CALL_KIND_FUNCTION,
+      target,
+      undefined,
+      args,
+      kwargs,
+      options,
+      callId,
+      outgoing,
+    );
     const routing = routingFor(target, handlesOf(undefined, args, kwargs), options);
+    try {
+      this.#refuseWhereParentWaits(`stream ${target}`, target, routing);
+    } catch (error) {
+      outgoing.settle();
+      throw error;
+    }
     const interrupt = new CallInterrupt(target, options.timeoutMs ?? NO_DEADLINE, options.signal);
     const queue = new AsyncQueue<PyValue>(() => {
       void interrupt.fire("cancelled");
@@ -429,7 +502,10 @@ export class PythonBridge implements HandleOwner {
       what: `stream ${target}`,
       routing,
       interrupt,
-      open: (connection) => connection.callStream(request),
+      open: (connection, worker) => {
+        outgoing.deliver(worker.id);
+        return connection.callStream(request);
+      },
       onMessage: ({ event }, context) => {
         switch (event?.$case) {
           case "item":
@@ -438,8 +514,14 @@ export class PythonBridge implements HandleOwner {
             return queue.fail(PythonError.fromMessage(event.value, target));
         }
       },
-      end: () => queue.end(),
-      fail: (error) => queue.fail(error),
+      end: () => {
+        outgoing.settle();
+        queue.end();
+      },
+      fail: (error) => {
+        outgoing.settle();
+        queue.fail(error);
+      },
     });
     return queue;
   }
@@ -452,12 +534,13 @@ export class PythonBridge implements HandleOwner {
     this.#assertOpen("eval");
     this.#guard?.refuseEval(); // enforce mode: running code is off
     const callId = options.callId ?? randomUUID();
+    const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
+    if (options.signal) routing.signal = options.signal;
+    this.#refuseWhereParentWaits("a cell", "eval", routing);
     const interrupt = new CallInterrupt("eval", options.timeoutMs ?? NO_DEADLINE, options.signal);
     const queue = new AsyncQueue<EvalEvent>(() => {
       void interrupt.fire("cancelled");
     });
-    const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
-    if (options.signal) routing.signal = options.signal;
     runWorkerStream<EvalEventMessage>(this.pool, this.#control, (info) => this.#handles.context(info), {
       callId,
       target: "eval",

@@ -19,7 +19,7 @@ export interface WorkerStreamCall<TMessage> {
   what: string;
   routing: RunOptions;
   interrupt: CallInterrupt;
-  open(connection: WorkerConnection): ClientReadableStream<TMessage>;
+  open(connection: WorkerConnection, worker: WorkerInfo): ClientReadableStream<TMessage>;
   onMessage(message: TMessage, context: HandleContext): void;
   /** The stream ended normally. */
   end(): void;
@@ -39,7 +39,7 @@ export function runWorkerStream<TMessage>(
   pool
     .run(async (worker, info) => {
       if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
-      const rpc = call.open(worker.connection);
+      const rpc = call.open(worker.connection, info);
       const context = handleContext(info);
       const ended = new Promise<PythonError | undefined>((resolve) => {
         rpc.on("data", (message: TMessage) => call.onMessage(message, context));
