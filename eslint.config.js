@@ -13,6 +13,61 @@ function layer(files, forbidden, message) {
   };
 }
 
+/**
+ * The app's layers, bottom up, and what each may import (docs/ARCHITECTURE.md, "Layers"). Every pair not listed
+ * is forbidden, so a new dependency between layers is a decision made here, not an accident.
+ */
+const APP_LAYERS = {
+  base: { may: [], why: "app/base is the shared vocabulary (events, disposables, errors, formats): browser-safe." },
+  system: { may: ["base"], why: "app/system answers questions about the OS (processes); it knows nothing of the app." },
+  pool: {
+    may: ["base", "system"],
+    why: "app/pool is generic: it knows nothing of Python, gRPC or the rest of the app.",
+  },
+  bridge: { may: ["base", "system", "pool", "proto"], why: "app/bridge sits on the pool and the generated proto." },
+  integration: {
+    may: ["base", "system", "bridge", "proto", "api"],
+    why: "app/integration sits on the bridge; it never imports training, the host, the CLI or the UI.",
+  },
+  training: {
+    may: ["base", "system", "bridge", "proto", "api"],
+    why: "app/training sits on the bridge; it never imports the pool, integration, the host, the CLI or the UI.",
+  },
+  // proto: types only, enforced by the block that follows appLayers().
+  api: { may: ["base", "proto"], why: "app/api is the transport-agnostic contract the renderer imports." },
+  host: {
+    may: ["base", "system", "pool", "bridge", "integration", "training", "api", "proto"],
+    why: "app/host serves the app; the CLI and the Electron shell sit on top of it.",
+  },
+  cli: {
+    may: ["base", "system", "pool", "bridge", "integration", "training", "api", "proto", "host"],
+    why: "app/cli is the top of the app; nothing in app/ imports it.",
+  },
+};
+/** Import patterns of each layer (a relative path through a folder of that name), and of proto/. */
+const LAYER_PATTERNS = {
+  ...Object.fromEntries(Object.keys(APP_LAYERS).map((name) => [name, `**/${name}/**`])),
+  proto: "**/proto/**",
+};
+/** What sits outside app/: the UI, the Electron shell and the benchmarks import the app, never the reverse. */
+const OUTSIDE_APP = ["**/renderer/**", "**/main/**", "**/bench/**"];
+/** Only the host touches Electron (its IPC transport); everything below runs in plain Node or a browser. */
+const MAY_IMPORT_ELECTRON = new Set(["host"]);
+/** Browser-safe layers also refuse Node built-ins and gRPC. */
+const BROWSER_SAFE = new Set(["base", "api"]);
+
+/** One no-restricted-imports rule per app layer, from APP_LAYERS. */
+function appLayers() {
+  return Object.entries(APP_LAYERS).map(([name, { may, why }]) => {
+    const forbidden = Object.entries(LAYER_PATTERNS)
+      .filter(([other]) => other !== name && !may.includes(other))
+      .map(([, pattern]) => pattern);
+    const platform = BROWSER_SAFE.has(name) ? ["node:*", "@grpc/*"] : name === "pool" ? ["@grpc/*"] : [];
+    const electron = MAY_IMPORT_ELECTRON.has(name) ? [] : ["electron"];
+    return layer([`app/${name}/**`], [...forbidden, ...OUTSIDE_APP, ...electron, ...platform], why);
+  });
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -37,65 +92,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
-  layer(
-    ["app/base/**"],
-    [
-      "node:*",
-      "**/pool/**",
-      "**/bridge/**",
-      "**/integration/**",
-      "**/training/**",
-      "**/host/**",
-      "**/cli/**",
-      "**/api/**",
-      "**/proto/**",
-      "@grpc/*",
-      "electron",
-      "**/renderer/**",
-    ],
-    "app/base is the shared vocabulary (events, disposables, formats): browser-safe, it imports nothing of the app.",
-  ),
-  layer(
-    ["app/pool/**"],
-    [
-      "**/bridge/**",
-      "**/integration/**",
-      "**/training/**",
-      "**/host/**",
-      "**/cli/**",
-      "**/api/**",
-      "**/proto/**",
-      "@grpc/*",
-      "electron",
-      "**/renderer/**",
-    ],
-    "app/pool is generic: it knows nothing of Python, gRPC or the rest of the app.",
-  ),
-  layer(
-    ["app/bridge/**"],
-    ["**/integration/**", "**/training/**", "**/host/**", "**/cli/**", "electron", "**/renderer/**"],
-    "app/bridge may import only app/pool and the generated proto.",
-  ),
-  layer(
-    ["app/integration/**", "app/training/**"],
-    ["**/host/**", "**/cli/**", "electron", "**/renderer/**"],
-    "app/integration and app/training sit on the bridge; they never import the host, CLI or UI.",
-  ),
-  layer(
-    ["app/api/**"],
-    [
-      "node:*",
-      "**/bridge/**",
-      "**/pool/**",
-      "**/integration/**",
-      "**/training/**",
-      "**/host/**",
-      "**/cli/**",
-      "electron",
-      "@grpc/*",
-    ],
-    "app/api is the transport-agnostic contract the renderer imports: plain TypeScript only.",
-  ),
+  ...appLayers(),
   {
     // The training contract's generated module is plain data: app/api may take its types (`import type` leaves no code).
     files: ["app/api/**"],
@@ -119,11 +116,6 @@ export default tseslint.config(
     },
   },
   layer(
-    ["app/host/**"],
-    ["**/cli/**", "**/renderer/**", "**/main/**"],
-    "app/host serves the app; the CLI and the Electron shell sit on top of it.",
-  ),
-  layer(
     ["renderer/src/**"],
     [
       "node:*",
@@ -144,7 +136,18 @@ export default tseslint.config(
     plugins: { "react-hooks": reactHooks },
     rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "warn" },
   },
-  layer(["main/**"], ["**/renderer/**", "**/app/bridge/**", "**/app/pool/**"], "main/ is thin glue over app/host."),
+  layer(
+    ["main/**"],
+    [
+      "**/renderer/**",
+      "**/app/bridge/**",
+      "**/app/pool/**",
+      "**/app/integration/**",
+      "**/app/training/**",
+      "**/app/cli/**",
+    ],
+    "main/ is thin glue over app/host.",
+  ),
   // Renderer layers (platform / features / workbench)
   // Each block repeats the renderer's own rule above: a later no-restricted-imports replaces an earlier one.
   ...(() => {
