@@ -1,78 +1,56 @@
 // Checks request params at the transport boundary: the wire carries `unknown`, handlers get typed params.
+// The schemas are generated from WorkbenchRequests (scripts/generate-request-schemas.mjs), so the TypeScript
+// declaration in app/api is the one definition of what each request takes.
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+
 import type { RequestName } from "../../api/workbench-api.js";
 import { RequestError } from "./api-errors.js";
+import generated from "./request-params.schema.json" with { type: "json" };
 
-type FieldKind = "string" | "number" | "boolean" | "object";
-/** A field spec: its kind, and "?" when optional. */
-type FieldSpec = FieldKind | `${FieldKind}?`;
+interface ParamSchema {
+  properties: Record<string, { type?: string; enum?: string[] }>;
+  required: string[];
+}
 
-const NONE = {} as const;
-
-/** The fields each request takes; anything else is ignored. */
-export const REQUEST_FIELDS: { [K in RequestName]: Readonly<Record<string, FieldSpec>> } = {
-  "host.status": NONE,
-  "libraries.describe": { module: "string", depth: "number?", includePrivate: "boolean?", refresh: "boolean?" },
-  "libraries.cached": NONE,
-  "workspace.list": NONE,
-  "workspace.read": { path: "string" },
-  "workspace.write": { path: "string", text: "string" },
-  "manifests.schema": NONE,
-  "manifests.validate": { text: "string", path: "string?" },
-  "manifests.completions": { prefix: "string", limit: "number?", module: "string?", className: "string?" },
-  "manifests.generate": { text: "string", path: "string?", write: "boolean" },
-  "manifests.diff": { text: "string", path: "string?" },
-  "notebooks.open": { path: "string" },
-  "notebooks.save": { path: "string", notebook: "object" },
-  "notebooks.run": { notebookId: "string", cellId: "string", language: "string", source: "string" },
-  "notebooks.interrupt": { notebookId: "string" },
-  "notebooks.restart": { notebookId: "string" },
-  "notebooks.variables": { notebookId: "string" },
-  "notebooks.inspect": { notebookId: "string", language: "string", name: "string" },
-  "notebooks.complete": { notebookId: "string", code: "string", cursor: "number" },
-  "notebooks.hover": { notebookId: "string", code: "string", cursor: "number" },
-  "console.eval": { session: "string", code: "string" },
-  "console.interrupt": { session: "string" },
-  "console.isComplete": { code: "string" },
-  "console.complete": { session: "string", code: "string", cursor: "number" },
-  "workers.list": NONE,
-  "workers.restart": { workerId: "string" },
-  "workers.kill": { workerId: "string" },
-  "workers.log": { workerId: "string" },
-  "workers.tools": NONE,
-  "training.schema": NONE,
-  "training.start": { configText: "string", name: "string?", configPath: "string?" },
-  "training.resume": { runId: "string", checkpoint: "string?" },
-  "training.export": { runId: "string", kind: "string", checkpoint: "string?" },
-  "training.preview": { path: "string", limit: "number?" },
-  "training.environment": NONE,
-  "training.install": NONE,
-  "training.memorySnapshot": { runId: "string", steps: "number" },
-  "training.generate": { runId: "string", prompt: "string", maxNewTokens: "number?" },
-  "training.stop": { runId: "string" },
-  "training.runs": NONE,
-  "training.run": { runId: "string" },
-};
+const SCHEMAS: Readonly<Record<string, ParamSchema>> = generated.requests;
+const ajv = new Ajv({ allErrors: false, strict: true });
+const validators = new Map<RequestName, ValidateFunction>();
 
 /** True when `method` names a request of the Workbench API. */
 export function isRequestName(method: unknown): method is RequestName {
-  return typeof method === "string" && Object.hasOwn(REQUEST_FIELDS, method);
+  return typeof method === "string" && Object.hasOwn(SCHEMAS, method);
 }
 
-/** Throws a bad_request RequestError naming the first field that does not match the request's spec. */
+/** Throws a bad_request RequestError naming the first field that does not match the request's declared params. */
 export function checkParams(method: RequestName, params: unknown): void {
   if (params === null || typeof params !== "object" || Array.isArray(params)) {
     throw new RequestError("bad_request", `${method}: params must be an object`);
   }
-  const record = params as Record<string, unknown>;
-  for (const [name, spec] of Object.entries(REQUEST_FIELDS[method])) {
-    const optional = spec.endsWith("?");
-    const kind = (optional ? spec.slice(0, -1) : spec) as FieldKind;
-    const value = record[name];
-    if (value === undefined) {
-      if (optional) continue;
-      throw new RequestError("bad_request", `${method}: missing "${name}" (${kind})`);
-    }
-    const actual = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-    if (actual !== kind) throw new RequestError("bad_request", `${method}: "${name}" must be a ${kind}, got ${actual}`);
+  const schema = SCHEMAS[method];
+  if (schema === undefined) throw new RequestError("bad_request", `unknown request "${method}"`);
+  let validate = validators.get(method);
+  if (validate === undefined) {
+    validate = ajv.compile(schema);
+    validators.set(method, validate);
   }
+  const [error] = validate(params) ? [] : (validate.errors ?? []);
+  if (error !== undefined) throw new RequestError("bad_request", `${method}: ${describe(error, schema, params)}`);
+}
+
+function describe(error: ErrorObject, schema: ParamSchema, params: object): string {
+  if (error.keyword === "required") {
+    const name = String(error.params["missingProperty"]);
+    return `missing "${name}" (${expected(schema, name)})`;
+  }
+  const name = error.instancePath.slice(1);
+  const value: unknown = Object.entries(params).find(([key]) => key === name)?.[1];
+  const actual = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+  const shown = typeof value === "string" ? JSON.stringify(value) : actual;
+  return `"${name}" must be ${expected(schema, name)}, got ${shown}`;
+}
+
+function expected(schema: ParamSchema, name: string): string {
+  const property = schema.properties[name];
+  if (property?.enum !== undefined) return `one of ${property.enum.join(", ")}`;
+  return property?.type === "array" || property?.type === "object" ? `an ${property.type}` : `a ${property?.type}`;
 }
