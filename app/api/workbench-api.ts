@@ -212,6 +212,13 @@ export interface RunCheckpointView {
   path: string;
 }
 
+/** One training event as the API shows it: its type (a TrainingEvent case of training.proto) and its other fields. */
+export interface RunEventView {
+  at: number;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
 export interface RunDetailView extends RunSummaryView {
   /** The config exactly as it was when the run started (a frozen copy; editing the file later does not change it). */
   configText: string;
@@ -223,7 +230,7 @@ export interface RunDetailView extends RunSummaryView {
   checkpoints: RunCheckpointView[];
   /** Every series the run has: loss, learning_rate, grad_norm, eval_loss, tokens_per_s, gpu0.memory_used, host.rss ... */
   series: Record<string, SeriesPoint[]>;
-  events: { at: number; type: string; payload: Record<string, unknown> }[];
+  events: RunEventView[];
   error: PythonErrorView | null;
 }
 
@@ -359,7 +366,7 @@ export interface WorkbenchEvents {
   "training.updated": { run: RunSummaryView };
   /** New points for a run's series (metrics per log step, telemetry per sample). */
   "training.points": { runId: string; points: Record<string, SeriesPoint[]> };
-  "training.event": { runId: string; at: number; type: string; payload: Record<string, unknown> };
+  "training.event": RunEventView & { runId: string };
   /** Progress of "training.install": a line of the installer's output, a fraction done, and the end. */
   "training.install": { line: string; progress: number; done: boolean; ok: boolean | null };
 }

@@ -4,7 +4,7 @@
 
 import { stringify as toYaml } from "yaml";
 
-import type { RunDetailView, RunSummaryView, SeriesPoint } from "../api/workbench-api.js";
+import type { RunDetailView, RunEventView, RunSummaryView, SeriesPoint } from "../api/workbench-api.js";
 import type { ErrorClassificationView, PythonErrorView } from "../api/values-view.js";
 import { isRecord, type TrainingEvent } from "./events.js";
 import type { RunRecord, RunStore, StoredEvent } from "./run-store.js";
@@ -39,13 +39,6 @@ export const KEY_PARAMS = [
   "max_steps",
   "seq_len",
 ] as const;
-
-/** One event as the API shows it: its fields other than `type` go in payload. */
-export interface RunEventView {
-  at: number;
-  type: string;
-  payload: Record<string, unknown>;
-}
 
 const CLASSIFICATIONS: ReadonlySet<string> = new Set<ErrorClassificationView>([
   "import_error",
