@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 import linecache
 import os
 import sys
@@ -28,7 +29,7 @@ _WORKER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 class _StreamTee:
     """A text stream that buffers writes and hands them to ``emit`` in chunks (see FLUSH_INTERVAL_S)."""
 
-    def __init__(self, emit: Callable[[str], None], fallback: TextIO) -> None:
+    def __init__(self, emit: Callable[[str], None], fallback: TextIO | None) -> None:
         self._emit = emit
         self._fallback = fallback
         self._parts: list[str] = []
@@ -62,6 +63,9 @@ class _StreamTee:
         return False
 
     def fileno(self) -> int:
+        # C code that writes to the process's own descriptor (faulthandler, subprocess) gets the real one.
+        if self._fallback is None:  # no console (pythonw): sys.__stdout__ is None
+            raise io.UnsupportedOperation("this stream has no file descriptor")
         return self._fallback.fileno()
 
 
@@ -121,16 +125,18 @@ class Session:
         out = _StreamTee(stdout, sys.__stdout__)
         err = _StreamTee(stderr, sys.__stderr__)
         saved = sys.stdout, sys.stderr
-        sys.stdout = out  # type: ignore[assignment]
-        sys.stderr = err  # type: ignore[assignment]
+        sys.stdout = out
+        sys.stderr = err
         flusher = _Flusher((out, err))
         self.namespace.setdefault("display", _display.display)
         try:
             try:
                 tree = ast.parse(code, filename=filename, mode="exec")
                 trailing: ast.expr | None = None
-                if tree.body and isinstance(tree.body[-1], ast.Expr):
-                    trailing = tree.body.pop().value  # type: ignore[assignment]
+                last = tree.body[-1] if tree.body else None
+                if isinstance(last, ast.Expr):
+                    tree.body.pop()
+                    trailing = last.value
                 if tree.body:
                     exec(compile(tree, filename, "exec"), self.namespace)
                 value: Any = _MISSING

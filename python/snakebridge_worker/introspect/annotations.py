@@ -178,7 +178,7 @@ def dotted_name(node: ast.AST) -> str | None:
     return None
 
 
-def flatten_union(node: ast.AST) -> list[ast.AST]:
+def flatten_union(node: ast.expr) -> list[ast.expr]:
     """The members of an ``A | B | C`` annotation, in order (a single member for anything else)."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return flatten_union(node.left) + flatten_union(node.right)

@@ -24,8 +24,6 @@ def safe_repr(value: Any, limit: int = MAX_REPR_CHARS) -> str:
         text = repr(value)
     except Exception as error:  # noqa: BLE001 - a broken __repr__ must not break a describe
         return f"<unrepresentable {type(value).__name__}: {type(error).__name__}>"
-    if not isinstance(text, str):
-        return f"<unrepresentable {type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

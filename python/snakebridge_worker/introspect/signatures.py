@@ -143,12 +143,11 @@ def _convert_stub_params(
     params: list[_Param] = []
 
     def add(arg: ast.arg, kind: ParameterKind, default: ast.expr | None, has_default: bool) -> None:
-        expr = converter.convert(arg.annotation) if arg.annotation is not None else None
-        param = _Param(
-            arg.arg, kind, type=expr, source=TypeSource.STUBS if expr else TypeSource.NONE
-        )
-        if expr is not None:
-            param.annotation = ast.unparse(arg.annotation)
+        annotation = arg.annotation
+        expr = converter.convert(annotation) if annotation is not None else None
+        param = _Param(arg.arg, kind, type=expr, source=TypeSource.STUBS if expr else TypeSource.NONE)
+        if annotation is not None:
+            param.annotation = ast.unparse(annotation)
         if has_default:
             param.default = "" if default is None or ast.unparse(default) == "..." else ast.unparse(default)
         params.append(param)
@@ -380,12 +379,12 @@ def parse_signature_text(text: str) -> tuple[list[_Param], str] | None:
             )
             params.append(_Param("kwargs" if keyword_only else "args", kind))
             continue
-        param = _token_param(token, keyword_only, optional_names)
-        if param is None:
+        parsed_param = _token_param(token, keyword_only, optional_names)
+        if parsed_param is None:
             return None
-        if param.kind == ParameterKind.VAR_POSITIONAL:
+        if parsed_param.kind == ParameterKind.VAR_POSITIONAL:
             keyword_only = True
-        params.append(param)
+        params.append(parsed_param)
     return params, returns
 
 

@@ -132,8 +132,8 @@ def _collect(stub: StubModule, body: list[ast.stmt], package: str) -> None:
                 stub.aliases[node.target.id] = node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             stub.aliases[node.targets[0].id] = node.value
-        elif isinstance(node, ast.TypeAlias) if sys.version_info >= (3, 12) else False:
-            stub.aliases[node.name.id] = node.value  # type: ignore[attr-defined]
+        elif sys.version_info >= (3, 12) and isinstance(node, ast.TypeAlias):
+            stub.aliases[node.name.id] = node.value
         elif isinstance(node, ast.ImportFrom):
             source = _absolute(node.module or "", node.level, package)
             for alias in node.names:

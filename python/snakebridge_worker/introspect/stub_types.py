@@ -85,8 +85,9 @@ class StubTypes:
             if node.value is Ellipsis:
                 return TypeExpr(name="...", text="...")
             if isinstance(node.value, str):  # a forward reference: "Money"
+                reference: str = node.value
                 try:
-                    return self.convert(ast.parse(node.value, mode="eval").body, depth + 1)
+                    return self.convert(ast.parse(reference, mode="eval").body, depth + 1)
                 except SyntaxError:
                     return TypeExpr(name="unknown", text=node.value)
             return TypeExpr(name="unknown", text=text or ast.unparse(node))

@@ -21,11 +21,15 @@ class TokenInterceptor(grpc.ServerInterceptor):
             context.abort(grpc.StatusCode.UNAUTHENTICATED,
                           f"missing or wrong {TOKEN_METADATA_KEY}: this worker only serves the host that started it")
 
-        self._refusal = grpc.unary_unary_rpc_method_handler(refuse)
-        self._stream_refusal = grpc.unary_stream_rpc_method_handler(refuse)
-        self._bidi_refusal = grpc.stream_stream_rpc_method_handler(refuse)
+        self._refusal: grpc.RpcMethodHandler[Any, Any] = grpc.unary_unary_rpc_method_handler(refuse)
+        self._stream_refusal: grpc.RpcMethodHandler[Any, Any] = grpc.unary_stream_rpc_method_handler(refuse)
+        self._bidi_refusal: grpc.RpcMethodHandler[Any, Any] = grpc.stream_stream_rpc_method_handler(refuse)
 
-    def intercept_service(self, continuation: Callable[..., Any], handler_call_details: Any) -> Any:
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Any, Any] | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         for key, value in handler_call_details.invocation_metadata or ():
             if key == TOKEN_METADATA_KEY:
                 given = value.encode() if isinstance(value, str) else value
@@ -38,5 +42,6 @@ class TokenInterceptor(grpc.ServerInterceptor):
         if method.endswith("/CallPipeline"):
             return self._bidi_refusal
         return self._refusal
+
 
 __all__ = ["TOKEN_METADATA_KEY", "TokenInterceptor"]

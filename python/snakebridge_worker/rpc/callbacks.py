@@ -106,7 +106,7 @@ def live_proxies() -> int:
     return len(_proxies)
 
 
-def call_host(kind: int, target: str, args: Any = (), kwargs: Any = None, *, session: str = "",
+def call_host(kind: worker_pb2.CallKind, target: str, args: Any = (), kwargs: Any = None, *, session: str = "",
               label: str = "") -> Any:
     """Calls the host and returns its answer as Python values; raises HostError when the host fails."""
     from ..runtime.values import Decoder, Encoder

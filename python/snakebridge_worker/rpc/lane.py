@@ -161,7 +161,8 @@ class LaneProtocol(asyncio.BufferedProtocol):
                 self._pieces = []
                 self._pieces_size = 0
             else:
-                frame = worker_pb2.LaneFrame.FromString(self._view[start + 4 : end])
+                # Parsed straight from the read buffer: the parser takes any buffer, the stubs only name bytes.
+                frame = worker_pb2.LaneFrame.FromString(self._view[start + 4 : end])  # type: ignore[arg-type]
             self._start = end
             self._frame(frame)
             if self._transport is None:

@@ -58,7 +58,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _watch(self, job: QueuedJob, context: grpc.ServicerContext) -> None:
+    def _watch(self, job: QueuedJob[Any], context: grpc.ServicerContext) -> None:
         """Cancels ``job`` when the RPC ends early (client cancel or deadline)."""
 
         def on_done() -> None:
@@ -243,7 +243,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
         events: queue.SimpleQueue[worker_pb2.EvalEvent | None] = queue.SimpleQueue()
         session = self._sessions.get(request.session_id)
 
-        def out(stream: int) -> Callable[[str], None]:
+        def out(stream: worker_pb2.OutputStream) -> Callable[[str], None]:
             return lambda text: events.put(
                 worker_pb2.EvalEvent(output=worker_pb2.OutputChunk(stream=stream, text=text))
             )

@@ -30,7 +30,7 @@ class NotAllowed(PermissionError):
 
 
 # Checked in order, so subclasses come before their bases (ModuleNotFoundError is an ImportError, ...).
-_CLASSIFICATIONS: tuple[tuple[type[BaseException], int], ...] = (
+_CLASSIFICATIONS: tuple[tuple[type[BaseException], errors_pb2.ErrorClass], ...] = (
     (CallCancelled, EC.ERROR_CLASS_CANCELLED),
     (KeyboardInterrupt, EC.ERROR_CLASS_CANCELLED),
     (CallTimedOut, EC.ERROR_CLASS_TIMEOUT),
@@ -49,7 +49,7 @@ _CLASSIFICATIONS: tuple[tuple[type[BaseException], int], ...] = (
 )
 
 
-def _classify(exc: BaseException) -> int:
+def _classify(exc: BaseException) -> errors_pb2.ErrorClass:
     # torch.cuda.OutOfMemoryError is a RuntimeError; recognised by name so torch is never imported here.
     if type(exc).__name__ == "OutOfMemoryError":
         return EC.ERROR_CLASS_OUT_OF_MEMORY
@@ -79,7 +79,7 @@ def to_python_error(exc: BaseException, skip_frames: int = 0) -> errors_pb2.Pyth
     )
 
 
-def plain_error(kind: int, type_name: str, message: str) -> errors_pb2.PythonError:
+def plain_error(kind: errors_pb2.ErrorClass, type_name: str, message: str) -> errors_pb2.PythonError:
     """An error that did not come from a Python exception (e.g. a refused request)."""
     return errors_pb2.PythonError(
         type=type_name, module="snakebridge_worker", message=message, traceback="", classification=kind

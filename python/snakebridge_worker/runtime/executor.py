@@ -16,30 +16,41 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..call_control import CallControl, bind_control
 from .errors import CallCancelled, CallTimedOut
 
 _EARLY_CANCELS = 1024
+T = TypeVar("T")
 
 
 @dataclass
-class Job:
+class Job(Generic[T]):
     """One unit of work for the main thread."""
 
     call_id: str
-    fn: Callable[[], Any]
+    fn: Callable[[], T]
     control: CallControl
     # Set before interrupting, so the signal handler knows what to raise.
     interrupt_reason: type[BaseException] | None = None
 
 
 @dataclass
-class QueuedJob(Job):
+class QueuedJob(Job[T]):
     """A job handed over from another thread, which waits on its future."""
 
-    future: Future[Any] = field(default_factory=Future)
+    future: Future[T] = field(default_factory=Future)
+
+
+@dataclass
+class _Done(Generic[T]):
+    value: T
+
+
+@dataclass
+class _Failed:
+    error: BaseException
 
 
 def _interruption(reason: type[BaseException]) -> BaseException:
@@ -52,14 +63,17 @@ class MainThreadExecutor:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
         self._lock = threading.Lock()
-        self._pending: dict[str, Job] = {}
+        self._pending: dict[str, Job[Any]] = {}
         # Cancels that arrived before their call (the control channel overtook the call lane): applied on arrival.
         self._early: OrderedDict[str, type[BaseException]] = OrderedDict()
-        self._running: Job | None = None
+        self._running: Job[Any] | None = None
         # Jobs running on the main thread, outermost first: more than one while a call waits on a host callback
         # that called back into this worker (the nested call runs inline, on top of the waiting one).
-        self._stack: list[Job] = []
-        self._main_ident = threading.main_thread().ident
+        self._stack: list[Job[Any]] = []
+        main_ident = threading.main_thread().ident
+        if main_ident is None:  # only a thread that has not started lacks one; the main thread always has
+            raise RuntimeError("the main thread has no identifier")
+        self._main_ident = main_ident
         self.calls_total = 0
 
     @property
@@ -67,23 +81,23 @@ class MainThreadExecutor:
         """True while a job runs."""
         return self._running is not None
 
-    def submit(self, call_id: str, fn: Callable[[], Any]) -> QueuedJob:
+    def submit(self, call_id: str, fn: Callable[[], T]) -> QueuedJob[T]:
         """Queues ``fn`` for the main thread and returns its job (whose future resolves with the result)."""
         job = QueuedJob(call_id=call_id, fn=fn, control=CallControl(call_id))
         self._track(job)
         self.loop.call_soon_threadsafe(self._run, job)
         return job
 
-    def run_inline(self, call_id: str, fn: Callable[[], Any]) -> Any:
+    def run_inline(self, call_id: str, fn: Callable[[], T]) -> T:
         """Runs ``fn`` now, on the loop's own thread (the caller must be on it); raises what it raised."""
         job = Job(call_id=call_id, fn=fn, control=CallControl(call_id))
         self._track(job)
-        ok, value = self._execute(job)
-        if ok:
-            return value
-        raise value
+        outcome = self._execute(job)
+        if isinstance(outcome, _Failed):
+            raise outcome.error
+        return outcome.value
 
-    def _track(self, job: Job) -> None:
+    def _track(self, job: Job[Any]) -> None:
         if job.call_id:
             with self._lock:
                 self._pending[job.call_id] = job
@@ -107,7 +121,7 @@ class MainThreadExecutor:
             job.interrupt_reason = reason
             if job not in self._stack:
                 return True  # not started yet: skipped when its turn comes
-        signal.pthread_kill(self._main_ident, signal.SIGINT)  # type: ignore[arg-type]
+        signal.pthread_kill(self._main_ident, signal.SIGINT)
         return True
 
     def stop(self) -> None:
@@ -122,27 +136,27 @@ class MainThreadExecutor:
         finally:
             signal.signal(signal.SIGINT, previous)
 
-    def _run(self, job: QueuedJob) -> None:
-        ok, value = self._execute(job)
-        if ok:
-            job.future.set_result(value)
+    def _run(self, job: QueuedJob[T]) -> None:
+        outcome = self._execute(job)
+        if isinstance(outcome, _Failed):
+            job.future.set_exception(outcome.error)
         else:
-            job.future.set_exception(value)
+            job.future.set_result(outcome.value)
 
-    def _execute(self, job: Job) -> tuple[bool, Any]:
-        """Runs the job on this thread; returns (True, result) or (False, exception)."""
+    def _execute(self, job: Job[T]) -> _Done[T] | _Failed:
+        """Runs the job on this thread; returns its result or the exception it ended with."""
         with self._lock:
             if job.interrupt_reason is not None:
                 self._pending.pop(job.call_id, None)
-                return False, job.interrupt_reason(f"call {job.call_id} was cancelled before it started")
+                return _Failed(job.interrupt_reason(f"call {job.call_id} was cancelled before it started"))
             previous = self._running
             self._running = job
             self._stack.append(job)
         bind_control(job.control)
         try:
-            return True, job.fn()
+            return _Done(job.fn())
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
-            return False, self._normalise(job, exc)
+            return _Failed(self._normalise(job, exc))
         finally:
             bind_control(previous.control if previous is not None else None)
             with self._lock:
@@ -152,7 +166,7 @@ class MainThreadExecutor:
                 self.calls_total += 1
 
     @staticmethod
-    def _normalise(job: Job, exc: BaseException) -> BaseException:
+    def _normalise(job: Job[Any], exc: BaseException) -> BaseException:
         if isinstance(exc, KeyboardInterrupt) and job.interrupt_reason is not None:
             replacement = _interruption(job.interrupt_reason)
             replacement.__traceback__ = exc.__traceback__

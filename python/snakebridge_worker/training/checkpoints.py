@@ -17,7 +17,9 @@ STATE_FORMAT = 1
 _CHECKPOINT_NAME = re.compile(r"^checkpoint-(\d+)$")
 
 
-def save_checkpoint(run_dir: str, step: int, model: Any, tokenizer: Any, optimizer: Any, scheduler: Any, state: dict[str, Any]) -> str:
+def save_checkpoint(
+    run_dir: str, step: int, model: Any, tokenizer: Any, optimizer: Any, scheduler: Any, state: dict[str, Any]
+) -> str:
     """Saves everything needed to resume at step; returns the checkpoint folder."""
     import torch
 
@@ -47,8 +49,13 @@ def read_checkpoint_state(checkpoint_dir: str) -> dict[str, Any]:
         )
     with open(path, encoding="utf-8") as handle:
         state = json.load(handle)
+    if not isinstance(state, dict):
+        raise ValueError(f"resume_from: {path} does not hold a checkpoint's state (expected a JSON object)")
     if state.get("format") != STATE_FORMAT:
-        raise ValueError(f"resume_from: {checkpoint_dir} has checkpoint format {state.get('format')!r}; this worker reads format {STATE_FORMAT}")
+        raise ValueError(
+            f"resume_from: {checkpoint_dir} has checkpoint format {state.get('format')!r}; "
+            f"this worker reads format {STATE_FORMAT}"
+        )
     return state
 
 
@@ -61,7 +68,9 @@ def load_adapter_weights(checkpoint_dir: str, model: Any) -> None:
     result = set_peft_model_state_dict(model, weights)
     unexpected = getattr(result, "unexpected_keys", [])
     if unexpected:
-        raise ValueError(f"resume_from: adapter weights in {checkpoint_dir} do not fit the model (unexpected: {unexpected[:3]})")
+        raise ValueError(
+            f"resume_from: adapter weights in {checkpoint_dir} do not fit the model (unexpected: {unexpected[:3]})"
+        )
 
 
 def load_optimizer_state(checkpoint_dir: str, optimizer: Any, scheduler: Any) -> None:

@@ -65,7 +65,7 @@ BACKENDS = ("auto", "unsloth", "transformers+peft")
 DEFAULT_STEPS_WHEN_UNSET = 100
 
 
-def validate_config(config: dict) -> dict:
+def validate_config(config: dict[str, Any]) -> dict[str, Any]:
     """Returns the config with defaults filled in; raises ValueError("field: what is expected")."""
     if not isinstance(config, dict):
         raise ValueError(f"config: expected a mapping of fields, got {type(config).__name__}")
@@ -136,7 +136,9 @@ def _dataset(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         value = {"path": value}
     if not isinstance(value, dict):
-        raise ValueError("dataset: expected a mapping with path (a JSONL file of {\"text\"} or {\"prompt\",\"completion\"} rows)")
+        raise ValueError(
+            'dataset: expected a mapping with path (a JSONL file of {"text"} or {"prompt","completion"} rows)'
+        )
     _reject_unknown("dataset.", value, DATASET_DEFAULTS)
     merged = {**DATASET_DEFAULTS, **value}
     path = merged["path"]
@@ -186,13 +188,13 @@ def _fault_injection(value: Any) -> dict[str, Any]:
     return merged
 
 
-def _reject_unknown(prefix: str, given: dict, known: dict) -> None:
+def _reject_unknown(prefix: str, given: dict[str, Any], known: dict[str, Any]) -> None:
     for key in given:
         if key not in known:
             raise ValueError(f"{prefix}{key}: unknown field; expected one of {', '.join(sorted(known))}")
 
 
-def _optional_str(config: dict, key: str) -> str | None:
+def _optional_str(config: dict[str, Any], key: str) -> str | None:
     value = config.get(key)
     if value is None:
         return None
@@ -209,7 +211,7 @@ def _int(value: Any, field: str, *, minimum: int) -> int:
             raise ValueError(f"{field}: expected an integer >= {minimum}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{field}: expected an integer >= {minimum}, got {value}")
-    return value
+    return int(value)
 
 
 def _number(value: Any, field: str, *, minimum: float, exclusive: bool = False) -> float:

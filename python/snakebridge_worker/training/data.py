@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 IGNORE_INDEX = -100  # labels with this value do not count in the loss (prompt and padding)
 
@@ -30,7 +31,7 @@ def read_jsonl(path: str) -> list[Row]:
     """Reads a JSONL file of {"text"} or {"prompt", "completion"} rows."""
     rows: list[Row] = []
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - opened apart so only a missing file is reworded
     except FileNotFoundError:
         raise ValueError(f"dataset file {path} does not exist; check dataset.path / dataset.eval_path") from None
     with handle:
@@ -40,7 +41,9 @@ def read_jsonl(path: str) -> list[Row]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: not valid JSON ({error.msg}); each line must be one JSON object") from None
+                raise ValueError(
+                    f"{path}:{number}: not valid JSON ({error.msg}); each line must be one JSON object"
+                ) from None
             rows.append(_row(record, path, number))
     if not rows:
         raise ValueError(f"{path}: no rows; add JSON lines such as {{\"text\": \"...\"}}")

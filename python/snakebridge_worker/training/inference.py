@@ -20,7 +20,9 @@ def generate(run_dir: str, prompt: str, max_new_tokens: int = 48) -> dict[str, s
     if not isinstance(prompt, str) or not prompt.strip():
         raise ValueError("prompt: expected some text to continue")
     if not isinstance(max_new_tokens, int) or not 1 <= max_new_tokens <= MAX_NEW_TOKENS_LIMIT:
-        raise ValueError(f"max_new_tokens: expected a whole number from 1 to {MAX_NEW_TOKENS_LIMIT}, got {max_new_tokens!r}")
+        raise ValueError(
+            f"max_new_tokens: expected a whole number from 1 to {MAX_NEW_TOKENS_LIMIT}, got {max_new_tokens!r}"
+        )
     import torch
     from peft import PeftModel
     from transformers import AutoTokenizer

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import os
 import time
-from typing import Any, Iterator
+from collections.abc import Generator, Iterator
+from typing import Any
 
 from ..call_control import CallControl, current_control
 from .checkpoints import load_adapter_weights, load_optimizer_state, read_checkpoint_state, save_checkpoint
@@ -29,7 +30,7 @@ MEMORY_SNAPSHOT_REQUEST = ".memory-snapshot-request"
 MEMORY_SNAPSHOT_MAX_ENTRIES = 100_000
 
 
-def run(config: dict) -> Iterator[dict]:
+def run(config: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Validates config (raising ValueError before any event) and returns the run's event stream.
 
     Everything after validation — missing files, import errors, CUDA out of memory — arrives
@@ -42,7 +43,7 @@ def run(config: dict) -> Iterator[dict]:
     return _events(resolved, control)
 
 
-def _events(config: dict[str, Any], control: CallControl) -> Iterator[dict]:
+def _events(config: dict[str, Any], control: CallControl) -> Iterator[dict[str, Any]]:
     try:
         yield from map(checked, _TrainingRun(config, control).events())
     except Exception as error:  # noqa: BLE001 — a run reports every failure as its last event
@@ -70,7 +71,7 @@ class _TrainingRun:
         self.snapshot_until: int | None = None
         self.snapshot_steps = 0
 
-    def events(self) -> Iterator[dict]:
+    def events(self) -> Iterator[dict[str, Any]]:
         """Sets the run up, trains to max_steps or a stop request, and reports each stage."""
         import torch
         from transformers import get_scheduler
@@ -98,7 +99,9 @@ class _TrainingRun:
         self.train_examples = tokenize_rows(train_rows, tokenizer, seq_len)
         self.eval_examples = tokenize_rows(eval_rows, tokenizer, seq_len)
         if not self.train_examples:
-            raise ValueError(f"dataset.path: {config['dataset']['path']} has no row with text to learn after tokenization")
+            raise ValueError(
+                f"dataset.path: {config['dataset']['path']} has no row with text to learn after tokenization"
+            )
         max_steps = config["max_steps"] or math.ceil(config["epochs"] * len(self.train_examples) / self.effective_batch)
 
         params = [p for p in model.parameters() if p.requires_grad]
@@ -163,7 +166,7 @@ class _TrainingRun:
         self.loss_count = state["loss_count"]
         self.previous_elapsed = state["elapsed_s"]
 
-    def _train(self, max_steps: int) -> Iterator[dict]:
+    def _train(self, max_steps: int) -> Iterator[dict[str, Any]]:
         config = self.config
         started = time.monotonic()
         cpu_started = time.process_time()
@@ -194,7 +197,16 @@ class _TrainingRun:
 
             if self.step % config["log_every"] == 0 or is_last:
                 now = time.monotonic()
-                yield self._log_event(window_losses, window_tokens, now - window_started, lr, grad_norm, now - started, start_step, max_steps)
+                yield self._log_event(
+                    window_losses,
+                    window_tokens,
+                    now - window_started,
+                    lr,
+                    grad_norm,
+                    now - started,
+                    start_step,
+                    max_steps,
+                )
                 window_losses, window_tokens, window_started = [], 0, now
             if config["eval_every"] and self.step % config["eval_every"] == 0 and self.eval_examples:
                 yield self._eval_event()
@@ -231,9 +243,16 @@ class _TrainingRun:
             "checkpoint": checkpoint_path or os.path.join(self.run_dir, f"checkpoint-{self.step}"),
         }
         summary.update(self._cuda_memory())
-        yield {"type": "finished", "status": "stopped" if stopped else "completed", "step": self.step, "summary": summary}
+        yield {
+            "type": "finished",
+            "status": "stopped" if stopped else "completed",
+            "step": self.step,
+            "summary": summary,
+        }
 
-    def _optimizer_step(self, step: int, examples: list[Example]) -> Iterator[dict]:
+    def _optimizer_step(
+        self, step: int, examples: list[Example]
+    ) -> Generator[dict[str, Any], None, tuple[float, int, float]]:
         """One optimizer step over examples in micro-batches; backs off the batch size on CUDA OOM.
 
         A generator so that it can yield oom_backoff events; it returns (loss, tokens, grad_norm).
@@ -329,7 +348,7 @@ class _TrainingRun:
             return None
         return (max_steps - self.step) * (now - origin_time) / done
 
-    def _memory_snapshot_events(self) -> Iterator[dict]:
+    def _memory_snapshot_events(self) -> Iterator[dict[str, Any]]:
         """Starts or finishes a requested CUDA memory-history recording (one stat() per step otherwise)."""
         if self.snapshot_until is not None and self.step >= self.snapshot_until:
             yield self._dump_memory_snapshot()
@@ -363,7 +382,7 @@ class _TrainingRun:
         import torch
 
         path = os.path.join(self.run_dir, f"memory-snapshot-step-{self.step}.pickle")
-        torch.cuda.memory._dump_snapshot(path)
+        torch.cuda.memory._dump_snapshot(path)  # type: ignore[no-untyped-call]  # torch leaves it unannotated
         torch.cuda.memory._record_memory_history(enabled=None)
         self.snapshot_until = None
         return {
@@ -381,7 +400,9 @@ class _TrainingRun:
         loss_total, label_total = 0.0, 0
         with torch.no_grad():
             for micro in chunks(self.eval_examples, EVAL_BATCH_SIZE):
-                batch = {key: value.to(self.device) for key, value in collate(micro, self.tokenizer.pad_token_id).items()}
+                batch = {
+                    key: value.to(self.device) for key, value in collate(micro, self.tokenizer.pad_token_id).items()
+                }
                 labels = sum(_learned_tokens(example) for example in micro)
                 loss_total += float(self.model(**batch).loss) * labels
                 label_total += labels
@@ -401,7 +422,9 @@ class _TrainingRun:
             "backend": self.backend,
             "config": self.config,
         }
-        path = save_checkpoint(self.run_dir, self.step, self.model, self.tokenizer, self.optimizer, self.scheduler, state)
+        path = save_checkpoint(
+            self.run_dir, self.step, self.model, self.tokenizer, self.optimizer, self.scheduler, state
+        )
         return {"type": "checkpoint", "step": self.step, "path": path}
 
     def _cuda_memory(self) -> dict[str, int]:

@@ -88,14 +88,17 @@ def load_base_model(base_model: str, device: str) -> Any:
     import torch
     from transformers import AutoModelForCausalLM
 
-    if device == "cuda":
-        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float32
-    else:
-        dtype = torch.float32
-    return AutoModelForCausalLM.from_pretrained(base_model, dtype=dtype).to(device)
+    dtype = torch.float32
+    if device == "cuda" and torch.cuda.is_bf16_supported():
+        dtype = torch.bfloat16
+    model = AutoModelForCausalLM.from_pretrained(base_model, dtype=dtype)
+    # transformers types .to through a decorator whose stub drops the bound self.
+    return model.to(device)  # type: ignore[arg-type]
 
 
-def _load_transformers_peft(base_model: str, tokenizer_source: str, lora: dict[str, Any], device: str) -> tuple[Any, Any]:
+def _load_transformers_peft(
+    base_model: str, tokenizer_source: str, lora: dict[str, Any], device: str
+) -> tuple[Any, Any]:
     from peft import LoraConfig, get_peft_model
     from transformers import AutoTokenizer
 

@@ -7,7 +7,8 @@ loaded back through AutoModelForCausalLM / AutoTokenizer, the same path real che
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 SPECIAL_TOKENS = ["<pad>", "<unk>", "<s>", "</s>"]
 
