@@ -31,7 +31,7 @@ def policy() -> allowlist.Policy:
     })
 
 
-def request(kind: int, target: str, handle_id: str = "") -> worker_pb2.CallRequest:
+def request(kind: worker_pb2.CallKind, target: str, handle_id: str = "") -> worker_pb2.CallRequest:
     return worker_pb2.CallRequest(kind=kind, target=target, handle_id=handle_id)
 
 
@@ -51,7 +51,7 @@ def test_declared_functions_classes_and_globs_pass() -> None:
     (CK.CALL_KIND_FUNCTION, "statistics.median"),
     (CK.CALL_KIND_FUNCTION, "builtins.eval"),
 ])
-def test_undeclared_targets_are_refused_naming_the_manifest(kind: int, target: str) -> None:
+def test_undeclared_targets_are_refused_naming_the_manifest(kind: worker_pb2.CallKind, target: str) -> None:
     with pytest.raises(NotAllowed, match=re.escape("/srv/m.yaml")):
         policy().check(request(kind, target), None)
 

@@ -6,7 +6,18 @@ import sys
 import pytest
 
 from snakebridge_worker.introspect import describe_library, signature_coverage
-from snakebridge_worker.introspect.model import CallableKind, LibraryDescriptor, ParameterKind, SignatureSource
+from snakebridge_worker.introspect.model import (
+    CallableKind,
+    ClassDescriptor,
+    FunctionDescriptor,
+    LibraryDescriptor,
+    ModuleDescriptor,
+    ParameterDescriptor,
+    ParameterKind,
+    SignatureDescriptor,
+    SignatureSource,
+    TypeExpr,
+)
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures_introspect")
 
@@ -20,28 +31,28 @@ def library() -> LibraryDescriptor:
         sys.path.remove(FIXTURES)
 
 
-def _module(lib, name):
+def _module(lib: LibraryDescriptor, name: str) -> ModuleDescriptor:
     return next(m for m in lib.modules if m.name == name)
 
 
-def _function(lib, module, name):
+def _function(lib: LibraryDescriptor, module: str, name: str) -> FunctionDescriptor:
     return next(f for f in _module(lib, module).functions if f.name == name)
 
 
-def _class(lib, module, name):
+def _class(lib: LibraryDescriptor, module: str, name: str) -> ClassDescriptor:
     return next(c for c in _module(lib, module).classes if c.name == name)
 
 
-def _params(signature):
+def _params(signature: SignatureDescriptor) -> dict[str, ParameterDescriptor]:
     return {p.name: p for p in signature.parameters}
 
 
-def _tree(expr) -> str:
+def _tree(expr: TypeExpr) -> str:
     inner = ", ".join(_tree(a) for a in expr.args) or ", ".join(expr.literals)
     return f"{expr.name}[{inner}]" if inner else expr.name
 
 
-def test_walk_skips_private_and_test_modules_and_reports_broken_submodule(library):
+def test_walk_skips_private_and_test_modules_and_reports_broken_submodule(library: LibraryDescriptor) -> None:
     names = [m.name for m in library.modules]
     assert names == ["sbfixture", "sbfixture.noisy", "sbfixture.ring_a", "sbfixture.ring_b", "sbfixture.shapes"]
     assert len(library.warnings) == 1, list(library.warnings)
@@ -49,7 +60,9 @@ def test_walk_skips_private_and_test_modules_and_reports_broken_submodule(librar
     assert library.version == ""
 
 
-def test_import_output_and_warnings_never_reach_stdout(capsys, recwarn):
+def test_import_output_and_warnings_never_reach_stdout(
+    capsys: pytest.CaptureFixture[str], recwarn: pytest.WarningsRecorder
+) -> None:
     sys.path.insert(0, FIXTURES)
     sys.modules.pop("sbfixture.noisy", None)
     try:
@@ -60,7 +73,7 @@ def test_import_output_and_warnings_never_reach_stdout(capsys, recwarn):
     assert not [w for w in recwarn if "noisy fixture" in str(w.message)]
 
 
-def test_annotated_function_types_defaults_and_google_docs(library):
+def test_annotated_function_types_defaults_and_google_docs(library: LibraryDescriptor) -> None:
     total = _function(library, "sbfixture", "total")
     signature = total.signatures[0]
     assert signature.source == SignatureSource.INSPECT
@@ -77,7 +90,7 @@ def test_annotated_function_types_defaults_and_google_docs(library):
     assert signature.text.startswith("(values: list[int], label: Optional[str] = None, *, mode: Literal['a', 'b']")
 
 
-def test_numpydoc_sections_fill_types_and_docs_for_unannotated_function(library):
+def test_numpydoc_sections_fill_types_and_docs_for_unannotated_function(library: LibraryDescriptor) -> None:
     signature = _function(library, "sbfixture", "gather").signatures[0]
     params = _params(signature)
     assert [(p.name, p.kind) for p in signature.parameters] == [
@@ -94,9 +107,10 @@ def test_numpydoc_sections_fill_types_and_docs_for_unannotated_function(library)
     assert signature.text == "(first, /, *args, flag=False, **kwargs)"
 
 
-def test_class_members_constructor_and_properties(library):
+def test_class_members_constructor_and_properties(library: LibraryDescriptor) -> None:
     shape = _class(library, "sbfixture.shapes", "Shape")
     assert shape.path == "sbfixture.shapes.Shape" and list(shape.bases) == ["object"]
+    assert shape.init is not None
     constructor = shape.init.signatures[0]
     assert [p.name for p in constructor.parameters] == ["sides", "name"]
     assert _params(constructor)["sides"].doc == "Number of sides."
@@ -115,7 +129,7 @@ def test_class_members_constructor_and_properties(library):
     assert properties["broken"].doc == "A property whose getter raises.", "a raising getter is never called"
 
 
-def test_overloads_give_one_signature_each(library):
+def test_overloads_give_one_signature_each(library: LibraryDescriptor) -> None:
     parse = _function(library, "sbfixture.shapes", "parse")
     assert [s.source for s in parse.signatures] == [SignatureSource.OVERLOAD] * 2
     assert [_params(s)["text"].type.name for s in parse.signatures] == ["str", "bytes"]
@@ -125,7 +139,7 @@ def test_overloads_give_one_signature_each(library):
     assert [s.returns.name for s in scale.signatures] == ["int", "float"]
 
 
-def test_reexport_cycle_describes_each_function_once_where_defined(library):
+def test_reexport_cycle_describes_each_function_once_where_defined(library: LibraryDescriptor) -> None:
     a_in_a = _function(library, "sbfixture.ring_a", "a_func")
     a_in_b = _function(library, "sbfixture.ring_b", "a_func")
     b_in_a = _function(library, "sbfixture.ring_a", "b_func")
@@ -136,7 +150,7 @@ def test_reexport_cycle_describes_each_function_once_where_defined(library):
     assert shape_ref.init is None and shape_ref.defined_in == "sbfixture.shapes"
 
 
-def test_constants_hostile_defaults_and_huge_docstrings(library):
+def test_constants_hostile_defaults_and_huge_docstrings(library: LibraryDescriptor) -> None:
     top = _module(library, "sbfixture")
     constants = {c.name: c for c in top.constants}
     assert constants["VERSION_TUPLE"].repr == "(1, 2, 'beta')" and constants["VERSION_TUPLE"].type.name == "tuple"
@@ -147,7 +161,7 @@ def test_constants_hostile_defaults_and_huge_docstrings(library):
     assert len(_function(library, "sbfixture", "long_doc").doc) <= 20_000
 
 
-def test_include_private_walks_private_submodules():
+def test_include_private_walks_private_submodules() -> None:
     sys.path.insert(0, FIXTURES)
     try:
         lib = describe_library("sbfixture", depth=1, include_private=True)
@@ -157,7 +171,7 @@ def test_include_private_walks_private_submodules():
     assert "_Explosive" in {c.name for c in lib.modules[0].classes}
 
 
-def test_depth_zero_describes_only_the_top_module(library):
+def test_depth_zero_describes_only_the_top_module(library: LibraryDescriptor) -> None:
     sys.path.insert(0, FIXTURES)
     try:
         lib = describe_library("sbfixture", depth=0)
@@ -168,12 +182,12 @@ def test_depth_zero_describes_only_the_top_module(library):
     assert _class(lib, "sbfixture", "Shape").init is not None
 
 
-def test_missing_top_module_raises_import_error():
+def test_missing_top_module_raises_import_error() -> None:
     with pytest.raises(ImportError):
         describe_library("sbfixture_does_not_exist")
 
 
-def test_coverage_counts_full_descriptions_only(library):
+def test_coverage_counts_full_descriptions_only(library: LibraryDescriptor) -> None:
     coverage = signature_coverage(library)
     assert coverage["by_source"]["overload"] == 2  # parse and Shape.scale
     assert coverage["recovered"] == coverage["total"], coverage

@@ -7,7 +7,13 @@ import pytest
 from snakebridge_worker.introspect import describe_library, signature_coverage
 from snakebridge_worker.introspect.annotations import type_from_doc
 from snakebridge_worker.introspect.docstrings import parse_docstring
-from snakebridge_worker.introspect.model import CallableKind, LibraryDescriptor, ParameterKind, SignatureSource
+from snakebridge_worker.introspect.model import (
+    CallableKind,
+    FunctionDescriptor,
+    LibraryDescriptor,
+    ParameterKind,
+    SignatureSource,
+)
 from snakebridge_worker.introspect.signatures import describe_signatures
 
 numpy = pytest.importorskip("numpy")
@@ -18,11 +24,11 @@ def numpy_top() -> LibraryDescriptor:
     return describe_library("numpy", depth=0)
 
 
-def _function(lib, name):
+def _function(lib: LibraryDescriptor, name: str) -> FunctionDescriptor:
     return next(f for f in lib.modules[0].functions if f.name == name)
 
 
-def test_linspace_parameters_defaults_and_numpydoc_types(numpy_top):
+def test_linspace_parameters_defaults_and_numpydoc_types(numpy_top: LibraryDescriptor) -> None:
     linspace = _function(numpy_top, "linspace")
     assert linspace.path == "numpy.linspace"
     params = {p.name: p for p in linspace.signatures[0].parameters}
@@ -35,7 +41,7 @@ def test_linspace_parameters_defaults_and_numpydoc_types(numpy_top):
     assert numpy_top.version == numpy.__version__
 
 
-def test_add_is_a_ufunc_with_positional_only_inputs(numpy_top):
+def test_add_is_a_ufunc_with_positional_only_inputs(numpy_top: LibraryDescriptor) -> None:
     add = _function(numpy_top, "add")
     assert add.kind == CallableKind.UFUNC
     signature = add.signatures[0]
@@ -49,17 +55,17 @@ def test_add_is_a_ufunc_with_positional_only_inputs(numpy_top):
     assert params["where"].kind == ParameterKind.KEYWORD_ONLY
 
 
-def test_ufunc_signature_recovered_from_docstring_line_when_inspect_has_none():
+def test_ufunc_signature_recovered_from_docstring_line_when_inspect_has_none() -> None:
     # Older numpy ufuncs have no inspect signature; a stand-in without one takes the docstring path.
     class UfuncLike:
         __name__ = "add"
         __doc__ = numpy.add.__doc__
 
-        def __call__(self, *args, **kwargs):
+        def __call__(self, *args: object, **kwargs: object) -> None:
             raise NotImplementedError
 
         @property
-        def __signature__(self):
+        def __signature__(self) -> None:
             raise ValueError("no signature, like a ufunc on numpy < 2")
 
     stand_in = UfuncLike()
@@ -75,14 +81,14 @@ def test_ufunc_signature_recovered_from_docstring_line_when_inspect_has_none():
     assert signature.returns.name == "Union" and signature.returns_doc.startswith("The sum of")
 
 
-def test_alias_is_listed_as_reference_to_its_full_description(numpy_top):
+def test_alias_is_listed_as_reference_to_its_full_description(numpy_top: LibraryDescriptor) -> None:
     absolute = _function(numpy_top, "absolute")
     alias = _function(numpy_top, "abs")
     assert absolute.signatures and not alias.signatures
     assert alias.path == "numpy.absolute"
 
 
-def test_depth_one_walks_public_submodules_with_high_coverage():
+def test_depth_one_walks_public_submodules_with_high_coverage() -> None:
     lib = describe_library("numpy", depth=1)
     names = {m.name for m in lib.modules}
     assert {"numpy.fft", "numpy.linalg", "numpy.random"} <= names

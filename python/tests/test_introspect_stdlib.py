@@ -20,7 +20,7 @@ def _function(lib: LibraryDescriptor, path: str) -> FunctionDescriptor:
     raise AssertionError(f"{path} is not described in full; modules: {[m.name for m in lib.modules]}")
 
 
-def test_math_sqrt_comes_from_text_signature_with_positional_only_parameter():
+def test_math_sqrt_comes_from_text_signature_with_positional_only_parameter() -> None:
     lib = describe_library("math", depth=0)
     sqrt = _function(lib, "math.sqrt")
     signature = sqrt.signatures[0]
@@ -31,7 +31,7 @@ def test_math_sqrt_comes_from_text_signature_with_positional_only_parameter():
     assert sqrt.kind == CallableKind.BUILTIN
 
 
-def test_math_constants_and_library_metadata():
+def test_math_constants_and_library_metadata() -> None:
     lib = describe_library("math", depth=0)
     assert lib.version == "", "the standard library has no distribution version"
     assert lib.python_version == sys.version.split()[0]
@@ -42,7 +42,7 @@ def test_math_constants_and_library_metadata():
     assert constants["pi"].repr.startswith("3.14159")
 
 
-def test_statistics_mean_comes_from_inspect():
+def test_statistics_mean_comes_from_inspect() -> None:
     lib = describe_library("statistics", depth=0)
     mean = _function(lib, "statistics.mean")
     signature = mean.signatures[0]
@@ -52,7 +52,7 @@ def test_statistics_mean_comes_from_inspect():
     assert "mean" in mean.doc.lower()
 
 
-def test_json_walks_submodules_and_describes_reexports_once_where_defined():
+def test_json_walks_submodules_and_describes_reexports_once_where_defined() -> None:
     progress_calls = []
     lib = describe_library(
         "json", depth=1, progress=lambda name, done, total: progress_calls.append((name, done, total))
@@ -73,7 +73,7 @@ def test_json_walks_submodules_and_describes_reexports_once_where_defined():
     assert _function(lib, "json.dumps").signatures[0].parameters[0].name == "obj"
 
 
-def test_collections_counter_method_paths_and_coverage_shape():
+def test_collections_counter_method_paths_and_coverage_shape() -> None:
     lib = describe_library("collections", depth=0)
     counter = next(c for c in lib.modules[0].classes if c.name == "Counter")
     most_common = next(m for m in counter.methods if m.name == "most_common")

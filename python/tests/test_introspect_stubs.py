@@ -2,6 +2,7 @@
 
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def _write(root: Path, relative: str, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def packages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("stubs")
     # A .pyi beside the module, which disagrees with the inline annotation: the stub wins.
     _write(root, "sbstub_pyi/__init__.py", '''
@@ -138,6 +139,7 @@ def test_stub_overloads_give_a_general_signature_then_each_variant(packages: Pat
 
 def test_stub_methods_self_own_class_and_typeddict(packages: Path) -> None:
     money = next(c for m in describe_library("sbstub_pyi", depth=0).modules for c in m.classes if c.name == "Money")
+    assert money.init is not None
     assert [(p.name, p.type.name) for p in money.init.signatures[0].parameters] == [("cents", "int")]
     methods = {m.name: m.signatures[0] for m in money.methods}
     assert methods["plus"].returns.name == "Self"

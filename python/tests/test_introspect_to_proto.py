@@ -1,9 +1,11 @@
 """The edge from introspection's model to describe.proto: enums by name, references without init, nested types."""
 
+import enum
 import os
 import sys
 
 import pytest
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 
 from snakebridge_worker.introspect import describe_library, library_to_proto
 from snakebridge_worker.introspect.model import CallableKind, ParameterKind, SignatureSource, TypeExpr, TypeSource
@@ -19,7 +21,9 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures_in
     (TypeSource, describe_pb2.TypeSource, "TYPE_SOURCE_"),
     (CallableKind, describe_pb2.CallableKind, "CALLABLE_KIND_"),
 ])
-def test_every_model_enum_member_has_a_proto_value_and_back(enum, proto_enum, prefix) -> None:
+def test_every_model_enum_member_has_a_proto_value_and_back(
+    enum: type[enum.Enum], proto_enum: EnumTypeWrapper, prefix: str
+) -> None:
     wire = {name.removeprefix(prefix) for name in (v.name for v in proto_enum.DESCRIPTOR.values)} - {"UNSPECIFIED"}
     assert {member.name for member in enum} == wire
 

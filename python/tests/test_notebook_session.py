@@ -8,7 +8,7 @@ import time
 import pytest
 
 from snakebridge_worker import completion, display, notebook_scope
-from snakebridge_worker.sessions import MISSING, SessionTable
+from snakebridge_worker.sessions import MISSING, SESSIONS, SessionTable
 
 
 def run(table: SessionTable, session: str, code: str) -> tuple[object, list[str], list[str]]:
@@ -100,7 +100,7 @@ def test_tracebacks_show_cell_source_without_worker_frames() -> None:
 def test_typescript_types_of_live_values() -> None:
     np = pytest.importorskip("numpy")
     session = "types"
-    namespace = notebook_scope.SESSIONS.get(session).namespace
+    namespace = SESSIONS.get(session).namespace
     namespace.update(n=3, f=0.5, big=2 ** 70, edge=2 ** 53, s="x", b=True, xs=[1, 2], mixed=(1, "a"), d={"a": "b"},
                      m={1: 2.0}, st={1}, a=np.zeros(2), scalar=np.float32(1.5), obj=object())
     names = ["n", "f", "big", "edge", "s", "b", "xs", "mixed", "d", "m", "st", "a", "scalar", "obj", "missing"]
@@ -121,22 +121,22 @@ def test_typescript_types_of_live_values() -> None:
         "scalar": "number",
         "obj": "PyHandle",
     }
-    notebook_scope.SESSIONS.drop(session)
+    SESSIONS.drop(session)
 
 
 def test_variables_leave_out_modules_functions_and_private_names() -> None:
     session = "vars"
-    run(notebook_scope.SESSIONS, session, "import math\ndef f(): pass\n_hidden = 1\nitems = [1, 2, 3]")
+    run(SESSIONS, session, "import math\ndef f(): pass\n_hidden = 1\nitems = [1, 2, 3]")
     rows = notebook_scope.variables(session)
     assert [row["name"] for row in rows] == ["items"]
     assert rows[0]["shape"] == "3" and rows[0]["type"] == "list"
-    notebook_scope.SESSIONS.drop(session)
+    SESSIONS.drop(session)
 
 
 def test_completion_from_the_live_namespace() -> None:
     session = "complete"
-    run(notebook_scope.SESSIONS, session, "import collections\ncounter = collections.Counter('ab')")
+    run(SESSIONS, session, "import collections\ncounter = collections.Counter('ab')")
     found = completion.complete(session, "counter.most_", 13)
     assert "most_common" in [item["label"] for item in found["items"]]
     assert found["start"] == len("counter.")
-    notebook_scope.SESSIONS.drop(session)
+    SESSIONS.drop(session)

@@ -66,7 +66,8 @@ class AgentProcess:
         reader.join(timeout)
         if not box or not box[0]:
             raise AssertionError(f"no message from the agent within {timeout} s")
-        return json.loads(box[0])
+        message: dict[str, Any] = json.loads(box[0])
+        return message
 
     def request(self, op: str, timeout: float = 90, **params: Any) -> dict[str, Any]:
         self.next_id += 1

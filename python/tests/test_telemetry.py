@@ -17,7 +17,8 @@ def _nvml_gpu_count() -> int:
     except Exception:  # noqa: BLE001 — no library or no driver both mean "no GPU"
         return 0
     try:
-        return pynvml.nvmlDeviceGetCount()
+        count: int = pynvml.nvmlDeviceGetCount()
+        return count
     finally:
         pynvml.nvmlShutdown()
 

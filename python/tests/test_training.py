@@ -123,7 +123,12 @@ def test_loss_goes_down_and_events_are_plain_and_complete(completed_run: tuple[s
 def test_stop_mid_run_checkpoints_and_resume_continues_the_step_count(dataset: str, tmp_path: Any) -> None:
     control = CallControl(call_id="stop-test")
     reached_step_10 = threading.Event()
-    stopper = threading.Thread(target=lambda: reached_step_10.wait(60) and control.request_stop())
+
+    def stop_at_step_10() -> None:
+        if reached_step_10.wait(60):
+            control.request_stop()
+
+    stopper = threading.Thread(target=stop_at_step_10)
     stopper.start()
 
     def watch(event: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import pytest
 
@@ -19,14 +20,16 @@ from snakebridge_worker.training.config import (
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "app", "training", "run-config.schema.json")
 
 
-def _schema() -> dict:
+def _schema() -> dict[str, Any]:
     with open(SCHEMA_PATH, encoding="utf-8") as handle:
-        return json.load(handle)
+        schema: dict[str, Any] = json.load(handle)
+    return schema
 
 
-def _object_branch(node: dict) -> dict:
+def _object_branch(node: dict[str, Any]) -> dict[str, Any]:
     """The object-typed alternative of a schema node (itself, or one of its oneOf)."""
-    for candidate in [node, *node.get("oneOf", [])]:
+    candidates: list[dict[str, Any]] = [node, *node.get("oneOf", [])]
+    for candidate in candidates:
         if "properties" in candidate:
             return candidate
     raise AssertionError(f"schema node has no object form: {node}")
@@ -87,6 +90,6 @@ def test_defaults_are_filled_in_and_paths_made_absolute() -> None:
         ({"dataset": "d.jsonl", "optimizer": "sgd"}, "optimizer: unknown field"),
     ],
 )
-def test_invalid_fields_are_named_with_what_is_expected(config: dict, message: str) -> None:
+def test_invalid_fields_are_named_with_what_is_expected(config: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace(".", r"\.").replace("(", r"\(")):
         validate_config(config)

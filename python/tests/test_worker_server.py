@@ -45,7 +45,8 @@ class Worker:
         request = worker_pb2.CallRequest(
             call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION, target=target, args=list(args)
         )
-        return self.stub.Call(request, metadata=self.auth, timeout=timeout)
+        response: worker_pb2.CallResponse = self.stub.Call(request, metadata=self.auth, timeout=timeout)
+        return response
 
     def close(self) -> None:
         self.channel.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -10,7 +12,7 @@ from snakebridge_worker.runtime.handles import HandleLimitError, HandleTable
 from snakebridge_worker.runtime.values import Decoder, Encoder
 
 
-def roundtrip(value: object) -> object:
+def roundtrip(value: object) -> Any:
     handles = HandleTable()
     return Decoder(handles).decode(Encoder(handles).encode(value))
 
