@@ -8,6 +8,10 @@ import {
   NDArray,
   PyComplex,
   PyHandle,
+  isPyList,
+  isPyMap,
+  isPyRecord,
+  isPySet,
   recordPythonType,
   type DType,
   type DTypeArrays,
@@ -88,7 +92,7 @@ export function encodeValue(value: PyValue | undefined, depth = 0, context?: Enc
   }
 }
 
-function encodeObject(value: object, depth: number, context: EncodeContext | undefined): Value {
+function encodeObject(value: PyValue & object, depth: number, context: EncodeContext | undefined): Value {
   if (value instanceof PyHandle) {
     if (value.released)
       throw serializationError(`handle ${value.id} (${value.pythonType}) was released and cannot be used`);
@@ -99,21 +103,21 @@ function encodeObject(value: object, depth: number, context: EncodeContext | und
     return { kind: { $case: "complexValue", value: { real: value.real, imag: value.imag } } };
   if (value instanceof Uint8Array)
     return { kind: { $case: "bytesValue", value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) } };
-  if (Array.isArray(value)) {
-    const items = (value as readonly PyValue[]).map((item) => encodeValue(item, depth + 1, context));
+  if (isPyList(value)) {
+    const items = value.map((item) => encodeValue(item, depth + 1, context));
     return isTuple(value)
       ? { kind: { $case: "tupleValue", value: { items, fields: [], pythonType: "" } } }
       : { kind: { $case: "listValue", value: { items, fields: [], pythonType: "" } } };
   }
-  if (value instanceof Map) {
-    const entries = [...(value as ReadonlyMap<PyValue, PyValue>)].map(([k, v]) => ({
+  if (isPyMap(value)) {
+    const entries = [...value].map(([k, v]) => ({
       key: encodeValue(k, depth + 1, context),
       value: encodeValue(v, depth + 1, context),
     }));
     return { kind: { $case: "dictValue", value: { entries, pythonType: "" } } };
   }
-  if (value instanceof Set) {
-    const items = [...(value as ReadonlySet<PyValue>)].map((item) => encodeValue(item, depth + 1, context));
+  if (isPySet(value)) {
+    const items = [...value].map((item) => encodeValue(item, depth + 1, context));
     return { kind: { $case: "setValue", value: { items, fields: [], pythonType: "" } } };
   }
   if (ArrayBuffer.isView(value)) {
@@ -121,14 +125,13 @@ function encodeObject(value: object, depth: number, context: EncodeContext | und
       `cannot send a ${value.constructor.name} directly; wrap it as new NDArray(dtype, shape, data) so Python gets a dtype and shape`,
     );
   }
-  const prototype: unknown = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    const name = (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
+  if (!isPyRecord(value)) {
+    const name: unknown = Object.getPrototypeOf(value)?.constructor?.name;
     throw serializationError(
-      `cannot send an instance of ${name} to Python: only plain objects, arrays, Maps, Sets, Uint8Array, NDArray and PyHandle cross the bridge`,
+      `cannot send an instance of ${typeof name === "string" ? name : "object"} to Python: only plain objects, arrays, Maps, Sets, Uint8Array, NDArray and PyHandle cross the bridge`,
     );
   }
-  const entries = Object.entries(value as Record<string, PyValue>).map(([k, v]) => ({
+  const entries = Object.entries(value).map(([k, v]) => ({
     key: { kind: { $case: "strValue" as const, value: k } },
     value: encodeValue(v, depth + 1, context),
   }));

@@ -1,7 +1,7 @@
 // Where a call may run: on the worker that holds the Python objects (handles) it uses, or anywhere.
 import type { Affinity, RunOptions, WorkerInfo } from "../pool/index.js";
 import { PythonError } from "./python-error.js";
-import { NDArray, PyHandle, type PyKwargs, type PyValue } from "./values.js";
+import { isPyList, isPyMap, isPyRecord, isPySet, PyHandle, type PyKwargs, type PyValue } from "./values.js";
 
 /** The routing choices a caller may make (a subset of CallOptions). */
 export interface RoutingOptions {
@@ -21,28 +21,14 @@ export function handlesOf(handle: PyHandle | undefined, args: readonly PyValue[]
 /** Collects the PyHandles inside a value, to route the call to the worker that owns them. */
 function collectHandles(value: PyValue | undefined, found: PyHandle[]): void {
   if (value instanceof PyHandle) found.push(value);
-  else if (Array.isArray(value)) for (const item of value) collectHandles(item, found);
-  else if (value instanceof Map)
+  else if (isPyList(value)) for (const item of value) collectHandles(item, found);
+  else if (isPyMap(value))
     for (const [key, item] of value) {
       collectHandles(key, found);
       collectHandles(item, found);
     }
-  else if (value instanceof Set) for (const item of value) collectHandles(item, found);
-  else if (isRecordValue(value)) for (const item of Object.values(value)) collectHandles(item, found);
-}
-
-/** A PyValue that is a plain record (the branch of the union left after the others). */
-function isRecordValue(value: PyValue | undefined): value is { readonly [key: string]: PyValue } {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    !(value instanceof Uint8Array) &&
-    !(value instanceof NDArray) &&
-    !(value instanceof PyHandle) &&
-    !(value instanceof Map) &&
-    !(value instanceof Set) &&
-    !Array.isArray(value)
-  );
+  else if (isPySet(value)) for (const item of value) collectHandles(item, found);
+  else if (isPyRecord(value)) for (const item of Object.values(value)) collectHandles(item, found);
 }
 
 /** Pool routing for a call: pinned to the worker that holds the handles it uses; refuses released or mixed ones. */

@@ -102,6 +102,28 @@ export function tuple<T extends readonly PyValue[]>(...items: T): Readonly<T> {
   return Object.freeze(array) as unknown as Readonly<T>;
 }
 
+/** A PyValue that is a list or a tuple. */
+export function isPyList(value: PyValue | undefined): value is readonly PyValue[] {
+  return Array.isArray(value);
+}
+
+/** A PyValue that is a Map (a dict with keys of any kind). */
+export function isPyMap(value: PyValue | undefined): value is ReadonlyMap<PyValue, PyValue> {
+  return value instanceof Map;
+}
+
+/** A PyValue that is a Set. */
+export function isPySet(value: PyValue | undefined): value is ReadonlySet<PyValue> {
+  return value instanceof Set;
+}
+
+/** A PyValue that is a plain object (a dict with string keys): no class instance, array, Map or Set. */
+export function isPyRecord(value: PyValue | undefined): value is { readonly [key: string]: PyValue } {
+  if (value === null || typeof value !== "object") return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 /** True for arrays that came from a Python tuple or were made with tuple(). */
 export function isTuple(value: unknown): value is readonly PyValue[] {
   return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[TUPLE] === true;

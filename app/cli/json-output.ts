@@ -15,6 +15,10 @@ import {
   NDArray,
   PyComplex,
   PyHandle,
+  isPyList,
+  isPyMap,
+  isPyRecord,
+  isPySet,
   isTuple,
   pythonTypeOf,
   tuple,
@@ -60,21 +64,21 @@ export function toTagged(value: PyValue | undefined): unknown {
   if (value instanceof PyComplex) return { $complex: [toTagged(value.real), toTagged(value.imag)] };
   if (value instanceof Uint8Array)
     return { $bytes: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
-  if (Array.isArray(value)) {
-    const items = (value as readonly PyValue[]).map(toTagged);
+  if (isPyList(value)) {
+    const items = value.map(toTagged);
     if (!isTuple(value)) return items;
     const type = pythonTypeOf(value);
     const fields = tupleFields(value);
     return { $tuple: items, ...(type ? { $type: type } : {}), ...(fields.length ? { $fields: fields } : {}) };
   }
-  if (value instanceof Set) return { $set: [...(value as ReadonlySet<PyValue>)].map(toTagged) };
-  const entries: [PyValue, PyValue][] =
-    value instanceof Map
-      ? [...(value as ReadonlyMap<PyValue, PyValue>)]
-      : Object.entries(value as Record<string, PyValue>);
-  if (entries.every(([k]) => typeof k === "string" && !k.startsWith("$"))) {
+  if (isPySet(value)) return { $set: [...value].map(toTagged) };
+  const entries: [PyValue, PyValue][] = isPyMap(value) ? [...value] : isPyRecord(value) ? Object.entries(value) : [];
+  const stringKeyed = entries.flatMap(([k, v]) =>
+    typeof k === "string" && !k.startsWith("$") ? [[k, v] as const] : [],
+  );
+  if (stringKeyed.length === entries.length) {
     const object: Record<string, unknown> = {};
-    for (const [k, v] of entries) object[k as string] = toTagged(v);
+    for (const [k, v] of stringKeyed) object[k] = toTagged(v);
     return object;
   }
   return { $dict: entries.map(([k, v]) => [toTagged(k), toTagged(v)]) };

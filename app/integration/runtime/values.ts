@@ -1,5 +1,15 @@
 // Checks that what generated code passes can cross into Python, and shapes results for the chosen array mode.
-import { NDArray, PyComplex, PyHandle, isTuple, tuple, type PyValue } from "../../bridge/index.js";
+import {
+  NDArray,
+  PyComplex,
+  PyHandle,
+  isPyList,
+  isPyMap,
+  isPyRecord,
+  isTuple,
+  tuple,
+  type PyValue,
+} from "../../bridge/index.js";
 import { ArgumentError } from "./arguments.js";
 
 /** Something that wraps a live Python object (generated class instances). */
@@ -69,14 +79,9 @@ export function toPyValue(value: unknown, where: string): PyValue {
 /** Replaces every NDArray in a result by nested plain arrays (the `arrays: json` mode). */
 export function ndarraysToNested(value: PyValue): unknown {
   if (value instanceof NDArray) return value.toNested();
-  if (Array.isArray(value)) return (value as readonly PyValue[]).map(ndarraysToNested);
-  if (value instanceof Map)
-    return new Map([...(value as ReadonlyMap<PyValue, PyValue>)].map(([k, v]) => [k, ndarraysToNested(v)]));
-  if (value !== null && typeof value === "object" && isPlainObject(value)) {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, PyValue>).map(([k, v]) => [k, ndarraysToNested(v)]),
-    );
-  }
+  if (isPyList(value)) return value.map(ndarraysToNested);
+  if (isPyMap(value)) return new Map([...value].map(([k, v]) => [k, ndarraysToNested(v)]));
+  if (isPyRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ndarraysToNested(v)]));
   return value;
 }
 
