@@ -17,9 +17,7 @@ export type TrainingEventType = keyof EventFields;
 /** One training event as it travels and is stored: its case's fields, and "type" naming the case. */
 export type TrainingEvent = { [T in TrainingEventType]: { type: T } & EventFields[T] }[TrainingEventType];
 
-export type StartedEvent = Extract<TrainingEvent, { type: "started" }>;
 export type LogEvent = Extract<TrainingEvent, { type: "log" }>;
-export type FinishedEvent = Extract<TrainingEvent, { type: "finished" }>;
 
 // The compiler checks this against the proto: a case added there and missing here does not build.
 const EVENT_TYPES: { [T in TrainingEventType]: null } = {
