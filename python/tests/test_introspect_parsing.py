@@ -8,7 +8,7 @@ import pytest
 from snakebridge_worker.introspect.annotations import type_from_annotation, type_from_annotation_text, type_from_doc
 from snakebridge_worker.introspect.docstrings import GOOGLE, NUMPYDOC, find_signature_line, parse_docstring
 from snakebridge_worker.introspect.model import TypeExpr
-from snakebridge_worker.introspect.signatures import parse_signature_text, signature_text
+from snakebridge_worker.introspect.signature_text import parse_signature_text, signature_text
 
 
 def _tree(expr: TypeExpr) -> str:

@@ -11,18 +11,17 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
-import re
 import sys
 import typing
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .annotations import split_top_level, type_from_annotation, type_from_annotation_text, type_from_doc, unknown
+from .annotations import type_from_annotation, type_from_annotation_text, type_from_doc, unknown
 from .docstrings import GOOGLE, ParsedDoc, find_signature_line
 from .guards import safe_getattr, safe_repr
 from .model import ParameterDescriptor, ParameterKind, SignatureDescriptor, SignatureSource, TypeExpr, TypeSource
+from .signature_text import Param, parse_signature_text, signature_text
 from .stub_files import StubFunction, is_staticmethod, stub_for_callable
 from .stub_types import StubTypes, type_text, union_of
 
@@ -33,19 +32,6 @@ _INSPECT_KINDS = {
     inspect.Parameter.KEYWORD_ONLY: ParameterKind.KEYWORD_ONLY,
     inspect.Parameter.VAR_KEYWORD: ParameterKind.VAR_KEYWORD,
 }
-_OPTIONAL_GROUP = re.compile(r"\[\s*,([^\[\]]*)\]")
-
-
-@dataclass
-class _Param:
-    """A parameter being assembled; ``annotation`` is the source text when one was written."""
-
-    name: str
-    kind: ParameterKind
-    annotation: str = ""
-    type: TypeExpr | None = None
-    default: str | None = None
-    source: TypeSource = TypeSource.NONE
 
 
 def describe_signatures(
@@ -86,8 +72,8 @@ def describe_signatures(
         )
         return [_finish(_params_from_doc(parsed), "", source, parsed)]
     fallback = [
-        _Param("args", ParameterKind.VAR_POSITIONAL),
-        _Param("kwargs", ParameterKind.VAR_KEYWORD),
+        Param("args", ParameterKind.VAR_POSITIONAL),
+        Param("kwargs", ParameterKind.VAR_KEYWORD),
     ]
     return [_finish(fallback, "", SignatureSource.NONE, parsed)]
 
@@ -120,12 +106,12 @@ def _safe_stub(obj: Any) -> StubFunction | None:
 
 # Converted stub definitions by id(node): numpy's scalar classes share hundreds of stub methods. The
 # nodes stay alive in load_stub's cache, so their ids are not reused.
-_STUB_PARAMS: dict[int, tuple[list[_Param], TypeExpr]] = {}
+_STUB_PARAMS: dict[int, tuple[list[Param], TypeExpr]] = {}
 
 
 def _stub_params(
     stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef
-) -> tuple[list[_Param], TypeExpr]:
+) -> tuple[list[Param], TypeExpr]:
     """The stub definition's parameters (fresh copies: callers change names and defaults) and return type."""
     key = id(node) * 2 + int(stub.is_method)
     cached = _STUB_PARAMS.get(key)
@@ -137,15 +123,15 @@ def _stub_params(
 
 def _convert_stub_params(
     stub: StubFunction, node: ast.FunctionDef | ast.AsyncFunctionDef
-) -> tuple[list[_Param], TypeExpr]:
+) -> tuple[list[Param], TypeExpr]:
     converter = StubTypes(stub.module)
     arguments = node.args
-    params: list[_Param] = []
+    params: list[Param] = []
 
     def add(arg: ast.arg, kind: ParameterKind, default: ast.expr | None, has_default: bool) -> None:
         annotation = arg.annotation
         expr = converter.convert(annotation) if annotation is not None else None
-        param = _Param(arg.arg, kind, type=expr, source=TypeSource.STUBS if expr else TypeSource.NONE)
+        param = Param(arg.arg, kind, type=expr, source=TypeSource.STUBS if expr else TypeSource.NONE)
         if annotation is not None:
             param.annotation = ast.unparse(annotation)
         if has_default:
@@ -176,10 +162,10 @@ def _convert_stub_params(
     return params, returns
 
 
-def _runtime_params(signature: inspect.Signature, drop_first: bool) -> list[_Param]:
+def _runtime_params(signature: inspect.Signature, drop_first: bool) -> list[Param]:
     params = []
     for parameter in signature.parameters.values():
-        param = _Param(parameter.name, _INSPECT_KINDS[parameter.kind])
+        param = Param(parameter.name, _INSPECT_KINDS[parameter.kind])
         if parameter.default is not inspect.Parameter.empty:
             param.default = safe_repr(parameter.default)
         params.append(param)
@@ -189,7 +175,7 @@ def _runtime_params(signature: inspect.Signature, drop_first: bool) -> list[_Par
     return params
 
 
-def _stub_match(param: _Param, index: int, stub_params: list[_Param]) -> _Param | None:
+def _stub_match(param: Param, index: int, stub_params: list[Param]) -> Param | None:
     for candidate in stub_params:
         if (candidate.name == param.name and candidate.kind != ParameterKind.VAR_KEYWORD) or (
                 candidate.kind == param.kind and param.kind in (ParameterKind.VAR_POSITIONAL,
@@ -233,11 +219,11 @@ def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: 
                     for params, returns in variants]
         params, returns = variants[0]
         return [_finish(params, returns.text, source, parsed, returns, TypeSource.STUBS)]
-    general: list[_Param] = []
+    general: list[Param] = []
     for index, param in enumerate(runtime):
         matches = [m for m in (_stub_match(param, index, params) for params, _ in variants) if m is not None]
         typed = [m.type for m in matches if m.type is not None]
-        merged = _Param(param.name, param.kind, default=param.default)
+        merged = Param(param.name, param.kind, default=param.default)
         if typed:  # the union over the overloads that take it (some may not)
             merged.type = _union(typed)
             merged.annotation = merged.type.text
@@ -269,7 +255,7 @@ def _from_stub(stub: StubFunction, signature: inspect.Signature | None, parsed: 
     return described
 
 
-def _expand_kwargs(runtime: list[_Param], stub_params: list[_Param]) -> list[_Param]:
+def _expand_kwargs(runtime: list[Param], stub_params: list[Param]) -> list[Param]:
     """Replace a runtime ``**kwargs`` the stub spells out as keyword-only parameters (textwrap.wrap)."""
     var_keyword = next((p for p in runtime if p.kind == ParameterKind.VAR_KEYWORD), None)
     if var_keyword is None or var_keyword.type is not None:
@@ -325,9 +311,9 @@ def _from_inspect(
     drop_first: bool,
     type_source: TypeSource = TypeSource.ANNOTATION,
 ) -> SignatureDescriptor:
-    params: list[_Param] = []
+    params: list[Param] = []
     for parameter in signature.parameters.values():
-        param = _Param(parameter.name, _INSPECT_KINDS[parameter.kind])
+        param = Param(parameter.name, _INSPECT_KINDS[parameter.kind])
         annotation = hints.get(parameter.name, parameter.annotation)
         if annotation is not inspect.Parameter.empty:
             param.type = type_from_annotation(annotation)
@@ -348,76 +334,7 @@ def _from_inspect(
     return _finish(params, returns_text, source, parsed, returns_expr, type_source)
 
 
-def parse_signature_text(text: str) -> tuple[list[_Param], str] | None:
-    """Parse ``"(a, /, b=1, *, c: int = 2[, d]) -> T"`` into parameters and return text, or None."""
-    match = re.match(r"^\s*\((.*)\)\s*(?:->\s*(.*))?$", text, re.S)
-    if not match:
-        return None
-    body, returns = match.group(1), (match.group(2) or "").strip()
-    optional_names: set[str] = set()
-    while True:  # "a[, b[, c]]": bracketed parameters are optional; unwrap innermost first
-        group = _OPTIONAL_GROUP.search(body)
-        if not group:
-            break
-        optional_names.update(n.strip().split("=")[0].strip() for n in group.group(1).split(","))
-        body = body[: group.start()] + "," + group.group(1) + body[group.end():]
-    params: list[_Param] = []
-    keyword_only = False
-    for token in (t.strip() for t in split_top_level(body, ",")):
-        if not token or token.startswith("$"):
-            continue
-        if token == "/":
-            for param in params:
-                param.kind = ParameterKind.POSITIONAL_ONLY
-            continue
-        if token == "*":
-            keyword_only = True
-            continue
-        if token == "...":  # numpy's "more keyword arguments"
-            kind = (
-                ParameterKind.VAR_KEYWORD if keyword_only else ParameterKind.VAR_POSITIONAL
-            )
-            params.append(_Param("kwargs" if keyword_only else "args", kind))
-            continue
-        parsed_param = _token_param(token, keyword_only, optional_names)
-        if parsed_param is None:
-            return None
-        if parsed_param.kind == ParameterKind.VAR_POSITIONAL:
-            keyword_only = True
-        params.append(parsed_param)
-    return params, returns
-
-
-def _token_param(token: str, keyword_only: bool, optional_names: set[str]) -> _Param | None:
-    head, equals, default = (part.strip() for part in _partition_top_level(token, "="))
-    name, colon, annotation = (part.strip() for part in _partition_top_level(head, ":"))
-    stars = len(name) - len(name.lstrip("*"))
-    bare = name.lstrip("*")
-    if not bare.isidentifier() or stars > 2:
-        return None
-    kind = {1: ParameterKind.VAR_POSITIONAL, 2: ParameterKind.VAR_KEYWORD}.get(
-        stars,
-        ParameterKind.KEYWORD_ONLY if keyword_only else ParameterKind.POSITIONAL_OR_KEYWORD,
-    )
-    param = _Param(bare, kind, annotation=annotation if colon else "")
-    if param.annotation:
-        param.type = type_from_annotation_text(param.annotation)
-        param.source = TypeSource.ANNOTATION
-    if equals:
-        param.default = default
-    elif bare in optional_names:
-        param.default = ""  # optional, but the docstring does not say what the default is
-    return param
-
-
-def _partition_top_level(text: str, separator: str) -> tuple[str, str, str]:
-    parts = split_top_level(text, separator)
-    if len(parts) == 1:
-        return text, "", ""
-    return parts[0], separator, separator.join(parts[1:])
-
-
-def _params_from_doc(parsed: ParsedDoc) -> list[_Param]:
+def _params_from_doc(parsed: ParsedDoc) -> list[Param]:
     params = []
     for entry in parsed.params:
         if entry.name.startswith("**"):
@@ -426,7 +343,7 @@ def _params_from_doc(parsed: ParsedDoc) -> list[_Param]:
             kind = ParameterKind.VAR_POSITIONAL
         else:
             kind = ParameterKind.POSITIONAL_OR_KEYWORD
-        params.append(_Param(entry.name.lstrip("*"), kind, default="" if entry.optional else None))
+        params.append(Param(entry.name.lstrip("*"), kind, default="" if entry.optional else None))
     return params
 
 
@@ -440,7 +357,7 @@ def _vague(expr: TypeExpr | None) -> bool:
     return expr.name == "Union" and any(_vague(a) for a in expr.args)
 
 
-def _finish(params: list[_Param], returns_text: str, source: SignatureSource, parsed: ParsedDoc,
+def _finish(params: list[Param], returns_text: str, source: SignatureSource, parsed: ParsedDoc,
             returns_expr: TypeExpr | None = None,
             returns_source: TypeSource = TypeSource.ANNOTATION) -> SignatureDescriptor:
     """Fill gaps from the docstring sections and defaults, and build the SignatureDescriptor with its text."""
@@ -492,28 +409,3 @@ def type_from_default(default: str | None) -> TypeExpr | None:
         if type(value) is python_type:
             return TypeExpr(name=name, text=name)
     return None
-
-
-def signature_text(params: list[_Param], returns_text: str = "") -> str:
-    """Render parameters the way Python prints a signature, e.g. ``(x, /, *, key=None) -> int``."""
-    parts: list[str] = []
-    positional_only = [p for p in params if p.kind == ParameterKind.POSITIONAL_ONLY]
-    star_written = any(p.kind == ParameterKind.VAR_POSITIONAL for p in params)
-    for param in params:
-        if param.kind == ParameterKind.KEYWORD_ONLY and not star_written:
-            parts.append("*")
-            star_written = True
-        prefix = {ParameterKind.VAR_POSITIONAL: "*", ParameterKind.VAR_KEYWORD: "**"}.get(
-            param.kind, ""
-        )
-        piece = prefix + param.name
-        if param.annotation:
-            piece += f": {param.annotation}"
-        if param.default is not None:
-            shown = param.default or "..."
-            piece += f" = {shown}" if param.annotation else f"={shown}"
-        parts.append(piece)
-        if positional_only and param is positional_only[-1]:
-            parts.append("/")
-    text = f"({', '.join(parts)})"
-    return f"{text} -> {returns_text}" if returns_text else text
