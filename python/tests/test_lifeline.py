@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+import snakebridge_worker
 from snakebridge_worker.process import lifeline, scratch
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux /proc")
@@ -35,7 +36,8 @@ _PARENT = textwrap.dedent(
 
 
 def _worker_root() -> str:
-    return os.path.dirname(os.path.dirname(os.path.abspath(lifeline.__file__)))
+    """The folder that holds the snakebridge_worker package (what the host puts on a worker's sys.path)."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(snakebridge_worker.__file__)))
 
 
 def test_a_subreaper_adopts_an_orphaned_setsid_grandchild_and_kill_descendants_ends_it() -> None:
