@@ -51,22 +51,26 @@ export class OutputTranscript {
   #droppedLines = 0;
   #droppedChars = 0;
 
-  constructor(
-    private readonly headChars = OUTPUT_HEAD_CHARS,
-    private readonly tailChars = OUTPUT_TAIL_CHARS,
-  ) {}
+  /** How many characters the head and the tail may hold. */
+  readonly #headBudget: number;
+  readonly #tailBudget: number;
+
+  constructor(headChars = OUTPUT_HEAD_CHARS, tailChars = OUTPUT_TAIL_CHARS) {
+    this.#headBudget = headChars;
+    this.#tailBudget = tailChars;
+  }
 
   /** Adds one output; the oldest tail output is cut when the tail is over budget. */
   add(output: CellOutput): void {
     const size = sizeOf(output);
-    if (this.#tail.length === 0 && this.#headChars + size <= this.headChars) {
+    if (this.#tail.length === 0 && this.#headChars + size <= this.#headBudget) {
       appendOutput(this.#head, output);
       this.#headChars += size;
       return;
     }
-    if (this.#tail.length === 0 && output.type === "stream" && this.#headChars < this.headChars) {
+    if (this.#tail.length === 0 && output.type === "stream" && this.#headChars < this.#headBudget) {
       // Fill the head to its budget at a line break, and let the rest start the tail.
-      const room = this.headChars - this.#headChars;
+      const room = this.#headBudget - this.#headChars;
       const cut = output.text.lastIndexOf("\n", room - 1) + 1;
       if (cut > 0) {
         appendOutput(this.#head, { ...output, text: output.text.slice(0, cut) });
@@ -81,9 +85,9 @@ export class OutputTranscript {
   }
 
   #trimTail(): void {
-    while (this.#tailChars > this.tailChars && this.#tail.length > 0) {
+    while (this.#tailChars > this.#tailBudget && this.#tail.length > 0) {
       const first = this.#tail[0]!;
-      const excess = this.#tailChars - this.tailChars;
+      const excess = this.#tailChars - this.#tailBudget;
       if (first.type === "stream" && first.text.length > excess) {
         // Cut whole lines where there is a line break after the excess, so the tail starts at a line.
         const lineEnd = first.text.indexOf("\n", excess - 1);

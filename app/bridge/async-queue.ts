@@ -7,8 +7,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   #done = false;
   #error: unknown = undefined;
   #failed = false;
+  readonly #onReturn: (() => void) | undefined;
 
-  constructor(private readonly onReturn?: () => void) {}
+  constructor(onReturn?: () => void) {
+    this.#onReturn = onReturn;
+  }
 
   /** Adds an item for the consumer. */
   push(item: T): void {
@@ -47,7 +50,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
         if (!this.#done) {
           this.#done = true;
           this.#items.length = 0;
-          this.onReturn?.();
+          this.#onReturn?.();
         }
         return Promise.resolve({ value: undefined, done: true });
       },

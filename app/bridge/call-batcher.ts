@@ -26,13 +26,17 @@ export type ReadOutcome = (response: CallResponse, worker: WorkerInfo, target: s
 export class CallBatcher {
   #tick: BatchedCall[] = [];
   #batchesInFlight = 0;
+  readonly #pool: ProcessPool<PythonWorker>;
+  readonly #poolSize: number;
+  readonly #control: CallControl;
+  readonly #readOutcome: ReadOutcome;
 
-  constructor(
-    private readonly pool: ProcessPool<PythonWorker>,
-    private readonly poolSize: number,
-    private readonly control: CallControl,
-    private readonly readOutcome: ReadOutcome,
-  ) {}
+  constructor(pool: ProcessPool<PythonWorker>, poolSize: number, control: CallControl, readOutcome: ReadOutcome) {
+    this.#pool = pool;
+    this.#poolSize = poolSize;
+    this.#control = control;
+    this.#readOutcome = readOutcome;
+  }
 
   /** Adds a call to this tick's batch; the batch leaves once every continuation of this tick has run. */
   enqueue(call: BatchedCall): void {
@@ -44,13 +48,13 @@ export class CallBatcher {
     const calls = this.#tick;
     this.#tick = [];
     // One group per idle worker, as far as this bridge knows.
-    const idle = Math.max(1, this.poolSize - this.#batchesInFlight);
+    const idle = Math.max(1, this.#poolSize - this.#batchesInFlight);
     const groups = Math.min(idle, calls.length);
     const size = Math.ceil(calls.length / groups);
     for (let i = 0; i < calls.length; i += size) {
       const group = calls.slice(i, i + size);
       this.#batchesInFlight += 1;
-      this.pool
+      this.#pool
         .run((worker, info) => this.#runBatch(worker, info, group), { label: group[0]?.target ?? "batch" })
         .catch((error: unknown) => {
           for (const call of group) call.reject(error);
@@ -74,19 +78,19 @@ export class CallBatcher {
       const callId = call.request.callId;
       call.sending(info.id);
       const answer = worker.connection.callFast(call.request);
-      this.control.bind(call.interrupt, worker.connection, info, callId, call.target, answer);
+      this.#control.bind(call.interrupt, worker.connection, info, callId, call.target, answer);
       answers.push(
         answer.then(
           (response) => {
-            this.control.finish(callId);
+            this.#control.finish(callId);
             try {
-              call.resolve(this.readOutcome(response, info, call.target));
+              call.resolve(this.#readOutcome(response, info, call.target));
             } catch (error) {
               call.reject(error);
             }
           },
           (error: unknown) => {
-            this.control.finish(callId);
+            this.#control.finish(callId);
             crashed ??= error;
             // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the
             // call instead, once the exit is seen (see the catch in #dispatchTick).

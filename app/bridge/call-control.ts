@@ -24,11 +24,13 @@ const CRASH_SETTLE_MS = 2000;
 /** Registers running calls and interrupts them on their workers. */
 export class CallControl {
   readonly running = new RunningCalls<RunningCall>();
+  readonly #pool: ProcessPool<PythonWorker>;
+  readonly #hungCallGraceMs: number;
 
-  constructor(
-    private readonly pool: ProcessPool<PythonWorker>,
-    private readonly hungCallGraceMs = DEFAULT_HUNG_CALL_GRACE_MS,
-  ) {}
+  constructor(pool: ProcessPool<PythonWorker>, hungCallGraceMs = DEFAULT_HUNG_CALL_GRACE_MS) {
+    this.#pool = pool;
+    this.#hungCallGraceMs = hungCallGraceMs;
+  }
 
   /**
    * Makes `interrupt` reach the worker running the call: the worker gets an interrupt (SIGINT on its main
@@ -47,9 +49,9 @@ export class CallControl {
   ): void {
     this.running.set(callId, { connection, workerId: worker.id, interrupt });
     interrupt.bind(async () => {
-      const graceMs = this.hungCallGraceMs;
+      const graceMs = this.#hungCallGraceMs;
       const grace = setTimeout(() => {
-        this.pool.killWorker(worker.id, `call ${target} ignored an interrupt for ${graceMs} ms`);
+        this.#pool.killWorker(worker.id, `call ${target} ignored an interrupt for ${graceMs} ms`);
       }, graceMs);
       grace.unref();
       finished.finally(() => clearTimeout(grace)).catch(() => undefined);

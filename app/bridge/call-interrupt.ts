@@ -19,12 +19,12 @@ export class CallInterrupt {
   readonly #onAbort = (): void => {
     void this.fire("cancelled");
   };
+  readonly #target: string;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(
-    private readonly target: string,
-    timeoutMs: number,
-    private readonly signal?: AbortSignal,
-  ) {
+  constructor(target: string, timeoutMs: number, signal?: AbortSignal) {
+    this.#target = target;
+    this.#signal = signal;
     this.expired = new Promise<never>((_, reject) => {
       this.#reject = reject;
     });
@@ -49,10 +49,10 @@ export class CallInterrupt {
         reason === "timeout"
           ? PythonError.bridge(
               "timeout",
-              `${this.target} did not finish within ${timeoutMs ?? 0} ms; pass a larger timeout if it needs longer`,
-              this.target,
+              `${this.#target} did not finish within ${timeoutMs ?? 0} ms; pass a larger timeout if it needs longer`,
+              this.#target,
             )
-          : PythonError.bridge("cancelled", `${this.target} was cancelled`, this.target);
+          : PythonError.bridge("cancelled", `${this.#target} was cancelled`, this.#target);
       this.#reject(this.#error);
       this.dispose();
     }
@@ -69,6 +69,6 @@ export class CallInterrupt {
   /** Stops the deadline timer and the signal listener. */
   dispose(): void {
     clearTimeout(this.#timer);
-    this.signal?.removeEventListener("abort", this.#onAbort);
+    this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 }

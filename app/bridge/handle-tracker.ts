@@ -24,22 +24,25 @@ export class HandleTracker {
     void this.#release(held);
   });
   #closed = false;
+  readonly #owner: HandleOwner;
+  readonly #workers: WorkerDirectory;
+  readonly #hostFunction: (id: string) => PyCallback | undefined;
 
-  constructor(
-    private readonly owner: HandleOwner,
-    private readonly workers: WorkerDirectory,
-    private readonly hostFunction: (id: string) => PyCallback | undefined,
-  ) {}
+  constructor(owner: HandleOwner, workers: WorkerDirectory, hostFunction: (id: string) => PyCallback | undefined) {
+    this.#owner = owner;
+    this.#workers = workers;
+    this.#hostFunction = hostFunction;
+  }
 
   /** How values decoded from `worker` become handles (tracked for release when garbage collected). */
   context(worker: Pick<WorkerInfo, "id" | "generation">): HandleContext {
     return {
-      owner: this.owner,
+      owner: this.#owner,
       workerId: worker.id,
       generation: worker.generation,
       track: (handle) =>
         this.#finalizer.register(handle, { id: handle.id, workerId: worker.id, generation: worker.generation }, handle),
-      hostFunction: this.hostFunction,
+      hostFunction: this.#hostFunction,
     };
   }
 
@@ -56,11 +59,11 @@ export class HandleTracker {
 
   async #release({ id, workerId, generation }: HeldHandle): Promise<void> {
     if (this.#closed) return;
-    const worker = this.workers.info(workerId);
+    const worker = this.#workers.info(workerId);
     // A replaced worker took its objects with it: nothing to release.
     if (!worker || worker.generation !== generation) return;
     // Best effort: a worker that dies meanwhile frees the object anyway.
-    await this.workers
+    await this.#workers
       .connection(workerId)
       ?.release([id])
       .catch(() => undefined);

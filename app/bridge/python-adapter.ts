@@ -49,12 +49,15 @@ let sweptThisProcess = false;
 export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
   #template: Promise<ForkTemplate | undefined> | undefined;
   #disposed = false;
+  readonly #options: PythonAdapterOptions;
 
-  constructor(private readonly options: PythonAdapterOptions) {}
+  constructor(options: PythonAdapterOptions) {
+    this.#options = options;
+  }
 
   /** The mode workers actually start in (fork needs Linux). */
   get startMode(): StartMode {
-    const wanted = this.options.startMode ?? (process.platform === "linux" ? "fork" : "spawn");
+    const wanted = this.#options.startMode ?? (process.platform === "linux" ? "fork" : "spawn");
     return wanted === "fork" && process.platform === "linux" ? "fork" : "spawn";
   }
 
@@ -68,12 +71,12 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
       });
     }
     const starting = ForkTemplate.start({
-      python: this.options.python,
-      ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }),
-      ...(this.options.env === undefined ? {} : { env: this.options.env }),
-      ...(this.options.startTimeoutMs === undefined ? {} : { startTimeoutMs: this.options.startTimeoutMs }),
+      python: this.#options.python,
+      ...(this.#options.cwd === undefined ? {} : { cwd: this.#options.cwd }),
+      ...(this.#options.env === undefined ? {} : { env: this.#options.env }),
+      ...(this.#options.startTimeoutMs === undefined ? {} : { startTimeoutMs: this.#options.startTimeoutMs }),
     }).catch((error: unknown) => {
-      this.options.onNotice?.(
+      this.#options.onNotice?.(
         `Starting workers by spawning, not forking: ${error instanceof Error ? error.message : String(error)}`,
       );
       return undefined;
@@ -86,21 +89,21 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
     if (!sweptThisProcess) {
       // Workers of a host that died (SIGKILL, power loss) never removed their sockets and /dev/shm files.
       sweptThisProcess = true;
-      for (const problem of sweepStaleScratch().problems) this.options.onNotice?.(problem);
+      for (const problem of sweepStaleScratch().problems) this.#options.onNotice?.(problem);
     }
     const options: SpawnWorkerOptions = {
-      python: this.options.python,
-      ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }),
+      python: this.#options.python,
+      ...(this.#options.cwd === undefined ? {} : { cwd: this.#options.cwd }),
       // SNAKEBRIDGE_HOST_PID: the owner named in the worker's scratch folders, which the next host sweeps once it is dead.
       env: {
-        ...this.options.env,
+        ...this.#options.env,
         SNAKEBRIDGE_WORKER_ID: ctx.workerId,
         SNAKEBRIDGE_RUN_ID: ctx.runId,
         SNAKEBRIDGE_HOST_PID: String(process.pid),
       },
-      ...(this.options.startTimeoutMs === undefined ? {} : { startTimeoutMs: this.options.startTimeoutMs }),
+      ...(this.#options.startTimeoutMs === undefined ? {} : { startTimeoutMs: this.#options.startTimeoutMs }),
       signal: ctx.signal,
-      onOutput: (stream, text) => this.options.onOutput?.(ctx.workerId, stream, text),
+      onOutput: (stream, text) => this.#options.onOutput?.(ctx.workerId, stream, text),
     };
     const template = this.startMode === "fork" ? await this.#templateFor() : undefined;
     const spawned: SpawnedWorker = template ? await forkWorker(template, options) : await spawnWorker(options);
@@ -130,9 +133,9 @@ export class PythonWorkerAdapter implements WorkerAdapter<PythonWorker> {
     spawned.process.once("exit", () => {
       connection.close();
       markExited();
-      this.options.onExit?.(worker);
+      this.#options.onExit?.(worker);
     });
-    this.options.onReady?.(worker);
+    this.#options.onReady?.(worker);
     return { process: spawned.process, connection: worker };
   }
 

@@ -261,34 +261,38 @@ function assertPlain(value: Value, name: string): void {
 
 /** The variables of one session: `bridge.state(session)`. */
 export class SessionState {
+  readonly #states: SessionStates;
+
   constructor(
-    private readonly states: SessionStates,
+    states: SessionStates,
     readonly session: string,
-  ) {}
+  ) {
+    this.#states = states;
+  }
 
   /** Sets a variable; `schema` (JSON Schema) constrains it from now on, from TypeScript and from Python. */
   set(name: string, value: PyValue, options: { schema?: JsonSchema } = {}): void {
-    this.states.set(this.session, name, value, options.schema);
+    this.#states.set(this.session, name, value, options.schema);
   }
 
   /** The variable's value (a copy), or undefined. */
   get(name: string): PyValue | undefined {
-    return this.states.get(this.session, name);
+    return this.#states.get(this.session, name);
   }
 
   /** Removes a variable; false when it was not set. */
   delete(name: string): boolean {
-    return this.states.delete(this.session, name);
+    return this.#states.delete(this.session, name);
   }
 
   /** Every variable of the session. */
   list(): StateVariableInfo[] {
-    return this.states.list(this.session);
+    return this.#states.list(this.session);
   }
 
   /** Calls `listener(name, value)` on every change (value undefined: deleted) until the result is disposed. */
   watch(listener: StateListener): IDisposable {
-    return this.states.watch(this.session, listener);
+    return this.#states.watch(this.session, listener);
   }
 }
 

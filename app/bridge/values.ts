@@ -174,6 +174,7 @@ export interface HandleOwner {
 /** A live Python object that stays in the worker that created it. */
 export class PyHandle {
   #released = false;
+  readonly #owner: HandleOwner;
 
   constructor(
     readonly id: string,
@@ -183,8 +184,10 @@ export class PyHandle {
     readonly workerId: string,
     /** Worker generation: a restarted worker no longer has the object. */
     readonly generation: number,
-    private readonly owner: HandleOwner,
-  ) {}
+    owner: HandleOwner,
+  ) {
+    this.#owner = owner;
+  }
 
   /** True once release() was called. */
   get released(): boolean {
@@ -195,7 +198,7 @@ export class PyHandle {
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    await this.owner.releaseHandle(this);
+    await this.#owner.releaseHandle(this);
   }
 
   toString(): string {

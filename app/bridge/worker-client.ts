@@ -79,6 +79,7 @@ export class WorkerConnection {
   readonly #pending = new Map<string, PendingCall>();
   #closed = false;
   #hostHandlers: HostHandlers | undefined;
+  readonly #tls: LaneTls | undefined;
 
   /**
    * `laneAddress` is the handshake's fast_address; without one, calls use gRPC's CallPipeline. With `tls`, gRPC
@@ -88,8 +89,9 @@ export class WorkerConnection {
     readonly address: string,
     token: string,
     readonly laneAddress?: string,
-    private readonly tls?: LaneTls,
+    tls?: LaneTls,
   ) {
+    this.#tls = tls;
     const options = {
       "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
       "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
@@ -123,12 +125,14 @@ export class WorkerConnection {
   }
 
   #connectLane(timeoutMs = 10_000): Promise<CallLane> {
-    this.#laneConnecting ??= CallLane.connect(this.laneAddress ?? "", this.#token, timeoutMs, this.tls).then((lane) => {
-      if (this.#closed) lane.close();
-      this.#lane = lane;
-      if (this.#hostHandlers !== undefined) this.#attach(lane, this.#hostHandlers);
-      return lane;
-    });
+    this.#laneConnecting ??= CallLane.connect(this.laneAddress ?? "", this.#token, timeoutMs, this.#tls).then(
+      (lane) => {
+        if (this.#closed) lane.close();
+        this.#lane = lane;
+        if (this.#hostHandlers !== undefined) this.#attach(lane, this.#hostHandlers);
+        return lane;
+      },
+    );
     return this.#laneConnecting;
   }
 

@@ -20,12 +20,14 @@ export interface HostPool {
 /** The host's pools and how calls and worker ids map onto them. */
 export class HostPools {
   readonly list: readonly HostPool[];
+  readonly #environments: readonly PlannedEnvironment[];
 
   private constructor(
     readonly defaultBridge: PythonBridge,
     list: HostPool[],
-    private readonly environments: readonly PlannedEnvironment[],
+    environments: readonly PlannedEnvironment[],
   ) {
+    this.#environments = environments;
     this.list = list;
   }
 
@@ -50,7 +52,7 @@ export class HostPools {
 
   /** The bridge whose workers can import `target`'s integration (a module or a dotted callable). */
   bridgeFor(target: string): PythonBridge {
-    const env = environmentFor(this.environments, target);
+    const env = environmentFor(this.#environments, target);
     if (env === undefined) return this.defaultBridge;
     const module = env.integrations[0]!.module;
     return this.list.find((p) => p.integrations.includes(module))?.bridge ?? this.defaultBridge;

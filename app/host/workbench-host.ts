@@ -68,11 +68,13 @@ export class WorkbenchHost {
   #pools: HostPools | undefined;
   readonly #disposers: (() => void | Promise<void>)[] = [];
   #disposed = false;
+  readonly #options: HostOptions;
 
   private constructor(
     readonly workspace: WorkspaceFolder,
-    private readonly options: HostOptions,
+    options: HostOptions,
   ) {
+    this.#options = options;
     this.#status = {
       state: "starting",
       error: null,
@@ -132,22 +134,22 @@ export class WorkbenchHost {
   async #startEngine(): Promise<HandlerTable<EngineRequests>> {
     let pools: HostPools;
     try {
-      const placement = this.options.placement ?? placementFromEnvironment();
+      const placement = this.#options.placement ?? placementFromEnvironment();
       // Session state (bridge.state) beside the run store: it outlives workers and the workbench itself.
-      const runsDb = this.options.runsDb ?? defaultRunStorePath();
+      const runsDb = this.#options.runsDb ?? defaultRunStorePath();
       const stateStore = new SqliteStateStore(
         runsDb === ":memory:" ? ":memory:" : join(dirname(runsDb), "session-state.db"),
       );
       this.#disposers.push(() => stateStore.close());
       const bridgeOptions = {
-        poolSize: this.options.poolSize ?? 2,
+        poolSize: this.#options.poolSize ?? 2,
         stateStore,
         cwd: this.workspace.root,
-        ...fabricBridgeOptions(this.options),
-        ...(this.options.python === undefined ? {} : { python: this.options.python }),
+        ...fabricBridgeOptions(this.#options),
+        ...(this.#options.python === undefined ? {} : { python: this.#options.python }),
         ...(placement === undefined ? {} : { placement }),
       };
-      const environments = this.options.environments ?? [];
+      const environments = this.#options.environments ?? [];
       pools =
         environments.length === 0
           ? HostPools.single(await PythonBridge.start(bridgeOptions))
@@ -166,9 +168,9 @@ export class WorkbenchHost {
     this.#bridge = bridge;
     this.#pools = pools;
     // The default pool last: the metrics' queue depth follows the pool watched last; worker events count for all.
-    for (const pool of [...pools.list].reverse()) this.options.metrics?.watchBridge(pool.bridge);
+    for (const pool of [...pools.list].reverse()) this.#options.metrics?.watchBridge(pool.bridge);
     this.#disposers.push(disposePools);
-    const handlers = refuseCodeInEnforceMode(this.#engineHandlers(pools), this.options.enforce);
+    const handlers = refuseCodeInEnforceMode(this.#engineHandlers(pools), this.#options.enforce);
     const { executable, version, source } = bridge.interpreter;
     this.#setStatus({ state: "ready", error: null, interpreter: { executable, version, source } });
     return handlers;
@@ -182,7 +184,7 @@ export class WorkbenchHost {
       bridge,
       ...(pools.list.length > 1 ? { bridgeFor: (module: string) => pools.bridgeFor(module) } : {}),
     });
-    this.options.metrics?.watchDescriber(describer);
+    this.#options.metrics?.watchDescriber(describer);
     const python = new PythonCellRunner(bridge, (workerId, stream, text) =>
       workers.recordCellOutput(workerId, stream, text),
     );
@@ -191,7 +193,7 @@ export class WorkbenchHost {
       bridge,
       this.workspace,
       this.events,
-      this.options.runsDb ?? defaultRunStorePath(),
+      this.#options.runsDb ?? defaultRunStorePath(),
     );
     // Disposed in reverse: features stop before the bridge they use.
     this.#disposers.push(

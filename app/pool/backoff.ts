@@ -3,23 +3,25 @@ export const HEALTHY_UPTIME_MS = 60_000;
 
 /** Exponential restart delay for one worker slot: initial, doubling, capped at max. */
 export class RestartBackoff {
-  private failures = 0;
+  #failures = 0;
+  readonly #initialMs: number;
+  readonly #maxMs: number;
 
-  constructor(
-    private readonly initialMs: number,
-    private readonly maxMs: number,
-  ) {}
+  constructor(initialMs: number, maxMs: number) {
+    this.#initialMs = initialMs;
+    this.#maxMs = maxMs;
+  }
 
   /** Records one failure and returns how long to wait before the next attempt. */
   nextDelayMs(): number {
-    const delay = Math.min(this.maxMs, this.initialMs * 2 ** this.failures);
-    this.failures += 1;
+    const delay = Math.min(this.#maxMs, this.#initialMs * 2 ** this.#failures);
+    this.#failures += 1;
     return delay;
   }
 
   /** Forgets past failures, e.g. after the worker stayed healthy for HEALTHY_UPTIME_MS. */
   reset(): void {
-    this.failures = 0;
+    this.#failures = 0;
   }
 
   /** Resets when a process that just ended had been up for at least a healthy minute. */

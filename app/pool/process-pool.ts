@@ -61,55 +61,58 @@ interface SessionBinding {
  */
 export class ProcessPool<C> {
   readonly runId: string = randomUUID();
-  private readonly settings: Settings;
-  private readonly slots: WorkerSlot<C>[];
-  private readonly queue = new WaitQueue<PendingCall<C>>();
-  private readonly sessions = new Map<string, SessionBinding>();
-  private readonly events = new Emitter<PoolEvent>("pool event");
-  private readonly registry: ProcessRegistry;
+  readonly #settings: Settings;
+  readonly #slots: WorkerSlot<C>[];
+  readonly #queue = new WaitQueue<PendingCall<C>>();
+  readonly #sessions = new Map<string, SessionBinding>();
+  readonly #events = new Emitter<PoolEvent>("pool event");
+  readonly #registry: ProcessRegistry;
   /** Group kills of crashed workers still in progress; shutdown waits for them. */
-  private readonly groupKills = new Set<Promise<void>>();
-  private readonly startProgress = new Emitter<void>("pool start progress");
-  private phase: "new" | "running" | "closing" | "closed" = "new";
-  private healthTimer: NodeJS.Timeout | undefined;
-  private shutdownPromise: Promise<void> | undefined;
-  private dispatching = false;
-  private redispatch = false;
-  private limitMechanism: LimitMechanism = { kind: "none", detail: "no limits set" };
-  private cgroup: PoolCgroup | undefined;
-  private watchdogTimer: NodeJS.Timeout | undefined;
+  readonly #groupKills = new Set<Promise<void>>();
+  readonly #startProgress = new Emitter<void>("pool start progress");
+  #phase: "new" | "running" | "closing" | "closed" = "new";
+  #healthTimer: NodeJS.Timeout | undefined;
+  #shutdownPromise: Promise<void> | undefined;
+  #dispatching = false;
+  #redispatch = false;
+  #limitMechanism: LimitMechanism = { kind: "none", detail: "no limits set" };
+  #cgroup: PoolCgroup | undefined;
+  #watchdogTimer: NodeJS.Timeout | undefined;
+  readonly #adapter: WorkerAdapter<C>;
 
-  constructor(
-    private readonly adapter: WorkerAdapter<C>,
-    options: PoolOptions,
-  ) {
-    this.settings = resolveSettings(options);
-    const { size, backoffInitialMs, backoffMaxMs } = this.settings;
-    this.slots = Array.from({ length: size }, (_, i) => new WorkerSlot<C>(`w${i + 1}`, backoffInitialMs, backoffMaxMs));
-    this.registry = new ProcessRegistry(this.settings.stateDir, this.runId, this.settings.name);
+  constructor(adapter: WorkerAdapter<C>, options: PoolOptions) {
+    this.#adapter = adapter;
+    this.#settings = resolveSettings(options);
+    const { size, backoffInitialMs, backoffMaxMs } = this.#settings;
+    this.#slots = Array.from(
+      { length: size },
+      (_, i) => new WorkerSlot<C>(`w${i + 1}`, backoffInitialMs, backoffMaxMs),
+    );
+    this.#registry = new ProcessRegistry(this.#settings.stateDir, this.runId, this.#settings.name);
   }
 
   /** Reaps orphans from the registry, then starts `size` workers concurrently; resolves when each is up or gave up. */
   async start(): Promise<void> {
-    if (this.phase !== "new") {
+    if (this.#phase !== "new") {
       throw new Error(
-        `${this.settings.name}: start() was already called; a pool starts once. Create a new pool instead.`,
+        `${this.#settings.name}: start() was already called; a pool starts once. Create a new pool instead.`,
       );
     }
-    this.startLimits();
-    this.phase = "running";
-    const reaped = reapOrphans(this.settings.stateDir, this.runId);
-    if (reaped.pids.length > 0 || reaped.problems.length > 0) this.emit({ type: "orphans_reaped", ...reaped });
-    this.registry.write();
-    if (this.settings.healthCheckIntervalMs > 0) {
-      this.healthTimer = setInterval(() => this.checkAll(), this.settings.healthCheckIntervalMs);
-      this.healthTimer.unref();
+    this.#startLimits();
+    this.#phase = "running";
+    const reaped = reapOrphans(this.#settings.stateDir, this.runId);
+    if (reaped.pids.length > 0 || reaped.problems.length > 0) this.#emit({ type: "orphans_reaped", ...reaped });
+    this.#registry.write();
+    if (this.#settings.healthCheckIntervalMs > 0) {
+      this.#healthTimer = setInterval(() => this.#checkAll(), this.#settings.healthCheckIntervalMs);
+      this.#healthTimer.unref();
     }
-    for (const slot of this.slots) void this.startSlot(slot);
-    await this.untilEachSlotUpOrFailed();
-    if (this.phase !== "running") throw new PoolClosedError(this.settings.name, "shutdown() was called during start()");
-    if (this.slots.some((slot) => slot.live !== undefined)) return;
-    const failed = this.slots[0];
+    for (const slot of this.#slots) void this.#startSlot(slot);
+    await this.#untilEachSlotUpOrFailed();
+    if (this.#phase !== "running")
+      throw new PoolClosedError(this.#settings.name, "shutdown() was called during start()");
+    if (this.#slots.some((slot) => slot.live !== undefined)) return;
+    const failed = this.#slots[0];
     const error = new WorkerStartError(failed?.id ?? "w1", failed?.startFailures ?? 0, failed?.lastStartError);
     await this.shutdown();
     throw error;
@@ -119,58 +122,58 @@ export class ProcessPool<C> {
   run<T>(task: PoolTask<C, T>, options: RunOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const label = options.label ?? "call";
-      if (this.phase === "closing" || this.phase === "closed") {
-        reject(new PoolClosedError(this.settings.name, "shutdown() was called"));
+      if (this.#phase === "closing" || this.#phase === "closed") {
+        reject(new PoolClosedError(this.#settings.name, "shutdown() was called"));
         return;
       }
       if (options.signal?.aborted === true) {
         reject(options.signal.reason);
         return;
       }
-      const call = this.prepareCall(task, options, label, resolve, reject);
+      const call = this.#prepareCall(task, options, label, resolve, reject);
       if (call instanceof Error) {
         reject(call);
         return;
       }
-      const chosen = this.pickSlot(call);
+      const chosen = this.#pickSlot(call);
       if (chosen !== undefined) {
         call.execute(chosen.slot, chosen.instance, 0);
         return;
       }
-      const unstartable = this.unstartableError();
+      const unstartable = this.#unstartableError();
       if (unstartable !== undefined) {
         reject(unstartable);
         return;
       }
-      if (this.queue.size >= this.settings.maxQueue) {
-        this.emit({ type: "pool_saturated", label, queueDepth: this.queue.size, maxQueue: this.settings.maxQueue });
-        reject(new PoolSaturatedError(this.settings.name, this.settings.maxQueue));
+      if (this.#queue.size >= this.#settings.maxQueue) {
+        this.#emit({ type: "pool_saturated", label, queueDepth: this.#queue.size, maxQueue: this.#settings.maxQueue });
+        reject(new PoolSaturatedError(this.#settings.name, this.#settings.maxQueue));
         return;
       }
-      const timeoutMs = options.queueTimeoutMs ?? this.settings.queueTimeoutMs;
-      this.queue.push(
+      const timeoutMs = options.queueTimeoutMs ?? this.#settings.queueTimeoutMs;
+      this.#queue.push(
         call,
         timeoutMs,
         options.signal,
-        () => reject(new QueueTimeoutError(this.settings.name, timeoutMs, call.target)),
+        () => reject(new QueueTimeoutError(this.#settings.name, timeoutMs, call.target)),
         (reason) => reject(reason),
       );
-      this.emit({ type: "call_queued", label, queueDepth: this.queue.size });
+      this.#emit({ type: "call_queued", label, queueDepth: this.#queue.size });
     });
   }
 
   /** Gracefully replaces a worker: drain, stop, start a new generation; rejects if the replacement cannot start. */
   async restartWorker(workerId: string, reason: string): Promise<void> {
-    const slot = this.slotOrThrow(workerId);
-    await this.replaceWorker(slot, reason);
-    if (slot.live === undefined && this.phase === "running") {
+    const slot = this.#slotOrThrow(workerId);
+    await this.#replaceWorker(slot, reason);
+    if (slot.live === undefined && this.#phase === "running") {
       throw new WorkerStartError(slot.id, slot.startFailures, slot.lastStartError);
     }
   }
 
   /** SIGKILLs the worker's process group; the crash path then replaces it with backoff. */
   killWorker(workerId: string, reason: string): void {
-    const slot = this.slotOrThrow(workerId);
+    const slot = this.#slotOrThrow(workerId);
     const instance = slot.instance;
     if (instance === undefined || instance.exitInfo !== undefined) return;
     instance.killReason = reason;
@@ -180,38 +183,38 @@ export class ProcessPool<C> {
 
   /** Forgets a session's worker binding (call when the session ends). */
   forgetSession(session: string): void {
-    this.sessions.delete(session);
+    this.#sessions.delete(session);
   }
 
   /** Current state of the pool and each worker slot. */
   snapshot(): PoolSnapshot {
     return {
       runId: this.runId,
-      size: this.settings.size,
-      queued: this.queue.size,
-      workers: this.slots.map((slot) => this.snapshotSlot(slot)),
+      size: this.#settings.size,
+      queued: this.#queue.size,
+      workers: this.#slots.map((slot) => this.#snapshotSlot(slot)),
     };
   }
 
   /** How this pool enforces its resource limits (cgroup, watchdog, or none), and why. */
   get limits(): LimitMechanism {
-    return this.limitMechanism;
+    return this.#limitMechanism;
   }
 
   /** Subscribes to pool telemetry. */
   on(listener: (event: PoolEvent) => void): IDisposable {
-    return this.events.event(listener);
+    return this.#events.event(listener);
   }
 
   /** Stops accepting calls, drains, stops every worker group (SIGTERM, then SIGKILL) and deletes the registry file; idempotent. */
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.close();
-    return this.shutdownPromise;
+    this.#shutdownPromise ??= this.#close();
+    return this.#shutdownPromise;
   }
 
   // ---- calls -------------------------------------------------------------------------------
 
-  private prepareCall<T>(
+  #prepareCall<T>(
     task: PoolTask<C, T>,
     options: RunOptions,
     label: string,
@@ -222,22 +225,22 @@ export class ProcessPool<C> {
     const affinity = session === undefined ? "none" : (options.affinity ?? "none");
     let pin: SessionBinding | undefined;
     if (workerId !== undefined) {
-      const slot = this.slots.find((candidate) => candidate.id === workerId);
+      const slot = this.#slots.find((candidate) => candidate.id === workerId);
       if (slot === undefined) {
         return new WorkerGoneError(
           workerId,
-          `this pool has no such worker (it has ${this.slots.map((s) => s.id).join(", ")})`,
+          `this pool has no such worker (it has ${this.#slots.map((s) => s.id).join(", ")})`,
         );
       }
       const generation = options.generation ?? slot.live?.generation;
       if (generation === undefined || slot.live?.generation !== generation) {
-        return new WorkerGoneError(workerId, this.goneReason(slot, generation));
+        return new WorkerGoneError(workerId, this.#goneReason(slot, generation));
       }
       pin = { workerId, generation };
     } else if (session !== undefined && affinity === "strict") {
-      const binding = this.sessions.get(session);
-      if (binding !== undefined && !this.bindingIsLive(binding)) {
-        this.sessions.delete(session);
+      const binding = this.#sessions.get(session);
+      if (binding !== undefined && !this.#bindingIsLive(binding)) {
+        this.#sessions.delete(session);
         return new WorkerGoneError(
           binding.workerId,
           `session "${session}" lived in generation ${binding.generation}, which was replaced`,
@@ -246,7 +249,7 @@ export class ProcessPool<C> {
     }
     const strictSession = affinity === "strict" ? session : undefined;
     const pinnedTo = (): SessionBinding | undefined =>
-      pin ?? (strictSession === undefined ? undefined : this.sessions.get(strictSession));
+      pin ?? (strictSession === undefined ? undefined : this.#sessions.get(strictSession));
     const target =
       pin !== undefined
         ? `${label} on worker ${pin.workerId}`
@@ -263,18 +266,18 @@ export class ProcessPool<C> {
         return pinned === undefined || (pinned.workerId === slot.id && pinned.generation === instance.generation);
       },
       preferredWorkerId: () =>
-        session !== undefined && affinity === "hint" ? this.sessions.get(session)?.workerId : undefined,
+        session !== undefined && affinity === "hint" ? this.#sessions.get(session)?.workerId : undefined,
       reject,
       execute: (slot, instance, waitMs) => {
         if (session !== undefined && affinity !== "none") {
-          this.sessions.set(session, { workerId: slot.id, generation: instance.generation });
+          this.#sessions.set(session, { workerId: slot.id, generation: instance.generation });
         }
-        this.runOn(slot, instance, task, options.signal, label, waitMs, resolve, reject);
+        this.#runOn(slot, instance, task, options.signal, label, waitMs, resolve, reject);
       },
     };
   }
 
-  private runOn<T>(
+  #runOn<T>(
     slot: WorkerSlot<C>,
     instance: WorkerInstance<C>,
     task: PoolTask<C, T>,
@@ -308,7 +311,7 @@ export class ProcessPool<C> {
       if (settled) return;
       settled = true;
       signal?.removeEventListener("abort", onAbort);
-      this.emit({ type: "call_finished", label, workerId: slot.id, durationMs: Date.now() - startedAt, ok });
+      this.#emit({ type: "call_finished", label, workerId: slot.id, durationMs: Date.now() - startedAt, ok });
       outcome();
     };
     const call: RunningCall = {
@@ -324,7 +327,7 @@ export class ProcessPool<C> {
     };
     signal?.addEventListener("abort", onAbort, { once: true });
     instance.running.add(call);
-    this.emit({ type: "call_started", label, workerId: slot.id, waitMs });
+    this.#emit({ type: "call_started", label, workerId: slot.id, waitMs });
 
     let promise: Promise<T>;
     try {
@@ -335,7 +338,7 @@ export class ProcessPool<C> {
     // The task's own outcome is always observed, even after a crash or abort already rejected the call.
     const done = (): void => {
       instance.finish(call);
-      this.afterCall(slot, instance);
+      this.#afterCall(slot, instance);
     };
     promise.then(
       (value) => {
@@ -349,18 +352,18 @@ export class ProcessPool<C> {
     );
   }
 
-  private afterCall(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
-    if (slot.instance === instance && instance.running.size === 0) this.recycleIfDue(slot, instance);
-    this.dispatch();
+  #afterCall(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
+    if (slot.instance === instance && instance.running.size === 0) this.#recycleIfDue(slot, instance);
+    this.#dispatch();
   }
 
   /** Picks a worker with free capacity that the call accepts: the session's preferred one, else the least loaded. */
-  private pickSlot(call: PendingCall<C>): { slot: WorkerSlot<C>; instance: WorkerInstance<C> } | undefined {
+  #pickSlot(call: PendingCall<C>): { slot: WorkerSlot<C>; instance: WorkerInstance<C> } | undefined {
     const preferred = call.preferredWorkerId();
     let best: { slot: WorkerSlot<C>; instance: WorkerInstance<C> } | undefined;
-    for (const slot of this.slots) {
+    for (const slot of this.#slots) {
       const instance = slot.live;
-      if (instance === undefined || !instance.hasCapacity(this.settings.maxConcurrentPerWorker)) continue;
+      if (instance === undefined || !instance.hasCapacity(this.#settings.maxConcurrentPerWorker)) continue;
       if (!call.accepts(slot, instance)) continue;
       if (slot.id === preferred) return { slot, instance };
       if (best === undefined || instance.running.size < best.instance.running.size) best = { slot, instance };
@@ -369,49 +372,49 @@ export class ProcessPool<C> {
   }
 
   /** Hands free workers to waiting calls in arrival order. */
-  private dispatch(): void {
-    if (this.dispatching) {
+  #dispatch(): void {
+    if (this.#dispatching) {
       // A task started below called back into the pool; finish the current pass, then go again.
-      this.redispatch = true;
+      this.#redispatch = true;
       return;
     }
-    this.dispatching = true;
+    this.#dispatching = true;
     try {
       do {
-        this.redispatch = false;
-        for (const entry of this.queue.list()) {
-          if (!this.queue.has(entry)) continue;
-          const chosen = this.pickSlot(entry.payload);
+        this.#redispatch = false;
+        for (const entry of this.#queue.list()) {
+          if (!this.#queue.has(entry)) continue;
+          const chosen = this.#pickSlot(entry.payload);
           if (chosen === undefined) continue;
-          this.queue.remove(entry);
+          this.#queue.remove(entry);
           entry.payload.execute(chosen.slot, chosen.instance, Date.now() - entry.enqueuedAt);
         }
-      } while (this.redispatch);
+      } while (this.#redispatch);
     } finally {
-      this.dispatching = false;
+      this.#dispatching = false;
     }
   }
 
-  private bindingIsLive(binding: SessionBinding): boolean {
-    const slot = this.slots.find((candidate) => candidate.id === binding.workerId);
+  #bindingIsLive(binding: SessionBinding): boolean {
+    const slot = this.#slots.find((candidate) => candidate.id === binding.workerId);
     return slot?.live?.generation === binding.generation;
   }
 
   /** Rejects waiting calls that need a generation that just ended. */
-  private failPinnedCalls(slot: WorkerSlot<C>, generation: number, why: string): void {
-    const orphaned = this.queue.removeWhere((call) => {
+  #failPinnedCalls(slot: WorkerSlot<C>, generation: number, why: string): void {
+    const orphaned = this.#queue.removeWhere((call) => {
       const pinned = call.pinnedTo();
       return pinned !== undefined && pinned.workerId === slot.id && pinned.generation === generation;
     });
     for (const entry of orphaned) entry.payload.reject(new WorkerGoneError(slot.id, why));
-    for (const [session, binding] of this.sessions) {
+    for (const [session, binding] of this.#sessions) {
       // Strict sessions that had calls waiting were told above; forget them so their next call binds afresh.
       if (binding.workerId === slot.id && binding.generation === generation && orphaned.length > 0)
-        this.sessions.delete(session);
+        this.#sessions.delete(session);
     }
   }
 
-  private goneReason(slot: WorkerSlot<C>, generation: number | undefined): string {
+  #goneReason(slot: WorkerSlot<C>, generation: number | undefined): string {
     const live = slot.live;
     if (live === undefined)
       return `it is ${slot.state} and has no process that can take calls${slot.lastError === undefined ? "" : ` (last error: ${slot.lastError})`}`;
@@ -419,9 +422,10 @@ export class ProcessPool<C> {
   }
 
   /** WorkerStartError when no worker is up and every slot has failed to start MAX_START_FAILURES times in a row. */
-  private unstartableError(): WorkerStartError | undefined {
-    if (this.slots.some((slot) => slot.live !== undefined || slot.startFailures < MAX_START_FAILURES)) return undefined;
-    const slot = this.slots[0];
+  #unstartableError(): WorkerStartError | undefined {
+    if (this.#slots.some((slot) => slot.live !== undefined || slot.startFailures < MAX_START_FAILURES))
+      return undefined;
+    const slot = this.#slots[0];
     if (slot === undefined) return undefined;
     return new WorkerStartError(slot.id, slot.startFailures, slot.lastStartError);
   }
@@ -429,28 +433,28 @@ export class ProcessPool<C> {
   // ---- worker lifecycle ----------------------------------------------------------------------
 
   /** Starts one process in slot; never rejects (failures are recorded, reported and retried with backoff). */
-  private startSlot(slot: WorkerSlot<C>): Promise<void> {
+  #startSlot(slot: WorkerSlot<C>): Promise<void> {
     if (slot.starting !== undefined) return slot.starting;
-    const starting = this.startSlotOnce(slot).finally(() => {
+    const starting = this.#startSlotOnce(slot).finally(() => {
       slot.starting = undefined;
-      this.startProgress.fire();
+      this.#startProgress.fire();
     });
     slot.starting = starting;
     return starting;
   }
 
-  private async startSlotOnce(slot: WorkerSlot<C>): Promise<void> {
+  async #startSlotOnce(slot: WorkerSlot<C>): Promise<void> {
     slot.phase = "starting";
     const attempt = slot.startFailures + 1;
-    this.emit({ type: "worker_starting", workerId: slot.id, attempt });
+    this.#emit({ type: "worker_starting", workerId: slot.id, attempt });
     const abort = new AbortController();
     slot.startAbort = abort;
     const t0 = Date.now();
     let started: StartedWorker<C>;
     try {
-      started = await this.adapter.start({ workerId: slot.id, runId: this.runId, signal: abort.signal });
+      started = await this.#adapter.start({ workerId: slot.id, runId: this.runId, signal: abort.signal });
     } catch (error) {
-      this.startFailed(slot, error);
+      this.#startFailed(slot, error);
       return;
     } finally {
       slot.startAbort = undefined;
@@ -461,57 +465,57 @@ export class ProcessPool<C> {
         started.process,
         started.connection,
         slot.nextGeneration,
-        (info) => this.onExit(slot, instance, info),
+        (info) => this.#onExit(slot, instance, info),
         (error) => {
           slot.lastError = `process error: ${error.message}`;
         },
       );
     } catch (error) {
-      this.startFailed(slot, error);
+      this.#startFailed(slot, error);
       return;
     }
-    if (this.cgroup !== undefined) {
+    if (this.#cgroup !== undefined) {
       try {
-        instance.oomKillsAtStart = this.cgroup.oomKills(slot.id);
-        this.cgroup.attach(slot.id, instance.pid);
+        instance.oomKillsAtStart = this.#cgroup.oomKills(slot.id);
+        this.#cgroup.attach(slot.id, instance.pid);
       } catch (error) {
         // A worker we could not limit must not run unlimited: kill it (it is not the slot's instance yet, so its
         // exit is not a crash) and retry the start with backoff.
         signalGroup(instance.pid, "SIGKILL");
-        this.startFailed(
+        this.#startFailed(
           slot,
-          new Error(`could not put worker ${slot.id} into cgroup ${this.cgroup.dir}: ${describeError(error)}`),
+          new Error(`could not put worker ${slot.id} into cgroup ${this.#cgroup.dir}: ${describeError(error)}`),
         );
         return;
       }
     }
     slot.nextGeneration += 1;
     slot.instance = instance;
-    this.updateRegistry(slot, () => this.registry.add(slot.id, instance.pid));
-    if (this.phase !== "running") {
-      await this.stopInstance(slot, instance, "pool shut down while the worker was starting");
+    this.#updateRegistry(slot, () => this.#registry.add(slot.id, instance.pid));
+    if (this.#phase !== "running") {
+      await this.#stopInstance(slot, instance, "pool shut down while the worker was starting");
       return;
     }
     slot.startFailures = 0;
     slot.lastStartError = undefined;
-    this.emit({
+    this.#emit({
       type: "worker_started",
       workerId: slot.id,
       pid: instance.pid,
       generation: instance.generation,
       startMs: Date.now() - t0,
     });
-    this.dispatch();
+    this.#dispatch();
   }
 
-  private startFailed(slot: WorkerSlot<C>, error: unknown): void {
+  #startFailed(slot: WorkerSlot<C>, error: unknown): void {
     slot.phase = "crashed";
     slot.startFailures += 1;
     slot.lastStartError = error;
     slot.lastError = `start failed: ${describeError(error)}`;
-    if (this.phase !== "running") return;
+    if (this.#phase !== "running") return;
     const retryInMs = slot.backoff.nextDelayMs();
-    this.emit({
+    this.#emit({
       type: "worker_start_failed",
       workerId: slot.id,
       attempt: slot.startFailures,
@@ -519,25 +523,25 @@ export class ProcessPool<C> {
       retryInMs,
     });
     if (slot.startFailures >= MAX_START_FAILURES) {
-      const unstartable = this.unstartableError();
+      const unstartable = this.#unstartableError();
       if (unstartable !== undefined) {
-        for (const entry of this.queue.removeWhere(() => true)) entry.payload.reject(unstartable);
+        for (const entry of this.#queue.removeWhere(() => true)) entry.payload.reject(unstartable);
       }
     }
-    this.scheduleStart(slot, retryInMs);
+    this.#scheduleStart(slot, retryInMs);
   }
 
-  private scheduleStart(slot: WorkerSlot<C>, delayMs: number): void {
+  #scheduleStart(slot: WorkerSlot<C>, delayMs: number): void {
     clearTimeout(slot.restartTimer);
     // Left ref'd on purpose (it is short and cleared on shutdown): calls queued for the replacement
     // must not be abandoned because the host's event loop ran out of other work.
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
-      if (this.phase === "running") void this.startSlot(slot);
+      if (this.#phase === "running") void this.#startSlot(slot);
     }, delayMs);
   }
 
-  private onExit(slot: WorkerSlot<C>, instance: WorkerInstance<C>, info: ExitInfo): void {
+  #onExit(slot: WorkerSlot<C>, instance: WorkerInstance<C>, info: ExitInfo): void {
     const stopping = instance.stopReason;
     const why =
       stopping !== undefined
@@ -546,12 +550,12 @@ export class ProcessPool<C> {
           ? `was killed (${instance.killReason})`
           : "exited unexpectedly";
     const inFlight = instance.running.size;
-    const oom = this.outOfMemoryCause(slot, instance);
+    const oom = this.#outOfMemoryCause(slot, instance);
     const error =
-      stopping !== undefined && this.phase !== "running"
-        ? new PoolClosedError(this.settings.name, `the worker was stopped by shutdown() before the call finished`)
+      stopping !== undefined && this.#phase !== "running"
+        ? new PoolClosedError(this.#settings.name, `the worker was stopped by shutdown() before the call finished`)
         : oom !== undefined
-          ? new WorkerOutOfMemoryError(slot.id, this.settings.limits?.memoryBytes ?? 0, oom)
+          ? new WorkerOutOfMemoryError(slot.id, this.#settings.limits?.memoryBytes ?? 0, oom)
           : new WorkerCrashedError(slot.id, info.code, info.signal, why);
     for (const call of [...instance.running]) call.fail(error);
     if (stopping !== undefined || slot.instance !== instance) return;
@@ -559,11 +563,11 @@ export class ProcessPool<C> {
     slot.instance = undefined;
     slot.phase = "crashed";
     slot.lastError = `${why} with code ${info.code ?? "none"}, signal ${info.signal ?? "none"}`;
-    this.failPinnedCalls(slot, instance.generation, `its process ${why}`);
-    this.trackGroupKill(slot, instance);
+    this.#failPinnedCalls(slot, instance.generation, `its process ${why}`);
+    this.#trackGroupKill(slot, instance);
     slot.backoff.noteUptime(Date.now() - instance.startedAt);
     const restartInMs = slot.backoff.nextDelayMs();
-    this.emit({
+    this.#emit({
       type: "worker_crashed",
       workerId: slot.id,
       pid: instance.pid,
@@ -572,31 +576,31 @@ export class ProcessPool<C> {
       inFlight,
       restartInMs,
     });
-    if (this.phase === "running") this.scheduleStart(slot, restartInMs);
+    if (this.#phase === "running") this.#scheduleStart(slot, restartInMs);
   }
 
   /** Kills what is left of a dead worker's group (its grandchildren), then drops it from the registry. */
-  private trackGroupKill(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
+  #trackGroupKill(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
     const kill = killGroup(instance.pid).then(
-      () => this.updateRegistry(slot, () => this.registry.delete(slot.id, instance.pid)),
+      () => this.#updateRegistry(slot, () => this.#registry.delete(slot.id, instance.pid)),
       (error: unknown) => {
-        this.warn(slot, describeError(error));
+        this.#warn(slot, describeError(error));
       },
     );
-    this.groupKills.add(kill);
-    void kill.finally(() => this.groupKills.delete(kill));
+    this.#groupKills.add(kill);
+    void kill.finally(() => this.#groupKills.delete(kill));
   }
 
   /** Drains, asks the adapter to stop, then SIGTERM/SIGKILLs the group; calls still running then reject. */
-  private async stopInstance(slot: WorkerSlot<C>, instance: WorkerInstance<C>, reason: string): Promise<void> {
+  async #stopInstance(slot: WorkerSlot<C>, instance: WorkerInstance<C>, reason: string): Promise<void> {
     instance.stopReason ??= reason;
-    const { drainMs, termMs } = this.settings;
+    const { drainMs, termMs } = this.#settings;
     await instance.drained(drainMs);
-    const stop = this.adapter.stop;
+    const stop = this.#adapter.stop;
     if (stop !== undefined && instance.exitInfo === undefined) {
       try {
         await withTimeout(
-          stop.call(this.adapter, instance.connection),
+          stop.call(this.#adapter, instance.connection),
           termMs,
           `adapter.stop for ${slot.id}`,
           (error) => {
@@ -610,9 +614,9 @@ export class ProcessPool<C> {
     }
     try {
       await terminateGroup(instance.pid, termMs);
-      this.updateRegistry(slot, () => this.registry.delete(slot.id, instance.pid));
+      this.#updateRegistry(slot, () => this.#registry.delete(slot.id, instance.pid));
     } catch (error) {
-      this.warn(slot, describeError(error));
+      this.#warn(slot, describeError(error));
     }
     // The leader is our child, so its exit event follows the group's end almost at once.
     await withTimeout(instance.exited, 1_000, `exit event of ${slot.id}`, () => {}).catch((error: unknown) => {
@@ -622,26 +626,26 @@ export class ProcessPool<C> {
       slot.instance = undefined;
       slot.phase = "starting";
     }
-    this.emit({ type: "worker_stopped", workerId: slot.id, pid: instance.pid, reason });
+    this.#emit({ type: "worker_stopped", workerId: slot.id, pid: instance.pid, reason });
   }
 
   /** Replaces slot's process gracefully (recycling, restartWorker); never rejects. */
-  private replaceWorker(slot: WorkerSlot<C>, reason: string): Promise<void> {
+  #replaceWorker(slot: WorkerSlot<C>, reason: string): Promise<void> {
     if (slot.replacing !== undefined) return slot.replacing;
-    if (this.phase !== "running") return Promise.resolve();
+    if (this.#phase !== "running") return Promise.resolve();
     const instance = slot.live;
     if (instance === undefined) {
       // Nothing to stop: start now instead of waiting out a backoff, or join the start in progress.
       clearTimeout(slot.restartTimer);
       slot.restartTimer = undefined;
-      return this.startSlot(slot);
+      return this.#startSlot(slot);
     }
     instance.stopReason = reason;
-    this.emit({ type: "worker_recycled", workerId: slot.id, pid: instance.pid, reason });
-    this.failPinnedCalls(slot, instance.generation, `it was replaced (${reason})`);
+    this.#emit({ type: "worker_recycled", workerId: slot.id, pid: instance.pid, reason });
+    this.#failPinnedCalls(slot, instance.generation, `it was replaced (${reason})`);
     const replacing = (async () => {
-      await this.stopInstance(slot, instance, reason);
-      if (this.phase === "running") await this.startSlot(slot);
+      await this.#stopInstance(slot, instance, reason);
+      if (this.#phase === "running") await this.#startSlot(slot);
     })().finally(() => {
       slot.replacing = undefined;
     });
@@ -649,43 +653,43 @@ export class ProcessPool<C> {
     return replacing;
   }
 
-  private recycleIfDue(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
-    if (this.phase !== "running" || slot.live !== instance) return;
-    const { maxCalls, maxAgeMs, maxRssBytes } = this.settings;
+  #recycleIfDue(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
+    if (this.#phase !== "running" || slot.live !== instance) return;
+    const { maxCalls, maxAgeMs, maxRssBytes } = this.#settings;
     let reason: string | undefined;
     if (instance.calls >= maxCalls) reason = `ran ${instance.calls} calls (recycle.maxCalls ${maxCalls})`;
     else if (Date.now() - instance.startedAt >= maxAgeMs) reason = `older than recycle.maxAgeMs ${maxAgeMs} ms`;
     else if (instance.rssBytes !== undefined && instance.rssBytes >= maxRssBytes) {
       reason = `rss ${instance.rssBytes} bytes reached recycle.maxRssBytes ${maxRssBytes}`;
     }
-    if (reason !== undefined) void this.replaceWorker(slot, reason);
+    if (reason !== undefined) void this.#replaceWorker(slot, reason);
   }
 
   /** One health round: probe every live worker, kill the unhealthy, recycle idle ones past their limits. */
-  private checkAll(): void {
-    for (const slot of this.slots) {
+  #checkAll(): void {
+    for (const slot of this.#slots) {
       const instance = slot.live;
       if (instance === undefined || slot.checking) continue;
-      if (this.adapter.check === undefined) {
-        if (instance.running.size === 0) this.recycleIfDue(slot, instance);
+      if (this.#adapter.check === undefined) {
+        if (instance.running.size === 0) this.#recycleIfDue(slot, instance);
         continue;
       }
       slot.checking = true;
-      void this.checkOne(slot, instance)
-        .catch((error: unknown) => this.warn(slot, `health round failed: ${describeError(error)}`))
+      void this.#checkOne(slot, instance)
+        .catch((error: unknown) => this.#warn(slot, `health round failed: ${describeError(error)}`))
         .finally(() => {
           slot.checking = false;
         });
     }
   }
 
-  private async checkOne(slot: WorkerSlot<C>, instance: WorkerInstance<C>): Promise<void> {
-    const check = this.adapter.check;
+  async #checkOne(slot: WorkerSlot<C>, instance: WorkerInstance<C>): Promise<void> {
+    const check = this.#adapter.check;
     if (check === undefined) return;
     let report: HealthReport;
     try {
-      const timeoutMs = Math.max(1_000, this.settings.healthCheckIntervalMs);
-      report = await withTimeout(check.call(this.adapter, instance.connection), timeoutMs, "health check", (error) => {
+      const timeoutMs = Math.max(1_000, this.#settings.healthCheckIntervalMs);
+      report = await withTimeout(check.call(this.#adapter, instance.connection), timeoutMs, "health check", (error) => {
         slot.lastError = `health check failed after its timeout: ${describeError(error)}`;
       });
     } catch (error) {
@@ -695,21 +699,21 @@ export class ProcessPool<C> {
     if (report.rssBytes !== undefined) instance.rssBytes = report.rssBytes;
     if (!report.ok) {
       const detail = report.detail ?? "the adapter reported it unhealthy";
-      this.emit({ type: "worker_unhealthy", workerId: slot.id, pid: instance.pid, detail });
+      this.#emit({ type: "worker_unhealthy", workerId: slot.id, pid: instance.pid, detail });
       this.killWorker(slot.id, `health check failed: ${detail}`);
       return;
     }
-    if (instance.running.size === 0) this.recycleIfDue(slot, instance);
+    if (instance.running.size === 0) this.#recycleIfDue(slot, instance);
   }
 
   /** Resolves once every slot is up or has failed MAX_START_FAILURES times, or the pool is closing. */
-  private untilEachSlotUpOrFailed(): Promise<void> {
+  #untilEachSlotUpOrFailed(): Promise<void> {
     return new Promise<void>((resolve) => {
       const settled = (): boolean =>
-        this.phase !== "running" ||
-        this.slots.every((slot) => slot.live !== undefined || slot.startFailures >= MAX_START_FAILURES);
+        this.#phase !== "running" ||
+        this.#slots.every((slot) => slot.live !== undefined || slot.startFailures >= MAX_START_FAILURES);
       if (settled()) return resolve();
-      const subscription = this.startProgress.event(() => {
+      const subscription = this.#startProgress.event(() => {
         if (!settled()) return;
         subscription.dispose();
         resolve();
@@ -720,21 +724,21 @@ export class ProcessPool<C> {
   // ---- resource limits -----------------------------------------------------------------------
 
   /** Chooses the mechanism (throws when a limit cannot be enforced here) and starts it. */
-  private startLimits(): void {
-    const limits = this.settings.limits;
-    this.limitMechanism = chooseLimitMechanism(limits);
-    if (this.limitMechanism.kind === "cgroup" && limits !== undefined) {
-      this.cgroup = new PoolCgroup(this.limitMechanism.parent, this.runId, limits);
-    } else if (this.limitMechanism.kind === "watchdog" && limits?.memoryBytes !== undefined) {
+  #startLimits(): void {
+    const limits = this.#settings.limits;
+    this.#limitMechanism = chooseLimitMechanism(limits);
+    if (this.#limitMechanism.kind === "cgroup" && limits !== undefined) {
+      this.#cgroup = new PoolCgroup(this.#limitMechanism.parent, this.runId, limits);
+    } else if (this.#limitMechanism.kind === "watchdog" && limits?.memoryBytes !== undefined) {
       const limit = limits.memoryBytes;
-      this.watchdogTimer = setInterval(() => this.sampleMemory(limit), limits.sampleIntervalMs ?? 200);
-      this.watchdogTimer.unref();
+      this.#watchdogTimer = setInterval(() => this.#sampleMemory(limit), limits.sampleIntervalMs ?? 200);
+      this.#watchdogTimer.unref();
     }
   }
 
   /** One watchdog round: kills each worker whose process tree holds more than `limit` resident bytes. */
-  private sampleMemory(limit: number): void {
-    for (const slot of this.slots) {
+  #sampleMemory(limit: number): void {
+    for (const slot of this.#slots) {
       const instance = slot.live;
       if (instance === undefined || instance.exitInfo !== undefined || instance.outOfMemory !== undefined) continue;
       const rss = processTreeRssBytes(instance.pid);
@@ -746,71 +750,71 @@ export class ProcessPool<C> {
   }
 
   /** Why an exited worker counts as out of memory (watchdog kill, or a kernel OOM kill in its cgroup), if it does. */
-  private outOfMemoryCause(slot: WorkerSlot<C>, instance: WorkerInstance<C>): string | undefined {
+  #outOfMemoryCause(slot: WorkerSlot<C>, instance: WorkerInstance<C>): string | undefined {
     if (instance.outOfMemory !== undefined) return instance.outOfMemory;
-    if (this.cgroup !== undefined && this.cgroup.oomKills(slot.id) > instance.oomKillsAtStart)
+    if (this.#cgroup !== undefined && this.#cgroup.oomKills(slot.id) > instance.oomKillsAtStart)
       return "the kernel's OOM killer in its cgroup";
     return undefined;
   }
 
   // ---- shutdown ------------------------------------------------------------------------------
 
-  private async close(): Promise<void> {
-    this.phase = "closing";
-    clearInterval(this.healthTimer);
-    clearInterval(this.watchdogTimer);
-    const closed = new PoolClosedError(this.settings.name, "shutdown() was called");
-    for (const entry of this.queue.removeWhere(() => true)) entry.payload.reject(closed);
-    this.startProgress.fire();
-    await Promise.all(this.slots.map((slot) => this.closeSlot(slot)));
-    await Promise.all([...this.groupKills]);
-    this.updateRegistry(undefined, () => this.registry.remove());
-    for (const problem of this.cgroup?.remove() ?? []) this.warn(undefined, `cgroup not removed: ${problem}`);
-    this.phase = "closed";
-    this.events.dispose();
-    this.startProgress.dispose();
+  async #close(): Promise<void> {
+    this.#phase = "closing";
+    clearInterval(this.#healthTimer);
+    clearInterval(this.#watchdogTimer);
+    const closed = new PoolClosedError(this.#settings.name, "shutdown() was called");
+    for (const entry of this.#queue.removeWhere(() => true)) entry.payload.reject(closed);
+    this.#startProgress.fire();
+    await Promise.all(this.#slots.map((slot) => this.#closeSlot(slot)));
+    await Promise.all([...this.#groupKills]);
+    this.#updateRegistry(undefined, () => this.#registry.remove());
+    for (const problem of this.#cgroup?.remove() ?? []) this.#warn(undefined, `cgroup not removed: ${problem}`);
+    this.#phase = "closed";
+    this.#events.dispose();
+    this.#startProgress.dispose();
   }
 
-  private async closeSlot(slot: WorkerSlot<C>): Promise<void> {
+  async #closeSlot(slot: WorkerSlot<C>): Promise<void> {
     clearTimeout(slot.restartTimer);
     slot.restartTimer = undefined;
     slot.startAbort?.abort(
-      new PoolClosedError(this.settings.name, "shutdown() was called while the worker was starting"),
+      new PoolClosedError(this.#settings.name, "shutdown() was called while the worker was starting"),
     );
     // A start or replacement in flight sees the closing phase and stops what it spawned itself.
-    const limit = this.settings.drainMs + this.settings.termMs + 1_000;
+    const limit = this.#settings.drainMs + this.#settings.termMs + 1_000;
     for (const pending of [slot.replacing, slot.starting]) {
       if (pending === undefined) continue;
       await withTimeout(pending, limit, `start of ${slot.id}`, () => {}).catch((error: unknown) => {
         process.emitWarning(
-          `${this.settings.name}: ${describeError(error)} after shutdown began; the adapter ignored the abort signal, ` +
+          `${this.#settings.name}: ${describeError(error)} after shutdown began; the adapter ignored the abort signal, ` +
             `so its process is stopped when the start finishes.`,
         );
       });
     }
     const instance = slot.instance;
     if (instance !== undefined && instance.exitInfo === undefined) {
-      await this.stopInstance(slot, instance, "pool shutdown");
+      await this.#stopInstance(slot, instance, "pool shutdown");
     }
   }
 
   // ---- misc ------------------------------------------------------------------------------------
 
-  private slotOrThrow(workerId: string): WorkerSlot<C> {
-    const slot = this.slots.find((candidate) => candidate.id === workerId);
+  #slotOrThrow(workerId: string): WorkerSlot<C> {
+    const slot = this.#slots.find((candidate) => candidate.id === workerId);
     if (slot === undefined) {
       throw new WorkerGoneError(
         workerId,
-        `this pool has no such worker (it has ${this.slots.map((s) => s.id).join(", ")})`,
+        `this pool has no such worker (it has ${this.#slots.map((s) => s.id).join(", ")})`,
       );
     }
     return slot;
   }
 
-  private snapshotSlot(slot: WorkerSlot<C>): WorkerSnapshot {
+  #snapshotSlot(slot: WorkerSlot<C>): WorkerSnapshot {
     const instance = slot.instance;
     const sessions: string[] = [];
-    for (const [session, binding] of this.sessions) {
+    for (const [session, binding] of this.#sessions) {
       if (instance !== undefined && binding.workerId === slot.id && binding.generation === instance.generation)
         sessions.push(session);
     }
@@ -830,25 +834,25 @@ export class ProcessPool<C> {
   }
 
   /** Runs a registry write; a failing disk must not take workers down, so the failure is reported instead. */
-  private updateRegistry(slot: WorkerSlot<C> | undefined, write: () => void): void {
+  #updateRegistry(slot: WorkerSlot<C> | undefined, write: () => void): void {
     try {
       write();
     } catch (error) {
-      this.warn(
+      this.#warn(
         slot,
-        `could not update the process registry ${this.registry.file} (orphans may survive a host crash): ${describeError(error)}`,
+        `could not update the process registry ${this.#registry.file} (orphans may survive a host crash): ${describeError(error)}`,
       );
     }
   }
 
   /** Records a problem the pool worked around where users look: the slot's lastError and a process warning. */
-  private warn(slot: WorkerSlot<C> | undefined, message: string): void {
+  #warn(slot: WorkerSlot<C> | undefined, message: string): void {
     if (slot !== undefined) slot.lastError = message;
-    process.emitWarning(`${this.settings.name}${slot === undefined ? "" : ` worker ${slot.id}`}: ${message}`);
+    process.emitWarning(`${this.#settings.name}${slot === undefined ? "" : ` worker ${slot.id}`}: ${message}`);
   }
 
-  private emit(payload: EventPayload): void {
-    if (!this.events.hasListeners) return;
-    this.events.fire({ ...payload, at: Date.now(), runId: this.runId } as PoolEvent);
+  #emit(payload: EventPayload): void {
+    if (!this.#events.hasListeners) return;
+    this.#events.fire({ ...payload, at: Date.now(), runId: this.runId } as PoolEvent);
   }
 }

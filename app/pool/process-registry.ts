@@ -108,56 +108,58 @@ export function reapOrphans(stateDir: string, ownRunId: string): ReapResult {
 
 /** This pool instance's registry file, rewritten atomically whenever its set of workers changes. */
 export class ProcessRegistry {
-  private readonly path: string;
-  private readonly workers = new Map<string, RegisteredWorker>();
-  private readonly hostStartTime = readProcessStartTime(process.pid);
+  readonly #path: string;
+  readonly #workers = new Map<string, RegisteredWorker>();
+  readonly #hostStartTime = readProcessStartTime(process.pid);
+  readonly #stateDir: string;
+  readonly #runId: string;
+  readonly #name: string;
 
-  constructor(
-    private readonly stateDir: string,
-    private readonly runId: string,
-    private readonly name: string,
-  ) {
-    this.path = join(registryDir(stateDir), `${runId}.json`);
+  constructor(stateDir: string, runId: string, name: string) {
+    this.#stateDir = stateDir;
+    this.#runId = runId;
+    this.#name = name;
+    this.#path = join(registryDir(stateDir), `${runId}.json`);
   }
 
   /** The file this registry writes. */
   get file(): string {
-    return this.path;
+    return this.#path;
   }
 
   /** Records (or replaces) the process serving workerId. */
   add(workerId: string, pid: number): void {
     const startTime = readProcessStartTime(pid);
-    this.workers.set(workerId, startTime === undefined ? { workerId, pid } : { workerId, pid, startTime });
+    this.#workers.set(workerId, startTime === undefined ? { workerId, pid } : { workerId, pid, startTime });
     this.write();
   }
 
   /** Forgets workerId's process once its group is gone. */
   delete(workerId: string, pid: number): void {
-    if (this.workers.get(workerId)?.pid !== pid) return;
-    this.workers.delete(workerId);
+    if (this.#workers.get(workerId)?.pid !== pid) return;
+    this.#workers.delete(workerId);
     this.write();
   }
 
   /** Writes the file via a temp file and rename, so readers never see half a record. */
   write(): void {
-    const dir = registryDir(this.stateDir);
+    const dir = registryDir(this.#stateDir);
     mkdirSync(dir, { recursive: true });
     const record: RegistryRecord = {
-      runId: this.runId,
-      name: this.name,
+      runId: this.#runId,
+      name: this.#name,
       hostPid: process.pid,
-      ...(this.hostStartTime === undefined ? {} : { hostStartTime: this.hostStartTime }),
+      ...(this.#hostStartTime === undefined ? {} : { hostStartTime: this.#hostStartTime }),
       updatedAt: new Date().toISOString(),
-      workers: [...this.workers.values()],
+      workers: [...this.#workers.values()],
     };
-    const temp = join(dir, `.${this.runId}.${process.pid}.tmp`);
+    const temp = join(dir, `.${this.#runId}.${process.pid}.tmp`);
     writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
-    renameSync(temp, this.path);
+    renameSync(temp, this.#path);
   }
 
   /** Deletes the file (on shutdown, when no worker of this pool is left). */
   remove(): void {
-    rmSync(this.path, { force: true });
+    rmSync(this.#path, { force: true });
   }
 }

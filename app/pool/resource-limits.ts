@@ -161,12 +161,10 @@ export function processTreeRssBytes(pid: number): number {
 /** One pool's cgroup: a folder under the delegated parent, with one leaf per worker slot. */
 export class PoolCgroup {
   readonly dir: string;
+  readonly #limits: ResourceLimits;
 
-  constructor(
-    parent: string,
-    poolRunId: string,
-    private readonly limits: ResourceLimits,
-  ) {
+  constructor(parent: string, poolRunId: string, limits: ResourceLimits) {
+    this.#limits = limits;
     this.dir = join(parent, `snakebridge-${poolRunId}`);
     mkdirSync(this.dir);
     const enable = [
@@ -180,14 +178,14 @@ export class PoolCgroup {
   attach(slotId: string, pid: number): void {
     const leaf = join(this.dir, slotId);
     if (!existsSync(leaf)) mkdirSync(leaf);
-    if (this.limits.memoryBytes !== undefined) {
-      writeFileSync(join(leaf, "memory.max"), String(Math.floor(this.limits.memoryBytes)));
+    if (this.#limits.memoryBytes !== undefined) {
+      writeFileSync(join(leaf, "memory.max"), String(Math.floor(this.#limits.memoryBytes)));
       // Swapping past the limit would only slow the worker down before the same end.
       if (existsSync(join(leaf, "memory.swap.max"))) writeFileSync(join(leaf, "memory.swap.max"), "0");
     }
-    if (this.limits.cpus !== undefined) {
+    if (this.#limits.cpus !== undefined) {
       const period = 100_000;
-      writeFileSync(join(leaf, "cpu.max"), `${Math.max(1_000, Math.round(this.limits.cpus * period))} ${period}`);
+      writeFileSync(join(leaf, "cpu.max"), `${Math.max(1_000, Math.round(this.#limits.cpus * period))} ${period}`);
     }
     writeFileSync(join(leaf, "cgroup.procs"), String(pid));
   }

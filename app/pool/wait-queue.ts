@@ -14,11 +14,11 @@ interface Waiting<T> extends QueueEntry<T> {
  * expired by its timeout, or removed by its abort signal; the last two call back so the caller can reject.
  */
 export class WaitQueue<T> {
-  private readonly entries = new Map<QueueEntry<T>, Waiting<T>>();
+  readonly #entries = new Map<QueueEntry<T>, Waiting<T>>();
 
   /** Number of waiting entries. */
   get size(): number {
-    return this.entries.size;
+    return this.#entries.size;
   }
 
   /**
@@ -45,27 +45,27 @@ export class WaitQueue<T> {
       signal.addEventListener("abort", abort, { once: true });
       unlisten = () => signal.removeEventListener("abort", abort);
     }
-    this.entries.set(entry, { ...entry, timer, unlisten });
+    this.#entries.set(entry, { ...entry, timer, unlisten });
     return entry;
   }
 
   /** Entries in arrival order (a copy, so the caller may remove while iterating). */
   list(): QueueEntry<T>[] {
-    return [...this.entries.keys()];
+    return [...this.#entries.keys()];
   }
 
   /** Whether entry is still waiting. */
   has(entry: QueueEntry<T>): boolean {
-    return this.entries.has(entry);
+    return this.#entries.has(entry);
   }
 
   /** Takes entry out of the queue, cancelling its timer and abort listener; false if it already left. */
   remove(entry: QueueEntry<T>): boolean {
-    const waiting = this.entries.get(entry);
+    const waiting = this.#entries.get(entry);
     if (waiting === undefined) return false;
     clearTimeout(waiting.timer);
     waiting.unlisten();
-    this.entries.delete(entry);
+    this.#entries.delete(entry);
     return true;
   }
 

@@ -32,7 +32,7 @@ export class WorkerInstance<C> {
   exitInfo: ExitInfo | undefined;
   /** Resolves when the process has exited. */
   readonly exited: Promise<ExitInfo>;
-  private readonly idle = new Emitter<void>("worker idle");
+  readonly #idle = new Emitter<void>("worker idle");
 
   constructor(
     readonly process: WorkerProcess,
@@ -75,14 +75,14 @@ export class WorkerInstance<C> {
   finish(call: RunningCall): void {
     this.running.delete(call);
     if (this.running.size > 0) return;
-    this.idle.fire();
+    this.#idle.fire();
   }
 
   /** Resolves when no call is running, or after timeoutMs; true if it drained. */
   drained(timeoutMs: number): Promise<boolean> {
     if (this.running.size === 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const subscription = this.idle.event(() => {
+      const subscription = this.#idle.event(() => {
         clearTimeout(timer);
         subscription.dispose();
         resolve(true);

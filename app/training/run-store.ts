@@ -131,7 +131,11 @@ function ownerAlive(pid: number | null, started: string | null): boolean {
 const NOT_METRICS = new Set(["type", "step"]);
 
 export class RunStore {
-  private constructor(private readonly db: Database.Database) {}
+  readonly #db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+  }
 
   /** Opens (creating if needed) the store at path; ":memory:" gives a throwaway store. */
   static open(path: string): RunStore {
@@ -163,7 +167,7 @@ export class RunStore {
     const owner = input.owner ?? { pid: process.pid, started: readProcessStartTime(process.pid) ?? null };
     // A caller may pick the id up front, e.g. to name the run's output folder after it.
     const id = input.id ?? randomUUID();
-    this.db
+    this.#db
       .prepare(
         "INSERT INTO runs (id, name, config, config_text, status, created_at, owner_pid, owner_started) VALUES (?, ?, ?, ?, 'created', ?, ?, ?)",
       )
@@ -176,12 +180,12 @@ export class RunStore {
         owner.pid,
         owner.started,
       );
-    return this.requireRun(id);
+    return this.#requireRun(id);
   }
 
   /** The config exactly as the user wrote it (comments included), when it was given. */
   configText(runId: string): string | undefined {
-    const row = this.db.prepare("SELECT config_text FROM runs WHERE id = ?").get(runId) as
+    const row = this.#db.prepare("SELECT config_text FROM runs WHERE id = ?").get(runId) as
       { config_text: string | null } | undefined;
     return row?.config_text ?? undefined;
   }
@@ -189,26 +193,26 @@ export class RunStore {
   /** Stores an event, its numeric log/eval fields as metrics, and the run status it implies. */
   appendEvent(runId: string, event: TrainingEvent, at: number = Date.now()): void {
     const checked = parseTrainingEvent(event);
-    this.db.transaction(() => {
-      this.requireRun(runId);
+    this.#db.transaction(() => {
+      this.#requireRun(runId);
       const seq = (
-        this.db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM events WHERE run_id = ?").get(runId) as {
+        this.#db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM events WHERE run_id = ?").get(runId) as {
           next: number;
         }
       ).next;
-      this.db
+      this.#db
         .prepare("INSERT INTO events (run_id, seq, at, type, json) VALUES (?, ?, ?, ?, ?)")
         .run(runId, seq, at, checked.type, encodeTrainingEvent(checked));
-      if (checked.type === "log" || checked.type === "eval") this.insertMetrics(runId, checked, at);
-      this.applyEventStatus(runId, checked, at);
+      if (checked.type === "log" || checked.type === "eval") this.#insertMetrics(runId, checked, at);
+      this.#applyEventStatus(runId, checked, at);
     })();
   }
 
   /** Stores one telemetry sample (e.g. {"gpu0.memory_used_bytes": ..., "rss_bytes": ...}). */
   appendTelemetry(runId: string, at: number, values: Record<string, number>): void {
-    this.db.transaction(() => {
-      this.requireRun(runId);
-      const insert = this.db.prepare("INSERT INTO telemetry (run_id, at, name, value) VALUES (?, ?, ?, ?)");
+    this.#db.transaction(() => {
+      this.#requireRun(runId);
+      const insert = this.#db.prepare("INSERT INTO telemetry (run_id, at, name, value) VALUES (?, ?, ?, ?)");
       for (const [name, value] of Object.entries(values)) {
         if (Number.isFinite(value)) insert.run(runId, at, name, value);
       }
@@ -220,27 +224,27 @@ export class RunStore {
     if (!RUN_STATUSES.includes(status)) {
       throw new Error(`run status must be one of ${RUN_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
     }
-    this.db.transaction(() => {
-      this.requireRun(runId);
-      this.writeStatus(runId, status, details.at ?? Date.now(), details);
+    this.#db.transaction(() => {
+      this.#requireRun(runId);
+      this.#writeStatus(runId, status, details.at ?? Date.now(), details);
     })();
   }
 
   /** The run with this id, or undefined. */
   getRun(id: string): RunRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
+    const row = this.#db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
     return row === undefined ? undefined : toRecord(row);
   }
 
   /** All runs, newest first. */
   listRuns(): RunRecord[] {
-    const rows = this.db.prepare("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC").all() as RunRow[];
+    const rows = this.#db.prepare("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC").all() as RunRow[];
     return rows.map(toRecord);
   }
 
   /** A run's events in the order they were appended. */
   events(runId: string): StoredEvent[] {
-    const rows = this.db.prepare("SELECT seq, at, json FROM events WHERE run_id = ? ORDER BY seq").all(runId) as {
+    const rows = this.#db.prepare("SELECT seq, at, json FROM events WHERE run_id = ? ORDER BY seq").all(runId) as {
       seq: number;
       at: number;
       json: string;
@@ -250,7 +254,7 @@ export class RunStore {
 
   /** A run's events of one type, in order (cheaper than events() for a long run's started/checkpoint events). */
   eventsOfType(runId: string, type: TrainingEvent["type"]): StoredEvent[] {
-    const rows = this.db
+    const rows = this.#db
       .prepare("SELECT seq, at, json FROM events WHERE run_id = ? AND type = ? ORDER BY seq")
       .all(runId, type) as {
       seq: number;
@@ -262,7 +266,7 @@ export class RunStore {
 
   /** One named series: metric points by step, or telemetry points (step null) by time. */
   series(runId: string, name: string): SeriesPoint[] {
-    return this.db
+    return this.#db
       .prepare(
         `SELECT step, at, value FROM (
            SELECT step, at, value FROM metrics WHERE run_id = ? AND name = ?
@@ -275,7 +279,7 @@ export class RunStore {
 
   /** Names of every metric and telemetry series a run has, sorted. */
   seriesNames(runId: string): string[] {
-    const rows = this.db
+    const rows = this.#db
       .prepare(
         "SELECT name FROM metrics WHERE run_id = ? UNION SELECT name FROM telemetry WHERE run_id = ? ORDER BY name",
       )
@@ -294,7 +298,7 @@ export class RunStore {
     });
     // Several processes may share one store (the workbench and `snakebridge train`): only runs whose
     // owning process is gone were interrupted; a live owner (same pid and start time) is still training.
-    const running = this.db
+    const running = this.#db
       .prepare("SELECT id, owner_pid, owner_started FROM runs WHERE status IN ('running', 'created')")
       .all() as {
       id: string;
@@ -302,12 +306,12 @@ export class RunStore {
       owner_started: string | null;
     }[];
     const orphaned = running.filter((r) => !ownerAlive(r.owner_pid, r.owner_started)).map((r) => r.id);
-    const mark = this.db.prepare(
+    const mark = this.#db.prepare(
       `UPDATE runs SET status = 'interrupted', error = COALESCE(error, ?),
          finished_at = COALESCE((SELECT MAX(at) FROM events WHERE run_id = runs.id), started_at, created_at)
        WHERE id = ?`,
     );
-    this.db.transaction(() => {
+    this.#db.transaction(() => {
       for (const id of orphaned) mark.run(error, id);
     })();
     return orphaned.length;
@@ -315,8 +319,8 @@ export class RunStore {
 
   /** All of a run's series as CSV: source,step,at,name,value (one row per point). */
   exportCsv(runId: string): string {
-    this.requireRun(runId);
-    const rows = this.db
+    this.#requireRun(runId);
+    const rows = this.#db
       .prepare(
         `SELECT 'metric' AS source, step, at, name, value FROM metrics WHERE run_id = ?
          UNION ALL
@@ -341,17 +345,17 @@ export class RunStore {
 
   /** Closes the database; the store cannot be used afterwards. */
   close(): void {
-    this.db.close();
+    this.#db.close();
   }
 
-  private requireRun(id: string): RunRecord {
+  #requireRun(id: string): RunRecord {
     const run = this.getRun(id);
     if (run === undefined) throw new RunNotFoundError(id);
     return run;
   }
 
-  private insertMetrics(runId: string, event: TrainingEvent & { step: number }, at: number): void {
-    const insert = this.db.prepare("INSERT INTO metrics (run_id, step, at, name, value) VALUES (?, ?, ?, ?, ?)");
+  #insertMetrics(runId: string, event: TrainingEvent & { step: number }, at: number): void {
+    const insert = this.#db.prepare("INSERT INTO metrics (run_id, step, at, name, value) VALUES (?, ?, ?, ?, ?)");
     for (const [name, value] of Object.entries(event)) {
       if (!NOT_METRICS.has(name) && typeof value === "number" && Number.isFinite(value)) {
         insert.run(runId, event.step, at, name, value);
@@ -359,17 +363,17 @@ export class RunStore {
     }
   }
 
-  private applyEventStatus(runId: string, event: TrainingEvent, at: number): void {
-    if (event.type === "started") this.writeStatus(runId, "running", at, {});
-    else if (event.type === "finished") this.writeStatus(runId, event.status, at, { summary: event.summary });
-    else if (event.type === "failed") this.writeStatus(runId, "failed", at, { error: event });
+  #applyEventStatus(runId: string, event: TrainingEvent, at: number): void {
+    if (event.type === "started") this.#writeStatus(runId, "running", at, {});
+    else if (event.type === "finished") this.#writeStatus(runId, event.status, at, { summary: event.summary });
+    else if (event.type === "failed") this.#writeStatus(runId, "failed", at, { error: event });
   }
 
-  private writeStatus(runId: string, status: RunStatus, at: number, details: StatusDetails): void {
+  #writeStatus(runId: string, status: RunStatus, at: number, details: StatusDetails): void {
     // A resumed run goes back to "running": its old finish time no longer applies.
     const finishedAt = TERMINAL.has(status) ? at : null;
     const startedAt = status === "running" ? at : null;
-    this.db
+    this.#db
       .prepare(
         `UPDATE runs SET status = ?,
            started_at = COALESCE(started_at, ?),

@@ -27,24 +27,26 @@ const CANCELLED_BY_WORKER = "the worker stopped waiting for this callback";
 /** Answers one worker's requests; one per worker connection. */
 export class HostRequestServer {
   readonly #waiting = new Map<string, AbortController>();
+  readonly #env: HostRequestEnv;
+  readonly #workerId: string;
 
-  constructor(
-    private readonly env: HostRequestEnv,
-    private readonly workerId: string,
-  ) {}
+  constructor(env: HostRequestEnv, workerId: string) {
+    this.#env = env;
+    this.#workerId = workerId;
+  }
 
   /** Answers a request; undefined when nobody waits for the answer any more (it is dropped, not sent). */
   async serve(request: CallRequest): Promise<CallResponse | undefined> {
     const started = process.hrtime.bigint();
     const own = new AbortController();
     this.#waiting.set(request.callId, own);
-    const parent = request.parentCallId ? this.env.callSignal(request.parentCallId) : undefined;
+    const parent = request.parentCallId ? this.#env.callSignal(request.parentCallId) : undefined;
     // Built on first use: AbortSignal.any costs more than a small callback itself, and most never look.
     let signal: AbortSignal | undefined;
     const context = {
       callId: request.parentCallId,
-      workerId: this.workerId,
-      owner: this.env.owner,
+      workerId: this.#workerId,
+      owner: this.#env.owner,
       get signal(): AbortSignal {
         signal ??= parent === undefined ? own.signal : AbortSignal.any([parent, own.signal]);
         return signal;
@@ -57,7 +59,7 @@ export class HostRequestServer {
       // encodeValue checks at run time what a callback returned (TypeScript cannot: callbacks return unknown).
       return {
         callId: request.callId,
-        outcome: { $case: "result", value: encodeValue(result as PyValue, 0, this.env.encode) },
+        outcome: { $case: "result", value: encodeValue(result as PyValue, 0, this.#env.encode) },
         durationUs: micros(started),
       };
     } catch (error) {
@@ -78,13 +80,13 @@ export class HostRequestServer {
   }
 
   async #run(request: CallRequest): Promise<unknown> {
-    const context = this.env.decodeContext(this.workerId);
-    if (context === undefined) throw PythonError.bridge("worker_crashed", `worker ${this.workerId} is gone`);
+    const context = this.#env.decodeContext(this.#workerId);
+    if (context === undefined) throw PythonError.bridge("worker_crashed", `worker ${this.#workerId} is gone`);
     const args = request.args.map((a) => decodeValue(a, context));
     const kwargs: Record<string, PyValue> = {};
     for (const kw of request.kwargs) kwargs[kw.name] = decodeValue(kw.value, context);
     if (request.kind === CallKind.CALL_KIND_CALLBACK) {
-      const fn = this.env.functions.get(request.target);
+      const fn = this.#env.functions.get(request.target);
       if (fn === undefined) {
         throw PythonError.bridge(
           "not_found",
@@ -95,7 +97,7 @@ export class HostRequestServer {
       const all = Object.keys(kwargs).length > 0 ? [...args, kwargs] : args;
       return await (fn as (...values: PyValue[]) => unknown)(...all);
     }
-    const service = this.env.services[request.kind];
+    const service = this.#env.services[request.kind];
     if (service === undefined)
       throw PythonError.bridge("not_found", `the host serves no requests of kind ${CallKind[request.kind]}`);
     return await service(request.target, args, kwargs, request);

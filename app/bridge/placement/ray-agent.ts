@@ -99,11 +99,10 @@ export class RayAgent {
   #exited = false;
   #tempDir: string | undefined;
   readonly exited: Promise<void>;
+  readonly #options: RayAgentOptions;
 
-  private constructor(
-    child: ChildProcess & { pid: number },
-    private readonly options: RayAgentOptions,
-  ) {
+  private constructor(child: ChildProcess & { pid: number }, options: RayAgentOptions) {
+    this.#options = options;
     this.#child = child;
     this.#registry = new ProcessRegistry(options.stateDir, `ray-agent-${randomUUID()}`, "ray-agent");
     this.exited = new Promise((resolve) => {
@@ -164,7 +163,7 @@ export class RayAgent {
     ] as const) {
       createInterface({ input: source! }).on("line", (line) => {
         this.#diagnostics = (this.#diagnostics + line + "\n").slice(-8000);
-        this.options.onOutput(stream, line);
+        this.#options.onOutput(stream, line);
       });
     }
     return new Promise((resolve, reject) => {
@@ -176,14 +175,14 @@ export class RayAgent {
         try {
           message = JSON.parse(line) as AgentMessage;
         } catch {
-          this.options.onOutput("stderr", `ray agent: unreadable reply ${line.slice(0, 200)}`);
+          this.#options.onOutput("stderr", `ray agent: unreadable reply ${line.slice(0, 200)}`);
           return;
         }
         if (message.event === "ready") {
           this.#child.off("exit", onEarlyExit);
           resolve();
         } else if (message.event === "exit") {
-          this.options.onActorExit(message as unknown as ActorExit);
+          this.#options.onActorExit(message as unknown as ActorExit);
         } else if (typeof message.id === "number") {
           const pending = this.#pending.get(message.id);
           if (!pending) return;
@@ -206,7 +205,7 @@ export class RayAgent {
     try {
       rmSync(this.#tempDir, { recursive: true, force: true });
     } catch (error) {
-      this.options.onOutput(
+      this.#options.onOutput(
         "stderr",
         `ray agent: could not remove ${this.#tempDir}: ${error instanceof Error ? error.message : String(error)}`,
       );
@@ -249,7 +248,7 @@ export class RayAgent {
     ]);
     // Whatever is left of its group (Ray's helper processes) goes too.
     await killGroup(this.#child.pid).catch((error: unknown) => {
-      this.options.onOutput("stderr", `ray agent: ${error instanceof Error ? error.message : String(error)}`);
+      this.#options.onOutput("stderr", `ray agent: ${error instanceof Error ? error.message : String(error)}`);
     });
     if (!gone) await this.exited;
     this.#removeTempDir(); // again: the group's last processes may have logged into it after the agent left

@@ -43,12 +43,15 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
   readonly #byActorPid = new Map<number, string>();
   #disposed = false;
   #tls: LaneTls | undefined;
+  readonly #options: RayAdapterOptions;
 
-  constructor(private readonly options: RayAdapterOptions) {}
+  constructor(options: RayAdapterOptions) {
+    this.#options = options;
+  }
 
   /** The CA workers' certificates must verify against, read once (undefined: plain TCP). */
   #clientTls(): LaneTls | undefined {
-    const tls = this.options.placement.tls;
+    const tls = this.#options.placement.tls;
     if (tls === undefined) return undefined;
     if (this.#tls === undefined) {
       let ca: Buffer;
@@ -76,12 +79,12 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
 
   #connect(): Promise<{ agent: RayAgent; cluster: ClusterInfo }> {
     this.#agent ??= (async () => {
-      const { placement } = this.options;
+      const { placement } = this.#options;
       const agent = await RayAgent.start({
-        python: this.options.python,
-        ...(this.options.cwd === undefined ? {} : { cwd: this.options.cwd }),
-        ...(this.options.env === undefined ? {} : { env: this.options.env }),
-        stateDir: this.options.stateDir ?? defaultStateDir(),
+        python: this.#options.python,
+        ...(this.#options.cwd === undefined ? {} : { cwd: this.#options.cwd }),
+        ...(this.#options.env === undefined ? {} : { env: this.#options.env }),
+        stateDir: this.#options.stateDir ?? defaultStateDir(),
         onOutput: (stream, line) => this.#relay(stream, line),
         onActorExit: (exit) => this.#actorExited(exit),
       });
@@ -92,15 +95,15 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
           {
             address: placement.address,
             namespace: placement.namespace ?? "snakebridge",
-            num_cpus: Math.max(this.options.poolSize * perWorker, 1),
-            ...(placement.numGpus ? { num_gpus: placement.numGpus * this.options.poolSize } : {}),
+            num_cpus: Math.max(this.#options.poolSize * perWorker, 1),
+            ...(placement.numGpus ? { num_gpus: placement.numGpus * this.#options.poolSize } : {}),
             ...(placement.objectStoreBytes === undefined ? {} : { object_store_memory: placement.objectStoreBytes }),
           },
           CONNECT_TIMEOUT_MS,
         );
         agent.adoptTempDir(cluster.temp_dir);
         if (cluster.swept.length > 0) {
-          this.options.onNotice?.(
+          this.#options.onNotice?.(
             `Ray: removed ${cluster.swept.length} worker actor(s) left by a host that died: ${cluster.swept.join(", ")}`,
           );
         }
@@ -119,14 +122,14 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
   #relay(stream: "stdout" | "stderr", line: string): void {
     const match = RAY_PREFIX_RE.exec(line);
     const workerId = match?.groups?.pid === undefined ? undefined : this.#byActorPid.get(Number(match.groups.pid));
-    if (workerId !== undefined) this.options.onOutput?.(workerId, stream, line.slice(match![0].length) + "\n");
-    else this.options.onOutput?.("ray", stream, line + "\n");
+    if (workerId !== undefined) this.#options.onOutput?.(workerId, stream, line.slice(match![0].length) + "\n");
+    else this.#options.onOutput?.("ray", stream, line + "\n");
   }
 
   #actorExited(exit: ActorExit): void {
     const lease = this.#leases.get(exit.name);
     if (!lease || lease.exitCode !== null || lease.signalCode !== null) return;
-    if (!exit.expected) this.options.onNotice?.(`Ray worker actor ${exit.name}: ${exit.reason}`);
+    if (!exit.expected) this.#options.onNotice?.(`Ray worker actor ${exit.name}: ${exit.reason}`);
     // The pool sees the lease die and treats it as the worker's crash (or the end of a stop it asked for).
     if (lease.pid !== undefined) signalGroup(lease.pid, "SIGKILL");
   }
@@ -134,7 +137,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
   async start(ctx: StartContext): Promise<StartedWorker<PythonWorker>> {
     const clientTls = this.#clientTls();
     const { agent } = await this.#connect();
-    const { placement } = this.options;
+    const { placement } = this.#options;
     const token = randomBytes(24).toString("base64url");
     const lease = await spawnLease();
     const name = `${ctx.workerId}.${randomBytes(4).toString("hex")}`;
@@ -149,7 +152,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
     ctx.signal.addEventListener("abort", abandon, { once: true });
     let started: ActorStarted;
     try {
-      const timeoutMs = this.options.startTimeoutMs ?? 60_000;
+      const timeoutMs = this.#options.startTimeoutMs ?? 60_000;
       started = await agent.request<ActorStarted>(
         "start",
         {
@@ -157,7 +160,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
           name,
           token,
           bind_host: placement.workerHost ?? "",
-          env: { ...this.options.env, SNAKEBRIDGE_WORKER_ID: ctx.workerId, SNAKEBRIDGE_RUN_ID: ctx.runId },
+          env: { ...this.#options.env, SNAKEBRIDGE_WORKER_ID: ctx.workerId, SNAKEBRIDGE_RUN_ID: ctx.runId },
           num_cpus: placement.numCpus ?? 1,
           ...(placement.numGpus ? { num_gpus: placement.numGpus } : {}),
           ...(placement.resources ? { resources: placement.resources } : {}),
@@ -214,10 +217,10 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
       this.#byActorPid.delete(started.actor_pid);
       // The pool killed the lease (kill, stop, shutdown) or the actor died: either way the actor must go.
       agent.request("kill", { name: started.name }, 10_000).catch((error: unknown) => {
-        if (!this.#disposed) this.options.onNotice?.(`Ray: could not kill actor ${started.name}: ${String(error)}`);
+        if (!this.#disposed) this.#options.onNotice?.(`Ray: could not kill actor ${started.name}: ${String(error)}`);
       });
       markExited();
-      this.options.onExit?.(worker);
+      this.#options.onExit?.(worker);
     });
     try {
       await connection.waitForReady(15_000);
@@ -228,7 +231,7 @@ export class RayWorkerAdapter implements WorkerAdapter<PythonWorker> {
           "Check that this machine can reach the node on that address (see workerHost in docs/ray.md).",
       );
     }
-    this.options.onReady?.(worker);
+    this.#options.onReady?.(worker);
     return { process: lease as ChildProcess & { pid: number }, connection: worker };
   }
 

@@ -14,10 +14,13 @@ export type PeerStart = { ok: true; peer: PythoniaPeer } | { ok: false; reason: 
 
 /** One pythonia bridge (one Python process), calling operator.add like the other paths of the bench. */
 export class PythoniaPeer {
-  private constructor(
-    private readonly module: PythoniaModule,
-    private readonly operator: PythoniaOperator,
-  ) {}
+  readonly #module: PythoniaModule;
+  readonly #operator: PythoniaOperator;
+
+  private constructor(module: PythoniaModule, operator: PythoniaOperator) {
+    this.#module = module;
+    this.#operator = operator;
+  }
 
   /** Imports pythonia (it starts its Python process on import) with `python` as its interpreter. */
   static async start(python: string): Promise<PeerStart> {
@@ -46,12 +49,12 @@ export class PythoniaPeer {
 
   /** One small call. */
   add(a: number, b: number): Promise<number> {
-    return this.operator.add(a, b);
+    return this.#operator.add(a, b);
   }
 
   /** Stops its Python process. */
   close(): void {
-    this.module.python.exit();
+    this.#module.python.exit();
   }
 }
 

@@ -44,27 +44,29 @@ function formatLoss(loss: number): string {
 /** Writes progress lines and notes to a stream; owns only the cursor line it draws. */
 export class TrainProgress {
   #drawn = false;
+  readonly #out: Writable;
+  readonly #interactive: boolean;
 
-  constructor(
-    private readonly out: Writable,
-    private readonly interactive: boolean,
-  ) {}
+  constructor(out: Writable, interactive: boolean) {
+    this.#out = out;
+    this.#interactive = interactive;
+  }
 
   /** Shows the run's progress after a log event. */
   update(state: ProgressState): void {
-    if (this.interactive) {
+    if (this.#interactive) {
       // \r + erase-line: redraw in place without scrolling the terminal.
-      this.out.write(`\r${formatProgressLine(state)}\x1b[K`);
+      this.#out.write(`\r${formatProgressLine(state)}\x1b[K`);
       this.#drawn = true;
     } else {
-      this.out.write(`${formatProgressLine(state, false)}\n`);
+      this.#out.write(`${formatProgressLine(state, false)}\n`);
     }
   }
 
   /** Prints a line of text above the progress line. */
   note(text: string): void {
     this.#endLine();
-    this.out.write(`${text}\n`);
+    this.#out.write(`${text}\n`);
   }
 
   /** Leaves the progress line in place and moves below it. */
@@ -74,7 +76,7 @@ export class TrainProgress {
 
   #endLine(): void {
     if (!this.#drawn) return;
-    this.out.write("\n");
+    this.#out.write("\n");
     this.#drawn = false;
   }
 }

@@ -15,11 +15,13 @@ export class OutputCoalescer {
   #timer: NodeJS.Timeout | undefined;
   #lastFlush = 0;
   #events = 0;
+  readonly #emit: (output: CellOutput) => void;
+  readonly #intervalMs: number;
 
-  constructor(
-    private readonly emit: (output: CellOutput) => void,
-    private readonly intervalMs = OUTPUT_EVENT_INTERVAL_MS,
-  ) {}
+  constructor(emit: (output: CellOutput) => void, intervalMs = OUTPUT_EVENT_INTERVAL_MS) {
+    this.#emit = emit;
+    this.#intervalMs = intervalMs;
+  }
 
   /** How many events this cell has sent. */
   get events(): number {
@@ -56,12 +58,12 @@ export class OutputCoalescer {
 
   #schedule(): void {
     if (this.#timer !== undefined) return;
-    const wait = Math.max(0, this.intervalMs - (performance.now() - this.#lastFlush));
+    const wait = Math.max(0, this.#intervalMs - (performance.now() - this.#lastFlush));
     this.#timer = setTimeout(() => this.flush(), wait);
   }
 
   #send(output: CellOutput): void {
     this.#events += 1;
-    this.emit(output);
+    this.#emit(output);
   }
 }

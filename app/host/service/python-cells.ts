@@ -63,11 +63,13 @@ function cellError(error: PythonErrorView, interrupted: boolean): PythonErrorVie
 export class PythonCellRunner {
   /** session → call id of the cell now running in it. */
   readonly #running = new Map<string, string>();
+  readonly #bridge: PythonBridge;
+  readonly #workerText: WorkerTextSink | undefined;
 
-  constructor(
-    private readonly bridge: PythonBridge,
-    private readonly workerText?: WorkerTextSink,
-  ) {}
+  constructor(bridge: PythonBridge, workerText?: WorkerTextSink) {
+    this.#bridge = bridge;
+    this.#workerText = workerText;
+  }
 
   /** Runs `code` in `session`; outputs go to `onOutput` in coalesced chunks, and the kept ones come back in the result. */
   async run(
@@ -82,14 +84,14 @@ export class PythonCellRunner {
     let workerId: string | undefined;
     const coalescer = new OutputCoalescer((output) => {
       onOutput(output);
-      if (output.type === "stream" && workerId !== undefined) this.workerText?.(workerId, output.stream, output.text);
+      if (output.type === "stream" && workerId !== undefined) this.#workerText?.(workerId, output.stream, output.text);
     });
     let status: CellRunResult["status"] = "ok";
     let executionCount: number | null = null;
     this.#running.set(session, callId);
     try {
-      for await (const event of this.bridge.evaluate(code, { session, callId, ...(signal ? { signal } : {}) })) {
-        workerId ??= this.bridge.workerOf(callId);
+      for await (const event of this.#bridge.evaluate(code, { session, callId, ...(signal ? { signal } : {}) })) {
+        workerId ??= this.#bridge.workerOf(callId);
         if (event.type === "stdout") {
           for (const output of splitDisplays(event.text)) coalescer.push(output);
         } else if (event.type === "stderr") {
@@ -122,7 +124,7 @@ export class PythonCellRunner {
   /** A failed cell's number (an error carries none): asked of the session, as Jupyter shows it. */
   async #failedCellCount(session: string): Promise<number | null> {
     try {
-      const count = await this.bridge.call(
+      const count = await this.#bridge.call(
         "snakebridge_worker.notebook_scope.execution_count",
         [session],
         {},
@@ -140,7 +142,7 @@ export class PythonCellRunner {
   async interrupt(session: string): Promise<boolean> {
     const callId = this.#running.get(session);
     if (callId === undefined) return false;
-    return this.bridge.cancel(callId);
+    return this.#bridge.cancel(callId);
   }
 
   /** True while a cell runs in `session`. */

@@ -15,11 +15,16 @@ export type EngineRequests = Exclude<RequestName, ImmediateRequests>;
 
 /** Dispatches requests to feature handlers; engine handlers wait until the Python pool is up (or report why it is not). */
 export class WorkbenchService {
+  readonly #immediate: HandlerTable<ImmediateRequests>;
+  readonly #engine: Promise<HandlerTable<EngineRequests>>;
+
   constructor(
     readonly events: EventHub,
-    private readonly immediate: HandlerTable<ImmediateRequests>,
-    private readonly engine: Promise<HandlerTable<EngineRequests>>,
+    immediate: HandlerTable<ImmediateRequests>,
+    engine: Promise<HandlerTable<EngineRequests>>,
   ) {
+    this.#immediate = immediate;
+    this.#engine = engine;
     // The host reports a failed start through host.status; this only keeps the rejection from going unhandled.
     engine.catch(() => undefined);
   }
@@ -34,8 +39,8 @@ export class WorkbenchService {
   }
 
   async #handler<K extends RequestName>(method: K): Promise<RequestHandler<K>> {
-    if (Object.hasOwn(this.immediate, method)) return (this.immediate as unknown as FullHandlerTable)[method];
-    const engine = await this.engine;
+    if (Object.hasOwn(this.#immediate, method)) return (this.#immediate as unknown as FullHandlerTable)[method];
+    const engine = await this.#engine;
     return (engine as unknown as FullHandlerTable)[method];
   }
 }

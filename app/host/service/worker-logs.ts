@@ -6,8 +6,11 @@ export const WORKER_LOG_LIMIT_BYTES = 256 * 1024;
 /** Per-worker ring buffers of stdout/stderr text. */
 export class WorkerLogs {
   readonly #chunks = new Map<string, { texts: string[]; bytes: number }>();
+  readonly #limitBytes: number;
 
-  constructor(private readonly limitBytes = WORKER_LOG_LIMIT_BYTES) {}
+  constructor(limitBytes = WORKER_LOG_LIMIT_BYTES) {
+    this.#limitBytes = limitBytes;
+  }
 
   /** Appends text a worker printed, dropping the oldest text beyond the limit. */
   append(workerId: string, text: string): void {
@@ -18,9 +21,9 @@ export class WorkerLogs {
     }
     log.texts.push(text);
     log.bytes += Buffer.byteLength(text);
-    while (log.bytes > this.limitBytes && log.texts.length > 0) {
+    while (log.bytes > this.#limitBytes && log.texts.length > 0) {
       const oldest = log.texts[0]!;
-      const excess = log.bytes - this.limitBytes;
+      const excess = log.bytes - this.#limitBytes;
       const oldestBytes = Buffer.byteLength(oldest);
       if (oldestBytes <= excess) {
         log.texts.shift();

@@ -12,8 +12,10 @@ export class WorkbenchTestClient {
   readonly #pending = new Map<number, Pending>();
   readonly #waiters = new Set<() => void>();
   #nextId = 1;
+  readonly #ws: WebSocket;
 
-  private constructor(private readonly ws: WebSocket) {
+  private constructor(ws: WebSocket) {
+    this.#ws = ws;
     ws.on("message", (data) => {
       const message = JSON.parse(data.toString()) as ServerMessage;
       if (message.kind === "event") {
@@ -58,11 +60,11 @@ export class WorkbenchTestClient {
 
   /** Sends a raw message (for malformed-input tests). */
   sendRaw(text: string): void {
-    this.ws.send(text);
+    this.#ws.send(text);
   }
 
   #send(message: ClientMessage): void {
-    this.ws.send(JSON.stringify(message));
+    this.#ws.send(JSON.stringify(message));
   }
 
   /** Payloads of every `event` received so far. */
@@ -103,10 +105,10 @@ export class WorkbenchTestClient {
 
   /** Closes the socket and waits for it to close. */
   close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    if (this.#ws.readyState === WebSocket.CLOSED) return Promise.resolve();
     return new Promise((resolve) => {
-      this.ws.once("close", () => resolve());
-      this.ws.close();
+      this.#ws.once("close", () => resolve());
+      this.#ws.close();
     });
   }
 }

@@ -9,11 +9,12 @@ export class ClientConnection {
   readonly #inFlight = new Map<number, AbortController>();
   readonly #subscription: IDisposable;
   #closed = false;
+  readonly #service: WorkbenchService;
+  readonly #send: (message: ServerMessage) => void;
 
-  constructor(
-    private readonly service: WorkbenchService,
-    private readonly send: (message: ServerMessage) => void,
-  ) {
+  constructor(service: WorkbenchService, send: (message: ServerMessage) => void) {
+    this.#service = service;
+    this.#send = send;
     this.#subscription = service.events.on((event) => this.#deliver({ kind: "event", ...event } as ServerMessage));
   }
 
@@ -53,7 +54,7 @@ export class ClientConnection {
     const controller = new AbortController();
     this.#inFlight.set(id, controller);
     try {
-      const result = await this.service.request(method, params, { signal: controller.signal });
+      const result = await this.#service.request(method, params, { signal: controller.signal });
       this.#deliver({ kind: "response", id, result: result ?? {} });
     } catch (error) {
       const payload = toApiErrorPayload(error);
@@ -65,7 +66,7 @@ export class ClientConnection {
   }
 
   #deliver(message: ServerMessage): void {
-    if (!this.#closed) this.send(message);
+    if (!this.#closed) this.#send(message);
   }
 
   /** Stops forwarding events and aborts every request still running for this client. */

@@ -28,8 +28,10 @@ export interface IpcTransportOptions {
 export class IpcTransport {
   #connection: ClientConnection | undefined;
   readonly #listener: (event: IpcMainEvent, message: unknown) => void;
+  readonly #options: IpcTransportOptions;
 
-  constructor(private readonly options: IpcTransportOptions) {
+  constructor(options: IpcTransportOptions) {
+    this.#options = options;
     const { webContents, ipcMain } = options;
     this.#listener = (event, message) => this.#receive(event, message);
     ipcMain.on(IPC_CLIENT_CHANNEL, this.#listener);
@@ -45,13 +47,13 @@ export class IpcTransport {
       console.error(`snakebridge host: refused an IPC message from ${event.senderFrame?.url ?? "an unknown frame"}`);
       return;
     }
-    this.#connection ??= new ClientConnection(this.options.service, (reply: ServerMessage) => this.#send(reply));
+    this.#connection ??= new ClientConnection(this.#options.service, (reply: ServerMessage) => this.#send(reply));
     this.#connection.receive(message);
   }
 
   /** Only our window's top frame, showing our app's page, may talk to the engine. */
   #isTrusted(event: IpcMainEvent): boolean {
-    const { webContents, isAppUrl } = this.options;
+    const { webContents, isAppUrl } = this.#options;
     if (webContents.isDestroyed() || event.sender !== webContents) return false;
     const frame = event.senderFrame;
     if (!frame || frame !== webContents.mainFrame) return false;
@@ -59,7 +61,7 @@ export class IpcTransport {
   }
 
   #send(message: ServerMessage): void {
-    const { webContents } = this.options;
+    const { webContents } = this.#options;
     if (!webContents.isDestroyed()) webContents.send(IPC_SERVER_CHANNEL, message);
   }
 
@@ -70,7 +72,7 @@ export class IpcTransport {
 
   /** Stops listening and abandons in-flight requests. */
   dispose(): void {
-    this.options.ipcMain.removeListener(IPC_CLIENT_CHANNEL, this.#listener);
+    this.#options.ipcMain.removeListener(IPC_CLIENT_CHANNEL, this.#listener);
     this.#reset();
   }
 }

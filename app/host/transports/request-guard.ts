@@ -32,8 +32,10 @@ export class RequestGuard {
   readonly #origins = new Set<string>();
   /** The cookie carrying the token; the port is in the name because browsers do not scope cookies by port. */
   readonly cookieName: string;
+  readonly #options: GuardOptions;
 
-  constructor(private readonly options: GuardOptions) {
+  constructor(options: GuardOptions) {
+    this.#options = options;
     const { host, port } = options;
     this.cookieName = `snakebridge-token-${port}`;
     // The bound address is also the printed URL's host (with --host 0.0.0.0, that address itself).
@@ -77,7 +79,7 @@ export class RequestGuard {
 
   /** Where the request carries the right token: the query, an Authorization header, or our cookie. */
   tokenSource(headers: IncomingHttpHeaders, query: URLSearchParams): TokenSource {
-    const { token } = this.options;
+    const { token } = this.#options;
     // Every value counts: a wrong duplicate must not shadow the right one, nor the reverse grant anything.
     if (query.getAll(TOKEN_QUERY_PARAM).some((given) => tokenMatches(given, token))) return "query";
     if (tokenMatches(authorizationToken(headers.authorization), token)) return "header";
@@ -89,7 +91,7 @@ export class RequestGuard {
   sessionCookie(): string {
     // No Max-Age: a session cookie, gone when the browser closes. SameSite=Strict: no other site's
     // page or link ever makes the browser send it. HttpOnly: the page's own scripts cannot read it.
-    return `${this.cookieName}=${this.options.token}; Path=/; HttpOnly; SameSite=Strict`;
+    return `${this.cookieName}=${this.#options.token}; Path=/; HttpOnly; SameSite=Strict`;
   }
 
   /** Every origin allowed to open the API socket (for messages and docs). */

@@ -60,15 +60,22 @@ const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export class WorkbenchWebServer {
   #metrics: (() => Promise<MetricsPage>) | undefined;
   readonly #connections = new Set<WebSocket>();
+  readonly #http: Server;
+  readonly #sockets: WebSocketServer;
+  readonly #guard: RequestGuard;
 
   private constructor(
-    private readonly http: Server,
-    private readonly sockets: WebSocketServer,
-    private readonly guard: RequestGuard,
+    http: Server,
+    sockets: WebSocketServer,
+    guard: RequestGuard,
     readonly host: string,
     readonly port: number,
     readonly token: string,
-  ) {}
+  ) {
+    this.#http = http;
+    this.#sockets = sockets;
+    this.#guard = guard;
+  }
 
   /** Starts listening; resolves once the port is bound. */
   static async start(options: WebServerOptions): Promise<WorkbenchWebServer> {
@@ -131,18 +138,18 @@ export class WorkbenchWebServer {
 
   /** The cookie a browser keeps the token in after the first load (its name carries the port). */
   get cookieName(): string {
-    return this.guard.cookieName;
+    return this.#guard.cookieName;
   }
 
   /** Host and Origin checks shared by page requests and socket upgrades; undefined when they pass. */
   #screen(request: IncomingMessage): Refusal | undefined {
-    if (!this.guard.hostAllowed(request.headers)) {
+    if (!this.#guard.hostAllowed(request.headers)) {
       return {
         status: 403,
         message: `403: this workbench does not answer to the host name "${String(request.headers.host ?? "")}". Open the address \`snakebridge serve\` printed, or start it with --allow-host NAME.`,
       };
     }
-    if (this.guard.origin(request.headers) === "refused") {
+    if (this.#guard.origin(request.headers) === "refused") {
       return {
         status: 403,
         message: `403: requests from the origin "${String(request.headers.origin)}" are refused. Use the workbench's own page, or start it with --allow-origin ORIGIN.`,
@@ -175,7 +182,7 @@ export class WorkbenchWebServer {
     // Decided on the decoded path and the file it names, so no spelling of index.html slips past.
     const isPublicAsset = file !== undefined && !file.toLowerCase().endsWith(".html");
     if (!isPublicAsset) {
-      const source = this.guard.tokenSource(request.headers, target.query);
+      const source = this.#guard.tokenSource(request.headers, target.query);
       const isPage = target.path === "/" || target.path === "/index.html" || file !== undefined;
       if (source === null && isPage) {
         return void replyText(response, {
@@ -185,7 +192,7 @@ export class WorkbenchWebServer {
             "If the workbench restarted, it printed a new address: the old one no longer works.",
         });
       }
-      if (source === "query") response.setHeader("Set-Cookie", this.guard.sessionCookie());
+      if (source === "query") response.setHeader("Set-Cookie", this.#guard.sessionCookie());
     }
     if (
       !file &&
@@ -206,7 +213,7 @@ export class WorkbenchWebServer {
     query: URLSearchParams,
     render: () => Promise<MetricsPage>,
   ): Promise<void> {
-    if (this.guard.tokenSource(request.headers, query) === null) {
+    if (this.#guard.tokenSource(request.headers, query) === null) {
       return void replyText(response, {
         status: 401,
         message:
@@ -223,7 +230,7 @@ export class WorkbenchWebServer {
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, service: WorkbenchService): void {
     const refusal = this.#screenUpgrade(request);
     if (refusal) return void socket.end(rawResponse(refusal.status, refusal.message, refusal.headers));
-    this.sockets.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, service));
+    this.#sockets.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, service));
   }
 
   #screenUpgrade(request: IncomingMessage): Refusal | undefined {
@@ -231,11 +238,11 @@ export class WorkbenchWebServer {
     if (screened) return screened;
     const target = parseTarget(request.url);
     if (!target || target.path !== SOCKET_PATH) return { status: 404, message: "404: not found" };
-    const source = this.guard.tokenSource(request.headers, target.query);
+    const source = this.#guard.tokenSource(request.headers, target.query);
     if (source === null) return { status: 401, message: "401: the API socket needs the session token" };
     // A browser always sends Origin on a WebSocket; a client without one is not a browser, and a
     // cookie alone (which any program could have copied) does not identify it.
-    if (source === "cookie" && this.guard.origin(request.headers) === "absent") {
+    if (source === "cookie" && this.#guard.origin(request.headers) === "absent") {
       return {
         status: 401,
         message: "401: without an Origin header, give the token as ?token= or Authorization: token …",
@@ -277,10 +284,10 @@ export class WorkbenchWebServer {
   async close(): Promise<void> {
     for (const ws of this.#connections) ws.terminate();
     this.#connections.clear();
-    await new Promise<void>((resolve, reject) => this.sockets.close((error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => this.#sockets.close((error) => (error ? reject(error) : resolve())));
     await new Promise<void>((resolve, reject) => {
-      this.http.close((error) => (error ? reject(error) : resolve()));
-      this.http.closeAllConnections();
+      this.#http.close((error) => (error ? reject(error) : resolve()));
+      this.#http.closeAllConnections();
     });
   }
 }

@@ -132,15 +132,26 @@ export class AuditLog {
   #writing: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
   #closed = false;
+  readonly #handle: FileHandle;
+  #seq: number;
+  #prev: string;
+  readonly #flushIntervalMs: number;
+  readonly #lock: string;
 
   private constructor(
     readonly file: string,
-    private readonly handle: FileHandle,
-    private seq: number,
-    private prev: string,
-    private readonly flushIntervalMs: number,
-    private readonly lock: string,
-  ) {}
+    handle: FileHandle,
+    seq: number,
+    prev: string,
+    flushIntervalMs: number,
+    lock: string,
+  ) {
+    this.#handle = handle;
+    this.#seq = seq;
+    this.#prev = prev;
+    this.#flushIntervalMs = flushIntervalMs;
+    this.#lock = lock;
+  }
 
   /** Opens (or creates, mode 0600) a log and continues its chain. */
   static async open(file: string, options: AuditLogOptions = {}): Promise<AuditLog> {
@@ -163,13 +174,13 @@ export class AuditLog {
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.flush();
-    }, this.flushIntervalMs);
+    }, this.#flushIntervalMs);
   }
 
   /** Chains one event: its record, now linked to the previous one. */
   #record(event: AuditEvent): AuditRecord {
     const body: Omit<AuditRecord, "hash"> = {
-      seq: this.seq + 1,
+      seq: this.#seq + 1,
       time: new Date(event.time ?? Date.now()).toISOString(),
       target: event.target,
       kind: event.kind,
@@ -177,11 +188,11 @@ export class AuditLog {
       duration_ms: Math.round(event.durationMs * 1000) / 1000,
       outcome: event.outcome,
       args_sha256: typeof event.argsSha256 === "string" ? event.argsSha256 : event.argsSha256(),
-      prev: this.prev,
+      prev: this.#prev,
     };
     const record: AuditRecord = { ...body, hash: recordHash(body) };
-    this.seq = record.seq;
-    this.prev = record.hash;
+    this.#seq = record.seq;
+    this.#prev = record.hash;
     return record;
   }
 
@@ -202,8 +213,8 @@ export class AuditLog {
           if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
           for (const event of events.slice(i, i + SLICE)) lines.push(JSON.stringify(this.#record(event)) + "\n");
         }
-        await this.handle.write(lines.join(""));
-        await this.handle.sync();
+        await this.#handle.write(lines.join(""));
+        await this.#handle.sync();
       } catch (error) {
         this.#failure = new Error(
           `Writing the audit log ${this.file} failed: ${(error as Error).message}. ` +
@@ -220,8 +231,8 @@ export class AuditLog {
     if (this.#closed) return;
     await this.flush();
     this.#closed = true;
-    await this.handle.close();
-    await rm(this.lock, { force: true });
+    await this.#handle.close();
+    await rm(this.#lock, { force: true });
     if (this.#failure) throw this.#failure;
   }
 }

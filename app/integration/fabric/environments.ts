@@ -325,11 +325,17 @@ export async function syncEnvironment(env: PlannedEnvironment, options: SyncOpti
 
 /** One bridge (worker pool) per environment plus the default one; calls go to the pool of their integration. */
 export class EnvironmentPools {
+  readonly #pools: ReadonlyMap<string, PythonBridge>;
+  readonly #environments: readonly PlannedEnvironment[];
+
   private constructor(
     readonly defaultBridge: PythonBridge,
-    private readonly pools: ReadonlyMap<string, PythonBridge>,
-    private readonly environments: readonly PlannedEnvironment[],
-  ) {}
+    pools: ReadonlyMap<string, PythonBridge>,
+    environments: readonly PlannedEnvironment[],
+  ) {
+    this.#pools = pools;
+    this.#environments = environments;
+  }
 
   /** Starts every pool; refuses environments that `env sync` has not built. */
   static async start(environments: readonly PlannedEnvironment[], options: BridgeOptions): Promise<EnvironmentPools> {
@@ -359,15 +365,15 @@ export class EnvironmentPools {
 
   /** The bridge whose workers run `target`'s integration. */
   bridgeFor(target: string): PythonBridge {
-    const env = environmentFor(this.environments, target);
-    return env === undefined ? this.defaultBridge : this.pools.get(env.key)!;
+    const env = environmentFor(this.#environments, target);
+    return env === undefined ? this.defaultBridge : this.#pools.get(env.key)!;
   }
 
   /** Every pool, named: "default" and each environment's key. */
   get all(): { name: string; bridge: PythonBridge }[] {
     return [
       { name: "default", bridge: this.defaultBridge },
-      ...[...this.pools].map(([name, bridge]) => ({ name, bridge })),
+      ...[...this.#pools].map(([name, bridge]) => ({ name, bridge })),
     ];
   }
 

@@ -22,11 +22,10 @@ interface Binding {
 export class SecretBindings implements ArgumentBinder {
   readonly #bindings = new Map<string, Binding>();
   readonly #secretNames = new Set<string>();
+  readonly #env: NodeJS.ProcessEnv;
 
-  constructor(
-    manifests: readonly LoadedManifest[],
-    private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {
+  constructor(manifests: readonly LoadedManifest[], env: NodeJS.ProcessEnv = process.env) {
+    this.#env = env;
     for (const loaded of manifests) {
       for (const spec of loaded.spec.integrations) {
         const module = integrationModule(spec);
@@ -68,7 +67,7 @@ export class SecretBindings implements ArgumentBinder {
         kwargs[parameter] = value.literal;
         continue;
       }
-      const resolved = this.env[value.env];
+      const resolved = this.#env[value.env];
       if (resolved === undefined || resolved === "") {
         throw PythonError.bridge(
           "value_error",
@@ -86,7 +85,7 @@ export class SecretBindings implements ArgumentBinder {
   #values(): { name: string; value: string }[] {
     const values: { name: string; value: string }[] = [];
     for (const name of this.#secretNames) {
-      const value = this.env[name];
+      const value = this.#env[name];
       if (value !== undefined && value.length >= MIN_REDACTED_LENGTH) values.push({ name, value });
     }
     // Longest first, so that a secret containing another is replaced whole.

@@ -9,40 +9,40 @@ export const LINE_WORKER_SCRIPT = fileURLToPath(new URL("./line-worker.mjs", imp
 
 /** Talks to one line-worker process: one request line out, one reply line back, matched by id. */
 export class LineConnection {
-  private nextId = 1;
-  private readonly pending = new Map<string, { resolve: (reply: string) => void; reject: (error: Error) => void }>();
-  private closedBecause: string | undefined;
-  private onReady: (() => void) | undefined;
+  #nextId = 1;
+  readonly #pending = new Map<string, { resolve: (reply: string) => void; reject: (error: Error) => void }>();
+  #closedBecause: string | undefined;
+  #onReady: (() => void) | undefined;
   /** Resolves when the worker prints its "ready <pid>" line. */
   readonly ready = new Promise<void>((resolve) => {
-    this.onReady = resolve;
+    this.#onReady = resolve;
   });
 
   constructor(readonly child: ChildProcess) {
     if (child.stdout === null) throw new Error("line worker must be spawned with piped stdout");
     createInterface({ input: child.stdout }).on("line", (line) => {
-      if (line.startsWith("ready ")) this.onReady?.();
+      if (line.startsWith("ready ")) this.#onReady?.();
       const space = line.indexOf(" ");
-      const waiter = this.pending.get(line.slice(0, space));
+      const waiter = this.#pending.get(line.slice(0, space));
       if (waiter === undefined) return;
-      this.pending.delete(line.slice(0, space));
+      this.#pending.delete(line.slice(0, space));
       const reply = line.slice(space + 1);
       if (reply.startsWith("error ")) waiter.reject(new Error(`line worker ${child.pid}: ${reply.slice(6)}`));
       else waiter.resolve(reply);
     });
     child.once("exit", (code, signal) => {
-      this.closedBecause = `line worker ${child.pid} exited (code ${code}, signal ${signal})`;
-      for (const waiter of this.pending.values()) waiter.reject(new Error(this.closedBecause));
-      this.pending.clear();
+      this.#closedBecause = `line worker ${child.pid} exited (code ${code}, signal ${signal})`;
+      for (const waiter of this.#pending.values()) waiter.reject(new Error(this.#closedBecause));
+      this.#pending.clear();
     });
   }
 
   /** Sends one command and resolves with the worker's reply ("ok ..." or "sick ..."). */
   request(command: string, arg = ""): Promise<string> {
-    if (this.closedBecause !== undefined) return Promise.reject(new Error(this.closedBecause));
-    const id = String(this.nextId++);
+    if (this.#closedBecause !== undefined) return Promise.reject(new Error(this.#closedBecause));
+    const id = String(this.#nextId++);
     return new Promise<string>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve, reject });
       this.child.stdin?.write(`${id} ${command} ${arg}\n`);
     });
   }
@@ -71,22 +71,25 @@ export interface LineWorkerAdapterOptions {
 export class LineWorkerAdapter implements WorkerAdapter<LineConnection> {
   /** Every pid this adapter spawned, in order. */
   readonly spawned: number[] = [];
-  private starts = 0;
+  #starts = 0;
+  readonly #options: LineWorkerAdapterOptions;
 
-  constructor(private readonly options: LineWorkerAdapterOptions = {}) {}
+  constructor(options: LineWorkerAdapterOptions = {}) {
+    this.#options = options;
+  }
 
   /** Spawns a worker and resolves when it prints its ready line. */
   start(ctx: StartContext): Promise<StartedWorker<LineConnection>> {
-    this.starts += 1;
-    const fail = this.starts <= (this.options.failFirstStarts ?? 0);
+    this.#starts += 1;
+    const fail = this.#starts <= (this.#options.failFirstStarts ?? 0);
     const child = spawn(process.execPath, [LINE_WORKER_SCRIPT], {
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
       env: {
         ...process.env,
-        LINE_WORKER_IGNORE_SIGTERM: this.options.ignoreSigterm === true ? "1" : "",
-        LINE_WORKER_START_DELAY_MS: String(this.options.startDelayMs ?? 0),
-        LINE_WORKER_FAIL: fail ? (this.options.failMessage ?? "line worker told to fail its start") : "",
+        LINE_WORKER_IGNORE_SIGTERM: this.#options.ignoreSigterm === true ? "1" : "",
+        LINE_WORKER_START_DELAY_MS: String(this.#options.startDelayMs ?? 0),
+        LINE_WORKER_FAIL: fail ? (this.#options.failMessage ?? "line worker told to fail its start") : "",
       },
     });
     if (child.pid !== undefined) this.spawned.push(child.pid);
@@ -137,7 +140,7 @@ export class LineWorkerAdapter implements WorkerAdapter<LineConnection> {
 
   /** Closes stdin, which the worker takes as "finish and exit". */
   async stop(connection: LineConnection): Promise<void> {
-    if (this.options.ignoreStop === true) return;
+    if (this.#options.ignoreStop === true) return;
     connection.child.stdin?.end();
   }
 }

@@ -15,8 +15,11 @@ export class TestChannel implements Channel {
   readonly events = new EventListeners();
   /** Every request made, in order: method and params. */
   readonly requests: { method: RequestName; params: unknown }[] = [];
+  readonly #answers: HostAnswers;
 
-  constructor(private readonly answers: HostAnswers = {}) {}
+  constructor(answers: HostAnswers = {}) {
+    this.#answers = answers;
+  }
 
   /** Answers with the test's function; like the real channels, an aborted request rejects as cancelled. */
   async request<K extends RequestName>(
@@ -25,7 +28,7 @@ export class TestChannel implements Channel {
     signal?: AbortSignal,
   ): Promise<RequestResult<K>> {
     this.requests.push({ method, params });
-    const answer: HostAnswers[K] = this.answers[method];
+    const answer: HostAnswers[K] = this.#answers[method];
     if (answer === undefined)
       throw new ApiError({ code: "not_found", message: `the test host does not answer ${method}` });
     const cancelled = new ApiError({ code: "cancelled", message: `${method} was cancelled` });

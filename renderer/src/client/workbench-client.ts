@@ -6,20 +6,24 @@ import type { IDisposable } from "../base";
 import type { Channel, ConnectionState } from "../transport";
 
 export class WorkbenchClient {
-  constructor(private readonly channel: Channel) {}
+  readonly #channel: Channel;
+
+  constructor(channel: Channel) {
+    this.#channel = channel;
+  }
 
   call<K extends RequestName>(method: K, params: RequestParams<K>, signal?: AbortSignal): Promise<RequestResult<K>> {
-    return this.channel.request(method, params, signal);
+    return this.#channel.request(method, params, signal);
   }
 
   /** Subscribes to a host event; dispose the result to unsubscribe. */
   on<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): IDisposable {
-    return this.channel.subscribe(event, listener);
+    return this.#channel.subscribe(event, listener);
   }
 
   /** Calls `listener` with the connection state now and on every change. */
   onConnectionChange(listener: (state: ConnectionState) => void): IDisposable {
-    return this.channel.onConnectionChange(listener);
+    return this.#channel.onConnectionChange(listener);
   }
 }
 

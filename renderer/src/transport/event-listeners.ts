@@ -22,41 +22,41 @@ function eventEmitters(): EventEmitters {
 }
 
 export class EventListeners implements IDisposable {
-  private readonly byEvent = eventEmitters();
-  private readonly stateEmitter = new Emitter<ConnectionState>("connection");
-  private state: ConnectionState = "connecting";
+  readonly #byEvent = eventEmitters();
+  readonly #stateEmitter = new Emitter<ConnectionState>("connection");
+  #state: ConnectionState = "connecting";
 
   /** Subscribes to one host event; dispose the result to unsubscribe. */
   subscribe<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): IDisposable {
-    const emitter: Emitter<WorkbenchEvents[E]> = this.byEvent[event];
+    const emitter: Emitter<WorkbenchEvents[E]> = this.#byEvent[event];
     return emitter.event(listener);
   }
 
   /** Delivers a host event; a listener that throws is reported (app/base's policy) and the others still hear it. */
   emit<E extends EventName>(event: E, payload: WorkbenchEvents[E]): void {
-    const emitter: Emitter<WorkbenchEvents[E]> = this.byEvent[event];
+    const emitter: Emitter<WorkbenchEvents[E]> = this.#byEvent[event];
     emitter.fire(payload);
   }
 
   /** Calls `listener` with the current state now and with every change. */
   onConnectionChange(listener: (state: ConnectionState) => void): IDisposable {
-    const subscription = this.stateEmitter.event(listener);
-    listener(this.state);
+    const subscription = this.#stateEmitter.event(listener);
+    listener(this.#state);
     return subscription;
   }
 
   setState(state: ConnectionState): void {
-    if (state === this.state) return;
-    this.state = state;
-    this.stateEmitter.fire(state);
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#stateEmitter.fire(state);
   }
 
   get connectionState(): ConnectionState {
-    return this.state;
+    return this.#state;
   }
 
   dispose(): void {
-    for (const emitter of Object.values(this.byEvent)) emitter.dispose();
-    this.stateEmitter.dispose();
+    for (const emitter of Object.values(this.#byEvent)) emitter.dispose();
+    this.#stateEmitter.dispose();
   }
 }

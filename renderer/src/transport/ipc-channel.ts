@@ -6,20 +6,22 @@ import { toDisposable, type IDisposable } from "../base";
 import { MessageChannel } from "./message-channel.js";
 
 export class IpcChannel extends MessageChannel {
-  private readonly detach: IDisposable;
+  readonly #detach: IDisposable;
+  readonly #preload: PreloadApi;
 
-  constructor(private readonly preload: PreloadApi) {
+  constructor(preload: PreloadApi) {
     super();
-    this.detach = toDisposable(preload.onMessage((message) => this.receive(message)));
+    this.#preload = preload;
+    this.#detach = toDisposable(preload.onMessage((message) => this.receive(message)));
     this.listeners.setState("open");
   }
 
   protected send(message: ClientMessage): void {
-    this.preload.send(message);
+    this.#preload.send(message);
   }
 
   dispose(): void {
-    this.detach.dispose();
+    this.#detach.dispose();
     this.listeners.setState("closed");
     this.listeners.dispose();
   }

@@ -11,8 +11,8 @@ interface Pending {
 }
 
 export class PendingRequests {
-  private nextId = 1;
-  private readonly byId = new Map<number, Pending>();
+  #nextId = 1;
+  readonly #byId = new Map<number, Pending>();
 
   /** Registers a request; `onCancel` runs when the signal aborts before an answer arrives. */
   add(
@@ -20,15 +20,15 @@ export class PendingRequests {
     signal: AbortSignal | undefined,
     onCancel: (id: number) => void,
   ): { id: number; promise: Promise<unknown> } {
-    const id = this.nextId++;
+    const id = this.#nextId++;
     const promise = new Promise<unknown>((resolve, reject) => {
       const abort = (): void => {
-        if (!this.byId.has(id)) return;
+        if (!this.#byId.has(id)) return;
         onCancel(id);
         this.fail(id, { code: "cancelled", message: `${method} was cancelled` });
       };
       signal?.addEventListener("abort", abort, { once: true });
-      this.byId.set(id, {
+      this.#byId.set(id, {
         method,
         resolve,
         reject,
@@ -39,28 +39,28 @@ export class PendingRequests {
   }
 
   resolve(id: number, result: unknown): void {
-    const pending = this.take(id);
+    const pending = this.#take(id);
     pending?.resolve(result);
   }
 
   fail(id: number, error: ApiErrorPayload): void {
-    const pending = this.take(id);
+    const pending = this.#take(id);
     pending?.reject(new ApiError(error));
   }
 
   /** Fails every waiting request, e.g. when the connection drops: their answers will never come. */
   failAll(describe: (method: RequestName) => ApiErrorPayload): void {
-    for (const [id, pending] of [...this.byId]) this.fail(id, describe(pending.method));
+    for (const [id, pending] of [...this.#byId]) this.fail(id, describe(pending.method));
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.#byId.size;
   }
 
-  private take(id: number): Pending | undefined {
-    const pending = this.byId.get(id);
+  #take(id: number): Pending | undefined {
+    const pending = this.#byId.get(id);
     if (!pending) return undefined;
-    this.byId.delete(id);
+    this.#byId.delete(id);
     pending.detachAbort();
     return pending;
   }

@@ -50,113 +50,112 @@ export interface SocketChannelOptions {
 }
 
 export class SocketChannel extends MessageChannel {
-  private socket: WebSocket | null = null;
-  private readonly outbox: ClientMessage[] = [];
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private disposed = false;
-  private problem: string | null = null;
-  private readonly problemEmitter = new Emitter<string | null>("connection.problem");
-  private readonly createSocket: (url: string) => WebSocket;
-  private readonly probe: () => Promise<SessionVerdict>;
+  #socket: WebSocket | null = null;
+  readonly #outbox: ClientMessage[] = [];
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #disposed = false;
+  #problem: string | null = null;
+  readonly #problemEmitter = new Emitter<string | null>("connection.problem");
+  readonly #createSocket: (url: string) => WebSocket;
+  readonly #probe: () => Promise<SessionVerdict>;
+  readonly #url: string;
 
-  constructor(
-    private readonly url: string,
-    options: SocketChannelOptions = {},
-  ) {
+  constructor(url: string, options: SocketChannelOptions = {}) {
     super();
-    this.createSocket = options.createSocket ?? ((target) => new WebSocket(target));
-    this.probe = options.probe ?? (() => Promise.resolve<SessionVerdict>("unreachable"));
-    this.open();
+    this.#url = url;
+    this.#createSocket = options.createSocket ?? ((target) => new WebSocket(target));
+    this.#probe = options.probe ?? (() => Promise.resolve<SessionVerdict>("unreachable"));
+    this.#open();
   }
 
   /** A problem the user must act on (the host restarted with a new token), or null; called now and on change. */
   onProblem(listener: (problem: string | null) => void): IDisposable {
-    const subscription = this.problemEmitter.event(listener);
-    listener(this.problem);
+    const subscription = this.#problemEmitter.event(listener);
+    listener(this.#problem);
     return subscription;
   }
 
   /** Closes the socket for good (page unload, tests). */
   dispose(): void {
-    this.disposed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.socket?.close();
+    this.#disposed = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#socket?.close();
     this.pending.failAll((method) => ({
       code: "cancelled",
       message: `${method} was cancelled: the workbench is closing`,
     }));
-    this.problemEmitter.dispose();
+    this.#problemEmitter.dispose();
     this.listeners.dispose();
   }
 
-  private open(): void {
+  #open(): void {
     this.listeners.setState("connecting");
-    const socket = this.createSocket(this.url);
-    this.socket = socket;
+    const socket = this.#createSocket(this.#url);
+    this.#socket = socket;
     socket.addEventListener("open", () => {
-      this.attempt = 0;
+      this.#attempt = 0;
       this.listeners.setState("open");
-      for (const message of this.outbox.splice(0)) socket.send(JSON.stringify(message));
+      for (const message of this.#outbox.splice(0)) socket.send(JSON.stringify(message));
     });
     socket.addEventListener("message", (event: MessageEvent) => {
-      if (typeof event.data === "string") this.receiveText(event.data);
+      if (typeof event.data === "string") this.#receiveText(event.data);
     });
     socket.addEventListener("close", () => {
-      if (this.socket !== socket) return;
-      this.socket = null;
+      if (this.#socket !== socket) return;
+      this.#socket = null;
       this.pending.failAll((method) => ({
         code: "disconnected",
         message: `Lost the connection to the workbench host while waiting for ${method}. Reconnecting; run it again once the status bar says "Connected".`,
       }));
       // Cancels queued for the dead connection mean nothing to the next one.
-      for (let index = this.outbox.length - 1; index >= 0; index -= 1) {
-        if (this.outbox[index]?.kind === "cancel") this.outbox.splice(index, 1);
+      for (let index = this.#outbox.length - 1; index >= 0; index -= 1) {
+        if (this.#outbox[index]?.kind === "cancel") this.#outbox.splice(index, 1);
       }
       this.listeners.setState("closed");
-      if (!this.disposed) void this.afterDrop();
+      if (!this.#disposed) void this.#afterDrop();
     });
   }
 
   /** A browser hides why a WebSocket handshake failed; ask the host over HTTP before retrying. */
-  private async afterDrop(): Promise<void> {
-    const verdict = await this.probe();
-    if (this.disposed) return;
+  async #afterDrop(): Promise<void> {
+    const verdict = await this.#probe();
+    if (this.#disposed) return;
     if (verdict === "rejected") {
       // Retrying cannot help: a restarted host has a new token this page will never learn.
-      this.setProblem(RESTARTED_PROBLEM);
-      this.outbox.length = 0;
+      this.#setProblem(RESTARTED_PROBLEM);
+      this.#outbox.length = 0;
       this.pending.failAll(() => ({ code: "unauthorized", message: RESTARTED_PROBLEM }));
       return;
     }
-    this.scheduleReconnect();
+    this.#scheduleReconnect();
   }
 
-  private setProblem(problem: string | null): void {
-    if (problem === this.problem) return;
-    this.problem = problem;
-    this.problemEmitter.fire(problem);
+  #setProblem(problem: string | null): void {
+    if (problem === this.#problem) return;
+    this.#problem = problem;
+    this.#problemEmitter.fire(problem);
   }
 
-  private scheduleReconnect(): void {
-    const delay = reconnectDelay(this.attempt, { initialMs: 500, maxMs: 10_000 });
-    this.attempt += 1;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (!this.disposed) this.open();
+  #scheduleReconnect(): void {
+    const delay = reconnectDelay(this.#attempt, { initialMs: 500, maxMs: 10_000 });
+    this.#attempt += 1;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (!this.#disposed) this.#open();
     }, delay);
   }
 
   protected send(message: ClientMessage): void {
-    if (this.problem !== null) {
-      if (message.kind === "request") this.pending.fail(message.id, { code: "unauthorized", message: this.problem });
+    if (this.#problem !== null) {
+      if (message.kind === "request") this.pending.fail(message.id, { code: "unauthorized", message: this.#problem });
       return;
     }
-    if (this.socket && this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
-    else this.outbox.push(message);
+    if (this.#socket && this.#socket.readyState === OPEN) this.#socket.send(JSON.stringify(message));
+    else this.#outbox.push(message);
   }
 
-  private receiveText(text: string): void {
+  #receiveText(text: string): void {
     let message: ServerMessage;
     try {
       message = JSON.parse(text) as ServerMessage;

@@ -46,7 +46,11 @@ const ASSIST_TIMEOUT_MS = 5_000;
 
 /** Python-side helpers, called in the session's own worker. */
 export class NotebookPython {
-  constructor(private readonly bridge: PythonBridge) {}
+  readonly #bridge: PythonBridge;
+
+  constructor(bridge: PythonBridge) {
+    this.#bridge = bridge;
+  }
 
   #call(
     target: string,
@@ -55,7 +59,7 @@ export class NotebookPython {
     signal?: AbortSignal,
     timeoutMs = ASSIST_TIMEOUT_MS,
   ): ReturnType<PythonBridge["call"]> {
-    return this.bridge.call(
+    return this.#bridge.call(
       target,
       args,
       {},

@@ -40,8 +40,11 @@ export function progressAfter(lines: number): number {
 export class TrainingExtraInstaller {
   #child: ChildProcess | null = null;
   #running: Promise<{ ok: boolean; message: string }> | null = null;
+  readonly #report: (progress: Progress) => void;
 
-  constructor(private readonly report: (progress: Progress) => void) {}
+  constructor(report: (progress: Progress) => void) {
+    this.#report = report;
+  }
 
   /** Whether this host can run the installer (a source checkout). */
   available(): boolean {
@@ -60,7 +63,7 @@ export class TrainingExtraInstaller {
     const root = setupScriptRoot();
     if (root === null) {
       const message = `this installation has no ${SETUP_SCRIPT}; install torch, transformers and peft into the worker's Python yourself (pip install -r python/requirements-training.txt)`;
-      this.report({ line: message, progress: 1, done: true, ok: false });
+      this.#report({ line: message, progress: 1, done: true, ok: false });
       return Promise.resolve({ ok: false, message });
     }
     return new Promise((resolve) => {
@@ -78,14 +81,14 @@ export class TrainingExtraInstaller {
           if (line.trim() === "") continue;
           lines += 1;
           tail = line;
-          this.report({ line, progress: progressAfter(lines), done: false, ok: null });
+          this.#report({ line, progress: progressAfter(lines), done: false, ok: null });
         }
       };
       child.stdout?.on("data", onData);
       child.stderr?.on("data", onData);
       const finish = (ok: boolean, message: string): void => {
         this.#child = null;
-        this.report({ line: message, progress: 1, done: true, ok });
+        this.#report({ line: message, progress: 1, done: true, ok });
         resolve({ ok, message });
       };
       child.once("error", (error) => finish(false, `could not run ${installCommand()}: ${error.message}`));

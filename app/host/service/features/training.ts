@@ -41,13 +41,12 @@ export class TrainingFeature {
   readonly #manager: RunManager;
   readonly #installer: TrainingExtraInstaller;
   readonly #subscriptions = new DisposableStore();
+  readonly #bridge: PythonBridge;
+  readonly #workspace: WorkspaceFolder;
 
-  constructor(
-    private readonly bridge: PythonBridge,
-    private readonly workspace: WorkspaceFolder,
-    events: EventHub,
-    storePath: string,
-  ) {
+  constructor(bridge: PythonBridge, workspace: WorkspaceFolder, events: EventHub, storePath: string) {
+    this.#bridge = bridge;
+    this.#workspace = workspace;
     this.#store = RunStore.open(storePath);
     this.#manager = new RunManager({ bridge, store: this.#store });
     this.#installer = new TrainingExtraInstaller((progress) => events.emit("training.install", progress));
@@ -76,7 +75,7 @@ export class TrainingFeature {
         }
         // Relative paths in a config mean "next to this file", as they do for `snakebridge train`.
         const configDir =
-          configPath === undefined ? this.workspace.root : dirname(await this.workspace.resolveReal(configPath));
+          configPath === undefined ? this.#workspace.root : dirname(await this.#workspace.resolveReal(configPath));
         await this.#confineOutputs(config, configDir);
         try {
           return await this.#manager.start({ config, configText, configDir, ...(name === undefined ? {} : { name }) });
@@ -100,11 +99,11 @@ export class TrainingFeature {
           if (kind !== "adapter" && kind !== "merged")
             throw new RequestError("bad_request", `kind must be "adapter" or "merged", got "${kind}"`);
           const outDir = join(this.#runDir(runId), `export-${kind}`);
-          return exportRunModel(this.bridge, this.#store, runId, kind, outDir, checkpoint);
+          return exportRunModel(this.#bridge, this.#store, runId, kind, outDir, checkpoint);
         }),
       "training.generate": ({ runId, prompt, maxNewTokens }) =>
         this.#known(async () => {
-          const result = await this.bridge.call(
+          const result = await this.#bridge.call(
             "snakebridge_worker.training.generate",
             [this.#runDir(runId), prompt, maxNewTokens ?? 48],
             {},
@@ -117,7 +116,7 @@ export class TrainingFeature {
         }),
       "training.memorySnapshot": ({ runId, steps }) =>
         this.#known(async () => this.#manager.requestMemorySnapshot(runId, steps)),
-      "training.preview": async ({ path, limit }) => datasetPreview(this.workspace, path, limit ?? 5),
+      "training.preview": async ({ path, limit }) => datasetPreview(this.#workspace, path, limit ?? 5),
       "training.environment": async () => this.#environment(),
       "training.install": async () => this.#installer.install(),
       "training.stop": ({ runId }) => this.#known(() => this.#manager.stop(runId)),
@@ -127,7 +126,7 @@ export class TrainingFeature {
   }
 
   async #environment(): Promise<TrainingEnvironmentView> {
-    const result = await this.bridge.call("snakebridge_worker.training.environment", [], {});
+    const result = await this.#bridge.call("snakebridge_worker.training.environment", [], {});
     const missing = (result as { missing?: unknown }).missing;
     if (!Array.isArray(missing))
       throw new Error(`the training environment check returned an unexpected value: ${JSON.stringify(result)}`);
@@ -153,7 +152,7 @@ export class TrainingFeature {
       typeof config === "object" && config !== null ? (config as Record<string, unknown>)["output_dir"] : undefined;
     if (typeof outputDir === "string" && isAbsolute(outputDir)) return;
     const relativeDir = typeof outputDir === "string" ? outputDir : DEFAULT_OUTPUT_PARENT;
-    await this.workspace.confine(resolve(configDir, relativeDir), `output_dir ${relativeDir}`);
+    await this.#workspace.confine(resolve(configDir, relativeDir), `output_dir ${relativeDir}`);
   }
 
   async #known<T>(action: () => Promise<T>): Promise<T> {

@@ -15,11 +15,12 @@ export class WorkersFeature implements IDisposable {
   readonly logs = new WorkerLogs();
   readonly #subscriptions = new DisposableStore();
   #timer: NodeJS.Timeout | undefined;
+  readonly #pools: HostPools;
+  readonly #events: EventHub;
 
-  constructor(
-    private readonly pools: HostPools,
-    private readonly events: EventHub,
-  ) {
+  constructor(pools: HostPools, events: EventHub) {
+    this.#pools = pools;
+    this.#events = events;
     for (const { bridge, idPrefix } of pools.list) {
       this.#subscriptions.add(
         bridge.onWorkerOutput((localId, stream, text) => {
@@ -35,37 +36,37 @@ export class WorkersFeature implements IDisposable {
   /** Text a cell printed in a worker: user code's prints are what the Workers log is for. */
   recordCellOutput(workerId: string, stream: "stdout" | "stderr", text: string): void {
     this.logs.append(workerId, text);
-    this.events.emit("worker.output", { workerId, stream, text });
+    this.#events.emit("worker.output", { workerId, stream, text });
   }
 
   #schedulePoolChanged(): void {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.events.emit("pool.changed", this.pools.view());
+      this.#events.emit("pool.changed", this.#pools.view());
     }, POOL_CHANGED_DEBOUNCE_MS);
   }
 
   /** The request handlers of this feature. */
   handlers(): HandlerTable<WorkerRequests> {
     return {
-      "workers.list": async () => this.pools.view(),
+      "workers.list": async () => this.#pools.view(),
       "workers.restart": async ({ workerId }) => {
-        const { pool, localId } = this.pools.resolveWorker(workerId);
+        const { pool, localId } = this.#pools.resolveWorker(workerId);
         await pool.bridge.pool.restartWorker(localId, "restarted from the workbench");
         return {};
       },
       "workers.kill": async ({ workerId }) => {
-        const { pool, localId } = this.pools.resolveWorker(workerId);
+        const { pool, localId } = this.#pools.resolveWorker(workerId);
         pool.bridge.pool.killWorker(localId, "killed from the workbench");
         return {};
       },
       "workers.log": async ({ workerId }) => {
-        this.pools.resolveWorker(workerId);
+        this.#pools.resolveWorker(workerId);
         return { text: this.logs.text(workerId) };
       },
       "workers.tools": async () => ({
-        tools: this.pools.defaultBridge.tools
+        tools: this.#pools.defaultBridge.tools
           .list()
           .map((t) => ({ name: t.name, description: t.description, inputSchema: { ...t.inputSchema } })),
       }),

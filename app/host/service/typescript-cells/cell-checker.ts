@@ -30,18 +30,21 @@ declare const console: {
 /** Checks cells; keeps the last program so unchanged SDK files and the standard library are not parsed again. */
 export class CellChecker {
   #previous: ts.Program | undefined;
+  readonly #root: string;
 
-  constructor(private readonly root: string) {}
+  constructor(root: string) {
+    this.#root = root;
+  }
 
   /** The cell's virtual file: it sits at the workspace root, so cells import SDKs as "./manifests/generated/...". */
   get cellFile(): string {
-    return join(this.root, "__cell__.ts");
+    return join(this.#root, "__cell__.ts");
   }
 
   /** Errors in the cell (1-based positions; empty when it type-checks), with `globals` (declarations) in scope. */
   check(source: string, globals = ""): CellCheck {
     const cellFile = this.cellFile;
-    const globalsFile = join(this.root, "__cell_globals__.d.ts");
+    const globalsFile = join(this.#root, "__cell_globals__.d.ts");
     const runtimeTypes = runtimeTypesFile();
     const options: ts.CompilerOptions = {
       strict: true,
@@ -53,7 +56,7 @@ export class CellChecker {
       types: [],
       skipLibCheck: true,
       allowImportingTsExtensions: false,
-      baseUrl: this.root,
+      baseUrl: this.#root,
       ...(runtimeTypes ? { paths: { [RUNTIME_SPECIFIER]: [runtimeTypes] } } : {}),
     };
     // `export {}` on a line of its own makes the cell a module (top-level await) without moving its lines.

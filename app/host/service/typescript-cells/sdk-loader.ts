@@ -11,7 +11,11 @@ import { RUNTIME_SPECIFIER, isRuntimeFile, runtimeModuleUrl } from "./runtime-mo
 
 /** Loads modules for cells; a change to any file loads a fresh copy (Node caches modules by URL). */
 export class SdkLoader {
-  constructor(private readonly root: string) {}
+  readonly #root: string;
+
+  constructor(root: string) {
+    this.#root = root;
+  }
 
   /** Imports `specifier` as written in a cell at the workspace root. */
   async load(specifier: string): Promise<unknown> {
@@ -22,12 +26,12 @@ export class SdkLoader {
         `cells import workspace files ("./manifests/generated/x/index.js") or "${RUNTIME_SPECIFIER}", not "${specifier}"`,
       );
     }
-    const entry = this.#resolveTs(resolve(this.root, specifier), specifier);
+    const entry = this.#resolveTs(resolve(this.#root, specifier), specifier);
     if (isRuntimeFile(entry)) return import(runtimeModuleUrl);
     const closure = await this.#closure(entry);
     const hash = createHash("sha256");
     for (const file of closure) hash.update(`${file}\0${statSync(file).mtimeMs}\0`);
-    const outDir = join(this.root, ".snakebridge", "ts-build", hash.digest("hex").slice(0, 16));
+    const outDir = join(this.#root, ".snakebridge", "ts-build", hash.digest("hex").slice(0, 16));
     for (const file of closure) await this.#emit(file, outDir);
     return import(pathToFileURL(this.#mirror(entry, outDir)).href);
   }
@@ -41,12 +45,12 @@ export class SdkLoader {
       if (isRuntimeFile(target)) return target;
       throw new RequestError(
         "not_found",
-        `cannot find "${specifier}" (looked for ${candidates.map((c) => relative(this.root, c)).join(", ")}); generate the SDK from its manifest first`,
+        `cannot find "${specifier}" (looked for ${candidates.map((c) => relative(this.#root, c)).join(", ")}); generate the SDK from its manifest first`,
       );
     }
-    const inside = relative(this.root, found);
+    const inside = relative(this.#root, found);
     if (inside.startsWith(".."))
-      throw new RequestError("bad_request", `"${specifier}" is outside the workspace ${this.root}`);
+      throw new RequestError("bad_request", `"${specifier}" is outside the workspace ${this.#root}`);
     return found;
   }
 
@@ -67,7 +71,7 @@ export class SdkLoader {
   }
 
   #mirror(file: string, outDir: string): string {
-    return join(outDir, relative(this.root, file)).replace(/\.m?ts$/, ".mjs");
+    return join(outDir, relative(this.#root, file)).replace(/\.m?ts$/, ".mjs");
   }
 
   async #emit(file: string, outDir: string): Promise<void> {

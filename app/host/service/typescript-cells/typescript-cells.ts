@@ -71,11 +71,12 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   readonly #counts = new Map<string, number>();
   readonly #loader: SdkLoader;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #bridge: PythonBridge;
+  readonly #workspace: WorkspaceFolder;
 
-  constructor(
-    private readonly bridge: PythonBridge,
-    private readonly workspace: WorkspaceFolder,
-  ) {
+  constructor(bridge: PythonBridge, workspace: WorkspaceFolder) {
+    this.#bridge = bridge;
+    this.#workspace = workspace;
     this.#loader = new SdkLoader(workspace.root);
   }
 
@@ -111,7 +112,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
 
     let checker = this.#checkers.get(notebookId);
     if (!checker) {
-      checker = new CellChecker(this.workspace.root);
+      checker = new CellChecker(this.#workspace.root);
       this.#checkers.set(notebookId, checker);
     }
     let pyTypes: Record<string, PyGlobalType>;
@@ -169,7 +170,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     this.#running.set(notebookId, controller);
     const runtimeModule = (await import(runtimeModuleUrl)) as RuntimeModule;
     const binding = runtimeModule.installRuntime(
-      runtimeModule.createRuntime(this.bridge, { sessionId: `ts:${notebookId}`, signal: controller.signal }),
+      runtimeModule.createRuntime(this.#bridge, { sessionId: `ts:${notebookId}`, signal: controller.signal }),
     );
     const console = cellConsole((stream, text) => push({ type: "stream", stream, text }));
     const interrupted = new Promise<"interrupted">((resolve) => {
@@ -178,7 +179,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     });
     try {
       // Pure JavaScript cannot be preempted; an interrupt ends the wait, and pending Python calls are cancelled.
-      const py = pyNamespace(pySession(this.bridge, notebookId, controller.signal), (value) =>
+      const py = pyNamespace(pySession(this.#bridge, notebookId, controller.signal), (value) =>
         this.#wrap(value, classes),
       );
       const outcome = await Promise.race([
@@ -211,7 +212,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   /** The generated classes of the workspace, looked up only when a `py` global is a live object. */
   async #classesFor(types: Record<string, PyGlobalType>): Promise<Map<string, GeneratedClass>> {
     if (!Object.values(types).some((info) => info.type === "PyHandle" && info.kind === "value")) return new Map();
-    return generatedClasses(this.workspace.root);
+    return generatedClasses(this.#workspace.root);
   }
 
   /** A handle of a class a generated SDK wraps becomes that class (what the checker typed it as). */
@@ -234,7 +235,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   async #pyTypes(notebookId: string, source: string, signal: AbortSignal): Promise<Record<string, PyGlobalType>> {
     const names = pyNamesIn(source);
     if (names.length === 0) return {};
-    const types = await this.bridge.call(
+    const types = await this.#bridge.call(
       "snakebridge_worker.notebook_scope.types_of",
       [notebookId, names],
       {},

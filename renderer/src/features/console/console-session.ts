@@ -14,79 +14,83 @@ function toTerminal(text: string): string {
 }
 
 export class ConsoleSession {
-  private readonly editor = new LineEditor();
-  private pendingLines: string[] = [];
-  private running = false;
-  private streamedDuringRun = false;
-  private readonly subscriptions = new DisposableStore();
+  readonly #editor = new LineEditor();
+  #pendingLines: string[] = [];
+  #running = false;
+  #streamedDuringRun = false;
+  readonly #subscriptions = new DisposableStore();
+  readonly #terminal: Terminal;
+  readonly #onBusyChange: (busy: boolean) => void;
 
   constructor(
-    private readonly terminal: Terminal,
+    terminal: Terminal,
     readonly session: string,
-    private readonly onBusyChange: (busy: boolean) => void,
+    onBusyChange: (busy: boolean) => void,
   ) {
+    this.#terminal = terminal;
+    this.#onBusyChange = onBusyChange;
     terminal.write(`\x1b[90mPython console — session ${session}. Ctrl+C interrupts; ↑/↓ browse history.\x1b[0m\r\n`);
     terminal.write(PROMPT);
-    this.subscriptions.add(terminal.onData((data) => this.onData(data)));
-    this.subscriptions.add(
+    this.#subscriptions.add(terminal.onData((data) => this.#onData(data)));
+    this.#subscriptions.add(
       workbench().on("console.output", ({ session: from, output }) => {
-        if (from !== this.session || !this.running) return;
+        if (from !== this.session || !this.#running) return;
         if (output.type === "stream") {
-          this.streamedDuringRun = true;
-          this.writeOutput(output);
+          this.#streamedDuringRun = true;
+          this.#writeOutput(output);
         }
       }),
     );
   }
 
   dispose(): void {
-    this.subscriptions.dispose();
+    this.#subscriptions.dispose();
   }
 
   /** Interrupts the running input, or drops the one being typed (like Python's REPL). */
   async interrupt(): Promise<void> {
-    if (this.running) {
+    if (this.#running) {
       try {
         await workbench().call("console.interrupt", { session: this.session });
       } catch (error) {
-        this.terminal.write(`\r\n\x1b[31mCould not interrupt: ${errorMessage(error)}\x1b[0m\r\n`);
+        this.#terminal.write(`\r\n\x1b[31mCould not interrupt: ${errorMessage(error)}\x1b[0m\r\n`);
       }
       return;
     }
-    this.terminal.write("^C\r\n\x1b[31mKeyboardInterrupt\x1b[0m\r\n");
-    this.pendingLines = [];
-    this.editor.reset();
-    this.terminal.write(PROMPT);
+    this.#terminal.write("^C\r\n\x1b[31mKeyboardInterrupt\x1b[0m\r\n");
+    this.#pendingLines = [];
+    this.#editor.reset();
+    this.#terminal.write(PROMPT);
   }
 
   clear(): void {
-    this.terminal.clear();
+    this.#terminal.clear();
   }
 
-  private onData(data: string): void {
-    for (const event of this.editor.feed(data)) {
+  #onData(data: string): void {
+    for (const event of this.#editor.feed(data)) {
       if (event.kind === "interrupt") void this.interrupt();
-      else if (this.running)
+      else if (this.#running)
         continue; // typing while code runs is ignored, as in a blocked REPL
-      else if (event.kind === "echo") this.terminal.write(event.text);
-      else if (event.kind === "submit") void this.submit(event.line);
-      else if (event.kind === "complete") void this.complete(event.line, event.cursor);
+      else if (event.kind === "echo") this.#terminal.write(event.text);
+      else if (event.kind === "submit") void this.#submit(event.line);
+      else if (event.kind === "complete") void this.#complete(event.line, event.cursor);
     }
   }
 
   /** Tab: one match is inserted; several insert their common prefix, or are listed when there is none. */
-  private async complete(line: string, cursor: number): Promise<void> {
+  async #complete(line: string, cursor: number): Promise<void> {
     let found;
     try {
       found = await workbench().call("console.complete", { session: this.session, code: line, cursor });
     } catch (error) {
-      this.terminal.write(
-        `\r\n\x1b[31mCould not complete: ${errorMessage(error)}\x1b[0m\r\n${this.prompt()}${this.editor.redraw()}`,
+      this.#terminal.write(
+        `\r\n\x1b[31mCould not complete: ${errorMessage(error)}\x1b[0m\r\n${this.#prompt()}${this.#editor.redraw()}`,
       );
       return;
     }
     // The line may have changed while the worker answered.
-    if (this.editor.text !== line || this.editor.cursorAt !== cursor || this.running) return;
+    if (this.#editor.text !== line || this.#editor.cursorAt !== cursor || this.#running) return;
     const labels = [...new Set(found.items.map((item) => item.label))];
     if (labels.length === 0) return;
     const typed = line.slice(found.start, cursor);
@@ -96,101 +100,101 @@ export class ConsoleSession {
       return prefix.slice(0, n);
     });
     if (labels.length === 1 || common.length > typed.length) {
-      this.terminal.write(
-        this.editor.replaceBeforeCursor(found.start, labels.length === 1 ? (labels[0] ?? typed) : common).text,
+      this.#terminal.write(
+        this.#editor.replaceBeforeCursor(found.start, labels.length === 1 ? (labels[0] ?? typed) : common).text,
       );
       return;
     }
     const shown = labels.slice(0, 60);
-    this.terminal.write(
-      `\r\n${shown.join("  ")}${labels.length > shown.length ? `  … (${labels.length - shown.length} more)` : ""}\r\n${this.prompt()}${this.editor.redraw()}`,
+    this.#terminal.write(
+      `\r\n${shown.join("  ")}${labels.length > shown.length ? `  … (${labels.length - shown.length} more)` : ""}\r\n${this.#prompt()}${this.#editor.redraw()}`,
     );
   }
 
-  private prompt(): string {
-    return this.pendingLines.length ? CONTINUATION : PROMPT;
+  #prompt(): string {
+    return this.#pendingLines.length ? CONTINUATION : PROMPT;
   }
 
-  private async submit(line: string): Promise<void> {
-    this.terminal.write("\r\n");
-    this.pendingLines.push(line);
-    const code = this.pendingLines.join("\n");
+  async #submit(line: string): Promise<void> {
+    this.#terminal.write("\r\n");
+    this.#pendingLines.push(line);
+    const code = this.#pendingLines.join("\n");
     if (!code.trim()) {
-      this.pendingLines = [];
-      this.terminal.write(PROMPT);
+      this.#pendingLines = [];
+      this.#terminal.write(PROMPT);
       return;
     }
     // A blank line ends a block; otherwise ask Python whether the statement is complete.
-    let complete = line.trim() === "" && this.pendingLines.length > 1;
+    let complete = line.trim() === "" && this.#pendingLines.length > 1;
     if (!complete) {
       try {
         complete = (await workbench().call("console.isComplete", { code })).complete;
       } catch (error) {
-        this.terminal.write(`\x1b[31mCould not check the input: ${errorMessage(error)}\x1b[0m\r\n`);
+        this.#terminal.write(`\x1b[31mCould not check the input: ${errorMessage(error)}\x1b[0m\r\n`);
         complete = true;
       }
     }
     if (!complete) {
-      this.terminal.write(CONTINUATION);
+      this.#terminal.write(CONTINUATION);
       return;
     }
-    this.pendingLines = [];
-    this.editor.remember(code);
-    await this.evaluate(code);
+    this.#pendingLines = [];
+    this.#editor.remember(code);
+    await this.#evaluate(code);
   }
 
-  private async evaluate(code: string): Promise<void> {
-    this.running = true;
-    this.streamedDuringRun = false;
-    this.onBusyChange(true);
+  async #evaluate(code: string): Promise<void> {
+    this.#running = true;
+    this.#streamedDuringRun = false;
+    this.#onBusyChange(true);
     try {
       const result = await workbench().call("console.eval", { session: this.session, code });
       for (const output of result.outputs) {
         // Streams already arrived as events; write them from the result only if none did.
-        if (output.type === "stream" && this.streamedDuringRun) continue;
-        this.writeOutput(output);
+        if (output.type === "stream" && this.#streamedDuringRun) continue;
+        this.#writeOutput(output);
       }
       if (result.status === "interrupted" && !result.outputs.some((output) => output.type === "error")) {
-        this.terminal.write("\x1b[31mKeyboardInterrupt\x1b[0m\r\n");
+        this.#terminal.write("\x1b[31mKeyboardInterrupt\x1b[0m\r\n");
       }
     } catch (error) {
-      this.terminal.write(`\x1b[31m${toTerminal(errorMessage(error))}\x1b[0m\r\n`);
+      this.#terminal.write(`\x1b[31m${toTerminal(errorMessage(error))}\x1b[0m\r\n`);
     } finally {
-      this.running = false;
-      this.onBusyChange(false);
-      this.terminal.write(PROMPT);
+      this.#running = false;
+      this.#onBusyChange(false);
+      this.#terminal.write(PROMPT);
     }
   }
 
-  private writeOutput(output: CellOutput): void {
+  #writeOutput(output: CellOutput): void {
     switch (output.type) {
       case "stream":
-        this.terminal.write(
+        this.#terminal.write(
           output.stream === "stderr" ? `\x1b[31m${toTerminal(output.text)}\x1b[0m` : toTerminal(output.text),
         );
         break;
       case "result":
-        this.terminal.write(`${toTerminal(output.repr)}\r\n`);
+        this.#terminal.write(`${toTerminal(output.repr)}\r\n`);
         break;
       case "display":
         // The console is text: a rich display shows its plain form (the notebook shows it in full).
-        this.terminal.write(
+        this.#terminal.write(
           `${toTerminal(output.data["text/plain"] ?? "<display>")}\x1b[90m  (open a notebook for the rich view)\x1b[0m\r\n`,
         );
         break;
       case "truncated":
-        this.terminal.write(`\x1b[90m… ${output.lines} lines of output were not kept …\x1b[0m\r\n`);
+        this.#terminal.write(`\x1b[90m… ${output.lines} lines of output were not kept …\x1b[0m\r\n`);
         break;
       case "error": {
         const trace =
           output.error.traceback.trim() ||
           (output.error.message ? `${output.error.type}: ${output.error.message}` : output.error.type);
-        this.terminal.write(`\x1b[31m${toTerminal(trace)}\x1b[0m\r\n`);
+        this.#terminal.write(`\x1b[31m${toTerminal(trace)}\x1b[0m\r\n`);
         break;
       }
       case "diagnostics":
         for (const diagnostic of output.diagnostics)
-          this.terminal.write(`\x1b[31m${diagnostic.line}:${diagnostic.column} ${diagnostic.message}\x1b[0m\r\n`);
+          this.#terminal.write(`\x1b[31m${diagnostic.line}:${diagnostic.column} ${diagnostic.message}\x1b[0m\r\n`);
         break;
     }
   }

@@ -10,19 +10,19 @@ export type LineEvent =
   | { kind: "none" };
 
 export class LineEditor {
-  private line = "";
-  private cursor = 0;
-  private readonly history: string[] = [];
+  #line = "";
+  #cursor = 0;
+  readonly #history: string[] = [];
   /** Position while browsing history; history.length means "the line being typed". */
-  private historyIndex = 0;
-  private draft = "";
+  #historyIndex = 0;
+  #draft = "";
 
   get text(): string {
-    return this.line;
+    return this.#line;
   }
 
   get cursorAt(): number {
-    return this.cursor;
+    return this.#cursor;
   }
 
   /** Handles one chunk of terminal input; pasted text may carry several lines. */
@@ -30,35 +30,35 @@ export class LineEditor {
     switch (data) {
       case "\t":
         // After a name or a dot, Tab completes; anywhere else it indents.
-        return /[\w.]$/.test(this.line.slice(0, this.cursor))
-          ? [{ kind: "complete", line: this.line, cursor: this.cursor }]
-          : [this.insert("    ")];
+        return /[\w.]$/.test(this.#line.slice(0, this.#cursor))
+          ? [{ kind: "complete", line: this.#line, cursor: this.#cursor }]
+          : [this.#insert("    ")];
       case "\r":
-        return [this.submit()];
+        return [this.#submit()];
       case "\x03":
         return [{ kind: "interrupt" }];
       case "\x7f":
       case "\b":
-        return [this.backspace()];
+        return [this.#backspace()];
       case "\x1b[A":
-        return [this.browse(-1)];
+        return [this.#browse(-1)];
       case "\x1b[B":
-        return [this.browse(1)];
+        return [this.#browse(1)];
       case "\x1b[D":
-        return [this.move(this.cursor - 1)];
+        return [this.#move(this.#cursor - 1)];
       case "\x1b[C":
-        return [this.move(this.cursor + 1)];
+        return [this.#move(this.#cursor + 1)];
       case "\x1b[H":
       case "\x01":
-        return [this.move(0)];
+        return [this.#move(0)];
       case "\x1b[F":
       case "\x05":
-        return [this.move(this.line.length)];
+        return [this.#move(this.#line.length)];
       case "\x1b[3~":
-        return [this.deleteForward()];
+        return [this.#deleteForward()];
       case "\x15": {
         // Ctrl+U: clear the line.
-        const echo = this.replaceLine("");
+        const echo = this.#replaceLine("");
         return [echo];
       }
     }
@@ -67,19 +67,19 @@ export class LineEditor {
     const parts = data.replace(/\r\n?/g, "\r").replace(/\n/g, "\r").split("\r");
     parts.forEach((part, index) => {
       const printable = part.replace(/[\x00-\x1f\x7f]/g, "");
-      if (printable) events.push(this.insert(printable));
-      if (index < parts.length - 1) events.push(this.submit());
+      if (printable) events.push(this.#insert(printable));
+      if (index < parts.length - 1) events.push(this.#submit());
     });
     return events;
   }
 
   /** Replaces the text from `start` to the cursor with `text` (a completion), leaving the cursor after it. */
   replaceBeforeCursor(start: number, text: string): { kind: "echo"; text: string } {
-    const from = Math.max(0, Math.min(start, this.cursor));
-    const tail = this.line.slice(this.cursor);
-    const back = this.cursor - from;
-    this.line = this.line.slice(0, from) + text + tail;
-    this.cursor = from + text.length;
+    const from = Math.max(0, Math.min(start, this.#cursor));
+    const tail = this.#line.slice(this.#cursor);
+    const back = this.#cursor - from;
+    this.#line = this.#line.slice(0, from) + text + tail;
+    this.#cursor = from + text.length;
     return {
       kind: "echo",
       text: `${back > 0 ? `\x1b[${back}D` : ""}\x1b[K${text}${tail}${tail.length ? `\x1b[${tail.length}D` : ""}`,
@@ -88,73 +88,73 @@ export class LineEditor {
 
   /** The line with the cursor where it was, for redrawing after a listing. */
   redraw(): string {
-    const tail = this.line.length - this.cursor;
-    return this.line + (tail > 0 ? `\x1b[${tail}D` : "");
+    const tail = this.#line.length - this.#cursor;
+    return this.#line + (tail > 0 ? `\x1b[${tail}D` : "");
   }
 
   /** Adds a finished statement (possibly several lines) to history. */
   remember(statement: string): void {
-    if (statement.trim() && this.history[this.history.length - 1] !== statement) this.history.push(statement);
-    this.historyIndex = this.history.length;
+    if (statement.trim() && this.#history[this.#history.length - 1] !== statement) this.#history.push(statement);
+    this.#historyIndex = this.#history.length;
   }
 
   reset(): void {
-    this.line = "";
-    this.cursor = 0;
-    this.historyIndex = this.history.length;
+    this.#line = "";
+    this.#cursor = 0;
+    this.#historyIndex = this.#history.length;
   }
 
-  private submit(): LineEvent {
-    const line = this.line;
-    this.line = "";
-    this.cursor = 0;
+  #submit(): LineEvent {
+    const line = this.#line;
+    this.#line = "";
+    this.#cursor = 0;
     return { kind: "submit", line };
   }
 
-  private insert(text: string): LineEvent {
-    const tail = this.line.slice(this.cursor);
-    this.line = this.line.slice(0, this.cursor) + text + tail;
-    this.cursor += text.length;
+  #insert(text: string): LineEvent {
+    const tail = this.#line.slice(this.#cursor);
+    this.#line = this.#line.slice(0, this.#cursor) + text + tail;
+    this.#cursor += text.length;
     return { kind: "echo", text: text + tail + (tail.length ? `\x1b[${tail.length}D` : "") };
   }
 
-  private backspace(): LineEvent {
-    if (this.cursor === 0) return { kind: "none" };
-    const tail = this.line.slice(this.cursor);
-    this.line = this.line.slice(0, this.cursor - 1) + tail;
-    this.cursor -= 1;
+  #backspace(): LineEvent {
+    if (this.#cursor === 0) return { kind: "none" };
+    const tail = this.#line.slice(this.#cursor);
+    this.#line = this.#line.slice(0, this.#cursor - 1) + tail;
+    this.#cursor -= 1;
     return { kind: "echo", text: `\b${tail} \x1b[${tail.length + 1}D` };
   }
 
-  private deleteForward(): LineEvent {
-    if (this.cursor >= this.line.length) return { kind: "none" };
-    const tail = this.line.slice(this.cursor + 1);
-    this.line = this.line.slice(0, this.cursor) + tail;
+  #deleteForward(): LineEvent {
+    if (this.#cursor >= this.#line.length) return { kind: "none" };
+    const tail = this.#line.slice(this.#cursor + 1);
+    this.#line = this.#line.slice(0, this.#cursor) + tail;
     return { kind: "echo", text: `${tail} \x1b[${tail.length + 1}D` };
   }
 
-  private move(target: number): LineEvent {
-    const clamped = Math.max(0, Math.min(this.line.length, target));
-    const delta = clamped - this.cursor;
-    this.cursor = clamped;
+  #move(target: number): LineEvent {
+    const clamped = Math.max(0, Math.min(this.#line.length, target));
+    const delta = clamped - this.#cursor;
+    this.#cursor = clamped;
     if (delta === 0) return { kind: "none" };
     return { kind: "echo", text: delta > 0 ? `\x1b[${delta}C` : `\x1b[${-delta}D` };
   }
 
-  private browse(step: -1 | 1): LineEvent {
-    const next = this.historyIndex + step;
-    if (next < 0 || next > this.history.length) return { kind: "none" };
-    if (this.historyIndex === this.history.length) this.draft = this.line;
-    this.historyIndex = next;
+  #browse(step: -1 | 1): LineEvent {
+    const next = this.#historyIndex + step;
+    if (next < 0 || next > this.#history.length) return { kind: "none" };
+    if (this.#historyIndex === this.#history.length) this.#draft = this.#line;
+    this.#historyIndex = next;
     // Multi-line history entries come back as their first line joined: the console edits one line at a time.
-    const entry = next === this.history.length ? this.draft : (this.history[next] ?? "").replace(/\n/g, "; ");
-    return this.replaceLine(entry);
+    const entry = next === this.#history.length ? this.#draft : (this.#history[next] ?? "").replace(/\n/g, "; ");
+    return this.#replaceLine(entry);
   }
 
-  private replaceLine(text: string): LineEvent {
-    const erase = `${this.cursor > 0 ? `\x1b[${this.cursor}D` : ""}\x1b[K`;
-    this.line = text;
-    this.cursor = text.length;
+  #replaceLine(text: string): LineEvent {
+    const erase = `${this.#cursor > 0 ? `\x1b[${this.#cursor}D` : ""}\x1b[K`;
+    this.#line = text;
+    this.#cursor = text.length;
     return { kind: "echo", text: erase + text };
   }
 }
