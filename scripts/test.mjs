@@ -108,7 +108,9 @@ try {
     await gate("proto up to date", process.execPath, ["scripts/generate-proto.mjs", "--check"], {
       limitMs: 5 * MINUTE,
     });
-    await gate("lint (layers, no any, formatting)", "npm", ["run", "--silent", "lint"], { limitMs: 10 * MINUTE });
+    await gate("lint (layers, no any, formatting; ruff and strict mypy)", "npm", ["run", "--silent", "lint"], {
+      limitMs: 10 * MINUTE,
+    });
   }
 
   if (want("ts")) {
