@@ -13,6 +13,7 @@ import { runDetail, runSummary, storedProgress } from "../../training/run-views.
 import { parseArgs, stringFlag } from "../args.js";
 import { UsageError, type CliCommand } from "../command.js";
 import { formatDuration } from "./train-progress.js";
+import { formatBytes } from "../../base/index.js";
 
 /** The run store path: --db, else $SNAKEBRIDGE_RUNS_DB, else ~/.snakebridge/runs.db. */
 export function runsDbPath(flag: string | undefined): string {
@@ -243,17 +244,6 @@ function formatValue(value: unknown): string {
   if (typeof value !== "number") return String(value);
   if (Number.isInteger(value)) return String(value);
   return Math.abs(value) >= 0.001 && Math.abs(value) < 1e6 ? value.toFixed(4) : value.toExponential(3);
-}
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit] ?? "B"}`;
 }
 
 function formatTime(ms: number): string {

@@ -2,8 +2,16 @@
 // (jedi, or rlcompleter where jedi is missing). Tab after a name opens the completions.
 import { MonacoProviders } from "../../components/monaco-providers";
 import { monaco } from "../../components/monaco-setup";
-import { workbench } from "../../client/workbench-client";
+import { errorMessage, isCancellation, workbench } from "../../client/workbench-client";
 import { useNotebookStore } from "./store";
+
+/**
+ * An editor aid that failed leaves the editor as it was (no list, no hover), but the reason goes to the console:
+ * a worker that cannot answer is worth knowing about. A cancelled request (the user typed on) is not a failure.
+ */
+function reportAssistFailure(what: string, error: unknown): void {
+  if (!isCancellation(error)) console.warn(`[snakebridge] notebook ${what} failed: ${errorMessage(error)}`);
+}
 
 /** Notebook cells are Monaco models under /cells/. */
 function isCell(model: monaco.editor.ITextModel): boolean {
@@ -55,7 +63,8 @@ export function registerPythonAssist(): void {
               range,
             })),
           };
-        } catch {
+        } catch (error) {
+          reportAssistFailure("completions", error);
           return { suggestions: [] };
         }
       },
@@ -81,7 +90,8 @@ export function registerPythonAssist(): void {
           ];
           if (hover.doc) contents.push({ value: `\`\`\`text\n${hover.doc}\n\`\`\`` });
           return { contents };
-        } catch {
+        } catch (error) {
+          reportAssistFailure("hover", error);
           return null;
         }
       },

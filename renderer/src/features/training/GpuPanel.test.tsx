@@ -31,9 +31,9 @@ function text(html: string, testId: string): string {
 describe("GPU panel", () => {
   it("shows allocated, reserved and device-used memory side by side, with the CUDA context's share", () => {
     const html = renderToStaticMarkup(<GpuPanel readings={gpuReadings(recorded)} />);
-    expect(text(html, "gpu-allocated")).toBe("Allocated 3.0 GiB");
-    expect(text(html, "gpu-reserved")).toBe("Reserved 4.0 GiB");
-    expect(text(html, "gpu-used")).toBe("Device used (NVML) 4.5 GiB");
+    expect(text(html, "gpu-allocated")).toBe("Allocated 3.00 GiB");
+    expect(text(html, "gpu-reserved")).toBe("Reserved 4.00 GiB");
+    expect(text(html, "gpu-used")).toBe("Device used (NVML) 4.50 GiB");
     expect(text(html, "gpu-overhead")).toBe("CUDA context + other 512 MiB");
     expect(html).toContain("util 97%");
     expect(html).toContain("power 413 W");
@@ -45,7 +45,7 @@ describe("GPU panel", () => {
     const readings = gpuReadings({ allocated_bytes: sample(GiB, 3), reserved_bytes: sample(2 * GiB, 3) });
     expect(readings).toHaveLength(1);
     const html = renderToStaticMarkup(<GpuPanel readings={readings} />);
-    expect(text(html, "gpu-allocated")).toBe("Allocated 1.0 GiB");
+    expect(text(html, "gpu-allocated")).toBe("Allocated 1.00 GiB");
     expect(text(html, "gpu-used")).toBe("Device used (NVML) —");
     expect(html).toContain("not reported by this board");
   });

@@ -1,5 +1,5 @@
 import type { ReactElement } from "react";
-import { formatBytes } from "./chart-series";
+import { formatBytes } from "../../base";
 import type { GpuReading } from "./gpu-readings";
 
 /** Allocated, reserved and device-used side by side, with the CUDA context's share and the board's gauges. */

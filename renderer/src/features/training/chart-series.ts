@@ -57,17 +57,6 @@ export function matchingSeries(series: Record<string, SeriesPoint[]>, pattern: R
     .sort();
 }
 
-export function formatBytes(value: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let scaled = value;
-  let unit = 0;
-  while (Math.abs(scaled) >= 1024 && unit < units.length - 1) {
-    scaled /= 1024;
-    unit += 1;
-  }
-  return `${scaled.toFixed(scaled >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
 export function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return "—";
   const s = Math.max(0, Math.round(seconds));

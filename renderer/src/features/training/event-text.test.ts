@@ -60,7 +60,7 @@ describe("readable training events", () => {
     });
     expect(rows).toHaveLength(10);
     expect(rows.find((row) => row.key === "checkpoint")?.value).toBe("/runs/x/checkpoint-60");
-    expect(rows.find((row) => row.key === "peak_bytes")?.value).toBe("3.0 GiB");
+    expect(rows.find((row) => row.key === "peak_bytes")?.value).toBe("3.00 GiB");
     expect(rows.find((row) => row.key === "elapsed_s")?.value).toBe("28s");
     expect(rows.find((row) => row.key === "custom_field")).toEqual({
       key: "custom_field",

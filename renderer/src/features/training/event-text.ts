@@ -1,6 +1,7 @@
 // Training events as people read them: an icon, a sentence with formatted numbers, and for the
 // finished event every summary field (nothing cut off).
-import { formatBytes, formatEta } from "./chart-series";
+import { formatBytes } from "../../base";
+import { formatEta } from "./chart-series";
 
 export interface EventLine {
   icon: string;
