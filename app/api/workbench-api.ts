@@ -399,14 +399,3 @@ export class ApiError extends Error {
     this.python = payload.python;
   }
 }
-
-/** Stops a subscription. */
-export type Unsubscribe = () => void;
-
-/** What a transport provides: requests with cancellation, and event subscriptions. */
-export interface WorkbenchChannel {
-  request<K extends RequestName>(method: K, params: RequestParams<K>, signal?: AbortSignal): Promise<RequestResult<K>>;
-  subscribe<E extends EventName>(event: E, listener: (payload: WorkbenchEvents[E]) => void): Unsubscribe;
-  /** Connection state, for the status bar. */
-  onConnectionChange(listener: (state: "connecting" | "open" | "closed") => void): Unsubscribe;
-}

@@ -1,4 +1,4 @@
-// WorkbenchChannel over Electron IPC: the preload's `window.snakebridge` carries the same messages
+// The renderer's Channel over Electron IPC: the preload's `window.snakebridge` carries the same messages
 // as the WebSocket, structured-cloned. The main process lives as long as the window, so there is
 // nothing to reconnect.
 import type { ClientMessage, PreloadApi } from "../api";

@@ -1,4 +1,4 @@
-// WorkbenchChannel over a WebSocket to `snakebridge serve`: JSON messages, reconnect with backoff.
+// The renderer's Channel over a WebSocket to `snakebridge serve`: JSON messages, reconnect with backoff.
 // Requests made while the socket is down wait in a queue and go out when it reopens; requests
 // already sent when it drops fail, because the host forgets them with the connection.
 import { SOCKET_PATH, TOKEN_QUERY_PARAM } from "../api";
