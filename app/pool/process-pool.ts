@@ -12,7 +12,8 @@ import { Emitter, describeError, type IDisposable } from "../base/index.js";
 import { killGroup, signalGroup, terminateGroup } from "./process-group.js";
 import { type Settings, resolveSettings } from "./pool-settings.js";
 import { ProcessRegistry, reapOrphans } from "./process-registry.js";
-import { type LimitMechanism, PoolCgroup, chooseLimitMechanism, processTreeRssBytes } from "./resource-limits.js";
+import { LimitEnforcer } from "./limit-enforcer.js";
+import type { LimitMechanism } from "./resource-limits.js";
 import type {
   HealthReport,
   PoolEvent,
@@ -75,9 +76,7 @@ export class ProcessPool<C> {
   #shutdownPromise: Promise<void> | undefined;
   #dispatching = false;
   #redispatch = false;
-  #limitMechanism: LimitMechanism = { kind: "none", detail: "no limits set" };
-  #cgroup: PoolCgroup | undefined;
-  #watchdogTimer: NodeJS.Timeout | undefined;
+  #limits: LimitEnforcer | undefined;
   readonly #adapter: WorkerAdapter<C>;
 
   constructor(adapter: WorkerAdapter<C>, options: PoolOptions) {
@@ -98,7 +97,11 @@ export class ProcessPool<C> {
         `${this.#settings.name}: start() was already called; a pool starts once. Create a new pool instead.`,
       );
     }
-    this.#startLimits();
+    this.#limits = new LimitEnforcer(this.#settings.limits, this.runId, {
+      live: () =>
+        this.#slots.flatMap((slot) => (slot.live === undefined ? [] : [{ slotId: slot.id, instance: slot.live }])),
+      kill: (slotId, reason) => this.killWorker(slotId, reason),
+    });
     this.#phase = "running";
     const reaped = reapOrphans(this.#settings.stateDir, this.runId);
     if (reaped.pids.length > 0 || reaped.problems.length > 0) this.#emit({ type: "orphans_reaped", ...reaped });
@@ -198,7 +201,7 @@ export class ProcessPool<C> {
 
   /** How this pool enforces its resource limits (cgroup, watchdog, or none), and why. */
   get limits(): LimitMechanism {
-    return this.#limitMechanism;
+    return this.#limits?.mechanism ?? { kind: "none", detail: "no limits set" };
   }
 
   /** Subscribes to pool telemetry. */
@@ -474,20 +477,14 @@ export class ProcessPool<C> {
       this.#startFailed(slot, error);
       return;
     }
-    if (this.#cgroup !== undefined) {
-      try {
-        instance.oomKillsAtStart = this.#cgroup.oomKills(slot.id);
-        this.#cgroup.attach(slot.id, instance.pid);
-      } catch (error) {
-        // A worker we could not limit must not run unlimited: kill it (it is not the slot's instance yet, so its
-        // exit is not a crash) and retry the start with backoff.
-        signalGroup(instance.pid, "SIGKILL");
-        this.#startFailed(
-          slot,
-          new Error(`could not put worker ${slot.id} into cgroup ${this.#cgroup.dir}: ${describeError(error)}`),
-        );
-        return;
-      }
+    try {
+      this.#limits?.admit(slot.id, instance);
+    } catch (error) {
+      // A worker we could not limit must not run unlimited: kill it (it is not the slot's instance yet, so its
+      // exit is not a crash) and retry the start with backoff.
+      signalGroup(instance.pid, "SIGKILL");
+      this.#startFailed(slot, error);
+      return;
     }
     slot.nextGeneration += 1;
     slot.instance = instance;
@@ -550,7 +547,7 @@ export class ProcessPool<C> {
           ? `was killed (${instance.killReason})`
           : "exited unexpectedly";
     const inFlight = instance.running.size;
-    const oom = this.#outOfMemoryCause(slot, instance);
+    const oom = this.#limits?.outOfMemoryCause(slot.id, instance);
     const error =
       stopping !== undefined && this.#phase !== "running"
         ? new PoolClosedError(this.#settings.name, `the worker was stopped by shutdown() before the call finished`)
@@ -721,55 +718,18 @@ export class ProcessPool<C> {
     });
   }
 
-  // ---- resource limits -----------------------------------------------------------------------
-
-  /** Chooses the mechanism (throws when a limit cannot be enforced here) and starts it. */
-  #startLimits(): void {
-    const limits = this.#settings.limits;
-    this.#limitMechanism = chooseLimitMechanism(limits);
-    if (this.#limitMechanism.kind === "cgroup" && limits !== undefined) {
-      this.#cgroup = new PoolCgroup(this.#limitMechanism.parent, this.runId, limits);
-    } else if (this.#limitMechanism.kind === "watchdog" && limits?.memoryBytes !== undefined) {
-      const limit = limits.memoryBytes;
-      this.#watchdogTimer = setInterval(() => this.#sampleMemory(limit), limits.sampleIntervalMs ?? 200);
-      this.#watchdogTimer.unref();
-    }
-  }
-
-  /** One watchdog round: kills each worker whose process tree holds more than `limit` resident bytes. */
-  #sampleMemory(limit: number): void {
-    for (const slot of this.#slots) {
-      const instance = slot.live;
-      if (instance === undefined || instance.exitInfo !== undefined || instance.outOfMemory !== undefined) continue;
-      const rss = processTreeRssBytes(instance.pid);
-      instance.rssBytes = rss;
-      if (rss <= limit) continue;
-      instance.outOfMemory = `the RSS watchdog saw ${(rss / 2 ** 20).toFixed(0)} MiB`;
-      this.killWorker(slot.id, `memory limit: ${instance.outOfMemory} > ${(limit / 2 ** 20).toFixed(0)} MiB`);
-    }
-  }
-
-  /** Why an exited worker counts as out of memory (watchdog kill, or a kernel OOM kill in its cgroup), if it does. */
-  #outOfMemoryCause(slot: WorkerSlot<C>, instance: WorkerInstance<C>): string | undefined {
-    if (instance.outOfMemory !== undefined) return instance.outOfMemory;
-    if (this.#cgroup !== undefined && this.#cgroup.oomKills(slot.id) > instance.oomKillsAtStart)
-      return "the kernel's OOM killer in its cgroup";
-    return undefined;
-  }
-
   // ---- shutdown ------------------------------------------------------------------------------
 
   async #close(): Promise<void> {
     this.#phase = "closing";
     clearInterval(this.#healthTimer);
-    clearInterval(this.#watchdogTimer);
     const closed = new PoolClosedError(this.#settings.name, "shutdown() was called");
     for (const entry of this.#queue.removeWhere(() => true)) entry.payload.reject(closed);
     this.#startProgress.fire();
     await Promise.all(this.#slots.map((slot) => this.#closeSlot(slot)));
     await Promise.all([...this.#groupKills]);
     this.#updateRegistry(undefined, () => this.#registry.remove());
-    for (const problem of this.#cgroup?.remove() ?? []) this.#warn(undefined, `cgroup not removed: ${problem}`);
+    for (const problem of this.#limits?.close() ?? []) this.#warn(undefined, `cgroup not removed: ${problem}`);
     this.#phase = "closed";
     this.#events.dispose();
     this.#startProgress.dispose();
