@@ -6,7 +6,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { PointerEvent as ReactPointerEvent, ReactElement } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, XAxis, YAxis, usePlotArea } from "recharts";
-import { emptyBuckets, type Buckets, type SeriesIndex } from "./series-index";
+import { emptyBuckets, valueAt, type Buckets, type SeriesIndex } from "./series-index";
 
 export interface ChartSeries {
   key: string;
@@ -395,7 +395,7 @@ function drawSeries(
   const n = buckets.count;
   if (n === 0) return;
   const aggregated = buckets.points > n;
-  const smoothed = line.smoothed === true && !Number.isNaN(buckets.ema[0] as number);
+  const smoothed = line.smoothed === true && !Number.isNaN(valueAt(buckets.ema, 0));
   const visible = (y: number): boolean => !logScale || y > 0;
   context.strokeStyle = line.colour;
   context.fillStyle = line.colour;
@@ -407,12 +407,12 @@ function drawSeries(
     context.globalAlpha = smoothed ? 0.14 : 0.22;
     context.beginPath();
     for (let i = 0; i < n; i += 1) {
-      const x = toX(buckets.x[i] as number);
-      const y = toY(buckets.max[i] as number);
+      const x = toX(valueAt(buckets.x, i));
+      const y = toY(valueAt(buckets.max, i));
       if (i === 0) context.moveTo(x, y);
       else context.lineTo(x, y);
     }
-    for (let i = n - 1; i >= 0; i -= 1) context.lineTo(toX(buckets.x[i] as number), toY(buckets.min[i] as number));
+    for (let i = n - 1; i >= 0; i -= 1) context.lineTo(toX(valueAt(buckets.x, i)), toY(valueAt(buckets.min, i)));
     context.closePath();
     context.fill();
   }
@@ -423,12 +423,12 @@ function drawSeries(
     context.beginPath();
     let open = false;
     for (let i = 0; i < n; i += 1) {
-      const value = values[i] as number;
+      const value = valueAt(values, i);
       if (!visible(value)) {
         open = false;
         continue;
       }
-      const x = toX(buckets.x[i] as number);
+      const x = toX(valueAt(buckets.x, i));
       const y = toY(value);
       if (open) context.lineTo(x, y);
       else context.moveTo(x, y);
@@ -444,16 +444,16 @@ function drawSeries(
     // Sparse series (eval loss every N steps): a marker on each point, or a lone point would be invisible.
     context.globalAlpha = 1;
     for (let i = 0; i < n; i += 1) {
-      if (!visible(buckets.last[i] as number)) continue;
+      if (!visible(valueAt(buckets.last, i))) continue;
       context.beginPath();
-      context.arc(toX(buckets.x[i] as number), toY(buckets.last[i] as number), 2.6, 0, Math.PI * 2);
+      context.arc(toX(valueAt(buckets.x, i)), toY(valueAt(buckets.last, i)), 2.6, 0, Math.PI * 2);
       context.fill();
     }
   }
   // The last value: a dot and its number, so the latest figure is readable without hovering.
-  const lastY = smoothed ? (buckets.ema[n - 1] as number) : (buckets.last[n - 1] as number);
+  const lastY = smoothed ? valueAt(buckets.ema, n - 1) : valueAt(buckets.last, n - 1);
   if (visible(lastY)) {
-    const x = toX(buckets.x[n - 1] as number);
+    const x = toX(valueAt(buckets.x, n - 1));
     const y = toY(lastY);
     context.globalAlpha = 1;
     context.beginPath();
@@ -488,19 +488,19 @@ function tooltipRows(lines: ChartSeries[], buckets: Map<string, Buckets>, x: num
     let best = 0;
     let distance = Infinity;
     for (let i = 0; i < drawn.count; i += 1) {
-      const d = Math.abs((drawn.x[i] as number) - x);
+      const d = Math.abs(valueAt(drawn.x, i) - x);
       if (d < distance) {
         distance = d;
         best = i;
       }
     }
-    const ema = drawn.ema[best] as number;
+    const ema = valueAt(drawn.ema, best);
     rows.push({
       key: line.key,
       label: line.label,
       colour: line.colour,
-      x: drawn.x[best] as number,
-      value: line.smoothed && !Number.isNaN(ema) ? ema : (drawn.last[best] as number),
+      x: valueAt(drawn.x, best),
+      value: line.smoothed && !Number.isNaN(ema) ? ema : valueAt(drawn.last, best),
     });
   }
   return rows;

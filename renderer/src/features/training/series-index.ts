@@ -2,6 +2,11 @@
 // points into a few hundred pixel columns in well under a millisecond, and re-bucket on every zoom.
 // The debiased EMA is kept alongside and extended incrementally as points arrive.
 
+/** The number at `index`, or NaN past the end (a typed array has no holes, so only a bad index reads NaN). */
+export function valueAt(values: ArrayLike<number>, index: number): number {
+  return values[index] ?? Number.NaN;
+}
+
 /** Points per summary block: a bucket scans at most two partial blocks raw and the rest by summary. */
 const BLOCK = 64;
 
@@ -44,22 +49,22 @@ export class SeriesIndex {
 
   /** The x range [first, last], or null when empty. */
   extent(): [number, number] | null {
-    return this.#length === 0 ? null : [this.#x[0] as number, this.#x[this.#length - 1] as number];
+    return this.#length === 0 ? null : [valueAt(this.#x, 0), valueAt(this.#x, this.#length - 1)];
   }
 
   /** The last point, or null. */
   lastPoint(): { x: number; y: number; ema: number } | null {
     const i = this.#length - 1;
-    return i < 0 ? null : { x: this.#x[i] as number, y: this.#y[i] as number, ema: this.#ema[i] as number };
+    return i < 0 ? null : { x: valueAt(this.#x, i), y: valueAt(this.#y, i), ema: valueAt(this.#ema, i) };
   }
 
   /** x and y of point i (for markers on sparse series). */
   xAt(i: number): number {
-    return this.#x[i] as number;
+    return valueAt(this.#x, i);
   }
 
   yAt(i: number): number {
-    return this.#y[i] as number;
+    return valueAt(this.#y, i);
   }
 
   /** Appends points; x must not decrease (a point with a smaller x than the last is dropped). Non-finite y is skipped. */
@@ -67,10 +72,10 @@ export class SeriesIndex {
     const n = Math.min(xs.length, ys.length);
     this.#reserve(this.#length + n);
     for (let k = 0; k < n; k += 1) {
-      const x = xs[k] as number;
-      const y = ys[k] as number;
+      const x = valueAt(xs, k);
+      const y = valueAt(ys, k);
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if (this.#length > 0 && x < (this.#x[this.#length - 1] as number)) continue;
+      if (this.#length > 0 && x < valueAt(this.#x, this.#length - 1)) continue;
       const i = this.#length;
       this.#x[i] = x;
       this.#y[i] = y;
@@ -80,8 +85,8 @@ export class SeriesIndex {
         this.#blockMin[block] = y;
         this.#blockMax[block] = y;
       } else {
-        if (y < (this.#blockMin[block] as number)) this.#blockMin[block] = y;
-        if (y > (this.#blockMax[block] as number)) this.#blockMax[block] = y;
+        if (y < valueAt(this.#blockMin, block)) this.#blockMin[block] = y;
+        if (y > valueAt(this.#blockMax, block)) this.#blockMax[block] = y;
       }
       this.#length = i + 1;
     }
@@ -95,7 +100,7 @@ export class SeriesIndex {
     this.#weight = weight;
     this.#emaState = 0;
     this.#emaCount = 0;
-    for (let i = 0; i < this.#length; i += 1) this.#ema[i] = this.#nextEma(this.#y[i] as number);
+    for (let i = 0; i < this.#length; i += 1) this.#ema[i] = this.#nextEma(valueAt(this.#y, i));
     this.version += 1;
   }
 
@@ -105,7 +110,7 @@ export class SeriesIndex {
     let hi = this.#length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.#x[mid] as number) < value) lo = mid + 1;
+      if (valueAt(this.#x, mid) < value) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -117,7 +122,7 @@ export class SeriesIndex {
     let hi = this.#length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.#x[mid] as number) <= value) lo = mid + 1;
+      if (valueAt(this.#x, mid) <= value) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -146,11 +151,11 @@ export class SeriesIndex {
       if (end <= start) continue;
       const [low, high] = this.#minMax(start, end);
       const lastIndex = end - 1;
-      result.x[filled] = this.#x[lastIndex] as number;
+      result.x[filled] = valueAt(this.#x, lastIndex);
       result.min[filled] = low;
       result.max[filled] = high;
-      result.last[filled] = this.#y[lastIndex] as number;
-      result.ema[filled] = this.#weight > 0 ? (this.#ema[lastIndex] as number) : Number.NaN;
+      result.last[filled] = valueAt(this.#y, lastIndex);
+      result.ema[filled] = this.#weight > 0 ? valueAt(this.#ema, lastIndex) : Number.NaN;
       filled += 1;
       points += end - start;
       start = end;
@@ -166,19 +171,19 @@ export class SeriesIndex {
     let i = start;
     const firstBlockEnd = Math.min(end, Math.ceil(i / BLOCK) * BLOCK);
     for (; i < firstBlockEnd; i += 1) {
-      const y = this.#y[i] as number;
+      const y = valueAt(this.#y, i);
       if (y < low) low = y;
       if (y > high) high = y;
     }
     for (; i + BLOCK <= end; i += BLOCK) {
       const block = i / BLOCK;
-      const bMin = this.#blockMin[block] as number;
-      const bMax = this.#blockMax[block] as number;
+      const bMin = valueAt(this.#blockMin, block);
+      const bMax = valueAt(this.#blockMax, block);
       if (bMin < low) low = bMin;
       if (bMax > high) high = bMax;
     }
     for (; i < end; i += 1) {
-      const y = this.#y[i] as number;
+      const y = valueAt(this.#y, i);
       if (y < low) low = y;
       if (y > high) high = y;
     }
