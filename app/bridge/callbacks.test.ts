@@ -190,6 +190,38 @@ describe("callbacks", () => {
     expect(items).toEqual([0, 1, 2]);
   });
 
+  it("serves a callback made on another thread while the main thread waits for that thread", async () => {
+    const started = Date.now();
+    expect(await bridge.call(`${F}.call_from_thread`, [(x: number) => x * 2, 21])).toBe(42);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("serves a nested call from such a callback on the same worker", async () => {
+    const viaPython = async (x: number): Promise<PyValue> => bridge.call("math.sqrt", [x]);
+    const started = Date.now();
+    expect(await bridge.call(`${F}.call_from_thread`, [viaPython, 81])).toBe(9);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("serves a host tool called on a thread from a notebook cell", async () => {
+    const tool = bridge.tools.register("twice", ({ x }) => Number(x) * 2, {
+      parameters: { type: "object", properties: { x: { type: "number" } }, required: ["x"] },
+    });
+    try {
+      const code =
+        "import concurrent.futures\nfrom snakebridge_worker import tools\n" +
+        "with concurrent.futures.ThreadPoolExecutor(1) as pool:\n    result = pool.submit(tools.twice, x=4).result(timeout=30)\nresult";
+      const started = Date.now();
+      const events = [];
+      for await (const event of bridge.evaluate(code, { session: "cb-thread-cell" })) events.push(event);
+      expect(events.find((e) => e.type === "error")).toBeUndefined();
+      expect(events.find((e) => e.type === "result")).toMatchObject({ value: 8 });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      tool.dispose();
+    }
+  });
+
   it("releases proxies of functions used only during a call", async () => {
     const negate = (x: number): number => -x;
     await bridge.call("builtins.sorted", [[2, 1]], { key: negate });

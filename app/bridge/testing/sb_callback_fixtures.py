@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import gc
 from collections.abc import Callable
@@ -84,3 +85,9 @@ def loop_calls(fn: Callable[[int], Any], n: int) -> int:
 def sleep_then_call(fn: Callable[[], Any]) -> Any:
     """Calls a host function (that is slow) and returns its value."""
     return fn()
+
+
+def call_from_thread(fn: Callable[[Any], Any], x: Any) -> Any:
+    """Calls a host function on another thread while the main thread blocks waiting for that thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, x).result(timeout=30)

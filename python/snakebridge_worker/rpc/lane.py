@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from ..proto import worker_pb2
 
@@ -38,6 +38,18 @@ _MORE = 0x80000000
 
 CallRunner = Callable[[worker_pb2.CallRequest], worker_pb2.CallResponse]
 Canceller = Callable[[str], None]
+# How often a thread waiting on the host re-checks whether the main thread has stopped reading the lane.
+_THREAD_POLL_S = 0.005
+
+
+class MainThreadState(Protocol):
+    """What the lane needs to know of the main thread's executor (runtime/executor.py)."""
+
+    @property
+    def transitions(self) -> threading.RLock: ...
+
+    @property
+    def jobs_running(self) -> int: ...
 
 # The connection that calls to the host (callbacks, tools, state) go out on: the latest authenticated one.
 _ACTIVE: LaneProtocol | None = None
@@ -67,8 +79,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
     256 KiB per read, which costs about 10 µs, more than a small call itself.
     """
 
-    def __init__(self, token: bytes, run: CallRunner, cancel: Canceller) -> None:
+    def __init__(self, token: bytes, run: CallRunner, cancel: Canceller, main: MainThreadState | None = None) -> None:
         self._token = token
+        self._main = main
         self._run = run
         self._cancel = cancel
         self._buffer = bytearray(_INITIAL_BUFFER)
@@ -278,15 +291,14 @@ class LaneProtocol(asyncio.BufferedProtocol):
         try:
             self._send(worker_pb2.LaneFrame(requests=[request]))
             if threaded:
-                assert waiter.event is not None
-                waiter.event.wait()
+                self._wait_on_thread(waiter)
             else:
-                self._depth += 1
+                self._enter_read()
                 try:
                     while waiter.answer is None and self._transport is not None:
                         self._read_nested()
                 finally:
-                    self._depth -= 1
+                    self._leave_read()
         except BaseException:
             # Interrupted (the outer call was cancelled or timed out): tell the host its work is no longer wanted.
             if self._waiting.pop(request.call_id, None) is not None and self._transport is not None:
@@ -297,12 +309,51 @@ class LaneProtocol(asyncio.BufferedProtocol):
             raise ConnectionError(f"the host closed the call lane before answering {request.target or 'a callback'}")
         return waiter.answer
 
-    def _read_nested(self) -> None:
+    def _enter_read(self) -> None:
+        # Taken under the executor's transition lock: a thread reading for the main thread finishes its chunk first.
+        if self._main is None:
+            self._depth += 1
+            return
+        with self._main.transitions:
+            self._depth += 1
+
+    def _leave_read(self) -> None:
+        if self._main is None:
+            self._depth -= 1
+            return
+        with self._main.transitions:
+            self._depth -= 1
+
+    def _wait_on_thread(self, waiter: _Waiter) -> None:
+        """Waits for the host's answer on a thread other than the main one.
+
+        Whoever reads the lane wakes it: the loop when the main thread is idle, the main thread while it waits on
+        the host itself. When the main thread is busy in a job and not reading (user code blocked on this thread,
+        e.g. ``pool.submit(callback).result()``), nobody would: this thread then reads the lane for it, and serves
+        what arrives (its answer, and calls the host makes into this worker meanwhile) until the main thread
+        reads again.
+        """
+        event = waiter.event
+        assert event is not None
+        main = self._main
+        while not event.is_set() and self._transport is not None:
+            if main is not None and main.transitions.acquire(timeout=_THREAD_POLL_S):
+                try:
+                    if main.jobs_running > self._depth and not event.is_set():
+                        self._read_nested(_THREAD_POLL_S)
+                        continue
+                finally:
+                    main.transitions.release()
+            event.wait(_THREAD_POLL_S)
+
+    def _read_nested(self, timeout: float | None = None) -> None:
         """Reads what is available on the socket into the frame buffer and handles complete frames."""
         sock = self._sock
         if sock is None:
             return
-        select.select([sock], [], [])
+        readable, _, _ = select.select([sock], [], [], timeout)
+        if not readable:
+            return
         if self._filled == len(self._buffer):
             self._grow(len(self._buffer) * 2)
         try:
@@ -320,12 +371,17 @@ class LaneProtocol(asyncio.BufferedProtocol):
 
 
 async def start_lane(loop: asyncio.AbstractEventLoop, token: str, run: CallRunner, cancel: Canceller,
-                     private_dir: str | None, host: str = "127.0.0.1") -> tuple[asyncio.AbstractServer, str]:
-    """Listens for the host: a Unix socket in the worker's private folder, else TCP. Returns the server and address."""
+                     private_dir: str | None, host: str = "127.0.0.1",
+                     main: MainThreadState | None = None) -> tuple[asyncio.AbstractServer, str]:
+    """Listens for the host: a Unix socket in the worker's private folder, else TCP. Returns the server and address.
+
+    ``main`` (the main thread's executor) lets a thread waiting on the host read the lane while the main thread is
+    busy in a job; without it such a thread waits for the main thread.
+    """
     secret = token.encode()
 
     def factory() -> LaneProtocol:
-        return LaneProtocol(secret, run, cancel)
+        return LaneProtocol(secret, run, cancel, main)
 
     if private_dir:
         path = os.path.join(private_dir, "lane.sock")

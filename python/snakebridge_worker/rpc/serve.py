@@ -104,7 +104,7 @@ def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token
                      private_dir: str | None, tcp_host: str = "127.0.0.1") -> tuple[asyncio.AbstractServer, str]:
     """Starts the call lane (lane.py) on the executor's loop; returns its server and address."""
     return executor.loop.run_until_complete(
-        start_lane(executor.loop, token, service.run_inline, service.cancel_call, private_dir, tcp_host))
+        start_lane(executor.loop, token, service.run_inline, service.cancel_call, private_dir, tcp_host, executor))
 
 
 def _watch_host(parent_pid: int, on_gone: Callable[[], None], watch_stdin: bool) -> None:

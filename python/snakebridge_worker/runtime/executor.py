@@ -70,6 +70,9 @@ class MainThreadExecutor:
         # Jobs running on the main thread, outermost first: more than one while a call waits on a host callback
         # that called back into this worker (the nested call runs inline, on top of the waiting one).
         self._stack: list[Job[Any]] = []
+        # Held while a job ends (the main thread may go back to reading the call lane) and by a thread that reads
+        # the lane for a main thread busy in a job (rpc/lane.py); reentrant, as a job may run on that thread.
+        self.transitions = threading.RLock()
         main_ident = threading.main_thread().ident
         if main_ident is None:  # only a thread that has not started lacks one; the main thread always has
             raise RuntimeError("the main thread has no identifier")
@@ -80,6 +83,11 @@ class MainThreadExecutor:
     def busy(self) -> bool:
         """True while a job runs."""
         return self._running is not None
+
+    @property
+    def jobs_running(self) -> int:
+        """How many jobs are on the stack (more than one while a waiting call serves a nested one)."""
+        return len(self._stack)
 
     def submit(self, call_id: str, fn: Callable[[], T]) -> QueuedJob[T]:
         """Queues ``fn`` for the main thread and returns its job (whose future resolves with the result)."""
@@ -159,7 +167,7 @@ class MainThreadExecutor:
             return _Failed(self._normalise(job, exc))
         finally:
             bind_control(previous.control if previous is not None else None)
-            with self._lock:
+            with self.transitions, self._lock:
                 self._running = previous
                 self._stack.pop()
                 self._pending.pop(job.call_id, None)
