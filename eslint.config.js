@@ -90,6 +90,15 @@ export default tseslint.config(
       // A `let` assigned once but read earlier by a closure (a server handing itself to its handlers) stays a `let`.
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // One kind of private state: ES #private (a `private constructor` for factories is the one exception).
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "PropertyDefinition[accessibility='private'], MethodDefinition[accessibility='private'][kind!='constructor'], TSParameterProperty[accessibility='private']",
+          message: "Use an ES #private member, not TypeScript's `private`: one kind of private state in the codebase.",
+        },
+      ],
     },
   },
   ...appLayers(),
