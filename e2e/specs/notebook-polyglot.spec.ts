@@ -121,9 +121,11 @@ test("notebook: Tab completes from the live namespace; errors read as the user's
   const cell = page.getByTestId("cell").nth(1);
   await cell.locator(".view-lines").click();
   await page.keyboard.type("my_counter.most");
-  // The "." already opened the completions, and whether they have arrived when the next key lands is a race
-  // (Tab accepts an open list). Close it so that Tab itself is what opens the list.
+  // The "." opens the completions by itself, and when they arrive is a race with the next key: Tab accepts an
+  // open list, and Escape does nothing while the list is still loading. Wait for that list, close it, and only
+  // then press Tab, so that Tab itself is what opens the list below.
   const suggest = page.locator(".suggest-widget");
+  await expect(suggest).toContainText("most_common", { timeout: 15_000 });
   await page.keyboard.press("Escape");
   await expect(suggest).toBeHidden();
   await page.keyboard.press("Tab");
