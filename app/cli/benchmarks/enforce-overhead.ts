@@ -17,6 +17,8 @@ export interface EnforceOverheadResult {
   enforce_overhead_pct: number;
   /** Median of the paired differences (enforced call i − plain call i) over the plain p50, × 100: steadier under load. */
   enforce_overhead_paired_pct: number;
+  /** A second plain bridge in the same run: (its p50 / plain p50 − 1) × 100, the bench's noise floor between processes. */
+  plain_control_diff_pct: number;
   audit_records: number;
 }
 
@@ -40,6 +42,12 @@ export async function runEnforceOverheadBench(options: EnforceOverheadOptions = 
   const log = await AuditLog.open(join(dir, "audit.jsonl"));
   const base = { poolSize: 1, ...(options.python ? { python: options.python } : {}) };
   const plain = await PythonBridge.start({ ...base, pool: { stateDir: join(dir, "plain"), healthCheckIntervalMs: 0 } });
+  // Two identical plain workers can differ by more than the effect measured here (which core each lands on,
+  // caches): a control shows that noise floor beside the overhead.
+  const control = await PythonBridge.start({
+    ...base,
+    pool: { stateDir: join(dir, "control"), healthCheckIntervalMs: 0 },
+  });
   const enforced = await PythonBridge.start({
     ...base,
     pool: { stateDir: join(dir, "enforced"), healthCheckIntervalMs: 0 },
@@ -51,18 +59,25 @@ export async function runEnforceOverheadBench(options: EnforceOverheadOptions = 
     for (let i = 0; i < Math.max(1000, calls / 2); i++) {
       signal?.throwIfAborted();
       await plain.call(TARGET, [i, 1]);
+      await control.call(TARGET, [i, 1]);
       await enforced.call(TARGET, [i, 1]);
     }
     const plainUs: number[] = [];
+    const controlUs: number[] = [];
     const enforcedUs: number[] = [];
     for (let i = 0; i < calls; i++) {
       signal?.throwIfAborted();
       // Alternate which goes first, so neither always runs right after the other's wake-up.
-      const order = i % 2 === 0 ? [plain, enforced] : [enforced, plain];
-      for (const bridge of order) {
+      const order: [PythonBridge, number[]][] = [
+        [plain, plainUs],
+        [control, controlUs],
+        [enforced, enforcedUs],
+      ];
+      if (i % 2 === 1) order.reverse();
+      for (const [bridge, times] of order) {
         const t = process.hrtime.bigint();
         await bridge.call(TARGET, [i, 1]);
-        (bridge === plain ? plainUs : enforcedUs).push(elapsedUs(t));
+        times.push(elapsedUs(t));
       }
     }
     await log.flush();
@@ -75,6 +90,7 @@ export async function runEnforceOverheadBench(options: EnforceOverheadOptions = 
       0.5,
     );
     const enforcedP50 = quantile(enforcedUs, 0.5);
+    const controlP50 = quantile(controlUs, 0.5);
     return {
       enforce_calls: calls,
       plain_p50_us: round(plainP50),
@@ -82,10 +98,12 @@ export async function runEnforceOverheadBench(options: EnforceOverheadOptions = 
       enforce_p99_us: round(quantile(enforcedUs, 0.99)),
       enforce_overhead_pct: round((enforcedP50 / plainP50 - 1) * 100, 1),
       enforce_overhead_paired_pct: round((paired / plainP50) * 100, 1),
+      plain_control_diff_pct: round((controlP50 / plainP50 - 1) * 100, 1),
       audit_records: verified.records,
     };
   } finally {
     await plain.dispose();
+    await control.dispose();
     await enforced.dispose();
     await log.close();
     rmSync(dir, { recursive: true, force: true });
