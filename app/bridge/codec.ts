@@ -1,7 +1,7 @@
 // The value codec: PyValue <-> values.proto's Value. The one place where wire types meet plain TypeScript.
-import { readFileSync, unlinkSync } from "node:fs";
 import type { NDArray as NDArrayMessage, Value } from "../../proto/generated/snakebridge/v1/values.js";
 import { PythonError } from "./python-error.js";
+import { takeWorkerArrayFile } from "./shm-array-file.js";
 import {
   isTuple,
   nameFields,
@@ -245,13 +245,7 @@ export function decodeArray(message: NDArrayMessage): NDArray {
   if (!isDType(message.dtype)) throw serializationError(`unsupported ndarray dtype "${message.dtype}" from Python`);
   const shape = message.shape.map((d) => Number(d));
   let bytes: Buffer = message.data;
-  if (message.shmPath) {
-    try {
-      bytes = readFileSync(message.shmPath);
-    } finally {
-      unlinkSync(message.shmPath);
-    }
-  }
+  if (message.shmPath) bytes = takeWorkerArrayFile(message.shmPath);
   const Ctor = ARRAY_TYPES[message.dtype];
   const length = bytes.byteLength / Ctor.BYTES_PER_ELEMENT;
   // TypedArrays need aligned offsets; protobuf buffers are often slices at odd offsets.
