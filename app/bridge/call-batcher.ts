@@ -15,8 +15,8 @@ export interface BatchedCall {
   interrupt: CallInterrupt;
   resolve(value: PyValue): void;
   reject(error: unknown): void;
-  /** Told just before the request leaves for `workerId` (what it carries is that worker's from then on). */
-  sending(workerId: string): void;
+  /** The host functions the request carries: delivered to the worker it leaves for. */
+  functions: { deliver(workerId: string): void };
 }
 
 /** Reads a worker's answer: the value, or the PythonError it carries. */
@@ -76,7 +76,7 @@ export class CallBatcher {
         continue;
       }
       const callId = call.request.callId;
-      call.sending(info.id);
+      call.functions.deliver(info.id);
       const answer = worker.connection.callFast(call.request);
       this.#control.bind(call.interrupt, worker.connection, info, callId, call.target, answer);
       answers.push(

@@ -216,10 +216,10 @@ export class PythonBridge implements HandleOwner {
         kind,
         target,
         handleId: handle?.id ?? "",
-        args: args.map((a) => encodeValue(a, 0, outgoing.encode)),
+        args: args.map((a) => encodeValue(a, 0, outgoing)),
         kwargs: Object.entries(kwargs).map(([name, value]) => ({
           name,
-          value: encodeValue(value, 0, outgoing.encode),
+          value: encodeValue(value, 0, outgoing),
         })),
         sessionId: options.session ?? "",
         resultMode:
@@ -405,7 +405,7 @@ export class PythonBridge implements HandleOwner {
                 interrupt,
                 resolve,
                 reject,
-                sending: (workerId) => outgoing.deliver(workerId),
+                functions: outgoing,
               }),
             )
           : this.pool.run(async (worker, info) => {

@@ -95,36 +95,37 @@ export class HostFunctions {
   }
 }
 
-/** The functions one outgoing message carries; delivered to the worker that receives it, or abandoned. */
-export class OutgoingFunctions {
+/**
+ * The functions one outgoing message carries, and the encode context that counts them; delivered to the worker that
+ * receives the message, or abandoned. One per call, allocating nothing more unless a function is sent.
+ */
+export class OutgoingFunctions implements EncodeContext {
   readonly #functions: HostFunctions;
-  readonly #ids: string[] = [];
+  #ids: string[] | undefined;
   #settled = false;
 
   constructor(functions: HostFunctions) {
     this.#functions = functions;
   }
 
-  /** The encode context for the message: each function it carries is counted here. */
-  readonly encode: EncodeContext = {
-    hostFunction: (fn) => {
-      const sent = this.#functions.send(fn);
-      this.#ids.push(sent.id);
-      return sent;
-    },
-  };
+  /** Counts a function the message carries (called by encodeValue). */
+  hostFunction(fn: PyCallback): { id: string; name: string } {
+    const sent = this.#functions.send(fn);
+    (this.#ids ??= []).push(sent.id);
+    return sent;
+  }
 
   /** The message is being sent to `workerId`. */
   deliver(workerId: string): void {
     if (this.#settled) return;
     this.#settled = true;
-    if (this.#ids.length > 0) this.#functions.deliver(this.#ids, workerId);
+    if (this.#ids !== undefined) this.#functions.deliver(this.#ids, workerId);
   }
 
   /** The call has ended: if its message was never sent, nothing holds what it carried. */
   settle(): void {
     if (this.#settled) return;
     this.#settled = true;
-    if (this.#ids.length > 0) this.#functions.abandon(this.#ids);
+    if (this.#ids !== undefined) this.#functions.abandon(this.#ids);
   }
 }
