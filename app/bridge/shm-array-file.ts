@@ -3,6 +3,7 @@
 // any other file this user owns.
 import { lstatSync, readFileSync, unlinkSync } from "node:fs";
 import { basename, dirname } from "node:path";
+import { describeError } from "../base/index.js";
 import { PythonError } from "./python-error.js";
 
 /** Where workers write array files (python/snakebridge_worker/process/scratch.py): nd- files in sbw- folders. */
@@ -40,7 +41,7 @@ function whyNotArrayFile(path: string): string | undefined {
     if (uid !== undefined && (file.uid !== uid || dir.uid !== uid)) return "it is not this user's";
     if ((dir.mode & 0o077) !== 0) return "its folder is open to other users (a worker's is 0700)";
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return describeError(error);
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ Health, Release), streams, cells and introspection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import os
 import select
@@ -310,19 +311,16 @@ class LaneProtocol(asyncio.BufferedProtocol):
         return waiter.answer
 
     def _enter_read(self) -> None:
-        # Taken under the executor's transition lock: a thread reading for the main thread finishes its chunk first.
-        if self._main is None:
-            self._depth += 1
-            return
-        with self._main.transitions:
+        # Under the executor's transition lock: a thread reading for the main thread finishes its chunk first.
+        with self._transitions():
             self._depth += 1
 
     def _leave_read(self) -> None:
-        if self._main is None:
+        with self._transitions():
             self._depth -= 1
-            return
-        with self._main.transitions:
-            self._depth -= 1
+
+    def _transitions(self) -> contextlib.AbstractContextManager[Any]:
+        return self._main.transitions if self._main is not None else contextlib.nullcontext()
 
     def _wait_on_thread(self, waiter: _Waiter) -> None:
         """Waits for the host's answer on a thread other than the main one.
