@@ -1,10 +1,20 @@
 // The host reads and removes only a worker's own array files, whatever path the worker names.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PythonError } from "./python-error.js";
-import { takeWorkerArrayFile } from "./shm-array-file.js";
+import { RECYCLE_MAX_BYTES, RECYCLED_SUFFIX, takeWorkerArrayFile } from "./shm-array-file.js";
 
 const root = mkdtempSync(join(tmpdir(), "sb-shm-file-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -28,11 +38,27 @@ function refusal(path: string): string {
 }
 
 describe("takeWorkerArrayFile", () => {
-  it("reads a worker's array file once and removes it", () => {
+  it("reads a worker's array file once and hands it back to the worker for its next array", () => {
     const file = join(folder("sbw-ok"), "nd-1");
     writeFileSync(file, Buffer.from([1, 2, 3]));
+    const inode = statSync(file).ino;
     expect([...takeWorkerArrayFile(file)]).toEqual([1, 2, 3]);
     expect(existsSync(file)).toBe(false);
+    expect(statSync(file + RECYCLED_SUFFIX).ino).toBe(inode);
+  });
+
+  it("removes a file too large to keep, and one that was already handed back", () => {
+    const dir = folder("sbw-large");
+    const large = join(dir, "nd-large");
+    writeFileSync(large, "");
+    truncateSync(large, RECYCLE_MAX_BYTES + 8); // sparse: no disk is written
+    expect(takeWorkerArrayFile(large).byteLength).toBe(RECYCLE_MAX_BYTES + 8);
+    expect(existsSync(large) || existsSync(large + RECYCLED_SUFFIX)).toBe(false);
+
+    const named = join(dir, `nd-2${RECYCLED_SUFFIX}`); // a worker naming a free file as a result
+    writeFileSync(named, Buffer.from([4]));
+    expect([...takeWorkerArrayFile(named)]).toEqual([4]);
+    expect(existsSync(named) || existsSync(named + RECYCLED_SUFFIX)).toBe(false);
   });
 
   it("refuses, and leaves alone, a file outside a worker's folder", () => {

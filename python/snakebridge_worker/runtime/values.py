@@ -7,14 +7,12 @@ crosses as a handle.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from typing import Any
 
-from ..process import scratch
 from ..proto import values_pb2
+from .array_files import write_array_file
 from .errors import SerializationError
 from .handles import HandleTable
 
@@ -148,7 +146,8 @@ class Encoder:
         contiguous = array if array.flags.c_contiguous else array.copy(order="C")
         shape = list(contiguous.shape)
         if self._shm_threshold > 0 and contiguous.nbytes >= self._shm_threshold:
-            return values_pb2.NDArray(dtype=contiguous.dtype.name, shape=shape, shm_path=_write_shared(contiguous))
+            path = write_array_file(memoryview(contiguous).cast("B"))
+            return values_pb2.NDArray(dtype=contiguous.dtype.name, shape=shape, shm_path=path)
         return values_pb2.NDArray(dtype=contiguous.dtype.name, shape=shape, data=contiguous.tobytes())
 
 
@@ -161,20 +160,6 @@ def _tuple_fields(obj: tuple[Any, ...]) -> list[str]:
         return []
     names = names[: len(obj)]
     return [*names, *([""] * (len(obj) - len(names)))] if names else []
-
-
-def _write_shared(array: Any) -> str:
-    """Writes the array's bytes to a private file the host reads once and deletes."""
-    # In this worker's own sbw-* folder (RAM-backed /dev/shm on Linux): if the host dies before reading it,
-    # the next host's sweep finds the owner record and removes it.
-    fd, path = tempfile.mkstemp(prefix="nd-", dir=scratch.shm_dir())
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(memoryview(array).cast("B"))
-    except BaseException:
-        os.unlink(path)
-        raise
-    return path
 
 
 class Decoder:
