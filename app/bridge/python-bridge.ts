@@ -1,6 +1,5 @@
 // PythonBridge: calls into Python through the worker pool. The API the rest of the app uses; each job it
 // coordinates lives in its own module (call-control, call-batcher, worker-stream, handle-routing, handle-tracker).
-import { randomUUID } from "node:crypto";
 import type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
 import {
   CallKind,
@@ -19,6 +18,7 @@ import { AsyncQueue } from "./async-queue.js";
 import type { BridgeOptions, CallOptions, EvalEvent, WorkerHealth, WorkerOutputListener } from "./bridge-options.js";
 import { CallBatcher } from "./call-batcher.js";
 import { CallControl, settleCrash } from "./call-control.js";
+import { CallIds } from "./call-ids.js";
 import { CallInterrupt } from "./call-interrupt.js";
 import { observeCall, observeStream } from "./call-observer.js";
 import { redactOutcome, redactStream } from "./argument-binder.js";
@@ -64,6 +64,7 @@ export class PythonBridge implements HandleOwner {
   readonly #batcher: CallBatcher;
   readonly #handles: HandleTracker;
   readonly #functions = new HostFunctions();
+  readonly #callIds = new CallIds();
   /** What the host serves to workers, by kind (tools, state; callbacks are served by HostRequestServer itself). */
   readonly #services: Partial<Record<CallKind, HostService>> = {};
   /** The tools workers may call (tools.register): `from snakebridge_worker import tools`. */
@@ -378,7 +379,7 @@ export class PythonBridge implements HandleOwner {
     options: CallOptions,
   ): Promise<PyValue> {
     this.#assertOpen(target);
-    const callId = options.callId ?? randomUUID();
+    const callId = options.callId ?? this.#callIds.next();
     const outgoing = new OutgoingFunctions(this.#functions);
     const request = this.#request(kind, target, handle, args, kwargs, options, callId, outgoing);
     const handles = handlesOf(handle, args, kwargs);
@@ -473,7 +474,7 @@ export class PythonBridge implements HandleOwner {
     options: CallOptions,
   ): AsyncIterable<PyValue> {
     this.#assertOpen(target);
-    const callId = options.callId ?? randomUUID();
+    const callId = options.callId ?? this.#callIds.next();
     const outgoing = new OutgoingFunctions(this.#functions);
     const request = this.#request(
       CallKind.CALL_KIND_FUNCTION,
@@ -533,7 +534,7 @@ export class PythonBridge implements HandleOwner {
   ): AsyncIterable<EvalEvent> {
     this.#assertOpen("eval");
     this.#guard?.refuseEval(); // enforce mode: running code is off
-    const callId = options.callId ?? randomUUID();
+    const callId = options.callId ?? this.#callIds.next();
     const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
     if (options.signal) routing.signal = options.signal;
     this.#refuseWhereParentWaits("a cell", "eval", routing);
