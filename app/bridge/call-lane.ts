@@ -1,10 +1,13 @@
-// The call lane: worker.proto's LaneFrame, length-prefixed, on a plain stream socket (Unix or TCP).
+// The call lane: worker.proto's LaneFrame, length-prefixed, on a byte stream: a FIFO pair to a local worker, a TCP
+// socket to a remote one (a Unix socket where a worker offers one).
 //
 // The hot path for calls. gRPC costs ~150 µs per small call (HTTP/2 framing, a thread hop in the worker); the
 // lane carries the same CallRequest/CallResponse/CancelRequest messages with a 4-byte little-endian length
 // prefix. Requests made in one event-loop tick leave in one frame (the worker answers them in one frame too).
 // The lane is symmetric: the worker may send requests, answered through `onRequest` (issue 17's callbacks).
-import { connect, type Socket } from "node:net";
+import { close, constants, open } from "node:fs";
+import { connect, Socket } from "node:net";
+import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ErrorClass } from "../../proto/generated/snakebridge/v1/errors.js";
@@ -14,7 +17,9 @@ import {
   type CallResponse,
   type CancelRequest,
 } from "../../proto/generated/snakebridge/v1/worker.js";
+import { describeError } from "../base/index.js";
 import { PythonError } from "./python-error.js";
+import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
 
 interface Pending {
   resolve(response: CallResponse): void;
@@ -40,18 +45,74 @@ export interface LaneTls {
   serverName?: string;
 }
 const READ_BUFFER_BYTES = 256 * 1024;
+/** A local worker's lane: lane.in and lane.out, FIFOs in its private folder (python/.../rpc/fifo_lane.py). */
+const LANE_FIFO: WorkerFileKind = { prefix: "lane.", kind: "fifo" };
 
-/** Splits "unix:/path/lane.sock" or "host:port" into net.connect options. */
-function socketOptions(address: string): { path: string } | { host: string; port: number } {
+/** Splits "fifo:/folder", "unix:/path/lane.sock" or "host:port" into where to connect. */
+function socketOptions(address: string): { fifo: string } | { path: string } | { host: string; port: number } {
+  if (address.startsWith("fifo:")) return { fifo: address.slice("fifo:".length) };
   if (address.startsWith("unix:")) return { path: address.slice("unix:".length) };
   const colon = address.lastIndexOf(":");
   const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
   return { host, port: Number(address.slice(colon + 1)) };
 }
 
+/** Reads land in one reused buffer instead of a fresh 64 KiB one per read; what is kept is copied (see receive). */
+function reusedReadBuffer(receive: (bytes: Buffer) => void): {
+  buffer: Buffer;
+  callback: (bytes: number, buffer: Uint8Array) => boolean;
+} {
+  return {
+    buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+    callback: (bytes, buffer) => {
+      receive(Buffer.from(buffer.subarray(0, bytes)));
+      return true;
+    },
+  };
+}
+
+/** Opens a FIFO end without blocking, retrying while the worker's end is not there yet. */
+function openFifo(path: string, flags: number, deadline: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      // Only a FIFO in a worker's private folder: a worker (a remote one lying in its handshake) must not make the
+      // host write frames into any other file.
+      const checked = checkWorkerFile(path, LANE_FIFO);
+      if ("refused" in checked && !checked.missing) {
+        reject(new Error(`${path} is not a worker's lane: ${checked.refused}`));
+        return;
+      }
+      open(path, flags | constants.O_NONBLOCK | constants.O_NOFOLLOW, (error, fd) => {
+        if (error === null) resolve(fd);
+        // ENXIO: the worker's reader is not open; ENOENT: the worker is making a fresh pair (fifo_lane.py).
+        else if ((error.code === "ENXIO" || error.code === "ENOENT") && Date.now() < deadline) setTimeout(attempt, 5);
+        else reject(error);
+      });
+    };
+    attempt();
+  });
+}
+
+/**
+ * Opens a local worker's FIFO pair (python/snakebridge_worker/rpc/fifo_lane.py): lane.out first (the worker already
+ * writes it, so it opens at once), then lane.in, which needs the worker's reader. Returns the two descriptors.
+ */
+async function openFifoPair(folder: string, timeoutMs: number): Promise<{ readFd: number; writeFd: number }> {
+  const deadline = Date.now() + timeoutMs;
+  const readFd = await openFifo(join(folder, "lane.out"), constants.O_RDONLY, deadline);
+  try {
+    return { readFd, writeFd: await openFifo(join(folder, "lane.in"), constants.O_WRONLY, deadline) };
+  } catch (error) {
+    close(readFd, () => undefined); // nothing to report: the open that failed is the error
+    throw error;
+  }
+}
+
 /** One connection to a worker's call lane. */
 export class CallLane {
-  readonly #socket: Socket;
+  /** Where answers arrive, and where requests leave: one socket, or the two ends of a FIFO pair. */
+  readonly #reader: Socket;
+  readonly #writer: Socket;
   readonly #pending = new Map<string, Pending>();
   #outRequests: CallRequest[] = [];
   #outResponses: CallResponse[] = [];
@@ -72,36 +133,44 @@ export class CallLane {
   /** The worker dropped host function proxies (issue 17). */
   onRelease: ((id: string, count: number) => void) | undefined;
 
-  private constructor(socket: Socket, token: string) {
-    this.#socket = socket;
+  private constructor(reader: Socket, writer: Socket, token: string) {
+    this.#reader = reader;
+    this.#writer = writer;
     this.#token = token;
-    socket.setNoDelay(true);
-    socket.on("error", (error) =>
-      this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)),
-    );
-    socket.on("close", () => this.#fail(PythonError.bridge("worker_crashed", "the worker closed its call lane")));
+    for (const socket of reader === writer ? [reader] : [reader, writer]) {
+      socket.on("error", (error) =>
+        this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)),
+      );
+      socket.on("close", () => this.#fail(PythonError.bridge("worker_crashed", "the worker closed its call lane")));
+    }
     // The token goes at once (not with the first call): the worker may call the host before the host calls it
     // (a notebook cell using a host tool).
     this.#schedule();
   }
 
   /** Connects (over TLS when `tls` is given); the token travels in the first frame. */
-  static connect(address: string, token: string, timeoutMs: number, tls?: LaneTls): Promise<CallLane> {
-    return new Promise((resolve, reject) => {
-      const lane: { current?: CallLane } = {};
-      // onread: reads land in one reused buffer instead of a fresh 64 KiB one per read (that allocation, and the
-      // garbage collection it drives, was the biggest cost on this side of a small call). What is kept is copied.
-      const onread = {
-        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
-        callback: (bytes: number, buffer: Uint8Array) => {
-          lane.current?.receive(Buffer.from(buffer.subarray(0, bytes)));
-          return true;
-        },
-      };
-      const where = socketOptions(address);
+  static async connect(address: string, token: string, timeoutMs: number, tls?: LaneTls): Promise<CallLane> {
+    const lane: { current?: CallLane } = {};
+    const receive = (bytes: Buffer): void => lane.current?.receive(bytes);
+    const where = socketOptions(address);
+    if ("fifo" in where) {
+      if (tls !== undefined)
+        throw new Error(
+          `TLS was asked for the call lane at ${address}, which is local (FIFOs); TLS is for TCP workers`,
+        );
+      const { readFd, writeFd } = await openFifoPair(where.fifo, timeoutMs).catch((error: unknown) => {
+        throw new Error(`could not open the worker's call lane at ${address}: ${describeError(error)}`);
+      });
+      // The sockets and the lane in one go: the lane's error listeners are on before either can emit.
+      const reader = new Socket({ fd: readFd, readable: true, writable: false, onread: reusedReadBuffer(receive) });
+      const writer = new Socket({ fd: writeFd, readable: false, writable: true });
+      lane.current = new CallLane(reader, writer, token);
+      return lane.current;
+    }
+    return new Promise<CallLane>((resolve, reject) => {
       let socket: Socket;
       if (tls === undefined) {
-        socket = connect({ ...where, onread });
+        socket = connect({ ...where, onread: reusedReadBuffer(receive) });
       } else if ("path" in where) {
         reject(
           new Error(`TLS was asked for the call lane at ${address}, which is a local socket; TLS is for TCP workers`),
@@ -114,7 +183,7 @@ export class CallLane {
           ca: tls.ca,
           ...(tls.serverName === undefined ? {} : { servername: tls.serverName }),
         });
-        secure.on("data", (bytes: Buffer) => lane.current?.receive(bytes));
+        secure.on("data", receive);
         socket = secure;
       }
       const timer = setTimeout(() => {
@@ -124,7 +193,8 @@ export class CallLane {
       socket.once(tls === undefined ? "connect" : "secureConnect", () => {
         clearTimeout(timer);
         socket.removeAllListeners("error");
-        lane.current = new CallLane(socket, token);
+        socket.setNoDelay(true);
+        lane.current = new CallLane(socket, socket, token); // at once: its error listener replaces the one above
         resolve(lane.current);
       });
       socket.once("error", (error) => {
@@ -188,18 +258,18 @@ export class CallLane {
     const size = body.byteLength - 4;
     if (size <= LANE_PIECE_BYTES) {
       out.writeUInt32LE(size, 0);
-      this.#socket.write(out);
+      this.#writer.write(out);
       return;
     }
-    this.#socket.cork();
+    this.#writer.cork();
     for (let offset = 4; offset < out.length; offset += LANE_PIECE_BYTES) {
       const piece = out.subarray(offset, offset + LANE_PIECE_BYTES);
       const header = Buffer.allocUnsafe(4);
       header.writeUInt32LE((piece.length | (offset + LANE_PIECE_BYTES < out.length ? MORE_PIECES : 0)) >>> 0, 0);
-      this.#socket.write(header);
-      this.#socket.write(piece);
+      this.#writer.write(header);
+      this.#writer.write(piece);
     }
-    this.#socket.uncork();
+    this.#writer.uncork();
   }
 
   /** Takes bytes read from the socket (owned by this lane: a copy of the read buffer). */
@@ -302,7 +372,8 @@ export class CallLane {
   #fail(error: Error): void {
     if (this.#closed) return;
     this.#closed = error;
-    this.#socket.destroy();
+    this.#reader.destroy();
+    this.#writer.destroy();
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
   }

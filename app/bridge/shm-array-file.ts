@@ -1,14 +1,12 @@
 // The shared-memory file a local worker hands an ndarray through: read once, then handed back for reuse or removed.
 // The worker names the path, so the host checks it first: a worker (user code, or a hostile one) must not make the
 // host read, rename or delete any other file this user owns.
-import { lstatSync, readFileSync, renameSync, unlinkSync } from "node:fs";
-import { basename, dirname } from "node:path";
-import { describeError } from "../base/index.js";
+import { readFileSync, renameSync, unlinkSync } from "node:fs";
 import { PythonError } from "./python-error.js";
+import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
 
-/** Where workers write array files (python/snakebridge_worker/process/scratch.py): nd- files in sbw- folders. */
-const FOLDER_PREFIX = "sbw-";
-const FILE_PREFIX = "nd-";
+/** Where workers write array files (python/snakebridge_worker/runtime/array_files.py): nd- files. */
+const ARRAY_FILE: WorkerFileKind = { prefix: "nd-", kind: "file" };
 /**
  * A file read is handed back to its worker under this name (python/snakebridge_worker/runtime/array_files.py), which
  * overwrites it for its next array: a fresh file costs the kernel a page allocation on both sides (about 4 ms for
@@ -23,11 +21,11 @@ export const RECYCLE_MAX_BYTES = 32 * 1024 * 1024;
  * path that is not one (with why, and without touching it).
  */
 export function takeWorkerArrayFile(path: string): Buffer {
-  const checked = checkArrayFile(path);
-  if (typeof checked === "string") {
+  const checked = checkWorkerFile(path, ARRAY_FILE);
+  if ("refused" in checked) {
     throw PythonError.bridge(
       "serialization_error",
-      `the worker named ${JSON.stringify(path)} as an ndarray's shared-memory file, and the host refused it: ${checked}`,
+      `the worker named ${JSON.stringify(path)} as an ndarray's shared-memory file, and the host refused it: ${checked.refused}`,
     );
   }
   try {
@@ -35,25 +33,5 @@ export function takeWorkerArrayFile(path: string): Buffer {
   } finally {
     if (checked.size <= RECYCLE_MAX_BYTES && !path.endsWith(RECYCLED_SUFFIX)) renameSync(path, path + RECYCLED_SUFFIX);
     else unlinkSync(path);
-  }
-}
-
-/** The size of a worker's own array file; else what is wrong with `path`. */
-function checkArrayFile(path: string): { size: number } | string {
-  const folder = dirname(path);
-  if (!path.startsWith("/") || path.includes("/../") || path.includes("/./")) return "it is not a plain absolute path";
-  if (!basename(path).startsWith(FILE_PREFIX)) return `its name does not start with ${FILE_PREFIX}`;
-  if (!basename(folder).startsWith(FOLDER_PREFIX)) return `it is not in a worker's ${FOLDER_PREFIX}* folder`;
-  const uid = process.getuid?.();
-  try {
-    const file = lstatSync(path);
-    if (!file.isFile()) return "it is not a regular file (a link, or something else)";
-    const dir = lstatSync(folder);
-    if (!dir.isDirectory()) return "its folder is not a directory";
-    if (uid !== undefined && (file.uid !== uid || dir.uid !== uid)) return "it is not this user's";
-    if ((dir.mode & 0o077) !== 0) return "its folder is open to other users (a worker's is 0700)";
-    return { size: file.size };
-  } catch (error) {
-    return describeError(error);
   }
 }

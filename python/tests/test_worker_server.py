@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
 import socket
+import stat
 import struct
 import subprocess
 import sys
@@ -145,42 +148,78 @@ def test_refuses_to_start_without_a_token() -> None:
     assert "SNAKEBRIDGE_WORKER_TOKEN is not set" in result.stderr
 
 
-def _lane(worker: Worker) -> socket.socket:
-    address = worker.handshake["fast_address"]
-    if address.startswith("unix:"):
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.connect(address[len("unix:"):])
-    else:
-        host, port = address.rsplit(":", 1)
-        sock = socket.create_connection((host, int(port)))
-    sock.settimeout(5)
-    return sock
+class _LaneClient:
+    """A host's end of a worker's call lane: a socket (TCP, Unix) or the FIFO pair of a local worker."""
+
+    def __init__(self, address: str) -> None:
+        self._sock: socket.socket | None = None
+        self._fifo_in = self._fifo_out = -1
+        if address.startswith("fifo:"):
+            folder = address[len("fifo:"):]
+            # As the host does (call-lane.ts): lane.out first, then lane.in once the worker reads it.
+            self._fifo_out = _open_fifo(os.path.join(folder, "lane.out"), os.O_RDONLY)
+            self._fifo_in = _open_fifo(os.path.join(folder, "lane.in"), os.O_WRONLY)
+            os.set_blocking(self._fifo_in, True)
+        elif address.startswith("unix:"):
+            self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self._sock.connect(address[len("unix:"):])
+        else:
+            host, port = address.rsplit(":", 1)
+            self._sock = socket.create_connection((host, int(port)))
+
+    def send(self, frame: worker_pb2.LaneFrame) -> None:
+        data = frame.SerializeToString()
+        message = struct.pack("<I", len(data)) + data
+        if self._sock is not None:
+            self._sock.sendall(message)
+        else:
+            os.write(self._fifo_in, message)
+
+    def _recv(self, n: int) -> bytes:
+        fd = self._sock.fileno() if self._sock is not None else self._fifo_out
+        readable, _, _ = select.select([fd], [], [], 5)
+        assert readable, "the worker did not answer within 5 s"
+        return self._sock.recv(n) if self._sock is not None else os.read(self._fifo_out, n)
+
+    def receive(self) -> worker_pb2.LaneFrame | None:
+        """The next frame, or None when the worker closed the connection."""
+
+        def exactly(n: int) -> bytes:
+            chunks = b""
+            while len(chunks) < n:
+                chunk = self._recv(n - len(chunks))
+                if not chunk:
+                    return b""
+                chunks += chunk
+            return chunks
+
+        header = exactly(4)
+        if not header:
+            return None
+        return worker_pb2.LaneFrame.FromString(exactly(struct.unpack("<I", header)[0]))
+
+    def close(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+        for fd in (self._fifo_in, self._fifo_out):
+            if fd >= 0:
+                os.close(fd)
 
 
-def _send(sock: socket.socket, frame: worker_pb2.LaneFrame) -> None:
-    data = frame.SerializeToString()
-    sock.sendall(struct.pack("<I", len(data)) + data)
-
-
-def _receive(sock: socket.socket) -> worker_pb2.LaneFrame | None:
-    def exactly(n: int) -> bytes:
-        chunks = b""
-        while len(chunks) < n:
-            chunk = sock.recv(n - len(chunks))
-            if not chunk:
-                return b""
-            chunks += chunk
-        return chunks
-
-    header = exactly(4)
-    if not header:
-        return None
-    return worker_pb2.LaneFrame.FromString(exactly(struct.unpack("<I", header)[0]))
+def _open_fifo(path: str, flags: int) -> int:
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            return os.open(path, flags | os.O_NONBLOCK)
+        except (FileNotFoundError, OSError) as exc:  # ENOENT / ENXIO: the worker is making its next pair
+            if time.monotonic() > deadline:
+                raise AssertionError(f"could not open {path}: {exc}") from exc
+            time.sleep(0.01)
 
 
 @pytest.fixture(params=["unix", "tcp"])
 def lane_worker(request: pytest.FixtureRequest) -> Iterator[Worker]:
-    """A worker whose call lane is a Unix socket (local) or TCP (how a remote or Ray worker is reached)."""
+    """A local worker (its call lane is a FIFO pair in its private folder) or a TCP one (a remote or Ray worker)."""
     w = Worker("--transport", request.param)
     yield w
     w.close()
@@ -191,30 +230,88 @@ def test_the_call_lane_refuses_a_connection_without_the_token_and_answers_a_batc
 ) -> None:
     worker = lane_worker
     assert worker.handshake["fast_address"].startswith(
-        "unix:" if "unix:" in worker.handshake["address"] else "127.0.0.1:"
+        "fifo:" if "unix:" in worker.handshake["address"] else "127.0.0.1:"
     )
     request = worker_pb2.CallRequest(
         call_id="p1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.mul", args=[num(6), num(7)]
     )
-    refused = _lane(worker)
-    _send(refused, worker_pb2.LaneFrame(token="wrong", requests=[request]))
-    assert _receive(refused) is None  # closed without an answer
+    refused = _LaneClient(worker.handshake["fast_address"])
+    refused.send(worker_pb2.LaneFrame(token="wrong", requests=[request]))
+    assert refused.receive() is None  # closed without an answer
     refused.close()
 
-    lane = _lane(worker)
+    lane = _LaneClient(worker.handshake["fast_address"])
     second = worker_pb2.CallRequest(
         call_id="p2", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add", args=[num(1), num(2)]
     )
-    _send(lane, worker_pb2.LaneFrame(token=TOKEN, requests=[request, second]))
-    answer = _receive(lane)
+    lane.send(worker_pb2.LaneFrame(token=TOKEN, requests=[request, second]))
+    answer = lane.receive()
     assert answer is not None
     assert [(r.call_id, r.result.int_value) for r in answer.responses] == [("p1", 42), ("p2", 3)]
     # A cancel that overtakes its call (it names a call the worker has not seen) stops that call on arrival.
-    _send(lane, worker_pb2.LaneFrame(cancels=[worker_pb2.CancelRequest(call_id="late")]))
+    lane.send(worker_pb2.LaneFrame(cancels=[worker_pb2.CancelRequest(call_id="late")]))
     sleeper = worker_pb2.CallRequest(
         call_id="late", kind=worker_pb2.CALL_KIND_FUNCTION, target="time.sleep", args=[num(5)]
     )
-    _send(lane, worker_pb2.LaneFrame(requests=[sleeper]))
-    answer = _receive(lane)
+    lane.send(worker_pb2.LaneFrame(requests=[sleeper]))
+    answer = lane.receive()
     assert answer is not None and answer.responses[0].error.classification == errors_pb2.ERROR_CLASS_CANCELLED
+    lane.close()
+
+
+def test_a_local_lane_is_a_private_fifo_pair_made_anew_for_each_host(worker: Worker) -> None:
+    address = worker.handshake["fast_address"]
+    assert address.startswith("fifo:")
+    folder = address[len("fifo:"):]
+    assert os.stat(folder).st_mode & 0o777 == 0o700
+    for name in ("lane.in", "lane.out"):
+        mode = os.stat(os.path.join(folder, name)).st_mode
+        assert stat.S_ISFIFO(mode) and mode & 0o777 == 0o600
+
+    def add(call_id: str, a: int) -> worker_pb2.CallRequest:
+        return worker_pb2.CallRequest(call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add",
+                                      args=[num(a), num(1)])
+
+    def identity() -> tuple[int, int]:
+        found = os.stat(os.path.join(folder, "lane.out"))
+        return found.st_ino, found.st_ctime_ns  # a fresh FIFO may reuse the inode number
+
+    def next_pair(after: tuple[int, int]) -> None:
+        """Waits until the worker has made a fresh pair (a worker serves one host; this is after it left)."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with contextlib.suppress(FileNotFoundError):
+                if identity() != after:
+                    return
+            time.sleep(0.01)
+        raise AssertionError("the worker did not make a fresh FIFO pair after its host left")
+
+    # A host that leaves with its answer unread: the next host must never read that answer.
+    first = _LaneClient(address)
+    first.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("old", 1)]))
+    time.sleep(0.3)  # answered into lane.out, never read
+    inode = identity()
+    first.close()
+    next_pair(inode)
+    second = _LaneClient(address)
+    second.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("new", 41)]))
+    answer = second.receive()
+    assert answer is not None and [(r.call_id, r.result.int_value) for r in answer.responses] == [("new", 42)]
+    inode = identity()
+    second.close()
+    next_pair(inode)
+    # And a third, after that one left with nothing pending.
+    third = _LaneClient(address)
+    third.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("third", 2)]))
+    answer = third.receive()
+    assert answer is not None and answer.responses[0].result.int_value == 3
+    third.close()
+
+
+def test_a_host_reading_a_local_lane_sees_its_end_when_the_worker_exits(worker: Worker) -> None:
+    lane = _LaneClient(worker.handshake["fast_address"])
+    lane.send(worker_pb2.LaneFrame(token=TOKEN))
+    worker.process.kill()
+    worker.process.wait(timeout=10)
+    assert lane.receive() is None
     lane.close()

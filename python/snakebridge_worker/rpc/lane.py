@@ -1,4 +1,7 @@
-"""The call lane: length-prefixed LaneFrame messages on a stream socket, served on the main thread's loop.
+"""The call lane: length-prefixed LaneFrame messages on a byte stream, served on the main thread's loop.
+
+The stream is a FIFO pair for the local host (fifo_lane.py) and a socket for a remote one (TCP) or behind the TLS
+relay; LaneProtocol reads and writes it through a LaneChannel either way.
 
 gRPC costs about 150 µs per small call here (HTTP/2 framing, a thread hop, the
 aio machinery); the lane carries the same protobuf messages (worker.proto's
@@ -55,6 +58,50 @@ class MainThreadState(Protocol):
     @property
     def jobs_running(self) -> int: ...
 
+class LaneChannel(Protocol):
+    """The byte stream under one lane connection: a socket, or a pair of FIFOs (fifo_lane.py)."""
+
+    @property
+    def read_fd(self) -> int: ...
+
+    @property
+    def write_fd(self) -> int: ...
+
+    def recv_into(self, view: memoryview) -> int:
+        """Reads what is there into ``view`` (0 at the end); raises BlockingIOError when nothing is."""
+        ...
+
+    def send(self, data: memoryview) -> int:
+        """Writes as much of ``data`` as fits now; raises BlockingIOError when nothing does."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SocketChannel:
+    """A lane connection's socket, duplicated so that writes bypass the asyncio transport's buffer."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    @property
+    def read_fd(self) -> int:
+        return self._sock.fileno()
+
+    @property
+    def write_fd(self) -> int:
+        return self._sock.fileno()
+
+    def recv_into(self, view: memoryview) -> int:
+        return self._sock.recv_into(view)
+
+    def send(self, data: memoryview) -> int:
+        return self._sock.send(data)
+
+    def close(self) -> None:
+        self._sock.close()
+
+
 # The connection that calls to the host (callbacks, tools, state) go out on: the latest authenticated one.
 _ACTIVE: LaneProtocol | None = None
 
@@ -99,9 +146,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
         self._depth = 0
         # Requests this worker sent to the host (callbacks, tools, state), by call id.
         self._waiting: dict[str, _Waiter] = {}
-        # Writes go straight to a duplicate of the socket, never through the transport's buffer: a call waiting
-        # on the host blocks the loop, so anything left in that buffer would never leave (and order would break).
-        self._sock: socket.socket | None = None
+        # Writes go straight to the channel (a duplicate of the socket, or the FIFO), never through the transport's
+        # buffer: a call waiting on the host blocks the loop, so anything left in that buffer would never leave.
+        self._channel: LaneChannel | None = None
         self._write_lock = threading.Lock()
         self._released: dict[str, int] = {}
         # Pieces of a frame still being received (see PIECE_BYTES).
@@ -111,11 +158,15 @@ class LaneProtocol(asyncio.BufferedProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+        channel = transport.get_extra_info("lane_channel")  # a FIFO pair (fifo_lane.py) brings its own
+        if channel is not None:
+            self._channel = channel
+            return
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if sock is not None:
-            self._sock = socket.socket(fileno=os.dup(sock.fileno()))
+            self._channel = SocketChannel(socket.socket(fileno=os.dup(sock.fileno())))
 
     def connection_lost(self, exc: Exception | None) -> None:
         global _ACTIVE
@@ -126,9 +177,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
             if waiter.event is not None:
                 waiter.event.set()
         self._waiting.clear()
-        if self._sock is not None:
-            self._sock.close()
-            self._sock = None
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
 
     def get_buffer(self, sizehint: int) -> memoryview:
         if self._filled == len(self._buffer):
@@ -239,7 +290,7 @@ class LaneProtocol(asyncio.BufferedProtocol):
             self._send(worker_pb2.LaneFrame(responses=answers))
 
     def _send(self, frame: worker_pb2.LaneFrame) -> None:
-        if self._transport is None or self._sock is None:
+        if self._transport is None or self._channel is None:
             return  # the host went away; its calls died with the connection
         with self._write_lock:
             if self._released:
@@ -260,14 +311,14 @@ class LaneProtocol(asyncio.BufferedProtocol):
 
     def _write_all(self, data: bytes | memoryview) -> None:
         """Writes a whole frame now (the socket is non-blocking: wait for room as needed; the host always reads)."""
-        sock = self._sock
-        assert sock is not None
+        channel = self._channel
+        assert channel is not None
         view = memoryview(data)
         while view:
             try:
-                sent = sock.send(view)
+                sent = channel.send(view)
             except BlockingIOError:
-                select.select([], [sock], [])
+                select.select([], [channel.write_fd], [])
                 continue
             view = view[sent:]
 
@@ -349,16 +400,16 @@ class LaneProtocol(asyncio.BufferedProtocol):
 
     def _read_nested(self, timeout: float | None = None) -> None:
         """Reads what is available on the socket into the frame buffer and handles complete frames."""
-        sock = self._sock
-        if sock is None:
+        channel = self._channel
+        if channel is None:
             return
-        readable, _, _ = select.select([sock], [], [], timeout)
+        readable, _, _ = select.select([channel.read_fd], [], [], timeout)
         if not readable:
             return
         if self._filled == len(self._buffer):
             self._grow(len(self._buffer) * 2)
         try:
-            n = sock.recv_into(self._view[self._filled:])
+            n = channel.recv_into(self._view[self._filled:])
         except BlockingIOError:
             return
         if n == 0:
@@ -371,10 +422,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
         self._drain()
 
 
-async def start_lane(loop: asyncio.AbstractEventLoop, token: str, run: CallRunner, cancel: Canceller,
-                     private_dir: str | None, host: str = "127.0.0.1",
-                     main: MainThreadState | None = None) -> tuple[asyncio.AbstractServer, str]:
-    """Listens for the host: a Unix socket in the worker's private folder, else TCP. Returns the server and address.
+def lane_factory(token: str, run: CallRunner, cancel: Canceller,
+                 main: MainThreadState | None = None) -> Callable[[], LaneProtocol]:
+    """Makes one LaneProtocol per host connection; each checks ``token`` on its first frame.
 
     ``main`` (the main thread's executor) lets a thread waiting on the host read the lane while the main thread is
     busy in a job; without it such a thread waits for the main thread.
@@ -384,6 +434,16 @@ async def start_lane(loop: asyncio.AbstractEventLoop, token: str, run: CallRunne
     def factory() -> LaneProtocol:
         return LaneProtocol(secret, run, cancel, main)
 
+    return factory
+
+
+async def start_lane(loop: asyncio.AbstractEventLoop, factory: Callable[[], LaneProtocol], private_dir: str | None,
+                     host: str = "127.0.0.1") -> tuple[asyncio.AbstractServer, str]:
+    """Listens for the host on a socket: a Unix one in the worker's private folder, else TCP.
+
+    Returns the server and address. A local worker serves its host on FIFOs instead (fifo_lane.py); the socket is
+    for TCP (remote and Ray workers) and behind the TLS relay.
+    """
     if private_dir:
         path = os.path.join(private_dir, "lane.sock")
         server = await loop.create_unix_server(factory, path)
@@ -393,4 +453,4 @@ async def start_lane(loop: asyncio.AbstractEventLoop, token: str, run: CallRunne
     return server, f"{host}:{port}"
 
 
-__all__ = ["LaneProtocol", "active_lane", "start_lane"]
+__all__ = ["LaneChannel", "LaneProtocol", "SocketChannel", "active_lane", "lane_factory", "start_lane"]

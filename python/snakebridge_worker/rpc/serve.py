@@ -8,7 +8,6 @@ goes away, and cleans up its socket on the way out.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -17,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent import futures
+from typing import Protocol
 
 import grpc
 
@@ -27,7 +27,8 @@ from ..runtime.allowlist import install_from_environment as install_allowlist
 from ..runtime.executor import MainThreadExecutor
 from ..runtime.handles import HandleTable
 from .auth import TokenInterceptor
-from .lane import start_lane
+from .fifo_lane import FifoLaneServer
+from .lane import lane_factory, start_lane
 from .service import WorkerService
 from .tls_relay import TlsRelay, server_context
 
@@ -100,11 +101,24 @@ def _bind(server: grpc.Server, transport: str, tcp_host: str = "127.0.0.1",
     return f"{tcp_host}:{port}", None
 
 
-def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token: str,
-                     private_dir: str | None, tcp_host: str = "127.0.0.1") -> tuple[asyncio.AbstractServer, str]:
-    """Starts the call lane (lane.py) on the executor's loop; returns its server and address."""
-    return executor.loop.run_until_complete(
-        start_lane(executor.loop, token, service.run_inline, service.cancel_call, private_dir, tcp_host, executor))
+class _LaneServer(Protocol):
+    """A lane's listener: asyncio's socket server, or the FIFO pair's (fifo_lane.py)."""
+
+    def close(self) -> None: ...
+
+
+def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token: str, private_dir: str | None,
+                     tcp_host: str = "127.0.0.1", *, socket_only: bool = False) -> tuple[_LaneServer, str]:
+    """Starts the call lane on the executor's loop; returns its server and address.
+
+    A local worker (a private folder) serves it on FIFOs where the platform has them, unless ``socket_only`` (the
+    TLS relay forwards to a socket); else a Unix socket in that folder, or TCP.
+    """
+    factory = lane_factory(token, service.run_inline, service.cancel_call, executor)
+    if private_dir and not socket_only and hasattr(os, "mkfifo"):
+        fifo = FifoLaneServer(executor.loop, private_dir, factory)
+        return fifo, fifo.start()
+    return executor.loop.run_until_complete(start_lane(executor.loop, factory, private_dir, tcp_host))
 
 
 def _watch_host(parent_pid: int, on_gone: Callable[[], None], watch_stdin: bool) -> None:
@@ -171,7 +185,8 @@ def main(argv: list[str] | None = None, token: str | None = None) -> int:
         server.start()
         # The lane listens privately (Unix socket); the relay is its TLS face on the network.
         private_dir = scratch.make_private_dir()
-        fast_server, lane_address = _start_fast_path(executor, service, token, private_dir, args.tcp_host)
+        fast_server, lane_address = _start_fast_path(executor, service, token, private_dir, args.tcp_host,
+                                                     socket_only=True)
         tls_relay = TlsRelay(context, args.tcp_host, lane_address[len("unix:"):])
         fast_address = tls_relay.start()
     else:
