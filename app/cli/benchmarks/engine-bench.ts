@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { findInterpreter, NDArray, PythonBridge, type BridgeOptions } from "../../bridge/index.js";
 import { JsonPipeBaseline } from "./json-pipe-baseline.js";
 import { PythoniaPeer } from "./pythonia-peer.js";
+import { PipeEchoFloor } from "./pipe-echo-floor.js";
 import { elapsedUs, quantile, round } from "./stats.js";
 
 export interface EngineBenchResult {
@@ -34,6 +35,12 @@ export interface EngineBenchResult {
   throughput_vs_pythonia: number | null;
   /** Why the peer fields are null ("" when they are measured). */
   peer_pythonia_note: string;
+  /** The transport floor, interleaved with the calls: a bare Python process echoing 64 bytes over pipes. */
+  floor_echo_p50_us: number;
+  /** call_p50_us ÷ floor_echo_p50_us: how far a call is above the round trip every bridge pays. */
+  latency_vs_floor: number;
+  /** peer_pythonia_p50_us ÷ floor_echo_p50_us. */
+  peer_pythonia_vs_floor: number | null;
 }
 
 export interface EngineBenchOptions {
@@ -83,12 +90,14 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const stateDir = mkdtempSync(join(tmpdir(), "sb-bench-"));
   const bridge = await PythonBridge.start({ ...base, poolSize: 2, pool: { stateDir, healthCheckIntervalMs: 0 } });
   const baseline = new JsonPipeBaseline(interpreter.executable);
+  let floor: PipeEchoFloor | undefined;
   const peerStart = await PythoniaPeer.start(interpreter.executable);
   const peer = peerStart.ok ? peerStart.peer : undefined;
   if (!peerStart.ok) progress(`peer: ${peerStart.reason}; its fields are null`);
   try {
+    floor = await PipeEchoFloor.start(interpreter.executable);
     progress(
-      `latency: ${calls} sequential calls through the pool, a raw JSON pipe${peer ? " and pythonia" : ""}, interleaved`,
+      `latency: ${calls} sequential calls through the pool, a raw JSON pipe, a pipe echo${peer ? " and pythonia" : ""}, interleaved`,
     );
     // Warm every path (V8's JIT, Python's caches) so the comparison is of steady states.
     for (let i = 0; i < Math.max(1000, calls / 2); i++) {
@@ -96,10 +105,12 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       await bridge.call("operator.add", [i, 1]);
       await baseline.request({ op: "add", x: i });
       await peer?.add(i, 1);
+      await floor.roundTrip();
     }
     const poolUs: number[] = [];
     const pipeUs: number[] = [];
     const peerUs: number[] = [];
+    const floorUs: number[] = [];
     // Interleaved so background load hits all alike.
     for (let i = 0; i < calls; i++) {
       signal?.throwIfAborted();
@@ -114,6 +125,9 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         await peer.add(i, 1);
         peerUs.push(elapsedUs(t));
       }
+      t = process.hrtime.bigint();
+      await floor.roundTrip();
+      floorUs.push(elapsedUs(t));
     }
 
     progress(
@@ -163,6 +177,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const callP50 = quantile(poolUs, 0.5);
     const peerP50 = peer ? quantile(peerUs, 0.5) : undefined;
     const baseP50 = quantile(pipeUs, 0.5);
+    const floorP50 = quantile(floorUs, 0.5);
     const nd = quantile(binaryMs, 0.5);
     const js = quantile(jsonMs, 0.5);
     return {
@@ -187,9 +202,13 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       latency_vs_pythonia: peerP50 === undefined ? null : round(callP50 / peerP50, 2),
       throughput_vs_pythonia: peerThroughput === undefined ? null : round(throughput / peerThroughput, 2),
       peer_pythonia_note: peerStart.ok ? "" : peerStart.reason,
+      floor_echo_p50_us: round(floorP50),
+      latency_vs_floor: round(callP50 / floorP50, 2),
+      peer_pythonia_vs_floor: peerP50 === undefined ? null : round(peerP50 / floorP50, 2),
     };
   } finally {
     peer?.close();
+    floor?.close();
     baseline.close();
     await bridge.dispose();
     rmSync(stateDir, { recursive: true, force: true });

@@ -52,6 +52,8 @@ Measures, in one run on this machine:
   peer_pythonia_throughput     pythonia with 16 calls in flight (one Python process)
   latency_vs_pythonia          call_p50_us / peer_pythonia_p50_us; throughput_vs_pythonia likewise
                                (null, with peer_pythonia_note saying why, when pythonia is not installed)
+  floor_echo_p50_us            the transport floor, interleaved too: a bare Python process echoing 64 bytes over
+                               pipes (latency_vs_floor = pool / floor; peer_pythonia_vs_floor likewise)
 
   --json      print one JSON object on stdout (progress goes to stderr)
   --calls N   sequential calls to time (default 2000)
