@@ -315,3 +315,38 @@ def test_a_host_reading_a_local_lane_sees_its_end_when_the_worker_exits(worker: 
     worker.process.wait(timeout=10)
     assert lane.receive() is None
     lane.close()
+
+
+def test_a_host_that_leaves_while_python_waits_on_its_callback_frees_the_lane_for_the_next(worker: Worker) -> None:
+    address = worker.handshake["fast_address"]
+    folder = address[len("fifo:"):]
+
+    def identity() -> tuple[int, int]:
+        found = os.stat(os.path.join(folder, "lane.out"))
+        return found.st_ino, found.st_ctime_ns
+
+    first = _LaneClient(address)
+    callback = values_pb2.Value(host_function_value=values_pb2.HostFunction(id="f1", name="add"))
+    items = values_pb2.Value(list_value=values_pb2.ValueList(items=[num(1), num(2)]))
+    reduce_call = worker_pb2.CallRequest(call_id="r1", kind=worker_pb2.CALL_KIND_FUNCTION, target="functools.reduce",
+                                         args=[callback, items])
+    first.send(worker_pb2.LaneFrame(token=TOKEN, requests=[reduce_call]))
+    asked = first.receive()  # Python calls the host function and waits, reading the lane itself
+    assert asked is not None and asked.requests[0].kind == worker_pb2.CALL_KIND_CALLBACK
+    before = identity()
+    first.close()  # and the host goes away without answering
+
+    deadline = time.monotonic() + 5
+    while True:
+        with contextlib.suppress(FileNotFoundError):
+            if identity() != before:
+                break
+        assert time.monotonic() < deadline, "the worker did not make a fresh FIFO pair"
+        time.sleep(0.01)
+    second = _LaneClient(address)
+    second.send(worker_pb2.LaneFrame(token=TOKEN, requests=[
+        worker_pb2.CallRequest(call_id="a1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add",
+                               args=[num(2), num(3)])]))
+    answer = second.receive()
+    assert answer is not None and [(r.call_id, r.result.int_value) for r in answer.responses] == [("a1", 5)]
+    second.close()

@@ -32,6 +32,7 @@ class FifoChannel:
     def __init__(self, read_fd: int, write_fd: int) -> None:
         self._read_fd = read_fd
         self._write_fd = write_fd
+        self._closed = False
 
     @property
     def read_fd(self) -> int:
@@ -49,12 +50,12 @@ class FifoChannel:
 
     def close(self) -> None:
         # Once only: a second close could hit a descriptor number another thread has opened since.
-        fds = (self._read_fd, self._write_fd)
-        self._read_fd = self._write_fd = -1
-        for fd in fds:
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        if self._closed:
+            return
+        self._closed = True
+        for fd in (self._read_fd, self._write_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 class _FifoTransport(asyncio.Transport):

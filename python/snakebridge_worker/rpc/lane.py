@@ -149,6 +149,7 @@ class LaneProtocol(asyncio.BufferedProtocol):
         # Writes go straight to the channel (a duplicate of the socket, or the FIFO), never through the transport's
         # buffer: a call waiting on the host blocks the loop, so anything left in that buffer would never leave.
         self._channel: LaneChannel | None = None
+        self._owns_channel = True
         self._write_lock = threading.Lock()
         self._released: dict[str, int] = {}
         # Pieces of a frame still being received (see PIECE_BYTES).
@@ -161,6 +162,7 @@ class LaneProtocol(asyncio.BufferedProtocol):
         channel = transport.get_extra_info("lane_channel")  # a FIFO pair (fifo_lane.py) brings its own
         if channel is not None:
             self._channel = channel
+            self._owns_channel = False  # its server closes it, after taking it off the loop
             return
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
@@ -177,9 +179,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
             if waiter.event is not None:
                 waiter.event.set()
         self._waiting.clear()
-        if self._channel is not None:
+        if self._channel is not None and self._owns_channel:
             self._channel.close()
-            self._channel = None
+        self._channel = None
 
     def get_buffer(self, sizehint: int) -> memoryview:
         if self._filled == len(self._buffer):
