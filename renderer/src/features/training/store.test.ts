@@ -183,6 +183,39 @@ describe("training store", () => {
     expect(state.starting).toBe(false);
   });
 
+  it("a runs list asked for before a run's pushed updates never hides or rewinds that run", async () => {
+    // The view's load settles with its slowest request (the environment probe imports torch); a run started and
+    // finished meanwhile arrived only as pushed updates, after the list was asked for.
+    let probeDone: () => void = () => undefined;
+    const probe = new Promise<void>((resolve) => {
+      probeDone = resolve;
+    });
+    const { channel } = await connected({
+      "training.runs": () => [summary("old", "completed", 1)],
+      "workspace.list": () => [],
+      "training.schema": () => ({ schema: {} }),
+      "training.environment": async () => {
+        await probe;
+        return { missing: [], installCommand: "", canInstall: false };
+      },
+    });
+    const loading = useTrainingStore.getState().load();
+    channel.events.emit("training.updated", { run: summary("new", "running", 5) });
+    channel.events.emit("training.updated", { run: { ...summary("new", "completed", 5), step: 8 } });
+    probeDone();
+    await loading;
+    const runs = useTrainingStore.getState().runs;
+    expect(runs.map((run) => [run.id, run.status])).toEqual([
+      ["new", "completed"],
+      ["old", "completed"],
+    ]);
+
+    // A later list is newer than those updates: it wins.
+    channel.events.emit("training.updated", { run: summary("old", "running", 1) }); // stale, say, from a reconnect
+    await useTrainingStore.getState().load();
+    expect(useTrainingStore.getState().runs.map((run) => [run.id, run.status])).toEqual([["old", "completed"]]);
+  });
+
   it("ticks runs on and off the charts, loading a detail only when first shown", async () => {
     const { channel } = await connected();
     const requests = (): number => channel.methods().filter((method) => method === "training.run").length;

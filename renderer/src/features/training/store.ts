@@ -6,6 +6,7 @@ import { filesOfKind, useWorkspaceFiles } from "../../platform/workspace-files";
 import type { XAxisKind } from "./chart-data";
 import { pastedConfigPath } from "./config-form";
 import { appendEvent, appendSeries } from "./live-run";
+import { RunsFreshness } from "./runs-snapshot";
 
 export type TrainingTab = "charts" | "runs" | "detail";
 
@@ -99,9 +100,11 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       set({ error: `Could not load run ${runId}: ${errorMessage(error)}` });
     }
   };
+  const freshness = new RunsFreshness();
   const refreshRuns = async (): Promise<void> => {
+    const mark = freshness.mark();
     const runs = await workbench().call("training.runs", {});
-    set({ runs: sortRuns(runs) });
+    set((state) => ({ runs: sortRuns(freshness.merge(runs, state.runs, mark)) }));
   };
   const refreshFiles = (): Promise<void> => useWorkspaceFiles.getState().refresh();
   const bump = (runId: string): void =>
@@ -146,6 +149,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
 
     async load() {
       const client = workbench();
+      const mark = freshness.mark();
       const [runs, files, schema, environment] = await Promise.allSettled([
         client.call("training.runs", {}),
         refreshFiles(),
@@ -153,9 +157,10 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
         client.call("training.environment", {}),
       ]);
       if (runs.status === "fulfilled") {
-        const sorted = sortRuns(runs.value);
-        set({ runs: sorted });
-        const first = sorted[0];
+        // Settled with the slowest of the four (the environment probe imports torch): runs may have started and
+        // ended meanwhile, and their pushed updates are newer than this list.
+        set((state) => ({ runs: sortRuns(freshness.merge(runs.value, state.runs, mark)) }));
+        const first = get().runs[0];
         if (!get().focusId && first) await get().focus(first.id);
       } else set({ error: `Could not list training runs: ${errorMessage(runs.reason)}` });
       if (files.status === "fulfilled") {
@@ -331,6 +336,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       const subscriptions = new DisposableStore();
       subscriptions.add(
         client.on("training.updated", ({ run }) => {
+          freshness.updated(run.id);
           set((state) => {
             const known = state.runs.some((candidate) => candidate.id === run.id);
             const runs = known
