@@ -43,6 +43,19 @@ describe("CallLane.connect to a FIFO lane", () => {
     expect(readFileSync(join(folder, "lane.in"), "utf8")).toBe("keep me too");
   });
 
+  it("connects to no Unix socket outside a worker's folder", async () => {
+    const elsewhere = join(root, "agent");
+    mkdirSync(elsewhere);
+    await expect(CallLane.connect(`unix:${join(elsewhere, "lane.sock")}`, "token", 200)).rejects.toThrow(
+      /is not a worker's lane: it is not in a worker's sbw-\* folder/,
+    );
+    const folder = workerFolder("sbw-sock");
+    writeFileSync(join(folder, "lane.sock"), "");
+    await expect(CallLane.connect(`unix:${join(folder, "lane.sock")}`, "token", 200)).rejects.toThrow(
+      /it is not a Unix socket/,
+    );
+  });
+
   it("refuses TLS for a local FIFO lane", async () => {
     await expect(CallLane.connect(`fifo:${root}`, "token", 200, { ca: "" })).rejects.toThrow(/TLS is for TCP/);
   });

@@ -47,6 +47,8 @@ export interface LaneTls {
 const READ_BUFFER_BYTES = 256 * 1024;
 /** A local worker's lane: lane.in and lane.out, FIFOs in its private folder (python/.../rpc/fifo_lane.py). */
 const LANE_FIFO: WorkerFileKind = { prefix: "lane.", kind: "fifo" };
+/** Or lane.sock, a Unix socket in that folder (lane.py's start_lane, where a platform has no FIFOs). */
+const LANE_SOCKET: WorkerFileKind = { prefix: "lane.", kind: "socket" };
 
 /** Splits "fifo:/folder", "unix:/path/lane.sock" or "host:port" into where to connect. */
 function socketOptions(address: string): { fifo: string } | { path: string } | { host: string; port: number } {
@@ -166,6 +168,11 @@ export class CallLane {
       const writer = new Socket({ fd: writeFd, readable: false, writable: true });
       lane.current = new CallLane(reader, writer, token);
       return lane.current;
+    }
+    if ("path" in where) {
+      // As for FIFOs: a worker lying in its handshake must not make the host write frames into another socket.
+      const checked = checkWorkerFile(where.path, LANE_SOCKET);
+      if ("refused" in checked) throw new Error(`${where.path} is not a worker's lane: ${checked.refused}`);
     }
     return new Promise<CallLane>((resolve, reject) => {
       let socket: Socket;

@@ -8,10 +8,10 @@ import { describeError } from "../base/index.js";
 
 const FOLDER_PREFIX = "sbw-";
 
-/** What a worker file must be: its name's start, and a regular file or a FIFO. */
+/** What a worker file must be: its name's start, and a regular file, a FIFO or a Unix socket. */
 export interface WorkerFileKind {
   prefix: string;
-  kind: "file" | "fifo";
+  kind: "file" | "fifo" | "socket";
 }
 
 /** Why the host refuses a path; `missing` when it is only not there (yet). */
@@ -34,6 +34,8 @@ export function checkWorkerFile(path: string, expected: WorkerFileKind): { size:
     if (expected.kind === "file" && !file.isFile())
       return refuse("it is not a regular file (a link, or something else)");
     if (expected.kind === "fifo" && !file.isFIFO()) return refuse("it is not a FIFO (a link, or something else)");
+    if (expected.kind === "socket" && !file.isSocket())
+      return refuse("it is not a Unix socket (a link, or something else)");
     const dir = lstatSync(folder);
     if (!dir.isDirectory()) return refuse("its folder is not a directory");
     if (uid !== undefined && (file.uid !== uid || dir.uid !== uid)) return refuse("it is not this user's");
