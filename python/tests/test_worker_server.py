@@ -259,6 +259,23 @@ def test_the_call_lane_refuses_a_connection_without_the_token_and_answers_a_batc
     lane.close()
 
 
+def _pair_identity(folder: str) -> tuple[int, int]:
+    """Which FIFO pair the worker offers now (a fresh FIFO may reuse the inode number, not its ctime too)."""
+    found = os.stat(os.path.join(folder, "lane.out"))
+    return found.st_ino, found.st_ctime_ns
+
+
+def _await_fresh_pair(folder: str, after: tuple[int, int]) -> None:
+    """Waits until the worker has made a fresh pair (a worker serves one host; this is after it left)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with contextlib.suppress(FileNotFoundError):
+            if _pair_identity(folder) != after:
+                return
+        time.sleep(0.01)
+    raise AssertionError("the worker did not make a fresh FIFO pair after its host left")
+
+
 def test_a_local_lane_is_a_private_fifo_pair_made_anew_for_each_host(worker: Worker) -> None:
     address = worker.handshake["fast_address"]
     assert address.startswith("fifo:")
@@ -272,34 +289,20 @@ def test_a_local_lane_is_a_private_fifo_pair_made_anew_for_each_host(worker: Wor
         return worker_pb2.CallRequest(call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add",
                                       args=[num(a), num(1)])
 
-    def identity() -> tuple[int, int]:
-        found = os.stat(os.path.join(folder, "lane.out"))
-        return found.st_ino, found.st_ctime_ns  # a fresh FIFO may reuse the inode number
-
-    def next_pair(after: tuple[int, int]) -> None:
-        """Waits until the worker has made a fresh pair (a worker serves one host; this is after it left)."""
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            with contextlib.suppress(FileNotFoundError):
-                if identity() != after:
-                    return
-            time.sleep(0.01)
-        raise AssertionError("the worker did not make a fresh FIFO pair after its host left")
-
     # A host that leaves with its answer unread: the next host must never read that answer.
     first = _LaneClient(address)
     first.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("old", 1)]))
     time.sleep(0.3)  # answered into lane.out, never read
-    inode = identity()
+    inode = _pair_identity(folder)
     first.close()
-    next_pair(inode)
+    _await_fresh_pair(folder, inode)
     second = _LaneClient(address)
     second.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("new", 41)]))
     answer = second.receive()
     assert answer is not None and [(r.call_id, r.result.int_value) for r in answer.responses] == [("new", 42)]
-    inode = identity()
+    inode = _pair_identity(folder)
     second.close()
-    next_pair(inode)
+    _await_fresh_pair(folder, inode)
     # And a third, after that one left with nothing pending.
     third = _LaneClient(address)
     third.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("third", 2)]))
@@ -321,10 +324,6 @@ def test_a_host_that_leaves_while_python_waits_on_its_callback_frees_the_lane_fo
     address = worker.handshake["fast_address"]
     folder = address[len("fifo:"):]
 
-    def identity() -> tuple[int, int]:
-        found = os.stat(os.path.join(folder, "lane.out"))
-        return found.st_ino, found.st_ctime_ns
-
     first = _LaneClient(address)
     callback = values_pb2.Value(host_function_value=values_pb2.HostFunction(id="f1", name="add"))
     items = values_pb2.Value(list_value=values_pb2.ValueList(items=[num(1), num(2)]))
@@ -333,16 +332,10 @@ def test_a_host_that_leaves_while_python_waits_on_its_callback_frees_the_lane_fo
     first.send(worker_pb2.LaneFrame(token=TOKEN, requests=[reduce_call]))
     asked = first.receive()  # Python calls the host function and waits, reading the lane itself
     assert asked is not None and asked.requests[0].kind == worker_pb2.CALL_KIND_CALLBACK
-    before = identity()
+    before = _pair_identity(folder)
     first.close()  # and the host goes away without answering
 
-    deadline = time.monotonic() + 5
-    while True:
-        with contextlib.suppress(FileNotFoundError):
-            if identity() != before:
-                break
-        assert time.monotonic() < deadline, "the worker did not make a fresh FIFO pair"
-        time.sleep(0.01)
+    _await_fresh_pair(folder, before)
     second = _LaneClient(address)
     second.send(worker_pb2.LaneFrame(token=TOKEN, requests=[
         worker_pb2.CallRequest(call_id="a1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add",

@@ -64,11 +64,11 @@ class _FifoTransport(asyncio.Transport):
     def __init__(self, server: FifoLaneServer, channel: FifoChannel) -> None:
         super().__init__()
         self._server = server
-        self._channel = channel
+        self.channel = channel
         self._closing = False
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return self._channel if name == "lane_channel" else default
+        return self.channel if name == "lane_channel" else default
 
     def is_closing(self) -> bool:
         return self._closing
@@ -116,14 +116,14 @@ class FifoLaneServer:
         self._transport = _FifoTransport(self, channel)
         self._protocol = self._factory()
         self._protocol.connection_made(self._transport)
-        self.loop.add_reader(read_fd, self._readable, self._transport, channel)
+        self.loop.add_reader(read_fd, self._readable, self._transport)
 
-    def _readable(self, transport: _FifoTransport, channel: FifoChannel) -> None:
+    def _readable(self, transport: _FifoTransport) -> None:
         protocol = self._protocol
         if transport is not self._transport or protocol is None:
             return
         try:
-            n = channel.recv_into(protocol.get_buffer(-1))
+            n = transport.channel.recv_into(protocol.get_buffer(-1))
         except BlockingIOError:
             return
         except OSError as exc:
@@ -146,7 +146,7 @@ class FifoLaneServer:
         protocol = self._protocol
         self._transport = None
         self._protocol = None
-        channel: FifoChannel = transport.get_extra_info("lane_channel")
+        channel = transport.channel
         self.loop.remove_reader(channel.read_fd)
         # Unlinked before closing: a host that sees the end of lane.out finds the next pair, or none yet, never
         # this one again.

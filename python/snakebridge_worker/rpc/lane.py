@@ -58,6 +58,7 @@ class MainThreadState(Protocol):
     @property
     def jobs_running(self) -> int: ...
 
+
 class LaneChannel(Protocol):
     """The byte stream under one lane connection: a socket, or a pair of FIFOs (fifo_lane.py)."""
 
@@ -312,7 +313,7 @@ class LaneProtocol(asyncio.BufferedProtocol):
                 self._write_all(piece)
 
     def _write_all(self, data: bytes | memoryview) -> None:
-        """Writes a whole frame now (the socket is non-blocking: wait for room as needed; the host always reads)."""
+        """Writes a whole frame now (the channel is non-blocking: wait for room as needed; the host always reads)."""
         channel = self._channel
         assert channel is not None
         view = memoryview(data)
@@ -401,7 +402,7 @@ class LaneProtocol(asyncio.BufferedProtocol):
             event.wait(_THREAD_POLL_S)
 
     def _read_nested(self, timeout: float | None = None) -> None:
-        """Reads what is available on the socket into the frame buffer and handles complete frames."""
+        """Reads what is available on the channel into the frame buffer and handles complete frames."""
         channel = self._channel
         if channel is None:
             return

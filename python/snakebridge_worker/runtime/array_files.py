@@ -27,7 +27,7 @@ def write_array_file(data: memoryview) -> str:
     folder = scratch.shm_dir()
     path = _claim_free_file(folder, data.nbytes)
     if path is None:
-        path = os.path.join(folder, PREFIX + secrets.token_hex(8))
+        path = _fresh_name(folder)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     else:
         fd = os.open(path, os.O_WRONLY)
@@ -38,11 +38,15 @@ def write_array_file(data: memoryview) -> str:
         while written < data.nbytes:
             written += os.pwrite(fd, data[written:], written)
     except BaseException:
-        os.close(fd)
         os.unlink(path)
         raise
-    os.close(fd)
+    finally:
+        os.close(fd)
     return path
+
+
+def _fresh_name(folder: str) -> str:
+    return os.path.join(folder, PREFIX + secrets.token_hex(8))
 
 
 def _claim_free_file(folder: str, nbytes: int) -> str | None:
@@ -63,7 +67,7 @@ def _claim_free_file(folder: str, nbytes: int) -> str | None:
     kept = 0
     for _, path in free:
         if claimed is None:
-            target = os.path.join(folder, PREFIX + secrets.token_hex(8))
+            target = _fresh_name(folder)
             try:
                 os.rename(path, target)  # atomic: two threads never claim the same file
             except FileNotFoundError:
