@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PythonError } from "./python-error.js";
-import { RECYCLE_MAX_BYTES, RECYCLED_SUFFIX, takeWorkerArrayFile } from "./shm-array-file.js";
+import { RECYCLE_MAX_BYTES, FREE_SUFFIX, takeWorkerArrayFile } from "./shm-array-file.js";
 
 const root = mkdtempSync(join(tmpdir(), "sb-shm-file-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -44,7 +44,7 @@ describe("takeWorkerArrayFile", () => {
     const inode = statSync(file).ino;
     expect([...takeWorkerArrayFile(file)]).toEqual([1, 2, 3]);
     expect(existsSync(file)).toBe(false);
-    expect(statSync(file + RECYCLED_SUFFIX).ino).toBe(inode);
+    expect(statSync(file + FREE_SUFFIX).ino).toBe(inode);
   });
 
   it("removes a file too large to keep, and one that was already handed back", () => {
@@ -53,12 +53,12 @@ describe("takeWorkerArrayFile", () => {
     writeFileSync(large, "");
     truncateSync(large, RECYCLE_MAX_BYTES + 8); // sparse: no disk is written
     expect(takeWorkerArrayFile(large).byteLength).toBe(RECYCLE_MAX_BYTES + 8);
-    expect(existsSync(large) || existsSync(large + RECYCLED_SUFFIX)).toBe(false);
+    expect(existsSync(large) || existsSync(large + FREE_SUFFIX)).toBe(false);
 
-    const named = join(dir, `nd-2${RECYCLED_SUFFIX}`); // a worker naming a free file as a result
+    const named = join(dir, `nd-2${FREE_SUFFIX}`); // a worker naming a free file as a result
     writeFileSync(named, Buffer.from([4]));
     expect([...takeWorkerArrayFile(named)]).toEqual([4]);
-    expect(existsSync(named) || existsSync(named + RECYCLED_SUFFIX)).toBe(false);
+    expect(existsSync(named) || existsSync(named + FREE_SUFFIX)).toBe(false);
   });
 
   it("refuses, and leaves alone, a file outside a worker's folder", () => {

@@ -8,11 +8,11 @@ import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
 /** Where workers write array files (python/snakebridge_worker/runtime/array_files.py): nd- files. */
 const ARRAY_FILE: WorkerFileKind = { prefix: "nd-", kind: "file" };
 /**
- * A file read is handed back to its worker under this name (python/snakebridge_worker/runtime/array_files.py), which
+ * A file read is handed back to its worker under this name (FREE_SUFFIX in python/.../runtime/array_files.py), which
  * overwrites it for its next array: a fresh file costs the kernel a page allocation on both sides (about 4 ms for
  * 8 MB in the worker, 1 ms to delete here), which was half of an 8 MB result's time.
  */
-export const RECYCLED_SUFFIX = ".free";
+export const FREE_SUFFIX = ".free";
 /** Larger files are deleted: a worker keeps at most two handed-back files, so this bounds its idle memory. */
 export const RECYCLE_MAX_BYTES = 32 * 1024 * 1024;
 
@@ -31,7 +31,7 @@ export function takeWorkerArrayFile(path: string): Buffer {
   try {
     return readFileSync(path);
   } finally {
-    if (checked.size <= RECYCLE_MAX_BYTES && !path.endsWith(RECYCLED_SUFFIX)) renameSync(path, path + RECYCLED_SUFFIX);
+    if (checked.size <= RECYCLE_MAX_BYTES && !path.endsWith(FREE_SUFFIX)) renameSync(path, path + FREE_SUFFIX);
     else unlinkSync(path);
   }
 }

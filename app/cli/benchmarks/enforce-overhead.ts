@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { PythonBridge, type AllowPolicy } from "../../bridge/index.js";
 import { AuditLog, verifyAuditLog } from "../../integration/fabric/audit-log.js";
 import { auditObserver } from "../../integration/fabric/audit-observer.js";
-import { elapsedUs, quantile, round } from "./stats.js";
+import { elapsedUs, quantile, round, shuffle } from "./stats.js";
 
 export interface EnforceOverheadResult {
   enforce_calls: number;
@@ -33,14 +33,6 @@ export interface EnforceOverheadOptions {
 
 const TARGET = "operator.add";
 const DEFAULT_POLICY: AllowPolicy = { manifests: ["(bench)"], rules: [{ kind: "function", path: TARGET }] };
-
-/** Shuffles in place (Fisher-Yates). */
-function shuffle<T>(items: T[]): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-}
 
 /** Times `calls` small calls on a plain bridge and on an enforce-mode bridge with an audit log. */
 export async function runEnforceOverheadBench(options: EnforceOverheadOptions = {}): Promise<EnforceOverheadResult> {
@@ -75,7 +67,6 @@ export async function runEnforceOverheadBench(options: EnforceOverheadOptions = 
     const enforcedUs: number[] = [];
     for (let i = 0; i < calls; i++) {
       signal?.throwIfAborted();
-      // Alternate which goes first, so neither always runs right after the other's wake-up.
       const order: [PythonBridge, number[]][] = [
         [plain, plainUs],
         [control, controlUs],

@@ -16,7 +16,7 @@ import secrets
 from ..process import scratch
 
 PREFIX = "nd-"
-# The host renames a file it has read to this name (app/bridge/shm-array-file.ts RECYCLED_SUFFIX).
+# The host renames a file it has read to this name (app/bridge/shm-array-file.ts FREE_SUFFIX).
 FREE_SUFFIX = ".free"
 # Handed-back files kept for reuse; the host only hands back files up to 32 MiB, so at most 64 MiB wait idle.
 KEEP_FREE = 2

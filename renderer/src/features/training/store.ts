@@ -101,10 +101,12 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     }
   };
   const freshness = new RunsFreshness();
+  /** Applies a runs list asked for at `mark`, keeping what pushed updates brought since. */
+  const takeRuns = (runs: RunSummaryView[], mark: number): void =>
+    set((state) => ({ runs: sortRuns(freshness.merge(runs, state.runs, mark)) }));
   const refreshRuns = async (): Promise<void> => {
     const mark = freshness.mark();
-    const runs = await workbench().call("training.runs", {});
-    set((state) => ({ runs: sortRuns(freshness.merge(runs, state.runs, mark)) }));
+    takeRuns(await workbench().call("training.runs", {}), mark);
   };
   const refreshFiles = (): Promise<void> => useWorkspaceFiles.getState().refresh();
   const bump = (runId: string): void =>
@@ -159,7 +161,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       if (runs.status === "fulfilled") {
         // Settled with the slowest of the four (the environment probe imports torch): runs may have started and
         // ended meanwhile, and their pushed updates are newer than this list.
-        set((state) => ({ runs: sortRuns(freshness.merge(runs.value, state.runs, mark)) }));
+        takeRuns(runs.value, mark);
         const first = get().runs[0];
         if (!get().focusId && first) await get().focus(first.id);
       } else set({ error: `Could not list training runs: ${errorMessage(runs.reason)}` });
