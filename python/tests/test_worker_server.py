@@ -11,6 +11,7 @@ import stat
 import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -260,7 +261,10 @@ def test_the_call_lane_refuses_a_connection_without_the_token_and_answers_a_batc
 
 
 def _pair_identity(folder: str) -> tuple[int, int]:
-    """Which FIFO pair the worker offers now (a fresh FIFO may reuse the inode number, not its ctime too)."""
+    """Which FIFO pair the worker offers now (a fresh FIFO may reuse the inode number, not its ctime too).
+
+    Read it when nothing is in flight: each write to a FIFO also moves its ctime.
+    """
     found = os.stat(os.path.join(folder, "lane.out"))
     return found.st_ino, found.st_ctime_ns
 
@@ -343,3 +347,74 @@ def test_a_host_that_leaves_while_python_waits_on_its_callback_frees_the_lane_fo
     answer = second.receive()
     assert answer is not None and [(r.call_id, r.result.int_value) for r in answer.responses] == [("a1", 5)]
     second.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (from /proc, in clock ticks)."""
+    with open(f"/proc/{pid}/stat") as stat_file:
+        fields = stat_file.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs /proc and two CPUs (a worker never polls on one)")
+def test_a_local_lane_polls_for_the_next_call_only_briefly_and_keeps_serving_control_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SNAKEBRIDGE_LANE_SPIN_US", "10000")  # the longest window allowed, so the bound shows
+    worker = Worker()
+    try:
+        lane = _LaneClient(worker.handshake["fast_address"])
+
+        def add(call_id: str, a: int) -> worker_pb2.CallRequest:
+            return worker_pb2.CallRequest(call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION,
+                                          target="operator.add", args=[num(a), num(1)])
+
+        # Calls arriving while the worker polls (1 ms apart, inside its window) are all answered, in order,
+        # for longer than the worker may stay away from its loop: gRPC calls still get through meanwhile.
+        lane.send(worker_pb2.LaneFrame(token=TOKEN))
+        answered: list[tuple[str, int]] = []
+
+        def host_loop() -> None:
+            for i in range(500):
+                lane.send(worker_pb2.LaneFrame(requests=[add(f"c{i}", i)]))
+                answer = lane.receive()
+                assert answer is not None
+                answered.extend((r.call_id, r.result.int_value) for r in answer.responses)
+                time.sleep(0.001)
+
+        loop = threading.Thread(target=host_loop)
+        loop.start()
+        grpc_answers: list[float] = []
+        while loop.is_alive():
+            asked = time.monotonic()
+            assert worker.call("operator.mul", num(6), num(7), timeout=5).result.int_value == 42
+            grpc_answers.append(time.monotonic() - asked)
+            time.sleep(0.05)
+        loop.join()
+        assert answered == [(f"c{i}", i + 1) for i in range(500)]
+        assert len(grpc_answers) >= 3 and max(grpc_answers) < 0.25, grpc_answers
+
+        # Then nothing comes: the worker polls for one window at most and sleeps.
+        before = _cpu_seconds(worker.process.pid)
+        time.sleep(1.0)
+        idle_cpu = _cpu_seconds(worker.process.pid) - before
+        assert idle_cpu < 0.25, f"an idle worker used {idle_cpu:.2f} s of CPU in 1 s"
+        lane.close()
+    finally:
+        worker.close()
+
+
+def test_hosts_that_leave_right_after_their_answer_each_get_a_fresh_pair(worker: Worker) -> None:
+    # Each host closes while the worker still polls for its next call; the worker must see the end there too.
+    address = worker.handshake["fast_address"]
+    folder = address[len("fifo:"):]
+    for i in range(10):
+        lane = _LaneClient(address)
+        lane.send(worker_pb2.LaneFrame(token=TOKEN, requests=[worker_pb2.CallRequest(
+            call_id=f"h{i}", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add", args=[num(i), num(1)])]))
+        answer = lane.receive()
+        assert answer is not None and answer.responses[0].result.int_value == i + 1
+        before = _pair_identity(folder)  # after the answer: a write to a FIFO changes its ctime
+        lane.close()
+        _await_fresh_pair(folder, before)

@@ -6,11 +6,13 @@ import { findInterpreter, NDArray, PythonBridge, type BridgeOptions } from "../.
 import { JsonPipeBaseline } from "./json-pipe-baseline.js";
 import { PythoniaPeer } from "./pythonia-peer.js";
 import { PipeEchoFloor } from "./pipe-echo-floor.js";
+import { timeInRounds, type TimedPath } from "./latency-rounds.js";
 import { elapsedUs, quantile, round } from "./stats.js";
 
 export interface EngineBenchResult {
   python: string;
   calls: number;
+  /** Sequential small calls through the pool, cold: one call of each path in turn (latency-rounds.ts). */
   call_p50_us: number;
   call_p99_us: number;
   baseline_p50_us: number;
@@ -25,7 +27,7 @@ export interface EngineBenchResult {
   pool_start_ms_1: number;
   pool_start_ms_4: number;
   pool_start_ratio: number;
-  /** pythonia (JSPyBridge) in the same run: sequential small-call p50, interleaved with ours and the pipe. */
+  /** pythonia (JSPyBridge) in the same run: sequential small-call p50, cold (one call of each path in turn). */
   peer_pythonia_p50_us: number | null;
   /** pythonia with 16 calls in flight (one Python process, as it runs). */
   peer_pythonia_throughput: number | null;
@@ -41,6 +43,18 @@ export interface EngineBenchResult {
   latency_vs_floor: number;
   /** peer_pythonia_p50_us ÷ floor_echo_p50_us. */
   peer_pythonia_vs_floor: number | null;
+  /** The same small call in a loop (blocks of consecutive calls per path): the pool's p50. */
+  loop_call_p50_us: number;
+  /** The raw JSON pipe in a loop. */
+  loop_baseline_p50_us: number;
+  /** pythonia in a loop. */
+  loop_peer_pythonia_p50_us: number | null;
+  /** The pipe echo floor in a loop. */
+  loop_floor_echo_p50_us: number;
+  /** loop_call_p50_us ÷ loop_baseline_p50_us. */
+  loop_latency_ratio: number;
+  /** loop_call_p50_us ÷ loop_peer_pythonia_p50_us (lower is better). */
+  loop_latency_vs_pythonia: number | null;
 }
 
 export interface EngineBenchOptions {
@@ -54,6 +68,8 @@ export interface EngineBenchOptions {
 
 const ARRAY_ELEMENTS = 1_000_000;
 const THROUGHPUT_ROUNDS = 3;
+/** Consecutive calls of one path in the loop latency rounds. */
+const LOOP_BLOCK = 100;
 
 async function timeStart(size: number, base: BridgeOptions, signal?: AbortSignal): Promise<number> {
   signal?.throwIfAborted();
@@ -96,39 +112,21 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   if (!peerStart.ok) progress(`peer: ${peerStart.reason}; its fields are null`);
   try {
     floor = await PipeEchoFloor.start(interpreter.executable);
-    progress(
-      `latency: ${calls} sequential calls through the pool, a raw JSON pipe, a pipe echo${peer ? " and pythonia" : ""}, interleaved`,
-    );
+    const echo = floor;
+    const paths: TimedPath[] = [
+      { name: "pool", call: (i) => bridge.call("operator.add", [i, 1]) },
+      { name: "pipe", call: (i) => baseline.request({ op: "add", x: i }) },
+      ...(peer ? [{ name: "pythonia", call: (i: number) => peer.add(i, 1) }] : []),
+      { name: "floor", call: () => echo.roundTrip() },
+    ];
+    const named = paths.map((path) => path.name).join(", ");
+    progress(`latency: warming up ${named}`);
     // Warm every path (V8's JIT, Python's caches) so the comparison is of steady states.
-    for (let i = 0; i < Math.max(1000, calls / 2); i++) {
-      signal?.throwIfAborted();
-      await bridge.call("operator.add", [i, 1]);
-      await baseline.request({ op: "add", x: i });
-      await peer?.add(i, 1);
-      await floor.roundTrip();
-    }
-    const poolUs: number[] = [];
-    const pipeUs: number[] = [];
-    const peerUs: number[] = [];
-    const floorUs: number[] = [];
-    // Interleaved so background load hits all alike.
-    for (let i = 0; i < calls; i++) {
-      signal?.throwIfAborted();
-      let t = process.hrtime.bigint();
-      await bridge.call("operator.add", [i, 1]);
-      poolUs.push(elapsedUs(t));
-      t = process.hrtime.bigint();
-      await baseline.request({ op: "add", x: i });
-      pipeUs.push(elapsedUs(t));
-      if (peer) {
-        t = process.hrtime.bigint();
-        await peer.add(i, 1);
-        peerUs.push(elapsedUs(t));
-      }
-      t = process.hrtime.bigint();
-      await floor.roundTrip();
-      floorUs.push(elapsedUs(t));
-    }
+    await timeInRounds(paths, { calls: Math.max(1000, calls / 2), block: 1, signal });
+    progress(`latency, cold: ${calls} sequential calls each, one of each path in turn (${named})`);
+    const cold = await timeInRounds(paths, { calls, block: 1, signal });
+    progress(`latency, in a loop: ${calls} sequential calls each, ${LOOP_BLOCK} of a path at a time`);
+    const loop = await timeInRounds(paths, { calls, block: LOOP_BLOCK, signal });
 
     progress(
       `throughput: pool of 2, 16 calls in flight${peer ? ", alternating with pythonia (16 in flight)" : ""}, ${THROUGHPUT_ROUNDS} rounds`,
@@ -174,19 +172,23 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       jsonMs.push(elapsedUs(t) / 1000);
     }
 
-    const callP50 = quantile(poolUs, 0.5);
-    const peerP50 = peer ? quantile(peerUs, 0.5) : undefined;
-    const baseP50 = quantile(pipeUs, 0.5);
-    const floorP50 = quantile(floorUs, 0.5);
+    const p50 = (samples: Map<string, number[]>, name: string): number => quantile(samples.get(name) ?? [], 0.5);
+    const callP50 = p50(cold, "pool");
+    const peerP50 = peer ? p50(cold, "pythonia") : undefined;
+    const baseP50 = p50(cold, "pipe");
+    const floorP50 = p50(cold, "floor");
+    const loopP50 = p50(loop, "pool");
+    const loopPeerP50 = peer ? p50(loop, "pythonia") : undefined;
+    const loopBaseP50 = p50(loop, "pipe");
     const nd = quantile(binaryMs, 0.5);
     const js = quantile(jsonMs, 0.5);
     return {
       python: `${interpreter.executable} (${interpreter.version})`,
       calls,
       call_p50_us: round(callP50),
-      call_p99_us: round(quantile(poolUs, 0.99)),
+      call_p99_us: round(quantile(cold.get("pool") ?? [], 0.99)),
       baseline_p50_us: round(baseP50),
-      baseline_p99_us: round(quantile(pipeUs, 0.99)),
+      baseline_p99_us: round(quantile(cold.get("pipe") ?? [], 0.99)),
       latency_ratio: round(callP50 / baseP50, 2),
       throughput_calls_per_s: Math.round(throughput),
       throughput_pool_size: 2,
@@ -205,6 +207,12 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       floor_echo_p50_us: round(floorP50),
       latency_vs_floor: round(callP50 / floorP50, 2),
       peer_pythonia_vs_floor: peerP50 === undefined ? null : round(peerP50 / floorP50, 2),
+      loop_call_p50_us: round(loopP50),
+      loop_baseline_p50_us: round(loopBaseP50),
+      loop_peer_pythonia_p50_us: loopPeerP50 === undefined ? null : round(loopPeerP50),
+      loop_floor_echo_p50_us: round(p50(loop, "floor")),
+      loop_latency_ratio: round(loopP50 / loopBaseP50, 2),
+      loop_latency_vs_pythonia: loopPeerP50 === undefined ? null : round(loopP50 / loopPeerP50, 2),
     };
   } finally {
     peer?.close();

@@ -9,21 +9,56 @@ only this user can open them, and the first frame must still carry the token. Th
 open for reading and writing, so the host's reader sees the end of the stream exactly when the worker exits,
 never before the worker has written. When the host goes away (the end of ``lane.in``) or is refused, both FIFOs
 are made anew, so a later host never reads bytes meant for an earlier one.
+
+After answering, the worker keeps polling ``lane.in`` for a short while before it goes back to its loop's blocking
+wait. A host calling in a loop sends its next call a few tens of microseconds after the answer; a worker asleep by
+then costs that call a wake-up, and on a virtual machine a vCPU that has gone idle wakes in about 50 µs, which was
+half of a small call's time (docs/ARCHITECTURE.md, "Where a small call's time goes now"). The window (at most
+``spin_s``) adapts to the gaps between calls (poll_window.py), so calls that come now and then cost no polling.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
 from .lane import LaneProtocol
+from .poll_window import PollWindow
 
 IN_NAME = "lane.in"
 OUT_NAME = "lane.out"
+SPIN_ENV = "SNAKEBRIDGE_LANE_SPIN_US"
+# Long enough to cover a host's turnaround between two calls in a loop (25-40 µs here), short enough that an idle
+# worker's cost stays negligible: at most this much CPU once per answer.
+DEFAULT_SPIN_US = 50.0
+# However busy the lane, the loop gets a turn this often (gRPC control, timers, the host watch).
+_MAX_STAY_S = 0.002
+
+
+def default_spin_s() -> float:
+    """The poll window after an answer: $SNAKEBRIDGE_LANE_SPIN_US, else 50 µs; none on a single CPU.
+
+    On one CPU a polling worker only holds back the host it waits for, so it never polls there.
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cpus < 2:
+        return 0.0
+    raw = os.environ.get(SPIN_ENV, "")
+    try:
+        spin_us = float(raw) if raw else DEFAULT_SPIN_US
+        if math.isnan(spin_us):
+            raise ValueError(raw)
+    except ValueError:
+        print(f"snakebridge: ignoring {SPIN_ENV}={raw!r} (not a number of microseconds); using "
+              f"{DEFAULT_SPIN_US:g}", file=sys.stderr)
+        spin_us = DEFAULT_SPIN_US
+    return max(0.0, min(spin_us, 10_000.0)) / 1e6
 
 
 class FifoChannel:
@@ -83,10 +118,15 @@ class _FifoTransport(asyncio.Transport):
 class FifoLaneServer:
     """Serves the lane on a FIFO pair in ``folder``, one host connection at a time, each on a fresh pair."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, folder: str, factory: Callable[[], LaneProtocol]) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, folder: str, factory: Callable[[], LaneProtocol],
+                 spin_s: float | None = None) -> None:
         self.loop = loop
         self._folder = folder
         self._factory = factory
+        self._spin_s = default_spin_s() if spin_s is None else spin_s
+        self._window = PollWindow(self._spin_s)
+        # When this worker last finished answering and stopped polling (None: it has not, or it was a while ago).
+        self._answered_at: float | None = None
         self._closed = False
         self._transport: _FifoTransport | None = None
         self._protocol: LaneProtocol | None = None
@@ -115,29 +155,71 @@ class FifoLaneServer:
         channel = FifoChannel(read_fd, write_fd)
         self._transport = _FifoTransport(self, channel)
         self._protocol = self._factory()
+        self._protocol.spin_s = self._spin_s
         self._protocol.connection_made(self._transport)
         self.loop.add_reader(read_fd, self._readable, self._transport)
 
     def _readable(self, transport: _FifoTransport) -> None:
+        # The loop woke this worker: it had stopped polling, so the host took longer than the window (or there was
+        # none); the gap since the last answer tells whether a longer window would have caught this frame.
+        if self._answered_at is not None:
+            self._window.woke(time.perf_counter() - self._answered_at)
+        self._answered_at = None
+        if not self._pump(transport):
+            return
+        window = self._window.current_s
+        # Poll for the host's next frame before going back to sleep (see the module's doc). sched_yield between
+        # polls hands the CPU to anything else runnable here, such as the host itself on a busy machine.
+        entered = idle_since = time.perf_counter()
+        while window > 0:
+            now = time.perf_counter()
+            if now - idle_since >= window or now - entered >= _MAX_STAY_S:
+                break
+            try:
+                n = transport.channel.recv_into(self._buffer_of(transport))
+            except BlockingIOError:
+                os.sched_yield()
+                continue
+            except OSError as exc:
+                self.disconnect(transport, exc)
+                return
+            if not self._handle(transport, n):
+                return
+            idle_since = time.perf_counter()
+        self._answered_at = idle_since
+
+    def _buffer_of(self, transport: _FifoTransport) -> memoryview:
         protocol = self._protocol
-        if transport is not self._transport or protocol is None:
-            return
+        assert protocol is not None and transport is self._transport
+        return protocol.get_buffer(-1)
+
+    def _pump(self, transport: _FifoTransport) -> bool:
+        """Reads and handles what ``lane.in`` holds; False when nothing was there or the connection ended."""
+        if transport is not self._transport or self._protocol is None:
+            return False
         try:
-            n = transport.channel.recv_into(protocol.get_buffer(-1))
+            n = transport.channel.recv_into(self._buffer_of(transport))
         except BlockingIOError:
-            return
+            return False
         except OSError as exc:
             self.disconnect(transport, exc)
-            return
-        if n == 0:  # the host closed lane.in (it exited, or closed its lane)
+            return False
+        return self._handle(transport, n)
+
+    def _handle(self, transport: _FifoTransport, n: int) -> bool:
+        """Hands ``n`` bytes just read to the protocol; False when the connection ended."""
+        protocol = self._protocol
+        if n == 0 or protocol is None:  # the host closed lane.in (it exited, or closed its lane)
             self.disconnect(transport)
-            return
+            return False
         try:
             protocol.buffer_updated(n)
         except Exception as exc:  # noqa: BLE001 - as asyncio's own transports do: report, and drop the connection
             if not isinstance(exc, ConnectionError):  # the host went away while this worker answered: expected
                 print(f"snakebridge: the call lane failed and was closed: {exc!r}", file=sys.stderr)
             self.disconnect(transport, exc)
+            return False
+        return transport is self._transport and not transport.is_closing()
 
     def disconnect(self, transport: _FifoTransport, exc: Exception | None = None) -> None:
         """Ends ``transport``'s connection (if it is still the current one) and waits for the next host."""
@@ -170,4 +252,4 @@ class FifoLaneServer:
             self.disconnect(self._transport)
 
 
-__all__ = ["IN_NAME", "OUT_NAME", "FifoChannel", "FifoLaneServer"]
+__all__ = ["DEFAULT_SPIN_US", "IN_NAME", "OUT_NAME", "SPIN_ENV", "FifoChannel", "FifoLaneServer", "default_spin_s"]

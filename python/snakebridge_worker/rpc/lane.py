@@ -156,6 +156,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
         # Pieces of a frame still being received (see PIECE_BYTES).
         self._pieces: list[bytes] = []
         self._pieces_size = 0
+        # How long a call waiting on the host polls the channel before it sleeps in select (fifo_lane.py sets it for
+        # a local host; over a network the answer takes longer than any useful poll).
+        self.spin_s = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -406,15 +409,15 @@ class LaneProtocol(asyncio.BufferedProtocol):
         channel = self._channel
         if channel is None:
             return
-        readable, _, _ = select.select([channel.read_fd], [], [], timeout)
-        if not readable:
-            return
-        if self._filled == len(self._buffer):
-            self._grow(len(self._buffer) * 2)
-        try:
-            n = channel.recv_into(self._view[self._filled:])
-        except BlockingIOError:
-            return
+        n = self._poll(channel) if timeout is None and self.spin_s > 0 else None
+        if n is None:
+            readable, _, _ = select.select([channel.read_fd], [], [], timeout)
+            if not readable:
+                return
+            try:
+                n = channel.recv_into(self._free_space())
+            except BlockingIOError:
+                return
         if n == 0:
             transport = self._transport
             if transport is not None:
@@ -423,6 +426,22 @@ class LaneProtocol(asyncio.BufferedProtocol):
             return
         self._filled += n
         self._drain()
+
+    def _poll(self, channel: LaneChannel) -> int | None:
+        """Polls the channel for up to spin_s; the bytes read, or None when nothing came."""
+        deadline = time.perf_counter() + self.spin_s
+        while True:
+            try:
+                return channel.recv_into(self._free_space())
+            except BlockingIOError:
+                if time.perf_counter() >= deadline:
+                    return None
+                os.sched_yield()
+
+    def _free_space(self) -> memoryview:
+        if self._filled == len(self._buffer):
+            self._grow(len(self._buffer) * 2)
+        return self._view[self._filled:]
 
 
 def lane_factory(token: str, run: CallRunner, cancel: Canceller,

@@ -1,0 +1,30 @@
+"""How long a worker polls for the host's next frame after answering: adapted to how soon frames come.
+
+Polling pays when the host calls in a loop (its next call comes within tens of microseconds) and is waste when
+calls come now and then. The window follows the gaps the worker sees, as the kernel's haltpoll governor does for a
+vCPU's idle polling: a frame that came after the worker stopped polling, but within the longest window, restores
+the whole window; one that came later halves it, and a window below an eighth of the longest is none.
+"""
+
+from __future__ import annotations
+
+
+class PollWindow:
+    """The current poll window, in seconds, between zero and ``longest_s``."""
+
+    def __init__(self, longest_s: float) -> None:
+        self.longest_s = max(0.0, longest_s)
+        self.current_s = self.longest_s
+
+    def woke(self, gap_s: float) -> None:
+        """A frame arrived ``gap_s`` after the last answer, once the worker had stopped polling and slept."""
+        if self.longest_s <= 0:
+            return
+        if gap_s <= self.longest_s:
+            self.current_s = self.longest_s
+            return
+        halved = self.current_s / 2
+        self.current_s = halved if halved >= self.longest_s / 8 else 0.0
+
+
+__all__ = ["PollWindow"]
