@@ -34,15 +34,17 @@ from .poll_window import PollWindow
 IN_NAME = "lane.in"
 OUT_NAME = "lane.out"
 SPIN_ENV = "SNAKEBRIDGE_LANE_SPIN_US"
-# Long enough to cover a host's turnaround between two calls in a loop (25-40 µs here), short enough that an idle
-# worker's cost stays negligible: at most this much CPU once per answer.
-DEFAULT_SPIN_US = 50.0
+# Long enough to cover a host's turnaround between two calls in a loop (25-40 µs here) and between two frames to one
+# worker with 16 calls in flight on a pool of 2 (80-150 µs), short enough that polling costs little: the window
+# closes after a few answers that nothing followed soon (poll_window.py). Measured against 50, 100 and 400 µs in
+# docs/ARCHITECTURE.md.
+DEFAULT_SPIN_US = 200.0
 # However busy the lane, the loop gets a turn this often (gRPC control, timers, the host watch).
 _MAX_STAY_S = 0.002
 
 
 def default_spin_s() -> float:
-    """The poll window after an answer: $SNAKEBRIDGE_LANE_SPIN_US, else 50 µs; none on a single CPU.
+    """The poll window after an answer: $SNAKEBRIDGE_LANE_SPIN_US, else 200 µs; none on a single CPU.
 
     On one CPU a polling worker only holds back the host it waits for, so it never polls there.
     """
