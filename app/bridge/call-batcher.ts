@@ -69,7 +69,12 @@ export class CallBatcher {
   /** Runs a batch on one worker: one frame out, answers as they come (batched by the worker). */
   async #runBatch(worker: PythonWorker, info: WorkerInfo, group: readonly BatchedCall[]): Promise<void> {
     let crashed: unknown;
-    const answers: Promise<void>[] = [];
+    // A count instead of Promise.all over one promise per call: this runs for every call in the hot path.
+    let open = 0;
+    let allAnswered = (): void => undefined;
+    const answered = (): void => {
+      if (--open === 0) allAnswered();
+    };
     for (const call of group) {
       if (call.interrupt.error) {
         call.reject(call.interrupt.error); // ended while it waited for a worker: never start it
@@ -79,27 +84,28 @@ export class CallBatcher {
       call.functions.deliver(info.id);
       const answer = worker.connection.callFast(call.request);
       this.#control.bind(call.interrupt, worker.connection, info, callId, call.target, answer);
-      answers.push(
-        answer.then(
-          (response) => {
-            this.#control.finish(callId);
-            try {
-              call.resolve(this.#readOutcome(response, info, call.target));
-            } catch (error) {
-              call.reject(error);
-            }
-          },
-          (error: unknown) => {
-            this.#control.finish(callId);
-            crashed ??= error;
-            // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the
-            // call instead, once the exit is seen (see the catch in #dispatchTick).
-            if (!(error instanceof PythonError && error.classification === "worker_crashed")) call.reject(error);
-          },
-        ),
+      open += 1;
+      answer.then(
+        (response) => {
+          this.#control.finish(callId);
+          try {
+            call.resolve(this.#readOutcome(response, info, call.target));
+          } catch (error) {
+            call.reject(error);
+          }
+          answered();
+        },
+        (error: unknown) => {
+          this.#control.finish(callId);
+          crashed ??= error;
+          // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the
+          // call instead, once the exit is seen (see the catch in #dispatchTick).
+          if (!(error instanceof PythonError && error.classification === "worker_crashed")) call.reject(error);
+          answered();
+        },
       );
     }
-    await Promise.all(answers);
+    if (open > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
     if (crashed === undefined) return;
     await settleCrash(worker, crashed);
     throw crashed; // the pool learns of the crash from the task too, as with a single call

@@ -5,13 +5,14 @@ import { PythonError } from "./python-error.js";
 export type InterruptSender = () => Promise<boolean>;
 
 /**
- * The interruption of one call. Firing rejects `expired` (so the caller is answered at once) and sends the
+ * The interruption of one call. Firing tells its listeners (so the caller is answered at once) and sends the
  * interrupt to the worker running the call, if it has started; a call that has not started never will.
  * Disposing stops the deadline timer and the signal listener, never an interrupt that has already fired.
  */
 export class CallInterrupt {
-  readonly expired: Promise<never>;
-  #reject: (error: PythonError) => void = () => undefined;
+  #expired: Promise<never> | undefined;
+  // Listeners to tell when it fires; most calls end without firing, so nothing is allocated until one is added.
+  #listeners: ((error: PythonError) => void)[] | undefined;
   #error: PythonError | undefined;
   #sender: InterruptSender | undefined;
   #sent: Promise<boolean> | undefined;
@@ -25,16 +26,27 @@ export class CallInterrupt {
   constructor(target: string, timeoutMs: number, signal?: AbortSignal) {
     this.#target = target;
     this.#signal = signal;
-    this.expired = new Promise<never>((_, reject) => {
-      this.#reject = reject;
-    });
-    this.expired.catch(() => undefined);
     if (timeoutMs > 0)
       this.#timer = setTimeout(() => {
         void this.fire("timeout", timeoutMs);
       }, timeoutMs);
     if (signal?.aborted === true) void this.fire("cancelled");
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /** Rejects with the interruption's error once it fires (made on first use; never resolves). */
+  get expired(): Promise<never> {
+    if (this.#expired === undefined) {
+      this.#expired = new Promise<never>((_, reject) => this.whenFired(reject));
+      this.#expired.catch(() => undefined);
+    }
+    return this.#expired;
+  }
+
+  /** Calls `listener` with the error when the interruption fires (at once if it already has). */
+  whenFired(listener: (error: PythonError) => void): void {
+    if (this.#error !== undefined) listener(this.#error);
+    else (this.#listeners ??= []).push(listener);
   }
 
   /** The error the call ended with, once fired. */
@@ -53,7 +65,9 @@ export class CallInterrupt {
               this.#target,
             )
           : PythonError.bridge("cancelled", `${this.#target} was cancelled`, this.#target);
-      this.#reject(this.#error);
+      const listeners = this.#listeners ?? [];
+      this.#listeners = undefined;
+      for (const listener of listeners) listener(this.#error);
       this.dispose();
     }
     if (this.#sent === undefined && this.#sender !== undefined) this.#sent = this.#sender();

@@ -41,8 +41,9 @@ export function routingFor(target: string, handles: readonly PyHandle[], options
       target,
     );
   }
-  const workers = new Set(handles.map((h) => h.workerId));
-  if (workers.size > 1) {
+  // Most calls carry no handle: no Set for them (this runs for every call).
+  const workers = handles.length < 2 ? undefined : new Set(handles.map((h) => h.workerId));
+  if (workers !== undefined && workers.size > 1) {
     throw PythonError.bridge(
       "serialization_error",
       `the call mixes objects from different workers (${[...workers].join(", ")}); objects can only be combined inside one worker. ` +

@@ -361,16 +361,19 @@ export class PythonBridge implements HandleOwner {
     options: CallOptions,
   ): Promise<PyValue> {
     const binder = this.#options.bind;
+    const observer = this.#options.observer;
+    if (binder === undefined && observer === undefined)
+      return this.#invokeUnobserved(kind, target, handle, args, kwargs, options);
     const run =
       binder === undefined
         ? () => this.#invokeUnobserved(kind, target, handle, args, kwargs, options)
         : () => redactOutcome(binder, this.#invokeUnobserved(kind, target, handle, args, kwargs, options));
-    const observer = this.#options.observer;
     if (observer === undefined) return run();
     return observeCall(observer, kind, target, handle, args, kwargs, options.session, run);
   }
 
-  async #invokeUnobserved(
+  /** Runs one call: not an async function, since every promise and closure here is paid by every call. */
+  #invokeUnobserved(
     kind: CallKind,
     target: string,
     handle: PyHandle | undefined,
@@ -378,12 +381,20 @@ export class PythonBridge implements HandleOwner {
     kwargs: PyKwargs,
     options: CallOptions,
   ): Promise<PyValue> {
-    this.#assertOpen(target);
-    const callId = options.callId ?? this.#callIds.next();
-    const outgoing = new OutgoingFunctions(this.#functions);
-    const request = this.#request(kind, target, handle, args, kwargs, options, callId, outgoing);
-    const handles = handlesOf(handle, args, kwargs);
-    const routing = routingFor(target, handles, options);
+    let request: CallRequest;
+    let outgoing: OutgoingFunctions;
+    let handles: PyHandle[];
+    let routing: RunOptions;
+    try {
+      this.#assertOpen(target);
+      outgoing = new OutgoingFunctions(this.#functions);
+      const callId = options.callId ?? this.#callIds.next();
+      request = this.#request(kind, target, handle, args, kwargs, options, callId, outgoing);
+      handles = handlesOf(handle, args, kwargs);
+      routing = routingFor(target, handles, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const timeoutMs = options.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     const parent = this.#nestedParent(handles);
     // A call from a callback also ends when the call waiting on that callback ends.
@@ -394,45 +405,48 @@ export class PythonBridge implements HandleOwner {
           ? parent.signal
           : AbortSignal.any([options.signal, parent.signal]);
     const interrupt = new CallInterrupt(target, timeoutMs, signal);
-    // Calls that may run on any worker share a frame with the others issued in this tick.
-    const work =
-      parent !== undefined
-        ? this.#runNested(parent, request, outgoing, handles, target, interrupt)
-        : routing.workerId === undefined && routing.session === undefined
-          ? new Promise<PyValue>((resolve, reject) =>
-              this.#batcher.enqueue({
-                request,
-                target,
-                interrupt,
-                resolve,
-                reject,
-                functions: outgoing,
-              }),
-            )
-          : this.pool.run(async (worker, info) => {
-              if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
-              assertSameGeneration(info, handles, target);
-              outgoing.deliver(info.id);
-              const answer = worker.connection.callFast(request);
-              this.#control.bind(interrupt, worker.connection, info, callId, target, answer);
-              try {
-                return this.#outcome(await answer, info, target);
-              } catch (error) {
-                await settleCrash(worker, error);
-                throw error;
-              } finally {
-                this.#control.finish(callId);
-              }
-            }, routing);
-    try {
-      return await Promise.race([work, interrupt.expired]);
-    } catch (error) {
-      throw toPythonError(error, target);
-    } finally {
-      interrupt.dispose();
-      outgoing.settle();
-      work.catch(() => undefined); // settled after the call was interrupted: already reported
-    }
+    // One promise per call, settled by whichever comes first: the answer, or the interruption (which answers the
+    // caller at once; the work's late outcome is then dropped).
+    return new Promise<PyValue>((resolve, reject) => {
+      const end = (): void => {
+        interrupt.dispose();
+        outgoing.settle();
+      };
+      const answer = (value: PyValue): void => {
+        end();
+        resolve(value);
+      };
+      const fail = (error: unknown): void => {
+        end();
+        reject(toPythonError(error, target));
+      };
+      interrupt.whenFired(fail);
+      if (parent !== undefined) {
+        this.#runNested(parent, request, outgoing, handles, target, interrupt).then(answer, fail);
+      } else if (routing.workerId === undefined && routing.session === undefined) {
+        // Calls that may run on any worker share a frame with the others issued in this tick.
+        this.#batcher.enqueue({ request, target, interrupt, resolve: answer, reject: fail, functions: outgoing });
+      } else {
+        this.pool
+          .run(async (worker, info) => {
+            if (interrupt.error) throw interrupt.error; // ended while it waited for a worker: never start it
+            assertSameGeneration(info, handles, target);
+            outgoing.deliver(info.id);
+            const callId = request.callId;
+            const answered = worker.connection.callFast(request);
+            this.#control.bind(interrupt, worker.connection, info, callId, target, answered);
+            try {
+              return this.#outcome(await answered, info, target);
+            } catch (error) {
+              await settleCrash(worker, error);
+              throw error;
+            } finally {
+              this.#control.finish(callId);
+            }
+          }, routing)
+          .then(answer, fail);
+      }
+    });
   }
 
   #outcome(response: CallResponse, worker: WorkerInfo, target: string): PyValue {

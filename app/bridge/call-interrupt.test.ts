@@ -1,0 +1,46 @@
+// CallInterrupt on its own: who hears it fire, and when.
+import { describe, expect, it } from "vitest";
+import { CallInterrupt } from "./call-interrupt.js";
+import { PythonError } from "./python-error.js";
+
+describe("CallInterrupt", () => {
+  it("tells every listener once, with the error, and sends the interrupt once", async () => {
+    const interrupt = new CallInterrupt("m.f", 0);
+    const heard: string[] = [];
+    interrupt.whenFired((error) => heard.push(`a:${error.classification}`));
+    interrupt.whenFired((error) => heard.push(`b:${error.classification}`));
+    let sent = 0;
+    interrupt.bind(async () => ++sent > 0);
+    await expect(interrupt.fire("cancelled")).resolves.toBe(true);
+    await interrupt.fire("timeout", 5);
+    expect(heard).toEqual(["a:cancelled", "b:cancelled"]);
+    expect(sent).toBe(1);
+    expect(interrupt.error?.message).toContain("m.f was cancelled");
+  });
+
+  it("a listener added after it fired hears it at once; expired rejects even when first read afterwards", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const interrupt = new CallInterrupt("m.g", 0, controller.signal); // fires in its constructor
+    let heard: PythonError | undefined;
+    interrupt.whenFired((error) => (heard = error));
+    expect(heard?.classification).toBe("cancelled");
+    await expect(interrupt.expired).rejects.toMatchObject({ classification: "cancelled" });
+  });
+
+  it("its deadline fires it; disposing first stops the deadline and the signal listener", async () => {
+    const timed = new CallInterrupt("m.slow", 20);
+    await expect(timed.expired).rejects.toMatchObject({ classification: "timeout" });
+    expect(timed.error?.message).toContain("did not finish within 20 ms");
+
+    const controller = new AbortController();
+    const disposed = new CallInterrupt("m.h", 20, controller.signal);
+    let heard = false;
+    disposed.whenFired(() => (heard = true));
+    disposed.dispose();
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(heard).toBe(false);
+    expect(disposed.error).toBeUndefined();
+  });
+});
