@@ -14,7 +14,8 @@ After answering, the worker keeps polling ``lane.in`` for a short while before i
 wait. A host calling in a loop sends its next call a few tens of microseconds after the answer; a worker asleep by
 then costs that call a wake-up, and on a virtual machine a vCPU that has gone idle wakes in about 50 µs, which was
 half of a small call's time (docs/ARCHITECTURE.md, "Where a small call's time goes now"). The window (at most
-``spin_s``) adapts to the gaps between calls (poll_window.py), so calls that come now and then cost no polling.
+``spin_s``) adapts to the gaps between calls (poll_window.py), so calls that come now and then cost no polling. A
+Python call waiting on the host's answer to its callback polls the same way, with a window of its own.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ class FifoLaneServer:
         channel = FifoChannel(read_fd, write_fd)
         self._transport = _FifoTransport(self, channel)
         self._protocol = self._factory()
-        self._protocol.spin_s = self._spin_s
+        self._protocol.answer_poll = PollWindow(self._spin_s) if self._spin_s > 0 else None
         self._protocol.connection_made(self._transport)
         self.loop.add_reader(read_fd, self._readable, self._transport)
 

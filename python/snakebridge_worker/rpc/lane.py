@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..proto import worker_pb2
+from .poll_window import PollWindow
 
 _HEADER = struct.Struct("<I")
 # Answers already computed go out once a frame's calls have run this long (a slow call does not hold back fast ones).
@@ -156,9 +157,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
         # Pieces of a frame still being received (see PIECE_BYTES).
         self._pieces: list[bytes] = []
         self._pieces_size = 0
-        # How long a call waiting on the host polls the channel before it sleeps in select (fifo_lane.py sets it for
-        # a local host; over a network the answer takes longer than any useful poll).
-        self.spin_s = 0.0
+        # How long a call waiting on the host's answer polls the channel before it sleeps in select: fifo_lane.py
+        # gives a local host's connection one, adapted to how soon answers come; over a network, none.
+        self.answer_poll: PollWindow | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -409,9 +410,13 @@ class LaneProtocol(asyncio.BufferedProtocol):
         channel = self._channel
         if channel is None:
             return
-        n = self._poll(channel) if timeout is None and self.spin_s > 0 else None
+        window = self.answer_poll if timeout is None else None
+        n = self._poll(channel, window.current_s) if window is not None and window.current_s > 0 else None
         if n is None:
+            slept_at = time.perf_counter()
             readable, _, _ = select.select([channel.read_fd], [], [], timeout)
+            if window is not None:
+                window.woke(window.current_s + time.perf_counter() - slept_at)
             if not readable:
                 return
             try:
@@ -427,9 +432,9 @@ class LaneProtocol(asyncio.BufferedProtocol):
         self._filled += n
         self._drain()
 
-    def _poll(self, channel: LaneChannel) -> int | None:
-        """Polls the channel for up to spin_s; the bytes read, or None when nothing came."""
-        deadline = time.perf_counter() + self.spin_s
+    def _poll(self, channel: LaneChannel, window_s: float) -> int | None:
+        """Polls the channel for up to ``window_s``; the bytes read, or None when nothing came."""
+        deadline = time.perf_counter() + window_s
         while True:
             try:
                 return channel.recv_into(self._free_space())
