@@ -146,7 +146,8 @@ Enforce mode and its audit log are measured against a plain bridge in the same r
       io.stdout.write(JSON.stringify(report) + "\n");
       return 0;
     }
-    const rows = Object.entries(report).map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`);
+    const width = Math.max(...Object.keys(report).map((k) => k.length));
+    const rows = Object.entries(report).map(([k, v]) => `  ${k.padEnd(width)}  ${String(v)}`);
     io.stdout.write(`Engine benchmark (${result.python})\n${rows.join("\n")}\n\nTargets:\n`);
     for (const t of TARGETS)
       io.stdout.write(
