@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .lane import LaneProtocol
-from .poll_window import PollWindow
+from .poll_window import PollWindow, yield_cpu
 
 IN_NAME = "lane.in"
 OUT_NAME = "lane.out"
@@ -181,7 +181,7 @@ class FifoLaneServer:
             try:
                 n = transport.channel.recv_into(self._buffer_of(transport))
             except BlockingIOError:
-                os.sched_yield()
+                yield_cpu()
                 continue
             except OSError as exc:
                 self.disconnect(transport, exc)

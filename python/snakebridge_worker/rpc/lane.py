@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..proto import worker_pb2
-from .poll_window import PollWindow
+from .poll_window import PollWindow, yield_cpu
 
 _HEADER = struct.Struct("<I")
 # Answers already computed go out once a frame's calls have run this long (a slow call does not hold back fast ones).
@@ -441,7 +441,7 @@ class LaneProtocol(asyncio.BufferedProtocol):
             except BlockingIOError:
                 if time.perf_counter() >= deadline:
                     return None
-                os.sched_yield()
+                yield_cpu()
 
     def _free_space(self) -> memoryview:
         if self._filled == len(self._buffer):

@@ -8,6 +8,13 @@ the whole window; one that came later halves it, and a window below an eighth of
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+
+# Between two polls: hands the CPU to anything else runnable here (the host itself, on a busy machine); a no-op
+# where the platform has no sched_yield.
+yield_cpu: Callable[[], None] = getattr(os, "sched_yield", lambda: None)
+
 
 class PollWindow:
     """The current poll window, in seconds, between zero and ``longest_s``."""
@@ -27,4 +34,4 @@ class PollWindow:
         self.current_s = halved if halved >= self.longest_s / 8 else 0.0
 
 
-__all__ = ["PollWindow"]
+__all__ = ["PollWindow", "yield_cpu"]
