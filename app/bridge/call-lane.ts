@@ -110,6 +110,31 @@ async function openFifoPair(folder: string, timeoutMs: number): Promise<{ readFd
   }
 }
 
+/** Waits for `socket` to emit `event` (connected), then makes the lane on it; fails on an error or after timeoutMs. */
+function connected(
+  socket: Socket,
+  event: "connect" | "secureConnect",
+  address: string,
+  timeoutMs: number,
+  makeLane: (socket: Socket) => CallLane,
+): Promise<CallLane> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the worker's call lane at ${address} did not accept a connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once(event, () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      resolve(makeLane(socket)); // at once: the lane's error listener replaces the one below
+    });
+    socket.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`could not connect to the worker's call lane at ${address}: ${error.message}`));
+    });
+  });
+}
+
 /** One connection to a worker's call lane. */
 export class CallLane {
   /** Where answers arrive, and where requests leave: one socket, or the two ends of a FIFO pair. */
@@ -155,60 +180,47 @@ export class CallLane {
     const lane: { current?: CallLane } = {};
     const receive = (bytes: Buffer): void => lane.current?.receive(bytes);
     const where = socketOptions(address);
-    if ("fifo" in where) {
-      if (tls !== undefined)
-        throw new Error(
-          `TLS was asked for the call lane at ${address}, which is local (FIFOs); TLS is for TCP workers`,
-        );
-      const { readFd, writeFd } = await openFifoPair(where.fifo, timeoutMs).catch((error: unknown) => {
-        throw new Error(`could not open the worker's call lane at ${address}: ${describeError(error)}`);
+    if ("host" in where) {
+      // TLS sockets take no onread: reads arrive as "data" events (a remote worker's latency dwarfs that cost).
+      const socket =
+        tls === undefined
+          ? connect({ ...where, onread: reusedReadBuffer(receive) })
+          : connectTls({
+              ...where,
+              ca: tls.ca,
+              ...(tls.serverName === undefined ? {} : { servername: tls.serverName }),
+            }).on("data", receive);
+      return connected(socket, tls === undefined ? "connect" : "secureConnect", address, timeoutMs, (ready) => {
+        ready.setNoDelay(true);
+        return (lane.current = new CallLane(ready, ready, token));
       });
-      // The sockets and the lane in one go: the lane's error listeners are on before either can emit.
-      const reader = new Socket({ fd: readFd, readable: true, writable: false, onread: reusedReadBuffer(receive) });
-      const writer = new Socket({ fd: writeFd, readable: false, writable: true });
-      lane.current = new CallLane(reader, writer, token);
-      return lane.current;
     }
+    if (tls !== undefined)
+      throw new Error(
+        `TLS was asked for the call lane at ${address}, which is local (${"fifo" in where ? "FIFOs" : "a Unix socket"}); ` +
+          "TLS is for TCP workers",
+      );
     if ("path" in where) {
       // As for FIFOs: a worker lying in its handshake must not make the host write frames into another socket.
       const checked = checkWorkerFile(where.path, LANE_SOCKET);
       if ("refused" in checked) throw new Error(`${where.path} is not a worker's lane: ${checked.refused}`);
+      const socket = connect({ ...where, onread: reusedReadBuffer(receive) });
+      return connected(
+        socket,
+        "connect",
+        address,
+        timeoutMs,
+        (ready) => (lane.current = new CallLane(ready, ready, token)),
+      );
     }
-    return new Promise<CallLane>((resolve, reject) => {
-      let socket: Socket;
-      if (tls === undefined) {
-        socket = connect({ ...where, onread: reusedReadBuffer(receive) });
-      } else if ("path" in where) {
-        reject(
-          new Error(`TLS was asked for the call lane at ${address}, which is a local socket; TLS is for TCP workers`),
-        );
-        return;
-      } else {
-        // TLS sockets take no onread: reads arrive as "data" events (a remote worker's latency dwarfs that cost).
-        const secure = connectTls({
-          ...where,
-          ca: tls.ca,
-          ...(tls.serverName === undefined ? {} : { servername: tls.serverName }),
-        });
-        secure.on("data", receive);
-        socket = secure;
-      }
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`the worker's call lane at ${address} did not accept a connection within ${timeoutMs} ms`));
-      }, timeoutMs);
-      socket.once(tls === undefined ? "connect" : "secureConnect", () => {
-        clearTimeout(timer);
-        socket.removeAllListeners("error");
-        socket.setNoDelay(true);
-        lane.current = new CallLane(socket, socket, token); // at once: its error listener replaces the one above
-        resolve(lane.current);
-      });
-      socket.once("error", (error) => {
-        clearTimeout(timer);
-        reject(new Error(`could not connect to the worker's call lane at ${address}: ${error.message}`));
-      });
+    const { readFd, writeFd } = await openFifoPair(where.fifo, timeoutMs).catch((error: unknown) => {
+      throw new Error(`could not open the worker's call lane at ${address}: ${describeError(error)}`);
     });
+    // The sockets and the lane in one go: the lane's error listeners are on before either can emit.
+    const reader = new Socket({ fd: readFd, readable: true, writable: false, onread: reusedReadBuffer(receive) });
+    const writer = new Socket({ fd: writeFd, readable: false, writable: true });
+    lane.current = new CallLane(reader, writer, token);
+    return lane.current;
   }
 
   /** Sends a call (in this tick's frame) and resolves with its answer. */

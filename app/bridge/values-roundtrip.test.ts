@@ -10,6 +10,7 @@ import {
   type PythonBridge,
   type PyValue,
 } from "./index.js";
+import { FREE_SUFFIX } from "./shm-array-file.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 
 let bridge: PythonBridge;
@@ -137,24 +138,21 @@ describe("ndarrays", () => {
     const session = { session: "array-files" }; // one worker, so its folder can be inspected
     const arange = (start: number): Promise<PyValue> =>
       bridge.call("numpy.arange", [start, start + 300_000], { dtype: "float64" }, session);
-    const together = (await Promise.all([0, 1, 2, 3].map((i) => arange(i * 1000)))) as NDArray[];
-    const after = [(await arange(7)) as NDArray, (await arange(8)) as NDArray];
-    for (const [i, array] of [
-      ...together.map((a, i) => [i * 1000, a] as const),
-      [7, after[0]!] as const,
-      [8, after[1]!] as const,
-    ]) {
+    const starts = [0, 1000, 2000, 3000, 7, 8];
+    const together = (await Promise.all(starts.slice(0, 4).map(arange))) as NDArray[];
+    const arrays = [...together, (await arange(7)) as NDArray, (await arange(8)) as NDArray];
+    arrays.forEach((array, k) => {
       const data = array.data as Float64Array;
-      expect([data.length, data[0], data[299_999]]).toEqual([300_000, i, i + 299_999]);
-    }
-    expect(new Set([...together, ...after].map((a) => a.data.buffer)).size).toBe(6); // no two share memory
+      expect([data.length, data[0], data[299_999]]).toEqual([300_000, starts[k], starts[k]! + 299_999]);
+    });
+    expect(new Set(arrays.map((a) => a.data.buffer)).size).toBe(6); // no two share memory
     const folder = (await bridge.call("snakebridge_worker.process.scratch.shm_dir", [], {}, session)) as string;
     const files = ((await bridge.call("os.listdir", [folder], {}, session)) as string[]).filter((name) =>
       name.startsWith("nd-"),
     );
     expect(files.length).toBeGreaterThan(0); // handed back for the next array...
     expect(files.length).toBeLessThanOrEqual(2); // ...and not piling up
-    expect(files.filter((name) => !name.endsWith(".free"))).toEqual([]); // every result was read
+    expect(files.filter((name) => !name.endsWith(FREE_SUFFIX))).toEqual([]); // every result was read
   });
 
   it("turns numpy scalars into plain numbers", async () => {

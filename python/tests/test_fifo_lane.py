@@ -7,7 +7,7 @@ import os
 import pytest
 
 from snakebridge_worker.rpc import fifo_lane
-from snakebridge_worker.rpc.poll_window import PollWindow
+from snakebridge_worker.rpc.poll_window import PollWindow, poll_read
 
 
 @pytest.fixture
@@ -68,3 +68,22 @@ def test_a_zero_poll_window_stays_zero() -> None:
     window.woke(1e-6)
     assert window.current_s == 0.0
     assert PollWindow(-1.0).current_s == 0.0
+
+
+def test_poll_read_returns_what_a_read_brings_within_its_window_and_none_after() -> None:
+    tries = 0
+
+    def read() -> int:
+        nonlocal tries
+        tries += 1
+        if tries < 3:
+            raise BlockingIOError
+        return 7
+
+    assert poll_read(read, 1.0) == 7 and tries == 3
+
+    def nothing() -> int:
+        raise BlockingIOError
+
+    assert poll_read(nothing, 0.0) is None  # one try, no waiting
+    assert poll_read(nothing, 0.002) is None

@@ -280,6 +280,19 @@ def _await_fresh_pair(folder: str, after: tuple[int, int]) -> None:
     raise AssertionError("the worker did not make a fresh FIFO pair after its host left")
 
 
+def _leave(lane: _LaneClient, folder: str) -> None:
+    """A host leaves a local lane (nothing of its in flight) and waits until the worker offers a fresh pair."""
+    before = _pair_identity(folder)
+    lane.close()
+    _await_fresh_pair(folder, before)
+
+
+def _add_one(call_id: str, a: int) -> worker_pb2.CallRequest:
+    """A lane call of operator.add(a, 1)."""
+    return worker_pb2.CallRequest(call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add",
+                                  args=[num(a), num(1)])
+
+
 def test_a_local_lane_is_a_private_fifo_pair_made_anew_for_each_host(worker: Worker) -> None:
     address = worker.handshake["fast_address"]
     assert address.startswith("fifo:")
@@ -289,27 +302,19 @@ def test_a_local_lane_is_a_private_fifo_pair_made_anew_for_each_host(worker: Wor
         mode = os.stat(os.path.join(folder, name)).st_mode
         assert stat.S_ISFIFO(mode) and mode & 0o777 == 0o600
 
-    def add(call_id: str, a: int) -> worker_pb2.CallRequest:
-        return worker_pb2.CallRequest(call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add",
-                                      args=[num(a), num(1)])
-
     # A host that leaves with its answer unread: the next host must never read that answer.
     first = _LaneClient(address)
-    first.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("old", 1)]))
+    first.send(worker_pb2.LaneFrame(token=TOKEN, requests=[_add_one("old", 1)]))
     time.sleep(0.3)  # answered into lane.out, never read
-    inode = _pair_identity(folder)
-    first.close()
-    _await_fresh_pair(folder, inode)
+    _leave(first, folder)
     second = _LaneClient(address)
-    second.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("new", 41)]))
+    second.send(worker_pb2.LaneFrame(token=TOKEN, requests=[_add_one("new", 41)]))
     answer = second.receive()
     assert answer is not None and [(r.call_id, r.result.int_value) for r in answer.responses] == [("new", 42)]
-    inode = _pair_identity(folder)
-    second.close()
-    _await_fresh_pair(folder, inode)
+    _leave(second, folder)
     # And a third, after that one left with nothing pending.
     third = _LaneClient(address)
-    third.send(worker_pb2.LaneFrame(token=TOKEN, requests=[add("third", 2)]))
+    third.send(worker_pb2.LaneFrame(token=TOKEN, requests=[_add_one("third", 2)]))
     answer = third.receive()
     assert answer is not None and answer.responses[0].result.int_value == 3
     third.close()
@@ -336,14 +341,10 @@ def test_a_host_that_leaves_while_python_waits_on_its_callback_frees_the_lane_fo
     first.send(worker_pb2.LaneFrame(token=TOKEN, requests=[reduce_call]))
     asked = first.receive()  # Python calls the host function and waits, reading the lane itself
     assert asked is not None and asked.requests[0].kind == worker_pb2.CALL_KIND_CALLBACK
-    before = _pair_identity(folder)
-    first.close()  # and the host goes away without answering
+    _leave(first, folder)  # and the host goes away without answering
 
-    _await_fresh_pair(folder, before)
     second = _LaneClient(address)
-    second.send(worker_pb2.LaneFrame(token=TOKEN, requests=[
-        worker_pb2.CallRequest(call_id="a1", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add",
-                               args=[num(2), num(3)])]))
+    second.send(worker_pb2.LaneFrame(token=TOKEN, requests=[_add_one("a1", 4)]))
     answer = second.receive()
     assert answer is not None and [(r.call_id, r.result.int_value) for r in answer.responses] == [("a1", 5)]
     second.close()
@@ -365,11 +366,6 @@ def test_a_local_lane_polls_for_the_next_call_only_briefly_and_keeps_serving_con
     worker = Worker()
     try:
         lane = _LaneClient(worker.handshake["fast_address"])
-
-        def add(call_id: str, a: int) -> worker_pb2.CallRequest:
-            return worker_pb2.CallRequest(call_id=call_id, kind=worker_pb2.CALL_KIND_FUNCTION,
-                                          target="operator.add", args=[num(a), num(1)])
-
         # Calls arriving while the worker polls (1 ms apart, inside its window) are all answered, in order,
         # for longer than the worker may stay away from its loop: gRPC calls still get through meanwhile.
         lane.send(worker_pb2.LaneFrame(token=TOKEN))
@@ -377,7 +373,7 @@ def test_a_local_lane_polls_for_the_next_call_only_briefly_and_keeps_serving_con
 
         def host_loop() -> None:
             for i in range(500):
-                lane.send(worker_pb2.LaneFrame(requests=[add(f"c{i}", i)]))
+                lane.send(worker_pb2.LaneFrame(requests=[_add_one(f"c{i}", i)]))
                 answer = lane.receive()
                 assert answer is not None
                 answered.extend((r.call_id, r.result.int_value) for r in answer.responses)
@@ -411,10 +407,7 @@ def test_hosts_that_leave_right_after_their_answer_each_get_a_fresh_pair(worker:
     folder = address[len("fifo:"):]
     for i in range(10):
         lane = _LaneClient(address)
-        lane.send(worker_pb2.LaneFrame(token=TOKEN, requests=[worker_pb2.CallRequest(
-            call_id=f"h{i}", kind=worker_pb2.CALL_KIND_FUNCTION, target="operator.add", args=[num(i), num(1)])]))
+        lane.send(worker_pb2.LaneFrame(token=TOKEN, requests=[_add_one(f"h{i}", i)]))
         answer = lane.receive()
         assert answer is not None and answer.responses[0].result.int_value == i + 1
-        before = _pair_identity(folder)  # after the answer: a write to a FIFO changes its ctime
-        lane.close()
-        _await_fresh_pair(folder, before)
+        _leave(lane, folder)  # after the answer: a write to a FIFO moves the identity _leave reads

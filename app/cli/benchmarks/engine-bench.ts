@@ -172,23 +172,24 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       jsonMs.push(elapsedUs(t) / 1000);
     }
 
-    const p50 = (samples: Map<string, number[]>, name: string): number => quantile(samples.get(name) ?? [], 0.5);
-    const callP50 = p50(cold, "pool");
-    const peerP50 = peer ? p50(cold, "pythonia") : undefined;
-    const baseP50 = p50(cold, "pipe");
-    const floorP50 = p50(cold, "floor");
-    const loopP50 = p50(loop, "pool");
-    const loopPeerP50 = peer ? p50(loop, "pythonia") : undefined;
-    const loopBaseP50 = p50(loop, "pipe");
+    const quantileOf = (samples: Map<string, number[]>, name: string, q = 0.5): number =>
+      quantile(samples.get(name) ?? [], q);
+    const callP50 = quantileOf(cold, "pool");
+    const peerP50 = peer ? quantileOf(cold, "pythonia") : undefined;
+    const baseP50 = quantileOf(cold, "pipe");
+    const floorP50 = quantileOf(cold, "floor");
+    const loopP50 = quantileOf(loop, "pool");
+    const loopPeerP50 = peer ? quantileOf(loop, "pythonia") : undefined;
+    const loopBaseP50 = quantileOf(loop, "pipe");
     const nd = quantile(binaryMs, 0.5);
     const js = quantile(jsonMs, 0.5);
     return {
       python: `${interpreter.executable} (${interpreter.version})`,
       calls,
       call_p50_us: round(callP50),
-      call_p99_us: round(quantile(cold.get("pool") ?? [], 0.99)),
+      call_p99_us: round(quantileOf(cold, "pool", 0.99)),
       baseline_p50_us: round(baseP50),
-      baseline_p99_us: round(quantile(cold.get("pipe") ?? [], 0.99)),
+      baseline_p99_us: round(quantileOf(cold, "pipe", 0.99)),
       latency_ratio: round(callP50 / baseP50, 2),
       throughput_calls_per_s: Math.round(throughput),
       throughput_pool_size: 2,
@@ -210,7 +211,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       loop_call_p50_us: round(loopP50),
       loop_baseline_p50_us: round(loopBaseP50),
       loop_peer_pythonia_p50_us: loopPeerP50 === undefined ? null : round(loopPeerP50),
-      loop_floor_echo_p50_us: round(p50(loop, "floor")),
+      loop_floor_echo_p50_us: round(quantileOf(loop, "floor")),
       loop_latency_ratio: round(loopP50 / loopBaseP50, 2),
       loop_latency_vs_pythonia: loopPeerP50 === undefined ? null : round(loopP50 / loopPeerP50, 2),
     };

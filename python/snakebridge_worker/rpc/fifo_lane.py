@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .lane import LaneProtocol
-from .poll_window import PollWindow, yield_cpu
+from .poll_window import PollWindow, poll_read
 
 IN_NAME = "lane.in"
 OUT_NAME = "lane.out"
@@ -168,46 +168,35 @@ class FifoLaneServer:
         if self._answered_at is not None:
             self._window.woke(time.perf_counter() - self._answered_at)
         self._answered_at = None
-        if not self._pump(transport):
+        if not self._read(transport, 0.0):  # what woke the loop is there already
             return
-        window = self._window.current_s
-        # Poll for the host's next frame before going back to sleep (see the module's doc). sched_yield between
-        # polls hands the CPU to anything else runnable here, such as the host itself on a busy machine.
-        entered = idle_since = time.perf_counter()
-        while window > 0:
-            now = time.perf_counter()
-            if now - idle_since >= window or now - entered >= _MAX_STAY_S:
-                break
-            try:
-                n = transport.channel.recv_into(self._buffer_of(transport))
-            except BlockingIOError:
-                yield_cpu()
-                continue
-            except OSError as exc:
-                self.disconnect(transport, exc)
-                return
-            if not self._handle(transport, n):
-                return
+        # Poll for the host's next frame before going back to sleep (see the module's doc), returning to the loop
+        # at least every _MAX_STAY_S however busy the lane.
+        entered = time.perf_counter()
+        while True:
             idle_since = time.perf_counter()
-        self._answered_at = idle_since
+            wait = min(self._window.current_s, _MAX_STAY_S - (idle_since - entered))
+            handled = self._read(transport, wait) if wait > 0 else None
+            if handled is None:
+                self._answered_at = idle_since
+                return
+            if not handled:
+                return
 
-    def _buffer_of(self, transport: _FifoTransport) -> memoryview:
+    def _read(self, transport: _FifoTransport, wait_s: float) -> bool | None:
+        """Reads what ``lane.in`` holds, polling up to ``wait_s`` for it, and hands it to the protocol.
+
+        True when a read was handled, None when nothing came, False when the connection ended.
+        """
         protocol = self._protocol
-        assert protocol is not None and transport is self._transport
-        return protocol.get_buffer(-1)
-
-    def _pump(self, transport: _FifoTransport) -> bool:
-        """Reads and handles what ``lane.in`` holds; False when nothing was there or the connection ended."""
-        if transport is not self._transport or self._protocol is None:
+        if transport is not self._transport or protocol is None:
             return False
         try:
-            n = transport.channel.recv_into(self._buffer_of(transport))
-        except BlockingIOError:
-            return False
+            n = poll_read(lambda: transport.channel.recv_into(protocol.get_buffer(-1)), wait_s)
         except OSError as exc:
             self.disconnect(transport, exc)
             return False
-        return self._handle(transport, n)
+        return None if n is None else self._handle(transport, n)
 
     def _handle(self, transport: _FifoTransport, n: int) -> bool:
         """Hands ``n`` bytes just read to the protocol; False when the connection ended."""

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from ..proto import worker_pb2
-from .poll_window import PollWindow, yield_cpu
+from .poll_window import PollWindow, poll_read
 
 _HEADER = struct.Struct("<I")
 # Answers already computed go out once a frame's calls have run this long (a slow call does not hold back fast ones).
@@ -411,7 +411,8 @@ class LaneProtocol(asyncio.BufferedProtocol):
         if channel is None:
             return
         window = self.answer_poll if timeout is None else None
-        n = self._poll(channel, window.current_s) if window is not None and window.current_s > 0 else None
+        n = (poll_read(lambda: channel.recv_into(self._free_space()), window.current_s)
+             if window is not None and window.current_s > 0 else None)
         if n is None:
             slept_at = time.perf_counter()
             readable, _, _ = select.select([channel.read_fd], [], [], timeout)
@@ -431,17 +432,6 @@ class LaneProtocol(asyncio.BufferedProtocol):
             return
         self._filled += n
         self._drain()
-
-    def _poll(self, channel: LaneChannel, window_s: float) -> int | None:
-        """Polls the channel for up to ``window_s``; the bytes read, or None when nothing came."""
-        deadline = time.perf_counter() + window_s
-        while True:
-            try:
-                return channel.recv_into(self._free_space())
-            except BlockingIOError:
-                if time.perf_counter() >= deadline:
-                    return None
-                yield_cpu()
 
     def _free_space(self) -> memoryview:
         if self._filled == len(self._buffer):

@@ -9,11 +9,24 @@ the whole window; one that came later halves it, and a window below an eighth of
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
 # Between two polls: hands the CPU to anything else runnable here (the host itself, on a busy machine); a no-op
 # where the platform has no sched_yield.
-yield_cpu: Callable[[], None] = getattr(os, "sched_yield", lambda: None)
+_yield_cpu: Callable[[], None] = getattr(os, "sched_yield", lambda: None)
+
+
+def poll_read(read: Callable[[], int], window_s: float) -> int | None:
+    """Calls ``read`` (a non-blocking read) until it returns, for up to ``window_s``; None when nothing came."""
+    deadline = time.perf_counter() + window_s
+    while True:
+        try:
+            return read()
+        except BlockingIOError:
+            if time.perf_counter() >= deadline:
+                return None
+            _yield_cpu()
 
 
 class PollWindow:
@@ -34,4 +47,4 @@ class PollWindow:
         self.current_s = halved if halved >= self.longest_s / 8 else 0.0
 
 
-__all__ = ["PollWindow", "yield_cpu"]
+__all__ = ["PollWindow", "poll_read"]
