@@ -18,6 +18,7 @@ import {
   type CancelRequest,
 } from "../../proto/generated/snakebridge/v1/worker.js";
 import { describeError } from "../base/index.js";
+import { configuredHostSpinUs, mayHoldLoop, pollRead, PollWindow } from "./answer-poll.js";
 import { PythonError } from "./python-error.js";
 import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
 
@@ -57,6 +58,16 @@ function socketOptions(address: string): { fifo: string } | { path: string } | {
   const colon = address.lastIndexOf(":");
   const host = address.slice(0, colon).replace(/^\[|\]$/g, "");
   return { host, port: Number(address.slice(colon + 1)) };
+}
+
+/** Calls awaited on every lane of this process: the host polls for an answer only when it awaits that one alone. */
+let awaitedCalls = 0;
+
+/** A local lane's descriptor for its answers, polled after a call leaves (answer-poll.ts). */
+interface AnswerPoll {
+  fd: number;
+  buffer: Buffer;
+  window: PollWindow;
 }
 
 /** Reads land in one reused buffer instead of a fresh 64 KiB one per read; what is kept is copied (see receive). */
@@ -154,16 +165,20 @@ export class CallLane {
   /** Pieces of a frame still being received (see LANE_PIECE_BYTES). */
   #pieces: Buffer[] = [];
   #piecesSize = 0;
+  readonly #answerPoll: AnswerPoll | undefined;
+  /** When the host began its last poll for an answer that did not come within it (undefined: none since a read). */
+  #unansweredSince: number | undefined;
   onRequest: LaneRequestHandler | undefined;
   /** The worker stopped waiting for one of its requests (its call was interrupted). */
   onCancel: ((callId: string) => void) | undefined;
   /** The worker dropped host function proxies (issue 17). */
   onRelease: ((id: string, count: number) => void) | undefined;
 
-  private constructor(reader: Socket, writer: Socket, token: string) {
+  private constructor(reader: Socket, writer: Socket, token: string, answerPoll?: AnswerPoll) {
     this.#reader = reader;
     this.#writer = writer;
     this.#token = token;
+    this.#answerPoll = answerPoll;
     for (const socket of reader === writer ? [reader] : [reader, writer]) {
       socket.on("error", (error) =>
         this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)),
@@ -217,9 +232,14 @@ export class CallLane {
       throw new Error(`could not open the worker's call lane at ${address}: ${describeError(error)}`);
     });
     // The sockets and the lane in one go: the lane's error listeners are on before either can emit.
-    const reader = new Socket({ fd: readFd, readable: true, writable: false, onread: reusedReadBuffer(receive) });
+    const onread = reusedReadBuffer(receive);
+    const reader = new Socket({ fd: readFd, readable: true, writable: false, onread });
     const writer = new Socket({ fd: writeFd, readable: false, writable: true });
-    lane.current = new CallLane(reader, writer, token);
+    const spinUs = configuredHostSpinUs();
+    // The poll shares the event loop's read buffer: both read on this thread, one at a time.
+    const answerPoll =
+      spinUs > 0 ? { fd: readFd, buffer: onread.buffer, window: new PollWindow(spinUs / 1000) } : undefined;
+    lane.current = new CallLane(reader, writer, token, answerPoll);
     return lane.current;
   }
 
@@ -227,6 +247,7 @@ export class CallLane {
   call(request: CallRequest): Promise<CallResponse> {
     if (this.#closed) return Promise.reject(this.#closed);
     return new Promise((resolve, reject) => {
+      if (!this.#pending.has(request.callId)) awaitedCalls++;
       this.#pending.set(request.callId, { resolve, reject });
       this.#outRequests.push(request);
       this.#schedule();
@@ -242,7 +263,12 @@ export class CallLane {
 
   /** Forgets a call whose caller gave up, so a late answer is dropped. */
   abandon(callId: string): void {
-    this.#pending.delete(callId);
+    if (this.#pending.delete(callId)) awaitedCalls--;
+  }
+
+  /** How long this lane now polls for an answer, in ms (0: it does not; see answer-poll.ts). */
+  get answerPollMs(): number {
+    return this.#answerPoll?.window.currentMs ?? 0;
   }
 
   /** Closes the lane; calls still waiting fail with worker_crashed. */
@@ -278,6 +304,8 @@ export class CallLane {
     if (size <= LANE_PIECE_BYTES) {
       out.writeUInt32LE(size, 0);
       this.#writer.write(out);
+      const poll = this.#answerPoll;
+      if (poll !== undefined && this.#pending.size === 1 && awaitedCalls === 1) this.#pollForAnswer(poll);
       return;
     }
     this.#writer.cork();
@@ -291,8 +319,26 @@ export class CallLane {
     this.#writer.uncork();
   }
 
+  /** Polls for the answer of the one call awaited (see answer-poll.ts); the event loop waits meanwhile. */
+  #pollForAnswer(poll: AnswerPoll): void {
+    const started = performance.now();
+    const windowMs = poll.window.currentMs;
+    if (windowMs > 0 && !mayHoldLoop(started)) return; // the answer comes through the loop, which takes its turn
+    const read = windowMs > 0 ? pollRead(poll.fd, poll.buffer, windowMs) : undefined;
+    if (read === undefined) {
+      this.#unansweredSince = started;
+      return;
+    }
+    // 0: the worker is gone; the event loop's reader sees the end too and fails the lane.
+    if (read > 0) this.receive(Buffer.from(poll.buffer.subarray(0, read)));
+  }
+
   /** Takes bytes read from the socket (owned by this lane: a copy of the read buffer). */
   receive(chunk: Buffer): void {
+    if (this.#unansweredSince !== undefined) {
+      this.#answerPoll?.window.woke(performance.now() - this.#unansweredSince);
+      this.#unansweredSince = undefined;
+    }
     // Fast path: exactly one whole frame in this chunk.
     if (this.#buffered === 0 && chunk.length >= 4 && chunk.readUInt32LE(0) === chunk.length - 4) {
       this.#payload(chunk.subarray(4), false);
@@ -351,6 +397,7 @@ export class CallLane {
       const pending = this.#pending.get(response.callId);
       if (pending === undefined) continue; // the caller gave up and was already answered
       this.#pending.delete(response.callId);
+      awaitedCalls--;
       pending.resolve(response);
     }
     for (const released of frame.releasedFunctions) this.onRelease?.(released.id, released.count);
@@ -394,6 +441,7 @@ export class CallLane {
     this.#reader.destroy();
     this.#writer.destroy();
     for (const pending of this.#pending.values()) pending.reject(error);
+    awaitedCalls -= this.#pending.size;
     this.#pending.clear();
   }
 }
