@@ -1,15 +1,12 @@
 // The host's poll for a local worker's answer: the window's rules, its setting, the poll itself on a FIFO, and a
 // CallLane's use of it against a responder in another process on a real FIFO pair.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
-import { CallRequest } from "../../proto/generated/snakebridge/v1/worker.js";
 import { DEFAULT_HOST_SPIN_US, hostSpinUs, mayHoldLoop, pollRead, PollWindow } from "./answer-poll.js";
-import { CallLane } from "./call-lane.js";
-import { findInterpreter, workerPackageRoot } from "./interpreter.js";
+import { answeredAfter, answeredInsidePoll, startLaneResponder } from "./testing/lane-responder.js";
 
 const root = mkdtempSync(join(tmpdir(), "sb-answer-poll-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -101,91 +98,29 @@ describe.skipIf(process.platform === "win32")("pollRead", () => {
   });
 });
 
-// A stand-in for a worker's lane: makes lane.in/lane.out as fifo_lane.py does and answers each call (an empty
-// answer) after the number of milliseconds its target names.
-const RESPONDER = `
-import os, struct, sys, time
-from snakebridge_worker.proto import worker_pb2
-folder = sys.argv[1]
-for name in ("lane.in", "lane.out"):
-    os.mkfifo(os.path.join(folder, name), 0o600)
-write_fd = os.open(os.path.join(folder, "lane.out"), os.O_RDWR)
-print("ready", flush=True)
-read_fd = os.open(os.path.join(folder, "lane.in"), os.O_RDONLY)  # returns once the host opens its end
-data = b""
-while True:
-    chunk = os.read(read_fd, 65536)
-    if not chunk:
-        break
-    data += chunk
-    while len(data) >= 4:
-        (size,) = struct.unpack_from("<I", data)
-        if len(data) < 4 + size:
-            break
-        frame = worker_pb2.LaneFrame.FromString(data[4:4 + size])
-        data = data[4 + size:]
-        for request in frame.requests:
-            time.sleep(float(request.target) / 1000)
-            out = worker_pb2.LaneFrame(responses=[worker_pb2.CallResponse(call_id=request.call_id)]).SerializeToString()
-            os.write(write_fd, struct.pack("<I", len(out)) + out)
-`;
-
-/** Starts the responder in a fresh worker-like folder (0700, sbw-*) and connects a lane to it. */
-async function responderLane(name: string): Promise<{ lane: CallLane; child: ChildProcess }> {
-  const folder = join(root, `sbw-${name}`);
-  mkdirSync(folder);
-  chmodSync(folder, 0o700);
-  const python = await findInterpreter();
-  const child = spawn(python.executable, ["-c", RESPONDER, folder], {
-    env: { ...process.env, PYTHONPATH: workerPackageRoot },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  await new Promise<void>((resolve, reject) => {
-    lines.once("line", () => resolve());
-    child.once("exit", (code) => reject(new Error(`the responder exited with ${String(code)}`)));
-  });
-  return { lane: await CallLane.connect(`fifo:${folder}`, "token", 10_000), child };
-}
-
-let calls = 0;
-/** A call the responder answers after `ms` milliseconds. */
-function after(lane: CallLane, ms: number): Promise<unknown> {
-  return lane.call(CallRequest.create({ callId: `c${++calls}`, target: String(ms) }));
-}
-
 describe.skipIf(process.platform === "win32")("a CallLane's poll for its answer", () => {
   it("gets quick answers inside the poll, before the event loop's next turn", async () => {
-    const { lane, child } = await responderLane("quick");
+    const responder = await startLaneResponder(root, "quick");
     try {
-      expect(lane.answerPollMs).toBe(DEFAULT_HOST_SPIN_US / 1000);
-      let insidePoll = 0;
-      for (let i = 0; i < 50; i++) {
-        let turned = false;
-        setImmediate(() => (turned = true));
-        await after(lane, 0);
-        if (!turned) insidePoll++;
-      }
+      expect(responder.lane.answerPollMs).toBe(DEFAULT_HOST_SPIN_US / 1000);
       // Most are; on a loaded machine some answers take longer than the window.
-      expect(insidePoll).toBeGreaterThan(0);
+      expect(await answeredInsidePoll(responder.lane, 50)).toBeGreaterThan(0);
     } finally {
-      lane.close();
-      child.kill();
+      responder.stop();
     }
   });
 
   it("stops polling after a few answers slower than its window, and never polls with two calls in flight", async () => {
-    const { lane, child } = await responderLane("slow");
+    const { lane, stop } = await startLaneResponder(root, "slow");
     try {
-      await Promise.all([after(lane, 5), after(lane, 5)]);
+      await Promise.all([answeredAfter(lane, 5), answeredAfter(lane, 5)]);
       expect(lane.answerPollMs).toBe(DEFAULT_HOST_SPIN_US / 1000);
-      await after(lane, 5);
+      await answeredAfter(lane, 5);
       expect(lane.answerPollMs).toBeCloseTo(DEFAULT_HOST_SPIN_US / 2000);
-      for (let i = 0; i < 3; i++) await after(lane, 5);
+      for (let i = 0; i < 3; i++) await answeredAfter(lane, 5);
       expect(lane.answerPollMs).toBe(0);
     } finally {
-      lane.close();
-      child.kill();
+      stop();
     }
   });
 });

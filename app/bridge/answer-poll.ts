@@ -10,6 +10,12 @@ import { readSync } from "node:fs";
 import { availableParallelism } from "node:os";
 
 export const HOST_SPIN_ENV = "SNAKEBRIDGE_HOST_SPIN_US";
+// Taken when this module loads: a test that fakes timers (Vitest fakes performance and setImmediate by default) must
+// not stop the window's clock, which would make a poll spin until its answer came, nor swallow the immediate that
+// ends a hold of the loop, which would stop polling for good.
+/** The clock polls are timed with, in ms. */
+export const pollClock: () => number = performance.now.bind(performance);
+const realSetImmediate = globalThis.setImmediate;
 /** Covers a small call's answer from an idle worker (30-60 µs here) with room; measured in docs/ARCHITECTURE.md. */
 export const DEFAULT_HOST_SPIN_US = 200;
 /** The most a host polls for one answer, however it is configured: the event loop waits meanwhile. */
@@ -80,7 +86,7 @@ const loopTurned = (): void => {
 export function mayHoldLoop(now: number): boolean {
   if (loopHeldSince === undefined) {
     loopHeldSince = now;
-    setImmediate(loopTurned); // runs once the loop has taken its turn for I/O
+    realSetImmediate(loopTurned); // runs once the loop has taken its turn for I/O
     return true;
   }
   return now - loopHeldSince <= MAX_LOOP_HOLD_MS;
@@ -92,13 +98,13 @@ export function mayHoldLoop(now: number): boolean {
  * which owns the descriptor, reports it.
  */
 export function pollRead(fd: number, buffer: Uint8Array, windowMs: number): number | undefined {
-  const deadline = performance.now() + windowMs;
+  const deadline = pollClock() + windowMs;
   for (;;) {
     try {
       return readSync(fd, buffer, 0, buffer.length, null);
     } catch (error) {
       if (!(error instanceof Error) || !("code" in error) || error.code !== "EAGAIN") return undefined;
-      if (performance.now() >= deadline) return undefined;
+      if (pollClock() >= deadline) return undefined;
     }
   }
 }

@@ -18,7 +18,7 @@ import {
   type CancelRequest,
 } from "../../proto/generated/snakebridge/v1/worker.js";
 import { describeError } from "../base/index.js";
-import { configuredHostSpinUs, mayHoldLoop, pollRead, PollWindow } from "./answer-poll.js";
+import { configuredHostSpinUs, mayHoldLoop, pollClock, pollRead, PollWindow } from "./answer-poll.js";
 import { PythonError } from "./python-error.js";
 import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
 
@@ -321,7 +321,10 @@ export class CallLane {
 
   /** Polls for the answer of the one call awaited (see answer-poll.ts); the event loop waits meanwhile. */
   #pollForAnswer(poll: AnswerPoll): void {
-    const started = performance.now();
+    // A reader that has seen the end closes its descriptor before the lane hears of it: its number may already be
+    // another file's. And a frame still partly unwritten cannot be answered yet.
+    if (this.#reader.destroyed || this.#writer.writableLength > 0) return;
+    const started = pollClock();
     const windowMs = poll.window.currentMs;
     if (windowMs > 0 && !mayHoldLoop(started)) return; // the answer comes through the loop, which takes its turn
     const read = windowMs > 0 ? pollRead(poll.fd, poll.buffer, windowMs) : undefined;
@@ -336,7 +339,7 @@ export class CallLane {
   /** Takes bytes read from the socket (owned by this lane: a copy of the read buffer). */
   receive(chunk: Buffer): void {
     if (this.#unansweredSince !== undefined) {
-      this.#answerPoll?.window.woke(performance.now() - this.#unansweredSince);
+      this.#answerPoll?.window.woke(pollClock() - this.#unansweredSince);
       this.#unansweredSince = undefined;
     }
     // Fast path: exactly one whole frame in this chunk.
