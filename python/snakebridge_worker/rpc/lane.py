@@ -50,6 +50,31 @@ _THREAD_POLL_S = 0.005
 _REQUEST_IDS = itertools.count()
 
 
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+# A LaneFrame's responses field as it goes on the wire (a length-delimited field, its number read from the
+# descriptor). Answers are written as that field repeated, one serialised CallResponse each: the same bytes
+# LaneFrame(responses=[...]).SerializeToString() gives, without copying every response into a frame first
+# (0.45 against 0.95 µs for one small answer).
+_RESPONSES_TAG = _varint(worker_pb2.LaneFrame.DESCRIPTOR.fields_by_name["responses"].number << 3 | 2)
+
+
+def encode_answers(responses: list[worker_pb2.CallResponse]) -> bytes:
+    """The serialised LaneFrame that carries ``responses`` and nothing else."""
+    parts: list[bytes] = []
+    for response in responses:
+        body = response.SerializeToString()
+        parts += (_RESPONSES_TAG, _varint(len(body)), body)
+    return b"".join(parts)
+
+
 class MainThreadState(Protocol):
     """What the lane needs to know of the main thread's executor (runtime/executor.py)."""
 
@@ -269,43 +294,51 @@ class LaneProtocol(asyncio.BufferedProtocol):
                 return
             self._authenticated = True
             _ACTIVE = self
-        for cancel in frame.cancels:
-            self._cancel(cancel.call_id)
-        for response in frame.responses:
-            waiter = self._waiting.pop(response.call_id, None)
-            if waiter is not None:  # else: the call that asked was interrupted meanwhile; the answer is dropped
-                waiter.answer = response
-                if waiter.event is not None:
-                    waiter.event.set()
+        # Tested before iterating: most frames carry calls only, and iterating an empty repeated field costs more.
+        if frame.cancels:
+            for cancel in frame.cancels:
+                self._cancel(cancel.call_id)
+        if frame.responses:
+            for response in frame.responses:
+                waiter = self._waiting.pop(response.call_id, None)
+                if waiter is not None:  # else: the call that asked was interrupted meanwhile; the answer is dropped
+                    waiter.answer = response
+                    if waiter.event is not None:
+                        waiter.event.set()
         if frame.requests:
             self._serve(frame.requests)
 
     def _serve(self, requests: Any) -> None:
         run = self._run
         if len(requests) == 1:
-            self._send(worker_pb2.LaneFrame(responses=[run(requests[0])]))
+            self._send_encoded(encode_answers([run(requests[0])]))
             return
         answers: list[worker_pb2.CallResponse] = []
         started = time.perf_counter()
         for request in requests:
             answers.append(run(request))
             if time.perf_counter() - started > _FLUSH_AFTER_S:
-                self._send(worker_pb2.LaneFrame(responses=answers))
+                self._send_encoded(encode_answers(answers))
                 answers = []
                 started = time.perf_counter()
         if answers:
-            self._send(worker_pb2.LaneFrame(responses=answers))
+            self._send_encoded(encode_answers(answers))
 
     def _send(self, frame: worker_pb2.LaneFrame) -> None:
+        self._send_encoded(frame.SerializeToString())
+
+    def _send_encoded(self, data: bytes) -> None:
+        """Writes one serialised LaneFrame, with the releases queued so far merged into it."""
         if self._transport is None or self._channel is None:
             return  # the host went away; its calls died with the connection
         with self._write_lock:
             if self._released:
                 released = self._released
                 self._released = {}
-                frame.released_functions.extend(
-                    worker_pb2.ReleasedHostFunction(id=key, count=count) for key, count in released.items())
-            data = frame.SerializeToString()
+                # Two serialised messages of one type, concatenated, parse as their merge: the releases join the frame.
+                data += worker_pb2.LaneFrame(released_functions=[
+                    worker_pb2.ReleasedHostFunction(id=key, count=count) for key, count in released.items()
+                ]).SerializeToString()
             if len(data) <= PIECE_BYTES:
                 self._write_all(_HEADER.pack(len(data)) + data)
                 return
