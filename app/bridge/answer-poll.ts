@@ -41,11 +41,13 @@ export function hostSpinUs(raw: string | undefined, cpus: number): { us: number;
 }
 
 let configured: number | undefined;
+/** The CPUs this process may run on, read once. */
+export const pollCpus: number = availableParallelism();
 
 /** This process's poll window in µs, read from the environment once (a bad value is reported once, as a warning). */
 export function configuredHostSpinUs(): number {
   if (configured !== undefined) return configured;
-  const { us, ignored } = hostSpinUs(process.env[HOST_SPIN_ENV], availableParallelism());
+  const { us, ignored } = hostSpinUs(process.env[HOST_SPIN_ENV], pollCpus);
   if (ignored !== undefined) process.emitWarning(ignored, "SnakebridgeConfig");
   configured = us;
   return us;

@@ -18,7 +18,7 @@ import {
   type CancelRequest,
 } from "../../proto/generated/snakebridge/v1/worker.js";
 import { describeError } from "../base/index.js";
-import { configuredHostSpinUs, mayHoldLoop, pollClock, pollRead, PollWindow } from "./answer-poll.js";
+import { configuredHostSpinUs, mayHoldLoop, pollClock, pollCpus, pollRead, PollWindow } from "./answer-poll.js";
 import { PythonError } from "./python-error.js";
 import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
 
@@ -62,6 +62,9 @@ function socketOptions(address: string): { fifo: string } | { path: string } | {
 
 /** Calls awaited on every lane of this process: the host polls for an answer only when it awaits that one alone. */
 let awaitedCalls = 0;
+
+/** This process's lanes that poll for answers: a poll is weighed against their workers' own polls (see #cpuFree). */
+const pollingLanes = new Set<CallLane>();
 
 /** A local lane's descriptor for its answers, polled after a call leaves (answer-poll.ts). */
 interface AnswerPoll {
@@ -168,6 +171,8 @@ export class CallLane {
   readonly #answerPoll: AnswerPoll | undefined;
   /** When the host began its last poll for an answer that did not come within it (undefined: none since a read). */
   #unansweredSince: number | undefined;
+  /** When a frame last came from the worker (its own poll for the next call runs for a while after it answers). */
+  #heardAt = -Infinity;
   onRequest: LaneRequestHandler | undefined;
   /** The worker stopped waiting for one of its requests (its call was interrupted). */
   onCancel: ((callId: string) => void) | undefined;
@@ -179,6 +184,7 @@ export class CallLane {
     this.#writer = writer;
     this.#token = token;
     this.#answerPoll = answerPoll;
+    if (answerPoll !== undefined) pollingLanes.add(this);
     for (const socket of reader === writer ? [reader] : [reader, writer]) {
       socket.on("error", (error) =>
         this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)),
@@ -325,6 +331,7 @@ export class CallLane {
     // another file's. And a frame still partly unwritten cannot be answered yet.
     if (this.#reader.destroyed || this.#writer.writableLength > 0) return;
     const started = pollClock();
+    if (!this.#cpuFree(started, poll.window.longestMs)) return;
     const windowMs = poll.window.currentMs;
     if (windowMs > 0 && !mayHoldLoop(started)) return; // the answer comes through the loop, which takes its turn
     const read = windowMs > 0 ? pollRead(poll.fd, poll.buffer, windowMs) : undefined;
@@ -336,11 +343,26 @@ export class CallLane {
     if (read > 0) this.receive(Buffer.from(poll.buffer.subarray(0, read)));
   }
 
+  /**
+   * Whether a CPU is free for the host to poll on: it and the worker it waits for take one each, and so does every
+   * other local worker that answered within the window, which is likely polling for its next call. Node cannot
+   * yield its CPU between tries, so a poll beside more busy processes than CPUs would hold back a worker.
+   */
+  #cpuFree(now: number, windowMs: number): boolean {
+    let busy = 2;
+    for (const lane of pollingLanes) if (lane !== this && now - lane.#heardAt < windowMs) busy++;
+    return busy <= pollCpus;
+  }
+
   /** Takes bytes read from the socket (owned by this lane: a copy of the read buffer). */
   receive(chunk: Buffer): void {
-    if (this.#unansweredSince !== undefined) {
-      this.#answerPoll?.window.woke(pollClock() - this.#unansweredSince);
-      this.#unansweredSince = undefined;
+    const poll = this.#answerPoll;
+    if (poll !== undefined) {
+      this.#heardAt = pollClock();
+      if (this.#unansweredSince !== undefined) {
+        poll.window.woke(this.#heardAt - this.#unansweredSince);
+        this.#unansweredSince = undefined;
+      }
     }
     // Fast path: exactly one whole frame in this chunk.
     if (this.#buffered === 0 && chunk.length >= 4 && chunk.readUInt32LE(0) === chunk.length - 4) {
@@ -440,6 +462,7 @@ export class CallLane {
 
   #fail(error: Error): void {
     if (this.#closed) return;
+    pollingLanes.delete(this);
     this.#closed = error;
     this.#reader.destroy();
     this.#writer.destroy();
