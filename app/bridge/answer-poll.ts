@@ -1,5 +1,5 @@
 // How the host waits for a local worker's answer: it polls the lane for a short while before going back to its
-// event loop's wait, when that answer is the only one it awaits.
+// event loop's wait, when that answer is the only one it awaits and a CPU is free for it (CallLane decides).
 //
 // The mirror of the worker's poll after answering (python/snakebridge_worker/rpc/poll_window.py): a host that goes
 // back to epoll_wait while a small call runs lets its vCPU idle, and on a virtual machine waking it costs the answer
