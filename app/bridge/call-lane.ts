@@ -17,7 +17,7 @@ import {
   type CallResponse,
   type CancelRequest,
 } from "../../proto/generated/snakebridge/v1/worker.js";
-import { describeError } from "../base/index.js";
+import { describeError, ReleasingMap } from "../base/index.js";
 import { configuredHostSpinUs, mayHoldLoop, pollClock, pollCpus, pollRead, PollWindow } from "./answer-poll.js";
 import { PythonError } from "./python-error.js";
 import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
@@ -154,7 +154,7 @@ export class CallLane {
   /** Where answers arrive, and where requests leave: one socket, or the two ends of a FIFO pair. */
   readonly #reader: Socket;
   readonly #writer: Socket;
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending = new ReleasingMap<string, Pending>();
   #outRequests: CallRequest[] = [];
   #outResponses: CallResponse[] = [];
   #outCancels: CancelRequest[] = [];

@@ -329,7 +329,7 @@ export class ProcessPool<C> {
       settle(false, () => reject(reason));
     };
     signal?.addEventListener("abort", onAbort, { once: true });
-    instance.running.add(call);
+    const ticket = instance.begin(call);
     this.#emit({ type: "call_started", label, workerId: slot.id, waitMs });
 
     let promise: Promise<T>;
@@ -340,7 +340,7 @@ export class ProcessPool<C> {
     }
     // The task's own outcome is always observed, even after a crash or abort already rejected the call.
     const done = (): void => {
-      instance.finish(call);
+      instance.finish(ticket);
       this.#afterCall(slot, instance);
     };
     promise.then(
@@ -554,7 +554,7 @@ export class ProcessPool<C> {
         : oom !== undefined
           ? new WorkerOutOfMemoryError(slot.id, this.#settings.limits?.memoryBytes ?? 0, oom)
           : new WorkerCrashedError(slot.id, info.code, info.signal, why);
-    for (const call of [...instance.running]) call.fail(error);
+    for (const call of [...instance.running.values()]) call.fail(error);
     if (stopping !== undefined || slot.instance !== instance) return;
 
     slot.instance = undefined;

@@ -1,5 +1,9 @@
+import { ReleasingMap } from "../base/index.js";
+
 /** One call waiting for a worker. */
 export interface QueueEntry<T> {
+  /** Unique in its queue: entries are kept by id, so that one which left is not reachable from the queue. */
+  readonly id: number;
   readonly payload: T;
   readonly enqueuedAt: number;
 }
@@ -14,7 +18,9 @@ interface Waiting<T> extends QueueEntry<T> {
  * expired by its timeout, or removed by its abort signal; the last two call back so the caller can reject.
  */
 export class WaitQueue<T> {
-  readonly #entries = new Map<QueueEntry<T>, Waiting<T>>();
+  // Releasing, and keyed by id (app/base/releasing-map.ts): an entry holds its call's whole graph.
+  readonly #entries = new ReleasingMap<number, Waiting<T>>();
+  #ids = 0;
 
   /** Number of waiting entries. */
   get size(): number {
@@ -32,7 +38,7 @@ export class WaitQueue<T> {
     onTimeout: (entry: QueueEntry<T>) => void,
     onAbort: (reason: unknown) => void,
   ): QueueEntry<T> {
-    const entry: QueueEntry<T> = { payload, enqueuedAt: Date.now() };
+    const entry: QueueEntry<T> = { id: ++this.#ids, payload, enqueuedAt: Date.now() };
     const timer = setTimeout(() => {
       if (this.remove(entry)) onTimeout(entry);
     }, timeoutMs);
@@ -45,27 +51,27 @@ export class WaitQueue<T> {
       signal.addEventListener("abort", abort, { once: true });
       unlisten = () => signal.removeEventListener("abort", abort);
     }
-    this.#entries.set(entry, { ...entry, timer, unlisten });
+    this.#entries.set(entry.id, { ...entry, timer, unlisten });
     return entry;
   }
 
   /** Entries in arrival order (a copy, so the caller may remove while iterating). */
   list(): QueueEntry<T>[] {
-    return [...this.#entries.keys()];
+    return [...this.#entries.values()];
   }
 
   /** Whether entry is still waiting. */
   has(entry: QueueEntry<T>): boolean {
-    return this.#entries.has(entry);
+    return this.#entries.has(entry.id);
   }
 
   /** Takes entry out of the queue, cancelling its timer and abort listener; false if it already left. */
   remove(entry: QueueEntry<T>): boolean {
-    const waiting = this.#entries.get(entry);
+    const waiting = this.#entries.get(entry.id);
     if (waiting === undefined) return false;
     clearTimeout(waiting.timer);
     waiting.unlisten();
-    this.#entries.delete(entry);
+    this.#entries.delete(entry.id);
     return true;
   }
 

@@ -1,6 +1,6 @@
 import { RestartBackoff } from "./backoff.js";
 import type { WorkerInfo, WorkerProcess, WorkerState } from "./types.js";
-import { Emitter } from "../base/index.js";
+import { Emitter, ReleasingMap } from "../base/index.js";
 
 /** A call running on a worker process; `fail` rejects it at once (used when the process dies). */
 export interface RunningCall {
@@ -17,7 +17,12 @@ export interface ExitInfo {
 export class WorkerInstance<C> {
   readonly pid: number;
   readonly startedAt = Date.now();
-  readonly running = new Set<RunningCall>();
+  /**
+   * The calls running here, by ticket (see begin). Releasing, and keyed by number rather than by the call: a deleted
+   * call must not stay reachable from the collection (app/base/releasing-map.ts).
+   */
+  readonly running = new ReleasingMap<number, RunningCall>();
+  #tickets = 0;
   /** Calls started on this process, for recycling by maxCalls. */
   calls = 0;
   rssBytes: number | undefined;
@@ -71,9 +76,16 @@ export class WorkerInstance<C> {
     return this.stopReason === undefined && this.exitInfo === undefined && this.running.size < maxConcurrent;
   }
 
-  /** Removes a finished call and wakes drain waiters when none is left. */
-  finish(call: RunningCall): void {
-    this.running.delete(call);
+  /** Adds a call that starts running here; returns its ticket for finish. */
+  begin(call: RunningCall): number {
+    const ticket = ++this.#tickets;
+    this.running.set(ticket, call);
+    return ticket;
+  }
+
+  /** Removes a finished call (by its ticket from begin) and wakes drain waiters when none is left. */
+  finish(ticket: number): void {
+    this.running.delete(ticket);
     if (this.running.size > 0) return;
     this.#idle.fire();
   }
