@@ -19,6 +19,7 @@ import {
   type StreamEvent,
   type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
+import { ReleasingMap } from "../base/index.js";
 import { CallLane, type LaneRequestHandler, type LaneTls } from "./call-lane.js";
 import { PythonError } from "./python-error.js";
 
@@ -76,7 +77,8 @@ export class WorkerConnection {
   readonly #token: string;
   readonly #metadata: Metadata;
   #pipeline: ClientDuplexStream<CallRequest, CallResponse> | undefined;
-  readonly #pending = new Map<string, PendingCall>();
+  // Releasing (app/base/releasing-map.ts): the gRPC pipeline is a hot path for workers without a lane.
+  readonly #pending = new ReleasingMap<string, PendingCall>();
   #closed = false;
   #hostHandlers: HostHandlers | undefined;
   readonly #tls: LaneTls | undefined;
