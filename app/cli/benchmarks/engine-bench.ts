@@ -67,7 +67,13 @@ export interface EngineBenchOptions {
 }
 
 const ARRAY_ELEMENTS = 1_000_000;
-const THROUGHPUT_ROUNDS = 3;
+const THROUGHPUT_ROUNDS = 5;
+/**
+ * Calls per throughput round, per sequential call timed: 20,000 at the default, about 0.2 s a round. Rounds of
+ * 4,000 (40 ms) counted a scavenge or a scheduler stall as several percent of the result: throughput_vs_pythonia
+ * swung 0.79-1.28 over six runs, against 0.97-1.12 over four with these.
+ */
+const THROUGHPUT_CALLS_PER_CALL = 10;
 /** Consecutive calls of one path in the loop latency rounds. */
 const LOOP_BLOCK = 100;
 
@@ -129,9 +135,9 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const loop = await timeInRounds(paths, { calls, block: LOOP_BLOCK, signal });
 
     progress(
-      `throughput: pool of 2, 16 calls in flight${peer ? ", alternating with pythonia (16 in flight)" : ""}, ${THROUGHPUT_ROUNDS} rounds`,
+      `throughput: pool of 2, 16 calls in flight${peer ? ", alternating with pythonia (16 in flight)" : ""}, ${THROUGHPUT_ROUNDS} rounds of ${calls * THROUGHPUT_CALLS_PER_CALL} calls`,
     );
-    const total = calls * 2;
+    const total = calls * THROUGHPUT_CALLS_PER_CALL;
     const inFlight = async (call: (n: number) => Promise<unknown>): Promise<number> => {
       let next = 0;
       const t0 = process.hrtime.bigint();

@@ -64,7 +64,7 @@ Measures, in one run on this machine:
   baseline_p50_us              the same call over a raw stdin/stdout JSON-lines pipe (latency_ratio = pool / pipe)
   loop_*                       the same four in a loop: 100 consecutive calls of a path at a time, each path in
                                its steady state (loop_latency_ratio, loop_latency_vs_pythonia likewise)
-  throughput_calls_per_s       pool of 2 workers, 16 calls in flight (median of 3 rounds, alternating with pythonia)
+  throughput_calls_per_s       pool of 2 workers, 16 calls in flight (median of 5 rounds of 10 × --calls, alternating with pythonia)
   ndarray_8mb_ms               1,000,000 float64 from Python into a Float64Array
   ndarray_json_ms              the same array as a JSON list (ndarray_speedup = json / binary)
   pool_start_ms_1 / _4         time until 1 and 4 workers are ready (pool_start_ratio = 4 / 1)
