@@ -135,7 +135,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const loop = await timeInRounds(paths, { calls, block: LOOP_BLOCK, signal });
 
     progress(
-      `throughput: pool of 2, 16 calls in flight${peer ? ", alternating with pythonia (16 in flight)" : ""}, ${THROUGHPUT_ROUNDS} rounds of ${calls * THROUGHPUT_CALLS_PER_CALL} calls`,
+      `throughput: pool of 2, 16 calls in flight${peer ? ", alternating with pythonia (16 in flight)" : ""}, ${THROUGHPUT_ROUNDS} rounds of ${(calls * THROUGHPUT_CALLS_PER_CALL).toLocaleString("en-US")} calls`,
     );
     const total = calls * THROUGHPUT_CALLS_PER_CALL;
     const inFlight = async (call: (n: number) => Promise<unknown>): Promise<number> => {
