@@ -60,11 +60,8 @@ function socketOptions(address: string): { fifo: string } | { path: string } | {
   return { host, port: Number(address.slice(colon + 1)) };
 }
 
-/** Calls awaited on every lane of this process: the host polls for an answer only when it awaits that one alone. */
-let awaitedCalls = 0;
-
-/** This process's lanes that poll for answers: a poll is weighed against their workers' own polls (see #cpuFree). */
-const pollingLanes = new Set<CallLane>();
+/** This process's open lanes: a poll for one lane's answer is weighed against the others (see #mayPoll). */
+const openLanes = new Set<CallLane>();
 
 /** A local lane's descriptor for its answers, polled after a call leaves (answer-poll.ts). */
 interface AnswerPoll {
@@ -184,7 +181,7 @@ export class CallLane {
     this.#writer = writer;
     this.#token = token;
     this.#answerPoll = answerPoll;
-    if (answerPoll !== undefined) pollingLanes.add(this);
+    openLanes.add(this);
     for (const socket of reader === writer ? [reader] : [reader, writer]) {
       socket.on("error", (error) =>
         this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)),
@@ -253,7 +250,6 @@ export class CallLane {
   call(request: CallRequest): Promise<CallResponse> {
     if (this.#closed) return Promise.reject(this.#closed);
     return new Promise((resolve, reject) => {
-      if (!this.#pending.has(request.callId)) awaitedCalls++;
       this.#pending.set(request.callId, { resolve, reject });
       this.#outRequests.push(request);
       this.#schedule();
@@ -269,7 +265,7 @@ export class CallLane {
 
   /** Forgets a call whose caller gave up, so a late answer is dropped. */
   abandon(callId: string): void {
-    if (this.#pending.delete(callId)) awaitedCalls--;
+    this.#pending.delete(callId);
   }
 
   /** How long this lane now polls for an answer, in ms (0: it does not; see answer-poll.ts). */
@@ -311,7 +307,7 @@ export class CallLane {
       out.writeUInt32LE(size, 0);
       this.#writer.write(out);
       const poll = this.#answerPoll;
-      if (poll !== undefined && this.#pending.size === 1 && awaitedCalls === 1) this.#pollForAnswer(poll);
+      if (poll !== undefined && this.#pending.size === 1) this.#pollForAnswer(poll);
       return;
     }
     this.#writer.cork();
@@ -331,26 +327,33 @@ export class CallLane {
     // another file's. And a frame still partly unwritten cannot be answered yet.
     if (this.#reader.destroyed || this.#writer.writableLength > 0) return;
     const started = pollClock();
-    if (!this.#cpuFree(started, poll.window.longestMs)) return;
+    if (!this.#mayPoll(started, poll.window.longestMs)) return;
     const windowMs = poll.window.currentMs;
-    if (windowMs > 0 && !mayHoldLoop(started)) return; // the answer comes through the loop, which takes its turn
-    const read = windowMs > 0 ? pollRead(poll.fd, poll.buffer, windowMs) : undefined;
-    if (read === undefined) {
-      this.#unansweredSince = started;
-      return;
+    if (windowMs > 0) {
+      if (!mayHoldLoop(started)) return; // the answer comes through the loop, which takes its turn
+      const read = pollRead(poll.fd, poll.buffer, windowMs);
+      if (read !== undefined) {
+        // 0: the worker is gone; the event loop's reader sees the end too and fails the lane.
+        if (read > 0) this.receive(Buffer.from(poll.buffer.subarray(0, read)));
+        return;
+      }
     }
-    // 0: the worker is gone; the event loop's reader sees the end too and fails the lane.
-    if (read > 0) this.receive(Buffer.from(poll.buffer.subarray(0, read)));
+    this.#unansweredSince = started;
   }
 
   /**
-   * Whether a CPU is free for the host to poll on: it and the worker it waits for take one each, and so does every
-   * other local worker that answered within the window, which is likely polling for its next call. Node cannot
-   * yield its CPU between tries, so a poll beside more busy processes than CPUs would hold back a worker.
+   * Whether the host may poll for this lane's one answer: only when no other lane awaits one (its answer would wait
+   * behind the poll), and only with a CPU free for it. The host and the worker it waits for take one each, and so
+   * does every other local worker that answered within the window, which is likely polling for its next call. Node
+   * cannot yield its CPU between tries, so a poll beside more busy processes than CPUs would hold back a worker.
    */
-  #cpuFree(now: number, windowMs: number): boolean {
+  #mayPoll(now: number, windowMs: number): boolean {
     let busy = 2;
-    for (const lane of pollingLanes) if (lane !== this && now - lane.#heardAt < windowMs) busy++;
+    for (const lane of openLanes) {
+      if (lane === this) continue;
+      if (lane.#pending.size > 0) return false;
+      if (now - lane.#heardAt < windowMs) busy++;
+    }
     return busy <= pollCpus;
   }
 
@@ -422,7 +425,6 @@ export class CallLane {
       const pending = this.#pending.get(response.callId);
       if (pending === undefined) continue; // the caller gave up and was already answered
       this.#pending.delete(response.callId);
-      awaitedCalls--;
       pending.resolve(response);
     }
     for (const released of frame.releasedFunctions) this.onRelease?.(released.id, released.count);
@@ -462,12 +464,11 @@ export class CallLane {
 
   #fail(error: Error): void {
     if (this.#closed) return;
-    pollingLanes.delete(this);
+    openLanes.delete(this);
     this.#closed = error;
     this.#reader.destroy();
     this.#writer.destroy();
     for (const pending of this.#pending.values()) pending.reject(error);
-    awaitedCalls -= this.#pending.size;
     this.#pending.clear();
   }
 }

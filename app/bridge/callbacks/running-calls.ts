@@ -8,30 +8,14 @@ export interface EndsCallbacks {
   interrupt: { readonly expired: Promise<never> };
 }
 
-/** The running calls by id; delete() (the call ended) aborts the call's callback signal. */
-export class RunningCalls<V extends EndsCallbacks> {
-  // Releasing: a call's entry holds its whole graph (interrupt, listeners, promise), deleted at 80 k calls/s.
-  readonly #calls = new ReleasingMap<string, V>();
-
-  /** Registers a running call. */
-  set(callId: string, call: V): void {
-    this.#calls.set(callId, call);
-  }
-
-  /** The running call `callId`, or undefined. */
-  get(callId: string): V | undefined {
-    return this.#calls.get(callId);
-  }
-
-  /** Whether `callId` is running. */
-  has(callId: string): boolean {
-    return this.#calls.has(callId);
-  }
-
-  /** The call ended: forgets it and aborts its callbacks' signal; false when it was not running. */
-  delete(callId: string): boolean {
-    this.#calls.get(callId)?.ended?.abort(new Error(`call ${callId} ended`));
-    return this.#calls.delete(callId);
+/**
+ * The running calls by id; delete() (the call ended) aborts the call's callback signal. Releasing: an entry holds its
+ * call's whole graph (interrupt, listeners, promise), and calls end at 80 k/s (app/base/releasing-map.ts).
+ */
+export class RunningCalls<V extends EndsCallbacks> extends ReleasingMap<string, V> {
+  override delete(callId: string): boolean {
+    this.get(callId)?.ended?.abort(new Error(`call ${callId} ended`));
+    return super.delete(callId);
   }
 
   /** The signal for callbacks of `callId`: aborts when it ends or is interrupted; undefined when not running. */

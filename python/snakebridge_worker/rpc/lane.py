@@ -444,7 +444,7 @@ class LaneProtocol(asyncio.BufferedProtocol):
         if channel is None:
             return
         window = self.answer_poll if timeout is None else None
-        n = (poll_read(lambda: channel.recv_into(self._free_space()), window.current_s)
+        n = (poll_read(lambda: channel.recv_into(self.get_buffer(-1)), window.current_s)
              if window is not None and window.current_s > 0 else None)
         if n is None:
             slept_at = time.perf_counter()
@@ -454,7 +454,7 @@ class LaneProtocol(asyncio.BufferedProtocol):
             if not readable:
                 return
             try:
-                n = channel.recv_into(self._free_space())
+                n = channel.recv_into(self.get_buffer(-1))
             except BlockingIOError:
                 return
         if n == 0:
@@ -465,11 +465,6 @@ class LaneProtocol(asyncio.BufferedProtocol):
             return
         self._filled += n
         self._drain()
-
-    def _free_space(self) -> memoryview:
-        if self._filled == len(self._buffer):
-            self._grow(len(self._buffer) * 2)
-        return self._view[self._filled:]
 
 
 def lane_factory(token: str, run: CallRunner, cancel: Canceller,
