@@ -22,9 +22,8 @@ RELEASE = worker_pb2.CallKind.CALL_KIND_RELEASE
 
 
 def _arguments(request: worker_pb2.CallRequest, decoder: Decoder) -> tuple[list[Any], dict[str, Any]]:
-    decode = decoder.decode
-    args = [decode(v) for v in request.args]
-    kwargs = {kw.name: decode(kw.value) for kw in request.kwargs} if request.kwargs else {}
+    args = decoder.decode_all(request.args)
+    kwargs = {kw.name: decoder.decode(kw.value) for kw in request.kwargs} if request.kwargs else {}
     return args, kwargs
 
 

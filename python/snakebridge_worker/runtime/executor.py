@@ -43,16 +43,6 @@ class QueuedJob(Job[T]):
     future: Future[T] = field(default_factory=Future)
 
 
-@dataclass
-class _Done(Generic[T]):
-    value: T
-
-
-@dataclass
-class _Failed:
-    error: BaseException
-
-
 def _interruption(reason: type[BaseException]) -> BaseException:
     return reason("the call was cancelled by the host" if reason is CallCancelled else "the call's deadline passed")
 
@@ -98,20 +88,56 @@ class MainThreadExecutor:
 
     def run_inline(self, call_id: str, fn: Callable[[], T]) -> T:
         """Runs ``fn`` now, on the loop's own thread (the caller must be on it); raises what it raised."""
-        job = Job(call_id=call_id, fn=fn, control=CallControl(call_id))
-        self._track(job)
-        outcome = self._execute(job)
-        if isinstance(outcome, _Failed):
-            raise outcome.error
-        return outcome.value
+        job = Job(call_id, fn, CallControl(call_id))
+        previous = self._enter(job, track=True)
+        try:
+            return fn()
+        except KeyboardInterrupt as exc:  # SIGINT: this job's interruption, when it has one
+            error = self._normalise(job, exc)
+            if error is exc:
+                raise
+        finally:
+            self._leave(job, previous)
+        raise error
 
     def _track(self, job: Job[Any]) -> None:
         if job.call_id:
             with self._lock:
-                self._pending[job.call_id] = job
-                early = self._early.pop(job.call_id, None) if self._early else None
-                if early is not None:
-                    job.interrupt_reason = early
+                self._track_locked(job)
+
+    def _track_locked(self, job: Job[Any]) -> None:
+        self._pending[job.call_id] = job
+        if self._early:
+            early = self._early.pop(job.call_id, None)
+            if early is not None:
+                job.interrupt_reason = early
+
+    def _enter(self, job: Job[Any], *, track: bool) -> Job[Any] | None:
+        """Makes ``job`` the running one and returns the one it runs on top of (None when it runs alone).
+
+        ``track`` registers it for cancels first (an inline job; a queued one was at submit). One lock for both:
+        this runs for every call. Raises the job's interruption, untracked, when it was cancelled before it started.
+        """
+        with self._lock:
+            if track and job.call_id:
+                self._track_locked(job)
+            if job.interrupt_reason is not None:
+                self._pending.pop(job.call_id, None)
+                raise job.interrupt_reason(f"call {job.call_id} was cancelled before it started")
+            previous = self._running
+            self._running = job
+            self._stack.append(job)
+        bind_control(job.control)
+        return previous
+
+    def _leave(self, job: Job[Any], previous: Job[Any] | None) -> None:
+        """Ends ``job``: the one it ran on top of is the running one again."""
+        bind_control(previous.control if previous is not None else None)
+        with self.transitions, self._lock:
+            self._running = previous
+            self._stack.pop()
+            self._pending.pop(job.call_id, None)
+            self.calls_total += 1
 
     def cancel(self, call_id: str, graceful: bool = False, reason: type[BaseException] = CallCancelled) -> bool:
         """Cancels a queued or running job; graceful only asks it to stop at a safe point."""
@@ -145,33 +171,21 @@ class MainThreadExecutor:
             signal.signal(signal.SIGINT, previous)
 
     def _run(self, job: QueuedJob[T]) -> None:
-        outcome = self._execute(job)
-        if isinstance(outcome, _Failed):
-            job.future.set_exception(outcome.error)
-        else:
-            job.future.set_result(outcome.value)
-
-    def _execute(self, job: Job[T]) -> _Done[T] | _Failed:
-        """Runs the job on this thread; returns its result or the exception it ended with."""
-        with self._lock:
-            if job.interrupt_reason is not None:
-                self._pending.pop(job.call_id, None)
-                return _Failed(job.interrupt_reason(f"call {job.call_id} was cancelled before it started"))
-            previous = self._running
-            self._running = job
-            self._stack.append(job)
-        bind_control(job.control)
         try:
-            return _Done(job.fn())
+            previous = self._enter(job, track=False)
+        except BaseException as exc:  # noqa: BLE001 - cancelled while queued: its caller waits on the future
+            job.future.set_exception(exc)
+            return
+        try:
+            value = job.fn()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
-            return _Failed(self._normalise(job, exc))
-        finally:
-            bind_control(previous.control if previous is not None else None)
-            with self.transitions, self._lock:
-                self._running = previous
-                self._stack.pop()
-                self._pending.pop(job.call_id, None)
-                self.calls_total += 1
+            error = self._normalise(job, exc)
+        else:
+            self._leave(job, previous)
+            job.future.set_result(value)
+            return
+        self._leave(job, previous)
+        job.future.set_exception(error)
 
     @staticmethod
     def _normalise(job: Job[Any], exc: BaseException) -> BaseException:

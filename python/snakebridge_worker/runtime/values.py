@@ -8,7 +8,7 @@ crosses as a handle.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..proto import values_pb2
@@ -171,16 +171,26 @@ class Decoder:
     def decode(self, value: values_pb2.Value) -> Any:
         """The Python object for ``value``."""
         kind = value.WhichOneof("kind")
+        if kind in _PLAIN_FIELDS:  # the field is the value: read it without a decoder call (most arguments)
+            return getattr(value, kind)
         decode = _DECODERS.get(kind or "")
         if decode is None:
             raise SerializationError(f"argument has no value kind ({kind!r}); the host sent an empty Value")
         return decode(self, value)
 
+    def decode_all(self, values: Iterable[values_pb2.Value]) -> list[Any]:
+        """The Python objects for ``values``, in order (a call's arguments: one loop, no call per plain value)."""
+        decoded: list[Any] = []
+        for value in values:
+            kind = value.WhichOneof("kind")
+            decoded.append(getattr(value, kind) if kind in _PLAIN_FIELDS else self.decode(value))
+        return decoded
+
     def _list(self, value: values_pb2.Value) -> list[Any]:
-        return [self.decode(v) for v in value.list_value.items]
+        return self.decode_all(value.list_value.items)
 
     def _tuple(self, value: values_pb2.Value) -> tuple[Any, ...]:
-        return tuple(self.decode(v) for v in value.tuple_value.items)
+        return tuple(self.decode_all(value.tuple_value.items))
 
     def _set(self, value: values_pb2.Value) -> set[Any]:
         try:
@@ -219,14 +229,11 @@ class Decoder:
         return array.reshape([int(d) for d in spec.shape]).copy()
 
 
+# Value kinds whose field holds the Python value as it is.
+_PLAIN_FIELDS = frozenset({"bool_value", "int_value", "float_value", "str_value", "bytes_value"})
 _DECODERS: dict[str, Callable[[Decoder, values_pb2.Value], Any]] = {
     "null_value": lambda d, v: None,
-    "bool_value": lambda d, v: v.bool_value,
-    "int_value": lambda d, v: v.int_value,
     "big_int_value": lambda d, v: int(v.big_int_value),
-    "float_value": lambda d, v: v.float_value,
-    "str_value": lambda d, v: v.str_value,
-    "bytes_value": lambda d, v: v.bytes_value,
     "complex_value": lambda d, v: complex(v.complex_value.real, v.complex_value.imag),
     "list_value": Decoder._list,
     "tuple_value": Decoder._tuple,
