@@ -1,7 +1,8 @@
 // The shared-memory file a local worker hands an ndarray through: read once, then handed back for reuse or removed.
 // The worker names the path, so the host checks it first: a worker (user code, or a hostile one) must not make the
 // host read, rename or delete any other file this user owns.
-import { readFileSync, renameSync, unlinkSync } from "node:fs";
+import { constants, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { describeError } from "../base/index.js";
 import { PythonError } from "./python-error.js";
 import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
 
@@ -15,6 +16,8 @@ const ARRAY_FILE: WorkerFileKind = { prefix: "nd-", kind: "file" };
 export const FREE_SUFFIX = ".free";
 /** Larger files are deleted: a worker keeps at most two handed-back files, so this bounds its idle memory. */
 export const RECYCLE_MAX_BYTES = 32 * 1024 * 1024;
+// Never through a link: the file was checked by name, and a link swapped in since must not be read through.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
 
 /**
  * Reads a worker's array file, then hands it back for reuse (up to RECYCLE_MAX_BYTES) or removes it; refuses any
@@ -29,9 +32,24 @@ export function takeWorkerArrayFile(path: string): Buffer {
     );
   }
   try {
-    return readFileSync(path);
+    return readFileSync(path, { flag: READ_FLAGS });
+  } catch (error) {
+    throw PythonError.bridge(
+      "serialization_error",
+      `the host could not read the ndarray file ${JSON.stringify(path)} that the worker named: ${describeError(error)}`,
+    );
   } finally {
-    if (checked.size <= RECYCLE_MAX_BYTES && !path.endsWith(FREE_SUFFIX)) renameSync(path, path + FREE_SUFFIX);
+    handBack(path, checked.size);
+  }
+}
+
+function handBack(path: string, size: number): void {
+  try {
+    if (size <= RECYCLE_MAX_BYTES && !path.endsWith(FREE_SUFFIX)) renameSync(path, path + FREE_SUFFIX);
     else unlinkSync(path);
+  } catch (error) {
+    // Gone already (the worker removed it, or exited and took its folder along): nothing is left to hand back,
+    // and the read's own error, if there was one, is the one to report.
+    if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) throw error;
   }
 }
