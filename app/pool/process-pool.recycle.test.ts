@@ -23,6 +23,65 @@ describe("ProcessPool recycling and health", () => {
     expect(pool.snapshot().workers[0]).toMatchObject({ generation: 1, restarts: 1, callsTotal: 3 });
   });
 
+  it("recycles a worker past recycle.maxCalls even when it never runs out of calls", async () => {
+    const { pool, adapter } = await startedLinePool(1, { maxConcurrentPerWorker: 2, recycle: { maxCalls: 3 } });
+    const events = recordEvents(pool);
+    const pids: number[] = [];
+    // Staggered by half a call: whenever one call ends, the other is still running, so the worker is never idle.
+    const caller = async (delayMs: number): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      for (let i = 0; i < 4; i++) {
+        pids.push(
+          await pool.run(async (connection, worker) => {
+            await connection.ok("sleep", "50");
+            return worker.pid;
+          }),
+        );
+      }
+    };
+    await Promise.all([caller(0), caller(25)]);
+    const recycled = events.filter((event) => event.type === "worker_recycled");
+    expect(recycled.length).toBeGreaterThanOrEqual(2);
+    expect(recycled[0]?.type === "worker_recycled" && recycled[0].reason).toContain("recycle.maxCalls 3");
+    expect(new Set(pids).size).toBeGreaterThanOrEqual(3);
+    // No process ran more calls than the limit: the due one took no new calls while its last ones finished.
+    for (const pid of new Set(pids)) expect(pids.filter((p) => p === pid).length).toBeLessThanOrEqual(3);
+    expect(adapter.spawned.slice(0, -1).every((pid) => !isProcessAlive(pid))).toBe(true);
+  });
+
+  it("recycles a busy worker past recycle.maxAgeMs once its running calls end", async () => {
+    const { pool } = await startedLinePool(1, {
+      maxConcurrentPerWorker: 2,
+      healthCheckIntervalMs: 50,
+      recycle: { maxAgeMs: 200 },
+    });
+    const events = recordEvents(pool);
+    const first = await pool.run(pidOf);
+    let stop = false;
+    // Staggered by half a call: whenever one call ends, the other is still running, so the worker is never idle.
+    const caller = async (delayMs: number): Promise<number[]> => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const seen: number[] = [];
+      while (!stop) {
+        seen.push(
+          await pool.run(async (connection, worker) => {
+            await connection.ok("sleep", "40");
+            return worker.pid;
+          }),
+        );
+      }
+      return seen;
+    };
+    const callers = [caller(0), caller(20)];
+    await waitUntil(
+      () => events.some((event) => event.type === "worker_recycled" && event.reason.includes("maxAgeMs")),
+      "the always-busy worker is recycled for its age",
+    );
+    stop = true;
+    const seen = (await Promise.all(callers)).flat();
+    expect(seen.some((pid) => pid !== first)).toBe(true);
+  });
+
   it("replaces a worker whose health check fails, and records its rss while it is healthy", async () => {
     const { pool } = await startedLinePool(1, { healthCheckIntervalMs: 100, restartBackoff: { initialMs: 20 } });
     const events = recordEvents(pool);

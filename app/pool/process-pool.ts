@@ -292,6 +292,7 @@ export class ProcessPool<C> {
   ): void {
     instance.calls += 1;
     slot.callsTotal += 1;
+    if (instance.calls >= this.#settings.maxCalls) instance.recycleDue ??= this.#recycleReason(instance);
     const startedAt = Date.now();
     // An AbortController per call costs more than a small call itself: made only if the task asks for it.
     let controller: AbortController | undefined;
@@ -652,14 +653,24 @@ export class ProcessPool<C> {
 
   #recycleIfDue(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
     if (this.#phase !== "running" || slot.live !== instance) return;
-    const { maxCalls, maxAgeMs, maxRssBytes } = this.#settings;
-    let reason: string | undefined;
-    if (instance.calls >= maxCalls) reason = `ran ${instance.calls} calls (recycle.maxCalls ${maxCalls})`;
-    else if (Date.now() - instance.startedAt >= maxAgeMs) reason = `older than recycle.maxAgeMs ${maxAgeMs} ms`;
-    else if (instance.rssBytes !== undefined && instance.rssBytes >= maxRssBytes) {
-      reason = `rss ${instance.rssBytes} bytes reached recycle.maxRssBytes ${maxRssBytes}`;
-    }
+    const reason = instance.recycleDue ?? this.#recycleReason(instance);
     if (reason !== undefined) void this.#replaceWorker(slot, reason);
+  }
+
+  /** Recycles an idle worker that is past a recycle limit; a busy one takes no new calls and is recycled once idle. */
+  #recycleWhenIdle(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
+    if (instance.running.size === 0) this.#recycleIfDue(slot, instance);
+    else instance.recycleDue ??= this.#recycleReason(instance);
+  }
+
+  /** Which recycle limit the worker has reached, as the event's reason; undefined while it is within them all. */
+  #recycleReason(instance: WorkerInstance<C>): string | undefined {
+    const { maxCalls, maxAgeMs, maxRssBytes } = this.#settings;
+    if (instance.calls >= maxCalls) return `ran ${instance.calls} calls (recycle.maxCalls ${maxCalls})`;
+    if (Date.now() - instance.startedAt >= maxAgeMs) return `older than recycle.maxAgeMs ${maxAgeMs} ms`;
+    if (instance.rssBytes !== undefined && instance.rssBytes >= maxRssBytes)
+      return `rss ${instance.rssBytes} bytes reached recycle.maxRssBytes ${maxRssBytes}`;
+    return undefined;
   }
 
   /** One health round: probe every live worker, kill the unhealthy, recycle idle ones past their limits. */
@@ -668,7 +679,7 @@ export class ProcessPool<C> {
       const instance = slot.live;
       if (instance === undefined || slot.checking) continue;
       if (this.#adapter.check === undefined) {
-        if (instance.running.size === 0) this.#recycleIfDue(slot, instance);
+        this.#recycleWhenIdle(slot, instance);
         continue;
       }
       slot.checking = true;
@@ -700,7 +711,7 @@ export class ProcessPool<C> {
       this.killWorker(slot.id, `health check failed: ${detail}`);
       return;
     }
-    if (instance.running.size === 0) this.#recycleIfDue(slot, instance);
+    this.#recycleWhenIdle(slot, instance);
   }
 
   /** Resolves once every slot is up or has failed MAX_START_FAILURES times, or the pool is closing. */

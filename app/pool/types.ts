@@ -48,10 +48,17 @@ export interface WorkerAdapter<C> {
   stop?(connection: C): Promise<void>;
 }
 
-/** Limits that make the pool replace a worker after a call finishes. */
+/**
+ * Limits that make the pool replace a worker. An idle worker past one is replaced at once; a busy one takes no new
+ * calls from then on and is replaced when its running calls end (calls waiting meanwhile go to the others, or to
+ * its replacement). Age and memory are checked after each call and in health rounds; calls at every call's start.
+ */
 export interface RecycleOptions {
+  /** Calls (pool tasks) a process runs before it is replaced. */
   maxCalls?: number;
+  /** Resident memory, as the adapter's health check reports it, at which a process is replaced. */
   maxRssBytes?: number;
+  /** Age at which a process is replaced. */
   maxAgeMs?: number;
 }
 

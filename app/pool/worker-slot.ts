@@ -28,6 +28,11 @@ export class WorkerInstance<C> {
   rssBytes: number | undefined;
   /** Set once the pool decided to stop this process; no new calls go to it. */
   stopReason: string | undefined;
+  /**
+   * Why the pool recycles this process once its running calls end (a recycle limit reached while it was busy); no
+   * new calls go to it meanwhile, or a worker that always has a call running would never be recycled.
+   */
+  recycleDue: string | undefined;
   /** Set by killWorker so the crash error says who killed it and why. */
   killReason: string | undefined;
   /** Set when the memory watchdog killed it, so its calls fail with out_of_memory rather than worker_crashed. */
@@ -73,7 +78,12 @@ export class WorkerInstance<C> {
 
   /** Whether the process can take another call under the given per-worker limit. */
   hasCapacity(maxConcurrent: number): boolean {
-    return this.stopReason === undefined && this.exitInfo === undefined && this.running.size < maxConcurrent;
+    return (
+      this.stopReason === undefined &&
+      this.recycleDue === undefined &&
+      this.exitInfo === undefined &&
+      this.running.size < maxConcurrent
+    );
   }
 
   /** Adds a call that starts running here; returns its ticket for finish. */
