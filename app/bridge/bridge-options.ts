@@ -45,7 +45,10 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** "handle" keeps the result in Python even when it is plain data. */
   resultMode?: "auto" | "handle";
-  /** Identifies the call for cancel()/requestStop(); generated when absent. */
+  /**
+   * Identifies the call for cancel()/requestStop(); generated when absent. A call whose id another call of this
+   * bridge still holds is refused (value_error); an interrupted call holds its id until its worker has stopped it.
+   */
   callId?: string;
 }
 

@@ -111,6 +111,69 @@ describe("interrupting a call", () => {
   });
 });
 
+describe("a caller's own call ids", () => {
+  let bridge: PythonBridge;
+  beforeAll(async () => {
+    bridge = await startTestBridge({ poolSize: 2 });
+  }, 60_000);
+  afterAll(async () => {
+    await bridge?.dispose();
+  });
+
+  it("a second call with the id of one still running is refused at once, and the first is untouched", async () => {
+    const first = bridge.call("time.sleep", [0.3], {}, { callId: "mine" });
+    const second = await failure(bridge.call("math.sqrt", [4], {}, { callId: "mine" }));
+    expect(second.classification).toBe("value_error");
+    expect(second.message).toMatch(/call id "mine" belongs to a call that has not ended yet/);
+    // Streams and cells refuse when they are opened, as they do a closed bridge.
+    expect(() => bridge.stream("sb_fixtures.count", [3, 0], {}, { callId: "mine" })).toThrow(/"mine" belongs/);
+    expect(() => bridge.evaluate("1 + 1", { session: "ids", callId: "mine" })).toThrow(/"mine" belongs/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bridge.workerOf("mine")).toBeDefined(); // the first runs on, under its id
+    expect(await first).toBeNull();
+    // Ended: the id is free again, for every kind of call.
+    expect(await bridge.call("math.sqrt", [4], {}, { callId: "mine" })).toBe(2);
+    expect(await drain(bridge.stream("sb_fixtures.count", [3, 0], {}, { callId: "mine" }))).toEqual([0, 1, 2]);
+    const again = await drain(bridge.evaluate("1 + 1", { session: "ids", callId: "mine" }));
+    expect(again.at(-1)).toMatchObject({ type: "result", value: 2 });
+  });
+
+  it("cancel(id) reaches the one call that holds the id", async () => {
+    const sleeping = failure(bridge.call("time.sleep", [5], {}, { callId: "only" }));
+    await failure(bridge.call("time.sleep", [5], {}, { callId: "only" }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await bridge.cancel("only")).toBe(true);
+    expect((await sleeping).classification).toBe("cancelled");
+  });
+
+  it("an aborted call keeps its id until its worker has stopped it, then frees it", async () => {
+    const controller = new AbortController();
+    const sleeping = failure(bridge.call("time.sleep", [5], {}, { callId: "wind-down", signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    expect((await sleeping).classification).toBe("cancelled");
+    // Answered, but Python has not been interrupted yet: the id still names the call on the worker.
+    const early = await failure(bridge.call("math.sqrt", [9], {}, { callId: "wind-down" }));
+    expect(early.message).toMatch(/interrupted call keeps its id until its worker has stopped it/);
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      try {
+        expect(await bridge.call("math.sqrt", [9], {}, { callId: "wind-down" })).toBe(3);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  });
+
+  it("a call refused before it starts (a bad argument) frees its id", async () => {
+    const bad = await failure(bridge.call("math.sqrt", [() => undefined as never], {}, { callId: "bad-arg" }));
+    expect(bad.classification).not.toBe("value_error");
+    expect(await bridge.call("math.sqrt", [1], {}, { callId: "bad-arg" })).toBe(1);
+  });
+});
+
 describe("a crash stays with the worker it happened in", () => {
   let bridge: PythonBridge;
   beforeAll(async () => {

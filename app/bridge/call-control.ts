@@ -26,6 +26,10 @@ export class CallControl {
   readonly running = new RunningCalls<RunningCall>();
   readonly #pool: ProcessPool<PythonWorker>;
   readonly #hungCallGraceMs: number;
+  /** Callers' own call ids (CallOptions.callId) that a call holds, from its start until it has ended everywhere. */
+  readonly #claimed = new Set<string>();
+  /** Claimed ids whose callers have their answer but whose calls still run on a worker: freed by finish. */
+  readonly #freeOnFinish = new Set<string>();
 
   constructor(pool: ProcessPool<PythonWorker>, hungCallGraceMs = DEFAULT_HUNG_CALL_GRACE_MS) {
     this.#pool = pool;
@@ -64,6 +68,33 @@ export class CallControl {
   /** The call has ended: forget it (its callbacks' signal aborts). */
   finish(callId: string): void {
     this.running.delete(callId);
+    if (this.#freeOnFinish.size > 0 && this.#freeOnFinish.delete(callId)) this.#claimed.delete(callId);
+  }
+
+  /**
+   * Reserves a caller's own call id for one call and returns its release, to call once the caller has its answer.
+   * Throws while another call holds the id: cancel(id) could not tell the two apart, and a worker would take the
+   * second call's answer for the first's. The id stays held after the release while the call still runs on a
+   * worker (an interrupted call winding down), until finish.
+   */
+  claim(callId: string, target: string): () => void {
+    if (this.#claimed.has(callId)) {
+      throw PythonError.bridge(
+        "value_error",
+        `call id ${JSON.stringify(callId)} belongs to a call that has not ended yet (an interrupted call keeps its ` +
+          "id until its worker has stopped it); give each call its own CallOptions.callId, or leave it out to get " +
+          "a generated one",
+        target,
+      );
+    }
+    this.#claimed.add(callId);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (this.running.has(callId)) this.#freeOnFinish.add(callId);
+      else this.#claimed.delete(callId);
+    };
   }
 
   /** Interrupts a running call by id; false when it is not running. */

@@ -385,14 +385,18 @@ export class PythonBridge implements HandleOwner {
     let outgoing: OutgoingFunctions;
     let handles: PyHandle[];
     let routing: RunOptions;
+    let release: (() => void) | undefined;
     try {
       this.#assertOpen(target);
       outgoing = new OutgoingFunctions(this.#functions);
-      const callId = options.callId ?? this.#callIds.next();
+      let callId: string;
+      if (options.callId === undefined) callId = this.#callIds.next();
+      else release = this.#control.claim((callId = options.callId), target);
       request = this.#request(kind, target, handle, args, kwargs, options, callId, outgoing);
       handles = handlesOf(handle, args, kwargs);
       routing = routingFor(target, handles, options);
     } catch (error) {
+      release?.();
       return Promise.reject(error);
     }
     const timeoutMs = options.timeoutMs ?? this.#options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -411,6 +415,7 @@ export class PythonBridge implements HandleOwner {
       const end = (): void => {
         interrupt.dispose();
         outgoing.settle();
+        release?.();
       };
       const answer = (value: PyValue): void => {
         end();
@@ -489,22 +494,17 @@ export class PythonBridge implements HandleOwner {
   ): AsyncIterable<PyValue> {
     this.#assertOpen(target);
     const callId = options.callId ?? this.#callIds.next();
+    const release = options.callId === undefined ? undefined : this.#control.claim(callId, target);
     const outgoing = new OutgoingFunctions(this.#functions);
-    const request = this.#request(
-      CallKind.CALL_KIND_FUNCTION,
-      target,
-      undefined,
-      args,
-      kwargs,
-      options,
-      callId,
-      outgoing,
-    );
-    const routing = routingFor(target, handlesOf(undefined, args, kwargs), options);
+    let routing: RunOptions;
+    let request: CallRequest;
     try {
+      request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId, outgoing);
+      routing = routingFor(target, handlesOf(undefined, args, kwargs), options);
       this.#refuseWhereParentWaits(`stream ${target}`, target, routing);
     } catch (error) {
       outgoing.settle();
+      release?.();
       throw error;
     }
     const interrupt = new CallInterrupt(target, options.timeoutMs ?? NO_DEADLINE, options.signal);
@@ -531,10 +531,12 @@ export class PythonBridge implements HandleOwner {
       },
       end: () => {
         outgoing.settle();
+        release?.();
         queue.end();
       },
       fail: (error) => {
         outgoing.settle();
+        release?.();
         queue.fail(error);
       },
     });
@@ -552,6 +554,7 @@ export class PythonBridge implements HandleOwner {
     const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
     if (options.signal) routing.signal = options.signal;
     this.#refuseWhereParentWaits("a cell", "eval", routing);
+    const release = options.callId === undefined ? undefined : this.#control.claim(callId, "eval");
     const interrupt = new CallInterrupt("eval", options.timeoutMs ?? NO_DEADLINE, options.signal);
     const queue = new AsyncQueue<EvalEvent>(() => {
       void interrupt.fire("cancelled");
@@ -581,9 +584,13 @@ export class PythonBridge implements HandleOwner {
             return queue.push({ type: "error", error: PythonError.fromMessage(event.value, "eval") });
         }
       },
-      end: () => queue.end(),
+      end: () => {
+        release?.();
+        queue.end();
+      },
       // A cell's failure is one of its events, so the notebook shows it where the output was.
       fail: (error) => {
+        release?.();
         queue.push({ type: "error", error });
         queue.end();
       },
