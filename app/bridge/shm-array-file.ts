@@ -1,9 +1,10 @@
 // The shared-memory file a local worker hands an ndarray through: read once, then handed back for reuse or removed.
 // The worker names the path, so the host checks it first: a worker (user code, or a hostile one) must not make the
 // host read, rename or delete any other file this user owns.
-import { constants, readFileSync, renameSync, unlinkSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, unlinkSync } from "node:fs";
 import { describeError } from "../base/index.js";
 import { PythonError } from "./python-error.js";
+import { WarmBuffers } from "./warm-buffers.js";
 import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
 
 /** Where workers write array files (python/snakebridge_worker/runtime/array_files.py): nd- files. */
@@ -18,6 +19,8 @@ export const FREE_SUFFIX = ".free";
 export const RECYCLE_MAX_BYTES = 32 * 1024 * 1024;
 // Never through a link: the file was checked by name, and a link swapped in since must not be read through.
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
+/** Buffers made ready for the next array file of a size just read (warm-buffers.ts); shared by every bridge. */
+export const warmBuffers = new WarmBuffers(RECYCLE_MAX_BYTES);
 
 /**
  * Reads a worker's array file, then hands it back for reuse (up to RECYCLE_MAX_BYTES) or removes it; refuses any
@@ -32,7 +35,7 @@ export function takeWorkerArrayFile(path: string): Buffer {
     );
   }
   try {
-    return readFileSync(path, { flag: READ_FLAGS });
+    return readArrayFile(path, checked.size);
   } catch (error) {
     throw PythonError.bridge(
       "serialization_error",
@@ -40,6 +43,25 @@ export function takeWorkerArrayFile(path: string): Buffer {
     );
   } finally {
     handBack(path, checked.size);
+  }
+}
+
+/** The file's bytes: into a warm buffer when one of its size is ready, else into a fresh one. */
+function readArrayFile(path: string, size: number): Buffer {
+  const fd = openSync(path, READ_FLAGS);
+  try {
+    // The size the open file has now: the name was checked a moment ago, and a worker could still change it.
+    const opened = fstatSync(fd).size;
+    const buffer = opened === size ? warmBuffers.take(size) : undefined;
+    if (buffer === undefined) return readFileSync(fd);
+    for (let at = 0; at < size;) {
+      const read = readSync(fd, buffer, at, size - at, at);
+      if (read === 0) throw new Error(`it ended after ${at} of its ${size} bytes (the worker changed it meanwhile)`);
+      at += read;
+    }
+    return buffer;
+  } finally {
+    closeSync(fd);
   }
 }
 
