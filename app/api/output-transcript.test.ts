@@ -46,6 +46,25 @@ describe("OutputTranscript", () => {
     expect(text(outputs).endsWith("<display>after 19\n")).toBe(true);
   });
 
+  it("shows a progress bar redrawn with carriage returns as its last frame, and counts only what it keeps", () => {
+    const transcript = new OutputTranscript(100, 200);
+    transcript.add({ type: "stream", stream: "stdout", text: "before\n" });
+    // tqdm redraws its line ten times a second: thousands of frames must not fill the budget.
+    for (let i = 0; i <= 5000; i += 1)
+      transcript.add({
+        type: "stream",
+        stream: "stderr",
+        text: `\r${String(i).padStart(5)}/5000 |${"#".repeat(i / 500)}|`,
+      });
+    transcript.add({ type: "stream", stream: "stderr", text: "\n" });
+    transcript.add({ type: "stream", stream: "stdout", text: "after\n" });
+    expect(transcript.outputs()).toEqual([
+      { type: "stream", stream: "stdout", text: "before\n" },
+      { type: "stream", stream: "stderr", text: ` 5000/5000 |${"#".repeat(10)}|\n` },
+      { type: "stream", stream: "stdout", text: "after\n" },
+    ]);
+  });
+
   it("keeps a truncation marker it is given in its place", () => {
     const transcript = new OutputTranscript();
     transcript.add({ type: "stream", stream: "stdout", text: "a\n" });

@@ -1,6 +1,7 @@
 // A cell's outputs kept within a budget: the first outputs (the head) and the most recent (the tail), with
 // one "truncated" marker for what was dropped in between. The host keeps a cell's result this way, and the
 // page keeps what streams in the same way, so a cell that prints a million lines cannot exhaust either.
+import { appendWithCarriageReturns, applyCarriageReturns } from "./carriage-returns.js";
 import type { CellOutput } from "./values-view.js";
 
 /** Characters of output kept from the start of a cell (the head). */
@@ -32,14 +33,21 @@ function countLines(text: string): number {
   return lines;
 }
 
-/** Appends `output` to `outputs`, merging a stream chunk into the previous chunk of the same stream. */
-export function appendOutput(outputs: CellOutput[], output: CellOutput): void {
+/**
+ * Appends `output` to `outputs`, merging a stream chunk into the previous chunk of the same stream, with carriage
+ * returns applied (carriage-returns.ts); returns how much the outputs grew by, as sizeOf counts (less than the
+ * chunk when it redrew a line, and below zero when the redrawn line got shorter).
+ */
+export function appendOutput(outputs: CellOutput[], output: CellOutput): number {
   const last = outputs[outputs.length - 1];
   if (output.type === "stream" && last?.type === "stream" && last.stream === output.stream) {
-    outputs[outputs.length - 1] = { ...last, text: last.text + output.text };
-  } else {
-    outputs.push(output);
+    const text = appendWithCarriageReturns(last.text, output.text);
+    outputs[outputs.length - 1] = { ...last, text };
+    return text.length - last.text.length;
   }
+  const added = output.type === "stream" ? { ...output, text: applyCarriageReturns(output.text) } : output;
+  outputs.push(added);
+  return sizeOf(added);
 }
 
 /** Outputs of one cell, bounded to head + tail characters. */
@@ -64,8 +72,7 @@ export class OutputTranscript {
   add(output: CellOutput): void {
     const size = sizeOf(output);
     if (this.#tail.length === 0 && this.#headChars + size <= this.#headBudget) {
-      appendOutput(this.#head, output);
-      this.#headChars += size;
+      this.#headChars += appendOutput(this.#head, output);
       return;
     }
     if (this.#tail.length === 0 && output.type === "stream" && this.#headChars < this.#headBudget) {
@@ -73,14 +80,12 @@ export class OutputTranscript {
       const room = this.#headBudget - this.#headChars;
       const cut = output.text.lastIndexOf("\n", room - 1) + 1;
       if (cut > 0) {
-        appendOutput(this.#head, { ...output, text: output.text.slice(0, cut) });
-        this.#headChars += cut;
+        this.#headChars += appendOutput(this.#head, { ...output, text: output.text.slice(0, cut) });
         output = { ...output, text: output.text.slice(cut) };
         if (!output.text) return;
       }
     }
-    appendOutput(this.#tail, output);
-    this.#tailChars += sizeOf(output);
+    this.#tailChars += appendOutput(this.#tail, output);
     this.#trimTail();
   }
 

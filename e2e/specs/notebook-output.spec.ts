@@ -131,3 +131,35 @@ test("notebook output: 10,000 lines stream fast and 1,000,000 lines do not crash
   await page.setViewportSize({ width: 1024, height: 700 });
   await snap("notebook-million-lines-1024");
 });
+
+test("notebook output: a tqdm progress bar shows as its last frame, in order with the prints around it", async ({
+  workbench: page,
+  snap,
+}) => {
+  await showView(page, "notebook");
+  await page.getByRole("button", { name: "New notebook" }).first().click();
+  await page.getByLabel("New notebook name").fill(`progress-${Date.now()}`);
+  await page.keyboard.press("Enter");
+  const cell = page.getByTestId("cell").nth(0);
+  await replaceEditorText(
+    page,
+    cell,
+    [
+      "from tqdm import tqdm",
+      "import time",
+      "print('before the loop')",
+      "for i in tqdm(range(200), mininterval=0.01):",
+      "    time.sleep(0.005)",
+      "print('after the loop')",
+    ].join("\n"),
+  );
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(cell).toHaveAttribute("data-status", "ok", { timeout: 120_000 });
+  // tqdm drew its line about a hundred times: one line shows, between the two prints, as in a terminal.
+  const streams = cell.locator('[data-testid="out-stdout"], [data-testid="out-stderr"]');
+  await expect(streams).toHaveCount(3);
+  await expect(streams.nth(0)).toHaveText("before the loop");
+  await expect(streams.nth(1)).toHaveText(/^100%\|█+\| 200\/200 \[[^\]]+\]\s*$/);
+  await expect(streams.nth(2)).toHaveText("after the loop");
+  await snap("notebook-progress-bar");
+});

@@ -26,38 +26,57 @@ FLUSH_BYTES = 256 * 1024
 _WORKER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
+class _TeeGroup:
+    """A cell's stdout and stderr tees: one lock, and which of them wrote last.
+
+    Text leaves in the order it was written across the two streams: a write to one stream first sends what the
+    other holds. Flushed apart, tqdm's closing newline on stderr reached the page after the print that followed it.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last: _StreamTee | None = None
+
+
 class _StreamTee:
     """A text stream that buffers writes and hands them to ``emit`` in chunks (see FLUSH_INTERVAL_S)."""
 
-    def __init__(self, emit: Callable[[str], None], fallback: TextIO | None) -> None:
+    def __init__(self, emit: Callable[[str], None], fallback: TextIO | None, group: _TeeGroup) -> None:
         self._emit = emit
         self._fallback = fallback
+        self._group = group
         self._parts: list[str] = []
         self._size = 0
-        self._lock = threading.Lock()
         self.encoding = "utf-8"
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if text:
-            with self._lock:
+            group = self._group
+            with group.lock:
+                if group.last is not self:
+                    if group.last is not None:
+                        group.last._flush_locked()
+                    group.last = self
                 self._parts.append(text)
                 self._size += len(text)
-                full = self._size >= FLUSH_BYTES
-            if full:
-                self.flush()
+                if self._size >= FLUSH_BYTES:
+                    self._flush_locked()
         return len(text)
 
     def flush(self) -> None:
-        with self._lock:
-            if not self._parts:
-                return
-            text = "".join(self._parts)
-            self._parts.clear()
-            self._size = 0
-            # Emitting under the lock keeps chunks in order when the flusher thread and the cell flush at once.
-            self._emit(text)
+        # Emitting under the group's lock keeps chunks in order when the flusher thread and the cell flush at once.
+        with self._group.lock:
+            self._flush_locked()
+
+    def _flush_locked(self) -> None:
+        if not self._parts:
+            return
+        text = "".join(self._parts)
+        self._parts.clear()
+        self._size = 0
+        self._emit(text)
 
     def isatty(self) -> bool:
         return False
@@ -122,8 +141,9 @@ class Session:
         # Tracebacks read source lines through linecache; a cell has no file, so its text is registered there.
         linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
         self._filenames.append(filename)
-        out = _StreamTee(stdout, sys.__stdout__)
-        err = _StreamTee(stderr, sys.__stderr__)
+        group = _TeeGroup()
+        out = _StreamTee(stdout, sys.__stdout__, group)
+        err = _StreamTee(stderr, sys.__stderr__, group)
         saved = sys.stdout, sys.stderr
         sys.stdout = out
         sys.stderr = err

@@ -26,11 +26,43 @@ def markers(chunks: list[str]) -> list[dict[str, object]]:
     return found
 
 
+def _runs(chunks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Consecutive chunks of one stream joined: the order of text across streams, whatever the chunking."""
+    runs: list[tuple[str, str]] = []
+    for stream, text in chunks:
+        if runs and runs[-1][0] == stream:
+            runs[-1] = (stream, runs[-1][1] + text)
+        else:
+            runs.append((stream, text))
+    return runs
+
+
 def test_many_prints_become_few_chunks_in_order() -> None:
     table = SessionTable()
     _, out, _ = run(table, "s", "for i in range(20000):\n    print(i)")
     assert "".join(out) == "".join(f"{i}\n" for i in range(20000))
     assert len(out) < 50
+
+
+def test_output_keeps_its_order_across_stdout_and_stderr() -> None:
+    # tqdm's closing newline on stderr used to reach the page after the print that followed the loop.
+    table = SessionTable()
+    events: list[tuple[str, str]] = []
+    code = (
+        "import sys\n"
+        "print('before')\n"
+        "for i in range(3):\n"
+        "    sys.stderr.write(f'\\r{i}/3')\n"
+        "sys.stderr.write('\\n')\n"
+        "print('after')\n"
+        "for i in range(300):\n"
+        "    print(i, file=sys.stderr if i % 2 else sys.stdout)\n"
+    )
+    table.get("s").run_cell(code, lambda text: events.append(("out", text)), lambda text: events.append(("err", text)))
+    written = [("out", "before\n"), ("err", "\r0/3"), ("err", "\r1/3"), ("err", "\r2/3"), ("err", "\n")]
+    written += [("out", "after\n")] + [("err" if i % 2 else "out", f"{i}\n") for i in range(300)]
+    # Consecutive text of one stream may come as one chunk or several; the interleaving must be the written one.
+    assert _runs(events) == _runs(written)
 
 
 def test_text_before_a_pause_is_flushed_while_the_cell_runs() -> None:

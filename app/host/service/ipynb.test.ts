@@ -68,4 +68,27 @@ describe("ipynb: Markdown cells and displays", () => {
       { type: "display", data: { "image/png": "iVBORw0KGgo=", "text/plain": "<Figure>" } },
     ]);
   });
+
+  it("reads a stream that holds a progress bar's every frame as the bar's last frame", () => {
+    const jupyter = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: "code",
+          id: "p",
+          execution_count: 1,
+          metadata: {},
+          source: ["for i in tqdm(range(3)): pass"],
+          outputs: [
+            { output_type: "stream", name: "stderr", text: ["\r  0%|   | 0/3", "\r100%|###| 3/3\n", "done\n"] },
+          ],
+        },
+      ],
+    };
+    expect(parseNotebook(JSON.stringify(jupyter), "p.ipynb").cells[0]?.outputs).toEqual([
+      { type: "stream", stream: "stderr", text: "100%|###| 3/3\ndone\n" },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 // NotebookDocument ⇄ Jupyter .ipynb (nbformat 4). Cells keep their language in cell metadata; markdown and raw
 // cells, which the workbench does not edit, are carried through in notebook metadata and put back on save.
 import { randomUUID } from "node:crypto";
+import { applyCarriageReturns } from "../../api/carriage-returns.js";
 import type { CellLanguage, NotebookCell, NotebookDocument } from "../../api/workbench-api.js";
 import type { CellOutput, DisplayBundle, RichValue } from "../../api/values-view.js";
 import { RequestError } from "./api-errors.js";
@@ -100,8 +101,13 @@ function outputFromJupyter(output: Json): CellOutput[] {
   const data = isObject(output.data) ? output.data : {};
   switch (output.output_type) {
     case "stream":
+      // A notebook saved elsewhere may hold a progress bar's every frame: shown as its last, as Jupyter does.
       return [
-        { type: "stream", stream: output.name === "stderr" ? "stderr" : "stdout", text: joinSource(output.text) },
+        {
+          type: "stream",
+          stream: output.name === "stderr" ? "stderr" : "stdout",
+          text: applyCarriageReturns(joinSource(output.text)),
+        },
       ];
     case "execute_result":
     case "display_data": {
