@@ -103,3 +103,67 @@ def test_a_queued_job_settles_its_future_with_the_value_or_the_error(executor: M
     with pytest.raises(CallCancelled, match="call q3 was cancelled before it started"):
         cancelled.future.result(timeout=1)
     _idle(executor)
+
+
+def _cancel_as_it_leaves(executor: MainThreadExecutor, monkeypatch: pytest.MonkeyPatch, call_id: str) -> None:
+    """Makes a cancel of ``call_id`` land as the next job to end calls _leave: its function has already returned."""
+    real_leave = executor._leave
+    fired: list[bool] = []
+
+    def leave(job: object, previous: object) -> None:
+        if not fired:
+            fired.append(True)
+            canceller = threading.Thread(target=executor.cancel, args=(call_id,))
+            canceller.start()
+            canceller.join()  # the SIGINT is pending now: handled at the next call, _leave's own entry
+        real_leave(job, previous)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(executor, "_leave", leave)
+
+
+def test_a_cancel_that_lands_as_a_job_ends_leaves_no_job_behind(
+    executor: MainThreadExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The handler used to raise at _leave's entry: the job stayed on the stack, busy for good, and every later
+    # stray interrupt was raised into whatever ran next.
+    _cancel_as_it_leaves(executor, monkeypatch, "c1")
+    assert executor.run_inline("c1", lambda: "done") == "done"  # it had finished: the late cancel is moot
+    monkeypatch.undo()
+    _idle(executor)
+    assert executor.calls_total == 1
+
+    def stray_interrupt() -> str:
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        time.sleep(0.01)
+        return "untouched"
+
+    assert executor.run_inline("c2", stray_interrupt) == "untouched"
+    _idle(executor)
+
+
+def test_a_queued_job_cancelled_as_it_ends_still_answers_its_caller(
+    executor: MainThreadExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cancel_as_it_leaves(executor, monkeypatch, "q1")
+    queued = executor.submit("q1", lambda: 7)
+    executor.loop.call_soon(executor.loop.stop)
+    executor.loop.run_forever()
+    assert queued.future.result(timeout=1) == 7
+    _idle(executor)
+
+
+def test_an_outer_cancel_held_back_while_a_nested_job_ends_still_reaches_the_outer(
+    executor: MainThreadExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def outer() -> str:
+        _cancel_as_it_leaves(executor, monkeypatch, "outer")
+        executor.run_inline("inner", lambda: "inner done")
+        time.sleep(5)  # not reached: the cancel is sent again once the nested job has ended
+        return "outer done"
+
+    started = time.monotonic()
+    with pytest.raises(CallCancelled):
+        executor.run_inline("outer", outer)
+    assert time.monotonic() - started < 2
+    monkeypatch.undo()
+    _idle(executor)

@@ -34,6 +34,8 @@ class Job(Generic[T]):
     control: CallControl
     # Set before interrupting, so the signal handler knows what to raise.
     interrupt_reason: type[BaseException] | None = None
+    # True while its function runs: the only time the signal handler may raise into it (see _on_sigint).
+    in_body: bool = False
 
 
 @dataclass
@@ -68,6 +70,8 @@ class MainThreadExecutor:
             raise RuntimeError("the main thread has no identifier")
         self._main_ident = main_ident
         self.calls_total = 0
+        # An interrupt _on_sigint held back, to be sent again by _redeliver.
+        self._deferred = False
 
     @property
     def busy(self) -> bool:
@@ -91,12 +95,16 @@ class MainThreadExecutor:
         job = Job(call_id, fn, CallControl(call_id))
         previous = self._enter(job, track=True)
         try:
+            job.in_body = True
+            if self._deferred:
+                self._redeliver()
             return fn()
         except KeyboardInterrupt as exc:  # SIGINT: this job's interruption, when it has one
             error = self._normalise(job, exc)
             if error is exc:
                 raise
         finally:
+            job.in_body = False  # first, before any call: a signal handled from here on waits for _leave's end
             self._leave(job, previous)
         raise error
 
@@ -138,6 +146,14 @@ class MainThreadExecutor:
             self._stack.pop()
             self._pending.pop(job.call_id, None)
             self.calls_total += 1
+        if self._deferred:
+            self._redeliver()
+
+    def _redeliver(self) -> None:
+        """Sends again an interrupt the handler held back (see _on_sigint), now that the stack is consistent."""
+        self._deferred = False
+        if any(job.interrupt_reason is not None for job in self._stack):
+            signal.pthread_kill(self._main_ident, signal.SIGINT)
 
     def cancel(self, call_id: str, graceful: bool = False, reason: type[BaseException] = CallCancelled) -> bool:
         """Cancels a queued or running job; graceful only asks it to stop at a safe point."""
@@ -176,16 +192,24 @@ class MainThreadExecutor:
         except BaseException as exc:  # noqa: BLE001 - cancelled while queued: its caller waits on the future
             job.future.set_exception(exc)
             return
+        failure: BaseException | None = None
+        value: list[T] = []  # empty unless the function returned
         try:
-            value = job.fn()
+            job.in_body = True
+            if self._deferred:
+                self._redeliver()
+            value.append(job.fn())
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
-            error = self._normalise(job, exc)
-        else:
-            self._leave(job, previous)
-            job.future.set_result(value)
-            return
-        self._leave(job, previous)
-        job.future.set_exception(error)
+            failure = self._normalise(job, exc)
+        finally:
+            job.in_body = False  # as in run_inline
+            try:
+                self._leave(job, previous)
+            finally:  # the caller waits on the future whatever happens here
+                if value:
+                    job.future.set_result(value[0])
+                else:
+                    job.future.set_exception(failure or RuntimeError(f"job {job.call_id} ended without an outcome"))
 
     @staticmethod
     def _normalise(job: Job[Any], exc: BaseException) -> BaseException:
@@ -200,6 +224,12 @@ class MainThreadExecutor:
         # which hands the interruption back up through the callback that the waiting call is in.
         for job in reversed(self._stack):
             if job.interrupt_reason is not None:
+                if not self._stack[-1].in_body:
+                    # The innermost job is starting or ending (between its body and the bookkeeping around it):
+                    # raised there, the interruption would leave it on the stack for good, its caller unanswered
+                    # and every later interrupt aimed at it. _redeliver sends it again once that is done.
+                    self._deferred = True
+                    return
                 raise _interruption(job.interrupt_reason)
         # A stray SIGINT (nothing to interrupt) is ignored: the host owns this worker's lifetime.
 
