@@ -82,6 +82,39 @@ describe("ProcessPool recycling and health", () => {
     expect(seen.some((pid) => pid !== first)).toBe(true);
   });
 
+  it("recycles a busy worker past recycle.maxAgeMs with health checks off", async () => {
+    const { pool } = await startedLinePool(1, {
+      maxConcurrentPerWorker: 2,
+      healthCheckIntervalMs: 0,
+      recycle: { maxAgeMs: 200 },
+    });
+    const events = recordEvents(pool);
+    let stop = false;
+    // Staggered: one call is always running, so only the ends of calls can notice the worker's age.
+    const caller = async (delayMs: number): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      while (!stop) await pool.run((connection) => connection.ok("sleep", "40"));
+    };
+    const callers = [caller(0), caller(20)];
+    await waitUntil(
+      () => events.some((event) => event.type === "worker_recycled" && event.reason.includes("maxAgeMs")),
+      "the always-busy worker is recycled for its age",
+    );
+    stop = true;
+    await Promise.all(callers);
+  });
+
+  it("recycles a replacement that reached its limit before the replacement settled", async () => {
+    // maxCalls 1: the queued call runs first on the new worker as it starts and ends at once, which makes the
+    // new worker due while its own start is still in progress. It must be replaced too, not left idle and unused.
+    const { pool, adapter } = await startedLinePool(1, { recycle: { maxCalls: 1 } });
+    const [first, second] = await Promise.all([pool.run(pidOf), pool.run(pidOf)]);
+    expect(second).not.toBe(first);
+    const third = await pool.run(pidOf, { queueTimeoutMs: 5000 });
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect(adapter.spawned.slice(0, 3)).toEqual([first, second, third]);
+  });
+
   it("replaces a worker whose health check fails, and records its rss while it is healthy", async () => {
     const { pool } = await startedLinePool(1, { healthCheckIntervalMs: 100, restartBackoff: { initialMs: 20 } });
     const events = recordEvents(pool);

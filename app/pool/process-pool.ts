@@ -357,7 +357,8 @@ export class ProcessPool<C> {
   }
 
   #afterCall(slot: WorkerSlot<C>, instance: WorkerInstance<C>): void {
-    if (slot.instance === instance && instance.running.size === 0) this.#recycleIfDue(slot, instance);
+    // A worker that never runs out of calls is checked here too, or its age would only count in health rounds.
+    if (slot.instance === instance) this.#recycleWhenIdle(slot, instance);
     this.#dispatch();
   }
 
@@ -646,6 +647,10 @@ export class ProcessPool<C> {
       if (this.#phase === "running") await this.#startSlot(slot);
     })().finally(() => {
       slot.replacing = undefined;
+      // The new process may have reached a limit already (its first calls ran as it started, and ended before
+      // this replacement did): its recycle was asked for while this one was in progress, and waited for it.
+      const live = slot.live;
+      if (live !== undefined) this.#recycleWhenIdle(slot, live);
     });
     slot.replacing = replacing;
     return replacing;
