@@ -5,7 +5,7 @@
 // lane carries the same CallRequest/CallResponse/CancelRequest messages with a 4-byte little-endian length
 // prefix. Requests made in one event-loop tick leave in one frame (the worker answers them in one frame too).
 // The lane is symmetric: the worker may send requests, answered through `onRequest` (issue 17's callbacks).
-import { close, constants, open } from "node:fs";
+import { close, closeSync, constants, open } from "node:fs";
 import { connect, Socket } from "node:net";
 import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
@@ -20,7 +20,7 @@ import {
 import { describeError, ReleasingMap } from "../base/index.js";
 import { configuredHostSpinUs, mayHoldLoop, pollClock, pollCpus, pollRead, PollWindow } from "./answer-poll.js";
 import { PythonError } from "./python-error.js";
-import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
+import { checkWorkerFile, isCheckedFile, type WorkerFileKind } from "./worker-files.js";
 
 interface Pending {
   resolve(response: CallResponse): void;
@@ -91,12 +91,18 @@ function openFifo(path: string, flags: number, deadline: number): Promise<number
       // Only a FIFO in a worker's private folder: a worker (a remote one lying in its handshake) must not make the
       // host write frames into any other file.
       const checked = checkWorkerFile(path, LANE_FIFO);
-      if ("refused" in checked && !checked.missing) {
-        reject(new Error(`${path} is not a worker's lane: ${checked.refused}`));
+      if ("refused" in checked) {
+        // Missing: the worker is making a fresh pair (fifo_lane.py); it is checked again once it is there.
+        if (checked.missing && Date.now() < deadline) setTimeout(attempt, 5);
+        else reject(new Error(`${path} is not a worker's lane: ${checked.refused}`));
         return;
       }
       open(path, flags | constants.O_NONBLOCK | constants.O_NOFOLLOW, (error, fd) => {
-        if (error === null) resolve(fd);
+        if (error === null) {
+          if (isCheckedFile(fd, checked)) return resolve(fd);
+          closeSync(fd);
+          reject(new Error(`${path} is not a worker's lane: another file took its place after the host checked it`));
+        }
         // ENXIO: the worker's reader is not open; ENOENT: the worker is making a fresh pair (fifo_lane.py).
         else if ((error.code === "ENXIO" || error.code === "ENOENT") && Date.now() < deadline) setTimeout(attempt, 5);
         else reject(error);

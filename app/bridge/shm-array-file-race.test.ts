@@ -1,5 +1,16 @@
 // A worker that swaps its array file after the host checked it: the host reads no link, and says what failed.
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -52,8 +63,26 @@ describe("takeWorkerArrayFile against a worker that changes the file after the c
     const error = failure(file);
     expect(error.classification).toBe("serialization_error");
     expect(error.message).toMatch(/could not read the ndarray file .*nd-1/);
-    expect(lstatSync(file + FREE_SUFFIX).isSymbolicLink()).toBe(true); // the link itself was handed back, not followed
+    expect(lstatSync(file).isSymbolicLink()).toBe(true); // not the checked file: left where it is
+    expect(existsSync(file + FREE_SUFFIX)).toBe(false);
     expect(existsSync(secret)).toBe(true);
+  });
+
+  it("neither reads nor moves a file elsewhere when the worker swaps its folder for a link", () => {
+    const elsewhere = join(root, "elsewhere");
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, "nd-3"), "the user's own file, outside any worker folder");
+    const folder = workerFolder("sbw-folder-swap");
+    const file = join(folder, "nd-3");
+    writeFileSync(file, Buffer.from([1, 2, 3]));
+    afterCheck.set(file, () => {
+      renameSync(folder, `${folder}-old`);
+      symlinkSync(elsewhere, folder);
+    });
+    const error = failure(file);
+    expect(error.message).toMatch(/another file took its place after the host checked it/);
+    expect(readFileSync(join(elsewhere, "nd-3"), "utf8")).toBe("the user's own file, outside any worker folder");
+    expect(existsSync(join(elsewhere, `nd-3${FREE_SUFFIX}`))).toBe(false);
   });
 
   it("reports the read's failure when the file is gone before it is read", () => {

@@ -1,11 +1,21 @@
 // The shared-memory file a local worker hands an ndarray through: read once, then handed back for reuse or removed.
 // The worker names the path, so the host checks it first: a worker (user code, or a hostile one) must not make the
 // host read, rename or delete any other file this user owns.
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, renameSync, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+} from "node:fs";
 import { describeError } from "../base/index.js";
 import { PythonError } from "./python-error.js";
 import { WarmBuffers } from "./warm-buffers.js";
-import { checkWorkerFile, type WorkerFileKind } from "./worker-files.js";
+import { checkWorkerFile, isCheckedFile, type CheckedWorkerFile, type WorkerFileKind } from "./worker-files.js";
 
 /** Where workers write array files (python/snakebridge_worker/runtime/array_files.py): nd- files. */
 const ARRAY_FILE: WorkerFileKind = { prefix: "nd-", kind: "file" };
@@ -35,21 +45,23 @@ export function takeWorkerArrayFile(path: string): Buffer {
     );
   }
   try {
-    return readArrayFile(path, checked.size);
+    return readArrayFile(path, checked);
   } catch (error) {
     throw PythonError.bridge(
       "serialization_error",
       `the host could not read the ndarray file ${JSON.stringify(path)} that the worker named: ${describeError(error)}`,
     );
   } finally {
-    handBack(path, checked.size);
+    handBack(path, checked);
   }
 }
 
 /** The file's bytes: into a warm buffer when one of its size is ready, else into a fresh one. */
-function readArrayFile(path: string, size: number): Buffer {
+function readArrayFile(path: string, checked: CheckedWorkerFile): Buffer {
+  const { size } = checked;
   const fd = openSync(path, READ_FLAGS);
   try {
+    if (!isCheckedFile(fd, checked)) throw new Error("another file took its place after the host checked it");
     // The size the open file has now: the name was checked a moment ago, and a worker could still change it.
     const opened = fstatSync(fd).size;
     const buffer = opened === size ? warmBuffers.take(size) : undefined;
@@ -65,9 +77,12 @@ function readArrayFile(path: string, size: number): Buffer {
   }
 }
 
-function handBack(path: string, size: number): void {
+function handBack(path: string, checked: CheckedWorkerFile): void {
   try {
-    if (size <= RECYCLE_MAX_BYTES && !path.endsWith(FREE_SUFFIX)) renameSync(path, path + FREE_SUFFIX);
+    // Only the file that was checked: a path that names anything else now (a link, another file) is left alone.
+    const now = lstatSync(path);
+    if (!now.isFile() || now.dev !== checked.dev || now.ino !== checked.ino) return;
+    if (checked.size <= RECYCLE_MAX_BYTES && !path.endsWith(FREE_SUFFIX)) renameSync(path, path + FREE_SUFFIX);
     else unlinkSync(path);
   } catch (error) {
     // Gone already (the worker removed it, or exited and took its folder along): nothing is left to hand back,

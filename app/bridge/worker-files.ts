@@ -2,7 +2,7 @@
 // file in a worker's private folder: a 0700 sbw-* folder of this user (python/snakebridge_worker/process/scratch.py).
 // A worker (user code in it, or a remote one lying in its handshake) must not make the host read, write, rename or
 // delete any other file this user owns.
-import { lstatSync } from "node:fs";
+import { fstatSync, lstatSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { describeError } from "../base/index.js";
 
@@ -20,8 +20,15 @@ export interface WorkerFileRefusal {
   missing: boolean;
 }
 
-/** The size of a worker's own file of this kind; else why `path` is refused. */
-export function checkWorkerFile(path: string, expected: WorkerFileKind): { size: number } | WorkerFileRefusal {
+/** A worker file the host checked: its size, and which file it is (to tell it from one swapped in afterwards). */
+export interface CheckedWorkerFile {
+  size: number;
+  dev: number;
+  ino: number;
+}
+
+/** The size and identity of a worker's own file of this kind; else why `path` is refused. */
+export function checkWorkerFile(path: string, expected: WorkerFileKind): CheckedWorkerFile | WorkerFileRefusal {
   const refuse = (refused: string): WorkerFileRefusal => ({ refused, missing: false });
   const folder = dirname(path);
   if (!path.startsWith("/") || path.includes("/../") || path.includes("/./"))
@@ -40,9 +47,18 @@ export function checkWorkerFile(path: string, expected: WorkerFileKind): { size:
     if (!dir.isDirectory()) return refuse("its folder is not a directory");
     if (uid !== undefined && (file.uid !== uid || dir.uid !== uid)) return refuse("it is not this user's");
     if ((dir.mode & 0o077) !== 0) return refuse("its folder is open to other users (a worker's is 0700)");
-    return { size: file.size };
+    return { size: file.size, dev: file.dev, ino: file.ino };
   } catch (error) {
     const missing = error instanceof Error && "code" in error && error.code === "ENOENT";
     return { refused: describeError(error), missing };
   }
+}
+
+/**
+ * Whether `fd`, opened by path after the check, is the file that was checked. O_NOFOLLOW covers the file's own
+ * name; a worker that swaps its folder for a link in between would have the path name a file elsewhere.
+ */
+export function isCheckedFile(fd: number, checked: CheckedWorkerFile): boolean {
+  const opened = fstatSync(fd);
+  return opened.dev === checked.dev && opened.ino === checked.ino;
 }
