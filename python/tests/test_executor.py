@@ -167,3 +167,29 @@ def test_an_outer_cancel_held_back_while_a_nested_job_ends_still_reaches_the_out
     assert time.monotonic() - started < 2
     monkeypatch.undo()
     _idle(executor)
+
+
+def test_a_job_that_ends_leaves_a_newer_job_with_its_id_cancellable(executor: MainThreadExecutor) -> None:
+    # The host gave up on a queued call and reused its id for a new one: the old job's end must not untrack the new.
+    cancelled: list[bool] = []
+
+    def sleep_until_cancelled() -> str:
+        def cancel_soon() -> None:
+            time.sleep(0.05)
+            cancelled.append(executor.cancel("same"))
+
+        threading.Thread(target=cancel_soon).start()
+        time.sleep(5)
+        return "slept"
+
+    stale = executor.submit("same", lambda: "stale")
+    newer = executor.submit("same", sleep_until_cancelled)  # tracked under "same" now, in place of the stale one
+    executor.loop.call_soon(executor.loop.stop)
+    started = time.monotonic()
+    executor.loop.run_forever()
+    assert stale.future.result(timeout=1) == "stale"
+    with pytest.raises(CallCancelled):
+        newer.future.result(timeout=1)
+    assert cancelled == [True]
+    assert time.monotonic() - started < 2
+    _idle(executor)

@@ -130,7 +130,7 @@ class MainThreadExecutor:
             if track and job.call_id:
                 self._track_locked(job)
             if job.interrupt_reason is not None:
-                self._pending.pop(job.call_id, None)
+                self._forget(job)
                 raise job.interrupt_reason(f"call {job.call_id} was cancelled before it started")
             previous = self._running
             self._running = job
@@ -144,10 +144,16 @@ class MainThreadExecutor:
         with self.transitions, self._lock:
             self._running = previous
             self._stack.pop()
-            self._pending.pop(job.call_id, None)
+            self._forget(job)
             self.calls_total += 1
         if self._deferred:
             self._redeliver()
+
+    def _forget(self, job: Job[Any]) -> None:
+        """Untracks ``job`` (under the lock), unless its id now names a newer job: a host may reuse the id of a
+        call it gave up on before this worker got to it, and the newer call must stay cancellable."""
+        if self._pending.get(job.call_id) is job:
+            del self._pending[job.call_id]
 
     def _redeliver(self) -> None:
         """Sends again an interrupt the handler held back (see _on_sigint), now that the stack is consistent."""
