@@ -183,6 +183,15 @@ describe("a crash stays with the worker it happened in", () => {
     await bridge?.dispose();
   });
 
+  it("a worker whose call lane ends while it lives on is replaced, and the next calls run", async () => {
+    const before = bridge.pool.snapshot().workers[0];
+    expect((await failure(bridge.call("sb_fixtures.close_lane"))).classification).toBe("worker_crashed");
+    for (let i = 0; i < 5; i++) expect(await bridge.call("math.sqrt", [36])).toBe(6);
+    const after = bridge.pool.snapshot().workers[0];
+    expect(after?.pid).not.toBe(before?.pid);
+    expect(after?.lastError).toMatch(/its call lane ended while it ran/);
+  });
+
   it("a crash inside a call fails that call only", async () => {
     for (let i = 0; i < 3; i++) {
       expect((await failure(bridge.call("sb_fixtures.crash_now"))).classification).toBe("worker_crashed");

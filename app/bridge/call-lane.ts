@@ -181,6 +181,8 @@ export class CallLane {
   onCancel: ((callId: string) => void) | undefined;
   /** The worker dropped host function proxies (issue 17). */
   onRelease: ((id: string, count: number) => void) | undefined;
+  /** The lane ended from the worker's side (it closed it, or the connection failed); not called after close(). */
+  onLost: ((error: Error) => void) | undefined;
 
   private constructor(reader: Socket, writer: Socket, token: string, answerPoll?: AnswerPoll) {
     this.#reader = reader;
@@ -190,9 +192,9 @@ export class CallLane {
     openLanes.add(this);
     for (const socket of reader === writer ? [reader] : [reader, writer]) {
       socket.on("error", (error) =>
-        this.#fail(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)),
+        this.#lost(PythonError.bridge("worker_crashed", `the call lane failed: ${error.message}`)),
       );
-      socket.on("close", () => this.#fail(PythonError.bridge("worker_crashed", "the worker closed its call lane")));
+      socket.on("close", () => this.#lost(PythonError.bridge("worker_crashed", "the worker closed its call lane")));
     }
     // The token goes at once (not with the first call): the worker may call the host before the host calls it
     // (a notebook cell using a host tool).
@@ -306,7 +308,17 @@ export class CallLane {
     this.#outCancels = [];
     const writer = new BinaryWriter();
     writer.fixed32(0); // placeholder for the length prefix; BinaryWriter has no way to patch, so rewrite below
-    const body = LaneFrame.encode(frame, writer).finish();
+    let body: Uint8Array;
+    try {
+      body = LaneFrame.encode(frame, writer).finish();
+    } catch (error) {
+      // Values are checked when calls are made, so this is a bug; it must fail these calls, not the process (this
+      // runs on the next tick, where a throw is uncaught). The frame is lost, so the lane goes with it.
+      this.#lost(
+        PythonError.bridge("internal", `the host could not encode a call lane frame: ${describeError(error)}`),
+      );
+      return;
+    }
     const out = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const size = body.byteLength - 4;
     if (size <= LANE_PIECE_BYTES) {
@@ -466,6 +478,12 @@ export class CallLane {
         },
         () => undefined,
       );
+  }
+
+  #lost(error: Error): void {
+    if (this.#closed) return;
+    this.#fail(error);
+    this.onLost?.(error);
   }
 
   #fail(error: Error): void {

@@ -1,5 +1,5 @@
 // The value codec: PyValue <-> values.proto's Value. The one place where wire types meet plain TypeScript.
-import type { NDArray as NDArrayMessage, Value } from "../../proto/generated/snakebridge/v1/values.js";
+import { ValueLimit, type NDArray as NDArrayMessage, type Value } from "../../proto/generated/snakebridge/v1/values.js";
 import { PythonError } from "./python-error.js";
 import { takeWorkerArrayFile } from "./shm-array-file.js";
 import {
@@ -28,7 +28,9 @@ export interface EncodeContext {
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-const MAX_DEPTH = 100;
+/** Containers nest at most this deep in one value (values.proto, ValueLimit). */
+export const MAX_VALUE_NESTING: number = ValueLimit.VALUE_LIMIT_MAX_NESTING;
+const MAX_DEPTH = MAX_VALUE_NESTING;
 
 type ArrayConstructorFor<D extends DType> = {
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): DTypeArrays[D];
@@ -64,13 +66,20 @@ function serializationError(message: string): PythonError {
 
 /** Encodes a TypeScript value as a Python value. */
 export function encodeValue(value: PyValue | undefined, depth = 0, context?: EncodeContext): Value {
-  if (depth > MAX_DEPTH) throw serializationError(`value nests deeper than ${MAX_DEPTH} levels (a cycle?)`);
+  if (depth > MAX_DEPTH) {
+    throw serializationError(
+      `value nests deeper than ${MAX_DEPTH} levels of lists, objects, Maps and Sets (a cycle?), which is as deep as ` +
+        "the bridge carries; send deeper data as JSON text and parse it in Python",
+    );
+  }
   if (value === null || value === undefined) return { kind: { $case: "nullValue", value: {} } };
   switch (typeof value) {
     case "boolean":
       return { kind: { $case: "boolValue", value } };
     case "number":
-      if (Number.isSafeInteger(value)) return { kind: { $case: "intValue", value: BigInt(value) } };
+      // -0 is an integer to JavaScript; as a Python int it would lose its sign (math.copysign(1, -0) is -1.0).
+      if (Number.isSafeInteger(value) && !Object.is(value, -0))
+        return { kind: { $case: "intValue", value: BigInt(value) } };
       return { kind: { $case: "floatValue", value } };
     case "bigint":
       if (value >= INT64_MIN && value <= INT64_MAX) return { kind: { $case: "intValue", value } };
@@ -104,7 +113,9 @@ function encodeObject(value: PyValue & object, depth: number, context: EncodeCon
   if (value instanceof Uint8Array)
     return { kind: { $case: "bytesValue", value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) } };
   if (isPyList(value)) {
-    const items = value.map((item) => encodeValue(item, depth + 1, context));
+    // Array.from, not map: map skips a sparse array's holes, and a hole in `items` cannot be encoded (Python gets
+    // None there, as JSON gets null).
+    const items = Array.from(value, (item) => encodeValue(item, depth + 1, context));
     return isTuple(value)
       ? { kind: { $case: "tupleValue", value: { items, fields: [], pythonType: "" } } }
       : { kind: { $case: "listValue", value: { items, fields: [], pythonType: "" } } };

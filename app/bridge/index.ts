@@ -1,5 +1,6 @@
 // The bridge's public surface.
 export { PythonBridge } from "./python-bridge.js";
+export { MAX_VALUE_NESTING } from "./codec.js";
 export type { BridgeOptions, CallOptions, EvalEvent, WorkerHealth, WorkerOutputListener } from "./bridge-options.js";
 export { PythonError, type ErrorClassification } from "./python-error.js";
 export { currentCall, type CallContext } from "./callbacks/call-context.js";

@@ -47,6 +47,8 @@ import { telemetryStream, workerHealth } from "./worker-queries.js";
 import { PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
 
 /** Deadline for a call that sets none and whose bridge sets none. */
+/** How long a worker whose call lane ended may take to exit before the bridge has it replaced. */
+const LANE_LOST_GRACE_MS = 250;
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Streams (training runs) and cells have no deadline unless the caller sets one. */
 const NO_DEADLINE = 0;
@@ -129,6 +131,16 @@ export class PythonBridge implements HandleOwner {
         onOutput: (workerId, stream, text) => ref.bridge && ref.bridge.#emitOutput(workerId, stream, text),
         onReady: (worker) => {
           if (!ref.bridge) return;
+          const bridge = ref.bridge;
+          // A worker whose lane ended while it lives on (it refused a frame it could not read) takes no calls:
+          // replaced, or every call the pool gave it would fail. A lane usually ends because its worker is exiting,
+          // so it waits a moment for the exit (which takes the connection off #connections) before it decides.
+          worker.connection.onLaneLost = (error) => {
+            setTimeout(() => {
+              if (bridge.#connections.get(worker.workerId) !== worker.connection) return;
+              bridge.pool.killWorker(worker.workerId, `its call lane ended while it ran (${error.message})`);
+            }, LANE_LOST_GRACE_MS).unref();
+          };
           ref.bridge.#serveHost(worker.workerId, worker.connection);
           ref.bridge.#connections.set(worker.workerId, worker.connection);
           ref.bridge.#placements.set(worker.workerId, placementOf(worker));

@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   isTuple,
+  MAX_VALUE_NESTING,
   NDArray,
+  PyHandle,
   PyComplex,
   pythonTypeOf,
   tuple,
@@ -51,6 +53,12 @@ describe("scalars", () => {
     expect((await pythonType(7.5)).type).toBe("float");
   });
 
+  it("keeps the sign of -0 going to Python", async () => {
+    expect(await bridge.call("math.copysign", [1, -0])).toBe(-1);
+    expect(Object.is(await echo(-0), -0)).toBe(true);
+    expect((await pythonType(0)).type).toBe("int");
+  });
+
   it("round-trips bytes and complex numbers", async () => {
     const bytes = new Uint8Array([0, 1, 2, 254, 255]);
     expect(await echo(bytes)).toEqual(bytes);
@@ -89,6 +97,30 @@ describe("containers", () => {
   it("round-trips sets", async () => {
     const result = await echo(new Set([1, 2, 3]));
     expect(result).toEqual(new Set([1, 2, 3]));
+  });
+
+  it("sends a sparse array's holes as None, as JSON sends them as null", async () => {
+    const sparse: PyValue[] = [1];
+    sparse[2] = 3; // index 1 is a hole, as in [1, , 3]
+    expect(await echo(sparse)).toEqual([1, null, 3]);
+    expect(await echo(new Array<PyValue>(2))).toEqual([null, null]);
+  });
+
+  it("carries values nested as deep as the wire allows, refuses deeper arguments, returns deeper results as handles", async () => {
+    const nested = (depth: number, leaf: PyValue): PyValue => (depth === 0 ? leaf : [nested(depth - 1, leaf)]);
+    const nestedDicts = (depth: number): PyValue => (depth === 0 ? 1 : { k: nestedDicts(depth - 1) });
+    expect(await echo(nested(MAX_VALUE_NESTING, 1))).toEqual(nested(MAX_VALUE_NESTING, 1));
+    expect(await echo(nestedDicts(MAX_VALUE_NESTING))).toEqual(nestedDicts(MAX_VALUE_NESTING));
+    const refused = await echo(nested(MAX_VALUE_NESTING + 1, 1)).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ classification: "serialization_error" });
+    expect(String(refused)).toMatch(/nests deeper than 30 levels/);
+    // Python builds deeper data than the wire carries: the part beyond the limit stays in Python, as a handle.
+    const deep = (await bridge.call("json.loads", [`${"[".repeat(60)}${"]".repeat(60)}`])) as PyValue;
+    let level = deep;
+    for (let i = 0; i < MAX_VALUE_NESTING; i++) level = (level as PyValue[])[0] as PyValue;
+    expect(level).toBeInstanceOf(PyHandle);
+    // And the worker that was sent all this still answers (a frame it could not read once broke its lane for good).
+    expect(await bridge.call("math.sqrt", [16])).toBe(4);
   });
 
   it("keeps a Python dict key named __proto__ as plain data", async () => {

@@ -73,6 +73,8 @@ export class WorkerConnection {
   readonly #client: WorkerClient;
   /** The worker's call lane (call-lane.ts): the hot path for calls, connected on first use or by waitForReady. */
   #lane: CallLane | undefined;
+  /** The call lane ended from the worker's side while this connection was open: the worker takes no more calls. */
+  onLaneLost: ((error: Error) => void) | undefined;
   #laneConnecting: Promise<CallLane> | undefined;
   readonly #token: string;
   readonly #metadata: Metadata;
@@ -130,6 +132,7 @@ export class WorkerConnection {
     this.#laneConnecting ??= CallLane.connect(this.laneAddress ?? "", this.#token, timeoutMs, this.#tls).then(
       (lane) => {
         if (this.#closed) lane.close();
+        lane.onLost = (error) => this.onLaneLost?.(error);
         this.#lane = lane;
         if (this.#hostHandlers !== undefined) this.#attach(lane, this.#hostHandlers);
         return lane;

@@ -123,3 +123,10 @@ def default_dict() -> "collections.defaultdict[str, list[int]]":
     d: collections.defaultdict[str, list[int]] = collections.defaultdict(list)
     d["k"].append(1)
     return d
+
+
+def close_lane() -> None:
+    """Closes this worker's call lane from its side and lives on (as after a frame it could not read)."""
+    from snakebridge_worker.rpc.lane import active_lane
+
+    active_lane()._close("closed by sb_fixtures.close_lane")

@@ -18,7 +18,8 @@ from .handles import HandleTable
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
-_MAX_DEPTH = 100
+# Containers nest at most this deep in one value (values.proto, ValueLimit); deeper ones stay here as handles.
+_MAX_DEPTH = values_pb2.VALUE_LIMIT_MAX_NESTING
 SUPPORTED_DTYPES = frozenset(
     ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float16", "float32", "float64",
      "complex64", "complex128"]

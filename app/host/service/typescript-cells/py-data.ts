@@ -1,8 +1,9 @@
 // Which TypeScript values are made only of what Python values are made of (no functions, class instances,
 // symbols): those cross as data, for a cell's result and for Python's `ts` snapshot.
-import { NDArray, PyComplex, PyHandle, type PyValue } from "../../../bridge/index.js";
+import { MAX_VALUE_NESTING, NDArray, PyComplex, PyHandle, type PyValue } from "../../../bridge/index.js";
 
-const MAX_DEPTH = 32;
+// Deeper values would not cross the bridge (values.proto, ValueLimit).
+const MAX_DEPTH = MAX_VALUE_NESTING;
 
 /** True when `value` is Python-shaped data; `handles` says whether PyHandles count (not for a cross-session copy). */
 export function isPyValue(value: unknown, handles: boolean, depth = 0): value is PyValue {

@@ -11,6 +11,46 @@ export const protobufPackage = "snakebridge.v1";
 
 export const protobufFileName = "snakebridge/v1/values.proto";
 
+/** Limits both sides apply to values, defined here once for TypeScript and Python. */
+export enum ValueLimit {
+  VALUE_LIMIT_UNSPECIFIED = 0,
+  /**
+   * VALUE_LIMIT_MAX_NESTING - How deep containers (lists, tuples, sets, dicts) nest in one value. The protobuf parsers refuse messages
+   * nested more than 100 deep, and one dict level is three of them (Value, Dict, DictEntry), under the frame's
+   * own (LaneFrame, CallRequest, Kwarg): past this, a worker could not read a call at all. The host refuses
+   * deeper arguments; a worker returns a deeper result as a handle.
+   */
+  VALUE_LIMIT_MAX_NESTING = 30,
+  UNRECOGNIZED = -1,
+}
+
+export function valueLimitFromJSON(object: any): ValueLimit {
+  switch (object) {
+    case 0:
+    case "VALUE_LIMIT_UNSPECIFIED":
+      return ValueLimit.VALUE_LIMIT_UNSPECIFIED;
+    case 30:
+    case "VALUE_LIMIT_MAX_NESTING":
+      return ValueLimit.VALUE_LIMIT_MAX_NESTING;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ValueLimit.UNRECOGNIZED;
+  }
+}
+
+export function valueLimitToJSON(object: ValueLimit): string {
+  switch (object) {
+    case ValueLimit.VALUE_LIMIT_UNSPECIFIED:
+      return "VALUE_LIMIT_UNSPECIFIED";
+    case ValueLimit.VALUE_LIMIT_MAX_NESTING:
+      return "VALUE_LIMIT_MAX_NESTING";
+    case ValueLimit.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * A Python value crossing the process boundary. Plain data is copied;
  * everything else stays in the worker and crosses as a Handle.

@@ -1,10 +1,18 @@
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ValueLimit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VALUE_LIMIT_UNSPECIFIED: _ClassVar[ValueLimit]
+    VALUE_LIMIT_MAX_NESTING: _ClassVar[ValueLimit]
+VALUE_LIMIT_UNSPECIFIED: ValueLimit
+VALUE_LIMIT_MAX_NESTING: ValueLimit
 
 class Value(_message.Message):
     __slots__ = ("null_value", "bool_value", "int_value", "big_int_value", "float_value", "str_value", "bytes_value", "list_value", "tuple_value", "dict_value", "ndarray_value", "handle_value", "set_value", "complex_value", "host_function_value")
