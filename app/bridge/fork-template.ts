@@ -104,6 +104,12 @@ export class ForkTemplate {
           reject(new Error(`the worker template could not preload: ${event.error}`));
         } else this.#dispatch(event);
       });
+      // It could not be started at all (the interpreter went away, no permission): no exit follows.
+      this.#child.once("error", (error) => {
+        clearTimeout(timer);
+        this.#dead = new Error(`the worker template could not be started: ${error.message}`);
+        reject(this.#dead);
+      });
       this.#child.once("exit", (code, signal) => {
         clearTimeout(timer);
         const error = new Error(

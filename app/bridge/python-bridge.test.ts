@@ -1,9 +1,9 @@
 // Calls, handles, streams, errors and deadlines through a real worker.
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PyHandle, PythonError, type PythonBridge, type PyValue } from "./index.js";
+import { PyHandle, PythonBridge, PythonError, type PyValue } from "./index.js";
 import { startTestBridge } from "./testing/start-test-bridge.js";
 
 const markerDir = mkdtempSync(join(tmpdir(), "sb-marker-"));
@@ -149,6 +149,24 @@ describe("errors", () => {
     const error = await failure(bridge.call("sb_fixtures.echo", [new Custom() as unknown as PyValue]));
     expect(error.classification).toBe("serialization_error");
     expect(error.message).toContain("Custom");
+  });
+
+  it("classifies any other exception of the called code as runtime_error, never internal", async () => {
+    expect((await failure(bridge.call("operator.truediv", [1, 0]))).classification).toBe("runtime_error");
+    const missing = await failure(bridge.call("builtins.open", ["/no/such/file"]));
+    expect([missing.pythonType, missing.classification]).toEqual(["FileNotFoundError", "runtime_error"]);
+    expect((await failure(bridge.call("sys.exit", [3]))).classification).toBe("runtime_error");
+  });
+
+  it("refuses a working folder that does not exist, saying so, without crashing the host", async () => {
+    const missing = await PythonBridge.start({ cwd: "/no/such/folder" }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(String(missing)).toMatch(/BridgeOptions.cwd "\/no\/such\/folder" cannot be used: .*ENOENT.*existing folder/);
+    const file = join(mkdtempSync(join(tmpdir(), "sb-cwd-")), "a-file");
+    writeFileSync(file, "");
+    expect(String(await PythonBridge.start({ cwd: file }).catch((error: unknown) => error))).toMatch(/is not a folder/);
   });
 
   it("maps KeyError and IndexError", async () => {

@@ -1,5 +1,6 @@
 // PythonBridge: calls into Python through the worker pool. The API the rest of the app uses; each job it
 // coordinates lives in its own module (call-control, call-batcher, worker-stream, handle-routing, handle-tracker).
+import { statSync } from "node:fs";
 import type { LibraryDescriptor } from "../../proto/generated/snakebridge/v1/describe.js";
 import {
   CallKind,
@@ -11,7 +12,7 @@ import {
   type StreamEvent,
   type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
-import { Emitter, type IDisposable } from "../base/index.js";
+import { describeError, Emitter, type IDisposable } from "../base/index.js";
 import { ProcessPool, type RunOptions, type WorkerInfo } from "../pool/index.js";
 import { CallGuard, workerAllowlistEnv, type AllowPolicy } from "./allowlist.js";
 import { AsyncQueue } from "./async-queue.js";
@@ -47,6 +48,19 @@ import { telemetryStream, workerHealth } from "./worker-queries.js";
 import { PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
 
 /** Deadline for a call that sets none and whose bridge sets none. */
+/** Throws, saying what to do, unless `cwd` is a folder workers can start in (spawn would only say ENOENT). */
+function assertDirectory(cwd: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch (error) {
+    throw new Error(
+      `BridgeOptions.cwd ${JSON.stringify(cwd)} cannot be used: ${describeError(error)}; workers start there, so it must be an existing folder`,
+    );
+  }
+  if (!isDirectory) throw new Error(`BridgeOptions.cwd ${JSON.stringify(cwd)} is not a folder; workers start there`);
+}
+
 /** How long a worker whose call lane ended may take to exit before the bridge has it replaced. */
 const LANE_LOST_GRACE_MS = 250;
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -116,6 +130,7 @@ export class PythonBridge implements HandleOwner {
 
   /** Finds the interpreter, starts the pool and resolves when the workers are ready. */
   static async start(options: BridgeOptions = {}): Promise<PythonBridge> {
+    if (options.cwd !== undefined) assertDirectory(options.cwd);
     const interpreter = await findInterpreter(options.python);
     const ref: { bridge?: PythonBridge } = {};
     const adapter = workerAdapterFor(

@@ -56,7 +56,9 @@ def _classify(exc: BaseException) -> errors_pb2.ErrorClass:
     for cls, classification in _CLASSIFICATIONS:
         if isinstance(exc, cls):
             return classification
-    return EC.ERROR_CLASS_INTERNAL
+    # Any other exception the called code raised (ZeroDivisionError, NameError, OSError, SystemExit, a library's
+    # own): the code failed, not the bridge. `internal` is kept for the bridge's own failures.
+    return EC.ERROR_CLASS_RUNTIME_ERROR
 
 
 def to_python_error(exc: BaseException, skip_frames: int = 0) -> errors_pb2.PythonError:

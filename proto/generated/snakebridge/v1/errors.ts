@@ -14,6 +14,7 @@ export const protobufFileName = "snakebridge/v1/errors.proto";
 /** What kind of failure, so callers can branch without parsing messages. */
 export enum ErrorClass {
   ERROR_CLASS_UNSPECIFIED = 0,
+  /** ERROR_CLASS_INTERNAL - The bridge itself failed (a bug, or a broken install); never an exception of the code that was called. */
   ERROR_CLASS_INTERNAL = 1,
   ERROR_CLASS_IMPORT_ERROR = 2,
   ERROR_CLASS_ATTRIBUTE_ERROR = 3,
@@ -25,6 +26,7 @@ export enum ErrorClass {
   ERROR_CLASS_WORKER_CRASHED = 9,
   ERROR_CLASS_OUT_OF_MEMORY = 10,
   ERROR_CLASS_INDEX_ERROR = 11,
+  /** ERROR_CLASS_RUNTIME_ERROR - The called code raised: a RuntimeError, or any exception no other class names (ZeroDivisionError, OSError...). */
   ERROR_CLASS_RUNTIME_ERROR = 12,
   ERROR_CLASS_SERIALIZATION_ERROR = 13,
   ERROR_CLASS_NOT_FOUND = 14,
