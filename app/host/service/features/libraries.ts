@@ -34,11 +34,11 @@ export function libraryHandlers(describer: LibraryDescriber): HandlerTable<Libra
       }
     },
     "libraries.cached": async () => {
-      const entries = await describer.cache.entries();
+      const entries = await describer.cache.summaries();
       // One row per library: the newest stored describe of each.
       const newest = new Map<string, CachedLibraryView>();
       for (const entry of entries) {
-        const name = entry.descriptor.name || entry.key.module;
+        const name = entry.key.module;
         const seen = newest.get(name);
         if (!seen || seen.describedAt < entry.storedAt)
           newest.set(name, { name, version: entry.key.libraryVersion, describedAt: entry.storedAt });
