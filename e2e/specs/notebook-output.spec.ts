@@ -163,3 +163,32 @@ test("notebook output: a tqdm progress bar shows as its last frame, in order wit
   await expect(streams.nth(2)).toHaveText("after the loop");
   await snap("notebook-progress-bar");
 });
+
+test("notebook output: HTML without colours of its own reads as the page's text, on the page's background", async ({
+  workbench: page,
+  snap,
+}) => {
+  await showView(page, "notebook");
+  await page.getByRole("button", { name: "New notebook" }).first().click();
+  await page.getByLabel("New notebook name").fill(`html-${Date.now()}`);
+  await page.keyboard.press("Enter");
+  const cell = page.getByTestId("cell").nth(0);
+  await replaceEditorText(
+    page,
+    cell,
+    [
+      "class Plain:",
+      "    def _repr_html_(self):",
+      "        return '<p>plain paragraph with <i>no</i> styling</p><ul><li>one</li><li>two</li></ul>'",
+      "Plain()",
+    ].join("\n"),
+  );
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(cell).toHaveAttribute("data-status", "ok", { timeout: 60_000 });
+  const html = cell.frameLocator('[data-testid="out-html"]');
+  await expect(html.locator("p")).toContainText("plain paragraph");
+  // The frame's scheme matches the page's: Chrome gave a mismatched one a white canvas, under light grey text.
+  await expect(html.locator(":root")).toHaveCSS("color-scheme", "dark");
+  await expect(html.locator("body")).toHaveCSS("color", "rgb(221, 221, 221)");
+  await snap("notebook-html-display");
+});

@@ -57,7 +57,9 @@ export function DisplayView({ data }: { data: DisplayBundle }): ReactElement {
         title="HTML output"
         sandbox=""
         referrerPolicy="no-referrer"
-        srcDoc={`<!doctype html><meta charset="utf-8"><style>body{margin:4px;font:13px system-ui,sans-serif;color:#ddd;background:transparent}table{border-collapse:collapse}td,th{border:1px solid #555;padding:2px 6px}</style>${data["text/html"]}`}
+        // color-scheme as the page's: an iframe whose scheme differs from its page's gets an opaque white canvas
+        // from Chrome, and the light default text on it was all but invisible.
+        srcDoc={`<!doctype html><meta charset="utf-8"><style>:root{color-scheme:dark}body{margin:4px;font:13px system-ui,sans-serif;color:#ddd;background:transparent}table{border-collapse:collapse}td,th{border:1px solid #555;padding:2px 6px}</style>${data["text/html"]}`}
         style={{ height: htmlHeight(data["text/html"]) }}
       />
     );
