@@ -16,7 +16,7 @@ export interface BridgeOptions {
   poolSize?: number;
   cwd?: string;
   env?: Readonly<Record<string, string>>;
-  /** Deadline for calls that set none (default 60 s). */
+  /** Deadline for calls that set none (default 60 s; 0 or Infinity: none). */
   defaultTimeoutMs?: number;
   /** After a deadline, how long the worker gets to honour the interrupt before it is replaced (default 2 s). */
   hungCallGraceMs?: number;
@@ -39,6 +39,7 @@ export interface BridgeOptions {
 
 /** How one call runs: its deadline, session, cancellation and result mode. */
 export interface CallOptions {
+  /** Milliseconds the call may take (0 or Infinity: no deadline); a negative or NaN value is refused. */
   timeoutMs?: number;
   session?: string;
   affinity?: Exclude<Affinity, "none">;

@@ -4,6 +4,19 @@ import { PythonError } from "./python-error.js";
 /** How the worker is told to stop a call; resolves with whether the worker knew the call. */
 export type InterruptSender = () => Promise<boolean>;
 
+/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); longer ones fire at once, with a warning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Throws unless `timeoutMs` is a deadline a call can have: milliseconds, with 0 and Infinity meaning none. */
+export function checkTimeout(timeoutMs: number | undefined, target: string): void {
+  if (timeoutMs === undefined || timeoutMs >= 0) return;
+  throw PythonError.bridge(
+    "value_error",
+    `timeoutMs must be a number of milliseconds, 0 or more (0 or Infinity: no deadline); ${target} was given ${String(timeoutMs)}`,
+    target,
+  );
+}
+
 /**
  * The interruption of one call. Firing tells its listeners (so the caller is answered at once) and sends the
  * interrupt to the worker running the call, if it has started; a call that has not started never will.
@@ -26,12 +39,18 @@ export class CallInterrupt {
   constructor(target: string, timeoutMs: number, signal?: AbortSignal) {
     this.#target = target;
     this.#signal = signal;
-    if (timeoutMs > 0)
-      this.#timer = setTimeout(() => {
-        void this.fire("timeout", timeoutMs);
-      }, timeoutMs);
+    if (timeoutMs > 0 && timeoutMs !== Infinity) this.#arm(timeoutMs, timeoutMs);
     if (signal?.aborted === true) void this.fire("cancelled");
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  /** Fires after `remainingMs`, in steps a Node timer can take: a longer delay fired after 1 ms. */
+  #arm(remainingMs: number, timeoutMs: number): void {
+    const step = Math.min(remainingMs, MAX_TIMER_MS);
+    this.#timer = setTimeout(() => {
+      if (remainingMs > step) this.#arm(remainingMs - step, timeoutMs);
+      else void this.fire("timeout", timeoutMs);
+    }, step);
   }
 
   /** Rejects with the interruption's error once it fires (made on first use; never resolves). */

@@ -33,6 +33,12 @@ describe("calls", () => {
   it("reads a module-level attribute by dotted path", async () => {
     expect(await bridge.getAttribute("math.pi")).toBeCloseTo(Math.PI, 12);
   });
+
+  it("reads a module's attribute named apart from the module", async () => {
+    // It read the module itself, and returned a handle to it.
+    expect(await bridge.getAttribute("math", "e")).toBeCloseTo(Math.E, 12);
+    expect(await bridge.getAttribute("os.path", "sep")).toBe("/");
+  });
 });
 
 describe("handles", () => {
@@ -176,6 +182,17 @@ describe("errors", () => {
 });
 
 describe("deadlines and cancellation", () => {
+  it("takes deadlines longer than a Node timer can, and Infinity as none", async () => {
+    // 3e9 ms passed straight to setTimeout fired after 1 ms, as a timeout.
+    expect(await bridge.call("operator.add", [1, 2], {}, { timeoutMs: 3_000_000_000 })).toBe(3);
+    expect(await bridge.call("time.sleep", [0.05], {}, { timeoutMs: Infinity })).toBeNull();
+    for (const bad of [-1, Number.NaN]) {
+      const refused = await failure(bridge.call("math.sqrt", [4], {}, { timeoutMs: bad }));
+      expect(refused.classification).toBe("value_error");
+      expect(refused.message).toMatch(/timeoutMs must be a number of milliseconds, 0 or more/);
+    }
+  });
+
   it("ends time.sleep(60) at its deadline and keeps the worker: interrupted in place, not replaced", async () => {
     const pinned = { session: "deadline", affinity: "strict" } as const;
     const before = await bridge.call("sb_fixtures.pid", [], {}, pinned);

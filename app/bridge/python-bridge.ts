@@ -20,7 +20,7 @@ import type { BridgeOptions, CallOptions, EvalEvent, WorkerHealth, WorkerOutputL
 import { CallBatcher } from "./call-batcher.js";
 import { CallControl, settleCrash } from "./call-control.js";
 import { CallIds } from "./call-ids.js";
-import { CallInterrupt } from "./call-interrupt.js";
+import { CallInterrupt, checkTimeout } from "./call-interrupt.js";
 import { observeCall, observeStream } from "./call-observer.js";
 import { redactOutcome, redactStream } from "./argument-binder.js";
 import { decodeValue, encodeValue } from "./codec.js";
@@ -221,7 +221,10 @@ export class PythonBridge implements HandleOwner {
 
   /** Reads an attribute of a live object, or a module-level value by dotted path. */
   getAttribute(owner: PyHandle | string, name?: string, options: CallOptions = {}): Promise<PyValue> {
-    if (typeof owner === "string") return this.#invoke(CallKind.CALL_KIND_ATTRIBUTE, owner, undefined, [], {}, options);
+    if (typeof owner === "string") {
+      const path = name === undefined ? owner : `${owner}.${name}`; // getAttribute("math", "e") is math.e
+      return this.#invoke(CallKind.CALL_KIND_ATTRIBUTE, path, undefined, [], {}, options);
+    }
     return this.#invoke(CallKind.CALL_KIND_ATTRIBUTE, name ?? "", owner, [], {}, options);
   }
 
@@ -415,6 +418,7 @@ export class PythonBridge implements HandleOwner {
     let release: (() => void) | undefined;
     try {
       this.#assertOpen(target);
+      checkTimeout(options.timeoutMs, target);
       outgoing = new OutgoingFunctions(this.#functions);
       let callId: string;
       if (options.callId === undefined) callId = this.#callIds.next();
@@ -534,6 +538,7 @@ export class PythonBridge implements HandleOwner {
       release?.();
       throw error;
     }
+    checkTimeout(options.timeoutMs, target);
     const interrupt = new CallInterrupt(target, options.timeoutMs ?? NO_DEADLINE, options.signal);
     const queue = new AsyncQueue<PyValue>(() => {
       void interrupt.fire("cancelled");
@@ -582,6 +587,7 @@ export class PythonBridge implements HandleOwner {
     if (options.signal) routing.signal = options.signal;
     this.#refuseWhereParentWaits("a cell", "eval", routing);
     const release = options.callId === undefined ? undefined : this.#control.claim(callId, "eval");
+    checkTimeout(options.timeoutMs, "eval");
     const interrupt = new CallInterrupt("eval", options.timeoutMs ?? NO_DEADLINE, options.signal);
     const queue = new AsyncQueue<EvalEvent>(() => {
       void interrupt.fire("cancelled");

@@ -131,6 +131,14 @@ describe("containers", () => {
 });
 
 describe("ndarrays", () => {
+  it("refuses data in a typed array that is not its dtype's, which would arrive as reinterpreted bits", () => {
+    expect(() => new NDArray("int32", [2], new Float32Array([1.5, 2.5]) as unknown as Int32Array)).toThrow(
+      /NDArray of int32 needs Int32Array data, got Float32Array; convert it first/,
+    );
+    expect(() => new NDArray("float64", [2], new BigInt64Array(2) as unknown as Float64Array)).toThrow(TypeError);
+    expect(new NDArray("complex64", [1], new Float32Array([1, 2])).size).toBe(1);
+  });
+
   const cases: [string, NDArray][] = [
     ["float32 2x3", new NDArray("float32", [2, 3], new Float32Array([1, 2, 3, 4, 5, 6.5]))],
     ["float64 vector", new NDArray("float64", [4], new Float64Array([0.1, -2, 3e100, Number.NaN]))],

@@ -39,6 +39,24 @@ export interface DTypeArrays {
 }
 export type TypedArray = DTypeArrays[DType];
 
+/** The TypedArray each dtype's data must be, by name (checked by tag, so arrays from another realm pass). */
+const ARRAY_NAMES: Readonly<Record<DType, string>> = {
+  bool: "Uint8Array",
+  int8: "Int8Array",
+  uint8: "Uint8Array",
+  int16: "Int16Array",
+  uint16: "Uint16Array",
+  int32: "Int32Array",
+  uint32: "Uint32Array",
+  int64: "BigInt64Array",
+  uint64: "BigUint64Array",
+  float16: "Uint16Array",
+  float32: "Float32Array",
+  float64: "Float64Array",
+  complex64: "Float32Array",
+  complex128: "Float64Array",
+};
+
 /** Numbers in `data` per array element: 2 for complex dtypes, else 1. */
 export function valuesPerElement(dtype: DType): 1 | 2 {
   return dtype === "complex64" || dtype === "complex128" ? 2 : 1;
@@ -51,6 +69,18 @@ export class NDArray<D extends DType = DType> {
     readonly shape: readonly number[],
     readonly data: DTypeArrays[D],
   ) {
+    const wanted = ARRAY_NAMES[dtype];
+    if (wanted === undefined)
+      throw new TypeError(
+        `NDArray dtype ${JSON.stringify(dtype)} is not one of ${Object.keys(ARRAY_NAMES).join(", ")}`,
+      );
+    // The bytes cross as they are: a Float32Array sent as int32 would arrive as the floats' bit patterns.
+    const given = Object.prototype.toString.call(data).slice(8, -1);
+    if (given !== wanted) {
+      throw new TypeError(
+        `NDArray of ${dtype} needs ${wanted} data, got ${given}; convert it first (e.g. ${wanted}.from(data))`,
+      );
+    }
     const expected = shape.reduce((a, b) => a * b, 1) * valuesPerElement(dtype);
     if (data.length !== expected) {
       throw new RangeError(
