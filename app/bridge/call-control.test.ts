@@ -125,8 +125,9 @@ describe("a caller's own call ids", () => {
     const second = await failure(bridge.call("math.sqrt", [4], {}, { callId: "mine" }));
     expect(second.classification).toBe("value_error");
     expect(second.message).toMatch(/call id "mine" belongs to a call that has not ended yet/);
-    // Streams and cells refuse when they are opened, as they do a closed bridge.
-    expect(() => bridge.stream("sb_fixtures.count", [3, 0], {}, { callId: "mine" })).toThrow(/"mine" belongs/);
+    // A stream claims its id when it starts, on its first read; a cell when it is opened.
+    const stream = await failure(drain(bridge.stream("sb_fixtures.count", [3, 0], {}, { callId: "mine" })));
+    expect(stream.message).toMatch(/"mine" belongs/);
     expect(() => bridge.evaluate("1 + 1", { session: "ids", callId: "mine" })).toThrow(/"mine" belongs/);
     await new Promise((r) => setTimeout(r, 50));
     expect(bridge.workerOf("mine")).toBeDefined(); // the first runs on, under its id

@@ -109,6 +109,48 @@ describe("streams", () => {
     expect(await bridge.call("math.sqrt", [16])).toBe(4);
   });
 
+  it("slows the generator to a consumer that reads slowly, instead of buffering what it makes", async () => {
+    const counter = join(mkdtempSync(join(tmpdir(), "sb-flow-")), "produced");
+    const produced = (): number => (existsSync(counter) ? Number(readFileSync(counter, "utf8")) : 0);
+    const items = bridge.stream("sb_fixtures.produce_counted", [counter, 10_000])[Symbol.asyncIterator]();
+    await items.next();
+    await new Promise((r) => setTimeout(r, 1500));
+    // At most what the queue, gRPC's window and the worker's channel hold: about 350 items of 10 kB. It was
+    // every item the generator could make in the time (thousands, 160 MB of 100 kB items in 2 s).
+    const stalled = produced();
+    expect(stalled).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(produced() - stalled).toBeLessThan(50);
+    // Reading on lets it run again.
+    for (let i = 0; i < 600; i++) await items.next();
+    await expect.poll(produced, { timeout: 5000 }).toBeGreaterThan(stalled);
+    await items.return?.();
+    expect(await bridge.call("math.sqrt", [16])).toBe(4);
+  });
+
+  it("ends at once on its deadline or abort, dropping what was queued, and runs only once iterated", async () => {
+    const controller = new AbortController();
+    const items: PyValue[] = [];
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 300);
+    const error = await failure(
+      (async () => {
+        for await (const item of bridge.stream("itertools.count", [], {}, { signal: controller.signal })) {
+          items.push(item);
+          await new Promise((r) => setTimeout(r, 5)); // slower than the generator: items pile up in the queue
+        }
+      })(),
+    );
+    expect(error.classification).toBe("cancelled");
+    expect(Date.now() - started).toBeLessThan(1500); // it read every queued item first: 4 s and more
+    // Never iterated: nothing runs, so its deadline cannot pass and no worker is held.
+    const idle = bridge.stream("itertools.count", [], {}, { timeoutMs: 200 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await Promise.all([1, 2].map(() => bridge.call("math.sqrt", [9])))).every((x) => x === 3)).toBe(true);
+    const first = await idle[Symbol.asyncIterator]().next();
+    expect(first).toEqual({ value: 0, done: false });
+  });
+
   it("reports an error raised mid-stream", async () => {
     const consume = async (): Promise<void> => {
       for await (const _ of bridge.stream("builtins.map", [])) {

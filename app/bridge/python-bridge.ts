@@ -524,54 +524,75 @@ export class PythonBridge implements HandleOwner {
     options: CallOptions,
   ): AsyncIterable<PyValue> {
     this.#assertOpen(target);
-    const callId = options.callId ?? this.#callIds.next();
-    const release = options.callId === undefined ? undefined : this.#control.claim(callId, target);
-    const outgoing = new OutgoingFunctions(this.#functions);
-    let routing: RunOptions;
-    let request: CallRequest;
-    try {
-      request = this.#request(CallKind.CALL_KIND_FUNCTION, target, undefined, args, kwargs, options, callId, outgoing);
-      routing = routingFor(target, handlesOf(undefined, args, kwargs), options);
-      this.#refuseWhereParentWaits(`stream ${target}`, target, routing);
-    } catch (error) {
-      outgoing.settle();
-      release?.();
-      throw error;
-    }
+    this.#guard?.check(CallKind.CALL_KIND_FUNCTION, target, undefined); // refused at once, not on the first read
     checkTimeout(options.timeoutMs, target);
-    const interrupt = new CallInterrupt(target, options.timeoutMs ?? NO_DEADLINE, options.signal);
-    const queue = new AsyncQueue<PyValue>(() => {
-      void interrupt.fire("cancelled");
-    });
-    runWorkerStream<StreamEvent>(this.pool, this.#control, (info) => this.#handles.context(info), {
-      callId,
-      target,
-      what: `stream ${target}`,
-      routing,
-      interrupt,
-      open: (connection, worker) => {
-        outgoing.deliver(worker.id);
-        return connection.callStream(request);
-      },
-      onMessage: ({ event }, context) => {
-        switch (event?.$case) {
-          case "item":
-            return queue.push(decodeValue(event.value, context));
-          case "error":
-            return queue.fail(PythonError.fromMessage(event.value, target));
+    const routing = routingFor(target, handlesOf(undefined, args, kwargs), options);
+    this.#refuseWhereParentWaits(`stream ${target}`, target, routing);
+    let interrupt: CallInterrupt | undefined;
+    const queue = new AsyncQueue<PyValue>(
+      () => void interrupt?.fire("cancelled"),
+      // On the first read, as a generator runs: a stream nobody iterates never holds a worker (with the flow
+      // control below it would hold one for good), a call id, or the callbacks in its arguments.
+      () => {
+        const callId = options.callId ?? this.#callIds.next();
+        const outgoing = new OutgoingFunctions(this.#functions);
+        let release: (() => void) | undefined;
+        let request: CallRequest;
+        try {
+          if (options.callId !== undefined) release = this.#control.claim(callId, target);
+          request = this.#request(
+            CallKind.CALL_KIND_FUNCTION,
+            target,
+            undefined,
+            args,
+            kwargs,
+            options,
+            callId,
+            outgoing,
+          );
+        } catch (error) {
+          outgoing.settle();
+          release?.();
+          queue.abort(toPythonError(error, target));
+          return;
         }
+        const started = new CallInterrupt(target, options.timeoutMs ?? NO_DEADLINE, options.signal);
+        interrupt = started;
+        // A deadline or an abort ends the loop at once; items still queued are dropped, not read first.
+        started.whenFired((error) => queue.abort(error));
+        runWorkerStream<StreamEvent>(this.pool, this.#control, (info) => this.#handles.context(info), {
+          callId,
+          target,
+          what: `stream ${target}`,
+          routing,
+          interrupt: started,
+          open: (connection, worker) => {
+            outgoing.deliver(worker.id);
+            const rpc = connection.callStream(request);
+            queue.setFlow(rpc); // a consumer that reads slowly slows the generator, not the host's memory
+            return rpc;
+          },
+          onMessage: ({ event }, context) => {
+            switch (event?.$case) {
+              case "item":
+                return queue.push(decodeValue(event.value, context));
+              case "error":
+                return queue.fail(PythonError.fromMessage(event.value, target));
+            }
+          },
+          end: () => {
+            outgoing.settle();
+            release?.();
+            queue.end();
+          },
+          fail: (error) => {
+            outgoing.settle();
+            release?.();
+            queue.fail(error);
+          },
+        });
       },
-      end: () => {
-        outgoing.settle();
-        release?.();
-        queue.end();
-      },
-      fail: (error) => {
-        outgoing.settle();
-        release?.();
-        queue.fail(error);
-      },
-    });
+    );
     return queue;
   }
 

@@ -130,3 +130,14 @@ def close_lane() -> None:
     from snakebridge_worker.rpc.lane import active_lane
 
     active_lane()._close("closed by sb_fixtures.close_lane")
+
+
+def produce_counted(path: str, item_bytes: int) -> Iterator[bytes]:
+    """Yields items of ``item_bytes`` bytes for ever, writing how many it has produced to ``path`` as it goes."""
+    produced = 0
+    while True:
+        yield b"x" * item_bytes
+        produced += 1
+        if produced % 16 == 0:
+            with open(path, "w") as f:
+                f.write(str(produced))
