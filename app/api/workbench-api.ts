@@ -273,9 +273,14 @@ export interface WorkbenchRequests {
   "manifests.generate": { params: { text: string; path?: string; write: boolean }; result: GenerateResult };
   "manifests.diff": { params: { text: string; path?: string }; result: ManifestDiffResult };
 
-  "notebooks.open": { params: { path: string }; result: NotebookDocument };
+  /** The notebook, and its file's modification time (what a save names as `expectedModifiedAt`). */
+  "notebooks.open": { params: { path: string }; result: NotebookDocument & { modifiedAt: number } };
+  /**
+   * Saves a notebook. With `expectedModifiedAt` (the time `open` or the last save gave), a file saved since by
+   * anyone else (another tab, another program) is not overwritten: the save fails with code "conflict".
+   */
   "notebooks.save": {
-    params: { path: string; notebook: NotebookDocument };
+    params: { path: string; notebook: NotebookDocument; expectedModifiedAt?: number };
     result: { path: string; modifiedAt: number };
   };
   /** Runs one cell; outputs also stream as "notebook.output" events while it runs. */

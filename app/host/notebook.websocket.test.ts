@@ -232,6 +232,31 @@ describe("the polyglot scope", () => {
   }, 30_000);
 });
 
+describe("saving a notebook that another tab saved since", () => {
+  it("refuses to overwrite the newer file unless asked to, and says why", async () => {
+    const path = "notebooks/two-tabs.ipynb";
+    const mine = { cells: [], metadata: {} };
+    const { modifiedAt: first } = await client.request("notebooks.save", { path, notebook: mine });
+    expect((await client.request("notebooks.open", { path })).modifiedAt).toBe(first);
+    await new Promise((r) => setTimeout(r, 20)); // a later modification time for the other tab's save
+    const theirs = {
+      cells: [{ id: "t", language: "python" as const, source: "theirs", executionCount: null, outputs: [] }],
+      metadata: {},
+    };
+    const { modifiedAt: second } = await client.request("notebooks.save", {
+      path,
+      notebook: theirs,
+      expectedModifiedAt: first,
+    });
+    await expect(
+      client.request("notebooks.save", { path, notebook: mine, expectedModifiedAt: first }),
+    ).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/saved by someone else/) });
+    expect((await client.request("notebooks.open", { path })).cells.map((c) => c.source)).toEqual(["theirs"]);
+    await client.request("notebooks.save", { path, notebook: mine, expectedModifiedAt: second });
+    expect((await client.request("notebooks.open", { path })).cells).toEqual([]);
+  });
+});
+
 describe("the welcome notebook", () => {
   it("runs green on a fresh workspace, no SDK generated", async () => {
     const notebook = await client.request("notebooks.open", { path: "notebooks/welcome.ipynb" });

@@ -87,3 +87,36 @@ test("notebook: array table, a TypeScript cell calling the generated SDK, interr
   await expect(tree).not.toContainText("2.5");
   await snap("notebook-plot-and-tree");
 });
+
+test("notebook: a second tab's save is never overwritten silently; the first tab says so and lets the user choose", async ({
+  workbench: page,
+  snap,
+}) => {
+  await showView(page, "notebook");
+  const name = `tabs-${Date.now()}`;
+  await page.getByRole("button", { name: "New notebook" }).first().click();
+  await page.getByLabel("New notebook name").fill(name);
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("cell")).toHaveCount(1);
+
+  // The same notebook in a second tab, which adds a cell and saves.
+  const other = await page.context().newPage();
+  await other.goto(page.url());
+  await expect(other.getByTestId("connection-status")).toContainText("Connected");
+  await showView(other, "notebook");
+  await other.getByTestId("notebook-files").getByText(`notebooks/${name}.ipynb`).click();
+  await fillCell(other, 0, "theirs = 1");
+  await other.getByRole("button", { name: "Save" }).click();
+  await expect(other.getByTestId("notebook-save-state")).toHaveText("saved");
+
+  // The first tab edits its own copy: its save is refused, and it says why instead of overwriting theirs.
+  await fillCell(page, 0, "mine = 2");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("notebook-conflict")).toContainText("was saved elsewhere");
+  await expect(page.getByTestId("notebook-save-state")).toHaveText("not saved: changed elsewhere");
+  await snap("notebook-save-conflict");
+  await page.getByTestId("notebook-conflict").getByRole("button", { name: "Reload theirs" }).click();
+  await expect(page.getByTestId("notebook-conflict")).toHaveCount(0);
+  await expect(page.getByTestId("cell").first()).toContainText("theirs = 1");
+  await other.close();
+});

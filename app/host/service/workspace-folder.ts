@@ -129,6 +129,16 @@ export class WorkspaceFolder {
     return this.#realRoot;
   }
 
+  /** A file's modification time in epoch ms (the same clock write returns). */
+  async modifiedAt(path: string): Promise<number> {
+    const real = await this.resolveReal(path);
+    try {
+      return (await stat(real)).mtimeMs;
+    } catch (error) {
+      throw fsError(error, path);
+    }
+  }
+
   /** Reads a UTF-8 file. */
   async read(path: string): Promise<string> {
     const real = await this.resolveReal(path);

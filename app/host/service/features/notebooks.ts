@@ -179,12 +179,25 @@ export function notebookHandlers(
   /** Notebooks whose Python session has received a `ts` snapshot (so an empty scope still replaces a stale one). */
   const pushed = new Set<string>();
   return {
-    "notebooks.open": async ({ path }) => parseNotebook(await workspace.read(path), path),
-    "notebooks.save": async ({ path, notebook }) => {
+    "notebooks.open": async ({ path }) => {
+      const modifiedAt = await workspace.modifiedAt(path);
+      return { ...parseNotebook(await workspace.read(path), path), modifiedAt };
+    },
+    "notebooks.save": async ({ path, notebook, expectedModifiedAt }) => {
       if (!path.endsWith(".ipynb"))
         throw new RequestError("bad_request", `notebooks are saved as .ipynb files; "${path}" has another extension`);
       if (!Array.isArray(notebook.cells))
         throw new RequestError("bad_request", "notebooks.save: notebook.cells must be a list");
+      if (expectedModifiedAt !== undefined) {
+        const current = await workspace.modifiedAt(path).catch(() => undefined); // gone: nothing to overwrite
+        if (current !== undefined && current !== expectedModifiedAt) {
+          throw new RequestError(
+            "conflict",
+            `${path} was saved by someone else (another tab or program) since this page opened it; reload it ` +
+              "to see that version, or overwrite it with yours",
+          );
+        }
+      }
       const modifiedAt = await workspace.write(
         path,
         serializeNotebook({ cells: notebook.cells, metadata: notebook.metadata ?? {} }),

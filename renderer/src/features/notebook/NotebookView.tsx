@@ -29,6 +29,7 @@ export function NotebookView(): ReactElement {
       dirty: s.dirty,
       saving: s.saving,
       savedAt: s.savedAt,
+      conflict: s.conflict,
       error: s.error,
       notice: s.notice,
       variablesOpen: s.variablesOpen,
@@ -41,6 +42,7 @@ export function NotebookView(): ReactElement {
       addCell: s.addCell,
       toggleVariables: s.toggleVariables,
       save: s.save,
+      reload: s.reload,
     })),
   );
   const files = useWorkspaceFiles(useShallow((s) => filesOfKind(s.files, "notebook")));
@@ -123,7 +125,15 @@ export function NotebookView(): ReactElement {
                 {state.path}
               </span>
               <span className="hint" data-testid="notebook-save-state">
-                {state.saving ? "saving…" : state.dirty ? "edited" : state.savedAt ? "saved" : ""}
+                {state.conflict
+                  ? "not saved: changed elsewhere"
+                  : state.saving
+                    ? "saving…"
+                    : state.dirty
+                      ? "edited"
+                      : state.savedAt
+                        ? "saved"
+                        : ""}
               </span>
               <span className="sep" />
               <button type="button" className="icon-btn" title="Run all cells" onClick={() => void state.runAll()}>
@@ -198,6 +208,20 @@ export function NotebookView(): ReactElement {
               </button>
             </div>
             <ErrorBanner message={state.error} onDismiss={() => useNotebookStore.setState({ error: null })} />
+            {state.conflict ? (
+              <div className="banner error" data-testid="notebook-conflict" role="alert">
+                <span className="grow">
+                  {state.path} was saved elsewhere (another tab or program) since this page opened it. Your cells here
+                  are not saved; keep one of the two versions.
+                </span>
+                <button type="button" className="icon-btn" onClick={() => void state.reload()}>
+                  Reload theirs
+                </button>
+                <button type="button" className="icon-btn" onClick={() => void state.save({ overwrite: true })}>
+                  Overwrite with mine
+                </button>
+              </div>
+            ) : null}
             {state.notice ? (
               <div className="banner info">
                 <span className="grow">{state.notice}</span>

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { CellRunResult, NotebookCell, NotebookDocument } from "../../api";
+import { ApiError, type CellRunResult, type NotebookCell, type NotebookDocument } from "../../api";
 import { testClient, type HostAnswers } from "../../client/test-channel";
 import { installWorkbenchClient } from "../../client/workbench-client";
 import { useNotebookStore } from "./store";
@@ -15,7 +15,7 @@ const cell = (id: string, source = ""): NotebookCell => ({
 
 /** Opens notebooks/t.ipynb with `cells` over a test host answering `extra` too; returns the channel. */
 async function openNotebook(cells: NotebookCell[], extra: HostAnswers = {}): Promise<ReturnType<typeof testClient>> {
-  const test = testClient({ "notebooks.open": () => ({ cells, metadata: {} }), ...extra });
+  const test = testClient({ "notebooks.open": () => ({ cells, metadata: {}, modifiedAt: 1 }), ...extra });
   installWorkbenchClient(test.client);
   await useNotebookStore.getState().open("notebooks/t.ipynb");
   return test;
@@ -28,6 +28,40 @@ afterAll(() => vi.unstubAllGlobals());
 describe("notebook store", () => {
   beforeEach(() => useNotebookStore.setState(initial, true));
   afterEach(() => vi.useRealTimers());
+
+  it("never overwrites a file saved elsewhere since it was opened: saving stops until reload or overwrite", async () => {
+    // The file on disk, as another tab saves it: its content and modification time.
+    let disk = { cells: [cell("a", "x = 1")], modifiedAt: 1 };
+    const save = ({ notebook, expectedModifiedAt }: { notebook: NotebookDocument; expectedModifiedAt?: number }) => {
+      if (expectedModifiedAt !== undefined && expectedModifiedAt !== disk.modifiedAt)
+        throw new ApiError({ code: "conflict", message: "saved by someone else" });
+      disk = { cells: notebook.cells, modifiedAt: disk.modifiedAt + 1 };
+      return { path: "notebooks/t.ipynb", modifiedAt: disk.modifiedAt };
+    };
+    await openNotebook(disk.cells, {
+      "notebooks.save": save,
+      "notebooks.open": () => ({ cells: disk.cells, metadata: {}, modifiedAt: disk.modifiedAt }),
+    });
+    disk = { cells: [cell("a", "x = 1"), cell("theirs", "from the other tab")], modifiedAt: 7 };
+    const store = useNotebookStore.getState();
+    store.editSource("a", "x = 2 # mine");
+    await store.save();
+    expect(useNotebookStore.getState().conflict).toBe(true);
+    expect(disk.cells.map((c) => c.id)).toEqual(["a", "theirs"]); // theirs is untouched
+    await useNotebookStore.getState().save(); // and stays so: saving waits for the user's choice
+    expect(disk.modifiedAt).toBe(7);
+
+    await useNotebookStore.getState().save({ overwrite: true });
+    expect(disk.cells.map((c) => c.source)).toEqual(["x = 2 # mine"]);
+    expect(useNotebookStore.getState()).toMatchObject({ conflict: false, dirty: false, savedAt: 8 });
+
+    disk = { cells: [cell("b", "newer still")], modifiedAt: 20 };
+    useNotebookStore.getState().editSource("a", "lost edit");
+    await useNotebookStore.getState().save();
+    await useNotebookStore.getState().reload();
+    expect(useNotebookStore.getState()).toMatchObject({ conflict: false, dirty: false, savedAt: 20 });
+    expect(useNotebookStore.getState().cells.map((c) => c.source)).toEqual(["newer still"]);
+  });
 
   it("edits cells (add, move, remove) and autosaves the document after a pause", async () => {
     vi.useFakeTimers();

@@ -3,6 +3,7 @@ import type { CellOutput, RichValue } from "../../api";
 import type { CellLanguage, NotebookCell, NotebookDocument, VariableView } from "../../api";
 import { OutputTranscript } from "../../api";
 import type { IDisposable } from "../../base";
+import { ApiError } from "../../api";
 import { errorMessage, workbench, type WorkbenchClient } from "../../client/workbench-client";
 import { useWorkspaceFiles, workspaceHas } from "../../platform/workspace-files";
 
@@ -19,7 +20,13 @@ interface NotebookState {
   selectedId: string | null;
   dirty: boolean;
   saving: boolean;
+  /** The file's modification time when this page last opened or saved it: a save names it (see `conflict`). */
   savedAt: number | null;
+  /**
+   * The file was saved elsewhere (another tab or program) since this page opened it: saving stops, the page's cells
+   * stay as they are, until the user reloads the file or overwrites it.
+   */
+  conflict: boolean;
   error: string | null;
   notice: string | null;
   /** Refreshes the shared workspace file list (the panel shows its notebooks). */
@@ -37,7 +44,10 @@ interface NotebookState {
   runAll(): Promise<void>;
   interrupt(): Promise<void>;
   restart(): Promise<void>;
-  save(): Promise<void>;
+  /** Saves the notebook; refused while in conflict unless `overwrite`, which replaces the file's newer version. */
+  save(options?: { overwrite?: boolean }): Promise<void>;
+  /** Opens the file as saved now, dropping this page's unsaved changes (the way out of a conflict). */
+  reload(): Promise<void>;
   receiveOutput(notebookId: string, cellId: string, output: CellOutput): void;
   /** The Variables panel: open or not, each language's variables, and the one being inspected. */
   variablesOpen: boolean;
@@ -84,7 +94,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     set({ dirty: true });
     if (autosaveTimer) clearTimeout(autosaveTimer);
     autosaveTimer = setTimeout(() => {
-      if (get().dirty && get().path) void get().save();
+      if (get().dirty && get().path && !get().conflict) void get().save();
     }, AUTOSAVE_DELAY_MS);
   };
   const updateCell = (cellId: string, update: (cell: NotebookCell) => NotebookCell): void => {
@@ -102,6 +112,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     dirty: false,
     saving: false,
     savedAt: null,
+    conflict: false,
     error: null,
     notice: null,
     variablesOpen: false,
@@ -141,7 +152,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     },
 
     async open(path) {
-      if (get().dirty && get().path) await get().save();
+      if (get().dirty && get().path && !get().conflict) await get().save();
       try {
         const notebook = await workbench().call("notebooks.open", { path });
         set({
@@ -149,6 +160,8 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
           notebookId: path,
           cells: notebook.cells,
           metadata: notebook.metadata,
+          savedAt: notebook.modifiedAt,
+          conflict: false,
           status: {},
           durations: {},
           selectedId: notebook.cells[0]?.id ?? null,
@@ -330,21 +343,35 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
       }
     },
 
-    async save() {
-      const { path } = get();
+    async save(options = {}) {
+      const { path, savedAt, conflict } = get();
       if (!path) return;
       if (autosaveTimer) clearTimeout(autosaveTimer);
+      if (conflict && options.overwrite !== true) return; // the banner asks which version to keep
       set({ saving: true });
       // Edits made while the save is in flight must keep the notebook dirty.
       const snapshot = get().cells;
       try {
-        const { modifiedAt } = await workbench().call("notebooks.save", { path, notebook: document(get()) });
-        set({ dirty: get().cells !== snapshot, savedAt: modifiedAt, error: null });
+        const { modifiedAt } = await workbench().call("notebooks.save", {
+          path,
+          notebook: document(get()),
+          ...(options.overwrite === true || savedAt === null ? {} : { expectedModifiedAt: savedAt }),
+        });
+        set({ dirty: get().cells !== snapshot, savedAt: modifiedAt, conflict: false, error: null });
       } catch (error) {
-        set({ error: `Could not save ${path}: ${errorMessage(error)}. Your cells are still here; try Save again.` });
+        if (error instanceof ApiError && error.code === "conflict") set({ conflict: true, error: null });
+        else
+          set({ error: `Could not save ${path}: ${errorMessage(error)}. Your cells are still here; try Save again.` });
       } finally {
         set({ saving: false });
       }
+    },
+
+    async reload() {
+      const { path } = get();
+      if (!path) return;
+      set({ dirty: false, conflict: false });
+      await get().open(path);
     },
 
     connect(client) {
