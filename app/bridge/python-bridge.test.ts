@@ -178,6 +178,21 @@ describe("errors", () => {
     expect(error.message).toContain("pip install no_such_package_xyz");
   });
 
+  it("refuses a target that is not a dotted path of names, and suggests no pip install for it", async () => {
+    for (const target of ['__import__("os")', "123", "a..b"]) {
+      const error = await failure(bridge.call(target));
+      expect(error.classification).toBe("not_found");
+      expect(error.message).toMatch(/is not a dotted path of Python names/);
+      expect(error.message).not.toContain("pip install");
+    }
+  });
+
+  it("tells a JavaScript caller that evaluate needs a session", () => {
+    expect(() => bridge.evaluate("1 + 1", undefined as unknown as { session: string })).toThrow(
+      /evaluate\(code, \{ session \}\) needs options.session/,
+    );
+  });
+
   it("refuses to call something that is not callable", async () => {
     const error = await failure(bridge.call("math.pi"));
     expect(error.classification).toBe("type_error");

@@ -602,6 +602,12 @@ export class PythonBridge implements HandleOwner {
     options: { session: string; signal?: AbortSignal; timeoutMs?: number; callId?: string },
   ): AsyncIterable<EvalEvent> {
     this.#assertOpen("eval");
+    // Checked for JavaScript callers, whom no type stops: a missing session failed deep inside as a TypeError.
+    if (typeof options?.session !== "string") {
+      throw new TypeError(
+        'evaluate(code, { session }) needs options.session: the namespace the code runs in, e.g. { session: "main" }',
+      );
+    }
     this.#guard?.refuseEval(); // enforce mode: running code is off
     const callId = options.callId ?? this.#callIds.next();
     const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };

@@ -55,6 +55,12 @@ export async function main(): Promise<void> {
   onShutdownSignals({ onShutdown: () => controller.abort() });
   // Under `npm start`: a parent killed with SIGKILL stops us the same way.
   onParentGone(() => controller.abort());
+  // A reader that stops early (`| head`) closes the pipe: the command stops as asked, without a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    controller.abort();
+    process.exitCode ??= 0;
+  });
   const code = await runCli(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -26,6 +26,30 @@ FLUSH_BYTES = 256 * 1024
 _WORKER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
+class _NoInput:
+    """A cell's stdin: there is no keyboard behind a cell, so input() says so at once."""
+
+    encoding = "utf-8"
+    closed = False
+
+    def readline(self, size: int = -1) -> str:
+        # EOFError, what input() raises on a closed stdin, so code that handles that still does.
+        raise EOFError("input() has no keyboard to read in a notebook cell or the console; "
+                       "set the value in the code instead (name = 'value')")
+
+    def read(self, size: int = -1) -> str:
+        return self.readline(size)
+
+    def readlines(self) -> list[str]:
+        return [self.readline()]
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("a cell's stdin has no file descriptor")
+
+
 class _TeeGroup:
     """A cell's stdout and stderr tees: one lock, and which of them wrote last.
 
@@ -108,10 +132,17 @@ class _Flusher:
 
 
 def _user_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
-    """The traceback without the worker's own frames (the user's cell frames and library frames stay)."""
+    """The traceback from the user's first cell frame on, without the worker's own frames (library frames stay).
+
+    Frames before the cell's own are the worker's plumbing, and what it called to get there (``ast.parse`` for a
+    SyntaxError, whose message already points at the cell's line): none of them is the user's business.
+    """
     frames: list[types.TracebackType] = []
+    in_cell = False
     while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.startswith(_WORKER_DIR):
+        filename = tb.tb_frame.f_code.co_filename
+        in_cell = in_cell or filename.startswith("<cell ")
+        if in_cell and not filename.startswith(_WORKER_DIR):
             frames.append(tb)
         tb = tb.tb_next
     rebuilt: types.TracebackType | None = None
@@ -144,9 +175,10 @@ class Session:
         group = _TeeGroup()
         out = _StreamTee(stdout, sys.__stdout__, group)
         err = _StreamTee(stderr, sys.__stderr__, group)
-        saved = sys.stdout, sys.stderr
+        saved = sys.stdout, sys.stderr, sys.stdin
         sys.stdout = out
         sys.stderr = err
+        sys.stdin = _NoInput()
         flusher = _Flusher((out, err))
         self.namespace.setdefault("display", _display.display)
         try:
@@ -178,7 +210,7 @@ class Session:
             flusher.close()
             out.flush()
             err.flush()
-            sys.stdout, sys.stderr = saved
+            sys.stdout, sys.stderr, sys.stdin = saved
         return value, count
 
     def forget(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 import pytest
@@ -127,6 +128,28 @@ def test_tracebacks_show_cell_source_without_worker_frames() -> None:
     assert "return 1 / 0" in text
     # The one remaining worker frame is the re-raise in run_cell, which the server skips.
     assert text.count("snakebridge_worker") == 1
+
+
+def test_a_syntax_error_shows_the_cell_line_and_no_frame_of_the_machinery() -> None:
+    import traceback
+
+    table = SessionTable()
+    with pytest.raises(SyntaxError) as caught:
+        run(table, "s", "x = (1,\ny = 2")
+    text = "".join(traceback.format_exception(caught.value))
+    assert "ast.py" not in text  # it showed ast.parse's frame
+    assert text.count("snakebridge_worker") == 1  # the re-raise in run_cell, which the server skips
+    assert '"<cell 1>", line 1' in text
+
+
+def test_input_says_there_is_no_keyboard_and_the_cell_goes_on() -> None:
+    table = SessionTable()
+    value, out, _ = run(
+        table, "s", "try:\n    input('name? ')\nexcept EOFError as e:\n    print(e)\n'after'"
+    )
+    assert value == "after"
+    assert "no keyboard to read in a notebook cell or the console" in "".join(out)
+    assert sys.stdin is not None and not isinstance(sys.stdin, type(table))  # restored after the cell
 
 
 def test_typescript_types_of_live_values() -> None:

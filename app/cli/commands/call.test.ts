@@ -1,7 +1,9 @@
 // `snakebridge call`: one tag scheme for --json output and for arguments; --json covers argument errors.
+import { spawn } from "node:child_process";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../main.js";
+import { cliEntry } from "../testing/process-census.js";
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -113,5 +115,43 @@ describe("snakebridge call --json tags", () => {
       expect(code, argv.join(" ")).toBe(2);
       expect((JSON.parse(stdout) as { error: { type: string } }).error.type).toBe("UsageError");
     }
+  });
+
+  it("a failure before the call (an interpreter that is not Python) is JSON on stdout too", async () => {
+    const { code, stdout } = await cli("call", "math.sqrt", "2", "--python", "/bin/true", "--json");
+    expect(code).toBe(1);
+    const { error } = JSON.parse(stdout) as { error: { classification: string; message: string } };
+    expect(error.classification).toBe("internal");
+    expect(error.message).toMatch(/No usable Python interpreter/);
+  });
+});
+
+describe("snakebridge call output", () => {
+  it("stops quietly when its reader closes the pipe early (| head), with no stack trace", async () => {
+    // The CLI process itself, its stdout read for 40 bytes and then closed, as `| head -c 40` does.
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", cliEntry, "call", "builtins.eval", '"list(range(10**6))"', "--json"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const head = await new Promise<string>((resolve) => {
+      child.stdout.once("data", (chunk: Buffer) => {
+        child.stdout.destroy();
+        resolve(chunk.toString().slice(0, 40));
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(head.startsWith("[0,1,2,")).toBe(true);
+    expect(stderr).not.toMatch(/EPIPE|Error:/);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it("prints what the function printed on stderr, and the result alone on stdout", async () => {
+    const plain = await cli("call", "builtins.print", '"hello from python"');
+    expect([plain.code, plain.stdout, plain.stderr]).toEqual([0, "null\n", "hello from python\n"]);
+    const json = await cli("call", "builtins.print", '"and with --json"', "--json");
+    expect([json.code, JSON.parse(json.stdout), json.stderr]).toEqual([0, null, "and with --json\n"]);
   });
 });

@@ -1,13 +1,19 @@
 // `snakebridge call <dotted.path> [ARG_JSON ...] [--kwargs JSON] [--json] [--timeout MS]`
+import { describeError } from "../../base/index.js";
 import { findInterpreter, PythonBridge, PythonError, type PyKwargs, type PyValue } from "../../bridge/index.js";
 import { intFlag, parseArgs, stringFlag } from "../args.js";
-import { UsageError, type CliCommand } from "../command.js";
+import { UsageError, type CliCommand, type CliIO } from "../command.js";
 import { RAY_FLAGS, RAY_USAGE, placementOption } from "../ray-option.js";
 import type { RayPlacement } from "../../bridge/placement/index.js";
 import { parseJsonArgument, toJsonText } from "../json-output.js";
 import { ENFORCE_FLAGS, ENFORCE_USAGE, enforcementFlags } from "../enforce-flags.js";
 import { startEnforcement, type EnforcementOptions } from "../../integration/fabric/enforcement.js";
 import { environmentFor, environmentsOf, isSynced } from "../../integration/fabric/environments.js";
+
+/** The worker's output is taken as complete once it has been quiet this long after the answer... */
+const OUTPUT_QUIET_MS = 30;
+/** ...or this long has passed, however much it still prints. */
+const OUTPUT_WAIT_MS = 500;
 
 interface CallRequest {
   target: string;
@@ -91,47 +97,74 @@ Examples:
       io.stdout.write(JSON.stringify({ error: usageErrorJson(error) }) + "\n");
       return 2;
     }
-    const { target, callArgs, kwargs, timeoutMs, python } = request;
-
-    const enforcement = request.enforce === undefined ? undefined : await startEnforcement(request.enforce);
-    // An integration with an environment of its own runs in that environment's interpreter (snakebridge env sync).
-    const environment =
-      enforcement === undefined
-        ? undefined
-        : environmentFor(environmentsOf(enforcement.manifests, (await findInterpreter(python)).executable), target);
-    if (environment !== undefined && !(await isSynced(environment))) {
-      await enforcement?.close();
-      throw new Error(
-        `${target} runs in an environment of its own that is not built yet: run \`snakebridge env sync ${environment.integrations[0]!.manifest}\``,
-      );
-    }
-    const interpreter = environment?.python ?? python;
-    const bridge = await PythonBridge.start({
-      poolSize: 1,
-      ...(interpreter ? { python: interpreter } : {}),
-      ...request.ray,
-      ...enforcement?.bridgeOptions,
-    }).catch(async (error: unknown) => {
-      await enforcement?.close();
-      throw error;
-    });
     try {
-      const result: PyValue = await bridge.call(target, callArgs, kwargs, { timeoutMs, signal: io.signal });
-      io.stdout.write(toJsonText(result, json ? 0 : 2) + "\n");
-      return 0;
+      return await runCall(request, json, io);
     } catch (error) {
-      if (!(error instanceof PythonError)) throw error;
-      if (json) {
-        io.stdout.write(JSON.stringify({ error: error.toJSON() }) + "\n");
-      } else {
-        io.stderr.write(
-          (error.traceback || `${error.pythonType}: ${error.pythonMessage}\n`) + `(${error.classification})\n`,
-        );
-      }
+      // --json promises exactly one JSON value on stdout, whatever failed (a bad --python, an unbuilt environment).
+      if (!json) throw error;
+      const failure = error instanceof PythonError ? error : PythonError.bridge("internal", describeError(error));
+      io.stdout.write(JSON.stringify({ error: failure.toJSON() }) + "\n");
       return 1;
-    } finally {
-      await bridge.dispose();
-      await enforcement?.close();
     }
   },
 };
+
+async function runCall(request: CallRequest, json: boolean, io: CliIO): Promise<number> {
+  const { target, callArgs, kwargs, timeoutMs, python } = request;
+
+  const enforcement = request.enforce === undefined ? undefined : await startEnforcement(request.enforce);
+  // An integration with an environment of its own runs in that environment's interpreter (snakebridge env sync).
+  const environment =
+    enforcement === undefined
+      ? undefined
+      : environmentFor(environmentsOf(enforcement.manifests, (await findInterpreter(python)).executable), target);
+  if (environment !== undefined && !(await isSynced(environment))) {
+    await enforcement?.close();
+    throw new Error(
+      `${target} runs in an environment of its own that is not built yet: run \`snakebridge env sync ${environment.integrations[0]!.manifest}\``,
+    );
+  }
+  const interpreter = environment?.python ?? python;
+  const bridge = await PythonBridge.start({
+    poolSize: 1,
+    ...(interpreter ? { python: interpreter } : {}),
+    ...request.ray,
+    ...enforcement?.bridgeOptions,
+  }).catch(async (error: unknown) => {
+    await enforcement?.close();
+    throw error;
+  });
+  // What the function prints goes to stderr, so stdout stays the result alone (with --json, one JSON value).
+  let heardAt = 0;
+  const output = bridge.onWorkerOutput((_worker, _stream, text) => {
+    heardAt = Date.now();
+    io.stderr.write(text);
+  });
+  // A print reaches the host on its own pipe, a few ms after the answer: wait for it before the worker goes.
+  const outputSettled = async (): Promise<void> => {
+    const answeredAt = Date.now();
+    while (Date.now() - Math.max(answeredAt, heardAt) < OUTPUT_QUIET_MS && Date.now() - answeredAt < OUTPUT_WAIT_MS)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+  };
+  try {
+    const result: PyValue = await bridge.call(target, callArgs, kwargs, { timeoutMs, signal: io.signal });
+    await outputSettled();
+    io.stdout.write(toJsonText(result, json ? 0 : 2) + "\n");
+    return 0;
+  } catch (error) {
+    if (!(error instanceof PythonError)) throw error;
+    await outputSettled();
+    if (json) {
+      io.stdout.write(JSON.stringify({ error: error.toJSON() }) + "\n");
+    } else {
+      io.stderr.write(
+        (error.traceback || `${error.pythonType}: ${error.pythonMessage}\n`) + `(${error.classification})\n`,
+      );
+    }
+    return 1;
+  } finally {
+    await bridge.dispose();
+    output.dispose();
+    await enforcement?.close();
+  }
+}

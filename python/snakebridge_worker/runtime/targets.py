@@ -31,8 +31,9 @@ def resolve(path: str) -> Any:
 
 
 def _walk(path: str) -> Any:
-    if not path or path.startswith(".") or path.endswith(".") or ".." in path:
-        raise TargetNotFound(f"{path!r} is not a dotted path; expected something like 'math.sqrt'")
+    # Names only: anything else would be imported as given (and suggested to pip as a package to install).
+    if not all(part.isidentifier() for part in path.split(".")):
+        raise TargetNotFound(f"{path!r} is not a dotted path of Python names; expected something like 'math.sqrt'")
     parts = path.split(".")
     top = parts[0]
     try:
