@@ -12,9 +12,10 @@ export const diffCommand: CliCommand = {
   summary: "Compare cached library descriptors with a fresh introspection",
   usage: `Usage: snakebridge diff <manifest.yaml|json> [--json] [--python PATH]
 
-For each library in the manifest, compares the newest cached descriptor (from an earlier
-describe or generate, whatever version it was) with a fresh introspection, and lists added,
-removed and changed signatures. Exit code 0 when nothing changed, 1 when something did.
+For each library in the manifest, compares the newest descriptor cached for this manifest (from an
+earlier generate with it, whatever version the library was; a plain describe is cached apart, as its
+key has no manifest) with a fresh introspection, and lists added, removed and changed signatures.
+Exit code 0 when nothing changed, 1 when something did or nothing is cached yet (run generate first).
 
   --json          print [{"module", "cachedVersion", "currentVersion", "cachedAt", "diff"}]
   --python PATH   interpreter to introspect with`,
