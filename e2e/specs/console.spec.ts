@@ -49,3 +49,23 @@ test("console: Tab completes names and attributes from the session", async ({ wo
   await page.setViewportSize({ width: 1024, height: 700 });
   await snap("console-tab-completion-1024");
 });
+
+test("console: pasted code with blank lines inside a function runs whole", async ({ workbench: page }) => {
+  await showView(page, "console");
+  const terminal = page.getByTestId("console-terminal");
+  const screen = async (): Promise<string> =>
+    (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ");
+  await expect(terminal.locator(".xterm-rows")).toContainText(">>>");
+  await terminal.click();
+  // A paste event, as the browser sends xterm for the user's paste: the blank line used to end the function there.
+  const code = "def g():\n    b = 2\n\n    return b\nprint('g says', g())\nprint('last line')";
+  await page.evaluate(`(() => {
+    const data = new DataTransfer();
+    data.setData("text/plain", ${JSON.stringify(code)});
+    const target = document.querySelector('[data-testid="console-terminal"] textarea');
+    target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  })()`);
+  await expect.poll(screen).toContain("... print('g says', g())");
+  await page.keyboard.press("Enter");
+  await expect.poll(screen).toMatch(/g says 2\s*\nlast line/);
+});

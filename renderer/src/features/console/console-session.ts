@@ -74,6 +74,7 @@ export class ConsoleSession {
         continue; // typing while code runs is ignored, as in a blocked REPL
       else if (event.kind === "echo") this.#terminal.write(event.text);
       else if (event.kind === "submit") void this.#submit(event.line);
+      else if (event.kind === "paste") this.#paste(event.lines);
       else if (event.kind === "complete") void this.#complete(event.line, event.cursor);
     }
   }
@@ -113,6 +114,16 @@ export class ConsoleSession {
 
   #prompt(): string {
     return this.#pendingLines.length ? CONTINUATION : PROMPT;
+  }
+
+  /** Pasted lines join the statement being typed; Enter on the line after them runs it all (as IPython's paste). */
+  #paste(lines: readonly string[]): void {
+    lines.forEach((line, index) => {
+      // The first line was echoed as it was typed into; the others are shown as continuation lines.
+      this.#terminal.write(index === 0 ? "\r\n" : `${CONTINUATION}${toTerminal(line)}\r\n`);
+      this.#pendingLines.push(line);
+    });
+    this.#terminal.write(CONTINUATION);
   }
 
   async #submit(line: string): Promise<void> {

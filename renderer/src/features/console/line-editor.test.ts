@@ -35,12 +35,23 @@ describe("LineEditor", () => {
     expect(editor.text).toBe("dra");
   });
 
-  it("splits a multi-line paste into submitted lines", () => {
+  it("keeps a multi-line paste one statement, blank lines and all, and leaves its last line to edit", () => {
     const editor = new LineEditor();
-    const events = editor.feed("if True:\n    x = 1\n");
-    expect(events.filter((event) => event.kind === "submit")).toEqual([
-      { kind: "submit", line: "if True:" },
-      { kind: "submit", line: "    x = 1" },
+    editor.feed("x = ");
+    const events = editor.feed("1\ndef g():\n    b = 2\n\n    return b\nprint(g())");
+    // Blank lines inside a pasted function used to end it: what followed ran apart, or was lost.
+    expect(events.filter((event) => event.kind === "paste")).toEqual([
+      { kind: "paste", lines: ["x = 1", "def g():", "    b = 2", "", "    return b"] },
+    ]);
+    expect(events.some((event) => event.kind === "submit")).toBe(false);
+    expect(editor.text).toBe("print(g())");
+  });
+
+  it("runs one pasted line with its newline as typing and Enter would", () => {
+    const editor = new LineEditor();
+    expect(editor.feed("print(1)\n")).toEqual([
+      { kind: "echo", text: "print(1)" },
+      { kind: "submit", line: "print(1)" },
     ]);
   });
 

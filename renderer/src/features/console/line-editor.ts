@@ -4,6 +4,8 @@
 export type LineEvent =
   | { kind: "echo"; text: string }
   | { kind: "submit"; line: string }
+  /** Pasted lines, each ended by a newline: they join the statement being typed, and none runs on its own. */
+  | { kind: "paste"; lines: string[] }
   | { kind: "interrupt" }
   /** Tab after a name: the console asks the worker for completions of `line` at `cursor`. */
   | { kind: "complete"; line: string; cursor: number }
@@ -63,13 +65,18 @@ export class LineEditor {
       }
     }
     if (data.startsWith("\x1b")) return [{ kind: "none" }];
-    const events: LineEvent[] = [];
+    const printable = (part: string): string => part.replace(/[\x00-\x1f\x7f]/g, "");
     const parts = data.replace(/\r\n?/g, "\r").replace(/\n/g, "\r").split("\r");
-    parts.forEach((part, index) => {
-      const printable = part.replace(/[\x00-\x1f\x7f]/g, "");
-      if (printable) events.push(this.#insert(printable));
-      if (index < parts.length - 1) events.push(this.#submit());
-    });
+    const [first = "", ...others] = parts;
+    const events: LineEvent[] = [];
+    if (printable(first)) events.push(this.#insert(printable(first)));
+    if (others.length === 0) return events;
+    // One line and its newline is typing and Enter. More is a paste: its lines stay one statement, so a blank line
+    // inside a pasted function no longer ends it early (the rest then ran as separate input, or was lost).
+    if (others.length === 1 && others[0] === "") return [...events, this.#submit()];
+    const last = others.pop() ?? "";
+    events.push({ kind: "paste", lines: [this.#submit().line, ...others.map(printable)] });
+    if (printable(last)) events.push(this.#insert(printable(last)));
     return events;
   }
 
@@ -104,7 +111,7 @@ export class LineEditor {
     this.#historyIndex = this.#history.length;
   }
 
-  #submit(): LineEvent {
+  #submit(): { kind: "submit"; line: string } {
     const line = this.#line;
     this.#line = "";
     this.#cursor = 0;
