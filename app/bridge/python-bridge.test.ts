@@ -221,6 +221,13 @@ describe("errors", () => {
     expect((await failure(bridge.call("sys.exit", [3]))).classification).toBe("runtime_error");
   });
 
+  it("names poolSize, the option the caller set, when it is not a whole number of workers", async () => {
+    for (const poolSize of [0, 1.5, Number.NaN]) {
+      const refused = await PythonBridge.start({ poolSize }).catch((error: unknown) => error);
+      expect(String(refused)).toMatch(/BridgeOptions.poolSize must be a whole number of workers, 1 or more/);
+    }
+  });
+
   it("refuses a working folder that does not exist, saying so, without crashing the host", async () => {
     const missing = await PythonBridge.start({ cwd: "/no/such/folder" }).then(
       () => undefined,

@@ -131,6 +131,11 @@ export class PythonBridge implements HandleOwner {
   /** Finds the interpreter, starts the pool and resolves when the workers are ready. */
   static async start(options: BridgeOptions = {}): Promise<PythonBridge> {
     if (options.cwd !== undefined) assertDirectory(options.cwd);
+    // Checked here, under the name the caller used: the pool would name its own option, `size`.
+    if (options.poolSize !== undefined && !(Number.isInteger(options.poolSize) && options.poolSize >= 1))
+      throw new RangeError(
+        `BridgeOptions.poolSize must be a whole number of workers, 1 or more; got ${String(options.poolSize)}`,
+      );
     const interpreter = await findInterpreter(options.python);
     const ref: { bridge?: PythonBridge } = {};
     const adapter = workerAdapterFor(

@@ -49,7 +49,7 @@ describe("choosing the mechanism", () => {
     const { env } = fakeCgroupTree(0);
     const asRoot = chooseLimitMechanism({ memoryBytes: 512 * MiB }, { ...env, uid: 0 });
     expect(asRoot.kind).toBe("watchdog");
-    expect(asRoot.detail).toContain('never uses root\'s cgroups; set mechanism "cgroup"');
+    expect(asRoot.detail).toContain('never uses root\'s cgroups; set limits.mechanism to "cgroup" to use them)');
     const none = chooseLimitMechanism({ memoryBytes: 512 * MiB }, { root: "/nonexistent", selfPath: null, uid: 1000 });
     expect(none.detail).toContain("cgroup v2 is not mounted");
   });

@@ -99,7 +99,9 @@ export function findDelegatedCgroup(
     if (wanted.every((name) => passed.has(name))) return { dir };
   }
   const whose =
-    env.uid === 0 ? '(auto mode never uses root\'s cgroups; set mechanism "cgroup" to)' : `to uid ${env.uid ?? "?"}`;
+    env.uid === 0
+      ? 'to this user, root (auto mode never uses root\'s cgroups; set limits.mechanism to "cgroup" to use them)'
+      : `to uid ${env.uid ?? "?"}`;
   return { why: `no cgroup v2 subtree passing ${wanted.join("+")} is delegated ${whose}` };
 }
 
