@@ -193,6 +193,20 @@ describe("a crash stays with the worker it happened in", () => {
     expect(after?.lastError).toMatch(/its call lane ended while it ran/);
   });
 
+  it("a session whose worker was replaced while idle says its state is gone, by its own error type", async () => {
+    const session = { session: "kept", affinity: "strict" } as const;
+    for await (const _ of bridge.evaluate("x = 1", session)) void _;
+    const pid = (await bridge.call("os.getpid", [], {}, session)) as number;
+    process.kill(pid, "SIGKILL");
+    await expect.poll(() => bridge.pool.snapshot().workers[0]?.pid, { timeout: 10_000 }).not.toBe(pid);
+    await expect.poll(() => bridge.pool.snapshot().workers[0]?.state, { timeout: 10_000 }).toBe("idle");
+    const gone = await failure(bridge.call("os.getpid", [], {}, session));
+    // Not "died while running this": it died before, while idle; what the session held is what was lost.
+    expect([gone.pythonType, gone.classification]).toEqual(["WorkerGoneError", "worker_crashed"]);
+    expect(gone.message).toMatch(/the session's next call starts on a live worker/);
+    expect(await bridge.call("os.getpid", [], {}, session)).not.toBe(pid);
+  });
+
   it("a crash inside a call fails that call only", async () => {
     for (let i = 0; i < 3; i++) {
       expect((await failure(bridge.call("sb_fixtures.crash_now"))).classification).toBe("worker_crashed");

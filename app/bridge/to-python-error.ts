@@ -27,7 +27,19 @@ export function toPythonError(error: unknown, target: string): PythonError {
   // Checked before `code`: a DOMException AbortError carries a numeric code (20) of its own.
   if (error instanceof Error && error.name === "AbortError")
     return PythonError.bridge("cancelled", `${target} was cancelled`, target, error);
-  if (error instanceof PoolError) return PythonError.bridge(poolErrorClass(error), error.message, target, error);
+  if (error instanceof PoolError) {
+    if (error.code !== "worker_gone") return PythonError.bridge(poolErrorClass(error), error.message, target, error);
+    // Gone is not crashed mid-call: by its own type the UI can say the state is lost, not that the call died.
+    return new PythonError({
+      pythonType: "WorkerGoneError",
+      pythonModule: "snakebridge",
+      message: error.message,
+      traceback: "",
+      classification: poolErrorClass(error),
+      target,
+      cause: error,
+    });
+  }
   if (isServiceError(error)) return rpcError(error, `call ${target}`, target);
   return PythonError.bridge("internal", `${target} failed in the host: ${describeError(error)}`, target, error);
 }

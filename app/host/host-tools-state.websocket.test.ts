@@ -86,7 +86,7 @@ describe("session state in the notebook", () => {
     }
     // The notebook's Python namespace died with the worker (the pool says so once); its host state did not.
     await expect(client.request("notebooks.restart", { notebookId: "state-nb" })).rejects.toThrow(
-      /session "state-nb" lived in generation 0, which was replaced/,
+      /session "state-nb" lived in its process of generation 0, which has been replaced since/,
     );
     const after = await client.request("notebooks.variables", { notebookId: "state-nb" });
     expect(after.state.map((v) => v.name)).toEqual(["epochs", "labels"]);

@@ -68,11 +68,10 @@ export class WorkerGoneError extends PoolError {
   constructor(
     readonly workerId: string,
     why: string,
+    /** How a new call gets a live worker, for the message. */
+    retry = "a new call without workerId picks a live worker",
   ) {
-    super(
-      `Worker ${workerId} is gone: ${why}. Objects that lived in it are lost; ` +
-        `recreate them (a new call without workerId picks a live worker) and retry.`,
-    );
+    super(`Worker ${workerId} is gone: ${why}. Objects that lived in it are lost; recreate them (${retry}) and retry.`);
     this.name = "WorkerGoneError";
   }
 }

@@ -246,7 +246,8 @@ export class ProcessPool<C> {
         this.#sessions.delete(session);
         return new WorkerGoneError(
           binding.workerId,
-          `session "${session}" lived in generation ${binding.generation}, which was replaced`,
+          `session "${session}" lived in its process of generation ${binding.generation}, which has been replaced since`,
+          "the session's next call starts on a live worker",
         );
       }
     }
