@@ -93,6 +93,30 @@ describe("notebook store", () => {
     expect(useNotebookStore.getState().savedAt).toBe(5);
   });
 
+  it("stops a running cell that is deleted, and skips a deleted queued one", async () => {
+    const interrupted: string[] = [];
+    let finish: (result: CellRunResult) => void = () => undefined;
+    await openNotebook([cell("a"), cell("b")], {
+      "notebooks.run": ({ cellId }) => {
+        if (cellId !== "a") throw new Error(`cell ${cellId} should not run`);
+        return new Promise<CellRunResult>((resolve) => (finish = resolve));
+      },
+      "notebooks.interrupt": ({ notebookId }) => {
+        interrupted.push(notebookId);
+        finish({ status: "interrupted", executionCount: 1, outputs: [], durationMs: 1 });
+        return { interrupted: true };
+      },
+      "notebooks.save": () => ({ path: "notebooks/t.ipynb", modifiedAt: 1 }),
+    });
+    const runs = useNotebookStore.getState().runAll();
+    await vi.waitFor(() => expect(useNotebookStore.getState().status["a"]).toBe("running"));
+    useNotebookStore.getState().removeCell("b"); // queued: never runs
+    useNotebookStore.getState().removeCell("a"); // running: stopped, not left running unseen
+    await runs;
+    expect(interrupted).toEqual(["notebooks/t.ipynb"]);
+    expect(useNotebookStore.getState().cells).toEqual([]);
+  });
+
   it("runs queued cells in order, and a failed cell stops the ones queued after it", async () => {
     const ran: string[] = [];
     const results: Record<string, CellRunResult> = {

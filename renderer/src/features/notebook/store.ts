@@ -228,6 +228,8 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     },
 
     removeCell(cellId) {
+      // A deleted cell that is running is stopped: it ran on unseen, holding the worker (queued ones are skipped).
+      if (get().status[cellId] === "running") void get().interrupt();
       set((state) => {
         const index = state.cells.findIndex((cell) => cell.id === cellId);
         const cells = state.cells.filter((cell) => cell.id !== cellId);
