@@ -63,6 +63,27 @@ describe("notebook store", () => {
     expect(useNotebookStore.getState().cells.map((c) => c.source)).toEqual(["newer still"]);
   });
 
+  it("a save made while another is in flight waits for it, and never conflicts with this page's own save", async () => {
+    let disk = { cells: [cell("a")], modifiedAt: 1 };
+    await openNotebook(disk.cells, {
+      "notebooks.open": () => ({ cells: disk.cells, metadata: {}, modifiedAt: disk.modifiedAt }),
+      "notebooks.save": async ({ notebook, expectedModifiedAt }) => {
+        await new Promise((r) => setTimeout(r, 20)); // the host is slow: the second save comes meanwhile
+        if (expectedModifiedAt !== undefined && expectedModifiedAt !== disk.modifiedAt)
+          throw new ApiError({ code: "conflict", message: "saved by someone else" });
+        disk = { cells: notebook.cells, modifiedAt: disk.modifiedAt + 1 };
+        return { path: "notebooks/t.ipynb", modifiedAt: disk.modifiedAt };
+      },
+    });
+    const store = useNotebookStore.getState();
+    store.editSource("a", "first");
+    const first = store.save();
+    store.editSource("a", "second");
+    await Promise.all([first, store.save()]);
+    expect(useNotebookStore.getState()).toMatchObject({ conflict: false, dirty: false, savedAt: 3 });
+    expect(disk.cells[0]?.source).toBe("second");
+  });
+
   it("edits cells (add, move, remove) and autosaves the document after a pause", async () => {
     vi.useFakeTimers();
     const saved: NotebookDocument[] = [];

@@ -64,6 +64,8 @@ const AUTOSAVE_DELAY_MS = 1500;
 let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 /** Cells waiting to run, in order: Run All and Shift+Enter queue behind a running cell like Jupyter. */
 let runQueue: Promise<unknown> = Promise.resolve();
+/** Saves in flight, in order (see save). */
+let saveQueue: Promise<unknown> = Promise.resolve();
 /** What streamed in for each running cell, bounded like the host's copy (a million lines must not exhaust the page). */
 const streaming = new Map<string, OutputTranscript>();
 /** Cells whose transcript changed since the last paint: the store is updated once per frame, not per event. */
@@ -96,6 +98,28 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     autosaveTimer = setTimeout(() => {
       if (get().dirty && get().path && !get().conflict) void get().save();
     }, AUTOSAVE_DELAY_MS);
+  };
+  /** Saves now (see save, which queues this); in conflict only when told to overwrite. */
+  const saveNow = async (options: { overwrite?: boolean }): Promise<void> => {
+    const { path, savedAt, conflict } = get();
+    if (!path) return;
+    if (conflict && options.overwrite !== true) return; // the banner asks which version to keep
+    set({ saving: true });
+    // Edits made while the save is in flight must keep the notebook dirty.
+    const snapshot = get().cells;
+    try {
+      const { modifiedAt } = await workbench().call("notebooks.save", {
+        path,
+        notebook: document(get()),
+        ...(options.overwrite === true || savedAt === null ? {} : { expectedModifiedAt: savedAt }),
+      });
+      set({ dirty: get().cells !== snapshot, savedAt: modifiedAt, conflict: false, error: null });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "conflict") set({ conflict: true, error: null });
+      else set({ error: `Could not save ${path}: ${errorMessage(error)}. Your cells are still here; try Save again.` });
+    } finally {
+      set({ saving: false });
+    }
   };
   const updateCell = (cellId: string, update: (cell: NotebookCell) => NotebookCell): void => {
     set((state) => ({ cells: state.cells.map((cell) => (cell.id === cellId ? update(cell) : cell)) }));
@@ -345,28 +369,13 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
       }
     },
 
-    async save(options = {}) {
-      const { path, savedAt, conflict } = get();
-      if (!path) return;
+    save(options = {}) {
       if (autosaveTimer) clearTimeout(autosaveTimer);
-      if (conflict && options.overwrite !== true) return; // the banner asks which version to keep
-      set({ saving: true });
-      // Edits made while the save is in flight must keep the notebook dirty.
-      const snapshot = get().cells;
-      try {
-        const { modifiedAt } = await workbench().call("notebooks.save", {
-          path,
-          notebook: document(get()),
-          ...(options.overwrite === true || savedAt === null ? {} : { expectedModifiedAt: savedAt }),
-        });
-        set({ dirty: get().cells !== snapshot, savedAt: modifiedAt, conflict: false, error: null });
-      } catch (error) {
-        if (error instanceof ApiError && error.code === "conflict") set({ conflict: true, error: null });
-        else
-          set({ error: `Could not save ${path}: ${errorMessage(error)}. Your cells are still here; try Save again.` });
-      } finally {
-        set({ saving: false });
-      }
+      // One save at a time: a second one sent while the first is in flight would name the time the first replaces,
+      // and be refused as a conflict with this page's own save.
+      const next = saveQueue.then(() => saveNow(options));
+      saveQueue = next.catch(() => undefined);
+      return next;
     },
 
     async reload() {
