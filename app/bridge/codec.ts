@@ -66,12 +66,6 @@ function serializationError(message: string): PythonError {
 
 /** Encodes a TypeScript value as a Python value. */
 export function encodeValue(value: PyValue | undefined, depth = 0, context?: EncodeContext): Value {
-  if (depth > MAX_DEPTH) {
-    throw serializationError(
-      `value nests deeper than ${MAX_DEPTH} levels of lists, objects, Maps and Sets (a cycle?), which is as deep as ` +
-        "the bridge carries; send deeper data as JSON text and parse it in Python",
-    );
-  }
   if (value === null || value === undefined) return { kind: { $case: "nullValue", value: {} } };
   switch (typeof value) {
     case "boolean":
@@ -112,6 +106,13 @@ function encodeObject(value: PyValue & object, depth: number, context: EncodeCon
     return { kind: { $case: "complexValue", value: { real: value.real, imag: value.imag } } };
   if (value instanceof Uint8Array)
     return { kind: { $case: "bytesValue", value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) } };
+  // Containers from here on: the 31st level is refused even when empty, as a worker sends it back as a handle.
+  if (depth >= MAX_DEPTH) {
+    throw serializationError(
+      `value nests deeper than ${MAX_DEPTH} levels of lists, objects, Maps and Sets (a cycle?), which is as deep as ` +
+        "the bridge carries; send deeper data as JSON text and parse it in Python",
+    );
+  }
   if (isPyList(value)) {
     // Array.from, not map: map skips a sparse array's holes, and a hole in `items` cannot be encoded (Python gets
     // None there, as JSON gets null).

@@ -114,6 +114,9 @@ describe("containers", () => {
     const refused = await echo(nested(MAX_VALUE_NESTING + 1, 1)).catch((error: unknown) => error);
     expect(refused).toMatchObject({ classification: "serialization_error" });
     expect(String(refused)).toMatch(/nests deeper than 30 levels/);
+    // An empty container is a level too: the worker would send the 31st back as a handle.
+    const empty = await echo(nested(MAX_VALUE_NESTING, [])).catch((error: unknown) => error);
+    expect(empty).toMatchObject({ classification: "serialization_error" });
     // Python builds deeper data than the wire carries: the part beyond the limit stays in Python, as a handle.
     const deep = (await bridge.call("json.loads", [`${"[".repeat(60)}${"]".repeat(60)}`])) as PyValue;
     let level = deep;
