@@ -99,7 +99,14 @@ function openFifo(path: string, flags: number, deadline: number): Promise<number
       }
       open(path, flags | constants.O_NONBLOCK | constants.O_NOFOLLOW, (error, fd) => {
         if (error === null) {
-          if (isCheckedFile(fd, checked)) return resolve(fd);
+          let same: boolean;
+          try {
+            same = isCheckedFile(fd, checked);
+          } catch (statError) {
+            closeSync(fd);
+            return reject(statError instanceof Error ? statError : new Error(String(statError)));
+          }
+          if (same) return resolve(fd);
           closeSync(fd);
           reject(new Error(`${path} is not a worker's lane: another file took its place after the host checked it`));
         }

@@ -47,7 +47,6 @@ import { runWorkerStream } from "./worker-stream.js";
 import { telemetryStream, workerHealth } from "./worker-queries.js";
 import { PyHandle, type HandleOwner, type PyCallback, type PyKwargs, type PyValue } from "./values.js";
 
-/** Deadline for a call that sets none and whose bridge sets none. */
 /** Throws, saying what to do, unless `cwd` is a folder workers can start in (spawn would only say ENOENT). */
 function assertDirectory(cwd: string): void {
   let isDirectory: boolean;
@@ -63,6 +62,7 @@ function assertDirectory(cwd: string): void {
 
 /** How long a worker whose call lane ended may take to exit before the bridge has it replaced. */
 const LANE_LOST_GRACE_MS = 250;
+/** Deadline for a call that sets none and whose bridge sets none. */
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** Streams (training runs) and cells have no deadline unless the caller sets one. */
 const NO_DEADLINE = 0;
