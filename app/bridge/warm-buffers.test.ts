@@ -59,8 +59,23 @@ describe("WarmBuffers", () => {
     await until(() => !warm.has(MB), "the idle buffer is let go");
   });
 
-  it("stops preparing, and says why, where buffers cannot be faulted in", async () => {
+  it("prepares no more sizes at once than it keeps, however many sizes come", async () => {
+    const warm = new WarmBuffers(64 * MB);
+    for (let n = 1; n <= 12; n++) warm.take(n * MB); // 78 MB of buffers, were they all prepared
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ready = Array.from({ length: 12 }, (_, i) => warm.has((i + 1) * MB)).filter(Boolean).length;
+    expect(ready).toBe(2);
+    expect(warm.has(MB) && warm.has(2 * MB)).toBe(true); // the first two, not the last ones pushing them out
+    warm.clear();
+  });
+
+  it("stops preparing, and says why, after failures in a row where buffers cannot be faulted in", async () => {
     const warm = new WarmBuffers(8 * MB, 10_000, join(root, "no-such-zeros"));
+    for (let i = 0; i < 2; i++) {
+      expect(warm.take(MB)).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(warm.unavailable).toBeUndefined(); // one failure may pass (out of descriptors for a moment)
+    }
     expect(warm.take(MB)).toBeUndefined();
     await until(() => warm.unavailable !== undefined, "the failure is recorded");
     expect(warm.unavailable).toMatch(/could not prepare a 1048576-byte buffer from .*no-such-zeros: .*ENOENT/);

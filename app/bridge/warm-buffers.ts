@@ -14,6 +14,8 @@ import { describeError } from "../base/index.js";
 export const WARM_MIN_BYTES = 1024 * 1024;
 /** Buffers ready at once, one per size, the least recently taken size dropped first. */
 const MAX_READY = 2;
+/** Preparations that fail in a row before the host stops trying (no /dev/zero here, say). */
+const MAX_FAILURES = 3;
 /** Buffers not taken for this long are let go, so an idle host holds no memory for arrays. */
 const IDLE_MS = 10_000;
 const ZEROS = "/dev/zero";
@@ -26,9 +28,10 @@ export class WarmBuffers {
   readonly #ready = new Map<number, Buffer>();
   readonly #preparing = new Set<number>();
   #idleTimer: NodeJS.Timeout | undefined;
-  /** Why buffers cannot be prepared here (no /dev/zero, say); set once, after which none are. */
+  /** Why buffers cannot be prepared here (no /dev/zero, say); set after MAX_FAILURES in a row, and none are then. */
   #unavailable: string | undefined;
   readonly #zeros: string;
+  #failures = 0;
 
   /** `zeros` is the file read to fault buffers in: /dev/zero, but for tests. */
   constructor(maxBytes: number, idleMs = IDLE_MS, zeros = ZEROS) {
@@ -65,10 +68,13 @@ export class WarmBuffers {
   }
 
   #prepare(size: number): void {
-    if (this.#preparing.has(size)) return;
+    // At most as many in flight as are kept: sizes that keep changing would otherwise fill one buffer each, at once
+    // (12 sizes of 32 MB were 383 MB), and hold the thread pool that every file operation shares.
+    if (this.#preparing.has(size) || this.#preparing.size >= MAX_READY) return;
     this.#preparing.add(size);
     faultedIn(Buffer.allocUnsafeSlow(size), this.#zeros)
       .then((buffer) => {
+        this.#failures = 0;
         if (this.#idleTimer === undefined) return; // cleared, or idle, meanwhile: nobody is waiting for it
         this.#ready.delete(size);
         this.#ready.set(size, buffer);
@@ -78,7 +84,10 @@ export class WarmBuffers {
         }
       })
       .catch((error: unknown) => {
-        // Only an optimisation failed: every array is still read, into a fresh buffer. Kept for `unavailable`.
+        // Only an optimisation failed: every array is still read, into a fresh buffer. A failure can pass (out of
+        // descriptors for a moment); MAX_FAILURES in a row say it will not, and it stops, kept for `unavailable`.
+        this.#failures += 1;
+        if (this.#failures < MAX_FAILURES) return;
         this.#unavailable = `could not prepare a ${size}-byte buffer from ${this.#zeros}: ${describeError(error)}`;
         this.clear();
       })

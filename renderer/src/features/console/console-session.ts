@@ -6,6 +6,9 @@ import { DisposableStore } from "../../base";
 import { errorMessage, workbench } from "../../client/workbench-client";
 import { LineEditor } from "./line-editor";
 
+/** What the console uses of an xterm Terminal. */
+export type ConsoleTerminal = Pick<Terminal, "write" | "onData" | "clear">;
+
 const PROMPT = ">>> ";
 const CONTINUATION = "... ";
 
@@ -17,13 +20,16 @@ export class ConsoleSession {
   readonly #editor = new LineEditor();
   #pendingLines: string[] = [];
   #running = false;
+  /** True while Python says whether the statement so far is complete; input meanwhile waits in #held. */
+  #checking = false;
+  #held: string[] = [];
   #streamedDuringRun = false;
   readonly #subscriptions = new DisposableStore();
-  readonly #terminal: Terminal;
+  readonly #terminal: ConsoleTerminal;
   readonly #onBusyChange: (busy: boolean) => void;
 
   constructor(
-    terminal: Terminal,
+    terminal: ConsoleTerminal,
     readonly session: string,
     onBusyChange: (busy: boolean) => void,
   ) {
@@ -68,10 +74,19 @@ export class ConsoleSession {
   }
 
   #onData(data: string): void {
+    if (this.#running) {
+      // Typing while code runs is ignored, as in a blocked REPL; it must not reach the editor either, where it
+      // stayed unseen and ran with the next line.
+      if (data.includes("\x03")) void this.interrupt();
+      return;
+    }
+    if (this.#checking) {
+      // Held while Python says whether the statement so far is complete; replayed, in order, once it has.
+      this.#held.push(data);
+      return;
+    }
     for (const event of this.#editor.feed(data)) {
       if (event.kind === "interrupt") void this.interrupt();
-      else if (this.#running)
-        continue; // typing while code runs is ignored, as in a blocked REPL
       else if (event.kind === "echo") this.#terminal.write(event.text);
       else if (event.kind === "submit") void this.#submit(event.line);
       else if (event.kind === "paste") this.#paste(event.lines);
@@ -138,20 +153,32 @@ export class ConsoleSession {
     // A blank line ends a block; otherwise ask Python whether the statement is complete.
     let complete = line.trim() === "" && this.#pendingLines.length > 1;
     if (!complete) {
+      this.#checking = true;
       try {
         complete = (await workbench().call("console.isComplete", { code })).complete;
       } catch (error) {
         this.#terminal.write(`\x1b[31mCould not check the input: ${errorMessage(error)}\x1b[0m\r\n`);
         complete = true;
+      } finally {
+        this.#checking = false;
       }
     }
     if (!complete) {
       this.#terminal.write(CONTINUATION);
+      this.#replayHeld();
       return;
     }
     this.#pendingLines = [];
     this.#editor.remember(code);
     await this.#evaluate(code);
+    this.#replayHeld();
+  }
+
+  /** Feeds what arrived during a completeness check, once the statement it followed has run or asked for more. */
+  #replayHeld(): void {
+    const held = this.#held;
+    this.#held = [];
+    for (const data of held) this.#onData(data);
   }
 
   async #evaluate(code: string): Promise<void> {

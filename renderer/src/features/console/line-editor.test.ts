@@ -47,6 +47,20 @@ describe("LineEditor", () => {
     expect(editor.text).toBe("print(g())");
   });
 
+  it("puts the text after the cursor after a paste, and keeps a pasted block's tab indentation", () => {
+    const editor = new LineEditor();
+    editor.feed("print()");
+    editor.feed("\x1b[D"); // the cursor before ")"
+    expect(editor.feed("1,\n2").filter((event) => event.kind === "paste")).toEqual([
+      { kind: "paste", lines: ["print(1,"] },
+    ]);
+    expect([editor.text, editor.cursorAt]).toEqual(["2)", 1]); // it was "print(1,)" and then "2"
+    const tabs = new LineEditor();
+    expect(tabs.feed("def f():\n\treturn 1\n").filter((event) => event.kind === "paste")).toEqual([
+      { kind: "paste", lines: ["def f():", "    return 1"] }, // the tab was stripped: an IndentationError
+    ]);
+  });
+
   it("runs one pasted line with its newline as typing and Enter would", () => {
     const editor = new LineEditor();
     expect(editor.feed("print(1)\n")).toEqual([

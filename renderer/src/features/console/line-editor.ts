@@ -11,6 +11,11 @@ export type LineEvent =
   | { kind: "complete"; line: string; cursor: number }
   | { kind: "none" };
 
+/** A line's text without control characters; leading tabs become four spaces each (pasted code keeps its indent). */
+function printable(part: string): string {
+  return part.replace(/^[\t ]+/, (indent) => indent.replace(/\t/g, "    ")).replace(/[\x00-\x1f\x7f]/g, "");
+}
+
 export class LineEditor {
   #line = "";
   #cursor = 0;
@@ -65,18 +70,28 @@ export class LineEditor {
       }
     }
     if (data.startsWith("\x1b")) return [{ kind: "none" }];
-    const printable = (part: string): string => part.replace(/[\x00-\x1f\x7f]/g, "");
     const parts = data.replace(/\r\n?/g, "\r").replace(/\n/g, "\r").split("\r");
     const [first = "", ...others] = parts;
     const events: LineEvent[] = [];
-    if (printable(first)) events.push(this.#insert(printable(first)));
-    if (others.length === 0) return events;
     // One line and its newline is typing and Enter. More is a paste: its lines stay one statement, so a blank line
     // inside a pasted function no longer ends it early (the rest then ran as separate input, or was lost).
-    if (others.length === 1 && others[0] === "") return [...events, this.#submit()];
+    if (others.length === 0 || (others.length === 1 && others[0] === "")) {
+      if (printable(first)) events.push(this.#insert(printable(first)));
+      return others.length === 0 ? events : [...events, this.#submit()];
+    }
+    // The text after the cursor goes after the paste, as in any editor, not onto its first line.
+    const tail = this.#line.slice(this.#cursor);
+    if (tail) {
+      this.#line = this.#line.slice(0, this.#cursor);
+      events.push({ kind: "echo", text: "\x1b[K" });
+    }
+    if (printable(first)) events.push(this.#insert(printable(first)));
     const last = others.pop() ?? "";
     events.push({ kind: "paste", lines: [this.#submit().line, ...others.map(printable)] });
-    if (printable(last)) events.push(this.#insert(printable(last)));
+    if (printable(last) || tail) {
+      events.push(this.#insert(printable(last) + tail));
+      events.push(this.#move(this.#cursor - tail.length));
+    }
     return events;
   }
 
