@@ -3,6 +3,8 @@ import { ValueLimit, type NDArray as NDArrayMessage, type Value } from "../../pr
 import { PythonError } from "./python-error.js";
 import { takeWorkerArrayFile } from "./shm-array-file.js";
 import {
+  ARRAY_TYPES,
+  isDType,
   isTuple,
   nameFields,
   NDArray,
@@ -13,8 +15,6 @@ import {
   isPyRecord,
   isPySet,
   recordPythonType,
-  type DType,
-  type DTypeArrays,
   type HandleOwner,
   type PyCallback,
   type PyValue,
@@ -31,34 +31,6 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** Containers nest at most this deep in one value (values.proto, ValueLimit). */
 export const MAX_VALUE_NESTING: number = ValueLimit.VALUE_LIMIT_MAX_NESTING;
 const MAX_DEPTH = MAX_VALUE_NESTING;
-
-type ArrayConstructorFor<D extends DType> = {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): DTypeArrays[D];
-  new (length: number): DTypeArrays[D];
-  readonly BYTES_PER_ELEMENT: number;
-};
-
-const ARRAY_TYPES: { [D in DType]: ArrayConstructorFor<D> } = {
-  bool: Uint8Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  float16: Uint16Array,
-  float32: Float32Array,
-  float64: Float64Array,
-  complex64: Float32Array,
-  complex128: Float64Array,
-};
-
-/** True for the dtype names the bridge carries as raw bytes. */
-export function isDType(name: string): name is DType {
-  return Object.hasOwn(ARRAY_TYPES, name);
-}
 
 function serializationError(message: string): PythonError {
   return PythonError.bridge("serialization_error", message);

@@ -39,23 +39,34 @@ export interface DTypeArrays {
 }
 export type TypedArray = DTypeArrays[DType];
 
-/** The TypedArray each dtype's data must be, by name (checked by tag, so arrays from another realm pass). */
-const ARRAY_NAMES: Readonly<Record<DType, string>> = {
-  bool: "Uint8Array",
-  int8: "Int8Array",
-  uint8: "Uint8Array",
-  int16: "Int16Array",
-  uint16: "Uint16Array",
-  int32: "Int32Array",
-  uint32: "Uint32Array",
-  int64: "BigInt64Array",
-  uint64: "BigUint64Array",
-  float16: "Uint16Array",
-  float32: "Float32Array",
-  float64: "Float64Array",
-  complex64: "Float32Array",
-  complex128: "Float64Array",
+type ArrayConstructorFor<D extends DType> = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): DTypeArrays[D];
+  new (length: number): DTypeArrays[D];
+  readonly BYTES_PER_ELEMENT: number;
 };
+
+/** The TypedArray constructor of each dtype (see DTypeArrays). */
+export const ARRAY_TYPES: { readonly [D in DType]: ArrayConstructorFor<D> } = {
+  bool: Uint8Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float16: Uint16Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  complex64: Float32Array,
+  complex128: Float64Array,
+};
+
+/** True for the dtype names the bridge carries as raw bytes. */
+export function isDType(name: string): name is DType {
+  return Object.hasOwn(ARRAY_TYPES, name);
+}
 
 /** Numbers in `data` per array element: 2 for complex dtypes, else 1. */
 export function valuesPerElement(dtype: DType): 1 | 2 {
@@ -69,12 +80,13 @@ export class NDArray<D extends DType = DType> {
     readonly shape: readonly number[],
     readonly data: DTypeArrays[D],
   ) {
-    const wanted = ARRAY_NAMES[dtype];
-    if (wanted === undefined)
+    if (!isDType(dtype))
       throw new TypeError(
-        `NDArray dtype ${JSON.stringify(dtype)} is not one of ${Object.keys(ARRAY_NAMES).join(", ")}`,
+        `NDArray dtype ${JSON.stringify(dtype)} is not one of ${Object.keys(ARRAY_TYPES).join(", ")}`,
       );
-    // The bytes cross as they are: a Float32Array sent as int32 would arrive as the floats' bit patterns.
+    const wanted = ARRAY_TYPES[dtype].name;
+    // The bytes cross as they are: a Float32Array sent as int32 would arrive as the floats' bit patterns. Compared
+    // by tag, so that arrays from another realm (a TypeScript cell's) pass.
     const given = Object.prototype.toString.call(data).slice(8, -1);
     if (given !== wanted) {
       throw new TypeError(
