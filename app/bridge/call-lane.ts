@@ -5,7 +5,7 @@
 // lane carries the same CallRequest/CallResponse/CancelRequest messages with a 4-byte little-endian length
 // prefix. Requests made in one event-loop tick leave in one frame (the worker answers them in one frame too).
 // The lane is symmetric: the worker may send requests, answered through `onRequest` (issue 17's callbacks).
-import { close, closeSync, constants, open } from "node:fs";
+import { close, closeSync, constants, fstatSync, open } from "node:fs";
 import { connect, Socket } from "node:net";
 import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
@@ -101,7 +101,7 @@ function openFifo(path: string, flags: number, deadline: number): Promise<number
         if (error === null) {
           let same: boolean;
           try {
-            same = isCheckedFile(fd, checked);
+            same = isCheckedFile(fstatSync(fd), checked);
           } catch (statError) {
             closeSync(fd);
             return reject(statError instanceof Error ? statError : new Error(String(statError)));

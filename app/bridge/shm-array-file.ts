@@ -61,9 +61,10 @@ function readArrayFile(path: string, checked: CheckedWorkerFile): Buffer {
   const { size } = checked;
   const fd = openSync(path, READ_FLAGS);
   try {
-    if (!isCheckedFile(fd, checked)) throw new Error("another file took its place after the host checked it");
+    const file = fstatSync(fd);
+    if (!isCheckedFile(file, checked)) throw new Error("another file took its place after the host checked it");
     // The size the open file has now: the name was checked a moment ago, and a worker could still change it.
-    const opened = fstatSync(fd).size;
+    const opened = file.size;
     const buffer = opened === size ? warmBuffers.take(size) : undefined;
     if (buffer === undefined) return readFileSync(fd);
     for (let at = 0; at < size;) {
@@ -81,7 +82,7 @@ function handBack(path: string, checked: CheckedWorkerFile): void {
   try {
     // Only the file that was checked: a path that names anything else now (a link, another file) is left alone.
     const now = lstatSync(path);
-    if (!now.isFile() || now.dev !== checked.dev || now.ino !== checked.ino) return;
+    if (!now.isFile() || !isCheckedFile(now, checked)) return;
     if (checked.size <= RECYCLE_MAX_BYTES && !path.endsWith(FREE_SUFFIX)) renameSync(path, path + FREE_SUFFIX);
     else unlinkSync(path);
   } catch (error) {

@@ -2,7 +2,7 @@
 // file in a worker's private folder: a 0700 sbw-* folder of this user (python/snakebridge_worker/process/scratch.py).
 // A worker (user code in it, or a remote one lying in its handshake) must not make the host read, write, rename or
 // delete any other file this user owns.
-import { fstatSync, lstatSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { describeError } from "../base/index.js";
 
@@ -55,10 +55,9 @@ export function checkWorkerFile(path: string, expected: WorkerFileKind): Checked
 }
 
 /**
- * Whether `fd`, opened by path after the check, is the file that was checked. O_NOFOLLOW covers the file's own
- * name; a worker that swaps its folder for a link in between would have the path name a file elsewhere.
+ * Whether `file` (a stat of what a path or descriptor names now) is the file that was checked. O_NOFOLLOW covers the
+ * file's own name; a worker that swaps its folder for a link in between would have the path name a file elsewhere.
  */
-export function isCheckedFile(fd: number, checked: CheckedWorkerFile): boolean {
-  const opened = fstatSync(fd);
-  return opened.dev === checked.dev && opened.ino === checked.ino;
+export function isCheckedFile(file: { dev: number; ino: number }, checked: CheckedWorkerFile): boolean {
+  return file.dev === checked.dev && file.ino === checked.ino;
 }
