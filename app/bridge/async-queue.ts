@@ -59,29 +59,36 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
 
   /** Ends the stream after the queued items. */
   end(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#resume(); // nothing more will be read: a paused producer must not hold its stream open
-    if (this.size === 0) for (const w of this.#waiters.splice(0)) w.resolve({ value: undefined, done: true });
+    if (!this.#done) this.#close(false, undefined);
   }
 
   /** Ends the stream with an error after the queued items (the producer failed after them). */
   fail(error: unknown): void {
-    if (this.#done) return;
-    this.#failed = true;
-    this.#error = error;
-    this.#done = true;
-    this.#resume();
-    if (this.size === 0) for (const w of this.#waiters.splice(0)) w.reject(error);
+    if (!this.#done) this.#close(true, error);
   }
 
   /** Ends the stream with an error now, dropping the queued items (the consumer's deadline or abort). */
   abort(error: unknown): void {
     if (this.#done && (this.#failed || this.size === 0)) return;
+    this.#drop();
+    this.#close(true, error);
+  }
+
+  #close(failed: boolean, error: unknown): void {
+    this.#done = true;
+    this.#failed = failed;
+    this.#error = error;
+    this.#resume(); // nothing more will be read: a paused producer must not hold its stream open
+    if (this.size > 0) return; // the consumer reads what is queued first
+    for (const waiter of this.#waiters.splice(0)) {
+      if (failed) waiter.reject(error);
+      else waiter.resolve({ value: undefined, done: true });
+    }
+  }
+
+  #drop(): void {
     this.#items = [];
     this.#head = 0;
-    this.#done = false;
-    this.fail(error);
   }
 
   #take(): T {
@@ -125,10 +132,8 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
         // The consumer stopped early (break): tell the producer so it can cancel its stream.
         this.#onStart = undefined; // never started: nothing to cancel, and it never will start
         if (!this.#done) {
-          this.#done = true;
-          this.#items = [];
-          this.#head = 0;
-          this.#resume();
+          this.#drop();
+          this.#close(false, undefined);
           this.#onReturn?.();
         }
         return Promise.resolve({ value: undefined, done: true });
