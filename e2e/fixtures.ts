@@ -125,3 +125,14 @@ export async function editorText(container: ReturnType<Page["locator"]>): Promis
 }
 
 export { expect };
+
+/** Makes a new notebook named `${prefix}-<time>` in the Notebook view and waits for its first cell; returns its name. */
+export async function newNotebook(page: Page, prefix: string): Promise<string> {
+  await showView(page, "notebook");
+  const name = `${prefix}-${Date.now()}`;
+  await page.getByRole("button", { name: "New notebook" }).first().click();
+  await page.getByLabel("New notebook name").fill(name);
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("cell")).toHaveCount(1);
+  return name;
+}

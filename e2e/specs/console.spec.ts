@@ -1,4 +1,14 @@
+import type { Page } from "@playwright/test";
 import { expect, showView, test } from "../fixtures.js";
+
+/** Shows the console, waits for its prompt and focuses it; returns what its screen reads. */
+async function openConsole(page: Page): Promise<() => Promise<string>> {
+  await showView(page, "console");
+  const terminal = page.getByTestId("console-terminal");
+  await expect(terminal.locator(".xterm-rows")).toContainText(">>>");
+  await terminal.click();
+  return async () => (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ");
+}
 
 test("console: 1+1 prints 2, and a block asks for continuation lines", async ({ workbench: page, snap }) => {
   await showView(page, "console");
@@ -26,12 +36,7 @@ test("console: 1+1 prints 2, and a block asks for continuation lines", async ({ 
 });
 
 test("console: Tab completes names and attributes from the session", async ({ workbench: page, snap }) => {
-  await showView(page, "console");
-  const terminal = page.getByTestId("console-terminal");
-  const screen = async (): Promise<string> =>
-    (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ");
-  await expect(terminal.locator(".xterm-rows")).toContainText(">>>");
-  await terminal.click();
+  const screen = await openConsole(page);
   await page.keyboard.type("import collections");
   await page.keyboard.press("Enter");
   await expect.poll(screen).toMatch(/import collections\s*\n>>>/);
@@ -50,13 +55,8 @@ test("console: Tab completes names and attributes from the session", async ({ wo
   await snap("console-tab-completion-1024");
 });
 
-test("console: pasted code with blank lines inside a function runs whole", async ({ workbench: page }) => {
-  await showView(page, "console");
-  const terminal = page.getByTestId("console-terminal");
-  const screen = async (): Promise<string> =>
-    (await terminal.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ");
-  await expect(terminal.locator(".xterm-rows")).toContainText(">>>");
-  await terminal.click();
+test("console: pasted code with blank lines inside a function runs whole", async ({ workbench: page, snap }) => {
+  const screen = await openConsole(page);
   // A paste event, as the browser sends xterm for the user's paste: the blank line used to end the function there.
   const code = "def g():\n    b = 2\n\n    return b\nprint('g says', g())\nprint('last line')";
   await page.evaluate(`(() => {
@@ -68,4 +68,5 @@ test("console: pasted code with blank lines inside a function runs whole", async
   await expect.poll(screen).toContain("... print('g says', g())");
   await page.keyboard.press("Enter");
   await expect.poll(screen).toMatch(/g says 2\s*\nlast line/);
+  await snap("console-paste");
 });

@@ -3,7 +3,7 @@
 // The only assertion on time is a generous guard (5× the cell's Python time), so the spec does not flake;
 // the figures are for the report.
 import type { Page } from "@playwright/test";
-import { expect, replaceEditorText, showView, test } from "../fixtures.js";
+import { expect, newNotebook, replaceEditorText, showView, test } from "../fixtures.js";
 
 /** Counts notebook.output messages on the page's socket, frames, and main-thread stalls (set up before load). */
 const PROBES = `
@@ -136,10 +136,7 @@ test("notebook output: a tqdm progress bar shows as its last frame, in order wit
   workbench: page,
   snap,
 }) => {
-  await showView(page, "notebook");
-  await page.getByRole("button", { name: "New notebook" }).first().click();
-  await page.getByLabel("New notebook name").fill(`progress-${Date.now()}`);
-  await page.keyboard.press("Enter");
+  await newNotebook(page, "progress");
   const cell = page.getByTestId("cell").nth(0);
   await replaceEditorText(
     page,
@@ -168,10 +165,7 @@ test("notebook output: HTML without colours of its own reads as the page's text,
   workbench: page,
   snap,
 }) => {
-  await showView(page, "notebook");
-  await page.getByRole("button", { name: "New notebook" }).first().click();
-  await page.getByLabel("New notebook name").fill(`html-${Date.now()}`);
-  await page.keyboard.press("Enter");
+  await newNotebook(page, "html");
   const cell = page.getByTestId("cell").nth(0);
   await replaceEditorText(
     page,

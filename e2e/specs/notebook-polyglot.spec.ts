@@ -1,15 +1,7 @@
 // The notebook's shared scope (TypeScript ⇄ Python), the Variables panel, rich displays, Tab completion,
 // the welcome notebook on a fresh workspace, and the notebook at 1024×700.
 import type { Page } from "@playwright/test";
-import { expect, replaceEditorText, showView, test } from "../fixtures.js";
-
-async function newNotebook(page: Page, prefix: string): Promise<void> {
-  await showView(page, "notebook");
-  await page.getByRole("button", { name: "New notebook" }).first().click();
-  await page.getByLabel("New notebook name").fill(`${prefix}-${Date.now()}`);
-  await page.keyboard.press("Enter");
-  await expect(page.getByTestId("cell")).toHaveCount(1);
-}
+import { expect, newNotebook, replaceEditorText, showView, test } from "../fixtures.js";
 
 /** Fills cell `index` (adding a cell of `language` first when it does not exist yet) and runs it. */
 async function runCell(

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, replaceEditorText, showView, test } from "../fixtures.js";
+import { expect, newNotebook, replaceEditorText, showView, test } from "../fixtures.js";
 
 async function fillCell(page: Page, index: number, source: string): Promise<void> {
   const cell = page.getByTestId("cell").nth(index);
@@ -92,12 +92,7 @@ test("notebook: a second tab's save is never overwritten silently; the first tab
   workbench: page,
   snap,
 }) => {
-  await showView(page, "notebook");
-  const name = `tabs-${Date.now()}`;
-  await page.getByRole("button", { name: "New notebook" }).first().click();
-  await page.getByLabel("New notebook name").fill(name);
-  await page.keyboard.press("Enter");
-  await expect(page.getByTestId("cell")).toHaveCount(1);
+  const name = await newNotebook(page, "tabs");
 
   // The same notebook in a second tab, which adds a cell and saves.
   const other = await page.context().newPage();
