@@ -142,7 +142,9 @@ test.describe("training", () => {
     await page.getByTestId("training-start").click();
     await waitForStatus(page, /completed/);
     await page.getByTestId("training-tab-detail").click();
-    await expect(page.getByTestId("run-dir")).not.toHaveText(firstDir);
+    // The status above may still be the first run's "completed" when the second has only just been queued: on a
+    // loaded machine (a full npm test) the second run's folder took longer than the default 30 s to show.
+    await expect(page.getByTestId("run-dir")).not.toHaveText(firstDir, { timeout: 120_000 });
     const secondDir = await page.getByTestId("run-dir").innerText();
     expect(firstTitle).toBe(name);
     for (const dir of [firstDir, secondDir]) expect(dir).toMatch(new RegExp(`/training/runs/${name}-[0-9a-f]{8}$`));
