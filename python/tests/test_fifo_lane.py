@@ -16,9 +16,9 @@ def two_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("two_cpus")
-def test_the_window_defaults_to_200_us_and_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_window_defaults_to_300_us_and_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(fifo_lane.SPIN_ENV, raising=False)
-    assert fifo_lane.default_spin_s() == pytest.approx(200e-6)
+    assert fifo_lane.default_spin_s() == pytest.approx(300e-6)
     monkeypatch.setenv(fifo_lane.SPIN_ENV, "0")
     assert fifo_lane.default_spin_s() == 0.0
     monkeypatch.setenv(fifo_lane.SPIN_ENV, "120")
@@ -34,10 +34,10 @@ def test_bad_and_extreme_values_are_bounded_or_refused_with_a_message(
     monkeypatch.setenv(fifo_lane.SPIN_ENV, "-5")
     assert fifo_lane.default_spin_s() == 0.0
     monkeypatch.setenv(fifo_lane.SPIN_ENV, "fast")
-    assert fifo_lane.default_spin_s() == pytest.approx(200e-6)
+    assert fifo_lane.default_spin_s() == pytest.approx(300e-6)
     assert "SNAKEBRIDGE_LANE_SPIN_US='fast'" in capsys.readouterr().err
     monkeypatch.setenv(fifo_lane.SPIN_ENV, "nan")
-    assert fifo_lane.default_spin_s() == pytest.approx(200e-6)
+    assert fifo_lane.default_spin_s() == pytest.approx(300e-6)
 
 
 def test_a_worker_on_one_cpu_never_polls(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,17 +35,18 @@ from .poll_window import PollWindow, poll_read
 IN_NAME = "lane.in"
 OUT_NAME = "lane.out"
 SPIN_ENV = "SNAKEBRIDGE_LANE_SPIN_US"
-# Long enough to cover a host's turnaround between two calls in a loop (25-40 µs here) and between two frames to one
-# worker with 16 calls in flight on a pool of 2 (80-150 µs), short enough that polling costs little: the window
-# closes after a few answers that nothing followed soon (poll_window.py). Measured against 50, 100 and 400 µs in
-# docs/ARCHITECTURE.md.
-DEFAULT_SPIN_US = 200.0
+# Long enough to cover a host's turnaround between two calls in a loop (25-40 µs here), between two frames to one
+# worker with 16 calls in flight on a pool of 2 (80-150 µs), and a caller that does a little other work between
+# calls (the bench's cold rotation leaves 150-330 µs; at 200 µs half of those calls paid the wake-up). Short enough
+# that polling costs little: the window closes after a few answers that nothing followed soon (poll_window.py).
+# Measured against 50-600 µs in docs/ARCHITECTURE.md.
+DEFAULT_SPIN_US = 300.0
 # However busy the lane, the loop gets a turn this often (gRPC control, timers, the host watch).
 _MAX_STAY_S = 0.002
 
 
 def default_spin_s() -> float:
-    """The poll window after an answer: $SNAKEBRIDGE_LANE_SPIN_US, else 200 µs; none on a single CPU.
+    """The poll window after an answer: $SNAKEBRIDGE_LANE_SPIN_US, else 300 µs; none on a single CPU.
 
     On one CPU a polling worker only holds back the host it waits for, so it never polls there.
     """
