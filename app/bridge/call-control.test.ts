@@ -64,12 +64,16 @@ describe("interrupting a call", () => {
     expect(await freeAfter(bridge, at)).toBeLessThan(100);
   });
 
-  it("aborting a call that waits in the queue never runs it", async () => {
+  it("aborting a call that waits in the queue never runs it, and its error carries the abort's reason", async () => {
     const first = bridge.call("time.sleep", [0.3]);
     const controller = new AbortController();
     const queued = failure(bridge.call("sb_fixtures.crash_now", [], {}, { signal: controller.signal }));
-    controller.abort();
-    expect((await queued).classification).toBe("cancelled");
+    const reason = new Error("superseded by a newer search");
+    controller.abort(reason);
+    const error = await queued;
+    expect(error.classification).toBe("cancelled");
+    expect(error.cause).toBe(reason);
+    expect(error.pythonMessage).toContain("superseded by a newer search");
     await first;
     expect(await bridge.call("math.sqrt", [9])).toBe(3);
   });
@@ -77,13 +81,15 @@ describe("interrupting a call", () => {
   it("an AbortSignal interrupts a stream and a cell", async () => {
     const streamAbort = new AbortController();
     const items: PyValue[] = [];
-    setTimeout(() => streamAbort.abort(), 200);
+    setTimeout(() => streamAbort.abort("the chart was closed"), 200);
     const streamed = failure(
       drain(bridge.stream("sb_fixtures.count", [1000, 0.05], {}, { signal: streamAbort.signal })).then((x) =>
         items.push(...x),
       ),
     );
-    expect((await streamed).classification).toBe("cancelled");
+    const streamError = await streamed;
+    expect(streamError.classification).toBe("cancelled");
+    expect(streamError.cause).toBe("the chart was closed");
     expect(await freeAfter(bridge, Date.now())).toBeLessThan(100);
 
     const cellAbort = new AbortController();

@@ -43,4 +43,29 @@ describe("CallInterrupt", () => {
     expect(heard).toBe(false);
     expect(disposed.error).toBeUndefined();
   });
+
+  it("an abort's reason is the error's cause, and a reason the caller wrote joins the message", () => {
+    const bare = new AbortController();
+    const plain = new CallInterrupt("m.a", 0, bare.signal);
+    bare.abort(); // a DOMException "This operation was aborted": says nothing more than "cancelled"
+    expect(plain.error?.pythonMessage).toBe("m.a was cancelled");
+    expect(plain.error?.cause).toBe(bare.signal.reason);
+
+    const why = new Error("the user closed the panel");
+    const explained = new AbortController();
+    explained.abort(why); // already aborted when the call starts
+    const early = new CallInterrupt("m.b", 0, explained.signal);
+    expect(early.error?.pythonMessage).toBe("m.b was cancelled: the user closed the panel");
+    expect(early.error?.cause).toBe(why);
+
+    const worded = new AbortController();
+    const text = new CallInterrupt("m.c", 0, worded.signal);
+    worded.abort("x".repeat(1000)); // a huge reason is cut in the message, kept whole as the cause
+    expect(text.error?.pythonMessage.length).toBeLessThan(230);
+    expect(text.error?.cause).toBe("x".repeat(1000));
+
+    const cancelled = new CallInterrupt("m.d", 0);
+    void cancelled.fire("cancelled"); // cancel(callId): no signal, no cause
+    expect(cancelled.error?.cause).toBeUndefined();
+  });
 });

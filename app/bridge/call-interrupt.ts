@@ -18,6 +18,20 @@ export function checkTimeout(timeoutMs: number | undefined, target: string): voi
 }
 
 /**
+ * What an AbortSignal's reason adds to a cancellation's message: ": <text>" for a reason the caller gave, nothing
+ * for none or for the DOMException a bare `abort()` makes (its text, "This operation was aborted", says no more).
+ */
+function describeAbortReason(reason: unknown): string {
+  if (reason === undefined || reason === null) return "";
+  if (reason instanceof Error) {
+    if (reason.name === "AbortError" || reason.message === "") return "";
+    return `: ${reason.message}`;
+  }
+  const text = typeof reason === "string" ? reason : JSON.stringify(reason);
+  return text === undefined || text === "" ? "" : `: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`;
+}
+
+/**
  * The interruption of one call. Firing tells its listeners (so the caller is answered at once) and sends the
  * interrupt to the worker running the call, if it has started; a call that has not started never will.
  * Disposing stops the deadline timer and the signal listener, never an interrupt that has already fired.
@@ -31,7 +45,7 @@ export class CallInterrupt {
   #sent: Promise<boolean> | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #onAbort = (): void => {
-    void this.fire("cancelled");
+    void this.fire("cancelled", undefined, this.#signal?.reason);
   };
   readonly #target: string;
   readonly #signal: AbortSignal | undefined;
@@ -40,7 +54,7 @@ export class CallInterrupt {
     this.#target = target;
     this.#signal = signal;
     if (timeoutMs > 0 && timeoutMs !== Infinity) this.#arm(timeoutMs, timeoutMs);
-    if (signal?.aborted === true) void this.fire("cancelled");
+    if (signal?.aborted === true) void this.fire("cancelled", undefined, signal.reason);
     else signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
@@ -73,8 +87,11 @@ export class CallInterrupt {
     return this.#error;
   }
 
-  /** Ends the call: answers the caller now and interrupts the worker; resolves with whether the worker knew it. */
-  fire(reason: "cancelled" | "timeout", timeoutMs?: number): Promise<boolean> {
+  /**
+   * Ends the call: answers the caller now and interrupts the worker; resolves with whether the worker knew it.
+   * `abortReason` (an AbortSignal's reason) becomes the error's cause, and its text joins the message.
+   */
+  fire(reason: "cancelled" | "timeout", timeoutMs?: number, abortReason?: unknown): Promise<boolean> {
     if (this.#error === undefined) {
       this.#error =
         reason === "timeout"
@@ -83,7 +100,12 @@ export class CallInterrupt {
               `${this.#target} did not finish within ${timeoutMs ?? 0} ms; pass a larger timeout if it needs longer`,
               this.#target,
             )
-          : PythonError.bridge("cancelled", `${this.#target} was cancelled`, this.#target);
+          : PythonError.bridge(
+              "cancelled",
+              `${this.#target} was cancelled${describeAbortReason(abortReason)}`,
+              this.#target,
+              abortReason,
+            );
       const listeners = this.#listeners ?? [];
       this.#listeners = undefined;
       for (const listener of listeners) listener(this.#error);
