@@ -325,3 +325,21 @@ describe("garbage collection", () => {
       .toBeLessThanOrEqual(before);
   });
 });
+
+describe("health", () => {
+  it("a worker that does not answer is left out; the others are still reported", async () => {
+    const own = await startTestBridge({ poolSize: 2 });
+    const [first] = await own.health();
+    expect(first).toBeDefined();
+    const stopped = first!.pid;
+    process.kill(stopped, "SIGSTOP"); // this test's own worker, by its id
+    try {
+      const answered = await own.health({ timeoutMs: 300 });
+      expect(answered.map((w) => w.pid)).not.toContain(stopped);
+      expect(answered).toHaveLength(1);
+    } finally {
+      process.kill(stopped, "SIGCONT");
+      await own.dispose();
+    }
+  });
+});

@@ -721,15 +721,18 @@ export class PythonBridge implements HandleOwner {
     return outcome.value;
   }
 
-  /** Health of every live worker (asked directly, without queueing behind calls). */
-  async health(): Promise<WorkerHealth[]> {
-    const results = await Promise.all(
+  /**
+   * Health of every live worker that answers within `timeoutMs` (5 s), asked directly, without queueing behind
+   * calls. A worker that does not answer (exiting, being replaced, stopped) is left out rather than failing the rest.
+   */
+  async health(options: { timeoutMs?: number } = {}): Promise<WorkerHealth[]> {
+    const results = await Promise.allSettled(
       this.pool.snapshot().workers.map(async (w) => {
         const connection = this.#connections.get(w.id);
-        return connection === undefined ? undefined : workerHealth(w.id, await connection.health());
+        return connection === undefined ? undefined : workerHealth(w.id, await connection.health(options.timeoutMs));
       }),
     );
-    return results.filter((r): r is WorkerHealth => r !== undefined);
+    return results.flatMap((r) => (r.status === "fulfilled" && r.value !== undefined ? [r.value] : []));
   }
 
   /** Streams telemetry samples from one worker until the signal aborts. */

@@ -121,8 +121,8 @@ export class WorkbenchMetrics {
         this.reset();
         const bridge = bridgeOf();
         if (bridge === undefined) return;
-        // A worker stuck in C code still answers Health (its own thread); a dead one is simply left out.
-        for (const health of await bridge.health().catch(() => []))
+        // A worker stuck in C code still answers Health (its own thread); one that cannot answer is left out.
+        for (const health of await bridge.health({ timeoutMs: 2_000 }))
           this.set({ worker: health.workerId }, health.liveHandles);
       },
     });
