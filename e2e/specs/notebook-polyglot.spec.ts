@@ -171,6 +171,30 @@ test("notebook: the welcome notebook runs green on a fresh workspace", async ({ 
   await snap("notebook-welcome-1024");
 });
 
+test("notebook: a Markdown cell renders a pipe table, aligned, with inline formatting", async ({
+  workbench: page,
+  snap,
+}) => {
+  await newNotebook(page, "table");
+  const cell = page.getByTestId("cell").first();
+  await cell.getByLabel("Cell language").selectOption("markdown");
+  await replaceEditorText(
+    page,
+    cell,
+    "## Fine-tuning runs\n\n| run | model | loss | note |\n|---|:-:|--:|---|\n| `r1` | tiny-gpt2 | 0.25 | **best** |\n" +
+      "| `r2` | tiny-gpt2 | 0.4 | a \\| pipe |\n| r3 | short row |\n\nAfter the table.",
+  );
+  await page.keyboard.press("ControlOrMeta+Enter");
+  const table = cell.getByTestId("cell-markdown").locator("table");
+  await expect(table).toBeVisible();
+  await expect(table.locator("tbody tr")).toHaveCount(3);
+  await expect(table.locator("th").nth(2)).toHaveCSS("text-align", "right");
+  await expect(table.locator("tbody tr").first().locator("strong")).toHaveText("best");
+  await expect(table.locator("tbody tr").nth(1).locator("td").nth(3)).toHaveText("a | pipe");
+  await expect(cell.getByTestId("cell-markdown")).toContainText("After the table.");
+  await snap("notebook-markdown-table");
+});
+
 test("workers: the log shows a notebook cell's prints", async ({ workbench: page, snap }) => {
   await newNotebook(page, "log");
   const marker = `printed-by-a-cell-${Date.now()}`;

@@ -1,63 +1,7 @@
 // A small Markdown renderer for notebook Markdown cells and text/markdown displays. It builds React elements
 // (never HTML strings), so a notebook's Markdown cannot inject markup or script into the page.
-import type { ReactElement, ReactNode } from "react";
-
-type Block =
-  | { kind: "heading"; level: number; text: string }
-  | { kind: "code"; text: string }
-  | { kind: "list"; ordered: boolean; items: string[] }
-  | { kind: "quote"; text: string }
-  | { kind: "rule" }
-  | { kind: "paragraph"; text: string };
-
-const LIST_ITEM = /^\s*(?:([-*+])|(\d+)[.)])\s+(.*)$/;
-
-function blocks(source: string): Block[] {
-  const lines = source.replace(/\r\n?/g, "\n").split("\n");
-  const found: Block[] = [];
-  let paragraph: string[] = [];
-  const endParagraph = (): void => {
-    if (paragraph.length) found.push({ kind: "paragraph", text: paragraph.join(" ") });
-    paragraph = [];
-  };
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i] ?? "";
-    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
-    if (line.trim() === "") {
-      endParagraph();
-      continue;
-    }
-    if (line.startsWith("```")) {
-      endParagraph();
-      const code: string[] = [];
-      for (i += 1; i < lines.length && !(lines[i] ?? "").startsWith("```"); i += 1) code.push(lines[i] ?? "");
-      found.push({ kind: "code", text: code.join("\n") });
-    } else if (heading) {
-      endParagraph();
-      found.push({ kind: "heading", level: heading[1]?.length ?? 1, text: heading[2] ?? "" });
-    } else if (/^\s*([-*_])(\s*\1){2,}\s*$/.test(line)) {
-      endParagraph();
-      found.push({ kind: "rule" });
-    } else if (line.startsWith(">")) {
-      endParagraph();
-      found.push({ kind: "quote", text: line.replace(/^>\s?/, "") });
-    } else if (LIST_ITEM.test(line)) {
-      endParagraph();
-      const ordered = Boolean(LIST_ITEM.exec(line)?.[2]);
-      const items: string[] = [];
-      while (i < lines.length && LIST_ITEM.test(lines[i] ?? "")) {
-        items.push(LIST_ITEM.exec(lines[i] ?? "")?.[3] ?? "");
-        i += 1;
-      }
-      i -= 1;
-      found.push({ kind: "list", ordered, items });
-    } else {
-      paragraph.push(line.trim());
-    }
-  }
-  endParagraph();
-  return found;
-}
+import type { CSSProperties, ReactElement, ReactNode } from "react";
+import { parseBlocks, type Align, type Block } from "./markdown-blocks";
 
 const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*|__[^_]+__)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))/g;
 
@@ -92,11 +36,48 @@ function inline(text: string): ReactNode[] {
   return nodes;
 }
 
+/** The inline style for a table cell in a column with the given alignment. */
+function alignStyle(align: Align | undefined): CSSProperties | undefined {
+  return align ? { textAlign: align } : undefined;
+}
+
+/** A pipe table, in a wrapper that scrolls sideways so a wide table cannot widen the notebook. */
+function MarkdownTable({ table }: { table: Extract<Block, { kind: "table" }> }): ReactElement {
+  return (
+    <div className="markdown-table">
+      <table>
+        <thead>
+          <tr>
+            {table.header.map((cell, column) => (
+              <th key={column} style={alignStyle(table.align[column])}>
+                {inline(cell)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {table.rows.length > 0 && (
+          <tbody>
+            {table.rows.map((row, rowIndex) => (
+              <tr key={rowIndex}>
+                {row.map((cell, column) => (
+                  <td key={column} style={alignStyle(table.align[column])}>
+                    {inline(cell)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        )}
+      </table>
+    </div>
+  );
+}
+
 /** Renders Markdown text. */
 export function Markdown({ source }: { source: string }): ReactElement {
   return (
     <div className="markdown" data-testid="markdown">
-      {blocks(source).map((block, index) => {
+      {parseBlocks(source).map((block, index) => {
         switch (block.kind) {
           case "heading": {
             const Tag = `h${Math.min(block.level, 6)}` as "h1";
@@ -118,6 +99,8 @@ export function Markdown({ source }: { source: string }): ReactElement {
             return <hr key={index} />;
           case "paragraph":
             return <p key={index}>{inline(block.text)}</p>;
+          case "table":
+            return <MarkdownTable key={index} table={block} />;
         }
       })}
     </div>

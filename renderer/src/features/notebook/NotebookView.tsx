@@ -319,7 +319,8 @@ const CellView = memo(function CellView({
   const store = useNotebookStore.getState();
   const [editing, setEditing] = useState(false);
   const markdown = cell.language === "markdown";
-  // A Markdown cell shows rendered until double-clicked (or while empty); running it renders it again.
+  // A Markdown cell shows rendered until double-clicked (or while empty, and from the first keystroke into it then);
+  // running it renders it again.
   const showEditor = !markdown || editing || !cell.source.trim();
   useEffect(() => {
     if (markdown && status === "ok") setEditing(false);
@@ -411,7 +412,12 @@ const CellView = memo(function CellView({
             language={cell.language}
             value={cell.source}
             autoHeight
-            onChange={(source) => store.editSource(cell.id, source)}
+            onChange={(source) => {
+              // Typing into an empty Markdown cell is editing it: without this the first keystroke made it
+              // non-empty, and it switched to rendered under the user's cursor.
+              if (markdown) setEditing(true);
+              store.editSource(cell.id, source);
+            }}
             onMount={(editor) => {
               const focus = editor.onDidFocusEditorText(() => useNotebookStore.getState().select(cell.id));
               const tab = cell.language === "python" ? addTabCompletion(editor) : null;
