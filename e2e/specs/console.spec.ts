@@ -35,6 +35,31 @@ test("console: 1+1 prints 2, and a block asks for continuation lines", async ({ 
   await snap("console-repl");
 });
 
+test("console: Up recalls a block as its lines, and Enter runs it again as it was", async ({
+  workbench: page,
+  snap,
+}) => {
+  const screen = await openConsole(page);
+  await page.keyboard.type("for i in range(2):");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("    print('again', i * 10)");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  await expect.poll(screen).toMatch(/again 0\s*\nagain 10\s*\n>>>/);
+  await page.keyboard.type("1+1");
+  await page.keyboard.press("Enter");
+  await expect.poll(screen).toMatch(/\n2\s*\n>>>/);
+  // Up twice: past "1+1" to the block, shown as the lines it was (joined with "; " it was a SyntaxError).
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowUp");
+  // The block's closing blank line comes back too, so one Enter runs it.
+  await expect.poll(screen).toMatch(/>>> for i in range\(2\):\s*\n\.\.\. {5}print\('again', i \* 10\)\s*\n\.\.\.\s*$/);
+  await snap("console-history-block");
+  await page.keyboard.press("Enter");
+  await expect.poll(async () => ((await screen()).match(/again 10/g) ?? []).length).toBe(2);
+  expect(await screen()).not.toContain("SyntaxError");
+});
+
 test("console: Tab completes names and attributes from the session", async ({ workbench: page, snap }) => {
   const screen = await openConsole(page);
   await page.keyboard.type("import collections");

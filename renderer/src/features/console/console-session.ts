@@ -4,10 +4,10 @@ import type { Terminal } from "@xterm/xterm";
 import type { CellOutput } from "../../api";
 import { DisposableStore } from "../../base";
 import { errorMessage, workbench } from "../../client/workbench-client";
-import { LineEditor } from "./line-editor";
+import { LineEditor, type LineEvent } from "./line-editor";
 
-/** What the console uses of an xterm Terminal. */
-export type ConsoleTerminal = Pick<Terminal, "write" | "onData" | "clear">;
+/** What the console uses of an xterm Terminal; without `cols`, lines are taken not to wrap. */
+export type ConsoleTerminal = Pick<Terminal, "write" | "onData" | "clear"> & Partial<Pick<Terminal, "cols">>;
 
 const PROMPT = ">>> ";
 const CONTINUATION = "... ";
@@ -90,6 +90,7 @@ export class ConsoleSession {
       else if (event.kind === "echo") this.#terminal.write(event.text);
       else if (event.kind === "submit") void this.#submit(event.line);
       else if (event.kind === "paste") this.#paste(event.lines);
+      else if (event.kind === "recall") this.#recall(event);
       else if (event.kind === "complete") void this.#complete(event.line, event.cursor);
     }
   }
@@ -139,6 +140,32 @@ export class ConsoleSession {
       this.#pendingLines.push(line);
     });
     this.#terminal.write(CONTINUATION);
+  }
+
+  /**
+   * A history entry's lines join the statement as a paste's do, shown the same way, in place of those the previous
+   * recall drew: what is on screen is what Enter runs.
+   */
+  #recall({ lines, withdraw, column }: Extract<LineEvent, { kind: "recall" }>): void {
+    const kept = Math.max(0, this.#pendingLines.length - withdraw);
+    const withdrawn = this.#pendingLines.slice(kept);
+    const first = kept > 0 ? CONTINUATION : PROMPT;
+    // From the cursor's row up to the first row the previous recall drew; a row above the screen's top cannot be
+    // reached, but then every row on screen is the old entry's and all of it is cleared.
+    let rowsAbove = this.#rows(this.#prompt().length + column) - 1;
+    withdrawn.forEach((line, index) => {
+      rowsAbove += this.#rows((index === 0 ? first : CONTINUATION).length + line.length);
+    });
+    // concat, not push(...lines): a very long entry would overflow the call's argument list.
+    this.#pendingLines = this.#pendingLines.slice(0, kept).concat(lines);
+    const shown = [...lines, this.#editor.text].join(`\r\n${CONTINUATION}`);
+    this.#terminal.write(`\r${rowsAbove > 0 ? `\x1b[${rowsAbove}A` : ""}\x1b[J${first}${shown}`);
+  }
+
+  /** The terminal rows that `width` characters take, wrapping included (a full last row leaves the cursor on it). */
+  #rows(width: number): number {
+    const cols = this.#terminal.cols ?? 0;
+    return cols > 0 ? Math.max(1, Math.ceil(width / cols)) : 1;
   }
 
   async #submit(line: string): Promise<void> {

@@ -6,6 +6,12 @@ export type LineEvent =
   | { kind: "submit"; line: string }
   /** Pasted lines, each ended by a newline: they join the statement being typed, and none runs on its own. */
   | { kind: "paste"; lines: string[] }
+  /**
+   * Up/Down onto or off a multi-line history entry: the last `withdraw` lines of the statement (the previous recall's)
+   * go, `lines` join it in their place, and the editor holds the entry's last line. `column` is where the cursor was
+   * in the line shown before, so the console can erase from there.
+   */
+  | { kind: "recall"; lines: string[]; withdraw: number; column: number }
   | { kind: "interrupt" }
   /** Tab after a name: the console asks the worker for completions of `line` at `cursor`. */
   | { kind: "complete"; line: string; cursor: number }
@@ -23,6 +29,8 @@ export class LineEditor {
   /** Position while browsing history; history.length means "the line being typed". */
   #historyIndex = 0;
   #draft = "";
+  /** How many lines the shown history entry put into the statement ahead of the editor's line; 0 once they are run. */
+  #recalledLines = 0;
 
   get text(): string {
     return this.#line;
@@ -116,20 +124,30 @@ export class LineEditor {
 
   /** Adds a finished statement (possibly several lines) to history. */
   remember(statement: string): void {
-    if (statement.trim() && this.#history[this.#history.length - 1] !== statement) this.#history.push(statement);
+    if (statement.trim() && this.#history[this.#history.length - 1] !== statement) {
+      // A block run again moves to the newest place instead of being kept twice: copies of it, many rows each, make
+      // browsing past them slow. Single lines are kept as they always were.
+      const earlier = statement.includes("\n") ? this.#history.lastIndexOf(statement) : -1;
+      if (earlier >= 0) this.#history.splice(earlier, 1);
+      this.#history.push(statement);
+    }
     this.#historyIndex = this.#history.length;
   }
 
+  /** Drops the line being typed (Ctrl+C): the next Up starts again from the newest entry. */
   reset(): void {
     this.#line = "";
     this.#cursor = 0;
     this.#historyIndex = this.#history.length;
+    this.#recalledLines = 0;
   }
 
   #submit(): { kind: "submit"; line: string } {
     const line = this.#line;
     this.#line = "";
     this.#cursor = 0;
+    // A recalled block's lines are now the statement's, as typed ones are: browsing on no longer takes them back.
+    this.#recalledLines = 0;
     return { kind: "submit", line };
   }
 
@@ -168,9 +186,17 @@ export class LineEditor {
     if (next < 0 || next > this.#history.length) return { kind: "none" };
     if (this.#historyIndex === this.#history.length) this.#draft = this.#line;
     this.#historyIndex = next;
-    // Multi-line history entries come back as their first line joined: the console edits one line at a time.
-    const entry = next === this.#history.length ? this.#draft : (this.#history[next] ?? "").replace(/\n/g, "; ");
-    return this.#replaceLine(entry);
+    const entry = next === this.#history.length ? this.#draft : (this.#history[next] ?? "");
+    // A block comes back as the lines it was, as a paste does: its last line is edited, the others wait above it.
+    // Joining them into one line ("for ...:; print(i)") was a SyntaxError.
+    const lines = entry.split("\n");
+    const last = lines.pop() ?? "";
+    if (lines.length === 0 && this.#recalledLines === 0) return this.#replaceLine(entry);
+    const recall: LineEvent = { kind: "recall", lines, withdraw: this.#recalledLines, column: this.#cursor };
+    this.#recalledLines = lines.length;
+    this.#line = last;
+    this.#cursor = last.length;
+    return recall;
   }
 
   #replaceLine(text: string): LineEvent {
