@@ -19,6 +19,8 @@ let client: WorkbenchTestClient;
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), "snakebridge-notebook-"));
   process.env.SNAKEBRIDGE_CACHE_DIR = join(scratch, "cache");
+  // TypeScript cells' loops may hold the host for 1 s here (10 s by default), so the endless loops below end soon.
+  process.env.SNAKEBRIDGE_TS_CELL_BLOCK_S = "1";
   const rendererDir = join(scratch, "renderer");
   await mkdir(rendererDir, { recursive: true });
   await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
@@ -271,6 +273,60 @@ describe("the welcome notebook", () => {
       });
     }
   }, 120_000);
+});
+
+describe("TypeScript cells that never let the host do anything else", () => {
+  it("an endless loop, synchronous or on resolved promises only, is stopped with a message; the host answers on", async () => {
+    for (const [cellId, source] of [
+      ["sync", "let spins = 0;\nwhile (true) { spins++; }"],
+      ["microtasks", "for (;;) await null;"],
+    ] as const) {
+      const started = Date.now();
+      const result = await run("loops", cellId, "typescript", source);
+      expect(result.status).toBe("error");
+      const error = result.outputs[0];
+      if (error?.type !== "error") throw new Error("expected an error");
+      expect(error.error.type).toBe("CellBlockedError");
+      expect(error.error.message).toContain("kept the host busy for 1 s");
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await run("loops", `${cellId}-after`, "typescript", "1 + 1")).toMatchObject({
+        status: "ok",
+        outputs: [expect.objectContaining({ type: "result" }) as unknown],
+      });
+    }
+  }, 30_000);
+
+  it("an interrupted cell's loop stops, instead of running on after the cell says interrupted", async () => {
+    await run("loops", "init", "typescript", "let ticks = 0;");
+    const running = run(
+      "loops",
+      "ticking",
+      "typescript",
+      "while (true) {\n  ticks++;\n  await new Promise((r) => setTimeout(r, 5));\n}",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await client.request("notebooks.interrupt", { notebookId: "loops" })).toEqual({ interrupted: true });
+    expect((await running).status).toBe("interrupted");
+    const read = async (): Promise<unknown> => {
+      const result = await run("loops", "read", "typescript", "ticks");
+      const output = result.outputs[0];
+      return output?.type === "result" ? output.repr : output;
+    };
+    const first = await read();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await read()).toEqual(first);
+    // A function the interrupted cell did not declare, and one a finished cell did, still run their loops.
+    await run(
+      "loops",
+      "f",
+      "typescript",
+      "function sum(n: number): number { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }",
+    );
+    expect(await run("loops", "call", "typescript", "sum(4)")).toMatchObject({
+      status: "ok",
+      outputs: [expect.objectContaining({ repr: "6" }) as unknown],
+    });
+  }, 30_000);
 });
 
 describe("errors, completion, Workers log", () => {

@@ -8,7 +8,13 @@
 // checker's job: it sees earlier cells' names as `declare const` / `declare let`.
 import ts from "typescript";
 
-/** A cell ready to run: `body` expects `__import__` (specifier → module namespace) and `__scope__` in scope. */
+/** What every loop of a cell calls on each turn (loop-guard.ts): a parameter of the cell's function. */
+export const LOOP_GUARD = "__guard__";
+
+/**
+ * A cell ready to run: `body` expects `__import__` (specifier → module namespace), `__scope__` and the loop guard
+ * in scope.
+ */
 export interface TransformedCell {
   body: string;
   specifiers: string[];
@@ -49,7 +55,7 @@ export function transformCell(source: string): TransformedCell {
     },
     reportDiagnostics: false,
   }).outputText;
-  const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const file = ts.createSourceFile("cell.js", guardLoops(js), ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const specifiers: string[] = [];
   const declared: string[] = [];
   // Function declarations are hoisted in JavaScript; their assignments go first so earlier lines can call them.
@@ -79,6 +85,34 @@ export function transformCell(source: string): TransformedCell {
     }
   });
   return { body: [...hoisted, ...parts].join("\n"), specifiers, declared };
+}
+
+/**
+ * Puts a call of the loop guard first in the body of every loop, at any depth (functions a cell declares included).
+ * Text is inserted, never a line break, so positions reported later still name the cell's own lines.
+ */
+function guardLoops(js: string): string {
+  const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const inserts: { at: number; text: string }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isIterationStatement(node, false)) {
+      const body = node.statement;
+      if (ts.isBlock(body)) inserts.push({ at: body.getStart(file) + 1, text: ` ${LOOP_GUARD}();` });
+      else {
+        inserts.push({ at: body.getStart(file), text: `{ ${LOOP_GUARD}(); ` });
+        inserts.push({ at: body.getEnd(), text: " }" });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  if (inserts.length === 0) return js;
+  // From the end, so that each position is still the original text's. Two inserts share a position only where
+  // nested loops without braces end together, and both are then " }".
+  inserts.sort((a, b) => b.at - a.at);
+  let out = js;
+  for (const { at, text } of inserts) out = out.slice(0, at) + text + out.slice(at);
+  return out;
 }
 
 /** `const a = 1, { b } = o;` → `a = 1; ({ b } = o);` (the names are scope properties). */

@@ -14,7 +14,8 @@ import type { TypeScriptCellRunner } from "../features/notebooks.js";
 import type { WorkspaceFolder } from "../workspace-folder.js";
 import { cellConsole } from "./cell-console.js";
 import { CellChecker } from "./cell-checker.js";
-import { CellSyntaxError, transformCell } from "./cell-transform.js";
+import { CellSyntaxError, LOOP_GUARD, transformCell } from "./cell-transform.js";
+import { BLOCK_LIMIT_ENV, blockLimitMs, loopGuard } from "./loop-guard.js";
 import { jsResult } from "./js-rich-value.js";
 import { NotebookScope } from "./notebook-scope.js";
 import {
@@ -37,6 +38,7 @@ type CellFunction = (
   console: unknown,
   scope: Record<string, unknown>,
   py: unknown,
+  guard: () => void,
 ) => Promise<unknown>;
 
 /**
@@ -73,10 +75,13 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   #queue: Promise<unknown> = Promise.resolve();
   readonly #bridge: PythonBridge;
   readonly #workspace: WorkspaceFolder;
+  readonly #blockLimitMs: number;
 
-  constructor(bridge: PythonBridge, workspace: WorkspaceFolder) {
+  /** `blockLimitMs`: how long a cell's loop may hold the event loop (default $SNAKEBRIDGE_TS_CELL_BLOCK_S, 10 s). */
+  constructor(bridge: PythonBridge, workspace: WorkspaceFolder, options: { blockLimitMs?: number } = {}) {
     this.#bridge = bridge;
     this.#workspace = workspace;
+    this.#blockLimitMs = options.blockLimitMs ?? blockLimitMs(process.env[BLOCK_LIMIT_ENV]);
     this.#loader = new SdkLoader(workspace.root);
   }
 
@@ -147,6 +152,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
         "console",
         "__scope__",
         "py",
+        LOOP_GUARD,
         `with (__scope__) {\n${transformed.body}\n}`,
       );
       scope.declare(transformed.declared);
@@ -177,15 +183,22 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       if (controller.signal.aborted) resolve("interrupted");
       controller.signal.addEventListener("abort", () => resolve("interrupted"), { once: true });
     });
+    // Until the cell's own code has finished: an interrupted cell's loops then stop at their next turn, and
+    // functions it declared still run normally when later cells call them.
+    let settled = false;
+    const guard = loopGuard(() => controller.signal.aborted && !settled, this.#blockLimitMs);
     try {
-      // Pure JavaScript cannot be preempted; an interrupt ends the wait, and pending Python calls are cancelled.
+      // Pure JavaScript cannot be preempted; an interrupt ends the wait, pending Python calls are cancelled, and the
+      // cell's loops stop at their next turn (loop-guard.ts).
       const py = pyNamespace(pySession(this.#bridge, notebookId, controller.signal), (value) =>
         this.#wrap(value, classes),
       );
-      const outcome = await Promise.race([
-        cell((specifier) => this.#loader.load(specifier), console, scope.values, py).then((value) => ({ value })),
-        interrupted,
-      ]);
+      const body = cell((specifier) => this.#loader.load(specifier), console, scope.values, py, guard);
+      void body.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      const outcome = await Promise.race([body.then((value) => ({ value })), interrupted]);
       if (outcome === "interrupted") return done("interrupted");
       if (outcome.value !== undefined) push({ type: "result", executionCount, ...jsResult(outcome.value) });
       return done("ok");

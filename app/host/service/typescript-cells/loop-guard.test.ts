@@ -1,0 +1,124 @@
+// The loop guard on its own, and where the cell transform puts it.
+import { describe, expect, it, vi } from "vitest";
+import { LOOP_GUARD, transformCell } from "./cell-transform.js";
+import {
+  CellBlockedError,
+  CellInterruptedError,
+  DEFAULT_BLOCK_LIMIT_MS,
+  blockLimitMs,
+  loopGuard,
+} from "./loop-guard.js";
+
+type Body = (scope: Record<string, unknown>, guard: () => void) => Promise<unknown>;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => Body;
+
+/** Runs a cell's transformed body as typescript-cells.ts does, with `guard` as its loop guard. */
+function runCell(source: string, guard: () => void): Promise<unknown> {
+  const { body } = transformCell(source);
+  return new AsyncFunction("__scope__", LOOP_GUARD, `with (__scope__) {\n${body}\n}`)(Object.create(null), guard);
+}
+
+describe("where the transform puts the guard", () => {
+  it("calls it once per turn of every kind of loop, nested and inside functions, braces or not", async () => {
+    let turns = 0;
+    const result = await runCell(
+      [
+        "let total: number = 0;",
+        "for (let i = 0; i < 3; i++) total += i;", // no braces: 3 turns
+        "let j = 0; while (j < 2) { j++; }", // 2
+        "do j--; while (j > 0)", // 2
+        "for (const x of [1, 2]) for (const k in { a: 1 }) total += x;", // 2 outer + 2 inner
+        "function inner(n: number): number { let s = 0; for (;;) { if (n-- === 0) return s; s++; } }",
+        "total += inner(4);", // 5
+        "for await (const v of [Promise.resolve(1)]) total += v;", // 1
+        "total",
+      ].join("\n"),
+      () => turns++,
+    );
+    expect(result).toBe(3 + 3 + 4 + 1);
+    expect(turns).toBe(3 + 2 + 2 + 4 + 5 + 1);
+  });
+
+  it("adds no line, so errors still name the cell's own lines", () => {
+    const source = "let n = 0;\nwhile (n < 3)\n  n++;\nfor (;;) { break; }\nn";
+    const { body } = transformCell(source);
+    expect(body).toContain(`${LOOP_GUARD}()`);
+    expect(() => transformCell("while (true) {}\nexport default 1;")).toThrow(
+      expect.objectContaining({ line: 2 }) as Error,
+    );
+  });
+
+  it("leaves a cell without loops as it was", () => {
+    expect(transformCell("const a = [1, 2].map((x) => x * 2);\na").body).not.toContain(LOOP_GUARD);
+  });
+});
+
+describe("loopGuard", () => {
+  it("ends a loop that holds the event loop past the limit", () => {
+    const guard = loopGuard(() => false, 50);
+    const started = performance.now();
+    expect(() => {
+      for (;;) guard();
+    }).toThrow(CellBlockedError);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(50);
+  });
+
+  it("ends a loop that only ever awaits resolved promises (microtasks never let the event loop turn)", async () => {
+    const guard = loopGuard(() => false, 50);
+    await expect(
+      (async () => {
+        for (;;) {
+          guard();
+          await null;
+        }
+      })(),
+    ).rejects.toBeInstanceOf(CellBlockedError);
+  });
+
+  it("lets a loop that gives the event loop its turns run past the limit", async () => {
+    const guard = loopGuard(() => false, 30);
+    const started = performance.now();
+    while (performance.now() - started < 150) {
+      for (let i = 0; i < 5000; i++) guard();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+
+  it("stops an interrupted cell's loop at its next turn", () => {
+    let interrupted = false;
+    const guard = loopGuard(() => interrupted, 0);
+    let turns = 0;
+    expect(() => {
+      for (;;) {
+        guard();
+        if (++turns === 10) interrupted = true;
+      }
+    }).toThrow(CellInterruptedError);
+    expect(turns).toBe(10);
+  });
+
+  it("with a limit of 0 never ends a loop for holding the event loop", () => {
+    const guard = loopGuard(() => false, 0);
+    const started = performance.now();
+    while (performance.now() - started < 60) guard();
+  });
+});
+
+describe("blockLimitMs", () => {
+  it("reads seconds from the environment, 0 turning the check off, and refuses the rest with a warning", () => {
+    const warn = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      expect(blockLimitMs(undefined)).toBe(DEFAULT_BLOCK_LIMIT_MS);
+      expect(blockLimitMs(" ")).toBe(DEFAULT_BLOCK_LIMIT_MS);
+      expect(blockLimitMs("2.5")).toBe(2500);
+      expect(blockLimitMs("0")).toBe(0);
+      expect(warn).not.toHaveBeenCalled();
+      expect(blockLimitMs("-1")).toBe(DEFAULT_BLOCK_LIMIT_MS);
+      expect(blockLimitMs("soon")).toBe(DEFAULT_BLOCK_LIMIT_MS);
+      expect(blockLimitMs("Infinity")).toBe(DEFAULT_BLOCK_LIMIT_MS);
+      expect(warn).toHaveBeenCalledTimes(3);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
