@@ -2,38 +2,31 @@
 // (never HTML strings), so a notebook's Markdown cannot inject markup or script into the page.
 import type { CSSProperties, ReactElement, ReactNode } from "react";
 import { parseBlocks, type Align, type Block } from "./markdown-blocks";
-
-const INLINE = /(`[^`]+`)|(\*\*[^*]+\*\*|__[^_]+__)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))/g;
+import { inlineTokens } from "./markdown-inline";
 
 /** Inline code, bold, italics and links; anything else is text. */
 function inline(text: string): ReactNode[] {
-  const nodes: ReactNode[] = [];
-  let at = 0;
-  for (const match of text.matchAll(INLINE)) {
-    if (match.index > at) nodes.push(text.slice(at, match.index));
-    const token = match[0];
-    const key = nodes.length;
-    if (match[1]) nodes.push(<code key={key}>{token.slice(1, -1)}</code>);
-    else if (match[2]) nodes.push(<strong key={key}>{inline(token.slice(2, -2))}</strong>);
-    else if (match[3]) nodes.push(<em key={key}>{inline(token.slice(1, -1))}</em>);
-    else {
-      const link = /^\[([^\]]+)\]\(([^)\s]+)\)$/.exec(token);
-      const href = link?.[2] ?? "";
-      // Only web links: a javascript: or data: URL in a notebook must not run in the page.
-      nodes.push(
-        /^https?:\/\//i.test(href) ? (
-          <a key={key} href={href} target="_blank" rel="noopener noreferrer">
-            {link?.[1]}
+  return inlineTokens(text).map((token, key) => {
+    switch (token.kind) {
+      case "text":
+        return token.text;
+      case "code":
+        return <code key={key}>{token.text}</code>;
+      case "strong":
+        return <strong key={key}>{inline(token.text)}</strong>;
+      case "em":
+        return <em key={key}>{inline(token.text)}</em>;
+      case "link":
+        // Only web links: a javascript: or data: URL in a notebook must not run in the page.
+        return /^https?:\/\//i.test(token.href) ? (
+          <a key={key} href={token.href} target="_blank" rel="noopener noreferrer">
+            {token.label}
           </a>
         ) : (
-          <span key={key}>{link?.[1]}</span>
-        ),
-      );
+          <span key={key}>{token.label}</span>
+        );
     }
-    at = match.index + token.length;
-  }
-  if (at < text.length) nodes.push(text.slice(at));
-  return nodes;
+  });
 }
 
 /** The inline style for a table cell in a column with the given alignment. */
