@@ -1,6 +1,8 @@
 // Inline Markdown for the renderer: code spans, bold, italics and links; everything else is text.
 //
-// One pass over the text, in linear time. The regular expression this replaces tried every construct at every
+// It reads text as this pattern does, matched from left to right:
+//   (`[^`]+`)|(\*\*[^*]+\*\*|__[^_]+__)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))
+// but in one pass over the text, in linear time. The regular expression it replaces tried every construct at every
 // position and scanned to the end of the text for a closing `]` or backtick each time, so a paragraph of
 // 40,000 characters like "[a[a[a..." took 300 ms and longer ones seconds (a notebook is untrusted input). Here each
 // search for a closing character is remembered: the scan only moves forward, so every character is looked at a
@@ -37,7 +39,7 @@ class NextIndex {
 
 const WHITESPACE = /\s/;
 
-/** Splits `text` into inline tokens; the same reading as the pattern in the comment above, in linear time. */
+/** Splits `text` into inline tokens: the reading of the pattern at the top of this file, in linear time. */
 export function inlineTokens(text: string): InlineToken[] {
   const tokens: InlineToken[] = [];
   const next = {
