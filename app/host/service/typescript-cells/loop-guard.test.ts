@@ -6,7 +6,9 @@ import {
   CellInterruptedError,
   DEFAULT_BLOCK_LIMIT_MS,
   blockLimitMs,
-  loopGuard,
+  loopTurn,
+  runAsCell,
+  type CellRun,
 } from "./loop-guard.js";
 
 type Body = (scope: Record<string, unknown>, guard: () => void) => Promise<unknown>;
@@ -53,54 +55,84 @@ describe("where the transform puts the guard", () => {
   });
 });
 
-describe("loopGuard", () => {
-  it("ends a loop that holds the event loop past the limit", () => {
-    const guard = loopGuard(() => false, 50);
+describe("loopTurn", () => {
+  const run = (limitMs: number): CellRun => ({ interrupted: false, limitMs });
+
+  it("ends a loop that holds the event loop past its cell's limit", () => {
     const started = performance.now();
-    expect(() => {
-      for (;;) guard();
-    }).toThrow(CellBlockedError);
+    expect(() =>
+      runAsCell(run(50), () => {
+        for (;;) loopTurn();
+      }),
+    ).toThrow(CellBlockedError);
     expect(performance.now() - started).toBeGreaterThanOrEqual(50);
   });
 
   it("ends a loop that only ever awaits resolved promises (microtasks never let the event loop turn)", async () => {
-    const guard = loopGuard(() => false, 50);
     await expect(
-      (async () => {
+      runAsCell(run(50), async () => {
         for (;;) {
-          guard();
+          loopTurn();
           await null;
         }
-      })(),
+      }),
     ).rejects.toBeInstanceOf(CellBlockedError);
   });
 
   it("lets a loop that gives the event loop its turns run past the limit", async () => {
-    const guard = loopGuard(() => false, 30);
-    const started = performance.now();
-    while (performance.now() - started < 150) {
-      for (let i = 0; i < 5000; i++) guard();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await runAsCell(run(30), async () => {
+      const started = performance.now();
+      while (performance.now() - started < 150) {
+        for (let i = 0; i < 5000; i++) loopTurn();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    });
   });
 
-  it("stops an interrupted cell's loop at its next turn", () => {
-    let interrupted = false;
-    const guard = loopGuard(() => interrupted, 0);
+  it("stops an interrupted cell's loops at their next turn, in its timers too, and no other cell's", async () => {
+    const first = run(0);
+    const second = run(0);
     let turns = 0;
-    expect(() => {
-      for (;;) {
-        guard();
-        if (++turns === 10) interrupted = true;
+    // A loop the first cell left running on a timer, and a function it declared that the second cell calls.
+    const leftRunning = runAsCell(
+      first,
+      () =>
+        new Promise<unknown>((resolve) => {
+          const tick = (): void => {
+            try {
+              loopTurn();
+              turns++;
+              setTimeout(tick, 1);
+            } catch (error) {
+              resolve(error);
+            }
+          };
+          setTimeout(tick, 1);
+        }),
+    );
+    const declaredByFirst = (): number => {
+      let n = 0;
+      for (let i = 0; i < 3; i++) {
+        loopTurn();
+        n++;
       }
-    }).toThrow(CellInterruptedError);
-    expect(turns).toBe(10);
+      return n;
+    };
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    first.interrupted = true;
+    expect(await leftRunning).toBeInstanceOf(CellInterruptedError);
+    const stoppedAt = turns;
+    expect(runAsCell(second, declaredByFirst)).toBe(3);
+    expect(declaredByFirst()).toBe(3); // outside any cell: no checks
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(turns).toBe(stoppedAt);
   });
 
   it("with a limit of 0 never ends a loop for holding the event loop", () => {
-    const guard = loopGuard(() => false, 0);
-    const started = performance.now();
-    while (performance.now() - started < 60) guard();
+    runAsCell(run(0), () => {
+      const started = performance.now();
+      while (performance.now() - started < 60) loopTurn();
+    });
   });
 });
 

@@ -6,6 +6,7 @@
 // preempted, but a loop can be made to check: the guard ends a loop that has held the event loop for longer than a
 // limit, and ends the loops of a cell that was interrupted (which before went on running unseen after the cell
 // reported "interrupted").
+import { AsyncLocalStorage } from "node:async_hooks";
 
 /** Thrown into a cell's loop that held the host's event loop past the limit. */
 export class CellBlockedError extends Error {
@@ -47,7 +48,25 @@ export function blockLimitMs(raw: string | undefined): number {
   return seconds * 1000;
 }
 
-// One event loop per process, so one record of when it last turned, shared by every cell's guard.
+/** One run of a cell: what its loops check on each turn, wherever they run (timers it set, functions it called). */
+export interface CellRun {
+  /** Set when the cell is interrupted: its loops end at their next turn. */
+  interrupted: boolean;
+  /** How long its loops may hold the event loop (0: as long as they like). */
+  readonly limitMs: number;
+}
+
+// Which cell run the code now running belongs to. The context follows the cell's promises and timers, so a loop
+// the cell left running after an interrupt is still its own, while a function it declared, called by a later cell,
+// runs as part of that later cell.
+const runs = new AsyncLocalStorage<CellRun>();
+
+/** Runs `body` (a cell's code) as part of `run`. */
+export function runAsCell<T>(run: CellRun, body: () => T): T {
+  return runs.run(run, body);
+}
+
+// One event loop per process, so one record of when it last turned, shared by every cell's loops.
 let turns = 0;
 /** When the current stretch without a turn of the event loop began (undefined: it has turned since). */
 let stretchSince: number | undefined;
@@ -56,21 +75,21 @@ const turned = (): void => {
 };
 
 /**
- * The guard for one cell run: throws CellInterruptedError once `interrupted()` says so, and CellBlockedError when
- * the event loop has not turned for `limitMs` (0: never).
+ * What every loop of a cell calls on each turn: throws CellInterruptedError once the cell it runs for was
+ * interrupted, and CellBlockedError when the event loop has not turned for the cell's limit.
  */
-export function loopGuard(interrupted: () => boolean, limitMs: number): () => void {
-  return () => {
-    if (interrupted()) throw new CellInterruptedError();
-    if (limitMs <= 0 || ++turns % TURNS_PER_CHECK !== 0) return;
-    const now = performance.now();
-    if (stretchSince === undefined) {
-      // A setImmediate runs only once the event loop takes its turn for I/O: until then, this stretch goes on.
-      stretchSince = now;
-      setImmediate(turned);
-    } else if (now - stretchSince > limitMs) {
-      stretchSince = undefined; // the next stretch (another cell's) is measured from its own start
-      throw new CellBlockedError(limitMs);
-    }
-  };
+export function loopTurn(): void {
+  const run = runs.getStore();
+  if (run === undefined) return; // code outside any cell (a cell's function called by the host itself)
+  if (run.interrupted) throw new CellInterruptedError();
+  if (run.limitMs <= 0 || ++turns % TURNS_PER_CHECK !== 0) return;
+  const now = performance.now();
+  if (stretchSince === undefined) {
+    // A setImmediate runs only once the event loop takes its turn for I/O: until then, this stretch goes on.
+    stretchSince = now;
+    setImmediate(turned);
+  } else if (now - stretchSince > run.limitMs) {
+    stretchSince = undefined; // the next stretch (another cell's) is measured from its own start
+    throw new CellBlockedError(run.limitMs);
+  }
 }

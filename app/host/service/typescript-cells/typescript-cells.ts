@@ -15,7 +15,7 @@ import type { WorkspaceFolder } from "../workspace-folder.js";
 import { cellConsole } from "./cell-console.js";
 import { CellChecker } from "./cell-checker.js";
 import { CellSyntaxError, LOOP_GUARD, transformCell } from "./cell-transform.js";
-import { BLOCK_LIMIT_ENV, blockLimitMs, loopGuard } from "./loop-guard.js";
+import { BLOCK_LIMIT_ENV, blockLimitMs, loopTurn, runAsCell, type CellRun } from "./loop-guard.js";
 import { jsResult } from "./js-rich-value.js";
 import { NotebookScope } from "./notebook-scope.js";
 import {
@@ -183,20 +183,16 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       if (controller.signal.aborted) resolve("interrupted");
       controller.signal.addEventListener("abort", () => resolve("interrupted"), { once: true });
     });
-    // Until the cell's own code has finished: an interrupted cell's loops then stop at their next turn, and
-    // functions it declared still run normally when later cells call them.
-    let settled = false;
-    const guard = loopGuard(() => controller.signal.aborted && !settled, this.#blockLimitMs);
+    const run: CellRun = { interrupted: controller.signal.aborted, limitMs: this.#blockLimitMs };
+    controller.signal.addEventListener("abort", () => (run.interrupted = true), { once: true });
     try {
       // Pure JavaScript cannot be preempted; an interrupt ends the wait, pending Python calls are cancelled, and the
       // cell's loops stop at their next turn (loop-guard.ts).
       const py = pyNamespace(pySession(this.#bridge, notebookId, controller.signal), (value) =>
         this.#wrap(value, classes),
       );
-      const body = cell((specifier) => this.#loader.load(specifier), console, scope.values, py, guard);
-      void body.then(
-        () => (settled = true),
-        () => (settled = true),
+      const body = runAsCell(run, () =>
+        cell((specifier) => this.#loader.load(specifier), console, scope.values, py, loopTurn),
       );
       const outcome = await Promise.race([body.then((value) => ({ value })), interrupted]);
       if (outcome === "interrupted") return done("interrupted");
