@@ -1,7 +1,7 @@
 // The notebook's shared scope (TypeScript ⇄ Python), the Variables panel, rich displays, Tab completion,
 // the welcome notebook on a fresh workspace, and the notebook at 1024×700.
 import type { Page } from "@playwright/test";
-import { expect, newNotebook, replaceEditorText, showView, test } from "../fixtures.js";
+import { editorText, expect, newNotebook, replaceEditorText, showView, test } from "../fixtures.js";
 
 /** Fills cell `index` (adding a cell of `language` first when it does not exist yet) and runs it. */
 async function runCell(
@@ -193,6 +193,45 @@ test("notebook: a Markdown cell renders a pipe table, aligned, with inline forma
   await expect(table.locator("tbody tr").nth(1).locator("td").nth(3)).toHaveText("a | pipe");
   await expect(cell.getByTestId("cell-markdown")).toContainText("After the table.");
   await snap("notebook-markdown-table");
+});
+
+test("notebook: Markdown keeps snake_case names, wraps long words, and edits where it was double-clicked", async ({
+  workbench: page,
+  snap,
+}) => {
+  await newNotebook(page, "md-edit");
+  const cell = page.getByTestId("cell").first();
+  // A Python cell that ran, turned into Markdown: its output goes and it stays in the editor until run.
+  await replaceEditorText(page, cell, "print(6 * 7)");
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(cell.getByTestId("cell-outputs")).toContainText("42");
+  await cell.getByLabel("Cell language").selectOption("markdown");
+  await expect(cell.getByTestId("cell-outputs")).toHaveCount(0);
+  await expect(cell.locator(".view-lines")).toBeVisible();
+  const rows = Array.from({ length: 80 }, (_, i) => `| run_${i} | val_loss_${i} |`).join("\n");
+  await replaceEditorText(
+    page,
+    cell,
+    `# snake_case_name stays\n\n${"x".repeat(400)}\n\n| run_id | val_loss |\n|---|---|\n${rows}`,
+  );
+  await page.keyboard.press("ControlOrMeta+Enter");
+  const rendered = cell.getByTestId("cell-markdown");
+  await expect(rendered.locator("h1")).toHaveText("snake_case_name stays");
+  await expect(rendered.locator("th").first()).toHaveText("run_id");
+  // The 400-character word wraps inside the cell instead of widening the notebook.
+  const notebook = page.getByTestId("view-notebook");
+  const widths = await notebook.evaluate("[document.scrollingElement.scrollWidth, innerWidth]");
+  expect((widths as number[])[0]).toBeLessThanOrEqual((widths as number[])[1]!);
+  // Double-click row 60: the caret lands on its line, and the page does not jump to the cell's top.
+  const row = rendered.locator("tbody tr").nth(60);
+  await row.scrollIntoViewIfNeeded();
+  await row.dblclick();
+  await page.keyboard.type("EDITED");
+  // Near row 60 (the caret goes to the line at the clicked height), and on screen where the row was.
+  const edited = cell.locator(".view-line", { hasText: "EDITED" });
+  await expect(edited).toHaveText(/val_loss_(5\d|6\d)\s\|EDITED/);
+  await expect(edited).toBeInViewport();
+  await snap("notebook-markdown-edit-at-click");
 });
 
 test("workers: the log shows a notebook cell's prints", async ({ workbench: page, snap }) => {

@@ -2,8 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { inlineTokens, type InlineToken } from "./markdown-inline";
 
-/** The pattern the tokenizer replaced, as the reference for what each input means. */
-const REFERENCE = /(`[^`]+`)|(\*\*[^*]+\*\*|__[^_]+__)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))/g;
+/**
+ * The pattern the tokenizer replaced, with GitHub's rule for underscores (lookarounds: only at a word's edge), as the
+ * reference for what each input means.
+ */
+const REFERENCE =
+  /(`[^`]+`)|(\*\*[^*]+\*\*|(?<![\p{L}\p{N}])__[^_]+__(?![\p{L}\p{N}]))|(\*[^*\s][^*]*\*|(?<![\p{L}\p{N}])_[^_\s][^_]*_(?![\p{L}\p{N}]))|(\[[^\]]+\]\([^)\s]+\))/gu;
 
 function referenceTokens(text: string): InlineToken[] {
   const tokens: InlineToken[] = [];
@@ -50,8 +54,25 @@ describe("inlineTokens", () => {
     expect(inlineTokens("2 * 3 * 4, `` and [x] (y)")).toEqual([{ kind: "text", text: "2 * 3 * 4, `` and [x] (y)" }]);
   });
 
+  it("leaves underscores inside words alone, as GitHub does, and reads them at a word's edge", () => {
+    expect(inlineTokens("snake_case_name and val_loss_2")).toEqual([
+      { kind: "text", text: "snake_case_name and val_loss_2" },
+    ]);
+    expect(inlineTokens("column_number_0")).toEqual([{ kind: "text", text: "column_number_0" }]);
+    expect(inlineTokens("_word_ and __init__")).toEqual([
+      { kind: "em", text: "word" },
+      { kind: "text", text: " and " },
+      { kind: "strong", text: "init" },
+    ]);
+    expect(inlineTokens("2*3*4")).toEqual([
+      { kind: "text", text: "2" },
+      { kind: "em", text: "3" },
+      { kind: "text", text: "4" },
+    ]);
+  });
+
   it("agrees with the pattern it replaced on 20,000 random strings of the characters that matter", () => {
-    const alphabet = ["`", "*", "_", "[", "]", "(", ")", " ", "a", "b", "\n", "h", ":"];
+    const alphabet = ["`", "*", "_", "[", "]", "(", ")", " ", "a", "b", "\n", "h", ":", "é", "1", "-"];
     for (let seed = 1; seed <= 20_000; seed++) {
       const next = random(seed);
       const length = Math.floor(next() * 24);

@@ -2,6 +2,8 @@
 //
 // It reads text as this pattern does, matched from left to right:
 //   (`[^`]+`)|(\*\*[^*]+\*\*|__[^_]+__)|(\*[^*\s][^*]*\*|_[^_\s][^_]*_)|(\[[^\]]+\]\([^)\s]+\))
+// with GitHub's rule for underscores: they open and close emphasis only at a word's edge, so `snake_case_name`
+// and `val_loss` stay as written (before, they lost their underscores to italics).
 // but in one pass over the text, in linear time. The regular expression it replaces tried every construct at every
 // position and scanned to the end of the text for a closing `]` or backtick each time, so a paragraph of
 // 40,000 characters like "[a[a[a..." took 300 ms and longer ones seconds (a notebook is untrusted input). Here each
@@ -38,6 +40,12 @@ class NextIndex {
 }
 
 const WHITESPACE = /\s/;
+const WORD = /[\p{L}\p{N}]/u;
+
+/** Whether the character at `index` is part of a word (a letter or digit); false outside the text. */
+function isWordAt(text: string, index: number): boolean {
+  return index >= 0 && index < text.length && WORD.test(text[index] ?? "");
+}
 
 /** Splits `text` into inline tokens: the reading of the pattern at the top of this file, in linear time. */
 export function inlineTokens(text: string): InlineToken[] {
@@ -66,19 +74,21 @@ export function inlineTokens(text: string): InlineToken[] {
         emit({ kind: "code", text: text.slice(at + 1, close) }, close + 1);
         continue;
       }
-    } else if (char === "*" || char === "_") {
+    } else if ((char === "*" || char === "_") && !(char === "_" && isWordAt(text, at - 1))) {
       const closing = next[char];
+      // After a closing underscore, a letter or digit means the marker was inside a word: no emphasis here.
+      const closesWord = (end: number): boolean => char === "*" || !isWordAt(text, end);
       if (text[at + 1] === char) {
         // Bold: two markers, at least one other character, two markers.
         const close = closing.from(at + 2);
-        if (close > at + 2 && text[close + 1] === char) {
+        if (close > at + 2 && text[close + 1] === char && closesWord(close + 2)) {
           emit({ kind: "strong", text: text.slice(at + 2, close) }, close + 2);
           continue;
         }
       } else if (at + 1 < text.length && !WHITESPACE.test(text[at + 1] ?? "")) {
         // Italics: a marker, a character that is not a space, anything without the marker, the marker.
         const close = closing.from(at + 1);
-        if (close > at + 1) {
+        if (close > at + 1 && closesWord(close + 1)) {
           emit({ kind: "em", text: text.slice(at + 1, close) }, close + 1);
           continue;
         }

@@ -1,5 +1,6 @@
-import { memo, useEffect, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import type { ReactElement } from "react";
+import { editClick, placeCaretAtClick, type EditClick } from "./edit-at-click";
 import { useShallow } from "zustand/react/shallow";
 import type { NotebookCell } from "../../api";
 import { EmptyState, ErrorBanner } from "../../components/EmptyState";
@@ -318,6 +319,8 @@ const CellView = memo(function CellView({
 }): ReactElement {
   const store = useNotebookStore.getState();
   const [editing, setEditing] = useState(false);
+  // Where a rendered Markdown cell was double-clicked: its editor opens there (edit-at-click.ts).
+  const editAt = useRef<EditClick | undefined>(undefined);
   const markdown = cell.language === "markdown";
   // A Markdown cell shows rendered until double-clicked (or while empty, and from the first keystroke into it then);
   // running it renders it again.
@@ -357,16 +360,17 @@ const CellView = memo(function CellView({
             className="cell-language"
             aria-label="Cell language"
             value={cell.language}
-            onChange={(event) =>
-              store.setLanguage(
-                cell.id,
+            onChange={(event) => {
+              const language =
                 event.target.value === "typescript"
                   ? "typescript"
                   : event.target.value === "markdown"
                     ? "markdown"
-                    : "python",
-              )
-            }
+                    : "python";
+              // Text turned into Markdown stays in its editor until it is run, as a new Markdown cell does.
+              if (language === "markdown") setEditing(true);
+              store.setLanguage(cell.id, language);
+            }}
           >
             <option value="python">Python</option>
             <option value="typescript">TypeScript</option>
@@ -421,6 +425,8 @@ const CellView = memo(function CellView({
             onMount={(editor) => {
               const focus = editor.onDidFocusEditorText(() => useNotebookStore.getState().select(cell.id));
               const tab = cell.language === "python" ? addTabCompletion(editor) : null;
+              if (editAt.current !== undefined) placeCaretAtClick(editor, editAt.current);
+              editAt.current = undefined;
               if ((selected && !cell.source) || editing) editor.focus();
               return () => {
                 focus.dispose();
@@ -433,7 +439,10 @@ const CellView = memo(function CellView({
             className="cell-markdown"
             data-testid="cell-markdown"
             title="Double-click to edit"
-            onDoubleClick={() => setEditing(true)}
+            onDoubleClick={(event) => {
+              editAt.current = editClick(event.currentTarget, event.clientY);
+              setEditing(true);
+            }}
           >
             <Markdown source={cell.source} />
           </div>

@@ -29,6 +29,31 @@ describe("notebook store", () => {
   beforeEach(() => useNotebookStore.setState(initial, true));
   afterEach(() => vi.useRealTimers());
 
+  it("a cell turned into Markdown drops what its runs left (outputs, count, status); a running one keeps them", async () => {
+    await openNotebook([
+      { ...cell("a", "print(42)"), executionCount: 3, outputs: [{ type: "stream", stream: "stdout", text: "42\n" }] },
+    ]);
+    useNotebookStore.setState((state) => ({ status: { ...state.status, a: "ok" } }));
+    useNotebookStore.getState().setLanguage("a", "markdown");
+    expect(useNotebookStore.getState().cells[0]).toMatchObject({
+      language: "markdown",
+      outputs: [],
+      executionCount: null,
+    });
+    expect(useNotebookStore.getState().status.a).toBe("idle");
+
+    await openNotebook([
+      { ...cell("b", "import time"), executionCount: 1, outputs: [{ type: "stream", stream: "stdout", text: "x" }] },
+    ]);
+    useNotebookStore.setState((state) => ({ status: { ...state.status, b: "running" } }));
+    useNotebookStore.getState().setLanguage("b", "markdown");
+    expect(useNotebookStore.getState().cells[0]).toMatchObject({ language: "markdown", executionCount: 1 });
+    expect(useNotebookStore.getState().status.b).toBe("running");
+
+    useNotebookStore.getState().setLanguage("b", "typescript"); // away from Markdown: nothing to drop
+    expect(useNotebookStore.getState().cells[0]?.outputs).toHaveLength(1);
+  });
+
   it("never overwrites a file saved elsewhere since it was opened: saving stops until reload or overwrite", async () => {
     // The file on disk, as another tab saves it: its content and modification time.
     let disk = { cells: [cell("a", "x = 1")], modifiedAt: 1 };

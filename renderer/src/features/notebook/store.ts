@@ -235,7 +235,12 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     },
 
     setLanguage(cellId, language) {
-      updateCell(cellId, (cell) => ({ ...cell, language }));
+      const status = get().status[cellId];
+      // Markdown has no outputs and no count: what a Python or TypeScript run left would sit under the text, and
+      // saving drops it anyway. A cell still running keeps them until its run ends.
+      const clear = language === "markdown" && status !== "running" && status !== "queued";
+      updateCell(cellId, (cell) => ({ ...cell, language, ...(clear ? { outputs: [], executionCount: null } : {}) }));
+      if (clear) set((state) => ({ status: { ...state.status, [cellId]: "idle" } }));
       changed();
     },
 
