@@ -60,6 +60,31 @@ test("console: Up recalls a block as its lines, and Enter runs it again as it wa
   expect(await screen()).not.toContain("SyntaxError");
 });
 
+test("console: editing a line wider than the terminal changes what is shown and what runs alike", async ({
+  workbench: page,
+  snap,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const screen = await openConsole(page);
+  const digits = "0123456789".repeat(25); // 250 characters: the line wraps over several rows
+  await page.keyboard.type(`s = '${digits}'`);
+  for (let i = 0; i < 150; i++) await page.keyboard.press("ArrowLeft");
+  await page.keyboard.type("#");
+  await page.keyboard.press("Enter");
+  await expect.poll(screen).toMatch(/89'\s*\n>>>\s*$/); // typing while a line runs is dropped, as in a REPL
+  await page.keyboard.type("s.index('#'), len(s)");
+  await page.keyboard.press("Enter");
+  // 250 + "s = '" + "'" = 256 characters; 150 left of the end is index 106 of the line, so 101 of the string.
+  await expect.poll(screen).toMatch(/\(101, 251\)/);
+  // What the screen showed is the string that ran: the '#' follows the same digit there.
+  expect((await screen()).replace(/\n/g, "")).toContain(`${digits.slice(96, 101)}#${digits.slice(101, 106)}`);
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowUp"); // the wide line again, then Down: no rows of it stay behind
+  await page.keyboard.press("ArrowDown");
+  await expect.poll(screen).toMatch(/>>> s\.index\('#'\), len\(s\)\s*$/);
+  await snap("console-wide-line-1024");
+});
+
 test("console: Tab completes names and attributes from the session", async ({ workbench: page, snap }) => {
   const screen = await openConsole(page);
   await page.keyboard.type("import collections");

@@ -10,7 +10,8 @@ const CSI = /\x1b\[(\d*)([A-Za-z])/y;
 
 /**
  * Enough of xterm to read the screen as a user would: printing with wrap (a full row keeps the cursor until the next
- * character), CR, LF, cursor up/left/right, erase to the end of the line and below. Up stops at the screen's top.
+ * character), CR, LF, cursor up/down/left/right and to a column, erase to the end of the line and below. Up and down
+ * stop at the screen's edges.
  */
 class Screen {
   readonly #buffer: string[][] = [[]];
@@ -74,6 +75,8 @@ class Screen {
   #control(command: string, count: number): void {
     const x = Math.min(this.#x, this.cols - 1);
     if (command === "A") [this.#x, this.#y] = [x, Math.max(this.#top, this.#y - count)];
+    else if (command === "B") [this.#x, this.#y] = [x, Math.min(this.#top + this.height - 1, this.#y + count)];
+    else if (command === "G") this.#x = Math.min(this.cols - 1, count - 1);
     else if (command === "C") this.#x = Math.min(this.cols - 1, x + count);
     else if (command === "D") this.#x = Math.max(0, x - count);
     else if (command === "K") this.#row().splice(this.#x);
@@ -241,5 +244,72 @@ describe("ConsoleSession history of multi-line entries", () => {
     await type(UP);
     await type(UP); // "y = 2" is the oldest now: the block is not there a second time
     expect(screen.visible()).toBe(`${before} y = 2`);
+  });
+});
+
+/** `text` after the prompt as a terminal `cols` wide shows it: rows of `cols` characters. */
+function wrapped(text: string, cols: number): string {
+  const rows: string[] = [];
+  for (let at = 0; at < text.length; at += cols) rows.push(text.slice(at, at + cols).trimEnd());
+  return rows.join("\n");
+}
+
+describe("ConsoleSession editing a line wider than the terminal", () => {
+  const LEFT = "\x1b[D";
+  const long = `s = '${"0123456789".repeat(6)}'`; // 67 characters: three rows and a bit on a 24-column screen
+
+  it("inserts where the cursor is shown, across rows, runs what it shows, and prompts below all of it", async () => {
+    const { screen, evaluated, type } = openConsole(24);
+    await type(long);
+    for (let i = 0; i < 40; i++) await type(LEFT);
+    await type("#");
+    const edited = `${long.slice(0, long.length - 40)}#${long.slice(long.length - 40)}`;
+    expect(screen.visible().endsWith(wrapped(`>>> ${edited}`, 24))).toBe(true);
+    await type("\r");
+    expect(evaluated).toEqual([edited]);
+    // Enter with the cursor mid-line: the next prompt went onto the line's second row, over the rest of it.
+    expect(screen.visible().endsWith(`${wrapped(`>>> ${edited}`, 24)}\n>>>`)).toBe(true);
+  });
+
+  it("deletes back across a row's start, and forward, as shown", async () => {
+    const { screen, evaluated, type } = openConsole(24);
+    await type(long);
+    for (let i = 0; i < 47; i++) await type(LEFT); // the cursor at the start of the second row
+    await type("\x7f");
+    await type("\x7f");
+    await type("\x1b[3~");
+    const edited = `${long.slice(0, long.length - 49)}${long.slice(long.length - 46)}`;
+    expect(screen.visible().endsWith(wrapped(`>>> ${edited}`, 24))).toBe(true);
+    await type("\r");
+    expect(evaluated).toEqual([edited]);
+  });
+
+  it("recalls a wide line and moves on to a short one without leaving rows behind", async () => {
+    const { screen, type } = openConsole(24);
+    await type(`${long}\r`);
+    await type("len(s)\r");
+    const before = screen.visible();
+    await type(UP);
+    await type(UP);
+    expect(screen.visible()).toBe(
+      `${before} ${long}`.split("\n").slice(0, -1).join("\n") + "\n" + wrapped(`>>> ${long}`, 24),
+    );
+    await type(DOWN);
+    expect(screen.visible()).toBe(`${before} len(s)`);
+    await type(DOWN);
+    expect(screen.visible()).toBe(before);
+  });
+
+  it("a line that ends exactly at the right edge leaves the cursor on the next row, where typing goes on", async () => {
+    const { screen, evaluated, type } = openConsole(24);
+    const fits = "x".repeat(20); // ">>> " and 20 characters: exactly one row
+    await type(fits);
+    await type("y");
+    await type(LEFT);
+    await type(LEFT);
+    await type("z");
+    expect(screen.visible().endsWith(`>>> ${"x".repeat(19)}z\nxy`)).toBe(true);
+    await type("\r");
+    expect(evaluated).toEqual([`${"x".repeat(19)}zxy`]);
   });
 });

@@ -17,7 +17,10 @@ function toTerminal(text: string): string {
 }
 
 export class ConsoleSession {
-  readonly #editor = new LineEditor();
+  readonly #editor = new LineEditor(() => ({
+    cols: this.#terminal.cols ?? Number.POSITIVE_INFINITY,
+    promptWidth: this.#prompt().length,
+  }));
   #pendingLines: string[] = [];
   #running = false;
   /** True while Python says whether the statement so far is complete; input meanwhile waits in #held. */

@@ -79,7 +79,7 @@ describe("LineEditor", () => {
     expect(editor.feed("\t")).toEqual([{ kind: "complete", line: "collections.Ord", cursor: 15 }]);
     const echo = editor.replaceBeforeCursor(12, "OrderedDict");
     expect(editor.text).toBe("collections.OrderedDict");
-    expect(echo.text).toBe("\x1b[3D\x1b[KOrderedDict");
+    expect(echo.text).toBe("\x1b[3DOrderedDict");
     const blank = new LineEditor();
     expect(blank.feed("\t")).toEqual([{ kind: "echo", text: "    " }]);
   });
@@ -117,8 +117,8 @@ describe("LineEditor", () => {
       const editor = new LineEditor();
       editor.remember("a = 1");
       editor.feed("b");
-      expect(editor.feed(up)).toEqual([{ kind: "echo", text: "\x1b[1D\x1b[Ka = 1" }]);
-      expect(editor.feed(down)).toEqual([{ kind: "echo", text: "\x1b[5D\x1b[Kb" }]);
+      expect(editor.feed(up)).toEqual([{ kind: "echo", text: "\x1b[1Da = 1" }]);
+      expect(editor.feed(down)).toEqual([{ kind: "echo", text: "\x1b[5Db\x1b[J" }]);
     });
 
     it("keeps blank lines inside a recalled block", () => {
@@ -141,14 +141,14 @@ describe("LineEditor", () => {
       submitted.remember(block);
       submitted.feed(up);
       submitted.feed("\r");
-      expect(submitted.feed(up)).toEqual([{ kind: "echo", text: "\x1b[Ky = 2" }]);
+      expect(submitted.feed(up)).toEqual([{ kind: "echo", text: "y = 2" }]);
       const pasted = new LineEditor();
       pasted.remember(block);
       pasted.feed(up);
       expect(pasted.feed("a = 1\nb").filter((event) => event.kind === "paste")).toEqual([
         { kind: "paste", lines: ["a = 1"] },
       ]);
-      expect(pasted.feed(down)).toEqual([{ kind: "echo", text: "\x1b[1D\x1b[K" }]);
+      expect(pasted.feed(down)).toEqual([{ kind: "echo", text: "\x1b[1D\x1b[J" }]);
     });
 
     it("recalls a 500-line entry whole", () => {

@@ -17,12 +17,27 @@ export type LineEvent =
   | { kind: "complete"; line: string; cursor: number }
   | { kind: "none" };
 
+/** What the editor needs to know of the screen: its width in columns, and the width of the prompt before the line. */
+export interface LineLayout {
+  cols: number;
+  promptWidth: number;
+}
+
+/** No wrapping: a terminal of unknown width (tests, a detached console). */
+const UNBOUNDED: LineLayout = { cols: Number.POSITIVE_INFINITY, promptWidth: 0 };
+
 /** A line's text without control characters; leading tabs become four spaces each (pasted code keeps its indent). */
 function printable(part: string): string {
   return part.replace(/^[\t ]+/, (indent) => indent.replace(/\t/g, "    ")).replace(/[\x00-\x1f\x7f]/g, "");
 }
 
+/**
+ * Edits one input line. Its echo moves the terminal's cursor by rows and columns, not by characters: a line wider
+ * than the terminal wraps, and a move left by N characters stops at the start of a screen row, which left the screen
+ * showing something other than what would run once a line wrapped.
+ */
 export class LineEditor {
+  readonly #layout: () => LineLayout;
   #line = "";
   #cursor = 0;
   readonly #history: string[] = [];
@@ -31,6 +46,11 @@ export class LineEditor {
   #draft = "";
   /** How many lines the shown history entry put into the statement ahead of the editor's line; 0 once they are run. */
   #recalledLines = 0;
+
+  /** `layout` is read at every edit: the terminal may have been resized since the last one. */
+  constructor(layout: () => LineLayout = () => UNBOUNDED) {
+    this.#layout = layout;
+  }
 
   get text(): string {
     return this.#line;
@@ -48,8 +68,11 @@ export class LineEditor {
         return /[\w.]$/.test(this.#line.slice(0, this.#cursor))
           ? [{ kind: "complete", line: this.#line, cursor: this.#cursor }]
           : [this.#insert("    ")];
-      case "\r":
-        return [this.#submit()];
+      case "\r": {
+        // From the end of the line: the newline after it must not land inside a line that wraps.
+        const toEnd = this.#move(this.#line.length);
+        return toEnd.kind === "none" ? [this.#submit()] : [toEnd, this.#submit()];
+      }
       case "\x03":
         return [{ kind: "interrupt" }];
       case "\x7f":
@@ -90,8 +113,9 @@ export class LineEditor {
     // The text after the cursor goes after the paste, as in any editor, not onto its first line.
     const tail = this.#line.slice(this.#cursor);
     if (tail) {
+      const before = { cursor: this.#cursor, length: this.#line.length };
       this.#line = this.#line.slice(0, this.#cursor);
-      events.push({ kind: "echo", text: "\x1b[K" });
+      events.push({ kind: "echo", text: this.#rewrite(before, this.#cursor) });
     }
     if (printable(first)) events.push(this.#insert(printable(first)));
     const last = others.pop() ?? "";
@@ -106,20 +130,15 @@ export class LineEditor {
   /** Replaces the text from `start` to the cursor with `text` (a completion), leaving the cursor after it. */
   replaceBeforeCursor(start: number, text: string): { kind: "echo"; text: string } {
     const from = Math.max(0, Math.min(start, this.#cursor));
-    const tail = this.#line.slice(this.#cursor);
-    const back = this.#cursor - from;
-    this.#line = this.#line.slice(0, from) + text + tail;
+    const before = { cursor: this.#cursor, length: this.#line.length };
+    this.#line = this.#line.slice(0, from) + text + this.#line.slice(this.#cursor);
     this.#cursor = from + text.length;
-    return {
-      kind: "echo",
-      text: `${back > 0 ? `\x1b[${back}D` : ""}\x1b[K${text}${tail}${tail.length ? `\x1b[${tail.length}D` : ""}`,
-    };
+    return { kind: "echo", text: this.#rewrite(before, from) };
   }
 
-  /** The line with the cursor where it was, for redrawing after a listing. */
+  /** The line with the cursor where it was, for redrawing after a listing (the prompt just written). */
   redraw(): string {
-    const tail = this.#line.length - this.#cursor;
-    return this.#line + (tail > 0 ? `\x1b[${tail}D` : "");
+    return this.#rewrite({ cursor: 0, length: 0 }, 0);
   }
 
   /** Adds a finished statement (possibly several lines) to history. */
@@ -152,33 +171,63 @@ export class LineEditor {
   }
 
   #insert(text: string): LineEvent {
-    const tail = this.#line.slice(this.#cursor);
-    this.#line = this.#line.slice(0, this.#cursor) + text + tail;
+    const before = { cursor: this.#cursor, length: this.#line.length };
+    this.#line = this.#line.slice(0, this.#cursor) + text + this.#line.slice(this.#cursor);
     this.#cursor += text.length;
-    return { kind: "echo", text: text + tail + (tail.length ? `\x1b[${tail.length}D` : "") };
+    return { kind: "echo", text: this.#rewrite(before, before.cursor) };
   }
 
   #backspace(): LineEvent {
     if (this.#cursor === 0) return { kind: "none" };
-    const tail = this.#line.slice(this.#cursor);
-    this.#line = this.#line.slice(0, this.#cursor - 1) + tail;
+    const before = { cursor: this.#cursor, length: this.#line.length };
+    this.#line = this.#line.slice(0, this.#cursor - 1) + this.#line.slice(this.#cursor);
     this.#cursor -= 1;
-    return { kind: "echo", text: `\b${tail} \x1b[${tail.length + 1}D` };
+    return { kind: "echo", text: this.#rewrite(before, this.#cursor) };
   }
 
   #deleteForward(): LineEvent {
     if (this.#cursor >= this.#line.length) return { kind: "none" };
-    const tail = this.#line.slice(this.#cursor + 1);
-    this.#line = this.#line.slice(0, this.#cursor) + tail;
-    return { kind: "echo", text: `${tail} \x1b[${tail.length + 1}D` };
+    const before = { cursor: this.#cursor, length: this.#line.length };
+    this.#line = this.#line.slice(0, this.#cursor) + this.#line.slice(this.#cursor + 1);
+    return { kind: "echo", text: this.#rewrite(before, this.#cursor) };
   }
 
   #move(target: number): LineEvent {
     const clamped = Math.max(0, Math.min(this.#line.length, target));
-    const delta = clamped - this.#cursor;
+    const from = this.#cursor;
     this.#cursor = clamped;
-    if (delta === 0) return { kind: "none" };
-    return { kind: "echo", text: delta > 0 ? `\x1b[${delta}C` : `\x1b[${-delta}D` };
+    const text = this.#cursorMove(this.#layout(), from, clamped);
+    return text === "" ? { kind: "none" } : { kind: "echo", text };
+  }
+
+  /**
+   * Redraws the line from index `from` on (the text before it is unchanged on screen), clears what the old line
+   * left beyond the new one's end, and puts the cursor at its place. `before` is the cursor and length on screen.
+   */
+  #rewrite(before: { cursor: number; length: number }, from: number): string {
+    const layout = this.#layout();
+    const end = layout.promptWidth + this.#line.length;
+    let out = this.#cursorMove(layout, before.cursor, from) + this.#line.slice(from);
+    // A line ending exactly at the right edge leaves the cursor waiting to wrap, on the row above the one a move
+    // would count it on: a space and a carriage return put it at the start of the next row, which then exists.
+    const atEdge = Number.isFinite(layout.cols) && end > 0 && end % layout.cols === 0;
+    if (atEdge) out += " \r";
+    if (atEdge || before.length > this.#line.length) out += "\x1b[J";
+    return out + this.#cursorMove(layout, this.#line.length, this.#cursor);
+  }
+
+  /** Moves the terminal's cursor from text index `from` to `to`: rows up or down, then the column. */
+  #cursorMove(layout: LineLayout, from: number, to: number): string {
+    const { cols, promptWidth } = layout;
+    const a = promptWidth + from;
+    const b = promptWidth + to;
+    const rows = Math.floor(b / cols) - Math.floor(a / cols);
+    if (rows === 0) {
+      const delta = b - a;
+      return delta === 0 ? "" : delta > 0 ? `\x1b[${delta}C` : `\x1b[${-delta}D`;
+    }
+    const vertical = rows > 0 ? `\x1b[${rows}B` : `\x1b[${-rows}A`;
+    return `${vertical}\x1b[${(b % cols) + 1}G`;
   }
 
   #browse(step: -1 | 1): LineEvent {
@@ -200,9 +249,9 @@ export class LineEditor {
   }
 
   #replaceLine(text: string): LineEvent {
-    const erase = `${this.#cursor > 0 ? `\x1b[${this.#cursor}D` : ""}\x1b[K`;
+    const before = { cursor: this.#cursor, length: this.#line.length };
     this.#line = text;
     this.#cursor = text.length;
-    return { kind: "echo", text: erase + text };
+    return { kind: "echo", text: this.#rewrite(before, 0) };
   }
 }
