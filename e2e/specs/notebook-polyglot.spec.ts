@@ -234,6 +234,35 @@ test("notebook: Markdown keeps snake_case names, wraps long words, and edits whe
   await snap("notebook-markdown-edit-at-click");
 });
 
+test("notebook: Shift+Enter moves the typing on to the next cell; Enter opens a rendered Markdown cell", async ({
+  workbench: page,
+}) => {
+  await newNotebook(page, "keys");
+  const first = page.getByTestId("cell").first();
+  await replaceEditorText(page, first, "a = 1");
+  await page.getByRole("button", { name: "Markdown cell" }).click();
+  await page.getByRole("button", { name: "Python cell" }).click();
+  const [markdown, third] = [page.getByTestId("cell").nth(1), page.getByTestId("cell").nth(2)];
+  await markdown.locator(".view-lines").click();
+  await page.keyboard.type("# Notes");
+  // From the first cell: Shift+Enter runs it and typing goes on in the Markdown cell below.
+  await first.locator(".view-lines").click();
+  await page.keyboard.press("Shift+Enter");
+  await page.keyboard.type(" and more");
+  await expect.poll(() => editorText(markdown)).toContain("# Notes and more");
+  // From the Markdown cell: Shift+Enter renders it, and typing goes on in the Python cell below.
+  await page.keyboard.press("Shift+Enter");
+  await expect(markdown.getByTestId("cell-markdown").locator("h1")).toHaveText("Notes and more");
+  await page.keyboard.type("b = 2");
+  await expect.poll(() => editorText(third)).toContain("b = 2");
+  await expect.poll(() => editorText(first)).toBe("a = 1");
+  // Enter on the rendered Markdown cell opens its editor, the caret at the end.
+  await markdown.getByTestId("cell-markdown").focus();
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("!");
+  await expect.poll(() => editorText(markdown)).toContain("# Notes and more!");
+});
+
 test("workers: the log shows a notebook cell's prints", async ({ workbench: page, snap }) => {
   await newNotebook(page, "log");
   const marker = `printed-by-a-cell-${Date.now()}`;

@@ -328,6 +328,17 @@ const CellView = memo(function CellView({
   useEffect(() => {
     if (markdown && status === "ok") setEditing(false);
   }, [markdown, status]);
+  const editorRef = useRef<{ focus(): void } | null>(null);
+  const renderedRef = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    // Selected from the keyboard (Shift+Enter ran the cell above): typing goes on here. Focus moves only away from
+    // another cell's editor or from nowhere, never from a control the user is using (this cell's language menu).
+    if (!selected) return;
+    const active = document.activeElement;
+    const fromKeyboard = active === null || active === document.body || active.closest(".monaco-editor") !== null;
+    if (!fromKeyboard || active?.closest(`[data-cell-id="${cell.id}"]`)) return;
+    (editorRef.current ?? renderedRef.current)?.focus();
+  }, [selected, cell.id]);
   const count = status === "running" ? "*" : status === "queued" ? "…" : (cell.executionCount ?? " ");
   return (
     <div
@@ -423,12 +434,14 @@ const CellView = memo(function CellView({
               store.editSource(cell.id, source);
             }}
             onMount={(editor) => {
+              editorRef.current = editor;
               const focus = editor.onDidFocusEditorText(() => useNotebookStore.getState().select(cell.id));
               const tab = cell.language === "python" ? addTabCompletion(editor) : null;
               if (editAt.current !== undefined) placeCaretAtClick(editor, editAt.current);
               editAt.current = undefined;
               if ((selected && !cell.source) || editing) editor.focus();
               return () => {
+                editorRef.current = null;
                 focus.dispose();
                 tab?.dispose();
               };
@@ -436,11 +449,20 @@ const CellView = memo(function CellView({
           />
         ) : (
           <div
+            ref={renderedRef}
             className="cell-markdown"
             data-testid="cell-markdown"
-            title="Double-click to edit"
+            title="Double-click or Enter to edit"
+            tabIndex={0}
             onDoubleClick={(event) => {
               editAt.current = editClick(event.currentTarget, event.clientY);
+              setEditing(true);
+            }}
+            onKeyDown={(event) => {
+              // Enter edits, as in Jupyter's command mode; Shift/Ctrl+Enter stay the notebook's run keys.
+              if (event.key !== "Enter" || event.shiftKey || event.ctrlKey || event.metaKey) return;
+              event.preventDefault();
+              editAt.current = { fraction: 1, clientY: event.currentTarget.getBoundingClientRect().bottom };
               setEditing(true);
             }}
           >
