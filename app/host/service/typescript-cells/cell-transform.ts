@@ -93,14 +93,25 @@ export function transformCell(source: string): TransformedCell {
  */
 function guardLoops(js: string): string {
   const file = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
-  const inserts: { at: number; text: string }[] = [];
+  // `order`: when it was found; the walk finds an outer construct before those inside it.
+  const inserts: { at: number; text: string; order: number }[] = [];
+  const insert = (at: number, text: string): void => void inserts.push({ at, text, order: inserts.length });
   const visit = (node: ts.Node): void => {
     if (ts.isIterationStatement(node, false)) {
       const body = node.statement;
-      if (ts.isBlock(body)) inserts.push({ at: body.getStart(file) + 1, text: ` ${LOOP_GUARD}();` });
+      if (ts.isBlock(body)) insert(body.getStart(file) + 1, ` ${LOOP_GUARD}();`);
       else {
-        inserts.push({ at: body.getStart(file), text: `{ ${LOOP_GUARD}(); ` });
-        inserts.push({ at: body.getEnd(), text: " }" });
+        insert(body.getStart(file), `{ ${LOOP_GUARD}(); `);
+        insert(body.getEnd(), " }");
+      }
+    } else if (ts.isFunctionLike(node) && isAsync(node) && "body" in node && node.body !== undefined) {
+      // An async function that calls itself never overflows the stack (each call resumes in a new microtask): it
+      // is a loop too.
+      const body = node.body;
+      if (ts.isBlock(body)) insert(body.getStart(file) + 1, ` ${LOOP_GUARD}();`);
+      else {
+        insert(body.getStart(file), `(${LOOP_GUARD}(), `);
+        insert(body.getEnd(), ")");
       }
     }
     ts.forEachChild(node, visit);
@@ -108,11 +119,16 @@ function guardLoops(js: string): string {
   visit(file);
   if (inserts.length === 0) return js;
   // From the end, so that each position is still the original text's. Two inserts share a position only where
-  // nested loops without braces end together, and both are then " }".
-  inserts.sort((a, b) => b.at - a.at);
+  // nested loops or async arrows without braces end together: the inner one's closing must end up first, so at one
+  // position they are applied outer first (each insert lands before what is already there).
+  inserts.sort((a, b) => b.at - a.at || a.order - b.order);
   let out = js;
   for (const { at, text } of inserts) out = out.slice(0, at) + text + out.slice(at);
   return out;
+}
+
+function isAsync(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
 }
 
 /** `const a = 1, { b } = o;` → `a = 1; ({ b } = o);` (the names are scope properties). */

@@ -50,7 +50,23 @@ describe("where the transform puts the guard", () => {
     );
   });
 
-  it("leaves a cell without loops as it was", () => {
+  it("calls it first in every async function, arrows with an expression body and nested ones included", async () => {
+    let turns = 0;
+    const result = await runCell(
+      [
+        "const twice = async (x: number) => x * 2;",
+        "const nested = async () => async () => 3;",
+        "class C { async m(): Promise<number> { return 4; } }",
+        "async function f(): Promise<number> { return (await twice(1)) + (await (await nested())()) + (await new C().m()); }",
+        "await f()",
+      ].join("\n"),
+      () => turns++,
+    );
+    expect(result).toBe(2 + 3 + 4);
+    expect(turns).toBe(5); // f, twice, nested, the arrow nested returns, m
+  });
+
+  it("leaves a cell without loops or async functions as it was", () => {
     expect(transformCell("const a = [1, 2].map((x) => x * 2);\na").body).not.toContain(LOOP_GUARD);
   });
 });

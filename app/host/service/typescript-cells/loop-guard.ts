@@ -1,12 +1,21 @@
-// What every loop in a TypeScript cell calls on each turn (cell-transform.ts puts the call there).
+// What every loop in a TypeScript cell calls on each turn (cell-transform.ts puts the call there, and first in every
+// async function, whose recursion never overflows the stack).
 //
 // TypeScript cells run in the host process (typescript-cells.ts), so a loop that never gives the event loop a turn
 // (`while (true) {}`, or `for (;;) await null`, which only ever runs microtasks) freezes the whole workbench: no
 // other tab, chart or Python answer is served, and the Interrupt request itself cannot arrive. JavaScript cannot be
 // preempted, but a loop can be made to check: the guard ends a loop that has held the event loop for longer than a
-// limit, and ends the loops of a cell that was interrupted (which before went on running unseen after the cell
-// reported "interrupted").
+// limit, and tells the loops of an interrupted cell so, once, as Python raises KeyboardInterrupt (before, such a
+// loop went on running unseen after the cell reported "interrupted").
 import { AsyncLocalStorage } from "node:async_hooks";
+
+export const BLOCK_LIMIT_ENV = "SNAKEBRIDGE_TS_CELL_BLOCK_S";
+/** Long enough for honest heavy work, short enough that a frozen workbench is noticed as a bug, not a hang. */
+export const DEFAULT_BLOCK_LIMIT_MS = 10_000;
+/** The clock is read once per this many turns: a turn of the guard must cost next to nothing. */
+const TURNS_PER_CHECK = 1024;
+/** An interrupted cell's code that goes on looping (it caught the interruption) is told again after this long. */
+const RETELL_MS = 1_000;
 
 /** Thrown into a cell's loop that held the host's event loop past the limit. */
 export class CellBlockedError extends Error {
@@ -20,7 +29,7 @@ export class CellBlockedError extends Error {
   }
 }
 
-/** Thrown into a loop of a cell that was interrupted, so that it stops instead of running on in the background. */
+/** Thrown into a loop of a cell that was interrupted (or whose notebook restarted), so that it stops. */
 export class CellInterruptedError extends Error {
   constructor() {
     super("the cell was interrupted");
@@ -28,11 +37,10 @@ export class CellInterruptedError extends Error {
   }
 }
 
-export const BLOCK_LIMIT_ENV = "SNAKEBRIDGE_TS_CELL_BLOCK_S";
-/** Long enough for honest heavy work, short enough that a frozen workbench is noticed as a bug, not a hang. */
-export const DEFAULT_BLOCK_LIMIT_MS = 10_000;
-/** The clock is read once per this many turns: a turn of the guard must cost next to nothing. */
-const TURNS_PER_CHECK = 1024;
+/** Whether `error` is one the guard threw (it ends a loop; nothing else is wrong). */
+export function isGuardError(error: unknown): error is CellBlockedError | CellInterruptedError {
+  return error instanceof CellBlockedError || error instanceof CellInterruptedError;
+}
 
 /** The block limit from $SNAKEBRIDGE_TS_CELL_BLOCK_S (seconds; 0 turns the check off), else the default. */
 export function blockLimitMs(raw: string | undefined): number {
@@ -50,10 +58,12 @@ export function blockLimitMs(raw: string | undefined): number {
 
 /** One run of a cell: what its loops check on each turn, wherever they run (timers it set, functions it called). */
 export interface CellRun {
-  /** Set when the cell is interrupted: its loops end at their next turn. */
+  /** Set when the cell is interrupted or its notebook restarts. */
   interrupted: boolean;
   /** How long its loops may hold the event loop (0: as long as they like). */
   readonly limitMs: number;
+  /** When its code was last told of the interruption (undefined: not yet). */
+  toldAt?: number;
 }
 
 // Which cell run the code now running belongs to. The context follows the cell's promises and timers, so a loop
@@ -61,35 +71,74 @@ export interface CellRun {
 // runs as part of that later cell.
 const runs = new AsyncLocalStorage<CellRun>();
 
-/** Runs `body` (a cell's code) as part of `run`. */
-export function runAsCell<T>(run: CellRun, body: () => T): T {
-  return runs.run(run, body);
-}
-
 // One event loop per process, so one record of when it last turned, shared by every cell's loops.
 let turns = 0;
 /** When the current stretch without a turn of the event loop began (undefined: it has turned since). */
 let stretchSince: number | undefined;
+/** Set once a stretch passed its limit: every loop turn throws it until the event loop turns. */
+let tripped: CellBlockedError | undefined;
 const turned = (): void => {
   stretchSince = undefined;
+  tripped = undefined;
 };
 
+/** Runs `body` (a cell's code) as part of `run`. */
+export function runAsCell<T>(run: CellRun, body: () => T): T {
+  // A new cell is a new stretch: the one that tripped before it ended with its cell, maybe before the event loop
+  // had its turn (the next cell may start on a microtask).
+  stretchSince = undefined;
+  tripped = undefined;
+  return runs.run(run, body);
+}
+
 /**
- * What every loop of a cell calls on each turn: throws CellInterruptedError once the cell it runs for was
+ * What every loop of a cell calls on each turn: throws CellInterruptedError into the cell it runs for once that was
  * interrupted, and CellBlockedError when the event loop has not turned for the cell's limit.
  */
 export function loopTurn(): void {
+  // Thrown at every turn, not once: a loop that catches errors around an inner loop would otherwise start over.
+  if (tripped !== undefined) throw tripped;
   const run = runs.getStore();
-  if (run === undefined) return; // code outside any cell (a cell's function called by the host itself)
-  if (run.interrupted) throw new CellInterruptedError();
-  if (run.limitMs <= 0 || ++turns % TURNS_PER_CHECK !== 0) return;
+  if (run?.interrupted === true) tellInterrupted(run);
+  if (++turns % TURNS_PER_CHECK !== 0) return;
+  const limitMs = run?.limitMs ?? DEFAULT_BLOCK_LIMIT_MS;
+  if (limitMs <= 0) return;
   const now = performance.now();
   if (stretchSince === undefined) {
     // A setImmediate runs only once the event loop takes its turn for I/O: until then, this stretch goes on.
     stretchSince = now;
     setImmediate(turned);
-  } else if (now - stretchSince > run.limitMs) {
-    stretchSince = undefined; // the next stretch (another cell's) is measured from its own start
-    throw new CellBlockedError(run.limitMs);
+  } else if (now - stretchSince > limitMs) {
+    tripped = new CellBlockedError(limitMs);
+    throw tripped;
   }
+}
+
+function tellInterrupted(run: CellRun): void {
+  const now = performance.now();
+  // Once, as Python's KeyboardInterrupt is raised once: the cell's finally blocks then run their own loops.
+  if (run.toldAt !== undefined && now - run.toldAt < RETELL_MS) return;
+  run.toldAt = now;
+  throw new CellInterruptedError();
+}
+
+let netInstalled = false;
+
+/**
+ * Catches the guard's errors that reach no cell: a loop in code a cell left running (an un-awaited async function)
+ * ends with one, as a rejection nobody handles, which Node's default turns into the end of the host process. They
+ * are reported on stderr instead; every other unhandled rejection is raised as Node itself would raise it.
+ */
+export function installGuardErrorNet(): void {
+  if (netInstalled) return;
+  netInstalled = true;
+  process.on("unhandledRejection", (reason) => {
+    if (!isGuardError(reason)) {
+      // Alone, what Node's default (--unhandled-rejections=throw) does; beside other listeners, theirs to handle.
+      if (process.listenerCount("unhandledRejection") === 1) throw reason;
+      return;
+    }
+    if (reason instanceof CellBlockedError)
+      console.error(`snakebridge: a loop a TypeScript cell left running was stopped: ${reason.message}`);
+  });
 }

@@ -15,7 +15,15 @@ import type { WorkspaceFolder } from "../workspace-folder.js";
 import { cellConsole } from "./cell-console.js";
 import { CellChecker } from "./cell-checker.js";
 import { CellSyntaxError, LOOP_GUARD, transformCell } from "./cell-transform.js";
-import { BLOCK_LIMIT_ENV, blockLimitMs, loopTurn, runAsCell, type CellRun } from "./loop-guard.js";
+import { cellTimers, TIMER_NAMES, type CellTimers } from "./cell-timers.js";
+import {
+  BLOCK_LIMIT_ENV,
+  blockLimitMs,
+  installGuardErrorNet,
+  loopTurn,
+  runAsCell,
+  type CellRun,
+} from "./loop-guard.js";
 import { jsResult } from "./js-rich-value.js";
 import { NotebookScope } from "./notebook-scope.js";
 import {
@@ -38,8 +46,13 @@ type CellFunction = (
   console: unknown,
   scope: Record<string, unknown>,
   py: unknown,
-  guard: () => void,
+  cell: { turn: () => void; timers: CellTimers },
 ) => Promise<unknown>;
+
+/** A cell run that can be stopped from outside: interrupted, its intervals cleared. */
+interface StoppableRun extends CellRun {
+  stop(): void;
+}
 
 /**
  * A failure in a TypeScript cell for display: Python errors without the worker's frames, JavaScript errors with the
@@ -76,12 +89,18 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   readonly #bridge: PythonBridge;
   readonly #workspace: WorkspaceFolder;
   readonly #blockLimitMs: number;
+  /**
+   * Each notebook's runs whose code may still be running (a timer, an un-awaited async function): restart stops
+   * them. Weak: a run is reachable from its code's timers and promises only while that code lives.
+   */
+  readonly #runs = new Map<string, Set<WeakRef<StoppableRun>>>();
 
   /** `blockLimitMs`: how long a cell's loop may hold the event loop (default $SNAKEBRIDGE_TS_CELL_BLOCK_S, 10 s). */
   constructor(bridge: PythonBridge, workspace: WorkspaceFolder, options: { blockLimitMs?: number } = {}) {
     this.#bridge = bridge;
     this.#workspace = workspace;
     this.#blockLimitMs = options.blockLimitMs ?? blockLimitMs(process.env[BLOCK_LIMIT_ENV]);
+    installGuardErrorNet();
     this.#loader = new SdkLoader(workspace.root);
   }
 
@@ -152,8 +171,10 @@ export class TypeScriptCells implements TypeScriptCellRunner {
         "console",
         "__scope__",
         "py",
-        LOOP_GUARD,
-        `with (__scope__) {\n${transformed.body}\n}`,
+        "__cell__",
+        // Bound inside the block, so the cell's code finds them lexically: looked up through `with` on every loop
+        // turn, the guard made a tight loop in a cell's function ~50 times slower. One line, so lines keep their numbers.
+        `with (__scope__) { const ${LOOP_GUARD} = __cell__.turn; let { ${TIMER_NAMES.join(", ")} } = __cell__.timers;\n${transformed.body}\n}`,
       );
       scope.declare(transformed.declared);
       scope.setDeclarations(declarations);
@@ -183,8 +204,22 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       if (controller.signal.aborted) resolve("interrupted");
       controller.signal.addEventListener("abort", () => resolve("interrupted"), { once: true });
     });
-    const run: CellRun = { interrupted: controller.signal.aborted, limitMs: this.#blockLimitMs };
-    controller.signal.addEventListener("abort", () => (run.interrupted = true), { once: true });
+    const timers = cellTimers((error) => {
+      const text = `a timer of this cell was stopped: ${error.message}\n`;
+      if (this.#running.get(notebookId) === controller) push({ type: "stream", stream: "stderr", text });
+      else console.error(`snakebridge: ${text}`);
+    });
+    const run: StoppableRun = {
+      interrupted: false,
+      limitMs: this.#blockLimitMs,
+      stop() {
+        this.interrupted = true;
+        timers.stopIntervals();
+      },
+    };
+    if (controller.signal.aborted) run.stop();
+    else controller.signal.addEventListener("abort", () => run.stop(), { once: true });
+    this.#remember(notebookId, run);
     try {
       // Pure JavaScript cannot be preempted; an interrupt ends the wait, pending Python calls are cancelled, and the
       // cell's loops stop at their next turn (loop-guard.ts).
@@ -192,7 +227,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
         this.#wrap(value, classes),
       );
       const body = runAsCell(run, () =>
-        cell((specifier) => this.#loader.load(specifier), console, scope.values, py, loopTurn),
+        cell((specifier) => this.#loader.load(specifier), console, scope.values, py, { turn: loopTurn, timers }),
       );
       const outcome = await Promise.race([body.then((value) => ({ value })), interrupted]);
       if (outcome === "interrupted") return done("interrupted");
@@ -206,6 +241,19 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       signal.removeEventListener("abort", onAbort);
       if (this.#running.get(notebookId) === controller) this.#running.delete(notebookId);
     }
+  }
+
+  #remember(notebookId: string, run: StoppableRun): void {
+    let runs = this.#runs.get(notebookId);
+    if (!runs) this.#runs.set(notebookId, (runs = new Set()));
+    for (const ref of runs) if (ref.deref() === undefined) runs.delete(ref);
+    runs.add(new WeakRef(run));
+  }
+
+  /** Stops what the notebook's cells left running: their loops end at their next turn, their intervals are cleared. */
+  #stopRuns(notebookId: string): void {
+    for (const ref of this.#runs.get(notebookId) ?? []) ref.deref()?.stop();
+    this.#runs.delete(notebookId);
   }
 
   /** The notebook's TypeScript scope (created empty on first use). */
@@ -261,8 +309,9 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     return true;
   }
 
-  /** Forgets the notebook's type-checker state. */
+  /** Forgets the notebook's type-checker state and scope, and stops what its cells left running. */
   reset(notebookId: string): void {
+    this.#stopRuns(notebookId);
     this.#counts.delete(notebookId);
     this.#scopes.delete(notebookId);
     this.#checkers.get(notebookId)?.reset();
@@ -272,6 +321,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
   /** Interrupts every running cell. */
   dispose(): void {
     for (const controller of this.#running.values()) controller.abort();
+    for (const notebookId of [...this.#runs.keys()]) this.#stopRuns(notebookId);
     this.#running.clear();
     this.#checkers.clear();
     this.#scopes.clear();
