@@ -54,6 +54,22 @@ describe("notebook store", () => {
     expect(useNotebookStore.getState().cells[0]?.outputs).toHaveLength(1);
   });
 
+  it("Shift+Enter on the last cell adds a code cell in the language of the nearest code cell above", async () => {
+    await openNotebook(
+      [
+        { ...cell("ts"), language: "typescript" },
+        { ...cell("md", "# Notes"), language: "markdown" },
+      ],
+      {
+        "notebooks.run": () => ({ status: "ok", executionCount: null, outputs: [], durationMs: 0 }),
+      },
+    );
+    useNotebookStore.getState().runAndAdvance("md");
+    const cells = useNotebookStore.getState().cells;
+    expect(cells.map((c) => c.language)).toEqual(["typescript", "markdown", "typescript"]);
+    expect(useNotebookStore.getState().selectedId).toBe(cells[2]?.id);
+  });
+
   it("never overwrites a file saved elsewhere since it was opened: saving stops until reload or overwrite", async () => {
     // The file on disk, as another tab saves it: its content and modification time.
     let disk = { cells: [cell("a", "x = 1")], modifiedAt: 1 };

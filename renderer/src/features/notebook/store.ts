@@ -343,7 +343,14 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
       const index = cells.findIndex((cell) => cell.id === cellId);
       const following = cells[index + 1];
       if (following) set({ selectedId: following.id });
-      else get().addCell(cellId, cells[index]?.language ?? "python");
+      else {
+        // A code cell, as in Jupyter: after Markdown comes code, in the language of the nearest code cell above.
+        const code = cells
+          .slice(0, index + 1)
+          .reverse()
+          .find((cell) => cell.language !== "markdown");
+        get().addCell(cellId, code?.language ?? "python");
+      }
     },
 
     async runAll() {
