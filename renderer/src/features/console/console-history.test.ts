@@ -102,6 +102,15 @@ function openConsole(
     testClient({
       // As codeop says: a statement with a block needs more lines (the console ends it on a blank line).
       "console.isComplete": ({ code }) => ({ complete: !/:\s*$/m.test(code) }),
+      // Two completions with nothing in common past the dot: the console lists them.
+      "console.complete": ({ cursor }) => ({
+        start: cursor,
+        items: [
+          { label: "Counter", kind: "class", detail: "" },
+          { label: "deque", kind: "class", detail: "" },
+        ],
+        engine: "rlcompleter",
+      }),
       "console.eval": ({ code }) => {
         evaluated.push(code);
         return ok;
@@ -311,5 +320,25 @@ describe("ConsoleSession editing a line wider than the terminal", () => {
     expect(screen.visible().endsWith(`>>> ${"x".repeat(19)}z\nxy`)).toBe(true);
     await type("\r");
     expect(evaluated).toEqual([`${"x".repeat(19)}zxy`]);
+  });
+});
+
+describe("ConsoleSession completion listings", () => {
+  it("draws the whole statement again below a listing, so a recall moving on erases only what is below", async () => {
+    const { screen, type } = openConsole();
+    await type("for i in range(2):\r");
+    await type("    print(i)\r");
+    await type("\r");
+    await type(UP); // the block: its first line waits above, the last one is edited
+    await type("\x15"); // Ctrl+U: clear that line
+    await type("    x = collections.");
+    await type("\t");
+    const listed = screen.visible();
+    const redrawn = /\n>>> for i in range\(2\):\n\.\.\. {5}print\(i\)\n\.\.\. {5}x = collections\.$/;
+    expect(listed).toMatch(
+      /Counter {2}deque\n>>> for i in range\(2\):\n\.\.\. {5}print\(i\)\n\.\.\. {5}x = collections\.$/,
+    );
+    await type(DOWN); // back to the (empty) draft: the block drawn below the listing goes, the listing stays
+    expect(screen.visible()).toBe(listed.replace(redrawn, "\n>>>"));
   });
 });

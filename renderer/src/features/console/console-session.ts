@@ -105,7 +105,7 @@ export class ConsoleSession {
       found = await workbench().call("console.complete", { session: this.session, code: line, cursor });
     } catch (error) {
       this.#terminal.write(
-        `\r\n\x1b[31mCould not complete: ${errorMessage(error)}\x1b[0m\r\n${this.#prompt()}${this.#editor.redraw()}`,
+        `${this.#editor.toEnd()}\r\n\x1b[31mCould not complete: ${errorMessage(error)}\x1b[0m\r\n${this.#statement()}`,
       );
       return;
     }
@@ -127,8 +127,17 @@ export class ConsoleSession {
     }
     const shown = labels.slice(0, 60);
     this.#terminal.write(
-      `\r\n${shown.join("  ")}${labels.length > shown.length ? `  … (${labels.length - shown.length} more)` : ""}\r\n${this.#prompt()}${this.#editor.redraw()}`,
+      `${this.#editor.toEnd()}\r\n${shown.join("  ")}${labels.length > shown.length ? `  … (${labels.length - shown.length} more)` : ""}\r\n${this.#statement()}`,
     );
+  }
+
+  /**
+   * The statement being typed, drawn again below something written under it (a completion listing): its earlier
+   * lines too, so that the lines above the cursor are the statement's, which a recall's Up/Down erases and redraws.
+   */
+  #statement(): string {
+    const earlier = this.#pendingLines.map((line, index) => `${index === 0 ? PROMPT : CONTINUATION}${line}\r\n`);
+    return `${earlier.join("")}${this.#prompt()}${this.#editor.redraw()}`;
   }
 
   #prompt(): string {

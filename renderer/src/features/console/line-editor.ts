@@ -136,6 +136,11 @@ export class LineEditor {
     return { kind: "echo", text: this.#rewrite(before, from) };
   }
 
+  /** Moves the terminal's cursor to the end of the line (before writing below it); the editor's cursor stays. */
+  toEnd(): string {
+    return this.#cursorMove(this.#layout(), this.#cursor, this.#line.length);
+  }
+
   /** The line with the cursor where it was, for redrawing after a listing (the prompt just written). */
   redraw(): string {
     return this.#rewrite({ cursor: 0, length: 0 }, 0);
