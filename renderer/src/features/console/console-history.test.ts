@@ -309,6 +309,23 @@ describe("ConsoleSession editing a line wider than the terminal", () => {
     expect(screen.visible()).toBe(before);
   });
 
+  it("a recalled block whose last line ends at the right edge is edited and withdrawn like any other", async () => {
+    const { screen, evaluated, type } = openConsole(24);
+    const block = `a = 1\nb = '${"e".repeat(14)}'`; // its last line, "... b = 'eeeeeeeeeeeeee'", is 24 columns
+    await type(block);
+    await type("\r");
+    const before = screen.visible();
+    await type(UP);
+    await type("!"); // the cursor rests at the start of the next row: "!" goes there
+    expect(screen.visible().endsWith(`... b = '${"e".repeat(14)}'\n!`)).toBe(true);
+    await type("\x7f");
+    await type(DOWN);
+    expect(screen.visible()).toBe(before);
+    await type(UP);
+    await type("\r");
+    expect(evaluated.at(-1)).toBe(block);
+  });
+
   it("a line that ends exactly at the right edge leaves the cursor on the next row, where typing goes on", async () => {
     const { screen, evaluated, type } = openConsole(24);
     const fits = "x".repeat(20); // ">>> " and 20 characters: exactly one row

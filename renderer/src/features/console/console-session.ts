@@ -164,14 +164,19 @@ export class ConsoleSession {
     const first = kept > 0 ? CONTINUATION : PROMPT;
     // From the cursor's row up to the first row the previous recall drew; a row above the screen's top cannot be
     // reached, but then every row on screen is the old entry's and all of it is cleared.
-    let rowsAbove = this.#rows(this.#prompt().length + column) - 1;
+    // The cursor's own row in its line: at a row's very end it rests at the start of the next (line-editor.ts).
+    const cols = this.#terminal.cols ?? 0;
+    let rowsAbove = cols > 0 ? Math.floor((this.#prompt().length + column) / cols) : 0;
     withdrawn.forEach((line, index) => {
       rowsAbove += this.#rows((index === 0 ? first : CONTINUATION).length + line.length);
     });
     // concat, not push(...lines): a very long entry would overflow the call's argument list.
     this.#pendingLines = this.#pendingLines.slice(0, kept).concat(lines);
     const shown = [...lines, this.#editor.text].join(`\r\n${CONTINUATION}`);
-    this.#terminal.write(`\r${rowsAbove > 0 ? `\x1b[${rowsAbove}A` : ""}\x1b[J${first}${shown}`);
+    // As the editor leaves it: a last line that ends exactly at the right edge puts the cursor on the next row.
+    const lastWidth = (lines.length > 0 ? CONTINUATION : first).length + this.#editor.text.length;
+    const atEdge = cols > 0 && lastWidth > 0 && lastWidth % cols === 0 ? " \r" : "";
+    this.#terminal.write(`\r${rowsAbove > 0 ? `\x1b[${rowsAbove}A` : ""}\x1b[J${first}${shown}${atEdge}`);
   }
 
   /** The terminal rows that `width` characters take, wrapping included (a full last row leaves the cursor on it). */
