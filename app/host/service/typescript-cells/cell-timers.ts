@@ -34,9 +34,11 @@ export const TIMER_NAMES = [
 export function cellTimers(report: (error: CellBlockedError) => void): CellTimers {
   const intervals = new Set<NodeJS.Timeout>();
   /** Runs a callback; the guard's error ends it (and `onGuard` its timer), any other error is the callback's own. */
-  const guarded =
-    (callback: Callback, onGuard: () => void): Callback =>
-    (...args) => {
+  const guarded = (callback: Callback, onGuard: () => void): Callback => {
+    // What the global timers say at once; wrapped, a string or object would fail later, inside the event loop.
+    if (typeof callback !== "function")
+      throw new TypeError(`The "callback" argument must be of type function. Received ${typeof callback}`);
+    return (...args) => {
       try {
         callback(...args);
       } catch (error) {
@@ -45,6 +47,7 @@ export function cellTimers(report: (error: CellBlockedError) => void): CellTimer
         if (error instanceof CellBlockedError) report(error);
       }
     };
+  };
   const forget = (handle: TimerHandle): void => {
     for (const kept of intervals) if (kept === handle) intervals.delete(kept);
   };

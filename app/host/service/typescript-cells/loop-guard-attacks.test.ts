@@ -327,6 +327,33 @@ describe("where the guard throws and nobody catches", () => {
   }, 90_000);
 });
 
+describe("a cell's own timers", () => {
+  it("refuse a callback that is not a function at once, as the global ones do, instead of failing later", async () => {
+    const cells = hostCells(10_000);
+    const result = await runIn(cells, 'setTimeout("alert(1)" as unknown as () => void, 1);');
+    expect(result.status).toBe("error");
+    expect(shown(result)).toBe("TypeError");
+  });
+
+  it("run their callbacks with their arguments, and clear as the global ones do", async () => {
+    const cells = hostCells(10_000);
+    const result = await runIn(
+      cells,
+      [
+        "const seen: number[] = [];",
+        "await new Promise<void>((done) => setTimeout((a: number, b: number) => { seen.push(a + b); done(); }, 1, 2, 3));",
+        "let ticks = 0;",
+        "await new Promise<void>((done) => { const t = setInterval(() => { if (++ticks === 3) { clearInterval(t); done(); } }, 1); });",
+        "const cancelled = setTimeout(() => seen.push(99), 1); clearTimeout(cancelled);",
+        "await new Promise<void>((done) => setImmediate(done));",
+        "await new Promise((done) => setTimeout(done, 20));",
+        "[...seen, ticks]",
+      ].join("\n"),
+    );
+    expect(shown(result)).toBe("[ 5, 3 ]");
+  });
+});
+
 describe("interrupt and restart", () => {
   // Told once, as Python raises KeyboardInterrupt once: the cell's finally blocks then run their own loops.
   it("an interrupted cell still runs the loops of its finally blocks", async () => {
