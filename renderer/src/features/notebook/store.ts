@@ -340,7 +340,12 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
               { type: "stream", stream: "stderr", text: `The cell could not run: ${message}\n` },
             ],
           }));
-          set((state) => ({ status: dropQueued({ ...state.status, [cellId]: "error" }) }));
+          // The connection dropped, not the cell: it goes on in the host (RUNS_PAST_CLIENT), so Interrupt must reach it.
+          const goesOn = error instanceof ApiError && error.code === "disconnected";
+          set((state) => ({
+            status: dropQueued({ ...state.status, [cellId]: "error" }),
+            ...(goesOn ? { runningElsewhere: true } : {}),
+          }));
           return "error";
         }
       });
