@@ -1,7 +1,7 @@
 // The renderer's Channel over a WebSocket to `snakebridge serve`: JSON messages, reconnect with backoff.
 // Requests made while the socket is down wait in a queue and go out when it reopens; requests
 // already sent when it drops fail, because the host forgets them with the connection.
-import { RUNS_PAST_CLIENT, SOCKET_PATH, TOKEN_QUERY_PARAM } from "../api";
+import { SOCKET_PATH, TOKEN_QUERY_PARAM } from "../api";
 import type { ClientMessage, ServerMessage } from "../api";
 import { Emitter, type IDisposable } from "../base";
 import { reconnectDelay } from "./backoff.js";
@@ -106,10 +106,7 @@ export class SocketChannel extends MessageChannel {
       this.#socket = null;
       this.pending.failAll((method) => ({
         code: "disconnected",
-        // A cell goes on in the host without its page (RUNS_PAST_CLIENT): running it again would run it twice.
-        message: RUNS_PAST_CLIENT.has(method)
-          ? `Lost the connection to the workbench host while waiting for ${method}: it goes on running there, but its output will not be shown here. Reconnecting; once the status bar says "Connected", Interrupt stops it.`
-          : `Lost the connection to the workbench host while waiting for ${method}. Reconnecting; run it again once the status bar says "Connected".`,
+        message: `Lost the connection to the workbench host while waiting for ${method}. Reconnecting; run it again once the status bar says "Connected".`,
       }));
       // Cancels queued for the dead connection mean nothing to the next one.
       for (let index = this.#outbox.length - 1; index >= 0; index -= 1) {

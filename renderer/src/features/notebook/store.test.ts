@@ -57,17 +57,6 @@ describe("notebook store", () => {
     expect(useNotebookStore.getState().cells[0]?.outputs).toHaveLength(1);
   });
 
-  it("a run whose connection dropped leaves Interrupt on: the cell goes on in the host", async () => {
-    await openNotebook([cell("a", "import time; time.sleep(60)")], {
-      "notebooks.run": () => {
-        throw new ApiError({ code: "disconnected", message: "Lost the connection; it goes on running there" });
-      },
-    });
-    expect(useNotebookStore.getState().runningElsewhere).toBe(false);
-    expect(await useNotebookStore.getState().run("a")).toBe("error");
-    expect(useNotebookStore.getState().runningElsewhere).toBe(true);
-  });
-
   it("Shift+Enter on the last cell adds a code cell in the language of the nearest code cell above", async () => {
     await openNotebook(
       [

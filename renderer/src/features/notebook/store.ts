@@ -340,12 +340,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
               { type: "stream", stream: "stderr", text: `The cell could not run: ${message}\n` },
             ],
           }));
-          // The connection dropped, not the cell: it goes on in the host (RUNS_PAST_CLIENT), so Interrupt must reach it.
-          const goesOn = error instanceof ApiError && error.code === "disconnected";
-          set((state) => ({
-            status: dropQueued({ ...state.status, [cellId]: "error" }),
-            ...(goesOn ? { runningElsewhere: true } : {}),
-          }));
+          set((state) => ({ status: dropQueued({ ...state.status, [cellId]: "error" }) }));
           return "error";
         }
       });
