@@ -274,11 +274,7 @@ export interface WorkbenchRequests {
   "manifests.diff": { params: { text: string; path?: string }; result: ManifestDiffResult };
 
   /** The notebook, and its file's modification time (what a save names as `expectedModifiedAt`). */
-  /**
-   * A notebook from its file. `running`: one of its cells is still running, started by a page that has closed or
-   * reloaded since (cells outlive their page, as a kernel does; see RUNS_PAST_CLIENT).
-   */
-  "notebooks.open": { params: { path: string }; result: NotebookDocument & { modifiedAt: number; running: boolean } };
+  "notebooks.open": { params: { path: string }; result: NotebookDocument & { modifiedAt: number } };
   /**
    * Saves a notebook. With `expectedModifiedAt` (the time `open` or the last save gave), a file saved since by
    * anyone else (another tab, another program) is not overwritten: the save fails with code "conflict".
@@ -381,13 +377,6 @@ export interface WorkbenchEvents {
 }
 
 export type RequestName = keyof WorkbenchRequests;
-
-/**
- * Requests whose work goes on when the client that made them goes away (a page reloaded or closed): a cell, like a
- * Jupyter kernel's, runs to its end and leaves its variables behind; only an interrupt or restart stops it. Every
- * other request is cancelled with its client.
- */
-export const RUNS_PAST_CLIENT: ReadonlySet<string> = new Set(["notebooks.run", "console.eval"] satisfies RequestName[]);
 export type EventName = keyof WorkbenchEvents;
 export type RequestParams<K extends RequestName> = WorkbenchRequests[K]["params"];
 export type RequestResult<K extends RequestName> = WorkbenchRequests[K]["result"];

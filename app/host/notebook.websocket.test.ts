@@ -275,34 +275,6 @@ describe("the welcome notebook", () => {
   }, 120_000);
 });
 
-describe("a cell outlives its page", () => {
-  it("runs to its end when the page that ran it goes, and the notebook says so when opened again", async () => {
-    const path = "notebooks/outlives.ipynb";
-    await client.request("notebooks.save", { path, notebook: { cells: [], metadata: {} } });
-    const page = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
-    const answer = page
-      .request("notebooks.run", {
-        notebookId: path,
-        cellId: "slow",
-        language: "python",
-        source: "import time\ntime.sleep(1.5)\nfinished = 42",
-      })
-      .then(
-        () => "answered",
-        () => "dropped",
-      );
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    await page.close(); // the page reloads: before, its cell was cancelled with it
-    expect((await client.request("notebooks.open", { path })).running).toBe(true);
-    await expect
-      .poll(async () => (await client.request("notebooks.open", { path })).running, { timeout: 15_000 })
-      .toBe(false);
-    const read = await run(path, "read", "python", "finished");
-    expect(read.outputs.at(-1)).toMatchObject({ type: "result", repr: "42" });
-    expect(await answer).toBe("dropped"); // nobody is there to answer
-  }, 30_000);
-});
-
 describe("TypeScript cells that never let the host do anything else", () => {
   it("an endless loop, synchronous or on resolved promises only, is stopped with a message; the host answers on", async () => {
     for (const [cellId, source] of [

@@ -263,30 +263,6 @@ test("notebook: Shift+Enter moves the typing on to the next cell; Enter opens a 
   await expect.poll(() => editorText(markdown)).toContain("# Notes and more!");
 });
 
-test("notebook: a cell runs on when the page reloads, and the notebook says so when opened again", async ({
-  workbench: page,
-  snap,
-}) => {
-  const name = await newNotebook(page, "outlives");
-  const cell = page.getByTestId("cell").first();
-  await replaceEditorText(page, cell, "import time\ntime.sleep(4)\nfinished = 42");
-  await page.keyboard.press("ControlOrMeta+Enter");
-  await expect(cell).toHaveAttribute("data-status", "running");
-  await page.reload();
-  await showView(page, "notebook");
-  await page.getByTestId("notebook-files").getByText(`notebooks/${name}.ipynb`).click();
-  await expect(page.getByText(/is still running; its output is not shown here/)).toBeVisible();
-  await expect(page.getByTestId("notebook-interrupt")).toBeEnabled(); // it can be stopped from here
-  await snap("notebook-cell-outlives-page");
-  // The cell ran to its end in the notebook's session: a cell run now waits for it, then reads its variable.
-  await page.getByRole("button", { name: "Python cell" }).click();
-  const reader = page.getByTestId("cell").nth(1);
-  await replaceEditorText(page, reader, "finished");
-  await page.keyboard.press("ControlOrMeta+Enter");
-  await expect(reader).toHaveAttribute("data-status", "ok", { timeout: 30_000 });
-  await expect(reader.getByTestId("out-result")).toContainText("42");
-});
-
 test("workers: the log shows a notebook cell's prints", async ({ workbench: page, snap }) => {
   await newNotebook(page, "log");
   const marker = `printed-by-a-cell-${Date.now()}`;

@@ -1,17 +1,12 @@
 // One connected client, whatever carries it: runs its requests (cancellable), forwards every host event to it.
-import { RUNS_PAST_CLIENT } from "../../api/workbench-api.js";
 import type { ClientMessage, ServerMessage } from "../../api/wire.js";
 import type { IDisposable } from "../../base/index.js";
 import { toApiErrorPayload } from "../service/api-errors.js";
 import type { WorkbenchService } from "../service/workbench-service.js";
 
-/**
- * Serves one client: `receive` takes its messages, `send` delivers replies and events; dispose() aborts its requests,
- * except the cells it runs (RUNS_PAST_CLIENT), whose answers are then dropped.
- */
+/** Serves one client: `receive` takes its messages, `send` delivers replies and events; dispose() aborts its requests. */
 export class ClientConnection {
-  /** Requests running for this client, with whether they stop when it goes away. */
-  readonly #inFlight = new Map<number, { controller: AbortController; outlivesClient: boolean }>();
+  readonly #inFlight = new Map<number, AbortController>();
   readonly #subscription: IDisposable;
   #closed = false;
   readonly #service: WorkbenchService;
@@ -41,7 +36,7 @@ export class ClientConnection {
       return;
     }
     if (message.kind === "cancel") {
-      this.#inFlight.get(message.id)?.controller.abort(); // an explicit cancel stops any request
+      this.#inFlight.get(message.id)?.abort();
       return;
     }
     void this.#run(message.id, message.method, message.params);
@@ -57,8 +52,7 @@ export class ClientConnection {
       return;
     }
     const controller = new AbortController();
-    const outlivesClient = typeof method === "string" && RUNS_PAST_CLIENT.has(method);
-    this.#inFlight.set(id, { controller, outlivesClient });
+    this.#inFlight.set(id, controller);
     try {
       const result = await this.#service.request(method, params, { signal: controller.signal });
       this.#deliver({ kind: "response", id, result: result ?? {} });
@@ -75,12 +69,12 @@ export class ClientConnection {
     if (!this.#closed) this.#send(message);
   }
 
-  /** Stops forwarding events and aborts every request still running for this client, but its cells. */
+  /** Stops forwarding events and aborts every request still running for this client. */
   dispose(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#subscription.dispose();
-    for (const { controller, outlivesClient } of this.#inFlight.values()) if (!outlivesClient) controller.abort();
+    for (const controller of this.#inFlight.values()) controller.abort();
     this.#inFlight.clear();
   }
 }

@@ -33,8 +33,6 @@ export interface TypeScriptCellRunner {
   ): Promise<CellRunResult>;
   /** Aborts the notebook's running TypeScript cell; false when none runs. */
   interrupt(notebookId: string): boolean;
-  /** Whether one of the notebook's TypeScript cells is running. */
-  isRunning(notebookId: string): boolean;
   /** Forgets the notebook's TypeScript state. */
   reset(notebookId: string): void;
   /** The notebook's TypeScript top-level scope. */
@@ -183,9 +181,7 @@ export function notebookHandlers(
   return {
     "notebooks.open": async ({ path }) => {
       const modifiedAt = await workspace.modifiedAt(path);
-      // The notebook's id is its path: a cell that a closed or reloaded page started is still running under it.
-      const running = python.isRunning(path) || typescript.isRunning(path);
-      return { ...parseNotebook(await workspace.read(path), path), modifiedAt, running };
+      return { ...parseNotebook(await workspace.read(path), path), modifiedAt };
     },
     "notebooks.save": async ({ path, notebook, expectedModifiedAt }) => {
       if (!path.endsWith(".ipynb"))

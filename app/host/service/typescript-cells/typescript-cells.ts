@@ -309,11 +309,6 @@ export class TypeScriptCells implements TypeScriptCellRunner {
     return true;
   }
 
-  /** Whether one of the notebook's cells is running. */
-  isRunning(notebookId: string): boolean {
-    return this.#running.has(notebookId);
-  }
-
   /** Forgets the notebook's type-checker state and scope, and stops what its cells left running. */
   reset(notebookId: string): void {
     this.#stopRuns(notebookId);

@@ -33,7 +33,6 @@ export function NotebookView(): ReactElement {
       conflict: s.conflict,
       error: s.error,
       notice: s.notice,
-      runningElsewhere: s.runningElsewhere,
       variablesOpen: s.variablesOpen,
       open: s.open,
       createNew: s.createNew,
@@ -49,8 +48,7 @@ export function NotebookView(): ReactElement {
   );
   const files = useWorkspaceFiles(useShallow((s) => filesOfKind(s.files, "notebook")));
   const [newName, setNewName] = useState<string | null>(null);
-  const running =
-    state.runningElsewhere || Object.values(state.status).some((status) => status === "running" || status === "queued");
+  const running = Object.values(state.status).some((status) => status === "running" || status === "queued");
 
   useEffect(() => {
     registerPythonAssist();

@@ -15,10 +15,7 @@ const cell = (id: string, source = ""): NotebookCell => ({
 
 /** Opens notebooks/t.ipynb with `cells` over a test host answering `extra` too; returns the channel. */
 async function openNotebook(cells: NotebookCell[], extra: HostAnswers = {}): Promise<ReturnType<typeof testClient>> {
-  const test = testClient({
-    "notebooks.open": () => ({ cells, metadata: {}, running: false, modifiedAt: 1 }),
-    ...extra,
-  });
+  const test = testClient({ "notebooks.open": () => ({ cells, metadata: {}, modifiedAt: 1 }), ...extra });
   installWorkbenchClient(test.client);
   await useNotebookStore.getState().open("notebooks/t.ipynb");
   return test;
@@ -84,7 +81,7 @@ describe("notebook store", () => {
     };
     await openNotebook(disk.cells, {
       "notebooks.save": save,
-      "notebooks.open": () => ({ cells: disk.cells, metadata: {}, running: false, modifiedAt: disk.modifiedAt }),
+      "notebooks.open": () => ({ cells: disk.cells, metadata: {}, modifiedAt: disk.modifiedAt }),
     });
     disk = { cells: [cell("a", "x = 1"), cell("theirs", "from the other tab")], modifiedAt: 7 };
     const store = useNotebookStore.getState();
@@ -110,7 +107,7 @@ describe("notebook store", () => {
   it("a save made while another is in flight waits for it, and never conflicts with this page's own save", async () => {
     let disk = { cells: [cell("a")], modifiedAt: 1 };
     await openNotebook(disk.cells, {
-      "notebooks.open": () => ({ cells: disk.cells, metadata: {}, running: false, modifiedAt: disk.modifiedAt }),
+      "notebooks.open": () => ({ cells: disk.cells, metadata: {}, modifiedAt: disk.modifiedAt }),
       "notebooks.save": async ({ notebook, expectedModifiedAt }) => {
         await new Promise((r) => setTimeout(r, 20)); // the host is slow: the second save comes meanwhile
         if (expectedModifiedAt !== undefined && expectedModifiedAt !== disk.modifiedAt)

@@ -29,11 +29,6 @@ interface NotebookState {
   conflict: boolean;
   error: string | null;
   notice: string | null;
-  /**
-   * A cell a closed or reloaded page ran is still running in this notebook's session (notebooks.open said so):
-   * Interrupt can stop it. Cleared by an interrupt, a restart, or a cell of this page finishing (it ran after it).
-   */
-  runningElsewhere: boolean;
   /** Refreshes the shared workspace file list (the panel shows its notebooks). */
   loadFiles(): Promise<void>;
   open(path: string): Promise<void>;
@@ -144,7 +139,6 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     conflict: false,
     error: null,
     notice: null,
-    runningElsewhere: false,
     variablesOpen: false,
     variables: null,
     inspected: null,
@@ -199,11 +193,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
           inspected: null,
           dirty: false,
           error: null,
-          notice: notebook.running
-            ? "A cell this notebook ran from a page since closed or reloaded is still running; its output is not " +
-              "shown here. Interrupt stops it; cells run now wait for it."
-            : null,
-          runningElsewhere: notebook.running,
+          notice: null,
         });
       } catch (error) {
         set({ error: `Could not open ${path}: ${errorMessage(error)}` });
@@ -322,7 +312,6 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
           set((state) => ({
             status: { ...state.status, [cellId]: result.status },
             durations: { ...state.durations, [cellId]: result.durationMs },
-            runningElsewhere: false,
           }));
           if (result.status !== "ok") {
             // Stop the rest of the queue.
@@ -372,10 +361,7 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
     async interrupt() {
       try {
         const { interrupted } = await workbench().call("notebooks.interrupt", { notebookId: get().notebookId });
-        set({
-          notice: interrupted ? "Interrupted the running cell." : "Nothing was running.",
-          runningElsewhere: false,
-        });
+        set({ notice: interrupted ? "Interrupted the running cell." : "Nothing was running." });
       } catch (error) {
         set({ error: `Could not interrupt: ${errorMessage(error)}` });
       }
@@ -386,7 +372,6 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
         await workbench().call("notebooks.restart", { notebookId: get().notebookId });
         set({
           notice: "Restarted: the notebook's Python namespace and TypeScript state are empty. Run the cells again.",
-          runningElsewhere: false,
           status: {},
           inspected: null,
         });
