@@ -125,17 +125,35 @@ function tellInterrupted(run: CellRun): void {
 let netInstalled = false;
 
 /**
+ * How this process treats an unhandled rejection when nothing listens: Node's `--unhandled-rejections` mode, "throw"
+ * by default, "warn" in Electron's main process (where the host runs in the desktop app).
+ */
+export function unhandledRejectionMode(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string = process.env.NODE_OPTIONS ?? "",
+  electron: boolean = process.versions.electron !== undefined,
+): string {
+  const flag = [...execArgv, ...nodeOptions.split(/\s+/)]
+    .reverse()
+    .find((arg) => arg.startsWith("--unhandled-rejections="));
+  return flag?.slice("--unhandled-rejections=".length) ?? (electron ? "warn" : "throw");
+}
+
+/**
  * Catches the guard's errors that reach no cell: a loop in code a cell left running (an un-awaited async function)
  * ends with one, as a rejection nobody handles, which Node's default turns into the end of the host process. They
- * are reported on stderr instead; every other unhandled rejection is raised as Node itself would raise it.
+ * are reported on stderr instead. Every other unhandled rejection goes as it would without this listener: raised
+ * in "throw" mode (alone), a warning in the others, and left to other listeners where there are any.
  */
 export function installGuardErrorNet(): void {
   if (netInstalled) return;
   netInstalled = true;
+  const mode = unhandledRejectionMode();
   process.on("unhandledRejection", (reason) => {
     if (!isGuardError(reason)) {
-      // Alone, what Node's default (--unhandled-rejections=throw) does; beside other listeners, theirs to handle.
-      if (process.listenerCount("unhandledRejection") === 1) throw reason;
+      if (process.listenerCount("unhandledRejection") > 1 || mode === "none") return;
+      if (mode === "throw" || mode === "strict") throw reason;
+      process.emitWarning(`Unhandled promise rejection: ${String(reason)}`, "UnhandledPromiseRejectionWarning");
       return;
     }
     if (reason instanceof CellBlockedError)

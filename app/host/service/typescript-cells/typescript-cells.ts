@@ -8,6 +8,7 @@
 import type { CellRunResult } from "../../../api/workbench-api.js";
 import type { CellOutput } from "../../../api/values-view.js";
 import type { PythonBridge } from "../../../bridge/index.js";
+import { describeError } from "../../../base/index.js";
 import { errorViewOf } from "../convert/python-error-view.js";
 import { withoutWorkerFrames } from "../python-cells.js";
 import type { TypeScriptCellRunner } from "../features/notebooks.js";
@@ -18,6 +19,7 @@ import { CellSyntaxError, LOOP_GUARD, transformCell } from "./cell-transform.js"
 import { cellTimers, TIMER_NAMES, type CellTimers } from "./cell-timers.js";
 import {
   BLOCK_LIMIT_ENV,
+  CellBlockedError,
   blockLimitMs,
   installGuardErrorNet,
   loopTurn,
@@ -49,9 +51,9 @@ type CellFunction = (
   cell: { turn: () => void; timers: CellTimers },
 ) => Promise<unknown>;
 
-/** A cell run that can be stopped from outside: interrupted, its intervals cleared. */
+/** A cell run that can be stopped from outside: interrupted, its timers cleared (all of them, on restart). */
 interface StoppableRun extends CellRun {
-  stop(): void;
+  stop(options?: { everything: boolean }): void;
 }
 
 /**
@@ -132,6 +134,8 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       outputs: coalescer.outputs(),
       durationMs: Math.round(performance.now() - started),
     });
+    // Cancelled while it waited for its turn (cells run one at a time): it never starts.
+    if (signal.aborted) return done("interrupted");
     const scope = this.scope(notebookId);
 
     let checker = this.#checkers.get(notebookId);
@@ -205,16 +209,20 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       controller.signal.addEventListener("abort", () => resolve("interrupted"), { once: true });
     });
     const timers = cellTimers((error) => {
-      const text = `a timer of this cell was stopped: ${error.message}\n`;
+      const text =
+        error instanceof CellBlockedError
+          ? `a timer of this cell was stopped: ${error.message}\n`
+          : `a timer callback of this cell failed: ${describeError(error)}\n`;
       if (this.#running.get(notebookId) === controller) push({ type: "stream", stream: "stderr", text });
       else console.error(`snakebridge: ${text}`);
     });
     const run: StoppableRun = {
       interrupted: false,
       limitMs: this.#blockLimitMs,
-      stop() {
+      stop(options) {
         this.interrupted = true;
-        timers.stopIntervals();
+        if (options?.everything === true) timers.stopAll();
+        else timers.stopIntervals();
       },
     };
     if (controller.signal.aborted) run.stop();
@@ -252,7 +260,7 @@ export class TypeScriptCells implements TypeScriptCellRunner {
 
   /** Stops what the notebook's cells left running: their loops end at their next turn, their intervals are cleared. */
   #stopRuns(notebookId: string): void {
-    for (const ref of this.#runs.get(notebookId) ?? []) ref.deref()?.stop();
+    for (const ref of this.#runs.get(notebookId) ?? []) ref.deref()?.stop({ everything: true });
     this.#runs.delete(notebookId);
   }
 
