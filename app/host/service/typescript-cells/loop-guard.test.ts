@@ -8,6 +8,7 @@ import {
   blockLimitMs,
   loopTurn,
   runAsCell,
+  unhandledRejectionMode,
   type CellRun,
 } from "./loop-guard.js";
 
@@ -168,5 +169,17 @@ describe("blockLimitMs", () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe("unhandledRejectionMode", () => {
+  it("reads Node's flag from the command line or NODE_OPTIONS, the last one winning; Electron's main warns", () => {
+    expect(unhandledRejectionMode([], "", false)).toBe("throw");
+    expect(unhandledRejectionMode([], "", true)).toBe("warn");
+    expect(unhandledRejectionMode(["--unhandled-rejections=warn"], "", false)).toBe("warn");
+    expect(unhandledRejectionMode([], "--max-old-space-size=4096 --unhandled-rejections=none", true)).toBe("none");
+    expect(unhandledRejectionMode(["--unhandled-rejections=strict"], "--unhandled-rejections=warn", false)).toBe(
+      "warn",
+    );
   });
 });
