@@ -263,6 +263,37 @@ test("notebook: Shift+Enter moves the typing on to the next cell; Enter opens a 
   await expect.poll(() => editorText(markdown)).toContain("# Notes and more!");
 });
 
+test("notebook: Shift+Enter goes on past a rendered Markdown cell and from a language menu, typing at the end", async ({
+  workbench: page,
+}) => {
+  await newNotebook(page, "keys2");
+  const cells = page.getByTestId("cell");
+  await replaceEditorText(page, cells.nth(0), "x = 1");
+  await page.getByRole("button", { name: "Markdown cell" }).click();
+  await replaceEditorText(page, cells.nth(1), "# Title");
+  await page.keyboard.press("ControlOrMeta+Enter"); // rendered
+  await page.getByRole("button", { name: "Python cell" }).click();
+  await replaceEditorText(page, cells.nth(2), "y = 2");
+  await page.getByRole("button", { name: "Python cell" }).click();
+  await replaceEditorText(page, cells.nth(3), "z = 3");
+  // From the first cell, twice: past the rendered Markdown cell (focus stayed on it), into the third, at its end.
+  await cells.nth(0).locator(".view-lines").click();
+  await page.keyboard.press("Shift+Enter");
+  await page.keyboard.press("Shift+Enter");
+  await page.keyboard.type(" # typed");
+  await expect.poll(() => editorText(cells.nth(2))).toContain("y = 2 # typed"); // it was "# typedy = 2"
+  // From a language menu: the next keys go to the next cell, not to the menu's type-to-select.
+  await cells.nth(2).getByLabel("Cell language").focus();
+  await page.keyboard.press("Shift+Enter");
+  await page.keyboard.type(" m");
+  await expect(cells.nth(2).getByLabel("Cell language")).toHaveValue("python");
+  await expect.poll(() => editorText(cells.nth(3))).toContain("z = 3 m");
+  // A click into another cell's code still puts the caret where it was clicked, not at the end.
+  await cells.nth(0).locator(".view-lines").click({ position: { x: 1, y: 5 } });
+  await page.keyboard.type("#");
+  await expect.poll(() => editorText(cells.nth(0))).toBe("#x = 1");
+});
+
 test("workers: the log shows a notebook cell's prints", async ({ workbench: page, snap }) => {
   await newNotebook(page, "log");
   const marker = `printed-by-a-cell-${Date.now()}`;

@@ -1,5 +1,6 @@
 import { memo, useEffect, useRef, useState } from "react";
 import type { ReactElement } from "react";
+import type * as monaco from "monaco-editor";
 import { editClick, placeCaretAtClick, type EditClick } from "./edit-at-click";
 import { useShallow } from "zustand/react/shallow";
 import type { NotebookCell } from "../../api";
@@ -328,16 +329,23 @@ const CellView = memo(function CellView({
   useEffect(() => {
     if (markdown && status === "ok") setEditing(false);
   }, [markdown, status]);
-  const editorRef = useRef<{ focus(): void } | null>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const renderedRef = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
-    // Selected from the keyboard (Shift+Enter ran the cell above): typing goes on here. Focus moves only away from
-    // another cell's editor or from nowhere, never from a control the user is using (this cell's language menu).
+    // Selected from the keyboard (Shift+Enter ran the cell above): typing goes on here, after the cell's text. Focus
+    // moves from nowhere or from another cell (its editor, its rendered Markdown, its language menu, whose
+    // type-to-select would otherwise turn the next keys into a language change), never from within this cell.
     if (!selected) return;
     const active = document.activeElement;
-    const fromKeyboard = active === null || active === document.body || active.closest(".monaco-editor") !== null;
-    if (!fromKeyboard || active?.closest(`[data-cell-id="${cell.id}"]`)) return;
-    (editorRef.current ?? renderedRef.current)?.focus();
+    const elsewhere = active === null || active === document.body || active.closest("[data-cell-id]") !== null;
+    if (!elsewhere || active?.closest(`[data-cell-id="${cell.id}"]`)) return;
+    const editor = editorRef.current;
+    const model = editor?.getModel();
+    if (editor && model) {
+      const lineNumber = model.getLineCount();
+      editor.setPosition({ lineNumber, column: model.getLineMaxColumn(lineNumber) });
+      editor.focus();
+    } else renderedRef.current?.focus();
   }, [selected, cell.id]);
   const count = status === "running" ? "*" : status === "queued" ? "…" : (cell.executionCount ?? " ");
   return (
