@@ -71,7 +71,7 @@ test("console: editing a line wider than the terminal changes what is shown and 
   for (let i = 0; i < 150; i++) await page.keyboard.press("ArrowLeft");
   await page.keyboard.type("#");
   await page.keyboard.press("Enter");
-  await expect.poll(screen).toMatch(/89'\s*\n>>>\s*$/); // typing while a line runs is dropped, as in a REPL
+  await expect.poll(screen).toMatch(/89'\s*\n>>>\s*$/); // the prompt is back
   await page.keyboard.type("s.index('#'), len(s)");
   await page.keyboard.press("Enter");
   // 250 + "s = '" + "'" = 256 characters; 150 left of the end is index 106 of the line, so 101 of the string.

@@ -43,6 +43,14 @@ class Screen {
     }
   }
 
+  /** What xterm's clear() does: the cursor's row becomes the only one, at the top. */
+  clear(): void {
+    const row = this.#row();
+    this.#buffer.splice(0, this.#buffer.length, row);
+    this.#y = 0;
+    this.#top = 0;
+  }
+
   /** The rows on screen, right-trimmed, without the empty ones after the last written. */
   visible(): string {
     const rows = this.#buffer.slice(this.#top, this.#top + this.height).map((row) => row.join("").trimEnd());
@@ -96,7 +104,7 @@ const DOWN = "\x1b[B";
 function openConsole(
   cols = 100,
   height = 200,
-): { screen: Screen; evaluated: string[]; type(data: string): Promise<void> } {
+): { screen: Screen; session: ConsoleSession; evaluated: string[]; type(data: string): Promise<void> } {
   const evaluated: string[] = [];
   installWorkbenchClient(
     testClient({
@@ -127,11 +135,12 @@ function openConsole(
       listener = handler;
       return { dispose: () => undefined };
     },
-    clear: () => undefined,
+    clear: () => screen.clear(),
   };
-  new ConsoleSession(terminal, "s", () => undefined);
+  const session = new ConsoleSession(terminal, "s", () => undefined);
   return {
     screen,
+    session,
     evaluated,
     type: async (data) => {
       listener(data);
@@ -324,6 +333,21 @@ describe("ConsoleSession editing a line wider than the terminal", () => {
     await type(UP);
     await type("\r");
     expect(evaluated.at(-1)).toBe(block);
+  });
+
+  it("Clear in the middle of a wrapped line draws the whole statement again, and editing goes on as shown", async () => {
+    const { screen, session, evaluated, type } = openConsole(24);
+    await type("if True:\r");
+    await type(`    ${long}`);
+    for (let i = 0; i < 40; i++) await type(LEFT); // the cursor on the line's second row
+    session.clear();
+    expect(screen.visible()).toBe(`>>> if True:\n${wrapped(`...     ${long}`, 24)}`);
+    await type("\x1b[H"); // Home
+    await type("#");
+    expect(screen.visible()).toBe(`>>> if True:\n${wrapped(`... #    ${long}`, 24)}`);
+    await type("\r");
+    await type("\r");
+    expect(evaluated).toEqual([`if True:\n#    ${long}\n`]);
   });
 
   it("a line that ends exactly at the right edge leaves the cursor on the next row, where typing goes on", async () => {

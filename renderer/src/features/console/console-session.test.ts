@@ -27,27 +27,45 @@ const settled = (): Promise<void> => new Promise((resolve) => setTimeout(resolve
 const ok: CellRunResult = { status: "ok", executionCount: 1, outputs: [], durationMs: 1 };
 
 describe("ConsoleSession input", () => {
-  it("ignores what is typed or pasted while code runs: nothing of it runs with the next line", async () => {
+  it("keeps what is typed while code runs for the next prompt, shown there before it runs; Ctrl+C drops it", async () => {
     const evaluated: string[] = [];
     let finish: (result: CellRunResult) => void = () => undefined;
     const test = testClient({
       "console.isComplete": () => ({ complete: true }),
       "console.eval": ({ code }) => {
         evaluated.push(code);
-        return code === "import time" ? new Promise<CellRunResult>((resolve) => (finish = resolve)) : ok;
+        return code.startsWith("import time") ? new Promise<CellRunResult>((resolve) => (finish = resolve)) : ok;
       },
+      "console.interrupt": () => ({ interrupted: true }),
     });
     installWorkbenchClient(test.client);
-    const { terminal, type } = fakeTerminal();
+    const { terminal, type, screen } = fakeTerminal();
     new ConsoleSession(terminal, "s", () => undefined);
     type("import time\r");
     await settled();
-    type("os.remove('x')\nprint('hi')"); // while it runs: it stayed in the editor, unseen, and ran with "1"
+    // Typed ahead while it runs, partly before the check of the statement was answered: all of it is kept.
+    type("x");
+    type(" = 5");
+    type("\r"); // Enter on its own, as a key (in one chunk with text it would be a paste)
+    type("x * 2");
+    expect(evaluated).toEqual(["import time"]);
     finish(ok);
     await settled();
-    type("1\r");
+    expect(evaluated).toEqual(["import time", "x = 5"]);
+    expect(screen().endsWith(">>> x * 2")).toBe(true); // shown at the prompt, not run until Enter
+    type("\r");
     await settled();
-    expect(evaluated).toEqual(["import time", "1"]);
+    expect(evaluated.at(-1)).toBe("x * 2");
+
+    type("import time; time.sleep(9)\r");
+    await settled();
+    type("print('not wanted')");
+    type("\r");
+    type("\x03"); // the interrupt takes the typed-ahead input with it
+    finish({ ...ok, status: "interrupted" });
+    await settled();
+    expect(evaluated.at(-1)).toBe("import time; time.sleep(9)");
+    expect(screen()).not.toContain(">>> print('not wanted')");
   });
 
   it("keeps a paste that arrives while Python checks the statement before it", async () => {

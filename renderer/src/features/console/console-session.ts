@@ -10,6 +10,10 @@ import { LineEditor, type LineEvent } from "./line-editor";
 export type ConsoleTerminal = Pick<Terminal, "write" | "onData" | "clear"> & Partial<Pick<Terminal, "cols">>;
 
 const PROMPT = ">>> ";
+/** What the console keeps of input typed ahead while code runs (a paste of a long script fits). */
+const MAX_TYPEAHEAD = 1024 * 1024;
+const TYPEAHEAD_DROPPED =
+  "\r\n\x1b[90m(input typed while the code runs is kept up to 1 MB; the rest was dropped)\x1b[0m\r\n";
 const CONTINUATION = "... ";
 
 function toTerminal(text: string): string {
@@ -26,6 +30,7 @@ export class ConsoleSession {
   /** True while Python says whether the statement so far is complete; input meanwhile waits in #held. */
   #checking = false;
   #held: string[] = [];
+  #heldBytes = 0;
   #streamedDuringRun = false;
   readonly #subscriptions = new DisposableStore();
   readonly #terminal: ConsoleTerminal;
@@ -72,20 +77,33 @@ export class ConsoleSession {
     this.#terminal.write(PROMPT);
   }
 
+  /** Clears the screen; the statement being typed is drawn again, whole, at the top. */
   clear(): void {
     this.#terminal.clear();
+    // xterm keeps the cursor's row, which may be the middle of a wrapped line: that row is cleared too, and the
+    // statement drawn from the start (before, the row stayed alone, without its prompt, and edits drew one row off).
+    if (!this.#running) this.#terminal.write(`\r\x1b[2K${this.#statement()}`);
   }
 
   #onData(data: string): void {
-    if (this.#running) {
-      // Typing while code runs is ignored, as in a blocked REPL; it must not reach the editor either, where it
-      // stayed unseen and ran with the next line.
-      if (data.includes("\x03")) void this.interrupt();
+    if (this.#running && data.includes("\x03")) {
+      // As a terminal flushes its input on an interrupt: what was typed ahead goes with the code it waited for.
+      this.#held = [];
+      this.#heldBytes = 0;
+      void this.interrupt();
       return;
     }
-    if (this.#checking) {
-      // Held while Python says whether the statement so far is complete; replayed, in order, once it has.
+    if (this.#running || this.#checking) {
+      // Typed ahead while code runs or Python checks a statement: kept, in order, and fed to the editor once the
+      // prompt is back, so it shows before it runs, as a terminal's typeahead does. Before, keys typed during the
+      // check were kept and those typed while the code ran were dropped: a fast typist ran "px = 5".
+      if (this.#heldBytes + data.length > MAX_TYPEAHEAD) {
+        if (this.#heldBytes <= MAX_TYPEAHEAD) this.#terminal.write(TYPEAHEAD_DROPPED);
+        this.#heldBytes = MAX_TYPEAHEAD + 1;
+        return;
+      }
       this.#held.push(data);
+      this.#heldBytes += data.length;
       return;
     }
     for (const event of this.#editor.feed(data)) {
@@ -218,10 +236,11 @@ export class ConsoleSession {
     this.#replayHeld();
   }
 
-  /** Feeds what arrived during a completeness check, once the statement it followed has run or asked for more. */
+  /** Feeds what was typed ahead (during a check or a run), once the statement it followed has run or asked for more. */
   #replayHeld(): void {
     const held = this.#held;
     this.#held = [];
+    this.#heldBytes = 0;
     for (const data of held) this.#onData(data);
   }
 
