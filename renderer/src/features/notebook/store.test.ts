@@ -54,6 +54,25 @@ describe("notebook store", () => {
     expect(useNotebookStore.getState().cells[0]?.outputs).toHaveLength(1);
   });
 
+  it("runs each cell's code as it was when queued, not as edited while it waited its turn", async () => {
+    const sent: string[] = [];
+    let release: () => void = () => undefined;
+    await openNotebook([cell("slow", "import time; time.sleep(3)"), cell("next", "a = 1")], {
+      "notebooks.run": async ({ source }) => {
+        sent.push(source);
+        if (source.startsWith("import time")) await new Promise<void>((resolve) => (release = resolve));
+        return { status: "ok", executionCount: 1, outputs: [], durationMs: 0 };
+      },
+    });
+    const all = useNotebookStore.getState().runAll();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    useNotebookStore.getState().editSource("next", "a = 1 +"); // typing while "slow" runs
+    release();
+    await all;
+    expect(sent).toEqual(["import time; time.sleep(3)", "a = 1"]);
+    expect(useNotebookStore.getState().cells[1]?.source).toBe("a = 1 +"); // the edit stays in the cell
+  });
+
   it("Shift+Enter on the last cell adds a code cell in the language of the nearest code cell above", async () => {
     await openNotebook(
       [

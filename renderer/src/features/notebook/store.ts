@@ -282,9 +282,13 @@ export const useNotebookStore = create<NotebookState>((set, get) => {
 
     run(cellId) {
       set((state) => ({ status: { ...state.status, [cellId]: "queued" } }));
+      // The code as it is now, when the cell is queued (as Jupyter sends it): an edit made while it waits its turn
+      // is not what was asked to run (Run All then typing ran a half-typed line).
+      const asQueued = get().cells.find((candidate) => candidate.id === cellId);
       const next = runQueue.then(async (): Promise<CellStatus> => {
-        const cell = get().cells.find((candidate) => candidate.id === cellId);
-        if (!cell) return "idle";
+        const current = get().cells.find((candidate) => candidate.id === cellId);
+        if (!current || !asQueued) return "idle";
+        const cell = { ...current, language: asQueued.language, source: asQueued.source };
         // A cell queued behind one that failed or was interrupted does not run (Jupyter does the same).
         if (get().status[cellId] !== "queued") return get().status[cellId] ?? "idle";
         if (cell.language === "markdown") {
