@@ -3,7 +3,9 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { Markdown } from "./Markdown";
 
-const render = (source: string): string => renderToStaticMarkup(<Markdown source={source} />);
+/** The markup, without the source-line attributes (tested on their own below). */
+const render = (source: string): string =>
+  renderToStaticMarkup(<Markdown source={source} />).replace(/ data-lines?="\d+"/g, "");
 
 /** The HTML between the markdown wrapper's tags, so expectations read as the blocks themselves. */
 const body = (source: string): string =>
@@ -134,5 +136,19 @@ describe("Markdown blocks around tables", () => {
         '<pre class="mono"><code>| a |\n|---|</code></pre>' +
         "<blockquote>quoted</blockquote><ol><li>one</li><li>two</li></ol><hr/>",
     );
+  });
+});
+
+describe("Markdown source lines", () => {
+  it("marks every block, list item and table row with the source line it came from", () => {
+    const html = renderToStaticMarkup(
+      <Markdown source={"# Title\n\nOne\ntwo\n\n- a\n- b\n\n| x |\n|---|\n| 1 |\n\n```\ncode\n```"} />,
+    );
+    expect(html).toContain('<h1 data-line="0" data-lines="1">');
+    expect(html).toContain('<p data-line="2" data-lines="2">');
+    expect(html).toContain('<li data-line="5" data-lines="1">a</li><li data-line="6" data-lines="1">b</li>');
+    expect(html).toContain('<tr data-line="8" data-lines="1"><th>x</th></tr>');
+    expect(html).toContain('<tr data-line="10" data-lines="1"><td>1</td></tr>');
+    expect(html).toContain('<pre class="mono" data-line="13" data-lines="1">');
   });
 });

@@ -1,5 +1,6 @@
 // A small Markdown renderer for notebook Markdown cells and text/markdown displays. It builds React elements
-// (never HTML strings), so a notebook's Markdown cannot inject markup or script into the page.
+// (never HTML strings), so a notebook's Markdown cannot inject markup or script into the page. Each block says which
+// source lines it came from (data-line, data-lines), so an editor opened on a click goes to the line clicked.
 import type { CSSProperties, ReactElement, ReactNode } from "react";
 import { parseBlocks, type Align, type Block } from "./markdown-blocks";
 import { inlineTokens } from "./markdown-inline";
@@ -40,7 +41,7 @@ function MarkdownTable({ table }: { table: Extract<Block, { kind: "table" }> }):
     <div className="markdown-table">
       <table>
         <thead>
-          <tr>
+          <tr data-line={table.line} data-lines={1}>
             {table.header.map((cell, column) => (
               <th key={column} style={alignStyle(table.align[column])}>
                 {inline(cell)}
@@ -51,7 +52,7 @@ function MarkdownTable({ table }: { table: Extract<Block, { kind: "table" }> }):
         {table.rows.length > 0 && (
           <tbody>
             {table.rows.map((row, rowIndex) => (
-              <tr key={rowIndex}>
+              <tr key={rowIndex} data-line={table.line + 2 + rowIndex} data-lines={1}>
                 {row.map((cell, column) => (
                   <td key={column} style={alignStyle(table.align[column])}>
                     {inline(cell)}
@@ -74,24 +75,40 @@ export function Markdown({ source }: { source: string }): ReactElement {
         switch (block.kind) {
           case "heading": {
             const Tag = `h${Math.min(block.level, 6)}` as "h1";
-            return <Tag key={index}>{inline(block.text)}</Tag>;
+            return (
+              <Tag key={index} data-line={block.line} data-lines={1}>
+                {inline(block.text)}
+              </Tag>
+            );
           }
           case "code":
             return (
-              <pre key={index} className="mono">
+              <pre key={index} className="mono" data-line={block.line} data-lines={block.lines}>
                 <code>{block.text}</code>
               </pre>
             );
           case "list": {
-            const items = block.items.map((item, i) => <li key={i}>{inline(item)}</li>);
+            const items = block.items.map((item, i) => (
+              <li key={i} data-line={block.line + i} data-lines={1}>
+                {inline(item)}
+              </li>
+            ));
             return block.ordered ? <ol key={index}>{items}</ol> : <ul key={index}>{items}</ul>;
           }
           case "quote":
-            return <blockquote key={index}>{inline(block.text)}</blockquote>;
+            return (
+              <blockquote key={index} data-line={block.line} data-lines={1}>
+                {inline(block.text)}
+              </blockquote>
+            );
           case "rule":
-            return <hr key={index} />;
+            return <hr key={index} data-line={block.line} data-lines={1} />;
           case "paragraph":
-            return <p key={index}>{inline(block.text)}</p>;
+            return (
+              <p key={index} data-line={block.line} data-lines={block.lines}>
+                {inline(block.text)}
+              </p>
+            );
           case "table":
             return <MarkdownTable key={index} table={block} />;
         }

@@ -27,24 +27,24 @@ describe("splitRow", () => {
 
 describe("parseBlocks tables", () => {
   it("parses alignments, header and padded rows", () => {
-    expect(parseBlocks("| a | b | c |\n|:-|-:|:-:|\n| 1 |")).toEqual([
+    expect(parseBlocks("| a | b | c |\n|:-|-:|:-:|\n| 1 |")).toMatchObject([
       { kind: "table", align: ["left", "right", "center"], header: ["a", "b", "c"], rows: [["1", "", ""]] },
     ]);
   });
 
   it("takes a non-block line after the header as a row, as GFM does", () => {
-    expect(parseBlocks("| a |\n|---|\nplain text")).toEqual([
+    expect(parseBlocks("| a |\n|---|\nplain text")).toMatchObject([
       { kind: "table", align: [null], header: ["a"], rows: [["plain text"]] },
     ]);
   });
 
   it("rejects delimiter cells that are not dashes with optional colons", () => {
-    expect(parseBlocks("| a | b |\n|---|-x-|")).toEqual([{ kind: "paragraph", text: "| a | b | |---|-x-|" }]);
-    expect(parseBlocks("| a | b |\n|---||")).toEqual([{ kind: "paragraph", text: "| a | b | |---||" }]);
+    expect(parseBlocks("| a | b |\n|---|-x-|")).toMatchObject([{ kind: "paragraph", text: "| a | b | |---|-x-|" }]);
+    expect(parseBlocks("| a | b |\n|---||")).toMatchObject([{ kind: "paragraph", text: "| a | b | |---||" }]);
   });
 
   it("does not start a table on a heading or list line", () => {
-    expect(parseBlocks("# a | b\n|---|---|")[0]).toEqual({ kind: "heading", level: 1, text: "a | b" });
-    expect(parseBlocks("- a | b\n|---|---|")[0]).toEqual({ kind: "list", ordered: false, items: ["a | b"] });
+    expect(parseBlocks("# a | b\n|---|---|")[0]).toMatchObject({ kind: "heading", level: 1, text: "a | b" });
+    expect(parseBlocks("- a | b\n|---|---|")[0]).toMatchObject({ kind: "list", ordered: false, items: ["a | b"] });
   });
 });

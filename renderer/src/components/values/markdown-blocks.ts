@@ -5,8 +5,8 @@
 /** Column alignment from a table's delimiter row; null leaves the cell's default. */
 export type Align = "left" | "right" | "center" | null;
 
-/** One block-level piece of a Markdown document, with its inline text still unparsed. */
-export type Block =
+/** What a block is, with its inline text still unparsed. */
+type BlockBody =
   | { kind: "heading"; level: number; text: string }
   | { kind: "code"; text: string }
   | { kind: "list"; ordered: boolean; items: string[] }
@@ -14,6 +14,12 @@ export type Block =
   | { kind: "rule" }
   | { kind: "paragraph"; text: string }
   | { kind: "table"; align: Align[]; header: string[]; rows: string[][] };
+
+/**
+ * One block-level piece of a Markdown document, and where it is in the source: its first line (0-based) and how many
+ * lines it spans (an editor opened on the rendered block goes to the line that was clicked).
+ */
+export type Block = BlockBody & { line: number; lines: number };
 
 const LIST_ITEM = /^\s*(?:([-*+])|(\d+)[.)])\s+(.*)$/;
 const HEADING = /^(#{1,6})\s+(.*)$/;
@@ -97,7 +103,7 @@ function tableAt(lines: string[], start: number): { table: Block; next: number }
     if (line.trim() === "" || startsBlock(line)) break;
     rows.push(fit(splitRow(line, align.length), align.length));
   }
-  return { table: { kind: "table", align, header, rows }, next };
+  return { table: { kind: "table", align, header, rows, line: start, lines: next - start }, next };
 }
 
 /** Splits Markdown source into its blocks, in document order. */
@@ -105,13 +111,16 @@ export function parseBlocks(source: string): Block[] {
   const lines = source.replace(/\r\n?/g, "\n").split("\n");
   const found: Block[] = [];
   let paragraph: string[] = [];
+  let paragraphStart = 0;
   const endParagraph = (): void => {
-    if (paragraph.length) found.push({ kind: "paragraph", text: paragraph.join(" ") });
+    if (paragraph.length)
+      found.push({ kind: "paragraph", text: paragraph.join(" "), line: paragraphStart, lines: paragraph.length });
     paragraph = [];
   };
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] ?? "";
     const heading = HEADING.exec(line);
+    const start = i;
     if (line.trim() === "") {
       endParagraph();
       continue;
@@ -120,16 +129,17 @@ export function parseBlocks(source: string): Block[] {
       endParagraph();
       const code: string[] = [];
       for (i += 1; i < lines.length && !(lines[i] ?? "").startsWith("```"); i += 1) code.push(lines[i] ?? "");
-      found.push({ kind: "code", text: code.join("\n") });
+      // The code's own lines, after the opening fence.
+      found.push({ kind: "code", text: code.join("\n"), line: start + 1, lines: Math.max(1, code.length) });
     } else if (heading) {
       endParagraph();
-      found.push({ kind: "heading", level: heading[1]?.length ?? 1, text: heading[2] ?? "" });
+      found.push({ kind: "heading", level: heading[1]?.length ?? 1, text: heading[2] ?? "", line: start, lines: 1 });
     } else if (RULE.test(line)) {
       endParagraph();
-      found.push({ kind: "rule" });
+      found.push({ kind: "rule", line: start, lines: 1 });
     } else if (line.startsWith(">")) {
       endParagraph();
-      found.push({ kind: "quote", text: line.replace(/^>\s?/, "") });
+      found.push({ kind: "quote", text: line.replace(/^>\s?/, ""), line: start, lines: 1 });
     } else if (LIST_ITEM.test(line)) {
       endParagraph();
       const ordered = Boolean(LIST_ITEM.exec(line)?.[2]);
@@ -139,7 +149,7 @@ export function parseBlocks(source: string): Block[] {
         i += 1;
       }
       i -= 1;
-      found.push({ kind: "list", ordered, items });
+      found.push({ kind: "list", ordered, items, line: start, lines: items.length });
     } else {
       // As in GFM, a table may start on a paragraph's last line: the lines before it stay the paragraph.
       const table = tableAt(lines, i);
@@ -148,6 +158,7 @@ export function parseBlocks(source: string): Block[] {
         found.push(table.table);
         i = table.next - 1;
       } else {
+        if (paragraph.length === 0) paragraphStart = start;
         paragraph.push(line.trim());
       }
     }

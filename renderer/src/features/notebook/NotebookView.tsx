@@ -463,7 +463,7 @@ const CellView = memo(function CellView({
             title="Double-click or Enter to edit"
             tabIndex={0}
             onDoubleClick={(event) => {
-              editAt.current = editClick(event.currentTarget, event.clientY);
+              editAt.current = editClick(event.currentTarget, event.clientY, event.target);
               setEditing(true);
             }}
             onKeyDown={(event) => {
