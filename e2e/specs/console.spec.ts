@@ -85,6 +85,25 @@ test("console: editing a line wider than the terminal changes what is shown and 
   await snap("console-wide-line-1024");
 });
 
+test("console: a wrapped line being typed is drawn again after a resize, and runs as shown", async ({
+  workbench: page,
+  snap,
+}) => {
+  const screen = await openConsole(page);
+  const letters = "abcdefghijklmnopqrstuvwxyz".repeat(12); // 312 characters: two rows at 1440, three at 1024
+  await page.keyboard.type(`s = '${letters}'`);
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.waitForTimeout(400); // the console redraws once the resize has settled
+  await page.keyboard.press("ArrowLeft"); // before the closing quote
+  await page.keyboard.type("X");
+  await snap("console-resized-line-1024");
+  await page.keyboard.press("Enter");
+  await expect.poll(screen).toMatch(/\n>>>\s*$/);
+  await page.keyboard.type("len(s), s[-3:]");
+  await page.keyboard.press("Enter");
+  await expect.poll(screen).toMatch(/\(313, 'yzX'\)/);
+});
+
 test("console: Tab completes names and attributes from the session", async ({ workbench: page, snap }) => {
   const screen = await openConsole(page);
   await page.keyboard.type("import collections");

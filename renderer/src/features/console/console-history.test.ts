@@ -20,7 +20,7 @@ class Screen {
   #top = 0;
 
   constructor(
-    readonly cols: number,
+    public cols: number,
     readonly height: number,
   ) {}
 
@@ -104,7 +104,13 @@ const DOWN = "\x1b[B";
 function openConsole(
   cols = 100,
   height = 200,
-): { screen: Screen; session: ConsoleSession; evaluated: string[]; type(data: string): Promise<void> } {
+): {
+  screen: Screen;
+  session: ConsoleSession;
+  evaluated: string[];
+  type(data: string): Promise<void>;
+  resize(cols: number): Promise<void>;
+} {
   const evaluated: string[] = [];
   installWorkbenchClient(
     testClient({
@@ -127,8 +133,15 @@ function openConsole(
   );
   const screen = new Screen(cols, height);
   let listener: (data: string) => void = () => undefined;
+  let onResize: (size: { cols: number; rows: number }) => void = () => undefined;
   const terminal: ConsoleTerminal = {
-    cols,
+    get cols() {
+      return screen.cols;
+    },
+    onResize: (handler: (size: { cols: number; rows: number }) => void): IDisposable => {
+      onResize = handler;
+      return { dispose: () => undefined };
+    },
     write: (data: string | Uint8Array) =>
       screen.write(typeof data === "string" ? data : new TextDecoder().decode(data)),
     onData: (handler: (data: string) => void): IDisposable => {
@@ -142,6 +155,11 @@ function openConsole(
     screen,
     session,
     evaluated,
+    resize: async (width) => {
+      screen.cols = width;
+      onResize({ cols: width, rows: height });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // past the console's settle time
+    },
     type: async (data) => {
       listener(data);
       await settled();
@@ -348,6 +366,21 @@ describe("ConsoleSession editing a line wider than the terminal", () => {
     await type("\r");
     await type("\r");
     expect(evaluated).toEqual([`if True:\n#    ${long}\n`]);
+  });
+
+  it("after a resize, a statement that wraps is drawn again, whole, at the new width, and editing goes on", async () => {
+    const { screen, evaluated, type, resize } = openConsole(24);
+    await type(long);
+    await type(LEFT);
+    await resize(40);
+    expect(screen.visible().endsWith(wrapped(`>>> ${long}`, 40))).toBe(true);
+    await type("!"); // before the closing quote, where the cursor was
+    expect(screen.visible().endsWith(wrapped(`>>> ${long.slice(0, -1)}!'`, 40))).toBe(true);
+    await type("\r");
+    expect(evaluated).toEqual([`${long.slice(0, -1)}!'`]);
+    const drawn = screen.visible();
+    await resize(30); // an empty prompt is left as it is
+    expect(screen.visible()).toBe(drawn);
   });
 
   it("a line that ends exactly at the right edge leaves the cursor on the next row, where typing goes on", async () => {

@@ -7,7 +7,11 @@ import { errorMessage, workbench } from "../../client/workbench-client";
 import { LineEditor, type LineEvent } from "./line-editor";
 
 /** What the console uses of an xterm Terminal; without `cols`, lines are taken not to wrap. */
-export type ConsoleTerminal = Pick<Terminal, "write" | "onData" | "clear"> & Partial<Pick<Terminal, "cols">>;
+export type ConsoleTerminal = Pick<Terminal, "write" | "onData" | "clear"> &
+  Partial<Pick<Terminal, "cols" | "onResize">>;
+
+/** How long a resize must settle before the statement being typed is drawn again (a dragged window fires many). */
+const RESIZE_SETTLE_MS = 150;
 
 const PROMPT = ">>> ";
 /** What the console keeps of input typed ahead while code runs (a paste of a long script fits). */
@@ -31,6 +35,9 @@ export class ConsoleSession {
   #checking = false;
   #held: string[] = [];
   #heldBytes = 0;
+  /** The terminal width the statement being typed was last drawn for, and the timer that redraws it after a resize. */
+  #widthDrawn: number;
+  #resizeTimer: ReturnType<typeof setTimeout> | undefined;
   #streamedDuringRun = false;
   readonly #subscriptions = new DisposableStore();
   readonly #terminal: ConsoleTerminal;
@@ -46,6 +53,8 @@ export class ConsoleSession {
     terminal.write(`\x1b[90mPython console — session ${session}. Ctrl+C interrupts; ↑/↓ browse history.\x1b[0m\r\n`);
     terminal.write(PROMPT);
     this.#subscriptions.add(terminal.onData((data) => this.#onData(data)));
+    this.#widthDrawn = terminal.cols ?? 0;
+    if (terminal.onResize) this.#subscriptions.add(terminal.onResize(() => this.#resized()));
     this.#subscriptions.add(
       workbench().on("console.output", ({ session: from, output }) => {
         if (from !== this.session || !this.#running) return;
@@ -58,7 +67,27 @@ export class ConsoleSession {
   }
 
   dispose(): void {
+    clearTimeout(this.#resizeTimer);
     this.#subscriptions.dispose();
+  }
+
+  /**
+   * After a resize, a statement whose line wraps at the old width or the new one is drawn again below, whole: the
+   * terminal's own reflow of a line being edited can leave it showing other than what runs (a row break the editor
+   * wrote at the right edge is taken as the line's end).
+   */
+  #resized(): void {
+    clearTimeout(this.#resizeTimer);
+    this.#resizeTimer = setTimeout(() => {
+      const cols = this.#terminal.cols ?? 0;
+      const before = this.#widthDrawn;
+      this.#widthDrawn = cols;
+      if (this.#running || this.#checking || cols <= 0 || cols === before) return;
+      const width = this.#prompt().length + this.#editor.text.length;
+      const wraps = (at: number): boolean => at > 0 && width > at;
+      if (!wraps(before) && !wraps(cols)) return;
+      this.#terminal.write(`${this.#editor.toEnd()}\r\n\x1b[J${this.#statement()}`);
+    }, RESIZE_SETTLE_MS);
   }
 
   /** Interrupts the running input, or drops the one being typed (like Python's REPL). */
