@@ -289,7 +289,10 @@ test("notebook: Shift+Enter goes on past a rendered Markdown cell and from a lan
   await expect(cells.nth(2).getByLabel("Cell language")).toHaveValue("python");
   await expect.poll(() => editorText(cells.nth(3))).toContain("z = 3 m");
   // A click into another cell's code still puts the caret where it was clicked, not at the end.
-  await cells.nth(0).locator(".view-lines").click({ position: { x: 1, y: 5 } });
+  await cells
+    .nth(0)
+    .locator(".view-lines")
+    .click({ position: { x: 1, y: 5 } });
   await page.keyboard.type("#");
   await expect.poll(() => editorText(cells.nth(0))).toBe("#x = 1");
 });
