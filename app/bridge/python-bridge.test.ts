@@ -334,6 +334,11 @@ describe("health", () => {
     const stopped = first!.pid;
     process.kill(stopped, "SIGSTOP"); // this test's own worker, by its id
     try {
+      // The stop lands when the kernel next schedules the worker: on a loaded machine, not at once (under the full
+      // suite a stopped worker once answered). Where /proc says so, wait until it has stopped.
+      const state = (): string | undefined =>
+        existsSync(`/proc/${stopped}/stat`) ? readFileSync(`/proc/${stopped}/stat`, "utf8").split(") ")[1]?.[0] : "T";
+      await expect.poll(state, { timeout: 5_000 }).toBe("T");
       const answered = await own.health({ timeoutMs: 300 });
       expect(answered.map((w) => w.pid)).not.toContain(stopped);
       expect(answered).toHaveLength(1);
