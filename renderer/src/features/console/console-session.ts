@@ -4,7 +4,7 @@ import type { Terminal } from "@xterm/xterm";
 import type { CellOutput } from "../../api";
 import { DisposableStore } from "../../base";
 import { errorMessage, workbench } from "../../client/workbench-client";
-import { LineEditor, type LineEvent } from "./line-editor";
+import { LineEditor, restAtEdge, rowOf, rowsOf, type LineEvent } from "./line-editor";
 
 /** What the console uses of an xterm Terminal; without `cols`, lines are taken not to wrap. */
 export type ConsoleTerminal = Pick<Terminal, "write" | "onData" | "clear"> &
@@ -84,8 +84,7 @@ export class ConsoleSession {
       this.#widthDrawn = cols;
       if (this.#running || this.#checking || cols <= 0 || cols === before) return;
       const width = this.#prompt().length + this.#editor.text.length;
-      const wraps = (at: number): boolean => at > 0 && width > at;
-      if (!wraps(before) && !wraps(cols)) return;
+      if (rowsOf(width, before) === 1 && rowsOf(width, cols) === 1) return;
       this.#terminal.write(`${this.#editor.toEnd()}\r\n\x1b[J${this.#statement()}`);
     }, RESIZE_SETTLE_MS);
   }
@@ -211,25 +210,17 @@ export class ConsoleSession {
     const first = kept > 0 ? CONTINUATION : PROMPT;
     // From the cursor's row up to the first row the previous recall drew; a row above the screen's top cannot be
     // reached, but then every row on screen is the old entry's and all of it is cleared.
-    // The cursor's own row in its line: at a row's very end it rests at the start of the next (line-editor.ts).
-    const cols = this.#terminal.cols ?? 0;
-    let rowsAbove = cols > 0 ? Math.floor((this.#prompt().length + column) / cols) : 0;
+    const cols = this.#terminal.cols ?? Number.POSITIVE_INFINITY;
+    let rowsAbove = rowOf(this.#prompt().length + column, cols);
     withdrawn.forEach((line, index) => {
-      rowsAbove += this.#rows((index === 0 ? first : CONTINUATION).length + line.length);
+      rowsAbove += rowsOf((index === 0 ? first : CONTINUATION).length + line.length, cols);
     });
     // concat, not push(...lines): a very long entry would overflow the call's argument list.
     this.#pendingLines = this.#pendingLines.slice(0, kept).concat(lines);
     const shown = [...lines, this.#editor.text].join(`\r\n${CONTINUATION}`);
-    // As the editor leaves it: a last line that ends exactly at the right edge puts the cursor on the next row.
-    const lastWidth = (lines.length > 0 ? CONTINUATION : first).length + this.#editor.text.length;
-    const atEdge = cols > 0 && lastWidth > 0 && lastWidth % cols === 0 ? " \r" : "";
-    this.#terminal.write(`\r${rowsAbove > 0 ? `\x1b[${rowsAbove}A` : ""}\x1b[J${first}${shown}${atEdge}`);
-  }
-
-  /** The terminal rows that `width` characters take, wrapping included (a full last row leaves the cursor on it). */
-  #rows(width: number): number {
-    const cols = this.#terminal.cols ?? 0;
-    return cols > 0 ? Math.max(1, Math.ceil(width / cols)) : 1;
+    // The cursor left where the editor leaves it after its own writes (restAtEdge).
+    const rest = restAtEdge((lines.length > 0 ? CONTINUATION : first).length + this.#editor.text.length, cols);
+    this.#terminal.write(`\r${rowsAbove > 0 ? `\x1b[${rowsAbove}A` : ""}\x1b[J${first}${shown}${rest}`);
   }
 
   async #submit(line: string): Promise<void> {

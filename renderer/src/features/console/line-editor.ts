@@ -26,6 +26,29 @@ export interface LineLayout {
 /** No wrapping: a terminal of unknown width (tests, a detached console). */
 const UNBOUNDED: LineLayout = { cols: Number.POSITIVE_INFINITY, promptWidth: 0 };
 
+/** Whether `cols` is a width lines wrap at (not unknown, not unbounded). */
+function wraps(cols: number): boolean {
+  return Number.isFinite(cols) && cols > 0;
+}
+
+/** The row (from 0) the cursor rests on at cell `position` of a line: at a row's very end, the next (restAtEdge). */
+export function rowOf(position: number, cols: number): number {
+  return wraps(cols) ? Math.floor(position / cols) : 0;
+}
+
+/** The rows `width` cells of a line take on the screen, at least one. */
+export function rowsOf(width: number, cols: number): number {
+  return wraps(cols) ? Math.max(1, Math.ceil(width / cols)) : 1;
+}
+
+/**
+ * What follows text written up to cell `end`: at exactly the right edge the cursor waits to wrap, on the row above the
+ * one rowOf counts; a space and a carriage return put it at the start of the next row, which then exists.
+ */
+export function restAtEdge(end: number, cols: number): string {
+  return wraps(cols) && end > 0 && end % cols === 0 ? " \r" : "";
+}
+
 /** A line's text without control characters; leading tabs become four spaces each (pasted code keeps its indent). */
 function printable(part: string): string {
   return part.replace(/^[\t ]+/, (indent) => indent.replace(/\t/g, "    ")).replace(/[\x00-\x1f\x7f]/g, "");
@@ -212,12 +235,9 @@ export class LineEditor {
   #rewrite(before: { cursor: number; length: number }, from: number): string {
     const layout = this.#layout();
     const end = layout.promptWidth + this.#line.length;
-    let out = this.#cursorMove(layout, before.cursor, from) + this.#line.slice(from);
-    // A line ending exactly at the right edge leaves the cursor waiting to wrap, on the row above the one a move
-    // would count it on: a space and a carriage return put it at the start of the next row, which then exists.
-    const atEdge = Number.isFinite(layout.cols) && end > 0 && end % layout.cols === 0;
-    if (atEdge) out += " \r";
-    if (atEdge || before.length > this.#line.length) out += "\x1b[J";
+    const rest = restAtEdge(end, layout.cols);
+    let out = this.#cursorMove(layout, before.cursor, from) + this.#line.slice(from) + rest;
+    if (rest !== "" || before.length > this.#line.length) out += "\x1b[J";
     return out + this.#cursorMove(layout, this.#line.length, this.#cursor);
   }
 
@@ -226,7 +246,7 @@ export class LineEditor {
     const { cols, promptWidth } = layout;
     const a = promptWidth + from;
     const b = promptWidth + to;
-    const rows = Math.floor(b / cols) - Math.floor(a / cols);
+    const rows = rowOf(b, cols) - rowOf(a, cols);
     if (rows === 0) {
       const delta = b - a;
       return delta === 0 ? "" : delta > 0 ? `\x1b[${delta}C` : `\x1b[${-delta}D`;
