@@ -1,12 +1,10 @@
 // Issue 17 through the Workbench API: host tools listed for the Workers view, called from a notebook cell, and the
 // notebook's host-side session state in the Variables panel's data, surviving a kill -9 of the worker.
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WorkbenchTestClient } from "./testing/workbench-test-client.js";
-import { WorkbenchWebServer } from "./transports/websocket-server.js";
-import { WorkbenchHost } from "./workbench-host.js";
+import { closeTestHost, startTestHost } from "./testing/test-host.js";
+import type { WorkbenchTestClient } from "./testing/workbench-test-client.js";
+import type { WorkbenchWebServer } from "./transports/websocket-server.js";
+import type { WorkbenchHost } from "./workbench-host.js";
 
 let scratch: string;
 let host: WorkbenchHost;
@@ -14,20 +12,7 @@ let server: WorkbenchWebServer;
 let client: WorkbenchTestClient;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "snakebridge-tools-state-"));
-  process.env.SNAKEBRIDGE_CACHE_DIR = join(scratch, "cache");
-  const rendererDir = join(scratch, "renderer");
-  await mkdir(rendererDir, { recursive: true });
-  await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
-  host = await WorkbenchHost.start({
-    transport: "web",
-    poolSize: 1,
-    workspaceDir: join(scratch, "workspace"),
-    runsDb: join(scratch, "runs.db"),
-  });
-  server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0 });
-  client = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
-  await host.ready;
+  ({ scratch, host, server, client } = await startTestHost("snakebridge-tools-state-", { poolSize: 1 }));
   host.bridge.tools.register("greet", ({ name }) => `hello ${String(name)}`, {
     description: "Greets someone.",
     parameters: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
@@ -35,10 +20,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await host?.dispose();
-  await rm(scratch, { recursive: true, force: true });
+  await closeTestHost({ client, server, host, scratch });
 });
 
 const run = (notebookId: string, cellId: string, source: string) =>

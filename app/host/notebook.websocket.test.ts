@@ -1,15 +1,13 @@
 // The notebook through the real WebSocket transport and real Python workers: output coalescing and bounds,
 // the polyglot scope in both directions, variables, rich displays, completion and error presentation.
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CellOutput } from "../api/values-view.js";
 import type { WorkbenchEvents } from "../api/workbench-api.js";
 import { OUTPUT_HEAD_CHARS, OUTPUT_TAIL_CHARS } from "../api/output-transcript.js";
-import { WorkbenchTestClient } from "./testing/workbench-test-client.js";
-import { WorkbenchWebServer } from "./transports/websocket-server.js";
-import { WorkbenchHost } from "./workbench-host.js";
+import { closeTestHost, startTestHost } from "./testing/test-host.js";
+import type { WorkbenchTestClient } from "./testing/workbench-test-client.js";
+import type { WorkbenchWebServer } from "./transports/websocket-server.js";
+import type { WorkbenchHost } from "./workbench-host.js";
 
 let scratch: string;
 let host: WorkbenchHost;
@@ -17,29 +15,15 @@ let server: WorkbenchWebServer;
 let client: WorkbenchTestClient;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "snakebridge-notebook-"));
-  process.env.SNAKEBRIDGE_CACHE_DIR = join(scratch, "cache");
   // TypeScript cells' loops may hold the host for 1 s here (10 s by default), so the endless loops below end soon.
-  process.env.SNAKEBRIDGE_TS_CELL_BLOCK_S = "1";
-  const rendererDir = join(scratch, "renderer");
-  await mkdir(rendererDir, { recursive: true });
-  await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
-  host = await WorkbenchHost.start({
-    transport: "web",
+  ({ scratch, host, server, client } = await startTestHost("snakebridge-notebook-", {
     poolSize: 2,
-    workspaceDir: join(scratch, "workspace"),
-    runsDb: join(scratch, "runs.db"),
-  });
-  server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0 });
-  client = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
-  await host.ready;
+    env: { SNAKEBRIDGE_TS_CELL_BLOCK_S: "1" },
+  }));
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await host?.dispose();
-  await rm(scratch, { recursive: true, force: true });
+  await closeTestHost({ client, server, host, scratch });
 });
 
 /** The notebook.output events of one cell received so far. */

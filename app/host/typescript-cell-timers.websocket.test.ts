@@ -1,15 +1,15 @@
 // TypeScript cells' own timers and the loop guard's safety net, through the real WebSocket transport, a real host and
 // real Python workers; what would end the host process runs in a child process of its own.
 import { spawnSync } from "node:child_process";
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CellRunResult } from "../api/workbench-api.js";
-import { WorkbenchTestClient } from "./testing/workbench-test-client.js";
-import { WorkbenchWebServer } from "./transports/websocket-server.js";
-import { WorkbenchHost } from "./workbench-host.js";
+import { closeTestHost, startTestHost } from "./testing/test-host.js";
+import type { WorkbenchTestClient } from "./testing/workbench-test-client.js";
+import type { WorkbenchWebServer } from "./transports/websocket-server.js";
+import type { WorkbenchHost } from "./workbench-host.js";
 
 let scratch: string;
 let host: WorkbenchHost;
@@ -17,28 +17,14 @@ let server: WorkbenchWebServer;
 let client: WorkbenchTestClient;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "snakebridge-ts-timers-"));
-  process.env.SNAKEBRIDGE_CACHE_DIR = join(scratch, "cache");
-  process.env.SNAKEBRIDGE_TS_CELL_BLOCK_S = "1";
-  const rendererDir = join(scratch, "renderer");
-  await mkdir(rendererDir, { recursive: true });
-  await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
-  host = await WorkbenchHost.start({
-    transport: "web",
+  ({ scratch, host, server, client } = await startTestHost("snakebridge-ts-timers-", {
     poolSize: 2,
-    workspaceDir: join(scratch, "workspace"),
-    runsDb: join(scratch, "runs.db"),
-  });
-  server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0 });
-  client = await WorkbenchTestClient.connect(`http://127.0.0.1:${server.port}`, server.token);
-  await host.ready;
+    env: { SNAKEBRIDGE_TS_CELL_BLOCK_S: "1" },
+  }));
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await host?.dispose();
-  await rm(scratch, { recursive: true, force: true });
+  await closeTestHost({ client, server, host, scratch });
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));

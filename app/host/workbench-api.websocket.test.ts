@@ -1,14 +1,14 @@
 // Every request family of the Workbench API, through the real WebSocket transport, real Python workers.
-import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { writeFile, mkdir } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NotebookDocument } from "../api/workbench-api.js";
 import { ApiError } from "../api/workbench-api.js";
+import { closeTestHost, startTestHost } from "./testing/test-host.js";
 import { WorkbenchTestClient } from "./testing/workbench-test-client.js";
-import { WorkbenchWebServer } from "./transports/websocket-server.js";
-import { WorkbenchHost } from "./workbench-host.js";
+import type { WorkbenchWebServer } from "./transports/websocket-server.js";
+import type { WorkbenchHost } from "./workbench-host.js";
 
 let scratch: string;
 let rendererDir: string;
@@ -18,30 +18,15 @@ let client: WorkbenchTestClient;
 let baseUrl: string;
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "snakebridge-host-"));
-  process.env.SNAKEBRIDGE_CACHE_DIR = join(scratch, "cache");
-  rendererDir = join(scratch, "renderer");
+  ({ scratch, rendererDir, host, server, client, baseUrl } = await startTestHost("snakebridge-host-", { poolSize: 2 }));
+  // Served as it is read: a file added after the start is there for the tests below.
   await mkdir(join(rendererDir, "assets"), { recursive: true });
-  await writeFile(join(rendererDir, "index.html"), "<!doctype html><title>workbench</title>");
   await writeFile(join(rendererDir, "assets", "app.js"), "console.log('app')");
   await writeFile(join(scratch, "secret.txt"), "do not serve");
-  host = await WorkbenchHost.start({
-    transport: "web",
-    poolSize: 2,
-    workspaceDir: join(scratch, "workspace"),
-    runsDb: join(scratch, "runs.db"),
-  });
-  server = await WorkbenchWebServer.start({ service: host.service, rendererDir, port: 0 });
-  baseUrl = `http://127.0.0.1:${server.port}`;
-  client = await WorkbenchTestClient.connect(baseUrl, server.token);
-  await host.ready;
 }, 60_000);
 
 afterAll(async () => {
-  await client?.close();
-  await server?.close();
-  await host?.dispose();
-  await rm(scratch, { recursive: true, force: true });
+  await closeTestHost({ client, server, host, scratch });
 });
 
 /** GET `path` on the test server: status, headers and body. */
