@@ -14,21 +14,23 @@ const HINTS: Partial<Record<PythonErrorView["classification"], string>> = {
     "Enforce mode: only entrypoints declared in the --allow manifests may run. Declare this one in the manifest named above, then restart.",
 };
 
-/** A worker that held this code's state was replaced before the code ran (killed, crashed or restarted while idle). */
-const GONE_HINT =
-  "The worker that held this session's Python state was replaced since it last ran, so its variables are gone. " +
-  "Run the cell again to start on a fresh worker, after the cells that set what it needs.";
+/**
+ * Hints by exception type, before those by classification; `null`: none. The missing-extra message already says what
+ * to install, and an interrupt says all it needs in one word. A gone worker held this code's state and was replaced
+ * before the code ran (killed, crashed or restarted while idle).
+ */
+const TYPE_HINTS: Readonly<Record<string, string | null>> = {
+  MissingDisplayExtra: null,
+  Interrupted: null,
+  WorkerGoneError:
+    "The worker that held this session's Python state was replaced since it last ran, so its variables are gone. " +
+    "Run the cell again to start on a fresh worker, after the cells that set what it needs.",
+};
 
 /** A Python exception: type and message up front, the traceback one click away. */
 export function PythonErrorBlock({ error }: { error: PythonErrorView }): ReactElement {
   const [open, setOpen] = useState(true);
-  // The missing-extra message already says what to install; an interrupt says all it needs in one word.
-  const hint =
-    error.type === "MissingDisplayExtra" || error.type === "Interrupted"
-      ? undefined
-      : error.type === "WorkerGoneError"
-        ? GONE_HINT
-        : HINTS[error.classification];
+  const hint = Object.hasOwn(TYPE_HINTS, error.type) ? TYPE_HINTS[error.type] : HINTS[error.classification];
   return (
     <div className="py-error" data-testid="python-error">
       <button type="button" className="py-error-head" onClick={() => setOpen(!open)} aria-expanded={open}>
