@@ -127,15 +127,7 @@ export function NotebookView(): ReactElement {
                 {state.path}
               </span>
               <span className="hint" data-testid="notebook-save-state">
-                {state.conflict
-                  ? "not saved: changed elsewhere"
-                  : state.saving
-                    ? "saving…"
-                    : state.dirty
-                      ? "edited"
-                      : state.savedAt
-                        ? "saved"
-                        : ""}
+                {saveState(state)}
               </span>
               <span className="sep" />
               <button type="button" className="icon-btn" title="Run all cells" onClick={() => void state.runAll()}>
@@ -304,6 +296,14 @@ const STATUS_LABEL: Record<CellStatus, string> = {
   error: "failed",
   interrupted: "interrupted",
 };
+
+/** What the toolbar says of the file: its save state, a conflict first. */
+function saveState(state: { conflict: boolean; saving: boolean; dirty: boolean; savedAt: number | null }): string {
+  if (state.conflict) return "not saved: changed elsewhere";
+  if (state.saving) return "saving…";
+  if (state.dirty) return "edited";
+  return state.savedAt ? "saved" : "";
+}
 
 const CellView = memo(function CellView({
   cell,
