@@ -178,6 +178,11 @@ describe("a caller's own call ids", () => {
     const bad = await failure(bridge.call("math.sqrt", [() => undefined as never], {}, { callId: "bad-arg" }));
     expect(bad.classification).not.toBe("value_error");
     expect(await bridge.call("math.sqrt", [1], {}, { callId: "bad-arg" })).toBe(1);
+    // A cell refused for its deadline (a negative one) frees its id too.
+    expect(() => bridge.evaluate("1", { session: "ids", callId: "bad-deadline", timeoutMs: -1 })).toThrow(/timeoutMs/);
+    const events = [];
+    for await (const event of bridge.evaluate("1 + 1", { session: "ids", callId: "bad-deadline" })) events.push(event);
+    expect(events.at(-1)).toMatchObject({ type: "result", value: 2 });
   });
 });
 

@@ -614,12 +614,12 @@ export class PythonBridge implements HandleOwner {
       );
     }
     this.#guard?.refuseEval(); // enforce mode: running code is off
+    checkTimeout(options.timeoutMs, "eval"); // before the id is claimed: a refused cell must not keep it
     const callId = options.callId ?? this.#callIds.next();
     const routing: RunOptions = { session: options.session, affinity: "strict", label: "eval" };
     if (options.signal) routing.signal = options.signal;
     this.#refuseWhereParentWaits("a cell", "eval", routing);
     const release = options.callId === undefined ? undefined : this.#control.claim(callId, "eval");
-    checkTimeout(options.timeoutMs, "eval");
     const interrupt = new CallInterrupt("eval", options.timeoutMs ?? NO_DEADLINE, options.signal);
     const queue = new AsyncQueue<EvalEvent>(() => {
       void interrupt.fire("cancelled");
