@@ -35,6 +35,8 @@ export class ConsoleSession {
   #checking = false;
   #held: string[] = [];
   #heldBytes = 0;
+  /** Typeahead went past MAX_TYPEAHEAD since it was last taken: the rest was dropped, and the user told once. */
+  #heldOverflowed = false;
   /** The terminal width the statement being typed was last drawn for, and the timer that redraws it after a resize. */
   #widthDrawn: number;
   #resizeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -116,8 +118,7 @@ export class ConsoleSession {
   #onData(data: string): void {
     if (this.#running && data.includes("\x03")) {
       // As a terminal flushes its input on an interrupt: what was typed ahead goes with the code it waited for.
-      this.#held = [];
-      this.#heldBytes = 0;
+      this.#takeHeld();
       void this.interrupt();
       return;
     }
@@ -125,9 +126,9 @@ export class ConsoleSession {
       // Typed ahead while code runs or Python checks a statement: kept, in order, and fed to the editor once the
       // prompt is back, so it shows before it runs, as a terminal's typeahead does. Before, keys typed during the
       // check were kept and those typed while the code ran were dropped: a fast typist ran "px = 5".
-      if (this.#heldBytes + data.length > MAX_TYPEAHEAD) {
-        if (this.#heldBytes <= MAX_TYPEAHEAD) this.#terminal.write(TYPEAHEAD_DROPPED);
-        this.#heldBytes = MAX_TYPEAHEAD + 1;
+      if (this.#heldOverflowed || this.#heldBytes + data.length > MAX_TYPEAHEAD) {
+        if (!this.#heldOverflowed) this.#terminal.write(TYPEAHEAD_DROPPED);
+        this.#heldOverflowed = true;
         return;
       }
       this.#held.push(data);
@@ -258,10 +259,16 @@ export class ConsoleSession {
 
   /** Feeds what was typed ahead (during a check or a run), once the statement it followed has run or asked for more. */
   #replayHeld(): void {
+    for (const data of this.#takeHeld()) this.#onData(data);
+  }
+
+  /** What was typed ahead, which the console then holds no more. */
+  #takeHeld(): string[] {
     const held = this.#held;
     this.#held = [];
     this.#heldBytes = 0;
-    for (const data of held) this.#onData(data);
+    this.#heldOverflowed = false;
+    return held;
   }
 
   async #evaluate(code: string): Promise<void> {
