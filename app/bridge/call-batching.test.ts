@@ -45,6 +45,24 @@ describe("batched calls", () => {
     expect(third?.status === "fulfilled" && third.value).toBe(3);
   });
 
+  it("a call interrupted while it runs answers as cancelled, and the calls after it in its frame still run", async () => {
+    const controller = new AbortController();
+    // Four calls in one tick on a pool of 2: two frames of two, the slow call first in its frame.
+    const batch = [
+      bridge.call("time.sleep", [5], {}, { signal: controller.signal }),
+      bridge.call("operator.add", [1, 2]),
+      bridge.call("operator.add", [3, 4]),
+      bridge.call("operator.add", [5, 6]),
+    ];
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const settled = await Promise.allSettled(batch);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(settled.map((s) => (s.status === "fulfilled" ? s.value : (s.reason as PythonError).classification))).toEqual(
+      ["cancelled", 3, 7, 11],
+    );
+  });
+
   it("a user error in one call of a batch is that call's error", async () => {
     const [ok, bad] = await Promise.allSettled([bridge.call("math.sqrt", [4]), bridge.call("math.sqrt", [-1])]);
     expect(ok?.status === "fulfilled" && ok.value).toBe(2);

@@ -8,19 +8,21 @@ points (end of a step) and wind down cleanly. A hard cancel interrupts instead.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 _local = threading.local()
 
 
-@dataclass
 class CallControl:
     """Stop flag and identity of one running call."""
 
-    call_id: str = ""
-    # A plain flag: set once from another thread and polled; assignment is atomic under the GIL,
-    # and a threading.Event per call would cost more than the smallest calls themselves.
-    _stop: bool = False
+    # Slots, not a dataclass: the executor's job for every call is one of these (runtime/executor.py).
+    __slots__ = ("_stop", "call_id")
+
+    def __init__(self, call_id: str = "") -> None:
+        self.call_id = call_id
+        # A plain flag: set once from another thread and polled; assignment is atomic under the GIL,
+        # and a threading.Event per call would cost more than the smallest calls themselves.
+        self._stop = False
 
     @property
     def stop_requested(self) -> bool:

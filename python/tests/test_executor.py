@@ -5,13 +5,16 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 
 from snakebridge_worker.call_control import current_control
 from snakebridge_worker.runtime.errors import CallCancelled, CallTimedOut
 from snakebridge_worker.runtime.executor import MainThreadExecutor
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -25,6 +28,31 @@ def executor() -> Iterator[MainThreadExecutor]:
         executor.loop.close()
 
 
+class _Outcomes:
+    """What run_each told its ``done`` callback: (index, error or None) for each job, in order."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[int, BaseException | None]] = []
+
+    def __call__(self, i: int, error: BaseException | None) -> None:
+        self.seen.append((i, error))
+
+    def errors(self) -> list[tuple[int, type[BaseException]]]:
+        return [(i, type(error)) for i, error in self.seen if error is not None]
+
+
+def _run(executor: MainThreadExecutor, call_id: str, fn: Callable[[], T]) -> T:
+    """Runs ``fn`` as the job of ``call_id`` through run_each; raises what interrupted it."""
+    results: list[T] = []
+    outcomes = _Outcomes()
+    executor.run_each([call_id], lambda _: results.append(fn()), outcomes)
+    assert len(outcomes.seen) == 1
+    error = outcomes.seen[0][1]
+    if error is not None:
+        raise error
+    return results[0]
+
+
 def _idle(executor: MainThreadExecutor) -> None:
     assert executor.jobs_running == 0
     assert not executor.busy
@@ -33,7 +61,7 @@ def _idle(executor: MainThreadExecutor) -> None:
 
 
 def test_an_inline_job_returns_its_value_under_its_own_control(executor: MainThreadExecutor) -> None:
-    assert executor.run_inline("c1", lambda: (current_control().call_id, executor.jobs_running)) == ("c1", 1)
+    assert _run(executor, "c1", lambda: (current_control().call_id, executor.jobs_running)) == ("c1", 1)
     _idle(executor)
     assert executor.calls_total == 1
 
@@ -43,7 +71,7 @@ def test_an_inline_job_raises_what_it_raised_and_ends(executor: MainThreadExecut
         raise ValueError("bad input")
 
     with pytest.raises(ValueError, match="bad input"):
-        executor.run_inline("c1", fail)
+        _run(executor, "c1", fail)
     _idle(executor)
 
 
@@ -51,11 +79,11 @@ def test_a_cancel_that_overtook_its_call_fails_the_call_before_it_starts(executo
     ran: list[str] = []
     assert executor.cancel("c1", reason=CallTimedOut) is False  # not there yet: remembered
     with pytest.raises(CallTimedOut, match="call c1 was cancelled before it started"):
-        executor.run_inline("c1", lambda: ran.append("c1"))
+        _run(executor, "c1", lambda: ran.append("c1"))
     assert ran == []
     _idle(executor)
     assert executor._early == {}
-    assert executor.run_inline("c1", lambda: "again") == "again"  # the remembered cancel was used up
+    assert _run(executor, "c1", lambda: "again") == "again"  # the remembered cancel was used up
 
 
 def test_a_cancel_interrupts_a_running_inline_job_with_its_reason(executor: MainThreadExecutor) -> None:
@@ -66,7 +94,7 @@ def test_a_cancel_interrupts_a_running_inline_job_with_its_reason(executor: Main
     threading.Thread(target=cancel_soon).start()
     started = time.monotonic()
     with pytest.raises(CallCancelled, match="cancelled by the host") as raised:
-        executor.run_inline("c1", lambda: time.sleep(5))
+        _run(executor, "c1", lambda: time.sleep(5))
     assert time.monotonic() - started < 2
     assert raised.value.__context__ is None  # the KeyboardInterrupt it replaced is not chained in
     _idle(executor)
@@ -77,16 +105,16 @@ def test_a_stray_interrupt_is_not_turned_into_a_cancel(executor: MainThreadExecu
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        executor.run_inline("c1", interrupted)
+        _run(executor, "c1", interrupted)
     _idle(executor)
 
 
 def test_a_nested_job_runs_on_top_and_hands_the_control_back(executor: MainThreadExecutor) -> None:
     def outer() -> tuple[str, str, int]:
-        inner = executor.run_inline("inner", lambda: (current_control().call_id, executor.jobs_running))
+        inner = _run(executor, "inner", lambda: (current_control().call_id, executor.jobs_running))
         return inner[0], current_control().call_id, inner[1]
 
-    assert executor.run_inline("outer", outer) == ("inner", "outer", 2)
+    assert _run(executor, "outer", outer) == ("inner", "outer", 2)
     _idle(executor)
 
 
@@ -127,7 +155,7 @@ def test_a_cancel_that_lands_as_a_job_ends_leaves_no_job_behind(
     # The handler used to raise at _leave's entry: the job stayed on the stack, busy for good, and every later
     # stray interrupt was raised into whatever ran next.
     _cancel_as_it_leaves(executor, monkeypatch, "c1")
-    assert executor.run_inline("c1", lambda: "done") == "done"  # it had finished: the late cancel is moot
+    assert _run(executor, "c1", lambda: "done") == "done"  # it had finished: the late cancel is moot
     monkeypatch.undo()
     _idle(executor)
     assert executor.calls_total == 1
@@ -137,7 +165,7 @@ def test_a_cancel_that_lands_as_a_job_ends_leaves_no_job_behind(
         time.sleep(0.01)
         return "untouched"
 
-    assert executor.run_inline("c2", stray_interrupt) == "untouched"
+    assert _run(executor, "c2", stray_interrupt) == "untouched"
     _idle(executor)
 
 
@@ -157,13 +185,13 @@ def test_an_outer_cancel_held_back_while_a_nested_job_ends_still_reaches_the_out
 ) -> None:
     def outer() -> str:
         _cancel_as_it_leaves(executor, monkeypatch, "outer")
-        executor.run_inline("inner", lambda: "inner done")
+        _run(executor, "inner", lambda: "inner done")
         time.sleep(5)  # not reached: the cancel is sent again once the nested job has ended
         return "outer done"
 
     started = time.monotonic()
     with pytest.raises(CallCancelled):
-        executor.run_inline("outer", outer)
+        _run(executor, "outer", outer)
     assert time.monotonic() - started < 2
     monkeypatch.undo()
     _idle(executor)
@@ -193,3 +221,66 @@ def test_a_job_that_ends_leaves_a_newer_job_with_its_id_cancellable(executor: Ma
     assert cancelled == [True]
     assert time.monotonic() - started < 2
     _idle(executor)
+
+
+def test_a_frame_of_jobs_runs_in_order_each_under_its_own_control(executor: MainThreadExecutor) -> None:
+    seen: list[tuple[int, str, int]] = []
+    outcomes = _Outcomes()
+    executor.run_each(["a", "b", "c"], lambda i: seen.append((i, current_control().call_id, executor.jobs_running)),
+                      outcomes)
+    assert seen == [(0, "a", 1), (1, "b", 1), (2, "c", 1)]
+    assert outcomes.seen == [(0, None), (1, None), (2, None)]
+    _idle(executor)
+    assert executor.calls_total == 3
+
+
+def test_a_later_job_of_a_frame_cancelled_meanwhile_never_starts_and_the_rest_run(
+    executor: MainThreadExecutor,
+) -> None:
+    ran: list[int] = []
+
+    def job(i: int) -> None:
+        ran.append(i)
+        if i == 0:  # every job of the frame is cancellable from the start: "b" is pending, not yet running
+            assert executor.cancel("b") is True
+
+    outcomes = _Outcomes()
+    executor.run_each(["a", "b", "c"], job, outcomes)
+    assert ran == [0, 2]
+    assert outcomes.errors() == [(1, CallCancelled)]
+    assert "call b was cancelled before it started" in str(outcomes.seen[1][1])
+    _idle(executor)
+
+
+def test_an_interrupted_job_of_a_frame_answers_and_the_next_one_runs(executor: MainThreadExecutor) -> None:
+    def cancel_soon() -> None:
+        time.sleep(0.05)
+        executor.cancel("slow")
+
+    ran: list[int] = []
+
+    def job(i: int) -> None:
+        if i == 0:
+            threading.Thread(target=cancel_soon).start()
+            time.sleep(5)
+        ran.append(i)
+
+    outcomes = _Outcomes()
+    started = time.monotonic()
+    executor.run_each(["slow", "next"], job, outcomes)
+    assert time.monotonic() - started < 2
+    assert ran == [1]
+    assert outcomes.errors() == [(0, CallCancelled)]
+    assert outcomes.seen[1] == (1, None)
+    _idle(executor)
+    assert executor.calls_total == 2
+
+
+def test_a_frame_left_early_untracks_the_jobs_it_did_not_start(executor: MainThreadExecutor) -> None:
+    def give_up(i: int, error: BaseException | None) -> None:
+        raise RuntimeError("the lane went away")
+
+    with pytest.raises(RuntimeError, match="the lane went away"):
+        executor.run_each(["a", "b", "c"], lambda i: None, give_up)
+    _idle(executor)
+    assert executor.cancel("b") is False  # not tracked any more: remembered as an early cancel instead

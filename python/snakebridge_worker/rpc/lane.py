@@ -24,7 +24,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from ..proto import worker_pb2
@@ -41,38 +41,64 @@ _INITIAL_BUFFER = 64 * 1024
 PIECE_BYTES = 4 * 1024 * 1024
 _MORE = 0x80000000
 
-CallRunner = Callable[[worker_pb2.CallRequest], worker_pb2.CallResponse]
+
+class Answers:
+    """The answers to one frame's calls, written in place into the LaneFrame that carries them back.
+
+    Each answer is made inside the frame (``add``) rather than on its own and copied in: 0.55 against 0.9 µs per
+    small answer. Answers already written leave once the frame's calls have run for _FLUSH_AFTER_S, so a slow call
+    does not hold back the fast ones before it.
+    """
+
+    __slots__ = ("_frame", "_send", "_since")
+
+    def __init__(self, send: Callable[[bytes], None]) -> None:
+        self._send = send
+        self._frame = worker_pb2.LaneFrame()
+        self._since = time.perf_counter()
+
+    def add(self) -> worker_pb2.CallResponse:
+        """A new, empty answer at the end of the frame."""
+        response: worker_pb2.CallResponse = self._frame.responses.add()
+        return response
+
+    def restart(self, call_id: str) -> worker_pb2.CallResponse:
+        """The answer of ``call_id``, emptied but for its id: the last one when that call had begun it, else a new one.
+
+        For a call interrupted while it wrote its answer. Answers only leave between calls, so the last answer is
+        that call's exactly when it carries its id, or no id yet (it was interrupted before writing it).
+        """
+        responses = self._frame.responses
+        if responses and responses[-1].call_id in ("", call_id):
+            response: worker_pb2.CallResponse = responses[-1]
+            response.Clear()
+        else:
+            response = responses.add()
+        response.call_id = call_id
+        return response
+
+    def ran(self) -> None:
+        """One call has been answered: sends the answers so far when the frame's calls have run long enough."""
+        if time.perf_counter() - self._since > _FLUSH_AFTER_S:
+            self.send()
+
+    def send(self) -> None:
+        """Sends the answers written since the last send, if there are any."""
+        if self._frame.responses:
+            data = self._frame.SerializeToString()
+            self._frame = worker_pb2.LaneFrame()
+            self._send(data)
+        self._since = time.perf_counter()
+
+
+# Runs a frame's calls, writing an answer for each into Answers (service.py's run_frame).
+CallRunner = Callable[[Sequence[worker_pb2.CallRequest], Answers], None]
 Canceller = Callable[[str], None]
 # How often a thread waiting on the host re-checks whether the main thread has stopped reading the lane.
 _THREAD_POLL_S = 0.005
 # Ids of this worker's requests to the host: its pid and a counter (a uuid4 per callback cost ~2 µs). The pid is
 # read per request, not at import: workers are forked from a template that imported this module.
 _REQUEST_IDS = itertools.count()
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-# A LaneFrame's responses field as it goes on the wire (a length-delimited field, its number read from the
-# descriptor). Answers are written as that field repeated, one serialised CallResponse each: the same bytes
-# LaneFrame(responses=[...]).SerializeToString() gives, without copying every response into a frame first
-# (0.45 against 0.95 µs for one small answer).
-_RESPONSES_TAG = _varint(worker_pb2.LaneFrame.DESCRIPTOR.fields_by_name["responses"].number << 3 | 2)
-
-
-def encode_answers(responses: list[worker_pb2.CallResponse]) -> bytes:
-    """The serialised LaneFrame that carries ``responses`` and nothing else."""
-    parts: list[bytes] = []
-    for response in responses:
-        body = response.SerializeToString()
-        parts += (_RESPONSES_TAG, _varint(len(body)), body)
-    return b"".join(parts)
 
 
 class MainThreadState(Protocol):
@@ -308,21 +334,10 @@ class LaneProtocol(asyncio.BufferedProtocol):
         if frame.requests:
             self._serve(frame.requests)
 
-    def _serve(self, requests: Any) -> None:
-        run = self._run
-        if len(requests) == 1:
-            self._send_encoded(encode_answers([run(requests[0])]))
-            return
-        answers: list[worker_pb2.CallResponse] = []
-        started = time.perf_counter()
-        for request in requests:
-            answers.append(run(request))
-            if time.perf_counter() - started > _FLUSH_AFTER_S:
-                self._send_encoded(encode_answers(answers))
-                answers = []
-                started = time.perf_counter()
-        if answers:
-            self._send_encoded(encode_answers(answers))
+    def _serve(self, requests: Sequence[worker_pb2.CallRequest]) -> None:
+        answers = Answers(self._send_encoded)
+        self._run(requests, answers)
+        answers.send()
 
     def _send(self, frame: worker_pb2.LaneFrame) -> None:
         self._send_encoded(frame.SerializeToString())
@@ -498,4 +513,4 @@ async def start_lane(loop: asyncio.AbstractEventLoop, factory: Callable[[], Lane
     return server, f"{host}:{port}"
 
 
-__all__ = ["LaneChannel", "LaneProtocol", "SocketChannel", "active_lane", "lane_factory", "start_lane"]
+__all__ = ["Answers", "LaneChannel", "LaneProtocol", "SocketChannel", "active_lane", "lane_factory", "start_lane"]

@@ -114,7 +114,7 @@ def _start_fast_path(executor: MainThreadExecutor, service: WorkerService, token
     A local worker (a private folder) serves it on FIFOs where the platform has them, unless ``socket_only`` (the
     TLS relay forwards to a socket); else a Unix socket in that folder, or TCP.
     """
-    factory = lane_factory(token, service.run_inline, service.cancel_call, executor)
+    factory = lane_factory(token, service.run_frame, service.cancel_call, executor)
     if private_dir and not socket_only and hasattr(os, "mkfifo"):
         fifo = FifoLaneServer(executor.loop, private_dir, factory)
         return fifo, fifo.start()

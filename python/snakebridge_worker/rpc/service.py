@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import grpc
@@ -23,10 +23,11 @@ from ..runtime.calls import iterate, perform
 from ..runtime.errors import CallCancelled, CallTimedOut, to_python_error
 from ..runtime.executor import MainThreadExecutor, QueuedJob
 from ..runtime.handles import HandleTable
-from ..runtime.values import INT64_MAX, INT64_MIN, Encoder
+from ..runtime.values import INT64_MAX, INT64_MIN, Decoder, Encoder
 from ..sessions import MISSING, SESSIONS
 from . import callbacks
 from .event_channel import EventChannel
+from .lane import Answers
 
 _STREAM_BUFFER = 64
 _RESULT_HANDLE = worker_pb2.ResultMode.RESULT_MODE_HANDLE
@@ -52,6 +53,8 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
     def __init__(self, executor: MainThreadExecutor, handles: HandleTable) -> None:
         self._executor = executor
         self._handles = handles
+        # Arguments are decoded by one Decoder: it holds nothing of a call's own.
+        self._decoder = Decoder(handles)
         callbacks.bind_handles(handles)  # calls to the host encode their arguments with this worker's handles
         self._sessions = SESSIONS
         self._started = time.monotonic()
@@ -75,49 +78,69 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
 
     def call_job(self, request: worker_pb2.CallRequest) -> Callable[[], worker_pb2.CallResponse]:
         """The job that performs ``request`` and encodes its outcome (user errors become error responses)."""
+
         def run() -> worker_pb2.CallResponse:
-            started = time.perf_counter_ns()
-            try:
-                if request.session_id:  # snakebridge_worker.state defaults to the call's session
-                    previous = callbacks.enter_session(request.session_id)
-                    try:
-                        result = perform(request, self._handles)
-                    finally:
-                        callbacks.enter_session(previous)
-                else:
-                    result = perform(request, self._handles)
-                response = worker_pb2.CallResponse(call_id=request.call_id)
-                kind = type(result)
-                if kind in _SCALAR_FIELDS and request.result_mode != _RESULT_HANDLE and (
-                        kind is not int or INT64_MIN <= result <= INT64_MAX):
-                    # The common small result, written in place: building a Value and copying it in costs more.
-                    setattr(response.result, _SCALAR_FIELDS[kind], result)
-                else:
-                    encoder = self._encoder(request)
-                    wants_handle = request.result_mode == _RESULT_HANDLE
-                    constructor = request.kind == _CONSTRUCTOR
-                    response.result.CopyFrom(
-                        encoder.handle(result) if wants_handle or constructor else encoder.encode(result)
-                    )
-                response.duration_us = (time.perf_counter_ns() - started) // 1000
-                return response
-            except (CallCancelled, CallTimedOut):
-                raise
-            except BaseException as exc:  # noqa: BLE001 - user errors become PythonError values
-                return worker_pb2.CallResponse(call_id=request.call_id, error=to_python_error(exc, skip_frames=2),
-                                               duration_us=(time.perf_counter_ns() - started) // 1000)
+            response = worker_pb2.CallResponse()
+            self._respond(request, response)
+            return response
 
         return run
 
-    def run_inline(self, request: worker_pb2.CallRequest) -> worker_pb2.CallResponse:
-        """Runs a call from the lane now, on the main thread (the lane's loop); interruptions come back as values."""
-        call_id = request.call_id
-        if not call_id:
-            call_id = request.call_id = uuid.uuid4().hex
+    def _respond(self, request: worker_pb2.CallRequest, response: worker_pb2.CallResponse) -> None:
+        """Performs ``request`` and writes its outcome into the empty ``response`` (a user's error as an error).
+
+        Raises only the call's interruption (CallCancelled, CallTimedOut), possibly with ``response`` half written.
+        """
+        started = time.perf_counter_ns()
+        response.call_id = request.call_id
         try:
-            return self._executor.run_inline(call_id, self.call_job(request))
-        except BaseException as exc:  # noqa: BLE001 - cancellation / timeout come back as values
-            return self.interrupted(call_id, exc)
+            if request.session_id:  # snakebridge_worker.state defaults to the call's session
+                previous = callbacks.enter_session(request.session_id)
+                try:
+                    result = perform(request, self._handles, self._decoder)
+                finally:
+                    callbacks.enter_session(previous)
+            else:
+                result = perform(request, self._handles, self._decoder)
+            field = _SCALAR_FIELDS.get(type(result))
+            if field is not None and request.result_mode != _RESULT_HANDLE and (
+                    field != "int_value" or INT64_MIN <= result <= INT64_MAX):
+                # The common small result, written in place: building a Value and copying it in costs more.
+                setattr(response.result, field, result)
+            else:
+                encoder = self._encoder(request)
+                wants_handle = request.result_mode == _RESULT_HANDLE
+                constructor = request.kind == _CONSTRUCTOR
+                response.result.CopyFrom(
+                    encoder.handle(result) if wants_handle or constructor else encoder.encode(result)
+                )
+        except (CallCancelled, CallTimedOut):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - user errors become PythonError values
+            response.error.CopyFrom(to_python_error(exc, skip_frames=2))
+        response.duration_us = (time.perf_counter_ns() - started) // 1000
+
+    def run_frame(self, requests: Sequence[worker_pb2.CallRequest], answers: Answers) -> None:
+        """Runs a lane frame's calls now, in order, on the main thread (the lane's loop), answering each.
+
+        An interrupted call is answered with its interruption; the calls after it still run.
+        """
+        call_ids = [request.call_id or self._fresh_call_id(request) for request in requests]
+
+        def run(i: int) -> None:
+            self._respond(requests[i], answers.add())
+
+        def done(i: int, error: BaseException | None) -> None:
+            if error is not None:
+                answers.restart(call_ids[i]).error.CopyFrom(to_python_error(error))
+            answers.ran()
+
+        self._executor.run_each(call_ids, run, done)
+
+    @staticmethod
+    def _fresh_call_id(request: worker_pb2.CallRequest) -> str:
+        request.call_id = uuid.uuid4().hex
+        return request.call_id
 
     def cancel_call(self, call_id: str) -> None:
         """Interrupts a call (a CancelRequest that came on the lane)."""
@@ -207,7 +230,7 @@ class WorkerService(worker_pb2_grpc.WorkerServicer):
             encoder = self._encoder(request)
             iterator: Iterator[Any] | None = None
             try:
-                iterator = iterate(perform(request, self._handles))
+                iterator = iterate(perform(request, self._handles, self._decoder))
                 while True:
                     try:
                         item = next(iterator)

@@ -9,10 +9,11 @@ from typing import Any
 
 from .errors import TargetNotFound
 
-# path -> (top module, owner of the last part, last part): a hot call resolves with one dict hit and one getattr.
+# path -> (top module's name, top module, owner of the last part, last part): a hot call resolves with two dict
+# hits and one getattr.
 # Checked against sys.modules, so a re-imported top module is walked again; the last attribute is always read
 # fresh, so reassigning it (monkeypatching) is seen at once.
-_RESOLVED: dict[str, tuple[Any, Any, str]] = {}
+_RESOLVED: dict[str, tuple[str, Any, Any, str]] = {}
 _RESOLVED_MAX = 4096
 
 
@@ -20,8 +21,8 @@ def resolve(path: str) -> Any:
     """Imports the top module of ``path`` and walks the rest: attributes first, submodules where needed."""
     cached = _RESOLVED.get(path)
     if cached is not None:
-        top_module, owner, last = cached
-        if sys.modules.get(path.partition(".")[0]) is top_module:
+        top_name, top_module, owner, last = cached
+        if sys.modules.get(top_name) is top_module:
             try:
                 return getattr(owner, last)
             except AttributeError:
@@ -80,7 +81,7 @@ def _remember(path: str, parts: list[str]) -> None:
             return
     if len(_RESOLVED) >= _RESOLVED_MAX:
         _RESOLVED.clear()
-    _RESOLVED[path] = (top_module, owner, parts[-1])
+    _RESOLVED[path] = (parts[0], top_module, owner, parts[-1])
 
 
 def require_callable(obj: Any, path: str) -> Any:
