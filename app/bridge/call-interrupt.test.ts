@@ -1,4 +1,6 @@
 // CallInterrupt on its own: who hears it fire, and when.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CallInterrupt } from "./call-interrupt.js";
 import { PythonError } from "./python-error.js";
@@ -67,5 +69,31 @@ describe("CallInterrupt", () => {
     const cancelled = new CallInterrupt("m.d", 0);
     void cancelled.fire("cancelled"); // cancel(callId): no signal, no cause
     expect(cancelled.error?.cause).toBeUndefined();
+  });
+
+  it("a live deadline keeps the process alive until it fires; disposed ones keep nothing alive", () => {
+    const module = fileURLToPath(new URL("./call-interrupt.ts", import.meta.url));
+    const run = (body: string): { status: number | null; stdout: string } => {
+      const child = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "--input-type=module",
+          "-e",
+          `import { CallInterrupt } from ${JSON.stringify(module)}; ${body}`,
+        ],
+        { encoding: "utf8", timeout: 20_000 },
+      );
+      return { status: child.status, stdout: child.stdout };
+    };
+    const live = run(`new CallInterrupt("m.f", 300).whenFired((error) => console.log(error.classification));`);
+    expect(live.stdout.trim()).toBe("timeout");
+    // A minute's deadline each, as calls have: a process that kept them would be killed by the 20 s limit.
+    const disposed = run(
+      `for (let i = 0; i < 3; i++) { const c = new CallInterrupt("m.f", 60_000); c.whenFired(() => console.log("fired")); c.dispose(); }`,
+    );
+    expect(disposed.status).toBe(0);
+    expect(disposed.stdout).toBe("");
   });
 });

@@ -1,11 +1,12 @@
 // One path for ending a running call: its deadline, its caller's AbortSignal and cancel(callId) all fire here.
+import { Deadlines, type Deadline, type Expiring } from "../base/index.js";
 import { PythonError } from "./python-error.js";
+
+/** Every call's deadline, on one timer per delay (base/deadlines.ts). */
+const deadlines = new Deadlines();
 
 /** How the worker is told to stop a call; resolves with whether the worker knew the call. */
 export type InterruptSender = () => Promise<boolean>;
-
-/** The longest delay a Node timer takes (2^31 - 1 ms, about 24.8 days); longer ones fire at once, with a warning. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Throws unless `timeoutMs` is a deadline a call can have: milliseconds, with 0 and Infinity meaning none. */
 export function checkTimeout(timeoutMs: number | undefined, target: string): void {
@@ -36,35 +37,39 @@ function describeAbortReason(reason: unknown): string {
  * interrupt to the worker running the call, if it has started; a call that has not started never will.
  * Disposing stops the deadline timer and the signal listener, never an interrupt that has already fired.
  */
-export class CallInterrupt {
+export class CallInterrupt implements Expiring {
   #expired: Promise<never> | undefined;
-  // Listeners to tell when it fires; most calls end without firing, so nothing is allocated until one is added.
-  #listeners: ((error: PythonError) => void)[] | undefined;
+  // Who to tell when it fires: most calls have one listener (their caller) and end without firing, so the first
+  // is kept on its own and an array is made only for a second.
+  #listener: ((error: PythonError) => void) | undefined;
+  #moreListeners: ((error: PythonError) => void)[] | undefined;
   #error: PythonError | undefined;
   #sender: InterruptSender | undefined;
   #sent: Promise<boolean> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  readonly #onAbort = (): void => {
-    void this.fire("cancelled", undefined, this.#signal?.reason);
-  };
+  #deadline: Deadline | undefined;
+  readonly #timeoutMs: number;
+  /** Made only for a call that has a signal: this runs for every call. */
+  readonly #onAbort: (() => void) | undefined;
   readonly #target: string;
   readonly #signal: AbortSignal | undefined;
 
   constructor(target: string, timeoutMs: number, signal?: AbortSignal) {
     this.#target = target;
     this.#signal = signal;
-    if (timeoutMs > 0 && timeoutMs !== Infinity) this.#arm(timeoutMs, timeoutMs);
-    if (signal?.aborted === true) void this.fire("cancelled", undefined, signal.reason);
-    else signal?.addEventListener("abort", this.#onAbort, { once: true });
+    this.#timeoutMs = timeoutMs;
+    if (timeoutMs > 0 && timeoutMs !== Infinity) this.#deadline = deadlines.set(timeoutMs, this);
+    if (signal === undefined) return;
+    if (signal.aborted) {
+      void this.fire("cancelled", undefined, signal.reason);
+      return;
+    }
+    this.#onAbort = (): void => void this.fire("cancelled", undefined, signal.reason);
+    signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** Fires after `remainingMs`, in steps a Node timer can take: a longer delay fired after 1 ms. */
-  #arm(remainingMs: number, timeoutMs: number): void {
-    const step = Math.min(remainingMs, MAX_TIMER_MS);
-    this.#timer = setTimeout(() => {
-      if (remainingMs > step) this.#arm(remainingMs - step, timeoutMs);
-      else void this.fire("timeout", timeoutMs);
-    }, step);
+  /** The deadline has come (base/deadlines.ts calls this). */
+  expire(): void {
+    void this.fire("timeout", this.#timeoutMs);
   }
 
   /** Rejects with the interruption's error once it fires (made on first use; never resolves). */
@@ -79,7 +84,8 @@ export class CallInterrupt {
   /** Calls `listener` with the error when the interruption fires (at once if it already has). */
   whenFired(listener: (error: PythonError) => void): void {
     if (this.#error !== undefined) listener(this.#error);
-    else (this.#listeners ??= []).push(listener);
+    else if (this.#listener === undefined) this.#listener = listener;
+    else (this.#moreListeners ??= []).push(listener);
   }
 
   /** The error the call ended with, once fired. */
@@ -106,9 +112,12 @@ export class CallInterrupt {
               this.#target,
               abortReason,
             );
-      const listeners = this.#listeners ?? [];
-      this.#listeners = undefined;
-      for (const listener of listeners) listener(this.#error);
+      const first = this.#listener;
+      const more = this.#moreListeners ?? [];
+      this.#listener = undefined;
+      this.#moreListeners = undefined;
+      first?.(this.#error);
+      for (const listener of more) listener(this.#error);
       this.dispose();
     }
     if (this.#sent === undefined && this.#sender !== undefined) this.#sent = this.#sender();
@@ -121,9 +130,10 @@ export class CallInterrupt {
     if (this.#error !== undefined && this.#sent === undefined) this.#sent = sender();
   }
 
-  /** Stops the deadline timer and the signal listener. */
+  /** Stops the deadline and the signal listener. */
   dispose(): void {
-    clearTimeout(this.#timer);
-    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#deadline?.cancel();
+    this.#deadline = undefined;
+    if (this.#onAbort !== undefined) this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 }

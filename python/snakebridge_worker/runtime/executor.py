@@ -34,7 +34,7 @@ class Job(CallControl):
     __slots__ = ("in_body", "interrupt_reason")
 
     def __init__(self, call_id: str) -> None:
-        super().__init__(call_id)
+        CallControl.__init__(self, call_id)  # not super(): its lookup costs, once per call
         # Set before interrupting, so the signal handler knows what to raise.
         self.interrupt_reason: type[BaseException] | None = None
         # True while its function runs: the only time the signal handler may raise into it (see _on_sigint).
@@ -109,6 +109,7 @@ class MainThreadExecutor:
         """
         jobs = [Job(call_id) for call_id in call_ids]
         lock = self._lock
+        stack = self._stack
         with lock:
             for job in jobs:
                 if job.call_id:
@@ -122,7 +123,7 @@ class MainThreadExecutor:
                     reason = job.interrupt_reason
                     if reason is None:
                         self._running = job
-                        self._stack.append(job)
+                        stack.append(job)
                     else:
                         self._forget(job)
                 if reason is not None:
@@ -159,15 +160,12 @@ class MainThreadExecutor:
             if early is not None:
                 job.interrupt_reason = early
 
-    def _enter(self, job: Job, *, track: bool) -> Job | None:
-        """Makes ``job`` the running one and returns the one it runs on top of (None when it runs alone).
+    def _enter(self, job: QueuedJob[Any]) -> Job | None:
+        """Makes ``job`` (tracked when it was queued) the running one and returns the one it runs on top of.
 
-        ``track`` registers it for cancels first (an inline job; a queued one was at submit). One lock for both:
-        this runs for every call. Raises the job's interruption, untracked, when it was cancelled before it started.
+        None when it runs alone. Raises the job's interruption, untracked, when it was cancelled before it started.
         """
         with self._lock:
-            if track and job.call_id:
-                self._track_locked(job)
             if job.interrupt_reason is not None:
                 self._forget(job)
                 raise job.interrupt_reason(f"call {job.call_id} was cancelled before it started")
@@ -233,7 +231,7 @@ class MainThreadExecutor:
 
     def _run(self, job: QueuedJob[T]) -> None:
         try:
-            previous = self._enter(job, track=False)
+            previous = self._enter(job)
         except BaseException as exc:  # noqa: BLE001 - cancelled while queued: its caller waits on the future
             job.future.set_exception(exc)
             return
