@@ -4,19 +4,91 @@ import type { CallRequest, CallResponse } from "../../proto/generated/snakebridg
 import type { ProcessPool, WorkerInfo } from "../pool/index.js";
 import { settleCrash, type CallControl } from "./call-control.js";
 import type { CallInterrupt } from "./call-interrupt.js";
+import type { AnswerReceiver } from "./call-lane.js";
 import type { PythonWorker } from "./python-adapter.js";
 import { PythonError } from "./python-error.js";
 import type { PyValue } from "./values.js";
 
-/** A call waiting for this tick's batch. */
-export interface BatchedCall {
-  request: CallRequest;
-  target: string;
-  interrupt: CallInterrupt;
-  resolve(value: PyValue): void;
-  reject(error: unknown): void;
-  /** The host functions the request carries: delivered to the worker it leaves for. */
-  functions: { deliver(workerId: string): void };
+/** The functions a call's request carries: delivered to the worker it leaves for. */
+interface OutgoingFunctionsOf {
+  deliver(workerId: string): void;
+}
+
+/**
+ * A call waiting for this tick's batch, and then on its worker: it hears its own answer (an AnswerReceiver), so a
+ * call costs this one object where a promise per call cost six (a promise, its two functions, a continuation and
+ * its two handlers).
+ */
+export class BatchedCall implements AnswerReceiver {
+  /** The batch it left in, once it has left. */
+  batch: BatchRun | undefined;
+
+  constructor(
+    readonly request: CallRequest,
+    readonly target: string,
+    readonly interrupt: CallInterrupt,
+    readonly resolve: (value: PyValue) => void,
+    readonly reject: (error: unknown) => void,
+    readonly functions: OutgoingFunctionsOf,
+  ) {}
+
+  answered(response: CallResponse): void {
+    const batch = this.#sentIn();
+    if (batch === undefined) return;
+    batch.control.finish(this.request.callId);
+    try {
+      this.resolve(batch.readOutcome(response, batch.info, this.target));
+    } catch (error) {
+      this.reject(error);
+    }
+    batch.settled();
+  }
+
+  failed(error: Error): void {
+    const batch = this.#sentIn();
+    if (batch === undefined) return;
+    batch.control.finish(this.request.callId);
+    batch.crashed ??= error;
+    // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the call
+    // instead, once the exit is seen (see the catch in #dispatchTick).
+    if (!(error instanceof PythonError && error.classification === "worker_crashed")) this.reject(error);
+    batch.settled();
+  }
+
+  /** Its batch; a call is only ever sent (and answered) once its batch is set, so none is a bug, reported here. */
+  #sentIn(): BatchRun | undefined {
+    if (this.batch === undefined)
+      this.reject(PythonError.bridge("internal", `${this.target} was answered before it was sent`, this.target));
+    return this.batch;
+  }
+}
+
+/** One batch on its worker: counts its calls' answers down to the end of its pool task. */
+class BatchRun {
+  crashed: unknown;
+  #open = 0;
+  #allAnswered: (() => void) | undefined;
+
+  constructor(
+    readonly control: CallControl,
+    readonly readOutcome: ReadOutcome,
+    readonly info: WorkerInfo,
+  ) {}
+
+  /** One more call of this batch is on its way to the worker. */
+  sent(): void {
+    this.#open += 1;
+  }
+
+  /** One call of this batch has its outcome. */
+  settled(): void {
+    if (--this.#open === 0) this.#allAnswered?.();
+  }
+
+  /** Resolves once every call sent has its outcome. */
+  allAnswered(): Promise<void> {
+    return this.#open === 0 ? Promise.resolve() : new Promise((resolve) => (this.#allAnswered = resolve));
+  }
 }
 
 /** Reads a worker's answer: the value, or the PythonError it carries. */
@@ -68,46 +140,21 @@ export class CallBatcher {
 
   /** Runs a batch on one worker: one frame out, answers as they come (batched by the worker). */
   async #runBatch(worker: PythonWorker, info: WorkerInfo, group: readonly BatchedCall[]): Promise<void> {
-    let crashed: unknown;
-    // A count instead of Promise.all over one promise per call: this runs for every call in the hot path.
-    let open = 0;
-    let allAnswered = (): void => undefined;
-    const answered = (): void => {
-      if (--open === 0) allAnswered();
-    };
+    const batch = new BatchRun(this.#control, this.#readOutcome, info);
     for (const call of group) {
       if (call.interrupt.error) {
         call.reject(call.interrupt.error); // ended while it waited for a worker: never start it
         continue;
       }
-      const callId = call.request.callId;
+      call.batch = batch;
       call.functions.deliver(info.id);
-      const answer = worker.connection.callFast(call.request);
-      this.#control.bind(call.interrupt, worker.connection, info, callId, call.target, answer);
-      open += 1;
-      answer.then(
-        (response) => {
-          this.#control.finish(callId);
-          try {
-            call.resolve(this.#readOutcome(response, info, call.target));
-          } catch (error) {
-            call.reject(error);
-          }
-          answered();
-        },
-        (error: unknown) => {
-          this.#control.finish(callId);
-          crashed ??= error;
-          // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the
-          // call instead, once the exit is seen (see the catch in #dispatchTick).
-          if (!(error instanceof PythonError && error.classification === "worker_crashed")) call.reject(error);
-          answered();
-        },
-      );
+      batch.sent();
+      worker.connection.sendFast(call.request, call);
+      this.#control.bind(call.interrupt, worker.connection, info, call.request.callId, call.target);
     }
-    if (open > 0) await new Promise<void>((resolve) => (allAnswered = resolve));
-    if (crashed === undefined) return;
-    await settleCrash(worker, crashed);
-    throw crashed; // the pool learns of the crash from the task too, as with a single call
+    await batch.allAnswered();
+    if (batch.crashed === undefined) return;
+    await settleCrash(worker, batch.crashed);
+    throw batch.crashed; // the pool learns of the crash from the task too, as with a single call
   }
 }

@@ -14,6 +14,8 @@ interface RunningCall {
   interrupt: CallInterrupt;
   /** Aborted when the call ends: the signal its callbacks see (callbacks/running-calls.ts). */
   ended?: AbortController;
+  /** Set once the worker was told to stop the call: replaces the worker unless the call ends first (finish). */
+  grace?: NodeJS.Timeout;
 }
 
 /** How long a worker may ignore an interrupt before it is replaced, unless the bridge says otherwise. */
@@ -38,7 +40,7 @@ export class CallControl {
 
   /**
    * Makes `interrupt` reach the worker running the call: the worker gets an interrupt (SIGINT on its main
-   * thread) and keeps the pool slot until the call has really ended; if it ignores the interrupt for
+   * thread) and keeps the pool slot until the call has really ended (finish); if it ignores the interrupt for
    * hungCallGraceMs it is replaced. Also registers the call for cancel(callId) and requestStop(callId).
    * `onSent` learns whether the worker knew the call (a stream not yet known is cancelled at the RPC instead).
    */
@@ -48,25 +50,26 @@ export class CallControl {
     worker: Pick<WorkerInfo, "id">,
     callId: string,
     target: string,
-    finished: Promise<unknown>,
     onSent?: (found: boolean) => void,
   ): void {
-    this.running.set(callId, { connection, workerId: worker.id, interrupt });
+    const call: RunningCall = { connection, workerId: worker.id, interrupt };
+    this.running.set(callId, call);
     interrupt.bind(async () => {
+      if (this.running.get(callId) !== call) return false; // it ended already: nothing to stop, nobody to replace
       const graceMs = this.#hungCallGraceMs;
-      const grace = setTimeout(() => {
+      call.grace = setTimeout(() => {
         this.#pool.killWorker(worker.id, `call ${target} ignored an interrupt for ${graceMs} ms`);
       }, graceMs);
-      grace.unref();
-      finished.finally(() => clearTimeout(grace)).catch(() => undefined);
+      call.grace.unref();
       const found = await connection.cancel(callId, false).catch(() => false);
       onSent?.(found);
       return found;
     });
   }
 
-  /** The call has ended: forget it (its callbacks' signal aborts). */
+  /** The call has ended on its worker: forget it (its callbacks' signal aborts, and an interrupt's grace ends). */
   finish(callId: string): void {
+    clearTimeout(this.running.get(callId)?.grace);
     this.running.delete(callId);
     if (this.#freeOnFinish.size > 0 && this.#freeOnFinish.delete(callId)) this.#claimed.delete(callId);
   }

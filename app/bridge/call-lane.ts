@@ -22,9 +22,13 @@ import { configuredHostSpinUs, mayHoldLoop, pollClock, pollCpus, pollRead, PollW
 import { PythonError } from "./python-error.js";
 import { checkWorkerFile, isCheckedFile, type WorkerFileKind } from "./worker-files.js";
 
-interface Pending {
-  resolve(response: CallResponse): void;
-  reject(error: Error): void;
+/**
+ * Hears the outcome of one call sent on the fast path: its answer, or the failure of the connection. One object per
+ * call (the batcher's own), where a promise would cost a promise, its two functions and a continuation per call.
+ */
+export interface AnswerReceiver {
+  answered(response: CallResponse): void;
+  failed(error: Error): void;
 }
 
 /** Answers a call the worker makes to the host; undefined sends no answer (nobody waits for it any more). */
@@ -164,7 +168,7 @@ export class CallLane {
   /** Where answers arrive, and where requests leave: one socket, or the two ends of a FIFO pair. */
   readonly #reader: Socket;
   readonly #writer: Socket;
-  readonly #pending = new ReleasingMap<string, Pending>();
+  readonly #pending = new ReleasingMap<string, AnswerReceiver>();
   #outRequests: CallRequest[] = [];
   #outResponses: CallResponse[] = [];
   #outCancels: CancelRequest[] = [];
@@ -263,12 +267,19 @@ export class CallLane {
 
   /** Sends a call (in this tick's frame) and resolves with its answer. */
   call(request: CallRequest): Promise<CallResponse> {
-    if (this.#closed) return Promise.reject(this.#closed);
-    return new Promise((resolve, reject) => {
-      this.#pending.set(request.callId, { resolve, reject });
-      this.#outRequests.push(request);
-      this.#schedule();
-    });
+    return new Promise((resolve, reject) => this.send(request, { answered: resolve, failed: reject }));
+  }
+
+  /** Sends a call (in this tick's frame); `receiver` hears its answer, or the lane's failure (never at once). */
+  send(request: CallRequest, receiver: AnswerReceiver): void {
+    const closed = this.#closed;
+    if (closed !== undefined) {
+      queueMicrotask(() => receiver.failed(closed));
+      return;
+    }
+    this.#pending.set(request.callId, receiver);
+    this.#outRequests.push(request);
+    this.#schedule();
   }
 
   /** Interrupts a call on the worker (in this tick's frame). */
@@ -450,7 +461,7 @@ export class CallLane {
       const pending = this.#pending.get(response.callId);
       if (pending === undefined) continue; // the caller gave up and was already answered
       this.#pending.delete(response.callId);
-      pending.resolve(response);
+      pending.answered(response);
     }
     for (const released of frame.releasedFunctions) this.onRelease?.(released.id, released.count);
     for (const cancel of frame.cancels) this.onCancel?.(cancel.callId);
@@ -499,7 +510,7 @@ export class CallLane {
     this.#closed = error;
     this.#reader.destroy();
     this.#writer.destroy();
-    for (const pending of this.#pending.values()) pending.reject(error);
+    for (const pending of this.#pending.values()) pending.failed(error);
     this.#pending.clear();
   }
 }

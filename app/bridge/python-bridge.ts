@@ -17,7 +17,7 @@ import { ProcessPool, type RunOptions, type WorkerInfo } from "../pool/index.js"
 import { CallGuard, workerAllowlistEnv, type AllowPolicy } from "./allowlist.js";
 import { AsyncQueue } from "./async-queue.js";
 import type { BridgeOptions, CallOptions, EvalEvent, WorkerHealth, WorkerOutputListener } from "./bridge-options.js";
-import { CallBatcher } from "./call-batcher.js";
+import { BatchedCall, CallBatcher } from "./call-batcher.js";
 import { CallControl, settleCrash } from "./call-control.js";
 import { CallIds } from "./call-ids.js";
 import { CallInterrupt, checkTimeout } from "./call-interrupt.js";
@@ -379,7 +379,7 @@ export class PythonBridge implements HandleOwner {
     request.parentCallId = parent.callId;
     outgoing.deliver(parent.workerId);
     const answer = connection.callFast(request);
-    this.#control.bind(interrupt, connection, info, request.callId, target, answer);
+    this.#control.bind(interrupt, connection, info, request.callId, target);
     try {
       return this.#outcome(await answer, info, target);
     } finally {
@@ -466,7 +466,7 @@ export class PythonBridge implements HandleOwner {
         this.#runNested(parent, request, outgoing, handles, target, interrupt).then(answer, fail);
       } else if (routing.workerId === undefined && routing.session === undefined) {
         // Calls that may run on any worker share a frame with the others issued in this tick.
-        this.#batcher.enqueue({ request, target, interrupt, resolve: answer, reject: fail, functions: outgoing });
+        this.#batcher.enqueue(new BatchedCall(request, target, interrupt, answer, fail, outgoing));
       } else {
         this.pool
           .run(async (worker, info) => {
@@ -475,7 +475,7 @@ export class PythonBridge implements HandleOwner {
             outgoing.deliver(info.id);
             const callId = request.callId;
             const answered = worker.connection.callFast(request);
-            this.#control.bind(interrupt, worker.connection, info, callId, target, answered);
+            this.#control.bind(interrupt, worker.connection, info, callId, target);
             try {
               return this.#outcome(await answered, info, target);
             } catch (error) {

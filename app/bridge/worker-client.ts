@@ -20,7 +20,7 @@ import {
   type TelemetrySample,
 } from "../../proto/generated/snakebridge/v1/worker.js";
 import { ReleasingMap } from "../base/index.js";
-import { CallLane, type LaneRequestHandler, type LaneTls } from "./call-lane.js";
+import { CallLane, type AnswerReceiver, type LaneRequestHandler, type LaneTls } from "./call-lane.js";
 import { PythonError } from "./python-error.js";
 
 export const TOKEN_METADATA_KEY = "x-snakebridge-token";
@@ -63,11 +63,6 @@ export interface HostHandlers {
   onRelease(id: string, count: number): void;
 }
 
-interface PendingCall {
-  resolve(response: CallResponse): void;
-  reject(error: Error): void;
-}
-
 /** A connection to one worker process. */
 export class WorkerConnection {
   readonly #client: WorkerClient;
@@ -80,7 +75,7 @@ export class WorkerConnection {
   readonly #metadata: Metadata;
   #pipeline: ClientDuplexStream<CallRequest, CallResponse> | undefined;
   // Releasing (app/base/releasing-map.ts): the gRPC pipeline is a hot path for workers without a lane.
-  readonly #pending = new ReleasingMap<string, PendingCall>();
+  readonly #pending = new ReleasingMap<string, AnswerReceiver>();
   #closed = false;
   #hostHandlers: HostHandlers | undefined;
   readonly #tls: LaneTls | undefined;
@@ -165,27 +160,35 @@ export class WorkerConnection {
 
   /** A Call on the fast path for small calls. The caller enforces deadlines (CallInterrupt). */
   callFast(request: CallRequest): Promise<CallResponse> {
-    if (this.#closed)
-      return Promise.reject(PythonError.bridge("worker_crashed", "the worker connection is closed", request.target));
-    if (this.#lane) return this.#lane.call(request);
+    return new Promise((resolve, reject) => this.sendFast(request, { answered: resolve, failed: reject }));
+  }
+
+  /** A Call on the fast path whose outcome `receiver` hears (never at once); the caller enforces deadlines. */
+  sendFast(request: CallRequest, receiver: AnswerReceiver): void {
+    if (this.#closed) {
+      const closed = PythonError.bridge("worker_crashed", "the worker connection is closed", request.target);
+      queueMicrotask(() => receiver.failed(closed));
+      return;
+    }
+    if (this.#lane) return this.#lane.send(request, receiver);
     if (this.laneAddress) {
-      return this.#connectLane().then(
-        (lane) => lane.call(request),
+      this.#connectLane().then(
+        (lane) => lane.send(request, receiver),
         (error: unknown) => {
-          throw PythonError.bridge(
-            "worker_crashed",
-            error instanceof Error ? error.message : String(error),
-            request.target,
-            error,
+          receiver.failed(
+            PythonError.bridge(
+              "worker_crashed",
+              error instanceof Error ? error.message : String(error),
+              request.target,
+              error,
+            ),
           );
         },
       );
+      return;
     }
-    const stream = this.#pipelineStream();
-    return new Promise((resolve, reject) => {
-      this.#pending.set(request.callId, { resolve, reject });
-      stream.write(request);
-    });
+    this.#pending.set(request.callId, receiver);
+    this.#pipelineStream().write(request);
   }
 
   #pipelineStream(): ClientDuplexStream<CallRequest, CallResponse> {
@@ -195,12 +198,12 @@ export class WorkerConnection {
       const pending = this.#pending.get(response.callId);
       if (!pending) return; // the caller gave up (deadline) and already rejected
       this.#pending.delete(response.callId);
-      pending.resolve(response);
+      pending.answered(response);
     });
     const fail = (error: Error): void => {
       if (this.#pipeline === stream) this.#pipeline = undefined;
       const failure = isServiceError(error) ? rpcError(error, "call") : error;
-      for (const pending of this.#pending.values()) pending.reject(failure);
+      for (const pending of this.#pending.values()) pending.failed(failure);
       this.#pending.clear();
     };
     stream.on("error", fail);
@@ -276,7 +279,7 @@ export class WorkerConnection {
     this.#closed = true;
     this.#pipeline?.end();
     for (const pending of this.#pending.values()) {
-      pending.reject(PythonError.bridge("worker_crashed", "the worker connection was closed"));
+      pending.failed(PythonError.bridge("worker_crashed", "the worker connection was closed"));
     }
     this.#pending.clear();
     this.#lane?.close();

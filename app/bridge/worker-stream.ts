@@ -47,7 +47,7 @@ export function runWorkerStream<TMessage>(
         rpc.on("end", () => resolve(undefined));
       });
       // The worker did not know the call yet (still in flight): cancelling the RPC stops it on arrival.
-      control.bind(interrupt, worker.connection, info, callId, target, ended, (found) => {
+      control.bind(interrupt, worker.connection, info, callId, target, (found) => {
         if (!found) rpc.cancel();
       });
       try {
