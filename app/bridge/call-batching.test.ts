@@ -86,4 +86,15 @@ describe("large frames on the lane", () => {
       await inline.dispose();
     }
   }, 60_000);
+
+  it("frames of every size, one after another, each arrive whole (the lane reuses its encoding buffer)", async () => {
+    // Small, large (a fresh buffer after it), small again, a frame just under and just over the kept size.
+    const sizes = [3, 300_000, 5, 64 * 1024 - 200, 64 * 1024 + 200, 1, 2_000_000, 7];
+    for (const size of sizes) {
+      const text = "x".repeat(size - 1) + String(size % 10);
+      await expect(bridge.call("sb_fixtures.echo", [text])).resolves.toBe(text);
+    }
+    const together = await Promise.all(sizes.map((size) => bridge.call("sb_fixtures.echo", ["y".repeat(size)])));
+    expect(together.map((text) => (text as string).length)).toEqual(sizes);
+  });
 });

@@ -50,6 +50,8 @@ export interface LaneTls {
   serverName?: string;
 }
 const READ_BUFFER_BYTES = 256 * 1024;
+/** The largest frame whose encoding buffer is kept for the next frame. */
+const REUSED_ENCODER_BYTES = 64 * 1024;
 /** A local worker's lane: lane.in and lane.out, FIFOs in its private folder (python/.../rpc/fifo_lane.py). */
 const LANE_FIFO: WorkerFileKind = { prefix: "lane.", kind: "fifo" };
 /** Or lane.sock, a Unix socket in that folder (lane.py's start_lane, where a platform has no FIFOs). */
@@ -173,6 +175,8 @@ export class CallLane {
   #outResponses: CallResponse[] = [];
   #outCancels: CancelRequest[] = [];
   #flushScheduled = false;
+  /** Frames are encoded into one buffer, grown once to the usual frame's size instead of from 128 bytes each time. */
+  #encoder = new BinaryWriter();
   #token: string;
   #closed: Error | undefined;
   #chunks: Buffer[] = [];
@@ -324,12 +328,13 @@ export class CallLane {
     this.#outRequests = [];
     this.#outResponses = [];
     this.#outCancels = [];
-    const writer = new BinaryWriter();
-    writer.fixed32(0); // placeholder for the length prefix; BinaryWriter has no way to patch, so rewrite below
+    const encoder = this.#encoder;
+    encoder.fixed32(0); // placeholder for the length prefix; BinaryWriter has no way to patch, so rewrite below
     let body: Uint8Array;
     try {
-      body = LaneFrame.encode(frame, writer).finish();
+      body = LaneFrame.encode(frame, encoder).finish(); // a copy: the encoder's buffer is written again next time
     } catch (error) {
+      this.#encoder = new BinaryWriter(); // left mid-message
       // Values are checked when calls are made, so this is a bug; it must fail these calls, not the process (this
       // runs on the next tick, where a throw is uncaught). The frame is lost, so the lane goes with it.
       this.#lost(
@@ -337,6 +342,8 @@ export class CallLane {
       );
       return;
     }
+    // A large frame (an array inline) would keep its buffer's size for good: the next frame starts a fresh one.
+    if (body.byteLength > REUSED_ENCODER_BYTES) this.#encoder = new BinaryWriter();
     const out = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const size = body.byteLength - 4;
     if (size <= LANE_PIECE_BYTES) {

@@ -27,6 +27,7 @@ export class HandleTracker {
   readonly #owner: HandleOwner;
   readonly #workers: WorkerDirectory;
   readonly #hostFunction: (id: string) => PyCallback | undefined;
+  readonly #contexts = new Map<string, HandleContext>();
 
   constructor(owner: HandleOwner, workers: WorkerDirectory, hostFunction: (id: string) => PyCallback | undefined) {
     this.#owner = owner;
@@ -36,14 +37,19 @@ export class HandleTracker {
 
   /** How values decoded from `worker` become handles (tracked for release when garbage collected). */
   context(worker: Pick<WorkerInfo, "id" | "generation">): HandleContext {
-    return {
+    // One per worker process, kept: every answer is decoded with one.
+    const kept = this.#contexts.get(worker.id);
+    if (kept !== undefined && kept.generation === worker.generation) return kept;
+    const { id: workerId, generation } = worker;
+    const context: HandleContext = {
       owner: this.#owner,
-      workerId: worker.id,
-      generation: worker.generation,
-      track: (handle) =>
-        this.#finalizer.register(handle, { id: handle.id, workerId: worker.id, generation: worker.generation }, handle),
+      workerId,
+      generation,
+      track: (handle) => this.#finalizer.register(handle, { id: handle.id, workerId, generation }, handle),
       hostFunction: this.#hostFunction,
     };
+    this.#contexts.set(workerId, context);
+    return context;
   }
 
   /** Releases a handle's object now (PyHandle.release()). */
