@@ -4,4 +4,3 @@ export { Emitter, nextValue, setListenerErrorHandler, type Event } from "./event
 export { formatBytes } from "./format.js";
 export { DisposableStore, disposeAll, toDisposable, type IDisposable } from "./lifecycle.js";
 export { ReleasingMap } from "./releasing-map.js";
-export { Deadlines, type Deadline, type Expiring } from "./deadlines.js";

@@ -1,8 +1,8 @@
 // One path for ending a running call: its deadline, its caller's AbortSignal and cancel(callId) all fire here.
-import { Deadlines, type Deadline, type Expiring } from "../base/index.js";
+import { Deadlines, type Deadline, type Expiring } from "./deadlines.js";
 import { PythonError } from "./python-error.js";
 
-/** Every call's deadline, on one timer per delay (base/deadlines.ts). */
+/** Every call's deadline, on one timer per delay (deadlines.ts). */
 const deadlines = new Deadlines();
 
 /** How the worker is told to stop a call; resolves with whether the worker knew the call. */
@@ -67,7 +67,7 @@ export class CallInterrupt implements Expiring {
     signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** The deadline has come (base/deadlines.ts calls this). */
+  /** The deadline has come (deadlines.ts calls this). */
   expire(): void {
     void this.fire("timeout", this.#timeoutMs);
   }

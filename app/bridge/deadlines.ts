@@ -50,7 +50,7 @@ class DelayQueue {
   /** Index of the oldest entry not yet taken off the queue. */
   #head = 0;
   #live = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: NodeJS.Timeout | undefined;
   /** When the armed timer fires. */
   #armedFor = Infinity;
   /** Whether the timer keeps the process alive: while a deadline is live, as a timer per call did. */

@@ -1,5 +1,5 @@
 // Deadlines on one timer per delay: each comes due on time and in order, and a cancelled one never does. That an
-// empty queue keeps no process alive is tested through CallInterrupt (bridge/call-interrupt.test.ts).
+// empty queue keeps no process alive is tested through CallInterrupt (call-interrupt.test.ts).
 import { describe, expect, it } from "vitest";
 import { Deadlines, type Expiring } from "./deadlines.js";
 
