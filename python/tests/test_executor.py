@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -284,3 +285,47 @@ def test_a_frame_left_early_untracks_the_jobs_it_did_not_start(executor: MainThr
         executor.run_each(["a", "b", "c"], lambda i: None, give_up)
     _idle(executor)
     assert executor.cancel("b") is False  # not tracked any more: remembered as an early cancel instead
+
+
+def test_cancels_racing_a_frame_are_never_lost_and_never_hit_another_job(executor: MainThreadExecutor) -> None:
+    # Jobs start without the cancel lock (run_each): a cancel that has returned before a job's body begins must end
+    # that job, and no interrupt may land in a job nobody cancelled.
+    count = 3000
+    ids = [f"r{i}" for i in range(count)]
+    started_at: dict[int, int] = {}
+    cancelled_at: dict[int, int] = {}
+    outcomes = _Outcomes()
+
+    def job(i: int) -> None:
+        started_at[i] = time.perf_counter_ns()
+        deadline = started_at[i] + 20_000
+        while time.perf_counter_ns() < deadline:  # 20 µs of work: cancels land before, during and after it
+            pass
+
+    def canceller() -> None:
+        for i in range(0, count, 3):
+            while i - 5 > len(started_at):  # stay a few jobs ahead of the frame, not far ahead
+                time.sleep(0)
+            executor.cancel(ids[i])
+            cancelled_at[i] = time.perf_counter_ns()
+
+    thread = threading.Thread(target=canceller)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # hand the GIL over every 10 µs, so the canceller runs at every step of a job
+    try:
+        thread.start()
+        executor.run_each(ids, job, outcomes)
+        thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    errors = {i: error for i, error in outcomes.seen if error is not None}
+    assert [i for i, _ in outcomes.seen] == list(range(count))
+    assert all(isinstance(error, CallCancelled) for error in errors.values())
+    assert set(errors) <= set(cancelled_at)  # no interrupt hit a job nobody cancelled
+    lost = [i for i, at in cancelled_at.items() if i not in errors and (i not in started_at or at < started_at[i])]
+    assert lost == []  # a cancel that returned before the body began ended the job
+    assert len(errors) > count // 30  # the race was run: many cancels landed in time
+    _idle(executor)
+    assert not executor._deferred
+    executor.run_each(["after"], lambda i: None, outcomes)  # nothing held back reaches the next frame
+    assert outcomes.seen[-1] == (0, None)
