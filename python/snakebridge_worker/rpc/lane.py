@@ -54,11 +54,13 @@ class Answers:
 
     def __init__(self, send: Callable[[bytes], None]) -> None:
         self._send = send
-        self._frame = worker_pb2.LaneFrame()
+        self._frame: worker_pb2.LaneFrame | None = None  # made with the first answer: most frames get one send
         self._since = time.perf_counter()
 
     def add(self) -> worker_pb2.CallResponse:
         """A new, empty answer at the end of the frame."""
+        if self._frame is None:
+            self._frame = worker_pb2.LaneFrame()
         response: worker_pb2.CallResponse = self._frame.responses.add()
         return response
 
@@ -68,12 +70,12 @@ class Answers:
         For a call interrupted while it wrote its answer. Answers only leave between calls, so the last answer is
         that call's exactly when it carries its id, or no id yet (it was interrupted before writing it).
         """
-        responses = self._frame.responses
+        responses = self._frame.responses if self._frame is not None else None
         if responses and responses[-1].call_id in ("", call_id):
             response: worker_pb2.CallResponse = responses[-1]
             response.Clear()
         else:
-            response = responses.add()
+            response = self.add()
         response.call_id = call_id
         return response
 
@@ -81,14 +83,14 @@ class Answers:
         """One call has been answered: sends the answers so far when the frame's calls have run long enough."""
         if time.perf_counter() - self._since > _FLUSH_AFTER_S:
             self.send()
+            self._since = time.perf_counter()
 
     def send(self) -> None:
         """Sends the answers written since the last send, if there are any."""
-        if self._frame.responses:
-            data = self._frame.SerializeToString()
-            self._frame = worker_pb2.LaneFrame()
-            self._send(data)
-        self._since = time.perf_counter()
+        frame = self._frame
+        if frame is not None:
+            self._frame = None
+            self._send(frame.SerializeToString())
 
 
 # Runs a frame's calls, writing an answer for each into Answers (service.py's run_frame).

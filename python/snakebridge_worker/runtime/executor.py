@@ -107,12 +107,14 @@ class MainThreadExecutor:
         the next job runs. One call for a frame of calls: its jobs are tracked under one lock, and none pays a
         method call of its own here (the smallest calls on the lane take a few microseconds).
         """
-        jobs = [Job(call_id) for call_id in call_ids]
+        jobs: list[Job] = []
         lock = self._lock
         stack = self._stack
         with lock:
-            for job in jobs:
-                if job.call_id:
+            for call_id in call_ids:
+                job = Job(call_id)
+                jobs.append(job)
+                if call_id:
                     self._track_locked(job)
             previous = self._running
         started = 0
