@@ -98,6 +98,9 @@ export type ReadOutcome = (response: CallResponse, worker: WorkerInfo, target: s
 export class CallBatcher {
   #tick: BatchedCall[] = [];
   #batchesInFlight = 0;
+  /** Calls of earlier ticks waiting for a batch to end, every worker having one (see #dispatch). */
+  #held: BatchedCall[] = [];
+  #dispatchScheduled = false;
   readonly #pool: ProcessPool<PythonWorker>;
   readonly #poolSize: number;
   readonly #control: CallControl;
@@ -110,18 +113,41 @@ export class CallBatcher {
     this.#readOutcome = readOutcome;
   }
 
+  /** How many calls wait here for a batch to end (every worker having one); those already interrupted do not. */
+  get held(): number {
+    let waiting = 0;
+    for (const call of this.#held) if (call.interrupt.error === undefined) waiting += 1;
+    return waiting;
+  }
+
   /** Adds a call to this tick's batch; the batch leaves once every continuation of this tick has run. */
   enqueue(call: BatchedCall): void {
     this.#tick.push(call);
-    if (this.#tick.length === 1) process.nextTick(() => this.#dispatchTick());
+    this.#scheduleDispatch();
   }
 
-  #dispatchTick(): void {
-    const calls = this.#tick;
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    process.nextTick(() => this.#dispatch());
+  }
+
+  #dispatch(): void {
+    this.#dispatchScheduled = false;
+    const calls = this.#held.length === 0 ? this.#tick : this.#held.concat(this.#tick);
     this.#tick = [];
+    // Every worker has a batch already: these wait here for one to end, and leave with the calls of that tick.
+    // Sent as one more batch instead, they would wait in the pool's queue and go alone; the split, once made (a
+    // frame whose answers came in two reads, say), would last: 16 calls in flight on two workers travelling as
+    // frames of 8, 5 and 3 instead of 8 and 8.
+    if (this.#batchesInFlight >= this.#poolSize) {
+      this.#held = calls;
+      return;
+    }
+    this.#held = [];
+    if (calls.length === 0) return;
     // One group per idle worker, as far as this bridge knows.
-    const idle = Math.max(1, this.#poolSize - this.#batchesInFlight);
-    const groups = Math.min(idle, calls.length);
+    const groups = Math.min(this.#poolSize - this.#batchesInFlight, calls.length);
     const size = Math.ceil(calls.length / groups);
     for (let i = 0; i < calls.length; i += size) {
       const group = calls.slice(i, i + size);
@@ -133,6 +159,8 @@ export class CallBatcher {
         })
         .finally(() => {
           this.#batchesInFlight -= 1;
+          // After the continuations of the answers, which may add calls: the held ones leave with them.
+          if (this.#held.length > 0) this.#scheduleDispatch();
         })
         .catch(() => undefined);
     }

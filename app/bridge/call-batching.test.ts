@@ -63,6 +63,48 @@ describe("batched calls", () => {
     );
   });
 
+  it("16 loops of calls on two workers keep one batch per worker, even after a slow call splits a frame", async () => {
+    // A call slower than the worker's 1 ms flush makes it answer a frame in two parts; the calls those answers
+    // release must not become a third batch, waiting in the pool's queue: that split would last.
+    let maxQueued = 0;
+    let next = 0;
+    const results: number[] = [];
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < 4000) {
+          const n = next++;
+          const value =
+            n % 500 === 7 ? await bridge.call("time.sleep", [0.003]) : await bridge.call("operator.add", [n, 1]);
+          if (value !== null) results.push(value as number);
+          maxQueued = Math.max(maxQueued, bridge.pool.snapshot().queued);
+        }
+      }),
+    );
+    expect(results.length).toBe(4000 - 8);
+    expect(new Set(results).size).toBe(results.length);
+    expect(maxQueued).toBe(0);
+  });
+
+  it("calls waiting for a batch to end keep their deadline and abort, and the rest run once a worker is free", async () => {
+    const busy = [bridge.call("time.sleep", [0.5]), bridge.call("time.sleep", [0.5])]; // one batch per worker
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const controller = new AbortController();
+    const started = Date.now();
+    const timed = bridge.call("operator.add", [1, 1], {}, { timeoutMs: 100 });
+    const aborted = bridge.call("operator.add", [2, 2], {}, { signal: controller.signal });
+    const waiting = bridge.call("operator.add", [3, 3]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(bridge.waiting).toBe(3); // held by the batcher, counted as waiting (the pool's queue is empty)
+    setTimeout(() => controller.abort("not needed"), 20);
+    await expect(aborted).rejects.toMatchObject({ classification: "cancelled" });
+    await expect(timed).rejects.toMatchObject({ classification: "timeout" });
+    expect(bridge.waiting).toBe(1);
+    expect(Date.now() - started).toBeLessThan(400); // both answered while every worker still slept
+    await expect(waiting).resolves.toBe(6);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    await Promise.all(busy);
+  });
+
   it("a user error in one call of a batch is that call's error", async () => {
     const [ok, bad] = await Promise.allSettled([bridge.call("math.sqrt", [4]), bridge.call("math.sqrt", [-1])]);
     expect(ok?.status === "fulfilled" && ok.value).toBe(2);

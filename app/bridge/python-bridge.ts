@@ -285,6 +285,14 @@ export class PythonBridge implements HandleOwner {
     return this.#functions.holds(fn);
   }
 
+  /**
+   * What waits for a worker now: the pool's queued tasks, and the calls the batcher holds while every worker has a
+   * batch (call-batcher.ts).
+   */
+  get waiting(): number {
+    return this.pool.snapshot().queued + this.#batcher.held;
+  }
+
   /** How many TypeScript functions Python holds proxies for now. */
   get liveCallbacks(): number {
     return this.#functions.size;

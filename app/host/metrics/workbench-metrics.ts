@@ -85,12 +85,13 @@ export class WorkbenchMetrics {
       registers,
     });
     const snapshot = () => this.#bridge?.pool.snapshot();
+    const waiting = () => this.#bridge?.waiting ?? 0;
     new Gauge({
       name: "snakebridge_pool_queue_depth",
-      help: "Calls waiting for a free worker",
+      help: "Calls waiting for a free worker (a batch of calls waiting in the pool counts once)",
       registers,
       collect() {
-        this.set(snapshot()?.queued ?? 0);
+        this.set(waiting());
       },
     });
     new Gauge({

@@ -26,12 +26,13 @@ interface RemoteWorker {
  * (the pool itself only knows the local lease process that stands for it).
  */
 export function bridgePoolView(bridge: PythonBridge): PoolView {
-  return poolView(bridge.pool.snapshot(), (workerId) => {
+  const view = poolView(bridge.pool.snapshot(), (workerId) => {
     const placement = bridge.workerPlacement(workerId);
     return placement === undefined
       ? undefined
       : { node: `${placement.hostname} (${placement.nodeIp})`, pid: placement.workerPid };
   });
+  return { ...view, queued: bridge.waiting };
 }
 
 function workerView(worker: WorkerSnapshot, remote: RemoteWorker | undefined): WorkerView {
