@@ -50,7 +50,7 @@ export class BatchedCall implements AnswerReceiver {
     batch.control.finish(this.request.callId);
     batch.crashed ??= error;
     // A dead worker: the pool's verdict (out_of_memory when the memory watchdog killed it) rejects the call
-    // instead, once the exit is seen (see the catch in #dispatchTick).
+    // instead, once the exit is seen (see the catch in #dispatch).
     if (!(error instanceof PythonError && error.classification === "worker_crashed")) this.reject(error);
     batch.settled();
   }
