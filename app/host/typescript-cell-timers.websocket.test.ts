@@ -233,9 +233,14 @@ describe("what ends the host process", () => {
     `process.exit(0);`,
   ];
 
-  // The cell's queueMicrotask is its own too: the guard's error in it ends the loop, not the host (process.nextTick
-  // and globalThis.setTimeout are not covered; see docs/ARCHITECTURE.md).
-  it.each([["queueMicrotask", "queueMicrotask(() => { for (;;) {} });"]])(
+  // The cell's queueMicrotask is its own too: the guard's error in it ends the loop, not the host. process.nextTick
+  // and globalThis.setTimeout bypass the cell's timers: the guard's error there is an uncaught exception, which the
+  // net reports to the cell whose code threw it.
+  it.each([
+    ["queueMicrotask", "queueMicrotask(() => { for (;;) {} });"],
+    ["process.nextTick", "process.nextTick(() => { for (;;) {} });"],
+    ["globalThis.setTimeout", "globalThis.setTimeout(() => { for (;;) {} }, 0);"],
+  ])(
     "a loop the guard stops inside %s does not end the host",
     async (_name, source) => {
       const child = await inChild(
@@ -265,5 +270,47 @@ describe("what ends the host process", () => {
     );
     expect(child.stdout).toContain("status ok");
     expect(child.stdout).toContain("survived");
+  }, 90_000);
+
+  // A cell's callbacks that bypass its timers (process.nextTick, globalThis.setTimeout, an emitter's listener) run in
+  // the cell's async context: what they throw is that cell's error, reported, not the end of the host.
+  it("an error a cell's nextTick or globalThis.setTimeout callback throws, or its stray rejection, is reported on its stderr", async () => {
+    const child = await inChild(
+      childHost([
+        "const outputs = [];",
+        `const cellRun = (source) => cells.run("nb", source, (output) => outputs.push(output), new AbortController().signal);`,
+        "const result = await cellRun(" +
+          JSON.stringify(
+            [
+              'process.nextTick(() => { throw new Error("a typo in a tick"); });',
+              'globalThis.setTimeout(() => { throw new TypeError("a null in a timeout"); }, 5);',
+              'void (async () => { await null; throw new RangeError("a rejection nobody awaits"); })();',
+              "await new Promise((r) => setTimeout(r, 100));",
+              '"done"',
+            ].join("\n"),
+          ) +
+          ");",
+        "console.log('status', result.status);",
+        "console.log('stderr', JSON.stringify(outputs.filter((o) => o.type === 'stream' && o.stream === 'stderr').map((o) => o.text).join('')));",
+      ]),
+    );
+    expect(child.stdout).toContain("status ok");
+    expect(child.stdout).toContain("a typo in a tick");
+    expect(child.stdout).toContain("a null in a timeout");
+    expect(child.stdout).toContain("a rejection nobody awaits");
+    expect(child.stdout).toContain("survived");
+  }, 90_000);
+
+  it("checked, correct: with the net, an uncaught exception outside any cell still ends the process", async () => {
+    const child = await inChild([
+      `import { installGuardErrorNet } from ${moduleUrl("service/typescript-cells/loop-guard.ts")};`,
+      "installGuardErrorNet();",
+      "setTimeout(() => { throw new Error('a bug in the host itself'); }, 10);",
+      "await new Promise((r) => setTimeout(r, 300));",
+      "console.log('survived');",
+    ]);
+    expect(child.stdout).not.toContain("survived");
+    expect(child.status).not.toBe(0);
+    expect(child.stderr).toContain("a bug in the host itself");
   }, 90_000);
 });

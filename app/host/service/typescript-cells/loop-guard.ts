@@ -64,6 +64,8 @@ export interface CellRun {
   readonly limitMs: number;
   /** When its code was last told of the interruption (undefined: not yet). */
   toldAt?: number;
+  /** Tells the cell's user of an error its code threw where nothing catches it (see installGuardErrorNet). */
+  report?(error: unknown): void;
 }
 
 // Which cell run the code now running belongs to. The context follows the cell's promises and timers, so a loop
@@ -140,16 +142,28 @@ export function unhandledRejectionMode(
 }
 
 /**
- * Catches the guard's errors that reach no cell: a loop in code a cell left running (an un-awaited async function)
- * ends with one, as a rejection nobody handles, which Node's default turns into the end of the host process. They
- * are reported on stderr instead. Every other unhandled rejection goes as it would without this listener: raised
- * in "throw" mode (alone), a warning in the others, and left to other listeners where there are any.
+ * Catches what a cell's code throws where nothing catches it, which would otherwise end the host process and every
+ * tab with it:
+ * - an uncaught exception thrown by a cell's code (a callback it gave `process.nextTick`, `globalThis.setTimeout` or
+ *   an event emitter, which bypass the cell's own timers), and a rejection of its promises that nobody handles (an
+ *   un-awaited async function), are reported to that cell's user (`CellRun.report`), the guard's errors included;
+ *   the cell is the one whose async context the callback or promise belongs to;
+ * - the guard's error outside any cell's context is reported on stderr.
+ * Everything else goes as it would without these listeners: an uncaught exception outside cells ends the process
+ * (rethrown, when no other listener takes it: Node then reports it and exits with code 7), and an unhandled rejection
+ * is raised in "throw" mode (alone), a warning in the others, and left to other listeners where there are any.
  */
 export function installGuardErrorNet(): void {
   if (netInstalled) return;
   netInstalled = true;
   const mode = unhandledRejectionMode();
   process.on("unhandledRejection", (reason) => {
+    // The listener runs in the async context of the promise: a cell's own rejection is that cell's error.
+    const report = runs.getStore()?.report;
+    if (report !== undefined) {
+      if (!(reason instanceof CellInterruptedError)) report(reason);
+      return;
+    }
     if (!isGuardError(reason)) {
       if (process.listenerCount("unhandledRejection") > 1 || mode === "none") return;
       if (mode === "throw" || mode === "strict") throw reason;
@@ -158,5 +172,20 @@ export function installGuardErrorNet(): void {
     }
     if (reason instanceof CellBlockedError)
       console.error(`snakebridge: a loop a TypeScript cell left running was stopped: ${reason.message}`);
+  });
+  process.on("uncaughtException", (error) => {
+    // The listener runs in the async context of the code that threw.
+    const report = runs.getStore()?.report;
+    if (report !== undefined) {
+      if (!(error instanceof CellInterruptedError)) report(error);
+      return;
+    }
+    if (isGuardError(error)) {
+      if (error instanceof CellBlockedError)
+        console.error(`snakebridge: a loop a TypeScript cell left running was stopped: ${error.message}`);
+      return;
+    }
+    if (process.listenerCount("uncaughtException") > 1) return;
+    throw error;
   });
 }

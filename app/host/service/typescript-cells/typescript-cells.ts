@@ -208,17 +208,27 @@ export class TypeScriptCells implements TypeScriptCellRunner {
       if (controller.signal.aborted) resolve("interrupted");
       controller.signal.addEventListener("abort", () => resolve("interrupted"), { once: true });
     });
-    const timers = cellTimers((error) => {
-      const text =
-        error instanceof CellBlockedError
-          ? `a timer of this cell was stopped: ${error.message}\n`
-          : `a timer callback of this cell failed: ${describeError(error)}\n`;
+    /** Tells of an error in code the cell left running: on its stderr while it runs, on the host's after. */
+    const tell = (text: string): void => {
       if (this.#running.get(notebookId) === controller) push({ type: "stream", stream: "stderr", text });
       else console.error(`snakebridge: ${text}`);
+    };
+    const timers = cellTimers((error) => {
+      tell(
+        error instanceof CellBlockedError
+          ? `a timer of this cell was stopped: ${error.message}\n`
+          : `a timer callback of this cell failed: ${describeError(error)}\n`,
+      );
     });
     const run: StoppableRun = {
       interrupted: false,
       limitMs: this.#blockLimitMs,
+      report: (error) =>
+        tell(
+          error instanceof CellBlockedError
+            ? `a loop of this cell was stopped: ${error.message}\n`
+            : `code this cell left running failed, and nothing caught it: ${describeError(error)}\n`,
+        ),
       stop(options) {
         this.interrupted = true;
         if (options?.everything === true) timers.stopAll();
