@@ -112,6 +112,10 @@ class MainThreadState(Protocol):
     @property
     def jobs_running(self) -> int: ...
 
+    def hold_interrupts(self) -> bool: ...
+
+    def release_interrupts(self) -> None: ...
+
 
 class LaneChannel(Protocol):
     """The byte stream under one lane connection: a socket, or a pair of FIFOs (fifo_lane.py)."""
@@ -338,8 +342,12 @@ class LaneProtocol(asyncio.BufferedProtocol):
 
     def _serve(self, requests: Sequence[worker_pb2.CallRequest]) -> None:
         answers = Answers(self._send_encoded)
-        self._run(requests, answers)
-        answers.send()
+        try:
+            self._run(requests, answers)
+        finally:
+            # Also when an interruption of the call this frame was served inside (nested) ends it: the host waits
+            # for every answer the frame owes.
+            answers.send()
 
     def _send(self, frame: worker_pb2.LaneFrame) -> None:
         self._send_encoded(frame.SerializeToString())
@@ -348,6 +356,16 @@ class LaneProtocol(asyncio.BufferedProtocol):
         """Writes one serialised LaneFrame, with the releases queued so far merged into it."""
         if self._transport is None or self._channel is None:
             return  # the host went away; its calls died with the connection
+        # A frame goes whole or not at all: an interrupt (an outer call's, while a nested frame is answered) waits.
+        main = self._main
+        held = main is not None and main.hold_interrupts()
+        try:
+            self._write_frame(data)
+        finally:
+            if held and main is not None:
+                main.release_interrupts()
+
+    def _write_frame(self, data: bytes) -> None:
         with self._write_lock:
             if self._released:
                 released = self._released

@@ -79,6 +79,8 @@ class MainThreadExecutor:
         self.calls_total = 0
         # An interrupt _on_sigint held back, to be sent again by _redeliver.
         self._deferred = False
+        # How many writes of a lane frame the main thread is in (hold_interrupts): interrupts wait for their end.
+        self._held = 0
 
     @property
     def busy(self) -> bool:
@@ -102,10 +104,14 @@ class MainThreadExecutor:
         """Runs ``fn(0)``, ``fn(1)``, ... now, on the loop's own thread, each as the job of one call id.
 
         Each is cancellable by its id from the moment this begins; one cancelled before its turn never starts.
-        ``done(i, error)`` follows each job, outside it (no interruption can land there): ``error`` is what the job
-        raised (its interruption: the service makes every other failure an answer), None when it returned. Then
-        the next job runs. One call for a frame of calls: its jobs are tracked under one lock, and none pays a
-        method call of its own here (the smallest calls on the lane take a few microseconds).
+        ``done(i, error)`` follows each job, outside it: ``error`` is what the job raised (its interruption: the
+        service makes every other failure an answer), None when it returned. Then the next job runs. One call for a
+        frame of calls: its jobs are tracked under one lock, and none pays a method call of its own here (the
+        smallest calls on the lane take a few microseconds).
+
+        Nested (a frame served while an outer job waits on the host), an interruption of that outer job ends the
+        frame: every job not answered yet gets ``done(i, interruption)``, and the interruption is raised on to the
+        outer job, whether it landed in a job's body or between two jobs.
         """
         jobs: list[Job] = []
         lock = self._lock
@@ -117,10 +123,14 @@ class MainThreadExecutor:
                 if call_id:
                     self._track_locked(job)
             previous = self._running
-        started = 0
+        started = 0  # jobs taken off the queue (run or skipped)
+        answered = 0  # jobs done() was called for
+        ended = False  # whether the last job started has run its body, whose outcome is `outcome`
+        outcome: BaseException | None = None
         try:
             for i, job in enumerate(jobs):
                 started = i + 1
+                ended = False
                 # Started without the lock, and checked after: cancel() sets the reason, then looks for the job on
                 # the stack. Under the GIL one of the two sees the other's step: either this check sees the reason
                 # (the job is taken off again and never runs), or cancel() finds the job on the stack and sends
@@ -134,7 +144,10 @@ class MainThreadExecutor:
                     self._running = previous
                     with lock:
                         self._forget(job)
+                    answered = i + 1
                     done(i, reason(f"call {job.call_id} was cancelled before it started"))
+                    if self._deferred:  # an outer job's interrupt, held back while this one was on the stack
+                        self._redeliver()
                     continue
                 bind_control(job)
                 error: BaseException | None = None
@@ -147,8 +160,24 @@ class MainThreadExecutor:
                     error = self._normalise(job, exc)
                 finally:
                     job.in_body = False  # first, before any call: a signal handled from here on waits for _leave
+                    ended, outcome = True, error
                     self._leave(job, previous)
+                answered = i + 1
                 done(i, error)
+                if isinstance(error, (CallCancelled, CallTimedOut)) and job.interrupt_reason is None:
+                    raise error  # raised in this job's body for an outer job: it goes on up to that job
+        except BaseException as escaping:
+            if previous is not None and isinstance(escaping, (CallCancelled, CallTimedOut, KeyboardInterrupt)):
+                # The outer job's interruption: answer what this frame owes, then let it go on up.
+                if answered < started:
+                    answered = started
+                    done(started - 1, outcome if ended else escaping)
+                for j in range(started, len(jobs)):
+                    answered = started = j + 1
+                    with lock:
+                        self._forget(jobs[j])
+                    done(j, escaping)
+            raise
         finally:
             if started < len(jobs):  # left early (done() raised): the rest never start
                 with lock:
@@ -269,12 +298,29 @@ class MainThreadExecutor:
             return replacement
         return exc
 
+    def hold_interrupts(self) -> bool:
+        """Holds interrupts back until release_interrupts, on the main thread (False elsewhere: none land there).
+
+        For a lane frame's write: an interruption raised halfway would leave half a frame on the lane, and the host
+        could read nothing after it.
+        """
+        if threading.get_ident() != self._main_ident:
+            return False
+        self._held += 1
+        return True
+
+    def release_interrupts(self) -> None:
+        """Ends a hold_interrupts; an interrupt held back meanwhile is sent again now."""
+        self._held -= 1
+        if self._held == 0 and self._deferred:
+            self._redeliver()
+
     def _on_sigint(self, signum: int, frame: Any) -> None:
         # The interrupted call may be one waiting under a nested call: raising here ends the nested one first,
         # which hands the interruption back up through the callback that the waiting call is in.
         for job in reversed(self._stack):
             if job.interrupt_reason is not None:
-                if not self._stack[-1].in_body:
+                if self._held or not self._stack[-1].in_body:
                     # The innermost job is starting or ending (between its body and the bookkeeping around it):
                     # raised there, the interruption would leave it on the stack for good, its caller unanswered
                     # and every later interrupt aimed at it. _redeliver sends it again once that is done.
