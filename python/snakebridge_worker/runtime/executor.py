@@ -21,6 +21,7 @@ from ..call_control import CallControl, bind_control
 from .errors import CallCancelled, CallTimedOut
 
 _EARLY_CANCELS = 1024
+_INTERRUPTIONS = (CallCancelled, CallTimedOut)
 T = TypeVar("T")
 
 
@@ -160,14 +161,15 @@ class MainThreadExecutor:
                     error = self._normalise(job, exc)
                 finally:
                     job.in_body = False  # first, before any call: a signal handled from here on waits for _leave
-                    ended, outcome = True, error
+                    ended = True
+                    outcome = error
                     self._leave(job, previous)
-                answered = i + 1
+                answered = started
                 done(i, error)
-                if isinstance(error, (CallCancelled, CallTimedOut)) and job.interrupt_reason is None:
+                if error is not None and job.interrupt_reason is None and isinstance(error, _INTERRUPTIONS):
                     raise error  # raised in this job's body for an outer job: it goes on up to that job
         except BaseException as escaping:
-            if previous is not None and isinstance(escaping, (CallCancelled, CallTimedOut, KeyboardInterrupt)):
+            if previous is not None and isinstance(escaping, (*_INTERRUPTIONS, KeyboardInterrupt)):
                 # The outer job's interruption: answer what this frame owes, then let it go on up.
                 if answered < started:
                     answered = started
@@ -304,7 +306,9 @@ class MainThreadExecutor:
         For a lane frame's write: an interruption raised halfway would leave half a frame on the lane, and the host
         could read nothing after it.
         """
-        if threading.get_ident() != self._main_ident:
+        # Only a job in its body is ever interrupted: with none on the stack (a frame answered at the top level, the
+        # usual case) there is nothing to hold.
+        if not self._stack or threading.get_ident() != self._main_ident:
             return False
         self._held += 1
         return True
