@@ -128,6 +128,11 @@ class MainThreadExecutor:
         answered = 0  # jobs done() was called for
         ended = False  # whether the last job started has run its body, whose outcome is `outcome`
         outcome: BaseException | None = None
+        # Nested, the outer job's interrupts wait while this frame's bookkeeping runs (a job's start and end, its
+        # answer being written): they land in a nested job's body, or once the frame has been answered.
+        outer_in_body = previous is not None and previous.in_body
+        if previous is not None:
+            previous.in_body = False
         try:
             for i, job in enumerate(jobs):
                 started = i + 1
@@ -185,6 +190,10 @@ class MainThreadExecutor:
                 with lock:
                     for job in jobs[started:]:
                         self._forget(job)
+            if previous is not None:
+                previous.in_body = outer_in_body
+        if self._deferred and outer_in_body:  # an interrupt of the outer job, held back between two nested jobs
+            self._redeliver()
 
     def _track(self, job: Job) -> None:
         if job.call_id:
