@@ -1,9 +1,27 @@
 """Shared pytest setup: make the worker package importable from python/."""
 
 import os
+import signal
 import sys
+from collections.abc import Iterator
+
+import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from snakebridge_worker.runtime.executor import MainThreadExecutor
+
+
+@pytest.fixture
+def executor() -> Iterator[MainThreadExecutor]:
+    """A main-thread executor with its SIGINT handler installed, as run_forever installs it."""
+    executor = MainThreadExecutor()
+    previous = signal.signal(signal.SIGINT, executor._on_sigint)
+    try:
+        yield executor
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        executor.loop.close()
 
 
 def _missing_training_extra() -> str | None:

@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
@@ -16,17 +16,6 @@ from snakebridge_worker.runtime.errors import CallCancelled, CallTimedOut
 from snakebridge_worker.runtime.executor import MainThreadExecutor
 
 T = TypeVar("T")
-
-
-@pytest.fixture
-def executor() -> Iterator[MainThreadExecutor]:
-    executor = MainThreadExecutor()
-    previous = signal.signal(signal.SIGINT, executor._on_sigint)  # as run_forever installs it
-    try:
-        yield executor
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        executor.loop.close()
 
 
 class _Outcomes:

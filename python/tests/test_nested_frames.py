@@ -8,7 +8,6 @@ the nested frame is still answered and that A's cancel still ends A.
 
 from __future__ import annotations
 
-import signal
 import sys
 import threading
 import time
@@ -18,23 +17,12 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from snakebridge_worker.proto import worker_pb2
-from snakebridge_worker.rpc.lane import Answers, LaneProtocol
+from snakebridge_worker.rpc.lane import Answers, LaneChannel, LaneProtocol
 from snakebridge_worker.rpc.service import WorkerService
 from snakebridge_worker.runtime.executor import Job, MainThreadExecutor
 from snakebridge_worker.runtime.handles import HandleTable
 
 _MODULE = "sb_review_attack_targets"
-
-
-@pytest.fixture
-def executor() -> Iterator[MainThreadExecutor]:
-    executor = MainThreadExecutor()
-    previous = signal.signal(signal.SIGINT, executor._on_sigint)  # as run_forever installs it
-    try:
-        yield executor
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        executor.loop.close()
 
 
 @pytest.fixture
@@ -78,13 +66,23 @@ class _Channel:
         pass
 
 
-def _lane(service: WorkerService, channel: _Channel) -> LaneProtocol:
-    """The lane a nested frame is served on, writing to ``channel``."""
-    protocol = LaneProtocol(b"", service.run_frame, service.cancel_call)
+def _lane(service: WorkerService, channel: LaneChannel, main: MainThreadExecutor | None = None) -> LaneProtocol:
+    """The lane a nested frame is served on, writing to ``channel`` (``main``: the executor it holds interrupts by)."""
+    protocol = LaneProtocol(b"", service.run_frame, service.cancel_call, main)
     protocol._transport = object()  # type: ignore[assignment]
     protocol._channel = channel
     protocol._owns_channel = False
     return protocol
+
+
+def _run_outer(service: WorkerService) -> tuple[dict[str, str], float]:
+    """Runs the outer call A (``sb_review_attack_targets.outer``) as a frame of its own: its answer, and seconds."""
+    sent: list[bytes] = []
+    answers = Answers(sent.append)
+    started = time.monotonic()
+    service.run_frame([_request("A", "outer")], answers)
+    answers.send()
+    return _answered(sent), time.monotonic() - started
 
 
 def _answered(sent: list[bytes]) -> dict[str, str]:
@@ -123,12 +121,9 @@ def test_an_outer_cancel_landing_as_a_nested_call_ends_answers_the_frame_and_end
         return "not cancelled"
 
     targets.__dict__["outer"] = outer
-    outer_sent: list[bytes] = []
-    outer_answers = Answers(outer_sent.append)
-    service.run_frame([_request("A", "outer")], outer_answers)
-    outer_answers.send()
+    answered, _ = _run_outer(service)
 
-    assert _answered(outer_sent) == {"A": "error"}  # A was cancelled, as it should be
+    assert answered == {"A": "error"}  # A was cancelled, as it should be
     # Every call the host sent must get an answer, or the host waits for it. The call that had returned keeps its
     # result; one after it never runs, and is answered with the interruption.
     expected = {"inner1": "result", "inner2": "error"} if len(frame) == 2 else {"inner1": "result"}
@@ -180,16 +175,10 @@ def test_an_outer_cancel_held_back_while_a_cancelled_nested_job_is_skipped_is_se
         return "not cancelled"
 
     targets.__dict__["outer"] = outer
-    sent: list[bytes] = []
-    answers = Answers(sent.append)
-    started = time.monotonic()
-    service.run_frame([_request("A", "outer")], answers)
-    answers.send()
-    elapsed = time.monotonic() - started
+    answered, elapsed = _run_outer(service)
 
     assert deferred_seen == [True]  # the race happened as described
-    frame = worker_pb2.LaneFrame.FromString(sent[0])
-    assert frame.responses[0].WhichOneof("outcome") == "error", "A's cancel was lost: A ran to its end"
+    assert answered == {"A": "error"}, "A's cancel was lost: A ran to its end"
     assert elapsed < 1.0
     assert _answered(nested.frames) == {"inner": "error"}  # cancelled before it started, and answered so
 
@@ -233,10 +222,7 @@ def test_an_outer_cancel_landing_while_a_nested_frame_is_written_waits_for_the_w
     # Half a frame on the lane and the host can read nothing after it: the write holds interrupts back.
     service = WorkerService(executor, HandleTable())
     channel = _TrickleChannel(lambda: _cancel_from_another_thread(executor, "A"))
-    protocol = LaneProtocol(b"", service.run_frame, service.cancel_call, executor)
-    protocol._transport = object()  # type: ignore[assignment]
-    protocol._channel = channel
-    protocol._owns_channel = False
+    protocol = _lane(service, channel, executor)
     targets.__dict__["inner"] = lambda: "x" * 200
 
     def outer() -> str:
@@ -245,11 +231,7 @@ def test_an_outer_cancel_landing_while_a_nested_frame_is_written_waits_for_the_w
         return "not cancelled"
 
     targets.__dict__["outer"] = outer
-    sent: list[bytes] = []
-    answers = Answers(sent.append)
-    started = time.monotonic()
-    service.run_frame([_request("A", "outer")], answers)
-    answers.send()
-    assert time.monotonic() - started < 1.0
+    answered, elapsed = _run_outer(service)
+    assert elapsed < 1.0
     assert [[r.call_id for r in frame.responses] for frame in channel.frames()] == [["inner"]]
-    assert _answered(sent) == {"A": "error"}
+    assert answered == {"A": "error"}
